@@ -1,0 +1,122 @@
+"""The registry of diagnostic codes: stable slugs, mypy style.
+
+Every diagnostic xfc can emit has exactly one entry here, with its default severity and
+a one-line summary (shown by ``xfc codes``).  A code is never renamed once released.
+``tests/diagnostics/<code>/`` holds at least one failing input per code; a meta-test
+checks that every code here has one.
+
+Sections are owned by the phase that emits them; add new codes to your own section.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class _Sev(IntEnum):  # mirrors diagnostics.Severity without an import cycle
+    NOTE = 0
+    WARNING = 1
+    ERROR = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    severity: _Sev
+    summary: str
+
+
+CODES: dict[str, Code] = {}
+
+
+def _reg(code: str, severity: str, summary: str) -> None:
+    if code in CODES:
+        raise ValueError(f"duplicate diagnostic code {code}")
+    CODES[code] = Code(code, _Sev[severity.upper()], summary)
+
+
+# --- command line / input files (compiler.loader) -------------------------------------
+_reg("input-not-found", "error", "the path given does not exist or cannot be read")
+_reg("input-too-large", "error", "a file exceeds the size limit")
+_reg("input-encoding", "error", "a file is not valid UTF-8 text")
+_reg("yaml-syntax", "error", "the YAML does not parse")
+_reg("yaml-duplicate-key", "error", "a mapping has the same key twice")
+_reg("yaml-too-deep", "error", "nesting exceeds the depth limit")
+_reg("yaml-alias-limit", "error", "alias expansion exceeds the limit (billion laughs)")
+_reg("yaml-scalar-too-large", "error", "a scalar exceeds the size limit")
+_reg("yaml-multiple-documents", "error", "a descriptor file holds more than one YAML document")
+_reg("yaml-not-mapping", "error", "the top level of a descriptor is not a mapping")
+_reg("yaml-complex-key", "error", "a mapping key is not a scalar")
+_reg("import-unresolved", "error", "an import cannot be resolved locally")
+_reg("import-outside-root", "error", "an import points outside the package root")
+_reg("import-network", "error", "an import names a URL that is not in the local catalog")
+_reg("import-invalid", "error", "an import entry is malformed")
+_reg("import-cycle", "note", "an import cycle was found and cut")
+_reg("namespace-conflict", "error", "two imports define the same name differently")
+
+# --- CSAR (compiler.loader.csar) ------------------------------------------------------
+_reg("csar-meta-syntax", "error", "TOSCA.meta does not parse")
+_reg("csar-meta-missing-key", "error", "TOSCA.meta lacks a required key")
+_reg("csar-meta-unknown-key", "warning", "TOSCA.meta has a key no consumer reads")
+_reg("csar-entry-missing", "error", "a file named by TOSCA.meta or the manifest is missing")
+_reg("csar-no-entry", "error", "no entry definitions file can be determined")
+_reg("csar-manifest-syntax", "error", "the SOL004 manifest does not parse")
+_reg("csar-hash-mismatch", "error", "a file's digest differs from the one listed")
+_reg("csar-hash-algorithm", "error", "a listed digest algorithm is not supported")
+_reg("csar-zip-invalid", "error", "the archive is not a readable zip")
+_reg("csar-zip-unsafe", "error", "a zip entry has an absolute path, '..', a link, or a duplicate name")
+_reg("csar-zip-bomb", "error", "a zip entry inflates beyond the size limit")
+
+# --- TOSCA semantics (compiler.tosca) -------------------------------------------------
+_reg("tosca-version", "error", "tosca_definitions_version is missing or unknown")
+_reg("tosca-unknown-field", "error", "a key is not allowed here")
+_reg("tosca-missing-field", "error", "a required key is missing")
+_reg("tosca-wrong-type", "error", "a value has the wrong YAML type or TOSCA type")
+_reg("tosca-unknown-type", "error", "a type name is not defined")
+_reg("tosca-derivation-cycle", "error", "derived_from forms a cycle")
+_reg("tosca-unknown-property", "error", "a property is not defined by the type")
+_reg("tosca-missing-property", "error", "a required property has no value and no default")
+_reg("tosca-constraint", "error", "a value violates a constraint")
+_reg("tosca-unknown-template", "error", "a name refers to no template")
+_reg("tosca-requirement", "error", "a requirement cannot be satisfied or is malformed")
+_reg("tosca-unknown-input", "error", "get_input names no input")
+_reg("tosca-missing-input", "error", "a required input has no value")
+_reg("tosca-function", "error", "an intrinsic function is malformed or cannot be evaluated")
+_reg("tosca-function-cycle", "error", "property references form a cycle")
+_reg("tosca-flavour", "error", "no deployment flavour can be selected")
+_reg("tosca-substitution", "error", "substitution_mappings is malformed")
+_reg("tosca-unsupported", "warning", "a construct is accepted but not processed")
+_reg("tosca-quirk", "note", "a named leniency accepted a non-conforming construct")
+_reg("tosca-parser-verdict", "warning", "tosca-parser (Tacker's parser) rejects the package")
+
+# --- X-factor profile (compiler.xfactor) — the spec's table, §4 ------------------------
+_reg("xf-missing-import", "error", "xfactor.* types are used without importing the profile")
+_reg("xf-no-traits", "note", "a workload has no process traits and is treated as stateless")
+_reg("xf-stateless-local-state", "error", "a stateless process has persistent local storage")
+_reg("xf-scratch-lifetime", "error", "scratch.lifetime: process on a stateless process")
+_reg("xf-sticky-session", "error", "session stickiness without an expiring session store")
+_reg("xf-reconnect-stateful", "error", "reconnect towards a stateful target")
+_reg("xf-reconnect-single", "warning", "reconnect towards a target with at most one replica")
+_reg("xf-notify-no-endpoint", "error", "notify without the endpoint its channel needs")
+_reg("xf-scope-unknown", "error", "a reinstantiate scope or chain is unknown or outside the chain")
+_reg("xf-fragile-no-chain", "error", "shutdown_chain on a wiring in no chain")
+_reg("xf-stateful-no-backing", "warning", "a stateful process has no backing service or storage")
+_reg("xf-dependency-cycle", "error", "the deployment-order graph has a cycle")
+_reg("xf-process-conflict", "error", "process traits given twice")
+_reg("xf-wiring-conflict", "error", "a wiring given twice")
+_reg("xf-step-syntax", "error", "an on_failure step does not parse or has a bad argument")
+_reg("xf-wiring-endpoint", "error", "a wiring's source or target is not a workload template")
+
+# --- back ends (compiler.emitters) ----------------------------------------------------
+_reg("k8s-not-expressible", "warning", "a key has no Kubernetes equivalent and is dropped")
+_reg("k8s-insecure", "warning", "the descriptor asks for a less safe pod setting")
+_reg("k8s-latest-tag", "warning", "an image has no tag or the tag 'latest'")
+_reg("k8s-no-image", "error", "a workload has no container image")
+_reg("k8s-object-missing", "error", "a VDU names a Kubernetes object the package does not ship")
+_reg("k8s-invalid-output", "error", "an emitted object fails schema validation (a bug in xfc)")
+_reg("policy-not-expressible", "warning", "a failure step cannot be realised on the chosen target")
+_reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
+
+# --- internal -------------------------------------------------------------------------
+_reg("internal-error", "error", "xfc failed; rerun with --debug and report it")

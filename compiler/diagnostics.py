@@ -1,0 +1,215 @@
+"""Diagnostics: positions, problems, and how they are shown.
+
+Phase: all.  Every phase reports problems by adding a :class:`Diagnostic` to the
+:class:`Diagnostics` collector it is given; library code never prints or exits.
+The collector de-duplicates, sorts (file, line, column, code), renders text as
+``file:line:col: severity[code]: message`` followed by the source line and a caret, or
+renders JSON for tools.  Codes come from the single registry in :mod:`compiler.codes`;
+adding a diagnostic with an unregistered code is a programming error (``KeyError``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Iterable, Iterator, Mapping
+
+from . import codes as _codes
+
+
+class Severity(IntEnum):
+    NOTE = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:  # "error", "warning", "note"
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A position in a source file.  Lines and columns are 1-based."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+    end_column: int = 0
+    # ``style`` of the scalar at this position, as YAML wrote it: "" plain, "'" or '"'
+    # quoted, "|" or ">" block.  Lets a grammar error inside a scalar be placed exactly.
+    style: str = ""
+
+    def shifted(self, offset: int) -> "Span":
+        """The position ``offset`` characters into a single-line scalar starting here."""
+        skip = 1 if self.style in ("'", '"') else 0
+        col = self.column + skip + offset
+        return Span(self.file, self.line, col, self.line, col + 1, "")
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+
+NO_SPAN = Span("<unknown>")
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    message: str
+    span: Span = NO_SPAN
+    severity: Severity = Severity.ERROR
+    # Entity path, Puccini style: topology_template.node_templates["upf"].properties["image"]
+    path: str = ""
+    hint: str = ""
+    # Import chain: the files (with the import line) through which ``span.file`` was reached.
+    chain: tuple[Span, ...] = ()
+
+    def sort_key(self) -> tuple:
+        return (self.span.file, self.span.line, self.span.column, self.code, self.message)
+
+    def to_json(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "file": self.span.file,
+            "line": self.span.line,
+            "column": self.span.column,
+            "path": self.path,
+            "hint": self.hint,
+            "import_chain": [str(s) for s in self.chain],
+        }
+
+
+class Diagnostics:
+    """Collects diagnostics of one run.  Not shared between runs or threads."""
+
+    def __init__(self) -> None:
+        self._items: dict[tuple, Diagnostic] = {}
+        # file name -> list of lines, for rendering source excerpts
+        self.sources: dict[str, list[str]] = {}
+        # file name -> import chain through which it was loaded
+        self.chains: dict[str, tuple[Span, ...]] = {}
+
+    # -- collecting ---------------------------------------------------------
+    def add(
+        self,
+        code: str,
+        message: str,
+        span: Span | None = None,
+        *,
+        path: str = "",
+        hint: str = "",
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        """Record a problem.  The severity defaults to the code's registered one."""
+        spec = _codes.CODES[code]  # KeyError: unregistered code, a bug in xfc
+        span = span or NO_SPAN
+        diag = Diagnostic(
+            code=code,
+            message=message,
+            span=span,
+            severity=severity if severity is not None else Severity(int(spec.severity)),
+            path=path,
+            hint=hint,
+            chain=self.chains.get(span.file, ()),
+        )
+        key = (code, message, span.file, span.line, span.column)
+        self._items.setdefault(key, diag)
+        return diag
+
+    def error(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
+        return self.add(code, message, span, severity=Severity.ERROR, **kw)
+
+    def warning(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
+        return self.add(code, message, span, severity=Severity.WARNING, **kw)
+
+    def note(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
+        return self.add(code, message, span, severity=Severity.NOTE, **kw)
+
+    def extend(self, other: "Diagnostics") -> None:
+        for key, d in other._items.items():
+            self._items.setdefault(key, d)
+        for k, v in other.sources.items():
+            self.sources.setdefault(k, v)
+
+    # -- reading ------------------------------------------------------------
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(sorted(self._items.values(), key=Diagnostic.sort_key))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity >= Severity.ERROR for d in self._items.values())
+
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self if d.severity >= Severity.ERROR]
+
+    def codes(self) -> list[str]:
+        return [d.code for d in self]
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self._items.values() if d.severity == severity)
+
+    # -- rendering ----------------------------------------------------------
+    def render_text(self, *, color: bool = False, min_severity: Severity = Severity.NOTE) -> str:
+        return render_text(
+            (d for d in self if d.severity >= min_severity), self.sources, color=color
+        )
+
+    def render_json(self, *, min_severity: Severity = Severity.NOTE) -> str:
+        return json.dumps(
+            [d.to_json() for d in self if d.severity >= min_severity], indent=2, sort_keys=True
+        )
+
+
+_COLORS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.NOTE: "\x1b[1;36m"}
+
+
+def render_text(
+    diags: Iterable[Diagnostic], sources: Mapping[str, list[str]], *, color: bool = False
+) -> str:
+    out: list[str] = []
+    for d in diags:
+        sev = str(d.severity)
+        if color:
+            sev = f"{_COLORS[d.severity]}{sev}\x1b[0m"
+        out.append(f"{d.span}: {sev}[{d.code}]: {d.message}")
+        lines = sources.get(d.span.file)
+        if lines and 0 < d.span.line <= len(lines):
+            text = lines[d.span.line - 1].rstrip("\n").expandtabs(1)
+            if len(text) > 200:
+                text = text[:200] + "…"
+            out.append(f"  {d.span.line:>4} | {text}")
+            caret_col = max(1, min(d.span.column, len(text) + 1))
+            width = 1
+            if d.span.end_line == d.span.line and d.span.end_column > d.span.column:
+                width = max(1, min(d.span.end_column - d.span.column, len(text) - caret_col + 1))
+            out.append(f"       | {' ' * (caret_col - 1)}{'^' * width}")
+        if d.path:
+            out.append(f"       = at: {d.path}")
+        if d.hint:
+            out.append(f"       = hint: {d.hint}")
+        for link in d.chain:
+            out.append(f"       = imported from {link}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+class CompileError(Exception):
+    """Raised inside a phase to abort it after diagnostics have been recorded."""
+
+
+__all__ = [
+    "Severity",
+    "Span",
+    "NO_SPAN",
+    "Diagnostic",
+    "Diagnostics",
+    "render_text",
+    "CompileError",
+]
