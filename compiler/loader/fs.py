@@ -1,0 +1,120 @@
+"""Read-only views of an input package: a directory, a zip archive, or one lone file.
+
+Phase: load.  Every file the compiler reads goes through a :class:`PackageFS`, so that a
+zip is read without being extracted to disk, and no read can leave the package root.
+Names are POSIX paths relative to the root (``Definitions/vnfd.yaml``).
+
+Codes: input-not-found, input-too-large.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from pathlib import Path
+from typing import BinaryIO, Iterator, Protocol
+
+
+class TooLarge(Exception):
+    def __init__(self, name: str, size: int, limit: int) -> None:
+        super().__init__(name)
+        self.name, self.size, self.limit = name, size, limit
+
+
+class PackageFS(Protocol):
+    """A read-only file tree.  Implementations: :class:`DirFS`, ``csar.ZipFS``."""
+
+    label: str  # how the root is shown to users: "pkg/" or "pkg.zip"
+
+    def names(self) -> list[str]:
+        """Every regular file, as sorted POSIX relative names."""
+
+    def exists(self, name: str) -> bool: ...
+
+    def size(self, name: str) -> int: ...
+
+    def read_bytes(self, name: str, limit: int) -> bytes:
+        """The whole file; raises :class:`TooLarge` past ``limit`` bytes, before reading it."""
+
+    def open(self, name: str) -> BinaryIO:
+        """A stream, for hashing multi-GB artifacts without loading them."""
+
+    def display(self, name: str) -> str:
+        """The file name used in diagnostics (``Span.file``)."""
+
+
+def normalize(base: str, ref: str) -> str | None:
+    """Join a relative reference to the directory of ``base`` inside the package.
+
+    Returns ``None`` when the result would leave the package root (``..`` past the top,
+    or an absolute path): TOSCA 1.3 §3.3 makes import URIs relative to the importing file.
+    """
+    if not ref or ref.startswith(("/", "\\")) or (len(ref) > 1 and ref[1] == ":"):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), ref.replace("\\", "/")))
+    if joined == ".." or joined.startswith("../") or joined.startswith("/"):
+        return None
+    return joined
+
+
+class DirFS:
+    """A directory on disk.  Symbolic links that point outside the root are not followed."""
+
+    def __init__(self, root: str | os.PathLike[str], label: str | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.label = label if label is not None else str(root)
+
+    def _path(self, name: str) -> Path | None:
+        p = (self.root / name).resolve()
+        try:
+            p.relative_to(self.root)
+        except ValueError:
+            return None
+        return p
+
+    def names(self) -> list[str]:
+        out: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames.sort()
+            for f in filenames:
+                full = Path(dirpath) / f
+                if full.is_file() and self._path(str(full.relative_to(self.root))):
+                    out.append(full.relative_to(self.root).as_posix())
+        return sorted(out)
+
+    def exists(self, name: str) -> bool:
+        p = self._path(name)
+        return bool(p and p.is_file())
+
+    def size(self, name: str) -> int:
+        p = self._path(name)
+        if not p or not p.is_file():
+            raise FileNotFoundError(name)
+        return p.stat().st_size
+
+    def read_bytes(self, name: str, limit: int) -> bytes:
+        p = self._path(name)
+        if not p or not p.is_file():
+            raise FileNotFoundError(name)
+        size = p.stat().st_size
+        if size > limit:
+            raise TooLarge(name, size, limit)
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
+        if len(data) > limit:  # grew while we read it, or a special file
+            raise TooLarge(name, len(data), limit)
+        return data
+
+    def open(self, name: str) -> BinaryIO:
+        p = self._path(name)
+        if not p or not p.is_file():
+            raise FileNotFoundError(name)
+        return p.open("rb")
+
+    def display(self, name: str) -> str:
+        if self.label in ("", "."):
+            return name
+        return posixpath.join(self.label.rstrip("/"), name)
+
+    def walk(self) -> Iterator[str]:
+        yield from self.names()

@@ -1,0 +1,217 @@
+"""The intermediate representation: what the front end hands to every back end.
+
+Phase: produced by ``resolve`` (compiler.tosca), extended by ``normalize``
+(compiler.xfactor), read by ``graph``, ``check``, ``emit`` and ``bundle``.
+Frozen dataclasses; spans are excluded from comparison, so tests compare meaning.
+
+Two layers live here:
+
+* :class:`Package` — the syntax: every file read (as positioned YAML), the entry, the
+  CSAR metadata.  Produced by ``compiler.loader.load``.
+* :class:`Topology` — the resolved service template: typed node templates with their
+  properties evaluated (defaults applied, intrinsic functions resolved except
+  ``get_attribute``, kept as :class:`RuntimeRef`), requirements bound to target
+  templates, groups, policies, inputs, outputs, substitution mappings.
+
+Values inside ``properties`` are plain Python data (dict, list, str, int, float, bool,
+None, :class:`RuntimeRef`).  Scalar-unit values stay as written (``"256 MiB"``); use
+:mod:`compiler.tosca.scalars` to normalise.  Positions of individual property values are
+in ``property_spans`` (top-level property name -> Span of its value).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ..diagnostics import NO_SPAN, Span
+
+# --------------------------------------------------------------------------- syntax
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceFile:
+    """One YAML file of the package, read once per run."""
+
+    name: str  # name inside the package FS (POSIX, relative), or "catalog:<id>"
+    display: str  # what diagnostics show (Span.file)
+    data: Any = field(compare=False)  # PMap (positioned YAML), or None when unreadable
+    # namespace_prefix this file was imported with ("" for none)
+    prefix: str = ""
+    # the span of the import statement that brought the file in (None for the entry)
+    imported_at: Span | None = field(default=None, compare=False)
+    from_catalog: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Package:
+    """Everything read from disk for one compilation."""
+
+    root: str  # user-facing label of the input (a file, a directory, a .csar)
+    entry: str  # name of the entry file in ``files``
+    files: tuple[SourceFile, ...]  # the entry first, then imports depth-first, each once
+    fs: Any = field(compare=False, default=None)  # PackageFS, to read artifacts
+    kind: str = "file"  # file | dir | zip
+    meta: Any = field(compare=False, default=None)  # csar.ToscaMeta or None
+    manifest: Any = field(compare=False, default=None)  # csar.Manifest or None
+
+    @property
+    def entry_file(self) -> SourceFile:
+        return self.files[0]
+
+
+# --------------------------------------------------------------------------- resolved
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuntimeRef:
+    """A value known only at run time: ``get_attribute`` (TOSCA 1.3 §4.5.1)."""
+
+    function: str  # "get_attribute" | "get_operation_output"
+    args: tuple[Any, ...]
+    node: str = ""  # the template that the reference resolves against, if known
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capability:
+    name: str
+    type: str
+    types: tuple[str, ...]  # the type and its ancestors, most derived first
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requirement:
+    """One requirement assignment, bound (or left open for substitution)."""
+
+    name: str  # the requirement name, e.g. "virtual_link", "wiring"
+    node: str | None  # the target node template; None when left open (SOL001 VNFD)
+    capability: str | None = None  # target capability name or type
+    relationship: str | None = None  # relationship type
+    relationship_template: str | None = None  # named relationship template, if any
+    properties: Mapping[str, Any] = field(default_factory=dict)  # relationship properties
+    property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Artifact:
+    name: str
+    type: str
+    file: str
+    repository: str | None = None
+    deploy_path: str | None = None
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NodeTemplate:
+    name: str
+    type: str
+    types: tuple[str, ...]  # the type and its ancestors, most derived first
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    capabilities: Mapping[str, Capability] = field(default_factory=dict)
+    requirements: tuple[Requirement, ...] = ()
+    artifacts: Mapping[str, Artifact] = field(default_factory=dict)
+    interfaces: Mapping[str, Any] = field(default_factory=dict)
+    directives: tuple[str, ...] = ()
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    span: Span = field(default=NO_SPAN, compare=False)
+    property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
+
+    def is_a(self, type_name: str) -> bool:
+        return type_name in self.types
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    name: str
+    type: str
+    types: tuple[str, ...]
+    members: tuple[str, ...] = ()
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    span: Span = field(default=NO_SPAN, compare=False)
+    property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
+    member_spans: tuple[Span, ...] = field(default=(), compare=False)
+
+    def is_a(self, type_name: str) -> bool:
+        return type_name in self.types
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Policy:
+    name: str
+    type: str
+    types: tuple[str, ...]
+    targets: tuple[str, ...] = ()  # node template or group names, as written
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    span: Span = field(default=NO_SPAN, compare=False)
+    property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
+    target_spans: tuple[Span, ...] = field(default=(), compare=False)
+
+    def is_a(self, type_name: str) -> bool:
+        return type_name in self.types
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Parameter:
+    """An input or output."""
+
+    name: str
+    type: str | None = None
+    value: Any = None
+    description: str = ""
+    required: bool = True
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Substitution:
+    node_type: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    capabilities: Mapping[str, Any] = field(default_factory=dict)
+    requirements: Mapping[str, Any] = field(default_factory=dict)
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Topology:
+    """The resolved service template (one deployment flavour, inputs applied)."""
+
+    file: str  # display name of the entry file
+    version: str  # tosca_definitions_version
+    description: str = ""
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    inputs: Mapping[str, Parameter] = field(default_factory=dict)
+    outputs: Mapping[str, Parameter] = field(default_factory=dict)
+    nodes: Mapping[str, NodeTemplate] = field(default_factory=dict)  # in source order
+    relationships: Mapping[str, Any] = field(default_factory=dict)  # relationship templates
+    groups: Mapping[str, Group] = field(default_factory=dict)
+    policies: Mapping[str, Policy] = field(default_factory=dict)
+    substitution: Substitution | None = None
+    flavour: str | None = None  # the selected SOL001 deployment flavour, if any
+    # the type registry (compiler.tosca.types.TypeRegistry), for is-a questions and
+    # for property definitions; back ends use it read-only
+    types: Any = field(default=None, compare=False)
+    package: Package | None = field(default=None, compare=False)
+    span: Span = field(default=NO_SPAN, compare=False)
+
+    def nodes_of(self, type_name: str) -> list[NodeTemplate]:
+        return [n for n in self.nodes.values() if n.is_a(type_name)]
+
+    def imports_profile(self, prefix: str = "xfactor.") -> bool:
+        return self.types is not None and self.types.has_prefix(prefix)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutputFile:
+    """One file a back end or bundler wants written, relative to the output directory."""
+
+    path: str  # POSIX, relative, no ".."
+    content: bytes
+    # the emitter that produced it, for the summary
+    producer: str = ""

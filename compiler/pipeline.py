@@ -1,0 +1,89 @@
+"""The pipeline: load → resolve → normalize → graph → check → emit → bundle.
+
+Phase: driver.  Each phase is a function ``phase(input, ..., diags) -> output``; the
+driver stops at a phase boundary when errors exist, so later phases may assume a clean
+input.  Nothing here prints or exits: results carry their diagnostics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .diagnostics import Diagnostics
+from .loader.yamlpos import DEFAULT_LIMITS, Limits
+from .model import OutputFile, Package, Topology
+from .xfactor.model import Plan, XModel
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
+    """Everything a caller can set; the CLI maps its flags one to one onto these."""
+
+    inputs: Mapping[str, Any] = field(default_factory=dict)  # --inputs FILE / --set k=v
+    flavour: str | None = None  # --flavour ID (SOL001 deployment flavour)
+    profile_paths: tuple[str, ...] = ()  # --profile-path, XFC_PROFILE_PATH
+    namespace: str | None = None  # --namespace
+    targets: tuple[str, ...] = ("kubernetes", "policies")  # back ends to run
+    alert_target: str = "kubernetes"  # --target for PrometheusRule labels: kubernetes|tacker
+    tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
+    limits: Limits = DEFAULT_LIMITS
+    quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)
+
+
+@dataclass(slots=True, kw_only=True)
+class Compilation:
+    """What the phases have produced so far for one input."""
+
+    path: str
+    options: Options
+    diagnostics: Diagnostics
+    package: Package | None = None
+    topology: Topology | None = None
+    xmodel: XModel | None = None
+    plan: Plan | None = None
+    outputs: list[OutputFile] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics.has_errors
+
+
+def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> Compilation:
+    """Load, resolve, normalise, build the graph and run the checks."""
+    from .checks import run_checks
+    from .graph import build_plan
+    from .loader import load
+    from .tosca import resolve
+    from .xfactor.normalize import normalize
+
+    diags = diags if diags is not None else Diagnostics()
+    unit = Compilation(path=path, options=options, diagnostics=diags)
+    unit.package = load(path, options, diags)
+    if unit.package is None or diags.has_errors:
+        return unit
+    if options.tosca_parser:
+        from .tosca.compat import tosca_parser_verdict
+
+        tosca_parser_verdict(unit.package, options, diags)
+    unit.topology = resolve(unit.package, options, diags)
+    if unit.topology is None or diags.has_errors:
+        return unit
+    unit.xmodel = normalize(unit.topology, diags)
+    unit.plan = build_plan(unit.topology, unit.xmodel, diags)
+    run_checks(unit, diags)
+    return unit
+
+
+def back_end(unit: Compilation) -> Compilation:
+    """Run the selected emitters (and later bundlers) on a clean front-end result."""
+    from .plugins import emitters
+
+    if not unit.ok or unit.topology is None:
+        return unit
+    available = emitters()
+    for name in unit.options.targets:
+        emitter = available[name]
+        unit.outputs.extend(emitter.emit(unit, unit.diagnostics))
+    unit.outputs.sort(key=lambda f: f.path)
+    return unit

@@ -1,0 +1,50 @@
+"""Files shipped with xfc: lark grammars, jinja2 templates, profiles, JSON schemas.
+
+Phase: none (support).  ``grammars/`` and ``templates/`` sit at the top of the source
+tree and are installed as ``compiler._grammars`` / ``compiler._templates`` (see
+pyproject.toml); this module finds them either way, so a source checkout and an
+installed wheel behave the same.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from pathlib import Path
+
+_PKG = Path(__file__).resolve().parent
+_SRC = _PKG.parent
+
+
+def _dir(installed: str, source: str) -> Path:
+    try:
+        p = Path(str(resources.files(f"compiler.{installed}")))
+        if p.is_dir():
+            return p
+    except (ModuleNotFoundError, TypeError):
+        pass
+    return _SRC / source
+
+
+@functools.cache
+def grammars_dir() -> Path:
+    return _dir("_grammars", "grammars")
+
+
+@functools.cache
+def templates_dir() -> Path:
+    return _dir("_templates", "templates")
+
+
+def profiles_dir() -> Path:
+    return _PKG / "profiles"
+
+
+def schemas_dir() -> Path:
+    return _PKG / "schemas"
+
+
+@functools.cache
+def grammar_text(name: str) -> str:
+    """The text of ``grammars/<name>.lark``."""
+    return (grammars_dir() / f"{name}.lark").read_text(encoding="utf-8")

@@ -1,0 +1,143 @@
+"""The X-factor model: processes, backing services, wirings, chains, and the resolved plan.
+
+Phase: produced by ``normalize`` (compiler.xfactor.normalize) from a
+:class:`compiler.model.Topology`, completed by ``graph`` (compiler.graph) with the
+resolved orders; read by the checks and every back end.
+
+Both forms of the profile (policy form and native form, spec §2.1/§2.3) normalise to
+these classes, so back ends never look at the syntax.  Durations are float seconds,
+sizes stay scalar-unit strings as written (``"256 MiB"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ..diagnostics import NO_SPAN, Span
+
+# Node types whose templates run as processes (spec §2.2, last paragraph).  A template
+# is a workload when any of these is among its types.
+WORKLOAD_TYPES: tuple[str, ...] = (
+    "xfactor.nodes.CNF",
+    "tosca.nodes.nfv.Vdu.Compute",
+    "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit",
+    "tosca.nodes.Container.Application",
+    "tosca.nodes.nfv.VNF",
+)
+BACKING_TYPE = "xfactor.nodes.BackingService"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Process:
+    """The process traits of one workload (spec §2.1)."""
+
+    node: str
+    state: str = "stateless"  # stateless | stateful
+    share_nothing: bool = True
+    scratch_size: str | None = None
+    scratch_lifetime: str = "transaction"  # transaction | process
+    session_store: str | None = None
+    session_ttl: float | None = None  # seconds
+    graceful_shutdown: float = 30.0  # seconds
+    origin: str = "default"  # native | policy | default (no traits: stateless + a note)
+    policy: str | None = None  # the xfactor.policies.Process that gave the traits
+    span: Span = field(default=NO_SPAN, compare=False)
+    property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
+
+    @property
+    def stateless(self) -> bool:
+        return self.state == "stateless"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BackingService:
+    node: str
+    kind: str | None = None
+    expiry: bool = False
+    locator: str | None = None
+    image: str | None = None
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Wiring:
+    """A directed wiring source -> target (spec §2.3), either form."""
+
+    name: str  # the policy name, or "<source>.<requirement name>[.<index>]" for relationships
+    source: str
+    target: str
+    stickiness: str = "none"  # none | session | connection | pinned
+    # the ladder as written (compiler.xfactor.steps.Step); empty when defaulted
+    on_failure: tuple[Any, ...] = ()
+    explicit_on_failure: bool = False
+    propagate: str = "none"  # none | upstream | downstream | both
+    chain: str | None = None  # as written, or inferred (the chain containing both ends)
+    form: str = "policy"  # policy | relationship
+    span: Span = field(default=NO_SPAN, compare=False)
+    property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Chain:
+    name: str
+    members: tuple[str, ...]  # as written in the group
+    fragile: bool = False
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class XModel:
+    """Normalised X-factor view of a topology."""
+
+    workloads: tuple[str, ...] = ()  # workload template names, source order
+    processes: Mapping[str, Process] = field(default_factory=dict)  # one per workload
+    backing: Mapping[str, BackingService] = field(default_factory=dict)
+    wirings: Mapping[str, Wiring] = field(default_factory=dict)
+    chains: Mapping[str, Chain] = field(default_factory=dict)
+    uses_profile: bool = False
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedStep:
+    """One escalation step with every argument resolved (spec §3.2, §5)."""
+
+    action: str
+    args: Mapping[str, Any]  # defaults filled in; scope resolved to names
+    shutdown_order: tuple[str, ...] = ()  # reinstantiate / shutdown_chain only
+    startup_order: tuple[str, ...] = ()
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResolvedWiring:
+    wiring: Wiring
+    steps: tuple[ResolvedStep, ...]
+    chain: str | None  # the effective chain
+    upstream: tuple[str, ...]
+    downstream: tuple[str, ...]
+    propagate_to: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edge:
+    source: str  # the dependent
+    target: str  # what it depends on (starts first)
+    kind: str  # requirement | relationship | wiring | backing_service
+    label: str = ""
+    span: Span = field(default=NO_SPAN, compare=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """The dependency graph and everything resolved from it (compiler.graph)."""
+
+    graph: Any = field(compare=False)  # networkx.DiGraph: dependent -> dependency
+    edges: tuple[Edge, ...] = ()
+    waves: tuple[tuple[str, ...], ...] = ()  # deployment order: wave 0 first
+    chains: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # startup order
+    wirings: Mapping[str, ResolvedWiring] = field(default_factory=dict)
+    acyclic: bool = True
