@@ -1,0 +1,799 @@
+"""The ``on_failure`` step language (xfactor-profile.md §3.1).
+
+Phase: normalize.  Input: the YAML value of an ``on_failure`` property (a sequence of
+step strings, or one string) with the positions the YAML loader recorded.  Output: a
+tuple of :class:`Step`, each holding its action and its *explicit* arguments, typed
+(``int``; ``float`` seconds for durations; ``str`` for names and strings; ``tuple`` of
+``str`` for name lists).  :meth:`Step.arg` supplies the defaults of §3.1.
+
+The grammar is ``grammars/steps.lark`` (LALR, contextual lexer).  The parser is built
+once per process, on first use, under a lock; lark's LALR ``parse`` keeps its state
+per call, so one parser serves every thread.
+
+What is checked here is what the string alone can tell: syntax, the arguments each
+action takes, their value types and ranges.  What needs the topology (do the names in a
+``scope`` exist, does ``notify(via=http)`` have its endpoint, is there a chain) is
+checked by compiler.xfactor's checks, which read :attr:`Step.arg_spans` to point inside
+the string.
+
+Positions: a problem is reported at the line and column of the offending character in
+the descriptor.  For plain and single-line scalars that is the scalar's own position
+plus the offset in the string (:meth:`Span.shifted`); for double-quoted scalars with
+escapes, and for scalars folded over several lines, the source line (from
+``Diagnostics.sources``) is scanned to map the offset back to the text as written.
+
+Codes: xf-step-syntax.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping
+
+import lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from ..diagnostics import Diagnostics, Span
+from ..resources import grammar_text
+
+CODE = "xf-step-syntax"
+
+#: A duration is a float number of seconds.
+Duration = float
+
+ACTIONS: tuple[str, ...] = ("reconnect", "notify", "shutdown_chain", "reinstantiate")
+
+VIA_CHANNELS: tuple[str, ...] = ("http", "signal", "event")
+SCOPE_ROLES: tuple[str, ...] = ("target", "source", "upstream", "downstream", "chain")
+
+_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+@dataclass(frozen=True, slots=True)
+class ArgSpec:
+    """One argument an action takes: its value kind and its default (§3.1 table)."""
+
+    kind: str  # "int" | "duration" | "name" | "string" | "scope"
+    default: Any = None
+    # range / value check: returns a message when the value is not acceptable
+    check: Callable[[str, Any], str | None] | None = None
+
+
+def _at_least_one(name: str, v: Any) -> str | None:
+    return None if v >= 1 else f"{name} must be at least 1, not {v}"
+
+
+def _positive_duration(name: str, v: Any) -> str | None:
+    return None if v > 0 else f"{name} must be longer than 0s, not {_fmt_duration(v)}"
+
+
+def _non_negative_duration(name: str, v: Any) -> str | None:
+    return None if v >= 0 else f"{name} must not be negative, not {_fmt_duration(v)}"
+
+
+def _port(name: str, v: Any) -> str | None:
+    return None if 1 <= v <= 65535 else f"{name} must be between 1 and 65535, not {v}"
+
+
+def _via(name: str, v: Any) -> str | None:
+    if v in VIA_CHANNELS:
+        return None
+    return f"{name} must be one of {_words(VIA_CHANNELS, quote=False)}, not '{v}'"
+
+
+_SIGNAL = re.compile(r"SIG[A-Z][A-Z0-9]*\Z")
+
+
+def _signal(name: str, v: Any) -> str | None:
+    if _SIGNAL.match(v):
+        return None
+    return f"{name} must be a signal name such as SIGUSR1, not '{v}'"
+
+
+def _path(name: str, v: Any) -> str | None:
+    if v.startswith("/"):
+        return None
+    return f"{name} must be an HTTP path starting with '/', not {_quote(v)}"
+
+
+def _scope(name: str, v: Any) -> str | None:
+    if isinstance(v, str):
+        if v in SCOPE_ROLES:
+            return None
+        return (
+            f"{name} must be a [list] of node names or one of "
+            f"{_words(SCOPE_ROLES, quote=False)}, not '{v}'"
+        )
+    if not v:
+        return f"{name} is an empty list: name at least one node, or leave the argument out"
+    seen: set[str] = set()
+    for item in v:
+        if item in seen:
+            return f"{name} lists '{item}' twice"
+        seen.add(item)
+    return None
+
+
+#: The arguments of each action, in the order of §3.1 (which is also the output order).
+ARGUMENTS: Mapping[str, Mapping[str, ArgSpec]] = {
+    "reconnect": {
+        "attempts": ArgSpec("int", 3, _at_least_one),
+        "backoff": ArgSpec("duration", 1.0, _non_negative_duration),
+        "timeout": ArgSpec("duration", None, _positive_duration),
+    },
+    "notify": {
+        "via": ArgSpec("name", "event", _via),
+        "path": ArgSpec("string", None, _path),
+        "port": ArgSpec("int", None, _port),
+        "signal": ArgSpec("name", None, _signal),
+        "timeout": ArgSpec("duration", None, _positive_duration),
+    },
+    "shutdown_chain": {
+        "chain": ArgSpec("name", None),
+    },
+    "reinstantiate": {
+        "scope": ArgSpec("scope", "target", _scope),
+        "timeout": ArgSpec("duration", None, _positive_duration),
+    },
+}
+
+
+class Args(Mapping[str, Any]):
+    """A read-only, hashable mapping of argument name to typed value."""
+
+    __slots__ = ("_d",)
+
+    def __init__(self, items: Mapping[str, Any] | None = None) -> None:
+        self._d: dict[str, Any] = dict(items or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._d[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._d.items()))
+
+    def __repr__(self) -> str:
+        return f"Args({self._d!r})"
+
+
+_EMPTY_SPANS: Mapping[str, Span] = Args()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    """One step of an ``on_failure`` ladder, as written.
+
+    ``args`` holds only the arguments the step names; :meth:`arg` adds the defaults.
+    ``arg_spans`` gives the position of each argument's value in the descriptor, and of
+    each name of a list value under ``"<arg>[<index>]"`` (e.g. ``"scope[1]"``).
+    """
+
+    action: str
+    args: Mapping[str, Any] = field(default_factory=Args)
+    span: Span = field(default=Span("<generated>"), compare=False)
+    arg_spans: Mapping[str, Span] = field(default=_EMPTY_SPANS, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.args, Args):
+            object.__setattr__(self, "args", Args(self.args))
+
+    def arg(self, name: str) -> Any:
+        """The value of argument ``name``: explicit, else the §3.1 default, else None."""
+        if name in self.args:
+            return self.args[name]
+        spec = ARGUMENTS.get(self.action, {}).get(name)
+        return spec.default if spec else None
+
+    def resolved_args(self) -> dict[str, Any]:
+        """Every argument the action takes that has a value, explicit or default."""
+        out: dict[str, Any] = {}
+        for name in ARGUMENTS.get(self.action, {}):
+            value = self.arg(name)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def span_of(self, name: str) -> Span:
+        """Where argument ``name`` (or ``"scope[1]"``) is written; the step's span if not."""
+        return self.arg_spans.get(name, self.span)
+
+    def to_text(self) -> str:
+        """The step in canonical step-language form (explicit arguments only)."""
+        if not self.args:
+            return self.action
+        parts = [f"{k}={_fmt_value(ARGUMENTS[self.action][k].kind, v)}" for k, v in self.args.items()]
+        return f"{self.action}({', '.join(parts)})"
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+
+def _fmt_duration(seconds: float) -> str:
+    if seconds == 0:
+        return "0s"
+    ms = seconds * 1000
+    if ms == int(ms) and (abs(seconds) < 1 or seconds != int(seconds)):
+        return f"{int(ms)}ms"
+    if seconds == int(seconds):
+        s = int(seconds)
+        for unit, factor in (("h", 3600), ("m", 60)):
+            if s and s % factor == 0:
+                return f"{s // factor}{unit}"
+        return f"{s}s"
+    return f"{seconds}s"
+
+
+def _fmt_value(kind: str, v: Any) -> str:
+    if kind == "duration":
+        return _fmt_duration(v)
+    if isinstance(v, tuple):
+        return "[" + ", ".join(v) + "]"
+    if kind == "string":
+        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(v)
+
+
+# --------------------------------------------------------------------------- the parser
+
+_PARSER: lark.Lark | None = None
+_LOCK = threading.Lock()
+
+
+def _parser() -> lark.Lark:
+    global _PARSER
+    if _PARSER is None:
+        with _LOCK:
+            if _PARSER is None:
+                _PARSER = lark.Lark(
+                    grammar_text("steps"),
+                    parser="lalr",
+                    lexer="contextual",
+                    propagate_positions=True,
+                    maybe_placeholders=False,
+                )
+    return _PARSER
+
+
+def parse_step(text: str, span: Span, diags: Diagnostics) -> Step | None:
+    """Parse one step string written at ``span`` (the YAML scalar's own position).
+
+    Returns None after reporting ``xf-step-syntax``; every problem found in the string
+    is reported, not only the first.
+    """
+    where = _Locator(text, span, diags)
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as exc:
+        offset, length, message, hint = _explain(exc, text, span)
+        diags.add(CODE, message, where.span(offset, length), hint=hint)
+        return None
+    step_tree = tree.children[0]
+    action_tok = step_tree.children[0]
+    action = str(action_tok)
+    specs = ARGUMENTS[action]
+    args: dict[str, Any] = {}
+    spans: dict[str, Span] = {}
+    ok = True
+    arg_trees = step_tree.children[1].children if len(step_tree.children) > 1 else []
+    first_seen: dict[str, lark.Token] = {}
+    for arg_tree in arg_trees:
+        name_tok, value_tree = arg_tree.children
+        name = str(name_tok)
+        vstart, vend = _extent(value_tree)
+        if name not in specs:
+            ok = False
+            diags.add(
+                CODE,
+                f"{action} takes no argument '{name}' (its arguments: {_words(specs, quote=False, conj='and')})",
+                where.span(name_tok.start_pos, len(name)),
+                hint=_unknown_arg_hint(action, name),
+            )
+            continue
+        if name in first_seen:
+            ok = False
+            first = where.span(first_seen[name].start_pos, 1)
+            diags.add(
+                CODE,
+                f"argument '{name}' is given twice (first at column {first.column})",
+                where.span(name_tok.start_pos, len(name)),
+            )
+            continue
+        first_seen[name] = name_tok
+        value, problem, hint = _convert(name, specs[name], value_tree)
+        if problem is None and specs[name].check is not None:
+            problem = specs[name].check(name, value)
+        if problem is not None:
+            ok = False
+            diags.add(CODE, problem, where.span(vstart, vend - vstart), hint=hint)
+            continue
+        args[name] = value
+        spans[name] = where.span(vstart, vend - vstart)
+        if value_tree.data == "names":
+            for i, tok in enumerate(t for t in value_tree.children if t.type == "NAME"):
+                spans[f"{name}[{i}]"] = where.span(tok.start_pos, len(tok))
+    if not ok:
+        return None
+    return Step(action=action, args=Args(args), span=span, arg_spans=Args(spans))
+
+
+def parse_steps(value: Any, container: Any, key: Any, diags: Diagnostics) -> tuple[Step, ...] | None:
+    """Parse the YAML value of ``on_failure``, found at ``container[key]``.
+
+    ``value`` is a sequence of step strings (each positioned by ``value.item_span(i)``)
+    or, leniently, one step string (positioned by ``container.value_span(key)``).
+    Returns the steps; ``()`` when the value is null (the caller applies the §3.3
+    defaults); None when anything was reported.
+    """
+    if value is None:
+        return ()
+    own = _value_span(container, key)
+    if isinstance(value, str):
+        step = parse_step(value, own, diags)
+        return None if step is None else (step,)
+    if not isinstance(value, list):
+        diags.add(
+            CODE,
+            f"on_failure must be a list of step strings, not {_kind_of(value)}",
+            own,
+            hint='e.g. on_failure: [ "reconnect(attempts=3, backoff=500ms)", shutdown_chain ]',
+        )
+        return None
+    if not value:
+        diags.add(
+            CODE,
+            "on_failure is an empty list: give at least one step, or leave it out to get "
+            "the default ladder",
+            own,
+        )
+        return None
+    steps: list[Step] = []
+    ok = True
+    for i, item in enumerate(value):
+        item_span = value.item_span(i) if hasattr(value, "item_span") else own
+        if not isinstance(item, str):
+            ok = False
+            diags.add(
+                CODE,
+                f"a step must be a string such as \"reconnect(attempts=3)\", not {_kind_of(item)}",
+                item_span,
+                hint=_non_string_hint(item),
+            )
+            continue
+        step = parse_step(item, item_span, diags)
+        if step is None:
+            ok = False
+        else:
+            steps.append(step)
+    return tuple(steps) if ok else None
+
+
+def _value_span(container: Any, key: Any) -> Span:
+    if hasattr(container, "value_span") and not isinstance(key, int):
+        return container.value_span(key)
+    if hasattr(container, "item_span") and isinstance(key, int):
+        return container.item_span(key)
+    return getattr(container, "span", None) or Span("<unknown>")
+
+
+def _kind_of(v: Any) -> str:
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, int):
+        return "an integer"
+    if isinstance(v, float):
+        return "a number"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    if v is None:
+        return "null"
+    return f"a {type(v).__name__}"
+
+
+def _non_string_hint(item: Any) -> str:
+    if isinstance(item, dict) and len(item) == 1:
+        (k, v), = item.items()
+        if isinstance(v, dict) and all(isinstance(x, str) for x in v):
+            inner = ", ".join(f"{a}={b}" for a, b in v.items())
+            return f'write the step as one string: "{k}({inner})"'
+        return f'write the step as one string, e.g. "{k}"'
+    return ""
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _extent(tree: lark.Tree) -> tuple[int, int]:
+    toks = [t for t in tree.children if isinstance(t, lark.Token)]
+    return toks[0].start_pos, toks[-1].end_pos
+
+
+_KIND_WORDS = {
+    "int": "an integer",
+    "duration": "a duration",
+    "name": "a name",
+    "string": 'a double-quoted "string"',
+    "names": "a [list] of names",
+}
+
+
+def _convert(name: str, spec: ArgSpec, tree: lark.Tree) -> tuple[Any, str | None, str]:
+    """The typed value of an argument, or a message saying why it has the wrong type."""
+    got = str(tree.data)
+    toks = [t for t in tree.children if isinstance(t, lark.Token) and t.type in ("NAME", "INT", "DURATION", "STRING")]
+    raw = str(toks[0]) if toks else ""
+    if got == "duration":
+        value: Any = _duration(raw)
+    elif got == "int":
+        value = int(raw)
+    elif got == "string":
+        value = re.sub(r"\\([\"\\])", r"\1", raw[1:-1])
+    elif got == "name":
+        value = raw
+    else:
+        value = tuple(str(t) for t in toks)
+    want = spec.kind
+    if want == got or (want == "scope" and got in ("name", "names")):
+        return value, None, ""
+    # the wrong kind of value: say what is expected, and how to write it
+    want_words = "a [list] of node names or a name" if want == "scope" else _KIND_WORDS[want]
+    what = f"{name} takes {want_words}"
+    if want == "duration" and got == "int":
+        return None, f"{what}; add a unit: {raw}s", "units are ms, s, m and h: 500ms, 2s, 1.5m"
+    if want == "name" and got == "string" and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.\-]*", value):
+        return None, f"{what}, not a string", f"write {name}={value} without quotes"
+    if want == "string" and got == "name":
+        return None, f"{what}, not a name", f'write {name}="{value}"'
+    if want == "int" and got == "duration":
+        return None, f"{what}, not a duration", ""
+    return None, f"{what}, not {_KIND_WORDS[got]}", ""
+
+
+def _duration(raw: str) -> float:
+    m = re.fullmatch(r"(-?[0-9]+(?:\.[0-9]+)?)(ms|s|m|h)", raw)
+    assert m, raw  # the grammar's DURATION guarantees the shape
+    return float(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _unknown_arg_hint(action: str, name: str) -> str:
+    close = difflib.get_close_matches(name, list(ARGUMENTS[action]), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    owners = [a for a, specs in ARGUMENTS.items() if name in specs]
+    if owners:
+        return f"'{name}' is an argument of {_words(owners, quote=False)}"
+    return ""
+
+
+# --------------------------------------------------------------------------- syntax errors
+
+_TERMINAL_WORDS = {
+    "ACTION": "an action (reconnect, notify, shutdown_chain or reinstantiate)",
+    "NAME": "a name",
+    "EQUAL": "'='",
+    "DURATION": "a duration such as 2s",
+    "INT": "an integer",
+    "STRING": 'a "string"',
+    "LSQB": "'[' (a list)",
+    "LPAR": "'('",
+    "COMMA": "','",
+    "RPAR": "')'",
+    "RSQB": "']'",
+    "$END": "the end of the step",
+}
+_ORDER = list(_TERMINAL_WORDS)
+
+
+def expected_words(terminals: set[str] | frozenset[str]) -> str:
+    """Friendly words for a set of lark terminal names: "',' or ')'"."""
+    known = sorted((t for t in terminals if t in _TERMINAL_WORDS), key=_ORDER.index)
+    return _words([_TERMINAL_WORDS[t] for t in known], quote=False) or "nothing more"
+
+
+def _expected(exc: UnexpectedInput) -> set[str]:
+    """Terminals the parser accepted where it stopped (from its LALR table)."""
+    state = getattr(exc, "state", None)
+    try:
+        keys = state.parse_conf.parse_table.states[state.position].keys()  # type: ignore[union-attr]
+        return {k for k in keys if k.isupper() or k == "$END"}
+    except AttributeError:
+        pass
+    found = getattr(exc, "expected", None) or getattr(exc, "allowed", None) or set()
+    return {t for t in found if t != "WS"}
+
+
+def _describe(tok: lark.Token) -> str:
+    if tok.type == "NAME":
+        return f"name '{tok}'"
+    if tok.type in ("INT", "DURATION"):
+        return f"'{tok}'"
+    if tok.type == "STRING":
+        return f"string {tok}"
+    if tok.type == "ACTION":
+        return f"'{tok}'"
+    return f"'{tok}'"
+
+
+_NUMBERISH = re.compile(r"[-+]?[0-9][A-Za-z0-9_.]*")
+
+
+def _explain(exc: UnexpectedInput, text: str, span: Span) -> tuple[int, int, str, str]:
+    """(offset, length, message, hint) for a lark syntax error."""
+    expected = _expected(exc)
+    hint = _flow_hint(text, span)
+    if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
+        end = len(text.rstrip())
+        if not text.strip():
+            return 0, 1, f"empty step: expected {expected_words(expected)}", hint
+        return end, 1, f"unexpected end of step: expected {expected_words(expected)}", hint
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        if expected == {"ACTION"} and tok.type == "NAME":
+            close = difflib.get_close_matches(str(tok).lower(), ACTIONS, n=1, cutoff=0.6)
+            return (
+                tok.start_pos,
+                len(tok),
+                f"unknown action '{tok}': expected {_words(ACTIONS, quote=False)}",
+                f"did you mean '{close[0]}'?" if close else hint,
+            )
+        if tok.type == "COMMA" and "$END" in expected and not hint:
+            hint = "on_failure is a list: write each step as its own item, [reconnect, notify]"
+        return (
+            tok.start_pos,
+            len(tok),
+            f"unexpected {_describe(tok)}: expected {expected_words(expected)}",
+            hint,
+        )
+    assert isinstance(exc, UnexpectedCharacters)
+    pos = exc.pos_in_stream
+    ch = text[pos]
+    value_wanted = "INT" in expected or "DURATION" in expected
+    if value_wanted and _NUMBERISH.match(text, pos):
+        word = _NUMBERISH.match(text, pos).group(0)  # type: ignore[union-attr]
+        arg = _arg_before(text, pos)
+        spec = _spec_for(text, arg)
+        if spec is not None and spec.kind == "int":
+            return pos, len(word), f"{arg} takes an integer, not '{word}'", hint
+        if re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", word):
+            return (
+                pos,
+                len(word),
+                f"'{word}' needs a unit: a duration is written like {word.lstrip('+')}s",
+                "units are ms, s, m and h: 500ms, 2s, 1.5m",
+            )
+        return (
+            pos,
+            len(word),
+            f"'{word}' is neither an integer nor a duration (a number with unit ms, s, m or h)",
+            hint,
+        )
+    if ch == '"':
+        bad = re.compile(r'"(?:[^"\\\n]|\\["\\])*(\\.?|\n)').match(text, pos)
+        if bad and bad.group(1).startswith("\\"):
+            at = bad.start(1)
+            esc = text[at: at + 2]
+            return (
+                at,
+                len(esc),
+                f"unknown escape '{esc}' in a string: only \\\" and \\\\ are allowed",
+                hint,
+            )
+        return pos, 1, "unterminated string: add the closing '\"'", hint
+    if ch == "'":
+        return pos, 1, "strings are written in double quotes, not single quotes", hint
+    shown = ch if ch.isprintable() and not ch.isspace() else repr(ch)
+    if "STRING" in expected and not hint:
+        hint = 'write text values in double quotes, e.g. path="/failure"'
+    return pos, 1, f"unexpected character '{shown}': expected {expected_words(expected)}", hint
+
+
+def _arg_before(text: str, pos: int) -> str:
+    m = re.search(r"([A-Za-z_][A-Za-z0-9_.\-]*)\s*=\s*\Z", text[:pos])
+    return m.group(1) if m else ""
+
+
+def _spec_for(text: str, arg: str) -> ArgSpec | None:
+    m = re.match(r"\s*([a-z_]+)", text)
+    action = m.group(1) if m else ""
+    return ARGUMENTS.get(action, {}).get(arg)
+
+
+def _flow_hint(text: str, span: Span) -> str:
+    # In a YAML flow sequence a plain item ends at the first comma, so an unquoted
+    # "reconnect(attempts=3, backoff=1s)" arrives here as two broken halves.
+    if span.style == "" and (("(" in text) != (")" in text)):
+        return (
+            "quote a step that has a comma, e.g. \"reconnect(attempts=3, backoff=1s)\": in a "
+            "YAML [flow sequence] a plain item ends at the first comma"
+        )
+    return ""
+
+
+def _words(items: Any, *, quote: bool = True, conj: str = "or") -> str:
+    seq = [f"'{x}'" if quote else str(x) for x in items]
+    if len(seq) <= 1:
+        return "".join(seq)
+    return ", ".join(seq[:-1]) + f" {conj} " + seq[-1]
+
+
+def _quote(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# --------------------------------------------------------------------------- positions
+
+
+class _Locator:
+    """Maps offsets in a step string to positions in the descriptor as written."""
+
+    def __init__(self, text: str, span: Span, diags: Diagnostics) -> None:
+        self.text = text
+        self.base = span
+        self.diags = diags
+        self._map: tuple[list[tuple[int, int]], tuple[int, int]] | None | bool = False
+
+    def _positions(self) -> tuple[list[tuple[int, int]], tuple[int, int]] | None:
+        if self._map is False:
+            lines = self.diags.sources.get(self.base.file)
+            self._map = _source_positions(self.text, self.base, lines) if lines else None
+        return self._map  # type: ignore[return-value]
+
+    def span(self, offset: int, length: int = 1) -> Span:
+        length = max(1, length)
+        found = self._positions()
+        if found is None:
+            start = self.base.shifted(offset)
+            return Span(start.file, start.line, start.column, start.line, start.column + length)
+        pos, end = found
+        line, col = pos[offset] if offset < len(pos) else end
+        last = offset + length - 1
+        if last < len(pos) and pos[last][0] == line:
+            end_col = pos[last][1] + 1
+        else:
+            end_col = col + 1
+        return Span(self.base.file, line, col, line, end_col)
+
+
+_DQ_ESCAPES = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v",
+    "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\",
+    "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029",
+}
+_DQ_HEX = {"x": 2, "u": 4, "U": 8}
+
+
+def _source_positions(
+    text: str, span: Span, lines: list[str]
+) -> tuple[list[tuple[int, int]], tuple[int, int]] | None:
+    """(line, column) of each character of ``text`` and of its end, or None.
+
+    The result is only trusted when scanning the source reproduces ``text`` exactly;
+    otherwise the caller falls back to :meth:`Span.shifted`.
+    """
+    if not (0 < span.line <= len(lines)):
+        return None
+    try:
+        if span.style == '"':
+            found = _scan_double(lines, span)
+        else:
+            found = _align(text, lines, span)
+    except (IndexError, ValueError):
+        return None
+    if found is None:
+        return None
+    chars, pos, end = found
+    if "".join(chars) != text:
+        return None
+    return pos, end
+
+
+def _scan_double(lines: list[str], span: Span):
+    """Decode a double-quoted YAML scalar from its source, keeping each char's position."""
+    chars: list[str] = []
+    pos: list[tuple[int, int]] = []
+    escaped: list[bool] = []
+    li, ci = span.line - 1, span.column  # index just after the opening quote
+    last_line = span.end_line - 1 if span.end_line else li
+    while li <= last_line and li < len(lines):
+        s = lines[li]
+        if ci >= len(s):  # an unescaped line break: folded
+            while chars and chars[-1] in " \t" and not escaped[-1] and pos[-1][0] == li + 1:
+                chars.pop(), pos.pop(), escaped.pop()
+            brk = (li + 1, len(s) + 1)
+            li, ci, blank = li + 1, 0, 0
+            while li < len(lines) and not lines[li].strip(" \t"):
+                blank, li = blank + 1, li + 1
+            if li >= len(lines):
+                return None
+            while ci < len(lines[li]) and lines[li][ci] in " \t":
+                ci += 1
+            for c in ("\n" * blank) or " ":
+                chars.append(c), pos.append(brk), escaped.append(False)
+            continue
+        c = s[ci]
+        if c == '"':
+            return chars, pos, (li + 1, ci + 1)
+        if c == "\\":
+            if ci + 1 >= len(s):  # escaped line break: joins without a space
+                li, ci = li + 1, 0
+                while li < len(lines) and ci < len(lines[li]) and lines[li][ci] in " \t":
+                    ci += 1
+                continue
+            e = s[ci + 1]
+            if e in _DQ_HEX:
+                n = _DQ_HEX[e]
+                decoded = chr(int(s[ci + 2: ci + 2 + n], 16))
+                width = 2 + n
+            elif e in _DQ_ESCAPES:
+                decoded, width = _DQ_ESCAPES[e], 2
+            else:
+                return None
+            chars.append(decoded), pos.append((li + 1, ci + 1)), escaped.append(True)
+            ci += width
+            continue
+        chars.append(c), pos.append((li + 1, ci + 1)), escaped.append(False)
+        ci += 1
+    return None
+
+
+def _align(text: str, lines: list[str], span: Span):
+    """Match the characters of ``text`` in order against the source of a plain,
+    single-quoted or block scalar (no escapes but '' and folding)."""
+    pos: list[tuple[int, int]] = []
+    li, ci = span.line - 1, span.column - 1
+    if span.style == "'":
+        ci += 1
+    elif span.style in ("|", ">"):
+        li, ci = li + 1, 0  # content starts on the line after the header
+    last_line = (span.end_line - 1) if span.end_line else li
+    for ch in text:
+        while True:
+            if li > last_line or li >= len(lines):
+                return None
+            s = lines[li]
+            src = s[ci] if ci < len(s) else "\n"
+            if src == ch or (src == "\n" and ch == " "):
+                pos.append((li + 1, ci + 1))
+                if src == "\n":
+                    li, ci = li + 1, 0
+                else:
+                    ci += 1
+                break
+            if src == "\n":
+                li, ci = li + 1, 0
+            else:
+                ci += 1
+    if pos:
+        line, col = pos[-1]
+        end = (line, col + 1)
+    else:
+        end = (li + 1, ci + 1)
+    return list(text), pos, end
+
+
+__all__ = [
+    "ACTIONS",
+    "ARGUMENTS",
+    "ArgSpec",
+    "Args",
+    "Duration",
+    "Step",
+    "SCOPE_ROLES",
+    "VIA_CHANNELS",
+    "expected_words",
+    "parse_step",
+    "parse_steps",
+]
