@@ -1,0 +1,97 @@
+"""xfc — the X-factor CNF descriptor compiler, as a library.
+
+Phase: public API.  Toolchains call these functions directly; they never print, never
+exit, and report every problem as a :class:`~compiler.diagnostics.Diagnostic` in the
+returned result.  The ``xfc`` command line (:mod:`compiler.cli`) is a thin shell over them.
+
+>>> import compiler
+>>> result = compiler.check("samples/5g-core-slice/slice.yaml")
+>>> result.ok, [d.code for d in result.diagnostics]
+(True, [...])
+>>> out = compiler.compile("samples/5g-core-slice/slice.yaml")
+>>> sorted(f.path for f in out.outputs)[:2]
+[...]
+
+Each call owns its :class:`Diagnostics`; calls in different threads share nothing but
+read-only caches, so concurrent use is safe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from .diagnostics import Diagnostic, Diagnostics, Severity, Span
+from .pipeline import Compilation, Options
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "check",
+    "compile",
+    "load",
+    "Options",
+    "Compilation",
+    "Diagnostic",
+    "Diagnostics",
+    "Severity",
+    "Span",
+]
+
+
+def _options(options: Options | None, overrides: dict[str, Any]) -> Options:
+    opts = options or Options()
+    if overrides:
+        fixed = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+        opts = replace(opts, **fixed)
+    return opts
+
+
+def _guarded(fn, path: str, opts: Options) -> Compilation:
+    diags = Diagnostics()
+    try:
+        return fn(path, opts, diags)
+    except RecursionError:
+        diags.add("internal-error", "input too deeply recursive to process", Span(str(path)))
+    except MemoryError:
+        diags.add("internal-error", "out of memory while processing the input", Span(str(path)))
+    return Compilation(path=str(path), options=opts, diagnostics=diags)
+
+
+def load(path: str, options: Options | None = None, **overrides: Any) -> Compilation:
+    """Read the package (entry and imports) only; ``result.package`` holds the files."""
+    from .loader import load as _load
+
+    opts = _options(options, overrides)
+
+    def run(p: str, o: Options, d: Diagnostics) -> Compilation:
+        unit = Compilation(path=str(p), options=o, diagnostics=d)
+        unit.package = _load(str(p), o, d)
+        return unit
+
+    return _guarded(run, str(path), opts)
+
+
+def check(path: str, options: Options | None = None, **overrides: Any) -> Compilation:
+    """Load, resolve and check a descriptor; ``result.ok`` is False when it has errors.
+
+    ``overrides`` set fields of :class:`Options` by name, e.g.
+    ``check(p, flavour="simple", inputs={"replicas": 2})``.
+    """
+    from .pipeline import front_end
+
+    return _guarded(front_end, str(path), _options(options, overrides))
+
+
+def compile(path: str, options: Options | None = None, **overrides: Any) -> Compilation:  # noqa: A001
+    """Check, then run the back ends; ``result.outputs`` lists the files to write.
+
+    Nothing is written to disk: :func:`compiler.output.write_outputs` does that atomically.
+    """
+    from .pipeline import back_end, front_end
+
+    def run(p: str, o: Options, d: Diagnostics) -> Compilation:
+        return back_end(front_end(p, o, d))
+
+    return _guarded(run, str(path), _options(options, overrides))

@@ -24,8 +24,10 @@ class Options:
     flavour: str | None = None  # --flavour ID (SOL001 deployment flavour)
     profile_paths: tuple[str, ...] = ()  # --profile-path, XFC_PROFILE_PATH
     namespace: str | None = None  # --namespace
-    targets: tuple[str, ...] = ("kubernetes", "policies")  # back ends to run
-    alert_target: str = "kubernetes"  # --target for PrometheusRule labels: kubernetes|tacker
+    emitters: tuple[str, ...] = ("kubernetes", "policies")  # --emit: back ends to run
+    # --target: the orchestrators the failure policies are written for (kubernetes, onap,
+    # osm, tacker); "tacker" also switches PrometheusRule labels to Tacker's plugin.
+    targets: tuple[str, ...] = ("kubernetes",)
     tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
     limits: Limits = DEFAULT_LIMITS
     quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)
@@ -82,7 +84,7 @@ def back_end(unit: Compilation) -> Compilation:
     if not unit.ok or unit.topology is None:
         return unit
     available = emitters()
-    for name in unit.options.targets:
+    for name in unit.options.emitters:
         emitter = available[name]
         unit.outputs.extend(emitter.emit(unit, unit.diagnostics))
     unit.outputs.sort(key=lambda f: f.path)

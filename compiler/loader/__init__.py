@@ -1,0 +1,271 @@
+"""Loading: from a path on the command line to every YAML file of the package, parsed.
+
+Phase: load.  Input: a path (a descriptor file, a CSAR directory, or a ``.csar``/``.zip``)
+and the options.  Output: a :class:`compiler.model.Package` whose ``files`` hold the
+entry definitions first and then every import, depth first, each read and parsed once.
+
+Imports (TOSCA 1.3 §3.6.8, §3.9.3): a relative import resolves against the importing
+file and may never leave the package root; a URL or a well-known name resolves through
+the profile catalog (:mod:`compiler.loader.catalog`) and never through the network.
+Cycles are cut.  A ``namespace_prefix`` is recorded on the imported file for the type
+system to apply.
+
+Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
+import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
+plus those of :mod:`.yamlpos` and :mod:`.csar`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostics, Span
+from ..model import Package, SourceFile
+from . import catalog
+from .fs import DirFS, PackageFS, TooLarge, normalize
+from .yamlpos import Limits, PMap, PSeq, load_yaml
+
+__all__ = ["load", "read_yaml_file"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    fs: Any
+    name: str
+    key: tuple  # identity: one parse per run
+
+
+# Catalog files (SOL001 types, the X-factor profile) are parsed once per process: they
+# are read-only for every phase.  Keyed by path, size and mtime; guarded by a lock so
+# that concurrent compilations in threads share it safely.
+_CATALOG_CACHE: dict[tuple, tuple[list[str], Any]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
+    """Open the input and read the entry definitions and all their imports."""
+    from .csar import open_input
+
+    limits: Limits = options.limits
+    opened = open_input(str(path), diags, limits)
+    if opened is None:
+        return None
+    reader = _Reader(opened.fs, options, diags, limits)
+    entry = reader.read(_Origin(opened.fs, opened.entry, ("pkg", opened.entry)), None, "", ())
+    if entry is None:
+        return None
+    return Package(
+        root=str(path),
+        entry=opened.entry,
+        files=tuple(reader.files),
+        fs=opened.fs,
+        kind=opened.kind,
+        meta=opened.meta,
+        manifest=opened.manifest,
+    )
+
+
+def read_yaml_file(fs: PackageFS, name: str, diags: Diagnostics, limits: Limits,
+                   at: Span | None = None) -> Any:
+    """Read and parse one YAML file of a package (also used for Files/kubernetes/*.yaml)."""
+    display = fs.display(name)
+    text = _read_text(fs, name, display, diags, limits, at)
+    if text is None:
+        return None
+    return load_yaml(text, display, diags, limits)
+
+
+def _read_text(fs: PackageFS, name: str, display: str, diags: Diagnostics, limits: Limits,
+               at: Span | None) -> str | None:
+    try:
+        data = fs.read_bytes(name, limits.max_file_bytes)
+    except TooLarge as exc:
+        diags.add(
+            "input-too-large",
+            f"{display} has {exc.size:,} bytes; the limit is {exc.limit:,}",
+            at or Span(display),
+        )
+        return None
+    except (FileNotFoundError, IsADirectoryError, PermissionError, OSError) as exc:
+        diags.add("input-not-found", f"cannot read {display}: {exc.__class__.__name__}",
+                  at or Span(display))
+        return None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.add("input-encoding", f"not UTF-8 text (byte 0x{data[exc.start]:02x})",
+                  Span(display, line, col))
+        return None
+
+
+class _Reader:
+    def __init__(self, fs: PackageFS, options: Any, diags: Diagnostics, limits: Limits) -> None:
+        self.fs = fs
+        self.options = options
+        self.diags = diags
+        self.limits = limits
+        self.files: list[SourceFile] = []
+        self.seen: set[tuple] = set()
+        self.active: list[tuple] = []
+
+    # -- one file ------------------------------------------------------------------
+    def read(self, origin: _Origin, at: Span | None, prefix: str,
+             chain: tuple[Span, ...], from_catalog: bool = False) -> SourceFile | None:
+        if origin.key in self.active:
+            self.diags.add("import-cycle", f"import cycle through {origin.fs.display(origin.name)} "
+                           "cut here", at)
+            return None
+        if origin.key in self.seen:
+            return None
+        self.seen.add(origin.key)
+        display = origin.fs.display(origin.name)
+        self.diags.chains.setdefault(display, chain)
+        data = self._parse(origin, display, at, from_catalog)
+        if data is None:
+            return None
+        if not isinstance(data, PMap):
+            self.diags.add("yaml-not-mapping", "a TOSCA file must be a mapping at the top level",
+                           getattr(data, "span", None) or Span(display, 1, 1))
+            return None
+        sf = SourceFile(name=origin.name, display=display, data=data, prefix=prefix,
+                        imported_at=at, from_catalog=from_catalog)
+        self.files.append(sf)
+        self.active.append(origin.key)
+        try:
+            self._imports(origin, data, chain)
+        finally:
+            self.active.pop()
+        return sf
+
+    def _parse(self, origin: _Origin, display: str, at: Span | None, from_catalog: bool) -> Any:
+        if not from_catalog:
+            text = _read_text(origin.fs, origin.name, display, self.diags, self.limits, at)
+            return None if text is None else load_yaml(text, display, self.diags, self.limits)
+        path = Path(origin.fs.root) / origin.name
+        st = path.stat()
+        key = (str(path), st.st_size, st.st_mtime_ns)
+        with _CACHE_LOCK:
+            hit = _CATALOG_CACHE.get(key)
+        if hit is not None:
+            self.diags.sources[display] = hit[0]
+            return hit[1]
+        text = _read_text(origin.fs, origin.name, display, self.diags, self.limits, at)
+        if text is None:
+            return None
+        local = Diagnostics()
+        data = load_yaml(text, display, local, self.limits)
+        self.diags.extend(local)
+        if not local.has_errors:
+            with _CACHE_LOCK:
+                _CATALOG_CACHE[key] = (local.sources[display], data)
+        return data
+
+    # -- its imports ---------------------------------------------------------------
+    def _imports(self, origin: _Origin, data: PMap, chain: tuple[Span, ...]) -> None:
+        imports = data.get("imports")
+        if imports is None:
+            return
+        if not isinstance(imports, PSeq):
+            self.diags.add("import-invalid", "'imports' must be a list", data.value_span("imports"))
+            return
+        repositories = data.get("repositories") if isinstance(data.get("repositories"), PMap) else {}
+        for i, item in enumerate(imports):
+            span = imports.item_span(i)
+            ref, prefix, repo = self._import_entry(item, span)
+            if ref is None:
+                continue
+            self._import_one(origin, ref, prefix, repo, repositories, span, chain + (span,))
+
+    def _import_entry(self, item: Any, span: Span) -> tuple[str | None, str, str | None]:
+        if isinstance(item, str):
+            return item.strip(), "", None
+        if isinstance(item, PMap):
+            if "file" in item:
+                ref = item.get("file")
+                prefix = item.get("namespace_prefix") or ""
+                repo = item.get("repository")
+                unknown = set(item) - {"file", "repository", "namespace_prefix", "namespace_uri"}
+                if unknown:
+                    k = sorted(unknown)[0]
+                    self.diags.add("import-invalid", f"unknown key {k!r} in an import definition",
+                                   item.key_span(k),
+                                   hint="an import definition takes file, repository, "
+                                        "namespace_prefix and namespace_uri")
+                    return None, "", None
+                if not isinstance(ref, str) or not isinstance(prefix, str):
+                    self.diags.add("import-invalid", "'file' and 'namespace_prefix' must be strings",
+                                   span)
+                    return None, "", None
+                return ref.strip(), prefix, repo if isinstance(repo, str) else None
+            if len(item) == 1:  # TOSCA 1.0 named form: - name: file  or  - name: {file: ...}
+                (_, value), = item.items()
+                return self._import_entry(value, item.value_span(next(iter(item))))
+        self.diags.add("import-invalid", "an import is a file name, a URL, or a mapping with 'file'",
+                       span)
+        return None, "", None
+
+    def _import_one(self, origin: _Origin, ref: str, prefix: str, repo: str | None,
+                    repositories: Any, span: Span, chain: tuple[Span, ...]) -> None:
+        paths = tuple(getattr(self.options, "profile_paths", ()) or ())
+        if repo is not None:
+            rdef = repositories.get(repo) if isinstance(repositories, dict) else None
+            url = rdef.get("url") if isinstance(rdef, dict) else rdef if isinstance(rdef, str) else None
+            if not isinstance(url, str):
+                self.diags.add("import-unresolved", f"import names repository {repo!r}, "
+                               "which is not defined in 'repositories'", span)
+                return
+            ref = url.rstrip("/") + "/" + ref.lstrip("/")
+        if catalog.is_url(ref):
+            hit = catalog.lookup(ref, paths)
+            if hit is None:
+                self.diags.add(
+                    "import-network",
+                    f"import {ref!r} is a URL that xfc does not know; xfc never reads the network",
+                    span,
+                    hint="download the file into the package and import it by a relative path, "
+                         "or put it in a directory given with --profile-path",
+                )
+                return
+            self._read_catalog(hit, span, prefix, chain)
+            return
+        # relative to the importing file, inside the same file tree
+        target = normalize(origin.name, ref)
+        if target is None:
+            if origin.fs is self.fs:
+                self.diags.add(
+                    "import-outside-root",
+                    f"import {ref!r} leaves the package root {self.fs.label}",
+                    span,
+                    hint="imports are relative to the importing file and stay inside the package",
+                )
+                return
+        elif origin.fs.exists(target):
+            key = (("pkg",) if origin.fs is self.fs else ("cat", str(origin.fs.root))) + (target,)
+            self.read(_Origin(origin.fs, target, key), span, prefix, chain,
+                      from_catalog=origin.fs is not self.fs)
+            return
+        hit = catalog.lookup(ref, paths)
+        if hit is not None:
+            self._read_catalog(hit, span, prefix, chain)
+            return
+        looked = f"{origin.fs.display(target)}, " if target else ""
+        self.diags.add(
+            "import-unresolved",
+            f"cannot resolve import {ref!r}: looked in {looked}{catalog.describe_search(paths)}",
+            span,
+            hint="add the file to the package, or pass --profile-path DIR (or set "
+                 "XFC_PROFILE_PATH) to a directory that holds it",
+        )
+
+    def _read_catalog(self, hit: catalog.CatalogHit, span: Span, prefix: str,
+                      chain: tuple[Span, ...]) -> None:
+        fs = DirFS(hit.root, label=hit.label)
+        self.read(_Origin(fs, hit.name, ("cat", str(hit.root), hit.name)), span, prefix, chain,
+                  from_catalog=True)

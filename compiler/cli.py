@@ -1,0 +1,118 @@
+"""The ``xfc`` command line: a thin shell over the library API.
+
+Phase: CLI.  Parses arguments, dispatches to a verb module in :mod:`compiler.commands`,
+and maps outcomes to exit codes:
+
+  0  clean (warnings and notes allowed)
+  1  the descriptor has errors
+  2  command-line misuse
+  3  internal error: one line and a hint to rerun with ``--debug`` (which shows the
+     traceback); never a traceback without ``--debug``
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import traceback
+from typing import Sequence, TextIO
+
+from . import __version__
+
+# verb -> module; modules may be absent in a partial build and are then not offered
+VERBS: dict[str, str] = {
+    "check": "compiler.commands.check",
+    "compile": "compiler.commands.compile",
+    "graph": "compiler.commands.graph",
+    "simulate": "compiler.commands.simulate",
+    "explain": "compiler.commands.explain",
+    "codes": "compiler.commands.codes",
+    "version": "compiler.commands.version",
+}
+
+EPILOG = """\
+exit codes: 0 clean (warnings allowed), 1 the descriptor has errors,
+            2 command-line misuse, 3 internal error (rerun with --debug)
+
+start here:
+  xfc check samples/5g-core-slice/slice.yaml
+  xfc compile samples/5g-core-slice/slice.yaml -o out/
+  xfc simulate samples/5g-core-slice/slice.yaml --fail upf
+  xfc <command> --help      (every command explains its flags with examples)
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit code 2, with a pointer to --help
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+        sys.exit(2)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    parser = _Parser(
+        prog="xfc",
+        description="xfc compiles TOSCA / ETSI NFV SOL001 descriptors and SOL004 CSARs with "
+        "X-factor process and wiring-failure properties into Kubernetes manifests and "
+        "orchestrator failure policies (Kubernetes, ONAP, OSM, Tacker).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"xfc {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="show Python tracebacks for internal errors")
+    sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
+    modules: dict[str, object] = {}
+    for verb, modname in VERBS.items():
+        try:
+            mod = importlib.import_module(modname)
+        except ModuleNotFoundError as exc:
+            if exc.name == modname:
+                continue  # not part of this build
+            raise
+        p = sub.add_parser(verb, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show Python tracebacks for internal errors")
+        mod.add_arguments(p)
+        modules[verb] = mod
+    return parser, modules
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    from .commands.common import UsageError
+
+    out = out or sys.stdout
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        parser, modules = build_parser()
+        args = parser.parse_args(argv)
+        if not args.verb:
+            parser.print_help(out)
+            return 2
+        return int(modules[args.verb].run(args, out))
+    except UsageError as exc:
+        sys.stderr.write(f"xfc: error: {exc}\n")
+        return 2
+    except SystemExit as exc:  # argparse: --help (0) or misuse (2)
+        return int(exc.code or 0) if isinstance(exc.code, int) else 2
+    except KeyboardInterrupt:
+        sys.stderr.write("xfc: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except BaseException as exc:  # noqa: BLE001 - the one place that turns bugs into exit 3
+        if debug:
+            traceback.print_exc()
+        else:
+            msg = str(exc).splitlines()[0] if str(exc) else ""
+            sys.stderr.write(
+                f"xfc: internal error: {type(exc).__name__}{': ' + msg[:200] if msg else ''}\n"
+                "hint: rerun with --debug to see the traceback, and report it\n"
+            )
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""``xfc codes``: list every diagnostic code with its severity and meaning.
+
+Phase: CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TextIO
+
+from ..codes import CODES
+
+HELP = "list every diagnostic code xfc can report"
+DESCRIPTION = "List the stable diagnostic codes (the [code] in each message), their default severity and meaning."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("prefix", nargs="?", default="", help="only codes starting with this (e.g. xf-)")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    rows = [c for c in CODES.values() if c.code.startswith(args.prefix)]
+    if args.format == "json":
+        import json
+
+        out.write(json.dumps([{"code": c.code, "severity": c.severity.name.lower(),
+                               "summary": c.summary} for c in rows], indent=2) + "\n")
+        return 0
+    width = max((len(c.code) for c in rows), default=0)
+    for c in rows:
+        out.write(f"{c.code:<{width}}  {c.severity.name.lower():<7}  {c.summary}\n")
+    return 0

@@ -1,0 +1,149 @@
+"""What every ``xfc`` verb that reads a descriptor shares: input flags, options, reporting.
+
+Phase: CLI.  ``add_input_arguments`` declares the flags, ``options_from_args`` turns
+them into :class:`compiler.pipeline.Options`, ``report`` prints the diagnostics (text
+with source excerpts, or JSON) and returns the exit code: 0 clean (warnings and notes
+allowed), 1 the descriptor has errors.  Command-line misuse raises :class:`UsageError`
+(exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any, TextIO
+
+from ..diagnostics import Diagnostics, Severity
+from ..loader.yamlpos import PMap, load_yaml, resolve_plain, to_plain
+from ..pipeline import Compilation, Options
+
+
+class UsageError(Exception):
+    """Wrong use of the command line: exit code 2."""
+
+
+def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("text", "json")) -> None:
+    parser.add_argument("path", metavar="PATH",
+                        help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip archive")
+    g = parser.add_argument_group("inputs and deployment flavour")
+    g.add_argument("--inputs", metavar="FILE",
+                   help="YAML or JSON file with values for the topology's inputs")
+    g.add_argument("--set", metavar="KEY=VALUE", action="append", default=[], dest="set_values",
+                   help="set one input (repeatable); VALUE is read as a YAML 1.2 scalar, "
+                        "so --set replicas=3 is the integer 3; wins over --inputs")
+    g.add_argument("--flavour", "--flavor", metavar="ID", dest="flavour",
+                   help="SOL001 deployment flavour to compile (needed when the VNFD has several)")
+    g.add_argument("--profile-path", metavar="DIR", action="append", default=[],
+                   dest="profile_paths",
+                   help="extra directory for imports that are not in the package "
+                        "(repeatable; also XFC_PROFILE_PATH, separated by ':')")
+    o = parser.add_argument_group("output")
+    o.add_argument("--format", choices=formats, default=formats[0],
+                   help="how to print results and diagnostics (default: %(default)s)")
+    o.add_argument("--quiet", "-q", action="store_true", help="print errors only, no notes or summary")
+    o.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour diagnostics (default: auto, when writing to a terminal)")
+
+
+def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if getattr(args, "inputs", None):
+        path = args.inputs
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(8 * 1024 * 1024 + 1)
+        except OSError as exc:
+            raise UsageError(f"cannot read --inputs file {path}: {exc.strerror or exc}") from None
+        if len(raw) > 8 * 1024 * 1024:
+            raise UsageError(f"--inputs file {path} is larger than 8 MiB")
+        diags = Diagnostics()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UsageError(f"--inputs file {path} is not UTF-8 text") from None
+        data = load_yaml(text, path, diags)
+        if diags.has_errors:
+            raise UsageError("--inputs file has errors:\n" + diags.render_text())
+        if data is None:
+            data = PMap()
+        if not isinstance(data, dict):
+            raise UsageError(f"--inputs file {path} must hold a mapping of input names to values")
+        values.update(to_plain(data))
+    for item in getattr(args, "set_values", []) or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--set takes KEY=VALUE, not {item!r}")
+        values[key.strip()] = resolve_plain(value)
+    return values
+
+
+def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
+    opts: dict[str, Any] = {
+        "inputs": read_inputs(args),
+        "flavour": getattr(args, "flavour", None),
+        "profile_paths": tuple(getattr(args, "profile_paths", []) or ()),
+    }
+    for name in ("namespace", "tosca_parser"):
+        if getattr(args, name, None) is not None:
+            opts[name] = getattr(args, name)
+    if getattr(args, "targets", None):
+        opts["targets"] = tuple(args.targets)
+    if getattr(args, "emit", None):
+        opts["emitters"] = tuple(args.emit)
+    opts.update(extra)
+    return Options(**opts)
+
+
+def _use_color(args: argparse.Namespace, out: TextIO) -> bool:
+    mode = getattr(args, "color", "auto")
+    if mode == "always":
+        return True
+    if mode == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(out, "isatty", lambda: False)())
+
+
+def summary(unit: Compilation) -> str:
+    d = unit.diagnostics
+    e, w, n = d.count(Severity.ERROR), d.count(Severity.WARNING), d.count(Severity.NOTE)
+    parts = [f"{e} error{'s' * (e != 1)}", f"{w} warning{'s' * (w != 1)}", f"{n} note{'s' * (n != 1)}"]
+    verdict = "FAILED" if d.has_errors else "ok"
+    what = ""
+    if unit.topology is not None:
+        t = unit.topology
+        what = f" ({len(t.nodes)} node templates"
+        if unit.xmodel is not None:
+            what += f", {len(unit.xmodel.wirings)} wirings, {len(unit.xmodel.chains)} chains"
+        if t.flavour:
+            what += f", flavour {t.flavour}"
+        what += ")"
+    return f"xfc: {verdict}: {unit.path}{what}: {', '.join(parts)}"
+
+
+def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_extra: dict | None = None) -> int:
+    """Print the diagnostics of ``unit`` and return the exit code (0 or 1)."""
+    diags = unit.diagnostics
+    minimum = Severity.ERROR if getattr(args, "quiet", False) else Severity.NOTE
+    if getattr(args, "format", "text") == "json":
+        import json
+
+        doc = {
+            "path": unit.path,
+            "ok": not diags.has_errors,
+            "diagnostics": json.loads(diags.render_json(min_severity=minimum)),
+        }
+        if json_extra:
+            doc.update(json_extra)
+        out.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    else:
+        text = diags.render_text(color=_use_color(args, out), min_severity=minimum)
+        if text:
+            out.write(text)
+        if not getattr(args, "quiet", False):
+            out.write(summary(unit) + "\n")
+    return 1 if diags.has_errors else 0
+
+
+def err_stream() -> TextIO:
+    return sys.stderr
