@@ -1,0 +1,643 @@
+"""Opening the input: a lone file, a CSAR directory, or a CSAR zip (TOSCA CSAR 1.0/1.1,
+ETSI SOL004).
+
+Phase: load (first step).  Input: the path the user gave.  Output: an
+:class:`InputPackage` — a read-only :class:`~compiler.loader.fs.PackageFS` over the
+package, the name of the entry definitions inside it, and the parsed TOSCA.meta and
+manifest — or ``None`` when the package cannot be used at all.  The loader then reads
+the entry YAML and its imports through ``InputPackage.fs``.
+
+A zip is never extracted to disk: :class:`ZipFS` reads members in memory with bounded
+reads, after every member name has been checked (absolute paths, ``..``, backslashes,
+links, duplicates) and every declared size weighed against the limits.  Digests listed
+in TOSCA.meta and in the manifest are verified here by streaming, so multi-GB images are
+never held in memory.  Decisions are recorded in ``docs/csar.md``.
+
+Codes: input-not-found, input-too-large, input-encoding, csar-entry-missing,
+csar-no-entry, csar-hash-mismatch, csar-hash-algorithm, csar-zip-invalid,
+csar-zip-unsafe, csar-zip-bomb (and, through :mod:`compiler.loader.manifest`,
+csar-meta-*, csar-manifest-syntax, tosca-quirk).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import posixpath
+import re
+import stat
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Literal
+
+from ..diagnostics import Diagnostics, Span
+from .fs import DirFS, PackageFS, TooLarge, normalize
+from .manifest import Field, Manifest, ManifestSource, ToscaMeta, parse_manifest, parse_tosca_meta
+from .yamlpos import DEFAULT_LIMITS, Limits
+
+META_NAME = "TOSCA-Metadata/TOSCA.meta"
+
+#: Members read as text by the compiler; their declared size must fit ``max_file_bytes``.
+TEXT_SUFFIXES = (".yaml", ".yml", ".meta", ".mf")
+#: At most this many members in one archive (each costs a ZipInfo in memory).
+MAX_ENTRIES = 100_000
+#: A member larger than ``max_file_bytes`` may inflate at most this many times its
+#: compressed size.  Real images compress 1-5x; a zip bomb of zeros reaches ~1000x.
+MAX_RATIO = 200
+#: Upper bound on the sum of declared member sizes.
+MAX_TOTAL_BYTES = 64 * 1024**3
+_CHUNK = 1 << 20
+
+#: Digest algorithms, by their normalized spelling (lower case, no dashes).
+META_ALGORITHMS = {"sha224": "sha224", "sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
+MANIFEST_ALGORITHMS = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512"}
+
+
+class ZipReadError(OSError):
+    """A member could not be inflated: corrupt data, a CRC error, or a size lie."""
+
+    def __init__(self, name: str, reason: str, *, bomb: bool = False) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name, self.reason, self.bomb = name, reason, bomb
+
+
+# --------------------------------------------------------------------------------------
+# ZipFS
+
+
+class _Stream(io.RawIOBase):
+    """A member stream that turns zipfile's many exceptions into :class:`ZipReadError`."""
+
+    def __init__(self, inner: BinaryIO, name: str) -> None:
+        self._inner, self._name = inner, name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf) -> int:  # type: ignore[override]
+        try:
+            data = self._inner.read(len(buf))
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
+            raise ZipReadError(self._name, str(e) or type(e).__name__) from None
+        n = len(data)
+        buf[:n] = data
+        return n
+
+    def close(self) -> None:
+        try:
+            self._inner.close()
+        finally:
+            super().close()
+
+
+class ZipFS:
+    """A zip archive, read in place.  Construct with :meth:`from_path`, which vets every member."""
+
+    def __init__(self, zf: zipfile.ZipFile, path: str, label: str, infos: dict[str, zipfile.ZipInfo]) -> None:
+        self._zf = zf
+        self.path = path
+        self.label = label
+        self._infos = infos  # regular files only, by safe POSIX name
+        self._dirs = {posixpath.dirname(n) for n in infos}
+        for d in list(self._dirs):
+            while d:
+                d = posixpath.dirname(d)
+                self._dirs.add(d)
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_path(
+        cls, path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS, label: str | None = None
+    ) -> "ZipFS | None":
+        """Open and vet an archive; ``None`` (with diagnostics) if it is unreadable or unsafe."""
+        label = label if label is not None else path
+        at = Span(label)
+        try:
+            zf = zipfile.ZipFile(path)
+            infolist = zf.infolist()
+        except Exception as e:  # zipfile raises many kinds on hostile input
+            diags.add("csar-zip-invalid", f"'{label}' is not a readable zip archive: {_reason(e)}", at)
+            return None
+        if len(infolist) > MAX_ENTRIES:
+            diags.add("csar-zip-bomb", f"'{label}' has {len(infolist)} members (limit {MAX_ENTRIES})", at)
+            zf.close()
+            return None
+        infos: dict[str, zipfile.ZipInfo] = {}
+        seen: set[str] = set()
+        total = 0
+        bad = False
+        for info in infolist:
+            problem = _unsafe_name(info)
+            if problem:
+                diags.add("csar-zip-unsafe", f"zip member {info.orig_filename!r} {problem}", at,
+                          hint="the package is refused; rebuild it with relative names")
+                bad = True
+                continue
+            is_dir = info.is_dir()
+            name = posixpath.normpath(info.filename.rstrip("/"))
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                diags.add("csar-zip-unsafe", f"zip member {name!r} is a symbolic link", at,
+                          hint="the package is refused; store the file itself, not a link")
+                bad = True
+                continue
+            if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):
+                diags.add("csar-zip-unsafe", f"zip member {name!r} is not a regular file", at)
+                bad = True
+                continue
+            key = name + ("/" if is_dir else "")
+            if key in seen:
+                diags.add("csar-zip-unsafe", f"zip member {name!r} appears twice", at,
+                          hint="two members with one name: which one a tool extracts is undefined")
+                bad = True
+                continue
+            seen.add(key)
+            if is_dir:
+                continue
+            if info.flag_bits & 0x1:
+                diags.add("csar-zip-invalid", f"zip member {name!r} is encrypted", at)
+                bad = True
+                continue
+            if info.compress_type not in _SUPPORTED_METHODS:
+                diags.add("csar-zip-invalid",
+                          f"zip member {name!r} uses compression method {info.compress_type}, "
+                          "which is not supported (use deflate)", at)
+                bad = True
+                continue
+            size = info.file_size
+            total += size
+            if name.lower().endswith(TEXT_SUFFIXES) and size > limits.max_file_bytes:
+                diags.add("csar-zip-bomb",
+                          f"zip member {name!r} declares {size} bytes; text files are limited to "
+                          f"{limits.max_file_bytes}", at)
+                bad = True
+                continue
+            if size > limits.max_file_bytes and size > MAX_RATIO * max(info.compress_size, 1):
+                diags.add("csar-zip-bomb",
+                          f"zip member {name!r} inflates {size // max(info.compress_size, 1)} times "
+                          f"({info.compress_size} to {size} bytes; limit {MAX_RATIO} times)", at)
+                bad = True
+                continue
+            infos[name] = info
+        if total > MAX_TOTAL_BYTES:
+            diags.add("csar-zip-bomb", f"'{label}' inflates to {total} bytes (limit {MAX_TOTAL_BYTES})", at)
+            bad = True
+        if bad:
+            zf.close()
+            return None
+        return cls(zf, path, label, infos)
+
+    # -- PackageFS ----------------------------------------------------------------------
+    def names(self) -> list[str]:
+        return sorted(self._infos)
+
+    def exists(self, name: str) -> bool:
+        return name in self._infos
+
+    def is_dir(self, name: str) -> bool:
+        return name.rstrip("/") in self._dirs
+
+    def size(self, name: str) -> int:
+        info = self._infos.get(name)
+        if info is None:
+            raise FileNotFoundError(name)
+        return info.file_size
+
+    def read_bytes(self, name: str, limit: int) -> bytes:
+        info = self._infos.get(name)
+        if info is None:
+            raise FileNotFoundError(name)
+        if info.file_size > limit:
+            raise TooLarge(name, info.file_size, limit)
+        with self.open(name) as fh:
+            data = fh.read(limit + 1)  # bounded: never trust the declared size alone
+            if len(data) > limit:
+                raise TooLarge(name, len(data), limit)
+            if len(data) < info.file_size:
+                raise ZipReadError(name, "member is shorter than its declared size")
+            fh.read(1)  # reach end of stream so that zipfile checks the CRC
+        return data
+
+    def open(self, name: str) -> BinaryIO:
+        info = self._infos.get(name)
+        if info is None:
+            raise FileNotFoundError(name)
+        try:
+            inner = self._zf.open(info)
+        except Exception as e:
+            bomb = self._inflates_past(info)
+            raise ZipReadError(name, _reason(e), bomb=bomb) from None
+        return io.BufferedReader(_Stream(inner, name), _CHUNK)  # type: ignore[return-value]
+
+    def display(self, name: str) -> str:
+        return f"{self.label.rstrip('/')}/{name}"
+
+    def close(self) -> None:
+        self._zf.close()
+
+    # -- forensics ----------------------------------------------------------------------
+    def _inflates_past(self, info: zipfile.ZipInfo, bound: int | None = None) -> bool:
+        """Whether the raw deflate data of ``info`` inflates past its declared size.
+
+        zipfile stops at the declared size and reports a CRC error; this tells a size
+        lie (a bomb) from plain corruption.  Reads at most the compressed size, inflates
+        in bounded steps, and stops as soon as the bound is passed.
+        """
+        bound = info.file_size if bound is None else bound
+        if info.compress_type != zipfile.ZIP_DEFLATED:
+            return info.compress_type == zipfile.ZIP_STORED and info.compress_size > bound
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(info.header_offset)
+                head = fh.read(30)
+                if len(head) < 30 or head[:4] != b"PK\x03\x04":
+                    return False
+                name_len, extra_len = struct.unpack("<HH", head[26:30])
+                fh.seek(name_len + extra_len, os.SEEK_CUR)
+                inflater = zlib.decompressobj(-15)
+                left, produced = info.compress_size, 0
+                while left > 0 and produced <= bound:
+                    chunk = fh.read(min(left, 64 * 1024))
+                    if not chunk:
+                        break
+                    left -= len(chunk)
+                    data = inflater.decompress(chunk, bound + 1 - produced)
+                    produced += len(data)
+                    while inflater.unconsumed_tail and produced <= bound:
+                        data = inflater.decompress(inflater.unconsumed_tail, bound + 1 - produced)
+                        if not data:
+                            break
+                        produced += len(data)
+                return produced > bound
+        except (OSError, zlib.error):
+            return False
+
+    def check_member(self, name: str) -> ZipReadError:
+        """Classify a failed read of ``name`` (bomb or corruption)."""
+        info = self._infos[name]
+        return ZipReadError(name, "inflates past its declared size", bomb=self._inflates_past(info))
+
+
+_SUPPORTED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _unsafe_name(info: zipfile.ZipInfo) -> str:
+    """Why a member name is unsafe, or ''."""
+    raw = info.orig_filename
+    if raw != info.filename or "\x00" in raw:
+        return "contains a NUL character"
+    if not raw or raw in ("/", "./"):
+        return "has an empty name"
+    if "\\" in raw:
+        return "contains a backslash (a Windows path separator some tools honour)"
+    if raw.startswith("/") or _DRIVE.match(raw):
+        return "is an absolute path"
+    parts = raw.split("/")
+    if ".." in parts:
+        return "has a '..' component (it would be written outside the package)"
+    if any(ord(c) < 32 for c in raw):
+        return "contains a control character"
+    return ""
+
+
+def _reason(e: BaseException) -> str:
+    text = str(e).strip()
+    return text or type(e).__name__
+
+
+def is_zip(path: str) -> bool:
+    """A zip by its magic number (a local file header or an empty archive's end record)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError:
+        return False
+
+
+# --------------------------------------------------------------------------------------
+# The package
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InputPackage:
+    """What the loader reads: a file tree, its entry definitions, and the CSAR metadata."""
+
+    fs: PackageFS
+    entry: str  # the entry definitions, a name inside ``fs``
+    kind: Literal["file", "dir", "zip"]
+    meta: ToscaMeta | None
+    manifest: Manifest | None
+    root_label: str
+    manifest_name: str | None = None  # the manifest's name inside ``fs``
+    # Sources of the manifest that are URLs: not part of the package, never fetched.
+    external_sources: tuple[str, ...] = field(default=())
+
+
+def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS) -> InputPackage | None:
+    """Open what the user named.  ``None`` (with diagnostics) if there is nothing to load.
+
+    * a directory with ``TOSCA-Metadata/TOSCA.meta`` -> its Entry-Definitions;
+    * a directory or zip without it -> the one root-level YAML file that declares
+      ``tosca_definitions_version`` (TOSCA 1.3 §4.2.2; Tacker's "CSAR without
+      TOSCA-Metadata");
+    * a ``.csar``/``.zip`` file, or any file with a zip magic number -> :class:`ZipFS`;
+    * any other file -> itself, in a :class:`DirFS` rooted at its directory.
+
+    Hash mismatches and missing listed files are reported but do not stop the package
+    from being returned; unsafe archives and a missing entry do.
+    """
+    p = Path(path)
+    if not p.exists():
+        diags.add("input-not-found", f"'{path}' does not exist", Span(path))
+        return None
+    if p.is_dir():
+        try:
+            fs: PackageFS = DirFS(p, label=path)
+            return _open_package(fs, "dir", diags, limits)
+        except OSError as e:
+            diags.add("input-not-found", f"'{path}' cannot be read: {_reason(e)}", Span(path))
+            return None
+    if not p.is_file():
+        diags.add("input-not-found", f"'{path}' is not a regular file or directory", Span(path))
+        return None
+    if p.suffix.lower() in (".csar", ".zip") or is_zip(path):
+        zfs = ZipFS.from_path(path, diags, limits)
+        if zfs is None:
+            return None
+        return _open_package(zfs, "zip", diags, limits)
+    parent = os.path.dirname(path) or "."
+    dfs = DirFS(parent, label=parent)
+    return InputPackage(fs=dfs, entry=p.name, kind="file", meta=None, manifest=None, root_label=parent)
+
+
+class _Ctx:
+    """State of one open_input call: the package, the limits, and a digest cache."""
+
+    def __init__(self, fs: PackageFS, kind: str, diags: Diagnostics, limits: Limits) -> None:
+        self.fs, self.kind, self.diags, self.limits = fs, kind, diags, limits
+        self.digests: dict[tuple[str, str], str | None] = {}
+
+    def read_text(self, name: str, at: Span | None = None) -> str | None:
+        """A member as text, or ``None`` after a diagnostic."""
+        fs, diags = self.fs, self.diags
+        shown = fs.display(name)
+        try:
+            data = fs.read_bytes(name, self.limits.max_file_bytes)
+        except TooLarge as e:
+            code = "csar-zip-bomb" if self.kind == "zip" else "input-too-large"
+            diags.add(code, f"'{name}' is larger than {e.limit} bytes", at or Span(shown))
+            return None
+        except ZipReadError as e:
+            self._zip_error(e, at or Span(shown))
+            return None
+        except OSError as e:
+            diags.add("input-not-found", f"'{name}' cannot be read: {_reason(e)}", at or Span(shown))
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            line = data.count(b"\n", 0, e.start) + 1
+            col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+            diags.add("input-encoding", f"'{name}' is not UTF-8 (byte {e.start})", Span(shown, line, col))
+            return None
+
+    def _zip_error(self, e: ZipReadError, at: Span) -> None:
+        bomb = e.bomb
+        if not bomb and isinstance(self.fs, ZipFS) and self.fs.exists(e.name):
+            bomb = self.fs.check_member(e.name).bomb
+        if bomb:
+            self.diags.add("csar-zip-bomb", f"zip member '{e.name}' inflates past its declared size", at)
+        else:
+            self.diags.add("csar-zip-invalid", f"zip member '{e.name}' is corrupt: {e.reason}", at)
+
+    def digest(self, name: str, algo: str, at: Span) -> str | None:
+        """Hex digest of a member, streamed; cached per (name, algorithm)."""
+        key = (name, algo)
+        if key not in self.digests:
+            h = hashlib.new(algo)
+            try:
+                with self.fs.open(name) as fh:
+                    while chunk := fh.read(_CHUNK):
+                        h.update(chunk)
+                self.digests[key] = h.hexdigest()
+            except ZipReadError as e:
+                self._zip_error(e, at)
+                self.digests[key] = None
+            except OSError as e:
+                self.diags.add("input-not-found", f"'{name}' cannot be read: {_reason(e)}", at)
+                self.digests[key] = None
+        return self.digests[key]
+
+    def exists_dir(self, name: str) -> bool:
+        if isinstance(self.fs, ZipFS):
+            return self.fs.is_dir(name)
+        if isinstance(self.fs, DirFS):
+            p = self.fs._path(name)
+            return bool(p and p.is_dir())
+        prefix = name.rstrip("/") + "/"
+        return any(n.startswith(prefix) for n in self.fs.names())
+
+
+def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics, limits: Limits) -> InputPackage | None:
+    ctx = _Ctx(fs, kind, diags, limits)
+    meta: ToscaMeta | None = None
+    if fs.exists(META_NAME):
+        text = ctx.read_text(META_NAME)
+        if text is None:
+            return None
+        meta = parse_tosca_meta(text, fs.display(META_NAME), diags)
+        if meta is None:
+            return None
+        ed = meta.get("Entry-Definitions")
+        assert ed is not None  # parse_tosca_meta returns None without it
+        entry = _member(ctx, ed, "Entry-Definitions")
+        if entry is None:
+            return None
+        _check_meta_entries(ctx, meta)
+        _verify_meta_files(ctx, meta)
+    else:
+        entry = _guess_entry(ctx)
+        if entry is None:
+            return None
+
+    manifest, manifest_name = _find_manifest(ctx, meta, entry)
+    external: tuple[str, ...] = ()
+    if manifest is not None:
+        external = _verify_manifest(ctx, manifest, manifest_name)
+    return InputPackage(
+        fs=fs,
+        entry=entry,
+        kind=kind,
+        meta=meta,
+        manifest=manifest,
+        root_label=fs.label,
+        manifest_name=manifest_name,
+        external_sources=external,
+    )
+
+
+def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False) -> str | None:
+    """The package member a TOSCA.meta value names, or ``None`` after csar-entry-missing."""
+    name = normalize("", f.value)
+    if name is None:
+        ctx.diags.add("csar-entry-missing", f"{what} '{f.value}' points outside the package", f.value_span)
+        return None
+    if ctx.fs.exists(name) or (folder and ctx.exists_dir(name)):
+        return name
+    extra = ""
+    if not folder and ctx.exists_dir(name):
+        extra = " (it is a folder)"
+    ctx.diags.add("csar-entry-missing", f"{what} '{f.value}' is not in the package{extra}", f.value_span,
+                  hint=_near_names(ctx.fs, name))
+    return None
+
+
+def _near_names(fs: PackageFS, name: str) -> str:
+    import difflib
+
+    names = fs.names()
+    lower = {n.lower(): n for n in names}
+    if name.lower() in lower:
+        return f"names are case-sensitive: the package has '{lower[name.lower()]}'"
+    match = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+    return f"did you mean '{match[0]}'?" if match else ""
+
+
+def _check_meta_entries(ctx: _Ctx, meta: ToscaMeta) -> None:
+    """The other block-0 names must exist (SDC: Licenses and Tests are folders)."""
+    for key in ("ETSI-Entry-Change-Log", "ETSI-Entry-Certificate"):
+        f = meta.get(key)
+        if f is not None and f.value:
+            _member(ctx, f, key)
+    for key in ("ETSI-Entry-Licenses", "ETSI-Entry-Tests"):
+        f = meta.get(key)
+        if f is not None and f.value:
+            _member(ctx, f, key, folder=True)
+    for f in meta.get_all("Other-Definitions"):
+        for part in f.value.split():
+            sub = Field(key=f.key, value=part, written=f.written, span=f.span, value_span=f.value_span)
+            _member(ctx, sub, "Other-Definitions")
+
+
+def _verify_meta_files(ctx: _Ctx, meta: ToscaMeta) -> None:
+    for block in meta.files:
+        name_f = block.get("Name")
+        if name_f is None or not name_f.value:
+            continue
+        if _URL.match(name_f.value):
+            continue
+        name = _member(ctx, name_f, "Name")
+        alg, hsh = block.get("Algorithm"), block.get("Hash")
+        if name is None or alg is None or hsh is None:
+            continue
+        _verify_digest(ctx, name, alg, hsh, META_ALGORITHMS, "TOSCA.meta")
+
+
+def _verify_digest(ctx: _Ctx, name: str, alg: Field, hsh: Field, table: dict[str, str], where: str) -> None:
+    if not alg.value:
+        ctx.diags.add("csar-hash-algorithm", "'Algorithm' has no value", alg.value_span,
+                      hint="write SHA-256, SHA-384 or SHA-512")
+        return
+    algo = table.get(re.sub(r"[\s_\-]", "", alg.value).lower())
+    if algo is None:
+        allowed = ", ".join(f"SHA-{k[3:]}" for k in table)
+        ctx.diags.add("csar-hash-algorithm", f"{where} digest algorithm '{alg.value}' is not supported",
+                      alg.value_span, hint=f"use one of {allowed}")
+        return
+    want = hsh.value.strip().lower()
+    width = hashlib.new(algo).digest_size * 2
+    if not re.fullmatch(r"[0-9a-f]+", want or "-") or len(want) != width:
+        ctx.diags.add("csar-hash-mismatch",
+                      f"'Hash' of '{name}' is not a {alg.value} digest ({width} hex digits expected)",
+                      hsh.value_span)
+        return
+    got = ctx.digest(name, algo, hsh.value_span)
+    if got is not None and got != want:
+        ctx.diags.add("csar-hash-mismatch", f"{alg.value} of '{name}' is {got}, not the listed {want}",
+                      hsh.value_span, hint="the file changed after the digest was written; recompute it")
+
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def _guess_entry(ctx: _Ctx) -> str | None:
+    """The single root-level YAML file that declares tosca_definitions_version."""
+    root_yaml = [n for n in ctx.fs.names() if "/" not in n and n.lower().endswith((".yaml", ".yml"))]
+    found = []
+    for n in root_yaml:
+        try:
+            head = ctx.fs.read_bytes(n, ctx.limits.max_file_bytes)
+        except (TooLarge, OSError):
+            continue
+        if _TOSCA_VERSION.search(head):
+            found.append(n)
+    if len(found) == 1:
+        return found[0]
+    at = Span(ctx.fs.label)
+    if not found:
+        seen = ", ".join(root_yaml) if root_yaml else "none"
+        ctx.diags.add("csar-no-entry",
+                      f"'{ctx.fs.label}' has no {META_NAME} and no root-level YAML file with "
+                      f"tosca_definitions_version (root-level YAML files: {seen})", at,
+                      hint=f"add {META_NAME} with Entry-Definitions")
+    else:
+        ctx.diags.add("csar-no-entry",
+                      f"'{ctx.fs.label}' has no {META_NAME} and several root-level TOSCA files: "
+                      + ", ".join(found), at,
+                      hint=f"add {META_NAME} with Entry-Definitions naming the main one")
+    return None
+
+
+_TOSCA_VERSION = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?tosca_definitions_version[\"']?[ \t]*:", re.MULTILINE)
+
+
+def _find_manifest(ctx: _Ctx, meta: ToscaMeta | None, entry: str) -> tuple[Manifest | None, str | None]:
+    name: str | None = None
+    if meta is not None and (f := meta.get("ETSI-Entry-Manifest")) is not None and f.value:
+        name = _member(ctx, f, "ETSI-Entry-Manifest")
+        if name is None:
+            return None, None
+    else:
+        stem = posixpath.splitext(posixpath.basename(entry))[0]
+        if ctx.fs.exists(stem + ".mf"):
+            name = stem + ".mf"
+    if name is None:
+        return None, None
+    text = ctx.read_text(name)
+    if text is None:
+        return None, name
+    return parse_manifest(text, ctx.fs.display(name), ctx.diags), name
+
+
+def _verify_manifest(ctx: _Ctx, manifest: Manifest, manifest_name: str | None) -> tuple[str, ...]:
+    external: list[str] = []
+    for src in manifest.all_sources():
+        if not src.path:
+            continue
+        if src.external:
+            external.append(src.path)
+            continue
+        name = _source_member(ctx, src)
+        if name is None:
+            continue
+        for extra in (src.signature, src.certificate):
+            if extra is not None and extra.value and not _URL.match(extra.value):
+                _member(ctx, extra, extra.key)
+        if src.algorithm is not None and src.hash is not None:
+            if name == manifest_name:
+                continue  # a manifest cannot contain its own digest
+            _verify_digest(ctx, name, src.algorithm, src.hash, MANIFEST_ALGORITHMS, "manifest")
+    return tuple(external)
+
+
+def _source_member(ctx: _Ctx, src: ManifestSource) -> str | None:
+    f = Field(key="Source", value=src.path, written="Source", span=src.span, value_span=src.value_span)
+    return _member(ctx, f, "Source")
+
+
+__all__ = ["ZipFS", "ZipReadError", "InputPackage", "open_input", "is_zip", "META_NAME"]
