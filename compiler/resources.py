@@ -9,7 +9,6 @@ installed wheel behave the same.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from pathlib import Path
 
 _PKG = Path(__file__).resolve().parent
@@ -17,13 +16,10 @@ _SRC = _PKG.parent
 
 
 def _dir(installed: str, source: str) -> Path:
-    try:
-        p = Path(str(resources.files(f"compiler.{installed}")))
-        if p.is_dir():
-            return p
-    except (ModuleNotFoundError, TypeError):
-        pass
-    return _SRC / source
+    # installed: a real directory inside the package; source checkout: a symbolic link
+    # to the top-level directory (or, where links were not kept, the directory itself)
+    p = _PKG / installed
+    return p if p.is_dir() else _SRC / source
 
 
 @functools.cache
