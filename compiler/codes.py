@@ -107,6 +107,7 @@ _reg("xf-process-conflict", "error", "process traits given twice")
 _reg("xf-wiring-conflict", "error", "a wiring given twice")
 _reg("xf-step-syntax", "error", "an on_failure step does not parse or has a bad argument")
 _reg("xf-wiring-endpoint", "error", "a wiring's source or target is not a workload template")
+_reg("xf-process-target", "error", "process traits given to a template that is not a workload")
 
 # --- back ends (compiler.emitters) ----------------------------------------------------
 _reg("k8s-not-expressible", "warning", "a key has no Kubernetes equivalent and is dropped")

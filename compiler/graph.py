@@ -1,0 +1,306 @@
+"""The dependency graph and everything resolved from it.
+
+Phase: graph.  Input: the resolved :class:`compiler.model.Topology` and its
+:class:`compiler.xfactor.model.XModel`.  Output: a :class:`compiler.xfactor.model.Plan`.
+
+The graph (networkx ``DiGraph``) has one node per node template, keyed by name, with
+the template under the ``template`` attribute, and an edge *dependent -> dependency*
+for every bound requirement, relationship, wiring (source -> target) and use of a
+backing service (xfactor-profile.md §2.5).  Each :class:`Edge` carries its kind, a label
+and the position it was written at; parallel edges are kept in the edge attribute
+``edges``.
+
+From the graph (docs/xfactor.md has the reasoning):
+
+* **waves** — the deployment order: topological generations with dependencies first;
+  nodes of one wave are sorted by source order.  A cycle is collapsed to one wave
+  (its strongly connected component), so the orders stay defined; ``acyclic`` is then
+  false and the check ``xf-dependency-cycle`` names the cycle (:func:`find_cycles`).
+* **rank** — the position of each node in the concatenated waves.  Every "dependency
+  order" of a subset is that subset sorted by rank; "reverse dependency order" is the
+  exact reverse.  This is a valid order of the induced subgraph, and it honours
+  dependencies that pass through nodes outside the subset.
+* **chains** — members in startup (dependency) order.
+* **resolved wirings** — the effective ladder (explicit, or the §3.3 default), every
+  argument resolved, ``reinstantiate`` scopes and ``shutdown_chain`` chains as names
+  with their ``shutdown_order`` (dependents first) and ``startup_order`` (dependencies
+  first), the upstream and downstream sides (§2.5, computed in the chain's own
+  subgraph) and the propagate targets.
+
+Everything is linear in the size of the graph, except the sides of each wiring, which
+cost the size of its chain (their output is that large).
+
+Codes: none (``xf-dependency-cycle`` is reported by the checks, from :func:`find_cycles`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+
+from .diagnostics import Diagnostics
+from .model import Topology
+from .xfactor.model import Edge, Plan, ResolvedStep, ResolvedWiring, Wiring, XModel
+from .xfactor.normalize import is_backing, is_backing_requirement, is_wiring_requirement, is_workload
+from .xfactor.steps import Step
+
+EDGE_KINDS: tuple[str, ...] = ("requirement", "relationship", "wiring", "backing_service")
+
+
+# --------------------------------------------------------------------------- edges
+
+
+def dependency_edges(topology: Topology, xmodel: XModel) -> list[Edge]:
+    """Every dependency of the topology, in source order (spec §2.5)."""
+    edges: list[Edge] = []
+    req_wirings = {(w.source, w.name) for w in xmodel.wirings.values() if w.form == "relationship"}
+    for node in topology.nodes.values():
+        counts: dict[str, int] = {}
+        for req in node.requirements:
+            counts[req.name] = counts.get(req.name, 0) + 1
+        seen: dict[str, int] = {}
+        for req in node.requirements:
+            ordinal = seen.get(req.name, 0)
+            seen[req.name] = ordinal + 1
+            if req.node is None or req.node not in topology.nodes:
+                continue  # left open for substitution, or unknown (resolve reports it)
+            label = req.name
+            if is_workload(node) and is_wiring_requirement(topology, req):
+                kind = "wiring"
+                wname = f"{node.name}.{req.name}" + (f".{ordinal + 1}" if counts[req.name] > 1 else "")
+                label = wname if (node.name, wname) in req_wirings else req.name
+            elif is_backing_requirement(topology, req):
+                kind = "backing_service"
+            elif req.relationship_template:
+                kind = "relationship"
+                label = f"{req.name} ({req.relationship_template})"
+            else:
+                kind = "requirement"
+            edges.append(Edge(source=node.name, target=req.node, kind=kind, label=label, span=req.span))
+    for w in xmodel.wirings.values():
+        if w.form == "policy" and w.source in topology.nodes and w.target in topology.nodes:
+            edges.append(Edge(source=w.source, target=w.target, kind="wiring", label=w.name, span=w.span))
+    return edges
+
+
+def build_graph(topology: Topology, xmodel: XModel, edges: Iterable[Edge]) -> nx.DiGraph:
+    g = nx.DiGraph()
+    for i, node in enumerate(topology.nodes.values()):
+        if node.name in xmodel.backing:
+            kind, state = "backing", "stateful"
+        elif node.name in xmodel.processes:
+            kind, state = "workload", xmodel.processes[node.name].state
+        else:
+            kind, state = "other", None
+        g.add_node(node.name, template=node, index=i, kind=kind, state=state, type=node.type)
+    for e in edges:
+        if g.has_edge(e.source, e.target):
+            g[e.source][e.target]["edges"].append(e)
+        else:
+            g.add_edge(e.source, e.target, edges=[e])
+    return g
+
+
+# --------------------------------------------------------------------------- orders
+
+
+def deployment_waves(g: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
+    """Topological generations, dependencies first; a cycle collapses into one wave."""
+    index = nx.get_node_attributes(g, "index")
+    cond = nx.condensation(g)
+    waves: list[tuple[str, ...]] = []
+    for gen in nx.topological_generations(cond.reverse(copy=False)):
+        members = [m for c in gen for m in cond.nodes[c]["members"]]
+        members.sort(key=lambda n: index.get(n, 0))
+        waves.append(tuple(members))
+    return tuple(waves)
+
+
+def find_cycles(g: nx.DiGraph) -> list[tuple[str, ...]]:
+    """One cycle per strongly connected component that has one: ``(a, b, ..., a)``.
+
+    Each cycle starts at the member that comes first in source order and is a shortest
+    cycle through it (breadth-first, successors in source order), so the report is
+    deterministic.
+    """
+    index = nx.get_node_attributes(g, "index")
+    key = lambda n: index.get(n, 0)  # noqa: E731
+    cycles: list[tuple[str, ...]] = []
+    for scc in nx.strongly_connected_components(g):
+        start = min(scc, key=key)
+        if len(scc) == 1:
+            if g.has_edge(start, start):
+                cycles.append((start, start))
+            continue
+        parent: dict[str, str] = {start: start}
+        queue = deque([start])
+        closing = None
+        while queue and closing is None:
+            u = queue.popleft()
+            for v in sorted(g.successors(u), key=key):
+                if v == start:
+                    closing = u
+                    break
+                if v in scc and v not in parent:
+                    parent[v] = u
+                    queue.append(v)
+        path = [start]
+        n = closing
+        while n is not None and n != start:
+            path.append(n)
+            n = parent[n]
+        path = [start] + list(reversed(path[1:])) + [start]
+        cycles.append(tuple(path))
+    cycles.sort(key=lambda c: key(c[0]))
+    return cycles
+
+
+class Orders:
+    """Dependency orders of subsets, by rank in the deployment waves."""
+
+    def __init__(self, waves: Iterable[Iterable[str]]) -> None:
+        self.rank: dict[str, int] = {}
+        for wave in waves:
+            for n in wave:
+                self.rank[n] = len(self.rank)
+
+    def startup(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Dependencies first."""
+        return tuple(sorted({n for n in names if n in self.rank}, key=self.rank.__getitem__))
+
+    def shutdown(self, names: Iterable[str]) -> tuple[str, ...]:
+        """Dependents first: the exact reverse of :meth:`startup`."""
+        return tuple(reversed(self.startup(names)))
+
+
+# --------------------------------------------------------------------------- wirings
+
+
+class Sides:
+    """Upstream and downstream sides of wirings, each chain's subgraph built once."""
+
+    def __init__(self, g: nx.DiGraph, chains: Mapping[str, tuple[str, ...]]) -> None:
+        self.g = g
+        self.chains = chains
+        self._sub: dict[str, nx.DiGraph] = {}
+
+    def _subgraph(self, chain: str) -> nx.DiGraph:
+        sub = self._sub.get(chain)
+        if sub is None:
+            sub = nx.DiGraph(self.g.subgraph(self.chains.get(chain, ())))
+            self._sub[chain] = sub
+        return sub
+
+    def upstream(self, w: Wiring, chain: str | None) -> set[str]:
+        """``S`` and every chain member that depends on ``S``, transitively (§2.5)."""
+        if chain is None:
+            return {w.source}
+        sub = self._subgraph(chain)
+        return {w.source} | (nx.ancestors(sub, w.source) if w.source in sub else set())
+
+    def downstream(self, w: Wiring, chain: str | None) -> set[str]:
+        """``T`` and every chain member that ``T`` depends on, transitively (§2.5)."""
+        if chain is None:
+            return {w.target}
+        sub = self._subgraph(chain)
+        return {w.target} | (nx.descendants(sub, w.target) if w.target in sub else set())
+
+
+def effective_ladder(w: Wiring, xmodel: XModel) -> tuple[Step, ...]:
+    """The steps as written, or the §3.3 default for the wiring's target and chain."""
+    if w.explicit_on_failure and w.on_failure:
+        return tuple(w.on_failure)
+    target = xmodel.processes.get(w.target)
+    first = "notify" if target is not None and target.state == "stateful" else "reconnect"
+    steps = [Step(action=first, span=w.span)]
+    chain = xmodel.chains.get(w.chain) if w.chain else None
+    if chain is not None and chain.fragile:
+        steps.append(Step(action="shutdown_chain", span=w.span))
+    return tuple(steps)
+
+
+def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: set[str],
+                down: set[str]) -> tuple[str, ...] | set[str]:
+    """The names a ``reinstantiate`` scope stands for (unknown names kept; checks report)."""
+    scope = step.arg("scope")
+    if isinstance(scope, tuple):
+        return scope
+    if scope == "source":
+        return {w.source}
+    if scope == "upstream":
+        return up
+    if scope == "downstream":
+        return down
+    if scope == "chain":
+        return set(sides.chains.get(chain, ())) if chain else set()
+    return {w.target}
+
+
+def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> ResolvedWiring:
+    chain = w.chain if w.chain in sides.chains else None
+    up_set, down_set = sides.upstream(w, chain), sides.downstream(w, chain)
+    upstream = orders.startup(up_set)  # outward from the wiring: S, then its dependents
+    downstream = orders.shutdown(down_set)  # outward: T, then what it depends on
+    propagate_to: tuple[str, ...] = ()
+    if w.propagate == "upstream":
+        propagate_to = upstream
+    elif w.propagate == "downstream":
+        propagate_to = downstream
+    elif w.propagate == "both":
+        propagate_to = upstream + tuple(n for n in downstream if n not in up_set)
+    steps: list[ResolvedStep] = []
+    for step in effective_ladder(w, xmodel):
+        args: dict[str, Any] = step.resolved_args()
+        shutdown: tuple[str, ...] = ()
+        startup: tuple[str, ...] = ()
+        if step.action == "reinstantiate":
+            names = scope_names(step, w, chain, sides, up_set, down_set)
+            members = set(sides.chains.get(chain, ())) if chain else None
+            known = [n for n in names if n in orders.rank and (members is None or n in members)]
+            startup, shutdown = orders.startup(known), orders.shutdown(known)
+            args["scope"] = startup
+        elif step.action == "shutdown_chain":
+            target_chain = step.arg("chain") or chain
+            if target_chain in sides.chains:
+                args["chain"] = target_chain
+                members = sides.chains[target_chain]
+                startup, shutdown = orders.startup(members), orders.shutdown(members)
+            else:
+                args.pop("chain", None)
+        steps.append(ResolvedStep(action=step.action, args=args, shutdown_order=shutdown,
+                                  startup_order=startup, span=step.span))
+    return ResolvedWiring(wiring=w, steps=tuple(steps), chain=chain, upstream=upstream,
+                          downstream=downstream, propagate_to=propagate_to)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def build_plan(topology: Topology, xmodel: XModel, diags: Diagnostics) -> Plan:
+    """Build the dependency graph of ``topology`` and resolve every order from it."""
+    edges = dependency_edges(topology, xmodel)
+    g = build_graph(topology, xmodel, edges)
+    waves = deployment_waves(g)
+    acyclic = len(waves) == 0 or nx.is_directed_acyclic_graph(g)
+    orders = Orders(waves)
+    chains = {c.name: orders.startup(m for m in c.members if m in g) for c in xmodel.chains.values()}
+    sides = Sides(g, chains)
+    wirings = {name: resolve_wiring(w, xmodel, orders, sides) for name, w in xmodel.wirings.items()}
+    return Plan(graph=g, edges=tuple(edges), waves=waves, chains=chains, wirings=wirings,
+                acyclic=acyclic)
+
+
+__all__ = [
+    "EDGE_KINDS",
+    "Orders",
+    "Sides",
+    "build_graph",
+    "build_plan",
+    "dependency_edges",
+    "deployment_waves",
+    "effective_ladder",
+    "find_cycles",
+    "resolve_wiring",
+]
