@@ -49,14 +49,9 @@ def _options(options: Options | None, overrides: dict[str, Any]) -> Options:
 
 
 def _guarded(fn, path: str, opts: Options) -> Compilation:
-    diags = Diagnostics()
-    try:
-        return fn(path, opts, diags)
-    except RecursionError:
-        diags.add("internal-error", "input too deeply recursive to process", Span(str(path)))
-    except MemoryError:
-        diags.add("internal-error", "out of memory while processing the input", Span(str(path)))
-    return Compilation(path=str(path), options=opts, diagnostics=diags)
+    # Bad input ends in diagnostics inside the phases; an exception escaping from here is
+    # a bug in xfc, which the CLI reports as an internal error (exit code 3).
+    return fn(path, opts, Diagnostics())
 
 
 def load(path: str, options: Options | None = None, **overrides: Any) -> Compilation:

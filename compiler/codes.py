@@ -118,6 +118,3 @@ _reg("k8s-object-missing", "error", "a VDU names a Kubernetes object the package
 _reg("k8s-invalid-output", "error", "an emitted object fails schema validation (a bug in xfc)")
 _reg("policy-not-expressible", "warning", "a failure step cannot be realised on the chosen target")
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
-
-# --- internal -------------------------------------------------------------------------
-_reg("internal-error", "error", "xfc failed; rerun with --debug and report it")

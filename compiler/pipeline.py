@@ -53,11 +53,7 @@ class Compilation:
 
 def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> Compilation:
     """Load, resolve, normalise, build the graph and run the checks."""
-    from .checks import run_checks
-    from .graph import build_plan
     from .loader import load
-    from .tosca import resolve
-    from .xfactor.normalize import normalize
 
     diags = diags if diags is not None else Diagnostics()
     unit = Compilation(path=path, options=options, diagnostics=diags)
@@ -68,9 +64,15 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
         from .tosca.compat import tosca_parser_verdict
 
         tosca_parser_verdict(unit.package, options, diags)
+    from .tosca import resolve
+
     unit.topology = resolve(unit.package, options, diags)
     if unit.topology is None or diags.has_errors:
         return unit
+    from .checks import run_checks
+    from .graph import build_plan
+    from .xfactor.normalize import normalize
+
     unit.xmodel = normalize(unit.topology, diags)
     unit.plan = build_plan(unit.topology, unit.xmodel, diags)
     run_checks(unit, diags)

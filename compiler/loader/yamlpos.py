@@ -228,7 +228,9 @@ def load_yaml(
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or "invalid YAML"
         if exc.context:
-            problem = f"{problem} ({exc.context})"
+            cm = exc.context_mark
+            where = f" started at line {cm.line + 1}, column {cm.column + 1}" if cm else ""
+            problem = f"{problem} ({exc.context}{where})"
         diags.add("yaml-syntax", problem, Span(file, line, col))
         return None
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
