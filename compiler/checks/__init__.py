@@ -1,0 +1,58 @@
+"""The checks: X-factor rules run on a normalised, graphed compilation.
+
+Phase: check.  Input: a :class:`compiler.pipeline.Compilation` whose ``topology``,
+``xmodel`` and ``plan`` are set.  Output: diagnostics only.
+
+Every rule is a function ``rule(unit, diags) -> None`` listed with its code in
+:data:`RULES` (sqlglot-style tuple of functions), in the order of the spec's table
+(xfactor-profile.md §4).  Rules never raise on odd input: a rule that fails is a bug
+in xfc, reported as ``internal-error`` with the rule's code, and the others still run.
+
+Codes emitted by the rules: see :data:`RULES`.  Codes of the table emitted by earlier
+phases: ``xf-process-conflict``, ``xf-wiring-conflict`` (normalize: they need the
+declarations, which the model no longer has) and ``xf-step-syntax`` (the step parser).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, NamedTuple
+
+from ..diagnostics import Diagnostics
+from . import xfactor as _x
+
+
+class Rule(NamedTuple):
+    code: str
+    function: Callable[[Any, Diagnostics], None]
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("xf-no-traits", _x.no_traits),
+    Rule("xf-stateless-local-state", _x.stateless_local_state),
+    Rule("xf-scratch-lifetime", _x.scratch_lifetime),
+    Rule("xf-sticky-session", _x.sticky_session),
+    Rule("xf-sticky-session", _x.service_affinity),
+    Rule("xf-reconnect-stateful", _x.reconnect_stateful),
+    Rule("xf-reconnect-single", _x.reconnect_single),
+    Rule("xf-notify-no-endpoint", _x.notify_no_endpoint),
+    Rule("xf-scope-unknown", _x.scope_unknown),
+    Rule("xf-fragile-no-chain", _x.fragile_no_chain),
+    Rule("xf-stateful-no-backing", _x.stateful_no_backing),
+    Rule("xf-dependency-cycle", _x.dependency_cycle),
+)
+
+
+def run_checks(unit: Any, diags: Diagnostics) -> None:
+    """Run every rule of :data:`RULES` on ``unit`` (skipped when the model is missing)."""
+    if unit.topology is None or unit.xmodel is None or unit.plan is None:
+        return
+    for rule in RULES:
+        try:
+            rule.function(unit, diags)
+        except Exception as exc:  # a bug in a rule must not hide the other rules
+            diags.add("internal-error",
+                      f"check {rule.code} ({rule.function.__name__}) failed: "
+                      f"{type(exc).__name__}: {exc}")
+
+
+__all__ = ["RULES", "Rule", "run_checks"]

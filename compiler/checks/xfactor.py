@@ -1,0 +1,399 @@
+"""The X-factor rules of xfactor-profile.md §4, one function per rule.
+
+Phase: check.  Input: a :class:`compiler.pipeline.Compilation` with ``topology``,
+``xmodel`` and ``plan``.  Output: diagnostics.  Listed in
+:data:`compiler.checks.RULES`; each function is ``rule(unit, diags) -> None``.
+
+Positions: a rule reports where the offending value is written — the step (or the
+argument inside the step string, through ``Step.arg_spans``), the nested property
+(``scratch.lifetime``, ``volumes[1].persistent``), the requirement, or for a default
+ladder the wiring itself.
+
+Codes: xf-no-traits, xf-stateless-local-state, xf-scratch-lifetime, xf-sticky-session,
+xf-reconnect-stateful, xf-reconnect-single, xf-notify-no-endpoint, xf-scope-unknown,
+xf-fragile-no-chain, xf-stateful-no-backing, xf-dependency-cycle.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any, Iterator
+
+import yaml
+
+from ..diagnostics import Diagnostics, Span
+from ..graph import effective_ladder, find_cycles
+from ..model import NodeTemplate, Topology
+from ..xfactor.model import BACKING_TYPE, Process, Wiring
+from ..xfactor.normalize import (
+    CNF_TYPE,
+    is_backing_requirement,
+    is_persistent_storage,
+    max_replicas,
+    raw_index,
+    raw_span,
+)
+from ..xfactor.steps import Step
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _ladders(unit: Any) -> Iterator[tuple[Wiring, Step, bool]]:
+    """(wiring, step, explicit) for every step of every wiring's effective ladder."""
+    for w in unit.xmodel.wirings.values():
+        for step in effective_ladder(w, unit.xmodel):
+            yield w, step, bool(w.explicit_on_failure and w.on_failure)
+
+
+def _effective_chain(unit: Any, w: Wiring) -> str | None:
+    return w.chain if w.chain in unit.xmodel.chains else None
+
+
+def _persistent_volumes(node: NodeTemplate, topology: Topology) -> list[tuple[int, Span]]:
+    vols = node.properties.get("volumes") if CNF_TYPE in node.types else None
+    if not isinstance(vols, (list, tuple)):
+        return []
+    raw = raw_index(topology).nodes.get(node.name)
+    default = node.property_spans.get("volumes", node.span)
+    out = []
+    for i, v in enumerate(vols):
+        if isinstance(v, dict) and v.get("persistent") is True:
+            out.append((i, raw_span(raw, ("properties", "volumes", i, "persistent"), default)))
+    return out
+
+
+def _storage_requirements(node: NodeTemplate, topology: Topology) -> list[tuple[str, Span]]:
+    out = []
+    for req in node.requirements:
+        target = topology.nodes.get(req.node) if req.node else None
+        if target is not None and is_persistent_storage(target):
+            out.append((target.name, req.span))
+    return out
+
+
+def _state_span(p: Process) -> Span:
+    return p.property_spans.get("state", p.span)
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def no_traits(unit: Any, diags: Diagnostics) -> None:
+    """xf-no-traits: a workload without process traits is treated as stateless (§2.1)."""
+    for name in unit.xmodel.workloads:
+        p = unit.xmodel.processes.get(name)
+        if p is not None and p.origin == "default":
+            node = unit.topology.nodes[name]
+            diags.add("xf-no-traits",
+                      f"workload '{name}' ({node.type}) has no process traits; it is treated as "
+                      "stateless", node.span,
+                      hint="give it traits with an xfactor.policies.Process policy"
+                      + (" or its 'process' property" if CNF_TYPE in node.types else ""))
+
+
+def stateless_local_state(unit: Any, diags: Diagnostics) -> None:
+    """xf-stateless-local-state: persistent local storage on a stateless process."""
+    topo = unit.topology
+    for name, p in unit.xmodel.processes.items():
+        if not p.stateless:
+            continue
+        node = topo.nodes[name]
+        for i, span in _persistent_volumes(node, topo):
+            vol = node.properties["volumes"][i].get("name", i)
+            diags.add("xf-stateless-local-state",
+                      f"stateless process '{name}' mounts persistent volume '{vol}', which outlives "
+                      "the process", span,
+                      hint="keep state in a backing service, or declare the process stateful")
+        for storage, span in _storage_requirements(node, topo):
+            diags.add("xf-stateless-local-state",
+                      f"stateless process '{name}' attaches storage '{storage}' "
+                      f"({topo.nodes[storage].type}), which outlives the process", span,
+                      hint="keep state in a backing service, or declare the process stateful")
+
+
+def scratch_lifetime(unit: Any, diags: Diagnostics) -> None:
+    """xf-scratch-lifetime: a stateless process may only cache for one transaction."""
+    for name, p in unit.xmodel.processes.items():
+        if p.stateless and p.scratch_lifetime == "process":
+            diags.add("xf-scratch-lifetime",
+                      f"stateless process '{name}' keeps its scratch cache for the process's "
+                      "lifetime; factor VI allows only a single-transaction cache",
+                      p.property_spans.get("scratch.lifetime", p.span),
+                      hint="use lifetime: transaction, or move the data to a backing service")
+
+
+def sticky_session(unit: Any, diags: Diagnostics) -> None:
+    """xf-sticky-session: session stickiness needs an expiring session store (§2.3)."""
+    topo, xm = unit.topology, unit.xmodel
+    for w in xm.wirings.values():
+        if w.stickiness != "session":
+            continue
+        target = xm.processes.get(w.target)
+        if target is None or not target.stateless:
+            continue
+        span = w.property_spans.get("stickiness", w.span)
+        store = target.session_store
+        if store is None:
+            diags.add("xf-sticky-session",
+                      f"wiring '{w.name}' is session-sticky, but its stateless target "
+                      f"'{w.target}' declares no session.store", span,
+                      hint="give the target session: {store: <an xfactor.nodes.BackingService "
+                           "with expiry: true>}, or use stickiness: none")
+            continue
+        node = topo.nodes.get(store)
+        if node is None or BACKING_TYPE not in node.types:
+            what = "names no node template" if node is None else \
+                f"is a {node.type}, not an xfactor.nodes.BackingService"
+            diags.add("xf-sticky-session",
+                      f"wiring '{w.name}' is session-sticky, but the session store '{store}' of "
+                      f"'{w.target}' {what}", span)
+        elif not (store in xm.backing and xm.backing[store].expiry):
+            diags.add("xf-sticky-session",
+                      f"wiring '{w.name}' is session-sticky, but the session store '{store}' of "
+                      f"'{w.target}' does not expire keys (expiry: true)", span,
+                      hint="sessions must live in a store with time-expiry (Redis, Memcached)")
+
+
+def _manifest_services(unit: Any, node: NodeTemplate) -> Iterator[tuple[dict, Span, str]]:
+    """Kubernetes Services with ``sessionAffinity: ClientIP`` that belong to ``node``.
+
+    Looked for in the node's own artifacts that are YAML files, and, in a CSAR, in
+    ``Files/kubernetes/*.yaml`` (Tacker's layout) when the Service's name or selector
+    names the VDU (its ``name`` property or its template name).
+    """
+    pkg = unit.topology.package
+    fs = getattr(pkg, "fs", None)
+    if fs is None:
+        return
+    entry_dir = posixpath.dirname(pkg.entry)
+    own: list[str] = []
+    for art in node.artifacts.values():
+        if art.file.endswith((".yaml", ".yml")) and "://" not in art.file:
+            own.append(posixpath.normpath(posixpath.join(entry_dir, art.file)))
+    shared: list[str] = []
+    if getattr(pkg, "kind", "file") != "file":
+        try:
+            shared = [n for n in fs.names() if n.startswith("Files/kubernetes/")
+                      and n.endswith((".yaml", ".yml")) and n not in own]
+        except Exception:
+            shared = []
+    ids = {node.name}
+    if isinstance(node.properties.get("name"), str):
+        ids.add(node.properties["name"])
+    limit = getattr(unit.options.limits, "max_file_bytes", 8 * 1024 * 1024)
+    for name, mine in [(n, True) for n in own] + [(n, False) for n in shared]:
+        try:
+            text = fs.read_bytes(name, limit).decode("utf-8")
+            docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        except Exception:  # unreadable manifests are the Kubernetes emitter's to report
+            continue
+        for doc in docs:
+            svc = _service_affinity(doc)
+            if svc is None:
+                continue
+            meta_name, selector, mark = svc
+            if mine or meta_name in ids or ids & set(selector):
+                span = Span(fs.display(name), mark.line + 1, mark.column + 1)
+                yield {"name": meta_name}, span, name
+
+
+def _service_affinity(doc: Any) -> tuple[str, list[str], Any] | None:
+    """(metadata.name, selector values, mark of the value) of a ClientIP Service node."""
+    if not isinstance(doc, yaml.MappingNode):
+        return None
+    top = {k.value: v for k, v in doc.value if isinstance(k, yaml.ScalarNode)}
+    kind = top.get("kind")
+    if not (isinstance(kind, yaml.ScalarNode) and kind.value == "Service"):
+        return None
+    spec = top.get("spec")
+    if not isinstance(spec, yaml.MappingNode):
+        return None
+    fields = {k.value: v for k, v in spec.value if isinstance(k, yaml.ScalarNode)}
+    aff = fields.get("sessionAffinity")
+    if not (isinstance(aff, yaml.ScalarNode) and aff.value == "ClientIP"):
+        return None
+    meta = top.get("metadata")
+    meta_name = ""
+    if isinstance(meta, yaml.MappingNode):
+        for k, v in meta.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == "name" and isinstance(v, yaml.ScalarNode):
+                meta_name = v.value
+    selector: list[str] = []
+    sel = fields.get("selector")
+    if isinstance(sel, yaml.MappingNode):
+        selector = [v.value for _, v in sel.value if isinstance(v, yaml.ScalarNode)]
+    return meta_name, selector, aff.start_mark
+
+
+def service_affinity(unit: Any, diags: Diagnostics) -> None:
+    """xf-sticky-session: a Service of a stateless workload asks for client affinity."""
+    for name, p in unit.xmodel.processes.items():
+        if not p.stateless:
+            continue
+        node = unit.topology.nodes[name]
+        for svc, span, _file in _manifest_services(unit, node):
+            diags.add("xf-sticky-session",
+                      f"Service '{svc['name']}' of stateless workload '{name}' asks for client "
+                      "affinity (sessionAffinity: ClientIP); sticky sessions are forbidden",
+                      span, hint="use sessionAffinity: None and keep session state in a session "
+                                 "store with expiry (process.session.store)")
+
+
+def reconnect_stateful(unit: Any, diags: Diagnostics) -> None:
+    """xf-reconnect-stateful: reconnecting to another instance loses a stateful target's state."""
+    for w, step, _explicit in _ladders(unit):
+        target = unit.xmodel.processes.get(w.target)
+        if step.action == "reconnect" and target is not None and target.state == "stateful":
+            diags.add("xf-reconnect-stateful",
+                      f"wiring '{w.name}' reconnects to stateful target '{w.target}': another "
+                      "instance does not hold its state", step.span,
+                      hint="use notify (the default for a stateful target) or reinstantiate")
+
+
+def reconnect_single(unit: Any, diags: Diagnostics) -> None:
+    """xf-reconnect-single: reconnect needs another instance to reconnect to."""
+    for w, step, explicit in _ladders(unit):
+        if step.action != "reconnect" or w.target not in unit.topology.nodes:
+            continue
+        target = unit.xmodel.processes.get(w.target)
+        if target is not None and target.state == "stateful":
+            continue  # xf-reconnect-stateful says more
+        most = max_replicas(unit.topology.nodes[w.target])
+        if most is not None and most <= 1:
+            how = "" if explicit else " (the default ladder of a stateless target)"
+            diags.add("xf-reconnect-single",
+                      f"wiring '{w.name}' reconnects{how} to '{w.target}', which runs at most "
+                      f"{most} instance: there is no other instance to reconnect to",
+                      step.span, hint="raise the target's maximum replica count "
+                                      "(replicas.max, or vdu_profile.max_number_of_instances)")
+
+
+def notify_no_endpoint(unit: Any, diags: Diagnostics) -> None:
+    """xf-notify-no-endpoint: notify over http needs path and port, over signal a signal."""
+    for w, step, _explicit in _ladders(unit):
+        if step.action != "notify":
+            continue
+        via = step.arg("via")
+        if via == "http":
+            missing = [a for a in ("path", "port") if step.arg(a) is None]
+            if missing:
+                diags.add("xf-notify-no-endpoint",
+                          f"notify(via=http) on wiring '{w.name}' has no "
+                          f"{' and no '.join(missing)}: the orchestrator cannot reach "
+                          f"'{w.source}'", step.span_of("via"),
+                          hint='e.g. notify(via=http, path="/wiring-failed", port=8080)')
+        elif via == "signal" and step.arg("signal") is None:
+            diags.add("xf-notify-no-endpoint",
+                      f"notify(via=signal) on wiring '{w.name}' names no signal to send to "
+                      f"'{w.source}'", step.span_of("via"),
+                      hint="e.g. notify(via=signal, signal=SIGUSR1)")
+
+
+def scope_unknown(unit: Any, diags: Diagnostics) -> None:
+    """xf-scope-unknown: a scope or chain names nothing, or something outside the chain."""
+    topo, xm = unit.topology, unit.xmodel
+    for w, step, _explicit in _ladders(unit):
+        chain = _effective_chain(unit, w)
+        members = set(xm.chains[chain].members) if chain else None
+        if step.action == "reinstantiate":
+            scope = step.arg("scope")
+            if isinstance(scope, tuple):
+                for i, name in enumerate(scope):
+                    span = step.span_of(f"scope[{i}]")
+                    if name not in topo.nodes:
+                        diags.add("xf-scope-unknown",
+                                  f"reinstantiate scope of wiring '{w.name}' names '{name}', "
+                                  "which is no node template", span,
+                                  hint=_did_you_mean(name, topo.nodes))
+                    elif members is not None and name not in members:
+                        diags.add("xf-scope-unknown",
+                                  f"reinstantiate scope of wiring '{w.name}' names '{name}', "
+                                  f"which lies outside the wiring's chain '{chain}'", span,
+                                  hint=f"members of '{chain}': {', '.join(xm.chains[chain].members)}")
+            elif scope == "chain" and chain is None and w.chain is None:
+                diags.add("xf-scope-unknown",
+                          f"reinstantiate(scope=chain) on wiring '{w.name}', which belongs to no "
+                          "chain", step.span_of("scope"),
+                          hint="name the chain in the wiring's 'chain' property, or list the scope")
+        elif step.action == "shutdown_chain":
+            named = step.arg("chain")
+            if named is None:
+                continue
+            span = step.span_of("chain")
+            if named not in xm.chains:
+                diags.add("xf-scope-unknown",
+                          f"shutdown_chain on wiring '{w.name}' names chain '{named}', which is no "
+                          "xfactor.groups.Chain", span, hint=_did_you_mean(named, xm.chains))
+            elif chain is not None and named != chain:
+                diags.add("xf-scope-unknown",
+                          f"shutdown_chain on wiring '{w.name}' names chain '{named}', outside the "
+                          f"wiring's chain '{chain}'", span)
+
+
+def fragile_no_chain(unit: Any, diags: Diagnostics) -> None:
+    """xf-fragile-no-chain: shutdown_chain on a wiring that belongs to no chain."""
+    for w, step, _explicit in _ladders(unit):
+        if step.action != "shutdown_chain" or _effective_chain(unit, w) is not None:
+            continue
+        if w.chain is not None:
+            continue  # names an unknown chain: xf-scope-unknown already says so
+        diags.add("xf-fragile-no-chain",
+                  f"shutdown_chain on wiring '{w.name}' ({w.source} -> {w.target}), which belongs "
+                  "to no chain", step.span,
+                  hint="put both ends in an xfactor.groups.Chain, or name it in the wiring's "
+                       "'chain' property")
+
+
+def stateful_no_backing(unit: Any, diags: Diagnostics) -> None:
+    """xf-stateful-no-backing: a stateful process keeps its state nowhere that lasts."""
+    topo = unit.topology
+    for name, p in unit.xmodel.processes.items():
+        if p.state != "stateful":
+            continue
+        node = topo.nodes[name]
+        if any(req.node is not None and is_backing_requirement(topo, req) for req in node.requirements):
+            continue
+        if _persistent_volumes(node, topo) or _storage_requirements(node, topo):
+            continue
+        diags.add("xf-stateful-no-backing",
+                  f"stateful process '{name}' has neither a backing service nor persistent "
+                  "storage: its state dies with it", _state_span(p),
+                  hint="add a backing_service requirement, or a persistent volume")
+
+
+def dependency_cycle(unit: Any, diags: Diagnostics) -> None:
+    """xf-dependency-cycle: the deployment-order graph must be acyclic (§2.5)."""
+    g = unit.plan.graph
+    if unit.plan.acyclic or g is None:
+        return
+    for cycle in find_cycles(g):
+        first = g[cycle[0]][cycle[1]]["edges"][0]
+        kinds = [g[a][b]["edges"][0].kind for a, b in zip(cycle, cycle[1:])]
+        path = " -> ".join(cycle)
+        diags.add("xf-dependency-cycle",
+                  f"the deployment order has a cycle: {path} (by {', '.join(kinds)})",
+                  first.span, hint="a node cannot start after itself: break one of these "
+                                   "requirements or wirings")
+
+
+def _did_you_mean(name: str, known: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+__all__ = [
+    "dependency_cycle",
+    "fragile_no_chain",
+    "no_traits",
+    "notify_no_endpoint",
+    "reconnect_single",
+    "reconnect_stateful",
+    "scope_unknown",
+    "scratch_lifetime",
+    "service_affinity",
+    "stateful_no_backing",
+    "stateless_local_state",
+    "sticky_session",
+]
