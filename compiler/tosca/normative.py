@@ -1,0 +1,139 @@
+"""The normative TOSCA types and the NFV profile 1.0 types, read from tosca-parser's files.
+
+Phase: resolve (type collection).  Input: a ``tosca_definitions_version``.  Output: the
+built-in :class:`~compiler.tosca.typedefs.TypeDef` list for that version, plus the
+primitive data types (string, integer, ..., scalar-unit.*), which are not in any file.
+
+The definitions are not retyped: they come from the installed ``toscaparser`` package
+(``toscaparser/elements/TOSCA_definition*.yaml`` — the normative types of TOSCA 1.0.3
+that tosca-parser uses for 1_0 to 1_3 alike — and
+``toscaparser/extensions/nfv/TOSCA_nfv_definition_1_0_0.yaml``), read with our own
+positioned YAML reader, once per process (thread-safe), in *trusted* mode: the known
+slips in those files are accepted silently.  Types that TOSCA 1.3 adds and tosca-parser's
+file lacks (``tosca.interfaces.Root``, ``tosca.datatypes.json``,
+``tosca.datatypes.xml``, ``tosca.datatypes.TimeInterval``) are added here, so 1.3 templates may use them.
+
+Codes: none (a missing or unreadable file leaves the set empty except the primitives;
+the registry then reports unknown types where they are used).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+from ..diagnostics import Diagnostics, Span
+from ..loader.yamlpos import load_yaml
+from .typedefs import PropertyDef, TypeDef, read_types
+
+NFV_1_0 = "tosca_simple_profile_for_nfv_1_0_0"
+SIMPLE_VERSIONS = (
+    "tosca_simple_yaml_1_0",
+    "tosca_simple_yaml_1_1",
+    "tosca_simple_yaml_1_2",
+    "tosca_simple_yaml_1_3",
+)
+VERSIONS = SIMPLE_VERSIONS + (NFV_1_0,)
+
+PRIMITIVES = (
+    "string",
+    "integer",
+    "float",
+    "boolean",
+    "timestamp",
+    "null",
+    "version",
+    "range",
+    "list",
+    "map",
+    "scalar-unit.size",
+    "scalar-unit.time",
+    "scalar-unit.frequency",
+    "scalar-unit.bitrate",
+)
+
+_lock = threading.Lock()
+_cache: dict[str, tuple[TypeDef, ...]] = {}
+
+
+def _package_dir() -> Path | None:
+    try:
+        import toscaparser  # noqa: PLC0415 - optional at import time of xfc
+    except ImportError:  # pragma: no cover - tosca-parser is a declared dependency
+        return None
+    return Path(os.path.dirname(toscaparser.__file__))
+
+
+def definition_files(version: str) -> tuple[Path, ...]:
+    """The tosca-parser definition files that apply to ``version``, in load order."""
+    base = _package_dir()
+    if base is None:
+        return ()
+    elements = base / "elements"
+    # tosca-parser has shipped TOSCA_definition_1_0.yaml and, later, TOSCA_definition.yaml
+    normative = [p for p in (elements / "TOSCA_definition_1_0.yaml",
+                             elements / "TOSCA_definition.yaml") if p.is_file()][:1]
+    files = list(normative)
+    if version == NFV_1_0:
+        nfv = base / "extensions" / "nfv" / "TOSCA_nfv_definition_1_0_0.yaml"
+        if nfv.is_file():
+            files.append(nfv)
+    return tuple(files)
+
+
+def _read(path: Path) -> tuple[TypeDef, ...]:
+    display = f"<tosca-parser>/{path.parent.name}/{path.name}"
+    sink = Diagnostics()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return ()
+    data = load_yaml(text, display, sink)
+    return tuple(read_types(data, display, sink, trusted=True))
+
+
+def _primitives() -> tuple[TypeDef, ...]:
+    span = Span("<builtin>")
+    out = [TypeDef(kind="data", name=p, primitive=p, normative=True, file="<builtin>",
+                   span=span) for p in PRIMITIVES]
+    # TOSCA 1.3 types missing from tosca-parser's file (§5.3 data types, §5.8.3)
+    out.append(TypeDef(kind="interface", name="tosca.interfaces.Root", normative=True,
+                       file="<builtin>", span=span))
+    out.append(TypeDef(kind="data", name="tosca.datatypes.json", derived_from="string",
+                       normative=True, file="<builtin>", span=span))
+    out.append(TypeDef(kind="data", name="tosca.datatypes.xml", derived_from="string",
+                       normative=True, file="<builtin>", span=span))
+    out.append(TypeDef(
+        kind="data", name="tosca.datatypes.TimeInterval", derived_from="tosca.datatypes.Root",
+        normative=True, file="<builtin>", span=span,
+        properties={
+            n: PropertyDef(name=n, type="timestamp", span=span)
+            for n in ("start_time", "end_time")
+        },
+    ))
+    return tuple(out)
+
+
+def types_for(version: str) -> tuple[TypeDef, ...]:
+    """Built-in types for ``version`` (an unknown version gets the normative set)."""
+    key = NFV_1_0 if version == NFV_1_0 else "simple"
+    hit = _cache.get(key)
+    if hit is not None:
+        return hit
+    with _lock:
+        hit = _cache.get(key)
+        if hit is None:
+            seen: dict[tuple[str, str], TypeDef] = {}
+            for td in _primitives():
+                seen[(td.kind, td.name)] = td
+            for path in definition_files(version):
+                for td in _read(path):
+                    seen.setdefault((td.kind, td.name), td)
+            hit = tuple(seen.values())
+            _cache[key] = hit
+    return hit
+
+
+__all__ = ["NFV_1_0", "SIMPLE_VERSIONS", "VERSIONS", "PRIMITIVES", "definition_files",
+           "types_for"]

@@ -1,0 +1,623 @@
+"""The type registry: every TOSCA type a package can use, linked and queryable.
+
+Phase: resolve (first step).  Input: a :class:`~compiler.model.Package` (every file's
+``*_types`` sections, each under its import's namespace prefix) and the
+``tosca_definitions_version``, which selects the built-in types (normative types for
+``tosca_simple_yaml_1_0`` .. ``1_3``; plus the NFV profile 1.0 types for
+``tosca_simple_profile_for_nfv_1_0_0``; see :mod:`compiler.tosca.normative`).
+Output: a :class:`TypeRegistry`, read-only after :meth:`TypeRegistry.build`, answering
+``get``/``canonical``/``ancestry``/``is_a`` in O(1) and the merged (inherited and
+refined) properties, attributes, requirements, capabilities and interfaces of a type,
+memoised.
+
+Names (TOSCA 1.3 §3.1, §5.1): a normative type can be named in full
+(``tosca.nodes.Compute``), by its short name (``Compute``) or its qualified name
+(``tosca:Compute``).  A file imported with ``namespace_prefix: p`` defines ``p.Name``
+(as tosca-parser does; ``p:Name`` is accepted as well); inside that file, ``Name`` refers
+to ``p.Name`` first.
+
+Redefinitions: a user type may shadow a built-in one.  Two files defining the same name
+identically (a type file imported twice, by different paths) is fine; differently is a
+``namespace-conflict``.
+
+Codes: namespace-conflict, tosca-unknown-type, tosca-derivation-cycle, plus those of
+:mod:`compiler.tosca.typedefs` (definition syntax), :mod:`compiler.tosca.constraints`
+(constraint clauses) and :mod:`compiler.tosca.values` (defaults that are not valid
+values of their type).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import pickle
+import threading
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any, Iterable, Mapping
+
+from ..diagnostics import Diagnostics, Span
+from . import normative
+from .constraints import Constraint, check_definition
+from .typedefs import (
+    KINDS,
+    MISSING,
+    SECTIONS,
+    ArtifactDef,
+    CapabilityDef,
+    InterfaceDef,
+    OperationDef,
+    PropertyDef,
+    RequirementDef,
+    Schema,
+    TypeDef,
+    read_definition,
+    read_types,
+)
+
+SHORT_PREFIX: dict[str, str] = {
+    "artifact": "tosca.artifacts.",
+    "data": "tosca.datatypes.",
+    "capability": "tosca.capabilities.",
+    "interface": "tosca.interfaces.",
+    "relationship": "tosca.relationships.",
+    "node": "tosca.nodes.",
+    "group": "tosca.groups.",
+    "policy": "tosca.policies.",
+}
+
+# per-process cache of the definitions read from one file: (display, prefix, digest) ->
+# (type definitions, diagnostics recorded while reading them)
+_FILE_CACHE: "OrderedDict[tuple[str, str, str], tuple[list[TypeDef], Diagnostics]]" = (
+    OrderedDict()
+)
+_FILE_CACHE_MAX = 256
+_file_lock = threading.Lock()
+
+
+def _digest(data: Any) -> str:
+    sections = {s: data.get(s) for s in SECTIONS.values() if s in data}
+    try:
+        blob = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # pragma: no cover - plain YAML data always pickles
+        blob = repr(sections).encode()
+    return hashlib.blake2b(blob, digest_size=16).hexdigest()
+
+
+def _read_file(data: Any, display: str, prefix: str) -> tuple[list[TypeDef], Diagnostics]:
+    if not any(s in data for s in SECTIONS.values()):
+        return [], Diagnostics()
+    key = (display, prefix, _digest(data))
+    with _file_lock:
+        hit = _FILE_CACHE.get(key)
+        if hit is not None:
+            _FILE_CACHE.move_to_end(key)
+            return hit
+    rec = Diagnostics()
+    defs = read_types(data, display, rec, scope=prefix)
+    with _file_lock:
+        _FILE_CACHE[key] = (defs, rec)
+        while len(_FILE_CACHE) > _FILE_CACHE_MAX:
+            _FILE_CACHE.popitem(last=False)
+    return defs, rec
+
+
+class TypeRegistry:
+    """All types of one compilation.  Build with :meth:`build`; then read-only."""
+
+    def __init__(self, version: str = "tosca_simple_yaml_1_3") -> None:
+        self.version = version
+        self._types: dict[str, dict[str, TypeDef]] = {k: {} for k in KINDS}
+        self._short: dict[str, dict[str, str]] = {k: {} for k in KINDS}
+        self._parent: dict[str, dict[str, str | None]] = {k: {} for k in KINDS}
+        self._ancestry: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._memo: dict[tuple, Any] = {}
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def build(cls, package: Any, diags: Diagnostics, version: str) -> "TypeRegistry":
+        """Collect, link and check every type of ``package`` for ``version``."""
+        reg = cls(version)
+        for td in normative.types_for(version):
+            reg._types[td.kind][td.name] = td
+        reg._index_short()
+        user: list[TypeDef] = []
+        first: dict[tuple[str, str], TypeDef] = {}
+        for sf in getattr(package, "files", ()) or ():
+            data = getattr(sf, "data", None)
+            if not isinstance(data, dict):
+                continue
+            defs, rec = _read_file(data, sf.display, getattr(sf, "prefix", "") or "")
+            diags.extend(rec)
+            for td in defs:
+                seen = first.get((td.kind, td.name))
+                if seen is not None:
+                    if _plain(seen.raw) != _plain(td.raw):
+                        diags.add(
+                            "namespace-conflict",
+                            f"{td.kind} type {td.name!r} is also defined, differently, at "
+                            f"{seen.span}",
+                            td.span,
+                            path=f'{SECTIONS[td.kind]}["{td.name}"]',
+                            hint="import one definition only, or give one of the imports a "
+                            "namespace_prefix",
+                        )
+                    continue
+                first[(td.kind, td.name)] = td
+                reg._types[td.kind][td.name] = td
+                user.append(td)
+        reg._link(diags)
+        reg._check(user, diags)
+        return reg
+
+    @classmethod
+    def from_types(cls, types: Iterable[TypeDef], diags: Diagnostics,
+                   version: str = "tosca_simple_yaml_1_3") -> "TypeRegistry":
+        """A registry of the built-ins plus ``types`` (for tests and tools)."""
+        reg = cls(version)
+        for td in normative.types_for(version):
+            reg._types[td.kind][td.name] = td
+        reg._index_short()
+        user = list(types)
+        for td in user:
+            reg._types[td.kind][td.name] = td
+        reg._link(diags)
+        reg._check(user, diags)
+        return reg
+
+    def _index_short(self) -> None:
+        for kind, table in self._types.items():
+            prefix = SHORT_PREFIX[kind]
+            last: dict[str, list[str]] = {}
+            for name, td in table.items():
+                if not td.normative or not name.startswith(prefix):
+                    continue
+                rest = name[len(prefix):]
+                self._short[kind][rest] = name
+                last.setdefault(rest.rsplit(".", 1)[-1], []).append(name)
+            for short, full in last.items():  # "PortInfo" for tosca.datatypes.network.PortInfo
+                if len(full) == 1:
+                    self._short[kind].setdefault(short, full[0])
+
+    def _link(self, diags: Diagnostics) -> None:
+        for kind, table in self._types.items():
+            parents = self._parent[kind]
+            for name, td in table.items():
+                if td.derived_from is None:
+                    parents[name] = None
+                    continue
+                p = self.canonical(kind, td.derived_from, td.scope)
+                if p is None and td.normative:  # "tosca.relationships.root" in the NFV file
+                    low = td.derived_from.lower()
+                    p = next((n for n in table if n.lower() == low), None)
+                if p is None and not td.normative:
+                    diags.add(
+                        "tosca-unknown-type",
+                        f"{kind} type {name!r} is derived from {td.derived_from!r}, which is "
+                        f"not {_a(kind)} type",
+                        td.derived_span,
+                        path=f'{SECTIONS[kind]}["{name}"].derived_from',
+                        hint=self._did_you_mean(kind, td.derived_from),
+                    )
+                parents[name] = p
+            # cycles: follow each chain once, colouring what is done
+            state: dict[str, int] = {}
+            for start in table:
+                if start in state:
+                    continue
+                chain: list[str] = []
+                on_chain: dict[str, int] = {}
+                cur: str | None = start
+                while cur is not None and cur not in state:
+                    if cur in on_chain:
+                        cycle = chain[on_chain[cur]:] + [cur]
+                        td = table[cur]
+                        diags.add(
+                            "tosca-derivation-cycle",
+                            f"{kind} types derive from each other in a cycle: "
+                            + " -> ".join(cycle),
+                            td.derived_span,
+                            path=f'{SECTIONS[kind]}["{cur}"].derived_from',
+                        )
+                        parents[chain[-1]] = None  # cut the cycle
+                        break
+                    on_chain[cur] = len(chain)
+                    chain.append(cur)
+                    cur = parents.get(cur)
+                for n in chain:
+                    state[n] = 1
+
+    def _did_you_mean(self, kind: str, name: str) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(self._types[kind]), n=1, cutoff=0.75)
+        return f"did you mean {close[0]!r}?" if close else ""
+
+    # ------------------------------------------------------------------ checks of user types
+    def _check(self, user: list[TypeDef], diags: Diagnostics) -> None:
+        from .values import validate_value  # values imports types; break the cycle here
+
+        def need(kind: str, name: str | None, scope: str, span: Span, path: str,
+                 also: tuple[str, ...] = ()) -> None:
+            if name is None or self.canonical(kind, name, scope) is not None:
+                return
+            if any(self.canonical(k, name, scope) for k in also):
+                return
+            diags.add("tosca-unknown-type", f"{name!r} is not {_a(kind)} type", span, path=path,
+                      hint=self._did_you_mean(kind, name))
+
+        def prop(p: PropertyDef, path: str, inherited: PropertyDef | None) -> None:
+            ptype = p.type or (inherited.type if inherited else "")
+            if not p.type:
+                if inherited is None and p.kind != "attribute":
+                    diags.add("tosca-missing-field", f"{p.kind} {p.name!r} lacks its type",
+                              p.span, path=path)
+                    return
+            else:
+                need("data", p.type, p.scope, p.type_span, f"{path}.type")
+            base = self.primitive_of(ptype, p.scope) if ptype else None
+            self._check_schema(p.entry_schema, p.scope, diags, f"{path}.entry_schema", need)
+            self._check_schema(p.key_schema, p.scope, diags, f"{path}.key_schema", need)
+            eff = p if p.type or inherited is None else self._refine(inherited, p)
+            for c in p.constraints:
+                check_definition(c, base or "", diags, f"{path}.constraints",
+                                 lambda a, s, d=eff: _valid(a, d, s))
+            if p.has_default and ptype and self.canonical("data", ptype, p.scope):
+                validate_value(p.default, eff, self, p.default_span, f"{path}.default", diags)
+
+        def _valid(arg: Any, d: PropertyDef, span: Span) -> bool:
+            bare = replace(d, constraints=())
+            probe = Diagnostics()
+            validate_value(arg, bare, self, span, "", probe)
+            for x in probe:
+                diags.add("tosca-wrong-type", f"constraint argument: {x.message}", span)
+            return not probe.has_errors
+
+        for td in user:
+            path = f'{SECTIONS[td.kind]}["{td.name}"]'
+            parent = self._parent[td.kind].get(td.name)
+            inh_props = self.properties(td.kind, parent) if parent else {}
+            inh_attrs = self.attributes(td.kind, parent) if parent else {}
+            for n, p in td.properties.items():
+                prop(p, f'{path}.properties["{n}"]', inh_props.get(n))
+            for n, p in td.attributes.items():
+                prop(p, f'{path}.attributes["{n}"]', inh_attrs.get(n))
+            if td.kind == "data":
+                base = self.primitive_of(td.name) or ""
+                for c in td.constraints:
+                    check_definition(c, base, diags, f"{path}.constraints")
+                self._check_schema(td.entry_schema, td.scope, diags, f"{path}.entry_schema",
+                                   need)
+                self._check_schema(td.key_schema, td.scope, diags, f"{path}.key_schema", need)
+            for r in td.requirements:
+                rp = f'{path}.requirements["{r.name}"]'
+                need("capability", r.capability, r.scope, r.span, f"{rp}.capability")
+                need("node", r.node, r.scope, r.span, f"{rp}.node")
+                need("relationship", r.relationship, r.scope, r.span, f"{rp}.relationship")
+            inh_caps = self.capabilities(parent) if parent and td.kind == "node" else {}
+            for n, c in td.capabilities.items():
+                cp = f'{path}.capabilities["{n}"]'
+                if c.type is None and n not in inh_caps:
+                    diags.add("tosca-missing-field", f"capability {n!r} lacks its type", c.span,
+                              path=cp)
+                need("capability", c.type, c.scope, c.span, f"{cp}.type")
+                for t in c.valid_source_types or ():
+                    need("node", t, c.scope, c.span, f"{cp}.valid_source_types")
+                ctype = self.canonical("capability", c.type or "", c.scope) or (
+                    inh_caps[n].type if n in inh_caps else None)
+                cprops = self.properties("capability", ctype) if ctype else {}
+                for pn, p in c.properties.items():
+                    prop(p, f'{cp}.properties["{pn}"]', cprops.get(pn))
+            for n, i in td.interfaces.items():
+                need("interface", i.type, i.scope, i.span, f'{path}.interfaces["{n}"].type')
+            for n, a in td.artifacts.items():
+                need("artifact", a.type, td.scope, a.span, f'{path}.artifacts["{n}"].type')
+            for t in td.valid_target_types or ():
+                need("capability", t, td.scope, td.span, f"{path}.valid_target_types",
+                     also=("node",))
+            for t in td.valid_source_types or ():
+                need("node", t, td.scope, td.span, f"{path}.valid_source_types")
+            for t in td.members or ():
+                need("node", t, td.scope, td.span, f"{path}.members", also=("group",))
+            for t in td.targets or ():
+                need("node", t, td.scope, td.span, f"{path}.targets", also=("group",))
+
+    def _check_schema(self, s: Schema | None, scope: str, diags: Diagnostics, path: str,
+                      need: Any) -> None:
+        if s is None:
+            return
+        need("data", s.type, s.scope or scope, s.span, f"{path}.type")
+        base = self.primitive_of(s.type, s.scope or scope) or ""
+        for c in s.constraints:
+            check_definition(c, base, diags, f"{path}.constraints")
+        self._check_schema(s.entry_schema, scope, diags, f"{path}.entry_schema", need)
+        self._check_schema(s.key_schema, scope, diags, f"{path}.key_schema", need)
+
+    # ------------------------------------------------------------------ lookups
+    def canonical(self, kind: str, name: Any, scope: str = "") -> str | None:
+        """The registered name that ``name`` denotes (short and qualified forms resolved)."""
+        if not isinstance(name, str) or kind not in self._types:
+            return None
+        table = self._types[kind]
+        if scope:
+            q = f"{scope}.{name}"
+            if q in table:
+                return q
+        if name in table:
+            return name
+        if ":" in name:
+            ns, _, rest = name.partition(":")
+            if ns == "tosca":
+                full = SHORT_PREFIX[kind] + rest
+                return full if full in table else self._short[kind].get(rest)
+            q = f"{ns}.{rest}"
+            return q if q in table else None
+        return self._short[kind].get(name)
+
+    def get(self, kind: str, name: Any, scope: str = "") -> TypeDef | None:
+        c = self.canonical(kind, name, scope)
+        return self._types[kind][c] if c is not None else None
+
+    def types_of(self, kind: str) -> Mapping[str, TypeDef]:
+        return self._types[kind]
+
+    @property
+    def artifact_types(self) -> Mapping[str, TypeDef]:
+        return self._types["artifact"]
+
+    def has_prefix(self, prefix: str) -> bool:
+        """Whether any type name (of any kind) starts with ``prefix``, e.g. ``"xfactor."``."""
+        key = ("has_prefix", prefix)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = any(n.startswith(prefix) for t in self._types.values() for n in t)
+            self._memo[key] = hit
+        return hit
+
+    def ancestry(self, kind: str, name: Any, scope: str = "") -> tuple[str, ...]:
+        """The type and its ancestors, most derived first; () for an unknown type."""
+        c = self.canonical(kind, name, scope)
+        if c is None:
+            return ()
+        key = (kind, c)
+        hit = self._ancestry.get(key)
+        if hit is not None:
+            return hit
+        chain: list[str] = []
+        parents = self._parent[kind]
+        cur: str | None = c
+        while cur is not None and cur not in chain:
+            known = self._ancestry.get((kind, cur))
+            if known is not None:
+                chain.extend(known)
+                break
+            chain.append(cur)
+            cur = parents.get(cur)
+        hit = tuple(chain)
+        self._ancestry[key] = hit
+        return hit
+
+    def parent(self, kind: str, name: str) -> str | None:
+        c = self.canonical(kind, name)
+        return self._parent[kind].get(c) if c else None
+
+    def is_a(self, kind: str, name: Any, base: Any, scope: str = "") -> bool:
+        b = self.canonical(kind, base)
+        return b is not None and b in self.ancestry(kind, name, scope)
+
+    def primitive_of(self, type_name: str, scope: str = "") -> str | None:
+        """The primitive a data type is (or derives from); None for complex data types."""
+        for n in self.ancestry("data", type_name, scope):
+            prim = self._types["data"][n].primitive
+            if prim:
+                return prim
+        return None
+
+    # ------------------------------------------------------------------ merged views
+    def _merged(self, key: tuple, compute: Any) -> Any:
+        hit = self._memo.get(key, MISSING)
+        if hit is MISSING:
+            hit = compute()
+            self._memo[key] = hit
+        return hit
+
+    def properties(self, kind: str, name: Any, scope: str = "") -> dict[str, PropertyDef]:
+        """Property definitions along ``derived_from``, the most derived refinement winning."""
+        return self._defs("properties", kind, name, scope)
+
+    def attributes(self, kind: str, name: Any, scope: str = "") -> dict[str, PropertyDef]:
+        return self._defs("attributes", kind, name, scope)
+
+    def _defs(self, part: str, kind: str, name: Any, scope: str) -> dict[str, PropertyDef]:
+        chain = self.ancestry(kind, name, scope)
+        if not chain:
+            return {}
+
+        def compute() -> dict[str, PropertyDef]:
+            parent = self._parent[kind].get(chain[0])
+            out = dict(self._defs(part, kind, parent, "")) if parent else {}
+            for n, p in getattr(self._types[kind][chain[0]], part).items():
+                out[n] = self._refine(out[n], p) if n in out else p
+            return out
+
+        return self._merged((part, kind, chain[0]), compute)
+
+    @staticmethod
+    def _refine(base: PropertyDef, child: PropertyDef) -> PropertyDef:
+        """``child`` refining ``base`` (TOSCA 1.3 §3.6.10.4): unstated keynames inherited,
+        constraints accumulated."""
+        g = child.given
+        return replace(
+            child,
+            type=child.type or base.type,
+            required=child.required if "required" in g else base.required,
+            default=child.default if "default" in g else base.default,
+            default_span=child.default_span if "default" in g else base.default_span,
+            constraints=base.constraints + child.constraints,
+            entry_schema=child.entry_schema if "entry_schema" in g else base.entry_schema,
+            key_schema=child.key_schema if "key_schema" in g else base.key_schema,
+            status=child.status if "status" in g else base.status,
+            description=child.description if "description" in g else base.description,
+            scope=child.scope if child.type else base.scope,
+            type_span=child.type_span if child.type else base.type_span,
+        )
+
+    def requirements(self, node_type: Any, kind: str = "node") -> list[RequirementDef]:
+        """Requirement definitions, ancestors' first; a redefinition replaces in place."""
+        chain = self.ancestry(kind, node_type)
+        if not chain:
+            return []
+
+        def compute() -> tuple[RequirementDef, ...]:
+            parent = self._parent[kind].get(chain[0])
+            out = list(self.requirements(parent, kind)) if parent else []
+            index = {r.name: i for i, r in enumerate(out)}
+            for r in self._types[kind][chain[0]].requirements:
+                if r.name in index:
+                    out[index[r.name]] = r
+                else:
+                    index[r.name] = len(out)
+                    out.append(r)
+            return tuple(out)
+
+        return list(self._merged(("requirements", kind, chain[0]), compute))
+
+    def capabilities(self, node_type: Any, kind: str = "node") -> dict[str, CapabilityDef]:
+        """Capability definitions with the capability type's properties merged in."""
+        chain = self.ancestry(kind, node_type)
+        if not chain:
+            return {}
+
+        def compute() -> dict[str, CapabilityDef]:
+            parent = self._parent[kind].get(chain[0])
+            out = dict(self.capabilities(parent, kind)) if parent else {}
+            for n, c in self._types[kind][chain[0]].capabilities.items():
+                base = out.get(n)
+                ctype = self.canonical("capability", c.type, c.scope) if c.type else None
+                if ctype is None:
+                    ctype = c.type or (base.type if base else None)
+                props = dict(base.properties) if base and (
+                    c.type is None or ctype == base.type) else dict(
+                    self.properties("capability", ctype) if ctype else {})
+                attrs = dict(base.attributes) if base and (
+                    c.type is None or ctype == base.type) else dict(
+                    self.attributes("capability", ctype) if ctype else {})
+                for pn, p in c.properties.items():
+                    props[pn] = self._refine(props[pn], p) if pn in props else p
+                for an, a in c.attributes.items():
+                    attrs[an] = self._refine(attrs[an], a) if an in attrs else a
+                tdef = self._types["capability"].get(ctype) if ctype else None
+                vst = c.valid_source_types
+                if vst is None:
+                    vst = base.valid_source_types if base else (
+                        tdef.valid_source_types if tdef else None)
+                out[n] = replace(
+                    c, type=ctype, properties=props, attributes=attrs, valid_source_types=vst,
+                    occurrences=c.occurrences or (base.occurrences if base else None),
+                    description=c.description or (base.description if base else ""),
+                )
+            return out
+
+        return self._merged(("capabilities", kind, chain[0]), compute)
+
+    def interfaces(self, kind: str, name: Any) -> dict[str, InterfaceDef]:
+        """Interface definitions along ``derived_from``, with the interface type's
+        operations (and its ancestors') merged under those the definition adds."""
+        chain = self.ancestry(kind, name)
+        if not chain:
+            return {}
+        if kind == "interface":
+            return {chain[0]: self._interface_type(chain[0])}
+
+        def compute() -> dict[str, InterfaceDef]:
+            parent = self._parent[kind].get(chain[0])
+            out = dict(self.interfaces(kind, parent)) if parent else {}
+            for n, i in self._types[kind][chain[0]].interfaces.items():
+                base = out.get(n)
+                itype = self.canonical("interface", i.type, i.scope) if i.type else None
+                if itype is None:
+                    itype = i.type or (base.type if base else None)
+                ops: dict[str, OperationDef] = {}
+                if base is not None:
+                    ops.update(base.operations)
+                elif itype and itype in self._types["interface"]:
+                    ops.update(self._interface_type(itype).operations)
+                ops.update(i.operations)
+                inputs = dict(base.inputs) if base else {}
+                inputs.update(i.inputs)
+                out[n] = replace(i, type=itype, operations=ops, inputs=inputs)
+            return out
+
+        return self._merged(("interfaces", kind, chain[0]), compute)
+
+    def _interface_type(self, name: str) -> InterfaceDef:
+        def compute() -> InterfaceDef:
+            ops: dict[str, OperationDef] = {}
+            inputs: dict[str, Any] = {}
+            for n in reversed(self.ancestry("interface", name)):
+                td = self._types["interface"][n]
+                ops.update(td.operations)
+                inputs.update(td.inputs)
+            td = self._types["interface"][name]
+            return InterfaceDef(name=name, type=name, operations=ops, inputs=inputs,
+                                scope=td.scope, span=td.span)
+
+        return self._merged(("interface-type", name), compute)
+
+    def artifacts(self, node_type: Any) -> dict[str, ArtifactDef]:
+        chain = self.ancestry("node", node_type)
+        out: dict[str, ArtifactDef] = {}
+        for n in reversed(chain):
+            out.update(self._types["node"][n].artifacts)
+        return out
+
+    def constraints_of(self, data_type: str, scope: str = "") -> tuple[Constraint, ...]:
+        """Constraints of a data type and its ancestors, ancestors' first."""
+        chain = self.ancestry("data", data_type, scope)
+        out: tuple[Constraint, ...] = ()
+        for n in reversed(chain):
+            out += self._types["data"][n].constraints
+        return out
+
+    def schema_of(self, data_type: str, part: str, scope: str = "") -> Schema | None:
+        """The nearest ``entry_schema``/``key_schema`` along a data type's ancestry."""
+        for n in self.ancestry("data", data_type, scope):
+            s = getattr(self._types["data"][n], part)
+            if s is not None:
+                return s
+        return None
+
+    def __len__(self) -> int:
+        return sum(len(t) for t in self._types.values())
+
+
+def _a(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, float) and math.isnan(v):
+        return "nan"
+    return v
+
+
+__all__ = [
+    "TypeRegistry",
+    "TypeDef",
+    "PropertyDef",
+    "RequirementDef",
+    "CapabilityDef",
+    "InterfaceDef",
+    "OperationDef",
+    "ArtifactDef",
+    "Schema",
+    "MISSING",
+    "KINDS",
+    "SECTIONS",
+    "read_definition",
+]
