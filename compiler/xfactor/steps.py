@@ -266,17 +266,21 @@ def _parser() -> lark.Lark:
     return _PARSER
 
 
-def parse_step(text: str, span: Span, diags: Diagnostics) -> Step | None:
+def parse_step(
+    text: str, span: Span, diags: Diagnostics, *, flow: bool | None = None
+) -> Step | None:
     """Parse one step string written at ``span`` (the YAML scalar's own position).
 
     Returns None after reporting ``xf-step-syntax``; every problem found in the string
-    is reported, not only the first.
+    is reported, not only the first.  ``flow`` says whether the string is an item of a
+    YAML flow sequence (None: unknown); it only decides whether a broken plain item
+    gets the hint to quote it.
     """
     where = _Locator(text, span, diags)
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
-        offset, length, message, hint = _explain(exc, text, span)
+        offset, length, message, hint = _explain(exc, text, span, flow)
         diags.add(CODE, message, where.span(offset, length), hint=hint)
         return None
     step_tree = tree.children[0]
@@ -340,7 +344,7 @@ def parse_steps(value: Any, container: Any, key: Any, diags: Diagnostics) -> tup
         return ()
     own = _value_span(container, key)
     if isinstance(value, str):
-        step = parse_step(value, own, diags)
+        step = parse_step(value, own, diags, flow=False)
         return None if step is None else (step,)
     if not isinstance(value, list):
         diags.add(
@@ -358,6 +362,7 @@ def parse_steps(value: Any, container: Any, key: Any, diags: Diagnostics) -> tup
             own,
         )
         return None
+    flow = _is_flow(value, diags)
     steps: list[Step] = []
     ok = True
     for i, item in enumerate(value):
@@ -371,12 +376,22 @@ def parse_steps(value: Any, container: Any, key: Any, diags: Diagnostics) -> tup
                 hint=_non_string_hint(item),
             )
             continue
-        step = parse_step(item, item_span, diags)
+        step = parse_step(item, item_span, diags, flow=flow)
         if step is None:
             ok = False
         else:
             steps.append(step)
     return tuple(steps) if ok else None
+
+
+def _is_flow(seq: Any, diags: Diagnostics) -> bool | None:
+    """Whether a positioned sequence is written in flow style ``[ ... ]``."""
+    span = getattr(seq, "span", None)
+    lines = diags.sources.get(span.file) if span else None
+    if not lines or not (0 < span.line <= len(lines)):
+        return None
+    line = lines[span.line - 1]
+    return 0 < span.column <= len(line) and line[span.column - 1] == "["
 
 
 def _value_span(container: Any, key: Any) -> Span:
@@ -530,10 +545,12 @@ def _describe(tok: lark.Token) -> str:
 _NUMBERISH = re.compile(r"[-+]?[0-9][A-Za-z0-9_.]*")
 
 
-def _explain(exc: UnexpectedInput, text: str, span: Span) -> tuple[int, int, str, str]:
+def _explain(
+    exc: UnexpectedInput, text: str, span: Span, flow: bool | None
+) -> tuple[int, int, str, str]:
     """(offset, length, message, hint) for a lark syntax error."""
     expected = _expected(exc)
-    hint = _flow_hint(text, span)
+    hint = _flow_hint(text, span) if flow is not False else ""
     if isinstance(exc, UnexpectedToken) and exc.token.type == "$END":
         end = len(text.rstrip())
         if not text.strip():

@@ -281,7 +281,8 @@ ERRORS = [
      "unexpected '(': expected an action (reconnect, notify, shutdown_chain or reinstantiate)",
      ""),
     ("reconnect(attempts 3)", 19, 1, "unexpected '3': expected '='", ""),
-    ("reconnect(attempts=3", 20, 1, "unexpected end of step: expected ',' or ')'", None),
+    # in a block sequence there is no flow-sequence hint
+    ("reconnect(attempts=3", 20, 1, "unexpected end of step: expected ',' or ')'", ""),
     ("reconnect(attempts=3,)", 21, 1, "unexpected ')': expected a name", ""),
     ("notify(via=http signal=SIGUSR1)", 16, 6,
      "unexpected name 'signal': expected ',' or ')'", ""),
