@@ -118,3 +118,4 @@ _reg("k8s-object-missing", "error", "a VDU names a Kubernetes object the package
 _reg("k8s-invalid-output", "error", "an emitted object fails schema validation (a bug in xfc)")
 _reg("policy-not-expressible", "warning", "a failure step cannot be realised on the chosen target")
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
+_reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")

@@ -1,0 +1,250 @@
+"""Shared helpers of the failure-policy back end: names, durations, step arguments.
+
+Phase: emit (support).  Input: the plan's :class:`ResolvedWiring` / :class:`ResolvedStep`
+objects and the :class:`Compilation`.  Output: plain values (DNS-1123 names, Go-style
+duration strings, whole seconds, normalised step arguments) and the :class:`Context`
+every target module reads.  Emits no diagnostics itself.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, Mapping
+
+from ...diagnostics import NO_SPAN, Span
+from ...xfactor.model import Plan, ResolvedStep, ResolvedWiring, XModel
+
+ACTIONS = ("reconnect", "notify", "shutdown_chain", "reinstantiate")
+ORDERED_ACTIONS = ("reinstantiate", "shutdown_chain")  # steps that carry the two orders
+
+# Spec §3.1 defaults, re-applied here in case a step reaches us without them.
+DEFAULT_ATTEMPTS = 3
+DEFAULT_BACKOFF = 1.0  # seconds
+DEFAULT_VIA = "event"
+
+# Time budgets for steps that give no timeout (docs/policies.md, "Time budgets").
+DEFAULT_NOTIFY_BUDGET = 30.0
+DEFAULT_REINSTANTIATE_BUDGET = 300.0
+DEFAULT_SHUTDOWN_BUDGET = 300.0
+DETECTION_WINDOW = 60.0  # how long the target must look broken before step 1 fires
+
+# Input names read from Options.inputs (or the topology's inputs) by this back end.
+INPUT_VNF_INSTANCE_ID = "vnf_instance_id"
+INPUT_HELM_CHART = "helm_chart"
+
+TARGET_TITLES = {
+    "kubernetes": "Kubernetes (FailurePolicy + PrometheusRule)",
+    "tacker": "Tacker (Prometheus plugin)",
+    "onap": "ONAP (Drools operational policy)",
+    "osm": "OSM (healing-aspect)",
+}
+
+_DNS_BAD = re.compile(r"[^a-z0-9-]+")
+_DURATION = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+def dns1123(name: str, *, fallback: str = "service", max_len: int = 63) -> str:
+    """``name`` as a DNS-1123 label: lower case, [a-z0-9-], no leading/trailing '-'."""
+    out = _DNS_BAD.sub("-", str(name).lower()).strip("-")
+    out = re.sub(r"-{2,}", "-", out)[:max_len].strip("-")
+    return out or fallback
+
+
+def camel(name: str) -> str:
+    """``smf_to_upf`` -> ``SmfToUpf`` (alert names)."""
+    parts = re.split(r"[^A-Za-z0-9]+", str(name))
+    return "".join(p[:1].upper() + p[1:] for p in parts if p) or "Wiring"
+
+
+def seconds_of(value: Any) -> float | None:
+    """A duration argument as float seconds: numbers are seconds, strings like ``500ms``."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    secs = getattr(value, "seconds", None)
+    if isinstance(secs, (int, float)) and not isinstance(secs, bool):
+        return float(secs)
+    if isinstance(value, str):
+        m = _DURATION.match(value)
+        if m:
+            return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+    return None
+
+
+def go_duration(seconds: float) -> str:
+    """Seconds as a Go/Prometheus duration: 90 -> ``1m30s``, 0.5 -> ``500ms``, 0 -> ``0s``."""
+    ms = int(round(max(seconds, 0.0) * 1000))
+    if ms == 0:
+        return "0s"
+    out = []
+    for unit, size in (("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
+        n, ms = divmod(ms, size)
+        if n:
+            out.append(f"{n}{unit}")
+    return "".join(out)
+
+
+def whole_seconds(seconds: float) -> int:
+    """Seconds rounded up to a whole number, at least 1 (ONAP and OSM take integers)."""
+    return max(1, int(math.ceil(seconds - 1e-9)))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StepArgs:
+    """A step's arguments, normalised and with the spec's defaults (spec §3.1)."""
+
+    action: str
+    attempts: int | None = None
+    backoff: float | None = None
+    timeout: float | None = None
+    via: str | None = None
+    path: str | None = None
+    port: int | None = None
+    signal: str | None = None
+    chain: str | None = None
+    scope: tuple[str, ...] = ()
+    shutdown_order: tuple[str, ...] = ()
+    startup_order: tuple[str, ...] = ()
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def step_args(step: ResolvedStep, rw: ResolvedWiring) -> StepArgs:
+    """Normalise ``step.args``: fill the defaults, resolve ``scope`` and ``chain``."""
+    a: Mapping[str, Any] = step.args or {}
+    action = step.action
+    kw: dict[str, Any] = {"action": action, "timeout": seconds_of(a.get("timeout"))}
+    if action == "reconnect":
+        kw["attempts"] = _int(a.get("attempts")) or DEFAULT_ATTEMPTS
+        backoff = seconds_of(a.get("backoff"))
+        kw["backoff"] = DEFAULT_BACKOFF if backoff is None else backoff
+    elif action == "notify":
+        kw["via"] = _str(a.get("via")) or DEFAULT_VIA
+        kw["path"] = _str(a.get("path"))
+        kw["port"] = _int(a.get("port"))
+        sig = a.get("signal")
+        kw["signal"] = _str(sig) or _str(getattr(sig, "name", None))
+    elif action == "shutdown_chain":
+        kw["chain"] = _str(a.get("chain")) or rw.chain
+    if action in ORDERED_ACTIONS:
+        kw["shutdown_order"] = tuple(step.shutdown_order)
+        kw["startup_order"] = tuple(step.startup_order)
+    if action == "reinstantiate":
+        scope = a.get("scope")
+        if isinstance(scope, (list, tuple)) and all(isinstance(s, str) for s in scope):
+            kw["scope"] = tuple(scope)
+        else:  # a keyword the graph did not resolve: the orders hold the resolved set
+            kw["scope"] = tuple(step.startup_order) or (rw.wiring.target,)
+    return StepArgs(**kw)
+
+
+def step_budget(args: StepArgs) -> float:
+    """How long a step may take before the ladder escalates (docs/policies.md)."""
+    if args.timeout is not None:
+        return args.timeout
+    if args.action == "reconnect":
+        return (args.attempts or DEFAULT_ATTEMPTS) * (
+            DEFAULT_BACKOFF if args.backoff is None else args.backoff
+        )
+    if args.action == "notify":
+        return DEFAULT_NOTIFY_BUDGET
+    if args.action == "reinstantiate":
+        return DEFAULT_REINSTANTIATE_BUDGET
+    return DEFAULT_SHUTDOWN_BUDGET
+
+
+def step_span(step: ResolvedStep, rw: ResolvedWiring) -> Span:
+    """Where a diagnostic about a step points: the step, else its wiring (defaults)."""
+    if step.span is not None and step.span != NO_SPAN:
+        return step.span
+    return rw.wiring.span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Realisation:
+    """How one step is carried out on one target, and what (if anything) is lost."""
+
+    how: str
+    lost: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context:
+    """What every target module needs, computed once per emit."""
+
+    service: str  # DNS-1123 name of the service (the topology)
+    namespace: str | None
+    plan: Plan
+    xmodel: XModel
+    wirings: tuple[ResolvedWiring, ...]  # sorted by wiring name
+    chains: tuple[tuple[str, bool, tuple[str, ...]], ...]  # (name, fragile, startup order)
+    targets: tuple[str, ...]
+    inputs: Mapping[str, Any] = field(default_factory=dict)
+    flavour: str | None = None
+    version: str = "1.0"
+    description: str = ""
+    source_file: str = ""
+
+    def stateful(self, node: str) -> bool:
+        proc = self.xmodel.processes.get(node)
+        return (proc is not None and proc.state == "stateful") or node in self.xmodel.backing
+
+    def input(self, name: str) -> Any:
+        return self.inputs.get(name)
+
+
+def service_name(topology: Any, path: str = "") -> str:
+    """The service's name: metadata.template_name, else the entry file's stem (DNS-1123)."""
+    meta = getattr(topology, "metadata", None) or {}
+    name = meta.get("template_name") if isinstance(meta, Mapping) else None
+    if not isinstance(name, str) or not name.strip():
+        name = PurePosixPath(str(getattr(topology, "file", "") or path).replace("\\", "/")).name
+        for suffix in (".yaml", ".yml", ".csar", ".zip"):
+            if name.endswith(suffix):
+                name = name[: -len(suffix)]
+                break
+    return dns1123(name)
+
+
+def build_context(unit: Any) -> Context | None:
+    """The context for one compilation, or None when there is no plan to emit from."""
+    plan, xmodel, topo = unit.plan, unit.xmodel, unit.topology
+    if plan is None or xmodel is None or topo is None:
+        return None
+    opts = unit.options
+    inputs: dict[str, Any] = {}
+    for name, param in (getattr(topo, "inputs", None) or {}).items():
+        if getattr(param, "value", None) is not None:
+            inputs[name] = param.value
+    inputs.update(dict(getattr(opts, "inputs", {}) or {}))
+    chains = []
+    for name in sorted(xmodel.chains):
+        chain = xmodel.chains[name]
+        chains.append((name, bool(chain.fragile), tuple(plan.chains.get(name, chain.members))))
+    meta = getattr(topo, "metadata", None) or {}
+    version = meta.get("template_version") if isinstance(meta, Mapping) else None
+    return Context(
+        service=service_name(topo, unit.path),
+        namespace=getattr(opts, "namespace", None),
+        plan=plan,
+        xmodel=xmodel,
+        wirings=tuple(plan.wirings[k] for k in sorted(plan.wirings)),
+        chains=tuple(chains),
+        targets=tuple(getattr(opts, "targets", ("kubernetes",)) or ("kubernetes",)),
+        inputs=inputs,
+        flavour=getattr(topo, "flavour", None),
+        version=str(version) if isinstance(version, (str, int, float)) else "1.0",
+        description=str(getattr(topo, "description", "") or ""),
+        source_file=str(getattr(topo, "file", "") or unit.path),
+    )

@@ -1,0 +1,86 @@
+"""``xfc explain``'s text: how each step of one wiring's ladder is realised per target.
+
+Phase: emit (read-only view).  Input: the :class:`Context` and a wiring name.
+Output: plain-words text, one block per step: what the step means (spec §3.2) with its
+resolved arguments and orders, then, for every target (Kubernetes, Tacker, ONAP,
+OSM), how it is realised there and what is lost.  The same :class:`Realisation`
+objects drive the emitter's ``policy-not-expressible`` warnings, so the explanation
+and the warnings cannot disagree.  Emits no diagnostics.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ...xfactor.model import ResolvedWiring
+from . import onap, osm, prometheus
+from .common import TARGET_TITLES, Context, Realisation, go_duration, step_args, step_budget
+
+Realiser = Callable[[Context, ResolvedWiring, int], Realisation]
+
+REALISERS: tuple[tuple[str, Realiser], ...] = (
+    ("kubernetes", prometheus.realise_kubernetes),
+    ("tacker", prometheus.realise_tacker),
+    ("onap", onap.realise),
+    ("osm", osm.realise),
+)
+
+
+def describe_step(rw: ResolvedWiring, index: int) -> str:
+    """What a step does, in plain words, with every argument resolved."""
+    step = rw.steps[index]
+    a = step_args(step, rw)
+    w = rw.wiring
+    if a.action == "reconnect":
+        text = (
+            f"reconnect: {w.source} reconnects to another instance of {w.target}, up to "
+            f"{a.attempts} attempts, {go_duration(a.backoff or 0.0)} apart"
+        )
+    elif a.action == "notify":
+        who = ", ".join(rw.propagate_to or (w.source,))
+        channel = {
+            "http": f"an HTTP call to {a.path} on port {a.port}",
+            "signal": f"the signal {a.signal}",
+        }.get(a.via or "event", "an event")
+        text = f"notify: {who} learn(s) that the wiring failed, by {channel}"
+    elif a.action == "reinstantiate":
+        text = (
+            f"reinstantiate: shut {', '.join(a.scope)} down in the order "
+            f"{', '.join(a.shutdown_order)}, then start them in the order "
+            f"{', '.join(a.startup_order)}"
+        )
+    else:
+        text = (
+            f"shutdown_chain: shut the whole chain {a.chain} down in the order "
+            f"{', '.join(a.shutdown_order)}"
+        )
+    if a.action != "shutdown_chain":
+        text += f"; escalates after {go_duration(step_budget(a))}"
+    if index == len(rw.steps) - 1:
+        text += " (terminal step)"
+    return text
+
+
+def explain(ctx: Context, wiring: str) -> str | None:
+    """The explanation of one wiring, or None when the plan has no wiring of that name."""
+    rw = ctx.plan.wirings.get(wiring)
+    if rw is None:
+        return None
+    w = rw.wiring
+    lines = [
+        f"wiring {w.name}: {w.source} -> {w.target}, stickiness {w.stickiness}, "
+        + (f"chain {rw.chain}" if rw.chain else "in no chain"),
+        f"  failure context goes to: {', '.join(rw.propagate_to) or 'nobody'} "
+        f"(propagate: {w.propagate})",
+        f"  chosen targets: {', '.join(ctx.targets)}",
+    ]
+    for i in range(len(rw.steps)):
+        lines.append("")
+        lines.append(f"step {i + 1}. {describe_step(rw, i)}")
+        for target, realise in REALISERS:
+            r = realise(ctx, rw, i)
+            mark = "" if target in ctx.targets else " (not chosen)"
+            lines.append(f"  {TARGET_TITLES[target]}{mark}: {r.how}.")
+            if r.lost:
+                lines.append(f"    lost: {r.lost}.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,218 @@
+"""Kubernetes-native failure signals: one ``monitoring.coreos.com/v1`` PrometheusRule.
+
+Phase: emit.  Input: the :class:`Context`.  Output: the PrometheusRule as plain data,
+and the per-step :class:`Realisation` on the ``kubernetes`` and ``tacker`` targets.
+
+One rule group per service; one alert per step of every wiring's ladder.  Each alert
+watches the wiring's target (container restarts, pods not Ready, i.e. missing from the
+Service endpoints) and waits ``for`` the detection window plus the time budgets of the
+steps before it, so step N fires only once steps 1..N-1 had their chance: an
+Alertmanager route on ``xfactor_action`` drives the escalation.  The labels carry the
+wiring, the chain and the action.  With the ``tacker`` target the rules also carry the
+labels of Tacker's Prometheus plugin (formats.md §4): ``receiver_type: tacker``,
+``function_type: auto_heal`` for ``reinstantiate`` (with ``vnfc_info_id``) and
+``vnffm`` otherwise, and ``vnf_instance_id`` from the input of that name.
+Codes: ``policy-missing-input`` (tacker without ``vnf_instance_id``; reported by the
+package's emitter), ``policy-not-expressible`` (through :func:`realise_tacker`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ...xfactor.model import ResolvedStep, ResolvedWiring
+from .common import (
+    DETECTION_WINDOW,
+    INPUT_VNF_INSTANCE_ID,
+    Context,
+    Realisation,
+    camel,
+    dns1123,
+    go_duration,
+    step_args,
+    step_budget,
+)
+
+API_VERSION = "monitoring.coreos.com/v1"
+RESTART_WINDOW = "5m"
+
+
+def alert_name(rw: ResolvedWiring, index: int) -> str:
+    """``SmfToUpfStep2Reinstantiate``: unique per wiring and step."""
+    return f"{camel(rw.wiring.name)}Step{index + 1}{camel(rw.steps[index].action)}"
+
+
+def fire_after(rw: ResolvedWiring, index: int) -> float:
+    """Seconds the target must stay broken before step ``index`` fires."""
+    earlier = sum(step_budget(step_args(s, rw)) for s in rw.steps[:index])
+    return DETECTION_WINDOW + earlier
+
+
+def _pod_regex(ctx: Context, node: str) -> str:
+    # Pod names as the Kubernetes emitter's controllers make them: a StatefulSet's pods
+    # are <name>-<ordinal>, a Deployment's <name>-<replicaset hash>-<pod hash>.
+    name = dns1123(node, fallback="workload")
+    if ctx.stateful(node):
+        return f"{name}-[0-9]+"
+    return f"{name}-[a-z0-9]+-[a-z0-9]+"
+
+
+def _matchers(ctx: Context, node: str, *extra: str) -> str:
+    parts = []
+    if ctx.namespace:
+        parts.append(f"namespace={json.dumps(ctx.namespace)}")
+    parts.append(f"pod=~{json.dumps(_pod_regex(ctx, node))}")
+    parts.extend(extra)
+    return "{" + ",".join(parts) + "}"
+
+
+def target_expr(ctx: Context, node: str) -> str:
+    """PromQL: the node's containers restart, or its pods are not Ready (kube-state-metrics)."""
+    restarts = f"increase(kube_pod_container_status_restarts_total{_matchers(ctx, node)}[{RESTART_WINDOW}]) > 0"
+    unready = f'kube_pod_status_ready{_matchers(ctx, node, "condition=" + json.dumps("false"))} == 1'
+    return f"({restarts}) or ({unready})"
+
+
+def _tacker_labels(ctx: Context, rw: ResolvedWiring, step: ResolvedStep, terminal: bool) -> dict[str, str]:
+    vnf_id = ctx.input(INPUT_VNF_INSTANCE_ID)
+    labels = {
+        "receiver_type": "tacker",
+        "vnf_instance_id": "" if vnf_id is None else str(vnf_id),
+    }
+    if step.action == "reinstantiate":
+        labels["function_type"] = "auto_heal"
+        # Tacker's VNFC id is "<VDU id>-<pod name>" (formats.md §4, direct auto-heal).
+        labels["vnfc_info_id"] = f"{rw.wiring.target}-{{{{ $labels.pod }}}}"
+    else:
+        labels["function_type"] = "vnffm"
+        labels["perceived_severity"] = "CRITICAL" if terminal else "WARNING"
+        labels["event_type"] = "COMMUNICATIONS_ALARM"
+    return labels
+
+
+def rule(ctx: Context, rw: ResolvedWiring, index: int) -> dict[str, Any]:
+    step = rw.steps[index]
+    a = step_args(step, rw)
+    w = rw.wiring
+    terminal = index == len(rw.steps) - 1
+    labels = {
+        "severity": "critical" if terminal else "warning",
+        "xfactor_service": ctx.service,
+        "xfactor_wiring": w.name,
+        "xfactor_source": w.source,
+        "xfactor_target": w.target,
+        "xfactor_action": step.action,
+        "xfactor_step": str(index + 1),
+        "xfactor_terminal": "true" if terminal else "false",
+    }
+    if rw.chain is not None:
+        labels["xfactor_chain"] = rw.chain
+    annotations = {
+        "summary": f"wiring {w.name} ({w.source} -> {w.target}) failed: step {index + 1} of "
+        f"{len(rw.steps)} is {step.action}",
+        "xfactor_propagate_to": ",".join(rw.propagate_to),
+    }
+    if a.scope:
+        annotations["xfactor_scope"] = ",".join(a.scope)
+    if a.shutdown_order:
+        annotations["xfactor_shutdown_order"] = ",".join(a.shutdown_order)
+        annotations["xfactor_startup_order"] = ",".join(a.startup_order)
+    if "tacker" in ctx.targets:
+        labels.update(_tacker_labels(ctx, rw, step, terminal))
+        if labels["function_type"] == "vnffm":
+            annotations["probable_cause"] = f"wiring {w.name} to {w.target} lost"
+            annotations["fault_type"] = "Wiring failure"
+            annotations["fault_details"] = f"{w.source}->{w.target}: {step.action}"
+    return {
+        "alert": alert_name(rw, index),
+        "expr": target_expr(ctx, w.target),
+        "for": go_duration(fire_after(rw, index)),
+        "labels": labels,
+        "annotations": annotations,
+    }
+
+
+def build(ctx: Context) -> dict[str, Any]:
+    """The PrometheusRule of the service."""
+    metadata: dict[str, Any] = {
+        "name": f"{ctx.service}-wirings"[:253],
+        "labels": {
+            "app.kubernetes.io/managed-by": "xfc",
+            "app.kubernetes.io/part-of": ctx.service,
+        },
+    }
+    if ctx.namespace:
+        metadata["namespace"] = ctx.namespace
+    rules = [rule(ctx, rw, i) for rw in ctx.wirings for i in range(len(rw.steps))]
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "PrometheusRule",
+        "metadata": metadata,
+        "spec": {"groups": [{"name": f"xfactor.{ctx.service}.wirings", "rules": rules}]},
+    }
+
+
+# --------------------------------------------------------------------------- explain
+
+
+def realise_kubernetes(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
+    step = rw.steps[index]
+    return Realisation(
+        how=(
+            f"FailurePolicy {ctx.service}: wiring {rw.wiring.name}, escalation[{index}] "
+            f"({step.action}, arguments and orders resolved); PrometheusRule alert "
+            f"{alert_name(rw, index)} fires when {rw.wiring.target} has been restarting or "
+            f"unready for {go_duration(fire_after(rw, index))}, labelled "
+            f"xfactor_action={step.action} for an Alertmanager route"
+        )
+    )
+
+
+def realise_tacker(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
+    step = rw.steps[index]
+    a = step_args(step, rw)
+    w = rw.wiring
+    alert = alert_name(rw, index)
+    if step.action == "reconnect":
+        return Realisation(
+            how=(
+                f"the Kubernetes Service of {w.target} balances the reconnection (no "
+                f"affinity); alert {alert} (function_type: vnffm) raises an FM alarm at "
+                "the NFVO meanwhile"
+            )
+        )
+    if step.action == "notify":
+        channel = {"http": f"HTTP {a.path} on port {a.port}", "signal": f"signal {a.signal}",
+                   "event": "an event"}.get(a.via or "event", "an event")
+        return Realisation(
+            how=f"alert {alert} (function_type: vnffm) raises an FM alarm at the NFVO",
+            lost=(
+                f"Tacker tells the NFVO, not the CNF: the notification by {channel} to "
+                f"{', '.join(rw.propagate_to) or w.source} is not delivered"
+            ),
+        )
+    if step.action == "reinstantiate":
+        how = (
+            f"alert {alert} (function_type: auto_heal) makes Tacker heal the failing pod "
+            f"of {w.target} (vnfc_info_id {w.target}-<pod>): a new pod, then the old one deleted"
+        )
+        rest = [n for n in a.scope if n != w.target]
+        if rest:
+            return Realisation(
+                how=how,
+                lost=(
+                    f"Tacker heals only the VNFC that raised the alert: the rest of the "
+                    f"scope ({', '.join(rest)}) is not re-instantiated and the shutdown "
+                    f"order ({', '.join(a.shutdown_order)}) and startup order "
+                    f"({', '.join(a.startup_order)}) are lost"
+                ),
+            )
+        return Realisation(how=how)
+    return Realisation(
+        how=f"alert {alert} (function_type: vnffm) raises a CRITICAL FM alarm at the NFVO",
+        lost=(
+            f"Tacker cannot shut a chain down from an alert: the NFVO must terminate "
+            f"chain {a.chain} itself, in the order {', '.join(a.shutdown_order)}"
+        ),
+    )
