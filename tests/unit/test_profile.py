@@ -354,3 +354,16 @@ def test_tosca_parser_enforces_profile_constraints(tmp_path: Path) -> None:
 
     with pytest.raises(ValidationError, match="wobbly"):
         toscaparser.ToscaTemplate(str(_write_topology(tmp_path, state="wobbly")))
+
+
+def test_own_type_registry_accepts_profile() -> None:
+    # xfc's own TOSCA type reader and registry (compiler.tosca) must find nothing wrong
+    from compiler.tosca.typedefs import read_types
+    from compiler.tosca.types import TypeRegistry
+
+    diags = Diagnostics()
+    data = load_yaml(PROFILE.read_text(encoding="utf-8"), str(PROFILE), diags)
+    defs = read_types(data, str(PROFILE), diags)
+    TypeRegistry.from_types(defs, diags)
+    assert len(defs) == len(TYPES)
+    assert len(diags) == 0, diags.render_text()
