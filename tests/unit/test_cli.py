@@ -1,0 +1,95 @@
+"""compiler.cli: exit codes, help, internal errors, and the installed console script."""
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from compiler import cli
+
+
+def run(*argv):
+    out = io.StringIO()
+    code = cli.main(list(argv), out=out)
+    return code, out.getvalue()
+
+
+def test_help_teaches(capsys):
+    code, out = run("--help")
+    assert code == 0
+    text = capsys.readouterr().out + out
+    for verb in ("check", "compile", "codes", "version"):
+        assert verb in text
+    assert "exit codes" in text
+
+
+def test_no_command_is_misuse():
+    code, out = run()
+    assert code == 2 and "usage" in out
+
+
+def test_unknown_flag_is_misuse(capsys):
+    code, _ = run("check", "--no-such-flag", "x.yaml")
+    assert code == 2
+    assert "--help" in capsys.readouterr().err
+
+
+def test_bad_set_is_misuse(tmp_path, capsys):
+    code, _ = run("check", str(tmp_path), "--set", "novalue")
+    assert code == 2 and "KEY=VALUE" in capsys.readouterr().err
+
+
+def test_compile_needs_a_destination(tmp_path, capsys):
+    code, _ = run("compile", str(tmp_path / "x.yaml"))
+    assert code == 2 and "-o DIR" in capsys.readouterr().err
+
+
+def test_missing_input_is_exit_1_with_diagnostic(tmp_path):
+    code, out = run("check", str(tmp_path / "absent.yaml"))
+    assert code == 1 and "error[input-not-found]" in out
+
+
+def test_json_format(tmp_path):
+    code, out = run("check", str(tmp_path / "absent.yaml"), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["ok"] is False
+    (d,) = doc["diagnostics"]
+    assert set(d) >= {"code", "severity", "message", "file", "line", "column", "path"}
+
+
+def test_internal_error_is_one_line_and_exit_3(monkeypatch, capsys, tmp_path):
+    import compiler.commands.check as check_cmd
+
+    def boom(*a, **k):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(check_cmd, "check", boom)
+    code, _ = run("check", str(tmp_path))
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "internal error: RuntimeError: kaboom" in err and "--debug" in err
+    assert "Traceback" not in err
+    code, _ = run("check", str(tmp_path), "--debug")
+    assert code == 3 and "Traceback" in capsys.readouterr().err
+
+
+def test_version_and_codes():
+    code, out = run("version")
+    assert code == 0 and out.startswith("xfc ")
+    code, out = run("codes", "xf-")
+    assert code == 0 and "xf-dependency-cycle" in out and "yaml-syntax" not in out
+
+
+@pytest.mark.skipif(shutil.which("xfc") is None, reason="xfc is not installed (pip install .)")
+def test_console_script_runs():
+    proc = subprocess.run(["xfc", "version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and proc.stdout.startswith("xfc ")
+
+
+def test_module_entry_point():
+    proc = subprocess.run([sys.executable, "-m", "compiler", "codes"], capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 0 and "yaml-syntax" in proc.stdout

@@ -1,0 +1,137 @@
+"""compiler.loader: imports, the profile catalog, package roots, one parse per file."""
+
+from pathlib import Path
+
+import pytest
+
+from compiler.diagnostics import Diagnostics
+from compiler.loader import load
+from compiler.loader import catalog
+from compiler.pipeline import Options
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    p = root / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(text)
+    return p
+
+
+HEAD = "tosca_definitions_version: tosca_simple_yaml_1_3\n"
+
+
+def run(path, **opts):
+    d = Diagnostics()
+    pkg = load(str(path), Options(**opts), d)
+    return pkg, d
+
+
+def test_relative_imports_resolve_against_the_importing_file(tmp_path):
+    write(tmp_path, "Definitions/types/b.yaml", HEAD + "imports: [../c.yaml]\n")
+    write(tmp_path, "Definitions/c.yaml", HEAD)
+    main = write(tmp_path, "Definitions/main.yaml", HEAD + "imports:\n  - types/b.yaml\n  - c.yaml\n")
+    pkg, d = run(main)
+    assert not d.has_errors, d.render_text()
+    assert [f.name for f in pkg.files] == ["main.yaml", "types/b.yaml", "c.yaml"]
+
+
+def test_each_file_is_parsed_once_even_when_imported_twice(tmp_path):
+    write(tmp_path, "common.yaml", HEAD)
+    write(tmp_path, "a.yaml", HEAD + "imports: [common.yaml]\n")
+    main = write(tmp_path, "main.yaml", HEAD + "imports: [a.yaml, common.yaml, ./common.yaml]\n")
+    pkg, d = run(main)
+    assert [f.name for f in pkg.files] == ["main.yaml", "a.yaml", "common.yaml"]
+
+
+def test_namespace_prefix_is_recorded(tmp_path):
+    write(tmp_path, "t.yaml", HEAD)
+    main = write(tmp_path, "main.yaml", HEAD + "imports:\n  - file: t.yaml\n    namespace_prefix: ext\n")
+    pkg, d = run(main)
+    assert pkg.files[1].prefix == "ext"
+
+
+def test_tosca_1_0_named_import_form(tmp_path):
+    write(tmp_path, "t.yaml", HEAD)
+    main = write(tmp_path, "main.yaml", HEAD + "imports:\n  - my_types: t.yaml\n")
+    pkg, d = run(main)
+    assert not d.has_errors and pkg.files[1].name == "t.yaml"
+
+
+@pytest.mark.parametrize(
+    "ref,version",
+    [
+        ("https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_common_types.yaml", "2.6.1"),
+        ("https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_vnfd_types.yaml", "4.4.1"),
+        ("https://forge.etsi.org/rep/nfv/SOL001/-/raw/v3.3.1/etsi_nfv_sol001_nsd_types.yaml", "3.3.1"),
+        ("etsi_nfv_sol001_vnfd_types.yaml", catalog.DEFAULT_SOL001),
+    ],
+)
+def test_catalog_resolves_sol001_by_url_and_bare_name(tmp_path, ref, version):
+    main = write(tmp_path, "main.yaml", HEAD + f"imports:\n  - {ref}\n")
+    pkg, d = run(main)
+    assert not d.has_errors, d.render_text()
+    names = [f.display for f in pkg.files]
+    assert any(f"etsi-nfv-sol001/{version}/" in n for n in names), names
+    assert all(f.from_catalog for f in pkg.files[1:])
+
+
+def test_catalog_resolves_the_xfactor_profile(tmp_path):
+    main = write(tmp_path, "main.yaml", HEAD + "imports: [xfactor/1.0/profile.yaml]\n")
+    pkg, d = run(main)
+    assert not d.has_errors, d.render_text()
+    assert pkg.files[1].display.endswith("xfactor/1.0/profile.yaml")
+
+
+def test_a_file_in_the_package_wins_over_the_catalog(tmp_path):
+    write(tmp_path, "etsi_nfv_sol001_common_types.yaml", HEAD + "description: mine\n")
+    main = write(tmp_path, "main.yaml", HEAD + "imports: [etsi_nfv_sol001_common_types.yaml]\n")
+    pkg, d = run(main)
+    assert pkg.files[1].data["description"] == "mine" and not pkg.files[1].from_catalog
+
+
+def test_profile_path_and_environment(tmp_path, monkeypatch):
+    extra = tmp_path / "profiles"
+    write(extra, "vendor/types.yaml", HEAD)
+    pkgdir = tmp_path / "pkg"
+    main = write(pkgdir, "main.yaml", HEAD + "imports: [vendor/types.yaml]\n")
+    pkg, d = run(main)
+    assert d.codes() == ["import-unresolved"]
+    assert "XFC_PROFILE_PATH" in d.errors()[0].hint
+    pkg, d = run(main, profile_paths=(str(extra),))
+    assert not d.has_errors
+    monkeypatch.setenv("XFC_PROFILE_PATH", str(extra))
+    pkg, d = run(main)
+    assert not d.has_errors
+
+
+def test_unresolved_import_says_where_it_looked(tmp_path):
+    main = write(tmp_path, "main.yaml", HEAD + "imports:\n  - nowhere.yaml\n")
+    _, d = run(main)
+    (diag,) = d.errors()
+    assert diag.code == "import-unresolved" and (diag.span.line, diag.span.column) == (3, 5)
+    assert "nowhere.yaml" in diag.message and "xfc catalog" in diag.message
+
+
+def test_imports_never_leave_the_root_or_touch_the_network(tmp_path, monkeypatch):
+    import socket
+
+    def no_network(*a, **k):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    main = write(tmp_path, "main.yaml",
+                 HEAD + "imports:\n  - ../../etc/passwd\n  - /etc/passwd\n  - http://example.com/x.yaml\n")
+    _, d = run(main)
+    assert sorted(d.codes()) == ["import-network", "import-outside-root", "import-outside-root"]
+
+
+def test_diagnostic_in_imported_file_carries_the_import_chain(tmp_path):
+    write(tmp_path, "b.yaml", HEAD + "x: 1\nx: 2\n")
+    write(tmp_path, "a.yaml", HEAD + "imports: [b.yaml]\n")
+    main = write(tmp_path, "main.yaml", HEAD + "imports: [a.yaml]\n")
+    _, d = run(main)
+    (diag,) = d.errors()
+    assert diag.code == "yaml-duplicate-key"
+    assert [s.line for s in diag.chain] == [2, 2]
+    assert "imported from" in d.render_text()
