@@ -403,18 +403,10 @@ def _value_span(container: Any, key: Any) -> Span:
 
 
 def _kind_of(v: Any) -> str:
-    if isinstance(v, bool):
-        return "a boolean"
-    if isinstance(v, int):
-        return "an integer"
-    if isinstance(v, float):
-        return "a number"
-    if isinstance(v, dict):
-        return "a mapping"
-    if isinstance(v, list):
-        return "a list"
-    if v is None:
-        return "null"
+    for t, words in ((bool, "a boolean"), (int, "an integer"), (float, "a number"),
+                     (dict, "a mapping"), (list, "a list"), (type(None), "null")):
+        if isinstance(v, t):
+            return words
     return f"a {type(v).__name__}"
 
 
@@ -531,15 +523,7 @@ def _expected(exc: UnexpectedInput) -> set[str]:
 
 
 def _describe(tok: lark.Token) -> str:
-    if tok.type == "NAME":
-        return f"name '{tok}'"
-    if tok.type in ("INT", "DURATION"):
-        return f"'{tok}'"
-    if tok.type == "STRING":
-        return f"string {tok}"
-    if tok.type == "ACTION":
-        return f"'{tok}'"
-    return f"'{tok}'"
+    return {"NAME": f"name '{tok}'", "STRING": f"string {tok}"}.get(tok.type, f"'{tok}'")
 
 
 _NUMBERISH = re.compile(r"[-+]?[0-9][A-Za-z0-9_.]*")
