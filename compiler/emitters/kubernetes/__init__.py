@@ -1,0 +1,168 @@
+"""The Kubernetes back end: one YAML file per object under ``kubernetes/``.
+
+Phase: emit.
+Input: a clean :class:`compiler.pipeline.Compilation` (topology, xmodel, plan, options;
+``options.namespace`` from ``--namespace``).
+Output: ``OutputFile("kubernetes/<kind>-<name>.yaml")`` per object, sorted by path.
+
+Order of work: the conversion matrix warns about every dropped key (matrix.py); Tacker
+objects shipped in the package are read and enriched (tacker.py); every other workload
+gets a builder (workloads.py), to which networking (network.py), storage (storage.py),
+placement (placement.py) and configuration (config.py) add; then every builder becomes
+plain-data objects, which render.py turns into YAML through the templates, parses back
+and compares with the view model.  Output bytes depend on the input only: names are
+sorted, hashes are sha256, there are no timestamps.
+
+Codes: k8s-not-expressible, k8s-insecure, k8s-latest-tag, k8s-no-image,
+k8s-object-missing, k8s-invalid-output, emit-unsupported.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+from ...diagnostics import Diagnostics
+from ...model import OutputFile
+from ...xfactor.model import BACKING_TYPE
+from . import config, matrix, network, placement, storage, tacker, workloads
+from .common import Ctx, dns_label
+from .render import check_rendered, render
+
+
+def _part_of(topology) -> str:
+    meta = topology.metadata or {}
+    for key in ("template_name", "name"):
+        if isinstance(meta.get(key), str) and meta[key].strip():
+            return meta[key]
+    for vnf in topology.nodes_of("tosca.nodes.nfv.VNF"):
+        if isinstance(vnf.properties.get("product_name"), str):
+            return vnf.properties["product_name"]
+    base = posixpath.basename(str(topology.file).replace("\\", "/"))
+    for suffix in (".yaml", ".yml", ".vnfd", ".csar", ".zip"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+    return base or "xfc"
+
+
+class KubernetesEmitter:
+    name = "kubernetes"
+    description = "Kubernetes manifests: Deployments/StatefulSets, Services, PDBs, HPAs, Multus NADs, ConfigMaps"
+
+    def emit(self, unit: Any, diags: Diagnostics) -> list[OutputFile]:
+        topology = unit.topology
+        if topology is None:
+            return []
+        ctx = Ctx(
+            unit=unit,
+            diags=diags,
+            topology=topology,
+            namespace=getattr(unit.options, "namespace", None) or None,
+            part_of=dns_label(_part_of(topology)),
+        )
+        build_objects(ctx)
+        return finish(ctx)
+
+
+def build_objects(ctx: Ctx) -> None:
+    """Fill ``ctx.objects`` with every object's view model."""
+    topology, xmodel = ctx.topology, ctx.unit.xmodel
+    matrix.check_keys(ctx)
+    processes = xmodel.processes if xmodel is not None else {}
+    names = list(xmodel.workloads) if xmodel is not None else []
+    backing = dict(xmodel.backing) if xmodel is not None else {}
+    built: dict[str, workloads.Workload] = {}
+    image_vdus = set()
+    for name in names:
+        node = topology.nodes.get(name)
+        if node is None:
+            continue
+        if node.is_a("tosca.nodes.nfv.Vdu.Compute") and not _has_container_image(node):
+            continue  # Tacker objects or not expressible: decided below
+        w = workloads.build(ctx, node, processes.get(name))
+        if w is not None:
+            built[name] = w
+            image_vdus.add(name)
+    for name in sorted(backing):
+        node = topology.nodes.get(name)
+        if node is not None and node.is_a(BACKING_TYPE) and name not in built:
+            w = workloads.build(ctx, node, None)
+            if w is not None:
+                built[name] = w
+    # Tacker: VDUs that name a shipped object
+    candidates = [n for n in tacker.vdus(ctx, set(built)) if n.name in names or not names]
+    realised = tacker.emit(ctx, candidates, lambda vdu: _bounds(ctx, vdu))
+    for vdu in candidates:
+        if vdu.name not in realised and not _shipped_any(ctx):
+            workloads.build(ctx, vdu, processes.get(vdu.name))  # reports not-expressible
+    network.emit_links(ctx, built)
+    network.emit_cp_services(ctx, built)
+    network.emit_external_backing(ctx)
+    network.mark_reconnect_targets(ctx, built)
+    placement.apply(ctx, built)
+    config.emit_inputs(ctx)
+    for name in sorted(built):
+        w = built[name]
+        storage.attach(ctx, w)
+        config.emit_configurable(ctx, w)
+        workloads.add_backing_env(ctx, w, backing)
+        state = "stateful" if w.stateful else "stateless"
+        workloads.emit_workload(ctx, w, state)
+    if not ctx.objects:
+        ctx.diags.add(
+            "emit-unsupported",
+            "the Kubernetes back end found no workload, link or configuration to emit",
+            topology.span,
+        )
+
+
+def _has_container_image(node) -> bool:
+    data = node.properties.get("sw_image_data")
+    if isinstance(data, dict) and str(data.get("container_format") or "").lower() == "docker":
+        return True
+    for art in node.artifacts.values():
+        fmt = str((art.properties or {}).get("container_format") or "").lower()
+        if fmt == "docker" or "Docker" in art.type:
+            return True
+    return False
+
+
+def _shipped_any(ctx: Ctx) -> bool:
+    pkg = ctx.topology.package
+    fs = getattr(pkg, "fs", None) if pkg is not None else None
+    return fs is not None and any(n.startswith(tacker.KUBE_DIR) for n in fs.names())
+
+
+def _bounds(ctx: Ctx, vdu) -> tuple[int, int]:
+    w = workloads.Workload(node=vdu, name="", stateful=False, containers=[])
+    workloads._sol001_replicas(ctx, w)
+    return w.min_replicas, w.max_replicas
+
+
+def finish(ctx: Ctx) -> list[OutputFile]:
+    """Render, parse back, compare; one OutputFile per object, unique sorted paths."""
+    out: dict[str, OutputFile] = {}
+    for obj in sorted(ctx.objects, key=lambda o: o.path):
+        path = obj.path
+        if path in out:  # two objects of one kind and name: keep both, stably
+            i = 2
+            while f"{path[:-5]}-{i}.yaml" in out:
+                i += 1
+            path = f"{path[:-5]}-{i}.yaml"
+        text = render(obj)
+        problem = check_rendered(obj, text)
+        if problem:
+            ctx.diags.add(
+                "k8s-invalid-output",
+                f"{obj.kind}/{obj.name}: {problem}",
+                ctx.topology.span,
+                hint="this is a bug in xfc; please report it with the input",
+            )
+            continue
+        out[path] = OutputFile(path=path, content=text.encode("utf-8"), producer="kubernetes")
+    return [out[p] for p in sorted(out)]
+
+
+EMITTER = KubernetesEmitter()
+
+__all__ = ["EMITTER", "KubernetesEmitter", "build_objects", "finish"]

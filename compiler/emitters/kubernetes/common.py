@@ -1,0 +1,213 @@
+"""Shared helpers of the Kubernetes back end: names, labels, annotations, quantities.
+
+Phase: emit.
+Input: the compilation unit (topology, xmodel, plan, options).
+Output: :class:`Ctx`, which every view-model builder (workloads, network, storage,
+tacker) receives and into which it adds :class:`render.K8sObject` bodies.
+
+Names are DNS-1123 labels (RFC 1123, Kubernetes "DNS label" rules): lower case, ``-``
+for anything else, at most 63 characters; a name that has to be cut keeps a short
+stable hash of the full name (sha256, not Python's salted ``hash``), so runs agree.
+
+Codes: k8s-not-expressible (via :meth:`Ctx.not_expressible`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...diagnostics import Diagnostics, Span
+from ...model import NodeTemplate, Topology
+
+GROUP = "xfactor.io"
+ANN_SOURCE = f"{GROUP}/source"
+ANN_TEMPLATE = f"{GROUP}/template"
+ANN_TYPE = f"{GROUP}/type"
+ANN_DESCRIPTION = f"{GROUP}/description"
+ANN_STATE = f"{GROUP}/state"
+ANN_ORIGIN = f"{GROUP}/origin"  # "shipped" for Tacker objects read from the package
+LABEL_NAME = "app.kubernetes.io/name"
+LABEL_PART_OF = "app.kubernetes.io/part-of"
+LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
+LABEL_COMPONENT = "app.kubernetes.io/component"
+MULTUS_ANNOTATION = "k8s.v1.cni.cncf.io/networks"
+
+_NON_DNS = re.compile(r"[^a-z0-9-]+")
+
+
+def dns_label(text: str, limit: int = 63) -> str:
+    """A DNS-1123 label made from ``text``: ``VDU_1`` -> ``vdu-1``; cut with a hash."""
+    name = _NON_DNS.sub("-", str(text).lower()).strip("-")
+    name = re.sub(r"-{2,}", "-", name) or "x"
+    if not name[0].isalpha():
+        name = "x-" + name
+    if len(name) > limit:
+        digest = hashlib.sha256(str(text).encode()).hexdigest()[:8]
+        name = name[: limit - 9].rstrip("-") + "-" + digest
+    return name
+
+
+def label_value(text: str) -> str:
+    """A label value (≤63 chars, alphanumerics, ``-_.``, alphanumeric at both ends)."""
+    value = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-_.")
+    if len(value) > 63:
+        digest = hashlib.sha256(str(text).encode()).hexdigest()[:8]
+        value = value[:54].rstrip("-_.") + "-" + digest
+    return value
+
+
+def env_name(text: str) -> str:
+    """An environment variable name: ``cache-db`` -> ``CACHE_DB``."""
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", str(text)).upper().strip("_") or "X"
+    return name if not name[0].isdigit() else "_" + name
+
+
+def cpu_quantity(cores: float) -> str:
+    """Cores as a Kubernetes quantity: ``0.5`` -> ``500m``, ``2`` -> ``2``."""
+    milli = max(1, int(round(float(cores) * 1000)))
+    return str(milli // 1000) if milli % 1000 == 0 else f"{milli}m"
+
+
+def bytes_quantity(n: float) -> str:
+    """Bytes as a Kubernetes quantity, in the largest binary unit dividing it exactly."""
+    n = max(1, int(math.ceil(n)))
+    for suffix, factor in (("Ti", 1024**4), ("Gi", 1024**3), ("Mi", 1024**2), ("Ki", 1024)):
+        if n % factor == 0:
+            return f"{n // factor}{suffix}"
+    for suffix, factor in (("T", 1000**4), ("G", 1000**3), ("M", 1000**2), ("k", 1000)):
+        if n % factor == 0:
+            return f"{n // factor}{suffix}"
+    return str(n)
+
+
+def size_quantity(text: Any) -> str | None:
+    """``"256 MiB"`` -> ``"256Mi"``; None when the value is not a scalar-unit.size."""
+    from ...tosca.scalars import ScalarError, to_bytes
+
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
+        return bytes_quantity(text)
+    try:
+        return bytes_quantity(to_bytes(text))
+    except (ScalarError, TypeError, ValueError):
+        return None
+
+
+def seconds(text: Any) -> float | None:
+    """A scalar-unit.time (or a bare number of seconds) as float seconds."""
+    from ...tosca.scalars import ScalarError, to_seconds
+
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    try:
+        return to_seconds(text)
+    except (ScalarError, TypeError, ValueError):
+        return None
+
+
+def compact_json(value: Any) -> str:
+    """JSON text with sorted keys and no spaces: for annotations and CNI configs."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def plain(value: Any) -> Any:
+    """Property values as plain data (RuntimeRef and other objects become strings)."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    function = getattr(value, "function", None)
+    if function:
+        return f"{{{function}: {list(getattr(value, 'args', ()))}}}"
+    return str(value)
+
+
+@dataclass(slots=True)
+class Ctx:
+    """Everything the builders share for one run of the back end."""
+
+    unit: Any
+    diags: Diagnostics
+    topology: Topology
+    namespace: str | None
+    part_of: str
+    objects: list = field(default_factory=list)  # render.K8sObject
+    # workload template name -> its Kubernetes name and pod selector labels
+    workload_names: dict[str, str] = field(default_factory=dict)
+
+    # -- positions --------------------------------------------------------
+    def source_of(self, span: Span | None) -> str:
+        """``file:line`` for the ``xfactor.io/source`` annotation (file relative)."""
+        if span is None or not span.file or span.file == "<unknown>":
+            return self.topology.file
+        file = span.file
+        root = getattr(self.topology.package, "root", None) if self.topology.package else None
+        if root and file.startswith(str(root).rstrip("/") + "/"):
+            file = file[len(str(root).rstrip("/")) + 1 :]
+        file = posixpath.basename(file) if file.startswith("/") else file
+        return f"{file}:{span.line}" if span.line else file
+
+    def node_span(self, node: NodeTemplate, prop: str | None = None) -> Span:
+        if prop is not None and prop in node.property_spans:
+            return node.property_spans[prop]
+        return node.span
+
+    # -- metadata ---------------------------------------------------------
+    def labels(self, name: str, component: str | None = None) -> dict[str, str]:
+        out = {
+            LABEL_NAME: label_value(name),
+            LABEL_PART_OF: label_value(self.part_of),
+            LABEL_MANAGED_BY: "xfc",
+        }
+        if component:
+            out[LABEL_COMPONENT] = label_value(component)
+        return out
+
+    def selector(self, name: str) -> dict[str, str]:
+        return {LABEL_NAME: label_value(name), LABEL_PART_OF: label_value(self.part_of)}
+
+    def metadata(
+        self,
+        name: str,
+        *,
+        template: str,
+        span: Span | None,
+        component: str | None = None,
+        extra: dict[str, str] | None = None,
+        namespaced: bool = True,
+    ) -> dict:
+        annotations = {ANN_SOURCE: self.source_of(span), ANN_TEMPLATE: template}
+        annotations.update(extra or {})
+        meta: dict[str, Any] = {
+            "name": name,
+            "labels": self.labels(name, component),
+            "annotations": annotations,
+        }
+        if namespaced and self.namespace:
+            meta["namespace"] = self.namespace
+        return meta
+
+    # -- diagnostics ------------------------------------------------------
+    def not_expressible(self, node: NodeTemplate, key: str, why: str) -> None:
+        self.diags.add(
+            "k8s-not-expressible",
+            f"{node.name}: '{key}' of {node.type} has no Kubernetes equivalent; {why}",
+            self.node_span(node, key.split(".")[0]),
+            path=f'topology_template.node_templates["{node.name}"].properties["{key.split(".")[0]}"]',
+        )
+
+    def add(self, kind: str, name: str, body: dict) -> None:
+        from .render import K8sObject
+
+        self.objects.append(K8sObject(path=f"kubernetes/{kind.lower()}-{name}.yaml", body=body))

@@ -1,0 +1,169 @@
+"""Rendering Kubernetes view models to YAML through jinja2, and checking the result.
+
+Phase: emit (last step of the Kubernetes back end).
+Input: a list of :class:`K8sObject` (plain data: dicts, lists, str, int, float, bool,
+None — nothing else).
+Output: one YAML text per object, rendered by ``templates/kubernetes/object.yaml.j2``.
+
+Safety (the issue's point 4): templates only loop and branch; every scalar and every key
+they write goes through ONE filter, ``q``, which writes a double-quoted scalar (JSON
+string syntax, a subset of YAML 1.2 double-quoted scalars) or a canonical number /
+boolean / null.  No value can therefore open a new key, a new document (``---``), a tag
+(``!!python/...``) or an anchor.  After rendering, the text is parsed back with
+``yaml.safe_load_all`` and compared with the view model: the same single document, the
+same keys and values, or ``k8s-invalid-output`` (a bug in xfc, never in the input).
+
+Codes: k8s-invalid-output.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+import yaml
+
+from ...resources import templates_dir
+
+# Characters that may stand unescaped in a double-quoted YAML scalar and survive a
+# PyYAML (YAML 1.1 reader) round trip: printable, and not a YAML 1.1 line break
+# (U+0085, U+2028, U+2029 would be folded) nor a BOM.
+_UNSAFE_NONASCII = {0x85, 0x2028, 0x2029, 0xFEFF}
+
+
+def _escape_char(c: str) -> str:
+    o = ord(c)
+    if c == '"':
+        return '\\"'
+    if c == "\\":
+        return "\\\\"
+    if 0x20 <= o <= 0x7E:
+        return c
+    if c == "\n":
+        return "\\n"
+    if c == "\t":
+        return "\\t"
+    if c == "\r":
+        return "\\r"
+    printable = (0xA0 <= o <= 0xD7FF or 0xE000 <= o <= 0xFFFD or o >= 0x10000) and (
+        o not in _UNSAFE_NONASCII
+    )
+    if printable:
+        return c
+    if o <= 0xFF:
+        return f"\\x{o:02x}"
+    if o <= 0xFFFF:
+        return f"\\u{o:04x}"
+    return f"\\U{o:08x}"
+
+
+def quote(value: Any) -> str:
+    """The ``q`` filter: a scalar as a YAML flow scalar that reads back as the same value.
+
+    Strings are always double-quoted (so ``"true"``, ``"1.0"``, ``"null"``, ``": "``,
+    ``"---"``, ``"!!binary"`` stay strings); numbers, booleans and null are written in
+    the spelling both YAML 1.1 and 1.2 readers resolve to the same type.
+    """
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ".nan"
+        if math.isinf(value):
+            return ".inf" if value > 0 else "-.inf"
+        text = repr(value)
+        if "e" in text and "." not in text:  # PyYAML's float pattern needs a dot
+            mant, _, exp = text.partition("e")
+            text = f"{mant}.0e{exp}"
+        return text
+    if isinstance(value, str):
+        return '"' + "".join(_escape_char(c) for c in value) + '"'
+    raise TypeError(f"q: not a scalar: {type(value).__name__}")  # a bug in the view model
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The one jinja2 environment of the Kubernetes back end."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir() / "kubernetes")),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.filters["q"] = quote
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class K8sObject:
+    """One Kubernetes object to write: its file name and its plain-data body."""
+
+    path: str  # "kubernetes/<kind>-<name>.yaml"
+    body: dict  # apiVersion, kind, metadata, ...
+    template: str = "object.yaml.j2"
+
+    @property
+    def kind(self) -> str:
+        return str(self.body.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        return str(self.body.get("metadata", {}).get("name", ""))
+
+
+def canonical(value: Any) -> Any:
+    """The view model with every mapping's keys sorted (order carries no meaning there)."""
+    if isinstance(value, dict):
+        return {k: canonical(value[k]) for k in sorted(value, key=str)}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    return value
+
+
+# Top-level keys in the order kubectl shows them; the rest follow sorted.
+_HEAD = ("apiVersion", "kind", "metadata")
+
+
+def render(obj: K8sObject) -> str:
+    """Render one object to YAML text (one document, no ``---``)."""
+    body = canonical(obj.body)
+    head = [(k, body[k]) for k in _HEAD if k in body]
+    rest = [(k, body[k]) for k in body if k not in _HEAD]
+    return environment().get_template(obj.template).render(entries=head + rest)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Deep equality that also tells ``1`` from ``True`` and ``1`` from ``1.0``."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return a == b
+
+
+def check_rendered(obj: K8sObject, text: str) -> str | None:
+    """Parse ``text`` back; None when it is exactly ``obj.body``, else what differs."""
+    try:
+        docs = [d for d in yaml.safe_load_all(text)]
+    except yaml.YAMLError as exc:
+        return f"the rendered YAML does not parse: {exc}"
+    if len(docs) != 1:
+        return f"the rendered YAML holds {len(docs)} documents instead of 1"
+    if not _same(canonical(docs[0]), canonical(obj.body)):
+        return "the rendered YAML differs from the view model"
+    return None

@@ -1,0 +1,536 @@
+"""Workloads: which Kubernetes controller runs each process, with which containers.
+
+Phase: emit.
+Input: the workload templates of the X-factor model (``xmodel.workloads``: xfactor CNFs,
+SOL001 ``Vdu.OsContainerDeployableUnit`` and container-image ``Vdu.Compute``, TOSCA
+``Container.Application``), backing services with an ``image``, and their process traits.
+Output: :class:`Workload` builders (mutable while network, storage and placement add to
+them), then Deployment / StatefulSet, headless or ClusterIP Service,
+HorizontalPodAutoscaler and PodDisruptionBudget bodies (spec §5).
+
+Decisions (docs/conversion.md): stateless -> Deployment, stateful -> StatefulSet with a
+headless Service of the same name (``serviceName``); ``graceful_shutdown`` ->
+``terminationGracePeriodSeconds`` (rounded up); replicas = the initial delta or the
+minimum; an HPA on CPU when the maximum exceeds the minimum; a PDB
+(``maxUnavailable: 1``) whenever more than one replica may run.  Every container gets
+requests and limits (defaults below when the descriptor gives none), a
+read-only root with a writable ``/tmp`` emptyDir (sized by ``scratch.size``), and TCP
+probes on its first TCP port.
+
+Codes: k8s-no-image, k8s-latest-tag, k8s-not-expressible.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...model import NodeTemplate
+from ...xfactor.model import BACKING_TYPE, Process
+from . import security
+from .common import (
+    ANN_DESCRIPTION,
+    ANN_STATE,
+    ANN_TYPE,
+    Ctx,
+    bytes_quantity,
+    compact_json,
+    cpu_quantity,
+    dns_label,
+    env_name,
+    plain,
+    size_quantity,
+)
+
+DEFAULT_REQUESTS = {"cpu": "100m", "memory": "128Mi"}
+DEFAULT_LIMITS = {"cpu": "500m", "memory": "256Mi"}
+HPA_CPU_UTILIZATION = 80
+
+
+@dataclass(slots=True)
+class Workload:
+    """A workload being built; turned into plain dicts by :func:`emit_workload`."""
+
+    node: NodeTemplate
+    name: str  # Kubernetes name
+    stateful: bool
+    containers: list[dict]
+    grace: int = 30
+    replicas: int = 1
+    min_replicas: int = 1
+    max_replicas: int = 1
+    scale_step: int | None = None  # pods per HPA scale-up step (SOL001 deltas)
+    ports: list[dict] = field(default_factory=list)  # {name, port, protocol}
+    volumes: list[dict] = field(default_factory=list)
+    claim_templates: list[dict] = field(default_factory=list)
+    networks: list[dict] = field(default_factory=list)  # Multus selections
+    extra_labels: dict[str, str] = field(default_factory=dict)
+    env_from: list[dict] = field(default_factory=list)
+    affinity: dict = field(default_factory=dict)
+    annotations: dict[str, str] = field(default_factory=dict)
+    reconnect_sources: list[str] = field(default_factory=list)
+    kind_label: str | None = None  # app.kubernetes.io/component
+
+
+# --------------------------------------------------------------------------- images
+
+
+def check_tag(ctx: Ctx, node: NodeTemplate, image: str, span) -> None:
+    """Warn about an image without a tag or digest, or with the tag ``latest``."""
+    last = image.rsplit("/", 1)[-1]
+    if "@" in last:
+        return
+    tag = last.split(":", 1)[1] if ":" in last else None
+    if tag is None or tag == "latest":
+        what = "has no tag" if tag is None else "uses the tag 'latest'"
+        ctx.diags.add(
+            "k8s-latest-tag",
+            f"{node.name}: image '{image}' {what}; rollouts are not reproducible",
+            span,
+            hint="pin a version tag or a digest (image@sha256:...)",
+        )
+
+
+def _artifact_image(node: NodeTemplate, sw_data: dict | None) -> tuple[str | None, Any, bool]:
+    """(image, span, is_container) from the node's image artifacts and sw_image_data."""
+    for name in sorted(node.artifacts):
+        art = node.artifacts[name]
+        if "Image" not in art.type and "SwImage" not in art.type:
+            continue
+        props = dict(art.properties or {})
+        fmt = str(props.get("container_format") or (sw_data or {}).get("container_format") or "")
+        is_container = fmt.lower() == "docker" or "Docker" in art.type or (
+            art.type == "tosca.artifacts.Deployment.Image" and not fmt
+        )
+        pname, version = props.get("name"), props.get("version")
+        if isinstance(pname, str) and pname and is_container and ":" not in pname.rsplit("/", 1)[-1]:
+            image = f"{pname}:{version}" if version not in (None, "") else pname
+        else:
+            image = art.file
+        return image, art.span, is_container
+    return None, None, False
+
+
+def _sw_image_data(ctx: Ctx, node: NodeTemplate) -> tuple[str | None, Any, bool]:
+    data = node.properties.get("sw_image_data")
+    if not isinstance(data, dict):
+        return None, None, False
+    fmt = str(data.get("container_format") or "").lower()
+    name, version = data.get("name"), data.get("version")
+    if fmt != "docker" or not isinstance(name, str):
+        return None, None, False
+    image = name if ":" in name.rsplit("/", 1)[-1] or version in (None, "") else f"{name}:{version}"
+    return image, ctx.node_span(node, "sw_image_data"), True
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def _resources(requests: dict, limits: dict) -> dict:
+    req = {k: v for k, v in requests.items() if v is not None}
+    lim = {k: v for k, v in limits.items() if v is not None}
+    for key in ("cpu", "memory"):
+        if key not in req and key not in lim:
+            req[key], lim[key] = DEFAULT_REQUESTS[key], DEFAULT_LIMITS[key]
+        elif key not in req:
+            req[key] = lim[key]
+        elif key not in lim:
+            lim[key] = req[key]
+    for key in ("ephemeral-storage",):
+        if key in req and key not in lim:
+            lim[key] = req[key]
+        elif key in lim and key not in req:
+            req[key] = lim[key]
+    return {"limits": lim, "requests": req}
+
+
+def _port_entry(port: Any, protocol: Any, name: Any) -> dict | None:
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        return None
+    proto = str(protocol or "TCP").upper()
+    if proto not in ("TCP", "UDP", "SCTP"):
+        proto = "TCP"
+    pname = dns_label(str(name), 15) if isinstance(name, str) and name else f"{proto.lower()}-{port}"
+    return {"name": pname, "port": port, "protocol": proto}
+
+
+def add_port(w: Workload, entry: dict | None) -> None:
+    if entry is None or any(
+        p["port"] == entry["port"] and p["protocol"] == entry["protocol"] for p in w.ports
+    ):
+        return
+    if any(p["name"] == entry["name"] for p in w.ports):
+        entry = dict(entry, name=f"{entry['protocol'].lower()}-{entry['port']}")
+    w.ports.append(entry)
+
+
+def _container(ctx: Ctx, node: NodeTemplate, name: str, image: str, span) -> dict:
+    check_tag(ctx, node, image, span)
+    last = image.rsplit("/", 1)[-1]
+    latest = "@" not in last and (":" not in last or last.endswith(":latest"))
+    return {
+        "name": dns_label(name),
+        "image": image,
+        "imagePullPolicy": "Always" if latest else "IfNotPresent",
+        "securityContext": security.container_security(ctx, node),
+        "resources": _resources({}, {}),
+    }
+
+
+def _env_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (dict, list)):
+        return compact_json(plain(v))
+    return "" if v is None else str(plain(v))
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def _cnf(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
+    p = node.properties
+    image = p.get("image")
+    if not isinstance(image, str) or not image.strip():
+        ctx.diags.add("k8s-no-image", f"{node.name}: the CNF has no image", node.span)
+        return None
+    c = _container(ctx, node, node.name, image, ctx.node_span(node, "image"))
+    for key in ("command", "args"):
+        if isinstance(p.get(key), list) and p[key]:
+            c[key] = [_env_value(x) for x in p[key]]
+    if isinstance(p.get("env"), dict) and p["env"]:
+        c["env"] = [{"name": str(k), "value": _env_value(v)} for k, v in sorted(p["env"].items())]
+    res = p.get("resources") if isinstance(p.get("resources"), dict) else {}
+    cpu = res.get("cpu")
+    cpu_q = cpu_quantity(cpu) if isinstance(cpu, (int, float)) and not isinstance(cpu, bool) and cpu > 0 else None
+    mem_q = size_quantity(res.get("memory")) if res.get("memory") is not None else None
+    c["resources"] = _resources({"cpu": cpu_q, "memory": mem_q}, {"cpu": cpu_q, "memory": mem_q})
+    w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
+    for port in p.get("ports") or []:
+        if isinstance(port, dict):
+            add_port(w, _port_entry(port.get("port"), port.get("protocol"), port.get("name")))
+    reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
+    _set_replicas(w, reps.get("min", 1), reps.get("max", 1), None)
+    return w
+
+
+def _stateful(process: Process | None) -> bool:
+    return process is not None and process.state == "stateful"
+
+
+def _os_container_du(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
+    containers: list[dict] = []
+    for req in node.requirements:
+        if req.name != "container" or not req.node or req.node not in ctx.topology.nodes:
+            continue
+        cnode = ctx.topology.nodes[req.node]
+        image, span, _ = _artifact_image(cnode, None)
+        if not image:
+            ctx.diags.add(
+                "k8s-no-image",
+                f"{cnode.name}: the OsContainer has no sw_image artifact naming a container image",
+                cnode.span,
+            )
+            continue
+        cp = cnode.properties
+        c = _container(ctx, node, str(cp.get("name") or cnode.name), image, span or cnode.span)
+
+        def milli(v: Any) -> str | None:
+            return f"{v}m" if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
+
+        requests = {
+            "cpu": milli(cp.get("requested_cpu_resources")),
+            "memory": size_quantity(cp.get("requested_memory_resources")),
+            "ephemeral-storage": size_quantity(cp.get("requested_ephemeral_storage_resources")),
+        }
+        limits = {
+            "cpu": milli(cp.get("cpu_resource_limit")),
+            "memory": size_quantity(cp.get("memory_resource_limit")),
+            "ephemeral-storage": size_quantity(cp.get("ephemeral_storage_resource_limit")),
+        }
+        c["resources"] = _resources(requests, limits)
+        if any(x["name"] == c["name"] for x in containers):
+            c["name"] = dns_label(f"{c['name']}-{len(containers)}")
+        containers.append(c)
+    if not containers:
+        if not any(r.name == "container" for r in node.requirements):
+            ctx.diags.add("k8s-no-image", f"{node.name}: the deployable unit names no container", node.span)
+        return None
+    w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=containers)
+    _sol001_replicas(ctx, w)
+    return w
+
+
+def _vdu_compute(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
+    image, span, is_container = _sw_image_data(ctx, node)
+    if not image:
+        image, span, is_container = _artifact_image(node, node.properties.get("sw_image_data"))
+    if not image or not is_container:
+        what = f"its software image '{image}' is a VM image" if image else "it has no container image"
+        ctx.diags.add(
+            "k8s-not-expressible",
+            f"{node.name}: no Kubernetes workload for this Vdu.Compute: {what} and the "
+            "package ships no Kubernetes object named after it",
+            node.span,
+            hint="give the VDU a docker sw_image, or ship Files/kubernetes/<object>.yaml "
+            "whose metadata.name is the VDU's name property",
+        )
+        return None
+    c = _container(ctx, node, str(node.properties.get("name") or node.name), image, span or node.span)
+    w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
+    _sol001_replicas(ctx, w)
+    return w
+
+
+def _container_application(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
+    image, span, _ = _artifact_image(node, None)
+    if not image:
+        ctx.diags.add(
+            "k8s-no-image",
+            f"{node.name}: the Container.Application has no image artifact "
+            "(tosca.artifacts.Deployment.Image)",
+            node.span,
+        )
+        return None
+    c = _container(ctx, node, node.name, image, span or node.span)
+    return Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
+
+
+def _backing(ctx: Ctx, node: NodeTemplate) -> Workload | None:
+    image = node.properties.get("image")
+    if not isinstance(image, str) or not image.strip():
+        return None
+    c = _container(ctx, node, node.name, image, ctx.node_span(node, "image"))
+    w = Workload(node=node, name=dns_label(node.name), stateful=True, containers=[c])
+    kind = node.properties.get("kind")
+    w.kind_label = str(kind) if isinstance(kind, str) else "backing-service"
+    if node.properties.get("expiry") is not None:
+        w.annotations["xfactor.io/expiry"] = _env_value(node.properties.get("expiry"))
+    return w
+
+
+# --------------------------------------------------------------------------- replicas
+
+
+def _int(v: Any, default: int) -> int:
+    return v if isinstance(v, int) and not isinstance(v, bool) else default
+
+
+def _set_replicas(w: Workload, lo: Any, hi: Any, initial: Any) -> None:
+    lo_i = max(0, _int(lo, 1))
+    hi_i = max(1, _int(hi, max(lo_i, 1)), lo_i)
+    start = _int(initial, lo_i)
+    w.min_replicas, w.max_replicas = lo_i, hi_i
+    w.replicas = min(max(start, lo_i), hi_i)
+
+
+def _sol001_replicas(ctx: Ctx, w: Workload) -> None:
+    """vdu_profile, VduInitialDelta and VduScalingAspectDeltas (SOL001 §6.10)."""
+    prof = w.node.properties.get("vdu_profile")
+    prof = prof if isinstance(prof, dict) else {}
+    initial = None
+    for pol in ctx.topology.policies.values():
+        if w.node.name not in pol.targets:
+            continue
+        if pol.is_a("tosca.policies.nfv.VduInitialDelta"):
+            delta = pol.properties.get("initial_delta")
+            if isinstance(delta, dict):
+                initial = delta.get("number_of_instances")
+        elif pol.is_a("tosca.policies.nfv.VduScalingAspectDeltas"):
+            deltas = pol.properties.get("deltas")
+            for d in (deltas or {}).values() if isinstance(deltas, dict) else ():
+                n = d.get("number_of_instances") if isinstance(d, dict) else None
+                if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+                    w.scale_step = max(w.scale_step or 0, n)
+    _set_replicas(w, prof.get("min_number_of_instances", 1), prof.get("max_number_of_instances", 1), initial)
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def build(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
+    """The workload builder for one template, or None (with a diagnostic) when none."""
+    if node.is_a(BACKING_TYPE):
+        w = _backing(ctx, node)
+    elif node.is_a("xfactor.nodes.CNF"):
+        w = _cnf(ctx, node, process)
+    elif node.is_a("tosca.nodes.nfv.Vdu.OsContainerDeployableUnit"):
+        w = _os_container_du(ctx, node, process)
+    elif node.is_a("tosca.nodes.nfv.Vdu.Compute"):
+        w = _vdu_compute(ctx, node, process)
+    elif node.is_a("tosca.nodes.Container.Application"):
+        w = _container_application(ctx, node, process)
+    else:  # tosca.nodes.nfv.VNF: the VNF as a whole; its VDUs are the workloads
+        return None
+    if w is None:
+        return None
+    if process is not None:
+        w.grace = max(0, int(math.ceil(process.graceful_shutdown)))
+        if process.scratch_size:
+            w.annotations["xfactor.io/scratch"] = str(process.scratch_size)
+    w.volumes.append({"name": "xf-tmp", "emptyDir": _scratch(process)})
+    for c in w.containers:
+        c.setdefault("volumeMounts", []).append({"mountPath": "/tmp", "name": "xf-tmp"})
+    ctx.workload_names[node.name] = w.name
+    return w
+
+
+def _scratch(process: Process | None) -> dict:
+    if process is not None and process.scratch_size:
+        q = size_quantity(process.scratch_size)
+        if q:
+            return {"sizeLimit": q}
+    return {}
+
+
+def add_backing_env(ctx: Ctx, w: Workload, services: dict) -> None:
+    """Every backing service a workload uses becomes ``<NAME>_LOCATOR`` in its env."""
+    for req in w.node.requirements:
+        target = req.node
+        if not target or target not in services:
+            continue
+        bs = services[target]
+        value = bs.locator or dns_label(target)
+        for c in w.containers:
+            env = c.setdefault("env", [])
+            name = f"{env_name(target)}_LOCATOR"
+            if not any(e["name"] == name for e in env):
+                env.append({"name": name, "value": value})
+                env.sort(key=lambda e: e["name"])
+
+
+# --------------------------------------------------------------------------- objects
+
+
+def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
+    """Controller, Services, HPA and PDB bodies for one workload (spec §5)."""
+    node = w.node
+    extra = {ANN_TYPE: node.type, ANN_STATE: state}
+    desc = node.properties.get("description")
+    if isinstance(desc, str) and desc:
+        extra[ANN_DESCRIPTION] = desc
+    if node.is_a("tosca.nodes.nfv.Vdu.Compute") or node.is_a(
+        "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit"
+    ):
+        if isinstance(node.properties.get("name"), str):
+            extra["xfactor.io/vdu-name"] = node.properties["name"]
+    extra.update(w.annotations)
+    kind = "StatefulSet" if w.stateful else "Deployment"
+    selector = ctx.selector(w.name)
+    pod_labels = dict(ctx.labels(w.name, w.kind_label))
+    pod_labels.update(w.extra_labels)
+    pod_ann = {"xfactor.io/template": node.name}
+    if w.networks:
+        pod_ann["k8s.v1.cni.cncf.io/networks"] = compact_json(w.networks)
+    for c in w.containers:
+        c["volumeMounts"] = sorted(c.get("volumeMounts", []), key=lambda m: m["mountPath"])
+        if w.env_from:
+            c["envFrom"] = list(w.env_from)
+    if w.ports:
+        first = w.containers[0]
+        first["ports"] = [
+            {"containerPort": p["port"], "name": p["name"], "protocol": p["protocol"]}
+            for p in sorted(w.ports, key=lambda p: (p["port"], p["protocol"]))
+        ]
+        tcp = [p for p in first["ports"] if p["protocol"] == "TCP"]
+        if tcp:
+            probe = {"tcpSocket": {"port": tcp[0]["containerPort"]}}
+            first["readinessProbe"] = dict(probe, initialDelaySeconds=5, periodSeconds=5)
+            first["livenessProbe"] = dict(probe, initialDelaySeconds=15, periodSeconds=10, failureThreshold=3)
+    pod_spec: dict[str, Any] = {
+        "automountServiceAccountToken": False,
+        "containers": w.containers,
+        "securityContext": security.pod_security(),
+        "terminationGracePeriodSeconds": w.grace,
+        "volumes": sorted(w.volumes, key=lambda v: v["name"]),
+    }
+    if w.affinity:
+        pod_spec["affinity"] = w.affinity
+    spec: dict[str, Any] = {
+        "replicas": w.replicas,
+        "selector": {"matchLabels": selector},
+        "template": {"metadata": {"annotations": pod_ann, "labels": pod_labels}, "spec": pod_spec},
+    }
+    if w.stateful:
+        spec["serviceName"] = w.name
+        spec["podManagementPolicy"] = "OrderedReady"
+        spec["updateStrategy"] = {"type": "RollingUpdate"}
+        spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Retain", "whenScaled": "Retain"}
+        if w.claim_templates:
+            spec["volumeClaimTemplates"] = sorted(w.claim_templates, key=lambda t: t["metadata"]["name"])
+    else:
+        spec["strategy"] = {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0}}
+    meta = ctx.metadata(w.name, template=node.name, span=node.span, component=w.kind_label, extra=extra)
+    ctx.add(kind, w.name, {"apiVersion": "apps/v1", "kind": kind, "metadata": meta, "spec": spec})
+    _emit_service(ctx, w, selector)
+    if w.max_replicas > w.min_replicas:
+        _emit_hpa(ctx, w, kind)
+    if w.max_replicas > 1:
+        pdb = {
+            "maxUnavailable": 1,
+            "selector": {"matchLabels": selector},
+            "unhealthyPodEvictionPolicy": "IfHealthyBudget" if w.stateful else "AlwaysAllow",
+        }
+        ctx.add(
+            "PodDisruptionBudget",
+            w.name,
+            {
+                "apiVersion": "policy/v1",
+                "kind": "PodDisruptionBudget",
+                "metadata": ctx.metadata(w.name, template=node.name, span=node.span),
+                "spec": pdb,
+            },
+        )
+
+
+def _emit_service(ctx: Ctx, w: Workload, selector: dict) -> None:
+    """Headless for StatefulSets; ClusterIP when ports are known or a wiring reconnects."""
+    if not w.stateful and not w.ports and not w.reconnect_sources:
+        return
+    extra: dict[str, str] = {}
+    if w.reconnect_sources:
+        extra["xfactor.io/reconnect-from"] = ",".join(sorted(set(w.reconnect_sources)))
+    spec: dict[str, Any] = {"selector": selector, "sessionAffinity": "None"}
+    if w.stateful or not w.ports:
+        spec["clusterIP"] = "None"
+        spec["publishNotReadyAddresses"] = False
+    else:
+        spec["type"] = "ClusterIP"
+    if w.ports:
+        spec["ports"] = [
+            {"name": p["name"], "port": p["port"], "protocol": p["protocol"], "targetPort": p["port"]}
+            for p in sorted(w.ports, key=lambda p: (p["port"], p["protocol"]))
+        ]
+    meta = ctx.metadata(w.name, template=w.node.name, span=w.node.span, extra=extra)
+    ctx.add("Service", w.name, {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec})
+
+
+def _emit_hpa(ctx: Ctx, w: Workload, kind: str) -> None:
+    spec: dict[str, Any] = {
+        "maxReplicas": w.max_replicas,
+        "metrics": [
+            {
+                "type": "Resource",
+                "resource": {
+                    "name": "cpu",
+                    "target": {"type": "Utilization", "averageUtilization": HPA_CPU_UTILIZATION},
+                },
+            }
+        ],
+        "minReplicas": max(1, w.min_replicas),
+        "scaleTargetRef": {"apiVersion": "apps/v1", "kind": kind, "name": w.name},
+    }
+    if w.scale_step:
+        spec["behavior"] = {
+            "scaleUp": {"policies": [{"type": "Pods", "value": w.scale_step, "periodSeconds": 60}]}
+        }
+    meta = ctx.metadata(w.name, template=w.node.name, span=w.node.span)
+    ctx.add(
+        "HorizontalPodAutoscaler",
+        w.name,
+        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta, "spec": spec},
+    )
+
+
+__all__ = ["Workload", "build", "emit_workload", "add_backing_env", "add_port", "check_tag", "bytes_quantity"]
