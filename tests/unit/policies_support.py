@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from compiler.diagnostics import Diagnostics, Span
+from compiler.diagnostics import NO_SPAN, Diagnostics, Span
 from compiler.pipeline import Compilation, Options
 from compiler.resources import schemas_dir
 from compiler.xfactor.model import (
@@ -102,7 +102,7 @@ def step(action: str, line: int = 0, shutdown: tuple = (), startup: tuple = (), 
         args=args,
         shutdown_order=tuple(shutdown),
         startup_order=tuple(startup),
-        span=span(line) if line else Span(F, 0),
+        span=span(line) if line else NO_SPAN,
     )
 
 
