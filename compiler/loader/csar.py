@@ -21,6 +21,7 @@ csar-meta-*, csar-manifest-syntax, tosca-quirk).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
 import os
@@ -116,6 +117,11 @@ class ZipFS:
         """Open and vet an archive; ``None`` (with diagnostics) if it is unreadable or unsafe."""
         label = label if label is not None else path
         at = Span(label)
+        declared = _declared_entries(path)
+        if declared is not None and declared > MAX_ENTRIES:
+            # refuse before zipfile builds a ZipInfo per member
+            diags.add("csar-zip-bomb", f"'{label}' declares {declared} members (limit {MAX_ENTRIES})", at)
+            return None
         try:
             zf = zipfile.ZipFile(path)
             infolist = zf.infolist()
@@ -303,6 +309,18 @@ def _unsafe_name(info: zipfile.ZipInfo) -> str:
     if any(ord(c) < 32 for c in raw):
         return "contains a control character"
     return ""
+
+
+def _declared_entries(path: str) -> int | None:
+    """The member count in the end-of-central-directory record, or ``None``.
+
+    Uses zipfile's own record reader (private, but unchanged since Python 2.6)."""
+    try:
+        with open(path, "rb") as fh:
+            rec = zipfile._EndRecData(fh)  # type: ignore[attr-defined]
+        return int(rec[zipfile._ECD_ENTRIES_TOTAL]) if rec else None  # type: ignore[attr-defined]
+    except Exception:
+        return None
 
 
 def _reason(e: BaseException) -> str:
@@ -498,8 +516,6 @@ def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False) -> str | No
 
 
 def _near_names(fs: PackageFS, name: str) -> str:
-    import difflib
-
     names = fs.names()
     lower = {n.lower(): n for n in names}
     if name.lower() in lower:

@@ -385,6 +385,21 @@ def test_encrypted_member_is_invalid(tmp_path):
     assert pkg is None and d.codes() == ["csar-zip-invalid"]
 
 
+def test_too_many_members_refused_before_parsing(tmp_path, monkeypatch):
+    import compiler.loader.csar as csar
+
+    monkeypatch.setattr(csar, "MAX_ENTRIES", 1000)
+    z = make_zip(tmp_path / "many.zip", {"main.yaml": TOSCA})
+    data = bytearray(z.read_bytes())
+    eocd = data.rfind(b"PK\x05\x06")
+    struct.pack_into("<HH", data, eocd + 8, 65535, 65535)  # entries on disk, total
+    z.write_bytes(bytes(data))
+    pkg, d = opened(z)
+    assert pkg is None
+    (e,) = d.errors()
+    assert e.code == "csar-zip-bomb" and "65535 members" in e.message
+
+
 def _write_zeros(zf: zipfile.ZipFile, name: str, size: int) -> None:
     chunk = bytes(1 << 20)
     info = zipfile.ZipInfo(name)
