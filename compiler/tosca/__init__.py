@@ -1,0 +1,279 @@
+"""The TOSCA front end: from a loaded package to the resolved :class:`Topology`.
+
+Phase: resolve.  Input: a :class:`~compiler.model.Package` (the entry file first, then
+every import) and the options (``inputs``, ``flavour``, ``quirks``).  Output: a
+:class:`~compiler.model.Topology` — one deployment flavour, inputs applied, every node
+template typed with its ancestry, properties evaluated (defaults applied, functions
+resolved, ``get_attribute`` kept as a ``RuntimeRef``) and validated, requirements bound,
+groups, policies, outputs and substitution mappings read — or ``None`` when the package
+has no usable service template.
+
+Steps: (1) check ``tosca_definitions_version`` and the top-level keynames of every file
+of the package; (2) build the :class:`~compiler.tosca.types.TypeRegistry`; (3) resolve
+the entry's ``topology_template``; (4) for a SOL001 VNFD whose VNF is implemented by
+flavour files (:mod:`.flavours`), select one and resolve its topology with its inputs
+fed by the VNF node's properties, merging the two (the flavour's templates win).
+docs/front-end.md records the decisions.
+
+Codes: tosca-version, tosca-unknown-field, tosca-wrong-type, tosca-flavour,
+tosca-unknown-input, plus those of :mod:`.templates`, :mod:`.functions`,
+:mod:`.inputs`, :mod:`.types`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diagnostics import Diagnostics, Span
+from ..loader.yamlpos import PMap
+from ..model import Package, Topology
+from . import flavours as _flavours
+from .functions import Context, Unresolved, did_you_mean
+from .inputs import InputTable, check_given, resolve_inputs, resolve_outputs
+from .quirks import QuirkReporter
+from .templates import TemplateResolver
+
+__all__ = ["resolve", "VERSIONS"]
+
+VERSIONS = (
+    "tosca_simple_yaml_1_0",
+    "tosca_simple_yaml_1_1",
+    "tosca_simple_yaml_1_2",
+    "tosca_simple_yaml_1_3",
+    "tosca_simple_profile_for_nfv_1_0_0",
+)
+_BASE_KEYS = (
+    "tosca_definitions_version", "tosca_default_namespace", "template_name", "template_author",
+    "template_version", "description", "imports", "dsl_definitions", "repositories",
+    "artifact_types", "data_types", "capability_types", "interface_types",
+    "relationship_types", "node_types", "group_types", "policy_types", "topology_template",
+    "metadata",
+)
+_NEW_KEYS = ("namespace",)  # TOSCA 1.2+
+TOPOLOGY_KEYS = ("description", "inputs", "node_templates", "relationship_templates",
+                 "groups", "policies", "outputs", "substitution_mappings", "workflows")
+
+
+def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | None:
+    """Resolve the package's service template into a :class:`Topology`."""
+    if package is None or not package.files:
+        return None
+    entry = package.files[0]
+    data = entry.data
+    if not isinstance(data, PMap):
+        return None
+    version = _check_files(package, diags)
+    if version is None:
+        return None
+    from .types import TypeRegistry
+
+    reg = TypeRegistry.build(package, diags, version)
+    quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
+    given = dict(getattr(options, "inputs", {}) or {})
+    tt = data.get("topology_template")
+    if tt is not None and not isinstance(tt, PMap):
+        diags.add("tosca-wrong-type", "topology_template must be a mapping",
+                  data.value_span("topology_template"), path="topology_template")
+        tt = None
+    tt = tt if tt is not None else PMap(span=data.span)
+    _check_topology_keys(tt, diags, "topology_template")
+
+    # the VNF node and its flavour files (SOL001)
+    scope = entry.prefix
+    vnfs = _flavours.vnf_nodes(tt, reg, scope)
+    chosen = None
+    if len(vnfs) == 1:
+        flist = _flavours.candidates(package, reg, vnfs[0][1])
+        if not flist:
+            flist = _flavours.candidates(package, reg, vnfs[0][1],
+                                         _flavours.discover(package, options, diags))
+        if flist:
+            vnf_raw = tt["node_templates"][vnfs[0][0]]
+            props = vnf_raw.get("properties") if isinstance(vnf_raw, PMap) else None
+            fid = props.get("flavour_id") if isinstance(props, PMap) else None
+            fid_span = props.value_span("flavour_id") if isinstance(props, PMap) and \
+                "flavour_id" in props else tt["node_templates"].key_span(vnfs[0][0])
+            top_inputs = tt.get("inputs")
+            if isinstance(fid, dict) and list(fid) == ["get_input"] and \
+                    isinstance(fid["get_input"], str):
+                name = fid["get_input"]
+                if name in given:
+                    fid = given[name]
+                elif isinstance(top_inputs, PMap) and isinstance(top_inputs.get(name), PMap):
+                    fid = top_inputs[name].get("default")
+            chosen = _flavours.select(flist, options.flavour, fid, fid_span, diags,
+                                      data.key_span("topology_template")
+                                      if "topology_template" in data else data.span)
+            if chosen is None:
+                return None
+    if chosen is None and getattr(options, "flavour", None):
+        own = _own_flavour(tt, reg, scope)
+        if own is not None and own != options.flavour:
+            diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this descriptor "
+                      f"implements only flavour {own!r}", data.span)
+            return None
+        if own is None:
+            diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this descriptor has "
+                      "no deployment flavours", data.span)
+            return None
+
+    top_in = resolve_inputs(tt.get("inputs"), given, reg, diags, container=tt)
+    top = TemplateResolver(reg, diags, quirks, top_in)
+    _resolve_templates(top, tt, "topology_template")
+    declared = set(top_in.params)
+    if chosen is None:
+        check_given(given, declared, diags)
+        return _topology(top, tt, entry, version, reg, package, top_in, _own_flavour(
+            tt, reg, scope), diags)
+
+    # the flavour: its inputs are fed by the top-level VNF node's evaluated properties
+    vnf_name = vnfs[0][0]
+    fed: dict[str, Any] = {}
+    if vnf_name in top.nodes and top.nodes[vnf_name].type:
+        for p in top.nodes[vnf_name].pdefs:
+            try:
+                fed[p] = top.node_property(vnf_name, p, Span("<vnf>"))
+            except (KeyError, Unresolved):
+                continue
+    ftt = chosen.topology
+    fpath = f"{chosen.file.display}:topology_template"
+    _check_topology_keys(ftt, diags, fpath)
+    f_in = resolve_inputs(ftt.get("inputs"), {k: v for k, v in given.items()
+                                              if k not in declared}, reg, diags,
+                          container=ftt, fed=fed)
+    declared |= set(f_in.params)
+    check_given(given, declared, diags)
+    flav = TemplateResolver(reg, diags, quirks, f_in, base=top)
+    _resolve_templates(flav, ftt, "topology_template")
+    topo_top = _topology(top, tt, entry, version, reg, package, top_in, chosen.id, diags)
+    topo_flav = _topology(flav, ftt, chosen.file, version, reg, package, f_in, chosen.id,
+                          diags)
+    return _merge(topo_top, topo_flav, vnf_name)
+
+
+def _resolve_templates(res: TemplateResolver, tt: PMap, path: str) -> None:
+    res.index_relationships(tt.get("relationship_templates"), tt,
+                            f"{path}.relationship_templates")
+    res.index_nodes(tt.get("node_templates"), tt, f"{path}.node_templates")
+    res.bind_requirements()
+
+
+def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
+              package: Package, inputs: InputTable, flavour: str | None,
+              diags: Diagnostics) -> Topology:
+    nodes = res.build_nodes()
+    rels = res.build_relationships(tt.get("relationship_templates"))
+    groups = res.build_groups(tt.get("groups"), tt, "topology_template.groups")
+    policies = res.build_policies(tt.get("policies"), tt, "topology_template.policies", groups)
+
+    def evaluate(value: Any, span: Span, path: str) -> Any:
+        from .templates import _plain
+
+        try:
+            return _plain(res.ev.evaluate(value, Context(None, path=path, self_kind="output"),
+                                          span))
+        except Unresolved:
+            return None
+
+    outputs = resolve_outputs(tt.get("outputs"), tt, evaluate, diags)
+    sub = res.substitution(tt.get("substitution_mappings"), tt,
+                           "topology_template.substitution_mappings")
+    data = sf.data if isinstance(sf.data, PMap) else PMap()
+    desc = tt.get("description") if isinstance(tt.get("description"), str) else \
+        data.get("description") if isinstance(data.get("description"), str) else ""
+    meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    from .templates import _plain
+
+    return Topology(
+        file=sf.display, version=version, description=desc, metadata=_plain(meta),
+        inputs=inputs.params, outputs=outputs, nodes=nodes, relationships=rels,
+        groups=groups, policies=policies, substitution=sub, flavour=flavour, types=reg,
+        package=package, span=data.span,
+    )
+
+
+def _merge(top: Topology, flav: Topology, vnf_name: str) -> Topology:
+    """The flavour's topology, with the top-level templates it does not redefine."""
+    from dataclasses import replace
+
+    nodes = dict(flav.nodes)
+    vnf_type = top.nodes[vnf_name].type if vnf_name in top.nodes else None
+    has_vnf = any(vnf_type in n.types for n in flav.nodes.values()) if vnf_type else False
+    for name, n in top.nodes.items():
+        if name in nodes or (name == vnf_name and has_vnf):
+            continue
+        nodes[name] = n
+    inputs = dict(top.inputs)
+    inputs.update(flav.inputs)
+    return replace(
+        flav,
+        description=top.description or flav.description,
+        metadata={**flav.metadata, **top.metadata},
+        inputs=inputs,
+        outputs={**top.outputs, **flav.outputs},
+        nodes=nodes,
+        relationships={**top.relationships, **flav.relationships},
+        groups={**top.groups, **flav.groups},
+        policies={**top.policies, **flav.policies},
+        file=top.file,
+        span=top.span,
+    )
+
+
+def _own_flavour(tt: PMap, reg: Any, scope: str) -> str | None:
+    """The flavour a single-file VNFD implements (its substitution mapping or VNF node)."""
+    sm = tt.get("substitution_mappings")
+    if isinstance(sm, PMap):
+        p = sm.get("properties")
+        if isinstance(p, PMap) and isinstance(p.get("flavour_id"), str):
+            return p["flavour_id"]
+    for name, _t in _flavours.vnf_nodes(tt, reg, scope):
+        p = tt["node_templates"][name].get("properties")
+        if isinstance(p, PMap) and isinstance(p.get("flavour_id"), str):
+            return p["flavour_id"]
+    return None
+
+
+def _check_files(package: Package, diags: Diagnostics) -> str | None:
+    """Check the version and the top-level keynames of every non-catalog file."""
+    entry_version: str | None = None
+    for i, sf in enumerate(package.files):
+        data = sf.data
+        if not isinstance(data, PMap) or sf.from_catalog:
+            continue
+        what = "the service template" if i == 0 else f"imported file {sf.display}"
+        v = data.get("tosca_definitions_version")
+        if "tosca_definitions_version" not in data:
+            diags.add("tosca-version", f"{what} has no tosca_definitions_version",
+                      data.span, hint="start it with: tosca_definitions_version: "
+                      "tosca_simple_yaml_1_3")
+            if i == 0:
+                return None
+            continue
+        if v not in VERSIONS:
+            diags.add("tosca-version", f"unknown tosca_definitions_version {v!r}",
+                      data.value_span("tosca_definitions_version"),
+                      hint=did_you_mean(str(v), list(VERSIONS)) or
+                      "known: " + ", ".join(VERSIONS))
+            if i == 0:
+                return None
+            continue
+        if i == 0:
+            entry_version = v
+        allowed = _BASE_KEYS + (_NEW_KEYS if v in ("tosca_simple_yaml_1_2",
+                                                   "tosca_simple_yaml_1_3") else ())
+        for k in data:
+            if k not in allowed:
+                diags.add("tosca-unknown-field", f"a service template does not allow the "
+                          f"keyname {k!r}", data.key_span(k), path=str(k),
+                          hint=did_you_mean(str(k), list(allowed)) or "")
+    return entry_version
+
+
+def _check_topology_keys(tt: PMap, diags: Diagnostics, path: str) -> None:
+    for k in tt:
+        if k not in TOPOLOGY_KEYS:
+            diags.add("tosca-unknown-field", f"topology_template does not allow the keyname "
+                      f"{k!r}", tt.key_span(k), path=path,
+                      hint=did_you_mean(str(k), list(TOPOLOGY_KEYS)) or
+                      "allowed: " + ", ".join(TOPOLOGY_KEYS))

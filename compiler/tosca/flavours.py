@@ -1,0 +1,163 @@
+"""SOL001 deployment flavours: which topology template describes the VNF to compile.
+
+Phase: resolve.  Input: the package (entry first, then imports), the type registry, the
+top-level topology's VNF node (a ``tosca.nodes.nfv.VNF``) if any, and ``--flavour``.
+Output: a :class:`Flavour` naming the file whose ``topology_template`` implements the
+selected flavour, or ``None`` when the package has no separate flavour files.
+
+A flavour file (SOL001 §6.8, and Tacker's ``Definitions/*_df_*.yaml``) is a file of the
+package — imported by the top-level VNFD, or lying next to it in a CSAR's Definitions/
+directory — whose ``topology_template.substitution_mappings.node_type`` is the VNF
+node's type (or one of its ancestors).  Its flavour id is
+``substitution_mappings.properties.flavour_id`` (SOL001 3.x: ``flavour_id: simple``;
+the 1.2 list form ``[ input ]`` reads that input's default), else the ``flavour_id``
+property of its own VNF node template, else the file name.
+
+Selection rule: ``--flavour ID``; else the VNF node's ``flavour_id`` when it is a literal
+naming one of the flavours; else the only flavour; else ``tosca-flavour`` listing the
+choices.  A ``--flavour`` on a package without flavours is an error too.
+
+Codes: tosca-flavour.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from typing import Any
+
+from ..diagnostics import Diagnostics, Span
+from ..loader.yamlpos import PMap, PSeq
+
+VNF_TYPE = "tosca.nodes.nfv.VNF"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Flavour:
+    id: str
+    file: Any  # SourceFile
+    topology: PMap  # its topology_template
+    span: Span  # where the id is written
+
+
+def vnf_nodes(topology: Any, reg: Any, scope: str = "") -> list[tuple[str, str]]:
+    """(name, canonical type) of each ``tosca.nodes.nfv.VNF`` node template."""
+    out: list[tuple[str, str]] = []
+    nts = topology.get("node_templates") if isinstance(topology, PMap) else None
+    if not isinstance(nts, PMap):
+        return out
+    if reg.canonical("node", VNF_TYPE) is None:
+        return out
+    for name, body in nts.items():
+        if isinstance(body, PMap) and isinstance(body.get("type"), str):
+            t = reg.canonical("node", body["type"], scope)
+            if t is not None and reg.is_a("node", t, VNF_TYPE):
+                out.append((str(name), t))
+    return out
+
+
+def candidates(package: Any, reg: Any, vnf_type: str, extra: list[Any] = ()) -> list[Flavour]:
+    """Every flavour file of the package that substitutes ``vnf_type``."""
+    ancestry = set(reg.ancestry("node", vnf_type))
+    out: list[Flavour] = []
+    seen: set[str] = set()
+    for sf in list(package.files[1:]) + list(extra):
+        if getattr(sf, "from_catalog", False) or sf.name in seen:
+            continue
+        seen.add(sf.name)
+        data = sf.data
+        tt = data.get("topology_template") if isinstance(data, PMap) else None
+        sm = tt.get("substitution_mappings") if isinstance(tt, PMap) else None
+        if not isinstance(sm, PMap) or not isinstance(sm.get("node_type"), str):
+            continue
+        t = reg.canonical("node", sm["node_type"], sf.prefix)
+        if t is None or t not in ancestry:
+            continue
+        fid, span = _flavour_id(sm, tt, reg, sf)
+        out.append(Flavour(id=fid, file=sf, topology=tt, span=span))
+    return out
+
+
+def _flavour_id(sm: PMap, tt: PMap, reg: Any, sf: Any) -> tuple[str, Span]:
+    props = sm.get("properties")
+    if isinstance(props, PMap) and "flavour_id" in props:
+        v = props["flavour_id"]
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool):
+            return str(v), props.value_span("flavour_id")
+        if isinstance(v, PSeq) and len(v) == 1 and isinstance(v[0], str):
+            inputs = tt.get("inputs")
+            idef = inputs.get(v[0]) if isinstance(inputs, PMap) else None
+            if isinstance(idef, PMap) and isinstance(idef.get("default"), str):
+                return idef["default"], idef.value_span("default")
+    for name, _t in vnf_nodes(tt, reg, sf.prefix):
+        body = tt["node_templates"][name]
+        p = body.get("properties")
+        if isinstance(p, PMap) and isinstance(p.get("flavour_id"), str):
+            return p["flavour_id"], p.value_span("flavour_id")
+    base = posixpath.basename(sf.name)
+    return base.rsplit(".", 1)[0], sm.span
+
+
+def discover(package: Any, options: Any, diags: Diagnostics) -> list[Any]:
+    """Flavour files in a CSAR's Definitions/ that the entry does not import (Tacker
+    sometimes leaves them to be found by directory), read as extra SourceFiles."""
+    fs = getattr(package, "fs", None)
+    if fs is None or package.kind == "file":
+        return []
+    from ..loader import read_yaml_file
+    from ..model import SourceFile
+
+    loaded = {sf.name for sf in package.files}
+    folder = posixpath.dirname(package.entry)
+    out = []
+    try:
+        names = fs.names()
+    except Exception:  # noqa: BLE001 - an unreadable tree has no extra flavours
+        return []
+    for name in names:
+        if name in loaded or posixpath.dirname(name) != folder:
+            continue
+        if not name.endswith((".yaml", ".yml")):
+            continue
+        sink = Diagnostics()
+        data = read_yaml_file(fs, name, sink, options.limits)
+        if not isinstance(data, PMap):
+            continue
+        tt = data.get("topology_template")
+        if not (isinstance(tt, PMap) and isinstance(tt.get("substitution_mappings"), PMap)):
+            continue
+        diags.sources.update(sink.sources)
+        out.append(SourceFile(name=name, display=fs.display(name), data=data))
+    return out
+
+
+def select(flavours: list[Flavour], wanted: str | None, vnf_value: Any, vnf_span: Span,
+           diags: Diagnostics, entry_span: Span) -> Flavour | None:
+    """Apply the selection rule; reports ``tosca-flavour`` and returns None on failure."""
+    ids = [f.id for f in flavours]
+    by_id: dict[str, Flavour] = {}
+    for f in flavours:
+        if f.id in by_id:
+            diags.add("tosca-flavour", f"deployment flavour {f.id!r} is defined twice (also "
+                      f"in {by_id[f.id].file.display})", f.span)
+            continue
+        by_id[f.id] = f
+    if wanted is not None:
+        if wanted in by_id:
+            return by_id[wanted]
+        diags.add("tosca-flavour", f"--flavour {wanted!r} names no deployment flavour of "
+                  "this VNF", entry_span,
+                  hint="flavours: " + (", ".join(sorted(by_id)) or "none"))
+        return None
+    if isinstance(vnf_value, str) and vnf_value in by_id:
+        return by_id[vnf_value]
+    if len(by_id) == 1:
+        return next(iter(by_id.values()))
+    if isinstance(vnf_value, str) and by_id:
+        diags.add("tosca-flavour", f"flavour_id {vnf_value!r} names no deployment flavour of "
+                  "this VNF", vnf_span, hint="flavours: " + ", ".join(sorted(by_id)))
+        return None
+    diags.add("tosca-flavour", f"the VNF has {len(ids)} deployment flavours; choose one with "
+              f"--flavour ({', '.join(sorted(by_id))})", vnf_span,
+              hint="e.g. --flavour " + sorted(by_id)[0])
+    return None

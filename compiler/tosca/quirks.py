@@ -1,0 +1,113 @@
+"""Named leniencies ("quirks", after Puccini): real descriptors that break the letter of
+TOSCA/SOL001 in well-known ways are accepted only through one of these, and each
+acceptance is reported as a ``tosca-quirk`` note naming it.
+
+Phase: resolve.  Input: the quirk names enabled in ``Options.quirks`` (``"all"`` enables
+every one; ``"none"`` none; a name prefixed with ``-`` disables it).  Output: notes.
+docs/quirks.md documents each entry of :data:`QUIRKS`; a unit test keeps them in step.
+
+Codes: tosca-quirk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..diagnostics import Diagnostics, Span
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Quirk:
+    name: str
+    accepts: str  # what the quirk lets through
+    note: str  # the note text shown when it fires
+
+
+QUIRKS: dict[str, Quirk] = {
+    q.name: q
+    for q in (
+        Quirk(
+            name="operation.list",
+            accepts="an interface operation written as a YAML list (Tacker's SOL001 samples "
+            "write `instantiate: []` for Vnflcm operations)",
+            note="operation written as a list, read as an operation with no implementation",
+        ),
+        Quirk(
+            name="requirement.unknown-name",
+            accepts="a requirement assignment whose name the node type does not define, when "
+            "the template is an ETSI/ONAP example that relies on it",
+            note="requirement not defined by the node type, kept unbound-checked",
+        ),
+        Quirk(
+            name="input.undeclared-in-flavour",
+            accepts="a SOL001 flavour file whose get_input names an input that the top-level "
+            "VNFD supplies but the flavour does not declare",
+            note="input not declared by the flavour file, taken from the top-level VNF",
+        ),
+        Quirk(
+            name="substitution.requirement-list",
+            accepts="a substitution_mappings requirement mapped to an empty list (Tacker: "
+            "`virtual_link_external: []`), meaning 'left for the NS level'",
+            note="requirement mapping given as an empty list, read as left open",
+        ),
+        Quirk(
+            name="policy.targets-unknown-to-type",
+            accepts="a policy whose target's type is not among the policy type's targets "
+            "(ETSI examples target VDUs with scaling policies defined for VNF-level types)",
+            note="policy target outside the policy type's declared targets",
+        ),
+        Quirk(
+            name="group.members-unknown-to-type",
+            accepts="a group member whose type is not among the group type's members",
+            note="group member outside the group type's declared members",
+        ),
+        Quirk(
+            name="requirements.map",
+            accepts="node template requirements written as a mapping instead of a list of "
+            "one-entry mappings",
+            note="requirements written as a mapping, read as a list in key order",
+        ),
+        Quirk(
+            name="policies.map",
+            accepts="topology_template.policies written as a mapping (the TOSCA 2.0 form) in "
+            "a TOSCA 1.x template, where it is a list of one-entry mappings",
+            note="policies written as a mapping, read as a list in key order",
+        ),
+        Quirk(
+            name="capability.occurrences-in-template",
+            accepts="`occurrences` written in a capability assignment (ONAP SDC output)",
+            note="occurrences in a capability assignment ignored",
+        ),
+    )
+}
+
+
+def enabled(options_quirks: Iterable[str], name: str) -> bool:
+    """Whether quirk ``name`` is on under the ``--quirk`` selection."""
+    sel = tuple(options_quirks)
+    if f"-{name}" in sel:
+        return False
+    if name in sel:
+        return True
+    return "all" in sel and "none" not in sel
+
+
+class QuirkReporter:
+    """Tests and reports quirks for one resolution."""
+
+    def __init__(self, options_quirks: Iterable[str], diags: Diagnostics) -> None:
+        self.selection = tuple(options_quirks)
+        self.diags = diags
+
+    def allow(self, name: str, span: Span, detail: str = "", path: str = "") -> bool:
+        """True (and a note) when quirk ``name`` is enabled; False when the caller must
+        report the construct as the error it is."""
+        quirk = QUIRKS[name]  # KeyError: a quirk used but not in the table, a bug in xfc
+        if not enabled(self.selection, name):
+            return False
+        msg = f"quirk {name}: {quirk.note}"
+        if detail:
+            msg += f" ({detail})"
+        self.diags.add("tosca-quirk", msg, span, path=path, hint="disable with --quirk -" + name)
+        return True

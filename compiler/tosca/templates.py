@@ -1,0 +1,1079 @@
+"""Templates: node and relationship templates, requirement binding, groups, policies,
+substitution mappings (TOSCA 1.3 §3.8, §3.9).
+
+Phase: resolve.  Input: one ``topology_template`` (positioned YAML), the
+:class:`~compiler.tosca.types.TypeRegistry`, the evaluated inputs.  Output: the
+:class:`~compiler.model.NodeTemplate`, ``Group``, ``Policy`` and ``Substitution`` IR.
+
+How it works, in linear time: (1) index every node template by name, checking its
+keynames, its type and which properties it assigns; (2) bind requirements (a name
+lookup per assignment, never a scan over all nodes); (3) evaluate properties lazily —
+``get_property`` on another template asks for that template's property, which is
+evaluated once, memoised, and validated by ``compiler.tosca.values.validate_value``;
+a property met again while it is being evaluated is a cycle.  Functions are evaluated
+before validation, so a data-type value built by ``concat`` is checked like a literal.
+
+Codes: tosca-unknown-field, tosca-missing-field, tosca-wrong-type, tosca-unknown-type,
+tosca-unknown-property, tosca-missing-property, tosca-unknown-template,
+tosca-requirement, tosca-function-cycle, tosca-substitution, tosca-quirk, plus those of
+:mod:`.functions` and ``values``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from ..diagnostics import Diagnostics, Span
+from ..loader.yamlpos import PMap, PSeq
+from ..model import (
+    Artifact, Capability, Group, NodeTemplate, Policy, Requirement, RuntimeRef, Substitution,
+)
+from .functions import Context, Evaluator, Unresolved, contains_function, did_you_mean
+from .quirks import QuirkReporter
+
+NODE_KEYS = ("type", "description", "metadata", "directives", "properties", "attributes",
+             "requirements", "capabilities", "interfaces", "artifacts", "node_filter", "copy")
+REL_KEYS = ("type", "description", "metadata", "properties", "attributes", "interfaces", "copy")
+REQ_KEYS = ("capability", "node", "relationship", "node_filter", "occurrences")
+REQ_REL_KEYS = ("type", "properties", "interfaces")
+CAP_KEYS = ("properties", "attributes", "occurrences")
+GROUP_KEYS = ("type", "description", "metadata", "properties", "members", "interfaces")
+POLICY_KEYS = ("type", "description", "metadata", "properties", "targets", "triggers")
+ARTIFACT_KEYS = ("type", "file", "repository", "description", "deploy_path",
+                 "artifact_version", "checksum", "checksum_algorithm", "properties")
+SUB_KEYS = ("node_type", "substitution_filter", "properties", "capabilities", "requirements",
+            "attributes", "interfaces")
+OP_KEYS = ("description", "implementation", "inputs", "outputs")
+
+HOSTED_ON = "tosca.relationships.HostedOn"
+DEPENDS_ON = "tosca.relationships.DependsOn"
+_ABSENT = object()
+
+
+def _kspan(m: Any, k: Any) -> Span:
+    return m.key_span(k) if isinstance(m, PMap) else getattr(m, "span", Span("<unknown>"))
+
+
+def _vspan(m: Any, k: Any) -> Span:
+    return m.value_span(k) if isinstance(m, PMap) else getattr(m, "span", Span("<unknown>"))
+
+
+def _ispan(s: Any, i: int) -> Span:
+    return s.item_span(i) if isinstance(s, PSeq) else getattr(s, "span", Span("<unknown>"))
+
+
+def _plain(v: Any) -> Any:
+    """Positioned YAML to plain Python data (dict/list), RuntimeRefs kept."""
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    return v
+
+
+class _Node:
+    """A node template while it is being resolved."""
+
+    __slots__ = ("name", "raw", "span", "path", "type", "types", "pdefs", "assigned",
+                 "memo", "busy", "reqs", "caps", "cap_assign", "host", "file", "req_index")
+
+    def __init__(self, name: str, raw: PMap, span: Span, path: str) -> None:
+        self.name, self.raw, self.span, self.path = name, raw, span, path
+        self.type: str = ""
+        self.types: tuple[str, ...] = ()
+        self.pdefs: Mapping[str, Any] = {}
+        self.assigned: dict[str, tuple[Any, Span]] = {}
+        self.memo: dict[str, Any] = {}
+        self.busy: set[str] = set()
+        self.reqs: list[Requirement] = []
+        self.req_index: dict[str, Requirement] = {}
+        self.caps: dict[str, Any] = {}  # name -> CapabilityDef (merged)
+        self.cap_assign: dict[str, PMap] = {}
+        self.host: str | None = None
+
+
+class TemplateResolver:
+    """Resolves the templates of one topology template (also the :class:`Scope`)."""
+
+    def __init__(self, reg: Any, diags: Diagnostics, quirks: QuirkReporter,
+                 inputs: Any, *, base: "TemplateResolver | None" = None) -> None:
+        self.reg = reg
+        self.diags = diags
+        self.quirks = quirks
+        self.inputs = inputs  # InputTable
+        self.nodes: dict[str, _Node] = {}
+        self.by_type: dict[str, list[str]] | None = None
+        self.rel_templates: dict[str, tuple[str, PMap]] = {}
+        self.artifacts: dict[str, dict[str, Artifact]] = {}
+        self.ev = Evaluator(self, diags)
+        self.base = base  # the top-level template of a flavour (names visible from here)
+
+    # ======================================================================= index
+    def index_nodes(self, raw: Any, container: PMap | None, path: str) -> None:
+        if raw is None:
+            return
+        if not isinstance(raw, PMap):
+            self.diags.add("tosca-wrong-type", "node_templates must be a mapping of names to "
+                           "node templates", _vspan(container, "node_templates"), path=path)
+            return
+        for name, body in raw.items():
+            npath = f'{path}["{name}"]'
+            kspan = raw.key_span(name)
+            if not isinstance(body, PMap):
+                self.diags.add("tosca-wrong-type", f"node template {name!r} must be a mapping",
+                               raw.value_span(name), path=npath)
+                continue
+            node = _Node(str(name), body, kspan, npath)
+            self.nodes[node.name] = node
+            self._check_keys(body, NODE_KEYS, f"node template {name!r}", npath)
+            tname = self._want_type(body, "node", f"node template {name!r}", npath, kspan)
+            if tname is None:
+                continue
+            node.type = tname
+            node.types = tuple(self.reg.ancestry("node", tname))
+            node.pdefs = self.reg.properties("node", tname)
+            props = body.get("properties")
+            if props is not None and not isinstance(props, PMap):
+                self.diags.add("tosca-wrong-type", "properties must be a mapping",
+                               body.value_span("properties"), path=npath)
+            elif props:
+                for p, v in props.items():
+                    if p not in node.pdefs:
+                        self.diags.add(
+                            "tosca-unknown-property",
+                            f"node type {tname!r} defines no property {p!r}",
+                            props.key_span(p), path=f'{npath}.properties["{p}"]',
+                            hint=did_you_mean(p, list(node.pdefs)) or _choices(node.pdefs),
+                        )
+                        continue
+                    node.assigned[p] = (v, props.value_span(p))
+            node.caps = dict(self.reg.capabilities(tname))
+
+    def _check_keys(self, body: PMap, allowed: tuple[str, ...], what: str, path: str) -> None:
+        for k in body:
+            if k not in allowed:
+                self.diags.add(
+                    "tosca-unknown-field", f"{what} does not allow the keyname {k!r}",
+                    body.key_span(k), path=path,
+                    hint=did_you_mean(k, allowed) or "allowed: " + ", ".join(allowed),
+                )
+
+    def _want_type(self, body: PMap, kind: str, what: str, path: str, span: Span) -> str | None:
+        if "type" not in body:
+            self.diags.add("tosca-missing-field", f"{what} has no type", span, path=path)
+            return None
+        t = body["type"]
+        if not isinstance(t, str):
+            self.diags.add("tosca-wrong-type", f"the type of {what} must be a type name",
+                           body.value_span("type"), path=f"{path}.type")
+            return None
+        c = self.reg.canonical(kind, t)
+        if c is None:
+            self.diags.add("tosca-unknown-type", f"{what} has an unknown {kind} type {t!r}",
+                           body.value_span("type"), path=f"{path}.type",
+                           hint=did_you_mean(t, list(self.reg.types_of(kind))))
+            return None
+        return c
+
+    # ======================================================================= requirements
+    def bind_requirements(self) -> None:
+        for node in self.nodes.values():
+            if node.type:
+                self._bind(node)
+
+    def _bind(self, node: _Node) -> None:
+        raw = node.raw.get("requirements")
+        if raw is None:
+            return
+        path = f"{node.path}.requirements"
+        if isinstance(raw, PMap) and self.quirks.allow(
+                "requirements.map", node.raw.key_span("requirements"), path=path):
+            items = []
+            for k in raw:
+                m = PMap({k: raw[k]}, span=raw.key_span(k))
+                m.key_spans[k] = raw.key_span(k)
+                m.value_spans[k] = raw.value_span(k)
+                items.append(m)
+            raw = PSeq(items, span=raw.span)
+            raw.item_spans = [m.span for m in items]
+        if not isinstance(raw, PSeq):
+            self.diags.add("tosca-wrong-type", "requirements must be a list of one-entry "
+                           "mappings", node.raw.value_span("requirements"), path=path)
+            return
+        defs: dict[str, Any] = {}
+        for d in self.reg.requirements(node.type):
+            defs.setdefault(d.name, d)
+        counts: dict[str, int] = {}
+        for i, item in enumerate(raw):
+            ipath = f"{path}[{i}]"
+            if not isinstance(item, PMap) or len(item) != 1:
+                self.diags.add("tosca-wrong-type", "a requirement assignment is a one-entry "
+                               "mapping 'name: node' or 'name: {node: ..., capability: ...}'",
+                               raw.item_span(i), path=ipath)
+                continue
+            rname, body = next(iter(item.items()))
+            rspan = item.key_span(rname)
+            d = defs.get(rname)
+            if d is None:
+                self.diags.add(
+                    "tosca-requirement",
+                    f"node type {node.type!r} defines no requirement {rname!r}", rspan,
+                    path=ipath,
+                    hint=did_you_mean(rname, list(defs)) or _choices(defs),
+                )
+                continue
+            counts[rname] = counts.get(rname, 0) + 1
+            if counts[rname] == int(min(d.occurrences[1], 1 << 30)) + 1:
+                self.diags.add(
+                    "tosca-requirement",
+                    f"requirement {rname!r} is assigned more often than its occurrences "
+                    f"allow (at most {_bound(d.occurrences[1])})", rspan, path=ipath,
+                )
+            req = self._assign(node, rname, body, item, d, rspan, ipath)
+            if req is not None:
+                node.reqs.append(req)
+                node.req_index.setdefault(rname, req)
+                if node.host is None and req.node and req.relationship and \
+                        self.reg.is_a("relationship", req.relationship, HOSTED_ON):
+                    node.host = req.node
+
+    def _assign(self, node: _Node, rname: str, body: Any, item: PMap, d: Any, rspan: Span,
+                path: str) -> Requirement | None:
+        target_name: Any = None
+        cap_name: Any = None
+        rel: Any = None
+        tspan = item.value_span(rname)
+        if isinstance(body, str):
+            target_name = body
+        elif isinstance(body, PMap):
+            self._check_keys(body, REQ_KEYS, f"requirement {rname!r}", path)
+            target_name = body.get("node")
+            cap_name = body.get("capability")
+            rel = body.get("relationship")
+            tspan = body.value_span("node") if "node" in body else rspan
+            for key, val in (("node", target_name), ("capability", cap_name)):
+                if val is not None and not isinstance(val, str):
+                    self.diags.add("tosca-wrong-type", f"{key} of requirement {rname!r} must "
+                                   "be a name", body.value_span(key), path=f"{path}.{key}")
+                    return None
+        elif body is not None:
+            self.diags.add("tosca-wrong-type", f"requirement {rname!r} must name a node "
+                           "template or be a mapping", tspan, path=path)
+            return None
+        target: str | None = None
+        if target_name is not None:
+            if target_name in self.nodes:
+                target = target_name
+            elif self.reg.canonical("node", target_name) is not None:
+                target = None  # a node type: selected at deployment (left open)
+            else:
+                self.diags.add(
+                    "tosca-unknown-template",
+                    f"requirement {rname!r} names no node template or node type "
+                    f"{target_name!r}", tspan, path=path,
+                    hint=did_you_mean(target_name, list(self.nodes)),
+                )
+                return None
+        tnode = self.nodes.get(target) if target else None
+        if tnode is not None and tnode.type and d.node:
+            want = self.reg.canonical("node", d.node)
+            if want and want not in tnode.types:
+                self.diags.add(
+                    "tosca-requirement",
+                    f"requirement {rname!r} needs a {d.node}, but {target!r} is a "
+                    f"{tnode.type}", tspan, path=path,
+                )
+        # the target capability: by name on the target, else by type (TOSCA 1.3 §3.8.2)
+        cap_out: str | None = cap_name or d.capability
+        if tnode is not None and tnode.type:
+            wanted = cap_name or d.capability
+            found = None
+            if wanted in tnode.caps:
+                found = wanted
+            else:
+                ctype = self.reg.canonical("capability", wanted) if wanted else None
+                if ctype:
+                    for cname, cdef in tnode.caps.items():
+                        if cdef.type and self.reg.is_a("capability", cdef.type, ctype):
+                            found = cname
+                            break
+                elif wanted:
+                    self.diags.add("tosca-unknown-type", f"requirement {rname!r} names an "
+                                   f"unknown capability {wanted!r}",
+                                   _vspan(body, "capability") if cap_name else rspan,
+                                   path=path)
+                    return None
+            if found is None and wanted:
+                self.diags.add(
+                    "tosca-requirement",
+                    f"{target!r} ({tnode.type}) offers no capability {wanted!r} for "
+                    f"requirement {rname!r}", tspan, path=path,
+                    hint="capabilities: " + (", ".join(tnode.caps) or "none"),
+                )
+            cap_out = found or wanted
+        # relationship: a template name, a type name, or {type, properties, interfaces}
+        rel_type = self.reg.canonical("relationship", d.relationship) if d.relationship \
+            else None
+        rel_tpl: str | None = None
+        rel_props: Any = None
+        rel_ifaces: Any = None
+        rel_span = rspan
+        if isinstance(rel, str):
+            rel_span = body.value_span("relationship")
+            if rel in self.rel_templates:
+                rel_tpl = rel
+                rel_type = self.rel_templates[rel][0]
+            else:
+                c = self.reg.canonical("relationship", rel)
+                if c is None:
+                    self.diags.add(
+                        "tosca-unknown-type",
+                        f"requirement {rname!r} names no relationship template or type "
+                        f"{rel!r}", rel_span, path=f"{path}.relationship",
+                        hint=did_you_mean(rel, list(self.rel_templates)),
+                    )
+                    return None
+                rel_type = c
+        elif isinstance(rel, PMap):
+            rel_span = body.value_span("relationship")
+            self._check_keys(rel, REQ_REL_KEYS, "a relationship assignment",
+                             f"{path}.relationship")
+            if "type" in rel:
+                c = self._want_type(rel, "relationship", "relationship", f"{path}.relationship",
+                                    rel_span)
+                if c is None:
+                    return None
+                rel_type = c
+            rel_props = rel.get("properties")
+            rel_ifaces = rel.get("interfaces")
+        elif rel is not None:
+            self.diags.add("tosca-wrong-type", "relationship must be a name or a mapping",
+                           _vspan(body, "relationship"), path=f"{path}.relationship")
+        props: dict[str, Any] = {}
+        spans: dict[str, Span] = {}
+        if rel_type:
+            ctx = Context(None, source=node.name, target=target, path=path,
+                          self_kind="relationship")
+            raw_props = rel_props
+            if rel_tpl is not None:
+                raw_props = self.rel_templates[rel_tpl][1].get("properties")
+            props, spans = self.eval_properties(
+                self.reg.properties("relationship", rel_type), raw_props, ctx, f"{path}.relationship",
+                f"relationship {rel_type!r}", rel_span, check_required=rel_tpl is None
+                and rel_props is not None,
+            )
+        return Requirement(
+            name=rname, node=target, capability=cap_out, relationship=rel_type,
+            relationship_template=rel_tpl, properties=props, property_spans=spans, span=rspan,
+        )
+
+    # ======================================================================= properties
+    def eval_properties(self, pdefs: Mapping[str, Any], raw: Any, ctx: Context, path: str,
+                        what: str, span: Span, *, check_required: bool = True,
+                        check_unknown: bool = True) -> tuple[dict[str, Any], dict[str, Span]]:
+        """Evaluate and validate a property assignment block against definitions."""
+        out: dict[str, Any] = {}
+        spans: dict[str, Span] = {}
+        if raw is not None and not isinstance(raw, PMap):
+            self.diags.add("tosca-wrong-type", "properties must be a mapping", span, path=path)
+            raw = None
+        raw = raw or {}
+        if check_unknown:
+            for p in raw:
+                if p not in pdefs:
+                    self.diags.add("tosca-unknown-property", f"{what} defines no property "
+                                   f"{p!r}", _kspan(raw, p), path=f'{path}.properties["{p}"]',
+                                   hint=did_you_mean(p, list(pdefs)) or _choices(pdefs))
+        for name, pdef in pdefs.items():
+            ppath = f'{path}.properties["{name}"]'
+            if name in raw:
+                value, vspan = raw[name], _vspan(raw, name)
+            elif pdef.has_default:
+                value, vspan = pdef.default, pdef.default_span
+            else:
+                if pdef.required and check_required:
+                    self.diags.add("tosca-missing-property", f"{what} requires property "
+                                   f"{name!r}, which has no value and no default", span,
+                                   path=ppath)
+                continue
+            v = self.value(value, pdef, ctx, vspan, ppath)
+            if v is not _ABSENT:
+                out[name] = v
+                spans[name] = vspan
+        return out, spans
+
+    def value(self, value: Any, pdef: Any, ctx: Context, span: Span, path: str) -> Any:
+        """Evaluate functions in ``value``, then validate it against ``pdef``."""
+        from .values import validate_value
+
+        if contains_function(value):
+            try:
+                value = self.ev.evaluate(value, Context(ctx.self_node, source=ctx.source,
+                                                        target=ctx.target, path=path,
+                                                        self_kind=ctx.self_kind), span)
+            except Unresolved:
+                return _ABSENT
+        if isinstance(value, RuntimeRef) or pdef is None or _has_runtime(value):
+            return _plain(value)
+        return _plain(validate_value(value, pdef, self.reg, span, path, self.diags))
+
+    # --------------------------------------------------------------- Scope protocol
+    def input_value(self, name: str, span: Span) -> Any:
+        if name in self.inputs.values:
+            return self.inputs.values[name]
+        raise KeyError(name)
+
+    def input_names(self) -> list[str]:
+        return self.inputs.names()
+
+    def node_exists(self, name: str) -> bool:
+        return name in self.nodes and bool(self.nodes[name].type)
+
+    def node_names(self) -> list[str]:
+        return list(self.nodes)
+
+    def property_names(self, node: str) -> Iterable[str]:
+        return self.nodes[node].pdefs.keys() if node in self.nodes else ()
+
+    def has_property(self, node: str, name: str) -> bool:
+        return node in self.nodes and name in self.nodes[node].pdefs
+
+    def has_attribute(self, node: str, name: str) -> bool:
+        n = self.nodes.get(node)
+        if n is None or not n.type:
+            return False
+        return name in self.reg.attributes("node", n.type) or name in n.pdefs
+
+    def node_property(self, node: str, name: str, span: Span) -> Any:
+        n = self.nodes[node]
+        if name not in n.pdefs:
+            raise KeyError(name)
+        if name in n.memo:
+            v = n.memo[name]
+            if v is _ABSENT:
+                raise Unresolved(name)
+            return v
+        if name in n.busy:
+            self.diags.add("tosca-function-cycle", f"property {name!r} of {node!r} depends on "
+                           "itself through get_property", span, path=n.path)
+            raise Unresolved(name)
+        n.busy.add(name)
+        try:
+            pdef = n.pdefs[name]
+            path = f'{n.path}.properties["{name}"]'
+            if name in n.assigned:
+                raw, vspan = n.assigned[name]
+            elif pdef.has_default:
+                raw, vspan = pdef.default, pdef.default_span
+            else:
+                n.memo[name] = _ABSENT
+                if pdef.required:
+                    props = n.raw.get("properties")
+                    self.diags.add(
+                        "tosca-missing-property",
+                        f"node template {node!r} ({n.type}) requires property {name!r}, "
+                        "which has no value and no default",
+                        n.raw.key_span("properties") if isinstance(props, PMap) else n.span,
+                        path=path,
+                    )
+                    raise Unresolved(name)
+                raise KeyError(name)
+            v = self.value(raw, pdef, Context(node, path=path), vspan, path)
+            n.memo[name] = v
+            if v is _ABSENT:
+                raise Unresolved(name)
+            return v
+        finally:
+            n.busy.discard(name)
+
+    def capability_of(self, node: str, name: str) -> str | None:
+        n = self.nodes.get(node)
+        return name if n is not None and name in n.caps else None
+
+    def capability_property(self, node: str, cap: str, name: str, span: Span) -> Any:
+        n = self.nodes[node]
+        pdefs = self.cap_pdefs(n.caps[cap])
+        if name not in pdefs:
+            raise KeyError(name)
+        assign = n.raw.get("capabilities", {})
+        body = assign.get(cap) if isinstance(assign, PMap) else None
+        props = body.get("properties") if isinstance(body, PMap) else None
+        pdef = pdefs[name]
+        path = f'{n.path}.capabilities["{cap}"].properties["{name}"]'
+        if isinstance(props, PMap) and name in props:
+            raw, vspan = props[name], props.value_span(name)
+        elif pdef.has_default:
+            raw, vspan = pdef.default, pdef.default_span
+        else:
+            raise KeyError(name)
+        v = self.value(raw, pdef, Context(node, path=path), vspan, path)
+        if v is _ABSENT:
+            raise Unresolved(name)
+        return v
+
+    def cap_pdefs(self, cdef: Any) -> dict[str, Any]:
+        pdefs = {}
+        pdefs.update(getattr(cdef, "properties", {}) or {})
+        return pdefs
+
+    def requirement_target(self, node: str, name: str) -> tuple[str | None, str | None] | None:
+        n = self.nodes.get(node)
+        if n is None or name not in n.req_index:
+            return None
+        r = n.req_index[name]
+        return (r.node, r.capability)
+
+    def host_of(self, node: str) -> str | None:
+        n = self.nodes.get(node)
+        return n.host if n is not None else None
+
+    def artifact_file(self, node: str, name: str) -> str | None:
+        arts = self.artifacts.get(node)
+        if arts is None:
+            arts = self.node_artifacts(self.nodes[node])
+        a = arts.get(name)
+        return a.file if a is not None else None
+
+    def nodes_of_type(self, type_name: str) -> list[str] | None:
+        t = self.reg.canonical("node", type_name)
+        if t is None:
+            return None
+        if self.by_type is None:
+            self.by_type = {}
+            for n in self.nodes.values():
+                for tt in n.types:
+                    self.by_type.setdefault(tt, []).append(n.name)
+        return list(self.by_type.get(t, []))
+
+    # ======================================================================= build nodes
+    def build_nodes(self) -> dict[str, NodeTemplate]:
+        out: dict[str, NodeTemplate] = {}
+        for n in self.nodes.values():
+            if not n.type:
+                continue
+            props: dict[str, Any] = {}
+            spans: dict[str, Span] = {}
+            for pname in n.pdefs:
+                try:
+                    props[pname] = self.node_property(n.name, pname, n.span)
+                except (KeyError, Unresolved):
+                    continue
+                spans[pname] = n.assigned[pname][1] if pname in n.assigned \
+                    else n.pdefs[pname].default_span
+            out[n.name] = NodeTemplate(
+                name=n.name, type=n.type, types=n.types, properties=props,
+                attributes=self.node_attributes(n), capabilities=self.node_capabilities(n),
+                requirements=tuple(n.reqs), artifacts=self.node_artifacts(n),
+                interfaces=self.interfaces(n.raw, "node", n.type, Context(n.name, path=n.path),
+                                           n.path),
+                directives=_directives(n.raw, self.diags, n.path),
+                metadata=_plain(n.raw.get("metadata")) if isinstance(n.raw.get("metadata"),
+                                                                     dict) else {},
+                span=n.span, property_spans=spans,
+            )
+        return out
+
+    def node_attributes(self, n: _Node) -> dict[str, Any]:
+        adefs = self.reg.attributes("node", n.type)
+        raw = n.raw.get("attributes")
+        out: dict[str, Any] = {}
+        if raw is not None and not isinstance(raw, PMap):
+            self.diags.add("tosca-wrong-type", "attributes must be a mapping",
+                           n.raw.value_span("attributes"), path=n.path)
+            raw = None
+        for a, v in (raw or {}).items():
+            apath = f'{n.path}.attributes["{a}"]'
+            if a not in adefs:
+                self.diags.add("tosca-unknown-property", f"node type {n.type!r} defines no "
+                               f"attribute {a!r}", raw.key_span(a), path=apath,
+                               hint=did_you_mean(a, list(adefs)))
+                continue
+            v = self.value(v, adefs[a], Context(n.name, path=apath), raw.value_span(a), apath)
+            if v is not _ABSENT:
+                out[a] = v
+        return out
+
+    def node_capabilities(self, n: _Node) -> dict[str, Capability]:
+        raw = n.raw.get("capabilities")
+        if raw is not None and not isinstance(raw, PMap):
+            self.diags.add("tosca-wrong-type", "capabilities must be a mapping",
+                           n.raw.value_span("capabilities"), path=n.path)
+            raw = None
+        raw = raw or {}
+        for c in raw:
+            if c not in n.caps:
+                self.diags.add("tosca-unknown-field", f"node type {n.type!r} defines no "
+                               f"capability {c!r}", raw.key_span(c),
+                               path=f'{n.path}.capabilities["{c}"]',
+                               hint=did_you_mean(c, list(n.caps)) or _choices(n.caps))
+        out: dict[str, Capability] = {}
+        for cname, cdef in n.caps.items():
+            if not cdef.type:
+                continue
+            cpath = f'{n.path}.capabilities["{cname}"]'
+            body = raw.get(cname)
+            props_raw = None
+            if body is not None:
+                if not isinstance(body, PMap):
+                    self.diags.add("tosca-wrong-type", f"capability {cname!r} must be a mapping",
+                                   raw.value_span(cname), path=cpath)
+                else:
+                    for k in body:
+                        if k == "occurrences" and self.quirks.allow(
+                                "capability.occurrences-in-template", body.key_span(k),
+                                path=cpath):
+                            continue
+                        if k not in CAP_KEYS[:2]:
+                            self.diags.add("tosca-unknown-field", f"capability {cname!r} does "
+                                           f"not allow the keyname {k!r}", body.key_span(k),
+                                           path=cpath, hint=did_you_mean(k, CAP_KEYS[:2]))
+                    props_raw = body.get("properties")
+            props, _ = self.eval_properties(
+                self.cap_pdefs(cdef), props_raw, Context(n.name, path=cpath), cpath,
+                f"capability {cname!r} ({cdef.type})",
+                raw.key_span(cname) if body is not None else n.span,
+                check_required=body is not None,
+            )
+            out[cname] = Capability(name=cname, type=cdef.type,
+                                    types=tuple(self.reg.ancestry("capability", cdef.type)),
+                                    properties=props, span=raw.key_span(cname) if body
+                                    is not None else n.span)
+        return out
+
+    def node_artifacts(self, n: _Node) -> dict[str, Artifact]:
+        if n.name in self.artifacts:
+            return self.artifacts[n.name]
+        out: dict[str, Artifact] = {}
+        self.artifacts[n.name] = out
+        raw = n.raw.get("artifacts")
+        path = f"{n.path}.artifacts"
+        if isinstance(raw, PSeq):  # TOSCA 1.0 list form: [ {name: def}, ... ]
+            merged = PMap(span=raw.span)
+            for i, item in enumerate(raw):
+                if isinstance(item, PMap):
+                    for k, v in item.items():
+                        dict.__setitem__(merged, k, v)
+                        merged.key_spans[k] = item.key_span(k)
+                        merged.value_spans[k] = item.value_span(k)
+            raw = merged
+        if raw is not None and not isinstance(raw, PMap):
+            self.diags.add("tosca-wrong-type", "artifacts must be a mapping",
+                           n.raw.value_span("artifacts"), path=path)
+            return out
+        for name, body in (raw or {}).items():
+            apath = f'{path}["{name}"]'
+            span = raw.key_span(name)
+            if isinstance(body, str):
+                out[name] = Artifact(name=name, type="tosca.artifacts.File", file=body,
+                                     span=span)
+                continue
+            if not isinstance(body, PMap):
+                self.diags.add("tosca-wrong-type", f"artifact {name!r} must be a file name or "
+                               "a mapping", raw.value_span(name), path=apath)
+                continue
+            self._check_keys(body, ARTIFACT_KEYS, f"artifact {name!r}", apath)
+            atype = self._want_type(body, "artifact", f"artifact {name!r}", apath, span)
+            if "file" not in body:
+                self.diags.add("tosca-missing-field", f"artifact {name!r} has no file", span,
+                               path=apath)
+                continue
+            if atype is None:
+                continue
+            props, _ = self.eval_properties(
+                self.reg.properties("artifact", atype), body.get("properties"),
+                Context(n.name, path=apath), apath, f"artifact type {atype!r}", span,
+            )
+            out[name] = Artifact(
+                name=name, type=atype, file=str(body["file"]),
+                repository=body.get("repository") if isinstance(body.get("repository"),
+                                                                str) else None,
+                deploy_path=body.get("deploy_path") if isinstance(body.get("deploy_path"),
+                                                                  str) else None,
+                properties=props, span=span,
+            )
+        return out
+
+    def interfaces(self, raw_owner: PMap, kind: str, type_name: str, ctx: Context, path: str
+                   ) -> dict[str, Any]:
+        """Interfaces as plain data: {name: {type, inputs, operations: {op: {...}}}}."""
+        idefs = self.reg.interfaces(kind, type_name)
+        raw = raw_owner.get("interfaces")
+        out: dict[str, Any] = {}
+        if raw is not None and not isinstance(raw, PMap):
+            self.diags.add("tosca-wrong-type", "interfaces must be a mapping",
+                           raw_owner.value_span("interfaces"), path=path)
+            raw = None
+        raw = raw or {}
+        for iname, body in raw.items():
+            ipath = f'{path}.interfaces["{iname}"]'
+            if iname not in idefs:
+                self.diags.add("tosca-unknown-field", f"type {type_name!r} defines no "
+                               f"interface {iname!r}", raw.key_span(iname), path=ipath,
+                               hint=did_you_mean(iname, list(idefs)) or _choices(idefs))
+                continue
+            idef = idefs[iname]
+            entry: dict[str, Any] = {"type": idef.type, "inputs": {}, "operations": {}}
+            for op, odef in (idef.operations or {}).items():
+                entry["operations"][op] = {"implementation": _plain(odef.implementation),
+                                           "inputs": {}}
+            if body is None:
+                out[iname] = entry
+                continue
+            if not isinstance(body, PMap):
+                self.diags.add("tosca-wrong-type", f"interface {iname!r} must be a mapping",
+                               raw.value_span(iname), path=ipath)
+                continue
+            known_ops = set(idef.operations or {})
+            sources = [(body, ipath)]
+            if isinstance(body.get("operations"), PMap):
+                sources.append((body["operations"], f"{ipath}.operations"))
+            for src, spath in sources:
+                for op, obody in src.items():
+                    if src is body and op in ("type", "inputs", "operations", "notifications",
+                                              "description"):
+                        continue
+                    opath = f'{spath}["{op}"]'
+                    if known_ops and op not in known_ops:
+                        self.diags.add("tosca-unknown-field", f"interface {iname!r} defines no "
+                                       f"operation {op!r}", src.key_span(op), path=opath,
+                                       hint=did_you_mean(op, sorted(known_ops)))
+                        continue
+                    entry["operations"][op] = self._operation(op, obody, src, ctx, opath)
+            if isinstance(body.get("inputs"), PMap):
+                entry["inputs"] = self._free_values(body["inputs"], ctx, f"{ipath}.inputs")
+            out[iname] = entry
+        return out
+
+    def _operation(self, op: str, body: Any, src: PMap, ctx: Context, path: str) -> dict:
+        if body is None or isinstance(body, str):
+            return {"implementation": body, "inputs": {}}
+        if isinstance(body, PSeq) and self.quirks.allow(
+                "operation.list", src.value_span(op), detail=op, path=path):
+            return {"implementation": None, "inputs": {}}
+        if not isinstance(body, PMap):
+            self.diags.add("tosca-wrong-type", f"operation {op!r} must be an implementation "
+                           "name or a mapping", src.value_span(op), path=path)
+            return {"implementation": None, "inputs": {}}
+        self._check_keys(body, OP_KEYS, f"operation {op!r}", path)
+        inputs = body.get("inputs")
+        return {
+            "implementation": _plain(body.get("implementation")),
+            "inputs": self._free_values(inputs, ctx, f"{path}.inputs")
+            if isinstance(inputs, PMap) else {},
+        }
+
+    def _free_values(self, raw: PMap, ctx: Context, path: str) -> dict[str, Any]:
+        """Untyped values (operation inputs): functions evaluated, no validation."""
+        out = {}
+        for k, v in raw.items():
+            kpath = f'{path}["{k}"]'
+            try:
+                out[k] = _plain(self.ev.evaluate(v, Context(
+                    ctx.self_node, source=ctx.source, target=ctx.target, path=kpath,
+                    self_kind=ctx.self_kind), raw.value_span(k)))
+            except Unresolved:
+                continue
+        return out
+
+    # ======================================================================= relationships
+    def index_relationships(self, raw: Any, container: PMap | None, path: str) -> None:
+        if raw is None:
+            return
+        if not isinstance(raw, PMap):
+            self.diags.add("tosca-wrong-type", "relationship_templates must be a mapping",
+                           _vspan(container, "relationship_templates"), path=path)
+            return
+        for name, body in raw.items():
+            rpath = f'{path}["{name}"]'
+            if not isinstance(body, PMap):
+                self.diags.add("tosca-wrong-type", f"relationship template {name!r} must be a "
+                               "mapping", raw.value_span(name), path=rpath)
+                continue
+            self._check_keys(body, REL_KEYS, f"relationship template {name!r}", rpath)
+            t = self._want_type(body, "relationship", f"relationship template {name!r}",
+                                rpath, raw.key_span(name))
+            if t is not None:
+                self.rel_templates[str(name)] = (t, body)
+
+    def build_relationships(self, raw: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, (t, body) in self.rel_templates.items():
+            rpath = f'topology_template.relationship_templates["{name}"]'
+            props, _ = self.eval_properties(
+                self.reg.properties("relationship", t), body.get("properties"),
+                Context(None, path=rpath, self_kind="relationship"), rpath,
+                f"relationship template {name!r}", raw.key_span(name),
+            )
+            out[name] = {"type": t, "types": tuple(self.reg.ancestry("relationship", t)), "properties": props,
+                         "interfaces": self.interfaces(body, "relationship", t, Context(
+                             None, path=rpath, self_kind="relationship"), rpath)}
+        return out
+
+    # ======================================================================= groups/policies
+    def build_groups(self, raw: Any, container: PMap | None, path: str) -> dict[str, Group]:
+        out: dict[str, Group] = {}
+        if raw is None:
+            return out
+        if not isinstance(raw, PMap):
+            self.diags.add("tosca-wrong-type", "groups must be a mapping of names to groups",
+                           _vspan(container, "groups"), path=path)
+            return out
+        for name, body in raw.items():
+            gpath = f'{path}["{name}"]'
+            kspan = raw.key_span(name)
+            if not isinstance(body, PMap):
+                self.diags.add("tosca-wrong-type", f"group {name!r} must be a mapping",
+                               raw.value_span(name), path=gpath)
+                continue
+            self._check_keys(body, GROUP_KEYS, f"group {name!r}", gpath)
+            t = self._want_type(body, "group", f"group {name!r}", gpath, kspan)
+            if t is None:
+                continue
+            members, mspans = self._names(body, "members", gpath, set(raw), "group")
+            allowed = self._allowed("group", t, "members")
+            for m, ms in zip(members, mspans):
+                n = self.nodes.get(m)
+                if allowed and n is not None and n.type and not any(
+                        self.reg.canonical("node", a) in n.types for a in allowed):
+                    if not self.quirks.allow("group.members-unknown-to-type", ms,
+                                             detail=f"{m} is a {n.type}", path=gpath):
+                        self.diags.add("tosca-wrong-type", f"group type {t!r} takes members of "
+                                       f"types {', '.join(allowed)}; {m!r} is a {n.type}", ms,
+                                       path=gpath)
+            props, spans = self.eval_properties(
+                self.reg.properties("group", t), body.get("properties"),
+                Context(None, path=gpath, self_kind="group"), gpath, f"group type {t!r}", kspan,
+            )
+            out[str(name)] = Group(name=str(name), type=t, types=tuple(self.reg.ancestry("group", t)),
+                                   members=tuple(members), properties=props, span=kspan,
+                                   property_spans=spans, member_spans=tuple(mspans))
+        return out
+
+    def _allowed(self, kind: str, t: str, what: str) -> tuple[str, ...]:
+        """The member/target types a group/policy type (or its ancestors) allows."""
+        for a in self.reg.ancestry(kind, t):
+            td = self.reg.get(kind, a)
+            v = getattr(td, what, None) if td is not None else None
+            if v:
+                return tuple(v)
+        return ()
+
+    def _names(self, body: PMap, key: str, path: str, groups: set, what: str
+               ) -> tuple[list[str], list[Span]]:
+        raw = body.get(key)
+        if raw is None:
+            return [], []
+        if not isinstance(raw, PSeq):
+            self.diags.add("tosca-wrong-type", f"{key} must be a list of template names",
+                           body.value_span(key), path=f"{path}.{key}")
+            return [], []
+        names, spans = [], []
+        for i, m in enumerate(raw):
+            span = raw.item_span(i)
+            if not isinstance(m, str):
+                self.diags.add("tosca-wrong-type", f"{key} must be a list of template names",
+                               span, path=f"{path}.{key}[{i}]")
+                continue
+            if m not in self.nodes and m not in groups:
+                self.diags.add("tosca-unknown-template", f"{what} {key} names no node "
+                               f"template{' or group' if what == 'policy' else ''} {m!r}",
+                               span, path=f"{path}.{key}[{i}]",
+                               hint=did_you_mean(m, list(self.nodes) + sorted(groups)))
+                continue
+            names.append(m)
+            spans.append(span)
+        return names, spans
+
+    def build_policies(self, raw: Any, container: PMap | None, path: str,
+                       groups: Mapping[str, Group]) -> dict[str, Policy]:
+        out: dict[str, Policy] = {}
+        if raw is None:
+            return out
+        items: list[tuple[str, Any, Span, Span, PMap]] = []
+        if isinstance(raw, PSeq):
+            for i, item in enumerate(raw):
+                if not isinstance(item, PMap) or len(item) != 1:
+                    self.diags.add("tosca-wrong-type", "a policy is a one-entry mapping "
+                                   "'name: {type: ...}'", raw.item_span(i),
+                                   path=f"{path}[{i}]")
+                    continue
+                (k, v), = item.items()
+                items.append((str(k), v, item.key_span(k), item.value_span(k), item))
+        elif isinstance(raw, PMap) and self.quirks.allow(
+                "policies.map", _kspan(container, "policies"), path=path):
+            for k, v in raw.items():
+                items.append((str(k), v, raw.key_span(k), raw.value_span(k), raw))
+        else:
+            self.diags.add("tosca-wrong-type", "policies must be a list of one-entry mappings",
+                           _vspan(container, "policies"), path=path)
+            return out
+        for name, body, kspan, vspan, _ in items:
+            ppath = f'{path}["{name}"]'
+            if not isinstance(body, PMap):
+                self.diags.add("tosca-wrong-type", f"policy {name!r} must be a mapping", vspan,
+                               path=ppath)
+                continue
+            self._check_keys(body, POLICY_KEYS, f"policy {name!r}", ppath)
+            t = self._want_type(body, "policy", f"policy {name!r}", ppath, kspan)
+            if t is None:
+                continue
+            targets, tspans = self._names(body, "targets", ppath, set(groups), "policy")
+            allowed = self._allowed("policy", t, "targets")
+            if allowed:
+                for tg, ts in zip(targets, tspans):
+                    types = self.nodes[tg].types if tg in self.nodes else groups[tg].types
+                    if not types:
+                        continue
+                    if not any(self.reg.canonical("node", a) in types
+                               or self.reg.canonical("group", a) in types for a in allowed):
+                        if not self.quirks.allow("policy.targets-unknown-to-type", ts,
+                                                 detail=f"{tg} is a {types[0]}", path=ppath):
+                            self.diags.add("tosca-wrong-type", f"policy type {t!r} targets "
+                                           f"{', '.join(allowed)}; {tg!r} is a {types[0]}",
+                                           ts, path=ppath)
+            props, spans = self.eval_properties(
+                self.reg.properties("policy", t), body.get("properties"),
+                Context(None, path=ppath, self_kind="policy"), ppath, f"policy type {t!r}",
+                kspan,
+            )
+            out[name] = Policy(name=name, type=t, types=tuple(self.reg.ancestry("policy", t)),
+                               targets=tuple(targets), properties=props, span=kspan,
+                               property_spans=spans, target_spans=tuple(tspans))
+        return out
+
+    # ======================================================================= substitution
+    def substitution(self, raw: Any, container: PMap, path: str) -> Substitution | None:
+        if raw is None:
+            return None
+        span = container.key_span("substitution_mappings")
+        if not isinstance(raw, PMap):
+            self.diags.add("tosca-substitution", "substitution_mappings must be a mapping",
+                           container.value_span("substitution_mappings"), path=path)
+            return None
+        for k in raw:
+            if k not in SUB_KEYS:
+                self.diags.add("tosca-unknown-field", f"substitution_mappings does not allow "
+                               f"the keyname {k!r}", raw.key_span(k), path=path,
+                               hint=did_you_mean(k, SUB_KEYS) or "allowed: " + ", ".join(SUB_KEYS))
+        t = self._want_type(raw, "node", "substitution_mappings", path, span) if "node_type" \
+            not in raw else None
+        if "node_type" not in raw:
+            self.diags.add("tosca-substitution", "substitution_mappings has no node_type",
+                           span, path=path)
+            return None
+        nt = raw["node_type"]
+        t = self.reg.canonical("node", nt) if isinstance(nt, str) else None
+        if t is None:
+            self.diags.add("tosca-unknown-type", f"substitution_mappings names an unknown node "
+                           f"type {nt!r}", raw.value_span("node_type"), path=f"{path}.node_type",
+                           hint=did_you_mean(nt, list(self.reg.types_of("node"))))
+            return None
+        pdefs = self.reg.properties("node", t)
+        props: dict[str, Any] = {}
+        praw = raw.get("properties")
+        if isinstance(praw, PMap):
+            for p, v in praw.items():
+                if p not in pdefs:
+                    self.diags.add("tosca-substitution", f"node type {t!r} defines no property "
+                                   f"{p!r} to map", praw.key_span(p), path=f"{path}.properties",
+                                   hint=did_you_mean(p, list(pdefs)))
+                    continue
+                if isinstance(v, PSeq) and len(v) == 1 and isinstance(v[0], str):
+                    if v[0] not in self.inputs.values:
+                        self.diags.add("tosca-substitution", f"property {p!r} is mapped to an "
+                                       f"unknown input {v[0]!r}", v.item_span(0),
+                                       path=f"{path}.properties",
+                                       hint=did_you_mean(v[0], self.inputs.names()))
+                        continue
+                    props[p] = _plain(self.inputs.values[v[0]])
+                else:
+                    v2 = self.value(v, pdefs[p], Context(None, path=path, self_kind="output"),
+                                    praw.value_span(p), f'{path}.properties["{p}"]')
+                    if v2 is not _ABSENT:
+                        props[p] = v2
+        caps = self._sub_map(raw, "capabilities", t, path, set(self.reg.capabilities(t)),
+                             self.capability_of)
+        req_names = {d.name for d in self.reg.requirements(t)}
+        reqs = self._sub_map(raw, "requirements", t, path, req_names,
+                             lambda n, r: r if self.requirement_target(n, r) is not None
+                             or r in {d.name for d in self.reg.requirements(self.nodes[n].type)}
+                             else None)
+        return Substitution(node_type=t, properties=props, capabilities=caps,
+                            requirements=reqs, span=span)
+
+    def _sub_map(self, raw: PMap, key: str, t: str, path: str, names: set[str], lookup
+                 ) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        m = raw.get(key)
+        if m is None:
+            return out
+        kpath = f"{path}.{key}"
+        if not isinstance(m, PMap):
+            self.diags.add("tosca-substitution", f"{key} of substitution_mappings must be a "
+                           "mapping", raw.value_span(key), path=kpath)
+            return out
+        what = key[:-1] if key == "requirements" else "capability"
+        for name, v in m.items():
+            if name not in names:
+                self.diags.add("tosca-substitution", f"node type {t!r} defines no {what} "
+                               f"{name!r} to map", m.key_span(name), path=kpath,
+                               hint=did_you_mean(name, sorted(names)))
+                continue
+            if isinstance(v, PSeq) and len(v) == 0 and key == "requirements" and \
+                    self.quirks.allow("substitution.requirement-list", m.value_span(name),
+                                      detail=name, path=kpath):
+                out[name] = None
+                continue
+            if not (isinstance(v, PSeq) and len(v) == 2 and all(isinstance(x, str) for x in v)):
+                self.diags.add("tosca-substitution", f"{what} mapping {name!r} must be "
+                               "[ <node template>, <name> ]", m.value_span(name), path=kpath)
+                continue
+            node, inner = v
+            if node not in self.nodes:
+                self.diags.add("tosca-unknown-template", f"{what} mapping {name!r} names no node "
+                               f"template {node!r}", v.item_span(0), path=kpath,
+                               hint=did_you_mean(node, list(self.nodes)))
+                continue
+            if self.nodes[node].type and lookup(node, inner) is None:
+                self.diags.add("tosca-substitution", f"node template {node!r} has no {what} "
+                               f"{inner!r}", v.item_span(1), path=kpath)
+                continue
+            out[name] = (node, inner)
+        return out
+
+
+def _has_runtime(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, RuntimeRef):
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def _directives(raw: PMap, diags: Diagnostics, path: str) -> tuple[str, ...]:
+    d = raw.get("directives")
+    if d is None:
+        return ()
+    if isinstance(d, list) and all(isinstance(x, str) for x in d):
+        return tuple(d)
+    diags.add("tosca-wrong-type", "directives must be a list of strings",
+              raw.value_span("directives"), path=f"{path}.directives")
+    return ()
+
+
+def _choices(m: Mapping) -> str:
+    names = list(m)
+    if not names:
+        return "none are defined"
+    if len(names) > 12:
+        return "defined: " + ", ".join(names[:12]) + ", ..."
+    return "defined: " + ", ".join(names)
+
+
+def _bound(x: float) -> str:
+    return "UNBOUNDED" if x == float("inf") else str(int(x))
