@@ -1,0 +1,256 @@
+"""The ``policies`` emitter on a constructed plan: files per target, goldens, orders,
+warnings at the step, Tacker labels, naming, and that no input value injects YAML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import networkx as nx
+import pytest
+import yaml
+
+from compiler.diagnostics import Severity
+from compiler.emitters.policies import EMITTER
+from compiler.emitters.policies.common import dns1123, go_duration, service_name
+from compiler.plugins import emitters
+from compiler.xfactor.model import ResolvedWiring
+from tests.unit.policies_support import FakeTopology, chain_unit
+
+ALL = ("kubernetes", "onap", "osm", "tacker")
+
+
+def emit(**kw):
+    unit = chain_unit(**kw)
+    files = EMITTER.emit(unit, unit.diagnostics)
+    return unit, {f.path: f.content.decode("utf-8") for f in files}
+
+
+def diag_rows(unit, code="policy-not-expressible"):
+    return sorted((d.span.line, d.span.column, d.message.split(" cannot")[0])
+                  for d in unit.diagnostics if d.code == code)
+
+
+def test_registered_as_the_policies_plugin():
+    assert emitters()["policies"] is EMITTER
+
+
+def test_files_per_target():
+    _, kube = emit()
+    assert sorted(kube) == ["policies/failurepolicy-crd.yaml", "policies/failurepolicy.yaml",
+                            "policies/prometheusrule.yaml"]
+    _, onap_only = emit(targets=("onap",))
+    assert sorted(onap_only) == ["policies/failurepolicy-crd.yaml", "policies/failurepolicy.yaml",
+                                 "policies/onap/core.yaml"]
+    _, osm_only = emit(targets=("osm",))
+    assert "policies/osm/chain_vnfd.yaml" in osm_only and "policies/prometheusrule.yaml" not in osm_only
+
+
+@pytest.mark.parametrize("targets,case", [(("kubernetes",), "unit-chain"), (ALL, "unit-chain-all")])
+def test_golden(golden, targets, case):
+    unit, files = emit(targets=targets, inputs={"vnf_instance_id": "6f3a-instance"})
+    assert not unit.diagnostics.has_errors
+    for path, text in sorted(files.items()):
+        if path.endswith("-crd.yaml"):
+            continue  # the shipped file, byte for byte (checked below)
+        golden.check(f"policies/{case}/{path}", text)
+
+
+def test_crd_is_emitted_byte_for_byte():
+    from compiler.resources import schemas_dir
+
+    _, files = emit()
+    assert files["policies/failurepolicy-crd.yaml"] == (schemas_dir() / "failurepolicy-crd.yaml").read_text()
+
+
+def orders_problems(policy: dict, graph: nx.DiGraph) -> list[str]:
+    """Every startup order starts dependencies first, every shutdown order dependents
+    first, and the two cover the same nodes (spec §3.2)."""
+    problems = []
+    for w in policy["spec"]["wirings"]:
+        for i, step in enumerate(w["escalation"]):
+            if step["action"] not in ("reinstantiate", "shutdown_chain"):
+                continue
+            up, down = step["startup_order"], step["shutdown_order"]
+            if sorted(up) != sorted(down):
+                problems.append(f"{w['name']}[{i}]: orders cover different nodes")
+            for a in up:
+                for b in up:
+                    # a depends on b (edge a -> b, transitively): b starts first, a stops first
+                    if a != b and graph.has_node(a) and graph.has_node(b) and nx.has_path(graph, a, b):
+                        if up.index(b) > up.index(a):
+                            problems.append(f"{w['name']}[{i}]: {a} starts before its dependency {b}")
+                        if down.index(a) > down.index(b):
+                            problems.append(f"{w['name']}[{i}]: {b} stops before its dependent {a}")
+            if step["action"] == "reinstantiate" and sorted(up) != sorted(step["scope"]):
+                problems.append(f"{w['name']}[{i}]: orders do not cover the scope")
+    for c in policy["spec"]["chains"]:
+        for a in c["members"]:
+            for b in c["members"]:
+                if a != b and nx.has_path(graph, a, b) and c["members"].index(b) > c["members"].index(a):
+                    problems.append(f"chain {c['name']}: {a} listed before its dependency {b}")
+    return problems
+
+
+def test_orders_match_the_dependency_graph():
+    unit, files = emit()
+    policy = yaml.safe_load(files["policies/failurepolicy.yaml"])
+    assert orders_problems(policy, unit.plan.graph) == []
+    # and the check has teeth: a reversed startup order is caught
+    step = policy["spec"]["wirings"][1]["escalation"][1]
+    step["startup_order"].reverse()
+    assert orders_problems(policy, unit.plan.graph) == [
+        "smf_to_upf[1]: smf starts before its dependency upf"
+    ]
+
+
+def test_kubernetes_target_loses_nothing():
+    unit, _ = emit(targets=("kubernetes",))
+    assert [d.code for d in unit.diagnostics] == []
+
+
+def test_warnings_at_each_step_for_each_chosen_target():
+    unit, _ = emit(targets=ALL, inputs={"vnf_instance_id": "x"})
+    onap = "ONAP (Drools operational policy)"
+    osm = "OSM (healing-aspect)"
+    tacker = "Tacker (Prometheus plugin)"
+    assert diag_rows(unit) == sorted([
+        (24, 11, onap), (24, 11, osm),                  # smf_to_upf reconnect
+        (25, 11, osm), (25, 11, tacker),                # reinstantiate(scope=[upf, smf])
+        (26, 11, osm), (26, 11, tacker),                # shutdown_chain
+        (34, 11, osm), (34, 11, tacker),                # amf_to_smf notify(via=http)
+        (30, 7, osm), (30, 7, tacker),                  # defaulted shutdown_chain: at the wiring
+    ])
+    assert all(d.severity == Severity.WARNING for d in unit.diagnostics)
+    paths = {d.path for d in unit.diagnostics}
+    assert "wirings['amf_to_smf'].on_failure[1]" in paths
+
+
+def test_reinstantiate_of_the_target_alone_is_fine_on_tacker():
+    unit = chain_unit(targets=("tacker",), inputs={"vnf_instance_id": "x"})
+    rw = unit.plan.wirings["smf_to_upf"]
+    step = dataclasses.replace(rw.steps[1], args={"scope": ("upf",), "timeout": 60.0},
+                               shutdown_order=("upf",), startup_order=("upf",))
+    unit.plan.wirings["smf_to_upf"] = dataclasses.replace(rw, steps=(rw.steps[0], step))
+    EMITTER.emit(unit, unit.diagnostics)
+    assert (25, 11) not in {(d.span.line, d.span.column) for d in unit.diagnostics}
+
+
+def test_tacker_needs_the_vnf_instance_id():
+    unit, files = emit(targets=("tacker",))
+    errors = [(d.code, d.span.file, d.severity) for d in unit.diagnostics if d.code == "policy-missing-input"]
+    assert errors == [("policy-missing-input", "chain.yaml", Severity.ERROR)]
+    unit, files = emit(targets=("tacker",), inputs={"vnf_instance_id": "6f3a"})
+    rules = yaml.safe_load(files["policies/prometheusrule.yaml"])["spec"]["groups"][0]["rules"]
+    by_name = {r["alert"]: r for r in rules}
+    heal = by_name["SmfToUpfStep2Reinstantiate"]["labels"]
+    assert heal["receiver_type"] == "tacker" and heal["function_type"] == "auto_heal"
+    assert heal["vnf_instance_id"] == "6f3a"
+    assert heal["vnfc_info_id"] == "upf-{{ $labels.pod }}"
+    fm = by_name["AmfToSmfStep1Notify"]
+    assert fm["labels"]["function_type"] == "vnffm"
+    assert fm["labels"]["perceived_severity"] == "WARNING"
+    assert set(fm["annotations"]) >= {"probable_cause", "fault_type", "fault_details"}
+
+
+def test_alerts_escalate_in_time_and_carry_the_wiring():
+    _, files = emit()
+    rules = yaml.safe_load(files["policies/prometheusrule.yaml"])["spec"]["groups"][0]["rules"]
+    assert [r["alert"] for r in rules] == [
+        "AmfToSmfStep1Notify", "AmfToSmfStep2ShutdownChain",
+        "SmfToUpfStep1Reconnect", "SmfToUpfStep2Reinstantiate", "SmfToUpfStep3ShutdownChain",
+    ]
+    # 60 s detection, then the budgets: reconnect 3 x 500ms, reinstantiate timeout 120 s
+    assert [r["for"] for r in rules[2:]] == ["1m", "1m1s500ms", "3m1s500ms"]
+    labels = rules[3]["labels"]
+    assert (labels["xfactor_wiring"], labels["xfactor_chain"], labels["xfactor_action"]) == (
+        "smf_to_upf", "core", "reinstantiate")
+    assert 'pod=~"upf-[a-z0-9]+-[a-z0-9]+"' in rules[3]["expr"]  # stateless: a Deployment's pods
+    assert 'pod=~"smf-[0-9]+"' in rules[0]["expr"]  # stateful: a StatefulSet's pods
+    assert 'namespace="core"' in rules[0]["expr"]
+
+
+def test_onap_transitions_escalate_step_by_step():
+    _, files = emit(targets=("onap",))
+    doc = yaml.safe_load(files["policies/onap/core.yaml"])
+    pols = {k: v for p in doc["topology_template"]["policies"] for k, v in p.items()}
+    ops = pols["operational.chain.smf_to_upf"]["properties"]["operations"]
+    assert [(o["operation"]["operation"], o["operation"]["target"].get("entityIds", {}).get("modelName"))
+            for o in ops] == [
+        ("VF Module Delete", "smf"), ("VF Module Delete", "upf"),   # shutdown order
+        ("VF Module Create", "upf"), ("VF Module Create", "smf"),   # startup order
+        ("VF Module Delete", "amf"), ("VF Module Delete", "smf"), ("VF Module Delete", "upf"),
+    ]
+    assert pols["operational.chain.smf_to_upf"]["properties"]["trigger"] == ops[0]["id"]
+    assert ops[0]["success"] == ops[1]["id"] and ops[3]["success"] == "final_success"
+    assert ops[1]["failure"] == ops[4]["id"] and ops[1]["failure_timeout"] == ops[4]["id"]
+    assert ops[6]["failure_timeout"] == "final_failure_timeout"
+    assert ops[0]["failure_guard"] == "final_failure_guard"
+    assert [o["timeout"] for o in ops] == [120] * 4 + [300] * 3
+    assert all(o["retries"] == 0 for o in ops)
+
+
+def test_onap_restarts_the_vnf_when_the_scope_is_everything():
+    unit = chain_unit(targets=("onap",))
+    rw = unit.plan.wirings["smf_to_upf"]
+    every = ("upf", "smf", "amf")
+    step = dataclasses.replace(rw.steps[1], args={"scope": every},
+                               shutdown_order=every[::-1], startup_order=every)
+    unit.plan.wirings["smf_to_upf"] = dataclasses.replace(rw, steps=(step,))
+    files = {f.path: yaml.safe_load(f.content) for f in EMITTER.emit(unit, unit.diagnostics)}
+    pols = {k: v for p in files["policies/onap/core.yaml"]["topology_template"]["policies"]
+            for k, v in p.items()}
+    ops = pols["operational.chain.smf_to_upf"]["properties"]["operations"]
+    assert [(o["operation"]["actor"], o["operation"]["operation"], o["operation"]["target"])
+            for o in ops] == [("APPC", "Restart", {"targetType": "VNF"})]
+    assert ops[0]["timeout"] == 300  # the default budget (no timeout given)
+
+
+def test_reconnect_only_ladder_writes_no_onap_policy():
+    unit = chain_unit(targets=("onap",))
+    rw = unit.plan.wirings["smf_to_upf"]
+    unit.plan.wirings["smf_to_upf"] = dataclasses.replace(rw, steps=(rw.steps[0],))
+    unit.plan.wirings.pop("amf_to_smf")
+    files = {f.path for f in EMITTER.emit(unit, unit.diagnostics)}
+    assert not any(p.startswith("policies/onap/") for p in files)
+    msgs = [d.message for d in unit.diagnostics if d.code == "policy-not-expressible"]
+    assert len(msgs) == 1 and "attempts=3 and backoff=500ms are not enforced by ONAP" in msgs[0]
+
+
+def test_no_wirings_is_a_note_and_no_files():
+    unit = chain_unit()
+    unit.plan = dataclasses.replace(unit.plan, wirings={}, chains={})
+    unit.xmodel = dataclasses.replace(unit.xmodel, wirings={}, chains={})
+    assert EMITTER.emit(unit, unit.diagnostics) == []
+    assert [d.code for d in unit.diagnostics] == ["emit-unsupported"]
+
+
+def test_service_name_from_metadata_or_file_stem():
+    assert service_name(FakeTopology(name="My_Service.v2")) == "my-service-v2"
+    assert service_name(FakeTopology(name=None, file="dir/5G Core.yaml")) == "5g-core"
+    assert service_name(FakeTopology(name="---")) == "service"
+    assert dns1123("x" * 80) == "x" * 63
+    assert go_duration(0) == "0s" and go_duration(3661.25) == "1h1m1s250ms"
+
+
+def test_no_input_value_injects_yaml():
+    evil = 'x"\nkind: Secret\n---\napiVersion: v1\n'
+    unit = chain_unit(targets=ALL, inputs={"vnf_instance_id": evil, "helm_chart": evil},
+                      namespace='core",pod=~".*')
+    rw = unit.plan.wirings["smf_to_upf"]
+    w = dataclasses.replace(rw.wiring, name=evil)
+    unit.plan.wirings["smf_to_upf"] = ResolvedWiring(
+        wiring=w, steps=rw.steps, chain=evil, upstream=rw.upstream, downstream=rw.downstream,
+        propagate_to=rw.propagate_to)
+    unit.topology.description = evil
+    files = EMITTER.emit(unit, unit.diagnostics)
+    assert not any(d.code == "internal-error" for d in unit.diagnostics)
+    for f in files:
+        docs = list(yaml.safe_load_all(f.content))
+        assert len(docs) == 1, f.path
+    policy = yaml.safe_load(next(f.content for f in files if f.path.endswith("failurepolicy.yaml")))
+    assert policy["kind"] == "FailurePolicy"
+    assert evil in [w["name"] for w in policy["spec"]["wirings"]]
+    rule = yaml.safe_load(next(f.content for f in files if f.path.endswith("prometheusrule.yaml")))
+    expr = rule["spec"]["groups"][0]["rules"][0]["expr"]
+    assert 'namespace="core\\",pod=~\\".*"' in expr  # the namespace stays one quoted string
