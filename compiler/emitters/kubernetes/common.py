@@ -75,15 +75,16 @@ def cpu_quantity(cores: float) -> str:
 
 
 def bytes_quantity(n: float) -> str:
-    """Bytes as a Kubernetes quantity, in the largest binary unit dividing it exactly."""
+    """Bytes as a Kubernetes quantity, in the unit (binary or decimal) that divides it
+    exactly and gives the smallest number: ``268435456`` -> ``256Mi``, ``1e10`` -> ``10G``."""
     n = max(1, int(math.ceil(n)))
-    for suffix, factor in (("Ti", 1024**4), ("Gi", 1024**3), ("Mi", 1024**2), ("Ki", 1024)):
-        if n % factor == 0:
-            return f"{n // factor}{suffix}"
-    for suffix, factor in (("T", 1000**4), ("G", 1000**3), ("M", 1000**2), ("k", 1000)):
-        if n % factor == 0:
-            return f"{n // factor}{suffix}"
-    return str(n)
+    best = str(n)
+    best_n = n
+    for suffix, factor in (("Ti", 1024**4), ("Gi", 1024**3), ("Mi", 1024**2), ("Ki", 1024),
+                           ("T", 1000**4), ("G", 1000**3), ("M", 1000**2), ("k", 1000)):
+        if n % factor == 0 and n // factor < best_n:
+            best, best_n = f"{n // factor}{suffix}", n // factor
+    return best
 
 
 def size_quantity(text: Any) -> str | None:
