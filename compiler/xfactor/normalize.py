@@ -483,6 +483,12 @@ def _parse_ladder(decl: _WiringDecl, diags: Diagnostics) -> tuple[Step, ...] | N
 def _wirings(topology: Topology, chains: Mapping[str, Chain], diags: Diagnostics) -> dict[str, Wiring]:
     out: dict[str, Wiring] = {}
     kept: dict[tuple[str, str], _WiringDecl] = {}
+    # member -> the chains holding it, in source order; member sets for membership tests
+    member_sets = {c.name: frozenset(c.members) for c in chains.values()}
+    chains_of: dict[str, list[str]] = {}
+    for c in chains.values():
+        for m in dict.fromkeys(c.members):
+            chains_of.setdefault(m, []).append(c.name)
     decls = sorted(_wiring_decls(topology), key=lambda d: (d.span.file, d.span.line, d.span.column))
     for d in decls:
         ok = True
@@ -518,7 +524,7 @@ def _wirings(topology: Topology, chains: Mapping[str, Chain], diags: Diagnostics
                           f"wiring '{d.name}' names chain '{chain}', which is no xfactor.groups.Chain",
                           cspan, hint=_known("chains", chains))
             else:
-                outside = [e for e in (d.source, d.target) if e not in chains[chain].members]
+                outside = [e for e in (d.source, d.target) if e not in member_sets[chain]]
                 if outside:
                     diags.add("xf-scope-unknown",
                               f"wiring '{d.name}' names chain '{chain}', but "
@@ -526,8 +532,7 @@ def _wirings(topology: Topology, chains: Mapping[str, Chain], diags: Diagnostics
                               f"{'is not a member' if len(outside) == 1 else 'are not members'}",
                               cspan)
         else:
-            chain = next((c.name for c in chains.values()
-                          if d.source in c.members and d.target in c.members), None)
+            chain = next((c for c in chains_of.get(d.source, ()) if d.target in member_sets[c]), None)
         stick = d.props.get("stickiness", "none")
         prop = d.props.get("propagate", "none")
         out[d.name] = Wiring(

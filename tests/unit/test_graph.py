@@ -1,0 +1,148 @@
+"""compiler.graph: edges, waves, cycles, chain orders, resolved wirings, linear time."""
+
+from __future__ import annotations
+
+import time
+
+from compiler.diagnostics import Diagnostics
+from compiler.graph import build_plan, find_cycles
+from compiler.xfactor.normalize import normalize
+
+from tests.unit.xf_build import BACKING, PROC, STORAGE, VDU, WIRING, chain, node, policy, req, topo, wire
+
+
+def _plan(t):
+    d = Diagnostics()
+    x = normalize(t, d)
+    return build_plan(t, x, d), d
+
+
+def _core():
+    """amf -> smf -> upf (one fragile chain), udm stateful on a database."""
+    return topo(
+        node("db", BACKING, image="postgres:16", kind="database"),
+        node("upf", replicas={"min": 2, "max": 4}),
+        node("smf", requirements=[wire("upf", on_failure=[
+            "reconnect(attempts=3, backoff=500ms)", "reinstantiate(scope=[upf, smf])",
+            "shutdown_chain"], propagate="upstream")]),
+        node("amf", requirements=[wire("smf", propagate="both")]),
+        node("udm", requirements=[req("backing_service", "db")]),
+        groups=[chain("core", "amf", "smf", "upf", fragile=True)],
+        policies=[policy("udm_p", PROC, ("udm",), state="stateful")])
+
+
+def test_edges_are_labelled_with_kind_and_position() -> None:
+    t = _core()
+    plan, _ = _plan(t)
+    kinds = {(e.source, e.target): e.kind for e in plan.edges}
+    assert kinds == {("smf", "upf"): "wiring", ("amf", "smf"): "wiring", ("udm", "db"): "backing_service"}
+    e = next(e for e in plan.edges if e.source == "udm")
+    assert e.span == t.nodes["udm"].requirements[0].span
+
+
+def test_policy_wiring_and_plain_requirement_edges() -> None:
+    t = topo(node("vl", ("tosca.nodes.nfv.VnfVirtualLink",)),
+             node("fw", VDU, requirements=[req("virtual_storage", "disk"), req("virtual_link", None)]),
+             node("disk", STORAGE), node("nat", VDU),
+             policies=[policy("w", WIRING, source="fw", target="nat")])
+    plan, _ = _plan(t)
+    assert sorted((e.source, e.target, e.kind, e.label) for e in plan.edges) == [
+        ("fw", "disk", "requirement", "virtual_storage"), ("fw", "nat", "wiring", "w")]
+
+
+def test_waves_put_dependencies_first_and_sort_by_source_order() -> None:
+    plan, _ = _plan(_core())
+    assert plan.waves == (("db", "upf"), ("smf", "udm"), ("amf",))
+    assert plan.acyclic
+
+
+def test_chain_members_in_startup_order() -> None:
+    plan, _ = _plan(_core())
+    assert plan.chains == {"core": ("upf", "smf", "amf")}
+
+
+def test_reinstantiate_shuts_dependents_first_and_starts_dependencies_first() -> None:
+    plan, _ = _plan(_core())
+    rw = plan.wirings["smf.wiring"]
+    reinst = rw.steps[1]
+    assert reinst.action == "reinstantiate"
+    assert reinst.shutdown_order == ("smf", "upf") and reinst.startup_order == ("upf", "smf")
+    stop = rw.steps[2]
+    assert stop.action == "shutdown_chain" and stop.args["chain"] == "core"
+    assert stop.shutdown_order == ("amf", "smf", "upf") and stop.startup_order == ("upf", "smf", "amf")
+    assert rw.steps[0].args == {"attempts": 3, "backoff": 0.5}
+
+
+def test_upstream_downstream_and_propagate() -> None:
+    plan, _ = _plan(_core())
+    rw = plan.wirings["smf.wiring"]  # smf -> upf
+    assert rw.upstream == ("smf", "amf") and rw.downstream == ("upf",)
+    assert rw.propagate_to == ("smf", "amf")
+    rw = plan.wirings["amf.wiring"]  # amf -> smf
+    assert rw.upstream == ("amf",) and rw.downstream == ("smf", "upf")
+    assert rw.propagate_to == ("amf", "smf", "upf")
+
+
+def test_default_ladders() -> None:
+    plan, _ = _plan(_core())
+    # amf -> smf: stateless target, fragile chain
+    assert [s.action for s in plan.wirings["amf.wiring"].steps] == ["reconnect", "shutdown_chain"]
+    t = topo(node("a", requirements=[wire("b")]), node("b"),
+             policies=[policy("p", PROC, ("b",), state="stateful")])
+    plan, _ = _plan(t)
+    rw = plan.wirings["a.wiring"]
+    assert [(s.action, dict(s.args)) for s in rw.steps] == [("notify", {"via": "event"})]
+    assert rw.chain is None and rw.upstream == ("a",) and rw.downstream == ("b",)
+
+
+def test_scope_roles_resolve_to_names() -> None:
+    t = topo(node("c"), node("b", requirements=[wire("c")]),
+             node("a", requirements=[wire("b", on_failure=["reinstantiate(scope=downstream)",
+                                                           "reinstantiate(scope=chain)",
+                                                           "reinstantiate(scope=source)",
+                                                           "reinstantiate"])]),
+             groups=[chain("ch", "a", "b", "c")])
+    plan, _ = _plan(t)
+    steps = plan.wirings["a.wiring"].steps
+    assert [s.args["scope"] for s in steps] == [("c", "b"), ("c", "b", "a"), ("a",), ("b",)]
+    assert steps[0].shutdown_order == ("b", "c")
+
+
+def test_cycle_is_found_and_named() -> None:
+    t = topo(node("a", requirements=[wire("b")]), node("b", requirements=[wire("c")]),
+             node("c", requirements=[wire("a")]), node("d", requirements=[req("dependency", "d")]),
+             node("e"))
+    plan, _ = _plan(t)
+    assert not plan.acyclic
+    assert find_cycles(plan.graph) == [("a", "b", "c", "a"), ("d", "d")]
+    # orders stay defined: the cycle is one wave
+    assert plan.waves == (("a", "b", "c", "d", "e"),)
+
+
+def _big(n: int):
+    """n CNFs in chains of 10 (each a line with wirings), every chain on a database."""
+    nodes = []
+    groups = []
+    for c in range(n // 10):
+        names = [f"n{c}_{i}" for i in range(10)]
+        for i, name in enumerate(names):
+            ladder = {"on_failure": ["reinstantiate(scope=upstream)"]} if i == 0 else {}
+            reqs = [wire(names[i + 1], propagate="both", **ladder)] \
+                if i + 1 < len(names) else [req("backing_service", f"db{c}")]
+            nodes.append(node(name, requirements=reqs, replicas={"min": 1, "max": 3}))
+        nodes.append(node(f"db{c}", BACKING))
+        groups.append(chain(f"chain{c}", *names))
+    return topo(*nodes, groups=groups)
+
+
+def test_linear_time() -> None:
+    small, large = _big(1000), _big(10000)
+    _plan(small)  # warm up
+    t0 = time.perf_counter()
+    _plan(small)
+    t1 = time.perf_counter()
+    plan, _ = _plan(large)
+    t2 = time.perf_counter()
+    assert len(plan.waves) == 11 and len(plan.wirings) == 9000
+    per_small, per_large = (t1 - t0) / 1000, (t2 - t1) / 10000
+    assert per_large < per_small * 3, (per_small, per_large)
