@@ -474,10 +474,11 @@ def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics
         ed = meta.get("Entry-Definitions")
         assert ed is not None  # parse_tosca_meta returns None without it
         entry = _member(ctx, ed, "Entry-Definitions")
-        if entry is None:
-            return None
+        # report everything TOSCA.meta gets wrong in one run, even without an entry
         _check_meta_entries(ctx, meta)
         _verify_meta_files(ctx, meta)
+        if entry is None:
+            return None
     else:
         entry = _guess_entry(ctx)
         if entry is None:
@@ -549,12 +550,15 @@ def _verify_meta_files(ctx: _Ctx, meta: ToscaMeta) -> None:
             continue
         name = _member(ctx, name_f, "Name")
         alg, hsh = block.get("Algorithm"), block.get("Hash")
-        if name is None or alg is None or hsh is None:
+        if alg is None or hsh is None:
             continue
         _verify_digest(ctx, name, alg, hsh, META_ALGORITHMS, "TOSCA.meta")
 
 
-def _verify_digest(ctx: _Ctx, name: str, alg: Field, hsh: Field, table: dict[str, str], where: str) -> None:
+def _verify_digest(
+    ctx: _Ctx, name: str | None, alg: Field, hsh: Field, table: dict[str, str], where: str
+) -> None:
+    """Check the algorithm and the digest's form; then, if ``name`` exists, the digest."""
     if not alg.value:
         ctx.diags.add("csar-hash-algorithm", "'Algorithm' has no value", alg.value_span,
                       hint="write SHA-256, SHA-384 or SHA-512")
@@ -571,6 +575,8 @@ def _verify_digest(ctx: _Ctx, name: str, alg: Field, hsh: Field, table: dict[str
         ctx.diags.add("csar-hash-mismatch",
                       f"'Hash' of '{name}' is not a {alg.value} digest ({width} hex digits expected)",
                       hsh.value_span)
+        return
+    if name is None:
         return
     got = ctx.digest(name, algo, hsh.value_span)
     if got is not None and got != want:
@@ -639,13 +645,11 @@ def _verify_manifest(ctx: _Ctx, manifest: Manifest, manifest_name: str | None) -
             external.append(src.path)
             continue
         name = _source_member(ctx, src)
-        if name is None:
-            continue
         for extra in (src.signature, src.certificate):
             if extra is not None and extra.value and not _URL.match(extra.value):
                 _member(ctx, extra, extra.key)
         if src.algorithm is not None and src.hash is not None:
-            if name == manifest_name:
+            if name is not None and name == manifest_name:
                 continue  # a manifest cannot contain its own digest
             _verify_digest(ctx, name, src.algorithm, src.hash, MANIFEST_ALGORITHMS, "manifest")
     return tuple(external)

@@ -516,6 +516,14 @@ def test_every_corpus_package_opens_without_exception_or_temp_files(corpus, tmp_
     assert "csar-meta-missing-key" in results[csar + "csar_missing_metadata.zip"][1].codes()
     pkg, d = results[csar + "csar_invalid_entry_def.zip"]
     assert pkg is None and d.codes() == ["csar-entry-missing"]
+    tacker = "tacker/samples/tests/etc/samples/etsi/nfv/"
+    pkg, d = results[tacker + "sample_vnf_package_csar_in_meta_and_manifest_false_algorithm"]
+    # the entry is absent from the corpus copy, yet TOSCA.meta is still checked in full
+    assert [(x.code, x.span.line, x.span.column) for x in d.errors()] == [
+        ("csar-entry-missing", 4, 20),
+        ("csar-entry-missing", 6, 7),
+        ("csar-hash-algorithm", 8, 12),
+    ]
     onap = "onap-vnfsdk-refrepo/vnfmarket-be/vnf-sdk-marketplace/src/test/resources/clearwater_ns.csar"
     pkg, d = results[onap]
     assert pkg.entry == "Definitions/openovnf__vCSCF.yaml" and pkg.kind == "zip"
