@@ -1,0 +1,62 @@
+"""Tacker CNF packages: shipped Files/kubernetes objects are matched to VDUs and enriched."""
+
+from __future__ import annotations
+
+import yaml
+
+from compiler.emitters.kubernetes import EMITTER
+from compiler.loader.fs import DirFS
+from compiler.model import Package
+from compiler.xfactor.model import Process
+from tests.support.validators import validate_object
+from tests.unit.k8s_fixtures import node, unit
+
+HEAL = "tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_heal"
+
+
+def _package(root):
+    return Package(root=str(root), entry="Definitions/x.yaml", files=(), fs=DirFS(root), kind="dir")
+
+
+def _vdu(name, vname, line, lo=1, hi=1):
+    return node(name, "tosca.nodes.nfv.Vdu.Compute", line, {
+        "name": vname, "description": "kubernetes resource",
+        "vdu_profile": {"min_number_of_instances": lo, "max_number_of_instances": hi}})
+
+
+def test_shipped_objects_are_enriched(corpus):
+    u = unit([_vdu("VDU1", "vdu1-heal-complex", 40, 2, 3), _vdu("VDU2", "vdu2-heal", 50)],
+             processes={"VDU1": Process(node="VDU1", graceful_shutdown=20.0)},
+             package=_package(corpus / HEAL), namespace="tenant")
+    files = EMITTER.emit(u, u.diagnostics)
+    objs = {f.path: yaml.safe_load(f.content) for f in files}
+    for path, obj in objs.items():
+        assert validate_object(obj) == [], path
+    # only the complex flavour's objects: vdu1-heal-simple belongs to the other flavour
+    assert sorted(objs) == [
+        "kubernetes/deployment-vdu1-heal-complex.yaml",
+        "kubernetes/pod-vdu2-heal.yaml",
+        "kubernetes/poddisruptionbudget-vdu1-heal-complex.yaml",
+    ]
+    dep = objs["kubernetes/deployment-vdu1-heal-complex.yaml"]
+    ann = dep["metadata"]["annotations"]
+    assert ann["xfactor.io/source"] == "Files/kubernetes/deployment_heal_complex.yaml:1"
+    assert ann["xfactor.io/template"] == "VDU1"
+    assert ann["xfactor.io/origin"] == "shipped"
+    assert dep["metadata"]["namespace"] == "tenant"
+    assert dep["metadata"]["labels"]["app.kubernetes.io/managed-by"] == "xfc"
+    assert dep["spec"]["template"]["spec"]["terminationGracePeriodSeconds"] == 20
+    # the shipped selector and container stay as written
+    assert dep["spec"]["selector"] == {"matchLabels": {"app": "webserver"}}
+    assert dep["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx"
+    pdb = objs["kubernetes/poddisruptionbudget-vdu1-heal-complex.yaml"]
+    assert pdb["spec"]["selector"] == dep["spec"]["selector"]
+    codes = sorted({d.code for d in u.diagnostics})
+    assert codes == ["k8s-insecure", "k8s-latest-tag"]
+
+
+def test_vdu_without_its_object_is_an_error(corpus):
+    u = unit([_vdu("VDU1", "no-such-object", 40)], package=_package(corpus / HEAL))
+    EMITTER.emit(u, u.diagnostics)
+    errs = [(d.code, d.span.line) for d in u.diagnostics.errors()]
+    assert errs == [("k8s-object-missing", 42)]  # the span of properties.name
