@@ -1,0 +1,60 @@
+"""``xfc simulate PATH --fail NODE``: what the orchestrator does when NODE fails.
+
+Phase: CLI (read-only on the front end's plan; the model is
+:mod:`compiler.xfactor.simulate`).  Output: the numbered steps — which wirings break,
+who receives the failure context, which ladder steps run in which order, which nodes
+stop and start — then each wiring's outcome and the final state; or, with
+``--format json``, the same as one JSON document.  Exit 0, 1 when the descriptor has
+errors, 2 when NODE is not a node template.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from typing import TextIO
+
+from .. import check
+from ..xfactor.simulate import render_text, simulate, to_json
+from .common import UsageError, add_input_arguments, options_from_args, report
+
+HELP = "simulate the failure of one node under the wiring failure policies"
+DESCRIPTION = """\
+Compile the descriptor's failure policies and play them out for the failure of one node:
+every wiring towards it breaks, its failure context goes to the resolved propagate
+targets, and its on_failure ladder runs step by step (reconnect, notify, reinstantiate
+with its shutdown and startup orders, shutdown_chain) until a step restores the wiring
+or the last step ends it.  By default every instance of NODE fails; --instance fails one
+instance, so reconnect succeeds when NODE may run more than one.
+
+examples:
+  xfc simulate samples/5g-core-slice/slice.yaml --fail upf
+  xfc simulate samples/sol001-firewall-chain --fail nat --format json
+"""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    parser.add_argument("--fail", metavar="NODE", required=True,
+                        help="the node template that fails")
+    parser.add_argument("--instance", action="store_true",
+                        help="only one instance of NODE fails (reconnect can reach another)")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    unit = check(args.path, options_from_args(args))
+    if not unit.ok or unit.plan is None:
+        return report(unit, args, out) or 1
+    nodes = unit.topology.nodes
+    if args.fail not in nodes:
+        close = difflib.get_close_matches(args.fail, list(nodes), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; node templates: {', '.join(nodes)}"
+        raise UsageError(f"--fail {args.fail!r} names no node template of {args.path}{hint}")
+    sim = simulate(unit, args.fail, instance=args.instance)
+    if args.format == "json":
+        return report(unit, args, out, json_extra={"simulation": to_json(sim)})
+    if len(unit.diagnostics) and not getattr(args, "quiet", False):
+        report(unit, args, sys.stderr)
+    out.write(render_text(sim))
+    return 0
