@@ -189,6 +189,10 @@ class Evaluator:
         if isinstance(raw, list):
             if not raw:
                 raise self._fail("get_input takes an input name", span, ctx)
+            if len(raw) > 1 and getattr(self.scope, "version", "") != "tosca_simple_yaml_1_3":
+                raise self._fail(
+                    f"get_input takes one input name in {self.scope.version}; nested "
+                    "paths came with tosca_simple_yaml_1_3", span, ctx)
             args = self._args(raw, call, "get_input", ctx)
             name, path = args[0], args[1:]
         else:
@@ -213,6 +217,9 @@ class Evaluator:
         args = self._entity_args(raw, call, "get_property", span, ctx)
         entity = self._entity(args[0], "get_property", _ispan(raw, 0, args_span), ctx)
         rest = args[1:]
+        if args[0] == "HOST":
+            entity = self._host_having(entity, lambda n: self.scope.has_property(n, rest[0])
+                                       or self.scope.capability_of(n, rest[0]) is not None)
         # A capability or requirement name may come first; a property of the same name
         # as a capability is a rarity, so a capability/requirement wins when two or more
         # names follow (TOSCA 1.3 §4.4.2.2).
@@ -251,6 +258,11 @@ class Evaluator:
         try:
             value = self.scope.node_property(node, prop, pspan)
         except KeyError:
+            if self.scope.has_property(node, prop):
+                raise self._fail(
+                    f"property {prop!r} of node template {node!r} has no value (it is "
+                    "optional, has no default and is not assigned)", pspan, ctx,
+                ) from None
             raise self._fail(
                 f"node template {node!r} has no property {prop!r}", pspan, ctx,
                 hint=did_you_mean(prop, list(self._prop_names(node))),
@@ -318,13 +330,9 @@ class Evaluator:
         args = self._entity_args(raw, call, "get_attribute", span, ctx)
         entity = args[0]
         node = None
-        if entity == "HOST" and ctx.self_node is not None and ctx.self_kind == "node":
-            node = self.scope.host_of(ctx.self_node)
-            if node is None:
-                raise self._fail(
-                    f"get_attribute: node template {ctx.self_node!r} has no host (no HostedOn requirement)",
-                    _ispan(raw, 0, span), ctx,
-                )
+        if entity == "HOST":
+            node = self._entity(entity, "get_attribute", _ispan(raw, 0, span), ctx)
+            node = self._host_having(node, lambda n: self._has_attr(n, args[1]))
         elif entity in KEYWORDS and entity != "HOST":
             if ctx.self_kind in ("group", "policy", "output") and entity == "SELF":
                 node = None
@@ -332,14 +340,9 @@ class Evaluator:
                 node = self._entity(entity, "get_attribute", _ispan(raw, 0, span), ctx)
         else:
             node = self._entity(entity, "get_attribute", _ispan(raw, 0, span), ctx)
-        if node is not None:
-            attr = args[1]
-            if (
-                self.scope.capability_of(node, attr) is None
-                and self.scope.requirement_target(node, attr) is None
-                and not self.scope.has_attribute(node, attr)
-            ):
-                raise self._fail(f"node template {node!r} has no attribute {attr!r}", _ispan(raw, 1, span), ctx)
+        if node is not None and not self._has_attr(node, args[1]):
+            raise self._fail(f"node template {node!r} has no attribute {args[1]!r}",
+                             _ispan(raw, 1, span), ctx)
         return RuntimeRef(function="get_attribute", args=tuple(args), node=node or "", span=span)
 
     def _fn_get_operation_output(self, raw: Any, span: Span, args_span: Span, call: dict, ctx: Context) -> Any:
@@ -357,6 +360,27 @@ class Evaluator:
             except Unresolved:
                 node = None
         return RuntimeRef(function="get_operation_output", args=tuple(args), node=node or "", span=span)
+
+    def _has_attr(self, node: str, attr: Any) -> bool:
+        """An attribute of the node, a property (TOSCA 1.3 §3.6.12: every property is also
+        an attribute), or a capability/requirement name (the two-level form)."""
+        return (
+            self.scope.has_attribute(node, attr)
+            or self.scope.capability_of(node, attr) is not None
+            or self.scope.requirement_target(node, attr) is not None
+            or self.scope.capability_has_attribute(node, attr)
+        )
+
+    def _host_having(self, first: str, pred: Any) -> str:
+        """HOST: the first node up the HostedOn chain with the wanted name (TOSCA 1.3
+        §4.1: 'the node that hosts the node ... and so on')."""
+        node, seen = first, set()
+        while node is not None and node not in seen:
+            if pred(node):
+                return node
+            seen.add(node)
+            node = self.scope.host_of(node)
+        return first
 
     # -- string functions -----------------------------------------------------
     def _fn_concat(self, raw: Any, span: Span, args_span: Span, call: dict, ctx: Context) -> Any:

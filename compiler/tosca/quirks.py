@@ -52,6 +52,13 @@ QUIRKS: dict[str, Quirk] = {
             note="requirement mapping given as an empty list, read as left open",
         ),
         Quirk(
+            name="substitution.undefined-name",
+            accepts="a substitution_mappings entry for a requirement or capability that the "
+            "substituted node type does not define (Tacker's samples map "
+            "`virtual_link_external`, which tosca.nodes.nfv.VNF does not define)",
+            note="mapping of a name the substituted node type does not define",
+        ),
+        Quirk(
             name="policy.targets-unknown-to-type",
             accepts="a policy whose target's type is not among the policy type's targets "
             "(ETSI examples target VDUs with scaling policies defined for VNF-level types)",
@@ -73,6 +80,33 @@ QUIRKS: dict[str, Quirk] = {
             accepts="topology_template.policies written as a mapping (the TOSCA 2.0 form) in "
             "a TOSCA 1.x template, where it is a list of one-entry mappings",
             note="policies written as a mapping, read as a list in key order",
+        ),
+        Quirk(
+            name="group.required-property",
+            accepts="a group without a property its type requires (Tacker's samples omit "
+            "the required `description` of tosca.groups.nfv.PlacementGroup; tosca-parser "
+            "does not check group properties)",
+            note="group lacks a required property",
+        ),
+        Quirk(
+            name="requirement.node-type",
+            accepts="a requirement bound to a node template that is not of the node type the "
+            "requirement definition names (tosca-parser's examples host a WebApplication "
+            "on a Compute)",
+            note="requirement target is not of the required node type",
+        ),
+        Quirk(
+            name="requirement.capability-supertype",
+            accepts="a requirement bound to a node whose matching capability is of a parent "
+            "of the required capability type (tosca.capabilities.Container offered where "
+            "tosca.capabilities.Container.Docker is required)",
+            note="target capability is of a parent of the required capability type",
+        ),
+        Quirk(
+            name="operation.undefined",
+            accepts="an operation the interface type does not define (Tacker's v2 samples use "
+            "the SOL001 3.x Vnflcm *_rollback_start operations with the 2.6.1 types)",
+            note="operation not defined by the interface type",
         ),
         Quirk(
             name="capability.occurrences-in-template",

@@ -47,7 +47,8 @@ OP_KEYS = ("description", "implementation", "inputs", "outputs")
 
 HOSTED_ON = "tosca.relationships.HostedOn"
 DEPENDS_ON = "tosca.relationships.DependsOn"
-_ABSENT = object()
+_ABSENT = object()  # evaluation failed (reported)
+_NOVALUE = object()  # an optional property with no value
 
 
 def _kspan(m: Any, k: Any) -> Span:
@@ -107,6 +108,7 @@ class TemplateResolver:
         self.artifacts: dict[str, dict[str, Artifact]] = {}
         self.ev = Evaluator(self, diags)
         self.base = base  # the top-level template of a flavour (names visible from here)
+        self.version = getattr(reg, "version", "")
 
     # ======================================================================= index
     def index_nodes(self, raw: Any, container: PMap | None, path: str) -> None:
@@ -277,7 +279,9 @@ class TemplateResolver:
         tnode = self.nodes.get(target) if target else None
         if tnode is not None and tnode.type and d.node:
             want = self.reg.canonical("node", d.node)
-            if want and want not in tnode.types:
+            if want and want not in tnode.types and not self.quirks.allow(
+                    "requirement.node-type", tspan, path=path,
+                    detail=f"{rname!r} wants a {d.node}, {target!r} is a {tnode.type}"):
                 self.diags.add(
                     "tosca-requirement",
                     f"requirement {rname!r} needs a {d.node}, but {target!r} is a "
@@ -288,6 +292,7 @@ class TemplateResolver:
         if tnode is not None and tnode.type:
             wanted = cap_name or d.capability
             found = None
+            ctype = None
             if wanted in tnode.caps:
                 found = wanted
             else:
@@ -303,6 +308,14 @@ class TemplateResolver:
                                    _vspan(body, "capability") if cap_name else rspan,
                                    path=path)
                     return None
+            if found is None and ctype:
+                for cname, cdef in tnode.caps.items():
+                    if cdef.type and self.reg.is_a("capability", ctype, cdef.type) and \
+                            self.quirks.allow("requirement.capability-supertype", tspan,
+                                              path=path, detail=f"{cname} ({cdef.type}) for "
+                                              f"{ctype}"):
+                        found = cname
+                        break
             if found is None and wanted:
                 self.diags.add(
                     "tosca-requirement",
@@ -370,7 +383,8 @@ class TemplateResolver:
     # ======================================================================= properties
     def eval_properties(self, pdefs: Mapping[str, Any], raw: Any, ctx: Context, path: str,
                         what: str, span: Span, *, check_required: bool = True,
-                        check_unknown: bool = True) -> tuple[dict[str, Any], dict[str, Span]]:
+                        check_unknown: bool = True, missing_quirk: str = ""
+                        ) -> tuple[dict[str, Any], dict[str, Span]]:
         """Evaluate and validate a property assignment block against definitions."""
         out: dict[str, Any] = {}
         spans: dict[str, Span] = {}
@@ -391,7 +405,9 @@ class TemplateResolver:
             elif pdef.has_default:
                 value, vspan = pdef.default, pdef.default_span
             else:
-                if pdef.required and check_required:
+                if pdef.required and check_required and not (
+                        missing_quirk and self.quirks.allow(
+                            missing_quirk, span, path=ppath, detail=f"{what}: {name}")):
                     self.diags.add("tosca-missing-property", f"{what} requires property "
                                    f"{name!r}, which has no value and no default", span,
                                    path=ppath)
@@ -438,6 +454,11 @@ class TemplateResolver:
     def has_property(self, node: str, name: str) -> bool:
         return node in self.nodes and name in self.nodes[node].pdefs
 
+    def capability_has_attribute(self, node: str, name: str) -> bool:
+        n = self.nodes.get(node)
+        return n is not None and any(name in c.attributes or name in c.properties
+                                     for c in n.caps.values())
+
     def has_attribute(self, node: str, name: str) -> bool:
         n = self.nodes.get(node)
         if n is None or not n.type:
@@ -450,6 +471,8 @@ class TemplateResolver:
             raise KeyError(name)
         if name in n.memo:
             v = n.memo[name]
+            if v is _NOVALUE:
+                raise KeyError(name)
             if v is _ABSENT:
                 raise Unresolved(name)
             return v
@@ -466,7 +489,7 @@ class TemplateResolver:
             elif pdef.has_default:
                 raw, vspan = pdef.default, pdef.default_span
             else:
-                n.memo[name] = _ABSENT
+                n.memo[name] = _ABSENT if pdef.required else _NOVALUE
                 if pdef.required:
                     props = n.raw.get("properties")
                     self.diags.add(
@@ -679,9 +702,12 @@ class TemplateResolver:
                 continue
             if atype is None:
                 continue
+            # required artifact properties are checked only when the template gives
+            # properties at all: Tacker describes the image in the VDU's sw_image_data
             props, _ = self.eval_properties(
                 self.reg.properties("artifact", atype), body.get("properties"),
                 Context(n.name, path=apath), apath, f"artifact type {atype!r}", span,
+                check_required="properties" in body,
             )
             out[name] = Artifact(
                 name=name, type=atype, file=str(body["file"]),
@@ -733,7 +759,9 @@ class TemplateResolver:
                                               "description"):
                         continue
                     opath = f'{spath}["{op}"]'
-                    if known_ops and op not in known_ops:
+                    if known_ops and op not in known_ops and not self.quirks.allow(
+                            "operation.undefined", src.key_span(op), path=opath,
+                            detail=f"{iname}.{op}"):
                         self.diags.add("tosca-unknown-field", f"interface {iname!r} defines no "
                                        f"operation {op!r}", src.key_span(op), path=opath,
                                        hint=did_you_mean(op, sorted(known_ops)))
@@ -843,6 +871,7 @@ class TemplateResolver:
             props, spans = self.eval_properties(
                 self.reg.properties("group", t), body.get("properties"),
                 Context(None, path=gpath, self_kind="group"), gpath, f"group type {t!r}", kspan,
+                missing_quirk="group.required-property",
             )
             out[str(name)] = Group(name=str(name), type=t, types=tuple(self.reg.ancestry("group", t)),
                                    members=tuple(members), properties=props, span=kspan,
@@ -1015,10 +1044,12 @@ class TemplateResolver:
         what = key[:-1] if key == "requirements" else "capability"
         for name, v in m.items():
             if name not in names:
-                self.diags.add("tosca-substitution", f"node type {t!r} defines no {what} "
-                               f"{name!r} to map", m.key_span(name), path=kpath,
-                               hint=did_you_mean(name, sorted(names)))
-                continue
+                if not self.quirks.allow("substitution.undefined-name", m.key_span(name),
+                                         detail=f"{what} {name!r} of {t}", path=kpath):
+                    self.diags.add("tosca-substitution", f"node type {t!r} defines no {what} "
+                                   f"{name!r} to map", m.key_span(name), path=kpath,
+                                   hint=did_you_mean(name, sorted(names)))
+                    continue
             if isinstance(v, PSeq) and len(v) == 0 and key == "requirements" and \
                     self.quirks.allow("substitution.requirement-list", m.value_span(name),
                                       detail=name, path=kpath):
