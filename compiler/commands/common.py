@@ -38,6 +38,10 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                    dest="profile_paths",
                    help="extra directory for imports that are not in the package "
                         "(repeatable; also XFC_PROFILE_PATH, separated by ':')")
+    g.add_argument("--root", metavar="DIR",
+                   help="package root of a lone descriptor file: its relative imports may "
+                        "reach files anywhere below DIR, never outside (default: the "
+                        "descriptor's own directory; a CSAR is always its own root)")
     o = parser.add_argument_group("output")
     o.add_argument("--format", choices=formats, default=formats[0],
                    help="how to print results and diagnostics (default: %(default)s)")
@@ -84,7 +88,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "flavour": getattr(args, "flavour", None),
         "profile_paths": tuple(getattr(args, "profile_paths", []) or ()),
     }
-    for name in ("namespace", "tosca_parser"):
+    for name in ("namespace", "tosca_parser", "root"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
     if getattr(args, "targets", None):

@@ -50,7 +50,7 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
     from .csar import open_input
 
     limits: Limits = options.limits
-    opened = open_input(str(path), diags, limits)
+    opened = open_input(str(path), diags, limits, root=getattr(options, "root", None))
     if opened is None:
         return None
     reader = _Reader(opened.fs, options, diags, limits)

@@ -356,7 +356,8 @@ class InputPackage:
     external_sources: tuple[str, ...] = field(default=())
 
 
-def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS) -> InputPackage | None:
+def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
+               root: str | None = None) -> InputPackage | None:
     """Open what the user named.  ``None`` (with diagnostics) if there is nothing to load.
 
     * a directory with ``TOSCA-Metadata/TOSCA.meta`` -> its Entry-Definitions;
@@ -364,7 +365,9 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS) -
       ``tosca_definitions_version`` (TOSCA 1.3 §4.2.2; Tacker's "CSAR without
       TOSCA-Metadata");
     * a ``.csar``/``.zip`` file, or any file with a zip magic number -> :class:`ZipFS`;
-    * any other file -> itself, in a :class:`DirFS` rooted at its directory.
+    * any other file -> itself, in a :class:`DirFS` rooted at its directory, or at
+      ``root`` (``--root``) when given: a lone descriptor's imports may then reach any
+      file below that directory, and none outside it.
 
     Hash mismatches and missing listed files are reported but do not stop the package
     from being returned; unsafe archives and a missing entry do.
@@ -389,8 +392,17 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS) -
             return None
         return _open_package(zfs, "zip", diags, limits)
     parent = os.path.dirname(path) or "."
+    entry = p.name
+    if root is not None:
+        try:
+            entry = p.resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            diags.add("input-not-found", f"'{path}' is not inside the package root '{root}'",
+                      Span(path))
+            return None
+        parent = root
     dfs = DirFS(parent, label=parent)
-    return InputPackage(fs=dfs, entry=p.name, kind="file", meta=None, manifest=None, root_label=parent)
+    return InputPackage(fs=dfs, entry=entry, kind="file", meta=None, manifest=None, root_label=parent)
 
 
 class _Ctx:

@@ -135,3 +135,15 @@ def test_diagnostic_in_imported_file_carries_the_import_chain(tmp_path):
     assert diag.code == "yaml-duplicate-key"
     assert [s.line for s in diag.chain] == [2, 2]
     assert "imported from" in d.render_text()
+
+
+def test_root_widens_a_lone_descriptor_package(tmp_path):
+    write(tmp_path, "custom_types/t.yaml", HEAD)
+    main = write(tmp_path, "tests/main.yaml", HEAD + "imports: [../custom_types/t.yaml]\n")
+    _, d = run(main)
+    assert d.codes() == ["import-outside-root"]
+    pkg, d = run(main, root=str(tmp_path))
+    assert not d.has_errors, d.render_text()
+    assert [f.name for f in pkg.files] == ["tests/main.yaml", "custom_types/t.yaml"]
+    _, d = run(main, root=str(tmp_path / "custom_types"))
+    assert d.codes() == ["input-not-found"]
