@@ -43,7 +43,7 @@ import networkx as nx
 from .diagnostics import Diagnostics
 from .model import Topology
 from .xfactor.model import Edge, Plan, ResolvedStep, ResolvedWiring, Wiring, XModel
-from .xfactor.normalize import is_backing, is_backing_requirement, is_wiring_requirement, is_workload
+from .xfactor.normalize import is_backing_requirement, is_wiring_requirement
 from .xfactor.steps import Step
 
 EDGE_KINDS: tuple[str, ...] = ("requirement", "relationship", "wiring", "backing_service")
@@ -67,7 +67,7 @@ def dependency_edges(topology: Topology, xmodel: XModel) -> list[Edge]:
             if req.node is None or req.node not in topology.nodes:
                 continue  # left open for substitution, or unknown (resolve reports it)
             label = req.name
-            if is_workload(node) and is_wiring_requirement(topology, req):
+            if node.name in xmodel.processes and is_wiring_requirement(topology, req):
                 kind = "wiring"
                 wname = f"{node.name}.{req.name}" + (f".{ordinal + 1}" if counts[req.name] > 1 else "")
                 label = wname if (node.name, wname) in req_wirings else req.name

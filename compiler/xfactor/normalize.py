@@ -83,8 +83,23 @@ def type_is(topology: Topology, type_name: str | None, base: str) -> bool:
     return False
 
 
+VNF_TYPE = "tosca.nodes.nfv.VNF"
+
+
 def is_workload(node: NodeTemplate) -> bool:
     return any(t in node.types for t in WORKLOAD_TYPES)
+
+
+def workload_names(topology: Topology) -> tuple[str, ...]:
+    """The workloads of ``topology``, source order.
+
+    A ``tosca.nodes.nfv.VNF`` template counts only when nothing else does: in a VNFD
+    the VNF node is the abstract whole that its VDUs realise (SOL001 §6.8), and only
+    the VDUs run as processes; in an NSD-like topology the VNFs are the units.
+    """
+    found = [n for n in topology.nodes.values() if is_workload(n) and not is_backing(n)]
+    finer = [n for n in found if any(t in n.types for t in WORKLOAD_TYPES if t != VNF_TYPE)]
+    return tuple(n.name for n in (finer or found))
 
 
 def is_backing(node: NodeTemplate) -> bool:
@@ -273,7 +288,7 @@ class _TraitSource:
     raw: Any  # positioned YAML of the traits mapping, for nested positions
 
 
-def _trait_sources(topology: Topology, diags: Diagnostics) -> list[_TraitSource]:
+def _trait_sources(topology: Topology, workset: frozenset[str], diags: Diagnostics) -> list[_TraitSource]:
     idx = raw_index(topology)
     found: list[_TraitSource] = []
     for node in topology.nodes.values():
@@ -297,7 +312,7 @@ def _trait_sources(topology: Topology, diags: Diagnostics) -> list[_TraitSource]
                 node = topology.nodes.get(name)
                 if node is None:
                     continue  # an unknown target is resolve's to report
-                if not is_workload(node):
+                if name not in workset:
                     what = "a backing service, stateful by definition," if is_backing(node) else \
                         f"of type {node.type}, not a workload, and"
                     diags.add("xf-process-target",
@@ -350,7 +365,7 @@ def _process(src: _TraitSource) -> Process:
 
 def _processes(topology: Topology, workloads: tuple[str, ...], diags: Diagnostics) -> dict[str, Process]:
     by_node: dict[str, list[_TraitSource]] = {}
-    for src in _trait_sources(topology, diags):
+    for src in _trait_sources(topology, frozenset(workloads), diags):
         by_node.setdefault(src.node, []).append(src)
     out: dict[str, Process] = {}
     for name in workloads:
@@ -414,10 +429,10 @@ def _requirement_raw_props(topology: Topology, source: str, req: Requirement, or
     return None
 
 
-def _wiring_decls(topology: Topology) -> list[_WiringDecl]:
+def _wiring_decls(topology: Topology, workset: frozenset[str]) -> list[_WiringDecl]:
     decls: list[_WiringDecl] = []
     for node in topology.nodes.values():
-        if not is_workload(node):
+        if node.name not in workset:
             continue
         counts: dict[str, int] = {}
         for req in node.requirements:
@@ -480,7 +495,8 @@ def _parse_ladder(decl: _WiringDecl, diags: Diagnostics) -> tuple[Step, ...] | N
     return tuple(steps)
 
 
-def _wirings(topology: Topology, chains: Mapping[str, Chain], diags: Diagnostics) -> dict[str, Wiring]:
+def _wirings(topology: Topology, workset: frozenset[str], chains: Mapping[str, Chain],
+             diags: Diagnostics) -> dict[str, Wiring]:
     out: dict[str, Wiring] = {}
     kept: dict[tuple[str, str], _WiringDecl] = {}
     # member -> the chains holding it, in source order; member sets for membership tests
@@ -489,13 +505,13 @@ def _wirings(topology: Topology, chains: Mapping[str, Chain], diags: Diagnostics
     for c in chains.values():
         for m in dict.fromkeys(c.members):
             chains_of.setdefault(m, []).append(c.name)
-    decls = sorted(_wiring_decls(topology), key=lambda d: (d.span.file, d.span.line, d.span.column))
+    decls = sorted(_wiring_decls(topology, workset), key=lambda d: (d.span.file, d.span.line, d.span.column))
     for d in decls:
         ok = True
         for role, end, span in (("source", d.source, d.endpoint_spans[0]),
                                 ("target", d.target, d.endpoint_spans[1])):
             node = topology.nodes.get(end)
-            if node is None or not is_workload(node):
+            if node is None or end not in workset:
                 what = "names no node template" if node is None else \
                     f"is '{end}' of type {node.type}, not a workload"
                 if node is not None and is_backing(node):
@@ -554,7 +570,7 @@ def _known(what: str, names: Iterable[str]) -> str:
 
 def normalize(topology: Topology, diags: Diagnostics) -> XModel:
     """Build the X-factor model of ``topology`` (see the module docstring)."""
-    workloads = tuple(n.name for n in topology.nodes.values() if is_workload(n) and not is_backing(n))
+    workloads = workload_names(topology)
     backing = {
         n.name: BackingService(
             node=n.name,
@@ -572,7 +588,7 @@ def normalize(topology: Topology, diags: Diagnostics) -> XModel:
         for g in topology.groups.values() if g.is_a(CHAIN_GROUP)
     }
     processes = _processes(topology, workloads, diags)
-    wirings = _wirings(topology, chains, diags)
+    wirings = _wirings(topology, frozenset(workloads), chains, diags)
     return XModel(
         workloads=workloads,
         processes=processes,
@@ -593,6 +609,7 @@ __all__ = [
     "is_wiring_requirement",
     "is_workload",
     "max_replicas",
+    "workload_names",
     "normalize",
     "raw_index",
     "raw_span",
