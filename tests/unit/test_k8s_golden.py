@@ -76,3 +76,24 @@ def test_sample_golden_and_valid(sample, golden):
         assert validate_object(obj) == [], f.path
         golden.check(f"k8s/{sample.name}/{f.path}", f.content)
     golden.check(f"k8s/{sample.name}/FILES", "".join(f"{f.path}\n" for f in files))
+
+
+def _corpus_cnf_packages() -> list[str]:
+    from tests.conftest import CORPUS
+
+    listing = CORPUS / "CSAR_DIRS.txt"
+    if not listing.is_file():
+        return []
+    dirs = [line.split("\t")[0].strip() for line in listing.read_text().splitlines() if line.strip()]
+    return [d for d in dirs if (CORPUS / d / "Files" / "kubernetes").is_dir()]
+
+
+@pytest.mark.parametrize("package", _corpus_cnf_packages())
+def test_corpus_cnf_package_objects_are_valid(package, corpus):
+    """Every Tacker CNF package that compiles clean yields strictly valid objects."""
+    unit = _compile(corpus / package)
+    if not unit.ok:
+        pytest.skip("does not check clean: " + ", ".join(sorted({d.code for d in unit.diagnostics.errors()})))
+    for f in unit.outputs:
+        assert validate_object(yaml.safe_load(f.content)) == [], f.path
+        assert yaml.safe_load(f.content)["metadata"]["annotations"]["xfactor.io/source"]
