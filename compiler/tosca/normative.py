@@ -10,7 +10,8 @@ that tosca-parser uses for 1_0 to 1_3 alike — and
 ``toscaparser/extensions/nfv/TOSCA_nfv_definition_1_0_0.yaml``), read with our own
 positioned YAML reader, once per process (thread-safe), in *trusted* mode: the known
 slips in those files are accepted silently.  Types that TOSCA 1.3 adds and tosca-parser's
-file lacks (``tosca.interfaces.Root``, ``tosca.datatypes.json``,
+file lacks (``tosca.interfaces.Root``, ``tosca.capabilities.Compute``/``Network``/``Storage``,
+``tosca.datatypes.json``,
 ``tosca.datatypes.xml``, ``tosca.datatypes.TimeInterval``) are added here, so 1.3 templates may use them.
 
 Codes: none (a missing or unreadable file leaves the set empty except the primitives;
@@ -100,6 +101,16 @@ def _primitives() -> tuple[TypeDef, ...]:
     # TOSCA 1.3 types missing from tosca-parser's file (§5.3 data types, §5.8.3)
     out.append(TypeDef(kind="interface", name="tosca.interfaces.Root", normative=True,
                        file="<builtin>", span=span))
+    # TOSCA 1.2/1.3 §5.5: capability types added after tosca-parser's 1.0.3 file
+    for cap, parent in (("Compute", "tosca.capabilities.Container"),
+                        ("Network", "tosca.capabilities.Root"),
+                        ("Storage", "tosca.capabilities.Root")):
+        out.append(TypeDef(
+            kind="capability", name=f"tosca.capabilities.{cap}", derived_from=parent,
+            normative=True, file="<builtin>", span=span,
+            properties={"name": PropertyDef(name="name", type="string", required=False,
+                                            span=span)},
+        ))
     out.append(TypeDef(kind="data", name="tosca.datatypes.json", derived_from="string",
                        normative=True, file="<builtin>", span=span))
     out.append(TypeDef(kind="data", name="tosca.datatypes.xml", derived_from="string",

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from ..diagnostics import NO_SPAN, Diagnostics, Span
+from ..diagnostics import NO_SPAN, Diagnostics, Severity, Span
 from ..loader.yamlpos import PMap, PSeq
 from .constraints import UNBOUNDED, Constraint, parse_constraint, parse_version
 
@@ -244,10 +244,25 @@ class TypeDef:
 class Reader:
     """Reads definitions from one file; reports into ``diags`` (silently when trusted)."""
 
-    def __init__(self, diags: Diagnostics, *, scope: str = "", trusted: bool = False) -> None:
+    def __init__(self, diags: Diagnostics, *, scope: str = "", trusted: bool = False,
+                 quirks: Any = None) -> None:
         self.diags = diags
         self.scope = scope
         self.trusted = trusted
+        self.quirks = quirks  # a compiler.tosca.quirks.QuirkReporter, or None: all allowed
+
+    def quirk(self, name: str, span: Span, path: str) -> bool:
+        if self.trusted:
+            return True
+        if self.quirks is None:
+            from .quirks import QuirkReporter
+
+            return QuirkReporter(("all",), self.diags).allow(name, span, path=path)
+        saved, self.quirks.diags = self.quirks.diags, self.diags
+        try:
+            return self.quirks.allow(name, span, path=path)
+        finally:
+            self.quirks.diags = saved
 
     # -- reporting helpers ------------------------------------------------
     def report(self, code: str, message: str, span: Span, path: str, hint: str = "") -> None:
@@ -399,6 +414,19 @@ class Reader:
             return PropertyDef(name=name, type=body, kind=kind, scope=self.scope,
                                required=kind == "property", given=frozenset({"type"}),
                                span=key_span, type_span=span)
+        allowed = {"property": PROPERTY_KEYS, "attribute": ATTRIBUTE_KEYS,
+                   "parameter": PARAMETER_KEYS}[kind]
+        if kind != "parameter" and (not isinstance(body, PMap) or (
+                body and not any(k in allowed for k in body))):
+            # a value written where a definition belongs; tosca-parser ignores these
+            if not self.trusted:
+                self.diags.add(
+                    "tosca-wrong-type",
+                    f"{what} is written as a value ({_yaml_type(body)}), not a definition; "
+                    "ignored", span, path=path,
+                    hint="a type defines properties as {type: ..., default: ...}; "
+                    "values belong in templates", severity=Severity.WARNING)
+            return None
         if not isinstance(body, PMap):
             self.report("tosca-wrong-type", f"the definition of {what} must be a mapping, not "
                         f"{_yaml_type(body)}", span, path)
@@ -528,8 +556,11 @@ class Reader:
                 continue
             self.keys(body, REQUIREMENT_KEYS, ipath, f"the definition of {rwhat}")
             cap = self.want(body, "capability", str, rwhat, ipath)
-            if "capability" not in body:
-                self.report("tosca-missing-field", f"{rwhat} lacks its capability", span, ipath)
+            if "capability" not in body and not self.trusted:
+                # TOSCA 1.3 §3.6.3 requires it; tosca-parser does not, and a node type alone
+                # still selects a target
+                self.diags.add("tosca-missing-field", f"{rwhat} lacks its capability", span,
+                               path=ipath, severity=Severity.WARNING)
             rel, rel_ifaces = body.get("relationship"), {}
             if isinstance(rel, PMap):
                 self.keys(rel, ("type", "interfaces", "description"), f"{ipath}.relationship",
@@ -623,6 +654,9 @@ class Reader:
         span = parent.key_span(name)
         if body is None or isinstance(body, str):
             return OperationDef(name=name, implementation=body, span=span)
+        if isinstance(body, list) and not body and self.quirk(
+                "operation.list", parent.value_span(name), path):
+            return OperationDef(name=name, span=span)
         if not isinstance(body, PMap):
             self.report("tosca-wrong-type", f"operation {name!r} must be a mapping or an "
                         "implementation artifact name", parent.value_span(name), path)
@@ -664,12 +698,18 @@ class Reader:
 
 
 def read_types(data: Any, file: str, diags: Diagnostics, *, scope: str = "",
-               trusted: bool = False) -> list[TypeDef]:
-    """Every type defined in the ``*_types`` sections of one file, in source order."""
+               trusted: bool = False,
+               per_type: dict[tuple[str, str], Diagnostics] | None = None,
+               quirks: Any = None) -> list[TypeDef]:
+    """Every type defined in the ``*_types`` sections of one file, in source order.
+
+    With ``per_type``, what is found inside one type's definition is recorded there under
+    (kind, qualified name) instead of in ``diags`` (the registry decides its severity)."""
     out: list[TypeDef] = []
     if not isinstance(data, PMap):
         return out
-    rd = Reader(diags, scope=scope, trusted=trusted)
+    rd = Reader(diags, scope=scope, trusted=trusted, quirks=quirks)
+    file_diags = diags
     for kind, section in SECTIONS.items():
         if section not in data or data[section] is None:
             continue
@@ -679,11 +719,19 @@ def read_types(data: Any, file: str, diags: Diagnostics, *, scope: str = "",
                       f"definitions, not {_yaml_type(sec)}", data.value_span(section), section)
             continue
         for name, raw in sec.items():
+            if per_type is not None:
+                rd.diags = per_type.setdefault((kind, _qualify(scope, str(name))),
+                                               Diagnostics())
             td = rd.type_def(kind, str(name), raw, sec.value_span(name), sec.key_span(name),
                              file)
+            rd.diags = file_diags
             if td is not None:
                 out.append(td)
     return out
+
+
+def _qualify(scope: str, name: str) -> str:
+    return f"{scope}.{name}" if scope else name
 
 
 def read_definition(name: str, raw: Any, span: Span, key_span: Span, diags: Diagnostics, *,

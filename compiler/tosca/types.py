@@ -36,7 +36,7 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Severity, Span
 from . import normative
 from .constraints import Constraint, check_definition
 from .typedefs import (
@@ -50,6 +50,7 @@ from .typedefs import (
     PropertyDef,
     RequirementDef,
     Schema,
+    Reader,
     TypeDef,
     read_definition,
     read_types,
@@ -66,11 +67,9 @@ SHORT_PREFIX: dict[str, str] = {
     "policy": "tosca.policies.",
 }
 
-# per-process cache of the definitions read from one file: (display, prefix, digest) ->
-# (type definitions, diagnostics recorded while reading them)
-_FILE_CACHE: "OrderedDict[tuple[str, str, str], tuple[list[TypeDef], Diagnostics]]" = (
-    OrderedDict()
-)
+# per-process cache of the definitions read from one file: (display, prefix, quirks,
+# digest of its *_types sections) -> (type definitions, per-type and file diagnostics)
+_FILE_CACHE: "OrderedDict[tuple, Any]" = OrderedDict()
 _FILE_CACHE_MAX = 256
 _file_lock = threading.Lock()
 
@@ -84,22 +83,39 @@ def _digest(data: Any) -> str:
     return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
 
-def _read_file(data: Any, display: str, prefix: str) -> tuple[list[TypeDef], Diagnostics]:
+_Read = tuple[list[TypeDef], dict[tuple[str, str], Diagnostics], Diagnostics]
+
+
+def _read_file(data: Any, display: str, prefix: str, quirks: tuple[str, ...]) -> _Read:
     if not any(s in data for s in SECTIONS.values()):
-        return [], Diagnostics()
-    key = (display, prefix, _digest(data))
+        return [], {}, Diagnostics()
+    key = (display, prefix, quirks, _digest(data))
     with _file_lock:
         hit = _FILE_CACHE.get(key)
         if hit is not None:
             _FILE_CACHE.move_to_end(key)
             return hit
-    rec = Diagnostics()
-    defs = read_types(data, display, rec, scope=prefix)
+    from .quirks import QuirkReporter
+
+    rec, per_type = Diagnostics(), {}
+    defs = read_types(data, display, rec, scope=prefix, per_type=per_type,
+                      quirks=QuirkReporter(quirks, rec))
+    result = (defs, per_type, rec)
     with _file_lock:
-        _FILE_CACHE[key] = (defs, rec)
+        _FILE_CACHE[key] = result
         while len(_FILE_CACHE) > _FILE_CACHE_MAX:
             _FILE_CACHE.popitem(last=False)
-    return defs, rec
+    return result
+
+
+def _emit(src: Diagnostics, into: Diagnostics, used: bool) -> None:
+    """Copy ``src`` into ``into``; errors in a type the topology does not use become
+    warnings (tosca-parser checks types lazily; see docs/type-system.md)."""
+    for d in src:
+        sev = d.severity if used else min(d.severity, Severity.WARNING)
+        msg = d.message if used or d.severity < Severity.ERROR else (
+            d.message + " (in a type the topology does not use)")
+        into.add(d.code, msg, d.span, path=d.path, hint=d.hint, severity=sev)
 
 
 class TypeRegistry:
@@ -116,19 +132,27 @@ class TypeRegistry:
 
     # ------------------------------------------------------------------ building
     @classmethod
-    def build(cls, package: Any, diags: Diagnostics, version: str) -> "TypeRegistry":
-        """Collect, link and check every type of ``package`` for ``version``."""
+    def build(cls, package: Any, diags: Diagnostics, version: str, *,
+              quirks: tuple[str, ...] = ("all",)) -> "TypeRegistry":
+        """Collect, link and check every type of ``package`` for ``version``.
+
+        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.tosca.quirks).
+        """
         reg = cls(version)
         for td in normative.types_for(version):
             reg._types[td.kind][td.name] = td
         reg._index_short()
         user: list[TypeDef] = []
+        records: dict[tuple[str, str], Diagnostics] = {}
         first: dict[tuple[str, str], TypeDef] = {}
+        roots: list[tuple[str, str, str]] = []
         for sf in getattr(package, "files", ()) or ():
             data = getattr(sf, "data", None)
             if not isinstance(data, dict):
                 continue
-            defs, rec = _read_file(data, sf.display, getattr(sf, "prefix", "") or "")
+            prefix = getattr(sf, "prefix", "") or ""
+            roots.extend(_topology_roots(data, prefix))
+            defs, per_type, rec = _read_file(data, sf.display, prefix, tuple(quirks))
             diags.extend(rec)
             for td in defs:
                 seen = first.get((td.kind, td.name))
@@ -147,14 +171,54 @@ class TypeRegistry:
                 first[(td.kind, td.name)] = td
                 reg._types[td.kind][td.name] = td
                 user.append(td)
-        reg._link(diags)
-        reg._check(user, diags)
+                if (td.kind, td.name) in per_type:
+                    records[(td.kind, td.name)] = per_type[(td.kind, td.name)]
+        user = reg._relocate(user, records)
+        reg._finish(user, records, roots, diags)
         return reg
+
+    def _relocate(self, user: list[TypeDef], records: dict[tuple[str, str], Diagnostics]
+                  ) -> list[TypeDef]:
+        """A type written in the wrong section (a data type under ``node_types``, as some
+        Tacker samples do) is moved to the kind its ``derived_from`` names, with a
+        warning: tosca-parser keeps all types in one table and never notices."""
+        changed = True
+        while changed:
+            changed = False
+            for i, td in enumerate(user):
+                if td.derived_from is None or self.canonical(td.kind, td.derived_from,
+                                                             td.scope):
+                    continue
+                kinds = [k for k in KINDS if k != td.kind
+                         and self.canonical(k, td.derived_from, td.scope)
+                         and td.name not in self._types[k]]
+                if len(kinds) != 1:
+                    continue
+                kind = kinds[0]
+                records.pop((td.kind, td.name), None)
+                rec = Diagnostics()
+                bare = td.name[len(td.scope) + 1:] if td.scope else td.name
+                moved = Reader(rec, scope=td.scope).type_def(
+                    kind, bare, td.raw, getattr(td.raw, "span", td.span), td.span, td.file
+                ) or replace(td, kind=kind)
+                del self._types[td.kind][td.name]
+                self._types[kind][td.name] = moved
+                rec.add(
+                    "tosca-wrong-type",
+                    f"{td.name!r} is defined under {SECTIONS[td.kind]} but derives from "
+                    f"{kind} type {td.derived_from!r}; read as {_a(kind)} type",
+                    td.span, path=f'{SECTIONS[td.kind]}["{td.name}"]',
+                    hint=f"move it to {SECTIONS[kind]}", severity=Severity.WARNING,
+                )
+                records[(kind, td.name)] = rec
+                user[i] = moved
+                changed = True
+        return user
 
     @classmethod
     def from_types(cls, types: Iterable[TypeDef], diags: Diagnostics,
                    version: str = "tosca_simple_yaml_1_3") -> "TypeRegistry":
-        """A registry of the built-ins plus ``types`` (for tests and tools)."""
+        """A registry of the built-ins plus ``types``, all treated as used (for tests)."""
         reg = cls(version)
         for td in normative.types_for(version):
             reg._types[td.kind][td.name] = td
@@ -162,9 +226,20 @@ class TypeRegistry:
         user = list(types)
         for td in user:
             reg._types[td.kind][td.name] = td
-        reg._link(diags)
-        reg._check(user, diags)
+        reg._finish(user, {}, [(td.kind, td.name, "") for td in user], diags)
         return reg
+
+    def _finish(self, user: list[TypeDef], records: dict[tuple[str, str], Diagnostics],
+                roots: list[tuple[str, str, str]], diags: Diagnostics) -> None:
+        links = self._link()
+        used = self._reachable(roots)
+        self.used = frozenset(used)
+        checks = self._check(user)
+        for td in user:
+            key = (td.kind, td.name)
+            for src in (records.get(key), links.get(key), checks.get(key)):
+                if src is not None:
+                    _emit(src, diags, key in used)
 
     def _index_short(self) -> None:
         for kind, table in self._types.items():
@@ -180,7 +255,13 @@ class TypeRegistry:
                 if len(full) == 1:
                     self._short[kind].setdefault(short, full[0])
 
-    def _link(self, diags: Diagnostics) -> None:
+    def _link(self) -> dict[tuple[str, str], Diagnostics]:
+        """Resolve every ``derived_from``; cut cycles.  Problems recorded per type."""
+        out: dict[tuple[str, str], Diagnostics] = {}
+
+        def rec(kind: str, name: str) -> Diagnostics:
+            return out.setdefault((kind, name), Diagnostics())
+
         for kind, table in self._types.items():
             parents = self._parent[kind]
             for name, td in table.items():
@@ -192,7 +273,7 @@ class TypeRegistry:
                     low = td.derived_from.lower()
                     p = next((n for n in table if n.lower() == low), None)
                 if p is None and not td.normative:
-                    diags.add(
+                    rec(kind, name).add(
                         "tosca-unknown-type",
                         f"{kind} type {name!r} is derived from {td.derived_from!r}, which is "
                         f"not {_a(kind)} type",
@@ -213,7 +294,7 @@ class TypeRegistry:
                     if cur in on_chain:
                         cycle = chain[on_chain[cur]:] + [cur]
                         td = table[cur]
-                        diags.add(
+                        rec(kind, cur).add(
                             "tosca-derivation-cycle",
                             f"{kind} types derive from each other in a cycle: "
                             + " -> ".join(cycle),
@@ -227,6 +308,63 @@ class TypeRegistry:
                     cur = parents.get(cur)
                 for n in chain:
                     state[n] = 1
+        return out
+
+    def _reachable(self, roots: list[tuple[str, str, str]]) -> set[tuple[str, str]]:
+        """The types the topology uses, directly or through other types' definitions."""
+        seen: set[tuple[str, str]] = set()
+        stack: list[tuple[str, str]] = []
+
+        def push(kind: str, name: Any, scope: str = "", *alts: str) -> None:
+            for k in (kind,) + alts:
+                c = self.canonical(k, name, scope)
+                if c is not None:
+                    if (k, c) not in seen:
+                        seen.add((k, c))
+                        stack.append((k, c))
+                    return
+
+        def props(defs: Mapping[str, PropertyDef]) -> None:
+            for p in defs.values():
+                push("data", p.type, p.scope)
+                for sch in (p.entry_schema, p.key_schema):
+                    while sch is not None:
+                        push("data", sch.type, sch.scope)
+                        sch = sch.entry_schema
+        for kind, name, scope in roots:
+            push(kind, name, scope)
+        while stack:
+            kind, name = stack.pop()
+            td = self._types[kind][name]
+            parent = self._parent[kind].get(name)
+            if parent:
+                push(kind, parent)
+            props(td.properties)
+            props(td.attributes)
+            for sch in (td.entry_schema, td.key_schema):
+                if sch is not None:
+                    push("data", sch.type, sch.scope)
+            for r in td.requirements:
+                push("capability", r.capability, r.scope)
+                push("node", r.node, r.scope)
+                push("relationship", r.relationship, r.scope)
+            for c in td.capabilities.values():
+                push("capability", c.type, c.scope)
+                props(c.properties)
+                props(c.attributes)
+                for t in c.valid_source_types or ():
+                    push("node", t, c.scope)
+            for i in td.interfaces.values():
+                push("interface", i.type, i.scope)
+            for a in td.artifacts.values():
+                push("artifact", a.type, td.scope)
+            for t in td.valid_target_types or ():
+                push("capability", t, td.scope, "node")
+            for t in td.valid_source_types or ():
+                push("node", t, td.scope)
+            for t in (td.members or ()) + (td.targets or ()):
+                push("node", t, td.scope, "group")
+        return seen
 
     def _did_you_mean(self, kind: str, name: str) -> str:
         import difflib
@@ -235,8 +373,12 @@ class TypeRegistry:
         return f"did you mean {close[0]!r}?" if close else ""
 
     # ------------------------------------------------------------------ checks of user types
-    def _check(self, user: list[TypeDef], diags: Diagnostics) -> None:
+    def _check(self, user: list[TypeDef]) -> dict[tuple[str, str], Diagnostics]:
+        """Checks of user types that need the whole registry, recorded per type."""
         from .values import validate_value  # values imports types; break the cycle here
+
+        out: dict[tuple[str, str], Diagnostics] = {}
+        diags = Diagnostics()
 
         def need(kind: str, name: str | None, scope: str, span: Span, path: str,
                  also: tuple[str, ...] = ()) -> None:
@@ -244,8 +386,12 @@ class TypeRegistry:
                 return
             if any(self.canonical(k, name, scope) for k in also):
                 return
+            # an undefined property/attribute type is an error only once a value has to be
+            # checked against it (values.py); tosca-parser is as lazy, and Tacker's
+            # single-file samples rely on it
+            sev = Severity.WARNING if kind == "data" else None
             diags.add("tosca-unknown-type", f"{name!r} is not {_a(kind)} type", span, path=path,
-                      hint=self._did_you_mean(kind, name))
+                      hint=self._did_you_mean(kind, name), severity=sev)
 
         def prop(p: PropertyDef, path: str, inherited: PropertyDef | None) -> None:
             ptype = p.type or (inherited.type if inherited else "")
@@ -275,6 +421,7 @@ class TypeRegistry:
             return not probe.has_errors
 
         for td in user:
+            diags = out[(td.kind, td.name)] = Diagnostics()
             path = f'{SECTIONS[td.kind]}["{td.name}"]'
             parent = self._parent[td.kind].get(td.name)
             inh_props = self.properties(td.kind, parent) if parent else {}
@@ -322,6 +469,7 @@ class TypeRegistry:
                 need("node", t, td.scope, td.span, f"{path}.members", also=("group",))
             for t in td.targets or ():
                 need("node", t, td.scope, td.span, f"{path}.targets", also=("group",))
+        return out
 
     def _check_schema(self, s: Schema | None, scope: str, diags: Diagnostics, path: str,
                       need: Any) -> None:
@@ -590,6 +738,50 @@ class TypeRegistry:
 
     def __len__(self) -> int:
         return sum(len(t) for t in self._types.values())
+
+
+def _topology_roots(data: Mapping[str, Any], scope: str) -> list[tuple[str, str, str]]:
+    """(kind, type name, scope) of every type a file's topology_template names."""
+    topo = data.get("topology_template")
+    if not isinstance(topo, dict):
+        return []
+    out: list[tuple[str, str, str]] = []
+
+    def typed(section: Any, kind: str) -> None:
+        items: Iterable[Any] = ()
+        if isinstance(section, dict):
+            items = section.values()
+        elif isinstance(section, list):  # policies: a list of one-entry mappings
+            items = (v for m in section if isinstance(m, dict) for v in m.values())
+        for body in items:
+            if not isinstance(body, dict):
+                continue
+            if isinstance(body.get("type"), str):
+                out.append((kind, body["type"], scope))
+            if kind == "node":
+                arts = body.get("artifacts")
+                for a in arts.values() if isinstance(arts, dict) else ():
+                    if isinstance(a, dict) and isinstance(a.get("type"), str):
+                        out.append(("artifact", a["type"], scope))
+                reqs = body.get("requirements")
+                for r in reqs if isinstance(reqs, list) else ():
+                    for v in r.values() if isinstance(r, dict) else ():
+                        rel = v.get("relationship") if isinstance(v, dict) else None
+                        if isinstance(rel, dict):
+                            rel = rel.get("type")
+                        if isinstance(rel, str):
+                            out.append(("relationship", rel, scope))
+
+    typed(topo.get("node_templates"), "node")
+    typed(topo.get("relationship_templates"), "relationship")
+    typed(topo.get("groups"), "group")
+    typed(topo.get("policies"), "policy")
+    typed(topo.get("inputs"), "data")
+    typed(topo.get("outputs"), "data")
+    sub = topo.get("substitution_mappings")
+    if isinstance(sub, dict) and isinstance(sub.get("node_type"), str):
+        out.append(("node", sub["node_type"], scope))
+    return out
 
 
 def _a(word: str) -> str:

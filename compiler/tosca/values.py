@@ -69,7 +69,13 @@ class _Checker:
         reg = self.reg
         canon = reg.canonical("data", tname, scope) if tname else None
         if canon is None:
-            return value  # unknown type: reported where the type is defined or named
+            if tname and value is not None:
+                self.diags.add(
+                    "tosca-unknown-type",
+                    f"the value cannot be checked: {tname!r} is not a data type", span,
+                    path=path,
+                )
+            return value
         prim = reg.primitive_of(canon)
         ok = True
         if prim is not None:
