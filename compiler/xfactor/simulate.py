@@ -11,8 +11,9 @@ The model (docs/xfactor.md, "Simulation"):
   one instance, so ``reconnect`` succeeds when the target may run more than one).
 * Every wiring whose **target** is the failed node breaks; they are handled in source
   order.  Wirings whose source is the failed node go down with it (no ladder runs);
-  nodes that depend on it through requirements or backing services are listed as
-  affected (no failure policy covers them).
+  workloads that depend on it through requirements or backing services are listed
+  as affected (no failure policy covers them; connection points, links and storage
+  are not listed).
 * When a wiring breaks, its failure context goes to its resolved ``propagate`` targets.
 * Each wiring's resolved ladder then runs (§3.2): a step that does not restore the
   wiring escalates to the next; the last step is terminal.
@@ -121,7 +122,8 @@ class _Run:
                           wiring=rw.wiring.name)
         wired = {rw.wiring.source for rw in broken}
         if self.failed in g:
-            others = sorted((s for s in g.predecessors(self.failed) if s not in wired),
+            others = sorted((s for s in g.predecessors(self.failed)
+                             if s not in wired and g.nodes[s].get("kind") in ("workload", "backing")),
                             key=lambda n: g.nodes[n].get("index", 0))
             for s in others:
                 kinds = sorted({e.kind for e in g[s][self.failed]["edges"]})
