@@ -22,13 +22,13 @@ import json
 from typing import Any
 
 from ...xfactor.model import ResolvedStep, ResolvedWiring
+from ..kubernetes.common import dns_label
 from .common import (
     DETECTION_WINDOW,
     INPUT_VNF_INSTANCE_ID,
     Context,
     Realisation,
     camel,
-    dns1123,
     go_duration,
     step_args,
     step_budget,
@@ -50,9 +50,10 @@ def fire_after(rw: ResolvedWiring, index: int) -> float:
 
 
 def _pod_regex(ctx: Context, node: str) -> str:
-    # Pod names as the Kubernetes emitter's controllers make them: a StatefulSet's pods
-    # are <name>-<ordinal>, a Deployment's <name>-<replicaset hash>-<pod hash>.
-    name = dns1123(node, fallback="workload")
+    # Pod names as the Kubernetes emitter's controllers make them: the workload is named
+    # by that emitter's dns_label (so the two agree); a StatefulSet's pods are
+    # <name>-<ordinal>, a Deployment's <name>-<replicaset hash>-<pod hash>.
+    name = dns_label(node)
     if ctx.stateful(node):
         return f"{name}-[0-9]+"
     return f"{name}-[a-z0-9]+-[a-z0-9]+"
