@@ -343,6 +343,15 @@ class Evaluator:
         if node is not None and not self._has_attr(node, args[1]):
             raise self._fail(f"node template {node!r} has no attribute {args[1]!r}",
                              _ispan(raw, 1, span), ctx)
+        if node is not None and len(args) > 2:
+            # TOSCA 1.3 §4.5.1: an index only into a list, a key only into a map/data type
+            atype = self.scope.attribute_type(node, args[1])
+            step = args[2]
+            if atype is not None and isinstance(step, int) and not isinstance(step, bool) \
+                    and atype not in ("list", "map"):
+                raise self._fail(f"get_attribute: attribute {args[1]!r} of {node!r} is a "
+                                 f"{atype}, not a list; it takes no index {step}",
+                                 _ispan(raw, 2, span), ctx)
         return RuntimeRef(function="get_attribute", args=tuple(args), node=node or "", span=span)
 
     def _fn_get_operation_output(self, raw: Any, span: Span, args_span: Span, call: dict, ctx: Context) -> Any:

@@ -59,6 +59,13 @@ QUIRKS: dict[str, Quirk] = {
             note="mapping of a name the substituted node type does not define",
         ),
         Quirk(
+            name="substitution.filter-wrapper",
+            accepts="a substitution_filter whose only key is `node_filter` wrapping the "
+            "filter (tosca-parser's reading; TOSCA 1.3 §3.8.13 makes substitution_filter "
+            "the node filter itself)",
+            note="substitution_filter wrapped in node_filter, unwrapped",
+        ),
+        Quirk(
             name="policy.targets-unknown-to-type",
             accepts="a policy whose target's type is not among the policy type's targets "
             "(ETSI examples target VDUs with scaling policies defined for VNF-level types)",
@@ -104,7 +111,7 @@ QUIRKS: dict[str, Quirk] = {
         ),
         Quirk(
             name="operation.undefined",
-            accepts="an operation the interface type does not define (Tacker's v2 samples use "
+            accepts="an operation that the SOL001 Vnflcm interface type does not define (Tacker's v2 samples use "
             "the SOL001 3.x Vnflcm *_rollback_start operations with the 2.6.1 types)",
             note="operation not defined by the interface type",
         ),

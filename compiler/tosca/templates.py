@@ -131,6 +131,9 @@ class TemplateResolver:
             tname = self._want_type(body, "node", f"node template {name!r}", npath, kspan)
             if tname is None:
                 continue
+            if "node_filter" in body:
+                check_node_filter(body["node_filter"], body.value_span("node_filter"),
+                                  self.diags, f"{npath}.node_filter")
             node.type = tname
             node.types = tuple(self.reg.ancestry("node", tname))
             node.pdefs = self.reg.properties("node", tname)
@@ -249,6 +252,9 @@ class TemplateResolver:
             target_name = body
         elif isinstance(body, PMap):
             self._check_keys(body, REQ_KEYS, f"requirement {rname!r}", path)
+            if "node_filter" in body:
+                check_node_filter(body["node_filter"], body.value_span("node_filter"),
+                                  self.diags, f"{path}.node_filter")
             target_name = body.get("node")
             cap_name = body.get("capability")
             rel = body.get("relationship")
@@ -453,6 +459,13 @@ class TemplateResolver:
 
     def has_property(self, node: str, name: str) -> bool:
         return node in self.nodes and name in self.nodes[node].pdefs
+
+    def attribute_type(self, node: str, name: str) -> str | None:
+        n = self.nodes.get(node)
+        if n is None or not n.type:
+            return None
+        d = self.reg.attributes("node", n.type).get(name) or n.pdefs.get(name)
+        return d.type if d is not None else None
 
     def capability_has_attribute(self, node: str, name: str) -> bool:
         n = self.nodes.get(node)
@@ -750,6 +763,8 @@ class TemplateResolver:
                                raw.value_span(iname), path=ipath)
                 continue
             known_ops = set(idef.operations or {})
+            vnflcm = bool(idef.type) and self.reg.is_a("interface", idef.type,
+                                                       "tosca.interfaces.nfv.Vnflcm")
             sources = [(body, ipath)]
             if isinstance(body.get("operations"), PMap):
                 sources.append((body["operations"], f"{ipath}.operations"))
@@ -759,9 +774,10 @@ class TemplateResolver:
                                               "description"):
                         continue
                     opath = f'{spath}["{op}"]'
-                    if known_ops and op not in known_ops and not self.quirks.allow(
-                            "operation.undefined", src.key_span(op), path=opath,
-                            detail=f"{iname}.{op}"):
+                    if known_ops and op not in known_ops and not (
+                            vnflcm and self.quirks.allow(
+                                "operation.undefined", src.key_span(op), path=opath,
+                                detail=f"{iname}.{op}")):
                         self.diags.add("tosca-unknown-field", f"interface {iname!r} defines no "
                                        f"operation {op!r}", src.key_span(op), path=opath,
                                        hint=did_you_mean(op, sorted(known_ops)))
@@ -984,8 +1000,12 @@ class TemplateResolver:
                 self.diags.add("tosca-unknown-field", f"substitution_mappings does not allow "
                                f"the keyname {k!r}", raw.key_span(k), path=path,
                                hint=did_you_mean(k, SUB_KEYS) or "allowed: " + ", ".join(SUB_KEYS))
-        t = self._want_type(raw, "node", "substitution_mappings", path, span) if "node_type" \
-            not in raw else None
+        if "substitution_filter" in raw:
+            sf, sspan = raw["substitution_filter"], raw.value_span("substitution_filter")
+            if isinstance(sf, PMap) and list(sf) == ["node_filter"] and self.quirks.allow(
+                    "substitution.filter-wrapper", sf.key_span("node_filter"), path=path):
+                sf, sspan = sf["node_filter"], sf.value_span("node_filter")
+            check_node_filter(sf, sspan, self.diags, f"{path}.substitution_filter")
         if "node_type" not in raw:
             self.diags.add("tosca-substitution", "substitution_mappings has no node_type",
                            span, path=path)
@@ -1071,6 +1091,41 @@ class TemplateResolver:
                 continue
             out[name] = (node, inner)
         return out
+
+
+FILTER_KEYS = ("properties", "capabilities")
+
+
+def check_node_filter(raw: Any, span: Span, diags: Diagnostics, path: str) -> None:
+    """The shape of a node filter (TOSCA 1.3 §3.6.5): ``properties`` a list of one-entry
+    mappings, ``capabilities`` a list of one-entry mappings to ``{properties: [...]}``."""
+    if not isinstance(raw, PMap):
+        diags.add("tosca-wrong-type", "a node filter must be a mapping", span, path=path)
+        return
+    for k, v in raw.items():
+        kpath = f"{path}.{k}"
+        if k not in FILTER_KEYS:
+            diags.add("tosca-unknown-field", f"a node filter does not allow the keyname {k!r}",
+                      raw.key_span(k), path=kpath,
+                      hint=did_you_mean(k, FILTER_KEYS) or "allowed: properties, capabilities")
+            continue
+        if not isinstance(v, PSeq):
+            diags.add("tosca-wrong-type", f"{k} of a node filter must be a list of one-entry "
+                      "mappings", raw.value_span(k), path=kpath)
+            continue
+        for i, item in enumerate(v):
+            if not isinstance(item, PMap) or len(item) != 1:
+                diags.add("tosca-wrong-type", f"each entry of {k} in a node filter is a "
+                          "one-entry mapping", v.item_span(i), path=f"{kpath}[{i}]")
+                continue
+            if k == "capabilities":
+                (cname, body), = item.items()
+                if not isinstance(body, PMap):
+                    diags.add("tosca-wrong-type", f"the filter of capability {cname!r} must be "
+                              "a mapping with properties", item.value_span(cname),
+                              path=f"{kpath}[{i}]")
+                    continue
+                check_node_filter(body, item.value_span(cname), diags, f"{kpath}[{i}]")
 
 
 def _has_runtime(value: Any) -> bool:
