@@ -89,6 +89,7 @@ _reg("tosca-substitution", "error", "substitution_mappings is malformed")
 _reg("tosca-unsupported", "warning", "a construct is accepted but not processed")
 _reg("tosca-quirk", "note", "a named leniency accepted a non-conforming construct")
 _reg("tosca-parser-verdict", "warning", "tosca-parser (Tacker's parser) rejects the package")
+_reg("tosca-parser-accepts", "note", "tosca-parser (Tacker's parser) accepts the package (--tosca-parser)")
 
 # --- X-factor profile (compiler.xfactor) — the spec's table, §4 ------------------------
 _reg("xf-missing-import", "error", "xfactor.* types are used without importing the profile")
@@ -115,7 +116,6 @@ _reg("k8s-insecure", "warning", "the descriptor asks for a less safe pod setting
 _reg("k8s-latest-tag", "warning", "an image has no tag or the tag 'latest'")
 _reg("k8s-no-image", "error", "a workload has no container image")
 _reg("k8s-object-missing", "error", "a VDU names a Kubernetes object the package does not ship")
-_reg("k8s-invalid-output", "error", "an emitted object fails schema validation (a bug in xfc)")
 _reg("policy-not-expressible", "warning", "a failure step cannot be realised on the chosen target")
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
 _reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")

@@ -204,6 +204,13 @@ class CompileError(Exception):
     """Raised inside a phase to abort it after diagnostics have been recorded."""
 
 
+class InternalError(Exception):
+    """A bug in xfc detected by a self-check (e.g. output that does not read back).
+
+    Never raised for bad input: the CLI reports it as an internal error (exit code 3).
+    """
+
+
 __all__ = [
     "Severity",
     "Span",
@@ -212,4 +219,5 @@ __all__ = [
     "Diagnostics",
     "render_text",
     "CompileError",
+    "InternalError",
 ]

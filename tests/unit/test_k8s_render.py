@@ -93,13 +93,14 @@ def test_parse_back_check_catches_differences():
     assert "does not parse" in check_rendered(obj, "a: [")
 
 
-def test_a_template_bug_is_k8s_invalid_output(monkeypatch):
+def test_a_template_bug_is_an_internal_error(monkeypatch):
     import compiler.emitters.kubernetes as k8s
+    from compiler.diagnostics import InternalError
 
     monkeypatch.setattr(k8s, "render", lambda obj: render(obj) + "extra: key\n")
     u = unit([node("web", "xfactor.nodes.CNF", 10, {"image": "a:1"})])
-    assert k8s.EMITTER.emit(u, u.diagnostics) == []
-    assert [d.code for d in u.diagnostics.errors()] == ["k8s-invalid-output"]
+    with pytest.raises(InternalError, match="does not read back"):
+        k8s.EMITTER.emit(u, u.diagnostics)
 
 
 _SCRIPT = """

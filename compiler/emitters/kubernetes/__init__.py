@@ -14,7 +14,8 @@ and compares with the view model.  Output bytes depend on the input only: names 
 sorted, hashes are sha256, there are no timestamps.
 
 Codes: k8s-not-expressible, k8s-insecure, k8s-latest-tag, k8s-no-image,
-k8s-object-missing, k8s-invalid-output, emit-unsupported.
+k8s-object-missing, emit-unsupported.  Output that does not read back raises
+InternalError (a bug in xfc, exit code 3).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from ...diagnostics import Diagnostics
+from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...xfactor.model import BACKING_TYPE
 from . import config, matrix, network, placement, storage, tacker, workloads
@@ -151,14 +152,8 @@ def finish(ctx: Ctx) -> list[OutputFile]:
             path = f"{path[:-5]}-{i}.yaml"
         text = render(obj)
         problem = check_rendered(obj, text)
-        if problem:
-            ctx.diags.add(
-                "k8s-invalid-output",
-                f"{obj.kind}/{obj.name}: {problem}",
-                ctx.topology.span,
-                hint="this is a bug in xfc; please report it with the input",
-            )
-            continue
+        if problem:  # a bug in xfc, never in the input
+            raise InternalError(f"rendered {obj.kind}/{obj.name} does not read back: {problem}")
         out[path] = OutputFile(path=path, content=text.encode("utf-8"), producer="kubernetes")
     return [out[p] for p in sorted(out)]
 

@@ -11,9 +11,10 @@ string syntax, a subset of YAML 1.2 double-quoted scalars) or a canonical number
 boolean / null.  No value can therefore open a new key, a new document (``---``), a tag
 (``!!python/...``) or an anchor.  After rendering, the text is parsed back with
 ``yaml.safe_load_all`` and compared with the view model: the same single document, the
-same keys and values, or ``k8s-invalid-output`` (a bug in xfc, never in the input).
+same keys and values; otherwise the emitter raises InternalError (a bug in xfc, never
+in the input).
 
-Codes: k8s-invalid-output.
+Codes: none.
 """
 
 from __future__ import annotations
