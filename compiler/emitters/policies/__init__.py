@@ -60,6 +60,19 @@ def warn_unexpressible(ctx: Context, diags: Diagnostics) -> None:
                     )
 
 
+def _missing_input_span(unit: Any, ctx: Context) -> Span:
+    """Where a missing ``vnf_instance_id`` is reported: its declaration when the topology
+    declares it (without a value), else the first wiring (the first alert needing it)."""
+    param = (getattr(unit.topology, "inputs", None) or {}).get(INPUT_VNF_INSTANCE_ID)
+    span = getattr(param, "span", None)
+    if isinstance(span, Span) and span.line:
+        return span
+    for rw in ctx.wirings:
+        if rw.wiring.span.line:
+            return rw.wiring.span
+    return Span(ctx.source_file)
+
+
 class PoliciesEmitter:
     name = NAME
     description = "FailurePolicy + CRD, PrometheusRule, ONAP operational policies, OSM healing"
@@ -82,7 +95,7 @@ class PoliciesEmitter:
                 "policy-missing-input",
                 f"--target tacker needs the input {INPUT_VNF_INSTANCE_ID} (the id Tacker gave "
                 "the VNF instance) for the alerts' vnf_instance_id label",
-                where,
+                _missing_input_span(unit, ctx),
                 hint=f"pass --set {INPUT_VNF_INSTANCE_ID}=<id>",
             )
         if "kubernetes" in ctx.targets or "tacker" in ctx.targets:

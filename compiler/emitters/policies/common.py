@@ -225,9 +225,13 @@ def build_context(unit: Any) -> Context | None:
     opts = unit.options
     inputs: dict[str, Any] = {}
     for name, param in (getattr(topo, "inputs", None) or {}).items():
-        if getattr(param, "value", None) is not None:
-            inputs[name] = param.value
-    inputs.update(dict(getattr(opts, "inputs", {}) or {}))
+        value = getattr(param, "value", None)
+        # an input with no value stays a get_input RuntimeRef: treat it as not given
+        if isinstance(value, (str, int, float, bool)):
+            inputs[name] = value
+    for name, value in (getattr(opts, "inputs", None) or {}).items():
+        if isinstance(value, (str, int, float, bool)):
+            inputs[name] = value
     chains = []
     for name in sorted(xmodel.chains):
         chain = xmodel.chains[name]
