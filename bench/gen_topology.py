@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""Generate a large SOL001 VNFD topology for benchmarks.
+
+usage: python bench/gen_topology.py N OUT_DIR
+
+Writes OUT_DIR/vnfd.yaml (tosca_simple_yaml_1_3) with exactly N node templates, and
+copies the ETSI SOL001 v2.6.1 common and VNFD type files it imports next to it from
+the shared corpus (../shared/corpus/etsi-sol001-types/2.6.1, or $XFC_SHARED/corpus/...).
+
+The topology repeats a unit of four nodes, a tosca.nodes.nfv.Vdu.Compute with a
+tosca.nodes.nfv.Vdu.VirtualBlockStorage attached (requirement virtual_storage) and two
+tosca.nodes.nfv.VduCp bound to it (virtual_binding) and linked (virtual_link) to one of
+the tosca.nodes.nfv.VnfVirtualLink nodes (one per 40 nodes). Nodes left over after the
+last whole unit are extra connection points. A placement group and a few policies
+(anti-affinity, scaling aspects, initial deltas, instantiation levels) complete it.
+The output is deterministic and accepted by tosca-parser 2.15.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+TYPE_FILES = ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")
+
+
+def types_dir() -> Path:
+    shared = Path(os.environ.get("XFC_SHARED", REPO.parent / "shared"))
+    return shared / "corpus" / "etsi-sol001-types" / "2.6.1"
+
+
+def _vdu(i: int, storage: str) -> str:
+    return f"""
+    vdu_{i}:
+      type: tosca.nodes.nfv.Vdu.Compute
+      properties:
+        name: vdu_{i}
+        description: generated VDU {i}
+        vdu_profile:
+          min_number_of_instances: 1
+          max_number_of_instances: {1 + i % 3}
+      capabilities:
+        virtual_compute:
+          properties:
+            virtual_memory:
+              virtual_mem_size: {512 * (1 + i % 4)} MB
+            virtual_cpu:
+              num_virtual_cpu: {1 + i % 2}
+            virtual_local_storage:
+              - size_of_storage: 1 GB
+      requirements:
+        - virtual_storage: {storage}
+"""
+
+
+def _storage(i: int) -> str:
+    return f"""
+    vdu_{i}_storage:
+      type: tosca.nodes.nfv.Vdu.VirtualBlockStorage
+      properties:
+        virtual_block_storage_data:
+          size_of_storage: {1 + i % 8} GB
+          rdma_enabled: false
+"""
+
+
+def _cp(name: str, vdu: str, vl: str | None, order: int) -> str:
+    link = f"\n        - virtual_link: {vl}" if vl else ""
+    return f"""
+    {name}:
+      type: tosca.nodes.nfv.VduCp
+      properties:
+        layer_protocols: [ ipv4 ]
+        order: {order}
+        vnic_type: normal
+      requirements:
+        - virtual_binding: {vdu}{link}
+"""
+
+
+def _vl(j: int) -> str:
+    return f"""
+    vl_{j}:
+      type: tosca.nodes.nfv.VnfVirtualLink
+      properties:
+        connectivity_type:
+          layer_protocols: [ ipv4 ]
+        description: generated internal VL {j}
+        vl_profile:
+          max_bitrate_requirements:
+            root: 1000000
+          min_bitrate_requirements:
+            root: 100000
+          virtual_link_protocol_data:
+            - associated_layer_protocol: ipv4
+              l3_protocol_data:
+                ip_version: ipv4
+                cidr: 10.{j // 256 % 256}.{j % 256}.0/24
+"""
+
+
+def topology(n: int) -> str:
+    """The VNFD text with exactly ``n`` node templates (n >= 5)."""
+    if n < 5:
+        raise ValueError("need at least 5 node templates (one VL and one 4-node unit)")
+    n_vl = max(1, n // 40)
+    units = (n - n_vl) // 4
+    extra = n - n_vl - 4 * units
+    parts = [
+        "tosca_definitions_version: tosca_simple_yaml_1_3\n",
+        f"description: generated SOL001 VNFD benchmark topology with {n} node templates\n",
+        "metadata:\n  template_name: xfc-bench\n  template_author: xfc\n  template_version: '1.0'\n",
+        "imports:\n" + "".join(f"  - {f}\n" for f in TYPE_FILES),
+        "\ntopology_template:\n  node_templates:\n",
+    ]
+    parts += [_vl(j) for j in range(n_vl)]
+    for i in range(units):
+        vl = f"vl_{i % n_vl}"
+        parts.append(_vdu(i, f"vdu_{i}_storage"))
+        parts.append(_storage(i))
+        parts.append(_cp(f"vdu_{i}_cp_mgmt", f"vdu_{i}", None, 0))
+        parts.append(_cp(f"vdu_{i}_cp_data", f"vdu_{i}", vl, 1))
+    for k in range(extra):
+        parts.append(_cp(f"vdu_0_cp_extra_{k}", "vdu_0", f"vl_{k % n_vl}", 2 + k))
+
+    vdus = [f"vdu_{i}" for i in range(units)]
+    scaled = vdus[: max(1, min(10, units))]
+    members = "[ " + ", ".join(vdus[: min(50, units)]) + " ]"
+    targets = "[ " + ", ".join(scaled) + " ]"
+    parts.append(f"""
+  groups:
+    vdu_placement_group:
+      type: tosca.groups.nfv.PlacementGroup
+      members: {members}
+
+  policies:
+    - vdu_anti_affinity:
+        type: tosca.policies.nfv.AntiAffinityRule
+        targets: [ vdu_placement_group ]
+        properties:
+          scope: nfvi_node
+
+    - scaling_aspects:
+        type: tosca.policies.nfv.ScalingAspects
+        properties:
+          aspects:
+            worker_aspect:
+              name: worker_aspect
+              description: scale the first VDUs together
+              max_scale_level: 3
+              step_deltas:
+                - delta_1
+
+    - initial_delta:
+        type: tosca.policies.nfv.VduInitialDelta
+        properties:
+          initial_delta:
+            number_of_instances: 1
+        targets: {targets}
+
+    - worker_scaling_deltas:
+        type: tosca.policies.nfv.VduScalingAspectDeltas
+        properties:
+          aspect: worker_aspect
+          deltas:
+            delta_1:
+              number_of_instances: 1
+        targets: {targets}
+
+    - instantiation_levels:
+        type: tosca.policies.nfv.InstantiationLevels
+        properties:
+          levels:
+            small:
+              description: one step of workers
+              scale_info:
+                worker_aspect:
+                  scale_level: 0
+            large:
+              description: all steps of workers
+              scale_info:
+                worker_aspect:
+                  scale_level: 3
+          default_level: small
+
+    - vdu_instantiation_levels:
+        type: tosca.policies.nfv.VduInstantiationLevels
+        properties:
+          levels:
+            small:
+              number_of_instances: 1
+            large:
+              number_of_instances: 3
+        targets: {targets}
+""")
+    return "".join(parts)
+
+
+def generate(n: int, out_dir: str | Path) -> Path:
+    """Write OUT_DIR/vnfd.yaml and the two SOL001 type files; return the VNFD path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    src = types_dir()
+    for name in TYPE_FILES:
+        if not (src / name).is_file():
+            raise FileNotFoundError(f"SOL001 type file {src / name} not found (set XFC_SHARED)")
+        shutil.copyfile(src / name, out / name)
+    path = out / "vnfd.yaml"
+    path.write_text(topology(n))
+    return path
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 3 or not argv[1].isdigit():
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
+    try:
+        path = generate(int(argv[1]), argv[2])
+    except (ValueError, OSError) as exc:
+        print(f"gen_topology: {exc}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
