@@ -154,7 +154,8 @@ def sticky_session(unit: Any, diags: Diagnostics) -> None:
                       hint="sessions must live in a store with time-expiry (Redis, Memcached)")
 
 
-def _manifest_services(unit: Any, node: NodeTemplate) -> Iterator[tuple[dict, Span, str]]:
+def _manifest_services(unit: Any, node: NodeTemplate,
+                       sources: dict[str, list[str]] | None = None) -> Iterator[tuple[dict, Span, str]]:
     """Kubernetes Services with ``sessionAffinity: ClientIP`` that belong to ``node``.
 
     Looked for in the node's own artifacts that are YAML files, and, in a CSAR, in
@@ -193,7 +194,11 @@ def _manifest_services(unit: Any, node: NodeTemplate) -> Iterator[tuple[dict, Sp
                 continue
             meta_name, selector, mark = svc
             if mine or meta_name in ids or ids & set(selector):
-                span = Span(fs.display(name), mark.line + 1, mark.column + 1)
+                display = fs.display(name)
+                span = Span(display, mark.line + 1, mark.column + 1, mark.line + 1,
+                            mark.column + 1 + len("ClientIP"))
+                if sources is not None:
+                    sources.setdefault(display, text.splitlines())
                 yield {"name": meta_name}, span, name
 
 
@@ -231,7 +236,7 @@ def service_affinity(unit: Any, diags: Diagnostics) -> None:
         if not p.stateless:
             continue
         node = unit.topology.nodes[name]
-        for svc, span, _file in _manifest_services(unit, node):
+        for svc, span, _file in _manifest_services(unit, node, diags.sources):
             diags.add("xf-sticky-session",
                       f"Service '{svc['name']}' of stateless workload '{name}' asks for client "
                       "affinity (sessionAffinity: ClientIP); sticky sessions are forbidden",
