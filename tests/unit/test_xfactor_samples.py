@@ -1,0 +1,107 @@
+"""The samples through the real pipeline: clean, and their graph and simulations golden.
+
+Goldens: tests/golden/samples-graph/<sample>.{json,dot,mmd} and
+tests/golden/samples-simulate/<sample>--<node>.{txt,json}; `pytest --update-golden`
+rewrites them (review the diff).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+import compiler
+from compiler.cli import main
+
+from tests.conftest import REPO
+
+SAMPLES = {
+    "5g-core-slice": "samples/5g-core-slice/slice.yaml",
+    "sol001-v4-container-vnf": "samples/sol001-v4-container-vnf/vnfd.yaml",
+    "sol001-firewall-chain": "samples/sol001-firewall-chain",
+}
+
+FAILURES = [
+    ("5g-core-slice", "upf"), ("5g-core-slice", "smf"), ("5g-core-slice", "udr"),
+    ("5g-core-slice", "session-store"),
+    ("sol001-v4-container-vnf", "hss"), ("sol001-v4-container-vnf", "scscf"),
+    ("sol001-firewall-chain", "nat"), ("sol001-firewall-chain", "router"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _at_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)  # positions in goldens are relative to the repository
+
+
+def _run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    code = main(list(argv), out)
+    return code, out.getvalue()
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_sample_compiles_clean(name: str) -> None:
+    unit = compiler.check(SAMPLES[name])
+    assert [str(d) for d in unit.diagnostics] == [] and unit.ok, unit.diagnostics.render_text()
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+@pytest.mark.parametrize("fmt,ext", [("json", "json"), ("dot", "dot"), ("mermaid", "mmd")])
+def test_sample_graph_golden(name: str, fmt: str, ext: str, golden) -> None:
+    code, text = _run("graph", SAMPLES[name], "--format", fmt)
+    assert code == 0, text
+    golden.check(f"samples-graph/{name}.{ext}", text)
+
+
+@pytest.mark.parametrize("name,node", FAILURES, ids=[f"{n}--{x}" for n, x in FAILURES])
+def test_sample_simulation_golden(name: str, node: str, golden) -> None:
+    code, text = _run("simulate", SAMPLES[name], "--fail", node)
+    assert code == 0, text
+    golden.check(f"samples-simulate/{name}--{node}.txt", text)
+    code, text = _run("simulate", SAMPLES[name], "--fail", node, "--format", "json")
+    assert code == 0, text
+    golden.check(f"samples-simulate/{name}--{node}.json", text)
+
+
+def test_slice_orders_follow_the_spec() -> None:
+    """A reinstantiate scope shuts dependents down first and starts dependencies first."""
+    code, text = _run("graph", SAMPLES["5g-core-slice"], "--format", "json")
+    graph = json.loads(text)["graph"]
+    assert graph["waves"] == [["subscriber-db", "session-store", "upf"], ["smf", "udr"], ["udm"], ["amf"]]
+    chains = {c["name"]: c["members"] for c in graph["chains"]}
+    assert chains == {"session-path": ["upf", "smf", "amf"], "subscriber-data": ["udr", "udm"]}
+    n4 = next(w for w in graph["wirings"] if w["name"] == "smf.wiring")
+    steps = {s["action"]: s for s in n4["on_failure"]}
+    assert steps["reinstantiate"]["shutdown_order"] == ["smf", "upf"]
+    assert steps["reinstantiate"]["startup_order"] == ["upf", "smf"]
+    assert steps["shutdown_chain"]["shutdown_order"] == ["amf", "smf", "upf"]
+    assert n4["propagate_to"] == ["smf", "amf"]
+    n35 = next(w for w in graph["wirings"] if w["name"] == "n35")
+    assert n35["on_failure"][1]["shutdown_order"] == ["udm", "udr"]
+    actions = {s["action"] for w in graph["wirings"] for s in w["on_failure"]}
+    assert actions == {"reconnect", "notify", "reinstantiate", "shutdown_chain"}
+
+
+def test_firewall_chain_default_ladder_and_shutdown() -> None:
+    code, text = _run("simulate", SAMPLES["sol001-firewall-chain"], "--fail", "router", "--format", "json")
+    sim = json.loads(text)["simulation"]
+    steps = [e for e in sim["events"] if e["kind"] == "step"]
+    assert [s["action"] for s in steps] == ["reconnect", "shutdown_chain"]
+    assert steps[-1]["stop"] == ["firewall", "nat", "router"]
+    assert sim["outcomes"] == {"nat.dependency.2": "chain-down"}
+
+
+def test_instance_failure_reconnects() -> None:
+    code, text = _run("simulate", SAMPLES["5g-core-slice"], "--fail", "smf", "--instance")
+    assert code == 0
+    assert "n11 step 1/2: reconnect(attempts=5, backoff=200ms, timeout=3s): amf reconnects to " \
+           "another instance of smf; wiring restored" in text
+
+
+def test_simulate_unknown_node_is_misuse(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _ = _run("simulate", SAMPLES["5g-core-slice"], "--fail", "upff")
+    assert code == 2
+    assert "did you mean 'upf'?" in capsys.readouterr().err
