@@ -7,6 +7,7 @@ input.  Nothing here prints or exits: results carry their diagnostics.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -32,6 +33,22 @@ class Options:
     tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
     limits: Limits = DEFAULT_LIMITS
     quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)
+
+
+_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
+
+
+def option_problems(options: Options) -> list[str]:
+    """Problems with the caller's options (not the descriptor): the CLI exits 2 on them."""
+    problems = []
+    ns = options.namespace
+    if ns is not None and not _DNS_LABEL.match(ns):
+        problems.append(f"--namespace {ns!r} is not a DNS-1123 label (lower-case letters, "
+                        "digits and '-', at most 63 characters, starting and ending alphanumeric)")
+    unknown = sorted(set(options.targets) - {"kubernetes", "onap", "osm", "tacker"})
+    if unknown:
+        problems.append(f"unknown --target {unknown[0]!r}; choose from kubernetes, onap, osm, tacker")
+    return problems
 
 
 @dataclass(slots=True, kw_only=True)
@@ -86,6 +103,9 @@ def back_end(unit: Compilation) -> Compilation:
 
     if not unit.ok or unit.topology is None:
         return unit
+    problems = option_problems(unit.options)
+    if problems:
+        raise ValueError(problems[0])
     available = emitters()
     for name in unit.options.emitters:
         emitter = available[name]

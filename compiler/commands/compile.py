@@ -13,6 +13,7 @@ from typing import TextIO
 
 from .. import compile as compile_
 from ..output import OutputError, write_outputs
+from ..pipeline import option_problems
 from ..plugins import emitters
 from .common import UsageError, add_input_arguments, options_from_args, report
 
@@ -68,7 +69,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     unknown = [e for e in chosen if e not in available]
     if unknown:
         raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(sorted(available))}")
-    unit = compile_(args.path, options_from_args(args, emitters=chosen))
+    options = options_from_args(args, emitters=chosen)
+    problems = option_problems(options)
+    if problems:
+        raise UsageError(problems[0])
+    unit = compile_(args.path, options)
     diag_out = sys.stderr if args.stdout else out
     code = report(unit, args, diag_out)
     if code != 0:

@@ -15,8 +15,8 @@ Every document is built as plain data and dumped with ``yaml.safe_dump`` (sorted
 so no input value can inject keys or documents; the text is parsed back and compared.
 Codes: ``policy-not-expressible`` (warning at the step, for each chosen target that
 cannot realise it), ``policy-missing-input`` (``tacker`` without ``vnf_instance_id``),
-``emit-unsupported`` (nothing to write), ``internal-error`` (an output that does not
-read back or an ONAP policy with dangling references: a bug in xfc).
+``emit-unsupported`` (nothing to write).  An output that does not read back, or an ONAP
+policy with dangling references, is a bug in xfc: it raises InternalError (exit code 3).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from ...diagnostics import Diagnostics, Span
+from ...diagnostics import Diagnostics, InternalError, Span
 from ...model import OutputFile
 from . import failurepolicy, onap, osm, prometheus
 from .common import INPUT_VNF_INSTANCE_ID, TARGET_TITLES, Context, build_context, step_span
@@ -103,8 +103,9 @@ class PoliciesEmitter:
                          f"PrometheusRule of service {ctx.service}"))
         if "onap" in ctx.targets:
             for stem, doc in onap.build(ctx).items():
-                for problem in onap.check_operational_policy(doc):
-                    diags.add("internal-error", f"ONAP policy {stem}: {problem}", where)
+                problems = onap.check_operational_policy(doc)
+                if problems:
+                    raise InternalError(f"ONAP policy {stem}: {problems[0]}")
                 docs.append((f"policies/onap/{stem}.yaml", doc,
                              f"ONAP operational policies of service {ctx.service}"))
         if "osm" in ctx.targets:
@@ -116,8 +117,7 @@ class PoliciesEmitter:
         for path, doc, header in docs:
             text = dump(doc, header)
             if yaml.safe_load(text) != doc:
-                diags.add("internal-error", f"{path} does not read back as written", where)
-                continue
+                raise InternalError(f"{path} does not read back as written")
             out.append(OutputFile(path=path, content=text.encode("utf-8"), producer=NAME))
         return sorted(out, key=lambda f: f.path)
 
