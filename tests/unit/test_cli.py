@@ -97,6 +97,6 @@ def test_module_entry_point():
 
 @pytest.mark.parametrize("ns", ["Core", "a_b", "x" * 64, "-a", "a\nb: c"])
 def test_bad_namespace_is_misuse(tmp_path, capsys, ns):
-    code, _ = run("compile", str(tmp_path / "x.yaml"), "-o", str(tmp_path / "out"), "--namespace", ns)
+    code, _ = run("compile", str(tmp_path / "x.yaml"), "-o", str(tmp_path / "out"), f"--namespace={ns}")
     assert code == 2 and "DNS-1123" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
