@@ -512,8 +512,75 @@ def validate_with_crd(obj: Any, crd: dict) -> list[str]:
     return errors
 
 
+_OPENAPI_TYPES = ("array", "boolean", "integer", "number", "object", "string")
+_UNSUPPORTED_KEYS = ("id", "additionalItems", "patternProperties", "definitions", "dependencies", "$ref")
+
+
+def _schema_node_errors(node: dict, where: str, *, value_validation: bool, root: bool) -> list[str]:
+    """The API server's rules for one node of a CRD schema (apiextensions validation)."""
+    errors: list[str] = []
+    typ = node.get("type")
+    int_or_string = node.get("x-kubernetes-int-or-string") is True
+    preserve = node.get("x-kubernetes-preserve-unknown-fields")
+    if typ is not None and typ not in _OPENAPI_TYPES:
+        errors.append(f"{where}.type: {typ!r} is not one of {list(_OPENAPI_TYPES)}"
+                      + (" (use nullable: true instead of type null)" if typ == "null" else ""))
+    if not value_validation and not typ and not int_or_string and preserve is not True:
+        errors.append(f"{where}: type is required in a structural schema")
+    if int_or_string and typ:
+        errors.append(f"{where}.type: must be empty if x-kubernetes-int-or-string is true")
+    if preserve is not None and preserve is not True:
+        errors.append(f"{where}.x-kubernetes-preserve-unknown-fields: must be true or undefined")
+    for key in _UNSUPPORTED_KEYS:
+        if key in node:
+            errors.append(f"{where}.{key}: {key} is not supported in a CRD schema")
+    if isinstance(node.get("items"), list):
+        errors.append(f"{where}.items: must be a schema object and not an array")
+    if node.get("uniqueItems") is True:
+        errors.append(f"{where}.uniqueItems: cannot be true in a CRD schema (use x-kubernetes-list-type: set)")
+    if "additionalProperties" in node and node.get("properties") and node["additionalProperties"] is not True:
+        errors.append(f"{where}.additionalProperties: additionalProperties and properties are mutual exclusive "
+                      "(unknown fields are pruned, or rejected by strict field validation, without it)")
+    if root and "additionalProperties" in node:
+        errors.append(f"{where}.additionalProperties: not allowed at the root of a resource")
+    if node.get("x-kubernetes-embedded-resource") is True and typ != "object":
+        errors.append(f"{where}.type: must be object if x-kubernetes-embedded-resource is true")
+    list_type = node.get("x-kubernetes-list-type")
+    keys = node.get("x-kubernetes-list-map-keys") or []
+    if list_type is not None:
+        if list_type not in ("atomic", "set", "map"):
+            errors.append(f"{where}.x-kubernetes-list-type: {list_type!r} is not one of atomic, set, map")
+        if typ != "array":
+            errors.append(f"{where}.type: must be array if x-kubernetes-list-type is specified")
+    if keys and list_type != "map":
+        errors.append(f"{where}.x-kubernetes-list-type: must be map if x-kubernetes-list-map-keys is non-empty")
+    if list_type == "map":
+        items = node.get("items") if isinstance(node.get("items"), dict) else {}
+        if not keys:
+            errors.append(f"{where}.x-kubernetes-list-map-keys: must not be empty if x-kubernetes-list-type is map")
+        if items.get("type") != "object":
+            errors.append(f"{where}.items.type: must be object if x-kubernetes-list-type is map")
+        props = items.get("properties") or {}
+        required = set(items.get("required") or [])
+        for key in keys:
+            if key not in props:
+                errors.append(f"{where}.x-kubernetes-list-map-keys: {key!r} is not a property of the items")
+                continue
+            if props[key].get("type") in ("array", "object"):
+                errors.append(f"{where}.items.properties.{key}.type: a list-map key must be a scalar")
+            if key not in required and "default" not in props[key]:
+                errors.append(f"{where}.items.properties.{key}: a list-map key must be required or have a default")
+    return errors
+
+
 def crd_structural_errors(crd: dict) -> list[str]:
-    """Checks the API server makes of a v1 CRD's schemas that JSON Schema cannot express."""
+    """Checks the API server makes of a v1 CRD that kubernetes-validate's schema cannot express.
+
+    Structural-schema rules (every node typed, no additionalProperties beside
+    properties, no $ref/patternProperties/..., list-type rules, root metadata may only
+    constrain name and generateName), patterns that compile, the CRD's name, and one
+    storage version.
+    """
     errors: list[str] = []
     spec = crd.get("spec") or {}
     names = spec.get("names") or {}
@@ -523,23 +590,20 @@ def crd_structural_errors(crd: dict) -> list[str]:
     if sum(1 for v in spec.get("versions") or [] if v.get("storage")) != 1:
         errors.append("spec.versions: exactly one version must have storage: true")
 
-    def walk(node: Any, where: str, value_validation: bool) -> None:
+    def walk(node: Any, where: str, value_validation: bool, root: bool = False) -> None:
         if not isinstance(node, dict):
             return
-        exempt = node.get("x-kubernetes-int-or-string") or node.get("x-kubernetes-preserve-unknown-fields")
-        if not value_validation and not node.get("type") and not exempt:
-            errors.append(f"{where}: type is required in a structural schema")
+        errors.extend(_schema_node_errors(node, where, value_validation=value_validation, root=root))
         if isinstance(node.get("pattern"), str):
             try:
                 re.compile(_fix_pattern(node["pattern"]))
             except re.error as exc:
                 errors.append(f"{where}.pattern: {exc}")
-        for key in ("properties", "patternProperties"):
-            for prop, sub in (node.get(key) or {}).items():
-                walk(sub, f"{where}.{key}.{prop}", value_validation)
-        for key in ("items", "additionalProperties"):
+        for prop, sub in (node.get("properties") or {}).items():
+            walk(sub, f"{where}.properties.{prop}", value_validation)
+        for key in ("items", "additionalProperties", "not"):
             if isinstance(node.get(key), dict):
-                walk(node[key], f"{where}.{key}", value_validation)
+                walk(node[key], f"{where}.{key}", value_validation or key == "not")
         for key in ("anyOf", "allOf", "oneOf"):
             for i, sub in enumerate(node.get(key) or []):
                 walk(sub, f"{where}.{key}[{i}]", True)
@@ -552,7 +616,13 @@ def crd_structural_errors(crd: dict) -> list[str]:
             continue
         if schema.get("type") != "object":
             errors.append(f"{where}.type: must be object")
-        walk(schema, where, False)
+        meta = (schema.get("properties") or {}).get("metadata")
+        if isinstance(meta, dict):
+            extra = sorted(set(meta.get("properties") or {}) - {"name", "generateName"})
+            if extra or set(meta) - {"type", "description", "properties"}:
+                errors.append(f"{where}.properties.metadata: may only constrain name and generateName"
+                              + (f" (has {extra})" if extra else ""))
+        walk(schema, where, False, root=True)
     return errors
 
 
