@@ -53,8 +53,8 @@ QUIRKS: dict[str, Quirk] = {
         ),
         Quirk(
             name="substitution.undefined-name",
-            accepts="a substitution_mappings entry for a requirement or capability that the "
-            "substituted node type does not define (Tacker's samples map "
+            accepts="a substitution_mappings entry for a requirement that the substituted "
+            "VNF node type (a tosca.nodes.nfv.VNF) does not define (Tacker's samples map "
             "`virtual_link_external`, which tosca.nodes.nfv.VNF does not define)",
             note="mapping of a name the substituted node type does not define",
         ),

@@ -1064,7 +1064,9 @@ class TemplateResolver:
         what = key[:-1] if key == "requirements" else "capability"
         for name, v in m.items():
             if name not in names:
-                if not self.quirks.allow("substitution.undefined-name", m.key_span(name),
+                vnf = key == "requirements" and self.reg.is_a("node", t, "tosca.nodes.nfv.VNF")
+                if not vnf or not self.quirks.allow("substitution.undefined-name",
+                                                    m.key_span(name),
                                          detail=f"{what} {name!r} of {t}", path=kpath):
                     self.diags.add("tosca-substitution", f"node type {t!r} defines no {what} "
                                    f"{name!r} to map", m.key_span(name), path=kpath,

@@ -1,0 +1,202 @@
+"""compiler.tosca.templates: node templates, requirements, groups, policies, substitution."""
+
+from __future__ import annotations
+
+import time
+
+from compiler.diagnostics import Severity
+from tests.unit.tosca_helpers import codes, errors, run
+
+HEAD = "tosca_definitions_version: tosca_simple_yaml_1_3\n"
+
+
+def test_node_types_ancestry_defaults_and_requirements():
+    topo, d = run(HEAD + """
+topology_template:
+  node_templates:
+    server:
+      type: Compute
+    dbms:
+      type: tosca.nodes.DBMS
+      properties: { root_password: x }
+      requirements:
+        - host: server
+    db:
+      type: tosca.nodes.Database
+      properties: { name: shop }
+      requirements:
+        - host: { node: dbms, relationship: tosca.relationships.HostedOn }
+""")
+    assert errors(d) == []
+    assert list(topo.nodes) == ["server", "dbms", "db"]
+    server = topo.nodes["server"]
+    assert server.type == "tosca.nodes.Compute"
+    assert server.types == ("tosca.nodes.Compute", "tosca.nodes.Root")
+    assert topo.nodes["dbms"].types[:2] == ("tosca.nodes.DBMS", "tosca.nodes.SoftwareComponent")
+    (req,) = topo.nodes["db"].requirements
+    assert (req.name, req.node, req.capability, req.relationship) == (
+        "host", "dbms", "host", "tosca.relationships.HostedOn")
+    # a capability property default from the normative types
+    assert server.capabilities["scalable"].properties == {"min_instances": 1, "max_instances": 1}
+
+
+def test_unknown_property_and_keyname_positioned_with_hint():
+    topo, d = run(HEAD + """
+topology_template:
+  node_templates:
+    server:
+      type: tosca.nodes.Compute
+      propertes: {}
+    dbms:
+      type: tosca.nodes.DBMS
+      properties: { root_pasword: x }
+""")
+    assert (7, 7, "tosca-unknown-field") in errors(d)
+    assert (10, 21, "tosca-unknown-property") in errors(d)
+    hints = {x.code: x.hint for x in d}
+    assert "properties" in hints["tosca-unknown-field"]
+    assert "root_password" in hints["tosca-unknown-property"]
+
+
+def test_missing_required_property():
+    _, d = run(HEAD + """
+topology_template:
+  node_templates:
+    disk:
+      type: tosca.nodes.BlockStorage
+""")
+    assert errors(d) == [(5, 5, "tosca-missing-property")]
+
+
+def test_unknown_type_and_unknown_target():
+    _, d = run(HEAD + """
+topology_template:
+  node_templates:
+    a:
+      type: tosca.nodes.Compte
+    b:
+      type: tosca.nodes.SoftwareComponent
+      requirements:
+        - host: nowhere
+""")
+    assert (6, 13, "tosca-unknown-type") in errors(d)
+    assert (10, 17, "tosca-unknown-template") in errors(d)
+
+
+def test_unknown_requirement_and_too_many_occurrences():
+    _, d = run(HEAD + """
+topology_template:
+  node_templates:
+    s:
+      type: tosca.nodes.Compute
+    c:
+      type: tosca.nodes.SoftwareComponent
+      requirements:
+        - hots: s
+        - host: s
+        - host: s
+""")
+    assert (10, 11, "tosca-requirement") in errors(d)
+    assert (12, 11, "tosca-requirement") in errors(d)
+
+
+def test_requirement_left_open_with_node_type():
+    topo, d = run(HEAD + """
+topology_template:
+  node_templates:
+    c:
+      type: tosca.nodes.SoftwareComponent
+      requirements:
+        - host: { node: tosca.nodes.Compute }
+""")
+    assert errors(d) == []
+    assert topo.nodes["c"].requirements[0].node is None
+
+
+def test_groups_and_policies_with_targets():
+    topo, d = run(HEAD + """
+topology_template:
+  node_templates:
+    a: { type: tosca.nodes.Compute }
+    b: { type: tosca.nodes.Compute }
+  groups:
+    g:
+      type: tosca.groups.Root
+      members: [ a, b ]
+  policies:
+    - p:
+        type: tosca.policies.Placement
+        targets: [ g, a ]
+    - q:
+        type: tosca.policies.Root
+        targets: [ c ]
+""")
+    assert topo.groups["g"].members == ("a", "b")
+    assert topo.policies["p"].targets == ("g", "a")
+    assert errors(d) == [(17, 20, "tosca-unknown-template")]
+
+
+def test_substitution_mappings():
+    topo, d = run(HEAD + """
+node_types:
+  my.App:
+    derived_from: tosca.nodes.Root
+    properties:
+      size: { type: integer }
+topology_template:
+  inputs:
+    size: { type: integer, default: 3 }
+  substitution_mappings:
+    node_type: my.App
+    properties:
+      size: [ size ]
+    capabilities:
+      feature: [ s, feature ]
+      nope: [ s, feature ]
+  node_templates:
+    s: { type: tosca.nodes.Compute }
+""")
+    assert topo.substitution.node_type == "my.App"
+    assert topo.substitution.properties == {"size": 3}
+    assert topo.substitution.capabilities == {"feature": ("s", "feature")}
+    assert errors(d) == [(17, 7, "tosca-substitution")]
+
+
+def test_quirk_is_a_note_and_can_be_disabled():
+    text = HEAD + """
+node_types:
+  my.Node:
+    derived_from: tosca.nodes.Root
+    interfaces:
+      Standard: { type: tosca.interfaces.node.lifecycle.Standard }
+topology_template:
+  policies:
+    a: { type: tosca.policies.Root }
+"""
+    topo, d = run(text)
+    assert errors(d) == []
+    assert "tosca-quirk" in codes(d)
+    _, d2 = run(text, quirks=("none",))
+    assert [c for c in codes(d2, Severity.ERROR)] == ["tosca-wrong-type"]
+
+
+def test_linear_time():
+    def make(n: int) -> str:
+        lines = [HEAD, "topology_template:\n  node_templates:\n"]
+        for i in range(n):
+            lines.append(f"    n{i}:\n      type: tosca.nodes.Compute\n")
+            if i:
+                lines.append(f"      requirements:\n        - dependency: n{i - 1}\n")
+        return "".join(lines)
+
+    def timed(n: int) -> float:
+        text = make(n)
+        t = time.perf_counter()
+        topo, d = run(text)
+        assert len(topo.nodes) == n and errors(d) == []
+        return time.perf_counter() - t
+
+    small = min(timed(500) for _ in range(2))
+    large = timed(5000)
+    # 10x the nodes may take at most ~12x the time (plus slack for a noisy machine)
+    assert large < 18 * small + 0.5, (small, large)
