@@ -217,13 +217,14 @@ def _entry_span(package: Package) -> Span:
 
 
 def _walk(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any, Any, Span, Span]]:
-    """Every mapping entry below ``node``: (path to it, key, value, key span, value span)."""
+    """Every entry below ``node``: (path to it, key or index, value, key span, value span)."""
     if isinstance(node, PMap):
         for k, v in node.items():
             yield path, k, v, node.key_span(k), node.value_span(k)
             yield from _walk(v, path + (k,))
     elif isinstance(node, PSeq):
         for i, v in enumerate(node):
+            yield path, i, v, node.item_span(i), node.item_span(i)
             yield from _walk(v, path + (i,))
 
 
