@@ -40,6 +40,7 @@ class InputTable:
         self.params: dict[str, Parameter] = {}
         self.values: dict[str, Any] = {}
         self.defs: dict[str, Any] = {}  # name -> PropertyDef
+        self.invalid: set[str] = set()  # inputs whose value failed validation
 
     def names(self) -> list[str]:
         return list(self.params)
@@ -110,7 +111,10 @@ def resolve_inputs(
                 value = RuntimeRef(function="get_input", args=(name,), span=kspan)
             table.values[name] = value
         else:
+            before = len(diags.errors())
             table.values[name] = _validate(value, pdef, reg, span, ipath, diags, validate_value)
+            if len(diags.errors()) > before:
+                table.invalid.add(name)  # reported once here, not again where it is used
         table.params[name] = Parameter(
             name=name, type=pdef.type, value=table.values[name],
             description=pdef.description, required=pdef.required, span=kspan,
@@ -206,7 +210,4 @@ def _fed_span(fed: Mapping[str, Any], name: str, default: Span) -> Span:
 def _validate(value, pdef, reg, span, path, diags, validate_value) -> Any:
     if isinstance(value, RuntimeRef):
         return value
-    try:
-        return validate_value(value, pdef, reg, span, path, diags)
-    except Exception:  # noqa: BLE001 - a bug in validation must not crash the run
-        raise
+    return validate_value(value, pdef, reg, span, path, diags)

@@ -441,6 +441,8 @@ class TemplateResolver:
 
     # --------------------------------------------------------------- Scope protocol
     def input_value(self, name: str, span: Span) -> Any:
+        if name in self.inputs.invalid:
+            raise Unresolved(name)
         if name in self.inputs.values:
             return self.inputs.values[name]
         raise KeyError(name)
