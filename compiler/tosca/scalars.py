@@ -73,15 +73,24 @@ class ScalarError(ValueError):
     """The text is not a scalar-unit value of the requested kind."""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, slots=True, kw_only=True, eq=False)
 class ScalarValue:
-    """A parsed scalar-unit value; compares and orders by its normalised magnitude."""
+    """A parsed scalar-unit value; compares and orders by its normalised magnitude
+    (``1 GiB == 1024 MiB``)."""
 
     value: float  # in the base unit: bytes, seconds, Hz, bits per second
     unit: str  # canonical TOSCA spelling of the unit written
     text: str = field(compare=False)  # as written
     kind: str = "size"
     number: float = field(default=0.0, compare=False)  # the scalar part as written
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ScalarValue):
+            return NotImplemented
+        return self.kind == other.kind and self.value == other.value
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.value))
 
     def __lt__(self, other: "ScalarValue") -> bool:
         return self.value < other.value
@@ -125,8 +134,8 @@ def parse_scalar(text: object, kind: str) -> ScalarValue:
         kind = kind[len("scalar-unit."):]
     if kind not in UNITS:
         raise ScalarError(f"unknown scalar-unit kind {kind!r}")
-    if isinstance(text, bool) or not isinstance(text, str):
-        if isinstance(text, (int, float)):
+    if not isinstance(text, str):
+        if isinstance(text, (int, float)) and not isinstance(text, bool):
             raise ScalarError(
                 f"{text!r} has no unit; a scalar-unit.{kind} value is '<number> <unit>' "
                 f"with a unit among {', '.join(UNITS[kind])}"

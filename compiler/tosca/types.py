@@ -28,13 +28,14 @@ values of their type).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
-import pickle
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import Diagnostics, Severity, Span
 from . import normative
@@ -75,11 +76,15 @@ _file_lock = threading.Lock()
 
 
 def _digest(data: Any) -> str:
-    sections = {s: data.get(s) for s in SECTIONS.values() if s in data}
-    try:
-        blob = pickle.dumps(sections, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # pragma: no cover - plain YAML data always pickles
-        blob = repr(sections).encode()
+    """Identity of a file's type sections: their content (a dict's repr carries no
+    positions) plus where the sections and the file start and end, so that an edit that
+    moves lines also changes the key."""
+    sections = [(s, data.get(s)) for s in SECTIONS.values() if s in data]
+    where = [str(data.value_span(s)) for s, _ in sections] if hasattr(data, "value_span") else []
+    span = getattr(data, "span", None)
+    if span is not None:
+        where.append(f"{span.end_line}:{span.end_column}")
+    blob = repr(sections).encode() + repr(where).encode()
     return hashlib.blake2b(blob, digest_size=16).hexdigest()
 
 
@@ -118,6 +123,31 @@ def _emit(src: Diagnostics, into: Diagnostics, used: bool) -> None:
         into.add(d.code, msg, d.span, path=d.path, hint=d.hint, severity=sev)
 
 
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building: the registry allocates many
+    small acyclic objects, and the collector's full passes over a large heap (a
+    10,000-node topology) would make building superlinear.  Re-entrant across threads."""
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 class TypeRegistry:
     """All types of one compilation.  Build with :meth:`build`; then read-only."""
 
@@ -138,6 +168,12 @@ class TypeRegistry:
 
         ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.tosca.quirks).
         """
+        with _gc_paused():
+            return cls._build(package, diags, version, tuple(quirks))
+
+    @classmethod
+    def _build(cls, package: Any, diags: Diagnostics, version: str,
+               quirks: tuple[str, ...]) -> "TypeRegistry":
         reg = cls(version)
         for td in normative.types_for(version):
             reg._types[td.kind][td.name] = td
@@ -152,7 +188,7 @@ class TypeRegistry:
                 continue
             prefix = getattr(sf, "prefix", "") or ""
             roots.extend(_topology_roots(data, prefix))
-            defs, per_type, rec = _read_file(data, sf.display, prefix, tuple(quirks))
+            defs, per_type, rec = _read_file(data, sf.display, prefix, quirks)
             diags.extend(rec)
             for td in defs:
                 seen = first.get((td.kind, td.name))
