@@ -168,17 +168,22 @@ def verdict(path: str, profile_paths: tuple[str, ...]) -> dict[str, Any]:
                               "crash": "", "blocked": guard.blocked, "redirected": guard.redirected}
     try:
         import toscaparser.tosca_template as tt
-        from toscaparser.common.exception import ExceptionCollector, ValidationError
+        from toscaparser.common.exception import (ExceptionCollector, TOSCAException,
+                                                  ValidationError)
     except ImportError as exc:
         result.update(status="unavailable", crash=f"{exc.__class__.__name__}: {exc}")
         return result
     result["version"] = _version()
     logging.disable(logging.CRITICAL)
     guard.patch_imports()
+    raised: list[dict[str, str]] = []
     try:
         tt.ToscaTemplate(path=path, a_file=True)
-    except ValidationError:
-        pass
+    except ValidationError as exc:
+        if not ExceptionCollector.exceptionsCaught():  # raised directly, not the summary
+            raised.append({"kind": exc.__class__.__name__, "message": _clip(str(exc))})
+    except TOSCAException as exc:  # a TOSCA error raised outside the collector: a rejection
+        raised.append({"kind": exc.__class__.__name__, "message": _clip(str(exc))})
     except RecursionError as exc:
         result.update(status="crashed", crash=f"RecursionError: {exc} ({_where(exc)})")
     except MemoryError:
@@ -191,7 +196,8 @@ def verdict(path: str, profile_paths: tuple[str, ...]) -> dict[str, Any]:
         {"kind": e.__class__.__name__, "message": _clip(str(e))}
         for e in ExceptionCollector.getExceptions()
     ]
-    result["errors"] = errors
+    result["errors"] = errors + [e for e in raised if e not in errors]
+    errors = result["errors"]
     if result["status"] == "accepted" and errors:
         result["status"] = "rejected"
     return result

@@ -79,7 +79,7 @@ def tosca_parser_verdict(package: Package, options: Any, diags: Diagnostics) -> 
                       "the package could not be prepared for tosca-parser; no verdict", at)
             return
         request = {"path": target, "profile_paths": list(getattr(options, "profile_paths", ()))}
-        outcome = _run_child(request, work, timeout)
+        outcome = _unstage(_run_child(request, work, timeout), work, target, package)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     _report(outcome, package, diags, at, timeout)
@@ -116,6 +116,40 @@ def _run_child(request: dict[str, Any], work: str, timeout: float) -> dict[str, 
     how = f"exit status {proc.returncode}" if proc.returncode >= 0 else f"signal {-proc.returncode}"
     return {"status": "failed", "crash": f"the tosca-parser process ended with {how}"
             + (f": {tail}" if tail else "")}
+
+
+def _unstage(outcome: dict[str, Any], work: str, target: str, package: Package) -> dict[str, Any]:
+    """Show the user's paths in tosca-parser's messages, not the staged copies.
+
+    tosca-parser names the archive it was given and the directory it extracted it to
+    (``<work>/tmpXXXX/Definitions/a.yaml``); a lone file is named by its absolute path.
+    """
+    root = package.root.rstrip("/")
+    subs: list[tuple[re.Pattern[str], str]] = [
+        (re.compile(re.escape(work) + r"/tmp[^/\s\"']*/"), root + "/"),
+        (re.compile(re.escape(target)), root if package.kind != "file" else _entry_display(package)),
+    ]
+    fs_root = getattr(package.fs, "root", None)
+    if package.kind == "file" and fs_root is not None:
+        subs.append((re.compile(re.escape(str(fs_root)) + "/"), package.fs.display("")))
+
+    def clean(text: str) -> str:
+        for pattern, repl in subs:
+            text = pattern.sub(lambda _m: repl, text)
+        return text
+
+    errors = outcome.get("errors")
+    if isinstance(errors, list):
+        for err in errors:
+            if isinstance(err, dict) and isinstance(err.get("message"), str):
+                err["message"] = clean(err["message"])
+    if isinstance(outcome.get("crash"), str):
+        outcome["crash"] = clean(outcome["crash"])
+    return outcome
+
+
+def _entry_display(package: Package) -> str:
+    return package.files[0].display if package.files else package.root
 
 
 def _stage(package: Package, work: str, limits: Any) -> str | None:
