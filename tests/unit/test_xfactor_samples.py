@@ -105,3 +105,11 @@ def test_simulate_unknown_node_is_misuse(capsys: pytest.CaptureFixture[str]) -> 
     code, _ = _run("simulate", SAMPLES["5g-core-slice"], "--fail", "upff")
     assert code == 2
     assert "did you mean 'upf'?" in capsys.readouterr().err
+
+
+def test_readme_shows_current_graph_and_simulation() -> None:
+    readme = (REPO / "README.md").read_text()
+    _, mmd = _run("graph", SAMPLES["5g-core-slice"], "--format", "mermaid")
+    assert f"```mermaid\n{mmd}```" in readme
+    _, sim = _run("simulate", SAMPLES["5g-core-slice"], "--fail", "upf")
+    assert f"$ xfc simulate samples/5g-core-slice/slice.yaml --fail upf\n{sim}```" in readme
