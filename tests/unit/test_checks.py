@@ -130,3 +130,57 @@ def test_cycle_reported_once_per_component() -> None:
              policies=[policy("w", WIRING, source="a", target="b")])  # also a conflict
     found = _check(t)
     assert [c for c, _ in found].count("xf-dependency-cycle") == 2
+
+
+def test_service_affinity_in_a_tacker_style_csar(tmp_path) -> None:
+    import compiler
+
+    (tmp_path / "TOSCA-Metadata").mkdir()
+    (tmp_path / "TOSCA-Metadata" / "TOSCA.meta").write_text(
+        "TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: test\n"
+        "Entry-Definitions: Definitions/top.yaml\n")
+    (tmp_path / "Definitions").mkdir()
+    (tmp_path / "Definitions" / "top.yaml").write_text("""\
+tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_common_types.yaml
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_vnfd_types.yaml
+  - xfactor/1.0/profile.yaml
+topology_template:
+  node_templates:
+    VDU1:
+      type: tosca.nodes.nfv.Vdu.Compute
+      properties:
+        name: web
+        description: web front end
+        vdu_profile: { min_number_of_instances: 1, max_number_of_instances: 3 }
+  policies:
+    - web-process:
+        type: xfactor.policies.Process
+        targets: [ VDU1 ]
+        properties: { state: stateless }
+""")
+    (tmp_path / "Files" / "kubernetes").mkdir(parents=True)
+    (tmp_path / "Files" / "kubernetes" / "web.yaml").write_text("""\
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web-svc }
+spec:
+  selector: { app: web }
+  sessionAffinity: ClientIP
+---
+apiVersion: v1
+kind: Service
+metadata: { name: other }
+spec:
+  selector: { app: other }
+  sessionAffinity: ClientIP
+""")
+    unit = compiler.check(str(tmp_path))
+    found = [(d.code, d.span.file.rsplit("/", 1)[-1], d.span.line, d.span.column)
+             for d in unit.diagnostics if d.code == "xf-sticky-session"]
+    assert found == [("xf-sticky-session", "web.yaml", 10, 20)]
