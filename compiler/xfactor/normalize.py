@@ -63,24 +63,19 @@ PERSISTENT_STORAGE_TYPES: tuple[str, ...] = (
 # --------------------------------------------------------------------------- type tests
 
 
-def type_is(topology: Topology, type_name: str | None, base: str) -> bool:
-    """Whether ``type_name`` is ``base`` or derives from it (any kind of type)."""
+def type_is(topology: Topology, type_name: str | None, base: str, kind: str = "relationship") -> bool:
+    """Whether the ``kind`` type ``type_name`` is ``base`` or derives from it."""
     if not type_name:
         return False
     if type_name == base:
         return True
     reg = topology.types
-    if reg is None:
+    if reg is None or not hasattr(reg, "is_a"):
         return False
-    for attr in ("is_a", "derives_from", "is_derived_from"):
-        fn = getattr(reg, attr, None)
-        if fn is None:
-            continue
-        try:
-            return bool(fn(type_name, base))
-        except Exception:  # a registry that does not know the name: not derived
-            return False
-    return False
+    try:
+        return bool(reg.is_a(kind, type_name, base))
+    except Exception:  # a registry that does not know the name: not derived
+        return False
 
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"

@@ -129,3 +129,59 @@ def test_max_replicas() -> None:
                                                     "max_number_of_instances": 3})) == 3
     assert max_replicas(node("v", VDU)) is None
     assert CHAIN  # imported for symmetry with the other builders
+
+
+_PROFILE = """tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - xfactor/1.0/profile.yaml
+"""
+_NODES = """topology_template:
+  node_templates:
+    upf:
+      type: xfactor.nodes.CNF
+      properties: { image: upf:1, process: { state: stateless }, replicas: { max: 2 } }
+    smf:
+      type: xfactor.nodes.CNF
+      properties: { image: smf:1, process: { state: stateless } }
+      requirements:
+        - wiring:
+            node: upf
+"""
+
+
+def test_derived_wiring_relationship_type_through_the_pipeline(tmp_path) -> None:
+    import compiler
+
+    f = tmp_path / "d.yaml"
+    f.write_text(_PROFILE + """relationship_types:
+  acme.relationships.N4:
+    derived_from: xfactor.relationships.Wiring
+""" + _NODES + """            relationship:
+              type: acme.relationships.N4
+              properties: { stickiness: pinned }
+""")
+    unit = compiler.check(str(f))
+    assert unit.ok, unit.diagnostics.render_text()
+    w = unit.xmodel.wirings["smf.wiring"]
+    assert (w.source, w.target, w.stickiness, w.form) == ("smf", "upf", "pinned", "relationship")
+
+
+def test_relationship_template_wiring_and_step_position(tmp_path) -> None:
+    import compiler
+
+    f = tmp_path / "r.yaml"
+    f.write_text(_PROFILE + _NODES + """            relationship: n4
+  relationship_templates:
+    n4:
+      type: xfactor.relationships.Wiring
+      properties:
+        stickiness: connection
+        on_failure: [ "reconnect(attempts=0)" ]
+""")
+    unit = compiler.check(str(f))
+    assert [(d.code, d.span.line, d.span.column) for d in unit.diagnostics] == [("xf-step-syntax", 21, 43)]
+    f.write_text(f.read_text().replace("attempts=0", "attempts=2"))
+    unit = compiler.check(str(f))
+    assert unit.ok, unit.diagnostics.render_text()
+    w = unit.xmodel.wirings["smf.wiring"]
+    assert w.stickiness == "connection" and w.on_failure[0].arg("attempts") == 2
