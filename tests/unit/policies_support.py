@@ -48,10 +48,28 @@ def _strip(node: Any) -> Any:
     return node
 
 
+def _close_objects(node) -> None:
+    """Unknown fields are errors: what the API server's strict field validation (kubectl's
+    default) does for a structural schema, which itself may not say additionalProperties
+    beside properties."""
+    if isinstance(node, dict):
+        if "properties" in node and "additionalProperties" not in node \
+                and not node.get("x-kubernetes-preserve-unknown-fields"):
+            node["additionalProperties"] = False
+        for key, value in node.items():
+            if key in ("properties", "patternProperties"):
+                for sub in value.values():
+                    _close_objects(sub)
+            elif key in ("items", "additionalProperties") and isinstance(value, dict):
+                _close_objects(value)
+            # allOf/anyOf/oneOf/not only add rules to properties declared outside them
+
+
 def derive_json_schema(crd: dict) -> dict:
     """The JSON Schema (2020-12) of a FailurePolicy: the CRD's schema, plus what the API
     server checks itself (apiVersion, kind, metadata.name)."""
     schema = copy.deepcopy(_strip(crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]))
+    _close_objects(schema)
     group = crd["spec"]["group"]
     version = crd["spec"]["versions"][0]["name"]
     schema["properties"]["apiVersion"] = {"type": "string", "const": f"{group}/{version}"}

@@ -20,30 +20,15 @@ InternalError (a bug in xfc, exit code 3).
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any
 
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...xfactor.model import BACKING_TYPE
 from . import config, matrix, network, placement, storage, tacker, workloads
-from .common import Ctx, dns_label
+from ..naming import service_name
+from .common import Ctx
 from .render import check_rendered, render
-
-
-def _part_of(topology) -> str:
-    meta = topology.metadata or {}
-    for key in ("template_name", "name"):
-        if isinstance(meta.get(key), str) and meta[key].strip():
-            return meta[key]
-    for vnf in topology.nodes_of("tosca.nodes.nfv.VNF"):
-        if isinstance(vnf.properties.get("product_name"), str):
-            return vnf.properties["product_name"]
-    base = posixpath.basename(str(topology.file).replace("\\", "/"))
-    for suffix in (".yaml", ".yml", ".vnfd", ".csar", ".zip"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    return base or "xfc"
 
 
 class KubernetesEmitter:
@@ -59,7 +44,7 @@ class KubernetesEmitter:
             diags=diags,
             topology=topology,
             namespace=getattr(unit.options, "namespace", None) or None,
-            part_of=dns_label(_part_of(topology)),
+            part_of=service_name(topology),
         )
         build_objects(ctx)
         return finish(ctx)

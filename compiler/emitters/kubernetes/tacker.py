@@ -28,7 +28,6 @@ from __future__ import annotations
 import copy
 import math
 import posixpath
-from typing import Any
 
 import yaml
 

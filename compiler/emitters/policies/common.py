@@ -11,9 +11,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from typing import Any, Mapping
 
+from ..naming import service_name
 from ...diagnostics import NO_SPAN, Span
 from ...xfactor.model import Plan, ResolvedStep, ResolvedWiring, XModel
 
@@ -202,19 +202,6 @@ class Context:
 
     def input(self, name: str) -> Any:
         return self.inputs.get(name)
-
-
-def service_name(topology: Any, path: str = "") -> str:
-    """The service's name: metadata.template_name, else the entry file's stem (DNS-1123)."""
-    meta = getattr(topology, "metadata", None) or {}
-    name = meta.get("template_name") if isinstance(meta, Mapping) else None
-    if not isinstance(name, str) or not name.strip():
-        name = PurePosixPath(str(getattr(topology, "file", "") or path).replace("\\", "/")).name
-        for suffix in (".yaml", ".yml", ".csar", ".zip"):
-            if name.endswith(suffix):
-                name = name[: -len(suffix)]
-                break
-    return dns1123(name)
 
 
 def build_context(unit: Any) -> Context | None:
