@@ -330,11 +330,11 @@ def test_linear_time() -> None:
     def timed(n: int) -> float:
         T._FILE_CACHE.clear()
         d = Diagnostics()
-        t = time.perf_counter()
+        t = time.process_time()  # CPU time: other processes on the machine do not count
         reg = TypeRegistry.build(pkgs[n], d, V13)
         for i in range(0, n, 7):
             reg.properties("node", f"t{i}")
-        elapsed = time.perf_counter() - t
+        elapsed = time.process_time() - t
         assert not d.has_errors
         return elapsed
 
