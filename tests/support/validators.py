@@ -505,7 +505,12 @@ def validate_with_crd(obj: Any, crd: dict) -> list[str]:
         return errors + [f"<crd>: version {version.get('name')!r} has no openAPIV3Schema"]
     make, cls = _crd_validator_class()
     js = openapi_to_jsonschema(schema, root=True)
-    cls.check_schema(js)
+    import jsonschema
+
+    try:
+        cls.check_schema(js)
+    except jsonschema.SchemaError as exc:
+        return errors + [f"<crd>: {_path(exc.absolute_path)}: the CRD schema is not usable: {exc.message}"]
     for err in sorted(make(js).iter_errors(obj), key=lambda e: list(map(str, e.absolute_path))):
         errors.append(_fmt(err))
     errors += objectmeta_errors(obj.get("metadata"))

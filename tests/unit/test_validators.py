@@ -536,3 +536,13 @@ def test_failurepolicy_crd_is_checked_like_any_crd() -> None:
     errors = v.validate_object(crd)
     if errors:
         pytest.xfail("compiler/schemas/failurepolicy-crd.yaml is not a valid v1 CRD yet: " + "; ".join(errors))
+
+
+def test_unusable_crd_schema_is_reported_not_raised() -> None:
+    crd = _crd({"type": "object", "properties": {"spec": {"type": "object", "properties": {
+        "name": {"type": "string", "pattern": "([a-z"}}}}})
+    errors = v.validate_with_crd(widget(), crd)
+    assert len(errors) == 1 and errors[0].startswith(
+        "<crd>: properties.spec.properties.name.pattern: the CRD schema is not usable:")
+    assert v.crd_structural_errors(crd)[0].startswith(
+        "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.name.pattern: ")
