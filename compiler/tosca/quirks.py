@@ -66,6 +66,13 @@ QUIRKS: dict[str, Quirk] = {
             note="substitution_filter wrapped in node_filter, unwrapped",
         ),
         Quirk(
+            name="substitution.mapping-list",
+            accepts="substitution_mappings requirements/capabilities written as a list of "
+            "one-entry mappings, so that one requirement can be mapped several times (the "
+            "SOL001 v3 examples; TOSCA 1.3 §3.8.13 has a mapping)",
+            note="mappings written as a list; a name mapped twice keeps every target",
+        ),
+        Quirk(
             name="policy.targets-unknown-to-type",
             accepts="a policy whose target's type is not among the policy type's targets "
             "(ETSI examples target VDUs with scaling policies defined for VNF-level types)",

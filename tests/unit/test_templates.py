@@ -200,3 +200,61 @@ def test_linear_time():
     large = timed(5000)
     # 10x the nodes may take at most ~12x the time (plus slack for a noisy machine)
     assert large < 18 * small + 0.5, (small, large)
+
+
+SOL001_441 = """tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_common_types.yaml
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_vnfd_types.yaml
+topology_template:
+  node_templates:
+    web_pod:
+      type: tosca.nodes.nfv.Vdu.OsContainerDeployableUnit
+      properties:
+        name: web
+        description: web pod
+        vdu_profile: { min_number_of_instances: 1, max_number_of_instances: 3 }
+        mcio_identification_data: { name: web, type: Deployment }
+      requirements:
+        - container: web_container
+    web_container:
+      type: tosca.nodes.nfv.Vdu.OsContainer
+      properties:
+        name: nginx
+        description: the web server
+        requested_memory_resources: 256 MiB
+      artifacts:
+        image: { type: tosca.artifacts.nfv.SwImage, file: "nginx:1.25" }
+    web_mciop:
+      type: tosca.nodes.nfv.Mciop
+      requirements:
+        - associatedVdu: web_pod
+      artifacts:
+        chart: { type: tosca.artifacts.nfv.HelmChart, file: Files/web-1.0.tgz }
+    web_svc:
+      type: tosca.nodes.nfv.VirtualCp
+      properties:
+        layer_protocols: [ ipv4 ]
+      requirements:
+        - target: web_pod
+"""
+
+
+def test_sol001_441_container_types(tmp_path):
+    from compiler.diagnostics import Diagnostics
+    from compiler.loader import load
+    from compiler.pipeline import Options
+    from compiler.tosca import resolve
+
+    (tmp_path / "cnf.yaml").write_text(SOL001_441)
+    d = Diagnostics()
+    pkg = load(str(tmp_path / "cnf.yaml"), Options(), d)
+    topo = resolve(pkg, Options(), d)
+    assert not d.has_errors, d.render_text()
+    pod = topo.nodes["web_pod"]
+    assert pod.requirements[0].node == "web_container"
+    assert pod.requirements[0].relationship == "tosca.relationships.nfv.DeploysTo"
+    assert topo.nodes["web_mciop"].requirements[0].node == "web_pod"
+    assert topo.nodes["web_svc"].requirements[0].node == "web_pod"
+    assert topo.nodes["web_container"].artifacts["image"].file == "nginx:1.25"
+    assert pod.properties["vdu_profile"]["max_number_of_instances"] == 3
