@@ -182,9 +182,11 @@ class _Run:
                     self.outcomes[name] = "notified"
             elif step.action == "reinstantiate":
                 for n in step.shutdown_order:
-                    self.state[n] = "stopped"
+                    if n in self.state:
+                        self.state[n] = "stopped"
                 for n in step.startup_order:
-                    self.state[n] = "running"
+                    if n in self.state:
+                        self.state[n] = "running"
                 restored = w.target in step.startup_order
                 tail = "wiring restored" if restored else \
                     f"{w.target} is outside the scope; wiring not restored" + ("" if last else " -> escalate")
@@ -199,7 +201,8 @@ class _Run:
                     self.outcomes[name] = "unrestored"
             elif step.action == "shutdown_chain":
                 for n in step.shutdown_order:
-                    self.state[n] = "stopped"
+                    if n in self.state:
+                        self.state[n] = "stopped"
                 chain = step.args.get("chain", "?")
                 self.emit("step", f"{head}: stop chain {chain}: {', '.join(step.shutdown_order)}; "
                                   "terminal", outcome="terminal", stop=step.shutdown_order, **kw)
