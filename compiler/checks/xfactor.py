@@ -21,7 +21,7 @@ from typing import Any, Iterator
 
 import yaml
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Severity, Span
 from ..graph import effective_ladder, find_cycles
 from ..model import NodeTemplate, Topology
 from ..xfactor.model import BACKING_TYPE, Process, Wiring
@@ -98,17 +98,26 @@ def stateless_local_state(unit: Any, diags: Diagnostics) -> None:
         if not p.stateless:
             continue
         node = topo.nodes[name]
+        # A descriptor that does not use the X-factor profile at all (a plain SOL001 VNFD)
+        # has not claimed its VDUs are stateless: they are only treated so by default
+        # (spec §2.1).  There the finding is a warning, so that standard descriptors still
+        # compile; once the profile is imported, the spec's error applies (docs/xfactor.md).
+        assumed = p.origin == "default" and not unit.xmodel.uses_profile
+        severity = Severity.WARNING if assumed else None
+        who = (f"process '{name}' (no process traits, so treated as stateless)" if assumed
+               else f"stateless process '{name}'")
         for i, span in _persistent_volumes(node, topo):
             vol = node.properties["volumes"][i].get("name", i)
             diags.add("xf-stateless-local-state",
-                      f"stateless process '{name}' mounts persistent volume '{vol}', which outlives "
-                      "the process", span,
-                      hint="keep state in a backing service, or declare the process stateful")
+                      f"{who} mounts persistent volume '{vol}', which outlives the process", span,
+                      hint="keep state in a backing service, or declare the process stateful",
+                      severity=severity)
         for storage, span in _storage_requirements(node, topo):
             diags.add("xf-stateless-local-state",
-                      f"stateless process '{name}' attaches storage '{storage}' "
-                      f"({topo.nodes[storage].type}), which outlives the process", span,
-                      hint="keep state in a backing service, or declare the process stateful")
+                      f"{who} attaches storage '{storage}' ({topo.nodes[storage].type}), which "
+                      "outlives the process", span,
+                      hint="keep state in a backing service, or declare the process stateful",
+                      severity=severity)
 
 
 def scratch_lifetime(unit: Any, diags: Diagnostics) -> None:

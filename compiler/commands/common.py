@@ -42,6 +42,10 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                    help="package root of a lone descriptor file: its relative imports may "
                         "reach files anywhere below DIR, never outside (default: the "
                         "descriptor's own directory; a CSAR is always its own root)")
+    g.add_argument("--quirk", metavar="NAME", action="append", dest="quirks",
+                   help="named leniencies for real-world descriptors (docs/quirks.md); all are "
+                        "on by default and reported as notes. --quirk=none turns them all off, "
+                        "--quirk=-NAME turns one off, --quirk=NAME turns one on (repeatable)")
     o = parser.add_argument_group("output")
     o.add_argument("--format", choices=formats, default=formats[0],
                    help="how to print results and diagnostics (default: %(default)s)")
@@ -91,6 +95,12 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
     for name in ("namespace", "tosca_parser", "root"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
+    if getattr(args, "quirks", None):
+        sel = list(args.quirks)
+        # naming only exclusions keeps the others on
+        if all(q.startswith("-") for q in sel):
+            sel = ["all"] + sel
+        opts["quirks"] = tuple(sel)
     if getattr(args, "targets", None):
         opts["targets"] = tuple(args.targets)
     if getattr(args, "emit", None):

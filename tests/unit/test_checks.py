@@ -6,6 +6,8 @@ pin the table and the rules' logic where the descriptor forms do not reach.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from compiler.checks import RULES, run_checks
 from compiler.codes import CODES
 from compiler.diagnostics import Diagnostics
@@ -184,3 +186,18 @@ spec:
     found = [(d.code, d.span.file.rsplit("/", 1)[-1], d.span.line, d.span.column)
              for d in unit.diagnostics if d.code == "xf-sticky-session"]
     assert found == [("xf-sticky-session", "web.yaml", 10, 20)]
+
+
+def test_plain_sol001_vdu_with_storage_is_a_warning_without_the_profile(tmp_path):
+    """A VNFD that does not import the X-factor profile never claimed its VDUs are
+    stateless: the default assumption yields a warning, not an error (docs/xfactor.md)."""
+    import compiler
+
+    src = (Path(__file__).parent.parent / "diagnostics/xf-stateless-local-state/fail-sol001.yaml").read_text()
+    plain = src.replace("  - xfactor/1.0/profile.yaml\n", "").split("  policies:")[0]
+    f = tmp_path / "vnfd.yaml"
+    f.write_text(plain)
+    result = compiler.check(str(f))
+    found = [d for d in result.diagnostics if d.code == "xf-stateless-local-state"]
+    assert [(d.span.line, d.span.column, str(d.severity)) for d in found] == [(14, 11, "warning")]
+    assert not result.diagnostics.has_errors, result.diagnostics.render_text()
