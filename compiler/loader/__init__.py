@@ -113,6 +113,7 @@ class _Reader:
         self.limits = limits
         self.files: list[SourceFile] = []
         self.seen: set[tuple] = set()
+        self.parsed: dict[tuple, Any] = {}
         self.active: list[tuple] = []
 
     # -- one file ------------------------------------------------------------------
@@ -122,12 +123,17 @@ class _Reader:
             self.diags.add("import-cycle", f"import cycle through {origin.fs.display(origin.name)} "
                            "cut here", at)
             return None
-        if origin.key in self.seen:
+        # A file imported again under another namespace_prefix is a second set of type
+        # names (TOSCA 1.3 §3.6.8.3), so it appears once per prefix; it is parsed once.
+        if (origin.key, prefix) in self.seen:
             return None
-        self.seen.add(origin.key)
+        self.seen.add((origin.key, prefix))
         display = origin.fs.display(origin.name)
         self.diags.chains.setdefault(display, chain)
-        data = self._parse(origin, display, at, from_catalog)
+        if origin.key in self.parsed:
+            data = self.parsed[origin.key]
+        else:
+            data = self.parsed[origin.key] = self._parse(origin, display, at, from_catalog)
         if data is None:
             return None
         if not isinstance(data, PMap):

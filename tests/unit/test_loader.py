@@ -147,3 +147,21 @@ def test_root_widens_a_lone_descriptor_package(tmp_path):
     assert [f.name for f in pkg.files] == ["tests/main.yaml", "custom_types/t.yaml"]
     _, d = run(main, root=str(tmp_path / "custom_types"))
     assert d.codes() == ["input-not-found"]
+
+
+def test_same_file_under_two_prefixes_is_listed_twice_and_parsed_once(tmp_path, monkeypatch):
+    import compiler.loader as loader_mod
+
+    write(tmp_path, "t.yaml", HEAD)
+    main = write(tmp_path, "main.yaml", HEAD + "imports:\n"
+                 "  - {file: t.yaml, namespace_prefix: one}\n"
+                 "  - {file: t.yaml, namespace_prefix: two}\n"
+                 "  - {file: t.yaml, namespace_prefix: one}\n")
+    calls = []
+    real = loader_mod.load_yaml
+    monkeypatch.setattr(loader_mod, "load_yaml", lambda text, f, *a: calls.append(f) or real(text, f, *a))
+    pkg, d = run(main)
+    assert not d.has_errors
+    assert [(f.name, f.prefix) for f in pkg.files] == [("main.yaml", ""), ("t.yaml", "one"), ("t.yaml", "two")]
+    assert pkg.files[1].data is pkg.files[2].data
+    assert sorted(calls) == sorted([str(main), str(tmp_path / "t.yaml")])
