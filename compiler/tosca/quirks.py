@@ -34,18 +34,6 @@ QUIRKS: dict[str, Quirk] = {
             note="operation written as a list, read as an operation with no implementation",
         ),
         Quirk(
-            name="requirement.unknown-name",
-            accepts="a requirement assignment whose name the node type does not define, when "
-            "the template is an ETSI/ONAP example that relies on it",
-            note="requirement not defined by the node type, kept unbound-checked",
-        ),
-        Quirk(
-            name="input.undeclared-in-flavour",
-            accepts="a SOL001 flavour file whose get_input names an input that the top-level "
-            "VNFD supplies but the flavour does not declare",
-            note="input not declared by the flavour file, taken from the top-level VNF",
-        ),
-        Quirk(
             name="substitution.requirement-list",
             accepts="a substitution_mappings requirement mapped to an empty list (Tacker: "
             "`virtual_link_external: []`), meaning 'left for the NS level'",
