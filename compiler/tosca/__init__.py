@@ -16,7 +16,7 @@ fed by the VNF node's properties, merging the two (the flavour's templates win).
 docs/front-end.md records the decisions.
 
 Codes: tosca-version, tosca-unknown-field, tosca-wrong-type, tosca-flavour,
-tosca-unknown-input, plus those of :mod:`.templates`, :mod:`.functions`,
+tosca-unknown-input, tosca-unsupported (workflows), plus those of :mod:`.templates`, :mod:`.functions`,
 :mod:`.inputs`, :mod:`.types`.
 """
 
@@ -271,6 +271,10 @@ def _check_files(package: Package, diags: Diagnostics) -> str | None:
 
 
 def _check_topology_keys(tt: PMap, diags: Diagnostics, path: str) -> None:
+    if "workflows" in tt:
+        diags.add("tosca-unsupported", "workflows are accepted but not processed: xfc derives "
+                  "the deployment order from requirements and wirings",
+                  tt.key_span("workflows"), path=f"{path}.workflows")
     for k in tt:
         if k not in TOPOLOGY_KEYS:
             diags.add("tosca-unknown-field", f"topology_template does not allow the keyname "

@@ -149,6 +149,10 @@ class GroupsMixin:
             t = self._want_type(body, "policy", f"policy {name!r}", ppath, kspan)
             if t is None:
                 continue
+            if "triggers" in body:
+                self.diags.add("tosca-unsupported", f"policy {name!r}: triggers are accepted "
+                               "but not processed (xfc acts on wirings' on_failure steps)",
+                               body.key_span("triggers"), path=ppath)
             targets, tspans = self._names(body, "targets", ppath, set(groups), "policy")
             allowed = self._allowed("policy", t, "targets")
             if allowed:

@@ -15,7 +15,8 @@ before validation, so a data-type value built by ``concat`` is checked like a li
 
 Codes: tosca-unknown-field, tosca-missing-field, tosca-wrong-type, tosca-unknown-type,
 tosca-unknown-property, tosca-missing-property, tosca-unknown-template,
-tosca-requirement, tosca-function-cycle, tosca-substitution, tosca-quirk, plus those of
+tosca-requirement, tosca-function-cycle, tosca-quirk, tosca-unsupported (copy),
+xf-missing-import (an xfactor.* type without the profile), plus those of
 :mod:`.functions` and ``values``.
 """
 
@@ -131,6 +132,10 @@ class TemplateResolver(GroupsMixin):
                                raw.value_span(name), path=npath)
                 continue
             node = _Node(str(name), body, kspan, npath)
+            if "copy" in body:
+                self.diags.add("tosca-unsupported", f"node template {name!r}: 'copy' is not "
+                               "processed; write the template out", body.key_span("copy"),
+                               path=npath)
             self.nodes[node.name] = node
             self._check_keys(body, NODE_KEYS, f"node template {name!r}", npath)
             tname = self._want_type(body, "node", f"node template {name!r}", npath, kspan)
@@ -178,6 +183,14 @@ class TemplateResolver(GroupsMixin):
                            body.value_span("type"), path=f"{path}.type")
             return None
         c = self.reg.canonical(kind, t)
+        if c is None and t.startswith("xfactor.") and not self.reg.has_prefix("xfactor."):
+            # X-factor profile §1: using its types without importing it
+            self.diags.add("xf-missing-import", f"{what} uses the X-factor type {t!r}, but "
+                           "the X-factor profile is not imported", body.value_span("type"),
+                           path=f"{path}.type",
+                           hint="add to the service template: imports: "
+                           "[ xfactor/1.0/profile.yaml ]")
+            return None
         if c is None:
             self.diags.add("tosca-unknown-type", f"{what} has an unknown {kind} type {t!r}",
                            body.value_span("type"), path=f"{path}.type",
