@@ -168,8 +168,11 @@ def verdict(path: str, profile_paths: tuple[str, ...]) -> dict[str, Any]:
                               "crash": "", "blocked": guard.blocked, "redirected": guard.redirected}
     try:
         import toscaparser.tosca_template as tt
-        from toscaparser.common.exception import (ExceptionCollector, TOSCAException,
-                                                  ValidationError)
+        from toscaparser.common.exception import (
+            ExceptionCollector,
+            TOSCAException,
+            ValidationError,
+        )
     except ImportError as exc:
         result.update(status="unavailable", crash=f"{exc.__class__.__name__}: {exc}")
         return result

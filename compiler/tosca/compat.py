@@ -33,8 +33,9 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
@@ -135,7 +136,7 @@ def _unstage(outcome: dict[str, Any], work: str, target: str, package: Package) 
 
     def clean(text: str) -> str:
         for pattern, repl in subs:
-            text = pattern.sub(lambda _m: repl, text)
+            text = pattern.sub(lambda _m, r=repl: r, text)
         return text
 
     errors = outcome.get("errors")
