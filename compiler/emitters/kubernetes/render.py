@@ -6,13 +6,18 @@ None — nothing else).
 Output: one YAML text per object, rendered by ``templates/kubernetes/object.yaml.j2``.
 
 Safety (the issue's point 4): templates only loop and branch; every scalar and every key
-they write goes through ONE filter, ``q``, which writes a double-quoted scalar (JSON
-string syntax, a subset of YAML 1.2 double-quoted scalars) or a canonical number /
-boolean / null.  No value can therefore open a new key, a new document (``---``), a tag
-(``!!python/...``) or an anchor.  After rendering, the text is parsed back with
-``yaml.safe_load_all`` and compared with the view model: the same single document, the
-same keys and values; otherwise the emitter raises InternalError (a bug in xfc, never
-in the input).
+they write goes through ONE filter, ``q``.  It writes a string *plain* (unquoted) only
+when a conservative whitelist proves that every YAML reader takes it back as the same
+string — YAML 1.1 (PyYAML, go-yaml v2: ``yes``/``y``/``on`` booleans, ``010`` octal,
+``1:20`` sexagesimal, timestamps) and YAML 1.2 (core and JSON schemas) alike — and
+double-quoted otherwise (JSON string syntax, a subset of YAML 1.2 double-quoted scalars,
+with what a YAML 1.1 reader would fold escaped); numbers, booleans and null get their
+canonical spelling.  A plain scalar holds no space, ``#``, quote, bracket, comma, ``&``,
+``*``, ``!``, ``|``, ``>``, ``%`` and starts with a letter, a digit or ``/``, so no
+value can open a new key, a new document (``---``), a comment, a tag (``!!python/...``)
+or an anchor.  After rendering, the text is parsed back with ``yaml.safe_load_all`` and
+compared with the view model: the same single document, the same keys and values;
+otherwise the emitter raises InternalError (a bug in xfc, never in the input).
 
 Codes: none.
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,12 +67,46 @@ def _escape_char(c: str) -> str:
     return f"\\U{o:08x}"
 
 
+# The plain-scalar whitelist.  ASCII letters, digits and ``. _ / - @`` anywhere after a
+# first character that is alphanumeric or ``/`` (mount paths); ``:`` only inside (a ``:``
+# last, or before a space, would be a mapping indicator; spaces are not in the set at all).
+_PLAIN = re.compile(r"[A-Za-z0-9/](?:[A-Za-z0-9._/@:-]*[A-Za-z0-9._/@-])?\Z")
+
+# Words some YAML reader resolves to a boolean, null or float when they stand plain, in any
+# letter case (YAML 1.1 bool ``y|n|yes|no|on|off|true|false``, null ``null``; YAML 1.2
+# core ``true|false|null``; ``nan``/``inf`` as some float parsers spell them).  Compared
+# case-folded, so ``Yes``, ``ON``, ``nULL`` are quoted too: more than strictly needed.
+_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null",
+                    "nan", "inf", "infinity"})
+
+# Every implicitly typed scalar that starts with a digit — YAML 1.1 int (decimal, ``0b``,
+# ``0`` octal, ``0x``, ``_`` separators, sexagesimal ``1:20``), float (``1.``, ``1.2.3``,
+# ``1e+3``, sexagesimal), timestamp (``2001-12-14t21:59:43.10-05:00``, ``2002-12-14``);
+# YAML 1.2 int (``0o17``, ``0x1F``), float (``1e3``) — is spelled with these characters
+# only (hex digits, the ``x o b t z e`` markers, separators), plus ``p i n j`` for good
+# measure (hex floats, ``inf``/``nan``, complex).  A string starting with a digit is
+# therefore plain only when it holds a character outside this set: ``256Mi``, ``500m``,
+# ``5g-core``, ``10.0.0.0/24`` are plain; ``1e3``, ``010``, ``1.2.3``, ``2024-01-01`` are not.
+_NUMERIC_CHARS = frozenset("0123456789abcdefABCDEFxXoObBtTzZeEpPiInNjJ._:+-")
+
+
+def is_plain_safe(text: str) -> bool:
+    """True when ``text`` may be written as a plain YAML scalar (see ``_PLAIN``)."""
+    if not _PLAIN.match(text):
+        return False
+    if text[0].isdigit():
+        return not set(text) <= _NUMERIC_CHARS
+    return text.casefold() not in _WORDS
+
+
 def quote(value: Any) -> str:
     """The ``q`` filter: a scalar as a YAML flow scalar that reads back as the same value.
 
-    Strings are always double-quoted (so ``"true"``, ``"1.0"``, ``"null"``, ``": "``,
-    ``"---"``, ``"!!binary"`` stay strings); numbers, booleans and null are written in
-    the spelling both YAML 1.1 and 1.2 readers resolve to the same type.
+    Strings are written plain when :func:`is_plain_safe` proves it unambiguous
+    (``apps/v1``, ``app.kubernetes.io/name``, ``nginx:1.25``, ``256Mi``), else
+    double-quoted (``"true"``, ``"yes"``, ``"1.0"``, ``"010"``, ``"a b"``, ``": "``,
+    ``"---"``, ``"!!binary"``); numbers, booleans and null are written in the spelling
+    both YAML 1.1 and 1.2 readers resolve to the same type.
     """
     if value is None:
         return "null"
@@ -87,6 +127,8 @@ def quote(value: Any) -> str:
             text = f"{mant}.0e{exp}"
         return text
     if isinstance(value, str):
+        if is_plain_safe(value):
+            return value
         return '"' + "".join(_escape_char(c) for c in value) + '"'
     raise TypeError(f"q: not a scalar: {type(value).__name__}")  # a bug in the view model
 
