@@ -115,6 +115,7 @@ class TemplateResolver(GroupsMixin):
         self.ev = Evaluator(self, diags)
         self.base = base  # the top-level template of a flavour (names visible from here)
         self.version = getattr(reg, "version", "")
+        self._cap_defaults: dict[tuple[str, str], tuple[dict, tuple[str, ...]]] = {}
 
     # ======================================================================= index
     def index_nodes(self, raw: Any, container: PMap | None, path: str) -> None:
@@ -565,10 +566,8 @@ class TemplateResolver(GroupsMixin):
             raise Unresolved(name)
         return v
 
-    def cap_pdefs(self, cdef: Any) -> dict[str, Any]:
-        pdefs = {}
-        pdefs.update(getattr(cdef, "properties", {}) or {})
-        return pdefs
+    def cap_pdefs(self, cdef: Any) -> Mapping[str, Any]:
+        return getattr(cdef, "properties", None) or {}
 
     def requirement_target(self, node: str, name: str) -> tuple[str | None, str | None] | None:
         n = self.nodes.get(node)
@@ -682,14 +681,25 @@ class TemplateResolver(GroupsMixin):
                                            f"not allow the keyname {k!r}", body.key_span(k),
                                            path=cpath, hint=did_you_mean(k, CAP_KEYS[:2]))
                     props_raw = body.get("properties")
-            props, _ = self.eval_properties(
-                self.cap_pdefs(cdef), props_raw, Context(n.name, path=cpath), cpath,
-                f"capability {cname!r} ({cdef.type})",
-                raw.key_span(cname) if body is not None else n.span,
-                check_required=body is not None,
-            )
-            out[cname] = Capability(name=cname, type=cdef.type,
-                                    types=tuple(self.reg.ancestry("capability", cdef.type)),
+            # an unassigned capability's defaults are the same for every template of the
+            # type (unless they call functions): evaluate them once per type
+            key = (n.type, cname)
+            cached = self._cap_defaults.get(key) if body is None else None
+            if cached is None:
+                pdefs = self.cap_pdefs(cdef)
+                props, _ = self.eval_properties(
+                    pdefs, props_raw, Context(n.name, path=cpath), cpath,
+                    f"capability {cname!r} ({cdef.type})",
+                    raw.key_span(cname) if body is not None else n.span,
+                    check_required=body is not None,
+                )
+                types = tuple(self.reg.ancestry("capability", cdef.type))
+                if body is None and not any(p.has_default and contains_function(p.default)
+                                            for p in pdefs.values()):
+                    self._cap_defaults[key] = (props, types)
+            else:
+                props, types = dict(cached[0]), cached[1]
+            out[cname] = Capability(name=cname, type=cdef.type, types=types,
                                     properties=props, span=raw.key_span(cname) if body
                                     is not None else n.span)
         return out
