@@ -127,3 +127,36 @@ topology_template:
         a: { get_input: [ conf, name ] }
 """)
     assert [c for _, _, c in errors(d)] == ["tosca-function"]
+
+
+def test_requirement_and_capability_paths_and_target_in_relationships():
+    topo, d = run(HEAD + TYPES + """
+relationship_types:
+  my.Link:
+    derived_from: tosca.relationships.HostedOn
+    properties:
+      where: { type: string, required: false }
+topology_template:
+  node_templates:
+    h:
+      type: my.Host
+      capabilities:
+        host:
+          properties: { num_cpus: 4 }
+    x:
+      type: my.Node
+      properties:
+        n: { get_property: [ SELF, host, num_cpus ] }
+        a: { get_property: [ h, zone ] }
+      requirements:
+        - host:
+            node: h
+            relationship:
+              type: my.Link
+              properties:
+                where: { concat: [ { get_property: [ TARGET, zone ] }, "/", { get_property: [ SOURCE, a ] } ] }
+""")
+    assert errors(d) == []
+    x = topo.nodes["x"]
+    assert x.properties["n"] == 4  # through the requirement 'host' to h's capability 'host'
+    assert x.requirements[0].properties == {"where": "z1/z1"}
