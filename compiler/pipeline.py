@@ -76,12 +76,13 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     diags = diags if diags is not None else Diagnostics()
     unit = Compilation(path=path, options=options, diagnostics=diags)
     unit.package = load(path, options, diags)
-    if unit.package is None or diags.has_errors:
-        return unit
-    if options.tosca_parser:
+    if unit.package is not None and options.tosca_parser:
+        # asked for even when xfc refuses the package: the user wants Tacker's verdict
         from .tosca.compat import tosca_parser_verdict
 
         tosca_parser_verdict(unit.package, options, diags)
+    if unit.package is None or diags.has_errors:
+        return unit
     from .tosca import resolve
 
     unit.topology = resolve(unit.package, options, diags)

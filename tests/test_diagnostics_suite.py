@@ -38,10 +38,15 @@ def _cases(prefix: str) -> list[tuple[str, Path]]:
         return out
     for code_dir in sorted(p for p in HERE.iterdir() if p.is_dir()):
         for item in sorted(code_dir.iterdir()):
-            if item.name.startswith(prefix) and not item.name.endswith(
-                (".expect", ".input", ".options.yaml", ".md")
-            ):
-                out.append((code_dir.name, item))
+            if not item.name.startswith(prefix) or item.name.endswith((".expect", ".options.yaml", ".md")):
+                continue
+            if item.name.endswith(".input"):  # a case whose input is not a file of its own
+                stem = item.name[: -len(".input")]
+                if any(p.name != item.name and _stem(p) == stem and not p.name.endswith(
+                        (".expect", ".options.yaml")) for p in code_dir.iterdir()):
+                    continue  # the input file itself is listed
+                item = code_dir / stem
+            out.append((code_dir.name, item))
     return out
 
 
