@@ -12,7 +12,7 @@ system to apply.
 
 Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
 import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
-plus those of :mod:`.yamlpos` and :mod:`.csar`.
+tosca-quirk (``import.ancestor-relative``), plus those of :mod:`.yamlpos` and :mod:`.csar`.
 """
 
 from __future__ import annotations
@@ -112,6 +112,9 @@ class _Reader:
         self.diags = diags
         self.limits = limits
         self.files: list[SourceFile] = []
+        from ..tosca.quirks import QuirkReporter
+
+        self.quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
         self.seen: set[tuple] = set()
         self.parsed: dict[tuple, Any] = {}
         self.active: list[tuple] = []
@@ -253,10 +256,14 @@ class _Reader:
                 )
                 return
         elif origin.fs.exists(target):
-            key = (("pkg",) if origin.fs is self.fs else ("cat", str(origin.fs.root))) + (target,)
-            self.read(_Origin(origin.fs, target, key), span, prefix, chain,
-                      from_catalog=origin.fs is not self.fs)
+            self._read_in(origin.fs, target, span, prefix, chain)
             return
+        elif origin.fs is self.fs:
+            found = self._ancestor_relative(origin.name, ref)
+            if found is not None and self.quirks.allow(
+                    "import.ancestor-relative", span, f"{ref!r} read as {found!r}"):
+                self._read_in(origin.fs, found, span, prefix, chain)
+                return
         hit = catalog.lookup(ref, paths)
         if hit is not None:
             self._read_catalog(hit, span, prefix, chain)
@@ -269,6 +276,22 @@ class _Reader:
             hint="add the file to the package, or pass --profile-path DIR (or set "
                  "XFC_PROFILE_PATH) to a directory that holds it",
         )
+
+    def _read_in(self, fs: PackageFS, name: str, span: Span, prefix: str,
+                 chain: tuple[Span, ...]) -> None:
+        key = (("pkg",) if fs is self.fs else ("cat", str(fs.root))) + (name,)
+        self.read(_Origin(fs, name, key), span, prefix, chain, from_catalog=fs is not self.fs)
+
+    def _ancestor_relative(self, importer: str, ref: str) -> str | None:
+        """``ref`` resolved against the directories enclosing ``importer``, nearest first."""
+        parts = importer.split("/")[:-1]
+        while parts:
+            parts.pop()
+            base = "/".join(parts + ["_"]) if parts else "_"
+            cand = normalize(base, ref)
+            if cand is not None and self.fs.exists(cand):
+                return cand
+        return None
 
     def _read_catalog(self, hit: catalog.CatalogHit, span: Span, prefix: str,
                       chain: tuple[Span, ...]) -> None:

@@ -111,6 +111,14 @@ QUIRKS: dict[str, Quirk] = {
             note="operation not defined by the interface type",
         ),
         Quirk(
+            name="import.ancestor-relative",
+            accepts="a relative import that is not beside the importing file but is found "
+            "relative to an enclosing directory inside the package root (tosca-parser also "
+            "tries the entry file's directory and the working directory; its test data "
+            "imports `custom_types/x.yaml` from inside custom_types/)",
+            note="import found relative to an enclosing directory, not the importing file",
+        ),
+        Quirk(
             name="capability.occurrences-in-template",
             accepts="`occurrences` written in a capability assignment (ONAP SDC output)",
             note="occurrences in a capability assignment ignored",
@@ -145,5 +153,5 @@ class QuirkReporter:
         msg = f"quirk {name}: {quirk.note}"
         if detail:
             msg += f" ({detail})"
-        self.diags.add("tosca-quirk", msg, span, path=path, hint="disable with --quirk -" + name)
+        self.diags.add("tosca-quirk", msg, span, path=path, hint="disable with --quirk=-" + name)
         return True

@@ -165,3 +165,15 @@ def test_same_file_under_two_prefixes_is_listed_twice_and_parsed_once(tmp_path, 
     assert [(f.name, f.prefix) for f in pkg.files] == [("main.yaml", ""), ("t.yaml", "one"), ("t.yaml", "two")]
     assert pkg.files[1].data is pkg.files[2].data
     assert sorted(calls) == sorted([str(main), str(tmp_path / "t.yaml")])
+
+
+def test_ancestor_relative_import_is_a_named_quirk(tmp_path):
+    write(tmp_path, "custom_types/base.yaml", HEAD)
+    write(tmp_path, "custom_types/nested.yaml", HEAD + "imports:\n  - custom_types/base.yaml\n")
+    main = write(tmp_path, "main.yaml", HEAD + "imports: [custom_types/nested.yaml]\n")
+    pkg, d = run(main)
+    assert [f.name for f in pkg.files] == ["main.yaml", "custom_types/nested.yaml", "custom_types/base.yaml"]
+    (note,) = [x for x in d if x.code == "tosca-quirk"]
+    assert "import.ancestor-relative" in note.message and note.span.line == 3
+    _, d = run(main, quirks=("all", "-import.ancestor-relative"))
+    assert d.codes() == ["import-unresolved"]
