@@ -5,9 +5,13 @@ Input: the compilation unit (topology, xmodel, plan, options).
 Output: :class:`Ctx`, which every view-model builder (workloads, network, storage,
 tacker) receives and into which it adds :class:`render.K8sObject` bodies.
 
-Names are DNS-1123 labels (RFC 1123, Kubernetes "DNS label" rules): lower case, ``-``
-for anything else, at most 63 characters; a name that has to be cut keeps a short
-stable hash of the full name (sha256, not Python's salted ``hash``), so runs agree.
+Names follow the rule of their kind (:data:`NAME_RULES`, :func:`object_name`): Service
+names are RFC 1035 labels (they become DNS names, so they start with a letter: ``x-`` is
+put before one that would not); every other object xfc names, and containers, volumes
+and claims, take DNS-1123 labels (RFC 1123: lower case, digits, ``-``, alphanumeric at
+both ends — and they may start with a digit); port names are IANA service names (at most
+15 characters, at least one letter).  A name that has to be cut keeps a short stable hash
+of the full name (sha256, not Python's salted ``hash``), so runs agree.
 
 Codes: k8s-not-expressible (via :meth:`Ctx.not_expressible`).
 """
@@ -42,15 +46,47 @@ _NON_DNS = re.compile(r"[^a-z0-9-]+")
 
 
 def dns_label(text: str, limit: int = 63) -> str:
-    """A DNS-1123 label made from ``text``: ``VDU_1`` -> ``vdu-1``; cut with a hash."""
+    """A DNS-1123 label (RFC 1123) made from ``text``: ``VDU_1`` -> ``vdu-1``, ``5G`` ->
+    ``5g``; longer than ``limit``: cut, plus ``-`` and 8 hex digits of its sha256."""
     name = _NON_DNS.sub("-", str(text).lower()).strip("-")
     name = re.sub(r"-{2,}", "-", name) or "x"
-    if not name[0].isalpha():
-        name = "x-" + name
     if len(name) > limit:
         digest = hashlib.sha256(str(text).encode()).hexdigest()[:8]
         name = name[: limit - 9].rstrip("-") + "-" + digest
     return name
+
+
+def dns1035_label(text: str, limit: int = 63) -> str:
+    """An RFC 1035 label (a Service name): a DNS-1123 label that starts with a letter;
+    ``5g-core`` -> ``x-5g-core``."""
+    name = dns_label(text, limit)
+    return name if name[0].isalpha() else "x-" + dns_label(text, limit - 2)
+
+
+# Which rule names an object of a kind (Kubernetes API validation): a Service's name is a
+# DNS label of its own (RFC 1035); the others accept DNS-1123 subdomains, of which the
+# DNS-1123 labels xfc makes are a subset (workloads keep to labels: their name is also
+# the pods' host name prefix and their containers' and Services' source).
+NAME_RULES = {"Service": dns1035_label}
+
+
+def object_name(kind: str, text: str, limit: int = 63) -> str:
+    """The name of an object of ``kind`` made from ``text``, by the kind's rule."""
+    return NAME_RULES.get(kind, dns_label)(text, limit)
+
+
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+
+
+def is_dns_label(text: str) -> bool:
+    """Is ``text`` a DNS-1123 label as given (lower case, ≤63 characters)?"""
+    return len(text) <= 63 and bool(_DNS1123_LABEL.match(text))
+
+
+def port_name(text: str) -> str | None:
+    """An IANA service name for a port (≤15 characters, at least one letter), or None."""
+    name = dns_label(text, 15)
+    return name if re.search(r"[a-z]", name) else None
 
 
 def label_value(text: str) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ...model import NodeTemplate
-from .common import ANN_DESCRIPTION, ANN_TYPE, Ctx, compact_json, dns_label, plain
+from .common import ANN_DESCRIPTION, ANN_TYPE, Ctx, compact_json, dns_label, object_name, plain
 from .workloads import Workload, _port_entry, add_port
 
 CNI_VERSION = "0.3.1"
@@ -145,7 +145,7 @@ def emit_cp_services(ctx: Ctx, workloads: dict[str, Workload]) -> None:
 
 
 def _cp_service(ctx: Ctx, cp: NodeTemplate, targets: list[str], ports: list[dict], workloads) -> None:
-    name = dns_label(cp.name)
+    name = object_name("Service", cp.name)
     label = f"xfactor.io/cp-{dns_label(cp.name, 50)}"
     for t in targets:
         workloads[t].extra_labels[label] = "true"
@@ -199,7 +199,7 @@ def emit_external_backing(ctx: Ctx) -> None:
         host = locator_host(bs.locator)
         if node is None or host is None:
             continue
-        kname = dns_label(name)
+        kname = object_name("Service", name)
         extra = {ANN_TYPE: node.type, "xfactor.io/locator": str(plain(bs.locator))}
         ctx.add(
             "Service",

@@ -9,7 +9,8 @@ them), then Deployment / StatefulSet, headless or ClusterIP Service,
 HorizontalPodAutoscaler and PodDisruptionBudget bodies (spec §5).
 
 Decisions (docs/conversion.md): stateless -> Deployment, stateful -> StatefulSet with a
-headless Service of the same name (``serviceName``); ``graceful_shutdown`` ->
+headless Service of the same name (``serviceName``; Service names are RFC 1035 labels, so
+``x-`` goes before a leading digit); ``graceful_shutdown`` ->
 ``terminationGracePeriodSeconds`` (rounded up); replicas = the initial delta or the
 minimum; an HPA on CPU when the maximum exceeds the minimum; a PDB
 (``maxUnavailable: 1``) whenever more than one replica may run.  Every container gets
@@ -39,7 +40,9 @@ from .common import (
     cpu_quantity,
     dns_label,
     env_name,
+    object_name,
     plain,
+    port_name,
     size_quantity,
 )
 
@@ -151,7 +154,8 @@ def _port_entry(port: Any, protocol: Any, name: Any) -> dict | None:
     proto = str(protocol or "TCP").upper()
     if proto not in ("TCP", "UDP", "SCTP"):
         proto = "TCP"
-    pname = dns_label(str(name), 15) if isinstance(name, str) and name else f"{proto.lower()}-{port}"
+    pname = port_name(name) if isinstance(name, str) and name else None
+    pname = pname or f"{proto.lower()}-{port}"
     return {"name": pname, "port": port, "protocol": proto}
 
 
@@ -391,7 +395,7 @@ def add_backing_env(ctx: Ctx, w: Workload, services: dict) -> None:
         if not target or target not in services:
             continue
         bs = services[target]
-        value = bs.locator or dns_label(target)
+        value = bs.locator or object_name("Service", target)
         for c in w.containers:
             env = c.setdefault("env", [])
             name = f"{env_name(target)}_LOCATOR"
@@ -453,7 +457,7 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
         "template": {"metadata": {"annotations": pod_ann, "labels": pod_labels}, "spec": pod_spec},
     }
     if w.stateful:
-        spec["serviceName"] = w.name
+        spec["serviceName"] = object_name("Service", w.name)  # its headless Service
         spec["podManagementPolicy"] = "OrderedReady"
         spec["updateStrategy"] = {"type": "RollingUpdate"}
         spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Retain", "whenScaled": "Retain"}
@@ -502,8 +506,9 @@ def _emit_service(ctx: Ctx, w: Workload, selector: dict) -> None:
             {"name": p["name"], "port": p["port"], "protocol": p["protocol"], "targetPort": p["port"]}
             for p in sorted(w.ports, key=lambda p: (p["port"], p["protocol"]))
         ]
-    meta = ctx.metadata(w.name, template=w.node.name, span=w.node.span, extra=extra)
-    ctx.add("Service", w.name, {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec})
+    name = object_name("Service", w.name)
+    meta = ctx.metadata(name, template=w.node.name, span=w.node.span, extra=extra)
+    ctx.add("Service", name, {"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec})
 
 
 def _emit_hpa(ctx: Ctx, w: Workload, kind: str) -> None:
