@@ -200,6 +200,17 @@ class Ctx:
             return node.property_spans[prop]
         return node.span
 
+    def value_span(self, node: NodeTemplate, prop: str, *path: Any) -> Span:
+        """Where the value at ``properties.<prop>.<path...>`` of ``node`` is written (from
+        the package's positioned YAML), else where ``prop`` is (e.g. a ``get_input``)."""
+        from ...xfactor.normalize import raw_index, raw_span
+
+        default = self.node_span(node, prop)
+        if not path or self.topology.package is None:
+            return default
+        body = raw_index(self.topology).nodes.get(node.name)
+        return raw_span(body, ("properties", prop, *path), default)
+
     # -- metadata ---------------------------------------------------------
     def labels(self, name: str, component: str | None = None) -> dict[str, str]:
         out = {

@@ -60,7 +60,11 @@ MATRIX: dict[str, dict[str, Row]] = {
         ),
         "nfvi_constraints": (None, "NFVI constraints have no portable Kubernetes field"),
         "mcio_constraint_params": (None, "MCIO constraint parameters need cluster-specific labels"),
-        "mcio_identification_data": (None, "MCIO identification is an orchestrator concern"),
+        "mcio_identification_data": (
+            "name: metadata.name of the Deployment / StatefulSet (a DNS-1123 label); "
+            "type: its kind, when the process state agrees (else the state's kind and a warning)",
+            None,
+        ),
     },
     "tosca.nodes.nfv.Vdu.OsContainer": {
         "name": ("containers[].name", None),

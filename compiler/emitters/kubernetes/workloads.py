@@ -16,7 +16,9 @@ minimum; an HPA on CPU when the maximum exceeds the minimum; a PDB
 (``maxUnavailable: 1``) whenever more than one replica may run.  Every container gets
 requests and limits (defaults below when the descriptor gives none), a
 read-only root with a writable ``/tmp`` emptyDir (sized by ``scratch.size``), and TCP
-probes on its first TCP port.
+probes on its first TCP port.  A ``Vdu.OsContainerDeployableUnit``'s
+``mcio_identification_data`` names the workload (``name``) and is checked against the
+kind (``type``): the process state decides the kind, a disagreement is a warning.
 
 Codes: k8s-no-image, k8s-latest-tag, k8s-not-expressible.
 """
@@ -40,6 +42,7 @@ from .common import (
     cpu_quantity,
     dns_label,
     env_name,
+    is_dns_label,
     object_name,
     plain,
     port_name,
@@ -263,7 +266,69 @@ def _os_container_du(ctx: Ctx, node: NodeTemplate, process: Process | None) -> W
         return None
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=containers)
     _sol001_replicas(ctx, w)
+    _mcio_identification(ctx, w, process)
     return w
+
+
+MCIO_KINDS = ("Deployment", "StatefulSet")
+
+
+def _mcio_identification(ctx: Ctx, w: Workload, process: Process | None) -> None:
+    """``mcio_identification_data`` (SOL001 4.4.1): ``name`` names the workload object,
+    ``type`` must agree with the kind the process state demands (spec §5), which wins."""
+    node = w.node
+    data = node.properties.get("mcio_identification_data")
+    if not isinstance(data, dict):
+        return
+    prop = "mcio_identification_data"
+    path = f'topology_template.node_templates["{node.name}"].properties["{prop}"]'
+    name = data.get("name")
+    if isinstance(name, str) and name:
+        chosen = name if is_dns_label(name) else dns_label(name)
+        others = {dns_label(n) for n in (ctx.unit.xmodel.workloads if ctx.unit.xmodel else ()) if n != node.name}
+        taken = others | {v for k, v in ctx.workload_names.items() if k != node.name}
+        if chosen in taken:
+            ctx.diags.add(
+                "k8s-not-expressible",
+                f"{node.name}: the MCIO name '{name}' is already the name of another workload; "
+                f"the workload is named '{w.name}' after its template",
+                ctx.value_span(node, prop, "name"),
+                path=path + '["name"]',
+            )
+        else:
+            if chosen != name:
+                ctx.diags.add(
+                    "k8s-not-expressible",
+                    f"{node.name}: the MCIO name '{name}' is not a DNS-1123 label (at most 63 "
+                    "lower-case letters, digits and '-', alphanumeric at both ends); the "
+                    f"workload is named '{chosen}'",
+                    ctx.value_span(node, prop, "name"),
+                    path=path + '["name"]',
+                )
+            w.name = chosen
+    kind = data.get("type")
+    demanded = "StatefulSet" if w.stateful else "Deployment"
+    if not isinstance(kind, str) or kind == demanded:
+        return
+    state = "stateful" if w.stateful else "stateless"
+    if kind not in MCIO_KINDS:
+        why = f"xfc emits a workload only as Deployment or StatefulSet; it emits a {demanded}"
+        hint = ""
+    elif process is None or process.origin == "default":
+        why = (f"the workload declares no process traits, so X-factor treats it as stateless, "
+               f"which is a {demanded}; the MCIO type is not followed")
+        hint = "declare the process traits (state: stateful) to get a StatefulSet"
+    else:
+        why = (f"its process is {state}, which X-factor realises as a {demanded} (spec §5); "
+               f"the MCIO type is not followed")
+        hint = f"make the MCIO type {demanded}, or change the process state"
+    ctx.diags.add(
+        "k8s-not-expressible",
+        f"{node.name}: MCIO type '{kind}' cannot be honoured: {why}",
+        ctx.value_span(node, prop, "type"),
+        path=path + '["type"]',
+        hint=hint,
+    )
 
 
 def _vdu_compute(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
