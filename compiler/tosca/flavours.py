@@ -161,3 +161,34 @@ def select(flavours: list[Flavour], wanted: str | None, vnf_value: Any, vnf_span
               f"--flavour ({', '.join(sorted(by_id))})", vnf_span,
               hint="e.g. --flavour " + sorted(by_id)[0])
     return None
+
+
+def flavour_ids(package: Any, options: Any) -> tuple[str, ...]:
+    """The deployment flavour ids a ``--flavour`` may name for this package, sorted;
+    ``()`` when its entry has no VNF implemented by flavour files.
+
+    For tools that judge a package as a whole (the conformance run checks a multi-flavour
+    VNFD once per flavour).  The same discovery as :func:`compiler.tosca.resolve`; type
+    and file problems are not reported here (resolve reports them).
+    """
+    from ..tosca import VERSIONS
+    from .types import TypeRegistry
+
+    files = getattr(package, "files", None)
+    if not files or not isinstance(files[0].data, PMap):
+        return ()
+    entry = files[0]
+    version = entry.data.get("tosca_definitions_version")
+    if version not in VERSIONS:
+        return ()
+    sink = Diagnostics()
+    reg = TypeRegistry.build(package, sink, version,
+                             quirks=tuple(getattr(options, "quirks", ("all",))))
+    tt = entry.data.get("topology_template")
+    vnfs = vnf_nodes(tt, reg, entry.prefix)
+    if len(vnfs) != 1:
+        return ()
+    flist = candidates(package, reg, vnfs[0][1])
+    if not flist:
+        flist = candidates(package, reg, vnfs[0][1], discover(package, options, sink))
+    return tuple(sorted({f.id for f in flist}))

@@ -1,8 +1,9 @@
 """Conformance: ``xfc check`` over every TOSCA file and CSAR directory of ../shared/corpus.
 
-Asserts: no traceback anywhere; every disagreement with tosca-parser's verdict is listed
-in docs/deviations.md (by path) with its reason; the agreement does not fall below the
-recorded floor.  The agreement table is printed (``pytest -s`` shows it).
+Asserts: no traceback anywhere; every disagreement with tosca-parser's verdict (a crash
+counted as a reject) is listed in docs/deviations.md (by path) with its reason; the
+agreement over the files tosca-parser gave a verdict on does not fall below the recorded
+floor.  The agreement table is printed (``pytest -s`` shows it).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from tests.conformance import corpus_run
 
 REPO = Path(__file__).resolve().parents[2]
 DEVIATIONS = REPO / "docs" / "deviations.md"
-# The agreement measured when the suite was last reviewed; a drop is a regression.
-FLOOR = 0.90
+# The headline agreement (files with a tosca-parser verdict) measured when the suite was
+# last reviewed; a drop is a regression.
+FLOOR = 0.939
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +35,9 @@ def test_agreement_table(results, capsys):
     text = corpus_run.table(results)
     with capsys.disabled():
         print("\n" + text)
-    agree = sum(1 for r in results if r.agrees) / len(results)
-    assert agree >= FLOOR, text
+    a, n = corpus_run.headline(results)
+    assert n == sum(1 for r in results if r.reference in ("ok", "validation_error"))
+    assert a / n >= FLOOR, text
 
 
 def test_every_disagreement_is_explained(results):
