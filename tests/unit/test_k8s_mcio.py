@@ -138,3 +138,18 @@ def test_the_v4_sample_compiles_without_an_unavoidable_warning():
              for f in result.outputs if f.path.startswith("kubernetes/") and
              yaml.safe_load(f.content)["kind"] in ("Deployment", "StatefulSet")}
     assert kinds == {"pcscf": "Deployment", "scscf": "Deployment", "hss": "StatefulSet"}
+
+
+def test_workload_name_is_a_pure_function_other_back_ends_can_share():
+    from compiler.emitters.kubernetes.common import workload_name
+
+    u = unit(du("a", 10, {"name": "same", "type": "Deployment"})
+             + du("b", 40, {"name": "same", "type": "Deployment"})
+             + du("c", 70, {"name": "Cee", "type": "Deployment"})
+             + du("5d", 100, None))
+    objs = emit(u)
+    names = {o["metadata"]["annotations"]["xfactor.io/template"]: o["metadata"]["name"]
+             for o in objs.values() if o["kind"] in ("Deployment", "StatefulSet")}
+    assert names == {"a": "a", "b": "b", "c": "cee", "5d": "5d"}
+    for template, name in names.items():
+        assert workload_name(u.topology, template) == name

@@ -83,6 +83,45 @@ def is_dns_label(text: str) -> bool:
     return len(text) <= 63 and bool(_DNS1123_LABEL.match(text))
 
 
+MCIO = "mcio_identification_data"
+_WORKLOADISH = (
+    "xfactor.nodes.CNF",
+    "xfactor.nodes.BackingService",
+    "tosca.nodes.nfv.Vdu.Compute",
+    "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit",
+    "tosca.nodes.Container.Application",
+)
+
+
+def mcio_name(node: NodeTemplate) -> str | None:
+    """The name ``mcio_identification_data`` asks for, as a DNS-1123 label, or None."""
+    data = node.properties.get(MCIO) if node.is_a("tosca.nodes.nfv.Vdu.OsContainerDeployableUnit") else None
+    name = data.get("name") if isinstance(data, dict) else None
+    if not isinstance(name, str) or not name:
+        return None
+    return name if is_dns_label(name) else dns_label(name)
+
+
+def workload_name(topology: Topology, template: str) -> str:
+    """The ``metadata.name`` of the Deployment / StatefulSet realising ``template``.
+
+    The MCIO name when one is given (SOL001 4.4.1) and no other workload template claims
+    it (by its own template name or MCIO name), else the template name as a DNS-1123
+    label.  A pure function of the topology, so other back ends (pod name patterns) can
+    name the same pods without running this one.
+    """
+    node = topology.nodes.get(template)
+    wanted = mcio_name(node) if node is not None else None
+    if wanted is None:
+        return dns_label(template)
+    for other in topology.nodes.values():
+        if other.name == template or not any(other.is_a(t) for t in _WORKLOADISH):
+            continue
+        if wanted in (dns_label(other.name), mcio_name(other)):
+            return dns_label(template)
+    return wanted
+
+
 def port_name(text: str) -> str | None:
     """An IANA service name for a port (≤15 characters, at least one letter), or None."""
     name = dns_label(text, 15)

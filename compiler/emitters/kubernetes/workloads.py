@@ -42,11 +42,12 @@ from .common import (
     cpu_quantity,
     dns_label,
     env_name,
-    is_dns_label,
+    mcio_name,
     object_name,
     plain,
     port_name,
     size_quantity,
+    workload_name,
 )
 
 DEFAULT_REQUESTS = {"cpu": "100m", "memory": "128Mi"}
@@ -283,29 +284,23 @@ def _mcio_identification(ctx: Ctx, w: Workload, process: Process | None) -> None
     prop = "mcio_identification_data"
     path = f'topology_template.node_templates["{node.name}"].properties["{prop}"]'
     name = data.get("name")
-    if isinstance(name, str) and name:
-        chosen = name if is_dns_label(name) else dns_label(name)
-        others = {dns_label(n) for n in (ctx.unit.xmodel.workloads if ctx.unit.xmodel else ()) if n != node.name}
-        taken = others | {v for k, v in ctx.workload_names.items() if k != node.name}
-        if chosen in taken:
+    wanted = mcio_name(node)
+    if isinstance(name, str) and wanted is not None:
+        w.name = workload_name(ctx.topology, node.name)
+        if w.name != wanted:
+            why = f"the MCIO name '{name}' is already the name of another workload"
+        elif wanted != name:
+            why = (f"the MCIO name '{name}' is not a DNS-1123 label (at most 63 lower-case "
+                   "letters, digits and '-', alphanumeric at both ends)")
+        else:
+            why = ""
+        if why:
             ctx.diags.add(
                 "k8s-not-expressible",
-                f"{node.name}: the MCIO name '{name}' is already the name of another workload; "
-                f"the workload is named '{w.name}' after its template",
+                f"{node.name}: {why}; the workload is named '{w.name}'",
                 ctx.value_span(node, prop, "name"),
                 path=path + '["name"]',
             )
-        else:
-            if chosen != name:
-                ctx.diags.add(
-                    "k8s-not-expressible",
-                    f"{node.name}: the MCIO name '{name}' is not a DNS-1123 label (at most 63 "
-                    "lower-case letters, digits and '-', alphanumeric at both ends); the "
-                    f"workload is named '{chosen}'",
-                    ctx.value_span(node, prop, "name"),
-                    path=path + '["name"]',
-                )
-            w.name = chosen
     kind = data.get("type")
     demanded = "StatefulSet" if w.stateful else "Deployment"
     if not isinstance(kind, str) or kind == demanded:
