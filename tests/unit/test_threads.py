@@ -41,3 +41,28 @@ def test_concurrent_compilations_match_sequential_ones():
         assert not [d for d in expected[p][0] if d[0] == "error"], f"{p} has errors"
     for p in CASES[3:]:
         assert [d for d in expected[p][0] if d[0] == "error"], f"{p} should fail"
+
+
+def test_collector_paused_during_compilation_and_restored():
+    import gc
+
+    import compiler as c
+
+    seen = []
+    real = c.check.__globals__["_guarded"]
+    assert gc.isenabled()
+    r = c.check(str(CASES[0]))
+    assert r.ok and gc.isenabled()
+    with c._gc_paused():
+        seen.append(gc.isenabled())
+        with c._gc_paused():
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())
+    assert seen == [False, False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        c.check(str(CASES[0]))
+        assert not gc.isenabled()  # a caller's own choice is left alone
+    finally:
+        gc.enable()
+    assert real is c._guarded
