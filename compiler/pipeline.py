@@ -30,6 +30,9 @@ class Options:
     # --target: the orchestrators the failure policies are written for (kubernetes, onap,
     # osm, tacker); "tacker" also switches PrometheusRule labels to Tacker's plugin.
     targets: tuple[str, ...] = ("kubernetes",)
+    # --param KEY=VALUE: values for the back ends that are not the topology's inputs, e.g.
+    # vnf_instance_id (Tacker alert labels) and helm_chart (the OSM KDU); see docs/policies.md
+    params: Mapping[str, Any] = field(default_factory=dict)
     tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
     limits: Limits = DEFAULT_LIMITS
     quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)

@@ -95,6 +95,14 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
     for name in ("namespace", "tosca_parser", "root"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
+    params = {}
+    for item in getattr(args, "params", None) or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param takes KEY=VALUE, not {item!r}")
+        params[key.strip()] = value
+    if params:
+        opts["params"] = params
     if getattr(args, "quirks", None):
         sel = list(args.quirks)
         # naming only exclusions keeps the others on

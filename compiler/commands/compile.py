@@ -32,6 +32,7 @@ examples:
   xfc compile vnf_package/ -o out/ --flavour simple --namespace core
   xfc compile slice.yaml --stdout | kubectl apply --dry-run=client -f -
   xfc compile slice.yaml -o out/ --target onap --target osm
+  xfc compile slice.yaml -o out/ --target tacker --param vnf_instance_id=3f2a-77
 """
 
 
@@ -52,6 +53,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="orchestrator the failure policies are written for (repeatable: "
                         "kubernetes, onap, osm, tacker; default: kubernetes). "
                         "'tacker' labels alerts for Tacker's Prometheus plugin")
+    g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
+                   help="a value for the back ends that is not a topology input (repeatable): "
+                        "vnf_instance_id=ID (needed by --target tacker), helm_chart=REPO/CHART "
+                        "(the OSM KDU)")
 
 
 def _known_emitters() -> list[str]:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from pathlib import Path
 
 from compiler import cli
 
@@ -100,3 +101,15 @@ def test_bad_namespace_is_misuse(tmp_path, capsys, ns):
     code, _ = run("compile", str(tmp_path / "x.yaml"), "-o", str(tmp_path / "out"), f"--namespace={ns}")
     assert code == 2 and "DNS-1123" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_param_reaches_the_policies_back_end(tmp_path):
+    sample = Path(__file__).resolve().parents[2] / "samples/5g-core-slice/slice.yaml"
+    out = tmp_path / "out"
+    code, text = run("compile", str(sample), "-o", str(out), "--target", "tacker")
+    assert code == 1 and "error[policy-missing-input]" in text and "--param vnf_instance_id" in text
+    assert not out.exists()
+    code, text = run("compile", str(sample), "-o", str(out), "--target", "tacker",
+                     "--param", "vnf_instance_id=3f2a-77")
+    assert code == 0, text
+    assert "vnf_instance_id: 3f2a-77" in (out / "policies/prometheusrule.yaml").read_text()

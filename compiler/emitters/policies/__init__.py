@@ -93,10 +93,10 @@ class PoliciesEmitter:
         if "tacker" in ctx.targets and ctx.input(INPUT_VNF_INSTANCE_ID) in (None, ""):
             diags.add(
                 "policy-missing-input",
-                f"--target tacker needs the input {INPUT_VNF_INSTANCE_ID} (the id Tacker gave "
+                f"--target tacker needs {INPUT_VNF_INSTANCE_ID} (the id Tacker gave "
                 "the VNF instance) for the alerts' vnf_instance_id label",
                 _missing_input_span(unit, ctx),
-                hint=f"pass --set {INPUT_VNF_INSTANCE_ID}=<id>",
+                hint=f"pass --param {INPUT_VNF_INSTANCE_ID}=<id> (or declare the input and --set it)",
             )
         if "kubernetes" in ctx.targets or "tacker" in ctx.targets:
             docs.append(("policies/prometheusrule.yaml", prometheus.build(ctx),

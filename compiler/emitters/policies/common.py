@@ -219,6 +219,10 @@ def build_context(unit: Any) -> Context | None:
     for name, value in (getattr(opts, "inputs", None) or {}).items():
         if isinstance(value, (str, int, float, bool)):
             inputs[name] = value
+    # --param values are for the back ends only and win over inputs of the same name
+    for name, value in (getattr(opts, "params", None) or {}).items():
+        if isinstance(value, (str, int, float, bool)):
+            inputs[name] = value
     chains = []
     for name in sorted(xmodel.chains):
         chain = xmodel.chains[name]
