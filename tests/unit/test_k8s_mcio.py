@@ -156,10 +156,6 @@ def test_workload_name_is_a_pure_function_other_back_ends_can_share():
         assert workload_name(u.topology, template) == name
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "compiler/emitters/policies/prometheus.py names pods by dns_label(template), not by "
-    "kubernetes.common.workload_name(topology, template): alerts miss pods of a workload "
-    "renamed by its MCIO name (the policies back end's owner is asked to switch)"))
 def test_alert_pod_patterns_follow_the_mcio_name():
     import re
 

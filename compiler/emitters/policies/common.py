@@ -195,6 +195,7 @@ class Context:
     version: str = "1.0"
     description: str = ""
     source_file: str = ""
+    topology: Any = None  # the resolved Topology, for names shared with other back ends
 
     def stateful(self, node: str) -> bool:
         proc = self.xmodel.processes.get(node)
@@ -242,4 +243,5 @@ def build_context(unit: Any) -> Context | None:
         version=str(version) if isinstance(version, (str, int, float)) else "1.0",
         description=str(getattr(topo, "description", "") or ""),
         source_file=str(getattr(topo, "file", "") or unit.path),
+        topology=topo,
     )

@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from ...xfactor.model import ResolvedStep, ResolvedWiring
-from ..kubernetes.common import dns_label
+from ..kubernetes.common import dns_label, workload_name
 from .common import (
     DETECTION_WINDOW,
     INPUT_VNF_INSTANCE_ID,
@@ -51,9 +51,10 @@ def fire_after(rw: ResolvedWiring, index: int) -> float:
 
 def _pod_regex(ctx: Context, node: str) -> str:
     # Pod names as the Kubernetes emitter's controllers make them: the workload is named
-    # by that emitter's dns_label (so the two agree); a StatefulSet's pods are
-    # <name>-<ordinal>, a Deployment's <name>-<replicaset hash>-<pod hash>.
-    name = dns_label(node)
+    # by that emitter's own rule (an MCIO name may rename it), so the two agree; a
+    # StatefulSet's pods are <name>-<ordinal>, a Deployment's <name>-<rs hash>-<pod hash>.
+    topo = ctx.topology
+    name = workload_name(topo, node) if getattr(topo, "nodes", None) is not None else dns_label(node)
     if ctx.stateful(node):
         return f"{name}-[0-9]+"
     return f"{name}-[a-z0-9]+-[a-z0-9]+"
