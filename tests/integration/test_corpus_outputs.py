@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import CORPUS
 
 pytest.importorskip("kubernetes_validate", reason="kubernetes-validate is not installed (.ci/tools.sh)")
 
