@@ -73,7 +73,11 @@ def lookup(ref: str, profile_paths: tuple[str, ...] = ()) -> CatalogHit | None:
     for root, label in search_roots(profile_paths):
         for cand in candidates:
             full = root / cand
-            if full.is_file():
+            try:
+                found = full.is_file()
+            except (OSError, ValueError):  # a name too long for the OS names no file
+                found = False
+            if found:
                 parent = posixpath.dirname(cand)
                 return CatalogHit(
                     root=(root / parent) if parent else root,

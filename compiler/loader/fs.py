@@ -65,12 +65,21 @@ class DirFS:
         self.label = label if label is not None else str(root)
 
     def _path(self, name: str) -> Path | None:
-        p = (self.root / name).resolve()
         try:
+            p = (self.root / name).resolve()
             p.relative_to(self.root)
-        except ValueError:
+        except (OSError, ValueError):  # outside the root, a NUL byte, a name too long
             return None
         return p
+
+    def _file(self, name: str) -> Path | None:
+        """The regular file ``name`` names inside the root, or None.  A name the OS
+        cannot even look up (too long, a NUL byte, a loop) names no file: no exception."""
+        p = self._path(name)
+        try:
+            return p if p is not None and p.is_file() else None
+        except (OSError, ValueError):
+            return None
 
     def names(self) -> list[str]:
         out: list[str] = []
@@ -83,18 +92,17 @@ class DirFS:
         return sorted(out)
 
     def exists(self, name: str) -> bool:
-        p = self._path(name)
-        return bool(p and p.is_file())
+        return self._file(name) is not None
 
     def size(self, name: str) -> int:
-        p = self._path(name)
-        if not p or not p.is_file():
+        p = self._file(name)
+        if not p:
             raise FileNotFoundError(name)
         return p.stat().st_size
 
     def read_bytes(self, name: str, limit: int) -> bytes:
-        p = self._path(name)
-        if not p or not p.is_file():
+        p = self._file(name)
+        if not p:
             raise FileNotFoundError(name)
         size = p.stat().st_size
         if size > limit:
@@ -106,8 +114,8 @@ class DirFS:
         return data
 
     def open(self, name: str) -> BinaryIO:
-        p = self._path(name)
-        if not p or not p.is_file():
+        p = self._file(name)
+        if not p:
             raise FileNotFoundError(name)
         return p.open("rb")
 

@@ -177,3 +177,11 @@ def test_ancestor_relative_import_is_a_named_quirk(tmp_path):
     assert "import.ancestor-relative" in note.message and note.span.line == 3
     _, d = run(main, quirks=("all", "-import.ancestor-relative"))
     assert d.codes() == ["import-unresolved"]
+
+
+@pytest.mark.parametrize("ref", ["x" * 300 + ".yaml", "d/" * 3000 + "x.yaml", "a\x01b.yaml"])
+def test_an_import_name_the_os_cannot_look_up_is_unresolved_not_a_crash(tmp_path, ref):
+    # fuzzer finding: a 300-character import name made Path.is_file() raise ENAMETOOLONG
+    main = write(tmp_path, "main.yaml", HEAD + f"imports:\n  - {ref!r}\n".replace("'", '"'))
+    pkg, d = run(main)
+    assert [(x.code, x.span.line, x.span.column) for x in d] == [("import-unresolved", 3, 5)]

@@ -1,0 +1,734 @@
+"""Structure-aware mutation fuzzing: bad input never crashes xfc.
+
+House rule: every malformed, hostile or oversized input ends in a diagnostic and exit
+code 1 -- never a traceback, a partial output directory, a write outside the output
+directory, or a network access.  Exit code 3 (internal error) is always a bug.
+
+The fuzzer starts from real inputs (the samples, a handful of corpus descriptors, the
+``tests/diagnostics`` inputs), loads one YAML file of the input with positions
+(:func:`compiler.loader.yamlpos.load_yaml`), applies 1-3 mutations to the tree (drop a
+key, duplicate a node template, replace a value with a hostile one, a requirement on
+itself, a cycle of requirements, a YAML-special key ...), serialises the mutant with
+``yaml.safe_dump`` into a copy of the input under ``tmp_path`` and compiles it:
+
+* ``compiler.compile(path)`` (front end and every back end, nothing written) must not
+  raise; the result is clean (and every emitted ``.yaml`` parses) or has an error
+  diagnostic at a real position (line >= 1) in a file that exists;
+* on every 5th mutant the CLI (``xfc compile PATH -o OUT``) must exit 0 or 1, never 3,
+  print no traceback, leave ``OUT`` absent on 1, and write nothing else in ``tmp_path``;
+* no network access is attempted (``socket`` connections and name look-ups are trapped).
+
+Mutant ``i`` is a pure function of (``XFC_FUZZ_SEED``, ``i``): a failure names its index,
+and ``XFC_FUZZ_ONLY=i`` replays it.  ``XFC_FUZZ_ITERATIONS`` (default 150, under 60 s on
+two cores) sets how many run in the test suite; for long runs use the runner::
+
+    python -m tests.integration.test_mutations --start 0 --count 5000 --report crashes.jsonl
+    python -m tests.integration.test_mutations --only 1234 --show     # print that mutant
+
+See docs/robustness.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import math
+import os
+import random
+import shutil
+import socket
+import sys
+import tempfile
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+import compiler  # noqa: E402
+from compiler import cli  # noqa: E402
+from compiler.diagnostics import Diagnostics, Severity  # noqa: E402
+from compiler.loader.yamlpos import load_yaml, to_plain  # noqa: E402
+
+SHARED = Path(os.environ.get("XFC_SHARED", REPO.parent / "shared"))
+CORPUS = SHARED / "corpus"
+DIAG_DIR = REPO / "tests" / "diagnostics"
+SAMPLES = REPO / "samples"
+
+ITERATIONS = int(os.environ.get("XFC_FUZZ_ITERATIONS", "150"))
+SEED = os.environ.get("XFC_FUZZ_SEED", "xfc-fuzz-1")
+CLI_EVERY = 5  # every CLI_EVERY-th mutant also goes through the command line
+
+# Corpus descriptors that compile clean on their own (no sibling imports), so their
+# mutants reach the back ends.  Chosen from INDEX.tsv rows tosca-parser accepts.
+CORPUS_SEEDS = (
+    "tacker/tacker/tests/unit/vnfm/infra_drivers/openstack/data/etsi_nfv/tosca_vnfd.yaml",
+    "tacker/tacker/tests/unit/vnfm/infra_drivers/openstack/data/etsi_nfv/"
+    "tosca_generate_hot_from_tosca_with_scaling.yaml",
+    "cloudnet-tosca-toolbox/examples/OASIS_TOSCA_1.2/example-8.6.2.yaml",
+    "cloudnet-tosca-toolbox/examples/ariatosca/tosca-simple-1.0/use-cases/network-4/network-4.yaml",
+    "tosca-parser/samples/tests/data/extensions/tosca_helloworld_nfv.yaml",
+    "tosca-parser/samples/tests/data/functions/test_get_attribute_source_target_keywords.yaml",
+    "tosca-parser/samples/tests/data/topology_template/validate/"
+    "test_example_app_substitution_mappings.yaml",
+    "tosca-parser/samples/tests/data/functions/test_concat.yaml",
+)
+
+
+# --------------------------------------------------------------------------------------
+# seeds
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """One real input: ``root`` is copied, ``mutate`` (relative) is mutated, ``entry``
+    (relative; "." for a CSAR directory) is compiled."""
+
+    name: str
+    root: Path
+    mutate: str
+    entry: str
+    single: bool = False  # copy only ``mutate`` (a corpus file), not the whole root
+
+
+def _diagnostics_seeds() -> list[Seed]:
+    seeds: list[Seed] = []
+    if not DIAG_DIR.is_dir():
+        return seeds
+    for code_dir in sorted(p for p in DIAG_DIR.iterdir() if p.is_dir()):
+        for item in sorted(code_dir.iterdir()):
+            if not item.name.startswith(("fail", "pass")):
+                continue
+            if item.is_file() and item.suffix in (".yaml", ".yml") and not item.name.endswith(".options.yaml"):
+                seeds.append(Seed(f"diag/{code_dir.name}/{item.name}", code_dir, item.name, item.name))
+            elif item.is_dir():  # a CSAR directory: mutate each of its YAML files
+                for f in sorted(item.rglob("*.y*ml")):
+                    rel = f.relative_to(item).as_posix()
+                    seeds.append(Seed(f"diag/{code_dir.name}/{item.name}/{rel}", item, rel, "."))
+    return seeds
+
+
+def _sample_seeds() -> list[Seed]:
+    seeds = []
+    for d in sorted(p for p in SAMPLES.iterdir() if p.is_dir()):
+        if (d / "TOSCA-Metadata").is_dir():
+            for f in sorted(d.rglob("*.y*ml")):
+                seeds.append(Seed(f"sample/{d.name}/{f.relative_to(d).as_posix()}", d,
+                                  f.relative_to(d).as_posix(), "."))
+        else:
+            for f in sorted(d.glob("*.y*ml")):
+                seeds.append(Seed(f"sample/{d.name}/{f.name}", d, f.name, f.name))
+    return seeds
+
+
+def _corpus_seeds() -> list[Seed]:
+    seeds = []
+    for rel in CORPUS_SEEDS:
+        f = CORPUS / rel
+        if f.is_file():
+            seeds.append(Seed(f"corpus/{rel}", f.parent, f.name, f.name, single=True))
+    return seeds
+
+
+def _usable(seed: Seed) -> bool:
+    """A seed whose file is UTF-8 YAML holding a mapping (input-encoding cases are not)."""
+    try:
+        text = (seed.root / seed.mutate).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    diags = Diagnostics()
+    return isinstance(load_yaml(text, seed.mutate, diags), dict) and not diags.has_errors
+
+
+def all_seeds() -> list[Seed]:
+    # samples and corpus files are the richest trees: list them several times so they
+    # get about half of the mutants, the (many, small) diagnostics inputs the rest
+    rich = [s for s in _sample_seeds() + _corpus_seeds() if _usable(s)]
+    return rich * 8 + [s for s in _diagnostics_seeds() if _usable(s)]
+
+
+# --------------------------------------------------------------------------------------
+# hostile values and mutations
+
+CONTROL = "".join(chr(c) for c in range(1, 32) if chr(c) not in "\n") + "\x7f\x85\u2028\u2029"
+SPECIAL_STRINGS = (
+    "---", "...", "*a", "&b", "!!python/object", "!!python/object/apply:os.system",
+    "{{ x }}", "{% if %}", "${x}", "$(id)", "%s%n", "<script>", "'", '"', "\\", "#",
+    ": x", "- x", "? x", "|", ">", "@x", "`x`", "~", "null", "yes", "no", "on", "0x1F",
+    "1e3", "0o17", ".inf", ".nan", "2001-12-14", "12:30:00", "=", "<<",
+    "ünïcødé", "\u202eevil\u202c", "\u200b", "\ufeffbom", "名前", "😀", "a" * 300,
+    CONTROL, "tab\there", "cr\rhere", "multi\nline\nstring",
+    "../../../etc/passwd", "/etc/passwd", "http://198.51.100.7/x.yaml", "file:///etc/passwd",
+    "SELF", "SOURCE", "TARGET", "HOST",
+)
+FUNCTION_VALUES: tuple[Any, ...] = (
+    {"get_input": "nope"},
+    {"get_input": ["nope", 0, "x"]},
+    {"get_input": []},
+    {"get_input": None},
+    {"get_property": ["SELF", "x", "y", "z"]},
+    {"get_property": ["SELF"]},
+    {"get_property": "SELF"},
+    {"get_property": ["HOST", "image"]},
+    {"get_property": ["SOURCE", "x"]},
+    {"get_property": [{"get_input": "x"}, "y"]},
+    {"get_attribute": ["SELF", "x", 0, -1]},
+    {"get_attribute": [None]},
+    {"get_artifact": ["SELF", "nope", "LOCAL_FILE"]},
+    {"get_operation_output": ["SELF", "Standard", "create", "x"]},
+    {"get_nodes_of_type": 5},
+    {"concat": 5},
+    {"concat": [{"concat": [{"concat": []}]}]},
+    {"concat": ["a", {"get_input": "nope"}, ["b"], {"k": 1}]},
+    {"join": [["a", "b"], 5]},
+    {"join": 5},
+    {"token": ["a"]},
+    {"token": ["abc", "", 99]},
+    {"token": ["abc", "b", -1]},
+    {"token": "x"},
+    {"get_input": "x", "concat": ["y"]},
+    {"$get_input": "x"},
+    {"unknown_function": [1]},
+)
+SCALAR_VALUES: tuple[Any, ...] = (
+    None, 0, -1, 1, 2**63, -(2**64), 1e308, -1e308, math.inf, -math.inf, math.nan, 0.5,
+    True, False, "", " ", "x" * 10240, "0", "-1", "1 GB", "-5 MB", "99999999 TB", "1e308 s",
+    "0 s", "10 parsecs", "1.5.3",
+)
+CONTAINER_VALUES: tuple[Any, ...] = (
+    [], [None], [1, "a", None], [[[]]], [{"a": 1}], {}, {"k": "v"}, {"": None},
+    {"type": None}, {"type": "tosca.nodes.Root"}, {"default": {"get_input": "self"}},
+    {"min": 10, "max": 1}, {"key": [1, 2]},
+)
+REQUIREMENT_NAMES = ("dependency", "wiring", "backing_service", "virtual_link", "host", "virtual_binding",
+                     "link", "binding")
+
+
+def _all_values() -> tuple[Any, ...]:
+    return SCALAR_VALUES + SPECIAL_STRINGS + FUNCTION_VALUES + CONTAINER_VALUES
+
+
+ALL_VALUES = _all_values()
+
+
+def _sites(tree: Any, max_depth: int = 64) -> list[tuple[tuple, Any]]:
+    """Every (path, value) below the root; a path is a tuple of keys / indices."""
+    out: list[tuple[tuple, Any]] = []
+    stack: list[tuple[tuple, Any]] = [((), tree)]
+    while stack:
+        path, value = stack.pop()
+        if path:
+            out.append((path, value))
+        if len(path) >= max_depth:
+            continue
+        if isinstance(value, dict):
+            stack.extend((path + (k,), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((path + (i,), v) for i, v in enumerate(value))
+    out.sort(key=lambda pv: repr(pv[0]))  # independent of traversal order
+    return out
+
+
+def _parent(tree: Any, path: tuple) -> Any:
+    node = tree
+    for k in path[:-1]:
+        node = node[k]
+    return node
+
+
+def _node_templates(tree: Any) -> dict | None:
+    if not isinstance(tree, dict):
+        return None
+    tt = tree.get("topology_template")
+    if isinstance(tt, dict) and isinstance(tt.get("node_templates"), dict) and tt["node_templates"]:
+        return tt["node_templates"]
+    return None
+
+
+def _fresh(value: Any) -> Any:
+    return copy.deepcopy(value)
+
+
+class Mutator:
+    """Applies named mutations to a plain YAML tree, recording what it did."""
+
+    def __init__(self, rng: random.Random, tree: Any) -> None:
+        self.rng = rng
+        self.tree = tree
+        self.log: list[str] = []
+
+    # ----- site choice: half the time anywhere, half the time a structural site
+    def _pick_site(self, containers_only: bool = False, mappings_only: bool = False) -> tuple | None:
+        sites = _sites(self.tree)
+        if containers_only:
+            sites = [s for s in sites if isinstance(s[1], (dict, list))]
+        if mappings_only:
+            sites = [(p, v) for p, v in sites if isinstance(_parent(self.tree, p), dict)]
+        if not sites:
+            return None
+        if self.rng.random() < 0.5:
+            shallow = [s for s in sites if len(s[0]) <= 4]
+            if shallow:
+                sites = shallow
+        return self.rng.choice(sites)[0]
+
+    def drop_key(self) -> bool:
+        path = self._pick_site(mappings_only=True)
+        if path is None:
+            return False
+        del _parent(self.tree, path)[path[-1]]
+        self.log.append(f"drop {path!r}")
+        return True
+
+    def replace_value(self) -> bool:
+        path = self._pick_site()
+        if path is None:
+            return False
+        value = _fresh(self.rng.choice(ALL_VALUES))
+        _parent(self.tree, path)[path[-1]] = value
+        self.log.append(f"replace {path!r} with {_short(value)}")
+        return True
+
+    def rename_key(self) -> bool:
+        path = self._pick_site(mappings_only=True)
+        if path is None:
+            return False
+        parent = _parent(self.tree, path)
+        new = self.rng.choice(SPECIAL_STRINGS + ("type", "properties", "requirements", "node_templates",
+                                                 "tosca_definitions_version", "imports"))
+        # rebuild in order so the renamed key keeps its place
+        items = [(new if k == path[-1] else k, v) for k, v in parent.items()]
+        parent.clear()
+        for k, v in items:
+            parent[k] = v
+        self.log.append(f"rename {path!r} to {_short(new)}")
+        return True
+
+    def duplicate_node(self) -> bool:
+        nodes = _node_templates(self.tree)
+        if not nodes:
+            return False
+        name = self.rng.choice(sorted(nodes))
+        new = self.rng.choice(("copy", f"{name}-2", f"{name}_copy", "Upper_Case", "a" * 80, "x.y", "ünï",
+                               "---", "*a", "{{ x }}", "${x}", ""))
+        nodes[new] = _fresh(nodes[name])
+        self.log.append(f"duplicate node {name!r} as {new!r}")
+        return True
+
+    def _requirement_name(self, node: dict) -> str:
+        reqs = node.get("requirements")
+        names = [next(iter(r)) for r in reqs if isinstance(r, dict) and r] if isinstance(reqs, list) else []
+        return self.rng.choice(names or list(REQUIREMENT_NAMES))
+
+    def _add_requirement(self, node: Any, req_name: str, target: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        reqs = node.get("requirements")
+        if not isinstance(reqs, list):
+            reqs = node["requirements"] = []
+        form = self.rng.randrange(3)
+        if form == 0:
+            reqs.append({req_name: target})
+        elif form == 1:
+            reqs.append({req_name: {"node": target}})
+        else:
+            reqs.append({req_name: {"node": target, "relationship": "tosca.relationships.DependsOn"}})
+
+    def self_requirement(self) -> bool:
+        nodes = _node_templates(self.tree)
+        if not nodes:
+            return False
+        name = self.rng.choice(sorted(nodes))
+        if isinstance(nodes[name], dict):
+            self._add_requirement(nodes[name], self._requirement_name(nodes[name]), name)
+        self.log.append(f"requirement of {name!r} on itself")
+        return True
+
+    def requirement_cycle(self) -> bool:
+        nodes = _node_templates(self.tree)
+        if not nodes or len(nodes) < 2:
+            return False
+        names = sorted(nodes)
+        k = min(len(names), self.rng.choice((2, 3, 4)))
+        ring = self.rng.sample(names, k)
+        for a, b in zip(ring, ring[1:] + ring[:1]):
+            if isinstance(nodes[a], dict):
+                self._add_requirement(nodes[a], self._requirement_name(nodes[a]), b)
+        self.log.append(f"requirement cycle {ring!r}")
+        return True
+
+    def retarget_requirement(self) -> bool:
+        """Point an existing requirement at an unknown / odd target."""
+        sites = [p for p, v in _sites(self.tree) if len(p) >= 2 and p[-2] == "requirements"
+                 and isinstance(v, dict) and v]
+        if not sites:
+            return False
+        path = self.rng.choice(sites)
+        req = _parent(self.tree, path)[path[-1]]
+        key = next(iter(req))
+        target = _fresh(self.rng.choice(("nope", None, 5, [], {"node": None}, {"node": "nope"},
+                                         {"capability": "nope"}, {"relationship": {"type": "nope"}},
+                                         {"node": ["a"]}, {"node_filter": {"properties": [{"x": 1}]}},
+                                         {"occurrences": [5, 1]}, {"occurrences": ["a", "UNBOUNDED"]})))
+        req[key] = target
+        self.log.append(f"retarget {path!r} to {_short(target)}")
+        return True
+
+    def wrap_or_unwrap(self) -> bool:
+        """Turn a value into a one-item list, or a list into its first item."""
+        path = self._pick_site()
+        if path is None:
+            return False
+        parent = _parent(self.tree, path)
+        value = parent[path[-1]]
+        if isinstance(value, list) and value and self.rng.random() < 0.5:
+            parent[path[-1]] = value[0]
+            self.log.append(f"unwrap {path!r}")
+        else:
+            parent[path[-1]] = [value]
+            self.log.append(f"wrap {path!r}")
+        return True
+
+    def duplicate_list_item(self) -> bool:
+        sites = [p for p, v in _sites(self.tree) if isinstance(v, list) and v]
+        if not sites:
+            return False
+        path = self.rng.choice(sites)
+        lst = _parent(self.tree, path)[path[-1]]
+        lst.append(_fresh(self.rng.choice(lst)))
+        self.log.append(f"duplicate an item of {path!r}")
+        return True
+
+    def transplant(self) -> bool:
+        """Copy a subtree over another place (a node where a property was, ...)."""
+        a, b = self._pick_site(), self._pick_site()
+        if a is None or b is None or a[: len(b)] == b or b[: len(a)] == a:
+            return False
+        value = _fresh(_parent(self.tree, a)[a[-1]])
+        _parent(self.tree, b)[b[-1]] = value
+        self.log.append(f"transplant {a!r} over {b!r}")
+        return True
+
+    OPS: tuple[tuple[str, int], ...] = (
+        ("drop_key", 4), ("replace_value", 10), ("rename_key", 2), ("duplicate_node", 2),
+        ("self_requirement", 2), ("requirement_cycle", 2), ("retarget_requirement", 2),
+        ("wrap_or_unwrap", 2), ("duplicate_list_item", 1), ("transplant", 2),
+    )
+
+    def mutate(self, count: int) -> None:
+        names = [n for n, _ in self.OPS]
+        weights = [w for _, w in self.OPS]
+        done = tries = 0
+        while done < count and tries < 20:
+            tries += 1
+            if getattr(self, self.rng.choices(names, weights)[0])():
+                done += 1
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --------------------------------------------------------------------------------------
+# one mutant
+
+
+@dataclass(slots=True)
+class Mutant:
+    index: int
+    seed: Seed
+    text: str  # the mutated file, as written
+    log: list[str]
+
+
+def make_mutant(index: int, seeds: list[Seed] | None = None, seed: str = SEED) -> Mutant | None:
+    seeds = seeds if seeds is not None else all_seeds()
+    if not seeds:
+        return None
+    rng = random.Random(f"{seed}:{index}")
+    s = seeds[rng.randrange(len(seeds))]
+    source = (s.root / s.mutate).read_text(encoding="utf-8")
+    diags = Diagnostics()
+    tree = load_yaml(source, s.mutate, diags)
+    if diags.has_errors or tree is None:
+        return None
+    tree = to_plain(tree)
+    m = Mutator(rng, tree)
+    m.mutate(rng.choice((1, 1, 2, 3)))
+    text = yaml.safe_dump(m.tree, sort_keys=False, allow_unicode=rng.random() < 0.5, width=rng.choice((80, 4096)))
+    return Mutant(index, s, text, m.log)
+
+
+def materialise(mutant: Mutant, where: Path) -> Path:
+    """Copy the seed under ``where/in``, write the mutant, return the path to compile."""
+    s = mutant.seed
+    dest = where / "in"
+    if s.single:
+        dest.mkdir(parents=True)
+    else:
+        shutil.copytree(s.root, dest)
+    target = dest / s.mutate
+    target.write_text(mutant.text, encoding="utf-8")
+    return dest if s.entry == "." else dest / s.entry
+
+
+# --------------------------------------------------------------------------------------
+# the oracle
+
+
+class NetworkAttempt(AssertionError):
+    pass
+
+
+class _NoNetwork:
+    """Traps socket connections and name look-ups while a compilation runs."""
+
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    def __enter__(self) -> "_NoNetwork":
+        def trap(what: str) -> Callable[..., Any]:
+            def f(*args: Any, **kwargs: Any) -> Any:
+                self.attempts.append(f"{what}{args[1:] if what == 'connect' else args}"[:200])
+                raise OSError(f"network access blocked by the fuzzer ({what})")
+            return f
+
+        for owner, name in ((socket.socket, "connect"), (socket.socket, "connect_ex"),
+                            (socket, "create_connection"), (socket, "getaddrinfo"),
+                            (socket, "gethostbyname")):
+            self._saved.append((owner, name, getattr(owner, name)))
+            setattr(owner, name, trap(name))
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for owner, name, value in reversed(self._saved):
+            setattr(owner, name, value)
+
+
+_BASELINE: dict[Seed, frozenset[str]] = {}
+
+
+def unplaced_baseline(seed: Seed) -> frozenset[str]:
+    """Codes of the errors the unmutated seed reports without a line (a CSAR directory
+    without an entry has no line to point at): a mutant may keep reporting those."""
+    if seed not in _BASELINE:
+        with tempfile.TemporaryDirectory(prefix="xfc-fuzz-") as d:
+            path = materialise(Mutant(-1, seed, (seed.root / seed.mutate).read_text(encoding="utf-8"), []), Path(d))
+            unit = compiler.compile(str(path))
+        _BASELINE[seed] = frozenset(x.code for x in unit.diagnostics
+                                    if x.severity == Severity.ERROR and x.span.line < 1)
+    return _BASELINE[seed]
+
+
+def check_compile(path: Path, allowed_unplaced: frozenset[str] = frozenset()) -> list[str]:
+    """Problems with ``compiler.compile(path)``: an exception, a bad outcome."""
+    problems: list[str] = []
+    with _NoNetwork() as net:
+        try:
+            unit = compiler.compile(str(path))
+        except BaseException as exc:  # noqa: BLE001 - that is the finding
+            tb = "\n".join(ln[:300] for ln in traceback.format_exc().splitlines())
+            return [f"compile raised {type(exc).__name__}: {str(exc)[:300]}\n{tb}"]
+    if net.attempts:
+        problems.append(f"network access attempted: {net.attempts[:3]}")
+    diags = list(unit.diagnostics)
+    errors = [d for d in diags if d.severity == Severity.ERROR]
+    if errors:
+        placed = [d for d in errors if (d.span.line >= 1 and Path(d.span.file).is_file())
+                  or d.code in allowed_unplaced]
+        if not placed:
+            problems.append("errors without a real position: " + "; ".join(
+                f"{d.code} at {d.span.file}:{d.span.line}" for d in errors[:5]))
+        # (back ends may return files beside an error: the CLI then writes none of them,
+        # which check_cli asserts)
+    else:
+        for f in unit.outputs:
+            if f.path.endswith((".yaml", ".yml")):
+                try:
+                    list(yaml.safe_load_all(f.content.decode("utf-8")))
+                except Exception as exc:  # noqa: BLE001
+                    problems.append(f"output {f.path} is not valid YAML: {str(exc)[:200]}")
+    return problems
+
+
+def _listing(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+def check_cli(path: Path, work: Path) -> list[str]:
+    """Problems with ``xfc compile PATH -o OUT``: exit code, traceback, stray writes."""
+    problems: list[str] = []
+    out_dir = work / "out"
+    before = _listing(work)
+    out, err = io.StringIO(), io.StringIO()
+    saved_err = sys.stderr
+    sys.stderr = err
+    try:
+        with _NoNetwork() as net:
+            rc = cli.main(["compile", str(path), "-o", str(out_dir), "--color", "never"], out=out)
+    finally:
+        sys.stderr = saved_err
+    text = out.getvalue() + err.getvalue()
+    if net.attempts:
+        problems.append(f"CLI network access attempted: {net.attempts[:3]}")
+    if rc not in (0, 1):
+        problems.append(f"CLI exit code {rc}: {text[-1500:]}")
+    if "Traceback" in text:
+        problems.append("CLI printed a traceback")
+    if rc == 1 and out_dir.exists():
+        problems.append("CLI exit code 1 but the output directory exists")
+    if rc == 0 and not out_dir.is_dir():
+        problems.append("CLI exit code 0 but no output directory")
+    stray = {p for p in _listing(work) - before if p != "out" and not p.startswith("out/")}
+    if stray:
+        problems.append(f"CLI wrote outside the output directory: {sorted(stray)[:5]}")
+    return problems
+
+
+def run_one(index: int, work: Path, seeds: list[Seed] | None = None, *, cli_too: bool | None = None) -> list[str]:
+    """Build mutant ``index`` under ``work`` and return the problems found (empty: fine)."""
+    mutant = make_mutant(index, seeds)
+    if mutant is None:
+        return []
+    path = materialise(mutant, work)
+    problems = check_compile(path, unplaced_baseline(mutant.seed))
+    if cli_too if cli_too is not None else index % CLI_EVERY == 0:
+        problems += check_cli(path, work)
+    if problems:
+        head = f"mutant {index} of seed {mutant.seed.name}: {'; '.join(mutant.log)}"
+        problems = [head] + problems
+    return problems
+
+
+# --------------------------------------------------------------------------------------
+# pytest
+
+
+def _indices() -> list[int]:
+    only = os.environ.get("XFC_FUZZ_ONLY")
+    if only:
+        return [int(x) for x in only.split(",")]
+    return list(range(ITERATIONS))
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[Seed]:
+    return all_seeds()
+
+
+def test_seed_inputs_are_found(seeds):
+    names = {s.name.split("/", 1)[0] for s in seeds}
+    assert {"sample", "diag"} <= names
+    assert len([s for s in seeds if s.name.startswith("sample/")]) >= 3
+    if CORPUS.is_dir():
+        assert len({s.name for s in seeds if s.name.startswith("corpus/")}) == len(CORPUS_SEEDS)
+
+
+def test_corpus_seeds_present():
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS} (../shared is missing; set XFC_SHARED)")
+    missing = [rel for rel in CORPUS_SEEDS if not (CORPUS / rel).is_file()]
+    assert not missing
+
+
+def test_mutants_are_deterministic(seeds):
+    a = [make_mutant(i, seeds) for i in range(10)]
+    b = [make_mutant(i, seeds) for i in range(10)]
+    assert [(m.text, m.log) if m else None for m in a] == [(m.text, m.log) if m else None for m in b]
+    assert len({m.text for m in a if m}) >= 8  # and actually different from each other
+
+
+def test_no_network_trap_works():
+    with _NoNetwork() as net:
+        with pytest.raises(OSError):
+            socket.getaddrinfo("example.invalid", 80)
+    assert net.attempts
+
+
+@pytest.mark.parametrize("index", _indices())
+def test_mutant_never_crashes(index, seeds, tmp_path):
+    problems = run_one(index, tmp_path, seeds)
+    assert not problems, "\n".join(problems) + f"\n(replay: XFC_FUZZ_ONLY={index} XFC_FUZZ_SEED={SEED})"
+
+
+# --------------------------------------------------------------------------------------
+# the long-run driver
+
+
+def _signature(problems: list[str]) -> str:
+    """Group findings: exception type and innermost compiler frame, or the first problem."""
+    body = problems[1] if len(problems) > 1 else problems[0]
+    if "Traceback" in body:
+        frames = [ln.strip() for ln in body.splitlines() if ln.strip().startswith('File "') and "/compiler/" in ln]
+        last = frames[-1] if frames else ""
+        return body.split(":", 1)[0] + " @ " + last.split("/compiler/", 1)[-1]
+    return body.split(":", 1)[0][:120]
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import signal
+    import time
+
+    p = argparse.ArgumentParser(description="run many mutants; record every finding as a JSON line")
+    p.add_argument("--start", type=int, default=0)
+    p.add_argument("--count", type=int, default=1000)
+    p.add_argument("--only", type=int, action="append", help="run (or --show) just these indices")
+    p.add_argument("--report", default="-", help="JSON-lines file for findings (default: stdout)")
+    p.add_argument("--show", action="store_true", help="print the mutant text and log, do not run")
+    p.add_argument("--timeout", type=int, default=20, help="seconds before a mutant counts as a hang")
+    p.add_argument("--cli-every", type=int, default=CLI_EVERY)
+    args = p.parse_args(argv)
+    seeds = all_seeds()
+    indices = args.only or list(range(args.start, args.start + args.count))
+    if args.show:
+        for i in indices:
+            m = make_mutant(i, seeds)
+            if m is None:
+                print(f"# mutant {i}: none")
+                continue
+            print(f"# mutant {i} of {m.seed.name} ({m.seed.mutate} in {m.seed.root}, entry {m.seed.entry})")
+            print("# " + "; ".join(m.log))
+            print(m.text)
+        return 0
+    report = sys.stdout if args.report == "-" else open(args.report, "a", encoding="utf-8")
+
+    def alarm(signum: int, frame: Any) -> None:
+        raise TimeoutError("mutant took too long")
+
+    signal.signal(signal.SIGALRM, alarm)
+    found = 0
+    t0 = time.time()
+    for n, i in enumerate(indices):
+        with tempfile.TemporaryDirectory(prefix="xfc-fuzz-") as d:
+            signal.alarm(args.timeout)
+            try:
+                problems = run_one(i, Path(d), seeds, cli_too=i % args.cli_every == 0)
+            except TimeoutError:
+                problems = [f"mutant {i}", f"hang: more than {args.timeout} s"]
+            except BaseException as exc:  # noqa: BLE001 - a bug in the oracle itself
+                problems = [f"mutant {i}", f"fuzzer error {type(exc).__name__}: {exc}\n{traceback.format_exc()}"]
+            finally:
+                signal.alarm(0)
+        if problems:
+            found += 1
+            report.write(json.dumps({"index": i, "signature": _signature(problems), "problems": problems}) + "\n")
+            report.flush()
+        if (n + 1) % 500 == 0:
+            sys.stderr.write(f"{n + 1}/{len(indices)} mutants, {found} findings, {time.time() - t0:.0f} s\n")
+    sys.stderr.write(f"done: {len(indices)} mutants, {found} findings, {time.time() - t0:.0f} s\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
