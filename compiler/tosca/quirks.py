@@ -119,6 +119,14 @@ QUIRKS: dict[str, Quirk] = {
             note="import found relative to an enclosing directory, not the importing file",
         ),
         Quirk(
+            name="value.number-as-string",
+            accepts="a YAML integer or float given to a `string` property of a template, "
+            "read as its decimal text (tosca-parser's test data: `root_password: "
+            "123456789`, a `string` port fed `8080`); YAML 1.2 makes them numbers, and a "
+            "string property cannot hold one, so no valid descriptor changes meaning",
+            note="number given for a string, read as its decimal text",
+        ),
+        Quirk(
             name="capability.occurrences-in-template",
             accepts="`occurrences` written in a capability assignment (ONAP SDC output)",
             note="occurrences in a capability assignment ignored",

@@ -454,7 +454,8 @@ class TemplateResolver(GroupsMixin):
                 return _ABSENT
         if isinstance(value, RuntimeRef) or pdef is None or _has_runtime(value):
             return _plain(value)
-        return _plain(validate_value(value, pdef, self.reg, span, path, self.diags))
+        return _plain(validate_value(value, pdef, self.reg, span, path, self.diags,
+                                     self.quirks))
 
     # --------------------------------------------------------------- Scope protocol
     def input_value(self, name: str, span: Span) -> Any:

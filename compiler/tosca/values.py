@@ -9,15 +9,22 @@ defaults filled in, ``"true"``/numeric strings read as tosca-parser reads them (
 docs/type-system.md) — and diagnostics at the exact position of each offending part
 (nested positions come from the PMap/PSeq the value is made of).
 
+Named leniency (given a :class:`~compiler.tosca.quirks.QuirkReporter`):
+``value.number-as-string`` reads a YAML integer or float assigned to a ``string``
+property as its decimal text, with a note — the assigned value itself only, not a field
+or entry inside a data-type, list or map value.  Without a reporter (type defaults,
+inputs) the letter of the spec applies.
+
 Codes: tosca-wrong-type (a value that is not of its type), tosca-unknown-property (a key
 that a data type does not define), tosca-missing-property (a required data-type property
-with no value and no default), tosca-constraint (a constraint is violated).
+with no value and no default), tosca-constraint (a constraint is violated), tosca-quirk.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
+import math
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span
@@ -38,32 +45,57 @@ def is_function(value: Any) -> bool:
 
 
 def validate_value(value: Any, definition: PropertyDef | Schema, reg: Any, span: Span,
-                   path: str, diags: Diagnostics) -> Any:
-    """Check ``value`` against ``definition``; return it normalised (defaults filled)."""
-    return _Checker(reg, diags).check(
+                   path: str, diags: Diagnostics, quirks: Any = None) -> Any:
+    """Check ``value`` against ``definition``; return it normalised (defaults filled).
+
+    ``quirks`` is the resolution's :class:`~compiler.tosca.quirks.QuirkReporter`, or None
+    for no leniency."""
+    return _Checker(reg, diags, quirks).check(
         value, definition.type, definition.scope, definition.constraints,
         definition.entry_schema, definition.key_schema, span, path,
     )
 
 
 def validate_type(value: Any, type_name: str, reg: Any, span: Span, path: str,
-                  diags: Diagnostics, scope: str = "") -> Any:
+                  diags: Diagnostics, scope: str = "", quirks: Any = None) -> Any:
     """Check ``value`` against a bare type name (no constraints of a definition)."""
-    return _Checker(reg, diags).check(value, type_name, scope, (), None, None, span, path)
+    return _Checker(reg, diags, quirks).check(value, type_name, scope, (), None, None, span, path)
+
+
+def number_text(v: Any) -> str | None:
+    """The decimal text of a finite YAML integer or float (``8080`` -> ``"8080"``,
+    ``1.5`` -> ``"1.5"``); None for anything else."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float) and math.isfinite(v):
+        return repr(v)
+    return None
 
 
 class _Checker:
-    __slots__ = ("reg", "diags")
+    __slots__ = ("reg", "diags", "quirks", "depth")
 
-    def __init__(self, reg: Any, diags: Diagnostics) -> None:
+    def __init__(self, reg: Any, diags: Diagnostics, quirks: Any = None) -> None:
         self.reg = reg
         self.diags = diags
+        self.quirks = quirks
+        self.depth = 0  # 1 while checking the assigned value itself, more inside it
 
     def wrong(self, msg: str, span: Span, path: str) -> None:
         self.diags.add("tosca-wrong-type", msg, span, path=path)
 
     def check(self, value: Any, tname: str, scope: str, constraints: tuple[Constraint, ...],
               entry: Schema | None, key: Schema | None, span: Span, path: str) -> Any:
+        self.depth += 1
+        try:
+            return self._check(value, tname, scope, constraints, entry, key, span, path)
+        finally:
+            self.depth -= 1
+
+    def _check(self, value: Any, tname: str, scope: str, constraints: tuple[Constraint, ...],
+               entry: Schema | None, key: Schema | None, span: Span, path: str) -> Any:
         if isinstance(value, RuntimeRef) or is_function(value):
             return value
         reg = self.reg
@@ -103,6 +135,11 @@ class _Checker:
         if prim == "string":
             if isinstance(v, str):
                 return v, True
+            text = number_text(v)
+            if text is not None and self.depth == 1 and self.quirks is not None and \
+                    self.quirks.allow(
+                    "value.number-as-string", span, f"read as {text!r}", path=path):
+                return text, True
             self.wrong(f"{show(v)} is {yaml_type(v)}, not a string; quote it", span, path)
             return v, False
         if prim == "integer":

@@ -43,3 +43,88 @@ topology_template:
         "implementation": None, "inputs": {}}
     _, d = run(text, quirks=("-operation.list",))
     assert errors(d) == [(11, 19, "tosca-wrong-type")]
+
+
+NUMBER_AS_STRING = """tosca_definitions_version: tosca_simple_yaml_1_3
+node_types:
+  my.Node:
+    derived_from: tosca.nodes.Root
+    properties:
+      password: { type: string }
+      ratio: { type: string, required: false }
+      port_name: { type: string, required: false, constraints: [ pattern: "[0-9]+" ] }
+      flag: { type: string, required: false }
+topology_template:
+  inputs:
+    port: { type: integer, default: 8080 }
+  node_templates:
+    n:
+      type: my.Node
+      properties:
+        password: 123456789
+        ratio: 1.5
+        port_name: { get_input: port }
+"""
+
+
+def test_number_as_string_reads_decimal_text_with_a_note():
+    topo, d = run(NUMBER_AS_STRING)
+    assert errors(d) == []
+    notes = [(x.span.line, x.span.column, x.message) for x in d if x.code == "tosca-quirk"]
+    assert notes == [
+        (17, 19, "quirk value.number-as-string: number given for a string, read as its "
+                 "decimal text (read as '123456789')"),
+        (18, 16, "quirk value.number-as-string: number given for a string, read as its "
+                 "decimal text (read as '1.5')"),
+        (19, 20, "quirk value.number-as-string: number given for a string, read as its "
+                 "decimal text (read as '8080')"),
+    ]
+    props = topo.nodes["n"].properties
+    assert (props["password"], props["ratio"], props["port_name"]) == (
+        "123456789", "1.5", "8080")
+
+
+def test_number_as_string_disabled_is_the_error():
+    _, d = run(NUMBER_AS_STRING, quirks=("all", "-value.number-as-string"))
+    assert errors(d) == [(17, 19, "tosca-wrong-type"), (18, 16, "tosca-wrong-type"),
+                         (19, 20, "tosca-wrong-type")]
+    assert "tosca-quirk" not in codes(d)
+
+
+def test_number_as_string_checks_constraints_on_the_text():
+    text = NUMBER_AS_STRING.replace('pattern: "[0-9]+"', 'pattern: "[a-z]+"')
+    _, d = run(text)
+    assert errors(d) == [(19, 20, "tosca-constraint")]
+
+
+def test_a_boolean_is_not_a_number_as_string():
+    text = NUMBER_AS_STRING.replace("ratio: 1.5", "flag: true")
+    _, d = run(text)
+    assert errors(d) == [(18, 15, "tosca-wrong-type")]
+
+
+def test_number_as_string_not_inside_a_data_type_or_list():
+    # tosca-parser rejects these too (its test data: a nested contact_phone: 123456789)
+    text = """tosca_definitions_version: tosca_simple_yaml_1_3
+data_types:
+  my.Contact:
+    derived_from: tosca.datatypes.Root
+    properties:
+      phone: { type: string }
+node_types:
+  my.Node:
+    derived_from: tosca.nodes.Root
+    properties:
+      contact: { type: my.Contact }
+      tags: { type: list, entry_schema: { type: string } }
+topology_template:
+  node_templates:
+    n:
+      type: my.Node
+      properties:
+        contact: { phone: 123456789 }
+        tags: [ a, 7 ]
+"""
+    _, d = run(text)
+    assert errors(d) == [(18, 27, "tosca-wrong-type"), (19, 20, "tosca-wrong-type")]
+    assert "tosca-quirk" not in codes(d)
