@@ -19,7 +19,7 @@ itself, a cycle of requirements, a YAML-special key ...), serialises the mutant 
 * no network access is attempted (``socket`` connections and name look-ups are trapped).
 
 Mutant ``i`` is a pure function of (``XFC_FUZZ_SEED``, ``i``): a failure names its index,
-and ``XFC_FUZZ_ONLY=i`` replays it.  ``XFC_FUZZ_ITERATIONS`` (default 150, under 60 s on
+and ``XFC_FUZZ_ONLY=i`` replays it.  ``XFC_FUZZ_ITERATIONS`` (default 250, under 60 s on
 two cores) sets how many run in the test suite; for long runs use the runner::
 
     python -m tests.integration.test_mutations --start 0 --count 5000 --report crashes.jsonl
@@ -63,7 +63,7 @@ CORPUS = SHARED / "corpus"
 DIAG_DIR = REPO / "tests" / "diagnostics"
 SAMPLES = REPO / "samples"
 
-ITERATIONS = int(os.environ.get("XFC_FUZZ_ITERATIONS", "150"))
+ITERATIONS = int(os.environ.get("XFC_FUZZ_ITERATIONS", "250"))
 SEED = os.environ.get("XFC_FUZZ_SEED", "xfc-fuzz-1")
 CLI_EVERY = 5  # every CLI_EVERY-th mutant also goes through the command line
 
@@ -417,7 +417,38 @@ class Mutator:
         self.log.append(f"transplant {a!r} over {b!r}")
         return True
 
+    def mutate_string(self) -> bool:
+        """Edit a string scalar in place: the step language, scalar units, names, versions."""
+        sites = [p for p, v in _sites(self.tree) if isinstance(v, str) and v]
+        if not sites:
+            return False
+        path = self.rng.choice(sites)
+        parent = _parent(self.tree, path)
+        text: str = parent[path[-1]]
+        i = self.rng.randrange(len(text) + 1)
+        how = self.rng.randrange(7)
+        if how == 0:
+            new = text[:i]  # truncated: an unclosed "reconnect(attempts=3"
+        elif how == 1:
+            new = text[:i] + self.rng.choice("()[]{},=\"'\\:;#&*!|>%@`$ \t") + text[i:]
+        elif how == 2:
+            new = "".join(self.rng.choice(("99999999999999999999999", "-1", "0", "1e999", "NaN", "0x10"))
+                          if c.isdigit() else c for c in text)
+        elif how == 3:
+            new = text + text[i:]  # a duplicated tail: "2m2m", "a, b)b)"
+        elif how == 4:
+            new = text[:i] + self.rng.choice(("\u202e", "\u00a0", "\x7f", "\u2028", "é", "😀")) + text[i:]
+        elif how == 5:
+            new = text.upper() if self.rng.random() < 0.5 else text.replace(" ", "")
+        else:
+            new = text[:i] + self.rng.choice(("reconnect(", "notify(via=http, port=", "reinstantiate(scope=[",
+                                              ", timeout=", "=", "(", ")")) + text[i:]
+        parent[path[-1]] = new
+        self.log.append(f"edit string {path!r}: {_short(text)} -> {_short(new)}")
+        return True
+
     OPS: tuple[tuple[str, int], ...] = (
+        ("mutate_string", 4),
         ("drop_key", 4), ("replace_value", 10), ("rename_key", 2), ("duplicate_node", 2),
         ("self_requirement", 2), ("requirement_cycle", 2), ("retarget_requirement", 2),
         ("wrap_or_unwrap", 2), ("duplicate_list_item", 1), ("transplant", 2),
