@@ -127,6 +127,15 @@ QUIRKS: dict[str, Quirk] = {
             note="number given for a string, read as its decimal text",
         ),
         Quirk(
+            name="artifact.swimage-undefined",
+            accepts="an artifact of type `tosca.artifacts.nfv.SwImage` without properties "
+            "in a package that neither defines nor imports that SOL001 type (Tacker's "
+            "single-file VNFDs paste the SOL001 types but leave out artifact_types), read "
+            "as SOL001 2.x defines it: derived from tosca.artifacts.Deployment.Image, no "
+            "properties of its own",
+            note="SOL001 artifact type used without its definition, read as SOL001 2.x's",
+        ),
+        Quirk(
             name="capability.occurrences-in-template",
             accepts="`occurrences` written in a capability assignment (ONAP SDC output)",
             note="occurrences in a capability assignment ignored",

@@ -43,6 +43,9 @@ REL_KEYS = ("type", "description", "metadata", "properties", "attributes", "inte
 REQ_KEYS = ("capability", "node", "relationship", "node_filter", "occurrences")
 REQ_REL_KEYS = ("type", "properties", "interfaces")
 CAP_KEYS = ("properties", "attributes", "occurrences")
+# SOL001 2.x (etsi_nfv_sol001_vnfd_types.yaml): the VM image artifact type and its parent
+SWIMAGE = "tosca.artifacts.nfv.SwImage"
+SWIMAGE_BASE = "tosca.artifacts.Deployment.Image"
 ARTIFACT_KEYS = ("type", "file", "repository", "description", "deploy_path",
                  "artifact_version", "checksum", "checksum_algorithm", "properties")
 
@@ -737,7 +740,9 @@ class TemplateResolver(GroupsMixin):
                                "a mapping", raw.value_span(name), path=apath)
                 continue
             self._check_keys(body, ARTIFACT_KEYS, f"artifact {name!r}", apath)
-            atype = self._want_type(body, "artifact", f"artifact {name!r}", apath, span)
+            written = self._undefined_swimage(body, apath)
+            atype = self.reg.canonical("artifact", SWIMAGE_BASE) if written else \
+                self._want_type(body, "artifact", f"artifact {name!r}", apath, span)
             if "file" not in body:
                 self.diags.add("tosca-missing-field", f"artifact {name!r} has no file", span,
                                path=apath)
@@ -752,7 +757,7 @@ class TemplateResolver(GroupsMixin):
                 check_required="properties" in body,
             )
             out[name] = Artifact(
-                name=name, type=atype, file=str(body["file"]),
+                name=name, type=written or atype, file=str(body["file"]),
                 repository=body.get("repository") if isinstance(body.get("repository"),
                                                                 str) else None,
                 deploy_path=body.get("deploy_path") if isinstance(body.get("deploy_path"),
@@ -760,6 +765,20 @@ class TemplateResolver(GroupsMixin):
                 properties=props, span=span,
             )
         return out
+
+    def _undefined_swimage(self, body: PMap, apath: str) -> str | None:
+        """Quirk artifact.swimage-undefined: ``tosca.artifacts.nfv.SwImage`` named by a
+        package that neither defines nor imports it (Tacker's single-file VNFDs), on an
+        artifact without properties, is read as SOL001 2.x defines it: derived from
+        tosca.artifacts.Deployment.Image, no properties of its own.  Returns the name."""
+        t = body.get("type")
+        if t != SWIMAGE or "properties" in body or self.reg.canonical("artifact", t) \
+                is not None or self.reg.canonical("artifact", SWIMAGE_BASE) is None:
+            return None
+        if not self.quirks.allow("artifact.swimage-undefined", body.value_span("type"),
+                                 path=f"{apath}.type"):
+            return None
+        return t
 
     # ======================================================================= relationships
     def index_relationships(self, raw: Any, container: PMap | None, path: str) -> None:

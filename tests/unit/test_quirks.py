@@ -128,3 +128,53 @@ topology_template:
     _, d = run(text)
     assert errors(d) == [(18, 27, "tosca-wrong-type"), (19, 20, "tosca-wrong-type")]
     assert "tosca-quirk" not in codes(d)
+
+
+SWIMAGE = """tosca_definitions_version: tosca_simple_yaml_1_2
+node_types:
+  my.Vdu:
+    derived_from: tosca.nodes.Root
+topology_template:
+  node_templates:
+    vdu:
+      type: my.Vdu
+      artifacts:
+        sw_image:
+          type: tosca.artifacts.nfv.SwImage
+          file: Files/images/cirros.img
+"""
+
+
+def test_undefined_swimage_read_as_sol001_2x():
+    topo, d = run(SWIMAGE)
+    assert errors(d) == []
+    (note,) = [x for x in d if x.code == "tosca-quirk"]
+    assert (note.span.line, note.span.column) == (11, 17)
+    assert note.message.startswith("quirk artifact.swimage-undefined:")
+    art = topo.nodes["vdu"].artifacts["sw_image"]
+    assert (art.type, art.file, art.properties) == (
+        "tosca.artifacts.nfv.SwImage", "Files/images/cirros.img", {})
+
+
+def test_undefined_swimage_disabled_or_with_properties_is_unknown():
+    _, d = run(SWIMAGE, quirks=("all", "-artifact.swimage-undefined"))
+    assert errors(d) == [(11, 17, "tosca-unknown-type")]
+    # properties would need SOL001 3.x's definition, which the package does not give
+    _, d = run(SWIMAGE + "          properties: { name: cirros }\n")
+    assert errors(d) == [(11, 17, "tosca-unknown-type")]
+    assert "tosca-quirk" not in codes(d)
+
+
+def test_other_undefined_artifact_types_stay_errors():
+    _, d = run(SWIMAGE.replace("tosca.artifacts.nfv.SwImage", "tosca.artifacts.nfv.SwImag"))
+    assert errors(d) == [(11, 17, "tosca-unknown-type")]
+
+
+def test_defined_swimage_needs_no_quirk():
+    text = SWIMAGE.replace("node_types:", """artifact_types:
+  tosca.artifacts.nfv.SwImage:
+    derived_from: tosca.artifacts.Deployment.Image
+node_types:""")
+    topo, d = run(text)
+    assert errors(d) == [] and "tosca-quirk" not in codes(d)
+    assert topo.nodes["vdu"].artifacts["sw_image"].type == "tosca.artifacts.nfv.SwImage"
