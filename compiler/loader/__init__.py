@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Severity, Span
 from ..model import Package, SourceFile
 from . import catalog
 from .fs import DirFS, PackageFS, TooLarge, normalize
@@ -156,7 +156,16 @@ class _Reader:
     def _parse(self, origin: _Origin, display: str, at: Span | None, from_catalog: bool) -> Any:
         if not from_catalog:
             text = _read_text(origin.fs, origin.name, display, self.diags, self.limits, at)
-            return None if text is None else load_yaml(text, display, self.diags, self.limits)
+            if text is None:
+                return None
+            before = self.diags.count(Severity.ERROR)
+            data = load_yaml(text, display, self.diags, self.limits)
+            if data is None and self.diags.count(Severity.ERROR) == before:
+                # an empty document (nothing, comments, a lone null) is an empty mapping,
+                # so the checks that follow say what it lacks (tosca_definitions_version)
+                # instead of the file being dropped without a word
+                data = PMap(span=Span(display, 1, 1))
+            return data
         path = Path(origin.fs.root) / origin.name
         st = path.stat()
         key = (str(path), st.st_size, st.st_mtime_ns)

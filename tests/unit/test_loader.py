@@ -185,3 +185,17 @@ def test_an_import_name_the_os_cannot_look_up_is_unresolved_not_a_crash(tmp_path
     main = write(tmp_path, "main.yaml", HEAD + f"imports:\n  - {ref!r}\n".replace("'", '"'))
     pkg, d = run(main)
     assert [(x.code, x.span.line, x.span.column) for x in d] == [("import-unresolved", 3, 5)]
+
+
+@pytest.mark.parametrize("text", ["", "# nothing\n", "~\n", "---\n...\n"])
+def test_an_empty_file_is_an_empty_mapping_not_silently_dropped(tmp_path, text):
+    # fuzzer finding: an empty entry made load() return None with no diagnostic, so
+    # `xfc compile` said "ok" and wrote an empty output directory
+    write(tmp_path, "empty.yaml", text)
+    pkg, d = run(tmp_path / "empty.yaml")
+    assert not d.has_errors
+    assert [dict(f.data) for f in pkg.files] == [{}]
+    assert (pkg.files[0].data.span.line, pkg.files[0].data.span.column) == (1, 1)
+    main = write(tmp_path, "main.yaml", HEAD + "imports: [empty.yaml]\n")
+    pkg, d = run(main)
+    assert [f.name for f in pkg.files] == ["main.yaml", "empty.yaml"]
