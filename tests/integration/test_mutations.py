@@ -522,6 +522,29 @@ class Mutant:
     seed: Seed
     text: str  # the mutated file, as written
     log: list[str]
+    targets: tuple[str, ...] = ("kubernetes",)  # --target: which policy back ends run
+    inputs: dict | None = None  # --set: values for the topology's inputs
+
+
+TARGETS = ("kubernetes", "onap", "osm", "tacker")
+
+
+def _choose_options(rng: random.Random, tree: Any, log: list[str]) -> tuple[tuple[str, ...], dict | None]:
+    """Every orchestrator target now and then, and hostile values for declared inputs."""
+    targets: tuple[str, ...] = ("kubernetes",)
+    if rng.random() < 0.5:
+        targets = tuple(t for t in TARGETS if rng.random() < 0.5) or ("onap",)
+        log.append(f"targets {targets!r}")
+    inputs = None
+    tt = tree.get("topology_template") if isinstance(tree, dict) else None
+    declared = tt.get("inputs") if isinstance(tt, dict) else None
+    if isinstance(declared, dict) and declared and rng.random() < 0.25:
+        name = rng.choice(sorted(str(k) for k in declared))
+        inputs = {name: _fresh(rng.choice(ALL_VALUES))}
+        if rng.random() < 0.3:
+            inputs["undeclared_input"] = 1
+        log.append(f"inputs {_short(inputs)}")
+    return targets, inputs
 
 
 def make_mutant(index: int, seeds: list[Seed] | None = None, seed: str = SEED) -> Mutant | None:
@@ -539,7 +562,8 @@ def make_mutant(index: int, seeds: list[Seed] | None = None, seed: str = SEED) -
     m = Mutator(rng, tree)
     m.mutate(rng.choice((1, 1, 1, 2, 3)))
     text = yaml.safe_dump(m.tree, sort_keys=False, allow_unicode=rng.random() < 0.5, width=rng.choice((80, 4096)))
-    return Mutant(index, s, text, m.log)
+    targets, inputs = _choose_options(rng, m.tree, m.log)
+    return Mutant(index, s, text, m.log, targets, inputs)
 
 
 def materialise(mutant: Mutant, where: Path) -> Path:
@@ -604,12 +628,13 @@ def unplaced_baseline(seed: Seed) -> frozenset[str]:
     return _BASELINE[seed]
 
 
-def check_compile(path: Path, allowed_unplaced: frozenset[str] = frozenset()) -> list[str]:
+def check_compile(path: Path, allowed_unplaced: frozenset[str] = frozenset(), *,
+                  targets: tuple[str, ...] = ("kubernetes",), inputs: dict | None = None) -> list[str]:
     """Problems with ``compiler.compile(path)``: an exception, a bad outcome."""
     problems: list[str] = []
     with _NoNetwork() as net:
         try:
-            unit = compiler.compile(str(path))
+            unit = compiler.compile(str(path), targets=targets, inputs=inputs or {})
         except BaseException as exc:  # noqa: BLE001 - that is the finding
             tb = "\n".join(ln[:300] for ln in traceback.format_exc().splitlines())
             return [f"compile raised {type(exc).__name__}: {str(exc)[:300]}\n{tb}"]
@@ -618,8 +643,9 @@ def check_compile(path: Path, allowed_unplaced: frozenset[str] = frozenset()) ->
     diags = list(unit.diagnostics)
     errors = [d for d in diags if d.severity == Severity.ERROR]
     if errors:
+        # caller-given input values have no file: their errors name the input, "<inputs>"
         placed = [d for d in errors if (d.span.line >= 1 and Path(d.span.file).is_file())
-                  or d.code in allowed_unplaced]
+                  or d.code in allowed_unplaced or (inputs and d.span.file == "<inputs>")]
         if not placed:
             problems.append("errors without a real position: " + "; ".join(
                 f"{d.code} at {d.span.file}:{d.span.line}" for d in errors[:5]))
@@ -639,17 +665,25 @@ def _listing(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix() for p in root.rglob("*")}
 
 
-def check_cli(path: Path, work: Path) -> list[str]:
+def check_cli(path: Path, work: Path, *, targets: tuple[str, ...] = ("kubernetes",),
+              inputs: dict | None = None) -> list[str]:
     """Problems with ``xfc compile PATH -o OUT``: exit code, traceback, stray writes."""
     problems: list[str] = []
     out_dir = work / "out"
+    argv = ["compile", str(path), "-o", str(out_dir), "--color", "never"]
+    for t in targets:
+        argv += ["--target", t]
+    if inputs:
+        inputs_file = work / "inputs.json"  # JSON is YAML: no safe_dump surprises
+        inputs_file.write_text(json.dumps(inputs, allow_nan=True), encoding="utf-8")
+        argv += ["--inputs", str(inputs_file)]
     before = _listing(work)
     out, err = io.StringIO(), io.StringIO()
     saved_err = sys.stderr
     sys.stderr = err
     try:
         with _NoNetwork() as net:
-            rc = cli.main(["compile", str(path), "-o", str(out_dir), "--color", "never"], out=out)
+            rc = cli.main(argv, out=out)
     finally:
         sys.stderr = saved_err
     text = out.getvalue() + err.getvalue()
@@ -675,9 +709,9 @@ def run_one(index: int, work: Path, seeds: list[Seed] | None = None, *, cli_too:
     if mutant is None:
         return []
     path = materialise(mutant, work)
-    problems = check_compile(path, unplaced_baseline(mutant.seed))
+    problems = check_compile(path, unplaced_baseline(mutant.seed), targets=mutant.targets, inputs=mutant.inputs)
     if cli_too if cli_too is not None else index % CLI_EVERY == 0:
-        problems += check_cli(path, work)
+        problems += check_cli(path, work, targets=mutant.targets, inputs=mutant.inputs)
     if problems:
         head = f"mutant {index} of seed {mutant.seed.name}: {'; '.join(mutant.log)}"
         problems = [head] + problems
