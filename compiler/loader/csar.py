@@ -198,8 +198,9 @@ class ZipFS:
         return cls(zf, path, label, infos)
 
     # -- PackageFS ----------------------------------------------------------------------
-    def names(self) -> list[str]:
-        return sorted(self._infos)
+    def names(self, under: str = "") -> list[str]:
+        prefix = under.strip("/") + "/" if under.strip("/") else ""
+        return sorted(n for n in self._infos if n.startswith(prefix))
 
     def exists(self, name: str) -> bool:
         return name in self._infos

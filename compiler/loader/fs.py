@@ -26,8 +26,9 @@ class PackageFS(Protocol):
 
     label: str  # how the root is shown to users: "pkg/" or "pkg.zip"
 
-    def names(self) -> list[str]:
-        """Every regular file, as sorted POSIX relative names."""
+    def names(self, under: str = "") -> list[str]:
+        """Every regular file (below the folder ``under``, e.g. ``"Files/kubernetes/"``,
+        when given), as sorted POSIX relative names."""
 
     def exists(self, name: str) -> bool: ...
 
@@ -81,14 +82,29 @@ class DirFS:
         except (OSError, ValueError):
             return None
 
-    def names(self) -> list[str]:
+    def names(self, under: str = "") -> list[str]:
+        # Only the folder asked for is walked: a lone descriptor's root is its directory
+        # (or --root), which may be large; entries that cannot be examined (permissions,
+        # special files, names too long) are not package files and are skipped.
+        start = self._path(under.strip("/")) if under.strip("/") else self.root
+        if start is None:
+            return []
+        try:
+            if not start.is_dir():
+                return []
+        except (OSError, ValueError):
+            return []
         out: list[str] = []
-        for dirpath, dirnames, filenames in os.walk(self.root):
+        for dirpath, dirnames, filenames in os.walk(start):
             dirnames.sort()
             for f in filenames:
                 full = Path(dirpath) / f
-                if full.is_file() and self._path(str(full.relative_to(self.root))):
-                    out.append(full.relative_to(self.root).as_posix())
+                try:
+                    rel = full.relative_to(self.root).as_posix()
+                    if full.is_file() and self._path(rel):
+                        out.append(rel)
+                except (OSError, ValueError):
+                    continue
         return sorted(out)
 
     def exists(self, name: str) -> bool:

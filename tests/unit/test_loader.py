@@ -199,3 +199,37 @@ def test_an_empty_file_is_an_empty_mapping_not_silently_dropped(tmp_path, text):
     main = write(tmp_path, "main.yaml", HEAD + "imports: [empty.yaml]\n")
     pkg, d = run(main)
     assert [f.name for f in pkg.files] == ["main.yaml", "empty.yaml"]
+
+
+def test_dirfs_names_walks_only_the_folder_asked_for(tmp_path, monkeypatch):
+    from compiler.loader.fs import DirFS
+
+    write(tmp_path, "Files/kubernetes/a.yaml", "kind: Pod\n")
+    write(tmp_path, "Definitions/main.yaml", HEAD)
+    write(tmp_path, "big/tree/x.txt", "x")
+    fs = DirFS(tmp_path)
+    assert fs.names() == ["Definitions/main.yaml", "Files/kubernetes/a.yaml", "big/tree/x.txt"]
+    walked = []
+    real_walk = __import__("os").walk
+    monkeypatch.setattr("compiler.loader.fs.os.walk", lambda top, **kw: walked.append(top) or real_walk(top, **kw))
+    assert fs.names("Files/kubernetes/") == ["Files/kubernetes/a.yaml"]
+    assert walked == [tmp_path.resolve() / "Files/kubernetes"]
+    assert fs.names("nope/") == [] and fs.names("../") == []
+
+
+def test_dirfs_names_skips_entries_it_cannot_examine(tmp_path, monkeypatch):
+    # fuzzing the CLI: `xfc compile x.yaml --root /` hit PermissionError on /proc/1/cwd
+    # while listing the package and exited 3
+    from compiler.loader.fs import DirFS
+
+    write(tmp_path, "a.yaml", HEAD)
+    write(tmp_path, "locked.yaml", HEAD)
+    real = Path.is_file
+
+    def is_file(self):
+        if self.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_file", is_file)
+    assert DirFS(tmp_path).names() == ["a.yaml"]
