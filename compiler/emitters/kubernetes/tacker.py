@@ -60,7 +60,7 @@ def _read(ctx: Ctx) -> list[tuple[str, int, dict]]:
         return []
     limit = ctx.unit.options.limits.max_file_bytes
     found: list[tuple[str, int, dict]] = []
-    for name in fs.names():
+    for name in fs.names(KUBE_DIR):  # only that folder is walked
         if not name.startswith(KUBE_DIR) or not name.endswith((".yaml", ".yml")):
             continue
         try:
