@@ -71,13 +71,12 @@ def test_number_as_string_reads_decimal_text_with_a_note():
     topo, d = run(NUMBER_AS_STRING)
     assert errors(d) == []
     notes = [(x.span.line, x.span.column, x.message) for x in d if x.code == "tosca-quirk"]
+    said = ("quirk value.number-as-string: number given for a string, read as its decimal "
+            "text (read as {})")
     assert notes == [
-        (17, 19, "quirk value.number-as-string: number given for a string, read as its "
-                 "decimal text (read as '123456789')"),
-        (18, 16, "quirk value.number-as-string: number given for a string, read as its "
-                 "decimal text (read as '1.5')"),
-        (19, 20, "quirk value.number-as-string: number given for a string, read as its "
-                 "decimal text (read as '8080')"),
+        (17, 19, said.format("'123456789'")),
+        (18, 16, said.format("'1.5'")),
+        (19, 20, said.format("'8080'")),
     ]
     props = topo.nodes["n"].properties
     assert (props["password"], props["ratio"], props["port_name"]) == (
