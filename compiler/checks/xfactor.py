@@ -183,7 +183,7 @@ def _manifest_services(unit: Any, node: NodeTemplate,
     shared: list[str] = []
     if getattr(pkg, "kind", "file") != "file":
         try:
-            shared = [n for n in fs.names() if n.startswith("Files/kubernetes/")
+            shared = [n for n in fs.names("Files/kubernetes/") if n.startswith("Files/kubernetes/")
                       and n.endswith((".yaml", ".yml")) and n not in own]
         except Exception:
             shared = []

@@ -763,6 +763,16 @@ def test_no_network_trap_works():
     assert net.attempts
 
 
+def test_root_of_the_whole_filesystem_is_not_an_internal_error(tmp_path):
+    # found by hand while fuzzing the flags: --root / listed every file on the machine
+    # and exited 3 on PermissionError for /proc/1/cwd
+    out = io.StringIO()
+    rc = cli.main(["compile", str(SAMPLES / "sol001-v4-container-vnf" / "vnfd.yaml"), "--root", "/",
+                   "-o", str(tmp_path / "out"), "--color", "never"], out=out)
+    assert rc == 0, out.getvalue()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["kubernetes", "policies"]
+
+
 @pytest.mark.parametrize("index", _indices())
 def test_mutant_never_crashes(index, seeds, tmp_path):
     problems = run_one(index, tmp_path, seeds)
