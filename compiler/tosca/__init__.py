@@ -67,7 +67,7 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
         return None
     from .types import TypeRegistry
 
-    reg = TypeRegistry.build(package, diags, version)
+    reg = TypeRegistry.build(package, diags, version, quirks=tuple(options.quirks))
     quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
     given = dict(getattr(options, "inputs", {}) or {})
     tt = data.get("topology_template")

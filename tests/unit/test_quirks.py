@@ -177,3 +177,26 @@ node_types:""")
     topo, d = run(text)
     assert errors(d) == [] and "tosca-quirk" not in codes(d)
     assert topo.nodes["vdu"].artifacts["sw_image"].type == "tosca.artifacts.nfv.SwImage"
+
+
+def test_quirk_selection_reaches_the_type_reader(tmp_path):
+    """--quirk=-operation.list must also switch the quirk off while type definitions are read."""
+    import compiler
+
+    f = tmp_path / "t.yaml"
+    f.write_text("""tosca_definitions_version: tosca_simple_yaml_1_3
+node_types:
+  my.Node:
+    derived_from: tosca.nodes.Root
+    interfaces:
+      Standard:
+        create: []
+topology_template:
+  node_templates:
+    n:
+      type: my.Node
+""")
+    on = compiler.check(str(f))
+    assert "tosca-quirk" in on.diagnostics.codes() and on.ok
+    off = compiler.check(str(f), quirks=("all", "-operation.list"))
+    assert not off.ok, off.diagnostics.render_text()
