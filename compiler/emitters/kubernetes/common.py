@@ -143,15 +143,21 @@ def env_name(text: str) -> str:
     return name if not name[0].isdigit() else "_" + name
 
 
-def cpu_quantity(cores: float) -> str:
-    """Cores as a Kubernetes quantity: ``0.5`` -> ``500m``, ``2`` -> ``2``."""
+def cpu_quantity(cores: float) -> str | None:
+    """Cores as a Kubernetes quantity: ``0.5`` -> ``500m``, ``2`` -> ``2``; None for an
+    infinite amount (``.inf``, ``1e308``: no limit), which no quantity writes."""
+    if not math.isfinite(float(cores) * 1000):
+        return None
     milli = max(1, int(round(float(cores) * 1000)))
     return str(milli // 1000) if milli % 1000 == 0 else f"{milli}m"
 
 
-def bytes_quantity(n: float) -> str:
+def bytes_quantity(n: float) -> str | None:
     """Bytes as a Kubernetes quantity, in the unit (binary or decimal) that divides it
-    exactly and gives the smallest number: ``268435456`` -> ``256Mi``, ``1e10`` -> ``10G``."""
+    exactly and gives the smallest number: ``268435456`` -> ``256Mi``, ``1e10`` -> ``10G``.
+    None for an infinite amount (``1e308 GiB`` overflows: no limit)."""
+    if not math.isfinite(n):
+        return None
     n = max(1, int(math.ceil(n)))
     best = str(n)
     best_n = n
