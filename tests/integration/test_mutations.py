@@ -793,6 +793,27 @@ def _signature(problems: list[str]) -> str:
     return body.split(":", 1)[0][:120]
 
 
+GRID_VALUES: tuple[Any, ...] = ALL_VALUES[::4] + (
+    None, 0, -1, "", "x" * 10240, [], {}, {"get_input": "nope"}, {"concat": 5}, 1e308, math.inf, True)
+
+
+def grid_jobs(seed: Seed) -> list[tuple[tuple, int]]:
+    """Exhaustive mode: every place under topology_template x every GRID_VALUES value."""
+    diags = Diagnostics()
+    tree = to_plain(load_yaml((seed.root / seed.mutate).read_text(encoding="utf-8"), seed.mutate, diags))
+    sites = [p for p, _ in _sites(tree) if p and p[0] == "topology_template"]
+    return [(p, j) for p in sites for j in range(len(GRID_VALUES))]
+
+
+def grid_mutant(seed: Seed, path: tuple, j: int) -> Mutant:
+    diags = Diagnostics()
+    tree = to_plain(load_yaml((seed.root / seed.mutate).read_text(encoding="utf-8"), seed.mutate, diags))
+    value = _fresh(GRID_VALUES[j])
+    _parent(tree, path)[path[-1]] = value
+    text = yaml.safe_dump(tree, sort_keys=False, allow_unicode=True)
+    return Mutant(-1, seed, text, [f"grid: {path!r} = {_short(value)}"], TARGETS[:3])
+
+
 def main(argv: list[str] | None = None) -> int:
     import argparse
     import signal
@@ -806,8 +827,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--show", action="store_true", help="print the mutant text and log, do not run")
     p.add_argument("--timeout", type=int, default=20, help="seconds before a mutant counts as a hang")
     p.add_argument("--cli-every", type=int, default=CLI_EVERY)
+    p.add_argument("--grid", metavar="SEED", help="exhaustive mode for the seed of this name "
+                   "(e.g. sample/5g-core-slice/slice.yaml): every place x every grid value; "
+                   "--start/--count then slice the job list")
     args = p.parse_args(argv)
     seeds = all_seeds()
+    if args.grid:
+        return _run_grid(args, [s for s in seeds if s.name == args.grid][:1])
     indices = args.only or list(range(args.start, args.start + args.count))
     if args.show:
         for i in indices:
@@ -845,6 +871,33 @@ def main(argv: list[str] | None = None) -> int:
         if (n + 1) % 500 == 0:
             sys.stderr.write(f"{n + 1}/{len(indices)} mutants, {found} findings, {time.time() - t0:.0f} s\n")
     sys.stderr.write(f"done: {len(indices)} mutants, {found} findings, {time.time() - t0:.0f} s\n")
+    return 0
+
+
+def _run_grid(args: Any, chosen: list[Seed]) -> int:
+    import time
+
+    if not chosen:
+        sys.stderr.write(f"no seed named {args.grid!r}\n")
+        return 2
+    seed = chosen[0]
+    jobs = grid_jobs(seed)[args.start: args.start + args.count]
+    report = sys.stdout if args.report == "-" else open(args.report, "a", encoding="utf-8")
+    t0, found = time.time(), 0
+    for n, (path, j) in enumerate(jobs):
+        mutant = grid_mutant(seed, path, j)
+        with tempfile.TemporaryDirectory(prefix="xfc-fuzz-") as d:
+            problems = check_compile(materialise(mutant, Path(d)), unplaced_baseline(seed),
+                                     targets=mutant.targets)
+        if problems:
+            found += 1
+            problems = [f"{seed.name}: {mutant.log[0]}"] + problems
+            report.write(json.dumps({"grid": [repr(path), j], "signature": _signature(problems),
+                                     "problems": problems}) + "\n")
+            report.flush()
+        if (n + 1) % 500 == 0:
+            sys.stderr.write(f"{n + 1}/{len(jobs)} grid mutants, {found} findings, {time.time() - t0:.0f} s\n")
+    sys.stderr.write(f"done: {len(jobs)} grid mutants, {found} findings, {time.time() - t0:.0f} s\n")
     return 0
 
 
