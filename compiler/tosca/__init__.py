@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap
+from ..loader.yamlpos import PMap, to_plain
 from ..model import Package, Topology
 from . import flavours as _flavours
 from .functions import Context, Unresolved, did_you_mean
@@ -167,11 +167,9 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
     policies = res.build_policies(tt.get("policies"), tt, "topology_template.policies", groups)
 
     def evaluate(value: Any, span: Span, path: str) -> Any:
-        from .templates import _plain
-
         try:
-            return _plain(res.ev.evaluate(value, Context(None, path=path, self_kind="output"),
-                                          span))
+            return to_plain(res.ev.evaluate(value, Context(None, path=path, self_kind="output"),
+                                            span))
         except Unresolved:
             return None
 
@@ -182,10 +180,8 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
     desc = tt.get("description") if isinstance(tt.get("description"), str) else \
         data.get("description") if isinstance(data.get("description"), str) else ""
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
-    from .templates import _plain
-
     return Topology(
-        file=sf.display, version=version, description=desc, metadata=_plain(meta),
+        file=sf.display, version=version, description=desc, metadata=to_plain(meta),
         inputs=inputs.params, outputs=outputs, nodes=nodes, relationships=rels,
         groups=groups, policies=policies, substitution=sub, flavour=flavour, types=reg,
         package=package, span=data.span,

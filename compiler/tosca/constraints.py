@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 from ..diagnostics import NO_SPAN, Diagnostics, Span
-from ..loader.yamlpos import PMap
+from ..loader.yamlpos import PMap, to_plain
 from . import scalars
 
 OPERATORS = (
@@ -243,7 +243,7 @@ def parse_constraint(
                 arg_span, path=path,
             )
             return None
-    return Constraint(operator=op, args=_plain(args), span=arg_span)
+    return Constraint(operator=op, args=to_plain(args), span=arg_span)
 
 
 def _shape_problem(op: str, args: Any) -> str | None:
@@ -407,15 +407,7 @@ def _eq(value: Any, arg: Any, base: str) -> bool:
             pass
     if isinstance(value, bool) != isinstance(arg, bool):
         return False
-    return _plain(value) == _plain(arg)
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
+    return to_plain(value) == to_plain(arg)
 
 
 def _show(v: Any) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap, PSeq
+from ..loader.yamlpos import PMap, PSeq, to_plain
 from ..model import Group, Policy, Substitution
 from .functions import Context, Unresolved, did_you_mean
 
@@ -225,7 +225,7 @@ class GroupsMixin:
                                        path=f"{path}.properties",
                                        hint=did_you_mean(v[0], self.inputs.names()))
                         continue
-                    props[p] = self._plain(self.inputs.values[v[0]])
+                    props[p] = to_plain(self.inputs.values[v[0]])
                 else:
                     v2 = self.value(v, pdefs[p], Context(None, path=path, self_kind="output"),
                                     praw.value_span(p), f'{path}.properties["{p}"]')
@@ -316,7 +316,7 @@ class GroupsMixin:
             idef = idefs[iname]
             entry: dict[str, Any] = {"type": idef.type, "inputs": {}, "operations": {}}
             for op, odef in (idef.operations or {}).items():
-                entry["operations"][op] = {"implementation": self._plain(odef.implementation),
+                entry["operations"][op] = {"implementation": to_plain(odef.implementation),
                                            "inputs": {}}
             if body is None:
                 out[iname] = entry
@@ -364,7 +364,7 @@ class GroupsMixin:
         self._check_keys(body, OP_KEYS, f"operation {op!r}", path)
         inputs = body.get("inputs")
         return {
-            "implementation": self._plain(body.get("implementation")),
+            "implementation": to_plain(body.get("implementation")),
             "inputs": self._free_values(inputs, ctx, f"{path}.inputs")
             if isinstance(inputs, PMap) else {},
         }
@@ -375,7 +375,7 @@ class GroupsMixin:
         for k, v in raw.items():
             kpath = f'{path}["{k}"]'
             try:
-                out[k] = self._plain(self.ev.evaluate(v, Context(
+                out[k] = to_plain(self.ev.evaluate(v, Context(
                     ctx.self_node, source=ctx.source, target=ctx.target, path=kpath,
                     self_kind=ctx.self_kind), raw.value_span(k)))
             except Unresolved:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap, PSeq
+from ..loader.yamlpos import PMap, PSeq, to_plain
 from ..model import (
     Artifact,
     Capability,
@@ -66,15 +66,6 @@ def _ispan(s: Any, i: int) -> Span:
     return s.item_span(i) if isinstance(s, PSeq) else getattr(s, "span", Span("<unknown>"))
 
 
-def _plain(v: Any) -> Any:
-    """Positioned YAML to plain Python data (dict/list), RuntimeRefs kept."""
-    if isinstance(v, dict):
-        return {k: _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
-
-
 class _Node:
     """A node template while it is being resolved."""
 
@@ -100,10 +91,6 @@ class TemplateResolver(GroupsMixin):
     """Resolves the templates of one topology template (also the :class:`Scope`)."""
 
     _ABSENT = _ABSENT
-
-    @staticmethod
-    def _plain(v: Any) -> Any:
-        return _plain(v)
 
     def __init__(self, reg: Any, diags: Diagnostics, quirks: QuirkReporter,
                  inputs: Any, *, base: "TemplateResolver | None" = None) -> None:
@@ -456,8 +443,8 @@ class TemplateResolver(GroupsMixin):
             except Unresolved:
                 return _ABSENT
         if isinstance(value, RuntimeRef) or pdef is None or _has_runtime(value):
-            return _plain(value)
-        return _plain(validate_value(value, pdef, self.reg, span, path, self.diags,
+            return to_plain(value)
+        return to_plain(validate_value(value, pdef, self.reg, span, path, self.diags,
                                      self.quirks))
 
     # --------------------------------------------------------------- Scope protocol
@@ -624,7 +611,7 @@ class TemplateResolver(GroupsMixin):
                 interfaces=self.interfaces(n.raw, "node", n.type, Context(n.name, path=n.path),
                                            n.path),
                 directives=_directives(n.raw, self.diags, n.path),
-                metadata=_plain(n.raw.get("metadata")) if isinstance(n.raw.get("metadata"),
+                metadata=to_plain(n.raw.get("metadata")) if isinstance(n.raw.get("metadata"),
                                                                      dict) else {},
                 span=n.span, property_spans=spans,
             )
