@@ -43,7 +43,12 @@ import networkx as nx
 from .diagnostics import Diagnostics
 from .model import Topology
 from .xfactor.model import Edge, Plan, ResolvedStep, ResolvedWiring, Wiring, XModel
-from .xfactor.normalize import is_backing_requirement, is_wiring_requirement
+from .xfactor.normalize import (
+    is_backing_requirement,
+    is_wiring_requirement,
+    requirement_ordinals,
+    wiring_name,
+)
 from .xfactor.steps import Step
 
 EDGE_KINDS: tuple[str, ...] = ("requirement", "relationship", "wiring", "backing_service")
@@ -57,19 +62,13 @@ def dependency_edges(topology: Topology, xmodel: XModel) -> list[Edge]:
     edges: list[Edge] = []
     req_wirings = {(w.source, w.name) for w in xmodel.wirings.values() if w.form == "relationship"}
     for node in topology.nodes.values():
-        counts: dict[str, int] = {}
-        for req in node.requirements:
-            counts[req.name] = counts.get(req.name, 0) + 1
-        seen: dict[str, int] = {}
-        for req in node.requirements:
-            ordinal = seen.get(req.name, 0)
-            seen[req.name] = ordinal + 1
+        for req, ordinal, count in requirement_ordinals(node):
             if req.node is None or req.node not in topology.nodes:
                 continue  # left open for substitution, or unknown (resolve reports it)
             label = req.name
             if node.name in xmodel.processes and is_wiring_requirement(topology, req):
                 kind = "wiring"
-                wname = f"{node.name}.{req.name}" + (f".{ordinal + 1}" if counts[req.name] > 1 else "")
+                wname = wiring_name(node.name, req.name, ordinal, count)
                 label = wname if (node.name, wname) in req_wirings else req.name
             elif is_backing_requirement(topology, req):
                 kind = "backing_service"

@@ -25,7 +25,7 @@ both ends), and xf-step-syntax (through the step parser).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import NO_SPAN, Diagnostics, Span
 from ..model import NodeTemplate, Requirement, Topology
@@ -247,6 +247,25 @@ def raw_span(container: Any, path: Iterable[Any], default: Span) -> Span:
     return default
 
 
+def requirement_ordinals(node: NodeTemplate) -> Iterator[tuple[Requirement, int, int]]:
+    """Each requirement of ``node`` in order, as (requirement, ordinal, count): its 0-based
+    position among the node's requirements of that name, and how many there are."""
+    counts: dict[str, int] = {}
+    for req in node.requirements:
+        counts[req.name] = counts.get(req.name, 0) + 1
+    seen: dict[str, int] = {}
+    for req in node.requirements:
+        ordinal = seen.get(req.name, 0)
+        seen[req.name] = ordinal + 1
+        yield req, ordinal, counts[req.name]
+
+
+def wiring_name(node: str, req: str, ordinal: int, count: int) -> str:
+    """The name of a relationship-form wiring: ``<node>.<requirement>``, with ``.<n>``
+    (1-based) appended when the node assigns that requirement more than once."""
+    return f"{node}.{req}" + (f".{ordinal + 1}" if count > 1 else "")
+
+
 def raw_requirement(topology: Topology, source: str, req: Requirement, ordinal: int) -> Any:
     """The positioned body of requirement ``req`` of node ``source`` (a PMap or a str).
 
@@ -429,18 +448,10 @@ def _wiring_decls(topology: Topology, workset: frozenset[str]) -> list[_WiringDe
     for node in topology.nodes.values():
         if node.name not in workset:
             continue
-        counts: dict[str, int] = {}
-        for req in node.requirements:
-            counts[req.name] = counts.get(req.name, 0) + 1
-        seen: dict[str, int] = {}
-        for req in node.requirements:
-            ordinal = seen.get(req.name, 0)
-            seen[req.name] = ordinal + 1
+        for req, ordinal, count in requirement_ordinals(node):
             if req.node is None or not is_wiring_requirement(topology, req):
                 continue
-            name = f"{node.name}.{req.name}"
-            if counts[req.name] > 1:
-                name += f".{ordinal + 1}"
+            name = wiring_name(node.name, req.name, ordinal, count)
             raw = _requirement_raw_props(topology, node.name, req, ordinal)
             spans = dict(req.property_spans)
             if raw is not None and hasattr(raw, "value_span"):
