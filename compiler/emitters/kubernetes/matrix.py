@@ -14,9 +14,26 @@ Codes: k8s-not-expressible.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Iterator, Mapping
 
 Row = tuple[str | None, str | None]
+
+# Rows that several types share: written once, so that the reasons cannot drift apart.
+_DESCRIPTION: Row = ("annotation xfactor.io/description", None)
+_SERVICE_DESCRIPTION: Row = ("annotation xfactor.io/description of the Service", None)
+_CONFIGMAP: Row = ("ConfigMap <vdu>-config, envFrom", None)
+_NFVI_CONSTRAINTS: Row = (None, "NFVI constraints have no portable Kubernetes field")
+_NFVI_MAINTENANCE: Row = (None, "NFVI maintenance is an orchestrator concern")
+_MONITORING: Row = (None, "monitoring parameters belong to the policies back end")
+_CLUSTER_ADDRESSES: Row = (None, "Service addresses are allocated by the cluster")
+_VNIC_REQUIREMENTS: Row = (None, "interface requirements (SR-IOV, DPDK) need a device plugin")
+# the port properties that VduCp, VirtualCp and VnfExtCp all drop
+_PORT: dict[str, Row] = {
+    "layer_protocols": (None, "the pod network decides the layer protocols"),
+    "role": (None, "Kubernetes has no root/leaf port role"),
+    "trunk_mode": (None, "trunk ports need a CNI plugin xfc cannot choose"),
+    "ip_stack_mode": (None, "dual stack is a cluster setting"),
+}
 
 MATRIX: dict[str, dict[str, Row]] = {
     "xfactor.nodes.CNF": {
@@ -46,19 +63,19 @@ MATRIX: dict[str, dict[str, Row]] = {
     },
     "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit": {
         "name": ("annotation xfactor.io/vdu-name", None),
-        "description": ("annotation xfactor.io/description", None),
+        "description": _DESCRIPTION,
         "vdu_profile": (
             "spec.replicas (min_number_of_instances, or the initial delta); "
             "HorizontalPodAutoscaler maxReplicas (max_number_of_instances)",
             None,
         ),
-        "configurable_properties": ("ConfigMap <vdu>-config, envFrom", None),
+        "configurable_properties": _CONFIGMAP,
         "logical_node": (None, "node selection by logical node needs cluster labels xfc cannot know"),
         "requested_additional_capabilities": (
             None,
             "additional capabilities need a device plugin or node feature labels",
         ),
-        "nfvi_constraints": (None, "NFVI constraints have no portable Kubernetes field"),
+        "nfvi_constraints": _NFVI_CONSTRAINTS,
         "mcio_constraint_params": (None, "MCIO constraint parameters need cluster-specific labels"),
         "mcio_identification_data": (
             "name: metadata.name of the Deployment / StatefulSet (a DNS-1123 label); "
@@ -93,52 +110,37 @@ MATRIX: dict[str, dict[str, Row]] = {
     },
     "tosca.nodes.nfv.Vdu.Compute": {
         "name": ("metadata.name of the shipped Tacker object, else annotation xfactor.io/vdu-name", None),
-        "description": ("annotation xfactor.io/description", None),
+        "description": _DESCRIPTION,
         "vdu_profile": ("spec.replicas; HorizontalPodAutoscaler maxReplicas", None),
         "sw_image_data": ("containers[0].image when container_format is docker", None),
-        "configurable_properties": ("ConfigMap <vdu>-config, envFrom", None),
+        "configurable_properties": _CONFIGMAP,
         "boot_order": (None, "a container has no boot order"),
-        "nfvi_constraints": (None, "NFVI constraints have no portable Kubernetes field"),
-        "monitoring_parameters": (None, "monitoring parameters belong to the policies back end"),
+        "nfvi_constraints": _NFVI_CONSTRAINTS,
+        "monitoring_parameters": _MONITORING,
         "boot_data": (None, "a container is configured by env and ConfigMaps, not boot data"),
     },
     "tosca.nodes.Container.Application": {},
     "tosca.nodes.nfv.VduCp": {
+        **_PORT,
         "order": ("interface name net<order> in k8s.v1.cni.cncf.io/networks", None),
-        "layer_protocols": (None, "the pod network decides the layer protocols"),
         "protocol": (None, "IP addresses come from the NetworkAttachmentDefinition IPAM"),
-        "role": (None, "Kubernetes has no root/leaf port role"),
         "description": (None, "connection points are not Kubernetes objects"),
-        "trunk_mode": (None, "trunk ports need a CNI plugin xfc cannot choose"),
-        "ip_stack_mode": (None, "dual stack is a cluster setting"),
         "bitrate_requirement": (None, "bandwidth needs the CNI bandwidth plugin"),
-        "virtual_network_interface_requirements": (
-            None,
-            "interface requirements (SR-IOV, DPDK) need a device plugin",
-        ),
+        "virtual_network_interface_requirements": _VNIC_REQUIREMENTS,
         "vnic_type": (None, "vNIC types need SR-IOV or a device plugin"),
     },
     "tosca.nodes.nfv.VirtualCp": {
+        **_PORT,
         "additionalServiceData": ("Service <cp> ports (portData)", None),
         "address_pool_name_configurable": (None, "address pools are a cluster setting"),
-        "layer_protocols": (None, "the pod network decides the layer protocols"),
-        "protocol": (None, "Service addresses are allocated by the cluster"),
-        "role": (None, "Kubernetes has no root/leaf port role"),
-        "description": ("annotation xfactor.io/description of the Service", None),
-        "trunk_mode": (None, "trunk ports need a CNI plugin xfc cannot choose"),
-        "ip_stack_mode": (None, "dual stack is a cluster setting"),
+        "protocol": _CLUSTER_ADDRESSES,
+        "description": _SERVICE_DESCRIPTION,
     },
     "tosca.nodes.nfv.VnfExtCp": {
-        "layer_protocols": (None, "the pod network decides the layer protocols"),
-        "protocol": (None, "Service addresses are allocated by the cluster"),
-        "role": (None, "Kubernetes has no root/leaf port role"),
-        "description": ("annotation xfactor.io/description of the Service", None),
-        "trunk_mode": (None, "trunk ports need a CNI plugin xfc cannot choose"),
-        "ip_stack_mode": (None, "dual stack is a cluster setting"),
-        "virtual_network_interface_requirements": (
-            None,
-            "interface requirements (SR-IOV, DPDK) need a device plugin",
-        ),
+        **_PORT,
+        "protocol": _CLUSTER_ADDRESSES,
+        "description": _SERVICE_DESCRIPTION,
+        "virtual_network_interface_requirements": _VNIC_REQUIREMENTS,
     },
     "tosca.nodes.nfv.VnfVirtualLink": {
         "vl_profile": (
@@ -147,10 +149,10 @@ MATRIX: dict[str, dict[str, Row]] = {
             None,
         ),
         "connectivity_type": (None, "the CNI plugin decides the layer protocols"),
-        "description": ("annotation xfactor.io/description", None),
+        "description": _DESCRIPTION,
         "test_access": (None, "test access is an orchestrator concern"),
-        "monitoring_parameters": (None, "monitoring parameters belong to the policies back end"),
-        "nfvi_maintenance_info": (None, "NFVI maintenance is an orchestrator concern"),
+        "monitoring_parameters": _MONITORING,
+        "nfvi_maintenance_info": _NFVI_MAINTENANCE,
         "externally_managed": (None, "externally managed links are not emitted"),
     },
     "tosca.nodes.nfv.Vdu.VirtualBlockStorage": {
@@ -160,7 +162,7 @@ MATRIX: dict[str, dict[str, Row]] = {
             None,
         ),
         "per_vnfc_instance": ("volumeClaimTemplates (true) or a shared PVC (false)", None),
-        "nfvi_maintenance_info": (None, "NFVI maintenance is an orchestrator concern"),
+        "nfvi_maintenance_info": _NFVI_MAINTENANCE,
     },
 }
 
@@ -168,11 +170,11 @@ MATRIX: dict[str, dict[str, Row]] = {
 POLICY_MATRIX: dict[str, dict[str, Row]] = {
     "tosca.policies.nfv.AffinityRule": {
         "scope": ("podAffinity topologyKey (nfvi_node: hostname, zone: zone, others: region)", None),
-        "nfvi_maintenance_group_info": (None, "NFVI maintenance is an orchestrator concern"),
+        "nfvi_maintenance_group_info": _NFVI_MAINTENANCE,
     },
     "tosca.policies.nfv.AntiAffinityRule": {
         "scope": ("podAntiAffinity topologyKey", None),
-        "nfvi_maintenance_group_info": (None, "NFVI maintenance is an orchestrator concern"),
+        "nfvi_maintenance_group_info": _NFVI_MAINTENANCE,
     },
     "tosca.policies.nfv.ScalingAspects": {
         "aspects": ("HorizontalPodAutoscaler maxReplicas (with the deltas)", None),
@@ -195,31 +197,29 @@ def most_specific(types: tuple[str, ...], table: Mapping[str, dict]) -> str | No
     return None
 
 
+def dropped(entity, table: Mapping[str, dict[str, Row]]) -> Iterator[tuple[str, str]]:
+    """(property, reason) for each property ``entity`` (a node template or a policy) sets,
+    with a value, that ``table`` drops; in property-name order."""
+    key = most_specific(entity.types, table)
+    if key is None:
+        return
+    for prop in sorted(entity.property_spans):
+        row = table[key].get(prop)
+        if row is None or row[0] is not None or entity.properties.get(prop) in (None, {}, []):
+            continue
+        yield prop, row[1]
+
+
 def check_keys(ctx) -> None:
     """Warn at every property set in the descriptor that the back end drops."""
     for node in ctx.topology.nodes.values():
-        key = most_specific(node.types, MATRIX)
-        if key is None:
-            continue
-        table = MATRIX[key]
-        for prop in sorted(node.property_spans):
-            row = table.get(prop)
-            if row is None or row[0] is not None:
-                continue
-            if node.properties.get(prop) in (None, {}, []):
-                continue
-            ctx.not_expressible(node, prop, row[1])
+        for prop, why in dropped(node, MATRIX):
+            ctx.not_expressible(node, prop, why)
     for policy in ctx.topology.policies.values():
-        key = most_specific(policy.types, POLICY_MATRIX)
-        if key is None:
-            continue
-        for prop in sorted(policy.property_spans):
-            row = POLICY_MATRIX[key].get(prop)
-            if row is None or row[0] is not None or policy.properties.get(prop) in (None, {}, []):
-                continue
+        for prop, why in dropped(policy, POLICY_MATRIX):
             ctx.diags.add(
                 "k8s-not-expressible",
-                f"{policy.name}: '{prop}' of {policy.type} has no Kubernetes equivalent; {row[1]}",
+                f"{policy.name}: '{prop}' of {policy.type} has no Kubernetes equivalent; {why}",
                 policy.property_spans[prop],
                 path=f'topology_template.policies["{policy.name}"].properties["{prop}"]',
             )
