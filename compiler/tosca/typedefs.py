@@ -23,7 +23,7 @@ from __future__ import annotations
 import difflib
 import math
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from ..diagnostics import NO_SPAN, Diagnostics, Severity, Span
 from ..loader.yamlpos import PMap, PSeq
@@ -304,6 +304,14 @@ class Reader:
             return str(v)
         return self.want(m, key, str, what, path) or ""
 
+    def entries(self, raw: PMap, key: str, what: str, path: str
+                ) -> Iterator[tuple[Any, Any, PMap, str]]:
+        """(name, body, the mapping, the entry's path) for each entry of the mapping
+        ``raw[key]``; nothing when it is absent or not a mapping (:meth:`want` reports)."""
+        m = self.want(raw, key, dict, what, path)
+        for name, body in (m or {}).items():
+            yield name, body, m, f'{path}.{key}["{name}"]'
+
     def names(self, m: PMap, key: str, what: str, path: str) -> tuple[str, ...] | None:
         v = m.get(key, MISSING)
         if v is MISSING:
@@ -396,13 +404,10 @@ class Reader:
     # -- properties, attributes, parameters ---------------------------------
     def prop_defs(self, raw: PMap, key: str, path: str, what: str, kind: str
                   ) -> dict[str, PropertyDef]:
-        m = self.want(raw, key, dict, what, path)
         out: dict[str, PropertyDef] = {}
-        if not m:
-            return out
-        for name, body in m.items():
-            d = self.prop_def(str(name), body, m.value_span(name), m.key_span(name),
-                              f'{path}.{key}["{name}"]', kind)
+        for name, body, m, ppath in self.entries(raw, key, what, path):
+            d = self.prop_def(str(name), body, m.value_span(name), m.key_span(name), ppath,
+                              kind)
             if d is not None:
                 out[str(name)] = d
         return out
@@ -431,8 +436,6 @@ class Reader:
             self.report("tosca-wrong-type", f"the definition of {what} must be a mapping, not "
                         f"{_yaml_type(body)}", span, path)
             return None
-        allowed = {"property": PROPERTY_KEYS, "attribute": ATTRIBUTE_KEYS,
-                   "parameter": PARAMETER_KEYS}[kind]
         self.keys(body, allowed, path, f"the definition of {what}")
         ptype = self.want(body, "type", str, what, path)
         if ptype is None and kind == "property" and "type" not in body:
@@ -580,10 +583,8 @@ class Reader:
         return tuple(out)
 
     def capabilities(self, raw: PMap, path: str, what: str) -> dict[str, CapabilityDef]:
-        m = self.want(raw, "capabilities", dict, what, path)
         out: dict[str, CapabilityDef] = {}
-        for name, body in (m or {}).items():
-            cpath = f'{path}.capabilities["{name}"]'
+        for name, body, m, cpath in self.entries(raw, "capabilities", what, path):
             cwhat = f"capability {name!r}"
             span = m.key_span(name)
             if isinstance(body, str):
@@ -607,10 +608,8 @@ class Reader:
 
     # -- interfaces and artifacts ---------------------------------------------
     def interfaces(self, raw: PMap, path: str, what: str) -> dict[str, InterfaceDef]:
-        m = self.want(raw, "interfaces", dict, what, path)
         out: dict[str, InterfaceDef] = {}
-        for name, body in (m or {}).items():
-            ipath = f'{path}.interfaces["{name}"]'
+        for name, body, m, ipath in self.entries(raw, "interfaces", what, path):
             if body is None:
                 out[name] = InterfaceDef(name=name, type=None, scope=self.scope,
                                          span=m.key_span(name))
@@ -671,10 +670,8 @@ class Reader:
         )
 
     def artifacts(self, raw: PMap, path: str, what: str) -> dict[str, ArtifactDef]:
-        m = self.want(raw, "artifacts", dict, what, path)
         out: dict[str, ArtifactDef] = {}
-        for name, body in (m or {}).items():
-            apath = f'{path}.artifacts["{name}"]'
+        for name, body, m, apath in self.entries(raw, "artifacts", what, path):
             span = m.key_span(name)
             if isinstance(body, str):
                 out[name] = ArtifactDef(name=name, type=None, file=body, span=span)
