@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from compiler.emitters.kubernetes import EMITTER
 from compiler.xfactor.model import Process
-from tests.support.validators import validate_object
 from tests.unit.k8s_fixtures import node, req, unit
 from tests.unit.test_k8s_emitter import _image
-from tests.unit.test_k8s_names import name_errors
+from tests.unit.test_k8s_names import emit
 
 
 def du(name: str, line: int, mcio, **props):
@@ -25,15 +23,6 @@ def du(name: str, line: int, mcio, **props):
         node(f"{name}-c", "tosca.nodes.nfv.Vdu.OsContainer", line + 10, {"name": f"{name}-c"},
              artifacts={"sw_image": _image(name, "1.0")}),
     ]
-
-
-def emit(u):
-    files = EMITTER.emit(u, u.diagnostics)
-    objs = {f.path: yaml.safe_load(f.content) for f in files}
-    for path, obj in objs.items():
-        assert validate_object(obj) == [], path
-        assert name_errors(obj) == [], path
-    return objs
 
 
 def warnings(u):
