@@ -157,10 +157,27 @@ class Diagnostics:
         return sum(1 for d in self._items.values() if d.severity == severity)
 
     # -- rendering ----------------------------------------------------------
-    def render_text(self, *, color: bool = False, min_severity: Severity = Severity.NOTE) -> str:
-        return render_text(
-            (d for d in self if d.severity >= min_severity), self.sources, color=color
-        )
+    def render_text(self, *, color: bool = False, min_severity: Severity = Severity.NOTE,
+                    notes_per_code: int | None = None) -> str:
+        """Text with source excerpts.  ``notes_per_code`` caps how many notes of one code
+        are shown (errors and warnings are always shown in full); the rest are counted
+        in one line."""
+        shown: list[Diagnostic] = []
+        hidden: dict[str, int] = {}
+        per_code: dict[str, int] = {}
+        for d in self:
+            if d.severity < min_severity:
+                continue
+            if notes_per_code is not None and d.severity == Severity.NOTE:
+                per_code[d.code] = per_code.get(d.code, 0) + 1
+                if per_code[d.code] > notes_per_code:
+                    hidden[d.code] = hidden.get(d.code, 0) + 1
+                    continue
+            shown.append(d)
+        text = render_text(shown, self.sources, color=color)
+        for code, n in sorted(hidden.items()):
+            text += f"note: {n} more note{'s' * (n != 1)} [{code}] not shown (--all-notes or --format json lists them)\n"
+        return text
 
     def render_json(self, *, min_severity: Severity = Severity.NOTE) -> str:
         return json.dumps(

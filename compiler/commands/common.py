@@ -19,6 +19,9 @@ from ..loader.yamlpos import PMap, load_yaml, resolve_plain, to_plain
 from ..pipeline import Compilation, Options
 
 
+NOTES_PER_CODE = 10
+
+
 class UsageError(Exception):
     """Wrong use of the command line: exit code 2."""
 
@@ -50,6 +53,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
     o.add_argument("--format", choices=formats, default=formats[0],
                    help="how to print results and diagnostics (default: %(default)s)")
     o.add_argument("--quiet", "-q", action="store_true", help="print errors only, no notes or summary")
+    o.add_argument("--all-notes", action="store_true",
+                   help="print every note (by default at most %d of one code, then a count)" % NOTES_PER_CODE)
     o.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour diagnostics (default: auto, when writing to a terminal)")
 
@@ -159,7 +164,9 @@ def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_ext
             doc.update(json_extra)
         out.write(json.dumps(doc, indent=2, sort_keys=True) + "\n")
     else:
-        text = diags.render_text(color=_use_color(args, out), min_severity=minimum)
+        text = diags.render_text(
+            color=_use_color(args, out), min_severity=minimum,
+            notes_per_code=None if getattr(args, "all_notes", False) else NOTES_PER_CODE)
         if text:
             out.write(text)
         if not getattr(args, "quiet", False):

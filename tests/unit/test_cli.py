@@ -113,3 +113,20 @@ def test_param_reaches_the_policies_back_end(tmp_path):
                      "--param", "vnf_instance_id=3f2a-77")
     assert code == 0, text
     assert "vnf_instance_id: 3f2a-77" in (out / "policies/prometheusrule.yaml").read_text()
+
+
+def test_many_notes_of_one_code_are_counted_not_flooded(tmp_path):
+    nodes = "".join(
+        f"    w{i}:\n      type: xfactor.nodes.CNF\n      properties: {{ image: 'r/w:{i}.0' }}\n"
+        for i in range(12))
+    f = tmp_path / "many.yaml"
+    f.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\nimports: [xfactor/1.0/profile.yaml]\n"
+                 "topology_template:\n  node_templates:\n" + nodes)
+    code, out = run("check", str(f))
+    assert code == 0
+    assert out.count("note[xf-no-traits]") == 10
+    assert "note: 2 more notes [xf-no-traits] not shown" in out
+    code, out = run("check", str(f), "--all-notes")
+    assert out.count("note[xf-no-traits]") == 12 and "more notes" not in out
+    code, out = run("check", str(f), "--format", "json")
+    assert sum(d["code"] == "xf-no-traits" for d in json.loads(out)["diagnostics"]) == 12
