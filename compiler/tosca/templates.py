@@ -1,23 +1,25 @@
-"""Templates: node and relationship templates, requirement binding, groups, policies,
-substitution mappings (TOSCA 1.3 §3.8, §3.9).
+"""Templates: node and relationship templates (TOSCA 1.3 §3.8, §3.9); with the mixins of
+:mod:`.binding` (requirement binding) and :mod:`.grouping` (groups, policies,
+substitution mappings), the resolver of a whole topology template.
 
 Phase: resolve.  Input: one ``topology_template`` (positioned YAML), the
 :class:`~compiler.tosca.types.TypeRegistry`, the evaluated inputs.  Output: the
 :class:`~compiler.model.NodeTemplate`, ``Group``, ``Policy`` and ``Substitution`` IR.
 
 How it works, in linear time: (1) index every node template by name, checking its
-keynames, its type and which properties it assigns; (2) bind requirements (a name
-lookup per assignment, never a scan over all nodes); (3) evaluate properties lazily —
-``get_property`` on another template asks for that template's property, which is
-evaluated once, memoised, and validated by ``compiler.tosca.values.validate_value``;
-a property met again while it is being evaluated is a cycle.  Functions are evaluated
-before validation, so a data-type value built by ``concat`` is checked like a literal.
+keynames, its type and which properties it assigns; (2) bind requirements
+(:mod:`.binding`: a name lookup per assignment, never a scan over all nodes); (3)
+evaluate properties lazily — ``get_property`` on another template asks for that
+template's property, which is evaluated once, memoised, and validated by
+``compiler.tosca.values.validate_value``; a property met again while it is being
+evaluated is a cycle.  Functions are evaluated before validation, so a data-type value
+built by ``concat`` is checked like a literal.
 
 Codes: tosca-unknown-field, tosca-missing-field, tosca-wrong-type, tosca-unknown-type,
-tosca-unknown-property, tosca-missing-property, tosca-unknown-template,
-tosca-requirement, tosca-function-cycle, tosca-quirk, tosca-unsupported (copy),
-xf-missing-import (an xfactor.* type without the profile), plus those of
-:mod:`.functions` and ``values``.
+tosca-unknown-property, tosca-missing-property, tosca-function-cycle, tosca-quirk,
+tosca-unsupported (copy), xf-missing-import (an xfactor.* type without the profile),
+plus those of :mod:`.binding` (tosca-requirement, tosca-unknown-template),
+:mod:`.grouping`, :mod:`.functions` and ``values``.
 """
 
 from __future__ import annotations
@@ -33,15 +35,17 @@ from ..model import (
     Requirement,
     RuntimeRef,
 )
+from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before the split
+from .binding import REQ_KEYS as REQ_KEYS
+from .binding import REQ_REL_KEYS as REQ_REL_KEYS
+from .binding import RequirementsMixin, choices_hint
 from .functions import Context, Evaluator, Unresolved, contains_function, did_you_mean
-from .grouping import GroupsMixin, check_node_filter
+from .grouping import GroupsMixin, _kspan, _vspan, check_node_filter
 from .quirks import QuirkReporter
 
 NODE_KEYS = ("type", "description", "metadata", "directives", "properties", "attributes",
              "requirements", "capabilities", "interfaces", "artifacts", "node_filter", "copy")
 REL_KEYS = ("type", "description", "metadata", "properties", "attributes", "interfaces", "copy")
-REQ_KEYS = ("capability", "node", "relationship", "node_filter", "occurrences")
-REQ_REL_KEYS = ("type", "properties", "interfaces")
 CAP_KEYS = ("properties", "attributes", "occurrences")
 # SOL001 2.x (etsi_nfv_sol001_vnfd_types.yaml): the VM image artifact type and its parent
 SWIMAGE = "tosca.artifacts.nfv.SwImage"
@@ -49,21 +53,8 @@ SWIMAGE_BASE = "tosca.artifacts.Deployment.Image"
 ARTIFACT_KEYS = ("type", "file", "repository", "description", "deploy_path",
                  "artifact_version", "checksum", "checksum_algorithm", "properties")
 
-HOSTED_ON = "tosca.relationships.HostedOn"
 _ABSENT = object()  # evaluation failed (reported)
 _NOVALUE = object()  # an optional property with no value
-
-
-def _kspan(m: Any, k: Any) -> Span:
-    return m.key_span(k) if isinstance(m, PMap) else getattr(m, "span", Span("<unknown>"))
-
-
-def _vspan(m: Any, k: Any) -> Span:
-    return m.value_span(k) if isinstance(m, PMap) else getattr(m, "span", Span("<unknown>"))
-
-
-def _ispan(s: Any, i: int) -> Span:
-    return s.item_span(i) if isinstance(s, PSeq) else getattr(s, "span", Span("<unknown>"))
 
 
 class _Node:
@@ -87,7 +78,7 @@ class _Node:
         self.host: str | None = None
 
 
-class TemplateResolver(GroupsMixin):
+class TemplateResolver(RequirementsMixin, GroupsMixin):
     """Resolves the templates of one topology template (also the :class:`Scope`)."""
 
     _ABSENT = _ABSENT
@@ -149,7 +140,7 @@ class TemplateResolver(GroupsMixin):
                             "tosca-unknown-property",
                             f"node type {tname!r} defines no property {p!r}",
                             props.key_span(p), path=f'{npath}.properties["{p}"]',
-                            hint=did_you_mean(p, list(node.pdefs)) or _choices(node.pdefs),
+                            hint=did_you_mean(p, list(node.pdefs)) or choices_hint(node.pdefs),
                         )
                         continue
                     node.assigned[p] = (v, props.value_span(p))
@@ -189,210 +180,6 @@ class TemplateResolver(GroupsMixin):
             return None
         return c
 
-    # ======================================================================= requirements
-    def bind_requirements(self) -> None:
-        for node in self.nodes.values():
-            if node.type:
-                self._bind(node)
-
-    def _bind(self, node: _Node) -> None:
-        raw = node.raw.get("requirements")
-        if raw is None:
-            return
-        path = f"{node.path}.requirements"
-        if isinstance(raw, PMap) and self.quirks.allow(
-                "requirements.map", node.raw.key_span("requirements"), path=path):
-            items = []
-            for k in raw:
-                m = PMap({k: raw[k]}, span=raw.key_span(k))
-                m.key_spans[k] = raw.key_span(k)
-                m.value_spans[k] = raw.value_span(k)
-                items.append(m)
-            raw = PSeq(items, span=raw.span)
-            raw.item_spans = [m.span for m in items]
-        if not isinstance(raw, PSeq):
-            self.diags.add("tosca-wrong-type", "requirements must be a list of one-entry "
-                           "mappings", node.raw.value_span("requirements"), path=path)
-            return
-        defs: dict[str, Any] = {}
-        for d in self.reg.requirements(node.type):
-            defs.setdefault(d.name, d)
-        counts: dict[str, int] = {}
-        for i, item in enumerate(raw):
-            ipath = f"{path}[{i}]"
-            if not isinstance(item, PMap) or len(item) != 1:
-                self.diags.add("tosca-wrong-type", "a requirement assignment is a one-entry "
-                               "mapping 'name: node' or 'name: {node: ..., capability: ...}'",
-                               raw.item_span(i), path=ipath)
-                continue
-            rname, body = next(iter(item.items()))
-            rspan = item.key_span(rname)
-            d = defs.get(rname)
-            if d is None:
-                self.diags.add(
-                    "tosca-requirement",
-                    f"node type {node.type!r} defines no requirement {rname!r}", rspan,
-                    path=ipath,
-                    hint=did_you_mean(rname, list(defs)) or _choices(defs),
-                )
-                continue
-            counts[rname] = counts.get(rname, 0) + 1
-            if counts[rname] == int(min(d.occurrences[1], 1 << 30)) + 1:
-                self.diags.add(
-                    "tosca-requirement",
-                    f"requirement {rname!r} is assigned more often than its occurrences "
-                    f"allow (at most {_bound(d.occurrences[1])})", rspan, path=ipath,
-                )
-            req = self._assign(node, rname, body, item, d, rspan, ipath)
-            if req is not None:
-                node.reqs.append(req)
-                node.req_index.setdefault(rname, req)
-                if node.host is None and req.node and req.relationship and \
-                        self.reg.is_a("relationship", req.relationship, HOSTED_ON):
-                    node.host = req.node
-
-    def _assign(self, node: _Node, rname: str, body: Any, item: PMap, d: Any, rspan: Span,
-                path: str) -> Requirement | None:
-        target_name: Any = None
-        cap_name: Any = None
-        rel: Any = None
-        tspan = item.value_span(rname)
-        if isinstance(body, str):
-            target_name = body
-        elif isinstance(body, PMap):
-            self._check_keys(body, REQ_KEYS, f"requirement {rname!r}", path)
-            if "node_filter" in body:
-                check_node_filter(body["node_filter"], body.value_span("node_filter"),
-                                  self.diags, f"{path}.node_filter")
-            target_name = body.get("node")
-            cap_name = body.get("capability")
-            rel = body.get("relationship")
-            tspan = body.value_span("node") if "node" in body else rspan
-            for key, val in (("node", target_name), ("capability", cap_name)):
-                if val is not None and not isinstance(val, str):
-                    self.diags.add("tosca-wrong-type", f"{key} of requirement {rname!r} must "
-                                   "be a name", body.value_span(key), path=f"{path}.{key}")
-                    return None
-        elif body is not None:
-            self.diags.add("tosca-wrong-type", f"requirement {rname!r} must name a node "
-                           "template or be a mapping", tspan, path=path)
-            return None
-        target: str | None = None
-        if target_name is not None:
-            if target_name in self.nodes:
-                target = target_name
-            elif self.reg.canonical("node", target_name) is not None:
-                target = None  # a node type: selected at deployment (left open)
-            else:
-                self.diags.add(
-                    "tosca-unknown-template",
-                    f"requirement {rname!r} names no node template or node type "
-                    f"{target_name!r}", tspan, path=path,
-                    hint=did_you_mean(target_name, list(self.nodes)),
-                )
-                return None
-        tnode = self.nodes.get(target) if target else None
-        if tnode is not None and tnode.type and d.node:
-            want = self.reg.canonical("node", d.node)
-            if want and want not in tnode.types and not self.quirks.allow(
-                    "requirement.node-type", tspan, path=path,
-                    detail=f"{rname!r} wants a {d.node}, {target!r} is a {tnode.type}"):
-                self.diags.add(
-                    "tosca-requirement",
-                    f"requirement {rname!r} needs a {d.node}, but {target!r} is a "
-                    f"{tnode.type}", tspan, path=path,
-                )
-        # the target capability: by name on the target, else by type (TOSCA 1.3 §3.8.2)
-        cap_out: str | None = cap_name or d.capability
-        if tnode is not None and tnode.type:
-            wanted = cap_name or d.capability
-            found = None
-            ctype = None
-            if wanted in tnode.caps:
-                found = wanted
-            else:
-                ctype = self.reg.canonical("capability", wanted) if wanted else None
-                if ctype:
-                    for cname, cdef in tnode.caps.items():
-                        if cdef.type and self.reg.is_a("capability", cdef.type, ctype):
-                            found = cname
-                            break
-                elif wanted:
-                    self.diags.add("tosca-unknown-type", f"requirement {rname!r} names an "
-                                   f"unknown capability {wanted!r}",
-                                   _vspan(body, "capability") if cap_name else rspan,
-                                   path=path)
-                    return None
-            if found is None and ctype:
-                for cname, cdef in tnode.caps.items():
-                    if cdef.type and self.reg.is_a("capability", ctype, cdef.type) and \
-                            self.quirks.allow("requirement.capability-supertype", tspan,
-                                              path=path, detail=f"{cname} ({cdef.type}) for "
-                                              f"{ctype}"):
-                        found = cname
-                        break
-            if found is None and wanted:
-                self.diags.add(
-                    "tosca-requirement",
-                    f"{target!r} ({tnode.type}) offers no capability {wanted!r} for "
-                    f"requirement {rname!r}", tspan, path=path,
-                    hint="capabilities: " + (", ".join(tnode.caps) or "none"),
-                )
-            cap_out = found or wanted
-        # relationship: a template name, a type name, or {type, properties, interfaces}
-        rel_type = self.reg.canonical("relationship", d.relationship) if d.relationship \
-            else None
-        rel_tpl: str | None = None
-        rel_props: Any = None
-        rel_span = rspan
-        if isinstance(rel, str):
-            rel_span = body.value_span("relationship")
-            if rel in self.rel_templates:
-                rel_tpl = rel
-                rel_type = self.rel_templates[rel][0]
-            else:
-                c = self.reg.canonical("relationship", rel)
-                if c is None:
-                    self.diags.add(
-                        "tosca-unknown-type",
-                        f"requirement {rname!r} names no relationship template or type "
-                        f"{rel!r}", rel_span, path=f"{path}.relationship",
-                        hint=did_you_mean(rel, list(self.rel_templates)),
-                    )
-                    return None
-                rel_type = c
-        elif isinstance(rel, PMap):
-            rel_span = body.value_span("relationship")
-            self._check_keys(rel, REQ_REL_KEYS, "a relationship assignment",
-                             f"{path}.relationship")
-            if "type" in rel:
-                c = self._want_type(rel, "relationship", "relationship", f"{path}.relationship",
-                                    rel_span)
-                if c is None:
-                    return None
-                rel_type = c
-            rel_props = rel.get("properties")
-        elif rel is not None:
-            self.diags.add("tosca-wrong-type", "relationship must be a name or a mapping",
-                           _vspan(body, "relationship"), path=f"{path}.relationship")
-        props: dict[str, Any] = {}
-        spans: dict[str, Span] = {}
-        if rel_type:
-            ctx = Context(None, source=node.name, target=target, path=path,
-                          self_kind="relationship")
-            raw_props = rel_props
-            if rel_tpl is not None:
-                raw_props = self.rel_templates[rel_tpl][1].get("properties")
-            props, spans = self.eval_properties(
-                self.reg.properties("relationship", rel_type), raw_props, ctx, f"{path}.relationship",
-                f"relationship {rel_type!r}", rel_span, check_required=rel_tpl is None
-                and rel_props is not None,
-            )
-        return Requirement(
-            name=rname, node=target, capability=cap_out, relationship=rel_type,
-            relationship_template=rel_tpl, properties=props, property_spans=spans, span=rspan,
-        )
-
     # ======================================================================= properties
     def eval_properties(self, pdefs: Mapping[str, Any], raw: Any, ctx: Context, path: str,
                         what: str, span: Span, *, check_required: bool = True,
@@ -410,7 +197,7 @@ class TemplateResolver(GroupsMixin):
                 if p not in pdefs:
                     self.diags.add("tosca-unknown-property", f"{what} defines no property "
                                    f"{p!r}", _kspan(raw, p), path=f'{path}.properties["{p}"]',
-                                   hint=did_you_mean(p, list(pdefs)) or _choices(pdefs))
+                                   hint=did_you_mean(p, list(pdefs)) or choices_hint(pdefs))
         for name, pdef in pdefs.items():
             ppath = f'{path}.properties["{name}"]'
             if name in raw:
@@ -649,7 +436,7 @@ class TemplateResolver(GroupsMixin):
                 self.diags.add("tosca-unknown-field", f"node type {n.type!r} defines no "
                                f"capability {c!r}", raw.key_span(c),
                                path=f'{n.path}.capabilities["{c}"]',
-                               hint=did_you_mean(c, list(n.caps)) or _choices(n.caps))
+                               hint=did_you_mean(c, list(n.caps)) or choices_hint(n.caps))
         out: dict[str, Capability] = {}
         for cname, cdef in n.caps.items():
             if not cdef.type:
@@ -824,15 +611,3 @@ def _directives(raw: PMap, diags: Diagnostics, path: str) -> tuple[str, ...]:
               raw.value_span("directives"), path=f"{path}.directives")
     return ()
 
-
-def _choices(m: Mapping) -> str:
-    names = list(m)
-    if not names:
-        return "none are defined"
-    if len(names) > 12:
-        return "defined: " + ", ".join(names[:12]) + ", ..."
-    return "defined: " + ", ".join(names)
-
-
-def _bound(x: float) -> str:
-    return "UNBOUNDED" if x == float("inf") else str(int(x))

@@ -1,0 +1,258 @@
+"""Requirement binding: the requirement assignments of node templates (TOSCA 1.3
+§3.8.2, §3.7.2), checked against the node type's requirement definitions and bound to
+a target node template, a target capability and a relationship.
+
+Phase: resolve.  A mixin of :class:`compiler.tosca.templates.TemplateResolver`, kept in
+its own module like :mod:`.grouping`: it uses the resolver's node index (every template
+with its type and merged capability definitions), its relationship templates, its
+keyname and type checks (``_check_keys``, ``_want_type``), its property evaluation
+(``eval_properties``, for relationship properties) and its quirk reporter.  Output: on
+each indexed node, ``reqs`` (:class:`~compiler.model.Requirement` IR, in source order),
+``req_index`` (the first assignment of each name) and ``host`` (the target of its first
+``HostedOn`` relationship).  A name lookup per assignment, never a scan over all nodes.
+
+A target is a node template, or left open (``node`` None) when the assignment names a
+node type (selected at deployment).  The target capability is found by name on the
+target, else by type (TOSCA 1.3 §3.8.2).
+
+Codes: tosca-wrong-type, tosca-unknown-field, tosca-requirement (no such requirement
+definition, too many assignments, wrong target node type, no matching capability),
+tosca-unknown-template, tosca-unknown-type, tosca-quirk (requirements.map,
+requirement.node-type, requirement.capability-supertype), plus those of property
+evaluation for relationship properties.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from ..diagnostics import Span
+from ..loader.yamlpos import PMap, PSeq
+from ..model import Requirement
+from .functions import Context, did_you_mean
+from .grouping import _vspan, check_node_filter
+
+REQ_KEYS = ("capability", "node", "relationship", "node_filter", "occurrences")
+REQ_REL_KEYS = ("type", "properties", "interfaces")
+HOSTED_ON = "tosca.relationships.HostedOn"
+
+
+class RequirementsMixin:
+    """bind_requirements for the TemplateResolver."""
+
+    def bind_requirements(self) -> None:
+        for node in self.nodes.values():
+            if node.type:
+                self._bind(node)
+
+    def _bind(self, node: Any) -> None:
+        raw = node.raw.get("requirements")
+        if raw is None:
+            return
+        path = f"{node.path}.requirements"
+        if isinstance(raw, PMap) and self.quirks.allow(
+                "requirements.map", node.raw.key_span("requirements"), path=path):
+            items = []
+            for k in raw:
+                m = PMap({k: raw[k]}, span=raw.key_span(k))
+                m.key_spans[k] = raw.key_span(k)
+                m.value_spans[k] = raw.value_span(k)
+                items.append(m)
+            raw = PSeq(items, span=raw.span)
+            raw.item_spans = [m.span for m in items]
+        if not isinstance(raw, PSeq):
+            self.diags.add("tosca-wrong-type", "requirements must be a list of one-entry "
+                           "mappings", node.raw.value_span("requirements"), path=path)
+            return
+        defs: dict[str, Any] = {}
+        for d in self.reg.requirements(node.type):
+            defs.setdefault(d.name, d)
+        counts: dict[str, int] = {}
+        for i, item in enumerate(raw):
+            ipath = f"{path}[{i}]"
+            if not isinstance(item, PMap) or len(item) != 1:
+                self.diags.add("tosca-wrong-type", "a requirement assignment is a one-entry "
+                               "mapping 'name: node' or 'name: {node: ..., capability: ...}'",
+                               raw.item_span(i), path=ipath)
+                continue
+            rname, body = next(iter(item.items()))
+            rspan = item.key_span(rname)
+            d = defs.get(rname)
+            if d is None:
+                self.diags.add(
+                    "tosca-requirement",
+                    f"node type {node.type!r} defines no requirement {rname!r}", rspan,
+                    path=ipath,
+                    hint=did_you_mean(rname, list(defs)) or choices_hint(defs),
+                )
+                continue
+            counts[rname] = counts.get(rname, 0) + 1
+            if counts[rname] == int(min(d.occurrences[1], 1 << 30)) + 1:
+                self.diags.add(
+                    "tosca-requirement",
+                    f"requirement {rname!r} is assigned more often than its occurrences "
+                    f"allow (at most {_bound(d.occurrences[1])})", rspan, path=ipath,
+                )
+            req = self._assign(node, rname, body, item, d, rspan, ipath)
+            if req is not None:
+                node.reqs.append(req)
+                node.req_index.setdefault(rname, req)
+                if node.host is None and req.node and req.relationship and \
+                        self.reg.is_a("relationship", req.relationship, HOSTED_ON):
+                    node.host = req.node
+
+    def _assign(self, node: Any, rname: str, body: Any, item: PMap, d: Any, rspan: Span,
+                path: str) -> Requirement | None:
+        target_name: Any = None
+        cap_name: Any = None
+        rel: Any = None
+        tspan = item.value_span(rname)
+        if isinstance(body, str):
+            target_name = body
+        elif isinstance(body, PMap):
+            self._check_keys(body, REQ_KEYS, f"requirement {rname!r}", path)
+            if "node_filter" in body:
+                check_node_filter(body["node_filter"], body.value_span("node_filter"),
+                                  self.diags, f"{path}.node_filter")
+            target_name = body.get("node")
+            cap_name = body.get("capability")
+            rel = body.get("relationship")
+            tspan = body.value_span("node") if "node" in body else rspan
+            for key, val in (("node", target_name), ("capability", cap_name)):
+                if val is not None and not isinstance(val, str):
+                    self.diags.add("tosca-wrong-type", f"{key} of requirement {rname!r} must "
+                                   "be a name", body.value_span(key), path=f"{path}.{key}")
+                    return None
+        elif body is not None:
+            self.diags.add("tosca-wrong-type", f"requirement {rname!r} must name a node "
+                           "template or be a mapping", tspan, path=path)
+            return None
+        target: str | None = None
+        if target_name is not None:
+            if target_name in self.nodes:
+                target = target_name
+            elif self.reg.canonical("node", target_name) is not None:
+                target = None  # a node type: selected at deployment (left open)
+            else:
+                self.diags.add(
+                    "tosca-unknown-template",
+                    f"requirement {rname!r} names no node template or node type "
+                    f"{target_name!r}", tspan, path=path,
+                    hint=did_you_mean(target_name, list(self.nodes)),
+                )
+                return None
+        tnode = self.nodes.get(target) if target else None
+        if tnode is not None and tnode.type and d.node:
+            want = self.reg.canonical("node", d.node)
+            if want and want not in tnode.types and not self.quirks.allow(
+                    "requirement.node-type", tspan, path=path,
+                    detail=f"{rname!r} wants a {d.node}, {target!r} is a {tnode.type}"):
+                self.diags.add(
+                    "tosca-requirement",
+                    f"requirement {rname!r} needs a {d.node}, but {target!r} is a "
+                    f"{tnode.type}", tspan, path=path,
+                )
+        # the target capability: by name on the target, else by type (TOSCA 1.3 §3.8.2)
+        cap_out: str | None = cap_name or d.capability
+        if tnode is not None and tnode.type:
+            wanted = cap_name or d.capability
+            found = None
+            ctype = None
+            if wanted in tnode.caps:
+                found = wanted
+            else:
+                ctype = self.reg.canonical("capability", wanted) if wanted else None
+                if ctype:
+                    for cname, cdef in tnode.caps.items():
+                        if cdef.type and self.reg.is_a("capability", cdef.type, ctype):
+                            found = cname
+                            break
+                elif wanted:
+                    self.diags.add("tosca-unknown-type", f"requirement {rname!r} names an "
+                                   f"unknown capability {wanted!r}",
+                                   _vspan(body, "capability") if cap_name else rspan,
+                                   path=path)
+                    return None
+            if found is None and ctype:
+                for cname, cdef in tnode.caps.items():
+                    if cdef.type and self.reg.is_a("capability", ctype, cdef.type) and \
+                            self.quirks.allow("requirement.capability-supertype", tspan,
+                                              path=path, detail=f"{cname} ({cdef.type}) for "
+                                              f"{ctype}"):
+                        found = cname
+                        break
+            if found is None and wanted:
+                self.diags.add(
+                    "tosca-requirement",
+                    f"{target!r} ({tnode.type}) offers no capability {wanted!r} for "
+                    f"requirement {rname!r}", tspan, path=path,
+                    hint="capabilities: " + (", ".join(tnode.caps) or "none"),
+                )
+            cap_out = found or wanted
+        # relationship: a template name, a type name, or {type, properties, interfaces}
+        rel_type = self.reg.canonical("relationship", d.relationship) if d.relationship \
+            else None
+        rel_tpl: str | None = None
+        rel_props: Any = None
+        rel_span = rspan
+        if isinstance(rel, str):
+            rel_span = body.value_span("relationship")
+            if rel in self.rel_templates:
+                rel_tpl = rel
+                rel_type = self.rel_templates[rel][0]
+            else:
+                c = self.reg.canonical("relationship", rel)
+                if c is None:
+                    self.diags.add(
+                        "tosca-unknown-type",
+                        f"requirement {rname!r} names no relationship template or type "
+                        f"{rel!r}", rel_span, path=f"{path}.relationship",
+                        hint=did_you_mean(rel, list(self.rel_templates)),
+                    )
+                    return None
+                rel_type = c
+        elif isinstance(rel, PMap):
+            rel_span = body.value_span("relationship")
+            self._check_keys(rel, REQ_REL_KEYS, "a relationship assignment",
+                             f"{path}.relationship")
+            if "type" in rel:
+                c = self._want_type(rel, "relationship", "relationship", f"{path}.relationship",
+                                    rel_span)
+                if c is None:
+                    return None
+                rel_type = c
+            rel_props = rel.get("properties")
+        elif rel is not None:
+            self.diags.add("tosca-wrong-type", "relationship must be a name or a mapping",
+                           _vspan(body, "relationship"), path=f"{path}.relationship")
+        props: dict[str, Any] = {}
+        spans: dict[str, Span] = {}
+        if rel_type:
+            ctx = Context(None, source=node.name, target=target, path=path,
+                          self_kind="relationship")
+            raw_props = rel_props
+            if rel_tpl is not None:
+                raw_props = self.rel_templates[rel_tpl][1].get("properties")
+            props, spans = self.eval_properties(
+                self.reg.properties("relationship", rel_type), raw_props, ctx, f"{path}.relationship",
+                f"relationship {rel_type!r}", rel_span, check_required=rel_tpl is None
+                and rel_props is not None,
+            )
+        return Requirement(
+            name=rname, node=target, capability=cap_out, relationship=rel_type,
+            relationship_template=rel_tpl, properties=props, property_spans=spans, span=rspan,
+        )
+
+
+def choices_hint(m: Mapping) -> str:
+    """The hint listing the names a mapping defines (at most 12)."""
+    names = list(m)
+    if not names:
+        return "none are defined"
+    if len(names) > 12:
+        return "defined: " + ", ".join(names[:12]) + ", ..."
+    return "defined: " + ", ".join(names)
+
+
+def _bound(x: float) -> str:
+    return "UNBOUNDED" if x == float("inf") else str(int(x))
