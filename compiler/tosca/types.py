@@ -8,7 +8,7 @@ Phase: resolve (first step).  Input: a :class:`~compiler.model.Package` (every f
 Output: a :class:`TypeRegistry`, read-only after :meth:`TypeRegistry.build`, answering
 ``get``/``canonical``/``ancestry``/``is_a`` in O(1) and the merged (inherited and
 refined) properties, attributes, requirements, capabilities and interfaces of a type,
-memoised.
+memoised (those views are in :mod:`compiler.tosca.merged`).
 
 Names (TOSCA 1.3 §3.1, §5.1): a normative type can be named in full
 (``tosca.nodes.Compute``), by its short name (``Compute``) or its qualified name
@@ -39,7 +39,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import Diagnostics, Severity, Span
 from . import normative
-from .constraints import Constraint, check_definition
+from .constraints import check_definition
+from .merged import MergedViews
 from .typedefs import (
     KINDS,
     MISSING,
@@ -148,7 +149,7 @@ def _gc_paused() -> Iterator[None]:
                 gc.enable()
 
 
-class TypeRegistry:
+class TypeRegistry(MergedViews):
     """All types of one compilation.  Build with :meth:`build`; then read-only."""
 
     def __init__(self, version: str = "tosca_simple_yaml_1_3") -> None:
@@ -598,180 +599,6 @@ class TypeRegistry:
                 return prim
         return None
 
-    # ------------------------------------------------------------------ merged views
-    def _merged(self, key: tuple, compute: Any) -> Any:
-        hit = self._memo.get(key, MISSING)
-        if hit is MISSING:
-            hit = compute()
-            self._memo[key] = hit
-        return hit
-
-    def properties(self, kind: str, name: Any, scope: str = "") -> dict[str, PropertyDef]:
-        """Property definitions along ``derived_from``, the most derived refinement winning."""
-        return self._defs("properties", kind, name, scope)
-
-    def attributes(self, kind: str, name: Any, scope: str = "") -> dict[str, PropertyDef]:
-        return self._defs("attributes", kind, name, scope)
-
-    def _defs(self, part: str, kind: str, name: Any, scope: str) -> dict[str, PropertyDef]:
-        chain = self.ancestry(kind, name, scope)
-        if not chain:
-            return {}
-
-        def compute() -> dict[str, PropertyDef]:
-            parent = self._parent[kind].get(chain[0])
-            out = dict(self._defs(part, kind, parent, "")) if parent else {}
-            for n, p in getattr(self._types[kind][chain[0]], part).items():
-                out[n] = self._refine(out[n], p) if n in out else p
-            return out
-
-        return self._merged((part, kind, chain[0]), compute)
-
-    @staticmethod
-    def _refine(base: PropertyDef, child: PropertyDef) -> PropertyDef:
-        """``child`` refining ``base`` (TOSCA 1.3 §3.6.10.4): unstated keynames inherited,
-        constraints accumulated."""
-        g = child.given
-        return replace(
-            child,
-            type=child.type or base.type,
-            required=child.required if "required" in g else base.required,
-            default=child.default if "default" in g else base.default,
-            default_span=child.default_span if "default" in g else base.default_span,
-            constraints=base.constraints + child.constraints,
-            entry_schema=child.entry_schema if "entry_schema" in g else base.entry_schema,
-            key_schema=child.key_schema if "key_schema" in g else base.key_schema,
-            status=child.status if "status" in g else base.status,
-            description=child.description if "description" in g else base.description,
-            scope=child.scope if child.type else base.scope,
-            type_span=child.type_span if child.type else base.type_span,
-        )
-
-    def requirements(self, node_type: Any, kind: str = "node") -> list[RequirementDef]:
-        """Requirement definitions, ancestors' first; a redefinition replaces in place."""
-        chain = self.ancestry(kind, node_type)
-        if not chain:
-            return []
-
-        def compute() -> tuple[RequirementDef, ...]:
-            parent = self._parent[kind].get(chain[0])
-            out = list(self.requirements(parent, kind)) if parent else []
-            index = {r.name: i for i, r in enumerate(out)}
-            for r in self._types[kind][chain[0]].requirements:
-                if r.name in index:
-                    out[index[r.name]] = r
-                else:
-                    index[r.name] = len(out)
-                    out.append(r)
-            return tuple(out)
-
-        return list(self._merged(("requirements", kind, chain[0]), compute))
-
-    def capabilities(self, node_type: Any, kind: str = "node") -> dict[str, CapabilityDef]:
-        """Capability definitions with the capability type's properties merged in."""
-        chain = self.ancestry(kind, node_type)
-        if not chain:
-            return {}
-
-        def compute() -> dict[str, CapabilityDef]:
-            parent = self._parent[kind].get(chain[0])
-            out = dict(self.capabilities(parent, kind)) if parent else {}
-            for n, c in self._types[kind][chain[0]].capabilities.items():
-                base = out.get(n)
-                ctype = self.canonical("capability", c.type, c.scope) if c.type else None
-                if ctype is None:
-                    ctype = c.type or (base.type if base else None)
-                props = dict(base.properties) if base and (
-                    c.type is None or ctype == base.type) else dict(
-                    self.properties("capability", ctype) if ctype else {})
-                attrs = dict(base.attributes) if base and (
-                    c.type is None or ctype == base.type) else dict(
-                    self.attributes("capability", ctype) if ctype else {})
-                for pn, p in c.properties.items():
-                    props[pn] = self._refine(props[pn], p) if pn in props else p
-                for an, a in c.attributes.items():
-                    attrs[an] = self._refine(attrs[an], a) if an in attrs else a
-                tdef = self._types["capability"].get(ctype) if ctype else None
-                vst = c.valid_source_types
-                if vst is None:
-                    vst = base.valid_source_types if base else (
-                        tdef.valid_source_types if tdef else None)
-                out[n] = replace(
-                    c, type=ctype, properties=props, attributes=attrs, valid_source_types=vst,
-                    occurrences=c.occurrences or (base.occurrences if base else None),
-                    description=c.description or (base.description if base else ""),
-                )
-            return out
-
-        return self._merged(("capabilities", kind, chain[0]), compute)
-
-    def interfaces(self, kind: str, name: Any) -> dict[str, InterfaceDef]:
-        """Interface definitions along ``derived_from``, with the interface type's
-        operations (and its ancestors') merged under those the definition adds."""
-        chain = self.ancestry(kind, name)
-        if not chain:
-            return {}
-        if kind == "interface":
-            return {chain[0]: self._interface_type(chain[0])}
-
-        def compute() -> dict[str, InterfaceDef]:
-            parent = self._parent[kind].get(chain[0])
-            out = dict(self.interfaces(kind, parent)) if parent else {}
-            for n, i in self._types[kind][chain[0]].interfaces.items():
-                base = out.get(n)
-                itype = self.canonical("interface", i.type, i.scope) if i.type else None
-                if itype is None:
-                    itype = i.type or (base.type if base else None)
-                ops: dict[str, OperationDef] = {}
-                if base is not None:
-                    ops.update(base.operations)
-                elif itype and itype in self._types["interface"]:
-                    ops.update(self._interface_type(itype).operations)
-                ops.update(i.operations)
-                inputs = dict(base.inputs) if base else {}
-                inputs.update(i.inputs)
-                out[n] = replace(i, type=itype, operations=ops, inputs=inputs)
-            return out
-
-        return self._merged(("interfaces", kind, chain[0]), compute)
-
-    def _interface_type(self, name: str) -> InterfaceDef:
-        def compute() -> InterfaceDef:
-            ops: dict[str, OperationDef] = {}
-            inputs: dict[str, Any] = {}
-            for n in reversed(self.ancestry("interface", name)):
-                td = self._types["interface"][n]
-                ops.update(td.operations)
-                inputs.update(td.inputs)
-            td = self._types["interface"][name]
-            return InterfaceDef(name=name, type=name, operations=ops, inputs=inputs,
-                                scope=td.scope, span=td.span)
-
-        return self._merged(("interface-type", name), compute)
-
-    def artifacts(self, node_type: Any) -> dict[str, ArtifactDef]:
-        chain = self.ancestry("node", node_type)
-        out: dict[str, ArtifactDef] = {}
-        for n in reversed(chain):
-            out.update(self._types["node"][n].artifacts)
-        return out
-
-    def constraints_of(self, data_type: str, scope: str = "") -> tuple[Constraint, ...]:
-        """Constraints of a data type and its ancestors, ancestors' first."""
-        chain = self.ancestry("data", data_type, scope)
-        out: tuple[Constraint, ...] = ()
-        for n in reversed(chain):
-            out += self._types["data"][n].constraints
-        return out
-
-    def schema_of(self, data_type: str, part: str, scope: str = "") -> Schema | None:
-        """The nearest ``entry_schema``/``key_schema`` along a data type's ancestry."""
-        for n in self.ancestry("data", data_type, scope):
-            s = getattr(self._types["data"][n], part)
-            if s is not None:
-                return s
-        return None
-
     def __len__(self) -> int:
         return sum(len(t) for t in self._types.values())
 
@@ -825,6 +652,8 @@ def _a(word: str) -> str:
 
 
 def _plain(v: Any) -> Any:
+    """Like ``loader.yamlpos.to_plain``, but NaN becomes ``"nan"``: two definitions that
+    both write ``.nan`` are the same definition, though NaN != NaN."""
     if isinstance(v, dict):
         return {k: _plain(x) for k, x in v.items()}
     if isinstance(v, list):
