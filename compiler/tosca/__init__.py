@@ -16,8 +16,9 @@ fed by the VNF node's properties, merging the two (the flavour's templates win).
 docs/front-end.md records the decisions.
 
 Codes: tosca-version, tosca-unknown-field, tosca-wrong-type, tosca-flavour,
-tosca-unknown-input, tosca-unsupported (workflows), plus those of :mod:`.templates`, :mod:`.functions`,
-:mod:`.inputs`, :mod:`.types`.
+tosca-unsupported (workflows), plus those of :mod:`.templates`, :mod:`.functions`,
+:mod:`.inputs` (tosca-unknown-input for a given input that no template declares),
+:mod:`.types`.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Interfaces come out as plain data: ``{name: {type, inputs, operations: {op:
 {implementation, inputs}}}}``, the type's operations first, operation inputs evaluated.
 
 Codes: tosca-unknown-field, tosca-wrong-type, tosca-unknown-template, tosca-unknown-type,
-tosca-substitution, tosca-quirk.
+tosca-substitution, tosca-unsupported (policy triggers), tosca-quirk.
 """
 
 from __future__ import annotations

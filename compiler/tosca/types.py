@@ -20,7 +20,10 @@ Redefinitions: a user type may shadow a built-in one.  Two files defining the sa
 identically (a type file imported twice, by different paths) is fine; differently is a
 ``namespace-conflict``.
 
-Codes: namespace-conflict, tosca-unknown-type, tosca-derivation-cycle, plus those of
+Codes: namespace-conflict, tosca-unknown-type, tosca-derivation-cycle, tosca-missing-field
+(a property or capability with no type, here or inherited), tosca-wrong-type (a type
+defined in the section of another kind; a constraint argument that is not a valid
+value), plus those of
 :mod:`compiler.tosca.typedefs` (definition syntax), :mod:`compiler.tosca.constraints`
 (constraint clauses) and :mod:`compiler.tosca.values` (defaults that are not valid
 values of their type).

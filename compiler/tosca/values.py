@@ -17,7 +17,9 @@ inputs) the letter of the spec applies.
 
 Codes: tosca-wrong-type (a value that is not of its type), tosca-unknown-property (a key
 that a data type does not define), tosca-missing-property (a required data-type property
-with no value and no default), tosca-constraint (a constraint is violated), tosca-quirk.
+with no value and no default), tosca-constraint (a constraint is violated),
+tosca-unknown-type (the value's type is not a data type, so it cannot be checked),
+tosca-quirk.
 """
 
 from __future__ import annotations
