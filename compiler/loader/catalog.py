@@ -14,6 +14,8 @@ then each directory of ``--profile-path`` / ``XFC_PROFILE_PATH`` in order.
   → ``compiler/profiles/etsi-nfv-sol001/<V>/<file>``
 * a bare SOL001 file name → the same file of :data:`DEFAULT_SOL001` (2.6.1, the version
   Tacker ships), because a bare name carries no version.
+
+Codes: none (the loader reports an import that is neither in the package nor here).
 """
 
 from __future__ import annotations

@@ -2,9 +2,12 @@
 
 Phase: load.  Every file the compiler reads goes through a :class:`PackageFS`, so that a
 zip is read without being extracted to disk, and no read can leave the package root.
-Names are POSIX paths relative to the root (``Definitions/vnfd.yaml``).
+Names are POSIX paths relative to the root (``Definitions/vnfd.yaml``).  Input: a
+directory or a file path.  Output: the bytes of the files asked for.
 
-Codes: input-not-found, input-too-large.
+Codes: none.  A missing file raises ``FileNotFoundError`` and a file past the size limit
+:class:`TooLarge`; the loader and :mod:`.csar` report them as input-not-found and
+input-too-large.
 """
 
 from __future__ import annotations

@@ -13,8 +13,10 @@ recursion, so deep nesting cannot overflow the stack) and build the tree ourselv
 that is where the limits, duplicate-key detection and YAML 1.2 core-schema resolution
 live.  Nothing is ever constructed from a tag, so ``!!python/object`` is inert.
 
-Codes: yaml-syntax, yaml-duplicate-key, yaml-too-deep, yaml-alias-limit,
-yaml-scalar-too-large, yaml-multiple-documents, yaml-complex-key, input-encoding.
+Codes: yaml-syntax (also for characters YAML forbids, such as control characters),
+yaml-duplicate-key, yaml-too-deep, yaml-alias-limit, yaml-scalar-too-large,
+yaml-multiple-documents, yaml-complex-key.  Bytes that are not UTF-8 never reach this
+module: the loader reports them as input-encoding.
 """
 
 from __future__ import annotations
