@@ -13,9 +13,9 @@ plain-data objects, which render.py turns into YAML through the templates, parse
 and compares with the view model.  Output bytes depend on the input only: names are
 sorted, hashes are sha256, there are no timestamps.
 
-Codes: k8s-not-expressible, k8s-insecure, k8s-latest-tag, k8s-no-image,
-k8s-object-missing, emit-unsupported.  Output that does not read back raises
-InternalError (a bug in xfc, exit code 3).
+Codes: those of its modules — k8s-not-expressible, k8s-insecure, k8s-latest-tag,
+k8s-no-image, k8s-object-missing — and, here, emit-unsupported (nothing to emit).
+Output that does not read back raises InternalError (a bug in xfc, exit code 3).
 """
 
 from __future__ import annotations

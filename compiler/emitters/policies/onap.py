@@ -19,8 +19,11 @@ from the last step to the matching ``final_failure*``.  A guard denial ends the 
 (``final_failure_guard``).  Timeouts are the step's ``timeout`` (or its default budget)
 in whole seconds; ``retries`` is 0 (no action but ``reconnect`` takes attempts).
 :func:`check_operational_policy` checks what the JSON Schema cannot (references between
-operations, the overall timeout).  Codes: ``policy-not-expressible`` (via
-:func:`realise`).
+operations, the overall timeout); a policy it rejects is a bug in xfc, for which the
+package's emitter raises InternalError.
+
+Codes: none itself; the losses :func:`realise` records become ``policy-not-expressible``
+warnings in the package's emitter (:mod:`compiler.emitters.policies`).
 """
 
 from __future__ import annotations

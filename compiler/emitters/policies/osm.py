@@ -12,6 +12,8 @@ records; no KDU path exists), and has no reconnect, notify or chain shutdown act
 so :func:`realise` reports a loss for every step: the emitter turns each into a
 ``policy-not-expressible`` warning at the step.  The KDU's chart is the input
 ``helm_chart`` when given, else the service name.
+
+Codes: none itself (the ``policy-not-expressible`` warnings are the package emitter's).
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@ wiring, the chain and the action.  With the ``tacker`` target the rules also car
 labels of Tacker's Prometheus plugin (formats.md §4): ``receiver_type: tacker``,
 ``function_type: auto_heal`` for ``reinstantiate`` (with ``vnfc_info_id``) and
 ``vnffm`` otherwise, and ``vnf_instance_id`` from the input of that name.
-Codes: ``policy-missing-input`` (tacker without ``vnf_instance_id``; reported by the
-package's emitter), ``policy-not-expressible`` (through :func:`realise_tacker`).
+Codes: none itself.  The package's emitter (:mod:`compiler.emitters.policies`) reports
+``policy-missing-input`` (tacker without ``vnf_instance_id``) and turns the losses that
+:func:`realise_tacker` records into ``policy-not-expressible`` warnings.
 """
 
 from __future__ import annotations
