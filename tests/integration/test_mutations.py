@@ -16,6 +16,8 @@ itself, a cycle of requirements, a YAML-special key ...), serialises the mutant 
   diagnostic at a real position (line >= 1) in a file that exists;
 * on every 5th mutant the CLI (``xfc compile PATH -o OUT``) must exit 0 or 1, never 3,
   print no traceback, leave ``OUT`` absent on 1, and write nothing else in ``tmp_path``;
+* on every 25th, ``xfc check``, ``graph``, ``simulate --fail`` and ``explain --wiring``
+  must exit 0, 1 or 2 (an unknown name is misuse), never 3, and write nothing;
 * no network access is attempted (``socket`` connections and name look-ups are trapped).
 
 Mutant ``i`` is a pure function of (``XFC_FUZZ_SEED``, ``i``): a failure names its index,
@@ -703,7 +705,57 @@ def check_cli(path: Path, work: Path, *, targets: tuple[str, ...] = ("kubernetes
     return problems
 
 
-def run_one(index: int, work: Path, seeds: list[Seed] | None = None, *, cli_too: bool | None = None) -> list[str]:
+VERBS_EVERY = 25  # every VERBS_EVERY-th mutant also goes through check, graph, simulate, explain
+
+
+def _names(text: str) -> tuple[list[str], list[str]]:
+    """Node template and policy names of a mutant, for --fail and --wiring."""
+    try:
+        tree = yaml.safe_load(text)
+        tt = tree.get("topology_template") if isinstance(tree, dict) else None
+        nodes = sorted(str(k) for k in tt.get("node_templates") or {}) if isinstance(tt, dict) else []
+        pols = [str(k) for p in (tt.get("policies") or []) if isinstance(p, dict) for k in p] \
+            if isinstance(tt, dict) and isinstance(tt.get("policies"), list) else []
+        return nodes, pols
+    except Exception:  # noqa: BLE001 - a mutant the names cannot be read from
+        return [], []
+
+
+def check_verbs(mutant: Mutant, path: Path, work: Path) -> list[str]:
+    """The other verbs that read a descriptor: exit 0, 1 or 2 (an unknown --fail or
+    --wiring name is misuse), never 3, no traceback, nothing written."""
+    rng = random.Random(f"{SEED}:verbs:{mutant.index}")
+    nodes, pols = _names(mutant.text)
+    targets = [a for t in mutant.targets for a in ("--target", t)]
+    runs = (
+        ["check", str(path), "--format", rng.choice(("text", "json"))],
+        ["graph", str(path), "--format", rng.choice(("dot", "mermaid", "json"))],
+        ["simulate", str(path), "--fail", rng.choice(nodes or ["x"])]
+        + (["--instance"] if rng.random() < 0.3 else []) + (["--format", "json"] if rng.random() < 0.5 else []),
+        ["explain", str(path), "--wiring", rng.choice(pols + nodes + ["x"])] + targets,
+    )
+    problems: list[str] = []
+    before = _listing(work)
+    for argv in runs:
+        out, err = io.StringIO(), io.StringIO()
+        saved_err = sys.stderr
+        sys.stderr = err
+        try:
+            with _NoNetwork() as net:
+                rc = cli.main(argv + ["--color", "never"], out=out)
+        finally:
+            sys.stderr = saved_err
+        text = out.getvalue() + err.getvalue()
+        if rc not in (0, 1, 2) or "Traceback" in text or net.attempts:
+            problems.append(f"xfc {argv[0]} {' '.join(argv[2:])}: exit {rc}, network {net.attempts[:2]}: "
+                            f"{text[-1500:]}")
+    if _listing(work) != before:
+        problems.append(f"the verbs wrote files: {sorted(_listing(work) - before)[:5]}")
+    return problems
+
+
+def run_one(index: int, work: Path, seeds: list[Seed] | None = None, *, cli_too: bool | None = None,
+            verbs_too: bool | None = None) -> list[str]:
     """Build mutant ``index`` under ``work`` and return the problems found (empty: fine)."""
     mutant = make_mutant(index, seeds)
     if mutant is None:
@@ -712,6 +764,8 @@ def run_one(index: int, work: Path, seeds: list[Seed] | None = None, *, cli_too:
     problems = check_compile(path, unplaced_baseline(mutant.seed), targets=mutant.targets, inputs=mutant.inputs)
     if cli_too if cli_too is not None else index % CLI_EVERY == 0:
         problems += check_cli(path, work, targets=mutant.targets, inputs=mutant.inputs)
+    if verbs_too if verbs_too is not None else index % VERBS_EVERY == 0:
+        problems += check_verbs(mutant, path, work)
     if problems:
         head = f"mutant {index} of seed {mutant.seed.name}: {'; '.join(mutant.log)}"
         problems = [head] + problems
@@ -827,6 +881,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--show", action="store_true", help="print the mutant text and log, do not run")
     p.add_argument("--timeout", type=int, default=20, help="seconds before a mutant counts as a hang")
     p.add_argument("--cli-every", type=int, default=CLI_EVERY)
+    p.add_argument("--verbs-every", type=int, default=VERBS_EVERY,
+                   help="every Nth mutant also runs check, graph, simulate and explain (1: all)")
     p.add_argument("--grid", metavar="SEED", help="exhaustive mode for the seed of this name "
                    "(e.g. sample/5g-core-slice/slice.yaml): every place x every grid value; "
                    "--start/--count then slice the job list")
@@ -857,7 +913,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="xfc-fuzz-") as d:
             signal.alarm(args.timeout)
             try:
-                problems = run_one(i, Path(d), seeds, cli_too=i % args.cli_every == 0)
+                problems = run_one(i, Path(d), seeds, cli_too=i % args.cli_every == 0,
+                                   verbs_too=i % args.verbs_every == 0)
             except TimeoutError:
                 problems = [f"mutant {i}", f"hang: more than {args.timeout} s"]
             except BaseException as exc:  # noqa: BLE001 - a bug in the oracle itself
