@@ -14,6 +14,8 @@ returned result.  The ``xfc`` command line (:mod:`compiler.cli`) is a thin shell
 
 Each call owns its :class:`Diagnostics`; calls in different threads share nothing but
 read-only caches, so concurrent use is safe.
+
+Codes: none of its own; a result carries the diagnostics of the phases that ran.
 """
 
 from __future__ import annotations

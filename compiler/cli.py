@@ -8,6 +8,8 @@ and maps outcomes to exit codes:
   2  command-line misuse
   3  internal error: one line and a hint to rerun with ``--debug`` (which shows the
      traceback); never a traceback without ``--debug``
+
+Codes: none of its own; the verbs print the diagnostics of the phases they run.
 """
 
 from __future__ import annotations

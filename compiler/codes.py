@@ -6,6 +6,9 @@ a one-line summary (shown by ``xfc codes``).  A code is never renamed once relea
 checks that every code here has one.
 
 Sections are owned by the phase that emits them; add new codes to your own section.
+
+Phase: all (read by :meth:`compiler.diagnostics.Diagnostics.add` and ``xfc codes``).
+Codes: defines every one; emits none.
 """
 
 from __future__ import annotations

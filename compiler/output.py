@@ -6,6 +6,9 @@ then moved into place: a new output directory is renamed in one step; in an exis
 one, each top-level entry we produce (``kubernetes/``, ``policies/`` …) replaces the old
 one of that name, so a failed run leaves the previous output as it was.  No path may be
 absolute or contain ``..``: nothing is ever written outside the output directory.
+Input: the :class:`OutputFile` list and the output directory.  Output: the files on disk.
+
+Codes: none; a path or directory it refuses raises :class:`OutputError`.
 """
 
 from __future__ import annotations

@@ -1,8 +1,13 @@
-"""The pipeline: load → resolve → normalize → graph → check → emit → bundle.
+"""The pipeline: load → resolve → normalize → graph → check → emit.
 
-Phase: driver.  Each phase is a function ``phase(input, ..., diags) -> output``; the
-driver stops at a phase boundary when errors exist, so later phases may assume a clean
-input.  Nothing here prints or exits: results carry their diagnostics.
+Phase: driver.  Input: a path and the :class:`Options`.  Output: a :class:`Compilation`
+holding every phase's result and the diagnostics.  Each phase is a function
+``phase(input, ..., diags) -> output``; the driver stops at a phase boundary when errors
+exist, so later phases may assume a clean input.  Nothing here prints or exits: results
+carry their diagnostics.  Bundlers (:mod:`compiler.plugins`) are declared but none is
+built in, and :func:`back_end` does not run them yet.
+
+Codes: none of its own (those of the phases it runs).
 """
 
 from __future__ import annotations

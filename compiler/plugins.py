@@ -10,6 +10,9 @@ An emitter is an object with ``name: str``, ``description: str`` and
 A bundler has ``name``, ``description`` and
 ``bundle(unit: Compilation, files: list[OutputFile], diags) -> list[OutputFile]``.
 Plugins never write to disk themselves: the CLI writes every OutputFile atomically.
+No bundler is built in, and the pipeline does not run bundlers yet.
+
+Codes: none; a plugin that cannot be used raises :class:`PluginError`.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Phase: none (support).  ``grammars/`` and ``templates/`` sit at the top of the s
 tree and are installed as ``compiler._grammars`` / ``compiler._templates`` (see
 pyproject.toml); this module finds them either way, so a source checkout and an
 installed wheel behave the same.
+
+Codes: none.
 """
 
 from __future__ import annotations

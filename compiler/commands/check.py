@@ -2,6 +2,8 @@
 
 Phase: CLI.  Exit 0 when the descriptor has no errors (warnings and notes allowed),
 1 when it has errors.
+
+Codes: none of its own (it prints those of the phases it runs).
 """
 
 from __future__ import annotations

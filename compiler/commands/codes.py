@@ -1,6 +1,8 @@
 """``xfc codes``: list every diagnostic code with its severity and meaning.
 
 Phase: CLI.
+
+Codes: none.
 """
 
 from __future__ import annotations

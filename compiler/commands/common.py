@@ -5,6 +5,8 @@ them into :class:`compiler.pipeline.Options`, ``report`` prints the diagnostics 
 with source excerpts, or JSON) and returns the exit code: 0 clean (warnings and notes
 allowed), 1 the descriptor has errors.  Command-line misuse raises :class:`UsageError`
 (exit 2).
+
+Codes: none of its own (it prints those of the phases it runs).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Phase: CLI.  Runs the front end; on errors nothing is written (exit 1).  Otherwise every
 selected back end (``--emit``) produces files, which land in DIR atomically
 (:mod:`compiler.output`), or are streamed as one multi-document YAML with ``--stdout``.
+
+Codes: none of its own (it prints those of the phases it runs).
 """
 
 from __future__ import annotations

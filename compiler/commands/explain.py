@@ -5,6 +5,8 @@ in plain words, each step of the wiring's ``on_failure`` ladder with its resolve
 arguments and orders, how Kubernetes, Tacker, ONAP and OSM realise it, and what is
 lost on the targets that cannot express it (compiler.emitters.policies.explain).
 Exit 0 on success, 1 when the descriptor has errors, 2 for an unknown wiring name.
+
+Codes: none of its own (it prints those of the phases it runs).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ stickiness, chains as clusters), or JSON (nodes, edges with kinds and positions,
 chains in startup order, resolved wirings).  Exit 0, or 1 when the descriptor has
 errors (diagnostics then go to the output instead of the graph).  With dot or mermaid,
 warnings and notes go to stderr so that the output stays a clean graph.
+
+Codes: none of its own (it prints those of the phases it runs).
 """
 
 from __future__ import annotations

@@ -6,6 +6,8 @@ who receives the failure context, which ladder steps run in which order, which n
 stop and start — then each wiring's outcome and the final state; or, with
 ``--format json``, the same as one JSON document.  Exit 0, 1 when the descriptor has
 errors, 2 when NODE is not a node template.
+
+Codes: none of its own (it prints those of the phases it runs).
 """
 
 from __future__ import annotations

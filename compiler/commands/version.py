@@ -1,6 +1,8 @@
 """``xfc version``: the versions of xfc and of what it was built against.
 
 Phase: CLI.
+
+Codes: none.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The intermediate representation: what the front end hands to every back end.
 
 Phase: produced by ``resolve`` (compiler.tosca), extended by ``normalize``
-(compiler.xfactor), read by ``graph``, ``check``, ``emit`` and ``bundle``.
+(compiler.xfactor), read by ``graph``, ``check`` and ``emit``.
 Frozen dataclasses; spans are excluded from comparison, so tests compare meaning.
 
 Two layers live here:
@@ -17,6 +17,8 @@ Values inside ``properties`` are plain Python data (dict, list, str, int, float,
 None, :class:`RuntimeRef`).  Scalar-unit values stay as written (``"256 MiB"``); use
 :mod:`compiler.tosca.scalars` to normalise.  Positions of individual property values are
 in ``property_spans`` (top-level property name -> Span of its value).
+
+Codes: none (data only).
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ resolved orders; read by the checks and every back end.
 Both forms of the profile (policy form and native form, spec §2.1/§2.3) normalise to
 these classes, so back ends never look at the syntax.  Durations are float seconds,
 sizes stay scalar-unit strings as written (``"256 MiB"``).
+
+Codes: none (data only).
 """
 
 from __future__ import annotations
