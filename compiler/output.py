@@ -46,7 +46,7 @@ def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str]) -> l
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".xfc-", dir=parent))
     try:
-        for name, f in zip(names, files):
+        for name, f in zip(names, files, strict=True):
             p = tmp / name
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(f.content)

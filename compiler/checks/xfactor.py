@@ -382,7 +382,7 @@ def dependency_cycle(unit: Any, diags: Diagnostics) -> None:
         return
     for cycle in find_cycles(g):
         first = g[cycle[0]][cycle[1]]["edges"][0]
-        kinds = [g[a][b]["edges"][0].kind for a, b in zip(cycle, cycle[1:])]
+        kinds = [g[a][b]["edges"][0].kind for a, b in zip(cycle, cycle[1:], strict=False)]
         path = " -> ".join(cycle)
         diags.add("xf-dependency-cycle",
                   f"the deployment order has a cycle: {path} (by {', '.join(kinds)})",

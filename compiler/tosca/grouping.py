@@ -62,7 +62,7 @@ class GroupsMixin:
                 continue
             members, mspans = self._names(body, "members", gpath, set(raw), "group")
             allowed = self._allowed("group", t, "members")
-            for m, ms in zip(members, mspans):
+            for m, ms in zip(members, mspans, strict=True):
                 n = self.nodes.get(m)
                 if allowed and n is not None and n.type and not any(
                         self.reg.canonical("node", a) in n.types for a in allowed):
@@ -156,7 +156,7 @@ class GroupsMixin:
             targets, tspans = self._names(body, "targets", ppath, set(groups), "policy")
             allowed = self._allowed("policy", t, "targets")
             if allowed:
-                for tg, ts in zip(targets, tspans):
+                for tg, ts in zip(targets, tspans, strict=True):
                     types = self.nodes[tg].types if tg in self.nodes else groups[tg].types
                     if not types:
                         continue

@@ -491,7 +491,7 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
         path = f"{n.path}.artifacts"
         if isinstance(raw, PSeq):  # TOSCA 1.0 list form: [ {name: def}, ... ]
             merged = PMap(span=raw.span)
-            for i, item in enumerate(raw):
+            for item in raw:
                 if isinstance(item, PMap):
                     for k, v in item.items():
                         dict.__setitem__(merged, k, v)

@@ -74,7 +74,7 @@ def _read(ctx: Ctx) -> list[tuple[str, int, dict]]:
                 None,
             )
             continue
-        for node, doc in zip(nodes, docs):
+        for node, doc in zip(nodes, docs, strict=False):
             if isinstance(doc, dict) and isinstance(doc.get("kind"), str):
                 found.append((name, node.start_mark.line + 1, doc))
     return found
