@@ -468,8 +468,7 @@ class _Ctx:
         if isinstance(self.fs, ZipFS):
             return self.fs.is_dir(name)
         if isinstance(self.fs, DirFS):
-            p = self.fs._path(name)
-            return bool(p and p.is_dir())
+            return self.fs.is_dir(name)
         prefix = name.rstrip("/") + "/"
         return any(n.startswith(prefix) for n in self.fs.names())
 

@@ -113,6 +113,14 @@ class DirFS:
     def exists(self, name: str) -> bool:
         return self._file(name) is not None
 
+    def is_dir(self, name: str) -> bool:
+        """Whether ``name`` is a folder inside the root (never raises, like ``exists``)."""
+        p = self._path(name)
+        try:
+            return p is not None and p.is_dir()
+        except (OSError, ValueError):
+            return False
+
     def size(self, name: str) -> int:
         p = self._file(name)
         if not p:

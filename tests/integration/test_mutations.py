@@ -140,12 +140,32 @@ def _corpus_seeds() -> list[Seed]:
     return seeds
 
 
+TEXT_SUFFIXES = (".meta", ".mf")  # CSAR metadata and manifests: line-level mutations
+
+
+def _text_seeds() -> list[Seed]:
+    """TOSCA.meta and manifest files of every CSAR directory seed."""
+    seeds = []
+    roots = [d for d in sorted(SAMPLES.iterdir()) if (d / "TOSCA-Metadata").is_dir()]
+    if DIAG_DIR.is_dir():
+        roots += [d for code in sorted(DIAG_DIR.iterdir()) if code.is_dir()
+                  for d in sorted(code.iterdir()) if d.is_dir() and d.name.startswith(("fail", "pass"))]
+    for root in roots:
+        for f in sorted(root.rglob("*")):
+            if f.suffix in TEXT_SUFFIXES and f.is_file():
+                rel = f.relative_to(root).as_posix()
+                seeds.append(Seed(f"text/{root.relative_to(REPO).as_posix()}/{rel}", root, rel, "."))
+    return seeds
+
+
 def _usable(seed: Seed) -> bool:
     """A seed whose file is UTF-8 YAML holding a mapping (input-encoding cases are not)."""
     try:
         text = (seed.root / seed.mutate).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False
+    if seed.mutate.endswith(TEXT_SUFFIXES):
+        return True
     diags = Diagnostics()
     return isinstance(load_yaml(text, seed.mutate, diags), dict) and not diags.has_errors
 
@@ -157,7 +177,8 @@ def all_seeds() -> list[Seed]:
     rich = [s for s in _sample_seeds() + _corpus_seeds() if _usable(s)]
     diag = [s for s in _diagnostics_seeds() if _usable(s)]
     passing = [s for s in diag if "/pass" in s.name]
-    return rich * 8 + passing * 3 + diag
+    text = [s for s in _text_seeds() if _usable(s)]
+    return rich * 8 + passing * 3 + diag + text * 2
 
 
 # --------------------------------------------------------------------------------------
@@ -549,6 +570,50 @@ def _choose_options(rng: random.Random, tree: Any, log: list[str]) -> tuple[tupl
     return targets, inputs
 
 
+META_LINES = (
+    "Entry-Definitions: ../../etc/passwd", "Entry-Definitions: /etc/passwd", "Entry-Definitions: ",
+    "Entry-Definitions: Definitions/", "Entry-Definitions: http://198.51.100.7/x.yaml",
+    "ETSI-Entry-Manifest: nope.mf", "ETSI-Entry-Manifest: ../x.mf", "ETSI-Entry-Certificate: x.cert",
+    "TOSCA-Meta-File-Version: 99", "CSAR-Version: x", "Created-By:", ": value", "no colon here",
+    "Source: ../../etc/passwd", "Source: /etc/passwd", "Source: Definitions", "Source: ",
+    "Algorithm: MD5", "Algorithm: SHA-256", "Algorithm: ", "Hash: zz", "Hash: " + "f" * 64,
+    "Hash: " + "0" * 100000, "metadata:", "non_mano_artifact_sets:", "-----BEGIN CMS-----",
+    "-----END CMS-----", "  indented: value", "\t", "x" * 20000, "ünï: cødé", "Name: ", "Content-Type: x",
+)
+
+
+def mutate_text(rng: random.Random, text: str, log: list[str]) -> str:
+    """Line-level mutations of TOSCA.meta and manifest files."""
+    lines = text.splitlines()
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        i = rng.randrange(len(lines) + 1)
+        how = rng.randrange(6)
+        if how == 0 and lines:
+            log.append(f"drop line {min(i, len(lines) - 1) + 1}")
+            del lines[min(i, len(lines) - 1)]
+        elif how == 1 and lines:
+            j = min(i, len(lines) - 1)
+            log.append(f"duplicate line {j + 1}")
+            lines.insert(j, lines[j])
+        elif how == 2 and lines:
+            j = min(i, len(lines) - 1)
+            key, sep, _ = lines[j].partition(":")
+            new = f"{key}{sep or ':'} {rng.choice(SPECIAL_STRINGS)}"
+            log.append(f"line {j + 1} -> {_short(new)}")
+            lines[j] = new
+        elif how == 3 and lines:
+            j = min(i, len(lines) - 1)
+            cut = rng.randrange(len(lines[j]) + 1)
+            log.append(f"truncate line {j + 1} at {cut}")
+            lines[j] = lines[j][:cut]
+        else:
+            new = rng.choice(META_LINES)
+            log.append(f"insert at line {i + 1}: {_short(new)}")
+            lines.insert(i, new)
+    end = rng.choice(("\n", "\r\n", ""))
+    return end.join(lines) + (end if end else "")
+
+
 def make_mutant(index: int, seeds: list[Seed] | None = None, seed: str = SEED) -> Mutant | None:
     seeds = seeds if seeds is not None else all_seeds()
     if not seeds:
@@ -556,6 +621,9 @@ def make_mutant(index: int, seeds: list[Seed] | None = None, seed: str = SEED) -
     rng = random.Random(f"{seed}:{index}")
     s = seeds[rng.randrange(len(seeds))]
     source = (s.root / s.mutate).read_text(encoding="utf-8")
+    if s.mutate.endswith(TEXT_SUFFIXES):
+        log: list[str] = []
+        return Mutant(index, s, mutate_text(rng, source, log), log)
     diags = Diagnostics()
     tree = load_yaml(source, s.mutate, diags)
     if diags.has_errors or tree is None:

@@ -527,3 +527,19 @@ def test_every_corpus_package_opens_without_exception_or_temp_files(corpus, tmp_
     onap = "onap-vnfsdk-refrepo/vnfmarket-be/vnf-sdk-marketplace/src/test/resources/clearwater_ns.csar"
     pkg, d = results[onap]
     assert pkg.entry == "Definitions/openovnf__vCSCF.yaml" and pkg.kind == "zip"
+
+
+def test_a_manifest_source_too_long_for_the_os_is_a_missing_entry(tmp_path):
+    # fuzzer finding: a 300-character Source made Path.is_dir() raise ENAMETOOLONG and
+    # the whole directory was refused as input-not-found, without a line
+    (tmp_path / "TOSCA-Metadata").mkdir()
+    (tmp_path / "TOSCA-Metadata" / "TOSCA.meta").write_text(
+        "TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: t\n"
+        "Entry-Definitions: main.yaml\nETSI-Entry-Manifest: main.mf\n")
+    (tmp_path / "main.yaml").write_bytes(TOSCA)
+    (tmp_path / "main.mf").write_text("Source: " + "x" * 300 + "\n")
+    pkg, d = opened(str(tmp_path))
+    assert pkg is not None
+    assert [(x.code, x.span.file.endswith("main.mf"), x.span.line, x.span.column) for x in d] == [
+        ("csar-entry-missing", True, 1, 9)]
+    assert DirFS(tmp_path).is_dir("x" * 300) is False and DirFS(tmp_path).is_dir("TOSCA-Metadata")
