@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     widths = [max(len(row[i]) for row in table) for i in range(len(head))]
     print()
     for i, row in enumerate(table):
-        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths)))
+        print("  ".join(cell.rjust(w) for cell, w in zip(row, widths, strict=False)))
         if i == 0:
             print("  ".join("-" * w for w in widths))
     print("times are CPU (wall-clock); ratios are of CPU times")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from compiler.diagnostics import Diagnostics, Span
-from compiler.model import Artifact, NodeTemplate, Parameter, Policy, Requirement, Topology
+from compiler.model import NodeTemplate, Parameter, Policy, Requirement, Topology
 from compiler.pipeline import Compilation, Options
 from compiler.xfactor.model import (
     BackingService,

@@ -38,7 +38,7 @@ def test_conversion_document_lists_every_key():
         for type_name, rows in table.items():
             m = re.search(rf"### `{re.escape(type_name)}`\n(.*?)(?=\n### |\Z)", text, re.S)
             assert m, f"docs/conversion.md has no section for {type_name}"
-            for key, (field, why) in rows.items():
+            for key, (field, _why) in rows.items():
                 row = re.search(rf"^\| `{re.escape(key)}` \| (.*?) \|", m.group(1), re.M)
                 assert row, f"docs/conversion.md: {type_name} lacks key {key}"
                 if field is None:

@@ -3,7 +3,6 @@ name names the workload object, the type must agree with the process state (spec
 
 from __future__ import annotations
 
-import pytest
 import yaml
 
 from compiler.xfactor.model import Process

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from compiler.emitters.kubernetes import EMITTER, render as render_mod
+from compiler.emitters.kubernetes import EMITTER
 from compiler.emitters.kubernetes.render import K8sObject, check_rendered, quote, render
 from tests.support.validators import validate_object
 from tests.unit.k8s_fixtures import node, unit

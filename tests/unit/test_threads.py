@@ -33,7 +33,7 @@ def test_concurrent_compilations_match_sequential_ones():
     work = CASES * 6
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(fingerprint, work))
-    for path, got in zip(work, results):
+    for path, got in zip(work, results, strict=True):
         assert got == expected[path], f"{path} differs when compiled concurrently"
     # the valid samples stay clean while invalid inputs are compiled beside them
     for p in CASES[:3]:

@@ -6,10 +6,18 @@ import time
 import pytest
 
 from compiler.diagnostics import Diagnostics
-from compiler.loader.yamlpos import Limits, PMap, PSeq, load_yaml, resolve_plain, to_plain
+from compiler.loader.yamlpos import (
+    DEFAULT_LIMITS,
+    Limits,
+    PMap,
+    PSeq,
+    load_yaml,
+    resolve_plain,
+    to_plain,
+)
 
 
-def load(text, limits=Limits()):
+def load(text, limits=DEFAULT_LIMITS):
     d = Diagnostics()
     return load_yaml(text, "t.yaml", d, limits), d
 
