@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from compiler.diagnostics import Severity
 from tests.unit.tosca_helpers import codes, errors, run
 
@@ -178,28 +176,6 @@ topology_template:
     assert "tosca-quirk" in codes(d)
     _, d2 = run(text, quirks=("none",))
     assert [c for c in codes(d2, Severity.ERROR)] == ["tosca-wrong-type"]
-
-
-def test_linear_time():
-    def make(n: int) -> str:
-        lines = [HEAD, "topology_template:\n  node_templates:\n"]
-        for i in range(n):
-            lines.append(f"    n{i}:\n      type: tosca.nodes.Compute\n")
-            if i:
-                lines.append(f"      requirements:\n        - dependency: n{i - 1}\n")
-        return "".join(lines)
-
-    def timed(n: int) -> float:
-        text = make(n)
-        t = time.perf_counter()
-        topo, d = run(text)
-        assert len(topo.nodes) == n and errors(d) == []
-        return time.perf_counter() - t
-
-    small = min(timed(500) for _ in range(2))
-    large = timed(5000)
-    # 10x the nodes may take at most ~12x the time (plus slack for a noisy machine)
-    assert large < 18 * small + 0.5, (small, large)
 
 
 SOL001_441 = """tosca_definitions_version: tosca_simple_yaml_1_3

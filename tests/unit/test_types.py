@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -318,29 +317,3 @@ def _big(n: int) -> str:
     for i in range(n):
         lines.append(f"    n{i}: {{type: t{i}}}")
     return "\n".join(lines) + "\n"
-
-
-def test_linear_time() -> None:
-    """10,000 types and templates build in at most 12x the time of 1,000 (best of 3,
-    interleaved, the per-file cache cleared: the machine may be busy)."""
-    from compiler.tosca import types as T
-
-    pkgs = {n: package((f"big{n}.yaml", _big(n)))[0] for n in (1000, 10000)}
-
-    def timed(n: int) -> float:
-        T._FILE_CACHE.clear()
-        d = Diagnostics()
-        t = time.process_time()  # CPU time: other processes on the machine do not count
-        reg = TypeRegistry.build(pkgs[n], d, V13)
-        for i in range(0, n, 7):
-            reg.properties("node", f"t{i}")
-        elapsed = time.process_time() - t
-        assert not d.has_errors
-        return elapsed
-
-    timed(1000)  # warm up
-    best = {1000: float("inf"), 10000: float("inf")}
-    for _ in range(3):
-        for n in (1000, 10000):
-            best[n] = min(best[n], timed(n))
-    assert best[10000] <= 12 * best[1000], best
