@@ -110,7 +110,22 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         params[key.strip()] = value
     if params:
         opts["params"] = params
+    for p in opts["profile_paths"]:
+        if not os.path.isdir(p):
+            raise UsageError(f"--profile-path {p!r} is not a directory")
+    if getattr(args, "root", None) is not None and not os.path.isdir(args.root):
+        raise UsageError(f"--root {args.root!r} is not a directory")
     if getattr(args, "quirks", None):
+        from ..tosca.quirks import QUIRKS
+
+        for q in args.quirks:
+            name = q[1:] if q.startswith("-") else q
+            if name not in QUIRKS and name not in ("all", "none"):
+                import difflib
+
+                near = difflib.get_close_matches(name, list(QUIRKS), n=1)
+                hint = f"; did you mean {near[0]!r}?" if near else "; see docs/quirks.md"
+                raise UsageError(f"unknown quirk {name!r}{hint}")
         sel = list(args.quirks)
         # naming only exclusions keeps the others on
         if all(q.startswith("-") for q in sel):

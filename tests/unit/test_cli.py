@@ -130,3 +130,13 @@ def test_many_notes_of_one_code_are_counted_not_flooded(tmp_path):
     assert out.count("note[xf-no-traits]") == 12 and "more notes" not in out
     code, out = run("check", str(f), "--format", "json")
     assert sum(d["code"] == "xf-no-traits" for d in json.loads(out)["diagnostics"]) == 12
+
+
+@pytest.mark.parametrize("flag", ["--quirk=bogus", "--quirk=-operaton.list", "--profile-path=/no/such/dir",
+                                  "--root=/no/such/dir"])
+def test_bad_selection_flags_are_misuse(tmp_path, capsys, flag):
+    code, _ = run("check", str(tmp_path / "x.yaml"), flag)
+    err = capsys.readouterr().err
+    assert code == 2 and "xfc: error:" in err
+    if "operaton" in flag:
+        assert "did you mean 'operation.list'" in err
