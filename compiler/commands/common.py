@@ -16,8 +16,8 @@ import os
 import sys
 from typing import Any, TextIO
 
-from ..diagnostics import Diagnostics, Severity
-from ..loader.yamlpos import PMap, load_yaml, resolve_plain, to_plain
+from ..diagnostics import Diagnostics, Severity, Span
+from ..loader.yamlpos import PMap, load_yaml, resolve_plain
 from ..pipeline import Compilation, Options
 
 
@@ -62,7 +62,12 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
 
 
 def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
-    values: dict[str, Any] = {}
+    """``--inputs FILE`` and ``--set KEY=VALUE`` as one mapping of input values.
+
+    The file is read with positions (a PMap), so that a wrong value is reported at its
+    line and column in FILE; a ``--set`` value is reported as ``--set KEY``.
+    """
+    values: PMap = PMap(span=Span("<inputs>"))
     if getattr(args, "inputs", None):
         path = args.inputs
         try:
@@ -80,16 +85,17 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
         data = load_yaml(text, path, diags)
         if diags.has_errors:
             raise UsageError("--inputs file has errors:\n" + diags.render_text())
-        if data is None:
-            data = PMap()
-        if not isinstance(data, dict):
+        if data is not None and not isinstance(data, PMap):
             raise UsageError(f"--inputs file {path} must hold a mapping of input names to values")
-        values.update(to_plain(data))
+        if data is not None:
+            values = data
     for item in getattr(args, "set_values", []) or []:
         key, sep, value = item.partition("=")
-        if not sep or not key.strip():
+        key = key.strip()
+        if not sep or not key:
             raise UsageError(f"--set takes KEY=VALUE, not {item!r}")
-        values[key.strip()] = resolve_plain(value)
+        dict.__setitem__(values, key, resolve_plain(value))
+        values.key_spans[key] = values.value_spans[key] = Span(f"--set {key}")
     return values
 
 

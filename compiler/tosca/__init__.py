@@ -23,7 +23,7 @@ tosca-unsupported (workflows), plus those of :mod:`.templates`, :mod:`.functions
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, to_plain
@@ -70,7 +70,9 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
 
     reg = TypeRegistry.build(package, diags, version, quirks=tuple(options.quirks))
     quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
-    given = dict(getattr(options, "inputs", {}) or {})
+    raw_given = getattr(options, "inputs", {}) or {}
+    # a PMap (the CLI's --inputs FILE / --set) keeps the position of every given value
+    given = raw_given if isinstance(raw_given, PMap) else dict(raw_given)
     tt = data.get("topology_template")
     if tt is not None and not isinstance(tt, PMap):
         diags.add("tosca-wrong-type", "topology_template must be a mapping",
@@ -139,8 +141,7 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     ftt = chosen.topology
     fpath = f"{chosen.file.display}:topology_template"
     _check_topology_keys(ftt, diags, fpath)
-    f_in = resolve_inputs(ftt.get("inputs"), {k: v for k, v in given.items()
-                                              if k not in declared}, reg, diags,
+    f_in = resolve_inputs(ftt.get("inputs"), _without(given, declared), reg, diags,
                           container=ftt, fed=fed)
     declared |= set(f_in.params)
     check_given(given, declared, diags)
@@ -278,3 +279,16 @@ def _check_topology_keys(tt: PMap, diags: Diagnostics, path: str) -> None:
                       f"{k!r}", tt.key_span(k), path=path,
                       hint=did_you_mean(str(k), list(TOPOLOGY_KEYS)) or
                       "allowed: " + ", ".join(TOPOLOGY_KEYS))
+
+
+def _without(given: Mapping[str, Any], names: set[str]) -> Mapping[str, Any]:
+    """``given`` less ``names``, keeping positions when ``given`` has them."""
+    if not isinstance(given, PMap):
+        return {k: v for k, v in given.items() if k not in names}
+    out = PMap(span=given.span)
+    for k, v in given.items():
+        if k not in names:
+            dict.__setitem__(out, k, v)
+            out.key_spans[k] = given.key_span(k)
+            out.value_spans[k] = given.value_span(k)
+    return out

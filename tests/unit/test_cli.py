@@ -140,3 +140,17 @@ def test_bad_selection_flags_are_misuse(tmp_path, capsys, flag):
     assert code == 2 and "xfc: error:" in err
     if "operaton" in flag:
         assert "did you mean 'operation.list'" in err
+
+
+def test_wrong_input_values_are_reported_where_they_were_given(tmp_path):
+    f = tmp_path / "t.yaml"
+    f.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\ntopology_template:\n"
+                 "  inputs:\n    replicas:\n      type: integer\n    name:\n      type: string\n")
+    vals = tmp_path / "vals.yaml"
+    vals.write_text("name: web\nreplicas: many\n")
+    code, out = run("check", str(f), "--inputs", str(vals))
+    assert code == 1 and f"{vals}:2:11: error[tosca-wrong-type]" in out
+    code, out = run("check", str(f), "--inputs", str(vals), "--set", "replicas=lots")
+    assert code == 1 and "--set replicas: error[tosca-wrong-type]: lots is not an integer" in out
+    code, out = run("check", str(f), "--inputs", str(vals), "--set", "replicas=3")
+    assert code == 0, out
