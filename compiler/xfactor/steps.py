@@ -67,16 +67,35 @@ class ArgSpec:
     check: Callable[[str, Any], str | None] | None = None
 
 
+# Upper bounds (docs/step-language.md): what an orchestrator can hold (a 32-bit counter)
+# and what a failure step can sensibly wait (a year); larger values would be copied into
+# policies that Kubernetes, Prometheus and ONAP refuse.
+MAX_ATTEMPTS = 2**31 - 1
+MAX_DURATION = 365 * 24 * 3600.0
+
+
 def _at_least_one(name: str, v: Any) -> str | None:
+    if v > MAX_ATTEMPTS:
+        return f"{name} must be at most {MAX_ATTEMPTS}, not {v}"
     return None if v >= 1 else f"{name} must be at least 1, not {v}"
 
 
+def _too_long(name: str, v: Any) -> str | None:
+    if v > MAX_DURATION:
+        return f"{name} must be at most 365 days, not {_fmt_duration(v)}"
+    return None
+
+
 def _positive_duration(name: str, v: Any) -> str | None:
-    return None if v > 0 else f"{name} must be longer than 0s, not {_fmt_duration(v)}"
+    if v > 0:
+        return _too_long(name, v)
+    return f"{name} must be longer than 0s, not {_fmt_duration(v)}"
 
 
 def _non_negative_duration(name: str, v: Any) -> str | None:
-    return None if v >= 0 else f"{name} must not be negative, not {_fmt_duration(v)}"
+    if v >= 0:
+        return _too_long(name, v)
+    return f"{name} must not be negative, not {_fmt_duration(v)}"
 
 
 def _port(name: str, v: Any) -> str | None:

@@ -503,3 +503,27 @@ def test_rendered_diagnostic_points_at_the_character() -> None:
         '     2 |   - "reconnect(attempts=3 backoff=1s)"\n'
         "       |                           ^^^^^^^\n"
     )
+
+
+@pytest.mark.parametrize("text,message", [
+    ("reconnect(attempts=2147483648)", "attempts must be at most 2147483647, not 2147483648"),
+    ("reconnect(backoff=8761h)", "backoff must be at most 365 days"),
+    ("notify(timeout=99999999999999999999999999s)", "timeout must be at most 365 days"),
+])
+def test_upper_bounds(text, message):
+    from compiler.diagnostics import Diagnostics, Span
+    from compiler.xfactor.steps import parse_step
+
+    d = Diagnostics()
+    assert parse_step(text, Span("t.yaml", 3, 5), d) is None
+    (diag,) = list(d)
+    assert diag.code == "xf-step-syntax" and message in diag.message
+
+
+def test_largest_values_accepted():
+    from compiler.diagnostics import Diagnostics, Span
+    from compiler.xfactor.steps import parse_step
+
+    d = Diagnostics()
+    step = parse_step("reconnect(attempts=2147483647, backoff=8760h, timeout=525600m)", Span("t.yaml", 1, 1), d)
+    assert step is not None and not d.has_errors
