@@ -211,31 +211,28 @@ def _manifest_services(unit: Any, node: NodeTemplate,
                 yield {"name": meta_name}, span, name
 
 
+def _fields(node: Any) -> dict[str, Any]:
+    """The scalar-keyed entries of a composed YAML mapping node (empty for anything else)."""
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+
+
 def _service_affinity(doc: Any) -> tuple[str, list[str], Any] | None:
     """(metadata.name, selector values, mark of the value) of a ClientIP Service node."""
-    if not isinstance(doc, yaml.MappingNode):
-        return None
-    top = {k.value: v for k, v in doc.value if isinstance(k, yaml.ScalarNode)}
+    top = _fields(doc)
     kind = top.get("kind")
     if not (isinstance(kind, yaml.ScalarNode) and kind.value == "Service"):
         return None
-    spec = top.get("spec")
-    if not isinstance(spec, yaml.MappingNode):
-        return None
-    fields = {k.value: v for k, v in spec.value if isinstance(k, yaml.ScalarNode)}
+    fields = _fields(top.get("spec"))
     aff = fields.get("sessionAffinity")
     if not (isinstance(aff, yaml.ScalarNode) and aff.value == "ClientIP"):
         return None
-    meta = top.get("metadata")
-    meta_name = ""
-    if isinstance(meta, yaml.MappingNode):
-        for k, v in meta.value:
-            if isinstance(k, yaml.ScalarNode) and k.value == "name" and isinstance(v, yaml.ScalarNode):
-                meta_name = v.value
-    selector: list[str] = []
+    name = _fields(top.get("metadata")).get("name")
+    meta_name = name.value if isinstance(name, yaml.ScalarNode) else ""
     sel = fields.get("selector")
-    if isinstance(sel, yaml.MappingNode):
-        selector = [v.value for _, v in sel.value if isinstance(v, yaml.ScalarNode)]
+    selector = [v.value for _, v in sel.value if isinstance(v, yaml.ScalarNode)] \
+        if isinstance(sel, yaml.MappingNode) else []
     return meta_name, selector, aff.start_mark
 
 
