@@ -226,6 +226,9 @@ def load_yaml(
     except _Abort:
         return None
     except yaml.MarkedYAMLError as exc:
+        if _PARSER_DEPTH in (exc.problem or "") and exc.problem_mark is not None:
+            _too_deep_for_parser(text, file, diags, limits, exc.problem_mark)
+            return None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = exc.problem or "invalid YAML"
@@ -240,6 +243,38 @@ def load_yaml(
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         diags.add("yaml-syntax", str(exc).splitlines()[0], Span(file, line, col))
         return None
+
+
+# libyaml 0.2.6 (bundled since PyYAML 6.0.4) refuses nesting of 1,000 levels in its
+# scanner, and the scanner reads ahead of the parser in flow context (``[[[[...`` is
+# scanned whole before the first event), so libyaml's limit can fire before ours does.
+_PARSER_DEPTH = "exceeded maximum nesting depth"
+
+
+def _too_deep_for_parser(text: str, file: str, diags: Diagnostics, limits: Limits,
+                         mark: Any) -> None:
+    """Report xfc's own depth limit where libyaml stopped at its (higher) one.
+
+    The text before libyaml's mark is parsed again: it nests at most libyaml's limit,
+    so our walk reaches ``limits.max_depth`` in it and reports yaml-too-deep at the same
+    place on every PyYAML release.  Diagnostics of the first, aborted walk are dropped
+    (the second walk sees the same prefix and reports them again).
+    """
+    retry = Diagnostics()
+    try:
+        _build(text[: mark.index], file, retry, limits)
+    except (_Abort, yaml.YAMLError):
+        pass
+    deep = [d for d in retry if d.code == "yaml-too-deep"]
+    if deep:
+        diags.add("yaml-too-deep", deep[0].message, deep[0].span)
+        return
+    # only when max_depth is set at or above libyaml's own limit
+    diags.add(
+        "yaml-too-deep",
+        "nesting deeper than the YAML parser's limit of 1,000 levels",
+        Span(file, mark.line + 1, mark.column + 1),
+    )
 
 
 def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:

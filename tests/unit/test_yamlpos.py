@@ -107,6 +107,33 @@ def test_deep_nesting_fails_without_recursion():
     assert data is None and d.codes() == ["yaml-too-deep"]
 
 
+# Deeper than libyaml's own limit (1,000 levels since PyYAML 6.0.4) and shallower: xfc's
+# limit fires first, at the same position, on the C and on the pure-Python parser.
+@pytest.mark.parametrize("levels", [150, 999, 1000, 5000])
+@pytest.mark.parametrize("shape", ["flow", "block"])
+def test_depth_limit_is_ours_on_every_parser(monkeypatch, levels, shape):
+    import yaml
+
+    from compiler.loader import yamlpos
+
+    if shape == "flow":
+        text = "k: v\nk: w\na: " + "[" * levels + "]" * levels + "\n"
+        where = (3, 3 + DEFAULT_LIMITS.max_depth)  # the 101st '[' (line 3, 1-based col)
+    else:
+        text = "k: v\nk: w\na:\n" + "".join("  " * i + "-\n" for i in range(levels))
+        where = (4 + DEFAULT_LIMITS.max_depth - 1, 2 * (DEFAULT_LIMITS.max_depth - 1) + 1)
+    seen = []
+    for loader in {yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)}:
+        monkeypatch.setattr(yamlpos, "_Loader", loader)
+        data, d = load(text)
+        assert data is None
+        assert d.codes() == ["yaml-duplicate-key", "yaml-too-deep"], d.codes()
+        deep = [x for x in d if x.code == "yaml-too-deep"][0]
+        seen.append((deep.span.line, deep.span.column, deep.message))
+    assert {s[:2] for s in seen} == {where}
+    assert len(set(seen)) == 1
+
+
 def test_scalar_limit():
     data, d = load("a: " + "x" * 100, Limits(max_scalar_chars=50))
     assert data is None and d.codes() == ["yaml-scalar-too-large"]
