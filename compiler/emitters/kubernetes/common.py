@@ -230,15 +230,31 @@ class Ctx:
 
     # -- positions --------------------------------------------------------
     def source_of(self, span: Span | None) -> str:
-        """``file:line`` for the ``xfactor.io/source`` annotation (file relative)."""
+        """``file:line`` for the ``xfactor.io/source`` annotation.
+
+        The file is named relative to the package root (the CSAR root, or the folder of
+        a lone descriptor), never as the user spelled the path, so that the output bytes
+        do not depend on the working directory or on ``./``, ``..`` or absolute spellings.
+        """
         if span is None or not span.file or span.file == "<unknown>":
-            return self.topology.file
-        file = span.file
-        root = getattr(self.topology.package, "root", None) if self.topology.package else None
-        if root and file.startswith(str(root).rstrip("/") + "/"):
-            file = file[len(str(root).rstrip("/")) + 1 :]
-        file = posixpath.basename(file) if file.startswith("/") else file
+            return self.package_name(self.topology.file)
+        file = self.package_name(span.file)
         return f"{file}:{span.line}" if span.line else file
+
+    def package_name(self, display: str) -> str:
+        """The name inside the package of a file shown to users as ``display``."""
+        package = self.topology.package
+        fs = getattr(package, "fs", None) if package is not None else None
+        label = str(getattr(fs, "label", "") or "")
+        if label and label not in ("", "."):
+            prefix = label.rstrip("/") + "/"
+            if display.startswith(prefix):
+                return display[len(prefix):]
+        if package is not None:
+            for f in package.files:
+                if f.display == display and not f.from_catalog:
+                    return f.name
+        return posixpath.basename(display) if display.startswith("/") else display
 
     def node_span(self, node: NodeTemplate, prop: str | None = None) -> Span:
         if prop is not None and prop in node.property_spans:
