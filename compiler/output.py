@@ -1,66 +1,420 @@
-"""Writing results: every output file lands, or none does.
+"""Writing results: the output directory is xfc's, and every output file lands, or none does.
 
 Phase: write (CLI only; library calls return :class:`OutputFile` lists and never touch
-the disk).  Files are first written into a fresh temporary directory beside the target,
-then moved into place: a new output directory is renamed in one step; in an existing
-one, each top-level entry we produce (``kubernetes/``, ``policies/`` …) replaces the old
-one of that name, so a failed run leaves the previous output as it was.  No path may be
-absolute or contain ``..``: nothing is ever written outside the output directory.
-Input: the :class:`OutputFile` list and the output directory.  Output: the files on disk.
+the disk).  Input: the :class:`OutputFile` list, the output directory and ``force``.
+Output: the files on disk, and ``.xfc-manifest`` beside them.
+
+The rules (docs/architecture.md, "Output"):
+
+* **What xfc owns.**  Every compile writes ``.xfc-manifest`` into the output directory:
+  one ``<sha256>  <path>`` line per file it wrote, sorted (the format of ``sha256sum``,
+  so ``cd DIR && sha256sum -c .xfc-manifest`` verifies it).  A file is *xfc's* when the
+  manifest lists it and its bytes still have the listed hash.
+* **Stale files never survive.**  A compile removes every file of the previous manifest
+  that it does not write again (e.g. the FailurePolicy of another service).
+* **Other files are never deleted.**  A file the manifest does not list (*foreign*: a
+  README, a ``.git``, a symbolic link, a pre-manifest output) is never deleted or
+  overwritten; its presence makes the compile refuse (:class:`ForeignFiles`, exit 2)
+  unless ``force``, which writes beside it.  A foreign file at a path xfc must write is
+  refused even with ``force``.  A file xfc wrote and the user then *edited* is refused
+  likewise; ``force`` discards the edit (overwrites or removes it like any file of xfc).
+* **Atomic.**  The new set is written into a fresh temporary folder ``.xfc-XXXXXXXX``
+  beside the output directory, with a marker file naming the process.  A new output
+  directory is renamed into place; one holding only xfc's files is exchanged with the
+  new one in one ``renameat2(RENAME_EXCHANGE)`` step (two renames where the system has
+  no exchange).  Beside foreign files (``force``) each file is replaced atomically, and a
+  manifest listing old and new files is written first, so an interrupted run never turns
+  xfc's own files into foreign ones.
+* **Nothing left behind.**  The temporary folder is removed on every exit path that runs
+  Python code; a folder left by a killed run is removed by the next run in the same
+  parent, when its marker shows a process of this user on this host that is gone (or
+  a marker older than a day from another host).
+
+No path may be absolute or contain ``..``: nothing is ever written outside the output
+directory.
 
 Codes: none; a path or directory it refuses raises :class:`OutputError`.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import hashlib
+import json
 import os
 import posixpath
 import shutil
+import socket
+import stat
 import tempfile
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .model import OutputFile
+
+MANIFEST = ".xfc-manifest"
+TEMP_PREFIX = ".xfc-"
+TEMP_MARKER = ".xfc-temp"  # inside a temporary folder: who made it (JSON)
+FOREIGN_SHOWN = 10  # foreign paths named in the refusal message
+STALE_FOREIGN_HOST_AGE = 24 * 3600  # seconds before another host's leftover is removed
 
 
 class OutputError(Exception):
     pass
 
 
+class ForeignFiles(OutputError):
+    """The output directory holds files xfc did not write (or that were edited since)."""
+
+    def __init__(self, target: Path, foreign: list[str], edited: list[str], collide: list[str]) -> None:
+        self.target, self.foreign, self.edited, self.collide = target, foreign, edited, collide
+        parts = []
+        if collide:
+            parts.append(f"{_listing(collide)} would be overwritten but xfc did not write "
+                         f"{'it' if len(collide) == 1 else 'them'}; move "
+                         f"{'it' if len(collide) == 1 else 'them'} away (even --force never "
+                         "overwrites a file xfc did not write)")
+        else:
+            if foreign:
+                parts.append(f"{target} holds {_listing(foreign)}, which xfc did not write")
+            if edited:
+                parts.append(f"{_listing(edited)} changed since xfc wrote "
+                             f"{'it' if len(edited) == 1 else 'them'}")
+            parts.append("choose another directory, remove or move those files, or pass "
+                         "--force (files xfc did not write are kept, never deleted; edits to "
+                         "xfc's files are discarded)")
+        super().__init__("; ".join(parts))
+
+
+def _listing(paths: list[str]) -> str:
+    shown = ", ".join(paths[:FOREIGN_SHOWN])
+    more = len(paths) - FOREIGN_SHOWN
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
 def _checked(path: str) -> str:
     norm = posixpath.normpath(path)
     if (not path or path.startswith("/") or "\\" in path or norm.startswith("..")
-            or norm in (".", "") or "\x00" in path):
+            or norm in (".", "") or "\x00" in path or "\n" in path or "\r" in path
+            or norm == MANIFEST or norm.split("/", 1)[0].startswith(TEMP_PREFIX)):
         raise OutputError(f"refusing to write unsafe output path {path!r}")
     return norm
 
 
-def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str]) -> list[Path]:
-    """Write ``files`` under ``out_dir`` atomically; returns the written paths."""
-    target = Path(out_dir)
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _file_sha256(path: Path) -> str | None:
+    """The hash of a regular file (no symbolic link followed), or None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def manifest_text(entries: list[tuple[str, str]]) -> bytes:
+    """``<sha256>  <path>`` lines, sorted by path then hash (sha256sum's format)."""
+    return "".join(f"{h}  {p}\n" for p, h in sorted(entries)).encode("utf-8")
+
+
+def read_manifest(target: Path) -> dict[str, set[str]] | None:
+    """path -> the hashes the manifest lists for it; None when there is no manifest.
+
+    Raises :class:`OutputError` for a manifest that is not one (it is then foreign)."""
+    m = target / MANIFEST
+    try:
+        st = os.lstat(m)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size > 64 * 1024 * 1024:
+        raise OutputError(f"{m} is not an xfc manifest")
+    owned: dict[str, set[str]] = {}
+    for n, line in enumerate(m.read_bytes().decode("utf-8", "replace").splitlines(), 1):
+        digest, sep, path = line.partition("  ")
+        if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise OutputError(f"{m}:{n} is not a line of an xfc manifest")
+        try:
+            path = _checked(path)
+        except OutputError:
+            raise OutputError(f"{m}:{n} names an unsafe path {path!r}") from None
+        owned.setdefault(path, set()).add(digest)
+    return owned
+
+
+@dataclass(slots=True)
+class Survey:
+    """What an existing output directory holds, against its manifest."""
+
+    owned: list[str] = field(default_factory=list)  # xfc wrote them, unchanged
+    edited: list[str] = field(default_factory=list)  # xfc wrote them, changed since
+    foreign: list[str] = field(default_factory=list)  # xfc never wrote them
+    manifest_ok: bool = True
+
+
+def survey(target: Path, into: set[str] = frozenset()) -> Survey:
+    """Classify the entries of ``target``.  Folders holding no file of the manifest and
+    not among ``into`` (the folders about to be written) are reported as one foreign
+    entry (``dir/``) without being walked, so a wrong ``-o`` (a home folder) costs one
+    directory listing.  Symbolic links and special files are foreign; nothing is
+    followed."""
+    s = Survey()
+    try:
+        manifest = read_manifest(target)
+    except OutputError:
+        manifest, s.manifest_ok = None, False
+        s.foreign.append(MANIFEST)
+    manifest = manifest or {}
+    walk = _ancestors(manifest) | set(into)
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            with os.scandir(target / rel_dir if rel_dir else target) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            raise OutputError(f"cannot read {target / rel_dir}: {exc.strerror or exc}") from None
+        for e in entries:
+            rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
+            if rel == MANIFEST and s.manifest_ok:
+                continue
+            if e.is_dir(follow_symlinks=False):
+                if rel in walk:
+                    stack.append(rel)
+                else:
+                    s.foreign.append(rel + "/")
+            elif e.is_file(follow_symlinks=False) and rel in manifest:
+                digest = _file_sha256(target / rel)
+                (s.owned if digest in manifest[rel] else s.edited).append(rel)
+            else:
+                s.foreign.append(rel)
+    return s
+
+
+# --------------------------------------------------------------------------- temp folders
+
+
+def _proc_start(pid: int) -> str | None:
+    """The start time of a process (Linux /proc), to tell a reused pid from ours."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    return data.rsplit(b")", 1)[-1].split()[19].decode()
+
+
+def _alive(pid: int, start: str | None) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process has that pid: not ours to judge
+    now = _proc_start(pid)
+    return start is None or now is None or now == start
+
+
+def make_temp(parent: Path) -> Path:
+    """A fresh temporary folder in ``parent`` with a marker naming this process."""
+    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
+    marker = {"tool": "xfc", "pid": os.getpid(), "start": _proc_start(os.getpid()),
+              "host": socket.gethostname(), "time": int(time.time())}
+    (tmp / TEMP_MARKER).write_text(json.dumps(marker, sort_keys=True) + "\n")
+    return tmp
+
+
+def sweep_stale_temps(parent: Path) -> list[Path]:
+    """Remove the temporary folders that killed xfc runs left in ``parent``.
+
+    Only folders named ``.xfc-*``, owned by this user, not symbolic links, holding a
+    marker written by :func:`make_temp` whose process is gone (same host), or that is
+    older than a day (another host sharing the file system).  Returns what it removed;
+    never raises (a folder it cannot judge or remove is left alone)."""
+    removed = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    host = socket.gethostname()
+    for e in entries:
+        if not e.name.startswith(TEMP_PREFIX) or e.name == MANIFEST:
+            continue
+        try:
+            st = e.stat(follow_symlinks=False)
+            if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+                continue
+            mpath = Path(e.path) / TEMP_MARKER
+            mst = os.lstat(mpath)
+            if not stat.S_ISREG(mst.st_mode) or mst.st_size > 4096:
+                continue
+            marker = json.loads(mpath.read_text())
+            if not isinstance(marker, dict) or marker.get("tool") != "xfc":
+                continue
+            pid = marker.get("pid")
+            if not isinstance(pid, int):
+                continue
+            if marker.get("host") == host:
+                if _alive(pid, marker.get("start")):
+                    continue
+            elif time.time() - mst.st_mtime < STALE_FOREIGN_HOST_AGE:
+                continue
+        except (OSError, ValueError):
+            continue
+        shutil.rmtree(e.path, ignore_errors=True)
+        if not os.path.lexists(e.path):
+            removed.append(Path(e.path))
+    return removed
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False when the
+    system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _cwd_inside(target: Path) -> bool:
+    try:
+        Path.cwd().resolve().relative_to(target)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
+def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str], *,
+                  force: bool = False) -> list[Path]:
+    """Write ``files`` under ``out_dir`` by the rules of this module; returns the paths.
+
+    Raises :class:`ForeignFiles` when ``out_dir`` holds files xfc did not write (or
+    edited ones) and ``force`` is false, or when one of them is at a path to write."""
+    given = Path(out_dir)
     names = [_checked(f.path) for f in files]
     if len(set(names)) != len(names):
         raise OutputError("two outputs have the same path")
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target} exists and is not a directory")
-    parent = target.resolve().parent
+    dirs = _ancestors(names)
+    if clash := sorted(n for n in names if n in dirs):
+        raise OutputError(f"output {clash[0]!r} is both a file and a folder")
+    target = Path(os.path.realpath(given))  # a symbolic link to a folder: write in the folder
+    if os.path.lexists(target) and not target.is_dir():
+        raise OutputError(f"{given} exists and is not a directory")
+    exists = target.is_dir()
+    old = survey(target, dirs) if exists else Survey()
+    wanted = set(names) | dirs
+    collide = [f for f in old.foreign if f.rstrip("/") in wanted]
+    if collide:
+        raise ForeignFiles(given, old.foreign, old.edited, collide)
+    if (old.foreign or old.edited) and not force:
+        raise ForeignFiles(given, old.foreign, old.edited, [])
+    parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".xfc-", dir=parent))
+    sweep_stale_temps(parent)
+    tmp = make_temp(parent)
     try:
+        new = tmp / "new"
+        new.mkdir()
+        entries = []
         for name, f in zip(names, files, strict=True):
-            p = tmp / name
+            p = new / name
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(f.content)
-        if not target.exists():
-            os.replace(tmp, target)
-            return [target / n for n in names]
-        for top in sorted({n.split("/", 1)[0] for n in names}):
-            new = tmp / top
-            old = target / top
-            if old.exists() or old.is_symlink():
-                trash = tmp / f".old-{top}"
-                os.replace(old, trash)
-            os.replace(new, old)
-        return [target / n for n in names]
+            entries.append((name, _sha256(f.content)))
+        (new / MANIFEST).write_bytes(manifest_text(entries))
+        if not exists:
+            os.chmod(new, 0o777 & ~_umask())
+            os.replace(new, target)
+        elif not (old.foreign or old.edited) and not _cwd_inside(target):
+            os.chmod(new, stat.S_IMODE(os.stat(target).st_mode))
+            try:
+                _swap(new, target, tmp)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EBUSY, errno.EPERM, errno.EACCES):
+                    raise
+                _in_place(new, target, names, dirs, entries, old, tmp)  # a mount point, say
+        else:
+            _in_place(new, target, names, dirs, entries, old, tmp)
+        return [given / n for n in names]
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _ancestors(paths) -> set[str]:
+    """Every folder (relative, "" excluded) that holds one of ``paths``."""
+    out: set[str] = set()
+    for p in paths:
+        d = posixpath.dirname(p)
+        while d and d not in out:
+            out.add(d)
+            d = posixpath.dirname(d)
+    return out
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _swap(new: Path, target: Path, tmp: Path) -> None:
+    """Put ``new`` where ``target`` is; the old tree ends up inside ``tmp``."""
+    if _exchange(new, target):
+        return
+    old = tmp / "old"
+    os.replace(target, old)
+    try:
+        os.replace(new, target)
+    except OSError:
+        os.replace(old, target)  # put the previous output back
+        raise
+
+
+def _in_place(new: Path, target: Path, names: list[str], dirs: set[str],
+              entries: list[tuple[str, str]], old: Survey, tmp: Path) -> None:
+    """Replace xfc's files one by one beside files xfc did not write."""
+    previous = read_manifest(target) if old.manifest_ok else None
+    union = list(entries) + [(p, h) for p, hs in (previous or {}).items() for h in hs]
+    interim = tmp / "manifest"
+    interim.write_bytes(manifest_text(sorted(set(union))))
+    os.replace(interim, target / MANIFEST)  # an interrupted run leaves only xfc's files
+    for name in names:
+        dest = target / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(new / name, dest)
+    keep = set(names)
+    for rel in sorted(set(old.owned) | set(old.edited)):
+        if rel in keep:
+            continue
+        try:
+            os.unlink(target / rel)
+        except FileNotFoundError:
+            pass
+        d = posixpath.dirname(rel)
+        while d and d not in dirs:
+            try:
+                os.rmdir(target / d)  # only once empty: never a foreign file's folder
+            except OSError:
+                break
+            d = posixpath.dirname(d)
+    os.replace(new / MANIFEST, target / MANIFEST)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from typing import Any, TextIO
 
@@ -71,6 +72,9 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
     if getattr(args, "inputs", None):
         path = args.inputs
         try:
+            # a FIFO or a device would block or never end: refused before it is opened
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise UsageError(f"--inputs file {path} is not a regular file")
             with open(path, "rb") as fh:
                 raw = fh.read(8 * 1024 * 1024 + 1)
         except OSError as exc:

@@ -10,8 +10,11 @@ Codes: none of its own (it prints those of the phases it runs).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from typing import TextIO
+import threading
+from typing import Iterator, TextIO
 
 from .. import compile as compile_
 from ..output import OutputError, write_outputs
@@ -26,8 +29,15 @@ Check the descriptor, then write, under DIR:
                 PodDisruptionBudgets, NetworkAttachmentDefinitions, HPAs, ConfigMaps …)
   policies/     the FailurePolicy document and its CRD, a PrometheusRule, and the
                 ONAP / OSM policies for the chosen --target orchestrators
-Output is deterministic (same input, same bytes) and written atomically: when the
-descriptor has errors, DIR is left untouched.
+Output is deterministic (same input, same bytes, wherever xfc runs) and written
+atomically: when the descriptor has errors, DIR is left untouched.
+
+DIR is xfc's: DIR/.xfc-manifest lists every file a compile wrote (sha256sum format), and
+the next compile replaces that whole set, so no file of an earlier compile survives.
+Files xfc did not write are never deleted: while DIR holds any (or a file xfc wrote was
+edited), compile refuses with exit 2, unless --force, which writes beside them (and
+discards edits to xfc's own files).  Even --force never overwrites a file xfc did not
+write.
 
 examples:
   xfc compile samples/5g-core-slice/slice.yaml -o out/
@@ -45,6 +55,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     dest.add_argument("-o", "--output", metavar="DIR", help="output directory (created if absent)")
     dest.add_argument("--stdout", action="store_true",
                       help="stream all YAML documents to standard output instead of writing files")
+    g.add_argument("--force", action="store_true",
+                   help="write into DIR although it holds files xfc did not write (they are "
+                        "kept) or edited files xfc wrote (the edits are discarded)")
     g.add_argument("--namespace", metavar="NS", default=None,
                    help="Kubernetes namespace for every namespaced object (default: none set)")
     g.add_argument("--emit", metavar="BACKEND", action="append",
@@ -59,6 +72,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="a value for the back ends that is not a topology input (repeatable): "
                         "vnf_instance_id=ID (needed by --target tacker), helm_chart=REPO/CHART "
                         "(the OSM KDU)")
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM/SIGHUP while writing unwind like Ctrl-C, so the temporary folder is
+    removed (compiler.output); SIGKILL cannot be caught: the next run sweeps it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s]
+    saved = {s: signal.signal(s, interrupt) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
 
 
 def _known_emitters() -> list[str]:
@@ -93,7 +126,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(text if text.endswith("\n") else text + "\n")
         return 0
     try:
-        write_outputs(unit.outputs, args.output)
+        with _terminate_as_interrupt():
+            write_outputs(unit.outputs, args.output, force=args.force)
     except (OutputError, OSError) as exc:
         raise UsageError(f"cannot write to {args.output}: {exc}") from None
     if not getattr(args, "quiet", False) and args.format == "text":

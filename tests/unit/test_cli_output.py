@@ -1,0 +1,92 @@
+"""``xfc compile -o DIR`` owns DIR (issue 9 item 7), and inputs that would block are
+refused before they are opened (issue 12 item 5)."""
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from compiler import cli
+from compiler.output import MANIFEST
+
+REPO = Path(__file__).resolve().parents[2]
+SLICE = str(REPO / "samples/5g-core-slice/slice.yaml")
+FIREWALL = str(REPO / "samples/sol001-firewall-chain")
+
+
+def run(*argv):
+    out = io.StringIO()
+    return cli.main(list(argv), out=out), out.getvalue()
+
+
+def files(d):
+    return sorted(p.relative_to(d).as_posix() for p in d.rglob("*") if p.is_file())
+
+
+def test_no_file_of_another_service_survives(tmp_path):
+    out = tmp_path / "out"
+    assert run("compile", SLICE, "-o", str(out), "-q")[0] == 0
+    first = files(out)
+    assert "kubernetes/deployment-amf.yaml" in first
+    assert run("compile", FIREWALL, "-o", str(out), "-q")[0] == 0
+    second = files(out)
+    assert not any("amf" in p or "smf" in p or "upf" in p for p in second)
+    fresh = tmp_path / "fresh"
+    assert run("compile", FIREWALL, "-o", str(fresh), "-q")[0] == 0
+    assert second == files(fresh)  # exactly what a compile into an empty folder writes
+    for name in second:
+        assert (out / name).read_bytes() == (fresh / name).read_bytes()
+
+
+def test_foreign_file_refused_with_exit_2_unless_force(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert run("compile", SLICE, "-o", str(out), "-q")[0] == 0
+    (out / "notes.md").write_text("mine")
+    code, _ = run("compile", FIREWALL, "-o", str(out), "-q")
+    err = capsys.readouterr().err
+    assert code == 2 and "notes.md" in err and "xfc did not write" in err and "--force" in err
+    assert (out / "kubernetes/deployment-amf.yaml").exists()  # untouched
+    assert run("compile", FIREWALL, "-o", str(out), "-q", "--force")[0] == 0
+    assert (out / "notes.md").read_text() == "mine"
+    assert not (out / "kubernetes/deployment-amf.yaml").exists()
+
+
+def test_failed_compile_leaves_directory_untouched(tmp_path):
+    out = tmp_path / "out"
+    assert run("compile", SLICE, "-o", str(out), "-q")[0] == 0
+    before = {n: (out / n).read_bytes() for n in files(out)}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\ntopology_template: [\n")
+    assert run("compile", str(bad), "-o", str(out), "-q")[0] == 1
+    assert {n: (out / n).read_bytes() for n in files(out)} == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_inputs_naming_a_fifo_is_refused_before_it_is_opened(tmp_path):
+    fifo = tmp_path / "inputs.yaml"
+    os.mkfifo(fifo)
+    start = time.monotonic()
+    r = subprocess.run([sys.executable, "-m", "compiler", "check", SLICE, "--inputs", str(fifo)],
+                       cwd=REPO, capture_output=True, text=True, timeout=20)
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+    assert time.monotonic() - start < 10
+
+
+def test_inputs_naming_a_device_is_refused(capsys):
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    code, _ = run("check", SLICE, "--inputs", "/dev/zero")
+    assert code == 2 and "not a regular file" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
+def test_descriptor_naming_a_fifo_is_refused(tmp_path):
+    fifo = tmp_path / "slice.yaml"
+    os.mkfifo(fifo)
+    r = subprocess.run([sys.executable, "-m", "compiler", "check", str(fifo)],
+                       cwd=REPO, capture_output=True, text=True, timeout=20)
+    assert r.returncode == 1 and "not a regular file" in r.stdout
