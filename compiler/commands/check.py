@@ -1,7 +1,10 @@
-"""``xfc check PATH``: load, resolve and check a descriptor; write nothing.
+"""``xfc check PATH``: compile a descriptor for the chosen targets, and write nothing.
 
-Phase: CLI.  Exit 0 when the descriptor has no errors (warnings and notes allowed),
-1 when it has errors.
+Phase: CLI.  Runs the front end and then the same back ends as ``compile`` (``--emit``,
+``--target``, ``--param``, ``--namespace``), discarding their files, so that anything
+``compile`` would reject, ``check`` rejects (back-end codes such as
+``k8s-object-missing`` included).  Exit 0 when the descriptor has no errors (warnings and
+notes allowed), 1 when it has errors, 2 for misuse (as ``compile``).
 
 Codes: none of its own (it prints those of the phases it runs).
 """
@@ -11,15 +14,19 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import check
-from .common import add_input_arguments, options_from_args, report
+from .. import compile as compile_
+from ..pipeline import Compilation, Options
+from .common import add_backend_arguments, add_input_arguments, compile_unit, report
 
 HELP = "check a descriptor or CSAR and report problems (writes nothing)"
 DESCRIPTION = """\
 Read the descriptor (a .yaml file, a CSAR directory, or a .csar/.zip archive), resolve
 its imports, types, inputs and functions, build the dependency graph and run every
-X-factor check.  Problems are printed as file:line:col: severity[code]: message with the
-source line; `xfc codes` lists every code.
+X-factor check, then run the back ends that compile would run (--emit, --target,
+--param, --namespace: the same flags as compile) and write nothing: check rejects
+whatever compile would reject.  Problems are printed as
+file:line:col: severity[code]: message with the source line; `xfc codes` lists every
+code.
 
 examples:
   xfc check samples/5g-core-slice/slice.yaml
@@ -34,8 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tosca-parser", action="store_true", dest="tosca_parser", default=None,
                         help="also run tosca-parser (Tacker's parser) offline in a subprocess "
                              "and report whether it accepts the package")
+    add_backend_arguments(parser.add_argument_group("back ends run (as compile, nothing written)"))
+
+
+def check(path: str, options: Options) -> Compilation:
+    """Front end and back ends in memory; the files are dropped, never written."""
+    return compile_(path, options)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    unit = check(args.path, options_from_args(args))
+    unit = compile_unit(args, runner=check)
     return report(unit, args, out)

@@ -62,6 +62,54 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                    help="colour diagnostics (default: auto, when writing to a terminal)")
 
 
+def add_backend_arguments(g: Any) -> None:
+    """The back-end flags that ``compile`` and ``check`` share (``check`` runs the same
+    back ends, so it rejects whatever ``compile`` would)."""
+    g.add_argument("--namespace", metavar="NS", default=None,
+                   help="Kubernetes namespace for every namespaced object (default: none set)")
+    g.add_argument("--emit", metavar="BACKEND", action="append",
+                   help="back end to run (repeatable; default: all of "
+                        + ", ".join(sorted(_known_emitters())) + ")")
+    g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
+                   choices=("kubernetes", "onap", "osm", "tacker"),
+                   help="orchestrator the failure policies are written for (repeatable: "
+                        "kubernetes, onap, osm, tacker; default: kubernetes). "
+                        "'tacker' labels alerts for Tacker's Prometheus plugin")
+    g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
+                   help="a value for the back ends that is not a topology input (repeatable): "
+                        "vnf_instance_id=ID (needed by --target tacker), helm_chart=REPO/CHART "
+                        "(the OSM KDU)")
+
+
+def _known_emitters() -> list[str]:
+    from ..plugins import emitters
+
+    try:
+        return list(emitters())
+    except Exception:  # plugin discovery errors are reported when compiling
+        return []
+
+
+def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
+    """Front end and the chosen back ends (``--emit``, ``--target``, ``--param``), in
+    memory: what ``compile`` writes and ``check`` discards.  Raises :class:`UsageError`
+    for an unknown back end or bad options."""
+    from .. import compile as compile_
+    from ..pipeline import option_problems
+    from ..plugins import emitters
+
+    available = emitters()
+    chosen = tuple(args.emit or sorted(available))
+    unknown = [e for e in chosen if e not in available]
+    if unknown:
+        raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(sorted(available))}")
+    options = options_from_args(args, emitters=chosen)
+    problems = option_problems(options)
+    if problems:
+        raise UsageError(problems[0])
+    return (runner or compile_)(args.path, options)
+
+
 def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
     """``--inputs FILE`` and ``--set KEY=VALUE`` as one mapping of input values.
 

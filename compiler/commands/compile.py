@@ -16,11 +16,8 @@ import sys
 import threading
 from typing import Iterator, TextIO
 
-from .. import compile as compile_
 from ..output import OutputError, write_outputs
-from ..pipeline import option_problems
-from ..plugins import emitters
-from .common import UsageError, add_input_arguments, options_from_args, report
+from .common import UsageError, add_backend_arguments, add_input_arguments, compile_unit, report
 
 HELP = "compile a descriptor to Kubernetes manifests and failure policies"
 DESCRIPTION = """\
@@ -58,21 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--force", action="store_true",
                    help="write into DIR although it holds files xfc did not write (they are "
                         "kept) or edited files xfc wrote (the edits are discarded)")
-    g.add_argument("--namespace", metavar="NS", default=None,
-                   help="Kubernetes namespace for every namespaced object (default: none set)")
-    g.add_argument("--emit", metavar="BACKEND", action="append",
-                   help="back end to run (repeatable; default: all of "
-                        + ", ".join(sorted(_known_emitters())) + ")")
-    g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
-                   choices=("kubernetes", "onap", "osm", "tacker"),
-                   help="orchestrator the failure policies are written for (repeatable: "
-                        "kubernetes, onap, osm, tacker; default: kubernetes). "
-                        "'tacker' labels alerts for Tacker's Prometheus plugin")
-    g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
-                   help="a value for the back ends that is not a topology input (repeatable): "
-                        "vnf_instance_id=ID (needed by --target tacker), helm_chart=REPO/CHART "
-                        "(the OSM KDU)")
-
+    add_backend_arguments(g)
 
 @contextlib.contextmanager
 def _terminate_as_interrupt() -> Iterator[None]:
@@ -94,26 +77,11 @@ def _terminate_as_interrupt() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def _known_emitters() -> list[str]:
-    try:
-        return list(emitters())
-    except Exception:  # plugin discovery errors are reported when compiling
-        return []
-
-
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if not args.output and not args.stdout:
         raise UsageError("compile needs -o DIR or --stdout")
-    available = emitters()
-    chosen = tuple(args.emit or sorted(available))
-    unknown = [e for e in chosen if e not in available]
-    if unknown:
-        raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(sorted(available))}")
-    options = options_from_args(args, emitters=chosen)
-    problems = option_problems(options)
-    if problems:
-        raise UsageError(problems[0])
-    unit = compile_(args.path, options)
+    unit = compile_unit(args)
+    chosen = unit.options.emitters
     diag_out = sys.stderr if args.stdout else out
     code = report(unit, args, diag_out)
     if code != 0:

@@ -90,3 +90,33 @@ def test_descriptor_naming_a_fifo_is_refused(tmp_path):
     r = subprocess.run([sys.executable, "-m", "compiler", "check", str(fifo)],
                        cwd=REPO, capture_output=True, text=True, timeout=20)
     assert r.returncode == 1 and "not a regular file" in r.stdout
+
+
+# --------------------------------------------------------------------------- check = compile - write
+
+DIAG = REPO / "tests" / "diagnostics"
+
+
+@pytest.mark.parametrize("argv,code", [
+    ([str(DIAG / "k8s-object-missing" / "fail")], "k8s-object-missing"),
+    ([SLICE, "--target", "tacker"], "policy-missing-input"),
+])
+def test_check_rejects_what_compile_rejects(tmp_path, argv, code):
+    import json
+
+    out = io.StringIO()
+    assert cli.main(["check", *argv, "--format", "json"], out=out) == 1
+    assert code in [d["code"] for d in json.loads(out.getvalue())["diagnostics"]]
+    out = io.StringIO()
+    assert cli.main(["compile", *argv, "-o", str(tmp_path / "o"), "--format", "json"], out=out) == 1
+    assert code in [d["code"] for d in json.loads(out.getvalue())["diagnostics"]]
+    assert not (tmp_path / "o").exists()
+
+
+def test_check_takes_compile_back_end_flags(capsys):
+    code, text = run("check", SLICE, "--target", "onap", "--target", "osm", "--emit", "policies",
+                     "--namespace", "core")
+    assert code == 0 and "ok" in text
+    assert run("check", SLICE, "--emit", "nosuch")[0] == 2
+    assert "unknown back end" in capsys.readouterr().err
+    assert run("check", SLICE, "--namespace", "Not_A_Label")[0] == 2

@@ -1,0 +1,75 @@
+"""``xfc check`` is ``xfc compile`` without writing (issue 9 item 9).
+
+Over the whole corpus (walked as tests/integration/test_corpus_outputs.py walks it) and the
+samples, for every target, the ``check`` command's verdict and diagnostic codes equal
+those of the compilation ``compile`` runs; back-end codes (``k8s-object-missing`` …) must
+therefore fire in ``check`` too.  One compile and one check per file and target set, in a
+process pool.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from tests.integration.test_corpus_outputs import _targets
+
+REPO = Path(__file__).resolve().parents[2]
+# the flags compile and check share; tacker needs its parameter (docs/policies.md)
+# (every target at once: the default, kubernetes, is one of them; one set keeps it fast)
+TARGET_SETS = (
+    ("--target", "kubernetes", "--target", "onap", "--target", "osm", "--target", "tacker",
+     "--param", "vnf_instance_id=ci"),
+)
+BACK_END_PREFIXES = ("k8s-", "policy-", "emit-")
+
+
+def _codes(diagnostics) -> list[tuple[str, str]]:
+    return sorted((d["severity"], d["code"]) for d in diagnostics)
+
+
+def _agree(job: tuple[str, str | None]) -> tuple[str, list[str], list[str]]:
+    """(path, disagreements, error codes of check) for one file."""
+    from compiler import cli
+    from compiler.commands.common import compile_unit
+    from compiler.cli import build_parser
+
+    path, root = job
+    base = [path] + (["--root", root] if root and os.path.isfile(path) else [])
+    problems, errors = [], []
+    parser, _ = build_parser()
+    for flags in TARGET_SETS:
+        # what `xfc compile PATH -o DIR ...` compiles, before it writes
+        args = parser.parse_args(["compile", *base, "--stdout", *flags])
+        unit = compile_unit(args)
+        compiled = _codes(json.loads(unit.diagnostics.render_json()))
+        out = io.StringIO()
+        code = cli.main(["check", *base, "--format", "json", "--all-notes", *flags], out=out)
+        doc = json.loads(out.getvalue())
+        checked = _codes(doc["diagnostics"])
+        if code != (1 if not unit.ok else 0) or doc["ok"] != unit.ok:
+            problems.append(f"{flags}: check exit {code}, compile ok={unit.ok}")
+        if checked != compiled:
+            diff = Counter(checked)
+            diff.subtract(Counter(compiled))
+            problems.append(f"{flags}: codes differ: {sorted(k for k, v in diff.items() if v)}")
+        errors += [c for s, c in checked if s == "error"]
+    return path, problems, errors
+
+
+def test_check_and_compile_agree_on_every_corpus_package(corpus):
+    jobs = _targets(corpus) + [(str(p), None) for p in sorted((REPO / "samples").iterdir())]
+    with ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+        results = list(pool.map(_agree, jobs, chunksize=8))
+    bad = [(p, probs) for p, probs, _ in results if probs]
+    assert not bad, "check and compile disagree:\n" + "\n".join(
+        f"{p}:\n  " + "\n  ".join(probs) for p, probs in bad[:20])
+    # not vacuous: back-end errors do fire in check on real packages
+    back_end = Counter(c for _, _, errs in results for c in errs if c.startswith(BACK_END_PREFIXES))
+    print(f"\nback-end errors drawn by check: {dict(back_end)}")
+    assert back_end, "no corpus package drew a back-end error in check"
+    assert len(results) == len(jobs) >= 300
