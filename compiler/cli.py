@@ -41,7 +41,7 @@ start here:
   xfc check samples/5g-core-slice/slice.yaml
   xfc compile samples/5g-core-slice/slice.yaml -o out/
   xfc simulate samples/5g-core-slice/slice.yaml --fail upf
-  xfc <command> --help      (every command explains its flags with examples)
+  xfc compile --help        # every command explains its flags, with examples
 """
 
 

@@ -28,8 +28,8 @@ plugin, ONAP operational policy, OSM healing-aspect), and what is lost on a targ
 cannot express it.  --target marks the orchestrators you compile for.
 
 examples:
-  xfc explain samples/5g-core-slice/slice.yaml --wiring smf_to_upf
-  xfc explain vnf_package/ --wiring smf_to_upf --target onap --target osm
+  xfc explain samples/5g-core-slice/slice.yaml --wiring smf.wiring
+  xfc explain samples/sol001-firewall-chain --wiring fw-to-nat --target onap --target osm
 """
 
 

@@ -33,7 +33,7 @@ deployment waves (dependencies first), chain startup orders and every resolved w
 examples:
   xfc graph samples/5g-core-slice/slice.yaml | dot -Tsvg > slice.svg
   xfc graph samples/sol001-firewall-chain --format mermaid
-  xfc graph samples/5g-core-slice/slice.yaml --format json | jq .waves
+  xfc graph samples/5g-core-slice/slice.yaml --format json | jq -c .graph.waves
 """
 
 STATE_COLOURS = {"stateless": "#cfe8ff", "stateful": "#ffd8a8", "backing": "#e0e0e0"}

@@ -1,0 +1,233 @@
+"""Every example the user sees works (issue 9 item 10).
+
+Examples are collected, not listed here, so that new ones are picked up:
+
+* ``--help`` texts: every indented line of ``xfc --help`` and of each verb's ``--help``
+  that starts with ``xfc `` (the epilog and the "examples:" of each description);
+* ``README.md`` and ``docs/**/*.md``: in fenced ``console`` blocks, each ``$ xfc …`` line,
+  with the lines after it (up to the next ``$`` line) as its shown output; in ``sh``,
+  ``shell`` and ``bash`` blocks, each command of a line (split at ``&&`` and ``;``) that
+  starts with ``xfc ``; and a fenced block right after a line that ends in
+  ``\\`xfc …\\`:`` is that command's shown output.
+
+Each example runs with ``bash -o pipefail`` in a fresh folder that sees the repository's
+files (so ``-o out/`` writes there), with ``xfc`` meaning this worktree's compiler.  It
+must exit 0, or 1 when its shown output reports an error (``error[``).  Where output is
+shown it must equal what the command prints (stdout, or stdout then stderr), a line
+``…`` or ``...`` standing for any lines.  A command piped to another tool (jq, dot,
+kubernetes-validate …) is skipped with the reason when the tool is missing; tools that
+``.ci/tools.sh`` installs are required under ``CI=true XFC_REQUIRE_TOOLS=1``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from compiler import cli
+from tests.support.validators import tool_missing_reason
+
+REPO = Path(__file__).resolve().parents[2]
+SHELL_LANGS = {"sh", "shell", "bash"}
+CONSOLE_LANGS = {"console", "shell-session"}
+FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
+CAPTION = re.compile(r"`(xfc [^`]+)`:\s*$")
+ELLIPSIS = {"…", "..."}
+# tools that .ci/tools.sh provides: missing ones fail under CI=true XFC_REQUIRE_TOOLS=1
+CI_TOOLS = {"kubernetes-validate", "kubectl", "helm"}
+
+
+@dataclass(frozen=True)
+class Example:
+    where: str  # file:line, or "xfc VERB --help"
+    command: str  # as written, starting with "xfc "
+    shown: tuple[str, ...] | None = None  # the output the text shows, if any
+
+
+def _help_texts() -> dict[str, str]:
+    parser, _ = cli.build_parser()
+    texts = {"xfc --help": parser.format_help()}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for verb, sub in action.choices.items():
+                texts[f"xfc {verb} --help"] = sub.format_help()
+    return texts
+
+
+def help_examples() -> list[Example]:
+    out = []
+    for where, text in _help_texts().items():
+        for line in text.splitlines():
+            # examples are indented; prose such as the description starts at column 0
+            if line[:1].isspace() and line.strip().startswith("xfc "):
+                out.append(Example(where, line.strip()))
+    return out
+
+
+def _segments(line: str) -> list[str]:
+    return [s.strip() for s in re.split(r"&&|;", line) if s.strip().startswith("xfc ")]
+
+
+def doc_examples(path: Path) -> list[Example]:
+    return parse_examples(path.read_text(encoding="utf-8"), path.relative_to(REPO).as_posix())
+
+
+def parse_examples(text: str, rel: str) -> list[Example]:
+    out = []
+    for m in FENCE.finditer(text):
+        lang, body = m.group("lang").lower(), m.group("body")
+        first = text.count("\n", 0, m.start("body")) + 1
+        before = text[: m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        if cap := CAPTION.search(before):
+            lines = [ln[len(m.group("indent")):] for ln in body.splitlines()]
+            out.append(Example(f"{rel}:{first - 1}", cap.group(1), tuple(lines)))
+        lines = body.splitlines()
+        if lang in CONSOLE_LANGS:
+            i = 0
+            while i < len(lines):
+                line = lines[i].strip()
+                i += 1
+                if not line.startswith("$ "):
+                    continue
+                start = i
+                while i < len(lines) and not lines[i].strip().startswith("$ "):
+                    i += 1
+                shown = [ln[len(m.group("indent")):] for ln in lines[start:i]]
+                while shown and not shown[-1].strip():
+                    shown.pop()
+                for cmd in _segments(line[2:]):
+                    out.append(Example(f"{rel}:{first + start - 1}", cmd, tuple(shown) or None))
+        elif lang in SHELL_LANGS:
+            for n, line in enumerate(lines):
+                if line.strip().startswith("#"):
+                    continue
+                for cmd in _segments(line.strip().removeprefix("$ ")):
+                    out.append(Example(f"{rel}:{first + n}", cmd))
+    return out
+
+
+def all_examples() -> list[Example]:
+    docs = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]
+    return help_examples() + [e for p in docs if p.is_file() for e in doc_examples(p)]
+
+
+EXAMPLES = all_examples()
+
+
+def _tools(command: str) -> list[str]:
+    """The programs a shell command line runs besides xfc."""
+    try:
+        words = shlex.split(command, comments=True, posix=True)
+    except ValueError:
+        return []
+    stages, current = [], []
+    for w in words + ["|"]:
+        if w in ("|", "&&", "||", ";"):
+            if current:
+                stages.append(current[0])
+            current = []
+        elif not current and "=" in w and not w.startswith("-"):
+            continue  # VAR=value prefix
+        else:
+            current.append(w)
+    return [s for s in stages if s != "xfc"]
+
+
+@pytest.fixture(scope="module")
+def shim(tmp_path_factory) -> dict[str, str]:
+    """An ``xfc`` on PATH that runs this worktree's compiler."""
+    bin_dir = tmp_path_factory.mktemp("bin")
+    xfc = bin_dir / "xfc"
+    xfc.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} -m compiler "$@"\n')
+    xfc.chmod(0o755)
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(bin_dir), str(Path(sys.executable).parent), env.get("PATH", "")])
+    env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["NO_COLOR"] = "1"
+    env["COLUMNS"] = "100"
+    env.pop("XFC_PROFILE_PATH", None)
+    return env
+
+
+def _workdir(tmp_path: Path) -> Path:
+    """A folder that sees the repository's files; what examples write stays in it."""
+    for entry in REPO.iterdir():
+        if entry.name in (".git", "out") or entry.name.startswith(".xfc-"):
+            continue
+        (tmp_path / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    return tmp_path
+
+
+def _norm(text: str) -> list[str]:
+    lines = [ln.rstrip() for ln in text.splitlines()]
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _matches(shown: list[str], actual: list[str]) -> bool:
+    pattern = "\n".join(".*?" if s.strip() in ELLIPSIS else re.escape(s) for s in shown)
+    pattern = pattern.replace("\n.*?\n", "(?:\n.*?)?\n")
+    return re.fullmatch(pattern, "\n".join(actual), re.S) is not None
+
+
+def test_examples_are_found():
+    where = {e.where.split(":")[0] for e in EXAMPLES}
+    assert {"xfc --help", "xfc check --help", "xfc compile --help", "README.md"} <= where
+    assert sum(e.shown is not None for e in EXAMPLES) >= 3  # README shows output
+
+
+def test_parser_reads_console_blocks():
+    text = ("a `xfc graph p --format mermaid`:\n\n```mermaid\nflowchart\n```\n\n"
+            "```console\n$ xfc check a\nline 1\n\n$ ls && xfc version\n```\n"
+            "```sh\npip install . && xfc compile a -o out/  # c\n# xfc not this\n```\n")
+    got = [(e.where, e.command, e.shown) for e in parse_examples(text, "x.md")]
+    assert got == [("x.md:3", "xfc graph p --format mermaid", ("flowchart",)),
+                   ("x.md:8", "xfc check a", ("line 1",)),
+                   ("x.md:11", "xfc version", None),
+                   ("x.md:14", "xfc compile a -o out/  # c", None)]
+
+
+def test_tools_of_a_pipeline():
+    assert _tools("xfc graph a --format json | jq -c .graph.waves") == ["jq"]
+    assert _tools("xfc graph a | dot -Tsvg > slice.svg") == ["dot"]
+    assert _tools("xfc check a   # comment | not a tool") == []
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.where}: {e.command}" for e in EXAMPLES])
+def test_example_runs(example: Example, shim, tmp_path):
+    for tool in _tools(example.command):
+        reason = tool_missing_reason(tool) if tool in CI_TOOLS else None
+        if reason is None and shutil.which(tool, path=shim["PATH"]) is None:
+            reason = f"{tool} is not on PATH"
+        if reason is not None:
+            if tool in CI_TOOLS and os.environ.get("CI") == "true" \
+                    and os.environ.get("XFC_REQUIRE_TOOLS") == "1":
+                pytest.fail(f"{tool} not available: {reason} (CI=true XFC_REQUIRE_TOOLS=1)")
+            pytest.skip(f"{example.where}: {tool} not available ({reason}); the example pipes to it")
+    cwd = _workdir(tmp_path)
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", example.command], cwd=cwd, env=shim,
+                          capture_output=True, text=True, timeout=120)
+    shown = list(example.shown) if example.shown is not None else None
+    expects_error = shown is not None and any("error[" in s for s in shown)
+    allowed = (0, 1) if expects_error else (0,)
+    assert proc.returncode in allowed, (
+        f"{example.where}: `{example.command}` exited {proc.returncode}\n"
+        f"stdout:\n{proc.stdout[-2000:]}\nstderr:\n{proc.stderr[-2000:]}")
+    if "jq" in _tools(example.command):  # jq prints null for a key that is not there
+        assert set(_norm(proc.stdout)) - {"null"}, (
+            f"{example.where}: `{example.command}` prints only null: the filter names no key")
+    if shown is not None:
+        out, both = _norm(proc.stdout), _norm(proc.stdout + proc.stderr)
+        assert _matches(shown, out) or _matches(shown, both), (
+            f"{example.where}: `{example.command}` prints something else than the text shows\n"
+            "shown:\n" + "\n".join(shown) + "\nprinted:\n" + "\n".join(both))
