@@ -19,7 +19,8 @@ The rules (docs/architecture.md, "Output"):
   refused even with ``force``.  A file xfc wrote and the user then *edited* is refused
   likewise; ``force`` discards the edit (overwrites or removes it like any file of xfc).
 * **Atomic.**  The new set is written into a fresh temporary folder ``.xfc-XXXXXXXX``
-  beside the output directory, with a marker file naming the process.  A new output
+  beside the output directory (inside it when it is a mount point), with a marker file
+  naming the process.  A new output
   directory is renamed into place; one holding only xfc's files is exchanged with the
   new one in one ``renameat2(RENAME_EXCHANGE)`` step (two renames where the system has
   no exchange).  Beside foreign files (``force``) each file is replaced atomically, and a
@@ -184,6 +185,8 @@ def survey(target: Path, into: set[str] = frozenset()) -> Survey:
             rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
             if rel == MANIFEST and s.manifest_ok:
                 continue
+            if not rel_dir and _is_temp(Path(e.path)):
+                continue  # a temporary folder of a run (inside a mounted DIR)
             if e.is_dir(follow_symlinks=False):
                 if rel in walk:
                     stack.append(rel)
@@ -221,6 +224,15 @@ def _alive(pid: int, start: str | None) -> bool:
         return True  # someone else's process has that pid: not ours to judge
     now = _proc_start(pid)
     return start is None or now is None or now == start
+
+
+def _is_temp(path: Path) -> bool:
+    """A folder made by :func:`make_temp` (name and marker), not followed if a link."""
+    try:
+        return (path.name.startswith(TEMP_PREFIX) and stat.S_ISDIR(os.lstat(path).st_mode)
+                and stat.S_ISREG(os.lstat(path / TEMP_MARKER).st_mode))
+    except OSError:
+        return False
 
 
 def make_temp(parent: Path) -> Path:
@@ -330,8 +342,12 @@ def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str], *,
         raise ForeignFiles(given, old.foreign, old.edited, [])
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale_temps(parent)
-    tmp = make_temp(parent)
+    # A DIR that is a mount point (a container volume) cannot be renamed, nor receive
+    # renames from its parent's file system: its temporary folder goes inside it.
+    mounted = exists and not _same_device(target, parent)
+    home = target if mounted else parent
+    sweep_stale_temps(home)
+    tmp = make_temp(home)
     try:
         new = tmp / "new"
         new.mkdir()
@@ -343,9 +359,8 @@ def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str], *,
             entries.append((name, _sha256(f.content)))
         (new / MANIFEST).write_bytes(manifest_text(entries))
         if not exists:
-            os.chmod(new, 0o777 & ~_umask())
-            os.replace(new, target)
-        elif not (old.foreign or old.edited) and not _cwd_inside(target):
+            os.replace(new, target)  # made by mkdir: the umask's mode, not mkdtemp's 0700
+        elif not (old.foreign or old.edited or mounted) and not _cwd_inside(target):
             os.chmod(new, stat.S_IMODE(os.stat(target).st_mode))
             try:
                 _swap(new, target, tmp)
@@ -371,10 +386,8 @@ def _ancestors(paths) -> set[str]:
     return out
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+def _same_device(a: Path, b: Path) -> bool:
+    return os.stat(a).st_dev == os.stat(b).st_dev
 
 
 def _swap(new: Path, target: Path, tmp: Path) -> None:

@@ -304,3 +304,34 @@ def test_sigterm_while_writing_removes_the_temporary_folder(tmp_path):
             proc.kill()
             proc.wait()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_mounted_output_directory_is_written_in_place(tmp_path, monkeypatch):
+    # a container volume: DIR cannot be renamed, and renames from its parent's file
+    # system fail; the temporary folder goes inside DIR and is not a foreign file there
+    out = tmp_path / "out"
+    write_outputs([f("kubernetes/a.yaml"), f("kubernetes/old.yaml")], out)
+    monkeypatch.setattr(output_mod, "_same_device", lambda a, b: False)
+    seen = []
+    real_make_temp = output_mod.make_temp
+
+    def spy(home):
+        seen.append(home)
+        t = real_make_temp(home)
+        assert survey(out).foreign == []  # the temporary folder is not foreign
+        return t
+
+    monkeypatch.setattr(output_mod, "make_temp", spy)
+    ino = out.stat().st_ino
+    write_outputs([f("kubernetes/a.yaml", "a: 2\n")], out)
+    assert seen == [out.resolve()] and out.stat().st_ino == ino
+    assert set(tree(out)) == {MANIFEST, "kubernetes/a.yaml"}
+
+
+def test_new_directory_gets_the_umask_mode(tmp_path):
+    old = os.umask(0o027)
+    try:
+        write_outputs([f("kubernetes/a.yaml")], tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out").stat().st_mode & 0o777 == 0o750
