@@ -17,7 +17,9 @@ SAMPLES = REPO / "samples"
 
 def _compile(cwd: Path, path: str, out: Path, monkeypatch) -> dict[str, bytes]:
     monkeypatch.chdir(cwd)
-    code = cli.main(["compile", path, "-o", str(out), "--quiet"], out=io.StringIO())
+    code = cli.main(["compile", path, "-o", str(out), "--quiet", "--target", "kubernetes",
+                     "--target", "onap", "--target", "osm", "--target", "tacker",
+                     "--param", "vnf_instance_id=ci"], out=io.StringIO())
     assert code == 0, path
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
