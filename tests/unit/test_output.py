@@ -335,3 +335,20 @@ def test_new_directory_gets_the_umask_mode(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "out").stat().st_mode & 0o777 == 0o750
+
+
+def test_sigkill_of_a_real_compile_mid_write_is_swept_by_the_next(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-c", _SLOW_COMPILE, str(tmp_path / "out")],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "writing"  # files are being written
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    (leftover,) = [p for p in tmp_path.iterdir() if p.name.startswith(".xfc-")]
+    assert any((leftover / "new").rglob("*.yaml"))
+    assert not (tmp_path / "out").exists()
+    r = subprocess.run([sys.executable, "-m", "compiler", "compile", "samples/5g-core-slice/slice.yaml",
+                        "-o", str(tmp_path / "out"), "-q"], cwd=REPO, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
