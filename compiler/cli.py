@@ -93,7 +93,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         if not args.verb:
             parser.print_help(out)
             return 2
-        return int(modules[args.verb].run(args, out))
+        from .commands.common import terminate_as_interrupt
+
+        with terminate_as_interrupt():  # SIGTERM/SIGHUP: finally blocks run, temp folders go
+            return int(modules[args.verb].run(args, out))
     except UsageError as exc:
         sys.stderr.write(f"xfc: error: {exc}\n")
         return 2

@@ -12,10 +12,13 @@ Codes: none of its own (it prints those of the phases it runs).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import stat
 import sys
-from typing import Any, TextIO
+import threading
+from typing import Any, Iterator, TextIO
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..loader.yamlpos import PMap, load_yaml, resolve_plain
@@ -251,3 +254,24 @@ def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_ext
 
 def err_stream() -> TextIO:
     return sys.stderr
+
+
+@contextlib.contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP unwind like Ctrl-C (exit 130), so that every ``finally`` runs and
+    no temporary folder is left behind (compiler.output, the tosca-parser sandbox).
+    SIGKILL cannot be caught: the next compile sweeps what it leaves (docs/architecture.md)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s]
+    saved = {s: signal.signal(s, interrupt) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)

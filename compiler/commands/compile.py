@@ -10,11 +10,8 @@ Codes: none of its own (it prints those of the phases it runs).
 from __future__ import annotations
 
 import argparse
-import contextlib
-import signal
 import sys
-import threading
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from ..output import OutputError, write_outputs
 from .common import UsageError, add_backend_arguments, add_input_arguments, compile_unit, report
@@ -58,26 +55,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "kept) or edited files xfc wrote (the edits are discarded)")
     add_backend_arguments(g)
 
-@contextlib.contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM/SIGHUP while writing unwind like Ctrl-C, so the temporary folder is
-    removed (compiler.output); SIGKILL cannot be caught: the next run sweeps it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s]
-    saved = {s: signal.signal(s, interrupt) for s in wanted}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
-
-
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if not args.output and not args.stdout:
         raise UsageError("compile needs -o DIR or --stdout")
@@ -95,8 +72,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(text if text.endswith("\n") else text + "\n")
         return 0
     try:
-        with _terminate_as_interrupt():
-            write_outputs(unit.outputs, args.output, force=args.force)
+        write_outputs(unit.outputs, args.output, force=args.force)
     except (OutputError, OSError) as exc:
         raise UsageError(f"cannot write to {args.output}: {exc}") from None
     if not getattr(args, "quiet", False) and args.format == "text":

@@ -120,3 +120,26 @@ def test_check_takes_compile_back_end_flags(capsys):
     assert run("check", SLICE, "--emit", "nosuch")[0] == 2
     assert "unknown back end" in capsys.readouterr().err
     assert run("check", SLICE, "--namespace", "Not_A_Label")[0] == 2
+
+
+def test_sigterm_during_check_tosca_parser_leaves_no_sandbox(tmp_path):
+    pytest.importorskip("toscaparser", reason="tosca-parser is not installed")
+    import signal
+
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-m", "compiler", "check",
+                             "samples/sol001-v4-container-vnf/vnfd.yaml", "--tosca-parser"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not any(p.name.startswith("xfc-tosca-parser-") for p in tmp_path.iterdir()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.skip("tosca-parser finished before its sandbox was seen")
+            time.sleep(0.01)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert list(tmp_path.iterdir()) == []
