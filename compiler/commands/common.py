@@ -4,7 +4,11 @@ Phase: CLI.  ``add_input_arguments`` declares the flags, ``options_from_args`` t
 them into :class:`compiler.pipeline.Options`, ``report`` prints the diagnostics (text
 with source excerpts, or JSON) and returns the exit code: 0 clean (warnings and notes
 allowed), 1 the descriptor has errors.  Command-line misuse raises :class:`UsageError`
-(exit 2).
+(exit 2).  ``add_backend_arguments`` and ``compile_unit`` are the back-end flags and the
+in-memory compilation that ``compile`` and ``check`` share (``check`` is compile without
+writing); ``terminate_as_interrupt`` makes SIGTERM/SIGHUP unwind like Ctrl-C.  An
+``--inputs`` file that is not a regular file (a FIFO, a device) is refused before it is
+opened.
 
 Codes: none of its own (it prints those of the phases it runs).
 """
