@@ -9,6 +9,7 @@ process pool.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -16,7 +17,6 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from tests.integration.test_corpus_outputs import _targets
 
 REPO = Path(__file__).resolve().parents[2]
 # the flags compile and check share; tacker needs its parameter (docs/policies.md)
@@ -26,6 +26,15 @@ TARGET_SETS = (
      "--param", "vnf_instance_id=ci"),
 )
 BACK_END_PREFIXES = ("k8s-", "policy-", "emit-")
+
+
+def _targets(corpus: Path) -> list[tuple[str, str]]:
+    """(path, its repository copy) for every TOSCA file and CSAR folder of the corpus, as
+    test_corpus_outputs.py walks it (not imported: that module needs kubernetes-validate)."""
+    with open(corpus / "INDEX.tsv", encoding="utf-8") as fh:
+        files = [r["path"] for r in csv.DictReader(fh, delimiter="\t") if r["kind"] == "tosca"]
+    dirs = [ln.strip() for ln in (corpus / "CSAR_DIRS.txt").read_text().splitlines() if ln.strip()]
+    return [(str(corpus / rel), str(corpus / rel.split("/", 1)[0])) for rel in files + dirs]
 
 
 def _codes(diagnostics) -> list[tuple[str, str]]:
