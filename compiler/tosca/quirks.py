@@ -120,10 +120,11 @@ QUIRKS: dict[str, Quirk] = {
         ),
         Quirk(
             name="value.number-as-string",
-            accepts="a YAML integer or float given to a `string` property of a template, "
-            "read as its decimal text (tosca-parser's test data: `root_password: "
-            "123456789`, a `string` port fed `8080`); YAML 1.2 makes them numbers, and a "
-            "string property cannot hold one, so no valid descriptor changes meaning",
+            accepts="a YAML integer or float given to a `string` property of a template "
+            "or to a `string` field of a data-type value, read as its decimal text "
+            "(tosca-parser's test data: `root_password: 123456789`; ONAP SDC output: "
+            "`port: 8080` in a data-type value); YAML 1.2 makes them numbers, and a "
+            "string cannot hold one, so no valid descriptor changes meaning",
             note="number given for a string, read as its decimal text",
         ),
         Quirk(

@@ -11,9 +11,11 @@ docs/type-system.md) — and diagnostics at the exact position of each offending
 
 Named leniency (given a :class:`~compiler.tosca.quirks.QuirkReporter`):
 ``value.number-as-string`` reads a YAML integer or float assigned to a ``string``
-property as its decimal text, with a note — the assigned value itself only, not a field
-or entry inside a data-type, list or map value.  Without a reporter (type defaults,
-inputs) the letter of the spec applies.
+property as its decimal text, with a note — the assigned value itself (tosca-parser's
+``Property.validate`` does ``str(value)`` there) and a field of a data-type value (ONAP
+SDC writes ``port: 8080`` into string fields; tosca-parser 2.15 rejects those, so this
+part is xfc's leniency, docs/quirks.md), not an entry of a list or map.  Without a
+reporter (type defaults, inputs) the letter of the spec applies.
 
 Codes: tosca-wrong-type (a value that is not of its type), tosca-unknown-property (a key
 that a data type does not define), tosca-missing-property (a required data-type property
@@ -77,13 +79,14 @@ def number_text(v: Any) -> str | None:
 
 
 class _Checker:
-    __slots__ = ("reg", "diags", "quirks", "depth")
+    __slots__ = ("reg", "diags", "quirks", "depth", "field")
 
     def __init__(self, reg: Any, diags: Diagnostics, quirks: Any = None) -> None:
         self.reg = reg
         self.diags = diags
         self.quirks = quirks
         self.depth = 0  # 1 while checking the assigned value itself, more inside it
+        self.field = 0  # the depth of the data-type field value being checked, if any
 
     def wrong(self, msg: str, span: Span, path: str) -> None:
         self.diags.add("tosca-wrong-type", msg, span, path=path)
@@ -138,7 +141,8 @@ class _Checker:
             if isinstance(v, str):
                 return v, True
             text = number_text(v)
-            if text is not None and self.depth == 1 and self.quirks is not None and \
+            if text is not None and self.depth in (1, self.field) and \
+                    self.quirks is not None and \
                     self.quirks.allow(
                     "value.number-as-string", span, f"read as {text!r}", path=path):
                 return text, True
@@ -252,8 +256,12 @@ class _Checker:
             if item is None and d.type != "null":
                 continue  # an explicit null is no value (filled below)
             vspan = span_in(v, k, span)
-            item = self.check(item, d.type, d.scope, d.constraints, d.entry_schema,
-                              d.key_schema, vspan, f'{path}["{k}"]')
+            outer, self.field = self.field, self.depth + 1
+            try:
+                item = self.check(item, d.type, d.scope, d.constraints, d.entry_schema,
+                                  d.key_schema, vspan, f'{path}["{k}"]')
+            finally:
+                self.field = outer
             dict.__setitem__(out, k, item)
             if isinstance(v, PMap):
                 out.key_spans[k] = kspan

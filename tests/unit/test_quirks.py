@@ -102,8 +102,9 @@ def test_a_boolean_is_not_a_number_as_string():
     assert errors(d) == [(18, 15, "tosca-wrong-type")]
 
 
-def test_number_as_string_not_inside_a_data_type_or_list():
-    # tosca-parser rejects these too (its test data: a nested contact_phone: 123456789)
+def test_number_as_string_in_a_data_type_field_but_not_a_list_entry():
+    # a data-type field: ONAP SDC writes `port: 8080` into string fields (tosca-parser
+    # rejects it; the quirk accepts it with a note); a list entry stays an error
     text = """tosca_definitions_version: tosca_simple_yaml_1_3
 data_types:
   my.Contact:
@@ -124,9 +125,45 @@ topology_template:
         contact: { phone: 123456789 }
         tags: [ a, 7 ]
 """
-    _, d = run(text)
+    topo, d = run(text)
+    assert errors(d) == [(19, 20, "tosca-wrong-type")]
+    notes = [(x.span.line, x.span.column) for x in d if x.code == "tosca-quirk"]
+    assert notes == [(18, 27)]
+    topo, d = run(text.replace("tags: [ a, 7 ]", "tags: [ a ]"))
+    assert errors(d) == []
+    assert topo.nodes["n"].properties["contact"]["phone"] == "123456789"
+    _, d = run(text, quirks=("all", "-value.number-as-string"))
     assert errors(d) == [(18, 27, "tosca-wrong-type"), (19, 20, "tosca-wrong-type")]
     assert "tosca-quirk" not in codes(d)
+
+
+def test_number_as_string_in_a_nested_data_type_field():
+    text = """tosca_definitions_version: tosca_simple_yaml_1_2
+data_types:
+  my.Port:
+    derived_from: tosca.datatypes.Root
+    properties:
+      port: { type: string }
+  my.Service:
+    derived_from: tosca.datatypes.Root
+    properties:
+      ports: { type: map, entry_schema: { type: my.Port } }
+node_types:
+  my.Node:
+    derived_from: tosca.nodes.Root
+    properties:
+      service: { type: my.Service }
+topology_template:
+  node_templates:
+    n:
+      type: my.Node
+      properties:
+        service: { ports: { http: { port: 8080 } } }
+"""
+    topo, d = run(text)
+    assert errors(d) == []
+    assert [x.span.line for x in d if x.code == "tosca-quirk"] == [21]
+    assert topo.nodes["n"].properties["service"]["ports"]["http"]["port"] == "8080"
 
 
 SWIMAGE = """tosca_definitions_version: tosca_simple_yaml_1_2
