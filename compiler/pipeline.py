@@ -29,7 +29,7 @@ class Options:
     inputs: Mapping[str, Any] = field(default_factory=dict)  # --inputs FILE / --set k=v
     flavour: str | None = None  # --flavour ID (SOL001 deployment flavour)
     profile_paths: tuple[str, ...] = ()  # --profile-path, XFC_PROFILE_PATH
-    root: str | None = None  # --root: package root of a lone descriptor (default: its dir)
+    root: str | None = None  # --root/XFC_ROOT: confines a lone descriptor (default: none)
     namespace: str | None = None  # --namespace
     emitters: tuple[str, ...] = ("kubernetes", "policies")  # --emit: back ends to run
     # --target: the orchestrators the failure policies are written for (kubernetes, onap,

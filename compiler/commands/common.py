@@ -45,8 +45,9 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                         "(repeatable; also XFC_PROFILE_PATH, separated by ':')")
     g.add_argument("--root", metavar="DIR",
                    help="package root of a lone descriptor file: its relative imports may "
-                        "reach files anywhere below DIR, never outside (default: the "
-                        "descriptor's own directory; a CSAR is always its own root)")
+                        "reach files anywhere below DIR, never outside (also XFC_ROOT; "
+                        "default: no root, relative .yaml imports resolve anywhere on the "
+                        "local disk; a CSAR is always its own root)")
     g.add_argument("--quirk", metavar="NAME", action="append", dest="quirks",
                    help="named leniencies for real-world descriptors (docs/quirks.md); all are "
                         "on by default and reported as notes. --quirk=none turns them all off, "
@@ -108,6 +109,8 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
     for name in ("namespace", "tosca_parser", "root"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
+    if "root" not in opts and os.environ.get("XFC_ROOT") and hasattr(args, "root"):
+        args.root = opts["root"] = os.environ["XFC_ROOT"]  # confines lone files in pipelines
     params = {}
     for item in getattr(args, "params", None) or []:
         key, sep, value = item.partition("=")

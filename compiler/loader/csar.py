@@ -366,9 +366,10 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
       ``tosca_definitions_version`` (TOSCA 1.3 §4.2.2; Tacker's "CSAR without
       TOSCA-Metadata");
     * a ``.csar``/``.zip`` file, or any file with a zip magic number -> :class:`ZipFS`;
-    * any other file -> itself, in a :class:`DirFS` rooted at its directory, or at
-      ``root`` (``--root``) when given: a lone descriptor's imports may then reach any
-      file below that directory, and none outside it.
+    * any other file -> itself, in a :class:`DirFS` rooted at its directory, unconfined
+      (its relative imports may climb out of it, docs/imports.md); or rooted at ``root``
+      (``--root``/``XFC_ROOT``) when given: its imports may then reach any file below
+      that directory, and none outside it.
 
     Hash mismatches and missing listed files are reported but do not stop the package
     from being returned; unsafe archives and a missing entry do.
@@ -402,7 +403,7 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
                       Span(path))
             return None
         parent = root
-    dfs = DirFS(parent, label=parent)
+    dfs = DirFS(parent, label=parent, confined=root is not None)
     return InputPackage(fs=dfs, entry=entry, kind="file", meta=None, manifest=None, root_label=parent)
 
 
