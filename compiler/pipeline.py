@@ -41,6 +41,9 @@ class Options:
     tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
     limits: Limits = DEFAULT_LIMITS
     quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)
+    # --allow-missing-artifacts: a binary named in TOSCA.meta/the manifest but absent (a
+    # package kept in git without its images) is a warning at its declaration (docs/csar.md)
+    allow_missing_artifacts: bool = False
 
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")

@@ -48,6 +48,10 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                         "reach files anywhere below DIR, never outside (also XFC_ROOT; "
                         "default: no root, relative .yaml imports resolve anywhere on the "
                         "local disk; a CSAR is always its own root)")
+    g.add_argument("--allow-missing-artifacts", action="store_true", default=None,
+                   help="a package kept in a source tree without its binaries: a missing "
+                        "image, script or chart archive named in TOSCA.meta or the manifest "
+                        "is a warning, not an error (hash errors of present files stay)")
     g.add_argument("--quirk", metavar="NAME", action="append", dest="quirks",
                    help="named leniencies for real-world descriptors (docs/quirks.md); all are "
                         "on by default and reported as notes. --quirk=none turns them all off, "
@@ -106,7 +110,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "flavour": getattr(args, "flavour", None),
         "profile_paths": tuple(getattr(args, "profile_paths", []) or ()),
     }
-    for name in ("namespace", "tosca_parser", "root"):
+    for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
     if "root" not in opts and os.environ.get("XFC_ROOT") and hasattr(args, "root"):

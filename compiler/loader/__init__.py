@@ -55,7 +55,8 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
     from .csar import open_input
 
     limits: Limits = options.limits
-    opened = open_input(str(path), diags, limits, root=getattr(options, "root", None))
+    opened = open_input(str(path), diags, limits, root=getattr(options, "root", None),
+                        allow_missing=getattr(options, "allow_missing_artifacts", False))
     if opened is None:
         return None
     reader = _Reader(opened.fs, options, diags, limits, opened.kind)
