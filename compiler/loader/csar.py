@@ -500,6 +500,7 @@ def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics
         if entry is None:
             return None
     else:
+        _near_meta(ctx)
         entry = _guess_entry(ctx)
         if entry is None:
             return None
@@ -646,6 +647,36 @@ def _describe_digest(value: str, width: int) -> str:
     return f"{shown!r}, which has {bad!r}, not a hex digit"
 
 
+def _near_meta(ctx: _Ctx) -> None:
+    """Without TOSCA-Metadata/TOSCA.meta, a folder or file named almost so (a slip:
+    ``TOSCA-metadate/``, ``TOSCA-Metadata/TOSCA.mets``) is a warning: the package is then
+    read as one without metadata (TOSCA 1.3 §4.2.2), which is rarely what was meant."""
+    folder, meta_file = META_NAME.split("/")
+    names = ctx.fs.names()
+    tops = sorted({n.split("/", 1)[0] for n in names if "/" in n})
+    for top in tops:
+        if top == folder:
+            files = [n.split("/", 1)[1] for n in names if n.startswith(folder + "/")]
+            near = _close(meta_file, files)
+            if near:
+                ctx.diags.add("csar-meta-misnamed",
+                              f"'{folder}/{near}' is not '{META_NAME}'; the package is read "
+                              "without TOSCA.meta", Span(ctx.fs.display(f"{folder}/{near}")),
+                              hint=f"did you mean '{META_NAME}'? (names are case-sensitive)")
+            continue
+        if _close(folder, [top]):
+            ctx.diags.add("csar-meta-misnamed",
+                          f"folder '{top}/' is not '{folder}/'; the package is read without "
+                          "TOSCA.meta", Span(ctx.fs.display(top)),
+                          hint=f"did you mean '{folder}/'? (names are case-sensitive)")
+
+
+def _close(word: str, candidates: list[str]) -> str | None:
+    lower = {c.lower(): c for c in candidates if c != word}
+    hit = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.75)
+    return lower[hit[0]] if hit else None
+
+
 def _guess_entry(ctx: _Ctx) -> str | None:
     """The single root-level YAML file that declares tosca_definitions_version."""
     root_yaml = [n for n in ctx.fs.names() if "/" not in n and n.lower().endswith((".yaml", ".yml"))]
@@ -662,6 +693,14 @@ def _guess_entry(ctx: _Ctx) -> str | None:
     at = Span(ctx.fs.label)
     if not found:
         seen = ", ".join(root_yaml) if root_yaml else "none"
+        osm = [n for n in root_yaml if _is_sol006(ctx, n)]
+        if osm:
+            ctx.diags.add("csar-no-entry",
+                          f"'{ctx.fs.label}' is an OSM/ETSI SOL006 package ({', '.join(osm)} "
+                          "describes a VNF or NS in SOL006's YANG model), not a TOSCA CSAR", at,
+                          hint="xfc reads ETSI SOL001 (TOSCA) descriptors and SOL004 CSARs; "
+                               "write the descriptor in SOL001")
+            return None
         ctx.diags.add("csar-no-entry",
                       f"'{ctx.fs.label}' has no {META_NAME} and no root-level YAML file with "
                       f"tosca_definitions_version (root-level YAML files: {seen})", at,
@@ -672,6 +711,19 @@ def _guess_entry(ctx: _Ctx) -> str | None:
                       + ", ".join(found), at,
                       hint=f"add {META_NAME} with Entry-Definitions naming the main one")
     return None
+
+
+_SOL006_TOP = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?(?:vnfd|nsd|etsi-nfv-(?:vnfd|nsd|pnfd):\w+|"
+                         rb"vnfd:vnfd-catalog|nsd:nsd-catalog)[\"']?[ \t]*:", re.MULTILINE)
+
+
+def _is_sol006(ctx: _Ctx, name: str) -> bool:
+    """A root-level YAML file whose top-level key is an OSM/SOL006 descriptor's."""
+    try:
+        head = ctx.fs.read_bytes(name, ctx.limits.max_file_bytes)
+    except (TooLarge, OSError):
+        return False
+    return _SOL006_TOP.search(head) is not None
 
 
 _TOSCA_VERSION = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?tosca_definitions_version[\"']?[ \t]*:", re.MULTILINE)
