@@ -140,8 +140,9 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
                 hint = f"; did you mean {near[0]!r}?" if near else "; see docs/quirks.md"
                 raise UsageError(f"unknown quirk {name!r}{hint}")
         sel = list(args.quirks)
-        # naming only exclusions keeps the others on
-        if all(q.startswith("-") for q in sel):
+        # naming only exclusions (or opt-in quirks, which "all" leaves off) keeps the
+        # others on
+        if all(q.startswith("-") or (q in QUIRKS and QUIRKS[q].opt_in) for q in sel):
             sel = ["all"] + sel
         opts["quirks"] = tuple(sel)
     if getattr(args, "targets", None):

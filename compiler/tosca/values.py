@@ -11,11 +11,11 @@ docs/type-system.md) — and diagnostics at the exact position of each offending
 
 Named leniency (given a :class:`~compiler.tosca.quirks.QuirkReporter`):
 ``value.number-as-string`` reads a YAML integer or float assigned to a ``string``
-property as its decimal text, with a note — the assigned value itself (tosca-parser's
-``Property.validate`` does ``str(value)`` there) and a field of a data-type value (ONAP
-SDC writes ``port: 8080`` into string fields; tosca-parser 2.15 rejects those, so this
-part is xfc's leniency, docs/quirks.md), not an entry of a list or map.  Without a
-reporter (type defaults, inputs) the letter of the spec applies.
+property as its decimal text, with a note — the assigned value itself, where
+tosca-parser's ``Property.validate`` does ``str(value)``.  ``value.number-as-string-in-data``
+(opt-in: tosca-parser rejects these) does the same for a field of a data-type value (ONAP
+SDC writes ``port: 8080`` into string fields).  An entry of a list or map is never read
+so.  Without a reporter (type defaults, inputs) the letter of the spec applies.
 
 Codes: tosca-wrong-type (a value that is not of its type), tosca-unknown-property (a key
 that a data type does not define), tosca-missing-property (a required data-type property
@@ -141,11 +141,18 @@ class _Checker:
             if isinstance(v, str):
                 return v, True
             text = number_text(v)
-            if text is not None and self.depth in (1, self.field) and \
-                    self.quirks is not None and \
-                    self.quirks.allow(
-                    "value.number-as-string", span, f"read as {text!r}", path=path):
+            quirk = "value.number-as-string" if self.depth == 1 else (
+                "value.number-as-string-in-data" if self.depth == self.field else None)
+            if text is not None and quirk and self.quirks is not None and \
+                    self.quirks.allow(quirk, span, f"read as {text!r}", path=path):
                 return text, True
+            if text is not None and quirk == "value.number-as-string-in-data":
+                self.diags.add("tosca-wrong-type", f"{show(v)} is {yaml_type(v)}, not a "
+                               "string; quote it", span, path=path,
+                               hint="a producer that writes numbers into string fields "
+                               "(ONAP SDC) is read with --quirk "
+                               "value.number-as-string-in-data")
+                return v, False
             self.wrong(f"{show(v)} is {yaml_type(v)}, not a string; quote it", span, path)
             return v, False
         if prim == "integer":

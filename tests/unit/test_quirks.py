@@ -102,9 +102,8 @@ def test_a_boolean_is_not_a_number_as_string():
     assert errors(d) == [(18, 15, "tosca-wrong-type")]
 
 
-def test_number_as_string_in_a_data_type_field_but_not_a_list_entry():
-    # a data-type field: ONAP SDC writes `port: 8080` into string fields (tosca-parser
-    # rejects it; the quirk accepts it with a note); a list entry stays an error
+def test_number_as_string_not_inside_a_data_type_or_list():
+    # tosca-parser rejects these too (its test data: a nested contact_phone: 123456789)
     text = """tosca_definitions_version: tosca_simple_yaml_1_3
 data_types:
   my.Contact:
@@ -125,20 +124,12 @@ topology_template:
         contact: { phone: 123456789 }
         tags: [ a, 7 ]
 """
-    topo, d = run(text)
-    assert errors(d) == [(19, 20, "tosca-wrong-type")]
-    notes = [(x.span.line, x.span.column) for x in d if x.code == "tosca-quirk"]
-    assert notes == [(18, 27)]
-    topo, d = run(text.replace("tags: [ a, 7 ]", "tags: [ a ]"))
-    assert errors(d) == []
-    assert topo.nodes["n"].properties["contact"]["phone"] == "123456789"
-    _, d = run(text, quirks=("all", "-value.number-as-string"))
+    _, d = run(text)
     assert errors(d) == [(18, 27, "tosca-wrong-type"), (19, 20, "tosca-wrong-type")]
     assert "tosca-quirk" not in codes(d)
 
 
-def test_number_as_string_in_a_nested_data_type_field():
-    text = """tosca_definitions_version: tosca_simple_yaml_1_2
+DATA_FIELD = """tosca_definitions_version: tosca_simple_yaml_1_2
 data_types:
   my.Port:
     derived_from: tosca.datatypes.Root
@@ -148,6 +139,7 @@ data_types:
     derived_from: tosca.datatypes.Root
     properties:
       ports: { type: map, entry_schema: { type: my.Port } }
+      tags: { type: list, entry_schema: { type: string }, required: false }
 node_types:
   my.Node:
     derived_from: tosca.nodes.Root
@@ -160,10 +152,32 @@ topology_template:
       properties:
         service: { ports: { http: { port: 8080 } } }
 """
-    topo, d = run(text)
+
+
+def test_number_in_a_data_type_field_is_opt_in():
+    # by default as tosca-parser and the spec: an error, whose hint names the opt-in quirk
+    _, d = run(DATA_FIELD)
+    assert errors(d) == [(22, 43, "tosca-wrong-type")]
+    (err,) = [x for x in d if x.code == "tosca-wrong-type"]
+    assert "--quirk value.number-as-string-in-data" in err.hint
+    # named (on top of the defaults): read as its text, with a note
+    topo, d = run(DATA_FIELD, quirks=("all", "value.number-as-string-in-data"))
     assert errors(d) == []
-    assert [x.span.line for x in d if x.code == "tosca-quirk"] == [21]
+    notes = [(x.span.line, x.message.split(":")[0]) for x in d if x.code == "tosca-quirk"]
+    assert notes == [(22, "quirk value.number-as-string-in-data")]
     assert topo.nodes["n"].properties["service"]["ports"]["http"]["port"] == "8080"
+    # a list entry is never read so
+    text = DATA_FIELD.replace("{ ports: { http: { port: 8080 } } }",
+                              "{ ports: {}, tags: [ a, 7 ] }")
+    _, d = run(text, quirks=("all", "value.number-as-string-in-data"))
+    assert errors(d) == [(22, 42, "tosca-wrong-type")]
+
+
+def test_opt_in_quirk_is_not_part_of_all():
+    assert QUIRKS["value.number-as-string-in-data"].opt_in
+    assert not enabled(("all",), "value.number-as-string-in-data")
+    assert enabled(("all", "value.number-as-string-in-data"), "value.number-as-string-in-data")
+    assert enabled(("all",), "value.number-as-string")
 
 
 SWIMAGE = """tosca_definitions_version: tosca_simple_yaml_1_2
@@ -237,3 +251,24 @@ topology_template:
     assert "tosca-quirk" in on.diagnostics.codes() and on.ok
     off = compiler.check(str(f), quirks=("all", "-operation.list"))
     assert not off.ok, off.diagnostics.render_text()
+
+
+def test_cli_naming_an_opt_in_quirk_keeps_the_defaults(tmp_path):
+    import io
+
+    from compiler import cli
+
+    f = tmp_path / "t.yaml"
+    f.write_text(DATA_FIELD.replace("properties:\n        service:",
+                                    "properties:\n        extra: 1.5\n        service:")
+                 .replace("service: { type: my.Service }",
+                          "service: { type: my.Service }\n      extra: { type: string }"))
+    out = io.StringIO()
+    assert cli.main(["check", str(f)], out=out) == 1
+    out = io.StringIO()
+    rc = cli.main(["check", str(f), "--quirk", "value.number-as-string-in-data",
+                   "--all-notes"], out=out)
+    assert rc == 0, out.getvalue()
+    # both the default quirk (extra: 1.5) and the named opt-in one fired
+    assert "quirk value.number-as-string:" in out.getvalue()
+    assert "quirk value.number-as-string-in-data:" in out.getvalue()
