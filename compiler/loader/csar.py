@@ -15,7 +15,8 @@ never held in memory.  Decisions are recorded in ``docs/csar.md``.
 
 Codes: input-not-found, input-too-large, input-encoding, csar-entry-missing,
 csar-no-entry, csar-hash-mismatch, csar-hash-algorithm, csar-zip-invalid,
-csar-zip-unsafe, csar-zip-bomb (and, through :mod:`compiler.loader.manifest`,
+csar-zip-unsafe, csar-zip-bomb, csar-meta-misnamed (a folder or file named almost
+TOSCA-Metadata/TOSCA.meta) (and, through :mod:`compiler.loader.manifest`,
 csar-meta-*, csar-manifest-syntax, tosca-quirk).
 """
 

@@ -41,7 +41,8 @@ topology_template:
         vnic_type: {value}
 """
 
-REPLACING = ("tosca_simple_yaml_1_0", "tosca_simple_yaml_1_1", "tosca_simple_yaml_1_2")
+REPLACING = ("tosca_simple_yaml_1_0", "tosca_simple_yaml_1_1", "tosca_simple_yaml_1_2",
+             "tosca_simple_profile_for_nfv_1_0_0")
 
 
 def _codes(tmp_path: Path, text: str) -> list[str]:
