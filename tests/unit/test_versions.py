@@ -134,3 +134,33 @@ def test_storage_namespace_is_1_1_and_abstract_storage_1_2(tmp_path: Path) -> No
     assert names["tosca_simple_yaml_1_2"]["tosca.nodes.Storage.BlockStorage"].derived_from \
         == "tosca.nodes.Abstract.Storage"
     assert names["tosca_simple_yaml_1_3"]["tosca.nodes.Abstract.Compute"].normative
+
+
+RETYPED = """\
+tosca_definitions_version: {version}
+node_types:
+  my.A:
+    derived_from: tosca.nodes.Root
+    properties:
+      p: {{type: string, required: false}}
+  my.B:
+    derived_from: my.A
+    properties:
+      p: {{type: {ptype}, required: false}}
+topology_template:
+  node_templates:
+    b: {{type: my.B}}
+"""
+
+
+def test_1_3_refinement_keeps_the_type_line(tmp_path: Path) -> None:
+    # TOSCA 1.3 §3.6.10.4: a refinement's type is the parent's or derived from it
+    assert _codes(tmp_path, RETYPED.format(version="tosca_simple_yaml_1_3",
+                                           ptype="integer")) == ["tosca-wrong-type"]
+    # a type derived from string is a refinement
+    derived = RETYPED.format(version="tosca_simple_yaml_1_3", ptype="my.Str").replace(
+        "node_types:", "data_types:\n  my.Str:\n    derived_from: string\nnode_types:")
+    assert _codes(tmp_path, derived) == []
+    # before 1.3 the re-declaration replaces the definition: any type goes
+    assert _codes(tmp_path, RETYPED.format(version="tosca_simple_yaml_1_2",
+                                           ptype="integer")) == []
