@@ -164,3 +164,38 @@ def test_1_3_refinement_keeps_the_type_line(tmp_path: Path) -> None:
     # before 1.3 the re-declaration replaces the definition: any type goes
     assert _codes(tmp_path, RETYPED.format(version="tosca_simple_yaml_1_2",
                                            ptype="integer")) == []
+
+
+HEAT_VNIC = """\
+tosca_definitions_version: {version}
+imports:
+  - etsi_nfv_sol001_common_types.yaml
+  - etsi_nfv_sol001_vnfd_types.yaml
+node_types:
+  heat.VduCp:
+    derived_from: tosca.nodes.nfv.VduCp
+    properties:
+      vnic_type:
+        type: string
+        required: false
+        constraints:
+          - valid_values: [normal, virtio, direct-physical, direct, macvtap, baremetal]
+topology_template:
+  node_templates:
+    cp:
+      type: heat.VduCp
+      properties:
+        layer_protocols: [ipv4]
+        vnic_type: {value}
+"""
+
+
+def test_heat_translator_vnic_type_over_sol001(tmp_path: Path) -> None:
+    # the heat-translator way of extending SOL001 2.6.1's VduCp.vnic_type, in a 1.2 file
+    v12 = "tosca_simple_yaml_1_2"
+    assert _codes(tmp_path, HEAT_VNIC.format(version=v12, value="macvtap")) == []
+    assert _codes(tmp_path, HEAT_VNIC.format(version=v12, value="sriov")) == [
+        "tosca-constraint"]
+    # read as TOSCA 1.3, SOL001's own list still applies
+    assert _codes(tmp_path, HEAT_VNIC.format(version="tosca_simple_yaml_1_3",
+                                             value="macvtap")) == ["tosca-constraint"]
