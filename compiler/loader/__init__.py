@@ -305,7 +305,7 @@ class _Reader:
         """The name of a relative import that climbs out of an unconfined lone file's
         directory (``../nfv/defs.yaml``), or None where it may not: inside a CSAR or
         under a root, for an absolute path, or for a file that is not YAML (a TOSCA file
-        is YAML, TOSCA 1.3 §3.1; a stray ``../../etc/passwd`` is refused, not read)."""
+        is YAML: the Simple Profile in YAML; a stray ``../../etc/passwd`` is refused)."""
         if getattr(self.fs, "confined", True) or not ref or \
                 ref.startswith(("/", "\\")) or (len(ref) > 1 and ref[1] == ":"):
             return None
