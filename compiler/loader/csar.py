@@ -614,13 +614,13 @@ def _verify_digest(
     width = hashlib.new(algo).digest_size * 2
     if not re.fullmatch(r"[0-9a-f]+", want or "-") or len(want) != width:
         shown = name or written
-        found = _describe_digest(hsh.value.strip(), width)
+        found = _describe_digest(hsh.value.strip())
         absent = shown in ctx.absent or normalize("", written or "-") in ctx.absent
         ctx.diags.add("csar-hash-mismatch",
                       f"'Hash' of '{shown}' is {found}, not a {alg.value} digest "
                       f"({width} hex digits expected)", hsh.value_span,
                       severity=Severity.WARNING if absent else None,
-                      hint="compute it, e.g. `sha256sum FILE`, when the file is added"
+                      hint=f"compute it (`{algo}sum {shown}`) when the file is added"
                       if absent else f"compute it, e.g. `{algo}sum {shown}`")
         return
     if name is None:
@@ -634,7 +634,7 @@ def _verify_digest(
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 
 
-def _describe_digest(value: str, width: int) -> str:
+def _describe_digest(value: str) -> str:
     """What a malformed digest is, in words: the user sees what was found."""
     if not value:
         return "empty"
