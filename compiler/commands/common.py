@@ -114,7 +114,9 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
     if "root" not in opts and os.environ.get("XFC_ROOT") and hasattr(args, "root"):
-        args.root = opts["root"] = os.environ["XFC_ROOT"]  # confines lone files in pipelines
+        opts["root"] = os.environ["XFC_ROOT"]  # confines lone files in pipelines
+        if not os.path.isdir(opts["root"]):
+            raise UsageError(f"XFC_ROOT {opts['root']!r} is not a directory")
     params = {}
     for item in getattr(args, "params", None) or []:
         key, sep, value = item.partition("=")

@@ -291,3 +291,15 @@ def test_xfc_root_environment_confines_a_lone_descriptor(tmp_path, monkeypatch):
     assert cli.main(["check", str(main)], out=out) == 1
     assert "import-outside-root" in out.getvalue()
     assert f"--root {tmp_path.resolve()}" in out.getvalue()
+
+
+def test_xfc_root_that_is_not_a_directory_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    import io
+
+    from compiler import cli
+
+    main = write(tmp_path, "main.yaml", HEAD)
+    monkeypatch.setenv("XFC_ROOT", str(tmp_path / "nowhere"))
+    out = io.StringIO()
+    assert cli.main(["check", str(main)], out=out) == 2
+    assert "XFC_ROOT" in out.getvalue() + capsys.readouterr().err
