@@ -70,6 +70,7 @@ _reg("csar-hash-algorithm", "error", "a listed digest algorithm is not supported
 _reg("csar-zip-invalid", "error", "the archive is not a readable zip")
 _reg("csar-zip-unsafe", "error", "a zip entry has an absolute path, '..', a link, or a duplicate name")
 _reg("csar-zip-bomb", "error", "a zip entry inflates beyond the size limit")
+_reg("csar-meta-misnamed", "warning", "a folder or file named almost TOSCA-Metadata/TOSCA.meta")
 
 # --- TOSCA semantics (compiler.tosca) -------------------------------------------------
 _reg("tosca-version", "error", "tosca_definitions_version is missing or unknown")

@@ -29,7 +29,7 @@ class Options:
     inputs: Mapping[str, Any] = field(default_factory=dict)  # --inputs FILE / --set k=v
     flavour: str | None = None  # --flavour ID (SOL001 deployment flavour)
     profile_paths: tuple[str, ...] = ()  # --profile-path, XFC_PROFILE_PATH
-    root: str | None = None  # --root: package root of a lone descriptor (default: its dir)
+    root: str | None = None  # --root/XFC_ROOT: confines a lone descriptor (default: none)
     namespace: str | None = None  # --namespace
     emitters: tuple[str, ...] = ("kubernetes", "policies")  # --emit: back ends to run
     # --target: the orchestrators the failure policies are written for (kubernetes, onap,
@@ -41,6 +41,9 @@ class Options:
     tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
     limits: Limits = DEFAULT_LIMITS
     quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)
+    # --allow-missing-artifacts: a binary named in TOSCA.meta/the manifest but absent (a
+    # package kept in git without its images) is a warning at its declaration (docs/csar.md)
+    allow_missing_artifacts: bool = False
 
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")

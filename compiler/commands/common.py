@@ -53,8 +53,13 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                         "(repeatable; also XFC_PROFILE_PATH, separated by ':')")
     g.add_argument("--root", metavar="DIR",
                    help="package root of a lone descriptor file: its relative imports may "
-                        "reach files anywhere below DIR, never outside (default: the "
-                        "descriptor's own directory; a CSAR is always its own root)")
+                        "reach files anywhere below DIR, never outside (also XFC_ROOT; "
+                        "default: no root, relative .yaml imports resolve anywhere on the "
+                        "local disk; a CSAR is always its own root)")
+    g.add_argument("--allow-missing-artifacts", action="store_true", default=None,
+                   help="a package kept in a source tree without its binaries: a missing "
+                        "image, script or chart archive named in TOSCA.meta or the manifest "
+                        "is a warning, not an error (hash errors of present files stay)")
     g.add_argument("--quirk", metavar="NAME", action="append", dest="quirks",
                    help="named leniencies for real-world descriptors (docs/quirks.md); all are "
                         "on by default and reported as notes. --quirk=none turns them all off, "
@@ -164,9 +169,13 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "flavour": getattr(args, "flavour", None),
         "profile_paths": tuple(getattr(args, "profile_paths", []) or ()),
     }
-    for name in ("namespace", "tosca_parser", "root"):
+    for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
+    if "root" not in opts and os.environ.get("XFC_ROOT") and hasattr(args, "root"):
+        opts["root"] = os.environ["XFC_ROOT"]  # confines lone files in pipelines
+        if not os.path.isdir(opts["root"]):
+            raise UsageError(f"XFC_ROOT {opts['root']!r} is not a directory")
     params = {}
     for item in getattr(args, "params", None) or []:
         key, sep, value = item.partition("=")
@@ -192,8 +201,9 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
                 hint = f"; did you mean {near[0]!r}?" if near else "; see docs/quirks.md"
                 raise UsageError(f"unknown quirk {name!r}{hint}")
         sel = list(args.quirks)
-        # naming only exclusions keeps the others on
-        if all(q.startswith("-") for q in sel):
+        # naming only exclusions (or opt-in quirks, which "all" leaves off) keeps the
+        # others on
+        if all(q.startswith("-") or (q in QUIRKS and QUIRKS[q].opt_in) for q in sel):
             sel = ["all"] + sel
         opts["quirks"] = tuple(sel)
     if getattr(args, "targets", None):

@@ -5,7 +5,10 @@ and the options.  Output: a :class:`compiler.model.Package` whose ``files`` hold
 entry definitions first and then every import, depth first, each read and parsed once.
 
 Imports (TOSCA 1.3 §3.6.8, §3.9.3): a relative import resolves against the importing
-file and may never leave the package root; a URL or a well-known name resolves through
+file.  A CSAR's imports, and a lone descriptor's under ``--root``/``XFC_ROOT``, never
+leave the package root (the hint names the ``--root`` that would admit the file); a lone
+descriptor without a root reads its relative ``.yaml``/``.yml`` imports anywhere on the
+local disk, as tosca-parser and Puccini do.  A URL or a well-known name resolves through
 the profile catalog (:mod:`compiler.loader.catalog`) and never through the network.
 Cycles are cut.  A ``namespace_prefix`` is recorded on the imported file for the type
 system to apply.
@@ -17,6 +20,8 @@ tosca-quirk (``import.ancestor-relative``), plus those of :mod:`.yamlpos` and :m
 
 from __future__ import annotations
 
+import os
+import posixpath
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,10 +55,11 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
     from .csar import open_input
 
     limits: Limits = options.limits
-    opened = open_input(str(path), diags, limits, root=getattr(options, "root", None))
+    opened = open_input(str(path), diags, limits, root=getattr(options, "root", None),
+                        allow_missing=getattr(options, "allow_missing_artifacts", False))
     if opened is None:
         return None
-    reader = _Reader(opened.fs, options, diags, limits)
+    reader = _Reader(opened.fs, options, diags, limits, opened.kind)
     entry = reader.read(_Origin(opened.fs, opened.entry, ("pkg", opened.entry)), None, "", ())
     if entry is None:
         return None
@@ -106,8 +112,10 @@ def _read_text(fs: PackageFS, name: str, display: str, diags: Diagnostics, limit
 
 
 class _Reader:
-    def __init__(self, fs: PackageFS, options: Any, diags: Diagnostics, limits: Limits) -> None:
+    def __init__(self, fs: PackageFS, options: Any, diags: Diagnostics, limits: Limits,
+                 kind: str = "file") -> None:
         self.fs = fs
+        self.kind = kind  # "file" (a lone descriptor), "dir" or "zip" (a CSAR)
         self.options = options
         self.diags = diags
         self.limits = limits
@@ -255,15 +263,21 @@ class _Reader:
             return
         # relative to the importing file, inside the same file tree
         target = normalize(origin.name, ref)
+        loose = None
         if target is None:
             if origin.fs is self.fs:
-                self.diags.add(
-                    "import-outside-root",
-                    f"import {ref!r} leaves the package root {self.fs.label}",
-                    span,
-                    hint="imports are relative to the importing file and stay inside the package",
-                )
-                return
+                loose = self._outside(origin.name, ref)
+                if loose is not None:
+                    if self.fs.exists(loose):
+                        self._read_in(self.fs, loose, span, prefix, chain)
+                        return
+                else:
+                    self.diags.add(
+                        "import-outside-root",
+                        f"import {ref!r} leaves the package root {self.fs.label}",
+                        span, hint=self._outside_hint(origin.name, ref),
+                    )
+                    return
         elif origin.fs.exists(target):
             self._read_in(origin.fs, target, span, prefix, chain)
             return
@@ -277,7 +291,8 @@ class _Reader:
         if hit is not None:
             self._read_catalog(hit, span, prefix, chain)
             return
-        looked = f"{origin.fs.display(target)}, " if target else ""
+        tried = target or loose
+        looked = f"{origin.fs.display(tried)}, " if tried else ""
         self.diags.add(
             "import-unresolved",
             f"cannot resolve import {ref!r}: looked in {looked}{catalog.describe_search(paths)}",
@@ -285,6 +300,38 @@ class _Reader:
             hint="add the file to the package, or pass --profile-path DIR (or set "
                  "XFC_PROFILE_PATH) to a directory that holds it",
         )
+
+    def _outside(self, importer: str, ref: str) -> str | None:
+        """The name of a relative import that climbs out of an unconfined lone file's
+        directory (``../nfv/defs.yaml``), or None where it may not: inside a CSAR or
+        under a root, for an absolute path, or for a file that is not YAML (a TOSCA file
+        is YAML: the Simple Profile in YAML; a stray ``../../etc/passwd`` is refused)."""
+        if getattr(self.fs, "confined", True) or not ref or \
+                ref.startswith(("/", "\\")) or (len(ref) > 1 and ref[1] == ":"):
+            return None
+        if not ref.lower().endswith((".yaml", ".yml")):
+            return None
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(importer),
+                                                   ref.replace("\\", "/")))
+        return joined if joined.startswith("../") else None
+
+    def _outside_hint(self, importer: str, ref: str) -> str:
+        """What would admit an import that leaves the root: for a lone descriptor, the
+        ``--root`` enclosing both; a CSAR's imports stay inside its package."""
+        base = getattr(self.fs, "root", None)
+        if self.kind != "file" or base is None:
+            return ("a CSAR's imports are relative to the importing file and stay inside "
+                    "the package; copy the file into it")
+        if ref.startswith(("/", "\\")) or (len(ref) > 1 and ref[1] == ":"):
+            return "import it by a path relative to the importing file"
+        if not getattr(self.fs, "confined", True):
+            return ("outside its own directory a lone descriptor imports only relative "
+                    ".yaml/.yml files")
+        target = os.path.normpath(os.path.join(str(base), posixpath.dirname(importer),
+                                               ref.replace("\\", "/")))
+        common = os.path.commonpath([str(base), target])
+        return (f"the package root is {self.fs.label}; --root {common} (or XFC_ROOT="
+                f"{common}) would admit {target}")
 
     def _read_in(self, fs: PackageFS, name: str, span: Span, prefix: str,
                  chain: tuple[Span, ...]) -> None:

@@ -15,7 +15,8 @@ never held in memory.  Decisions are recorded in ``docs/csar.md``.
 
 Codes: input-not-found, input-too-large, input-encoding, csar-entry-missing,
 csar-no-entry, csar-hash-mismatch, csar-hash-algorithm, csar-zip-invalid,
-csar-zip-unsafe, csar-zip-bomb (and, through :mod:`compiler.loader.manifest`,
+csar-zip-unsafe, csar-zip-bomb, csar-meta-misnamed (a folder or file named almost
+TOSCA-Metadata/TOSCA.meta) (and, through :mod:`compiler.loader.manifest`,
 csar-meta-*, csar-manifest-syntax, tosca-quirk).
 """
 
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Severity, Span
 from .fs import DirFS, PackageFS, TooLarge, normalize
 from .manifest import Field, Manifest, ManifestSource, ToscaMeta, parse_manifest, parse_tosca_meta
 from .yamlpos import DEFAULT_LIMITS, Limits
@@ -358,7 +359,7 @@ class InputPackage:
 
 
 def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
-               root: str | None = None) -> InputPackage | None:
+               root: str | None = None, allow_missing: bool = False) -> InputPackage | None:
     """Open what the user named.  ``None`` (with diagnostics) if there is nothing to load.
 
     * a directory with ``TOSCA-Metadata/TOSCA.meta`` -> its Entry-Definitions;
@@ -366,12 +367,16 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
       ``tosca_definitions_version`` (TOSCA 1.3 §4.2.2; Tacker's "CSAR without
       TOSCA-Metadata");
     * a ``.csar``/``.zip`` file, or any file with a zip magic number -> :class:`ZipFS`;
-    * any other file -> itself, in a :class:`DirFS` rooted at its directory, or at
-      ``root`` (``--root``) when given: a lone descriptor's imports may then reach any
-      file below that directory, and none outside it.
+    * any other file -> itself, in a :class:`DirFS` rooted at its directory, unconfined
+      (its relative imports may climb out of it, docs/imports.md); or rooted at ``root``
+      (``--root``/``XFC_ROOT``) when given: its imports may then reach any file below
+      that directory, and none outside it.
 
     Hash mismatches and missing listed files are reported but do not stop the package
-    from being returned; unsafe archives and a missing entry do.
+    from being returned; unsafe archives and a missing entry do.  ``allow_missing``
+    (``--allow-missing-artifacts``) makes a missing binary artifact named in TOSCA.meta
+    or the manifest (anything xfc does not read itself: not YAML/JSON) a warning at its
+    declaration, and so its placeholder digest; a present file's digest is still checked.
     """
     p = Path(path)
     if not p.exists():
@@ -380,7 +385,7 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
     if p.is_dir():
         try:
             fs: PackageFS = DirFS(p, label=path)
-            return _open_package(fs, "dir", diags, limits)
+            return _open_package(fs, "dir", diags, limits, allow_missing)
         except OSError as e:
             diags.add("input-not-found", f"'{path}' cannot be read: {_reason(e)}", Span(path))
             return None
@@ -391,7 +396,7 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
         zfs = ZipFS.from_path(path, diags, limits)
         if zfs is None:
             return None
-        return _open_package(zfs, "zip", diags, limits)
+        return _open_package(zfs, "zip", diags, limits, allow_missing)
     parent = os.path.dirname(path) or "."
     entry = p.name
     if root is not None:
@@ -402,15 +407,18 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
                       Span(path))
             return None
         parent = root
-    dfs = DirFS(parent, label=parent)
+    dfs = DirFS(parent, label=parent, confined=root is not None)
     return InputPackage(fs=dfs, entry=entry, kind="file", meta=None, manifest=None, root_label=parent)
 
 
 class _Ctx:
     """State of one open_input call: the package, the limits, and a digest cache."""
 
-    def __init__(self, fs: PackageFS, kind: str, diags: Diagnostics, limits: Limits) -> None:
+    def __init__(self, fs: PackageFS, kind: str, diags: Diagnostics, limits: Limits,
+                 allow_missing: bool = False) -> None:
         self.fs, self.kind, self.diags, self.limits = fs, kind, diags, limits
+        self.allow_missing = allow_missing
+        self.absent: set[str] = set()  # missing artifacts let through as warnings
         self.digests: dict[tuple[str, str], str | None] = {}
 
     def read_text(self, name: str, at: Span | None = None) -> str | None:
@@ -473,8 +481,9 @@ class _Ctx:
         return any(n.startswith(prefix) for n in self.fs.names())
 
 
-def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics, limits: Limits) -> InputPackage | None:
-    ctx = _Ctx(fs, kind, diags, limits)
+def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics, limits: Limits,
+                  allow_missing: bool = False) -> InputPackage | None:
+    ctx = _Ctx(fs, kind, diags, limits, allow_missing)
     meta: ToscaMeta | None = None
     if fs.exists(META_NAME):
         text = ctx.read_text(META_NAME)
@@ -492,6 +501,7 @@ def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics
         if entry is None:
             return None
     else:
+        _near_meta(ctx)
         entry = _guess_entry(ctx)
         if entry is None:
             return None
@@ -512,8 +522,13 @@ def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics
     )
 
 
-def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False) -> str | None:
-    """The package member a TOSCA.meta value names, or ``None`` after csar-entry-missing."""
+def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False,
+            artifact: bool = False) -> str | None:
+    """The package member a TOSCA.meta value names, or ``None`` after csar-entry-missing.
+
+    ``artifact``: a file that a file block or manifest ``Source`` lists; when it is a
+    binary (not YAML/JSON, which xfc reads) and ``--allow-missing-artifacts`` is given,
+    its absence is a warning (a package kept in a source tree without its images)."""
     name = normalize("", f.value)
     if name is None:
         ctx.diags.add("csar-entry-missing", f"{what} '{f.value}' points outside the package", f.value_span)
@@ -523,9 +538,21 @@ def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False) -> str | No
     extra = ""
     if not folder and ctx.exists_dir(name):
         extra = " (it is a folder)"
+    elif artifact and ctx.allow_missing and not name.lower().endswith(_READ_BY_XFC):
+        ctx.absent.add(name)
+        ctx.diags.add("csar-entry-missing",
+                      f"{what} '{f.value}' is not in the package; allowed by "
+                      "--allow-missing-artifacts (a binary kept out of the source tree)",
+                      f.value_span, severity=Severity.WARNING,
+                      hint="add the file before the package is onboarded")
+        return None
     ctx.diags.add("csar-entry-missing", f"{what} '{f.value}' is not in the package{extra}", f.value_span,
                   hint=_near_names(ctx.fs, name))
     return None
+
+
+# files xfc reads itself (definitions, Kubernetes manifests, values): never "binary"
+_READ_BY_XFC = (".yaml", ".yml", ".json")
 
 
 def _near_names(fs: PackageFS, name: str) -> str:
@@ -560,17 +587,19 @@ def _verify_meta_files(ctx: _Ctx, meta: ToscaMeta) -> None:
             continue
         if _URL.match(name_f.value):
             continue
-        name = _member(ctx, name_f, "Name")
+        name = _member(ctx, name_f, "Name", artifact=True)
         alg, hsh = block.get("Algorithm"), block.get("Hash")
         if alg is None or hsh is None:
             continue
-        _verify_digest(ctx, name, alg, hsh, META_ALGORITHMS, "TOSCA.meta")
+        _verify_digest(ctx, name, alg, hsh, META_ALGORITHMS, "TOSCA.meta", name_f.value)
 
 
 def _verify_digest(
-    ctx: _Ctx, name: str | None, alg: Field, hsh: Field, table: dict[str, str], where: str
+    ctx: _Ctx, name: str | None, alg: Field, hsh: Field, table: dict[str, str], where: str,
+    written: str = "",
 ) -> None:
-    """Check the algorithm and the digest's form; then, if ``name`` exists, the digest."""
+    """Check the algorithm and the digest's form; then, if ``name`` exists, the digest.
+    ``written`` is the file as the block names it (for messages when it is missing)."""
     if not alg.value:
         ctx.diags.add("csar-hash-algorithm", "'Algorithm' has no value", alg.value_span,
                       hint="write SHA-256, SHA-384 or SHA-512")
@@ -584,9 +613,15 @@ def _verify_digest(
     want = hsh.value.strip().lower()
     width = hashlib.new(algo).digest_size * 2
     if not re.fullmatch(r"[0-9a-f]+", want or "-") or len(want) != width:
+        shown = name or written
+        found = _describe_digest(hsh.value.strip())
+        absent = shown in ctx.absent or normalize("", written or "-") in ctx.absent
         ctx.diags.add("csar-hash-mismatch",
-                      f"'Hash' of '{name}' is not a {alg.value} digest ({width} hex digits expected)",
-                      hsh.value_span)
+                      f"'Hash' of '{shown}' is {found}, not a {alg.value} digest "
+                      f"({width} hex digits expected)", hsh.value_span,
+                      severity=Severity.WARNING if absent else None,
+                      hint=f"compute it (`{algo}sum {shown}`) when the file is added"
+                      if absent else f"compute it, e.g. `{algo}sum {shown}`")
         return
     if name is None:
         return
@@ -597,6 +632,50 @@ def _verify_digest(
 
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def _describe_digest(value: str) -> str:
+    """What a malformed digest is, in words: the user sees what was found."""
+    if not value:
+        return "empty"
+    if re.fullmatch(r"<[^>]*>|\$\{[^}]*\}|\{\{[^}]*\}\}|[xX?*.]+|TODO|TBD|None|null|-",
+                    value, re.I):
+        return f"the placeholder {value!r}"
+    shown = value if len(value) <= 24 else value[:24] + "..."
+    if re.fullmatch(r"[0-9a-fA-F]+", value):
+        return f"{shown!r}, {len(value)} hex digits"
+    bad = next(c for c in value if c not in "0123456789abcdefABCDEF")
+    return f"{shown!r}, which has {bad!r}, not a hex digit"
+
+
+def _near_meta(ctx: _Ctx) -> None:
+    """Without TOSCA-Metadata/TOSCA.meta, a folder or file named almost so (a slip:
+    ``TOSCA-metadate/``, ``TOSCA-Metadata/TOSCA.mets``) is a warning: the package is then
+    read as one without metadata (TOSCA 1.3 §4.2.2), which is rarely what was meant."""
+    folder, meta_file = META_NAME.split("/")
+    names = ctx.fs.names()
+    tops = sorted({n.split("/", 1)[0] for n in names if "/" in n})
+    for top in tops:
+        if top == folder:
+            files = [n.split("/", 1)[1] for n in names if n.startswith(folder + "/")]
+            near = _close(meta_file, files)
+            if near:
+                ctx.diags.add("csar-meta-misnamed",
+                              f"'{folder}/{near}' is not '{META_NAME}'; the package is read "
+                              "without TOSCA.meta", Span(ctx.fs.display(f"{folder}/{near}")),
+                              hint=f"did you mean '{META_NAME}'? (names are case-sensitive)")
+            continue
+        if _close(folder, [top]):
+            ctx.diags.add("csar-meta-misnamed",
+                          f"folder '{top}/' is not '{folder}/'; the package is read without "
+                          "TOSCA.meta", Span(ctx.fs.display(top)),
+                          hint=f"did you mean '{folder}/'? (names are case-sensitive)")
+
+
+def _close(word: str, candidates: list[str]) -> str | None:
+    lower = {c.lower(): c for c in candidates if c != word}
+    hit = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.75)
+    return lower[hit[0]] if hit else None
 
 
 def _guess_entry(ctx: _Ctx) -> str | None:
@@ -615,6 +694,14 @@ def _guess_entry(ctx: _Ctx) -> str | None:
     at = Span(ctx.fs.label)
     if not found:
         seen = ", ".join(root_yaml) if root_yaml else "none"
+        osm = [n for n in root_yaml if _is_sol006(ctx, n)]
+        if osm:
+            ctx.diags.add("csar-no-entry",
+                          f"'{ctx.fs.label}' is an OSM/ETSI SOL006 package ({', '.join(osm)} "
+                          "describes a VNF or NS in SOL006's YANG model), not a TOSCA CSAR", at,
+                          hint="xfc reads ETSI SOL001 (TOSCA) descriptors and SOL004 CSARs; "
+                               "write the descriptor in SOL001")
+            return None
         ctx.diags.add("csar-no-entry",
                       f"'{ctx.fs.label}' has no {META_NAME} and no root-level YAML file with "
                       f"tosca_definitions_version (root-level YAML files: {seen})", at,
@@ -625,6 +712,19 @@ def _guess_entry(ctx: _Ctx) -> str | None:
                       + ", ".join(found), at,
                       hint=f"add {META_NAME} with Entry-Definitions naming the main one")
     return None
+
+
+_SOL006_TOP = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?(?:vnfd|nsd|etsi-nfv-(?:vnfd|nsd|pnfd):\w+|"
+                         rb"vnfd:vnfd-catalog|nsd:nsd-catalog)[\"']?[ \t]*:", re.MULTILINE)
+
+
+def _is_sol006(ctx: _Ctx, name: str) -> bool:
+    """A root-level YAML file whose top-level key is an OSM/SOL006 descriptor's."""
+    try:
+        head = ctx.fs.read_bytes(name, ctx.limits.max_file_bytes)
+    except (TooLarge, OSError):
+        return False
+    return _SOL006_TOP.search(head) is not None
 
 
 _TOSCA_VERSION = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?tosca_definitions_version[\"']?[ \t]*:", re.MULTILINE)
@@ -663,13 +763,14 @@ def _verify_manifest(ctx: _Ctx, manifest: Manifest, manifest_name: str | None) -
         if src.algorithm is not None and src.hash is not None:
             if name is not None and name == manifest_name:
                 continue  # a manifest cannot contain its own digest
-            _verify_digest(ctx, name, src.algorithm, src.hash, MANIFEST_ALGORITHMS, "manifest")
+            _verify_digest(ctx, name, src.algorithm, src.hash, MANIFEST_ALGORITHMS, "manifest",
+                           src.path)
     return tuple(external)
 
 
 def _source_member(ctx: _Ctx, src: ManifestSource) -> str | None:
     f = Field(key="Source", value=src.path, written="Source", span=src.span, value_span=src.value_span)
-    return _member(ctx, f, "Source")
+    return _member(ctx, f, "Source", artifact=True)
 
 
 __all__ = ["ZipFS", "ZipReadError", "InputPackage", "open_input", "is_zip", "META_NAME"]

@@ -62,16 +62,24 @@ def normalize(base: str, ref: str) -> str | None:
 
 
 class DirFS:
-    """A directory on disk.  Symbolic links that point outside the root are not followed."""
+    """A directory on disk.  Symbolic links that point outside the root are not followed.
 
-    def __init__(self, root: str | os.PathLike[str], label: str | None = None) -> None:
+    ``confined=False`` (a lone descriptor without ``--root``/``XFC_ROOT``) lets a name
+    that climbs out of the root (``../nfv/defs.yaml``) be read, as tosca-parser and
+    Puccini read a lone file's relative imports (docs/imports.md); listing still covers
+    the root only."""
+
+    def __init__(self, root: str | os.PathLike[str], label: str | None = None,
+                 confined: bool = True) -> None:
         self.root = Path(root).resolve()
         self.label = label if label is not None else str(root)
+        self.confined = confined
 
     def _path(self, name: str) -> Path | None:
         try:
             p = (self.root / name).resolve()
-            p.relative_to(self.root)
+            if self.confined or not name.startswith("../"):
+                p.relative_to(self.root)
         except (OSError, ValueError):  # outside the root, a NUL byte, a name too long
             return None
         return p
@@ -149,6 +157,8 @@ class DirFS:
     def display(self, name: str) -> str:
         if self.label in ("", "."):
             return name
+        if name.startswith("../"):  # outside an unconfined root: the plain path
+            return posixpath.normpath(posixpath.join(self.label.rstrip("/"), name))
         return posixpath.join(self.label.rstrip("/"), name)
 
     def walk(self) -> Iterator[str]:

@@ -232,6 +232,28 @@ def _own_flavour(tt: PMap, reg: Any, scope: str) -> str | None:
     return None
 
 
+_SOL001_INSTEAD = ("xfc reads TOSCA descriptors: ETSI SOL001 VNFDs/NSDs, as files or "
+                   "SOL004 CSARs; write the descriptor in SOL001 (ETSI publishes both "
+                   "models from one information model, IFA011/IFA014)")
+
+
+def _other_format(data: PMap) -> tuple[str, str] | None:
+    """A descriptor of another format that a user may mistake for TOSCA, by its top-level
+    keys: OSM/ETSI SOL006 (YANG-modelled, ``vnfd:``/``nsd:`` or the module-qualified
+    ``etsi-nfv-vnfd:vnfd``) and OSM's older information model (``vnfd:vnfd-catalog``)."""
+    keys = [str(k) for k in data]
+    for k in keys:
+        module, _, node = k.rpartition(":")
+        if module in ("etsi-nfv-vnfd", "etsi-nfv-nsd", "etsi-nfv-pnfd") and node:
+            return (f"an ETSI SOL006 (YANG) descriptor ({k!r})", _SOL001_INSTEAD)
+        if k in ("vnfd:vnfd-catalog", "nsd:nsd-catalog", "vnfd-catalog", "nsd-catalog"):
+            return (f"an OSM information-model descriptor ({k!r}, pre-SOL006 OSM)",
+                    _SOL001_INSTEAD)
+    if keys and keys[0] in ("vnfd", "nsd", "pnfd") and len(keys) <= 2:
+        return (f"an OSM SOL006 descriptor (top-level {keys[0]!r})", _SOL001_INSTEAD)
+    return None
+
+
 def _check_files(package: Package, diags: Diagnostics) -> str | None:
     """Check the version and the top-level keynames of every non-catalog file."""
     entry_version: str | None = None
@@ -242,9 +264,14 @@ def _check_files(package: Package, diags: Diagnostics) -> str | None:
         what = "the service template" if i == 0 else f"imported file {sf.display}"
         v = data.get("tosca_definitions_version")
         if "tosca_definitions_version" not in data:
-            diags.add("tosca-version", f"{what} has no tosca_definitions_version",
-                      data.span, hint="start it with: tosca_definitions_version: "
-                      "tosca_simple_yaml_1_3")
+            other = _other_format(data)
+            if other is not None:
+                diags.add("tosca-version", f"{what} is {other[0]}, not TOSCA", data.span,
+                          hint=other[1])
+            else:
+                diags.add("tosca-version", f"{what} has no tosca_definitions_version",
+                          data.span, hint="start it with: tosca_definitions_version: "
+                          "tosca_simple_yaml_1_3")
             if i == 0:
                 return None
             continue

@@ -5,7 +5,7 @@ A mixin of :class:`~compiler.tosca.types.TypeRegistry`, kept in its own module: 
 the registry's linked definitions (``_types``, ``_parent``, ``ancestry``,
 ``canonical``).  Input: a type name.  Output: its properties, attributes, requirements,
 capabilities, interfaces and artifacts with everything inherited, refinements applied
-(TOSCA 1.3 §3.6.10.4: unstated keynames inherited, constraints accumulated), and the
+per the template's TOSCA version (:meth:`MergedViews._refine`), and the
 constraints and schemas of a data type along its ancestry.  Each view is computed once
 per type and memoised (``_memo``); a type's view is built from its parent's, so the cost
 is linear in the number of types.
@@ -29,6 +29,19 @@ from .typedefs import (
     RequirementDef,
     Schema,
 )
+
+
+# Versions whose re-declared properties refine (TOSCA 1.3 §3.6.10.4) rather than replace
+REPLACING_VERSIONS = frozenset({
+    "tosca_simple_yaml_1_0", "tosca_simple_yaml_1_1", "tosca_simple_yaml_1_2",
+    "tosca_simple_profile_for_nfv_1_0_0",
+})
+
+
+def refines(version: str) -> bool:
+    """Whether ``version`` follows TOSCA 1.3's refinement clause (1.3 and anything later
+    or unknown); 1.0-1.2 and the NFV profile 1.0 (built on 1.0) replace instead."""
+    return version not in REPLACING_VERSIONS
 
 
 class MergedViews:
@@ -62,10 +75,21 @@ class MergedViews:
 
         return self._merged((part, kind, chain[0]), compute)
 
-    @staticmethod
-    def _refine(base: PropertyDef, child: PropertyDef) -> PropertyDef:
-        """``child`` refining ``base`` (TOSCA 1.3 §3.6.10.4): unstated keynames inherited,
-        constraints accumulated."""
+    def _refine(self, base: PropertyDef, child: PropertyDef) -> PropertyDef:
+        """``child`` re-declaring ``base`` in a derived type, by the version's own rule.
+
+        TOSCA 1.3 §3.6.10.4 (refinement): unstated keynames are inherited and constraints
+        accumulate, so a derived type can only narrow.  TOSCA 1.0-1.2 (§3.5.8, property
+        definition) state no refinement rule; the derived type's definition is the
+        definition, as tosca-parser reads it (``get_definition``: the child's entry
+        replaces the parent's), so a wider ``valid_values`` is the new list.  Only
+        ``type`` is taken from the parent when the child leaves it out (tosca-parser would
+        fail on the missing keyname; xfc keeps the inherited type rather than invent one).
+        """
+        if not refines(getattr(self, "version", "")):
+            if child.type:
+                return child
+            return replace(child, type=base.type, scope=base.scope, type_span=base.type_span)
         g = child.given
         return replace(
             child,

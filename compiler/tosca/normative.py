@@ -1,4 +1,4 @@
-"""The normative TOSCA types and the NFV profile 1.0 types, read from tosca-parser's files.
+"""The normative TOSCA types of each version and the NFV profile 1.0 types.
 
 Phase: resolve (type collection).  Input: a ``tosca_definitions_version``.  Output: the
 built-in :class:`~compiler.tosca.typedefs.TypeDef` list for that version, plus the
@@ -13,6 +13,11 @@ slips in those files are accepted silently.  Types that TOSCA 1.3 adds and tosca
 file lacks (``tosca.interfaces.Root``, ``tosca.capabilities.Compute``/``Network``/``Storage``,
 ``tosca.datatypes.json``,
 ``tosca.datatypes.xml``, ``tosca.datatypes.TimeInterval``) are added here, so 1.3 templates may use them.
+
+Each later version's own changes are data files, ``compiler/profiles/tosca-simple/1.1.yaml``
+and ``1.2.yaml`` (facts from the specifications' type lists), applied on top in order:
+``tosca_simple_yaml_1_1`` gets 1.1's, ``1_2`` and ``1_3`` get 1.1's then 1.2's (1.3 adds
+no type beyond those).  A type in an overlay replaces the same name below it.
 
 Codes: none (a missing or unreadable file leaves the set empty except the primitives;
 the registry then reports unknown types where they are used).
@@ -83,8 +88,26 @@ def definition_files(version: str) -> tuple[Path, ...]:
     return tuple(files)
 
 
-def _read(path: Path) -> tuple[TypeDef, ...]:
-    display = f"<tosca-parser>/{path.parent.name}/{path.name}"
+# the overlays each simple-profile version applies on top of the 1.0.3 set, in order
+OVERLAYS: dict[str, tuple[str, ...]] = {
+    "tosca_simple_yaml_1_0": (),
+    "tosca_simple_yaml_1_1": ("1.1",),
+    "tosca_simple_yaml_1_2": ("1.1", "1.2"),
+    "tosca_simple_yaml_1_3": ("1.1", "1.2"),
+    NFV_1_0: (),  # the NFV profile 1.0 is built on TOSCA 1.0 (its §2)
+}
+_PROFILE_DIR = Path(__file__).resolve().parent.parent / "profiles" / "tosca-simple"
+
+
+def overlay_files(version: str) -> tuple[Path, ...]:
+    """The version's own normative-type files, applied over :func:`definition_files`.
+    An unknown version gets the newest (TOSCA 1.3's) set."""
+    names = OVERLAYS.get(version, OVERLAYS["tosca_simple_yaml_1_3"])
+    return tuple(_PROFILE_DIR / f"{n}.yaml" for n in names)
+
+
+def _read(path: Path, display: str | None = None) -> tuple[TypeDef, ...]:
+    display = display or f"<tosca-parser>/{path.parent.name}/{path.name}"
     sink = Diagnostics()
     try:
         text = path.read_text(encoding="utf-8")
@@ -127,8 +150,8 @@ def _primitives() -> tuple[TypeDef, ...]:
 
 
 def types_for(version: str) -> tuple[TypeDef, ...]:
-    """Built-in types for ``version`` (an unknown version gets the normative set)."""
-    key = NFV_1_0 if version == NFV_1_0 else "simple"
+    """Built-in types for ``version`` (an unknown version gets TOSCA 1.3's set)."""
+    key = version if version in OVERLAYS else "tosca_simple_yaml_1_3"
     hit = _cache.get(key)
     if hit is not None:
         return hit
@@ -141,10 +164,13 @@ def types_for(version: str) -> tuple[TypeDef, ...]:
             for path in definition_files(version):
                 for td in _read(path):
                     seen.setdefault((td.kind, td.name), td)
+            for path in overlay_files(version):
+                for td in _read(path, f"<xfc>/profiles/tosca-simple/{path.name}"):
+                    seen[(td.kind, td.name)] = td  # the version's own definition wins
             hit = tuple(seen.values())
             _cache[key] = hit
     return hit
 
 
-__all__ = ["NFV_1_0", "SIMPLE_VERSIONS", "VERSIONS", "PRIMITIVES", "definition_files",
-           "types_for"]
+__all__ = ["NFV_1_0", "SIMPLE_VERSIONS", "VERSIONS", "PRIMITIVES", "OVERLAYS",
+           "definition_files", "overlay_files", "types_for"]

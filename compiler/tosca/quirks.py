@@ -22,6 +22,8 @@ class Quirk:
     name: str
     accepts: str  # what the quirk lets through
     note: str  # the note text shown when it fires
+    # not part of "all": on only when named, for a leniency tosca-parser does not share
+    opt_in: bool = False
 
 
 QUIRKS: dict[str, Quirk] = {
@@ -127,6 +129,16 @@ QUIRKS: dict[str, Quirk] = {
             note="number given for a string, read as its decimal text",
         ),
         Quirk(
+            name="value.number-as-string-in-data",
+            accepts="a YAML integer or float given to a `string` field of a data-type value, "
+            "at any nesting (ONAP SDC output writes `port: 8080` into string fields), read "
+            "as its decimal text; tosca-parser rejects these (\"is not a string\"), so "
+            "this one is opt-in: not part of `all`",
+            note="number given for a string field of a data-type value, read as its "
+            "decimal text",
+            opt_in=True,
+        ),
+        Quirk(
             name="artifact.swimage-undefined",
             accepts="an artifact of type `tosca.artifacts.nfv.SwImage` without properties "
             "in a package that neither defines nor imports that SOL001 type (Tacker's "
@@ -145,12 +157,16 @@ QUIRKS: dict[str, Quirk] = {
 
 
 def enabled(options_quirks: Iterable[str], name: str) -> bool:
-    """Whether quirk ``name`` is on under the ``--quirk`` selection."""
+    """Whether quirk ``name`` is on under the ``--quirk`` selection (an opt-in quirk
+    only when named)."""
     sel = tuple(options_quirks)
     if f"-{name}" in sel:
         return False
     if name in sel:
         return True
+    quirk = QUIRKS.get(name)
+    if quirk is not None and quirk.opt_in:
+        return False
     return "all" in sel and "none" not in sel
 
 

@@ -43,7 +43,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..diagnostics import Diagnostics, Severity, Span
 from . import normative
 from .constraints import check_definition
-from .merged import MergedViews
+from .merged import MergedViews, refines
 from .typedefs import (
     KINDS,
     MISSING,
@@ -281,6 +281,27 @@ class TypeRegistry(MergedViews):
                 if src is not None:
                     _emit(src, diags, key in used)
 
+    def _check_refined_type(self, p: PropertyDef, inherited: PropertyDef | None, path: str,
+                            diags: Diagnostics) -> None:
+        """TOSCA 1.3 §3.6.10.4: a refinement's ``type`` is the parent's or derived from
+        it (before 1.3 a re-declaration replaces the definition, so any type goes).  A
+        parent property from tosca-parser's file is exempt: that file has known slips
+        (``tosca.artifacts.Root``'s ``version: version``, which the spec does not define
+        and SOL001 3.x's SwImage declares as a string)."""
+        if inherited is None or not inherited.type or not refines(self.version):
+            return
+        if str(getattr(inherited.span, "file", "")).startswith("<tosca-parser>"):
+            return
+        mine = self.canonical("data", p.type, p.scope)
+        theirs = self.canonical("data", inherited.type, inherited.scope)
+        if mine is None or theirs is None or theirs in self.ancestry("data", mine):
+            return
+        diags.add("tosca-wrong-type",
+                  f"{p.kind} {p.name!r} refines the inherited {theirs} with {mine}, which is "
+                  f"not derived from it (TOSCA 1.3 §3.6.10.4)", p.type_span, path=f"{path}.type",
+                  hint=f"keep type {theirs} (or a type derived from it), or give the "
+                  f"{p.kind} another name")
+
     def _index_short(self) -> None:
         for kind, table in self._types.items():
             prefix = SHORT_PREFIX[kind]
@@ -442,6 +463,7 @@ class TypeRegistry(MergedViews):
                     return
             else:
                 need("data", p.type, p.scope, p.type_span, f"{path}.type")
+                self._check_refined_type(p, inherited, path, diags)
             base = self.primitive_of(ptype, p.scope) if ptype else None
             self._check_schema(p.entry_schema, p.scope, diags, f"{path}.entry_schema", need)
             self._check_schema(p.key_schema, p.scope, diags, f"{path}.key_schema", need)

@@ -11,9 +11,11 @@ docs/type-system.md) — and diagnostics at the exact position of each offending
 
 Named leniency (given a :class:`~compiler.tosca.quirks.QuirkReporter`):
 ``value.number-as-string`` reads a YAML integer or float assigned to a ``string``
-property as its decimal text, with a note — the assigned value itself only, not a field
-or entry inside a data-type, list or map value.  Without a reporter (type defaults,
-inputs) the letter of the spec applies.
+property as its decimal text, with a note — the assigned value itself, where
+tosca-parser's ``Property.validate`` does ``str(value)``.  ``value.number-as-string-in-data``
+(opt-in: tosca-parser rejects these) does the same for a field of a data-type value (ONAP
+SDC writes ``port: 8080`` into string fields).  An entry of a list or map is never read
+so.  Without a reporter (type defaults, inputs) the letter of the spec applies.
 
 Codes: tosca-wrong-type (a value that is not of its type), tosca-unknown-property (a key
 that a data type does not define), tosca-missing-property (a required data-type property
@@ -77,13 +79,14 @@ def number_text(v: Any) -> str | None:
 
 
 class _Checker:
-    __slots__ = ("reg", "diags", "quirks", "depth")
+    __slots__ = ("reg", "diags", "quirks", "depth", "field")
 
     def __init__(self, reg: Any, diags: Diagnostics, quirks: Any = None) -> None:
         self.reg = reg
         self.diags = diags
         self.quirks = quirks
         self.depth = 0  # 1 while checking the assigned value itself, more inside it
+        self.field = 0  # the depth of the data-type field value being checked, if any
 
     def wrong(self, msg: str, span: Span, path: str) -> None:
         self.diags.add("tosca-wrong-type", msg, span, path=path)
@@ -138,10 +141,18 @@ class _Checker:
             if isinstance(v, str):
                 return v, True
             text = number_text(v)
-            if text is not None and self.depth == 1 and self.quirks is not None and \
-                    self.quirks.allow(
-                    "value.number-as-string", span, f"read as {text!r}", path=path):
+            quirk = "value.number-as-string" if self.depth == 1 else (
+                "value.number-as-string-in-data" if self.depth == self.field else None)
+            if text is not None and quirk and self.quirks is not None and \
+                    self.quirks.allow(quirk, span, f"read as {text!r}", path=path):
                 return text, True
+            if text is not None and quirk == "value.number-as-string-in-data":
+                self.diags.add("tosca-wrong-type", f"{show(v)} is {yaml_type(v)}, not a "
+                               "string; quote it", span, path=path,
+                               hint="a producer that writes numbers into string fields "
+                               "(ONAP SDC) is read with --quirk "
+                               "value.number-as-string-in-data")
+                return v, False
             self.wrong(f"{show(v)} is {yaml_type(v)}, not a string; quote it", span, path)
             return v, False
         if prim == "integer":
@@ -252,8 +263,12 @@ class _Checker:
             if item is None and d.type != "null":
                 continue  # an explicit null is no value (filled below)
             vspan = span_in(v, k, span)
-            item = self.check(item, d.type, d.scope, d.constraints, d.entry_schema,
-                              d.key_schema, vspan, f'{path}["{k}"]')
+            outer, self.field = self.field, self.depth + 1
+            try:
+                item = self.check(item, d.type, d.scope, d.constraints, d.entry_schema,
+                                  d.key_schema, vspan, f'{path}["{k}"]')
+            finally:
+                self.field = outer
             dict.__setitem__(out, k, item)
             if isinstance(v, PMap):
                 out.key_spans[k] = kspan

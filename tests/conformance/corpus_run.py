@@ -12,7 +12,10 @@ files supplied locally): ``ok`` is an accept, ``validation_error`` a reject.  ``
 (a raw TypeError/KeyError/... out of tosca-parser) is no verdict on the file's validity,
 so the headline agreement is computed over the files with a verdict; the crash rows are
 shown as their own row, and the all-files figure (crash counted as a reject, since
-Tacker would fail on the file too) is printed beside it (docs/deviations.md).
+Tacker would fail on the file too) is printed beside it (docs/deviations.md).  A reject
+whose reason is tosca-parser's ``UnsupportedTypeError`` ("Type X is valid TOSCA type but
+not supported at this time") is no verdict either: tosca-parser states the file's type is
+valid and declines to go on; those rows are ``unsupported``, counted like crashes.
 
 A top-level VNFD whose VNF has several deployment flavours is a ``tosca-flavour`` error
 without ``--flavour`` (an xfc decision, docs/front-end.md), while tosca-parser's verdict
@@ -56,7 +59,7 @@ class Verdict:
 @dataclass(frozen=True, slots=True)
 class Result:
     path: str
-    reference: str  # ok | validation_error | crash
+    reference: str  # ok | validation_error | crash | unsupported
     ours: str  # ok | error | traceback
     first_error: str
     reference_error: str
@@ -125,8 +128,18 @@ def check_one(corpus: Path, rel: str) -> tuple[str, str]:
 def _one(args: tuple[str, dict]) -> Result:
     corpus, r = args
     v = judge(Path(corpus), r["path"])
-    return Result(r["path"], r["parse_B_2.12"] or "?", v.ours, v.first_error,
+    return Result(r["path"], reference(r), v.ours, v.first_error,
                   r.get("first_error_B", ""), v.flavours)
+
+
+def reference(row: dict) -> str:
+    """tosca-parser's verdict on an INDEX.tsv row; a reject that only says "valid TOSCA
+    type but not supported" is ``unsupported`` (no verdict on validity)."""
+    ref = row["parse_B_2.12"] or "?"
+    if ref == "validation_error" and (row.get("first_error_B") or "").startswith(
+            "UnsupportedTypeError"):
+        return "unsupported"
+    return ref
 
 
 def run(corpus: Path, workers: int | None = None) -> list[Result]:
@@ -160,11 +173,12 @@ def table(results: list[Result]) -> str:
         f"{'tosca-parser':<24}{'xfc ok':>8}{'xfc error':>11}{'traceback':>11}",
     ]
     for ref, label in (("ok", "ok"), ("validation_error", "validation_error"),
-                       ("crash", "crash (no verdict)")):
+                       ("crash", "crash (no verdict)"),
+                       ("unsupported", "unsupported (no verdict)")):
         lines.append(f"{label:<24}{c[(ref, 'ok')]:>8}{c[(ref, 'error')]:>11}"
                      f"{c[(ref, 'traceback')]:>11}")
     lines.append(f"agreement where tosca-parser gave a verdict: {a}/{n} = {a / max(1, n):.1%}")
-    lines.append(f"all files, a crash counted as a reject:     {b}/{m} = {b / max(1, m):.1%}")
+    lines.append(f"all files, no verdict counted as a reject:  {b}/{m} = {b / max(1, m):.1%}")
     lines.append(f"multi-flavour VNFDs checked once per flavour: {len(multi)} "
                  f"({sum(1 for r in multi if r.ours == 'ok')} clean in every flavour)")
     return "\n".join(lines)

@@ -18,8 +18,9 @@ from tests.conformance import corpus_run
 REPO = Path(__file__).resolve().parents[2]
 DEVIATIONS = REPO / "docs" / "deviations.md"
 # The headline agreement (files with a tosca-parser verdict) measured when the suite was
-# last reviewed; a drop is a regression.
-FLOOR = 0.95
+# last reviewed (517/544 = 0.9504: per-version normative types, tosca-parser's
+# "valid but not supported" rows counted as no verdict); a drop is a regression.
+FLOOR = 0.9503
 
 
 @pytest.fixture(scope="module")

@@ -140,8 +140,12 @@ def test_diagnostic_in_imported_file_carries_the_import_chain(tmp_path):
 def test_root_widens_a_lone_descriptor_package(tmp_path):
     write(tmp_path, "custom_types/t.yaml", HEAD)
     main = write(tmp_path, "tests/main.yaml", HEAD + "imports: [../custom_types/t.yaml]\n")
-    _, d = run(main)
+    # confined to its own directory, the import leaves the root; the hint names the
+    # --root that would admit it
+    _, d = run(main, root=str(tmp_path / "tests"))
     assert d.codes() == ["import-outside-root"]
+    (diag,) = d.errors()
+    assert f"--root {tmp_path.resolve()}" in diag.hint
     pkg, d = run(main, root=str(tmp_path))
     assert not d.has_errors, d.render_text()
     assert [f.name for f in pkg.files] == ["tests/main.yaml", "custom_types/t.yaml"]
@@ -233,3 +237,69 @@ def test_dirfs_names_skips_entries_it_cannot_examine(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "is_file", is_file)
     assert DirFS(tmp_path).names() == ["a.yaml"]
+
+
+def test_lone_descriptor_imports_resolve_anywhere_without_a_root(tmp_path):
+    # heat-translator's and tosca-parser's test data layout: ../nfv/defs.yaml
+    write(tmp_path, "nfv/defs.yaml", HEAD + "imports: [more/types.yaml]\n")
+    write(tmp_path, "nfv/more/types.yaml", HEAD)
+    main = write(tmp_path, "tests/main.yaml", HEAD + "imports: [../nfv/defs.yaml]\n")
+    pkg, d = run(main)
+    assert not d.has_errors, d.render_text()
+    assert [f.name for f in pkg.files] == [
+        "main.yaml", "../nfv/defs.yaml", "../nfv/more/types.yaml"]
+    assert pkg.files[1].display == str(tmp_path / "nfv" / "defs.yaml")
+    # a missing one says where it looked
+    main.write_text(HEAD + "imports: [../nfv/nothing.yaml]\n")
+    _, d = run(main)
+    (diag,) = d.errors()
+    assert diag.code == "import-unresolved"
+    assert str(tmp_path / "nfv" / "nothing.yaml") in diag.message
+
+
+def test_lone_descriptor_reads_only_yaml_outside_its_directory(tmp_path):
+    (tmp_path / "secret.txt").write_text("a: 1\n")
+    main = write(tmp_path, "tests/main.yaml", HEAD + "imports: [../secret.txt]\n")
+    _, d = run(main)
+    (diag,) = d.errors()
+    assert diag.code == "import-outside-root" and ".yaml/.yml" in diag.hint
+
+
+def test_csar_imports_stay_inside_the_package(tmp_path):
+    write(tmp_path, "outside.yaml", HEAD)
+    pkg = tmp_path / "pkg"
+    write(pkg, "TOSCA-Metadata/TOSCA.meta",
+          "TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: t\n"
+          "Entry-Definitions: Definitions/main.yaml\n")
+    write(pkg, "Definitions/main.yaml", HEAD + "imports: [../../outside.yaml]\n")
+    _, d = run(pkg)
+    (diag,) = d.errors()
+    assert diag.code == "import-outside-root" and "CSAR" in diag.hint
+
+
+def test_xfc_root_environment_confines_a_lone_descriptor(tmp_path, monkeypatch):
+    import io
+
+    from compiler import cli
+
+    write(tmp_path, "nfv/defs.yaml", HEAD)
+    main = write(tmp_path, "tests/main.yaml", HEAD + "imports: [../nfv/defs.yaml]\n")
+    out = io.StringIO()
+    assert cli.main(["check", str(main)], out=out) == 0, out.getvalue()
+    monkeypatch.setenv("XFC_ROOT", str(tmp_path / "tests"))
+    out = io.StringIO()
+    assert cli.main(["check", str(main)], out=out) == 1
+    assert "import-outside-root" in out.getvalue()
+    assert f"--root {tmp_path.resolve()}" in out.getvalue()
+
+
+def test_xfc_root_that_is_not_a_directory_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    import io
+
+    from compiler import cli
+
+    main = write(tmp_path, "main.yaml", HEAD)
+    monkeypatch.setenv("XFC_ROOT", str(tmp_path / "nowhere"))
+    out = io.StringIO()
+    assert cli.main(["check", str(main)], out=out) == 2
+    assert "XFC_ROOT" in out.getvalue() + capsys.readouterr().err

@@ -129,6 +129,57 @@ topology_template:
     assert "tosca-quirk" not in codes(d)
 
 
+DATA_FIELD = """tosca_definitions_version: tosca_simple_yaml_1_2
+data_types:
+  my.Port:
+    derived_from: tosca.datatypes.Root
+    properties:
+      port: { type: string }
+  my.Service:
+    derived_from: tosca.datatypes.Root
+    properties:
+      ports: { type: map, entry_schema: { type: my.Port } }
+      tags: { type: list, entry_schema: { type: string }, required: false }
+node_types:
+  my.Node:
+    derived_from: tosca.nodes.Root
+    properties:
+      service: { type: my.Service }
+topology_template:
+  node_templates:
+    n:
+      type: my.Node
+      properties:
+        service: { ports: { http: { port: 8080 } } }
+"""
+
+
+def test_number_in_a_data_type_field_is_opt_in():
+    # by default as tosca-parser and the spec: an error, whose hint names the opt-in quirk
+    _, d = run(DATA_FIELD)
+    assert errors(d) == [(22, 43, "tosca-wrong-type")]
+    (err,) = [x for x in d if x.code == "tosca-wrong-type"]
+    assert "--quirk value.number-as-string-in-data" in err.hint
+    # named (on top of the defaults): read as its text, with a note
+    topo, d = run(DATA_FIELD, quirks=("all", "value.number-as-string-in-data"))
+    assert errors(d) == []
+    notes = [(x.span.line, x.message.split(":")[0]) for x in d if x.code == "tosca-quirk"]
+    assert notes == [(22, "quirk value.number-as-string-in-data")]
+    assert topo.nodes["n"].properties["service"]["ports"]["http"]["port"] == "8080"
+    # a list entry is never read so
+    text = DATA_FIELD.replace("{ ports: { http: { port: 8080 } } }",
+                              "{ ports: {}, tags: [ a, 7 ] }")
+    _, d = run(text, quirks=("all", "value.number-as-string-in-data"))
+    assert errors(d) == [(22, 42, "tosca-wrong-type")]
+
+
+def test_opt_in_quirk_is_not_part_of_all():
+    assert QUIRKS["value.number-as-string-in-data"].opt_in
+    assert not enabled(("all",), "value.number-as-string-in-data")
+    assert enabled(("all", "value.number-as-string-in-data"), "value.number-as-string-in-data")
+    assert enabled(("all",), "value.number-as-string")
+
+
 SWIMAGE = """tosca_definitions_version: tosca_simple_yaml_1_2
 node_types:
   my.Vdu:
@@ -200,3 +251,24 @@ topology_template:
     assert "tosca-quirk" in on.diagnostics.codes() and on.ok
     off = compiler.check(str(f), quirks=("all", "-operation.list"))
     assert not off.ok, off.diagnostics.render_text()
+
+
+def test_cli_naming_an_opt_in_quirk_keeps_the_defaults(tmp_path):
+    import io
+
+    from compiler import cli
+
+    f = tmp_path / "t.yaml"
+    f.write_text(DATA_FIELD.replace("properties:\n        service:",
+                                    "properties:\n        extra: 1.5\n        service:")
+                 .replace("service: { type: my.Service }",
+                          "service: { type: my.Service }\n      extra: { type: string }"))
+    out = io.StringIO()
+    assert cli.main(["check", str(f)], out=out) == 1
+    out = io.StringIO()
+    rc = cli.main(["check", str(f), "--quirk", "value.number-as-string-in-data",
+                   "--all-notes"], out=out)
+    assert rc == 0, out.getvalue()
+    # both the default quirk (extra: 1.5) and the named opt-in one fired
+    assert "quirk value.number-as-string:" in out.getvalue()
+    assert "quirk value.number-as-string-in-data:" in out.getvalue()
