@@ -30,7 +30,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser)
+    add_input_arguments(parser, formats=("text", "json", "sarif"))
     parser.add_argument("--tosca-parser", action="store_true", dest="tosca_parser", default=None,
                         help="also run tosca-parser (Tacker's parser) offline in a subprocess "
                              "and report whether it accepts the package")

@@ -175,7 +175,11 @@ def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_ext
     """Print the diagnostics of ``unit`` and return the exit code (0 or 1)."""
     diags = unit.diagnostics
     minimum = Severity.ERROR if getattr(args, "quiet", False) else Severity.NOTE
-    if getattr(args, "format", "text") == "json":
+    if getattr(args, "format", "text") == "sarif":
+        from ..sarif import render as render_sarif
+
+        out.write(render_sarif(diags, min_severity=minimum))
+    elif getattr(args, "format", "text") == "json":
         import json
 
         doc = {

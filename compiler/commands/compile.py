@@ -39,7 +39,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser)
+    add_input_arguments(parser, formats=("text", "json", "sarif"))
     g = parser.add_argument_group("what to write")
     dest = g.add_mutually_exclusive_group()
     dest.add_argument("-o", "--output", metavar="DIR", help="output directory (created if absent)")
