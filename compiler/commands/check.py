@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import check
+from .. import batch, check
 from .common import add_input_arguments, options_from_args, report
 
 HELP = "check a descriptor or CSAR and report problems (writes nothing)"
@@ -30,12 +30,17 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, formats=("text", "json", "sarif"))
+    add_input_arguments(parser, formats=("text", "json", "sarif"), many=True)
+    batch.add_arguments(parser)
     parser.add_argument("--tosca-parser", action="store_true", dest="tosca_parser", default=None,
                         help="also run tosca-parser (Tacker's parser) offline in a subprocess "
                              "and report whether it accepts the package")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if isinstance(args.path, list):  # from the command line: one PATH or a batch
+        if batch.wanted(args):
+            return batch.run("check", args, out)
+        args.path = args.path[0]
     unit = check(args.path, options_from_args(args))
     return report(unit, args, out)

@@ -28,9 +28,15 @@ class UsageError(Exception):
     """Wrong use of the command line: exit code 2."""
 
 
-def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("text", "json")) -> None:
-    parser.add_argument("path", metavar="PATH",
-                        help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip archive")
+def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("text", "json"),
+                        many: bool = False) -> None:
+    if many:  # batch mode (compiler.batch): several paths, '-' reads them from stdin
+        parser.add_argument("path", metavar="PATH", nargs="+",
+                            help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip "
+                                 "archive; several run in parallel, '-' reads paths from stdin")
+    else:
+        parser.add_argument("path", metavar="PATH",
+                            help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip archive")
     g = parser.add_argument_group("inputs and deployment flavour")
     g.add_argument("--inputs", metavar="FILE",
                    help="YAML or JSON file with values for the topology's inputs")

@@ -13,7 +13,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from .. import compile as compile_
+from .. import batch, compile as compile_
 from ..output import OutputError, write_outputs
 from ..pipeline import option_problems
 from ..plugins import emitters
@@ -39,7 +39,8 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, formats=("text", "json", "sarif"))
+    add_input_arguments(parser, formats=("text", "json", "sarif"), many=True)
+    batch.add_arguments(parser)
     g = parser.add_argument_group("what to write")
     dest = g.add_mutually_exclusive_group()
     dest.add_argument("-o", "--output", metavar="DIR", help="output directory (created if absent)")
@@ -69,6 +70,10 @@ def _known_emitters() -> list[str]:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if isinstance(args.path, list):  # from the command line: one PATH or a batch
+        if batch.wanted(args):
+            return batch.run("compile", args, out)
+        args.path = args.path[0]
     if not args.output and not args.stdout:
         raise UsageError("compile needs -o DIR or --stdout")
     available = emitters()
