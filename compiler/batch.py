@@ -79,6 +79,8 @@ class Outcome:
     seconds: float = 0.0
     output_dir: str | None = None
     detail: str = ""
+    cpu_seconds: float = 0.0  # CPU time of the worker on this input
+    worker: int = 0  # process id of the worker that ran it
 
     @property
     def line(self) -> str:
@@ -159,7 +161,7 @@ def run_one(job: Job) -> Outcome:
     mod = importlib.import_module(VERB_MODULES[job.verb])
     args = argparse.Namespace(**job.args)
     out, err = io.StringIO(), io.StringIO()
-    start = time.monotonic()
+    start, cpu = time.monotonic(), time.process_time()
     status, code, detail = "ok", 0, ""
     if job.timeout:
         _limit_cpu(job.timeout)
@@ -182,7 +184,8 @@ def run_one(job: Job) -> Outcome:
         if job.timeout:
             signal.setitimer(signal.ITIMER_REAL, 0)
     return Outcome(job.index, job.path, status, code, out.getvalue(), err.getvalue(),
-                   time.monotonic() - start, job.args.get("output") if code == 0 else None, detail)
+                   time.monotonic() - start, job.args.get("output") if code == 0 else None, detail,
+                   time.process_time() - cpu, os.getpid())
 
 
 Worker = Callable[[Job], Outcome]
@@ -336,7 +339,8 @@ def _merged_json(verb: str, outcomes: list[Outcome]) -> str:
         except ValueError:
             result = None
         docs.append({"path": o.path, "status": o.status, "exit_code": o.exit_code,
-                     "seconds": round(o.seconds, 3), "output": o.output_dir,
+                     "seconds": round(o.seconds, 3), "cpu_seconds": round(o.cpu_seconds, 3),
+                     "worker": o.worker, "output": o.output_dir,
                      "detail": o.detail, "result": result})
     worst = max((o.exit_code for o in outcomes), default=0)
     return json.dumps({"verb": verb, "exit_code": worst, "inputs": docs}, indent=2,
