@@ -32,6 +32,7 @@ VERBS: dict[str, str] = {
     "codes": "compiler.commands.codes",
     "version": "compiler.commands.version",
     "krm": "compiler.commands.krm",
+    "serve": "compiler.commands.serve",
 }
 
 EPILOG = """\
