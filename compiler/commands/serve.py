@@ -3,8 +3,9 @@
 Phase: CLI.  Starts uvicorn on the Starlette application of :mod:`compiler.service`.
 SIGTERM (or Ctrl-C) first marks the service not ready (``/readyz`` answers 503, so a
 Kubernetes Service stops sending it work), then uvicorn stops accepting connections and
-waits for the requests in flight to be answered, at most ``--drain-seconds``.  Exit 0
-after a drain; 2 on misuse (a missing ``serve`` extra included).
+waits for the requests in flight to be answered, at most ``--drain-seconds``; then
+uvicorn re-raises the signal, so the process ends with SIGTERM's status (143 in a shell)
+as Kubernetes expects.  Exit 2 on misuse (a missing ``serve`` extra included).
 
 Codes: none.
 """
