@@ -172,3 +172,23 @@ def test_probes_metrics_and_openapi(client) -> None:
     post = doc["paths"]["/v1/compile"]["post"]
     assert "application/zip" in post["requestBody"]["content"]
     assert {"200", "422", "413", "503"} <= {str(k) for k in post["responses"]}
+
+
+def test_the_service_describes_itself(tmp_path: Path) -> None:
+    """samples/xfc-service/: xfc compiles its own service; the command it runs parses."""
+    import yaml
+
+    from compiler.cli import build_parser
+
+    out = tmp_path / "svc"
+    assert main(["compile", str(REPO / "samples" / "xfc-service" / "xfc-service.yaml"),
+                 "-o", str(out), "-q"], io.StringIO()) == 0
+    dep = yaml.safe_load((out / "kubernetes" / "deployment-xfc-serve.yaml").read_text())
+    pod = dep["spec"]["template"]["spec"]
+    assert pod["terminationGracePeriodSeconds"] == 60
+    command = pod["containers"][0]["command"]
+    assert command[:2] == ["xfc", "serve"]
+    args = build_parser()[0].parse_args(command[1:])
+    assert args.drain_seconds < pod["terminationGracePeriodSeconds"]  # drained before SIGKILL
+    hpa = yaml.safe_load((out / "kubernetes" / "horizontalpodautoscaler-xfc-serve.yaml").read_text())
+    assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 10)
