@@ -440,7 +440,8 @@ def run(verb: str, args: argparse.Namespace, out: TextIO, *, stdin: TextIO | Non
         for o in outcomes:
             if o.stderr:
                 err.write(o.stderr)
-    summary_table(outcomes, err if fmt != "text" else out)
+    # the table goes with the reports, unless stdout carries data (JSON, SARIF, YAML)
+    summary_table(outcomes, out if fmt == "text" and not getattr(args, "stdout", False) else err)
     return max(o.exit_code for o in outcomes)
 
 

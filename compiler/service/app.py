@@ -130,18 +130,17 @@ def _job(verb: str, request: HTTPRequest, body: bytes) -> worker.Request:
     name = q.get("name") or ("package.csar" if archive else "descriptor.yaml")
     if not _NAME.match(name) or not name.lower().endswith((".yaml", ".yml", ".csar", ".zip")):
         raise _Refusal(400, "name must be a plain file name ending in .yaml, .yml, .csar or .zip")
-    argv = ["--format", fmt]
+    # FLAG=VALUE, never FLAG VALUE: a value that starts with '-' stays a value and can
+    # never become another flag (--root, --inputs …)
+    argv = [f"--format={fmt}"]
     for key, flag in (("flavour", "--flavour"), ("namespace", "--namespace")):
         if q.get(key):
-            argv += [flag, q[key]]
-    for value in q.getlist("set"):
-        argv += ["--set", value]
+            argv.append(f"{flag}={q[key]}")
+    argv += [f"--set={value}" for value in q.getlist("set")]
     output = q.get("output", "zip")
     if verb == "compile":
-        for value in q.getlist("target"):
-            argv += ["--target", value]
-        for value in q.getlist("emit"):
-            argv += ["--emit", value]
+        argv += [f"--target={value}" for value in q.getlist("target")]
+        argv += [f"--emit={value}" for value in q.getlist("emit")]
         if output not in ("zip", "yaml"):
             raise _Refusal(400, "output must be zip or yaml")
     elif any(k in q for k in ("target", "emit", "output")):
@@ -170,7 +169,7 @@ def _answer(job: worker.Request, reply: worker.Reply, state: State) -> Response:
         return _error(422, reply.detail)
     if reply.status == "died":
         return _error(503, f"{reply.detail}; send the request again", **{"Retry-After": "1"})
-    fmt = job.argv[1]
+    fmt = job.argv[0].removeprefix("--format=")
     headers = {"X-Xfc-Exit-Code": str(reply.exit_code)}
     if reply.exit_code == 2:
         return _error(400, reply.stderr.strip().removeprefix("xfc: error: "))

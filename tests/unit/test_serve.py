@@ -147,6 +147,10 @@ def test_misuse_is_400_and_the_token_is_checked(client) -> None:
     assert client.post("/v1/check?output=zip", content=b"a: 1").status_code == 400
     r = client.post("/v1/compile?namespace=Bad_NS", content=SLICE.read_bytes())
     assert r.status_code == 400 and "DNS-1123" in r.json()["error"]
+    # a value that looks like a flag stays a value: no --inputs or --root through the query
+    r = client.post("/v1/check?flavour=--inputs=/etc/passwd", content=SLICE.read_bytes())
+    assert r.status_code == 422 and "root:x:" not in r.text
+    assert [d["code"] for d in r.json()["diagnostics"]] == ["tosca-flavour"]
     with TestClient(create_app(Settings(workers=1, token="s3cret"))) as c:
         assert c.post("/v1/check", content=SLICE.read_bytes()).status_code == 401
         r = c.post("/v1/check", content=SLICE.read_bytes(), headers={"Authorization": "Bearer s3cret"})
