@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hmac
 import io
-import json
 import re
 import threading
 import zipfile

@@ -150,3 +150,24 @@ def test_one_path_is_unchanged(verb: str, tmp_path: Path) -> None:
     assert "xfc batch" not in out.getvalue()
     if verb == "compile":
         assert (tmp_path / "o" / "kubernetes").is_dir()  # no per-input subfolder
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_gets_a_rich_progress_bar_and_table() -> None:
+    from compiler.cli import build_parser
+
+    parser, _ = build_parser()
+    args = parser.parse_args(["check", GOOD, BAD, "-j", "2"])
+    out, err = _Terminal(), _Terminal()
+    code = batch.run("check", args, out, err=err)
+    assert code == 1
+    # rich drew (and cleared) a live bar on the terminal: cursor control sequences
+    assert "\x1b[" in err.getvalue()
+    assert "TIMED OUT" not in err.getvalue() and "FAILED" in err.getvalue()
+    table = out.getvalue()
+    assert "xfc batch: 2 inputs: 1 errors, 1 ok" in table
+    assert "┃" in table or "│" in table  # a rich table, not the plain one
