@@ -39,7 +39,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 import anyio
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import (CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector,
+                               generate_latest)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
 from starlette.requests import Request as HTTPRequest
@@ -71,6 +72,7 @@ class State:
         self.slots = anyio.CapacityLimiter(settings.workers)
         self.ctx = worker.context()
         self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)  # the server process's CPU, memory, fds
         self.requests = Counter("xfc_requests", "HTTP requests answered",
                                 ["endpoint", "code"], registry=self.registry)
         self.seconds = Histogram("xfc_request_seconds", "time to answer a request",

@@ -170,6 +170,7 @@ def test_probes_metrics_and_openapi(client) -> None:
     text = client.get("/metrics").text
     assert 'xfc_requests_total{code="200",endpoint="/v1/check"}' in text
     assert "xfc_request_seconds_bucket" in text
+    assert "process_resident_memory_bytes" in text
     doc = client.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {"/v1/check", "/v1/compile", "/healthz", "/readyz", "/metrics"}
