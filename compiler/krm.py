@@ -15,6 +15,11 @@ values:
                the package; the package's directory is found on disk (below)
   inline       the descriptor's text (instead of ``descriptor``; XfcCompile may give a
                mapping of file name -> text, the first being the entry, for imports)
+  source       the name of a ConfigMap item of the package whose ``data`` holds the
+               descriptor's files (file name -> text); ``descriptor`` then names the
+               entry among them (default: the first).  For functions run as images,
+               which see no disk: mark that ConfigMap
+               ``config.kubernetes.io/local-config: "true"`` so it is never deployed
   flavour, namespace            as ``--flavour``, ``--namespace``
   targets, emit                 lists (a ConfigMap: comma-separated) as ``--target``, ``--emit``
   inputs       mapping of input values (a ConfigMap: YAML text) as ``--inputs``
@@ -136,7 +141,7 @@ def read_config(fc: Any) -> dict[str, Any]:
     else:
         raise FunctionError(f"functionConfig kind {kind!r} is not supported: use a ConfigMap "
                             f"or {CONFIG_API} {CONFIG_KIND}")
-    known = {"descriptor", "inline", "flavour", "flavor", "namespace", "targets", "emit",
+    known = {"descriptor", "inline", "source", "flavour", "flavor", "namespace", "targets", "emit",
              "inputs", "params", "outputDir"}
     unknown = sorted(set(raw) - known)
     if unknown:
@@ -145,6 +150,7 @@ def read_config(fc: Any) -> dict[str, Any]:
     cfg: dict[str, Any] = {
         "descriptor": raw.get("descriptor"),
         "inline": raw.get("inline"),
+        "source": raw.get("source"),
         "flavour": raw.get("flavour", raw.get("flavor")),
         "namespace": raw.get("namespace"),
         "targets": _listish(raw.get("targets"), "targets"),
@@ -153,10 +159,14 @@ def read_config(fc: Any) -> dict[str, Any]:
         "params": {str(k): str(v) for k, v in _mapping(raw.get("params"), "params").items()},
         "outputDir": raw.get("outputDir"),
     }
-    if bool(cfg["descriptor"]) == bool(cfg["inline"]):
+    if cfg["source"] is not None:
+        if cfg["inline"] is not None:
+            raise FunctionError("functionConfig takes 'source' or 'inline', not both")
+    elif bool(cfg["descriptor"]) == bool(cfg["inline"]):
         raise FunctionError("functionConfig must name exactly one of 'descriptor' (a path "
-                            "in the package) and 'inline' (the descriptor's text)")
-    for key in ("descriptor", "flavour", "namespace", "outputDir"):
+                            "in the package), 'inline' (the descriptor's text) and 'source' "
+                            "(a ConfigMap item holding its files)")
+    for key in ("descriptor", "source", "flavour", "namespace", "outputDir"):
         if cfg[key] is not None and not isinstance(cfg[key], str):
             raise FunctionError(f"functionConfig {key} must be a string")
     if cfg["descriptor"] is not None:
@@ -221,7 +231,7 @@ def _is_package(d: Path, name: str | None, paths: list[str]) -> bool:
 # ------------------------------------------------------------------ the function
 
 
-def _result(d: Diagnostic, pkg: Path | None) -> dict:
+def _result(d: Diagnostic, pkg: Path | None, source: dict | None = None) -> dict:
     res: dict[str, Any] = {
         "message": f"[{d.code}] {d.message}" + (f" (hint: {d.hint})" if d.hint else ""),
         "severity": _SEVERITY[d.severity],
@@ -234,9 +244,11 @@ def _result(d: Diagnostic, pkg: Path | None) -> dict:
                 f = os.path.relpath(f, pkg)
             except ValueError:
                 pass
-        res["file"] = {"path": f.replace(os.sep, "/"), "index": 0}
+        f = f.replace(os.sep, "/")
+        # a file of a source ConfigMap is reported at that item, its data key in the message
+        res["file"] = dict(source) if source is not None else {"path": f, "index": 0}
         if d.span.line:  # a result has no line field: the message carries the position
-            res["message"] += f" (at {res['file']['path']}:{d.span.line}:{d.span.column})"
+            res["message"] += f" (at {f}:{d.span.line}:{d.span.column})"
     if d.path:
         res["field"] = {"path": d.path}
     return res
@@ -253,6 +265,16 @@ def _out(rl: dict, items: list, results: list, failed: bool) -> Outcome:
     if results:
         out["results"] = results
     return Outcome(out, failed)
+
+
+def _source_item(items: list, name: str) -> dict:
+    found = [it for it in items if isinstance(it, dict) and it.get("kind") == "ConfigMap"
+             and isinstance(it.get("metadata"), dict) and it["metadata"].get("name") == name]
+    if not found:
+        raise FunctionError(f"functionConfig source {name!r}: no ConfigMap of that name among the items")
+    if len(found) > 1:
+        raise FunctionError(f"functionConfig source {name!r}: several ConfigMaps have that name")
+    return found[0]
 
 
 def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
@@ -272,19 +294,33 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
 
     tmp = None
     pkg: Path | None = None
+    source: dict | None = None  # the result ``file`` of a source ConfigMap
     try:
-        if cfg["inline"] is not None:
-            files = cfg["inline"] if isinstance(cfg["inline"], dict) else {"descriptor.yaml": cfg["inline"]}
+        if cfg["inline"] is not None or cfg["source"] is not None:
+            if cfg["source"] is not None:
+                item = _source_item(items, cfg["source"])
+                files = item.get("data") or {}
+                ann = _annotations(item)
+                index = next((ann[k] for k in INDEX_KEYS if k in ann), "0")
+                source = {"path": item_path(item) or cfg["source"],
+                          "index": int(index) if str(index).isdigit() else 0}
+                what = f"ConfigMap {cfg['source']!r} data"
+            else:
+                files = cfg["inline"] if isinstance(cfg["inline"], dict) else {"descriptor.yaml": cfg["inline"]}
+                what = "functionConfig inline"
             if not files or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-                return _out(rl, items, [_error("functionConfig inline must be the descriptor's "
-                                               "text or a mapping of file name to text")], True)
+                return _out(rl, items, [_error(f"{what} must be the descriptor's text or a "
+                                               "mapping of file name to text")], True)
             tmp = tempfile.TemporaryDirectory(prefix="xfc-krm-")
             pkg = Path(tmp.name)
             for name, text in files.items():
-                rel = _inside("inline file name", name)
+                rel = _inside("file name", name)
                 (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
                 (pkg / rel).write_text(text, encoding="utf-8")
-            descriptor = _inside("inline file name", next(iter(files)))
+            descriptor = _inside("file name", cfg["descriptor"] or next(iter(files)))
+            if cfg["source"] is not None and descriptor not in files:
+                return _out(rl, items, [_error(f"{what} has no file {descriptor!r}; it has: "
+                                               + ", ".join(sorted(files)))], True)
         else:
             pkg = find_package(items, cwd)
             if pkg is None:
@@ -308,7 +344,7 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
         if problems:
             return _out(rl, items, [_error(f"functionConfig: {problems[0]}")], True)
         unit = compile_(str(pkg / descriptor), options)
-        results = [_result(d, pkg) for d in unit.diagnostics]
+        results = [_result(d, pkg, source) for d in unit.diagnostics]
         if not unit.ok:
             return _out(rl, items, results, True)
         stem = posixpath.basename(descriptor.rstrip("/"))
@@ -316,7 +352,8 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
             if stem.endswith(suffix):
                 stem = stem[: -len(suffix)]
         out_dir = cfg["outputDir"] or f"compiled/{stem or 'descriptor'}"
-        owner = descriptor if cfg["inline"] is None else f"inline:{descriptor}"
+        owner = (f"configmap:{cfg['source']}/{descriptor}" if cfg["source"] is not None
+                 else f"inline:{descriptor}" if cfg["inline"] is not None else descriptor)
         kept = [it for it in items if _annotations(it).get(OWNER) != owner]
         new = []
         for f in unit.outputs:

@@ -232,3 +232,55 @@ def test_kpt_shows_the_diagnostics_and_fails(pkg: Path, xfc_on_path: dict, tmp_p
     res = doc["items"][0]["results"]
     assert {"tosca-unknown-property", "tosca-missing-property"} <= {r["tags"]["code"] for r in res}
     assert not (pkg / "compiled").exists()
+
+
+def _source_configmap(pkg: Path) -> None:
+    """Carry the descriptor as a local-config ConfigMap item instead of a file on disk."""
+    text = (pkg / "tosca" / "upf-slice.yaml").read_text()
+    cm = {"apiVersion": "v1", "kind": "ConfigMap",
+          "metadata": {"name": "upf-slice-descriptor",
+                       "annotations": {"config.kubernetes.io/local-config": "true"}},
+          "data": {"upf-slice.yaml": text}}
+    (pkg / "descriptor.yaml").write_text(yaml.safe_dump(cm, sort_keys=False))
+    shutil.rmtree(pkg / "tosca")
+
+
+def test_descriptor_from_a_configmap_item(pkg: Path, tmp_path: Path) -> None:
+    _source_configmap(pkg)
+    items = _items(pkg)
+    cfg = {"source": "upf-slice-descriptor", "namespace": "slice-embb", "inputs": "dnn: internet"}
+    out = krm.run(_rl(items, cfg), cwd=tmp_path / "nowhere")  # no disk needed
+    assert not out.failed, out.resource_list.get("results")
+    new = out.resource_list["items"][len(items):]
+    assert {i["metadata"]["annotations"]["xfactor.io/compiled-from"] for i in new} == {
+        "configmap:upf-slice-descriptor/upf-slice.yaml"}
+    # a diagnostic in it is reported at the ConfigMap item, the data key in the message
+    cm = yaml.safe_load((pkg / "descriptor.yaml").read_text())
+    cm["data"]["upf-slice.yaml"] = cm["data"]["upf-slice.yaml"].replace("image: registry.example.net/5gc/upf:2.1.0", "imagex: 1")
+    (pkg / "descriptor.yaml").write_text(yaml.safe_dump(cm, sort_keys=False))
+    out = krm.run(_rl(_items(pkg), cfg))
+    assert out.failed
+    err = [r for r in out.resource_list["results"] if r["severity"] == "error"][0]
+    assert err["file"] == {"path": "descriptor.yaml", "index": 0}
+    assert "(at upf-slice.yaml:" in err["message"]
+    out = krm.run(_rl(_items(pkg), dict(cfg, source="nope")))
+    assert out.failed and "no ConfigMap of that name" in out.resource_list["results"][0]["message"]
+
+
+def test_kpt_fn_render_with_a_configmap_source(pkg: Path, xfc_on_path: dict, tmp_path: Path) -> None:
+    kpt = _kpt()
+    _source_configmap(pkg)
+    kptfile = yaml.safe_load((pkg / "Kptfile").read_text())
+    kptfile["pipeline"]["mutators"][0]["configMap"] = {
+        "source": "upf-slice-descriptor", "namespace": "slice-embb", "inputs": "dnn: internet"}
+    (pkg / "Kptfile").write_text(yaml.safe_dump(kptfile, sort_keys=False))
+    # run from elsewhere: the function needs no disk access to the package
+    proc = subprocess.run([kpt, "fn", "render", str(pkg), "--allow-exec"], env=xfc_on_path,
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    expected = _expected(tmp_path)
+    got = {p.relative_to(pkg / "compiled" / "upf-slice").as_posix(): yaml.safe_load(p.read_text())
+           for p in (pkg / "compiled" / "upf-slice").rglob("*.yaml")}
+    assert sorted(got) == sorted(expected)
+    for name, doc in got.items():
+        assert _strip(doc) == expected[name], name
