@@ -192,7 +192,7 @@ def _check_rendered(pkg: Path, prefix: str, tmp_path: Path) -> None:
     assert sorted(got) == sorted(expected)
     for name, doc in got.items():
         assert _strip(doc) == expected[name], name
-    assert (pkg / "namespace.yaml").read_text() == (SAMPLE / "namespace.yaml").read_text()
+    assert (pkg / "base" / "namespace.yaml").read_text() == (SAMPLE / "base" / "namespace.yaml").read_text()
     assert (pkg / "tosca" / "upf-slice.yaml").read_bytes() == (SAMPLE / "tosca" / "upf-slice.yaml").read_bytes()
 
 
