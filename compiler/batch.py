@@ -264,6 +264,9 @@ def run_jobs(jobs: list[Job], *, workers: int, worker: Worker = run_one,
                         finish(f.result())
                     except BrokenProcessPool:
                         suspects.append(job)
+                    except InputTimeout:  # the alarm fired as run_one was ending
+                        finish(Outcome(job.index, job.path, "timeout", 3,
+                                       detail=f"no result within --timeout {job.timeout:g} s"))
                     except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
                         finish(Outcome(job.index, job.path, "crash", 3,
                                        detail=f"internal error: {type(exc).__name__}: {exc}"[:240]))
