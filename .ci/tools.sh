@@ -154,6 +154,30 @@ else
   record "prometheus-operator models: MISSING"
 fi
 
+# ------------------------- the published SARIF 2.1.0 JSON schema (npm, MIT licence)
+# @microsoft/jest-sarif ships the OASIS schema (2.1.0 rtm.5, the final text) as
+# lib/schemas/sarif-2.1.0-rtm.5.json; no PyPI package ships it.
+SARIF_PKG="@microsoft/jest-sarif"
+SARIF_VERSION="${XFC_SARIF_SCHEMA_VERSION:-1.0.0-beta.0}"
+SARIF_DIR="$TOOLS/sarif"
+SARIF_SCHEMA="$SARIF_DIR/sarif-2.1.0-rtm.5.json"
+if [ -s "$SARIF_SCHEMA" ]; then
+  note "SARIF schema already at $SARIF_SCHEMA"
+elif command -v npm >/dev/null 2>&1; then
+  stmp="$(mktemp -d)"
+  if (cd "$stmp" && npm pack --silent "$SARIF_PKG@$SARIF_VERSION" >/dev/null 2>npm.err) \
+     && tar -xzf "$stmp"/*.tgz -C "$stmp" package/lib/schemas/sarif-2.1.0-rtm.5.json; then
+    mkdir -p "$SARIF_DIR"
+    cp "$stmp/package/lib/schemas/sarif-2.1.0-rtm.5.json" "$SARIF_SCHEMA.new" && mv -f "$SARIF_SCHEMA.new" "$SARIF_SCHEMA"
+  else
+    note "npm pack $SARIF_PKG@$SARIF_VERSION failed: SARIF schema tests will skip"
+  fi
+  rm -rf "$stmp"
+else
+  note "npm not found: SARIF schema tests will skip"
+fi
+if [ -s "$SARIF_SCHEMA" ]; then record "SARIF schema: $SARIF_SCHEMA ($SARIF_PKG@$SARIF_VERSION)"; else record "SARIF schema: MISSING"; fi
+
 echo "tools.sh: installed / found:"
 for line in "${summary[@]}"; do echo "  $line"; done
 exit 0

@@ -31,6 +31,8 @@ VERBS: dict[str, str] = {
     "explain": "compiler.commands.explain",
     "codes": "compiler.commands.codes",
     "version": "compiler.commands.version",
+    "krm": "compiler.commands.krm",
+    "serve": "compiler.commands.serve",
 }
 
 EPILOG = """\
@@ -95,8 +97,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             return 2
         from .commands.common import terminate_as_interrupt
 
+        mod = modules[args.verb]
+        if getattr(mod, "OWN_SIGNALS", False):  # serve: uvicorn drains, then re-raises SIGTERM
+            return int(mod.run(args, out))
         with terminate_as_interrupt():  # SIGTERM/SIGHUP: finally blocks run, temp folders go
-            return int(modules[args.verb].run(args, out))
+            return int(mod.run(args, out))
     except UsageError as exc:
         sys.stderr.write(f"xfc: error: {exc}\n")
         return 2

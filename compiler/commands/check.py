@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
+from .. import batch
 from .. import compile as compile_
 from ..pipeline import Compilation, Options
 from .common import add_backend_arguments, add_input_arguments, compile_unit, report
@@ -39,7 +40,8 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser)
+    add_input_arguments(parser, formats=("text", "json", "sarif"), many=True)
+    batch.add_arguments(parser)
     parser.add_argument("--tosca-parser", action="store_true", dest="tosca_parser", default=None,
                         help="also run tosca-parser (Tacker's parser) offline in a subprocess "
                              "and report whether it accepts the package")
@@ -52,5 +54,9 @@ def check(path: str, options: Options) -> Compilation:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if isinstance(args.path, list):  # from the command line: one PATH or a batch
+        if batch.wanted(args):
+            return batch.run("check", args, out)
+        args.path = args.path[0]
     unit = compile_unit(args, runner=check)
     return report(unit, args, out)

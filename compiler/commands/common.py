@@ -36,9 +36,15 @@ class UsageError(Exception):
     """Wrong use of the command line: exit code 2."""
 
 
-def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("text", "json")) -> None:
-    parser.add_argument("path", metavar="PATH",
-                        help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip archive")
+def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("text", "json"),
+                        many: bool = False) -> None:
+    if many:  # batch mode (compiler.batch): several paths, '-' reads them from stdin
+        parser.add_argument("path", metavar="PATH", nargs="+",
+                            help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip "
+                                 "archive; several run in parallel, '-' reads paths from stdin")
+    else:
+        parser.add_argument("path", metavar="PATH",
+                            help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip archive")
     g = parser.add_argument_group("inputs and deployment flavour")
     g.add_argument("--inputs", metavar="FILE",
                    help="YAML or JSON file with values for the topology's inputs")
@@ -244,7 +250,11 @@ def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_ext
     """Print the diagnostics of ``unit`` and return the exit code (0 or 1)."""
     diags = unit.diagnostics
     minimum = Severity.ERROR if getattr(args, "quiet", False) else Severity.NOTE
-    if getattr(args, "format", "text") == "json":
+    if getattr(args, "format", "text") == "sarif":
+        from ..sarif import render as render_sarif
+
+        out.write(render_sarif(diags, min_severity=minimum))
+    elif getattr(args, "format", "text") == "json":
         import json
 
         doc = {

@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import TextIO
 
+from .. import batch
 from ..output import OutputError, write_outputs
 from .common import UsageError, add_backend_arguments, add_input_arguments, compile_unit, report
 
@@ -44,7 +45,8 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser)
+    add_input_arguments(parser, formats=("text", "json", "sarif"), many=True)
+    batch.add_arguments(parser)
     g = parser.add_argument_group("what to write")
     dest = g.add_mutually_exclusive_group()
     dest.add_argument("-o", "--output", metavar="DIR", help="output directory (created if absent)")
@@ -56,6 +58,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_backend_arguments(g)
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if isinstance(args.path, list):  # from the command line: one PATH or a batch
+        if batch.wanted(args):
+            return batch.run("compile", args, out)
+        args.path = args.path[0]
     if not args.output and not args.stdout:
         raise UsageError("compile needs -o DIR or --stdout")
     unit = compile_unit(args)

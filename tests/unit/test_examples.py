@@ -221,6 +221,50 @@ def test_tools_of_a_pipeline():
     assert _tools("xfc check a   # comment | not a tool") == []
 
 
+def _verb(command: str) -> str:
+    words = command.split()
+    return words[1] if len(words) > 1 else ""
+
+
+def _serve_example(example: Example, cwd: Path, env: dict[str, str]) -> None:
+    """``xfc serve`` runs until stopped: start it as written, ask /healthz, stop it with
+    SIGTERM (which drains) and expect it to end by that signal, as documented."""
+    import signal
+    import time
+    import urllib.request
+
+    pytest.importorskip("uvicorn", reason="xfc serve needs the 'serve' extra")
+    argv = shlex.split(example.command.rstrip("& "), comments=True)
+    ns = argparse.ArgumentParser(add_help=False)
+    ns.add_argument("--host", default="127.0.0.1")
+    ns.add_argument("--port", type=int, default=8080)
+    known, _ = ns.parse_known_args(argv[2:])
+    host = "127.0.0.1" if known.host in ("0.0.0.0", "::") else known.host
+    proc = subprocess.Popen(["xfc", *argv[1:]], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, status = time.monotonic() + 30, None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://{host}:{known.port}/healthz", timeout=2) as r:
+                    status = r.status
+                    break
+            except OSError:
+                time.sleep(0.2)
+        assert status == 200, f"{example.where}: `{example.command}` never answered /healthz " \
+                              f"(exit {proc.poll()}): {proc.stderr.read() if proc.poll() is not None else ''}"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"{example.where}: `{example.command}` did not stop on SIGTERM")
+    assert code in (0, -signal.SIGTERM), f"{example.where}: `{example.command}` exited {code} on SIGTERM"
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.where}: {e.command}" for e in EXAMPLES])
 def test_example_runs(example: Example, shim, tmp_path, monkeypatch):
     for tool in _tools(example.command):
@@ -233,6 +277,9 @@ def test_example_runs(example: Example, shim, tmp_path, monkeypatch):
                 pytest.fail(f"{tool} not available: {reason} (CI=true XFC_REQUIRE_TOOLS=1)")
             pytest.skip(f"{example.where}: {tool} not available ({reason}); the example pipes to it")
     cwd = _workdir(tmp_path)
+    if _verb(example.command) == "serve":
+        _serve_example(example, cwd, shim)
+        return
     if SHELL_SYNTAX.search(example.command):
         proc = subprocess.run(["bash", "-o", "pipefail", "-c", example.command], cwd=cwd,
                               env=shim, capture_output=True, text=True, timeout=120)
