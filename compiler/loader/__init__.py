@@ -12,7 +12,8 @@ system to apply.
 
 Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
 import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
-tosca-quirk (``import.ancestor-relative``), plus those of :mod:`.yamlpos` and :mod:`.csar`.
+tosca-quirk (``import.ancestor-relative``), plus those of :mod:`.yamlpos`, :mod:`.csar` and
+:mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too).
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
     entry = reader.read(_Origin(opened.fs, opened.entry, ("pkg", opened.entry)), None, "", ())
     if entry is None:
         return None
+    from .shipped import read_shipped
+
+    shipped = read_shipped(opened.fs, reader.files, diags, limits)
     return Package(
         root=str(path),
         entry=opened.entry,
@@ -65,6 +69,7 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
         kind=opened.kind,
         meta=opened.meta,
         manifest=opened.manifest,
+        shipped=shipped,
     )
 
 

@@ -46,6 +46,20 @@ class SourceFile:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ShippedFile:
+    """A YAML file shipped in the package for a back end (a Kubernetes manifest under
+    ``Files/kubernetes/``, or a YAML artifact of a node template), read once by the loader
+    under its limits, so no back end or check ever opens a file."""
+
+    name: str  # name inside the package FS (POSIX, relative), e.g. "Files/kubernetes/cm.yaml"
+    display: str  # what diagnostics show (Span.file)
+    # every document of the file, deep-frozen positioned YAML (FrozenMap, FrozenList, ...);
+    # a document's own position is ``doc.span`` when it is a mapping or a sequence
+    documents: tuple[Any, ...] = field(default=(), compare=False)
+    kubernetes: bool = False  # under Files/kubernetes/ (Tacker's layout, SOL004 §4.1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Package:
     """Everything read from disk for one compilation."""
 
@@ -56,6 +70,7 @@ class Package:
     kind: str = "file"  # file | dir | zip
     meta: Any = field(compare=False, default=None)  # csar.ToscaMeta or None
     manifest: Any = field(compare=False, default=None)  # csar.Manifest or None
+    shipped: tuple[ShippedFile, ...] = ()  # Files/kubernetes/*.yaml and YAML artifacts
 
     @property
     def entry_file(self) -> SourceFile:
@@ -196,6 +211,8 @@ class Topology:
     policies: Mapping[str, Policy] = field(default_factory=dict)
     substitution: Substitution | None = None
     flavour: str | None = None  # the selected SOL001 deployment flavour, if any
+    # the package's shipped YAML files (``Package.shipped``), for the back ends and checks
+    shipped: tuple[ShippedFile, ...] = ()
     # the type registry (compiler.tosca.types.TypeRegistry), for is-a questions and
     # for property definitions; back ends use it read-only
     types: Any = field(default=None, compare=False)

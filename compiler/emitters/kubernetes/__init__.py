@@ -114,9 +114,7 @@ def _has_container_image(node) -> bool:
 
 
 def _shipped_any(ctx: Ctx) -> bool:
-    pkg = ctx.topology.package
-    fs = getattr(pkg, "fs", None) if pkg is not None else None
-    return fs is not None and bool(fs.names(tacker.KUBE_DIR))
+    return any(f.kubernetes for f in ctx.topology.shipped)
 
 
 def _bounds(ctx: Ctx, vdu) -> tuple[int, int]:

@@ -1,0 +1,159 @@
+"""Deep-immutable containers for the IR, with the positions of what they hold.
+
+Phase: data (used by ``load`` and ``resolve`` to build the IR; read by every later phase).
+Input: plain or positioned YAML data (:class:`compiler.loader.yamlpos.PMap`/``PSeq`` or any
+``dict``/``list``/``tuple``).  Output: :class:`FrozenMap` and :class:`FrozenList`, which
+refuse every mutation (``node.properties["x"] = 1`` raises ``TypeError``), recursively.
+
+Why ``dict``/``list`` subclasses and not ``types.MappingProxyType`` and ``tuple``: every
+phase and back end asks ``isinstance(value, dict)`` / ``isinstance(value, list)`` of
+property values (the JSON data model of TOSCA values), and JSON encoding works on them
+unchanged.  A frozen container keeps the spans of a positioned one (``span``,
+``key_span(k)``, ``value_span(k)``, ``item_span(i)``), so a diagnostic about a nested
+value can point at it.
+
+``copy.deepcopy`` and ``copy.copy`` of a frozen container give a plain, mutable copy
+(``dict``/``list``): the one way to obtain something a back end may edit is to copy.
+
+Codes: none (data only).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..diagnostics import Span
+
+_NO_SPAN = Span("<generated>")
+
+
+def _refuse(self: Any, *args: Any, **kw: Any) -> None:
+    raise TypeError(f"{type(self).__name__} is immutable: the IR is read-only after its phase")
+
+
+class FrozenMap(dict):
+    """A read-only mapping that remembers its position and those of its keys and values."""
+
+    __slots__ = ("span", "_key_spans", "_value_spans", "_hash")
+
+    def __init__(self, items: Iterable[tuple[Any, Any]] | dict = (), *, span: Span | None = None,
+                 key_spans: dict | None = None, value_spans: dict | None = None) -> None:
+        dict.__init__(self, items)
+        self.span = span or _NO_SPAN
+        self._key_spans = key_spans or {}
+        self._value_spans = value_spans or {}
+        self._hash: int | None = None
+
+    def key_span(self, key: Any) -> Span:
+        return self._key_spans.get(key) or self.span
+
+    def value_span(self, key: Any) -> Span:
+        return self._value_spans.get(key) or self._key_spans.get(key) or self.span
+
+    __setitem__ = __delitem__ = _refuse  # type: ignore[assignment]
+    clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        if self._hash is None:
+            self._hash = hash(frozenset((k, _hashable(v)) for k, v in self.items()))
+        return self._hash
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return thaw(self)
+
+    def __reduce__(self):  # pickling keeps the content (and the positions)
+        return (_rebuild_map, (dict(self), self.span, self._key_spans, self._value_spans))
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({dict.__repr__(self)})"
+
+
+class FrozenList(list):
+    """A read-only sequence (a ``list`` for ``isinstance``) with the positions of its items."""
+
+    __slots__ = ("span", "_item_spans")
+
+    def __init__(self, items: Iterable[Any] = (), *, span: Span | None = None,
+                 item_spans: Iterable[Span] = ()) -> None:
+        list.__init__(self, items)
+        self.span = span or _NO_SPAN
+        self._item_spans = tuple(item_spans)
+
+    def item_span(self, index: int) -> Span:
+        if 0 <= index < len(self._item_spans):
+            return self._item_spans[index]
+        return self.span
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse  # type: ignore[assignment]
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(_hashable(v) for v in self))
+
+    def __copy__(self) -> list:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict) -> list:
+        return thaw(self)
+
+    def __reduce__(self):
+        return (_rebuild_list, (list(self), self.span, self._item_spans))
+
+    def __repr__(self) -> str:
+        return f"FrozenList({list.__repr__(self)})"
+
+
+def _rebuild_map(data: dict, span: Span, key_spans: dict, value_spans: dict) -> FrozenMap:
+    return FrozenMap(data, span=span, key_spans=key_spans, value_spans=value_spans)
+
+
+def _rebuild_list(data: list, span: Span, item_spans: tuple) -> FrozenList:
+    return FrozenList(data, span=span, item_spans=item_spans)
+
+
+def _hashable(value: Any) -> Any:
+    if isinstance(value, (FrozenMap, FrozenList)):
+        return hash(value)
+    if isinstance(value, dict):
+        return frozenset((k, _hashable(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    return value
+
+
+def freeze(value: Any) -> Any:
+    """``value`` with every ``dict`` a :class:`FrozenMap` and every ``list`` a
+    :class:`FrozenList`, recursively; spans of positioned YAML are kept.  Tuples stay
+    tuples (their items frozen); scalars and other objects (frozen dataclasses such as
+    ``RuntimeRef``) are returned as they are."""
+    if isinstance(value, (FrozenMap, FrozenList)):
+        return value
+    if isinstance(value, dict):
+        return FrozenMap(
+            ((k, freeze(v)) for k, v in value.items()),
+            span=getattr(value, "span", None),
+            key_spans=dict(getattr(value, "key_spans", None) or {}),
+            value_spans=dict(getattr(value, "value_spans", None) or {}),
+        )
+    if isinstance(value, list):
+        return FrozenList((freeze(v) for v in value), span=getattr(value, "span", None),
+                          item_spans=getattr(value, "item_spans", None) or ())
+    if isinstance(value, tuple) and type(value) is tuple:
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """A plain, mutable deep copy (``dict``/``list``) of frozen or positioned data."""
+    if isinstance(value, dict):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [thaw(v) for v in value]
+    return value
+
+
+__all__ = ["FrozenList", "FrozenMap", "freeze", "thaw"]
