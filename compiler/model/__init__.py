@@ -45,6 +45,48 @@ class SourceFile:
     from_catalog: bool = False
 
 
+@dataclass(slots=True)
+class RawIndex:
+    """Where each template is written, as positioned YAML (PMap), by kind and name: the
+    syntax behind the resolved templates, for positions of nested values."""
+
+    nodes: dict[str, Any] = field(default_factory=dict)
+    policies: dict[str, Any] = field(default_factory=dict)
+    groups: dict[str, Any] = field(default_factory=dict)
+    relationships: dict[str, Any] = field(default_factory=dict)
+
+
+def index_templates(files: tuple["SourceFile", ...]) -> RawIndex:
+    """The :class:`RawIndex` of a package's files (the first file defining a name wins)."""
+    idx = RawIndex()
+    for f in files:
+        data = f.data
+        if not isinstance(data, dict):
+            continue
+        tt = data.get("topology_template")
+        if not isinstance(tt, dict):
+            continue
+        for key, target in (("node_templates", idx.nodes), ("groups", idx.groups),
+                            ("relationship_templates", idx.relationships)):
+            section = tt.get(key)
+            if isinstance(section, dict):
+                for name, body in section.items():
+                    if isinstance(body, dict):
+                        target.setdefault(name, body)
+        pols = tt.get("policies")
+        entries: Any = ()
+        if isinstance(pols, list):
+            entries = pols
+        elif isinstance(pols, dict):  # lenient: a map of policies
+            entries = [pols]
+        for entry in entries:
+            if isinstance(entry, dict):
+                for name, body in entry.items():
+                    if isinstance(body, dict):
+                        idx.policies.setdefault(name, body)
+    return idx
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShippedFile:
     """A YAML file shipped in the package for a back end (a Kubernetes manifest under
@@ -71,6 +113,8 @@ class Package:
     meta: Any = field(compare=False, default=None)  # csar.ToscaMeta or None
     manifest: Any = field(compare=False, default=None)  # csar.Manifest or None
     shipped: tuple[ShippedFile, ...] = ()  # Files/kubernetes/*.yaml and YAML artifacts
+    # where each template is written (index_templates(files)), built once by the loader
+    templates: RawIndex | None = field(default=None, compare=False)
 
     @property
     def entry_file(self) -> SourceFile:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import NO_SPAN, Diagnostics, Span
-from ..model import NodeTemplate, Requirement, Topology
+from ..model import NodeTemplate, RawIndex, Requirement, Topology, index_templates
 from .model import (
     BACKING_TYPE,
     WORKLOAD_TYPES,
@@ -165,57 +165,17 @@ def seconds(value: Any, default: float | None) -> float | None:
 # --------------------------------------------------------------------------- raw YAML
 
 
-@dataclass(slots=True)
-class RawIndex:
-    """Where each template is written, as positioned YAML (PMap), by kind and name."""
-
-    nodes: dict[str, Any] = field(default_factory=dict)
-    policies: dict[str, Any] = field(default_factory=dict)
-    groups: dict[str, Any] = field(default_factory=dict)
-    relationships: dict[str, Any] = field(default_factory=dict)
-
-
-_RAW_CACHE: dict[int, tuple[Any, RawIndex]] = {}
-
-
 def raw_index(topology: Topology) -> RawIndex:
-    """Index the positioned YAML of the topology's package (built once per package)."""
+    """Where each template of the topology's package is written (positioned YAML).
+
+    The loader indexes the package once (``Package.templates``); a package built by hand
+    (tests) is indexed here, on each call.  No process-wide cache: a cache keyed by
+    ``id()`` kept packages alive after compilation and could hand a new package the index
+    of a dead one with the same id (issue 11)."""
     pkg = topology.package
     if pkg is None:
         return RawIndex()
-    hit = _RAW_CACHE.get(id(pkg))
-    if hit is not None and hit[0] is pkg:
-        return hit[1]
-    idx = RawIndex()
-    for f in getattr(pkg, "files", ()):
-        data = f.data
-        if not isinstance(data, dict):
-            continue
-        tt = data.get("topology_template")
-        if not isinstance(tt, dict):
-            continue
-        for key, target in (("node_templates", idx.nodes), ("groups", idx.groups),
-                            ("relationship_templates", idx.relationships)):
-            section = tt.get(key)
-            if isinstance(section, dict):
-                for name, body in section.items():
-                    if isinstance(body, dict):
-                        target.setdefault(name, body)
-        pols = tt.get("policies")
-        entries: Iterable[Any] = ()
-        if isinstance(pols, list):
-            entries = pols
-        elif isinstance(pols, dict):  # lenient: a map of policies
-            entries = [pols]
-        for entry in entries:
-            if isinstance(entry, dict):
-                for name, body in entry.items():
-                    if isinstance(body, dict):
-                        idx.policies.setdefault(name, body)
-    if len(_RAW_CACHE) > 16:
-        _RAW_CACHE.clear()
-    _RAW_CACHE[id(pkg)] = (pkg, idx)
-    return idx
+    return pkg.templates if pkg.templates is not None else index_templates(pkg.files)
 
 
 def walk(container: Any, path: Iterable[Any]) -> tuple[Any, Any, Any] | None:
