@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..diagnostics import NO_SPAN, Span
+from .frozen import FrozenList, FrozenMap, freeze, freeze_fields, thaw
 
 # --------------------------------------------------------------------------- syntax
 
@@ -133,6 +134,9 @@ class RuntimeRef:
     node: str = ""  # the template that the reference resolves against, if known
     span: Span = field(default=NO_SPAN, compare=False)
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "args")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Capability:
@@ -141,6 +145,9 @@ class Capability:
     types: tuple[str, ...]  # the type and its ancestors, most derived first
     properties: Mapping[str, Any] = field(default_factory=dict)
     span: Span = field(default=NO_SPAN, compare=False)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,6 +163,9 @@ class Requirement:
     property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
     span: Span = field(default=NO_SPAN, compare=False)
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "property_spans")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Artifact:
@@ -166,6 +176,9 @@ class Artifact:
     deploy_path: str | None = None
     properties: Mapping[str, Any] = field(default_factory=dict)
     span: Span = field(default=NO_SPAN, compare=False)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -187,6 +200,9 @@ class NodeTemplate:
     def is_a(self, type_name: str) -> bool:
         return type_name in self.types
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "attributes", "capabilities", "artifacts", "interfaces", "directives", "metadata", "property_spans", "requirements")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Group:
@@ -201,6 +217,9 @@ class Group:
 
     def is_a(self, type_name: str) -> bool:
         return type_name in self.types
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "property_spans", "members")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -217,6 +236,9 @@ class Policy:
     def is_a(self, type_name: str) -> bool:
         return type_name in self.types
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "property_spans", "targets")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Parameter:
@@ -229,6 +251,9 @@ class Parameter:
     required: bool = True
     span: Span = field(default=NO_SPAN, compare=False)
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "value")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Substitution:
@@ -237,6 +262,9 @@ class Substitution:
     capabilities: Mapping[str, Any] = field(default_factory=dict)
     requirements: Mapping[str, Any] = field(default_factory=dict)
     span: Span = field(default=NO_SPAN, compare=False)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "capabilities", "requirements")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -268,6 +296,9 @@ class Topology:
 
     def imports_profile(self, prefix: str = "xfactor.") -> bool:
         return self.types is not None and self.types.has_prefix(prefix)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "metadata", "inputs", "outputs", "nodes", "relationships", "groups", "policies", "shipped")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

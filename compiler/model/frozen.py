@@ -20,6 +20,7 @@ Codes: none (data only).
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any, Iterable
 
 from ..diagnostics import Span
@@ -34,21 +35,22 @@ def _refuse(self: Any, *args: Any, **kw: Any) -> None:
 class FrozenMap(dict):
     """A read-only mapping that remembers its position and those of its keys and values."""
 
-    __slots__ = ("span", "_key_spans", "_value_spans", "_hash")
+    __slots__ = ("span", "key_spans", "value_spans", "_hash")
 
     def __init__(self, items: Iterable[tuple[Any, Any]] | dict = (), *, span: Span | None = None,
                  key_spans: dict | None = None, value_spans: dict | None = None) -> None:
         dict.__init__(self, items)
         self.span = span or _NO_SPAN
-        self._key_spans = key_spans or {}
-        self._value_spans = value_spans or {}
+        # the same attributes as a PMap's, read-only
+        self.key_spans = MappingProxyType(dict(key_spans or {}))
+        self.value_spans = MappingProxyType(dict(value_spans or {}))
         self._hash: int | None = None
 
     def key_span(self, key: Any) -> Span:
-        return self._key_spans.get(key) or self.span
+        return self.key_spans.get(key) or self.span
 
     def value_span(self, key: Any) -> Span:
-        return self._value_spans.get(key) or self._key_spans.get(key) or self.span
+        return self.value_spans.get(key) or self.key_spans.get(key) or self.span
 
     __setitem__ = __delitem__ = _refuse  # type: ignore[assignment]
     clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
@@ -66,7 +68,7 @@ class FrozenMap(dict):
         return thaw(self)
 
     def __reduce__(self):  # pickling keeps the content (and the positions)
-        return (_rebuild_map, (dict(self), self.span, self._key_spans, self._value_spans))
+        return (_rebuild_map, (dict(self), self.span, dict(self.key_spans), dict(self.value_spans)))
 
     def __repr__(self) -> str:
         return f"FrozenMap({dict.__repr__(self)})"
@@ -75,17 +77,17 @@ class FrozenMap(dict):
 class FrozenList(list):
     """A read-only sequence (a ``list`` for ``isinstance``) with the positions of its items."""
 
-    __slots__ = ("span", "_item_spans")
+    __slots__ = ("span", "item_spans")
 
     def __init__(self, items: Iterable[Any] = (), *, span: Span | None = None,
                  item_spans: Iterable[Span] = ()) -> None:
         list.__init__(self, items)
         self.span = span or _NO_SPAN
-        self._item_spans = tuple(item_spans)
+        self.item_spans = tuple(item_spans)  # as a PSeq's, read-only
 
     def item_span(self, index: int) -> Span:
-        if 0 <= index < len(self._item_spans):
-            return self._item_spans[index]
+        if 0 <= index < len(self.item_spans):
+            return self.item_spans[index]
         return self.span
 
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
@@ -101,7 +103,7 @@ class FrozenList(list):
         return thaw(self)
 
     def __reduce__(self):
-        return (_rebuild_list, (list(self), self.span, self._item_spans))
+        return (_rebuild_list, (list(self), self.span, self.item_spans))
 
     def __repr__(self) -> str:
         return f"FrozenList({list.__repr__(self)})"
@@ -125,26 +127,44 @@ def _hashable(value: Any) -> Any:
     return value
 
 
-def freeze(value: Any) -> Any:
+def freeze(value: Any, like: Any = None) -> Any:
     """``value`` with every ``dict`` a :class:`FrozenMap` and every ``list`` a
     :class:`FrozenList`, recursively; spans of positioned YAML are kept.  Tuples stay
     tuples (their items frozen); scalars and other objects (frozen dataclasses such as
-    ``RuntimeRef``) are returned as they are."""
-    if isinstance(value, (FrozenMap, FrozenList)):
+    ``RuntimeRef``) are returned as they are.
+
+    ``like`` is the positioned YAML the value was evaluated from (a ``PMap``/``PSeq``), for
+    values that an evaluation rebuilt without positions: the frozen containers take their
+    spans from it wherever the two have the same shape (a key in both, a list of the same
+    length), so a nested property value can still be pointed at."""
+    if isinstance(value, (FrozenMap, FrozenList)) and like is None:
         return value
     if isinstance(value, dict):
+        src = value if getattr(value, "key_spans", None) or not isinstance(like, dict) else like
+        sub = like if isinstance(like, dict) else {}
         return FrozenMap(
-            ((k, freeze(v)) for k, v in value.items()),
-            span=getattr(value, "span", None),
-            key_spans=dict(getattr(value, "key_spans", None) or {}),
-            value_spans=dict(getattr(value, "value_spans", None) or {}),
+            ((k, freeze(v, sub.get(k))) for k, v in value.items()),
+            span=getattr(src, "span", None) or getattr(value, "span", None),
+            key_spans=getattr(src, "key_spans", None),
+            value_spans=getattr(src, "value_spans", None),
         )
     if isinstance(value, list):
-        return FrozenList((freeze(v) for v in value), span=getattr(value, "span", None),
-                          item_spans=getattr(value, "item_spans", None) or ())
+        same = isinstance(like, list) and len(like) == len(value)
+        src = value if getattr(value, "item_spans", None) or not same else like
+        return FrozenList((freeze(v, like[i] if same else None) for i, v in enumerate(value)),
+                          span=getattr(src, "span", None) or getattr(value, "span", None),
+                          item_spans=getattr(src, "item_spans", None) or ())
     if isinstance(value, tuple) and type(value) is tuple:
         return tuple(freeze(v) for v in value)
     return value
+
+
+def freeze_fields(obj: Any, *names: str) -> None:
+    """Freeze the named fields of a frozen dataclass in place, from its ``__post_init__``:
+    whatever a phase passed in (a dict it keeps building, a PMap), the IR holds a frozen
+    copy, so no later phase can change it and no earlier one can change it behind it."""
+    for name in names:
+        object.__setattr__(obj, name, freeze(getattr(obj, name)))
 
 
 def thaw(value: Any) -> Any:
@@ -156,4 +176,4 @@ def thaw(value: Any) -> Any:
     return value
 
 
-__all__ = ["FrozenList", "FrozenMap", "freeze", "thaw"]
+__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "thaw"]
