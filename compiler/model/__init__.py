@@ -15,7 +15,7 @@ Two layers live here:
 
 Values inside ``properties`` are plain Python data (dict, list, str, int, float, bool,
 None, :class:`RuntimeRef`).  Scalar-unit values stay as written (``"256 MiB"``); use
-:mod:`compiler.tosca.scalars` to normalise.  Positions of individual property values are
+:mod:`compiler.units` to normalise.  Positions of individual property values are
 in ``property_spans`` (top-level property name -> Span of its value).
 
 Codes: none (data only).

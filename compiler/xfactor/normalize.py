@@ -155,7 +155,7 @@ def seconds(value: Any, default: float | None) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     try:
-        from ..tosca.scalars import to_seconds
+        from ..units import to_seconds
 
         return to_seconds(value)
     except Exception:  # reported by resolve as a wrong type; keep the default here
