@@ -26,6 +26,8 @@ from typing import Any, Iterable
 from ..diagnostics import Span
 
 _NO_SPAN = Span("<generated>")
+_NO_SPANS: Any = MappingProxyType({})
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _refuse(self: Any, *args: Any, **kw: Any) -> None:
@@ -42,8 +44,8 @@ class FrozenMap(dict):
         dict.__init__(self, items)
         self.span = span or _NO_SPAN
         # the same attributes as a PMap's, read-only
-        self.key_spans = MappingProxyType(dict(key_spans or {}))
-        self.value_spans = MappingProxyType(dict(value_spans or {}))
+        self.key_spans = MappingProxyType(dict(key_spans)) if key_spans else _NO_SPANS
+        self.value_spans = MappingProxyType(dict(value_spans)) if value_spans else _NO_SPANS
         self._hash: int | None = None
 
     def key_span(self, key: Any) -> Span:
@@ -137,9 +139,13 @@ def freeze(value: Any, like: Any = None) -> Any:
     values that an evaluation rebuilt without positions: the frozen containers take their
     spans from it wherever the two have the same shape (a key in both, a list of the same
     length), so a nested property value can still be pointed at."""
-    if isinstance(value, (FrozenMap, FrozenList)) and like is None:
+    if type(value) in _SCALARS:  # the common case first: the IR is mostly scalars
+        return value
+    if like is None and isinstance(value, (FrozenMap, FrozenList)):
         return value
     if isinstance(value, dict):
+        if not value and like is None and type(value) is dict:
+            return _EMPTY_MAP
         src = value if getattr(value, "key_spans", None) or not isinstance(like, dict) else like
         sub = like if isinstance(like, dict) else {}
         return FrozenMap(
@@ -154,9 +160,14 @@ def freeze(value: Any, like: Any = None) -> Any:
         return FrozenList((freeze(v, like[i] if same else None) for i, v in enumerate(value)),
                           span=getattr(src, "span", None) or getattr(value, "span", None),
                           item_spans=getattr(src, "item_spans", None) or ())
-    if isinstance(value, tuple) and type(value) is tuple:
+    if type(value) is tuple:
+        if not any(isinstance(v, (dict, list, tuple)) for v in value):
+            return value  # scalars and frozen dataclasses: already immutable
         return tuple(freeze(v) for v in value)
     return value
+
+
+_EMPTY_MAP = FrozenMap()
 
 
 def freeze_fields(obj: Any, *names: str) -> None:
@@ -164,7 +175,9 @@ def freeze_fields(obj: Any, *names: str) -> None:
     whatever a phase passed in (a dict it keeps building, a PMap), the IR holds a frozen
     copy, so no later phase can change it and no earlier one can change it behind it."""
     for name in names:
-        object.__setattr__(obj, name, freeze(getattr(obj, name)))
+        value = getattr(obj, name)
+        if type(value) not in _SCALARS and type(value) is not FrozenMap:
+            object.__setattr__(obj, name, freeze(value))
 
 
 def thaw(value: Any) -> Any:
