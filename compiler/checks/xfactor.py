@@ -16,9 +16,7 @@ xf-fragile-no-chain, xf-stateful-no-backing, xf-dependency-cycle.
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any, Iterator
-
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..graph import effective_ladder, find_cycles
@@ -171,10 +169,7 @@ def _manifest_services(unit: Any, node: NodeTemplate) -> Iterator[tuple[dict, Sp
     those files (``Topology.shipped``, compiler.loader.shipped); nothing is opened here.
     """
     topo = unit.topology
-    entry_dir = posixpath.dirname(topo.package.entry) if topo.package is not None else ""
-    own = {posixpath.normpath(posixpath.join(entry_dir, art.file))
-           for art in node.artifacts.values()
-           if art.file.endswith((".yaml", ".yml")) and "://" not in art.file}
+    own = {f.name for f in topo.shipped if node.name in f.artifact_of}
     ids = {node.name}
     if isinstance(node.properties.get("name"), str):
         ids.add(node.properties["name"])

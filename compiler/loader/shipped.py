@@ -42,6 +42,7 @@ def read_shipped(fs: PackageFS, files: Iterable[SourceFile], diags: Diagnostics,
     from . import _read_text as read_text  # size limit, UTF-8, BOM: as for TOSCA files
 
     wanted: dict[str, Span | None] = {}
+    owners: dict[str, list[str]] = {}
     names = fs.names(KUBE_DIR)
     charts = {n[: -len("Chart.yaml")] for n in names if n.endswith("/Chart.yaml")}
     for name in names:
@@ -50,9 +51,11 @@ def read_shipped(fs: PackageFS, files: Iterable[SourceFile], diags: Diagnostics,
                 and not any(name.startswith(c) for c in charts):
             wanted[name] = None
     kube = set(wanted)
-    for name, at in _artifact_files(files):
-        if name not in wanted and fs.exists(name):
-            wanted[name] = at
+    for name, at, node in _artifact_files(files):
+        if name in wanted or fs.exists(name):
+            wanted.setdefault(name, at)
+            if node not in owners.setdefault(name, []):
+                owners[name].append(node)
     out: list[ShippedFile] = []
     for name, at in wanted.items():
         display = fs.display(name)
@@ -63,12 +66,12 @@ def read_shipped(fs: PackageFS, files: Iterable[SourceFile], diags: Diagnostics,
         if docs is None:
             continue
         out.append(ShippedFile(name=name, display=display, documents=tuple(freeze(d) for d in docs),
-                               kubernetes=name in kube))
+                               kubernetes=name in kube, artifact_of=tuple(owners.get(name, ()))))
     return tuple(out)
 
 
-def _artifact_files(files: Iterable[SourceFile]) -> Iterable[tuple[str, Span]]:
-    """(package name, span) of each YAML artifact file named by a node template."""
+def _artifact_files(files: Iterable[SourceFile]) -> Iterable[tuple[str, Span, str]]:
+    """(package name, span, node template) of each YAML artifact file a template names."""
     for sf in files:
         if sf.from_catalog or not isinstance(sf.data, PMap):
             continue
@@ -76,7 +79,7 @@ def _artifact_files(files: Iterable[SourceFile]) -> Iterable[tuple[str, Span]]:
         nts = tt.get("node_templates") if isinstance(tt, PMap) else None
         if not isinstance(nts, PMap):
             continue
-        for body in nts.values():
+        for node, body in nts.items():
             arts = body.get("artifacts") if isinstance(body, PMap) else None
             if not isinstance(arts, PMap):
                 continue
@@ -86,7 +89,7 @@ def _artifact_files(files: Iterable[SourceFile]) -> Iterable[tuple[str, Span]]:
                     continue
                 name = normalize(sf.name, ref)
                 if name is not None:
-                    yield name, arts.value_span(key)
+                    yield name, arts.value_span(key), str(node)
 
 
 __all__ = ["KUBE_DIR", "read_shipped"]

@@ -100,6 +100,8 @@ class ShippedFile:
     # a document's own position is ``doc.span`` when it is a mapping or a sequence
     documents: tuple[Any, ...] = field(default=(), compare=False)
     kubernetes: bool = False  # under Files/kubernetes/ (Tacker's layout, SOL004 §4.1)
+    # the node templates that name the file as an artifact (TOSCA 1.3 §3.6.7)
+    artifact_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

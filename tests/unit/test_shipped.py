@@ -99,7 +99,11 @@ def test_manifests_are_multi_document_yaml_11_frozen_and_positioned(tmp_path):
 
 def test_a_yaml_artifact_is_read_by_the_loader(tmp_path):
     main = MAIN + "      artifacts:\n        svc: {file: k8s/svc.yaml, type: tosca.artifacts.File}\n"
-    root = _csar(tmp_path, {"main.yaml": main, "k8s/svc.yaml": "kind: Service\nspec: [\n"})
+    root = _csar(tmp_path, {"main.yaml": main, "k8s/svc.yaml": "kind: Service\n"})
+    loaded = compiler.load(str(root))
+    assert [(f.name, f.artifact_of, f.kubernetes) for f in loaded.package.shipped] == [
+        ("k8s/svc.yaml", ("app",), False)]
+    (root / "k8s/svc.yaml").write_text("kind: Service\nspec: [\n")
     result = compiler.check(str(root))
     assert [(d.code, d.span.file.endswith("k8s/svc.yaml")) for d in result.diagnostics.errors()] \
         == [("yaml-syntax", True)]
