@@ -160,6 +160,8 @@ class Requirement:
     node: str | None  # the target node template; None when left open (SOL001 VNFD)
     capability: str | None = None  # target capability name or type
     relationship: str | None = None  # relationship type
+    # the relationship type and its ancestors, most derived first (as NodeTemplate.types)
+    relationship_types: tuple[str, ...] = ()
     relationship_template: str | None = None  # named relationship template, if any
     properties: Mapping[str, Any] = field(default_factory=dict)  # relationship properties
     property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
@@ -285,6 +287,8 @@ class Topology:
     policies: Mapping[str, Policy] = field(default_factory=dict)
     substitution: Substitution | None = None
     flavour: str | None = None  # the selected SOL001 deployment flavour, if any
+    # whether the X-factor profile's types (xfactor.*) are imported, decided by resolve
+    uses_profile: bool = False
     # the package's shipped YAML files (``Package.shipped``), for the back ends and checks
     shipped: tuple[ShippedFile, ...] = ()
     # the type registry (compiler.tosca.types.TypeRegistry), for is-a questions and
@@ -297,6 +301,8 @@ class Topology:
         return [n for n in self.nodes.values() if n.is_a(type_name)]
 
     def imports_profile(self, prefix: str = "xfactor.") -> bool:
+        if prefix == "xfactor.":
+            return self.uses_profile
         return self.types is not None and self.types.has_prefix(prefix)
 
     def __post_init__(self) -> None:

@@ -187,6 +187,7 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
         inputs=inputs.params, outputs=outputs, nodes=nodes, relationships=rels,
         groups=groups, policies=policies, substitution=sub, flavour=flavour, types=reg,
         package=package, span=data.span, shipped=package.shipped,
+        uses_profile=reg.has_prefix("xfactor."),
     )
 
 

@@ -240,6 +240,7 @@ class RequirementsMixin:
             )
         return Requirement(
             name=rname, node=target, capability=cap_out, relationship=rel_type,
+            relationship_types=self.reg.ancestry("relationship", rel_type) if rel_type else (),
             relationship_template=rel_tpl, properties=props, property_spans=spans, span=rspan,
         )
 

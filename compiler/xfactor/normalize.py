@@ -63,19 +63,12 @@ PERSISTENT_STORAGE_TYPES: tuple[str, ...] = (
 # --------------------------------------------------------------------------- type tests
 
 
-def type_is(topology: Topology, type_name: str | None, base: str, kind: str = "relationship") -> bool:
-    """Whether the ``kind`` type ``type_name`` is ``base`` or derives from it."""
+def type_is(types: tuple[str, ...], type_name: str | None, base: str) -> bool:
+    """Whether the type ``type_name``, whose ancestry (most derived first, as resolve
+    records it on the IR) is ``types``, is ``base`` or derives from it."""
     if not type_name:
         return False
-    if type_name == base:
-        return True
-    reg = topology.types
-    if reg is None or not hasattr(reg, "is_a"):
-        return False
-    try:
-        return bool(reg.is_a(kind, type_name, base))
-    except Exception:  # a registry that does not know the name: not derived
-        return False
+    return type_name == base or base in types
 
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"
@@ -108,13 +101,15 @@ def is_persistent_storage(node: NodeTemplate) -> bool:
 def is_wiring_requirement(topology: Topology, req: Requirement) -> bool:
     """A requirement that declares a wiring (relationship form, spec §2.3)."""
     if req.relationship:
-        return type_is(topology, req.relationship, WIRING_REL)
+        return type_is(req.relationship_types, req.relationship, WIRING_REL)
     if req.relationship_template:
         rel = topology.relationships.get(req.relationship_template)
         rel_type = getattr(rel, "type", None) if rel is not None else None
-        if rel_type is None and isinstance(rel, Mapping):
-            rel_type = rel.get("type")
-        return type_is(topology, rel_type, WIRING_REL)
+        ancestry = getattr(rel, "types", None) if rel is not None else None
+        if isinstance(rel, Mapping):  # resolve keeps relationship templates as mappings
+            rel_type = rel_type or rel.get("type")
+            ancestry = rel.get("types")
+        return type_is(tuple(ancestry or ()), rel_type, WIRING_REL)
     return req.name == "wiring"
 
 
@@ -124,7 +119,7 @@ def is_backing_requirement(topology: Topology, req: Requirement) -> bool:
         target = topology.nodes.get(req.node)
         if target is not None and is_backing(target):
             return True
-    return type_is(topology, req.relationship, USES_BACKING_REL)
+    return type_is(req.relationship_types, req.relationship, USES_BACKING_REL)
 
 
 def max_replicas(node: NodeTemplate) -> int | None:
@@ -561,8 +556,8 @@ def normalize(topology: Topology, diags: Diagnostics) -> XModel:
         backing=backing,
         wirings=wirings,
         chains=chains,
-        uses_profile=bool(topology.imports_profile()) if topology.types is not None else
-        any(t.startswith("xfactor.") for n in topology.nodes.values() for t in n.types),
+        uses_profile=topology.uses_profile
+        or any(t.startswith("xfactor.") for n in topology.nodes.values() for t in n.types),
     )
 
 
