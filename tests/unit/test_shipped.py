@@ -196,3 +196,55 @@ def test_tacker_cnf_packages_have_one_object_per_kind_and_name(corpus):
                     assert ns != ns2 or not selectors_overlap(sel, sel2), f"{where}: {name}, {other}"
             compiled += bool(result.outputs)
     assert compiled >= 8  # most packages get as far as the back end
+
+
+MULTI_NS = "tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_multi_ns"
+
+
+def _budgets(result) -> list[tuple]:
+    out = []
+    for f in result.outputs:
+        if "poddisruptionbudget" in f.path:
+            obj = yaml.safe_load(f.content)
+            out.append((obj["metadata"]["name"], obj["metadata"].get("namespace")))
+    return sorted(out, key=str)
+
+
+def test_a_generated_budget_lives_in_its_workloads_namespace(corpus):
+    # vdu1 ships in multi-namespace02, vdu2 in none; both select app=webserver
+    result = compiler.compile(str(corpus / MULTI_NS))
+    assert result.ok, result.diagnostics.render_text()
+    assert _budgets(result) == [("vdu1", "multi-namespace02"), ("vdu2", None)]
+
+
+def test_no_second_budget_over_the_same_pods(corpus):
+    # --namespace puts both workloads, and so both budgets, in one namespace
+    result = compiler.compile(str(corpus / MULTI_NS), namespace="one")
+    assert _budgets(result) == [("vdu1", "one")]
+    [warn] = [d for d in result.diagnostics if "no PodDisruptionBudget" in d.message]
+    assert warn.code == "k8s-not-expressible" and "VDU2" in warn.message
+
+
+def test_no_budget_where_the_package_ships_one(tmp_path):
+    from compiler.emitters.kubernetes import EMITTER
+    from compiler.model import Package
+    from tests.unit.k8s_fixtures import node, unit
+
+    files = {
+        "Files/kubernetes/web.yaml": (
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+            "  selector: {matchLabels: {app: web}}\n  template:\n"
+            "    metadata: {labels: {app: web, tier: front}}\n"
+            "    spec: {containers: [{name: c, image: 'nginx:1.25'}]}\n"
+            "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web-pdb}\n"
+            "spec: {minAvailable: 1, selector: {matchLabels: {tier: front}}}\n"),
+    }
+    root = _csar(tmp_path, files)
+    fs = DirFS(root)
+    pkg = Package(root=str(root), entry="main.yaml", files=(), fs=fs, kind="dir",
+                  shipped=read_shipped(fs, (), Diagnostics(), DEFAULT_LIMITS))
+    vdu = node("VDU1", "tosca.nodes.nfv.Vdu.Compute", 10, {
+        "name": "web", "vdu_profile": {"min_number_of_instances": 1, "max_number_of_instances": 3}})
+    u = unit([vdu], package=pkg)
+    paths = sorted(f.path for f in EMITTER.emit(u, u.diagnostics))
+    assert paths == ["kubernetes/deployment-web.yaml", "kubernetes/poddisruptionbudget-web-pdb.yaml"]

@@ -21,7 +21,8 @@ Workload objects named by no VDU of the selected flavour belong to another flavo
 are left out.  A second object of one kind, namespace and name, or a second
 PodDisruptionBudget whose selector overlaps an earlier one's, is ``k8s-duplicate-object``
 (an error) and left out: never two output files.  xfc adds a PodDisruptionBudget once per
-VDU, and none where a shipped budget already selects the VDU's pods.  A VDU whose object
+VDU, none where a shipped budget already selects the VDU's pods, and none (a warning)
+where it would overlap the budget xfc made for another VDU.  A VDU whose object
 is missing, or a file the parameter names that is not shipped, is ``k8s-object-missing``;
 security settings stay as shipped, with one ``k8s-insecure`` warning per container that
 lacks a safe default (security.py); a VDU that the X-factor model calls stateful but
@@ -188,8 +189,9 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
     budgets = [(_identity(ctx, d.obj)[1], _spec(d.obj).get("selector"), _identity(ctx, d.obj)[2])
                for d, _ in kept if d.obj.get("kind") == "PodDisruptionBudget"]
     budgeted: set[str] = set()
+    shipped = len(budgets)
     for doc, vdu in kept:
-        _enrich(ctx, doc, copy.deepcopy(doc.obj), vdu, replicas_of, budgets, budgeted)
+        _enrich(ctx, doc, copy.deepcopy(doc.obj), vdu, replicas_of, budgets, budgeted, shipped)
     return realised
 
 
@@ -316,7 +318,7 @@ def selects(selector: Any, labels: Mapping) -> bool:
 
 
 def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_of,
-            budgets: list[tuple[str, Any, str]], budgeted: set[str]) -> None:
+            budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
     file, line = doc.file, doc.line
     meta = obj.setdefault("metadata", {})
     if not isinstance(meta, dict):
@@ -337,15 +339,16 @@ def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_o
         _workload_settings(ctx, obj, vdu, name, file)
     ctx.add(kind, dns_label(name), obj)
     if vdu is not None and vdu.name not in budgeted:
-        _budget(ctx, obj, vdu, name, replicas_of, budgets, budgeted)
+        _budget(ctx, obj, vdu, name, replicas_of, budgets, budgeted, shipped)
 
 
 def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
-            budgets: list[tuple[str, Any, str]], budgeted: set[str]) -> None:
+            budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
     """A PodDisruptionBudget for a VDU that may run more than one instance: one per VDU,
-    in the workload's namespace, none where a budget already selects its pods; where one
-    would overlap another budget's selector, none and a warning (the eviction API refuses
-    to evict a pod that two budgets cover)."""
+    in the workload's namespace, none where a shipped budget already selects its pods;
+    where one would overlap another budget (xfc's for another VDU), none and a warning
+    (the eviction API refuses to evict a pod that two budgets cover).  The first
+    ``shipped`` entries of ``budgets`` are the package's own."""
     kind = str(obj.get("kind"))
     _, hi = replicas_of(vdu)
     selector = _spec(obj).get("selector")
@@ -354,9 +357,10 @@ def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
     budgeted.add(vdu.name)
     ns = _identity(ctx, obj)[1]
     mine = [b for b in budgets if b[0] == ns]
-    if any(selects(b[1], _pod_labels(obj)) for b in mine):
+    cover = next((b for b in mine if selects(b[1], _pod_labels(obj))), None)
+    if cover is not None and any(cover is b for b in budgets[:shipped]):
         return  # the package ships a budget for these pods
-    clash = next((b for b in mine if selectors_overlap(b[1], selector)), None)
+    clash = cover or next((b for b in mine if selectors_overlap(b[1], selector)), None)
     if clash is not None:
         ctx.diags.add(
             "k8s-not-expressible",
