@@ -5,8 +5,8 @@ Input: ``Topology.shipped`` (the manifests the loader read, frozen, with positio
 module never opens a file), ``--param lcm-kubernetes-def-files`` and the ``Vdu.Compute``
 templates without a container image.  The files deployed are those the parameter names,
 as Tacker deploys only the files its instantiate parameter of that name lists; every
-shipped file when it is absent.  Tacker's rule (formats.md §0.1): each VDU's ``properties.name`` equals the
-``metadata.name`` of its Kubernetes object.
+shipped file when it is absent.  Tacker's rule (formats.md §0.1): each VDU's
+``properties.name`` equals the ``metadata.name`` of its Kubernetes object.
 Output: the shipped objects, enriched rather than re-invented:
 
 * the objects of every VDU of the selected flavour, with the standard labels, the
