@@ -144,8 +144,11 @@ def freeze(value: Any, like: Any = None) -> Any:
     if like is None and isinstance(value, (FrozenMap, FrozenList)):
         return value
     if isinstance(value, dict):
-        if not value and like is None and type(value) is dict:
-            return _EMPTY_MAP
+        if like is None and type(value) is dict:
+            if not value:
+                return _EMPTY_MAP
+            if all(type(v) in _SCALARS for v in value.values()):
+                return FrozenMap(value)  # flat and unpositioned: copied at C speed
         src = value if getattr(value, "key_spans", None) or not isinstance(like, dict) else like
         sub = like if isinstance(like, dict) else {}
         return FrozenMap(
