@@ -248,3 +248,22 @@ def test_no_budget_where_the_package_ships_one(tmp_path):
     u = unit([vdu], package=pkg)
     paths = sorted(f.path for f in EMITTER.emit(u, u.diagnostics))
     assert paths == ["kubernetes/deployment-web.yaml", "kubernetes/poddisruptionbudget-web-pdb.yaml"]
+
+
+SCALE = "tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_scale"
+
+
+def test_one_vdu_shipped_as_three_kinds_warns_until_files_are_chosen(corpus):
+    every = compiler.compile(str(corpus / SCALE), flavour="simple")
+    workloads = sorted(p for p in _kube_paths(every) if "vdu1-scale" in p and "budget" not in p)
+    assert workloads == ["kubernetes/deployment-vdu1-scale.yaml",
+                         "kubernetes/replicaset-vdu1-scale.yaml",
+                         "kubernetes/statefulset-vdu1-scale.yaml"]
+    [warn] = [d for d in every.diagnostics if "Tacker deploys one object per VDU" in d.message]
+    assert warn.code == "k8s-not-expressible" and "lcm-kubernetes-def-files" in warn.hint
+    chosen = compiler.compile(str(corpus / SCALE), flavour="simple",
+                              params={"lcm-kubernetes-def-files": "Files/kubernetes/deployment_scale.yaml"})
+    assert chosen.ok, chosen.diagnostics.render_text()
+    assert [p for p in _kube_paths(chosen) if "vdu1-scale" in p] == [
+        "kubernetes/deployment-vdu1-scale.yaml", "kubernetes/poddisruptionbudget-vdu1-scale.yaml"]
+    assert not [d for d in chosen.diagnostics if "one object per VDU" in d.message]
