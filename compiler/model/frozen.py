@@ -173,6 +173,13 @@ def freeze(value: Any, like: Any = None) -> Any:
 _EMPTY_MAP = FrozenMap()
 
 
+def freeze_properties(values: dict, raw: Any) -> FrozenMap:
+    """Evaluated property values, frozen against the ``properties`` mapping they were
+    written in (``raw``, positioned YAML or None), so nested values keep positions."""
+    sub = raw if isinstance(raw, dict) else {}
+    return FrozenMap((k, freeze(v, sub.get(k))) for k, v in values.items())
+
+
 def freeze_fields(obj: Any, *names: str) -> None:
     """Freeze the named fields of a frozen dataclass in place, from its ``__post_init__``:
     whatever a phase passed in (a dict it keeps building, a PMap), the IR holds a frozen
@@ -192,4 +199,4 @@ def thaw(value: Any) -> Any:
     return value
 
 
-__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "thaw"]
+__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "thaw"]

@@ -35,7 +35,7 @@ from ..model import (
     Requirement,
     RuntimeRef,
 )
-from ..model.frozen import freeze
+from ..model.frozen import freeze, freeze_properties
 from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before the split
 from .binding import REQ_KEYS as REQ_KEYS
 from .binding import REQ_REL_KEYS as REQ_REL_KEYS
@@ -476,11 +476,12 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
                     check_required=body is not None,
                 )
                 types = tuple(self.reg.ancestry("capability", cdef.type))
+                props = freeze_properties(props, props_raw)
                 if body is None and not any(p.has_default and contains_function(p.default)
                                             for p in pdefs.values()):
                     self._cap_defaults[key] = (props, types)
-            else:
-                props, types = dict(cached[0]), cached[1]
+            else:  # frozen: one copy serves every template of the type
+                props, types = cached
             out[cname] = Capability(name=cname, type=cdef.type, types=types,
                                     properties=props, span=raw.key_span(cname) if body
                                     is not None else n.span)

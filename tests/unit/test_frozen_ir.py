@@ -120,3 +120,15 @@ def test_freeze_and_thaw():
         frozen["a"] += [2]
     with pytest.raises(TypeError):
         frozen["a"].sort()
+
+
+def test_policy_property_values_keep_their_positions(unit):
+    lines = SLICE.read_text().splitlines()
+    ladders = [(p, p.properties["on_failure"]) for p in unit.topology.policies.values()
+               if isinstance(p.properties.get("on_failure"), list)]
+    assert ladders
+    for policy, ladder in ladders:
+        for i, step in enumerate(ladder):
+            span = ladder.item_span(i)
+            assert span.line > policy.span.line
+            assert str(step).split("(")[0] in lines[span.line - 1], (policy.name, i)
