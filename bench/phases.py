@@ -18,8 +18,8 @@ timing starts:
 
 Times are CPU time (time.process_time), the best of --repeat runs, the sizes
 interleaved after one warm-up run at 1,000.  The cyclic garbage collector is paused
-around each timed call, as compiler.check does for a whole compilation; --gc-on leaves
-it running.  For each phase it prints the times, the ratio 10k/1k next to the node
+around each timed call (compiler.check no longer pauses it: the host's collector is left
+alone); --gc-on leaves it running, as in a real call.  For each phase it prints the times, the ratio 10k/1k next to the node
 ratio (10), and PASS or FAIL against the bound of the performance issue: 10x the nodes
 in at most 12x the time.  A phase that reports errors or a wrong result is a FAIL too.
 

@@ -13,21 +13,28 @@ returned result.  The ``xfc`` command line (:mod:`compiler.cli`) is a thin shell
 [...]
 
 Each call owns its :class:`Diagnostics`; calls in different threads share nothing but
-read-only caches, so concurrent use is safe.
+read-only caches (bounded, locked, keyed by content), so concurrent use is safe, and no
+call changes anything process-wide (the garbage collector is left as the host set it).
+
+Exceptions (:mod:`compiler.errors`; bad *input* never raises, it ends in diagnostics):
+
+* :class:`XfcError` — the base of the three below;
+* :class:`OptionsError` (also a ``ValueError``) — invalid options: an unknown emitter,
+  target or ``Options`` field, a namespace that is not a DNS-1123 label;
+* :class:`PluginError` — a back-end plugin cannot be loaded or used;
+* :class:`InternalError` — a bug in xfc (the original exception is its ``__cause__``).
 
 Codes: none of its own; a result carries the diagnostics of the phases that ran.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import threading
 from dataclasses import replace
-from typing import Any, Iterator
+from typing import Any
 
 from .diagnostics import Diagnostic, Diagnostics, Severity, Span
-from .pipeline import Compilation, Options
+from .errors import InternalError, OptionsError, PluginError, XfcError
+from .pipeline import Compilation, Options, validate_options
 
 __version__ = "0.1.0"
 
@@ -42,6 +49,10 @@ __all__ = [
     "Diagnostics",
     "Severity",
     "Span",
+    "XfcError",
+    "OptionsError",
+    "PluginError",
+    "InternalError",
 ]
 
 
@@ -49,46 +60,29 @@ def _options(options: Options | None, overrides: dict[str, Any]) -> Options:
     opts = options or Options()
     if overrides:
         fixed = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
-        opts = replace(opts, **fixed)
+        try:
+            opts = replace(opts, **fixed)
+        except TypeError as exc:  # an override that is no field of Options
+            raise OptionsError(str(exc).replace("Options.__init__()", "Options")) from None
     return opts
 
 
-_gc_lock = threading.Lock()
-_gc_users = 0
-_gc_restore = False
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a compilation runs.
-
-    A compilation allocates hundreds of thousands of small containers that stay alive
-    until it ends and form no cycles worth collecting; with the collector on, its full
-    collections rescan them over and over and the 10,000-node check took twice as long
-    and grew faster than linearly (bench/).  Reference counting still frees everything.
-    Concurrent compilations share one pause; the collector's previous state is restored
-    when the last of them ends.
-    """
-    global _gc_users, _gc_restore
-    with _gc_lock:
-        if _gc_users == 0:
-            _gc_restore = gc.isenabled()
-            gc.disable()
-        _gc_users += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_users -= 1
-            if _gc_users == 0 and _gc_restore:
-                gc.enable()
-
-
 def _guarded(fn, path: str, opts: Options) -> Compilation:
-    # Bad input ends in diagnostics inside the phases; an exception escaping from here is
-    # a bug in xfc, which the CLI reports as an internal error (exit code 3).
-    with _gc_paused():
+    """Run one call; only the documented exceptions (compiler.errors) leave it.
+
+    Bad input ends in diagnostics inside the phases; any other exception escaping from
+    here is a bug in xfc and becomes :class:`InternalError` (the original chained), which
+    the CLI reports with exit code 3.  Nothing process-wide is touched: not the garbage
+    collector, not a global.
+    """
+    try:
         return fn(path, opts, Diagnostics())
+    except XfcError:
+        raise
+    except RecursionError as exc:
+        raise InternalError(f"recursion too deep while compiling {path}") from exc
+    except Exception as exc:  # noqa: BLE001 - the API's contract: documented types only
+        raise InternalError(f"{type(exc).__name__}: {exc}") from exc
 
 
 def load(path: str, options: Options | None = None, **overrides: Any) -> Compilation:
@@ -113,7 +107,9 @@ def check(path: str, options: Options | None = None, **overrides: Any) -> Compil
     """
     from .pipeline import front_end
 
-    return _guarded(front_end, str(path), _options(options, overrides))
+    opts = _options(options, overrides)
+    validate_options(opts, emit=False)
+    return _guarded(front_end, str(path), opts)
 
 
 def compile(path: str, options: Options | None = None, **overrides: Any) -> Compilation:  # noqa: A001
@@ -126,4 +122,6 @@ def compile(path: str, options: Options | None = None, **overrides: Any) -> Comp
     def run(p: str, o: Options, d: Diagnostics) -> Compilation:
         return back_end(front_end(p, o, d))
 
-    return _guarded(run, str(path), _options(options, overrides))
+    opts = _options(options, overrides)
+    validate_options(opts, emit=True)  # before the front end: a bad option costs nothing
+    return _guarded(run, str(path), opts)

@@ -221,11 +221,9 @@ class CompileError(Exception):
     """Raised inside a phase to abort it after diagnostics have been recorded."""
 
 
-class InternalError(Exception):
-    """A bug in xfc detected by a self-check (e.g. output that does not read back).
-
-    Never raised for bad input: the CLI reports it as an internal error (exit code 3).
-    """
+# A bug in xfc detected by a self-check (e.g. output that does not read back); never
+# raised for bad input.  Defined with the library API's other exceptions.
+from .errors import InternalError  # noqa: E402
 
 
 __all__ = [

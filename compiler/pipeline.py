@@ -3,8 +3,9 @@
 Phase: driver.  Input: a path and the :class:`Options`.  Output: a :class:`Compilation`
 holding every phase's result and the diagnostics.  Each phase is a function
 ``phase(input, ..., diags) -> output``; the driver stops at a phase boundary when errors
-exist, so later phases may assume a clean input.  Nothing here prints or exits: results
-carry their diagnostics.  Bundlers (:mod:`compiler.plugins`) are declared but none is
+exist (after load, resolve, normalize and graph), so later phases may assume a clean
+input.  Nothing here prints or exits: results carry their diagnostics; invalid options
+raise :class:`compiler.errors.OptionsError` before any phase runs.  Bundlers (:mod:`compiler.plugins`) are declared but none is
 built in, and :func:`back_end` does not run them yet.
 
 Codes: none of its own (those of the phases it runs).
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .diagnostics import Diagnostics
+from .errors import OptionsError
 from .loader.yamlpos import DEFAULT_LIMITS, Limits
 from .model import OutputFile, Package, Topology
 from .xfactor.model import Plan, XModel
@@ -49,17 +51,40 @@ class Options:
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 
 
-def option_problems(options: Options) -> list[str]:
-    """Problems with the caller's options (not the descriptor): the CLI exits 2 on them."""
+def option_problems(options: Options, *, fields: bool = False) -> list[str]:
+    """Problems with the caller's options (not the descriptor): the CLI exits 2 on them.
+
+    Messages name the command-line flag, or with ``fields=True`` the ``Options`` field
+    (what the library API raises as :class:`compiler.errors.OptionsError`)."""
     problems = []
     ns = options.namespace
+    name = {True: ("Options.namespace", "Options.targets"),
+            False: ("--namespace", "--target")}[fields]
     if ns is not None and not _DNS_LABEL.match(ns):
-        problems.append(f"--namespace {ns!r} is not a DNS-1123 label (lower-case letters, "
+        problems.append(f"{name[0]} {ns!r} is not a DNS-1123 label (lower-case letters, "
                         "digits and '-', at most 63 characters, starting and ending alphanumeric)")
     unknown = sorted(set(options.targets) - {"kubernetes", "onap", "osm", "tacker"})
     if unknown:
-        problems.append(f"unknown --target {unknown[0]!r}; choose from kubernetes, onap, osm, tacker")
+        what = f"{name[1]}: unknown target" if fields else "unknown --target"
+        problems.append(f"{what} {unknown[0]!r}; choose from kubernetes, onap, osm, tacker")
     return problems
+
+
+def validate_options(options: Options, *, emit: bool) -> None:
+    """Raise :class:`OptionsError` (naming the ``Options`` field) for options no input can
+    make valid; with ``emit``, also for an emitter that is not installed (which may raise
+    :class:`compiler.errors.PluginError` while the plugins are looked up)."""
+    problems = option_problems(options, fields=True)
+    if emit and not problems:
+        from .plugins import emitters
+
+        available = emitters()
+        unknown = [e for e in options.emitters if e not in available]
+        if unknown:
+            problems.append(f"Options.emitters: unknown emitter {unknown[0]!r}; available: "
+                            f"{', '.join(sorted(available))}")
+    if problems:
+        raise OptionsError(problems[0])
 
 
 @dataclass(slots=True, kw_only=True)
@@ -104,7 +129,11 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     from .xfactor.normalize import normalize
 
     unit.xmodel = normalize(unit.topology, diags)
+    if diags.has_errors:
+        return unit
     unit.plan = build_plan(unit.topology, unit.xmodel, diags)
+    if diags.has_errors:
+        return unit
     run_checks(unit, diags)
     return unit
 
@@ -113,11 +142,9 @@ def back_end(unit: Compilation) -> Compilation:
     """Run the selected emitters (and later bundlers) on a clean front-end result."""
     from .plugins import emitters
 
+    validate_options(unit.options, emit=True)
     if not unit.ok or unit.topology is None:
         return unit
-    problems = option_problems(unit.options)
-    if problems:
-        raise ValueError(problems[0])
     available = emitters()
     for name in unit.options.emitters:
         emitter = available[name]

@@ -49,8 +49,7 @@ BUILTIN_EMITTERS: dict[str, str] = {
 BUILTIN_BUNDLERS: dict[str, str] = {}
 
 
-class PluginError(Exception):
-    pass
+from .errors import PluginError  # noqa: E402  (part of the library API: compiler.errors)
 
 
 def _load(ref: str) -> Any:

@@ -16,10 +16,7 @@ xf-fragile-no-chain, xf-stateful-no-backing, xf-dependency-cycle.
 
 from __future__ import annotations
 
-import posixpath
 from typing import Any, Iterator
-
-import yaml
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..graph import effective_ladder, find_cycles
@@ -163,77 +160,45 @@ def sticky_session(unit: Any, diags: Diagnostics) -> None:
                       hint="sessions must live in a store with time-expiry (Redis, Memcached)")
 
 
-def _manifest_services(unit: Any, node: NodeTemplate,
-                       sources: dict[str, list[str]] | None = None) -> Iterator[tuple[dict, Span, str]]:
+def _manifest_services(unit: Any, node: NodeTemplate) -> Iterator[tuple[dict, Span, str]]:
     """Kubernetes Services with ``sessionAffinity: ClientIP`` that belong to ``node``.
 
-    Looked for in the node's own artifacts that are YAML files, and, in a CSAR, in
+    Looked for in the node's own artifacts that are YAML files, and in
     ``Files/kubernetes/*.yaml`` (Tacker's layout) when the Service's name or selector
-    names the VDU (its ``name`` property or its template name).
+    names the VDU (its ``name`` property or its template name).  The loader has read
+    those files (``Topology.shipped``, compiler.loader.shipped); nothing is opened here.
     """
-    pkg = unit.topology.package
-    fs = getattr(pkg, "fs", None)
-    if fs is None:
-        return
-    entry_dir = posixpath.dirname(pkg.entry)
-    own: list[str] = []
-    for art in node.artifacts.values():
-        if art.file.endswith((".yaml", ".yml")) and "://" not in art.file:
-            own.append(posixpath.normpath(posixpath.join(entry_dir, art.file)))
-    shared: list[str] = []
-    if getattr(pkg, "kind", "file") != "file":
-        try:
-            shared = [n for n in fs.names("Files/kubernetes/") if n.startswith("Files/kubernetes/")
-                      and n.endswith((".yaml", ".yml")) and n not in own]
-        except Exception:
-            shared = []
+    topo = unit.topology
+    own = {f.name for f in topo.shipped if node.name in f.artifact_of}
     ids = {node.name}
     if isinstance(node.properties.get("name"), str):
         ids.add(node.properties["name"])
-    limit = getattr(unit.options.limits, "max_file_bytes", 8 * 1024 * 1024)
-    for name, mine in [(n, True) for n in own] + [(n, False) for n in shared]:
-        try:
-            text = fs.read_bytes(name, limit).decode("utf-8")
-            docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-        except Exception:  # unreadable manifests are the Kubernetes emitter's to report
-            continue
-        for doc in docs:
+    files = [f for f in topo.shipped if f.name in own] + \
+        [f for f in topo.shipped if f.kubernetes and f.name not in own]
+    for f in files:
+        mine = f.name in own
+        for doc in f.documents:
             svc = _service_affinity(doc)
             if svc is None:
                 continue
-            meta_name, selector, mark = svc
+            meta_name, selector, span = svc
             if mine or meta_name in ids or ids & set(selector):
-                display = fs.display(name)
-                span = Span(display, mark.line + 1, mark.column + 1, mark.line + 1,
-                            mark.column + 1 + len("ClientIP"))
-                if sources is not None:
-                    sources.setdefault(display, text.splitlines())
-                yield {"name": meta_name}, span, name
+                yield {"name": meta_name}, span, f.name
 
 
-def _fields(node: Any) -> dict[str, Any]:
-    """The scalar-keyed entries of a composed YAML mapping node (empty for anything else)."""
-    if not isinstance(node, yaml.MappingNode):
-        return {}
-    return {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
-
-
-def _service_affinity(doc: Any) -> tuple[str, list[str], Any] | None:
-    """(metadata.name, selector values, mark of the value) of a ClientIP Service node."""
-    top = _fields(doc)
-    kind = top.get("kind")
-    if not (isinstance(kind, yaml.ScalarNode) and kind.value == "Service"):
+def _service_affinity(doc: Any) -> tuple[str, list[str], Span] | None:
+    """(metadata.name, selector values, span of the value) of a ClientIP Service."""
+    if not isinstance(doc, dict) or doc.get("kind") != "Service":
         return None
-    fields = _fields(top.get("spec"))
-    aff = fields.get("sessionAffinity")
-    if not (isinstance(aff, yaml.ScalarNode) and aff.value == "ClientIP"):
+    spec = doc.get("spec")
+    if not isinstance(spec, dict) or spec.get("sessionAffinity") != "ClientIP":
         return None
-    name = _fields(top.get("metadata")).get("name")
-    meta_name = name.value if isinstance(name, yaml.ScalarNode) else ""
-    sel = fields.get("selector")
-    selector = [v.value for _, v in sel.value if isinstance(v, yaml.ScalarNode)] \
-        if isinstance(sel, yaml.MappingNode) else []
-    return meta_name, selector, aff.start_mark
+    meta = doc.get("metadata")
+    name = meta.get("name") if isinstance(meta, dict) else None
+    sel = spec.get("selector")
+    selector = [str(v) for v in sel.values() if isinstance(v, (str, int, float, bool))] \
+        if isinstance(sel, dict) else []
+    return (name if isinstance(name, str) else ""), selector, spec.value_span("sessionAffinity")
 
 
 def service_affinity(unit: Any, diags: Diagnostics) -> None:
@@ -242,7 +207,7 @@ def service_affinity(unit: Any, diags: Diagnostics) -> None:
         if not p.stateless:
             continue
         node = unit.topology.nodes[name]
-        for svc, span, _file in _manifest_services(unit, node, diags.sources):
+        for svc, span, _file in _manifest_services(unit, node):
             diags.add("xf-sticky-session",
                       f"Service '{svc['name']}' of stateless workload '{name}' asks for client "
                       "affinity (sessionAffinity: ClientIP); sticky sessions are forbidden",

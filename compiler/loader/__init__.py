@@ -15,20 +15,22 @@ system to apply.
 
 Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
 import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
-tosca-quirk (``import.ancestor-relative``), plus those of :mod:`.yamlpos` and :mod:`.csar`.
+tosca-quirk (``import.ancestor-relative``), plus those of :mod:`.yamlpos`, :mod:`.csar` and
+:mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..model import Package, SourceFile
+from ..model import Package, SourceFile, index_templates
 from . import catalog
 from .fs import DirFS, PackageFS, TooLarge, normalize
 from .yamlpos import Limits, PMap, PSeq, load_yaml
@@ -44,9 +46,11 @@ class _Origin:
 
 
 # Catalog files (SOL001 types, the X-factor profile) are parsed once per process: they
-# are read-only for every phase.  Keyed by path, size and mtime; guarded by a lock so
-# that concurrent compilations in threads share it safely.
-_CATALOG_CACHE: dict[tuple, tuple[list[str], Any]] = {}
+# are read-only for every phase.  Keyed by their display name and a digest of their
+# text (content, not identity or mtime), bounded (least recently used out), and
+# guarded by a lock so that concurrent compilations in threads share it safely.
+_CATALOG_CACHE: "OrderedDict[tuple, tuple[list[str], Any]]" = OrderedDict()
+_CATALOG_CACHE_MAX = 64
 _CACHE_LOCK = threading.Lock()
 
 
@@ -63,6 +67,9 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
     entry = reader.read(_Origin(opened.fs, opened.entry, ("pkg", opened.entry)), None, "", ())
     if entry is None:
         return None
+    from .shipped import read_shipped
+
+    shipped = read_shipped(opened.fs, reader.files, diags, limits)
     return Package(
         root=str(path),
         entry=opened.entry,
@@ -71,6 +78,8 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
         kind=opened.kind,
         meta=opened.meta,
         manifest=opened.manifest,
+        shipped=shipped,
+        templates=index_templates(tuple(reader.files)),
     )
 
 
@@ -174,23 +183,25 @@ class _Reader:
                 # instead of the file being dropped without a word
                 data = PMap(span=Span(display, 1, 1))
             return data
-        path = Path(origin.fs.root) / origin.name
-        st = path.stat()
-        key = (str(path), st.st_size, st.st_mtime_ns)
-        with _CACHE_LOCK:
-            hit = _CATALOG_CACHE.get(key)
-        if hit is not None:
-            self.diags.sources[display] = hit[0]
-            return hit[1]
         text = _read_text(origin.fs, origin.name, display, self.diags, self.limits, at)
         if text is None:
             return None
+        key = (display, self.limits, hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest())
+        with _CACHE_LOCK:
+            hit = _CATALOG_CACHE.get(key)
+            if hit is not None:
+                _CATALOG_CACHE.move_to_end(key)
+        if hit is not None:
+            self.diags.sources[display] = hit[0]
+            return hit[1]
         local = Diagnostics()
         data = load_yaml(text, display, local, self.limits)
         self.diags.extend(local)
         if not local.has_errors:
             with _CACHE_LOCK:
                 _CATALOG_CACHE[key] = (local.sources[display], data)
+                while len(_CATALOG_CACHE) > _CATALOG_CACHE_MAX:
+                    _CATALOG_CACHE.popitem(last=False)
         return data
 
     # -- its imports ---------------------------------------------------------------

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Severity, Span
 
 try:  # libyaml is nearly always there; the pure-Python parser is the fallback
     _Loader = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -214,6 +214,9 @@ def load_yaml(
     file: str,
     diags: Diagnostics,
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    _multi: bool = False,
+    _resolve: Any = None,
 ) -> Any:
     """Parse one YAML document with positions.  Returns ``None`` after an error.
 
@@ -222,7 +225,7 @@ def load_yaml(
     """
     diags.sources[file] = text.splitlines()
     try:
-        return _build(text, file, diags, limits)
+        return _build(text, file, diags, limits, _multi, _resolve)
     except _Abort:
         return None
     except yaml.MarkedYAMLError as exc:
@@ -262,7 +265,7 @@ def _too_deep_for_parser(text: str, file: str, diags: Diagnostics, limits: Limit
     """
     retry = Diagnostics()
     try:
-        _build(text[: mark.index], file, retry, limits)
+        _build(text[: mark.index], file, retry, limits, True)  # multi: any document may be the deep one
     except (_Abort, yaml.YAMLError):
         pass
     deep = [d for d in retry if d.code == "yaml-too-deep"]
@@ -277,7 +280,52 @@ def _too_deep_for_parser(text: str, file: str, diags: Diagnostics, limits: Limit
     )
 
 
-def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
+def load_yaml_all(
+    text: str,
+    file: str,
+    diags: Diagnostics,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    yaml11: bool = False,
+) -> list[Any] | None:
+    """Parse every document of a multi-document stream (a Kubernetes manifest file) with
+    positions, under the same limits as :func:`load_yaml` (the alias budget counts across
+    all documents).  Returns ``None`` after an error.
+
+    ``yaml11`` resolves plain scalars as YAML 1.1 does (``yes`` a boolean, ``0644`` octal):
+    that is how the Kubernetes API machinery (go-yaml) reads a manifest, so a shipped
+    ``defaultMode: 0644`` keeps its meaning.  Timestamps stay strings.
+    """
+    before = diags.count(Severity.ERROR)
+    docs = load_yaml(text, file, diags, limits, _multi=True,
+                     _resolve=_resolve_11 if yaml11 else resolve_plain)
+    return None if docs is None or diags.count(Severity.ERROR) > before else docs
+
+
+_R11 = yaml.resolver.Resolver()
+_C11 = yaml.constructor.SafeConstructor()
+_TAG = "tag:yaml.org,2002:"
+
+
+def _resolve_11(text: str) -> Any:
+    """A plain scalar as PyYAML's YAML 1.1 safe schema reads it (timestamps kept as text)."""
+    tag = _R11.resolve(yaml.ScalarNode, text, (True, False))
+    node = yaml.ScalarNode(tag, text)
+    if tag == _TAG + "int":
+        return _C11.construct_yaml_int(node)
+    if tag == _TAG + "float":
+        return _C11.construct_yaml_float(node)
+    if tag == _TAG + "bool":
+        return _C11.construct_yaml_bool(node)
+    if tag == _TAG + "null":
+        return None
+    return text
+
+
+def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool = False,
+           resolve: Any = None) -> Any:
+    resolve = resolve or resolve_plain
+    docs: list[Any] = []
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, node count)
     documents = 0
@@ -289,6 +337,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
         nonlocal root
         if not stack:
             root = value
+            docs.append(value)
             return
         top = stack[-1]
         container = top.value
@@ -345,7 +394,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
             elif tag and tag not in ("!",):
                 value = _tagged(val, tag, file, ev, diags)
             elif style == "" and ev.implicit[0]:
-                value = resolve_plain(val)
+                value = resolve(val)
             else:
                 value = val
             sp = _span(file, ev, style)
@@ -394,7 +443,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
             attach(copy.deepcopy(value) if isinstance(value, (PMap, PSeq)) else value, sp)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
-            if documents > 1:
+            if documents > 1 and not multi:
                 diags.add(
                     "yaml-multiple-documents",
                     "a descriptor file must hold one YAML document",
@@ -402,7 +451,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
                 )
                 raise _Abort
             anchors.clear()
-    return root
+    return docs if multi else root
 
 
 _SKIP = object()

@@ -15,7 +15,7 @@ Two layers live here:
 
 Values inside ``properties`` are plain Python data (dict, list, str, int, float, bool,
 None, :class:`RuntimeRef`).  Scalar-unit values stay as written (``"256 MiB"``); use
-:mod:`compiler.tosca.scalars` to normalise.  Positions of individual property values are
+:mod:`compiler.units` to normalise.  Positions of individual property values are
 in ``property_spans`` (top-level property name -> Span of its value).
 
 Codes: none (data only).
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..diagnostics import NO_SPAN, Span
+from .frozen import FrozenList, FrozenMap, freeze, freeze_fields, thaw
 
 # --------------------------------------------------------------------------- syntax
 
@@ -45,6 +46,64 @@ class SourceFile:
     from_catalog: bool = False
 
 
+@dataclass(slots=True)
+class RawIndex:
+    """Where each template is written, as positioned YAML (PMap), by kind and name: the
+    syntax behind the resolved templates, for positions of nested values."""
+
+    nodes: dict[str, Any] = field(default_factory=dict)
+    policies: dict[str, Any] = field(default_factory=dict)
+    groups: dict[str, Any] = field(default_factory=dict)
+    relationships: dict[str, Any] = field(default_factory=dict)
+
+
+def index_templates(files: tuple["SourceFile", ...]) -> RawIndex:
+    """The :class:`RawIndex` of a package's files (the first file defining a name wins)."""
+    idx = RawIndex()
+    for f in files:
+        data = f.data
+        if not isinstance(data, dict):
+            continue
+        tt = data.get("topology_template")
+        if not isinstance(tt, dict):
+            continue
+        for key, target in (("node_templates", idx.nodes), ("groups", idx.groups),
+                            ("relationship_templates", idx.relationships)):
+            section = tt.get(key)
+            if isinstance(section, dict):
+                for name, body in section.items():
+                    if isinstance(body, dict):
+                        target.setdefault(name, body)
+        pols = tt.get("policies")
+        entries: Any = ()
+        if isinstance(pols, list):
+            entries = pols
+        elif isinstance(pols, dict):  # lenient: a map of policies
+            entries = [pols]
+        for entry in entries:
+            if isinstance(entry, dict):
+                for name, body in entry.items():
+                    if isinstance(body, dict):
+                        idx.policies.setdefault(name, body)
+    return idx
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShippedFile:
+    """A YAML file shipped in the package for a back end (a Kubernetes manifest under
+    ``Files/kubernetes/``, or a YAML artifact of a node template), read once by the loader
+    under its limits, so no back end or check ever opens a file."""
+
+    name: str  # name inside the package FS (POSIX, relative), e.g. "Files/kubernetes/cm.yaml"
+    display: str  # what diagnostics show (Span.file)
+    # every document of the file, deep-frozen positioned YAML (FrozenMap, FrozenList, ...);
+    # a document's own position is ``doc.span`` when it is a mapping or a sequence
+    documents: tuple[Any, ...] = field(default=(), compare=False)
+    kubernetes: bool = False  # under Files/kubernetes/ (Tacker's layout, SOL004 §4.1)
+    # the node templates that name the file as an artifact (TOSCA 1.3 §3.6.7)
+    artifact_of: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Package:
     """Everything read from disk for one compilation."""
@@ -56,6 +115,9 @@ class Package:
     kind: str = "file"  # file | dir | zip
     meta: Any = field(compare=False, default=None)  # csar.ToscaMeta or None
     manifest: Any = field(compare=False, default=None)  # csar.Manifest or None
+    shipped: tuple[ShippedFile, ...] = ()  # Files/kubernetes/*.yaml and YAML artifacts
+    # where each template is written (index_templates(files)), built once by the loader
+    templates: RawIndex | None = field(default=None, compare=False)
 
     @property
     def entry_file(self) -> SourceFile:
@@ -74,6 +136,9 @@ class RuntimeRef:
     node: str = ""  # the template that the reference resolves against, if known
     span: Span = field(default=NO_SPAN, compare=False)
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "args")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Capability:
@@ -82,6 +147,9 @@ class Capability:
     types: tuple[str, ...]  # the type and its ancestors, most derived first
     properties: Mapping[str, Any] = field(default_factory=dict)
     span: Span = field(default=NO_SPAN, compare=False)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,10 +160,15 @@ class Requirement:
     node: str | None  # the target node template; None when left open (SOL001 VNFD)
     capability: str | None = None  # target capability name or type
     relationship: str | None = None  # relationship type
+    # the relationship type and its ancestors, most derived first (as NodeTemplate.types)
+    relationship_types: tuple[str, ...] = ()
     relationship_template: str | None = None  # named relationship template, if any
     properties: Mapping[str, Any] = field(default_factory=dict)  # relationship properties
     property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
     span: Span = field(default=NO_SPAN, compare=False)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "property_spans")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,6 +180,9 @@ class Artifact:
     deploy_path: str | None = None
     properties: Mapping[str, Any] = field(default_factory=dict)
     span: Span = field(default=NO_SPAN, compare=False)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,6 +204,9 @@ class NodeTemplate:
     def is_a(self, type_name: str) -> bool:
         return type_name in self.types
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "attributes", "capabilities", "artifacts", "interfaces", "directives", "metadata", "property_spans", "requirements")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Group:
@@ -142,6 +221,9 @@ class Group:
 
     def is_a(self, type_name: str) -> bool:
         return type_name in self.types
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "property_spans", "members")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -158,6 +240,9 @@ class Policy:
     def is_a(self, type_name: str) -> bool:
         return type_name in self.types
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "property_spans", "targets")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Parameter:
@@ -170,6 +255,9 @@ class Parameter:
     required: bool = True
     span: Span = field(default=NO_SPAN, compare=False)
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "value")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Substitution:
@@ -178,6 +266,9 @@ class Substitution:
     capabilities: Mapping[str, Any] = field(default_factory=dict)
     requirements: Mapping[str, Any] = field(default_factory=dict)
     span: Span = field(default=NO_SPAN, compare=False)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "properties", "capabilities", "requirements")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -196,6 +287,10 @@ class Topology:
     policies: Mapping[str, Policy] = field(default_factory=dict)
     substitution: Substitution | None = None
     flavour: str | None = None  # the selected SOL001 deployment flavour, if any
+    # whether the X-factor profile's types (xfactor.*) are imported, decided by resolve
+    uses_profile: bool = False
+    # the package's shipped YAML files (``Package.shipped``), for the back ends and checks
+    shipped: tuple[ShippedFile, ...] = ()
     # the type registry (compiler.tosca.types.TypeRegistry), for is-a questions and
     # for property definitions; back ends use it read-only
     types: Any = field(default=None, compare=False)
@@ -206,7 +301,12 @@ class Topology:
         return [n for n in self.nodes.values() if n.is_a(type_name)]
 
     def imports_profile(self, prefix: str = "xfactor.") -> bool:
+        if prefix == "xfactor.":
+            return self.uses_profile
         return self.types is not None and self.types.has_prefix(prefix)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "metadata", "inputs", "outputs", "nodes", "relationships", "groups", "policies", "shipped")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

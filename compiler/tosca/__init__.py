@@ -186,7 +186,8 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
         file=sf.display, version=version, description=desc, metadata=to_plain(meta),
         inputs=inputs.params, outputs=outputs, nodes=nodes, relationships=rels,
         groups=groups, policies=policies, substitution=sub, flavour=flavour, types=reg,
-        package=package, span=data.span,
+        package=package, span=data.span, shipped=package.shipped,
+        uses_profile=reg.has_prefix("xfactor."),
     )
 
 

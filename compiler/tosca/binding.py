@@ -29,6 +29,7 @@ from typing import Any, Mapping
 from ..diagnostics import Span
 from ..loader.yamlpos import PMap, PSeq
 from ..model import Requirement
+from ..model.frozen import freeze_properties
 from .functions import Context, did_you_mean
 from .grouping import _vspan, check_node_filter
 
@@ -240,7 +241,9 @@ class RequirementsMixin:
             )
         return Requirement(
             name=rname, node=target, capability=cap_out, relationship=rel_type,
-            relationship_template=rel_tpl, properties=props, property_spans=spans, span=rspan,
+            relationship_types=self.reg.ancestry("relationship", rel_type) if rel_type else (),
+            relationship_template=rel_tpl, property_spans=spans, span=rspan,
+            properties=freeze_properties(props, raw_props if rel_type else None),
         )
 
 

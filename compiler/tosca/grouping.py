@@ -20,6 +20,7 @@ from typing import Any, Mapping
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq, to_plain
 from ..model import Group, Policy, Substitution
+from ..model.frozen import freeze_properties
 from .functions import Context, Unresolved, did_you_mean
 
 OP_KEYS = ("description", "implementation", "inputs", "outputs")
@@ -77,7 +78,9 @@ class GroupsMixin:
                 missing_quirk="group.required-property",
             )
             out[str(name)] = Group(name=str(name), type=t, types=tuple(self.reg.ancestry("group", t)),
-                                   members=tuple(members), properties=props, span=kspan,
+                                   members=tuple(members),
+                                   properties=freeze_properties(props, body.get("properties")),
+                                   span=kspan,
                                    property_spans=spans, member_spans=tuple(mspans))
         return out
 
@@ -173,7 +176,9 @@ class GroupsMixin:
                 kspan,
             )
             out[name] = Policy(name=name, type=t, types=tuple(self.reg.ancestry("policy", t)),
-                               targets=tuple(targets), properties=props, span=kspan,
+                               targets=tuple(targets),
+                               properties=freeze_properties(props, body.get("properties")),
+                               span=kspan,
                                property_spans=spans, target_spans=tuple(tspans))
         return out
 

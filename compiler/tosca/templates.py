@@ -35,6 +35,7 @@ from ..model import (
     Requirement,
     RuntimeRef,
 )
+from ..model.frozen import freeze, freeze_properties
 from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before the split
 from .binding import REQ_KEYS as REQ_KEYS
 from .binding import REQ_REL_KEYS as REQ_REL_KEYS
@@ -391,6 +392,9 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
                     continue
                 spans[pname] = n.assigned[pname][1] if pname in n.assigned \
                     else n.pdefs[pname].default_span
+            # frozen with the positions of the YAML each value was evaluated from
+            props = {k: freeze(v, n.assigned[k][0] if k in n.assigned else None)
+                     for k, v in props.items()}
             out[n.name] = NodeTemplate(
                 name=n.name, type=n.type, types=n.types, properties=props,
                 attributes=self.node_attributes(n), capabilities=self.node_capabilities(n),
@@ -472,11 +476,12 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
                     check_required=body is not None,
                 )
                 types = tuple(self.reg.ancestry("capability", cdef.type))
+                props = freeze_properties(props, props_raw)
                 if body is None and not any(p.has_default and contains_function(p.default)
                                             for p in pdefs.values()):
                     self._cap_defaults[key] = (props, types)
-            else:
-                props, types = dict(cached[0]), cached[1]
+            else:  # frozen: one copy serves every template of the type
+                props, types = cached
             out[cname] = Capability(name=cname, type=cdef.type, types=types,
                                     properties=props, span=raw.key_span(cname) if body
                                     is not None else n.span)

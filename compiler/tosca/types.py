@@ -31,14 +31,12 @@ values of their type).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import math
 import threading
 from collections import OrderedDict
-from contextlib import contextmanager
 from dataclasses import replace
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Diagnostics, Severity, Span
 from . import normative
@@ -127,31 +125,6 @@ def _emit(src: Diagnostics, into: Diagnostics, used: bool) -> None:
         into.add(d.code, msg, d.span, path=d.path, hint=d.hint, severity=sev)
 
 
-_gc_lock = threading.Lock()
-_gc_depth = 0
-_gc_was_enabled = False
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building: the registry allocates many
-    small acyclic objects, and the collector's full passes over a large heap (a
-    10,000-node topology) would make building superlinear.  Re-entrant across threads."""
-    global _gc_depth, _gc_was_enabled
-    with _gc_lock:
-        if _gc_depth == 0:
-            _gc_was_enabled = gc.isenabled()
-            gc.disable()
-        _gc_depth += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_depth -= 1
-            if _gc_depth == 0 and _gc_was_enabled:
-                gc.enable()
-
-
 class TypeRegistry(MergedViews):
     """All types of one compilation.  Build with :meth:`build`; then read-only."""
 
@@ -172,8 +145,10 @@ class TypeRegistry(MergedViews):
 
         ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.tosca.quirks).
         """
-        with _gc_paused():
-            return cls._build(package, diags, version, tuple(quirks))
+        # The host's garbage collector is left alone (no process-global state): a pause
+        # here sped up 10,000-type registries but switched the collector off for every
+        # thread of the host process (issue 11).
+        return cls._build(package, diags, version, tuple(quirks))
 
     @classmethod
     def _build(cls, package: Any, diags: Diagnostics, version: str,

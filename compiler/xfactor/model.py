@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..diagnostics import NO_SPAN, Span
+from ..model.frozen import freeze_fields
 
 # Node types whose templates run as processes (spec §2.2, last paragraph).  A template
 # is a workload when any of these is among its types.
@@ -51,6 +52,9 @@ class Process:
     def stateless(self) -> bool:
         return self.state == "stateless"
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "property_spans")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BackingService:
@@ -79,6 +83,9 @@ class Wiring:
     span: Span = field(default=NO_SPAN, compare=False)
     property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "property_spans", "on_failure")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Chain:
@@ -99,6 +106,9 @@ class XModel:
     chains: Mapping[str, Chain] = field(default_factory=dict)
     uses_profile: bool = False
 
+    def __post_init__(self) -> None:
+        freeze_fields(self, "processes", "backing", "wirings", "chains")
+
 
 # --------------------------------------------------------------------------- the plan
 
@@ -112,6 +122,9 @@ class ResolvedStep:
     shutdown_order: tuple[str, ...] = ()  # reinstantiate / shutdown_chain only
     startup_order: tuple[str, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "args")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,3 +156,6 @@ class Plan:
     chains: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # startup order
     wirings: Mapping[str, ResolvedWiring] = field(default_factory=dict)
     acyclic: bool = True
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "chains", "wirings")

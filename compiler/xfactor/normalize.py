@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import NO_SPAN, Diagnostics, Span
-from ..model import NodeTemplate, Requirement, Topology
+from ..model import NodeTemplate, RawIndex, Requirement, Topology, index_templates
 from .model import (
     BACKING_TYPE,
     WORKLOAD_TYPES,
@@ -63,19 +63,12 @@ PERSISTENT_STORAGE_TYPES: tuple[str, ...] = (
 # --------------------------------------------------------------------------- type tests
 
 
-def type_is(topology: Topology, type_name: str | None, base: str, kind: str = "relationship") -> bool:
-    """Whether the ``kind`` type ``type_name`` is ``base`` or derives from it."""
+def type_is(types: tuple[str, ...], type_name: str | None, base: str) -> bool:
+    """Whether the type ``type_name``, whose ancestry (most derived first, as resolve
+    records it on the IR) is ``types``, is ``base`` or derives from it."""
     if not type_name:
         return False
-    if type_name == base:
-        return True
-    reg = topology.types
-    if reg is None or not hasattr(reg, "is_a"):
-        return False
-    try:
-        return bool(reg.is_a(kind, type_name, base))
-    except Exception:  # a registry that does not know the name: not derived
-        return False
+    return type_name == base or base in types
 
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"
@@ -108,13 +101,15 @@ def is_persistent_storage(node: NodeTemplate) -> bool:
 def is_wiring_requirement(topology: Topology, req: Requirement) -> bool:
     """A requirement that declares a wiring (relationship form, spec §2.3)."""
     if req.relationship:
-        return type_is(topology, req.relationship, WIRING_REL)
+        return type_is(req.relationship_types, req.relationship, WIRING_REL)
     if req.relationship_template:
         rel = topology.relationships.get(req.relationship_template)
         rel_type = getattr(rel, "type", None) if rel is not None else None
-        if rel_type is None and isinstance(rel, Mapping):
-            rel_type = rel.get("type")
-        return type_is(topology, rel_type, WIRING_REL)
+        ancestry = getattr(rel, "types", None) if rel is not None else None
+        if isinstance(rel, Mapping):  # resolve keeps relationship templates as mappings
+            rel_type = rel_type or rel.get("type")
+            ancestry = rel.get("types")
+        return type_is(tuple(ancestry or ()), rel_type, WIRING_REL)
     return req.name == "wiring"
 
 
@@ -124,7 +119,7 @@ def is_backing_requirement(topology: Topology, req: Requirement) -> bool:
         target = topology.nodes.get(req.node)
         if target is not None and is_backing(target):
             return True
-    return type_is(topology, req.relationship, USES_BACKING_REL)
+    return type_is(req.relationship_types, req.relationship, USES_BACKING_REL)
 
 
 def max_replicas(node: NodeTemplate) -> int | None:
@@ -155,7 +150,7 @@ def seconds(value: Any, default: float | None) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     try:
-        from ..tosca.scalars import to_seconds
+        from ..units import to_seconds
 
         return to_seconds(value)
     except Exception:  # reported by resolve as a wrong type; keep the default here
@@ -165,57 +160,17 @@ def seconds(value: Any, default: float | None) -> float | None:
 # --------------------------------------------------------------------------- raw YAML
 
 
-@dataclass(slots=True)
-class RawIndex:
-    """Where each template is written, as positioned YAML (PMap), by kind and name."""
-
-    nodes: dict[str, Any] = field(default_factory=dict)
-    policies: dict[str, Any] = field(default_factory=dict)
-    groups: dict[str, Any] = field(default_factory=dict)
-    relationships: dict[str, Any] = field(default_factory=dict)
-
-
-_RAW_CACHE: dict[int, tuple[Any, RawIndex]] = {}
-
-
 def raw_index(topology: Topology) -> RawIndex:
-    """Index the positioned YAML of the topology's package (built once per package)."""
+    """Where each template of the topology's package is written (positioned YAML).
+
+    The loader indexes the package once (``Package.templates``); a package built by hand
+    (tests) is indexed here, on each call.  No process-wide cache: a cache keyed by
+    ``id()`` kept packages alive after compilation and could hand a new package the index
+    of a dead one with the same id (issue 11)."""
     pkg = topology.package
     if pkg is None:
         return RawIndex()
-    hit = _RAW_CACHE.get(id(pkg))
-    if hit is not None and hit[0] is pkg:
-        return hit[1]
-    idx = RawIndex()
-    for f in getattr(pkg, "files", ()):
-        data = f.data
-        if not isinstance(data, dict):
-            continue
-        tt = data.get("topology_template")
-        if not isinstance(tt, dict):
-            continue
-        for key, target in (("node_templates", idx.nodes), ("groups", idx.groups),
-                            ("relationship_templates", idx.relationships)):
-            section = tt.get(key)
-            if isinstance(section, dict):
-                for name, body in section.items():
-                    if isinstance(body, dict):
-                        target.setdefault(name, body)
-        pols = tt.get("policies")
-        entries: Iterable[Any] = ()
-        if isinstance(pols, list):
-            entries = pols
-        elif isinstance(pols, dict):  # lenient: a map of policies
-            entries = [pols]
-        for entry in entries:
-            if isinstance(entry, dict):
-                for name, body in entry.items():
-                    if isinstance(body, dict):
-                        idx.policies.setdefault(name, body)
-    if len(_RAW_CACHE) > 16:
-        _RAW_CACHE.clear()
-    _RAW_CACHE[id(pkg)] = (pkg, idx)
-    return idx
+    return pkg.templates if pkg.templates is not None else index_templates(pkg.files)
 
 
 def walk(container: Any, path: Iterable[Any]) -> tuple[Any, Any, Any] | None:
@@ -601,8 +556,8 @@ def normalize(topology: Topology, diags: Diagnostics) -> XModel:
         backing=backing,
         wirings=wirings,
         chains=chains,
-        uses_profile=bool(topology.imports_profile()) if topology.types is not None else
-        any(t.startswith("xfactor.") for n in topology.nodes.values() for t in n.types),
+        uses_profile=topology.uses_profile
+        or any(t.startswith("xfactor.") for n in topology.nodes.values() for t in n.types),
     )
 
 

@@ -90,7 +90,7 @@ def unit(nodes: list[NodeTemplate], *, processes: dict[str, Process] | None = No
         nodes={n.name: n for n in nodes},
         policies={p.name: p for p in policies},
         inputs={k: Parameter(name=k, value=v) for k, v in (inputs or {}).items()},
-        package=package, span=span(1, 1),
+        package=package, span=span(1, 1), shipped=getattr(package, "shipped", ()),
     )
     workloads = tuple(n.name for n in nodes if any(t in WORKLOAD_TYPES for t in n.types))
     procs = {w: (processes or {}).get(w) or Process(node=w) for w in workloads}

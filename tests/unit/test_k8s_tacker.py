@@ -5,7 +5,10 @@ from __future__ import annotations
 import yaml
 
 from compiler.emitters.kubernetes import EMITTER
+from compiler.diagnostics import Diagnostics
 from compiler.loader.fs import DirFS
+from compiler.loader.shipped import read_shipped
+from compiler.loader.yamlpos import DEFAULT_LIMITS
 from compiler.model import Package
 from compiler.xfactor.model import Process
 from tests.support.validators import validate_object
@@ -15,7 +18,11 @@ HEAL = "tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_heal"
 
 
 def _package(root):
-    return Package(root=str(root), entry="Definitions/x.yaml", files=(), fs=DirFS(root), kind="dir")
+    # the shipped manifests as the loader reads them (compiler.loader.shipped)
+    fs = DirFS(root)
+    shipped = read_shipped(fs, (), Diagnostics(), DEFAULT_LIMITS)
+    return Package(root=str(root), entry="Definitions/x.yaml", files=(), fs=fs, kind="dir",
+                   shipped=shipped)
 
 
 def _vdu(name, vname, line, lo=1, hi=1):

@@ -126,12 +126,19 @@ def test_warnings_at_each_step_for_each_chosen_target():
     assert "wirings['amf_to_smf'].on_failure[1]" in paths
 
 
+def _set_wirings(unit, changed: dict, drop: tuple = ()) -> None:
+    """A new plan with some wirings changed or dropped: the IR itself is immutable."""
+    wirings = {k: v for k, v in unit.plan.wirings.items() if k not in drop}
+    wirings.update(changed)
+    unit.plan = dataclasses.replace(unit.plan, wirings=wirings)
+
+
 def test_reinstantiate_of_the_target_alone_is_fine_on_tacker():
     unit = chain_unit(targets=("tacker",), inputs={"vnf_instance_id": "x"})
     rw = unit.plan.wirings["smf_to_upf"]
     step = dataclasses.replace(rw.steps[1], args={"scope": ("upf",), "timeout": 60.0},
                                shutdown_order=("upf",), startup_order=("upf",))
-    unit.plan.wirings["smf_to_upf"] = dataclasses.replace(rw, steps=(rw.steps[0], step))
+    _set_wirings(unit, {"smf_to_upf": dataclasses.replace(rw, steps=(rw.steps[0], step))})
     EMITTER.emit(unit, unit.diagnostics)
     assert (25, 11) not in {(d.span.line, d.span.column) for d in unit.diagnostics}
 
@@ -196,7 +203,7 @@ def test_onap_restarts_the_vnf_when_the_scope_is_everything():
     every = ("upf", "smf", "amf")
     step = dataclasses.replace(rw.steps[1], args={"scope": every},
                                shutdown_order=every[::-1], startup_order=every)
-    unit.plan.wirings["smf_to_upf"] = dataclasses.replace(rw, steps=(step,))
+    _set_wirings(unit, {"smf_to_upf": dataclasses.replace(rw, steps=(step,))})
     files = {f.path: yaml.safe_load(f.content) for f in EMITTER.emit(unit, unit.diagnostics)}
     pols = {k: v for p in files["policies/onap/core.yaml"]["topology_template"]["policies"]
             for k, v in p.items()}
@@ -209,8 +216,8 @@ def test_onap_restarts_the_vnf_when_the_scope_is_everything():
 def test_reconnect_only_ladder_writes_no_onap_policy():
     unit = chain_unit(targets=("onap",))
     rw = unit.plan.wirings["smf_to_upf"]
-    unit.plan.wirings["smf_to_upf"] = dataclasses.replace(rw, steps=(rw.steps[0],))
-    unit.plan.wirings.pop("amf_to_smf")
+    _set_wirings(unit, {"smf_to_upf": dataclasses.replace(rw, steps=(rw.steps[0],))},
+                 drop=("amf_to_smf",))
     files = {f.path for f in EMITTER.emit(unit, unit.diagnostics)}
     assert not any(p.startswith("policies/onap/") for p in files)
     msgs = [d.message for d in unit.diagnostics if d.code == "policy-not-expressible"]
@@ -239,9 +246,9 @@ def test_no_input_value_injects_yaml():
                       namespace='core",pod=~".*')
     rw = unit.plan.wirings["smf_to_upf"]
     w = dataclasses.replace(rw.wiring, name=evil)
-    unit.plan.wirings["smf_to_upf"] = ResolvedWiring(
+    _set_wirings(unit, {"smf_to_upf": ResolvedWiring(
         wiring=w, steps=rw.steps, chain=evil, upstream=rw.upstream, downstream=rw.downstream,
-        propagate_to=rw.propagate_to)
+        propagate_to=rw.propagate_to)})
     unit.topology.description = evil
     files = EMITTER.emit(unit, unit.diagnostics)
     assert not unit.diagnostics.has_errors

@@ -14,7 +14,8 @@ and compares with the view model.  Output bytes depend on the input only: names 
 sorted, hashes are sha256, there are no timestamps.
 
 Codes: those of its modules — k8s-not-expressible, k8s-insecure, k8s-latest-tag,
-k8s-no-image, k8s-object-missing — and, here, emit-unsupported (nothing to emit).
+k8s-no-image, k8s-object-missing — and, here, emit-unsupported (nothing to emit) and
+k8s-duplicate-object (two objects of one kind, namespace and name).
 Output that does not read back raises InternalError (a bug in xfc, exit code 3).
 """
 
@@ -27,7 +28,7 @@ from ...model import OutputFile
 from ...xfactor.model import BACKING_TYPE
 from . import config, matrix, network, placement, storage, tacker, workloads
 from ..naming import service_name
-from .common import Ctx
+from .common import ANN_TEMPLATE, Ctx
 from .render import check_rendered, render
 
 
@@ -114,9 +115,7 @@ def _has_container_image(node) -> bool:
 
 
 def _shipped_any(ctx: Ctx) -> bool:
-    pkg = ctx.topology.package
-    fs = getattr(pkg, "fs", None) if pkg is not None else None
-    return fs is not None and bool(fs.names(tacker.KUBE_DIR))
+    return any(f.kubernetes for f in ctx.topology.shipped)
 
 
 def _bounds(ctx: Ctx, vdu) -> tuple[int, int]:
@@ -126,11 +125,30 @@ def _bounds(ctx: Ctx, vdu) -> tuple[int, int]:
 
 
 def finish(ctx: Ctx) -> list[OutputFile]:
-    """Render, parse back, compare; one OutputFile per object, unique sorted paths."""
+    """Render, parse back, compare; one OutputFile per object, unique sorted paths.
+
+    Two objects of one kind, namespace and name (two templates whose names make the same
+    DNS label, or a generated object named like a shipped one) are never two files: the
+    second is ``k8s-duplicate-object`` at its template.  Objects of one kind and name in
+    different namespaces are distinct; the second file name gets a ``-2`` suffix."""
     out: dict[str, OutputFile] = {}
+    seen: dict[tuple[str, str, str], Any] = {}
     for obj in sorted(ctx.objects, key=lambda o: o.path):
+        meta = obj.body.get("metadata") if isinstance(obj.body.get("metadata"), dict) else {}
+        key = (obj.kind, str(meta.get("namespace") or ""), obj.name)
+        first = seen.get(key)
+        if first is not None:
+            ctx.diags.add(
+                "k8s-duplicate-object",
+                f"{_template_of(first)} and {_template_of(obj)} both make {obj.kind} "
+                f"'{obj.name}'; the second is left out",
+                _template_span(ctx, obj),
+                hint="rename one of the templates (Kubernetes names are lower-case DNS labels)",
+            )
+            continue
+        seen[key] = obj
         path = obj.path
-        if path in out:  # two objects of one kind and name: keep both, stably
+        if path in out:  # the same kind and name in another namespace
             i = 2
             while f"{path[:-5]}-{i}.yaml" in out:
                 i += 1
@@ -141,6 +159,16 @@ def finish(ctx: Ctx) -> list[OutputFile]:
             raise InternalError(f"rendered {obj.kind}/{obj.name} does not read back: {problem}")
         out[path] = OutputFile(path=path, content=text.encode("utf-8"), producer="kubernetes")
     return [out[p] for p in sorted(out)]
+
+
+def _template_of(obj: Any) -> str:
+    ann = (obj.body.get("metadata") or {}).get("annotations") or {}
+    return str(ann.get(ANN_TEMPLATE) or obj.name)
+
+
+def _template_span(ctx: Ctx, obj: Any):
+    node = ctx.topology.nodes.get(_template_of(obj))
+    return node.span if node is not None else ctx.topology.span
 
 
 EMITTER = KubernetesEmitter()

@@ -170,7 +170,7 @@ def bytes_quantity(n: float) -> str | None:
 
 def size_quantity(text: Any) -> str | None:
     """``"256 MiB"`` -> ``"256Mi"``; None when the value is not a scalar-unit.size."""
-    from ...tosca.scalars import ScalarError, to_bytes
+    from ...units import ScalarError, to_bytes
 
     if isinstance(text, bool):
         return None
@@ -184,7 +184,7 @@ def size_quantity(text: Any) -> str | None:
 
 def seconds(text: Any) -> float | None:
     """A scalar-unit.time (or a bare number of seconds) as float seconds."""
-    from ...tosca.scalars import ScalarError, to_seconds
+    from ...units import ScalarError, to_seconds
 
     if isinstance(text, bool):
         return None
@@ -262,15 +262,22 @@ class Ctx:
         return node.span
 
     def value_span(self, node: NodeTemplate, prop: str, *path: Any) -> Span:
-        """Where the value at ``properties.<prop>.<path...>`` of ``node`` is written (from
-        the package's positioned YAML), else where ``prop`` is (e.g. a ``get_input``)."""
-        from ...xfactor.normalize import raw_index, raw_span
-
+        """Where the value at ``properties.<prop>.<path...>`` of ``node`` is written (the
+        IR's frozen values carry the positions of the YAML they were read from), else
+        where ``prop`` is (e.g. a ``get_input``)."""
         default = self.node_span(node, prop)
-        if not path or self.topology.package is None:
-            return default
-        body = raw_index(self.topology).nodes.get(node.name)
-        return raw_span(body, ("properties", prop, *path), default)
+        cur: Any = node.properties.get(prop)
+        span: Span | None = None
+        for step in path:
+            if isinstance(cur, dict) and not isinstance(step, int) and step in cur:
+                span = (getattr(cur, "value_spans", None) or {}).get(step)
+            elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
+                spans = getattr(cur, "item_spans", None) or ()
+                span = spans[step] if step < len(spans) else None
+            else:
+                return default
+            cur = cur[step]
+        return span or default
 
     # -- metadata ---------------------------------------------------------
     def labels(self, name: str, component: str | None = None) -> dict[str, str]:

@@ -1,9 +1,12 @@
 """Tacker CNF packages: Kubernetes objects shipped in ``Files/kubernetes/*.yaml``.
 
 Phase: emit.
-Input: the package file system and the ``Vdu.Compute`` templates without a container
-image.  Tacker's rule (formats.md §0.1): each VDU's ``properties.name`` equals the
-``metadata.name`` of its Kubernetes object.
+Input: ``Topology.shipped`` (the manifests the loader read, frozen, with positions; this
+module never opens a file), ``--param lcm-kubernetes-def-files`` and the ``Vdu.Compute``
+templates without a container image.  The files deployed are those the parameter names,
+as Tacker deploys only the files its instantiate parameter of that name lists; every
+shipped file when it is absent.  Tacker's rule (formats.md §0.1): each VDU's
+``properties.name`` equals the ``metadata.name`` of its Kubernetes object.
 Output: the shipped objects, enriched rather than re-invented:
 
 * the objects of every VDU of the selected flavour, with the standard labels, the
@@ -15,12 +18,17 @@ Output: the shipped objects, enriched rather than re-invented:
   object or no workload at all, with labels and annotations.
 
 Workload objects named by no VDU of the selected flavour belong to another flavour and
-are left out.  A VDU whose object is missing is ``k8s-object-missing`` (an error);
+are left out.  A second object of one kind, namespace and name, or a second
+PodDisruptionBudget whose selector overlaps an earlier one's, is ``k8s-duplicate-object``
+(an error) and left out: never two output files.  xfc adds a PodDisruptionBudget once per
+VDU, none where a shipped budget already selects the VDU's pods, and none (a warning)
+where it would overlap the budget xfc made for another VDU.  A VDU whose object
+is missing, or a file the parameter names that is not shipped, is ``k8s-object-missing``;
 security settings stay as shipped, with one ``k8s-insecure`` warning per container that
 lacks a safe default (security.py); a VDU that the X-factor model calls stateful but
 whose object is a Deployment gets ``k8s-not-expressible``.
 
-Codes: k8s-object-missing, k8s-insecure, k8s-not-expressible.
+Codes: k8s-object-missing, k8s-duplicate-object, k8s-insecure, k8s-not-expressible.
 """
 
 from __future__ import annotations
@@ -28,9 +36,10 @@ from __future__ import annotations
 import copy
 import math
 import posixpath
+from dataclasses import dataclass
+from typing import Any, Mapping
 
-import yaml
-
+from ...diagnostics import Span
 from ...model import NodeTemplate
 from . import security
 from .common import ANN_ORIGIN, ANN_SOURCE, ANN_TEMPLATE, ANN_TYPE, Ctx, dns_label, label_value
@@ -38,6 +47,7 @@ from .workloads import check_tag
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob")
 KUBE_DIR = "Files/kubernetes/"
+PARAM_DEF_FILES = "lcm-kubernetes-def-files"
 
 
 def _pod_spec(obj: dict) -> dict | None:
@@ -52,32 +62,69 @@ def _pod_spec(obj: dict) -> dict | None:
     return tmpl.get("spec") if isinstance(tmpl, dict) and isinstance(tmpl.get("spec"), dict) else None
 
 
-def _read(ctx: Ctx) -> list[tuple[str, int, dict]]:
-    """(file, line, object) for every mapping document under Files/kubernetes/."""
-    pkg = ctx.topology.package
-    fs = getattr(pkg, "fs", None) if pkg is not None else None
-    if fs is None:
-        return []
-    limit = ctx.unit.options.limits.max_file_bytes
-    found: list[tuple[str, int, dict]] = []
-    for name in fs.names(KUBE_DIR):  # only that folder is walked
-        if not name.startswith(KUBE_DIR) or not name.endswith((".yaml", ".yml")):
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """One mapping document of a shipped manifest, as the loader read it (frozen)."""
+
+    file: str  # package name, e.g. Files/kubernetes/deployment.yaml
+    line: int
+    obj: Mapping[str, Any]
+
+    @property
+    def span(self) -> Span:
+        return getattr(self.obj, "span", None) or Span(self.file, self.line)
+
+    def name_span(self) -> Span:
+        meta = self.obj.get("metadata")
+        return meta.value_span("name") if hasattr(meta, "value_span") else self.span
+
+
+def _read(ctx: Ctx) -> list[_Doc]:
+    """Every mapping document with a ``kind`` in the selected Files/kubernetes files.
+
+    The loader has read the files (compiler.loader.shipped) under its limits; nothing is
+    opened here."""
+    files = [f for f in ctx.topology.shipped if f.kubernetes]
+    chosen = _selected(ctx, [f.name for f in files])
+    found: list[_Doc] = []
+    for f in files:
+        if f.name not in chosen:
             continue
-        try:
-            text = fs.read_bytes(name, limit).decode("utf-8")
-            nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-            docs = list(yaml.safe_load_all(text))
-        except Exception as exc:  # noqa: BLE001 - any unreadable file is a diagnostic
+        for doc in f.documents:
+            if isinstance(doc, Mapping) and isinstance(doc.get("kind"), str):
+                span = getattr(doc, "span", None)
+                found.append(_Doc(f.name, span.line if span is not None else 1, doc))
+    return found
+
+
+def _selected(ctx: Ctx, names: list[str]) -> set[str]:
+    """The files Tacker would deploy: those ``--param lcm-kubernetes-def-files=a,b`` names
+    (the instantiate request's ``additionalParams``, Tacker's CNF user guide), each a path
+    from the package root or a name inside Files/kubernetes/; every shipped file when the
+    parameter is absent."""
+    raw = (getattr(ctx.unit.options, "params", None) or {}).get(PARAM_DEF_FILES)
+    if raw is None:
+        return set(names)
+    items = raw.split(",") if isinstance(raw, str) else [str(x) for x in raw] \
+        if isinstance(raw, (list, tuple)) else [str(raw)]
+    known = set(names)
+    chosen: set[str] = set()
+    for item in (i.strip() for i in items):
+        if not item:
+            continue
+        path = posixpath.normpath(item)
+        name = path if path in known else KUBE_DIR + path if KUBE_DIR + path in known else None
+        if name is None:
             ctx.diags.add(
-                "k8s-not-expressible",
-                f"{name}: the shipped Kubernetes file cannot be read ({type(exc).__name__}); it is skipped",
-                None,
+                "k8s-object-missing",
+                f"--param {PARAM_DEF_FILES} names {item!r}, which is not a YAML file the "
+                f"package ships in {KUBE_DIR}",
+                ctx.topology.span,
+                hint="the package ships: " + (", ".join(sorted(known)) or "no Kubernetes files"),
             )
             continue
-        for node, doc in zip(nodes, docs, strict=False):
-            if isinstance(doc, dict) and isinstance(doc.get("kind"), str):
-                found.append((name, node.start_mark.line + 1, doc))
-    return found
+        chosen.add(name)
+    return chosen
 
 
 def vdus(ctx: Ctx, workloads: set[str]) -> list[NodeTemplate]:
@@ -95,9 +142,9 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
     if not objects:
         return set()
     by_name: dict[str, list[int]] = {}
-    for i, (_, _, obj) in enumerate(objects):
-        meta = obj.get("metadata") if isinstance(obj.get("metadata"), dict) else {}
-        if obj.get("kind") in WORKLOAD_KINDS and isinstance(meta.get("name"), str):
+    for i, doc in enumerate(objects):
+        meta = doc.obj.get("metadata") if isinstance(doc.obj.get("metadata"), Mapping) else {}
+        if doc.obj.get("kind") in WORKLOAD_KINDS and isinstance(meta.get("name"), str):
             by_name.setdefault(meta["name"], []).append(i)
     matched: dict[int, NodeTemplate] = {}
     realised: set[str] = set()
@@ -113,23 +160,166 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
                 "Deployment, StatefulSet, DaemonSet, ReplicaSet or Pod shipped in the package",
             )
             continue
+        if len(idx) > 1:
+            kinds = ", ".join(f"{objects[i].obj.get('kind')} ({objects[i].file})" for i in idx)
+            ctx.diags.add(
+                "k8s-not-expressible",
+                f"{vdu.name}: {len(idx)} shipped workload objects are named '{vname}': {kinds}; "
+                "Tacker deploys one object per VDU",
+                ctx.node_span(vdu, "name"),
+                hint=f"choose the files to deploy with --param {PARAM_DEF_FILES}=FILE,FILE "
+                "(Tacker's instantiate parameter of that name)",
+            )
         for i in idx:
             matched[i] = vdu
         realised.add(vdu.name)
-    files_with_match = {objects[i][0] for i in matched}
-    files_with_workloads = {f for f, _, o in objects if o.get("kind") in WORKLOAD_KINDS}
-    for i, (file, line, obj) in enumerate(objects):
+    files_with_match = {objects[i].file for i in matched}
+    files_with_workloads = {d.file for d in objects if d.obj.get("kind") in WORKLOAD_KINDS}
+    kept: list[tuple[_Doc, NodeTemplate | None]] = []
+    for i, doc in enumerate(objects):
         vdu = matched.get(i)
         if vdu is None:
-            if obj.get("kind") in WORKLOAD_KINDS:
+            if doc.obj.get("kind") in WORKLOAD_KINDS:
                 continue  # another flavour's object
-            if file in files_with_workloads and file not in files_with_match:
+            if doc.file in files_with_workloads and doc.file not in files_with_match:
                 continue
-        _enrich(ctx, file, line, copy.deepcopy(obj), vdu, replicas_of)
+        kept.append((doc, vdu))
+    kept = _unique(ctx, kept)
+    # (namespace, selector, name) of every budget: the shipped ones, then xfc's
+    budgets = [(_identity(ctx, d.obj)[1], _spec(d.obj).get("selector"), _identity(ctx, d.obj)[2])
+               for d, _ in kept if d.obj.get("kind") == "PodDisruptionBudget"]
+    budgeted: set[str] = set()
+    shipped = len(budgets)
+    for doc, vdu in kept:
+        _enrich(ctx, doc, copy.deepcopy(doc.obj), vdu, replicas_of, budgets, budgeted, shipped)
     return realised
 
 
-def _enrich(ctx: Ctx, file: str, line: int, obj: dict, vdu: NodeTemplate | None, replicas_of) -> None:
+def _identity(ctx: Ctx, obj: Mapping) -> tuple[str, str, str]:
+    """(kind, namespace, name) as the API server would key the object once deployed:
+    ``--namespace`` replaces a namespaced object's own; "" is the instance's namespace."""
+    kind = str(obj.get("kind"))
+    meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
+    name = str(meta.get("name") or "")
+    if kind in _CLUSTER_SCOPED:
+        return kind, "", name
+    ns = ctx.namespace or (meta.get("namespace") if isinstance(meta.get("namespace"), str) else "")
+    return kind, ns, name
+
+
+def _unique(ctx: Ctx, kept: list[tuple[_Doc, NodeTemplate | None]]) -> list[tuple[_Doc, NodeTemplate | None]]:
+    """Drop, with k8s-duplicate-object, a second object of one kind, namespace and name and
+    a second PodDisruptionBudget whose selector overlaps an earlier one's: the API server
+    would refuse the first, and the eviction API refuses pods that two budgets cover."""
+    seen: dict[tuple[str, str, str], _Doc] = {}
+    pdbs: list[_Doc] = []
+    out = []
+    for doc, vdu in kept:
+        key = _identity(ctx, doc.obj)
+        first = seen.get(key) if key[2] else None
+        if first is not None:
+            ns = f" in namespace '{key[1]}'" if key[1] else ""
+            ctx.diags.add(
+                "k8s-duplicate-object",
+                f"a second {key[0]} named '{key[2]}'{ns} (the first is at {first.file}:{first.line}); "
+                "it is left out",
+                doc.name_span(),
+                hint=f"ship one object per kind and name, or choose the files with --param "
+                f"{PARAM_DEF_FILES}=FILE,FILE",
+            )
+            continue
+        if doc.obj.get("kind") == "PodDisruptionBudget":
+            sel = _spec(doc.obj).get("selector")
+            # budgets are namespaced: they only select pods of their own namespace
+            clash = next((p for p in pdbs if _identity(ctx, p.obj)[1] == key[1]
+                          and selectors_overlap(_spec(p.obj).get("selector"), sel)), None)
+            if clash is not None:
+                ctx.diags.add(
+                    "k8s-duplicate-object",
+                    f"PodDisruptionBudget '{key[2]}' selects pods that PodDisruptionBudget "
+                    f"'{_identity(ctx, clash.obj)[2]}' ({clash.file}:{clash.line}) also selects; "
+                    "it is left out",
+                    doc.name_span(),
+                    hint="the eviction API refuses to evict a pod that more than one "
+                    "PodDisruptionBudget covers; give each budget its own pods",
+                )
+                continue
+            pdbs.append(doc)
+        seen[key] = doc
+        out.append((doc, vdu))
+    return out
+
+
+def _spec(obj: Mapping) -> Mapping:
+    spec = obj.get("spec")
+    return spec if isinstance(spec, Mapping) else {}
+
+
+def _requirements(selector: Any) -> dict[str, list[tuple[str, frozenset]]] | None:
+    """A label selector as key -> [(operator, values)]; None for a null selector (which
+    selects no pods, policy/v1)."""
+    if not isinstance(selector, Mapping):
+        return None
+    reqs: dict[str, list[tuple[str, frozenset]]] = {}
+    labels = selector.get("matchLabels")
+    for k, v in (labels.items() if isinstance(labels, Mapping) else ()):
+        reqs.setdefault(str(k), []).append(("In", frozenset([str(v)])))
+    for e in selector.get("matchExpressions") or ():
+        if isinstance(e, Mapping) and isinstance(e.get("key"), str):
+            values = frozenset(str(v) for v in (e.get("values") or ()))
+            reqs.setdefault(e["key"], []).append((str(e.get("operator")), values))
+    return reqs
+
+
+def selectors_overlap(a: Any, b: Any) -> bool:
+    """Whether some set of pod labels satisfies both label selectors (an empty selector
+    selects every pod, a null one none)."""
+    ra, rb = _requirements(a), _requirements(b)
+    if ra is None or rb is None:
+        return False
+    for key in set(ra) | set(rb):
+        allowed: frozenset | None = None
+        excluded: set[str] = set()
+        exists = absent = False
+        for op, values in ra.get(key, []) + rb.get(key, []):
+            if op == "In":
+                allowed = values if allowed is None else allowed & values
+            elif op == "NotIn":
+                excluded |= values
+            elif op == "Exists":
+                exists = True
+            elif op == "DoesNotExist":
+                absent = True
+        if absent and (exists or allowed is not None):
+            return False
+        if allowed is not None and not (allowed - excluded):
+            return False
+    return True
+
+
+def selects(selector: Any, labels: Mapping) -> bool:
+    """Whether a label selector selects a pod with exactly ``labels``."""
+    reqs = _requirements(selector)
+    if reqs is None:
+        return False
+    for key, items in reqs.items():
+        for op, values in items:
+            present = key in labels
+            value = str(labels.get(key)) if present else None
+            if op == "In" and value not in values:
+                return False
+            if op == "NotIn" and value in values:
+                return False
+            if op == "Exists" and not present:
+                return False
+            if op == "DoesNotExist" and present:
+                return False
+    return True
+
+
+def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_of,
+            budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
+    file, line = doc.file, doc.line
     meta = obj.setdefault("metadata", {})
     if not isinstance(meta, dict):
         meta = obj["metadata"] = {}
@@ -148,24 +338,64 @@ def _enrich(ctx: Ctx, file: str, line: int, obj: dict, vdu: NodeTemplate | None,
         ann[ANN_TYPE] = vdu.type
         _workload_settings(ctx, obj, vdu, name, file)
     ctx.add(kind, dns_label(name), obj)
-    if vdu is not None:
-        lo, hi = replicas_of(vdu)
-        selector = (obj.get("spec") or {}).get("selector") if isinstance(obj.get("spec"), dict) else None
-        if hi > 1 and isinstance(selector, dict) and kind in ("Deployment", "StatefulSet", "ReplicaSet"):
-            ctx.add(
-                "PodDisruptionBudget",
-                dns_label(name),
-                {
-                    "apiVersion": "policy/v1",
-                    "kind": "PodDisruptionBudget",
-                    "metadata": ctx.metadata(dns_label(name), template=vdu.name, span=vdu.span),
-                    "spec": {
-                        "maxUnavailable": 1,
-                        "selector": copy.deepcopy(selector),
-                        "unhealthyPodEvictionPolicy": "AlwaysAllow",
-                    },
-                },
-            )
+    if vdu is not None and vdu.name not in budgeted:
+        _budget(ctx, obj, vdu, name, replicas_of, budgets, budgeted, shipped)
+
+
+def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
+            budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
+    """A PodDisruptionBudget for a VDU that may run more than one instance: one per VDU,
+    in the workload's namespace, none where a shipped budget already selects its pods;
+    where one would overlap another budget (xfc's for another VDU), none and a warning
+    (the eviction API refuses to evict a pod that two budgets cover).  The first
+    ``shipped`` entries of ``budgets`` are the package's own."""
+    kind = str(obj.get("kind"))
+    _, hi = replicas_of(vdu)
+    selector = _spec(obj).get("selector")
+    if hi <= 1 or not isinstance(selector, dict) or kind not in ("Deployment", "StatefulSet", "ReplicaSet"):
+        return
+    budgeted.add(vdu.name)
+    ns = _identity(ctx, obj)[1]
+    mine = [b for b in budgets if b[0] == ns]
+    cover = next((b for b in mine if selects(b[1], _pod_labels(obj))), None)
+    if cover is not None and any(cover is b for b in budgets[:shipped]):
+        return  # the package ships a budget for these pods
+    clash = cover or next((b for b in mine if selectors_overlap(b[1], selector)), None)
+    if clash is not None:
+        ctx.diags.add(
+            "k8s-not-expressible",
+            f"{vdu.name}: no PodDisruptionBudget for {kind} '{name}': its selector overlaps "
+            f"that of PodDisruptionBudget '{clash[2]}', and the eviction API refuses to evict "
+            "a pod that two budgets cover",
+            ctx.node_span(vdu, "name"),
+            hint="give the workloads of different VDUs different pod labels",
+        )
+        return
+    meta = ctx.metadata(dns_label(name), template=vdu.name, span=vdu.span)
+    if ns and not ctx.namespace:
+        meta["namespace"] = ns  # a budget only covers pods of its own namespace
+    ctx.add(
+        "PodDisruptionBudget",
+        dns_label(name),
+        {
+            "apiVersion": "policy/v1",
+            "kind": "PodDisruptionBudget",
+            "metadata": meta,
+            "spec": {
+                "maxUnavailable": 1,
+                "selector": copy.deepcopy(selector),
+                "unhealthyPodEvictionPolicy": "AlwaysAllow",
+            },
+        },
+    )
+    budgets.append((ns, selector, dns_label(name)))
+
+
+def _pod_labels(obj: Mapping) -> Mapping:
+    tmpl = _spec(obj).get("template")
+    meta = tmpl.get("metadata") if isinstance(tmpl, Mapping) else None
+    labels = meta.get("labels") if isinstance(meta, Mapping) else None
+    return labels if isinstance(labels, Mapping) else {}
 
 
 _CLUSTER_SCOPED = (

@@ -1,0 +1,89 @@
+"""The library API raises the documented exception types only (compiler.errors), and the
+driver stops at each phase boundary with errors (compiler.pipeline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import compiler
+from compiler import errors, pipeline
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = str(REPO / "samples/5g-core-slice/slice.yaml")
+NORMALIZE_ERROR = str(REPO / "tests/diagnostics/xf-process-conflict/fail.yaml")
+
+
+def test_the_exceptions_are_documented_and_exported():
+    for name in ("XfcError", "OptionsError", "PluginError", "InternalError"):
+        cls = getattr(compiler, name)
+        assert cls is getattr(errors, name)
+        assert f":class:`{name}`" in compiler.__doc__, name
+        assert issubclass(cls, compiler.XfcError)
+    assert issubclass(compiler.OptionsError, ValueError)
+    from compiler.diagnostics import InternalError
+    from compiler.plugins import PluginError
+
+    assert InternalError is compiler.InternalError and PluginError is compiler.PluginError
+
+
+@pytest.mark.parametrize("overrides,field", [
+    ({"emitters": ("nope",)}, "Options.emitters"),
+    ({"targets": ("nowhere",)}, "Options.targets"),
+    ({"namespace": "Not_A_Label"}, "Options.namespace"),
+    ({"no_such_option": 1}, "no_such_option"),
+])
+def test_bad_options_raise_options_error_naming_the_field(overrides, field):
+    with pytest.raises(compiler.OptionsError) as info:
+        compiler.compile(SAMPLE, **overrides)
+    assert field in str(info.value)
+    assert "--" not in str(info.value)  # a library message names no command-line flag
+
+
+def test_an_unknown_emitter_is_not_a_key_error():
+    with pytest.raises(compiler.XfcError):
+        compiler.compile(SAMPLE, emitters=("kubernetes", "nope"))
+    try:
+        compiler.compile(SAMPLE, emitters=("nope",))
+    except KeyError:  # pragma: no cover - the bug this test pins
+        pytest.fail("compile() raised KeyError for an unknown emitter")
+    except compiler.OptionsError:
+        pass
+
+
+def test_check_refuses_bad_targets_but_not_emitters_it_does_not_run():
+    with pytest.raises(compiler.OptionsError):
+        compiler.check(SAMPLE, targets=("nowhere",))
+    assert compiler.check(SAMPLE, emitters=("nope",)).ok
+
+
+def test_an_unexpected_exception_becomes_internal_error(monkeypatch):
+    def broken(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("compiler.graph.build_plan", broken)
+    with pytest.raises(compiler.InternalError, match="RuntimeError: boom") as info:
+        compiler.check(SAMPLE)
+    assert isinstance(info.value.__cause__, RuntimeError)
+
+
+def test_the_driver_stops_after_normalize_reports_errors(monkeypatch):
+    called = []
+    monkeypatch.setattr("compiler.graph.build_plan", lambda *a, **k: called.append("graph"))
+    monkeypatch.setattr("compiler.checks.run_checks", lambda *a, **k: called.append("checks"))
+    unit = compiler.compile(NORMALIZE_ERROR)
+    assert "xf-process-conflict" in unit.diagnostics.codes()
+    assert unit.xmodel is not None and unit.plan is None and unit.outputs == []
+    assert called == []
+
+
+def test_the_driver_runs_every_phase_on_a_clean_input():
+    unit = compiler.compile(SAMPLE)
+    assert unit.ok and unit.plan is not None and unit.outputs
+
+
+def test_back_end_validates_its_options():
+    unit = pipeline.front_end(SAMPLE, pipeline.Options(emitters=("nope",)))
+    with pytest.raises(compiler.OptionsError, match="Options.emitters"):
+        pipeline.back_end(unit)
