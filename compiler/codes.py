@@ -122,3 +122,5 @@ _reg("k8s-object-missing", "error", "a VDU names a Kubernetes object the package
 _reg("policy-not-expressible", "warning", "a failure step cannot be realised on the chosen target")
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
 _reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")
+_reg("k8s-name-collision", "error", "two source names become one Kubernetes object name")
+_reg("k8s-env-name", "error", "an environment variable name Kubernetes does not accept")

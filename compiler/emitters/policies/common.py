@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..naming import service_name
+from ...names import dns_label
 from ...diagnostics import NO_SPAN, Span
 from ...xfactor.model import Plan, ResolvedStep, ResolvedWiring, XModel
 
@@ -42,16 +43,14 @@ TARGET_TITLES = {
     "osm": "OSM (healing-aspect)",
 }
 
-_DNS_BAD = re.compile(r"[^a-z0-9-]+")
 _DURATION = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 def dns1123(name: str, *, fallback: str = "service", max_len: int = 63) -> str:
-    """``name`` as a DNS-1123 label: lower case, [a-z0-9-], no leading/trailing '-'."""
-    out = _DNS_BAD.sub("-", str(name).lower()).strip("-")
-    out = re.sub(r"-{2,}", "-", out)[:max_len].strip("-")
-    return out or fallback
+    """``name`` as a DNS-1123 label (:func:`compiler.names.dns_label`: cut names end in a
+    stable hash, a name with nothing left is ``<fallback>-<hash>``)."""
+    return dns_label(name, max_len, fallback=fallback)
 
 
 def camel(name: str) -> str:
