@@ -127,9 +127,9 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         for q in args.quirks:
             name = q[1:] if q.startswith("-") else q
             if name not in QUIRKS and name not in ("all", "none"):
-                import difflib
+                from ..suggest import close_matches
 
-                near = difflib.get_close_matches(name, list(QUIRKS), n=1)
+                near = close_matches(name, list(QUIRKS))
                 hint = f"; did you mean {near[0]!r}?" if near else "; see docs/quirks.md"
                 raise UsageError(f"unknown quirk {name!r}{hint}")
         sel = list(args.quirks)

@@ -21,7 +21,7 @@ csar-meta-*, csar-manifest-syntax, tosca-quirk).
 
 from __future__ import annotations
 
-import difflib
+from ..suggest import NAME_CUTOFF, close_matches
 import hashlib
 import io
 import os
@@ -533,7 +533,7 @@ def _near_names(fs: PackageFS, name: str) -> str:
     lower = {n.lower(): n for n in names}
     if name.lower() in lower:
         return f"names are case-sensitive: the package has '{lower[name.lower()]}'"
-    match = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
+    match = close_matches(name, names, cutoff=NAME_CUTOFF)
     return f"did you mean '{match[0]}'?" if match else ""
 
 

@@ -27,7 +27,8 @@ from typing import Any
 
 from ...diagnostics import Diagnostics, Span
 from ...model import NodeTemplate, Topology
-from ...names import dns1035_label, dns_label, env_name, is_dns_label, label_value, port_name
+from ... import durations
+from ...names import dns1035_label, dns_label, env_name, is_dns_label, label_value, port_name  # noqa: F401 - re-exported to the builders
 
 GROUP = "xfactor.io"
 ANN_SOURCE = f"{GROUP}/source"
@@ -133,17 +134,9 @@ def size_quantity(text: Any) -> str | None:
 
 
 def seconds(text: Any) -> float | None:
-    """A scalar-unit.time (or a bare number of seconds) as float seconds."""
-    from ...tosca.scalars import ScalarError, to_seconds
-
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, (int, float)):
-        return float(text)
-    try:
-        return to_seconds(text)
-    except (ScalarError, TypeError, ValueError):
-        return None
+    """A scalar-unit.time (or a bare number of seconds) as float seconds
+    (:func:`compiler.durations.seconds`); None when it is not a finite duration."""
+    return durations.seconds(text)
 
 
 def compact_json(value: Any) -> str:

@@ -21,7 +21,6 @@ Codes: none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from ...yamlout import canonical, dump, is_plain_safe, quote, read_back_problem
 

@@ -94,6 +94,6 @@ def check(ctx: Ctx) -> None:
             f"{meta.get('name')!r}: Kubernetes names are lower-case DNS labels, and the "
             "API server would keep one object",
             _template_span(ctx, template),
-            hint=f"rename one of them so that their names differ after cleaning "
-                 f"(lower case, runs of other characters as '-')",
+            hint="rename one of them so that their names differ after cleaning "
+                 "(lower case, runs of other characters as '-')",
         )
