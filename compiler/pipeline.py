@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, Span
 from .loader.yamlpos import DEFAULT_LIMITS, Limits
 from .model import OutputFile, Package, Topology
 from .xfactor.model import Plan, XModel
@@ -41,6 +41,7 @@ class Options:
     tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
     limits: Limits = DEFAULT_LIMITS
     quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)
+    checks: tuple[str, ...] = ()  # --check NAME: opt-in check plugins (compiler.plugins)
 
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
@@ -53,9 +54,12 @@ def option_problems(options: Options) -> list[str]:
     if ns is not None and not _DNS_LABEL.match(ns):
         problems.append(f"--namespace {ns!r} is not a DNS-1123 label (lower-case letters, "
                         "digits and '-', at most 63 characters, starting and ending alphanumeric)")
-    unknown = sorted(set(options.targets) - {"kubernetes", "onap", "osm", "tacker"})
+    from .plugins import names  # targets are plugins: built-ins and xfc.targets entry points
+
+    known = names("target")
+    unknown = sorted(set(options.targets) - set(known))
     if unknown:
-        problems.append(f"unknown --target {unknown[0]!r}; choose from kubernetes, onap, osm, tacker")
+        problems.append(f"unknown --target {unknown[0]!r}; choose from {', '.join(known)}")
     return problems
 
 
@@ -108,16 +112,19 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
 
 def back_end(unit: Compilation) -> Compilation:
     """Run the selected emitters (and later bundlers) on a clean front-end result."""
-    from .plugins import emitters
+    from .plugins import PluginError, emitter
 
     if not unit.ok or unit.topology is None:
         return unit
     problems = option_problems(unit.options)
     if problems:
         raise ValueError(problems[0])
-    available = emitters()
     for name in unit.options.emitters:
-        emitter = available[name]
-        unit.outputs.extend(emitter.emit(unit, unit.diagnostics))
+        try:  # loaded by name: a broken plugin fails only the compilations that name it
+            plugin = emitter(name)
+        except PluginError as exc:
+            unit.diagnostics.add("plugin-error", str(exc), Span(unit.path))
+            continue
+        unit.outputs.extend(plugin.emit(unit, unit.diagnostics))
     unit.outputs.sort(key=lambda f: f.path)
     return unit

@@ -51,6 +51,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                    help="named leniencies for real-world descriptors (docs/quirks.md); all are "
                         "on by default and reported as notes. --quirk=none turns them all off, "
                         "--quirk=-NAME turns one off, --quirk=NAME turns one on (repeatable)")
+    g.add_argument("--check", metavar="NAME", action="append", dest="checks",
+                   help="also run a check plugin (entry-point group xfc.checks; repeatable)")
     o = parser.add_argument_group("output")
     o.add_argument("--format", choices=formats, default=formats[0],
                    help="how to print results and diagnostics (default: %(default)s)")
@@ -141,6 +143,14 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         opts["targets"] = tuple(args.targets)
     if getattr(args, "emit", None):
         opts["emitters"] = tuple(args.emit)
+    if getattr(args, "checks", None):
+        from ..plugins import names
+
+        known = names("check")
+        for name in args.checks:
+            if name not in known:
+                raise UsageError(f"unknown check {name!r}; installed: {', '.join(known) or 'none'}")
+        opts["checks"] = tuple(dict.fromkeys(args.checks))
     opts.update(extra)
     return Options(**opts)
 

@@ -16,7 +16,7 @@ from typing import TextIO
 from .. import compile as compile_
 from ..output import OutputError, write_outputs
 from ..pipeline import option_problems
-from ..plugins import emitters
+from ..plugins import BUILTIN_EMITTERS, BUILTIN_TARGETS, names
 from .common import UsageError, add_input_arguments, options_from_args, report
 
 HELP = "compile a descriptor to Kubernetes manifests and failure policies"
@@ -48,34 +48,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--namespace", metavar="NS", default=None,
                    help="Kubernetes namespace for every namespaced object (default: none set)")
     g.add_argument("--emit", metavar="BACKEND", action="append",
-                   help="back end to run (repeatable; default: all of "
-                        + ", ".join(sorted(_known_emitters())) + ")")
+                   help="back end to run (repeatable; default: the built-in "
+                        + ", ".join(BUILTIN_EMITTERS) + "; a third-party back end "
+                        "(xfc.emitters entry point) runs when named)")
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
-                   choices=("kubernetes", "onap", "osm", "tacker"),
                    help="orchestrator the failure policies are written for (repeatable: "
-                        "kubernetes, onap, osm, tacker; default: kubernetes). "
-                        "'tacker' labels alerts for Tacker's Prometheus plugin")
+                        + ", ".join(BUILTIN_TARGETS) + " or a third-party xfc.targets plugin; "
+                        "default: kubernetes). 'tacker' labels alerts for Tacker's Prometheus plugin")
     g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
                    help="a value for the back ends that is not a topology input (repeatable): "
                         "vnf_instance_id=ID (needed by --target tacker), helm_chart=REPO/CHART "
                         "(the OSM KDU)")
 
 
-def _known_emitters() -> list[str]:
-    try:
-        return list(emitters())
-    except Exception:  # plugin discovery errors are reported when compiling
-        return []
-
-
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if not args.output and not args.stdout:
         raise UsageError("compile needs -o DIR or --stdout")
-    available = emitters()
-    chosen = tuple(args.emit or sorted(available))
+    # names only: no plugin is imported until the compilation runs the ones chosen
+    available = names("emitter")
+    chosen = tuple(args.emit or BUILTIN_EMITTERS)
     unknown = [e for e in chosen if e not in available]
     if unknown:
-        raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(sorted(available))}")
+        raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(available)}")
     options = options_from_args(args, emitters=chosen)
     problems = option_problems(options)
     if problems:

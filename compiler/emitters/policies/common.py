@@ -35,12 +35,6 @@ DETECTION_WINDOW = defaults.DETECTION_WINDOW  # how long the target must look br
 INPUT_VNF_INSTANCE_ID = "vnf_instance_id"
 INPUT_HELM_CHART = "helm_chart"
 
-TARGET_TITLES = {
-    "kubernetes": "Kubernetes (FailurePolicy + PrometheusRule)",
-    "tacker": "Tacker (Prometheus plugin)",
-    "onap": "ONAP (Drools operational policy)",
-    "osm": "OSM (healing-aspect)",
-}
 
 
 
