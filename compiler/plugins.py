@@ -20,7 +20,8 @@ import raises breaks only the calls that name it, and the error says which distr
 it came from (``ep.dist.name``).  A loaded plugin is type-checked against its protocol
 and must call itself by the name it is registered under; a third party cannot take a
 built-in's name, nor can two distributions register one name.  Loaded plugins are kept
-in a bounded, lock-protected cache keyed by (kind, name).
+in a bounded, lock-protected cache keyed by (kind, name); the entry points are scanned
+once per process (:func:`refresh` forgets both).
 
 A third-party check reports its findings under codes of its own, written
 ``<check>/<slug>`` (e.g. ``acme/no-debug-image``), with an explicit severity
@@ -118,11 +119,30 @@ class PluginError(Exception):
     which distribution a third-party plugin comes from)."""
 
 
+_EP_CACHE: dict[str, dict[str, list[metadata.EntryPoint]]] = {}
+_EP_LOCK = threading.Lock()
+
+
 def _entry_points(group: str) -> dict[str, list[metadata.EntryPoint]]:
-    found: dict[str, list[metadata.EntryPoint]] = {}
-    for ep in metadata.entry_points(group=group):
-        found.setdefault(ep.name, []).append(ep)
-    return found
+    """The entry points of one xfc group by name.  Scanning the installed distributions'
+    metadata takes tens of milliseconds, so it is done once for all xfc groups and kept
+    (:func:`refresh` forgets it, e.g. after installing a plugin in a running process)."""
+    with _EP_LOCK:
+        if not _EP_CACHE:
+            every = metadata.entry_points()  # one scan; .select() filters it
+            for g in sorted({k.group for k in KINDS.values()}):
+                _EP_CACHE[g] = {}
+                for ep in every.select(group=g):
+                    _EP_CACHE[g].setdefault(ep.name, []).append(ep)
+        return _EP_CACHE.get(group, {})
+
+
+def refresh() -> None:
+    """Forget the scanned entry points and the loaded plugins."""
+    with _EP_LOCK:
+        _EP_CACHE.clear()
+    with _LOCK:
+        _CACHE.clear()
 
 
 def _dist(ep: metadata.EntryPoint) -> str:
@@ -198,7 +218,7 @@ def get(kind: str, name: str) -> Any:
     """The plugin of ``kind`` registered as ``name``, imported on first use.
 
     Raises :class:`PluginError` when there is none or it cannot be used; failures are not
-    cached, so an installed fix is seen by the next call.
+    cached (after :func:`refresh`, an installed fix is seen by the next call).
     """
     if kind not in KINDS:
         raise PluginError(f"no plugin kind {kind!r} (kinds: {', '.join(KINDS)})")
@@ -242,5 +262,5 @@ def bundlers() -> dict[str, Bundler]:
 __all__ = [
     "BUILTIN_BUNDLERS", "BUILTIN_CHECKS", "BUILTIN_EMITTERS", "BUILTIN_TARGETS", "Bundler",
     "Check", "Emitter", "KINDS", "PluginError", "Target", "bundler", "bundlers", "check",
-    "emitter", "emitters", "get", "names", "target",
+    "emitter", "emitters", "get", "names", "refresh", "target",
 ]
