@@ -125,3 +125,4 @@ _reg("policy-missing-input", "error", "a policy target needs an input that was n
 _reg("k8s-name-collision", "error", "two source names become one Kubernetes object name")
 _reg("k8s-env-name", "error", "an environment variable name Kubernetes does not accept")
 _reg("plugin-error", "error", "a plugin the call names is unknown, cannot be loaded, or raised")
+_reg("policy-name-collision", "error", "two wirings become one ONAP policy name")

@@ -53,6 +53,11 @@ def _ident(text: str) -> str:
     return identifier(text)
 
 
+def policy_name(ctx: Context, rw: ResolvedWiring) -> str:
+    """The ONAP policy name (and id) of one wiring's operational policy."""
+    return f"operational.{_ident(ctx.service)}.{_ident(rw.wiring.name)}"
+
+
 def _vf_module(node: str) -> dict[str, Any]:
     return {"targetType": "VFMODULE", "entityIds": {"modelName": node}}
 
@@ -121,7 +126,7 @@ def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
                 op[field] = nxt or f"final_{field}"
             op["failure_guard"] = "final_failure_guard"
             operations.append(op)
-    name = f"operational.{_ident(ctx.service)}.{_ident(rw.wiring.name)}"
+    name = policy_name(ctx, rw)
     return {
         name: {
             "type": POLICY_TYPE,

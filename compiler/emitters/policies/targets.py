@@ -14,7 +14,8 @@ through the ``xfc.targets`` entry-point group (an instance or a subclass of
 :class:`PolicyTarget`, whose ``name`` is its ``--target`` value).
 
 Codes: ``policy-missing-input`` (Tacker without ``vnf_instance_id``), reported by
-:meth:`TackerTarget.check`.
+:meth:`TackerTarget.check`; ``policy-name-collision`` (two wirings, one ONAP policy name),
+by :meth:`OnapTarget.check`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...diagnostics import Diagnostics, InternalError, Span
+from ...names import NameTable
 from ...xfactor.model import ResolvedWiring
 from . import onap, osm, prometheus
 from .common import INPUT_VNF_INSTANCE_ID, Context, Realisation
@@ -85,6 +87,25 @@ class OnapTarget(PolicyTarget):
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return onap.realise(ctx, rw, index)
+
+    def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
+        """Two wirings whose names clean to one ONAP policy name (``a b``, ``a-b``) would
+        be one policy to ONAP's policy API: an error at the later wiring."""
+        table: NameTable = NameTable()
+        for rw in ctx.wirings:  # sorted by name
+            if onap.policy(ctx, rw) is None:
+                continue  # nothing for ONAP to run: no policy, no name
+            name = onap.policy_name(ctx, rw)
+            first = table.claim("onap", name, rw.wiring.name)
+            if first is not None:
+                diags.add(
+                    "policy-name-collision",
+                    f"wirings {first!r} and {rw.wiring.name!r} both become ONAP policy "
+                    f"{name!r}; ONAP would keep one",
+                    rw.wiring.span,
+                    hint="rename one wiring so that the names differ in letters, digits, "
+                         "'.', '_' or '-'",
+                )
 
     def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
         out: dict[str, tuple[Any, str]] = {}
