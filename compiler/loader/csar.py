@@ -21,7 +21,7 @@ csar-meta-*, csar-manifest-syntax, tosca-quirk).
 
 from __future__ import annotations
 
-from ..suggest import NAME_CUTOFF, close_matches
+from ..suggest import NAME_CUTOFF, Suggester
 import hashlib
 import io
 import os
@@ -412,6 +412,7 @@ class _Ctx:
     def __init__(self, fs: PackageFS, kind: str, diags: Diagnostics, limits: Limits) -> None:
         self.fs, self.kind, self.diags, self.limits = fs, kind, diags, limits
         self.digests: dict[tuple[str, str], str | None] = {}
+        self.near: tuple[dict[str, str], Suggester] | None = None  # see _near_names
 
     def read_text(self, name: str, at: Span | None = None) -> str | None:
         """A member as text, or ``None`` after a diagnostic."""
@@ -524,17 +525,21 @@ def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False) -> str | No
     if not folder and ctx.exists_dir(name):
         extra = " (it is a folder)"
     ctx.diags.add("csar-entry-missing", f"{what} '{f.value}' is not in the package{extra}", f.value_span,
-                  hint=_near_names(ctx.fs, name))
+                  hint=_near_names(ctx, name))
     return None
 
 
-def _near_names(fs: PackageFS, name: str) -> str:
-    names = fs.names()
-    lower = {n.lower(): n for n in names}
+def _near_names(ctx: _Ctx, name: str) -> str:
+    # built once per package and bounded per ask (compiler.suggest), so that thousands of
+    # missing entries do not each walk the whole package
+    if ctx.near is None:
+        names = ctx.fs.names()
+        ctx.near = ({n.lower(): n for n in names}, Suggester(names, cutoff=NAME_CUTOFF))
+    lower, ask = ctx.near
     if name.lower() in lower:
         return f"names are case-sensitive: the package has '{lower[name.lower()]}'"
-    match = close_matches(name, names, cutoff=NAME_CUTOFF)
-    return f"did you mean '{match[0]}'?" if match else ""
+    match = ask(name)
+    return f"did you mean '{match}'?" if match else ""
 
 
 def _check_meta_entries(ctx: _Ctx, meta: ToscaMeta) -> None:
