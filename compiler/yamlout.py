@@ -272,9 +272,15 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
     return "".join(out)
 
 
-def _kind(v: Any) -> type | None:
-    if v is None:
-        return None
+_KINDS: dict[type, Any] = {str: str, int: int, float: float, bool: bool, type(None): None,
+                          dict: dict, list: list, tuple: list}
+
+
+def _kind(v: Any) -> Any:
+    """What a YAML reader gives ``v`` back as: str, int, float, bool, None, dict or list."""
+    k = _KINDS.get(type(v), _KINDS)  # exact types first (the common case), then subclasses
+    if k is not _KINDS:
+        return k
     if isinstance(v, bool):
         return bool
     for t in (str, int, float, dict):
