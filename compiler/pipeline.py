@@ -12,13 +12,13 @@ Codes: none of its own (those of the phases it runs).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .diagnostics import Diagnostics, Span
 from .loader.yamlpos import DEFAULT_LIMITS, Limits
 from .model import OutputFile, Package, Topology
+from .names import is_dns_label
 from .xfactor.model import Plan, XModel
 
 
@@ -44,14 +44,13 @@ class Options:
     checks: tuple[str, ...] = ()  # --check NAME: opt-in check plugins (compiler.plugins)
 
 
-_DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")
 
 
 def option_problems(options: Options) -> list[str]:
     """Problems with the caller's options (not the descriptor): the CLI exits 2 on them."""
     problems = []
     ns = options.namespace
-    if ns is not None and not _DNS_LABEL.match(ns):
+    if ns is not None and not is_dns_label(ns):
         problems.append(f"--namespace {ns!r} is not a DNS-1123 label (lower-case letters, "
                         "digits and '-', at most 63 characters, starting and ending alphanumeric)")
     from .plugins import names  # targets are plugins: built-ins and xfc.targets entry points
