@@ -2,7 +2,7 @@
 from the CLI in subprocesses.
 
 ``xfc-acme`` registers an emitter, a bundler, a check and a policy target;
-``xfc-broken`` registers an emitter and a check whose module raises on import.  Calls
+``xfc-broken`` registers an emitter, a check and a target whose module raises on import.  Calls
 that do not name a broken plugin must not notice it; calls that do must fail with a
 ``plugin-error`` that names the distribution.
 """
@@ -113,6 +113,9 @@ broken = "xfc_broken:EMITTER"
 [project.entry-points."xfc.checks"]
 broken = "xfc_broken:CHECK"
 
+[project.entry-points."xfc.targets"]
+broken = "xfc_broken:TARGET"
+
 [tool.setuptools]
 py-modules = ["xfc_broken"]
 """
@@ -191,7 +194,7 @@ def test_a_broken_plugin_fails_only_the_calls_that_name_it(site, tmp_path):
     assert (tmp_path / "a/kubernetes").is_dir() and (tmp_path / "a/policies/onap").is_dir()
     assert xfc(site, "check", str(SAMPLE), "--check", "acme").returncode == 0
 
-    for args in (("--emit", "broken"), ("--check", "broken")):
+    for args in (("--emit", "broken"), ("--check", "broken"), ("--target", "broken")):
         done = xfc(site, "compile", str(SAMPLE), "-o", str(tmp_path / "b"), *args)
         assert done.returncode == 1, done.stderr + done.stdout
         text = done.stdout + done.stderr
