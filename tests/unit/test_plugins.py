@@ -178,6 +178,15 @@ def test_third_party_emitter_check_and_target_from_the_cli(site, tmp_path):
                for d in report["diagnostics"])
 
 
+def test_explain_covers_a_chosen_third_party_target(site):
+    done = xfc(site, "explain", str(SAMPLE), "--wiring", "n11", "--target", "acme-orch")
+    assert done.returncode == 0, done.stderr
+    assert "ACME orchestrator: ACME orchestrator reads the portable FailurePolicy." in done.stdout
+    assert "Kubernetes (FailurePolicy + PrometheusRule) (not chosen)" in done.stdout
+    broken = xfc(site, "explain", str(SAMPLE), "--wiring", "n11", "--target", "broken")
+    assert broken.returncode == 2 and "'xfc-broken'" in broken.stderr
+
+
 def test_third_party_bundler_is_found_by_name(site):
     probe = ("from compiler import plugins; b = plugins.bundler('acme-tar'); "
              "print(b.name, sorted(plugins.names('bundler')))")
