@@ -63,6 +63,16 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                    help="colour diagnostics (default: auto, when writing to a terminal)")
 
 
+def _utf8(item: str, flag: str) -> None:
+    """Refuse an argument that was not UTF-8: Python keeps its bytes as lone surrogates,
+    which no YAML or JSON output can hold."""
+    try:
+        item.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = item.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        raise UsageError(f"{flag} {shown} is not UTF-8 text") from None
+
+
 def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
     """``--inputs FILE`` and ``--set KEY=VALUE`` as one mapping of input values.
 
@@ -92,6 +102,7 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
         if data is not None:
             values = data
     for item in getattr(args, "set_values", []) or []:
+        _utf8(item, "--set")
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
@@ -112,6 +123,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
             opts[name] = getattr(args, name)
     params = {}
     for item in getattr(args, "params", None) or []:
+        _utf8(item, "--param")
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise UsageError(f"--param takes KEY=VALUE, not {item!r}")
