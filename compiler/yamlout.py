@@ -89,6 +89,9 @@ def _escape_char(c: str) -> str:
     )
     if printable:
         return c
+    if 0xD800 <= o <= 0xDFFF:  # YAML text is Unicode scalar values: no escape can hold one
+        raise InternalError(f"a string to write holds the lone surrogate U+{o:04X} (bytes "
+                            "that were not UTF-8); the front end must refuse it")
     if o <= 0xFF:
         return f"\\x{o:02x}"
     if o <= 0xFFFF:

@@ -103,3 +103,8 @@ def test_output_is_deterministic_whatever_the_insertion_order():
     a = {"b": 1, "a": {"y": 2, "x": 3}}
     b = {"a": {"x": 3, "y": 2}, "b": 1}
     assert yamlout.dump(a) == yamlout.dump(b)
+
+
+def test_a_lone_surrogate_is_refused_by_name():
+    with pytest.raises(InternalError, match="lone surrogate U\\+DCFF"):
+        yamlout.write({"k": "a\udcffb"}, what="t")
