@@ -20,9 +20,10 @@ double-quoted), so no input value can inject keys or documents; the writer parse
 back with libyaml and compares.
 Codes: ``policy-not-expressible`` (warning at the step, for each chosen target that
 cannot realise it), ``policy-missing-input`` (``tacker`` without ``vnf_instance_id``),
-``emit-unsupported`` (nothing to write), ``plugin-error`` (a chosen target that is
-unknown or cannot be loaded: only this compilation fails).  An output that does not read back, or an ONAP
-policy with dangling references, is a bug in xfc: it raises InternalError (exit code 3).
+``policy-name-collision`` (two wirings, one ONAP policy name), ``emit-unsupported``
+(nothing to write), ``plugin-error`` (a chosen target that is unknown or cannot be loaded:
+only this compilation fails).  An output that does not read back, or an ONAP policy with
+dangling references, is a bug in xfc: it raises InternalError (exit code 3).
 """
 
 from __future__ import annotations
