@@ -7,7 +7,8 @@ exist, so later phases may assume a clean input.  Nothing here prints or exits: 
 carry their diagnostics.  Bundlers (:mod:`compiler.plugins`) are declared but none is
 built in, and :func:`back_end` does not run them yet.
 
-Codes: none of its own (those of the phases it runs).
+Codes: ``plugin-error`` (an emitter the options name is unknown or cannot be loaded:
+reported, and the other emitters still run), and those of the phases it runs.
 """
 
 from __future__ import annotations
