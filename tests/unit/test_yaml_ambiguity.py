@@ -1,7 +1,7 @@
 """The same hostile names and values through EVERY back end, read by YAML 1.1 and 1.2.
 
 One descriptor whose node template names, property values (env values), chain name and
-wiring names are strings that some YAML reader takes for something else (``1e3`` is a
+wiring names and a step argument are strings that some YAML reader takes for something else (``1e3`` is a
 float to YAML 1.2, ``yes``/``on`` booleans to YAML 1.1, ``0o10`` an int to 1.2, ``~``
 null, ``.inf`` a float, ``a: b`` a mapping, ``#x`` a comment, U+0085 a line break to 1.1).
 It is compiled for the Kubernetes back end and for the policies back end with each
@@ -26,6 +26,7 @@ ruamel_yaml = pytest.importorskip("ruamel.yaml", reason="ruamel.yaml is in the t
 # node templates (also env values and wiring names); the chain gets CHAIN
 HOSTILE = ["1e3", "yes", "on", "0o10", "~", ".inf", "a: b", "#x", "nel\u0085x"]
 CHAIN = "0x1F"
+PATH = "/a: b #x"  # a step argument, copied into the FailurePolicy and the ONAP payload
 
 
 def _descriptor() -> str:
@@ -47,7 +48,7 @@ def _descriptor() -> str:
                 "        properties:", f"          source: {q(src)}", f"          target: {q(dst)}",
                 "          on_failure:",
                 '            - "reconnect(attempts=2, backoff=1s)"',
-                '            - "notify(via=http, path=\\"/x\\", port=8080)"',
+                f'            - "notify(via=http, path=\\"{PATH}\\", port=8080)"',
                 '            - "reinstantiate(timeout=2m)"']
     return "\n".join(out) + "\n"
 
@@ -114,8 +115,9 @@ def test_kubernetes_back_end(descriptor):
 def test_policies_back_end_for_each_target(descriptor, target):
     data = _outputs(descriptor, emitters=("policies",), targets=(target,))
     found = set().union(*(_strings(d) for d in data.values()))
-    # the portable FailurePolicy names every wiring, source and target, and the chain
-    assert set(HOSTILE) | {CHAIN} <= _strings(data["policies/failurepolicy.yaml"])
+    # the portable FailurePolicy names every wiring, source and target, the chain, and
+    # carries the step arguments
+    assert set(HOSTILE) | {CHAIN, PATH} <= _strings(data["policies/failurepolicy.yaml"])
     own = {p: d for p, d in data.items()
            if p.startswith(f"policies/{target}/")
            or (target in ("kubernetes", "tacker") and p == "policies/prometheusrule.yaml")}
