@@ -1,9 +1,10 @@
 """The same hostile names and values through EVERY back end, read by YAML 1.1 and 1.2.
 
-One descriptor whose node template names, property values (env values), chain name and
-wiring names and a step argument are strings that some YAML reader takes for something else (``1e3`` is a
-float to YAML 1.2, ``yes``/``on`` booleans to YAML 1.1, ``0o10`` an int to 1.2, ``~``
-null, ``.inf`` a float, ``a: b`` a mapping, ``#x`` a comment, U+0085 a line break to 1.1).
+One descriptor whose node template names, property values (env values), chain name,
+wiring names and a step argument (a notify path) are strings that some YAML reader takes
+for something else (``1e3`` is a float to YAML 1.2, ``yes``/``on`` booleans to YAML 1.1,
+``0o10`` an int to 1.2, ``~`` null, ``.inf`` a float, ``a: b`` a mapping, ``#x`` a
+comment, U+0085 a line break to 1.1).
 It is compiled for the Kubernetes back end and for the policies back end with each
 orchestrator target (kubernetes, onap, osm, tacker), and every YAML file written is read
 back by PyYAML (``yaml.safe_load``, YAML 1.1) and by ruamel.yaml (``YAML(typ="safe")``,
