@@ -105,14 +105,21 @@ class Diagnostics:
         hint: str = "",
         severity: Severity | None = None,
     ) -> Diagnostic:
-        """Record a problem.  The severity defaults to the code's registered one."""
-        spec = _codes.CODES[code]  # KeyError: unregistered code, a bug in xfc
+        """Record a problem.  The severity defaults to the code's registered one.
+
+        A check plugin's own code is written ``<plugin>/<slug>`` and needs ``severity``.
+        """
+        spec = _codes.CODES.get(code)
+        if spec is None and not ("/" in code and severity is not None):
+            raise KeyError(code)  # an unregistered code: a bug in xfc (or the plugin)
+        if severity is None:
+            severity = Severity(int(spec.severity))
         span = span or NO_SPAN
         diag = Diagnostic(
             code=code,
             message=message,
             span=span,
-            severity=severity if severity is not None else Severity(int(spec.severity)),
+            severity=severity,
             path=path,
             hint=hint,
             chain=self.chains.get(span.file, ()),

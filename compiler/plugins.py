@@ -1,24 +1,41 @@
-"""Back-end plugins: emitters (IR → files) and bundlers (files → packages).
+"""Plugins: emitters, bundlers, policy targets and checks, loaded lazily by name.
 
-Phase: emit / bundle.  Built-ins are listed in static tables by import path and loaded
-lazily; third parties register through the entry-point groups ``xfc.emitters`` and
-``xfc.bundlers``.  Every plugin is type-checked against its protocol when loaded, and a
-third-party plugin may not take a built-in's name (or another plugin's).
+Phase: emit / bundle / check (lookup only).  Like sqlglot's dialects: the built-ins are
+a static table of ``name -> "module:attr"`` per kind, and third parties register through
+one entry-point group per kind:
 
-An emitter is an object with ``name: str``, ``description: str`` and
-``emit(unit: Compilation, diags: Diagnostics) -> list[OutputFile]``.
-A bundler has ``name``, ``description`` and
-``bundle(unit: Compilation, files: list[OutputFile], diags) -> list[OutputFile]``.
-Plugins never write to disk themselves: the CLI writes every OutputFile atomically.
-No bundler is built in, and the pipeline does not run bundlers yet.
+=========  ================  ====================  ===========================================
+kind       group             built-ins             protocol
+=========  ================  ====================  ===========================================
+emitter    ``xfc.emitters``  BUILTIN_EMITTERS      ``name``, ``description``, ``emit(unit, diags)``
+bundler    ``xfc.bundlers``  BUILTIN_BUNDLERS      ``name``, ``description``, ``bundle(unit, files, diags)``
+target     ``xfc.targets``   BUILTIN_TARGETS       a :class:`compiler.emitters.policies.targets.PolicyTarget`
+check      ``xfc.checks``    BUILTIN_CHECKS        ``name``, ``description``, ``check(unit, diags)``
+=========  ================  ====================  ===========================================
 
-Codes: none; a plugin that cannot be used raises :class:`PluginError`.
+Nothing is imported until a call names it: :func:`get` imports one plugin, and
+:func:`names` lists the names of a kind from the table and from the installed
+distributions' metadata without importing any plugin.  So a third-party plugin whose
+import raises breaks only the calls that name it, and the error says which distribution
+it came from (``ep.dist.name``).  A loaded plugin is type-checked against its protocol
+and must call itself by the name it is registered under; a third party cannot take a
+built-in's name, nor can two distributions register one name.  Loaded plugins are kept
+in a bounded, lock-protected cache keyed by (kind, name); the entry points are scanned
+once per process (:func:`refresh` forgets both).
+
+A third-party check reports its findings under codes of its own, written
+``<check>/<slug>`` (e.g. ``acme/no-debug-image``), with an explicit severity
+(:meth:`compiler.diagnostics.Diagnostics.add`); xfc's registered codes stay xfc's.
+
+Codes: none here; callers turn :class:`PluginError` into ``plugin-error`` diagnostics
+(compile) or usage errors (the CLI's ``--emit``/``--target``/``--check`` choices).
 """
 
 from __future__ import annotations
 
-import functools
 import importlib
+import threading
+from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Protocol, runtime_checkable
 
@@ -41,6 +58,26 @@ class Bundler(Protocol):
     def bundle(self, unit: Any, files: list[OutputFile], diags: Any) -> list[OutputFile]: ...
 
 
+@runtime_checkable
+class Check(Protocol):
+    name: str
+    description: str
+
+    def check(self, unit: Any, diags: Any) -> None: ...
+
+
+@runtime_checkable
+class Target(Protocol):
+    name: str
+    title: str
+
+    def realise(self, ctx: Any, rw: Any, index: int) -> Any: ...
+
+    def documents(self, ctx: Any) -> dict[str, tuple[Any, str]]: ...
+
+    def check(self, unit: Any, ctx: Any, diags: Any) -> None: ...
+
+
 BUILTIN_EMITTERS: dict[str, str] = {
     "kubernetes": "compiler.emitters.kubernetes:EMITTER",
     "policies": "compiler.emitters.policies:EMITTER",
@@ -48,43 +85,180 @@ BUILTIN_EMITTERS: dict[str, str] = {
 
 BUILTIN_BUNDLERS: dict[str, str] = {}
 
+# The orchestrators the failure policies are written for (``--target``).
+# Table order is the order of explanations and warnings.
+BUILTIN_TARGETS: dict[str, str] = {
+    "kubernetes": "compiler.emitters.policies.targets:KUBERNETES",
+    "tacker": "compiler.emitters.policies.targets:TACKER",
+    "onap": "compiler.emitters.policies.targets:ONAP",
+    "osm": "compiler.emitters.policies.targets:OSM",
+}
+
+# Opt-in checks run by name (``--check``); xfc's own rules always run (compiler.checks).
+BUILTIN_CHECKS: dict[str, str] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    group: str
+    builtins: dict[str, str]
+    protocol: type
+    what: str
+
+
+KINDS: dict[str, Kind] = {
+    "emitter": Kind("xfc.emitters", BUILTIN_EMITTERS, Emitter, "back end"),
+    "bundler": Kind("xfc.bundlers", BUILTIN_BUNDLERS, Bundler, "bundler"),
+    "target": Kind("xfc.targets", BUILTIN_TARGETS, Target, "policy target"),
+    "check": Kind("xfc.checks", BUILTIN_CHECKS, Check, "check"),
+}
+
 
 from .errors import PluginError  # noqa: E402  (part of the library API: compiler.errors)
 
 
-def _load(ref: str) -> Any:
+_EP_CACHE: dict[str, dict[str, list[metadata.EntryPoint]]] = {}
+_EP_LOCK = threading.Lock()
+
+
+def _entry_points(group: str) -> dict[str, list[metadata.EntryPoint]]:
+    """The entry points of one xfc group by name.  Scanning the installed distributions'
+    metadata takes tens of milliseconds, so it is done once for all xfc groups and kept
+    (:func:`refresh` forgets it, e.g. after installing a plugin in a running process)."""
+    with _EP_LOCK:
+        if not _EP_CACHE:
+            every = metadata.entry_points()  # one scan; .select() filters it
+            for g in sorted({k.group for k in KINDS.values()}):
+                _EP_CACHE[g] = {}
+                for ep in every.select(group=g):
+                    _EP_CACHE[g].setdefault(ep.name, []).append(ep)
+        return _EP_CACHE.get(group, {})
+
+
+def refresh() -> None:
+    """Forget the scanned entry points and the loaded plugins."""
+    with _EP_LOCK:
+        _EP_CACHE.clear()
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _dist(ep: metadata.EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    return getattr(dist, "name", None) or "an unknown distribution"
+
+
+def names(kind: str) -> list[str]:
+    """Every name of ``kind`` a call may use: built-ins, then third parties (sorted);
+    no plugin is imported."""
+    k = KINDS[kind]
+    extra = sorted(n for n in _entry_points(k.group) if n not in k.builtins)
+    return list(k.builtins) + extra
+
+
+def _load_ref(ref: str) -> Any:
     module, _, attr = ref.partition(":")
-    return getattr(importlib.import_module(module), attr)
+    obj: Any = importlib.import_module(module)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
 
 
-def _collect(group: str, builtins: dict[str, str], proto: type) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for name, ref in builtins.items():
-        try:
-            obj = _load(ref)
-        except ModuleNotFoundError:
-            continue  # a built-in back end not present in this build
-        found[name] = obj
-    for ep in sorted(metadata.entry_points(group=group), key=lambda e: e.name):
-        if ep.name in found:
-            raise PluginError(f"plugin {ep.value!r} in {group} takes the existing name {ep.name!r}")
+def _check(kind: Kind, name: str, obj: Any, origin: str) -> Any:
+    if isinstance(obj, type):
+        obj = obj()
+    if not isinstance(obj, kind.protocol):
+        raise PluginError(f"{kind.what} plugin {name!r} from {origin} does not implement "
+                          f"{kind.protocol.__name__}")
+    if getattr(obj, "name", None) != name:
+        raise PluginError(f"{kind.what} plugin registered as {name!r} by {origin} calls itself "
+                          f"{getattr(obj, 'name', None)!r}")
+    return obj
+
+
+def _load(kind_name: str, name: str) -> Any:
+    kind = KINDS[kind_name]
+    eps = _entry_points(kind.group).get(name, [])
+    if name in kind.builtins:
+        if eps:
+            raise PluginError(f"distribution {_dist(eps[0])!r} registers {kind.what} {name!r} "
+                              f"in {kind.group}, a name xfc's own {kind.what} has")
+        return _check(kind, name, _load_ref(kind.builtins[name]), "xfc")
+    if not eps:
+        known = ", ".join(names(kind_name)) or "none"
+        raise PluginError(f"no {kind.what} named {name!r} (available: {known})")
+    if len({_dist(ep) for ep in eps}) > 1:
+        dists = ", ".join(sorted({_dist(ep) for ep in eps}))
+        raise PluginError(f"{kind.what} {name!r} is registered in {kind.group} by more than one "
+                          f"distribution: {dists}")
+    ep = eps[0]
+    origin = f"distribution {_dist(ep)!r}"
+    try:
         obj = ep.load()
-        if isinstance(obj, type):
-            obj = obj()
-        found[ep.name] = obj
-    for name, obj in found.items():
-        if not isinstance(obj, proto):
-            raise PluginError(f"{group} plugin {name!r} does not implement {proto.__name__}")
-        if getattr(obj, "name", None) != name:
-            raise PluginError(f"{group} plugin registered as {name!r} calls itself {obj.name!r}")
-    return found
+    except Exception as exc:  # noqa: BLE001 - a broken third-party plugin fails only this call
+        raise PluginError(f"{kind.what} plugin {name!r} from {origin} ({ep.value}) cannot be "
+                          f"loaded: {type(exc).__name__}: {exc}") from exc
+    try:
+        return _check(kind, name, obj, origin)
+    except PluginError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - its constructor raised
+        raise PluginError(f"{kind.what} plugin {name!r} from {origin} cannot be created: "
+                          f"{type(exc).__name__}: {exc}") from exc
 
 
-@functools.cache
+_CACHE: dict[tuple[str, str], Any] = {}
+_CACHE_MAX = 256
+_LOCK = threading.Lock()
+
+
+def get(kind: str, name: str) -> Any:
+    """The plugin of ``kind`` registered as ``name``, imported on first use.
+
+    Raises :class:`PluginError` when there is none or it cannot be used; failures are not
+    cached (after :func:`refresh`, an installed fix is seen by the next call).
+    """
+    if kind not in KINDS:
+        raise PluginError(f"no plugin kind {kind!r} (kinds: {', '.join(KINDS)})")
+    key = (kind, name)
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    obj = _load(kind, name)
+    with _LOCK:
+        if len(_CACHE) >= _CACHE_MAX:
+            _CACHE.clear()
+        return _CACHE.setdefault(key, obj)
+
+
+def emitter(name: str) -> Emitter:
+    return get("emitter", name)
+
+
+def bundler(name: str) -> Bundler:
+    return get("bundler", name)
+
+
+def target(name: str) -> Target:
+    return get("target", name)
+
+
+def check(name: str) -> Check:
+    return get("check", name)
+
+
 def emitters() -> dict[str, Emitter]:
-    return _collect("xfc.emitters", BUILTIN_EMITTERS, Emitter)
+    """Every built-in emitter, loaded (third-party ones are loaded only by name)."""
+    return {name: emitter(name) for name in BUILTIN_EMITTERS}
 
 
-@functools.cache
 def bundlers() -> dict[str, Bundler]:
-    return _collect("xfc.bundlers", BUILTIN_BUNDLERS, Bundler)
+    """Every built-in bundler, loaded (third-party ones are loaded only by name)."""
+    return {name: bundler(name) for name in BUILTIN_BUNDLERS}
+
+
+__all__ = [
+    "BUILTIN_BUNDLERS", "BUILTIN_CHECKS", "BUILTIN_EMITTERS", "BUILTIN_TARGETS", "Bundler",
+    "Check", "Emitter", "KINDS", "PluginError", "Target", "bundler", "bundlers", "check",
+    "emitter", "emitters", "get", "names", "refresh", "target",
+]

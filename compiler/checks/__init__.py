@@ -8,7 +8,12 @@ Every rule is a function ``rule(unit, diags) -> None`` listed with its code in
 (xfactor-profile.md §4).  Rules never raise on odd input; an exception escaping from a
 rule is a bug in xfc, which the CLI reports as an internal error.
 
-Codes emitted by the rules: see :data:`RULES`.  Codes of the table emitted by earlier
+Check plugins (entry-point group ``xfc.checks``, :mod:`compiler.plugins`) run after the
+rules when a call names them (``--check NAME``, ``Options.checks``); their findings carry
+codes of their own (``<check>/<slug>``).
+
+Codes emitted by the rules: see :data:`RULES`; ``plugin-error`` for a named check plugin
+that cannot be loaded or raises.  Codes of the table emitted by earlier
 phases: ``xf-process-conflict``, ``xf-wiring-conflict`` (normalize: they need the
 declarations, which the model no longer has) and ``xf-step-syntax`` (the step parser).
 """
@@ -43,11 +48,29 @@ RULES: tuple[Rule, ...] = (
 
 
 def run_checks(unit: Any, diags: Diagnostics) -> None:
-    """Run every rule of :data:`RULES` on ``unit`` (skipped when the model is missing)."""
+    """Run every rule of :data:`RULES` on ``unit`` (skipped when the model is missing),
+    then the check plugins ``unit.options.checks`` names, loaded by name.  A plugin that
+    cannot be loaded, or that raises, is a ``plugin-error`` naming its distribution; it
+    stops no other check."""
     if unit.topology is None or unit.xmodel is None or unit.plan is None:
         return
     for rule in RULES:
         rule.function(unit, diags)
+    from .. import plugins
+    from ..diagnostics import Span
+
+    for name in getattr(unit.options, "checks", ()) or ():
+        where = Span(str(getattr(unit, "path", "")))
+        try:
+            plugin = plugins.check(name)
+        except plugins.PluginError as exc:
+            diags.add("plugin-error", str(exc), where)
+            continue
+        try:
+            plugin.check(unit, diags)
+        except Exception as exc:  # noqa: BLE001 - a third-party bug is not xfc's exit 3
+            diags.add("plugin-error", f"check plugin {name!r} failed: {type(exc).__name__}: {exc}",
+                      where)
 
 
 __all__ = ["RULES", "Rule", "run_checks"]

@@ -353,10 +353,9 @@ def dependency_cycle(unit: Any, diags: Diagnostics) -> None:
 
 
 def _did_you_mean(name: str, known: Any) -> str:
-    import difflib
+    from ..suggest import did_you_mean
 
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f"did you mean '{close[0]}'?" if close else ""
+    return did_you_mean(name, known)
 
 
 __all__ = [

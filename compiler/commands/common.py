@@ -70,6 +70,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
                    help="named leniencies for real-world descriptors (docs/quirks.md); all are "
                         "on by default and reported as notes. --quirk=none turns them all off, "
                         "--quirk=-NAME turns one off, --quirk=NAME turns one on (repeatable)")
+    g.add_argument("--check", metavar="NAME", action="append", dest="checks",
+                   help="also run a check plugin (entry-point group xfc.checks; repeatable)")
     o = parser.add_argument_group("output")
     o.add_argument("--format", choices=formats, default=formats[0],
                    help="how to print results and diagnostics (default: %(default)s)")
@@ -85,27 +87,20 @@ def add_backend_arguments(g: Any) -> None:
     back ends, so it rejects whatever ``compile`` would)."""
     g.add_argument("--namespace", metavar="NS", default=None,
                    help="Kubernetes namespace for every namespaced object (default: none set)")
+    from ..plugins import BUILTIN_EMITTERS, BUILTIN_TARGETS
+
     g.add_argument("--emit", metavar="BACKEND", action="append",
-                   help="back end to run (repeatable; default: all of "
-                        + ", ".join(sorted(_known_emitters())) + ")")
+                   help="back end to run (repeatable; default: the built-in "
+                        + ", ".join(BUILTIN_EMITTERS) + "; a third-party back end "
+                        "(xfc.emitters entry point) runs when named)")
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
-                   choices=("kubernetes", "onap", "osm", "tacker"),
                    help="orchestrator the failure policies are written for (repeatable: "
-                        "kubernetes, onap, osm, tacker; default: kubernetes). "
-                        "'tacker' labels alerts for Tacker's Prometheus plugin")
+                        + ", ".join(BUILTIN_TARGETS) + " or a third-party xfc.targets plugin; "
+                        "default: kubernetes). 'tacker' labels alerts for Tacker's Prometheus plugin")
     g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
                    help="a value for the back ends that is not a topology input (repeatable): "
                         "vnf_instance_id=ID (needed by --target tacker), helm_chart=REPO/CHART "
                         "(the OSM KDU)")
-
-
-def _known_emitters() -> list[str]:
-    from ..plugins import emitters
-
-    try:
-        return list(emitters())
-    except Exception:  # plugin discovery errors are reported when compiling
-        return []
 
 
 def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
@@ -114,18 +109,27 @@ def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
     for an unknown back end or bad options."""
     from .. import compile as compile_
     from ..pipeline import option_problems
-    from ..plugins import emitters
+    from ..plugins import BUILTIN_EMITTERS, names
 
-    available = emitters()
-    chosen = tuple(args.emit or sorted(available))
+    # names only: no plugin is imported until the compilation runs the ones chosen
+    available = names("emitter")
+    chosen = tuple(args.emit or BUILTIN_EMITTERS)
     unknown = [e for e in chosen if e not in available]
     if unknown:
-        raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(sorted(available))}")
+        raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(available)}")
     options = options_from_args(args, emitters=chosen)
     problems = option_problems(options)
     if problems:
         raise UsageError(problems[0])
     return (runner or compile_)(args.path, options)
+def _utf8(item: str, flag: str) -> None:
+    """Refuse an argument that was not UTF-8: Python keeps its bytes as lone surrogates,
+    which no YAML or JSON output can hold."""
+    try:
+        item.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = item.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+        raise UsageError(f"{flag} {shown} is not UTF-8 text") from None
 
 
 def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
@@ -160,6 +164,7 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
         if data is not None:
             values = data
     for item in getattr(args, "set_values", []) or []:
+        _utf8(item, "--set")
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
@@ -184,6 +189,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
             raise UsageError(f"XFC_ROOT {opts['root']!r} is not a directory")
     params = {}
     for item in getattr(args, "params", None) or []:
+        _utf8(item, "--param")
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise UsageError(f"--param takes KEY=VALUE, not {item!r}")
@@ -201,9 +207,9 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         for q in args.quirks:
             name = q[1:] if q.startswith("-") else q
             if name not in QUIRKS and name not in ("all", "none"):
-                import difflib
+                from ..suggest import close_matches
 
-                near = difflib.get_close_matches(name, list(QUIRKS), n=1)
+                near = close_matches(name, list(QUIRKS))
                 hint = f"; did you mean {near[0]!r}?" if near else "; see docs/quirks.md"
                 raise UsageError(f"unknown quirk {name!r}{hint}")
         sel = list(args.quirks)
@@ -216,6 +222,14 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         opts["targets"] = tuple(args.targets)
     if getattr(args, "emit", None):
         opts["emitters"] = tuple(args.emit)
+    if getattr(args, "checks", None):
+        from ..plugins import names
+
+        known = names("check")
+        for name in args.checks:
+            if name not in known:
+                raise UsageError(f"unknown check {name!r}; installed: {', '.join(known) or 'none'}")
+        opts["checks"] = tuple(dict.fromkeys(args.checks))
     opts.update(extra)
     return Options(**opts)
 

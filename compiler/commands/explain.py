@@ -17,6 +17,8 @@ from typing import TextIO
 from .. import check
 from ..emitters.policies.common import build_context
 from ..emitters.policies.explain import explain
+from ..pipeline import option_problems
+from ..plugins import PluginError
 from .common import UsageError, add_input_arguments, options_from_args, report
 
 HELP = "explain how a wiring's failure ladder is realised on each orchestrator"
@@ -39,17 +41,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the wiring to explain (its policy name, or "
                              "<source>.<requirement> for the relationship form)")
     parser.add_argument("--target", metavar="ORCH", action="append", dest="targets",
-                        choices=("kubernetes", "onap", "osm", "tacker"),
                         help="orchestrator compiled for (repeatable; default: kubernetes); "
-                             "all four are explained, the chosen ones are marked")
+                             "every built-in target is explained, and a chosen third-party "
+                             "one; the chosen ones are marked")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    unit = check(args.path, options_from_args(args))
+    options = options_from_args(args)
+    problems = option_problems(options)
+    if problems:
+        raise UsageError(problems[0])
+    unit = check(args.path, options)
     if not unit.ok:
         return report(unit, args, out)
     ctx = build_context(unit)
-    text = explain(ctx, args.wiring) if ctx is not None else None
+    try:
+        text = explain(ctx, args.wiring) if ctx is not None else None
+    except PluginError as exc:  # a chosen third-party target that cannot be loaded
+        raise UsageError(str(exc)) from None
     if text is None:
         known = ", ".join(sorted(ctx.plan.wirings)) if ctx is not None else ""
         raise UsageError(

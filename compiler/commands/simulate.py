@@ -13,7 +13,7 @@ Codes: none of its own (it prints those of the phases it runs).
 from __future__ import annotations
 
 import argparse
-import difflib
+from ..suggest import close_matches
 import sys
 from typing import TextIO
 
@@ -50,7 +50,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return report(unit, args, out) or 1
     nodes = unit.topology.nodes
     if args.fail not in nodes:
-        close = difflib.get_close_matches(args.fail, list(nodes), n=1)
+        close = close_matches(args.fail, list(nodes))
         hint = f"; did you mean {close[0]!r}?" if close else f"; node templates: {', '.join(nodes)}"
         raise UsageError(f"--fail {args.fail!r} names no node template of {args.path}{hint}")
     sim = simulate(unit, args.fail, instance=args.instance)

@@ -2,9 +2,8 @@
 
 Phase: emit.  Each sub-package exposes an ``EMITTER`` (see :mod:`compiler.plugins`)
 whose ``emit(unit, diags)`` builds plain-data view models from the IR, turns them into
-text (the Kubernetes back end through the jinja2 templates under
-``templates/kubernetes/``, the policies back end with ``yaml.safe_dump``), checks that
-the text reads back as the view model, and returns :class:`compiler.model.OutputFile`
+YAML text with :mod:`compiler.yamlout` (the one writer, which also checks that the text
+reads back as the view model), and returns :class:`compiler.model.OutputFile`
 objects.  Emitters never write to disk.  Input: a clean
 :class:`compiler.pipeline.Compilation`.  Output: the files.
 

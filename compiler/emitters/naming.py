@@ -9,17 +9,15 @@ matches the objects it is about.  No codes.
 from __future__ import annotations
 
 import posixpath
-import re
 from typing import Any, Mapping
 
-_NON_DNS = re.compile(r"[^a-z0-9-]+")
+from ..names import dns_label
 
 
 def dns1123_label(text: str, *, fallback: str = "xfc", limit: int = 63) -> str:
-    """``text`` as a DNS-1123 label (RFC 1123: may start with a digit)."""
-    out = _NON_DNS.sub("-", str(text).lower())
-    out = re.sub(r"-{2,}", "-", out).strip("-")[:limit].strip("-")
-    return out or fallback
+    """``text`` as a DNS-1123 label (RFC 1123: may start with a digit); see
+    :func:`compiler.names.dns_label` (a name with nothing left is ``xfc-<hash>``)."""
+    return dns_label(text, limit, fallback=fallback)
 
 
 def service_name(topology: Any, path: str = "") -> str:

@@ -22,7 +22,6 @@ csar-meta-*, csar-manifest-syntax, tosca-quirk).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import io
 import os
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from ..diagnostics import Diagnostics, Severity, Span
+from ..suggest import NAME_CUTOFF, Suggester, closest
 from .fs import DirFS, PackageFS, TooLarge, normalize
 from .manifest import Field, Manifest, ManifestSource, ToscaMeta, parse_manifest, parse_tosca_meta
 from .yamlpos import DEFAULT_LIMITS, Limits
@@ -420,6 +420,7 @@ class _Ctx:
         self.allow_missing = allow_missing
         self.absent: set[str] = set()  # missing artifacts let through as warnings
         self.digests: dict[tuple[str, str], str | None] = {}
+        self.near: tuple[dict[str, str], Suggester] | None = None  # see _near_names
 
     def read_text(self, name: str, at: Span | None = None) -> str | None:
         """A member as text, or ``None`` after a diagnostic."""
@@ -547,7 +548,7 @@ def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False,
                       hint="add the file before the package is onboarded")
         return None
     ctx.diags.add("csar-entry-missing", f"{what} '{f.value}' is not in the package{extra}", f.value_span,
-                  hint=_near_names(ctx.fs, name))
+                  hint=_near_names(ctx, name))
     return None
 
 
@@ -555,13 +556,17 @@ def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False,
 _READ_BY_XFC = (".yaml", ".yml", ".json")
 
 
-def _near_names(fs: PackageFS, name: str) -> str:
-    names = fs.names()
-    lower = {n.lower(): n for n in names}
+def _near_names(ctx: _Ctx, name: str) -> str:
+    # built once per package and bounded per ask (compiler.suggest), so that thousands of
+    # missing entries do not each walk the whole package
+    if ctx.near is None:
+        names = ctx.fs.names()
+        ctx.near = ({n.lower(): n for n in names}, Suggester(names, cutoff=NAME_CUTOFF))
+    lower, ask = ctx.near
     if name.lower() in lower:
         return f"names are case-sensitive: the package has '{lower[name.lower()]}'"
-    match = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-    return f"did you mean '{match[0]}'?" if match else ""
+    match = ask(name)
+    return f"did you mean '{match}'?" if match else ""
 
 
 def _check_meta_entries(ctx: _Ctx, meta: ToscaMeta) -> None:
@@ -674,8 +679,8 @@ def _near_meta(ctx: _Ctx) -> None:
 
 def _close(word: str, candidates: list[str]) -> str | None:
     lower = {c.lower(): c for c in candidates if c != word}
-    hit = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=0.75)
-    return lower[hit[0]] if hit else None
+    hit = closest(word.lower(), lower, cutoff=NAME_CUTOFF)
+    return lower[hit] if hit else None
 
 
 def _guess_entry(ctx: _Ctx) -> str | None:

@@ -14,7 +14,7 @@ csar-manifest-syntax, tosca-quirk (notes for accepted legacy spellings).
 
 from __future__ import annotations
 
-import difflib
+from ..suggest import NAME_CUTOFF, close_matches
 import functools
 import re
 from dataclasses import dataclass
@@ -398,7 +398,7 @@ def _check_file_block(fields: list[Field], file: str, diags: Diagnostics) -> Met
 
 def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
     by_lower = {c.lower(): c for c in choices}
-    match = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.75)
+    match = close_matches(word.lower(), list(by_lower), cutoff=NAME_CUTOFF)
     return f"did you mean '{by_lower[match[0]]}'?" if match else ""
 
 

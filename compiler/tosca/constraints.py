@@ -20,7 +20,7 @@ by values (tosca-constraint) are reported by ``compiler.tosca.values``.
 
 from __future__ import annotations
 
-import difflib
+from ..suggest import close_matches
 import math
 import re
 from dataclasses import dataclass, field
@@ -221,7 +221,7 @@ def parse_constraint(
     op_span = raw.key_span(op) if isinstance(raw, PMap) else span
     arg_span = raw.value_span(op) if isinstance(raw, PMap) else span
     if op not in OPERATORS:
-        close = difflib.get_close_matches(str(op), OPERATORS, n=1)
+        close = close_matches(str(op), OPERATORS)
         diags.add(
             "tosca-unknown-field",
             f"unknown constraint operator {op!r}",

@@ -509,12 +509,13 @@ class Evaluator:
 
 def did_you_mean(name: Any, choices: list[str] | Any) -> str:
     """'did you mean ...?' for the closest choice, or an empty string."""
-    import difflib
+    from ..suggest import closest
 
     if not isinstance(name, str):
         return ""
     choices = [c for c in choices if isinstance(c, str)]
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    found = closest(name, choices)
+    close = [found] if found is not None else []
     if not close:
         lower = {c.lower(): c for c in choices}
         if name.lower() in lower:

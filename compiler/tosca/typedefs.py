@@ -20,7 +20,7 @@ leniently: their known slips (a property written ``version: version``, a stray
 
 from __future__ import annotations
 
-import difflib
+from ..suggest import close_matches
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
@@ -272,7 +272,7 @@ class Reader:
     def keys(self, m: PMap, allowed: tuple[str, ...], path: str, what: str) -> None:
         for k in m:
             if k not in allowed:
-                close = difflib.get_close_matches(str(k), allowed, n=1)
+                close = close_matches(str(k), allowed)
                 self.report(
                     "tosca-unknown-field",
                     f"{what} does not allow the keyname {k!r}",

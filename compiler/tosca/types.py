@@ -403,9 +403,9 @@ class TypeRegistry(MergedViews):
         return seen
 
     def _did_you_mean(self, kind: str, name: str) -> str:
-        import difflib
+        from ..suggest import NAME_CUTOFF, close_matches
 
-        close = difflib.get_close_matches(name, list(self._types[kind]), n=1, cutoff=0.75)
+        close = close_matches(name, list(self._types[kind]), cutoff=NAME_CUTOFF)
         return f"did you mean {close[0]!r}?" if close else ""
 
     # ------------------------------------------------------------------ checks of user types

@@ -27,7 +27,7 @@ tosca-quirk.
 from __future__ import annotations
 
 import copy
-import difflib
+from ..suggest import close_matches
 import math
 from typing import Any
 
@@ -250,7 +250,7 @@ class _Checker:
             kspan = v.key_span(k) if isinstance(v, PMap) else span
             d = props.get(k)
             if d is None:
-                close = difflib.get_close_matches(str(k), list(props), n=1)
+                close = close_matches(str(k), list(props))
                 self.diags.add(
                     "tosca-unknown-property",
                     f"{k!r} is not a property of data type {canon}",

@@ -24,7 +24,7 @@ both ends), and xf-step-syntax (through the step parser).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import NO_SPAN, Diagnostics, Span
@@ -144,17 +144,11 @@ def max_replicas(node: NodeTemplate) -> int | None:
 
 
 def seconds(value: Any, default: float | None) -> float | None:
-    """A scalar-unit.time (``"30 s"``) or a number as float seconds."""
-    if value is None:
-        return default
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    try:
-        from ..units import to_seconds
+    """A scalar-unit.time (``"30 s"``) or a number as float seconds; anything else keeps
+    the default (resolve reports a wrong type).  See :mod:`compiler.durations`."""
+    from ..durations import seconds as _seconds
 
-        return to_seconds(value)
-    except Exception:  # reported by resolve as a wrong type; keep the default here
-        return default
+    return _seconds(value, default)
 
 
 # --------------------------------------------------------------------------- raw YAML

@@ -30,9 +30,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..defaults import ATTEMPTS
+from ..durations import format_step
 from ..xfactor.model import ResolvedStep, ResolvedWiring
 from .normalize import max_replicas
-from .steps import Step
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,8 +92,7 @@ def _fmt_args(step: ResolvedStep) -> str:
 
 
 def _dur(seconds: float) -> str:
-    text = Step(action="reconnect", args={"backoff": seconds}).to_text()
-    return text[len("reconnect(backoff="):-1]
+    return format_step(seconds)  # the step language's spelling (compiler.durations)
 
 
 class _Run:
@@ -165,7 +165,7 @@ class _Run:
                     self.outcomes[name] = "restored"
                     return
                 why = "no instance answers" if not self.instance else "it has no other instance"
-                self.emit("step", f"{head}: {why}; {step.args.get('attempts', 3)} attempts fail"
+                self.emit("step", f"{head}: {why}; {step.args.get('attempts', ATTEMPTS)} attempts fail"
                           + ("" if last else " -> escalate"),
                           outcome="terminal" if last else "escalate", **kw)
                 if last:

@@ -28,7 +28,7 @@ Codes: xf-step-syntax.
 
 from __future__ import annotations
 
-import difflib
+import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -37,7 +37,11 @@ from typing import Any, Callable, Iterator, Mapping
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
+from .. import defaults
 from ..diagnostics import Diagnostics, Span
+from ..durations import STEP_UNITS, format_step
+from ..durations import parse_step as _parse_duration
+from ..suggest import closest, did_you_mean
 from ..resources import grammar_text
 from .locate import Locator
 
@@ -51,7 +55,7 @@ ACTIONS: tuple[str, ...] = ("reconnect", "notify", "shutdown_chain", "reinstanti
 VIA_CHANNELS: tuple[str, ...] = ("http", "signal", "event")
 SCOPE_ROLES: tuple[str, ...] = ("target", "source", "upstream", "downstream", "chain")
 
-_UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+_UNITS = STEP_UNITS
 
 
 # --------------------------------------------------------------------------- arguments
@@ -144,12 +148,12 @@ def _scope(name: str, v: Any) -> str | None:
 #: The arguments of each action, in the order of §3.1 (which is also the output order).
 ARGUMENTS: Mapping[str, Mapping[str, ArgSpec]] = {
     "reconnect": {
-        "attempts": ArgSpec("int", 3, _at_least_one),
-        "backoff": ArgSpec("duration", 1.0, _non_negative_duration),
+        "attempts": ArgSpec("int", defaults.ATTEMPTS, _at_least_one),
+        "backoff": ArgSpec("duration", defaults.BACKOFF, _non_negative_duration),
         "timeout": ArgSpec("duration", None, _positive_duration),
     },
     "notify": {
-        "via": ArgSpec("name", "event", _via),
+        "via": ArgSpec("name", defaults.VIA, _via),
         "path": ArgSpec("string", None, _path),
         "port": ArgSpec("int", None, _port),
         "signal": ArgSpec("name", None, _signal),
@@ -159,7 +163,7 @@ ARGUMENTS: Mapping[str, Mapping[str, ArgSpec]] = {
         "chain": ArgSpec("name", None),
     },
     "reinstantiate": {
-        "scope": ArgSpec("scope", "target", _scope),
+        "scope": ArgSpec("scope", defaults.SCOPE, _scope),
         "timeout": ArgSpec("duration", None, _positive_duration),
     },
 }
@@ -241,19 +245,7 @@ class Step:
         return self.to_text()
 
 
-def _fmt_duration(seconds: float) -> str:
-    if seconds == 0:
-        return "0s"
-    ms = seconds * 1000
-    if ms == int(ms) and (abs(seconds) < 1 or seconds != int(seconds)):
-        return f"{int(ms)}ms"
-    if seconds == int(seconds):
-        s = int(seconds)
-        for unit, factor in (("h", 3600), ("m", 60)):
-            if s and s % factor == 0:
-                return f"{s // factor}{unit}"
-        return f"{s}s"
-    return f"{seconds}s"
+_fmt_duration = format_step  # compiler.durations: the canonical step spelling
 
 
 def _fmt_value(kind: str, v: Any) -> str:
@@ -491,15 +483,16 @@ def _convert(name: str, spec: ArgSpec, tree: lark.Tree) -> tuple[Any, str | None
 
 
 def _duration(raw: str) -> float:
-    m = re.fullmatch(r"(-?[0-9]+(?:\.[0-9]+)?)(ms|s|m|h)", raw)
-    assert m, raw  # the grammar's DURATION guarantees the shape
-    return float(m.group(1)) * _UNITS[m.group(2)]
+    value = _parse_duration(raw)
+    if value is None:  # the grammar's DURATION guarantees the shape; only overflow is left
+        return math.inf
+    return value
 
 
 def _unknown_arg_hint(action: str, name: str) -> str:
-    close = difflib.get_close_matches(name, list(ARGUMENTS[action]), n=1, cutoff=0.6)
+    close = closest(name, ARGUMENTS[action])
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     owners = [a for a, specs in ARGUMENTS.items() if name in specs]
     if owners:
         return f"'{name}' is an argument of {_words(owners, quote=False)}"
@@ -564,12 +557,12 @@ def _explain(
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         if expected == {"ACTION"} and tok.type == "NAME":
-            close = difflib.get_close_matches(str(tok).lower(), ACTIONS, n=1, cutoff=0.6)
+            close = did_you_mean(str(tok).lower(), ACTIONS, otherwise=hint)
             return (
                 tok.start_pos,
                 len(tok),
                 f"unknown action '{tok}': expected {_words(ACTIONS, quote=False)}",
-                f"did you mean '{close[0]}'?" if close else hint,
+                close,
             )
         if tok.type == "COMMA" and "$END" in expected and not hint:
             hint = "on_failure is a list: write each step as its own item, [reconnect, notify]"

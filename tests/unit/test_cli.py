@@ -112,7 +112,8 @@ def test_param_reaches_the_policies_back_end(tmp_path):
     code, text = run("compile", str(sample), "-o", str(out), "--target", "tacker",
                      "--param", "vnf_instance_id=3f2a-77")
     assert code == 0, text
-    assert "vnf_instance_id: 3f2a-77" in (out / "policies/prometheusrule.yaml").read_text()
+    # quoted: 3f2a-77 is spelt with number and timestamp characters only (compiler.yamlout)
+    assert 'vnf_instance_id: "3f2a-77"' in (out / "policies/prometheusrule.yaml").read_text()
 
 
 def test_many_notes_of_one_code_are_counted_not_flooded(tmp_path):
@@ -154,3 +155,13 @@ def test_wrong_input_values_are_reported_where_they_were_given(tmp_path):
     assert code == 1 and "--set replicas: error[tosca-wrong-type]: lots is not an integer" in out
     code, out = run("check", str(f), "--inputs", str(vals), "--set", "replicas=3")
     assert code == 0, out
+
+
+@pytest.mark.parametrize("flag,value", [("--set", "slice_id=\udcff\udcfe-01"),
+                                        ("--param", "helm_chart=\udcff")])
+def test_an_argument_that_is_not_utf8_is_misuse(tmp_path, capsys, flag, value):
+    # Python keeps non-UTF-8 argv bytes as lone surrogates, which no YAML output can hold
+    sample = Path(__file__).resolve().parents[2] / "samples/5g-core-slice/slice.yaml"
+    code, _ = run("compile", str(sample), "-o", str(tmp_path / "out"), flag, value)
+    assert code == 2 and "is not UTF-8 text" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

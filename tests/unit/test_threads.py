@@ -103,8 +103,8 @@ def test_option_errors_are_raised_in_threads_too():
     import pytest
 
     def bad(name: str):
-        with pytest.raises(compiler.OptionsError, match="Options.emitters"):
-            compiler.compile(str(CASES[0]), emitters=(name,))
+        with pytest.raises(compiler.OptionsError, match="Options.targets"):
+            compiler.compile(str(CASES[0]), targets=(name,))
         return True
 
     with ThreadPoolExecutor(max_workers=4) as pool:

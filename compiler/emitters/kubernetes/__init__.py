@@ -9,13 +9,14 @@ Order of work: the conversion matrix warns about every dropped key (matrix.py); 
 objects shipped in the package are read and enriched (tacker.py); every other workload
 gets a builder (workloads.py), to which networking (network.py), storage (storage.py),
 placement (placement.py) and configuration (config.py) add; then every builder becomes
-plain-data objects, which render.py turns into YAML through the templates, parses back
+plain-data objects, whose names unique.py checks (valid, one object per name), which render.py turns into YAML through the templates, parses back
 and compares with the view model.  Output bytes depend on the input only: names are
 sorted, hashes are sha256, there are no timestamps.
 
 Codes: those of its modules — k8s-not-expressible, k8s-insecure, k8s-latest-tag,
-k8s-no-image, k8s-object-missing — and, here, emit-unsupported (nothing to emit) and
-k8s-duplicate-object (two objects of one kind, namespace and name).
+k8s-no-image, k8s-object-missing, k8s-name-collision, k8s-env-name (unique.py) — and,
+here, emit-unsupported (nothing to emit) and k8s-duplicate-object (two objects of one
+kind, namespace and name).
 Output that does not read back raises InternalError (a bug in xfc, exit code 3).
 """
 
@@ -26,7 +27,7 @@ from typing import Any
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...xfactor.model import BACKING_TYPE
-from . import config, matrix, network, placement, storage, tacker, workloads
+from . import config, matrix, network, placement, storage, tacker, unique, workloads
 from ..naming import service_name
 from .common import ANN_TEMPLATE, Ctx
 from .render import check_rendered, render
@@ -48,6 +49,7 @@ class KubernetesEmitter:
             part_of=service_name(topology),
         )
         build_objects(ctx)
+        unique.check(ctx)
         return finish(ctx)
 
 

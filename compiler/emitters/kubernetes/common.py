@@ -10,24 +10,25 @@ names are RFC 1035 labels (they become DNS names, so they start with a letter: `
 put before one that would not); every other object xfc names, and containers, volumes
 and claims, take DNS-1123 labels (RFC 1123: lower case, digits, ``-``, alphanumeric at
 both ends — and they may start with a digit); port names are IANA service names (at most
-15 characters, at least one letter).  A name that has to be cut keeps a short stable hash
-of the full name (sha256, not Python's salted ``hash``), so runs agree.
+15 characters, at least one letter).  The cleaners themselves are in :mod:`compiler.names`
+(re-exported here): a name that has to be cut keeps a short stable hash of the full name
+(sha256, not Python's salted ``hash``), so runs agree.
 
 Codes: k8s-not-expressible (via :meth:`Ctx.not_expressible`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import posixpath
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...diagnostics import Diagnostics, Span
 from ...model import NodeTemplate, Topology
+from ... import durations
+from ...names import dns1035_label, dns_label, env_name, is_dns_label, label_value, port_name  # noqa: F401 - re-exported to the builders
 
 GROUP = "xfactor.io"
 ANN_SOURCE = f"{GROUP}/source"
@@ -42,27 +43,6 @@ LABEL_MANAGED_BY = "app.kubernetes.io/managed-by"
 LABEL_COMPONENT = "app.kubernetes.io/component"
 MULTUS_ANNOTATION = "k8s.v1.cni.cncf.io/networks"
 
-_NON_DNS = re.compile(r"[^a-z0-9-]+")
-
-
-def dns_label(text: str, limit: int = 63) -> str:
-    """A DNS-1123 label (RFC 1123) made from ``text``: ``VDU_1`` -> ``vdu-1``, ``5G`` ->
-    ``5g``; longer than ``limit``: cut, plus ``-`` and 8 hex digits of its sha256."""
-    name = _NON_DNS.sub("-", str(text).lower()).strip("-")
-    name = re.sub(r"-{2,}", "-", name) or "x"
-    if len(name) > limit:
-        digest = hashlib.sha256(str(text).encode()).hexdigest()[:8]
-        name = name[: limit - 9].rstrip("-") + "-" + digest
-    return name
-
-
-def dns1035_label(text: str, limit: int = 63) -> str:
-    """An RFC 1035 label (a Service name): a DNS-1123 label that starts with a letter;
-    ``5g-core`` -> ``x-5g-core``."""
-    name = dns_label(text, limit)
-    return name if name[0].isalpha() else "x-" + dns_label(text, limit - 2)
-
-
 # Which rule names an object of a kind (Kubernetes API validation): a Service's name is a
 # DNS label of its own (RFC 1035); the others accept DNS-1123 subdomains, of which the
 # DNS-1123 labels xfc makes are a subset (workloads keep to labels: their name is also
@@ -73,14 +53,6 @@ NAME_RULES = {"Service": dns1035_label}
 def object_name(kind: str, text: str, limit: int = 63) -> str:
     """The name of an object of ``kind`` made from ``text``, by the kind's rule."""
     return NAME_RULES.get(kind, dns_label)(text, limit)
-
-
-_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
-
-
-def is_dns_label(text: str) -> bool:
-    """Is ``text`` a DNS-1123 label as given (lower case, ≤63 characters)?"""
-    return len(text) <= 63 and bool(_DNS1123_LABEL.match(text))
 
 
 MCIO = "mcio_identification_data"
@@ -120,27 +92,6 @@ def workload_name(topology: Topology, template: str) -> str:
         if wanted in (dns_label(other.name), mcio_name(other)):
             return dns_label(template)
     return wanted
-
-
-def port_name(text: str) -> str | None:
-    """An IANA service name for a port (≤15 characters, at least one letter), or None."""
-    name = dns_label(text, 15)
-    return name if re.search(r"[a-z]", name) else None
-
-
-def label_value(text: str) -> str:
-    """A label value (≤63 chars, alphanumerics, ``-_.``, alphanumeric at both ends)."""
-    value = re.sub(r"[^A-Za-z0-9_.-]+", "-", str(text)).strip("-_.")
-    if len(value) > 63:
-        digest = hashlib.sha256(str(text).encode()).hexdigest()[:8]
-        value = value[:54].rstrip("-_.") + "-" + digest
-    return value
-
-
-def env_name(text: str) -> str:
-    """An environment variable name: ``cache-db`` -> ``CACHE_DB``."""
-    name = re.sub(r"[^A-Za-z0-9_]+", "_", str(text)).upper().strip("_") or "X"
-    return name if not name[0].isdigit() else "_" + name
 
 
 def cpu_quantity(cores: float) -> str | None:
@@ -183,17 +134,9 @@ def size_quantity(text: Any) -> str | None:
 
 
 def seconds(text: Any) -> float | None:
-    """A scalar-unit.time (or a bare number of seconds) as float seconds."""
-    from ...units import ScalarError, to_seconds
-
-    if isinstance(text, bool):
-        return None
-    if isinstance(text, (int, float)):
-        return float(text)
-    try:
-        return to_seconds(text)
-    except (ScalarError, TypeError, ValueError):
-        return None
+    """A scalar-unit.time (or a bare number of seconds) as float seconds
+    (:func:`compiler.durations.seconds`); None when it is not a finite duration."""
+    return durations.seconds(text)
 
 
 def compact_json(value: Any) -> str:

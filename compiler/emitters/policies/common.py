@@ -8,50 +8,40 @@ every target module reads.  Emits no diagnostics itself.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..naming import service_name
+from ... import defaults, durations
+from ...names import dns_label
 from ...diagnostics import NO_SPAN, Span
 from ...xfactor.model import Plan, ResolvedStep, ResolvedWiring, XModel
 
 ACTIONS = ("reconnect", "notify", "shutdown_chain", "reinstantiate")
 ORDERED_ACTIONS = ("reinstantiate", "shutdown_chain")  # steps that carry the two orders
 
-# Spec §3.1 defaults, re-applied here in case a step reaches us without them.
-DEFAULT_ATTEMPTS = 3
-DEFAULT_BACKOFF = 1.0  # seconds
-DEFAULT_VIA = "event"
-
-# Time budgets for steps that give no timeout (docs/policies.md, "Time budgets").
-DEFAULT_NOTIFY_BUDGET = 30.0
-DEFAULT_REINSTANTIATE_BUDGET = 300.0
-DEFAULT_SHUTDOWN_BUDGET = 300.0
-DETECTION_WINDOW = 60.0  # how long the target must look broken before step 1 fires
+# Spec §3.1 defaults, re-applied here in case a step reaches us without them, and the
+# time budgets of steps that give no timeout (docs/policies.md): the one table.
+DEFAULT_ATTEMPTS = defaults.ATTEMPTS
+DEFAULT_BACKOFF = defaults.BACKOFF  # seconds
+DEFAULT_VIA = defaults.VIA
+DEFAULT_NOTIFY_BUDGET = defaults.NOTIFY_BUDGET
+DEFAULT_REINSTANTIATE_BUDGET = defaults.REINSTANTIATE_BUDGET
+DEFAULT_SHUTDOWN_BUDGET = defaults.SHUTDOWN_BUDGET
+DETECTION_WINDOW = defaults.DETECTION_WINDOW  # how long the target must look broken before step 1 fires
 
 # Input names read from Options.inputs (or the topology's inputs) by this back end.
 INPUT_VNF_INSTANCE_ID = "vnf_instance_id"
 INPUT_HELM_CHART = "helm_chart"
 
-TARGET_TITLES = {
-    "kubernetes": "Kubernetes (FailurePolicy + PrometheusRule)",
-    "tacker": "Tacker (Prometheus plugin)",
-    "onap": "ONAP (Drools operational policy)",
-    "osm": "OSM (healing-aspect)",
-}
 
-_DNS_BAD = re.compile(r"[^a-z0-9-]+")
-_DURATION = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*(ms|s|m|h)\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 
 
 def dns1123(name: str, *, fallback: str = "service", max_len: int = 63) -> str:
-    """``name`` as a DNS-1123 label: lower case, [a-z0-9-], no leading/trailing '-'."""
-    out = _DNS_BAD.sub("-", str(name).lower()).strip("-")
-    out = re.sub(r"-{2,}", "-", out)[:max_len].strip("-")
-    return out or fallback
+    """``name`` as a DNS-1123 label (:func:`compiler.names.dns_label`: cut names end in a
+    stable hash, a name with nothing left is ``<fallback>-<hash>``)."""
+    return dns_label(name, max_len, fallback=fallback)
 
 
 def camel(name: str) -> str:
@@ -61,37 +51,12 @@ def camel(name: str) -> str:
 
 
 def seconds_of(value: Any) -> float | None:
-    """A duration argument as float seconds: numbers are seconds, strings like ``500ms``."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    secs = getattr(value, "seconds", None)
-    if isinstance(secs, (int, float)) and not isinstance(secs, bool):
-        return float(secs)
-    if isinstance(value, str):
-        m = _DURATION.match(value)
-        if m:
-            return float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
-    return None
+    """A duration argument as float seconds (:func:`compiler.durations.seconds`)."""
+    return durations.seconds(value)
 
 
-def go_duration(seconds: float) -> str:
-    """Seconds as a Go/Prometheus duration: 90 -> ``1m30s``, 0.5 -> ``500ms``, 0 -> ``0s``."""
-    ms = int(round(max(seconds, 0.0) * 1000))
-    if ms == 0:
-        return "0s"
-    out = []
-    for unit, size in (("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)):
-        n, ms = divmod(ms, size)
-        if n:
-            out.append(f"{n}{unit}")
-    return "".join(out)
-
-
-def whole_seconds(seconds: float) -> int:
-    """Seconds rounded up to a whole number, at least 1 (ONAP and OSM take integers)."""
-    return max(1, int(math.ceil(seconds - 1e-9)))
+go_duration = durations.go  # 90 -> "1m30s", 0.5 -> "500ms"
+whole_seconds = durations.whole_seconds  # ONAP and OSM take whole seconds, at least 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

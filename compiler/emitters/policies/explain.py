@@ -2,28 +2,26 @@
 
 Phase: emit (read-only view).  Input: the :class:`Context` and a wiring name.
 Output: plain-words text, one block per step: what the step means (spec §3.2) with its
-resolved arguments and orders, then, for every target (Kubernetes, Tacker, ONAP,
-OSM), how it is realised there and what is lost.  The same :class:`Realisation`
+resolved arguments and orders, then, for every built-in target (Kubernetes, Tacker,
+ONAP, OSM: :mod:`.targets`) and any chosen third-party one, how it is realised there and
+what is lost.  The same :class:`Realisation`
 objects drive the emitter's ``policy-not-expressible`` warnings, so the explanation
 and the warnings cannot disagree.  Emits no diagnostics.
 """
 
 from __future__ import annotations
 
-from typing import Callable
-
+from ... import plugins
 from ...xfactor.model import ResolvedWiring
-from . import onap, osm, prometheus
-from .common import TARGET_TITLES, Context, Realisation, go_duration, step_args, step_budget
+from .common import Context, go_duration, step_args, step_budget
 
-Realiser = Callable[[Context, ResolvedWiring, int], Realisation]
 
-REALISERS: tuple[tuple[str, Realiser], ...] = (
-    ("kubernetes", prometheus.realise_kubernetes),
-    ("tacker", prometheus.realise_tacker),
-    ("onap", onap.realise),
-    ("osm", osm.realise),
-)
+def explained_targets(ctx: Context) -> list:
+    """Every built-in target (in table order) and any chosen third-party one.
+    Raises :class:`compiler.plugins.PluginError` for a chosen one that cannot be loaded."""
+    names = list(plugins.BUILTIN_TARGETS)
+    names += sorted(t for t in dict.fromkeys(ctx.targets) if t not in names)
+    return [plugins.target(n) for n in names]
 
 
 def describe_step(rw: ResolvedWiring, index: int) -> str:
@@ -74,13 +72,14 @@ def explain(ctx: Context, wiring: str) -> str | None:
         f"(propagate: {w.propagate})",
         f"  chosen targets: {', '.join(ctx.targets)}",
     ]
+    targets = explained_targets(ctx)
     for i in range(len(rw.steps)):
         lines.append("")
         lines.append(f"step {i + 1}. {describe_step(rw, i)}")
-        for target, realise in REALISERS:
-            r = realise(ctx, rw, i)
-            mark = "" if target in ctx.targets else " (not chosen)"
-            lines.append(f"  {TARGET_TITLES[target]}{mark}: {r.how}.")
+        for target in targets:
+            r = target.realise(ctx, rw, i)
+            mark = "" if target.name in ctx.targets else " (not chosen)"
+            lines.append(f"  {target.title}{mark}: {r.how}.")
             if r.lost:
                 lines.append(f"    lost: {r.lost}.")
     return "\n".join(lines) + "\n"

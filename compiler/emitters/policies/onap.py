@@ -28,10 +28,10 @@ warnings in the package's emitter (:mod:`compiler.emitters.policies`).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ...xfactor.model import ResolvedWiring
+from ...names import identifier
 from .common import Context, Realisation, StepArgs, dns1123, go_duration, step_args, step_budget, whole_seconds
 
 POLICY_TYPE = "onap.policies.controlloop.operational.common.Drools"
@@ -47,11 +47,15 @@ FINALS = (
 )
 TARGET_TYPES = ("VNF", "VM", "VFMODULE", "PNF")
 _FAILURES = ("failure", "failure_timeout", "failure_retries", "failure_exception")
-_ID_BAD = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def _ident(text: str) -> str:
-    return _ID_BAD.sub("-", text).strip("-") or "x"
+    return identifier(text)
+
+
+def policy_name(ctx: Context, rw: ResolvedWiring) -> str:
+    """The ONAP policy name (and id) of one wiring's operational policy."""
+    return f"operational.{_ident(ctx.service)}.{_ident(rw.wiring.name)}"
 
 
 def _vf_module(node: str) -> dict[str, Any]:
@@ -122,7 +126,7 @@ def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
                 op[field] = nxt or f"final_{field}"
             op["failure_guard"] = "final_failure_guard"
             operations.append(op)
-    name = f"operational.{_ident(ctx.service)}.{_ident(rw.wiring.name)}"
+    name = policy_name(ctx, rw)
     return {
         name: {
             "type": POLICY_TYPE,

@@ -1,0 +1,152 @@
+"""Orchestrator targets of the failure policies: one base class, one subclass per target.
+
+Phase: emit.  Input: the :class:`Context` of one compilation.  Output: per target, the
+documents it adds under ``policies/`` and, per step, a :class:`Realisation` (how the step
+is carried out there and what is lost), which drives both the ``policy-not-expressible``
+warnings and ``xfc explain``.
+
+Like sqlglot's dialects, a target overrides only what differs from
+:class:`PolicyTarget`: the portable FailurePolicy is written for every target by the
+emitter; a target adds its own documents (:meth:`documents`), says how it realises each
+step (:meth:`realise`), and checks what it needs from the caller (:meth:`check`).  The
+built-ins are listed in :data:`compiler.plugins.BUILTIN_TARGETS`; a third party adds one
+through the ``xfc.targets`` entry-point group (an instance or a subclass of
+:class:`PolicyTarget`, whose ``name`` is its ``--target`` value).
+
+Codes: ``policy-missing-input`` (Tacker without ``vnf_instance_id``), reported by
+:meth:`TackerTarget.check`; ``policy-name-collision`` (two wirings, one ONAP policy name),
+by :meth:`OnapTarget.check`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...diagnostics import Diagnostics, InternalError, Span
+from ...names import NameTable
+from ...xfactor.model import ResolvedWiring
+from . import onap, osm, prometheus
+from .common import INPUT_VNF_INSTANCE_ID, Context, Realisation
+
+
+class PolicyTarget:
+    """An orchestrator the failure policies are written for.  Override what differs."""
+
+    name: str = ""
+    title: str = ""
+
+    def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
+        """How step ``index`` of ``rw`` is carried out on this target; by default the
+        target runs nothing itself (the portable FailurePolicy is all it gets)."""
+        return Realisation(how=f"{self.title or self.name} reads the portable FailurePolicy",
+                           lost=f"{self.title or self.name} does not run this step itself")
+
+    def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
+        """``policies/...`` path -> (plain data, header line) of this target's files."""
+        return {}
+
+    def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
+        """Report what this target needs and was not given (inputs, parameters)."""
+
+
+class KubernetesTarget(PolicyTarget):
+    name = "kubernetes"
+    title = "Kubernetes (FailurePolicy + PrometheusRule)"
+
+    def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
+        return prometheus.realise_kubernetes(ctx, rw, index)
+
+    def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
+        # one PrometheusRule serves kubernetes and tacker (which adds its labels)
+        return {"policies/prometheusrule.yaml": (prometheus.build(ctx),
+                                                 f"PrometheusRule of service {ctx.service}")}
+
+
+class TackerTarget(KubernetesTarget):
+    name = "tacker"
+    title = "Tacker (Prometheus plugin)"
+
+    def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
+        return prometheus.realise_tacker(ctx, rw, index)
+
+    def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
+        if ctx.input(INPUT_VNF_INSTANCE_ID) not in (None, ""):
+            return
+        diags.add(
+            "policy-missing-input",
+            f"--target tacker needs {INPUT_VNF_INSTANCE_ID} (the id Tacker gave "
+            "the VNF instance) for the alerts' vnf_instance_id label",
+            _missing_input_span(unit, ctx),
+            hint=f"pass --param {INPUT_VNF_INSTANCE_ID}=<id> (or declare the input and --set it)",
+        )
+
+
+class OnapTarget(PolicyTarget):
+    name = "onap"
+    title = "ONAP (Drools operational policy)"
+
+    def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
+        return onap.realise(ctx, rw, index)
+
+    def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
+        """Two wirings whose names clean to one ONAP policy name (``a b``, ``a-b``) would
+        be one policy to ONAP's policy API: an error at the later wiring."""
+        table: NameTable = NameTable()
+        for rw in ctx.wirings:  # sorted by name
+            if onap.policy(ctx, rw) is None:
+                continue  # nothing for ONAP to run: no policy, no name
+            name = onap.policy_name(ctx, rw)
+            first = table.claim("onap", name, rw.wiring.name)
+            if first is not None:
+                diags.add(
+                    "policy-name-collision",
+                    f"wirings {first!r} and {rw.wiring.name!r} both become ONAP policy "
+                    f"{name!r}; ONAP would keep one",
+                    rw.wiring.span,
+                    hint="rename one wiring so that the names differ in letters, digits, "
+                         "'.', '_' or '-'",
+                )
+
+    def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
+        out: dict[str, tuple[Any, str]] = {}
+        for stem, doc in onap.build(ctx).items():
+            problems = onap.check_operational_policy(doc)
+            if problems:
+                raise InternalError(f"ONAP policy {stem}: {problems[0]}")
+            out[f"policies/onap/{stem}.yaml"] = (
+                doc, f"ONAP operational policies of service {ctx.service}")
+        return out
+
+
+class OsmTarget(PolicyTarget):
+    name = "osm"
+    title = "OSM (healing-aspect)"
+
+    def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
+        return osm.realise(ctx, rw, index)
+
+    def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
+        return {f"policies/osm/{ctx.service}_vnfd.yaml": (
+            osm.build(ctx), f"OSM VNFD of service {ctx.service} (healing-aspect)")}
+
+
+def _missing_input_span(unit: Any, ctx: Context) -> Span:
+    """Where a missing ``vnf_instance_id`` is reported: its declaration when the topology
+    declares it (without a value), else the first wiring (the first alert needing it)."""
+    param = (getattr(unit.topology, "inputs", None) or {}).get(INPUT_VNF_INSTANCE_ID)
+    span = getattr(param, "span", None)
+    if isinstance(span, Span) and span.line:
+        return span
+    for rw in ctx.wirings:
+        if rw.wiring.span.line:
+            return rw.wiring.span
+    return Span(ctx.source_file)
+
+
+KUBERNETES = KubernetesTarget()
+TACKER = TackerTarget()
+ONAP = OnapTarget()
+OSM = OsmTarget()
+
+__all__ = ["KUBERNETES", "ONAP", "OSM", "TACKER", "KubernetesTarget", "OnapTarget", "OsmTarget",
+           "PolicyTarget", "TackerTarget"]

@@ -1,0 +1,110 @@
+"""compiler.yamlout, the one YAML writer: layouts, quoting, the read-back self-check."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from compiler import yamlout
+from compiler.diagnostics import InternalError
+
+ruamel_yaml = pytest.importorskip("ruamel.yaml", reason="ruamel.yaml is in the test extra")
+
+# the brief's list: every one of these must be quoted, and read back as the same string
+AMBIGUOUS = ["1e3", "yes", "no", "on", "off", "y", "n", "0o10", "010", "0x1F", "~", "null",
+             ".inf", ".nan", "1:20", "0123", "2001-12-14", "2001-12-14 21:59:43.10 -5",
+             "a: b", "a #b", "-a", "?a", "&a", "*a", "!a", "|a", ">a", "%a", "@a", "`a",
+             "a\u0085b", "a\u2028b", "a\u2029b", "a\x00b", "a\x1bb", "a\tb", "a\nb", "",
+             "=", "<<", "True", "NULL", "1.0.0", "+1", "-.inf", " a", "a "]
+
+
+@pytest.mark.parametrize("value", AMBIGUOUS)
+def test_ambiguous_strings_are_quoted_and_read_back_by_yaml_11_and_12(value):
+    text = yamlout.write({"k": value, "l": [value], value: 1}, what="t")
+    assert '"' in text
+    assert yaml.safe_load(text) == {"k": value, "l": [value], value: 1}
+    assert ruamel_yaml.YAML(typ="safe", pure=True).load(text) == {"k": value, "l": [value], value: 1}
+
+
+def test_kubectl_layout_indents_sequences_and_puts_the_head_first():
+    doc = {"spec": {"b": [1, {"x": 1, "a": None}], "a": {}}, "kind": "K", "apiVersion": "v1",
+           "z": [[1, 2], []]}
+    assert yamlout.dump(doc, head=("apiVersion", "kind")).splitlines() == [
+        "apiVersion: v1",
+        "kind: K",
+        "spec:",
+        "  a: {}",
+        "  b:",
+        "    - 1",
+        "    - a: null",
+        "      x: 1",
+        "z:",
+        "  -",
+        "    - 1",
+        "    - 2",
+        "  - []",
+    ]
+
+
+def test_pyyaml_layout_matches_safe_dump_where_both_write_plain():
+    doc = {"top": {"list": [{"a": 1, "b": [True, 2.5, None]}, [1, [2, 3]], "s"], "m": {}},
+           "w": []}
+    text = yamlout.dump(doc, indent_sequences=False)
+    assert text == yaml.safe_dump(doc, sort_keys=True, default_flow_style=False)
+
+
+def test_header_comments_and_line_breaks_in_them():
+    text = yamlout.write({"a": 1}, what="t", header=("one", "two"))
+    assert text == "# one\n# two\na: 1\n"
+    with pytest.raises(InternalError):
+        yamlout.dump({"a": 1}, header=("x\ny",))
+
+
+def test_types_survive_exactly():
+    doc = {"i": 1, "b": True, "f": 1.0, "big": 10**30, "e": 1e22, "neg": -0.5, "n": None,
+           "inf": float("inf"), "t": (1, "2")}
+    back = yaml.safe_load(yamlout.write(doc, what="t"))
+    assert yamlout.same(back, doc)
+    assert type(back["i"]) is int and type(back["b"]) is bool and type(back["f"]) is float
+
+
+def test_same_tells_types_apart():
+    assert not yamlout.same({"a": 1}, {"a": True})
+    assert not yamlout.same({"a": 1}, {"a": 1.0})
+    assert not yamlout.same({"a": "1"}, {"a": 1})
+    assert yamlout.same({"a": [1, (2,)]}, {"a": [1, [2]]})
+    assert yamlout.same({"a": float("nan")}, {"a": float("nan")})
+    assert not yamlout.same({"a": 1, "b": 2}, {"a": 1, "c": 2})
+
+
+def test_a_mismatch_or_a_non_scalar_is_an_internal_error(monkeypatch):
+    monkeypatch.setattr(yamlout, "dump", lambda doc, **kw: "a: 2\n")
+    with pytest.raises(InternalError, match="does not read back"):
+        yamlout.write({"a": 1}, what="the thing")
+    monkeypatch.undo()
+    with pytest.raises(InternalError, match="the thing"):
+        yamlout.write({"a": object()}, what="the thing")
+    assert "2 documents" in yamlout.read_back_problem({"a": 1}, "a: 1\n---\nb: 2\n")
+    assert "does not parse" in yamlout.read_back_problem({"a": 1}, "a: [")
+
+
+def test_deep_data_does_not_reach_the_recursion_limit():
+    doc: dict = {}
+    cur = doc
+    for _ in range(5000):
+        cur["a"] = {}
+        cur = cur["a"]
+    text = yamlout.dump(doc)
+    assert text.count("\n") == 5000
+    assert yamlout.canonical(doc) is not doc
+
+
+def test_output_is_deterministic_whatever_the_insertion_order():
+    a = {"b": 1, "a": {"y": 2, "x": 3}}
+    b = {"a": {"x": 3, "y": 2}, "b": 1}
+    assert yamlout.dump(a) == yamlout.dump(b)
+
+
+def test_a_lone_surrogate_is_refused_by_name():
+    with pytest.raises(InternalError, match="lone surrogate U\\+DCFF"):
+        yamlout.write({"k": "a\udcffb"}, what="t")
