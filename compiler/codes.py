@@ -57,6 +57,7 @@ _reg("import-network", "error", "an import names a URL that is not in the local 
 _reg("import-invalid", "error", "an import entry is malformed")
 _reg("import-cycle", "note", "an import cycle was found and cut")
 _reg("namespace-conflict", "error", "two imports define the same name differently")
+_reg("limit-exceeded", "error", "an input exceeds a limit of compiler.limits (named in the message)")
 
 # --- CSAR (compiler.loader.csar) ------------------------------------------------------
 _reg("csar-meta-syntax", "error", "TOSCA.meta does not parse")

@@ -12,7 +12,7 @@ system to apply.
 
 Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
 import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
-tosca-quirk (``import.ancestor-relative``), plus those of :mod:`.yamlpos` and :mod:`.csar`.
+tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``), plus those of :mod:`.yamlpos` and :mod:`.csar`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from ..diagnostics import Diagnostics, Severity, Span
 from ..model import Package, SourceFile
 from . import catalog
 from .fs import DirFS, PackageFS, TooLarge, normalize
+from ..limits import exceeded
 from .yamlpos import Limits, PMap, PSeq, load_yaml
 
 __all__ = ["load", "read_yaml_file"]
@@ -122,6 +123,11 @@ class _Reader:
     # -- one file ------------------------------------------------------------------
     def read(self, origin: _Origin, at: Span | None, prefix: str,
              chain: tuple[Span, ...], from_catalog: bool = False) -> SourceFile | None:
+        if len(self.active) >= self.limits.max_import_depth:
+            # read() recurses once per import level (exit 3 at about 250 levels)
+            exceeded(self.diags, "max_import_depth", self.limits,
+                     f"a chain of {len(self.active) + 1} imports", at)
+            return None
         if origin.key in self.active:
             self.diags.add("import-cycle", f"import cycle through {origin.fs.display(origin.name)} "
                            "cut here", at)

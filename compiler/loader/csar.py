@@ -397,7 +397,7 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
     if root is not None:
         try:
             entry = p.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
+        except (ValueError, RuntimeError):  # outside the root; a symbolic link loop (3.11)
             diags.add("input-not-found", f"'{path}' is not inside the package root '{root}'",
                       Span(path))
             return None

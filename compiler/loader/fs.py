@@ -72,7 +72,9 @@ class DirFS:
         try:
             p = (self.root / name).resolve()
             p.relative_to(self.root)
-        except (OSError, ValueError):  # outside the root, a NUL byte, a name too long
+        except (OSError, ValueError, RuntimeError):
+            # outside the root, a NUL byte, a name too long; a symbolic link loop raises
+            # RuntimeError on Python 3.11-3.12 (OSError from 3.13)
             return None
         return p
 

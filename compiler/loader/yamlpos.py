@@ -24,12 +24,12 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from ..diagnostics import Diagnostics, Span
+from ..limits import DEFAULT_LIMITS, Limits, exceeded
 
 try:  # libyaml is nearly always there; the pure-Python parser is the fallback
     _Loader = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -37,18 +37,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Resource limits for untrusted input; every one ends in a diagnostic, not a crash."""
-
-    max_file_bytes: int = 32 * 1024 * 1024
-    max_scalar_chars: int = 4 * 1024 * 1024
-    max_depth: int = 100
-    # total number of nodes that aliases may stand for (a billion-laughs guard)
-    max_alias_nodes: int = 200_000
-
-
-DEFAULT_LIMITS = Limits()
+# The limits live in compiler.limits (one table); re-exported here for old imports.
 
 
 class PMap(dict):
@@ -145,6 +134,11 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 
 
+def is_integer_text(text: str) -> bool:
+    """Whether ``text`` is an integer under the YAML 1.2 core schema (any base)."""
+    return bool(_INT10.match(text) or _INT8.match(text) or _INT16.match(text))
+
+
 def resolve_plain(text: str) -> Any:
     """The value of an untagged plain scalar under the YAML 1.2 core schema."""
     if text in _NULL:
@@ -155,6 +149,11 @@ def resolve_plain(text: str) -> Any:
         return False
     c = text[:1]
     if c.isdigit() or c in "+-.":
+        if len(text) > DEFAULT_LIMITS.max_number_digits and is_integer_text(text):
+            # Python refuses to convert more than 4,300 digits (ValueError); such a value
+            # stays text, so a typed reader reports it instead of crashing.  load_yaml
+            # reports it first, as limit-exceeded at its position.
+            return text
         if _INT10.match(text):
             return int(text)
         if _INT8.match(text):
@@ -345,6 +344,10 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
             elif tag and tag not in ("!",):
                 value = _tagged(val, tag, file, ev, diags)
             elif style == "" and ev.implicit[0]:
+                if len(val) > limits.max_number_digits and is_integer_text(val):
+                    exceeded(diags, "max_number_digits", limits,
+                             f"an integer of {len(val):,} digits", _span(file, ev))
+                    raise _Abort
                 value = resolve_plain(val)
             else:
                 value = val

@@ -20,7 +20,7 @@ Redefinitions: a user type may shadow a built-in one.  Two files defining the sa
 identically (a type file imported twice, by different paths) is fine; differently is a
 ``namespace-conflict``.
 
-Codes: namespace-conflict, tosca-unknown-type, tosca-derivation-cycle, tosca-missing-field
+Codes: namespace-conflict, tosca-unknown-type, tosca-derivation-cycle, limit-exceeded, tosca-missing-field
 (a property or capability with no type, here or inherited), tosca-wrong-type (a type
 defined in the section of another kind; a constraint argument that is not a valid
 value), plus those of
@@ -41,6 +41,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import Diagnostics, Severity, Span
+from ..limits import DEFAULT_LIMITS, exceeded
 from . import normative
 from .constraints import check_definition
 from .merged import MergedViews
@@ -346,8 +347,18 @@ class TypeRegistry(MergedViews):
                     on_chain[cur] = len(chain)
                     chain.append(cur)
                     cur = parents.get(cur)
-                for n in chain:
-                    state[n] = 1
+                # depth: merged definitions recurse once per level (500 levels: exit 3),
+                # so a chain longer than the limit is cut where it passes it
+                depth = state.get(cur, 0) if cur is not None else 0
+                for n in reversed(chain):
+                    depth += 1
+                    if depth > DEFAULT_LIMITS.max_derivation_depth and parents.get(n) is not None:
+                        exceeded(rec(kind, n), "max_derivation_depth", DEFAULT_LIMITS,
+                                 f"the derived_from chain of {kind} type {n!r} ({depth} types)",
+                                 table[n].derived_span)
+                        parents[n] = None  # cut the chain here
+                        depth = 1
+                    state[n] = depth
         return out
 
     def _reachable(self, roots: list[tuple[str, str, str]]) -> set[tuple[str, str]]:

@@ -23,12 +23,13 @@ escapes, and for scalars folded over several lines, the source line (from
 ``Diagnostics.sources``) is scanned to map the offset back to the text as written
 (:mod:`compiler.xfactor.locate`).
 
-Codes: xf-step-syntax.
+Codes: xf-step-syntax, limit-exceeded (a step longer than ``max_step_chars``).
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import threading
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostics, Span
+from ..limits import DEFAULT_LIMITS, exceeded
 from ..resources import grammar_text
 from .locate import Locator
 
@@ -244,6 +246,8 @@ class Step:
 def _fmt_duration(seconds: float) -> str:
     if seconds == 0:
         return "0s"
+    if not math.isfinite(seconds) or abs(seconds) >= 1e15:  # int() of inf raises; 1e300 prints 301 digits
+        return f"{seconds:g}s"
     ms = seconds * 1000
     if ms == int(ms) and (abs(seconds) < 1 or seconds != int(seconds)):
         return f"{int(ms)}ms"
@@ -297,6 +301,11 @@ def parse_step(
     YAML flow sequence (None: unknown); it only decides whether a broken plain item
     gets the hint to quote it.
     """
+    if len(text) > DEFAULT_LIMITS.max_step_chars:
+        # lark keeps a token and a tree node per character run: a 4 MB step took 1.2 GB
+        exceeded(diags, "max_step_chars", DEFAULT_LIMITS, f"a step of {len(text):,} characters",
+                 span)
+        return None
     where = Locator(text, span, diags)
     try:
         tree = _parser().parse(text)
