@@ -58,6 +58,7 @@ _reg("import-invalid", "error", "an import entry is malformed")
 _reg("import-cycle", "note", "an import cycle was found and cut")
 _reg("namespace-conflict", "error", "two imports define the same name differently")
 _reg("limit-exceeded", "error", "an input exceeds a limit of compiler.limits (named in the message)")
+_reg("value-out-of-range", "error", "a number is outside what the field a back end writes accepts")
 
 # --- CSAR (compiler.loader.csar) ------------------------------------------------------
 _reg("csar-meta-syntax", "error", "TOSCA.meta does not parse")
