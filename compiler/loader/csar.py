@@ -9,13 +9,16 @@ the entry YAML and its imports through ``InputPackage.fs``.
 
 A zip is never extracted to disk: :class:`ZipFS` reads members in memory with bounded
 reads, after every member name has been checked (absolute paths, ``..``, backslashes,
-links, duplicates) and every declared size weighed against the limits.  Digests listed
+links, duplicates, a name that is both a file and a folder) and every member's declared
+size weighed against the limits (per member, its inflation ratio, the total; all of
+them, since ``--tosca-parser`` and the bundlers extract what xfc does not read).  Digests listed
 in TOSCA.meta and in the manifest are verified here by streaming, so multi-GB images are
 never held in memory.  Decisions are recorded in ``docs/csar.md``.
 
 Codes: input-not-found, input-too-large, input-encoding, csar-entry-missing,
 csar-no-entry, csar-hash-mismatch, csar-hash-algorithm, csar-zip-invalid,
-csar-zip-unsafe, csar-zip-bomb (and, through :mod:`compiler.loader.manifest`,
+csar-zip-unsafe, csar-zip-bomb, limit-exceeded (a folder of more than
+``max_package_files`` files) (and, through :mod:`compiler.loader.manifest`,
 csar-meta-*, csar-manifest-syntax, tosca-quirk).
 """
 
@@ -33,24 +36,26 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from ..diagnostics import Diagnostics, Span
 from .fs import DirFS, PackageFS, TooLarge, normalize
 from .manifest import Field, Manifest, ManifestSource, ToscaMeta, parse_manifest, parse_tosca_meta
+from ..limits import exceeded
 from .yamlpos import DEFAULT_LIMITS, Limits
 
 META_NAME = "TOSCA-Metadata/TOSCA.meta"
 
 #: Members read as text by the compiler; their declared size must fit ``max_file_bytes``.
 TEXT_SUFFIXES = (".yaml", ".yml", ".meta", ".mf")
-#: At most this many members in one archive (each costs a ZipInfo in memory).
-MAX_ENTRIES = 100_000
-#: A member larger than ``max_file_bytes`` may inflate at most this many times its
-#: compressed size.  Real images compress 1-5x; a zip bomb of zeros reaches ~1000x.
-MAX_RATIO = 200
-#: Upper bound on the sum of declared member sizes.
-MAX_TOTAL_BYTES = 64 * 1024**3
+#: Members at least this large are held to ``Limits.max_inflate_ratio``: below it, the
+#: ratio of a small text file says nothing (a 100 KB YAML file of spaces is legal), and
+#: the total (``max_archive_bytes``) bounds them.  Real images compress 1-5x; zeros ~1000x.
+RATIO_FLOOR = 1 << 20
+#: Names that walk a whole package for a "did you mean" (difflib): more are not compared.
+_NEAR_CANDIDATES = 200
+#: Missing names that get a "did you mean" at all.
+_NEAR_HINTS = 50
 _CHUNK = 1 << 20
 
 #: Digest algorithms, by their normalized spelling (lower case, no dashes).
@@ -118,9 +123,10 @@ class ZipFS:
         label = label if label is not None else path
         at = Span(label)
         declared = _declared_entries(path)
-        if declared is not None and declared > MAX_ENTRIES:
+        if declared is not None and declared > limits.max_package_files:
             # refuse before zipfile builds a ZipInfo per member
-            diags.add("csar-zip-bomb", f"'{label}' declares {declared} members (limit {MAX_ENTRIES})", at)
+            diags.add("csar-zip-bomb", f"'{label}' declares {declared} members, more than the "
+                      f"limit max_package_files = {limits.max_package_files:,}", at)
             return None
         try:
             zf = zipfile.ZipFile(path)
@@ -128,8 +134,9 @@ class ZipFS:
         except Exception as e:  # zipfile raises many kinds on hostile input
             diags.add("csar-zip-invalid", f"'{label}' is not a readable zip archive: {_reason(e)}", at)
             return None
-        if len(infolist) > MAX_ENTRIES:
-            diags.add("csar-zip-bomb", f"'{label}' has {len(infolist)} members (limit {MAX_ENTRIES})", at)
+        if len(infolist) > limits.max_package_files:
+            diags.add("csar-zip-bomb", f"'{label}' has {len(infolist)} members, more than the "
+                      f"limit max_package_files = {limits.max_package_files:,}", at)
             zf.close()
             return None
         infos: dict[str, zipfile.ZipInfo] = {}
@@ -182,16 +189,39 @@ class ZipFS:
                           f"{limits.max_file_bytes}", at)
                 bad = True
                 continue
-            if size > limits.max_file_bytes and size > MAX_RATIO * max(info.compress_size, 1):
+            # Every member is weighed, not only those xfc reads: tosca-parser's child
+            # (--tosca-parser) and the bundlers extract or copy all of them.
+            if size > limits.max_member_bytes:
                 diags.add("csar-zip-bomb",
-                          f"zip member {name!r} inflates {size // max(info.compress_size, 1)} times "
-                          f"({info.compress_size} to {size} bytes; limit {MAX_RATIO} times)", at)
+                          f"zip member {name!r} declares {size:,} bytes, more than the limit "
+                          f"max_member_bytes = {limits.max_member_bytes:,}", at)
+                bad = True
+                continue
+            ratio = size // max(info.compress_size, 1)
+            if size >= RATIO_FLOOR and ratio > limits.max_inflate_ratio:
+                diags.add("csar-zip-bomb",
+                          f"zip member {name!r} inflates {ratio:,} times ({info.compress_size:,} "
+                          f"to {size:,} bytes), more than the limit max_inflate_ratio = "
+                          f"{limits.max_inflate_ratio}", at)
                 bad = True
                 continue
             infos[name] = info
-        if total > MAX_TOTAL_BYTES:
-            diags.add("csar-zip-bomb", f"'{label}' inflates to {total} bytes (limit {MAX_TOTAL_BYTES})", at)
+        if total > limits.max_archive_bytes:
+            diags.add("csar-zip-bomb", f"'{label}' inflates to {total:,} bytes, more than the "
+                      f"limit max_archive_bytes = {limits.max_archive_bytes:,}", at)
             bad = True
+        for name in sorted(infos):
+            # "main.yaml" and "main.yaml/x.yaml": one name is a file and a folder, which
+            # no file system can extract; tools differ in which one they keep
+            parent = posixpath.dirname(name)
+            while parent:
+                if parent in infos:
+                    diags.add("csar-zip-unsafe", f"zip member {parent!r} is a file and also the "
+                              f"folder of {name!r}", at,
+                              hint="the package is refused; a name is either a file or a folder")
+                    bad = True
+                    break
+                parent = posixpath.dirname(parent)
         if bad:
             zf.close()
             return None
@@ -412,6 +442,19 @@ class _Ctx:
     def __init__(self, fs: PackageFS, kind: str, diags: Diagnostics, limits: Limits) -> None:
         self.fs, self.kind, self.diags, self.limits = fs, kind, diags, limits
         self.digests: dict[tuple[str, str], str | None] = {}
+        self._names: _NameIndex | None = None
+        self._hints = 0
+
+    def near_names(self, name: str) -> str:
+        """A "did you mean" for a missing ``name`` (the package is indexed once); only
+        the first ``_NEAR_HINTS`` missing names get one: a manifest of thousands of
+        missing names is a wrong package, not a typo."""
+        self._hints += 1
+        if self._hints > _NEAR_HINTS:
+            return ""
+        if self._names is None:
+            self._names = _NameIndex(self.fs.names())
+        return self._names.near(name)
 
     def read_text(self, name: str, at: Span | None = None) -> str | None:
         """A member as text, or ``None`` after a diagnostic."""
@@ -475,6 +518,12 @@ class _Ctx:
 
 def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics, limits: Limits) -> InputPackage | None:
     ctx = _Ctx(fs, kind, diags, limits)
+    if isinstance(fs, DirFS) and _more_files_than(fs.root, limits.max_package_files):
+        # a zip is counted from its central directory (ZipFS.from_path); a folder here,
+        # before anything lists it whole
+        exceeded(diags, "max_package_files", limits, f"the package folder '{fs.label}'",
+                 Span(fs.label))
+        return None
     meta: ToscaMeta | None = None
     if fs.exists(META_NAME):
         text = ctx.read_text(META_NAME)
@@ -512,6 +561,16 @@ def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics
     )
 
 
+def _more_files_than(root: Any, limit: int) -> bool:
+    """Whether the folder holds more than ``limit`` files (stops counting there)."""
+    seen = 0
+    for _dirpath, _dirnames, filenames in os.walk(root):
+        seen += len(filenames)
+        if seen > limit:
+            return True
+    return False
+
+
 def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False) -> str | None:
     """The package member a TOSCA.meta value names, or ``None`` after csar-entry-missing."""
     name = normalize("", f.value)
@@ -524,17 +583,36 @@ def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False) -> str | No
     if not folder and ctx.exists_dir(name):
         extra = " (it is a folder)"
     ctx.diags.add("csar-entry-missing", f"{what} '{f.value}' is not in the package{extra}", f.value_span,
-                  hint=_near_names(ctx.fs, name))
+                  hint=ctx.near_names(name))
     return None
 
 
-def _near_names(fs: PackageFS, name: str) -> str:
-    names = fs.names()
-    lower = {n.lower(): n for n in names}
-    if name.lower() in lower:
-        return f"names are case-sensitive: the package has '{lower[name.lower()]}'"
-    match = difflib.get_close_matches(name, names, n=1, cutoff=0.8)
-    return f"did you mean '{match[0]}'?" if match else ""
+class _NameIndex:
+    """The package's names, indexed once, for "did you mean" hints.
+
+    Each missing name used to list the package and run difflib over every name (20,000
+    missing names in a large package: over 60 s).  Here the package is listed once and
+    difflib compares at most ``_NEAR_CANDIDATES`` names: those in the same folder and
+    those with the same base name, so the cost per missing name is bounded.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.lower: dict[str, str] = {}
+        self.by_dir: dict[str, list[str]] = {}
+        self.by_base: dict[str, list[str]] = {}
+        for n in names:
+            self.lower.setdefault(n.lower(), n)
+            self.by_dir.setdefault(posixpath.dirname(n).lower(), []).append(n)
+            self.by_base.setdefault(posixpath.basename(n).lower(), []).append(n)
+
+    def near(self, name: str) -> str:
+        if name.lower() in self.lower:
+            return f"names are case-sensitive: the package has '{self.lower[name.lower()]}'"
+        low = name.lower()
+        pool = (self.by_base.get(posixpath.basename(low), [])[:_NEAR_CANDIDATES // 2]
+                + self.by_dir.get(posixpath.dirname(low), [])[:_NEAR_CANDIDATES // 2])
+        match = difflib.get_close_matches(name, pool, n=1, cutoff=0.8)
+        return f"did you mean '{match[0]}'?" if match else ""
 
 
 def _check_meta_entries(ctx: _Ctx, meta: ToscaMeta) -> None:
