@@ -39,7 +39,7 @@ class Limits:
     # -- files and YAML --------------------------------------------------------------
     max_file_bytes: int = 32 * _MiB  # bytes of one text file (YAML, TOSCA.meta, manifest)
     max_scalar_chars: int = 4 * _MiB  # characters of one YAML scalar
-    max_depth: int = 100  # nesting of YAML collections
+    max_depth: int = 100  # nesting of YAML collections, and of one evaluated function result
     max_alias_nodes: int = 200_000  # nodes that aliases may stand for (billion laughs)
     max_number_digits: int = 1000  # digits of one integer (Python refuses > 4,300)
     # -- the package -------------------------------------------------------------------
@@ -55,6 +55,11 @@ class Limits:
     max_value_chars: int = 1 * _MiB  # characters of one evaluated function result
     max_value_items: int = 100_000  # items (list entries, map keys) of one evaluated result
     max_step_chars: int = 4096  # characters of one step-language text (ladder step, notify path)
+    # -- reporting ---------------------------------------------------------------------
+    max_diagnostics_per_code: int = 1000  # diagnostics of one code reported; one summary stands for the rest
+    # -- the --tosca-parser child process ---------------------------------------------
+    tosca_parser_seconds: int = 120  # wall clock of tosca-parser on one package, then killed
+    tosca_parser_bytes: int = 4 * 1024 * _MiB  # address space of the tosca-parser process
 
 
 DEFAULT_LIMITS = Limits()
@@ -70,7 +75,7 @@ def describe() -> list[tuple[str, int, str]]:
     import re
 
     src = inspect.getsource(Limits)
-    notes = dict(re.findall(r"^\s+(max_\w+): int = [^#\n]+#\s*(.+)$", src, re.M))
+    notes = dict(re.findall(r"^\s+(\w+): int = [^#\n]+#\s*(.+)$", src, re.M))
     return [(f.name, f.default, notes.get(f.name, "")) for f in fields(Limits)]  # type: ignore[misc]
 
 
