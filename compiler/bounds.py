@@ -14,7 +14,8 @@ Ranges (Kubernetes API conventions, "Primitive types": int32/int64 fields; the
 ``resource.Quantity`` of ``k8s.io/apimachinery`` holds an int64 value, and its
 ``MilliValue`` an int64 number of thousandths):
 
-* ``int32``: replicas, ports, counts -> 0 … 2,147,483,647 (or 1 … for a port);
+* ``int32``: replicas, counts -> 0 … 2,147,483,647;
+* ``port``: container and Service ports -> 1 … 65,535 (an int32 the API narrows);
 * ``seconds``: durations stored as int64 seconds -> 0 … 2^63-1, finite;
 * ``byte_size``: memory, storage -> 0 … 2^63-1 bytes; negative, infinite or NaN refused;
 * ``cores``: CPU -> 0 … (2^63-1)/1000 cores, so that the milli value fits int64.
@@ -56,6 +57,17 @@ def int32(value: Any, what: str, span: Span | None, diags: Diagnostics, *,
         return None
     if not minimum <= n <= INT32_MAX:
         _refuse(diags, what, n, f"the field is an int32 from {minimum} to {INT32_MAX:,}", span)
+        return None
+    return n
+
+
+def port(value: Any, what: str, span: Span | None, diags: Diagnostics) -> int | None:
+    """A port number (``containerPort``, Service ``port``): 1 … 65,535."""
+    n = _number(value)
+    if not isinstance(n, int):
+        return None
+    if not 1 <= n <= 65535:
+        _refuse(diags, what, n, "a port is from 1 to 65,535", span)
         return None
     return n
 

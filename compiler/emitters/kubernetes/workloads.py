@@ -21,7 +21,7 @@ probes on its first TCP port.  A ``Vdu.OsContainerDeployableUnit``'s
 kind (``type``): the process state decides the kind, a disagreement is a warning.
 
 Codes: k8s-no-image, k8s-latest-tag, k8s-not-expressible, value-out-of-range (via
-:mod:`compiler.bounds`: replicas, resources, graceful_shutdown, scratch size).
+:mod:`compiler.bounds`: replicas, ports, resources, graceful_shutdown, scratch size).
 """
 
 from __future__ import annotations
@@ -219,9 +219,11 @@ def _cnf(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | No
     mem_q = bytes_quantity(mem) if mem is not None else None
     c["resources"] = _resources({"cpu": cpu_q, "memory": mem_q}, {"cpu": cpu_q, "memory": mem_q})
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
-    for port in p.get("ports") or []:
+    for i, port in enumerate(p.get("ports") or []):
         if isinstance(port, dict):
-            add_port(w, _port_entry(port.get("port"), port.get("protocol"), port.get("name")))
+            number = bounds.port(port.get("port"), f"{node.name}: ports[{i}].port",
+                                 ctx.value_span(node, "ports", i, "port"), ctx.diags)
+            add_port(w, _port_entry(number, port.get("protocol"), port.get("name")))
     reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
     _set_replicas(w, *(bounds.int32(reps.get(k, 1), f"{node.name}: replicas.{k}",
                                     ctx.value_span(node, "replicas", k), ctx.diags)
