@@ -61,25 +61,20 @@ def property_hops(n: int) -> str:
 
 def doubling(n: int, *, lists: bool = False, seed: str = "x" * 64) -> str:
     """n nodes each doubling the one before: ``concat(prev, prev)`` or ``[prev, prev]``."""
-    prop = "name"
-    out = [HEAD, "topology_template:\n  node_templates:\n",
-           f"    n0:\n      type: tosca.nodes.Root\n" if lists else
-           f"    n0:\n      type: tosca.nodes.ObjectStorage\n      properties:\n        name: {seed}\n"]
-    if lists:
-        # a list-valued property needs a type that declares one
-        out.insert(1, "node_types:\n  L:\n    derived_from: tosca.nodes.Root\n    properties:\n"
-                      "      items:\n        type: list\n"
-                      "        required: false\n")
-        out[-1] = "    n0:\n      type: L\n      properties:\n        items: [x, y]\n"
-        prop = "items"
+    if lists:  # a list-valued property needs a type that declares one
+        out = [HEAD, "node_types:\n  L:\n    derived_from: tosca.nodes.Root\n    properties:\n"
+                     "      items:\n        type: list\n        required: false\n",
+               "topology_template:\n  node_templates:\n",
+               "    n0:\n      type: L\n      properties:\n        items: [x, y]\n"]
+        prop, typ = "items", "L"
+    else:
+        out = [HEAD, "topology_template:\n  node_templates:\n",
+               f"    n0:\n      type: tosca.nodes.ObjectStorage\n      properties:\n"
+               f"        name: {seed}\n"]
+        prop, typ = "name", "tosca.nodes.ObjectStorage"
     for i in range(1, n + 1):
         ref = f"{{ get_property: [ n{i - 1}, {prop} ] }}"
-        if lists:
-            value = f"[ {ref}, {ref} ]"
-            typ = "L"
-        else:
-            value = f"{{ concat: [ {ref}, {ref} ] }}"
-            typ = "tosca.nodes.ObjectStorage"
+        value = f"[ {ref}, {ref} ]" if lists else f"{{ concat: [ {ref}, {ref} ] }}"
         out.append(f"    n{i}:\n      type: {typ}\n      properties:\n        {prop}: {value}\n")
     return "".join(out)
 
