@@ -11,6 +11,11 @@ field, so that ``Options.limits`` can be raised for a trusted input).  Older lim
 the codes they were released with (yaml-too-deep, yaml-scalar-too-large,
 yaml-alias-limit, input-too-large, csar-zip-bomb); their messages name the limit too.
 
+Every limit is read from ``Options.limits`` except two that are checked where no options
+reach: ``max_step_chars`` (the step language parses a ladder on its own) and the digits of
+a quoted integer or a ``--set`` value converted by the TOSCA value checker; those two use
+:data:`DEFAULT_LIMITS`.
+
 Why explicit depth limits instead of a larger interpreter stack: imports, ``derived_from``
 chains and function references are walked recursively, and a legal-looking input of a
 few hundred levels reached Python's recursion limit (exit 3).  A limit far above what

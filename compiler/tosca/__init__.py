@@ -69,7 +69,8 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
         return None
     from .types import TypeRegistry
 
-    reg = TypeRegistry.build(package, diags, version, quirks=tuple(options.quirks))
+    limits = getattr(options, "limits", DEFAULT_LIMITS)
+    reg = TypeRegistry.build(package, diags, version, quirks=tuple(options.quirks), limits=limits)
     quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
     raw_given = getattr(options, "inputs", {}) or {}
     # a PMap (the CLI's --inputs FILE / --set) keeps the position of every given value
@@ -122,7 +123,6 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
             return None
 
     top_in = resolve_inputs(tt.get("inputs"), given, reg, diags, container=tt)
-    limits = getattr(options, "limits", DEFAULT_LIMITS)
     top = TemplateResolver(reg, diags, quirks, top_in, limits=limits)
     _resolve_templates(top, tt, "topology_template")
     declared = set(top_in.params)

@@ -41,7 +41,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..limits import DEFAULT_LIMITS, exceeded
+from ..limits import DEFAULT_LIMITS, Limits, exceeded
 from . import normative
 from .constraints import check_definition
 from .merged import MergedViews
@@ -164,22 +164,25 @@ class TypeRegistry(MergedViews):
         self._ancestry: dict[tuple[str, str], tuple[str, ...]] = {}
         self._memo: dict[tuple, Any] = {}
         self._lock = threading.Lock()
+        self.limits = DEFAULT_LIMITS
 
     # ------------------------------------------------------------------ building
     @classmethod
     def build(cls, package: Any, diags: Diagnostics, version: str, *,
-              quirks: tuple[str, ...] = ("all",)) -> "TypeRegistry":
+              quirks: tuple[str, ...] = ("all",), limits: Limits = DEFAULT_LIMITS) -> "TypeRegistry":
         """Collect, link and check every type of ``package`` for ``version``.
 
-        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.tosca.quirks).
+        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.tosca.quirks);
+        ``limits`` is ``Options.limits`` (``max_derivation_depth``).
         """
         with _gc_paused():
-            return cls._build(package, diags, version, tuple(quirks))
+            return cls._build(package, diags, version, tuple(quirks), limits)
 
     @classmethod
     def _build(cls, package: Any, diags: Diagnostics, version: str,
-               quirks: tuple[str, ...]) -> "TypeRegistry":
+               quirks: tuple[str, ...], limits: Limits = DEFAULT_LIMITS) -> "TypeRegistry":
         reg = cls(version)
+        reg.limits = limits
         for td in normative.types_for(version):
             reg._types[td.kind][td.name] = td
         reg._index_short()
@@ -352,8 +355,8 @@ class TypeRegistry(MergedViews):
                 depth = state.get(cur, 0) if cur is not None else 0
                 for n in reversed(chain):
                     depth += 1
-                    if depth > DEFAULT_LIMITS.max_derivation_depth and parents.get(n) is not None:
-                        exceeded(rec(kind, n), "max_derivation_depth", DEFAULT_LIMITS,
+                    if depth > self.limits.max_derivation_depth and parents.get(n) is not None:
+                        exceeded(rec(kind, n), "max_derivation_depth", self.limits,
                                  f"the derived_from chain of {kind} type {n!r} ({depth} types)",
                                  table[n].derived_span)
                         parents[n] = None  # cut the chain here
