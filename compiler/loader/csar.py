@@ -405,7 +405,10 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
     """
     p = Path(path)
     if not p.exists():
-        diags.add("input-not-found", f"'{path}' does not exist", Span(path))
+        # a symbolic link whose target is missing or loops (Path.resolve would raise)
+        why = "is a symbolic link to nothing (its target is missing or a loop)" \
+            if p.is_symlink() else "does not exist"
+        diags.add("input-not-found", f"'{path}' {why}", Span(path))
         return None
     if p.is_dir():
         try:

@@ -21,7 +21,7 @@ def test_a_symlink_loop_as_the_entry(tmp_path):
     _loop(tmp_path)
     d = assert_refused(run(["check", tmp_path / "loop.yaml"]), "input-not-found",
                        positioned=False)
-    assert d["file"].endswith("loop.yaml")
+    assert d["file"].endswith("loop.yaml") and "symbolic link" in d["message"]
 
 
 def test_a_symlink_loop_as_the_entry_under_root(tmp_path):
