@@ -47,6 +47,7 @@ class Limits:
     max_depth: int = 100  # nesting of YAML collections, and of one evaluated function result
     max_alias_nodes: int = 200_000  # nodes that aliases may stand for (billion laughs)
     max_number_digits: int = 1000  # digits of one integer (Python refuses > 4,300)
+    max_name_chars: int = 1024  # characters of one mapping key, a name (YAML's implicit-key limit)
     # -- the package -------------------------------------------------------------------
     max_package_files: int = 100_000  # files of one package (folder or archive)
     max_member_bytes: int = 4 * 1024 * _MiB  # inflated bytes of one archive member

@@ -15,7 +15,8 @@ live.  Nothing is ever constructed from a tag, so ``!!python/object`` is inert.
 
 Codes: yaml-syntax (also for characters YAML forbids, such as control characters),
 yaml-duplicate-key, yaml-too-deep, yaml-alias-limit, yaml-scalar-too-large,
-yaml-multiple-documents, yaml-complex-key.  Bytes that are not UTF-8 never reach this
+yaml-multiple-documents, yaml-complex-key, limit-exceeded (``max_number_digits``,
+``max_name_chars``).  Bytes that are not UTF-8 never reach this
 module: the loader reports them as input-encoding.
 """
 
@@ -339,7 +340,14 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
             tag = ev.tag
             in_key = bool(stack) and isinstance(stack[-1].value, PMap) and stack[-1].key is _NOKEY
             if in_key:
-                # TOSCA keys are names: every scalar key is read as its text
+                # TOSCA keys are names: every scalar key is read as its text.  A name
+                # flows into output names, file names and every message that cites it;
+                # YAML caps an implicit key at 1,024 characters, an explicit one (``? k``)
+                # only at max_scalar_chars
+                if len(val) > limits.max_name_chars:
+                    exceeded(diags, "max_name_chars", limits,
+                             f"a key (a name) of {len(val):,} characters", _span(file, ev))
+                    raise _Abort
                 value: Any = val
             elif tag and tag not in ("!",):
                 value = _tagged(val, tag, file, ev, diags)

@@ -41,3 +41,13 @@ def test_a_chain_within_the_limits_compiles(tmp_path):
     main = shapes.import_chain(tmp_path / "pkg", 40)
     ok = run(["check", main])
     assert ok.rc == 0 and "limit-exceeded" not in ok.codes(), ok.show()
+
+
+def test_a_name_of_100000_characters(tmp_path):
+    # an explicit key (``? name``) escapes YAML's 1,024-character limit on implicit keys;
+    # the name would flow into object names, file names and every message citing it
+    p = tmp_path / "name.yaml"
+    p.write_text(shapes.HEAD + "topology_template:\n  node_templates:\n    ? " + "n" * 100_000 +
+                 "\n    :\n      type: tosca.nodes.Root\n")
+    d = assert_refused(run(["check", p]), "limit-exceeded", line=4)
+    assert "max_name_chars" in d["message"]
