@@ -58,7 +58,6 @@ _reg("import-invalid", "error", "an import entry is malformed")
 _reg("import-cycle", "note", "an import cycle was found and cut")
 _reg("namespace-conflict", "error", "two imports define the same name differently")
 _reg("limit-exceeded", "error", "an input exceeds a limit of compiler.limits (named in the message)")
-_reg("value-out-of-range", "error", "a number is outside what the field a back end writes accepts")
 
 # --- CSAR (compiler.loader.csar) ------------------------------------------------------
 _reg("csar-meta-syntax", "error", "TOSCA.meta does not parse")
@@ -124,3 +123,4 @@ _reg("k8s-object-missing", "error", "a VDU names a Kubernetes object the package
 _reg("policy-not-expressible", "warning", "a failure step cannot be realised on the chosen target")
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
 _reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")
+_reg("value-out-of-range", "error", "a number is outside what the field a back end writes accepts (compiler.bounds)")
