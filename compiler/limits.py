@@ -68,6 +68,21 @@ class Limits:
     tosca_parser_bytes: int = 4 * 1024 * _MiB  # address space of the tosca-parser process
 
 
+    def __post_init__(self) -> None:
+        # The walks these bound recurse (a few interpreter frames per level): past these
+        # ceilings Python's own recursion limit (1,000 frames) would end the run first,
+        # as RecursionError (exit 3) instead of limit-exceeded.  Measured with
+        # tests/hostile/shapes.py: 200 chained calls or 300 imports already overflow.
+        for name, ceiling in _STACK_CEILINGS.items():
+            value = getattr(self, name)
+            if value > ceiling:
+                raise ValueError(f"Limits.{name} = {value} is above {ceiling}, the deepest walk "
+                                 "Python's stack supports")
+
+
+#: The largest value a recursive walk's depth limit may take (see Limits.__post_init__).
+_STACK_CEILINGS = {"max_function_depth": 150, "max_import_depth": 200}
+
 DEFAULT_LIMITS = Limits()
 
 

@@ -72,6 +72,8 @@ class DirFS:
         try:
             p = (self.root / name).resolve()
             p.relative_to(self.root)
+        except RecursionError:  # a RuntimeError, but a bug in xfc, not a missing file
+            raise
         except (OSError, ValueError, RuntimeError):
             # outside the root, a NUL byte, a name too long; a symbolic link loop raises
             # RuntimeError on Python 3.11-3.12 (OSError from 3.13)

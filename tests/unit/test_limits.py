@@ -52,3 +52,25 @@ def test_past_the_per_code_limit_one_summary_stands_for_the_rest():
     (summary,) = [x for x in d if x.code == "limit-exceeded"]
     assert summary.span.line == 4 and "max_diagnostics_per_code = 3" in summary.message
     assert d.has_errors
+
+
+def test_a_depth_limit_above_what_the_stack_supports_is_refused():
+    # raised further, the walk would hit Python's recursion limit before the check
+    import pytest
+
+    with pytest.raises(ValueError, match="max_function_depth"):
+        Limits(max_function_depth=1000)
+    with pytest.raises(ValueError, match="max_import_depth"):
+        Limits(max_import_depth=1000)
+    assert Limits(max_function_depth=150).max_function_depth == 150
+
+
+def test_the_highest_function_depth_allowed_still_ends_in_a_diagnostic(tmp_path):
+    import compiler
+    from compiler.pipeline import Options
+    from tests.hostile import shapes
+
+    p = tmp_path / "hops.yaml"
+    p.write_text(shapes.property_hops(400))
+    unit = compiler.check(str(p), Options(limits=Limits(max_function_depth=150)))
+    assert "limit-exceeded" in unit.diagnostics.codes()
