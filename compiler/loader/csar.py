@@ -9,7 +9,7 @@ the entry YAML and its imports through ``InputPackage.fs``.
 
 A zip is never extracted to disk: :class:`ZipFS` reads members in memory with bounded
 reads, after every member name has been checked (absolute paths, ``..``, backslashes,
-links, duplicates, a name that is both a file and a folder) and every member's declared
+links, duplicates, a name that is both a file and a folder, members sharing data) and every member's declared
 size weighed against the limits (per member, its inflation ratio, the total; all of
 them, since ``--tosca-parser`` and the bundlers extract what xfc does not read).  Digests listed
 in TOSCA.meta and in the manifest are verified here by streaming, so multi-GB images are
@@ -210,6 +210,16 @@ class ZipFS:
             diags.add("csar-zip-bomb", f"'{label}' inflates to {total:,} bytes, more than the "
                       f"limit max_archive_bytes = {limits.max_archive_bytes:,}", at)
             bad = True
+        ordered = sorted(infos.values(), key=lambda i: i.header_offset)
+        for a, b in zip(ordered, ordered[1:]):
+            # members whose data overlap: the "non-recursive zip bomb" points many entries
+            # at one compressed kernel, so a few KB inflate once per entry
+            if a.header_offset + a.compress_size > b.header_offset:
+                diags.add("csar-zip-unsafe", f"zip members {a.filename!r} and {b.filename!r} "
+                          "share their compressed data", at,
+                          hint="the package is refused; each member must have data of its own")
+                bad = True
+                break
         for name in sorted(infos):
             # "main.yaml" and "main.yaml/x.yaml": one name is a file and a folder, which
             # no file system can extract; tools differ in which one they keep

@@ -148,6 +148,33 @@ def zip_declaring_members(path: Path, declared: int) -> Path:
     return path
 
 
+def zip_overlapping(path: Path, copies: int) -> Path:
+    """A CSAR whose central directory lists ``copies`` more members that all point at the
+    data of one member (the overlap of the "non-recursive zip bomb")."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("TOSCA-Metadata/TOSCA.meta", META)
+        zf.writestr("Definitions/main.yaml", HEAD)
+        zf.writestr("Files/kernel.bin", bytes(1 << 16))
+    data = bytearray(path.read_bytes())
+    eocd = data.rfind(b"PK\x05\x06")
+    count, cd_size, cd_offset = struct.unpack_from("<HII", data, eocd + 10)
+    central = bytes(data[cd_offset:cd_offset + cd_size])
+    last = central.rfind(b"PK\x01\x02")
+    record = central[last:]
+    name_len = struct.unpack_from("<H", record, 28)[0]
+    extra = b""
+    for i in range(copies):
+        alias = f"Files/copy{i:04d}.bin".encode()
+        rec = bytearray(record[:46]) + alias + record[46 + name_len:]
+        struct.pack_into("<H", rec, 28, len(alias))
+        extra += bytes(rec)
+    out = bytearray(data[:cd_offset]) + central + extra
+    tail = bytearray(data[eocd:])
+    struct.pack_into("<HHII", tail, 8, count + copies, count + copies, cd_size + len(extra), cd_offset)
+    path.write_bytes(bytes(out + tail))
+    return path
+
+
 def package_of_missing_names(root: Path, files: int, missing: int) -> Path:
     """A CSAR folder of ``files`` files whose manifest lists ``missing`` absent ones, each
     close to a present name (the quadratic "did you mean" walked them all)."""
@@ -167,7 +194,9 @@ def package_of_missing_names(root: Path, files: int, missing: int) -> Path:
 
 def archive_shape(rng: random.Random, path: Path) -> tuple[Path, str]:
     """One archive shape for the fuzzer, small enough to build in milliseconds."""
-    how = rng.randrange(4)
+    how = rng.randrange(5)
+    if how == 4:
+        return zip_overlapping(path, rng.randrange(1, 40)), "members sharing one member's data"
     if how == 0:
         return zip_many_members(path, rng.randrange(2, 12), (1 << 20) * rng.randrange(1, 4)), \
             "members of zeros past the inflation ratio"
