@@ -58,7 +58,7 @@ class Limits:
     max_derivation_depth: int = 64  # types in one derived_from chain
     # -- values ------------------------------------------------------------------------
     max_function_depth: int = 64  # nested or chained function calls in one evaluation
-    max_value_chars: int = 1 * _MiB  # characters of one evaluated function result
+    max_value_chars: int = 4 * _MiB  # characters of one evaluated function result (as a scalar may hold)
     max_value_items: int = 100_000  # items (list entries, map keys) of one evaluated result
     max_step_chars: int = 4096  # characters of one step-language text (ladder step, notify path)
     # -- reporting ---------------------------------------------------------------------
