@@ -81,7 +81,7 @@ class Limits:
 
 
 #: The largest value a recursive walk's depth limit may take (see Limits.__post_init__).
-_STACK_CEILINGS = {"max_function_depth": 150, "max_import_depth": 200}
+_STACK_CEILINGS = {"max_function_depth": 150, "max_import_depth": 200, "max_depth": 200}
 
 DEFAULT_LIMITS = Limits()
 

@@ -137,6 +137,7 @@ class Evaluator:
         self.diags = diags
         self.limits = limits
         self.depth = 0  # calls being evaluated now: nested calls and get_property hops
+        self.nesting = 0  # containers being evaluated now, across those calls
         # (items, characters, depth, value) of every container built here, by id: a
         # result may hold another result many times (n: [*prev, *prev]), so weighing it
         # as a tree would be exponential; as a DAG it is linear
@@ -156,8 +157,12 @@ class Evaluator:
             if not contains_function(value):
                 return value
             out = PMap(span=getattr(value, "span", span))
-            for k, v in value.items():
-                dict.__setitem__(out, k, self.evaluate(v, ctx, _vspan(value, k, span)))
+            self._descend(out.span)
+            try:
+                for k, v in value.items():
+                    dict.__setitem__(out, k, self.evaluate(v, ctx, _vspan(value, k, span)))
+            finally:
+                self.nesting -= 1
             if isinstance(value, PMap):
                 out.key_spans = value.key_spans
                 out.value_spans = value.value_spans
@@ -165,16 +170,31 @@ class Evaluator:
         if isinstance(value, list):
             if not contains_function(value):
                 return value
-            seq = PSeq(
-                [self.evaluate(v, ctx, _ispan(value, i, span)) for i, v in enumerate(value)],
-                span=getattr(value, "span", span),
-            )
+            self._descend(getattr(value, "span", span))
+            try:
+                seq = PSeq(
+                    [self.evaluate(v, ctx, _ispan(value, i, span)) for i, v in enumerate(value)],
+                    span=getattr(value, "span", span),
+                )
+            finally:
+                self.nesting -= 1
             if isinstance(value, PSeq):
                 seq.item_spans = value.item_spans
             return self._bounded(seq, seq.span, ctx)
         return value
 
     # -- limits (compiler.limits) ---------------------------------------------
+    def _descend(self, span: Span | None) -> None:
+        """Enter one container level.  The levels entered across get_property hops are the
+        depth the result will have; they are counted on the way down, since the walk
+        recurses before any result exists (30 hops into 45-deep lists: RecursionError)."""
+        if self.nesting >= self.limits.max_depth:
+            exceeded(self.diags, "max_depth", self.limits,
+                     f"a result nested {self.nesting + 1} levels deep (across get_property)",
+                     span)
+            raise Unresolved("max_depth")
+        self.nesting += 1
+
     def _weigh(self, value: Any) -> tuple[int, int, int]:
         """(items, characters, depth) of a value, counting shared parts each time."""
         if isinstance(value, str):

@@ -57,6 +57,19 @@ def property_hops(n: int) -> str:
     return "".join(out)
 
 
+def nested_hops(n: int, depth: int) -> str:
+    """Like :func:`property_hops`, each hop ``depth`` lists deep: the walk descends
+    ``n * depth`` levels before any result exists."""
+    out = [HEAD, "node_types:\n  L:\n    derived_from: tosca.nodes.Root\n    properties:\n"
+                 "      items:\n        type: list\n        required: false\n",
+           "topology_template:\n  node_templates:\n"]
+    for i in range(n + 1):
+        value = "[end]" if i == n else \
+            "[" * depth + f"{{ get_property: [ n{i + 1}, items ] }}" + "]" * depth
+        out.append(f"    n{i}:\n      type: L\n      properties:\n        items: {value}\n")
+    return "".join(out)
+
+
 # ---------------------------------------------------------------------------- doubling
 
 def doubling(n: int, *, lists: bool = False, seed: str = "x" * 64) -> str:

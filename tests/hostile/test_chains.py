@@ -33,6 +33,15 @@ def test_300_get_property_hops(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_30_hops_each_45_lists_deep(tmp_path):
+    # fewer hops than max_function_depth, but the walk descends 1,350 levels before any
+    # result exists: RecursionError until the levels were counted on the way down
+    p = tmp_path / "deep.yaml"
+    p.write_text(shapes.nested_hops(30, 45))
+    d = assert_refused(run(["check", p]), "limit-exceeded")
+    assert "max_depth" in d["message"]
+
+
 def test_a_chain_within_the_limits_compiles(tmp_path):
     # the near miss: 40 hops and 40 imports are legal and stay so
     p = tmp_path / "hops.yaml"

@@ -62,6 +62,8 @@ def test_a_depth_limit_above_what_the_stack_supports_is_refused():
         Limits(max_function_depth=1000)
     with pytest.raises(ValueError, match="max_import_depth"):
         Limits(max_import_depth=1000)
+    with pytest.raises(ValueError, match="max_depth"):
+        Limits(max_depth=1000)
     assert Limits(max_function_depth=150).max_function_depth == 150
 
 
