@@ -86,7 +86,7 @@ def _read_text(fs: PackageFS, name: str, display: str, diags: Diagnostics, limit
     except TooLarge as exc:
         diags.add(
             "input-too-large",
-            f"{display} has {exc.size:,} bytes; the limit is {exc.limit:,}",
+            f"{display} has {exc.size:,} bytes; the limit is max_file_bytes = {exc.limit:,}",
             at or Span(display),
         )
         return None

@@ -477,7 +477,8 @@ class _Ctx:
             data = fs.read_bytes(name, self.limits.max_file_bytes)
         except TooLarge as e:
             code = "csar-zip-bomb" if self.kind == "zip" else "input-too-large"
-            diags.add(code, f"'{name}' is larger than {e.limit} bytes", at or Span(shown))
+            diags.add(code, f"'{name}' is larger than the limit max_file_bytes = {e.limit:,} bytes",
+                      at or Span(shown))
             return None
         except ZipReadError as e:
             self._zip_error(e, at or Span(shown))

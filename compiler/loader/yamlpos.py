@@ -331,7 +331,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
             if len(val) > limits.max_scalar_chars:
                 diags.add(
                     "yaml-scalar-too-large",
-                    f"scalar of {len(val):,} characters exceeds the limit of "
+                    f"scalar of {len(val):,} characters exceeds the limit max_scalar_chars = "
                     f"{limits.max_scalar_chars:,}",
                     _span(file, ev),
                 )
@@ -368,7 +368,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
             if len(stack) >= limits.max_depth:
                 diags.add(
                     "yaml-too-deep",
-                    f"nesting deeper than {limits.max_depth} levels",
+                    f"nesting deeper than the limit max_depth = {limits.max_depth} levels",
                     _span(file, ev),
                 )
                 raise _Abort
@@ -397,8 +397,8 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits) -> Any:
             if alias_nodes > limits.max_alias_nodes:
                 diags.add(
                     "yaml-alias-limit",
-                    f"aliases expand to more than {limits.max_alias_nodes:,} nodes "
-                    "(a 'billion laughs' document?)",
+                    f"aliases expand to more than the limit max_alias_nodes = "
+                    f"{limits.max_alias_nodes:,} nodes (a 'billion laughs' document?)",
                     sp,
                 )
                 raise _Abort
