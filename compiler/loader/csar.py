@@ -186,7 +186,7 @@ class ZipFS:
             if name.lower().endswith(TEXT_SUFFIXES) and size > limits.max_file_bytes:
                 diags.add("csar-zip-bomb",
                           f"zip member {name!r} declares {size} bytes; text files are limited to "
-                          f"{limits.max_file_bytes}", at)
+                          f"max_file_bytes = {limits.max_file_bytes}", at)
                 bad = True
                 continue
             # Every member is weighed, not only those xfc reads: tosca-parser's child
