@@ -103,6 +103,17 @@ def byte_size(value: Any, what: str, span: Span | None, diags: Diagnostics) -> i
     return int(math.ceil(n))
 
 
+def millicores(value: Any, what: str, span: Span | None, diags: Diagnostics) -> int | None:
+    """A whole number of millicores (SOL001 ``requested_cpu_resources``): 0 … 2^63-1."""
+    n = _number(value)
+    if not isinstance(n, int):
+        return None
+    if not 0 <= n <= INT64_MAX:
+        _refuse(diags, what, n, f"CPU is from 0 to {INT64_MAX:,} millicores", span)
+        return None
+    return n
+
+
 def cores(value: Any, what: str, span: Span | None, diags: Diagnostics) -> float | None:
     """CPU cores whose thousandths fit an int64 (``resources.limits.cpu``)."""
     n = _number(value)

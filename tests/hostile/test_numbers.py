@@ -83,3 +83,17 @@ def test_numbers_at_the_edge_of_the_range_compile(tmp_path):
     assert out.rc == 0, out.show()
     text = next((tmp_path / "out").rglob("*deployment*upf*.yaml")).read_text()
     assert "terminationGracePeriodSeconds: 315360000" in text and 'sizeLimit: "1Ti"' in text
+
+
+def test_sol001_container_resources_out_of_range(tmp_path):
+    # SOL001 OsContainer resources went through size_quantity, which made -5 MiB one byte
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "sol001-v4-container-vnf" / "vnfd.yaml"
+    lines = sample.read_text().splitlines()
+    at = next(i for i, t in enumerate(lines) if "requested_memory_resources:" in t)
+    lines[at] = lines[at].split(":")[0] + ": -5 MiB"
+    p = tmp_path / "vnfd.yaml"
+    p.write_text("\n".join(lines) + "\n")
+    out = run(["compile", p, "-o", tmp_path / "out"])
+    assert_refused(out, "value-out-of-range", line=at + 1)

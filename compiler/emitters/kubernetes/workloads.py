@@ -47,7 +47,6 @@ from .common import (
     object_name,
     plain,
     port_name,
-    size_quantity,
     workload_name,
 )
 
@@ -252,18 +251,26 @@ def _os_container_du(ctx: Ctx, node: NodeTemplate, process: Process | None) -> W
         cp = cnode.properties
         c = _container(ctx, node, str(cp.get("name") or cnode.name), image, span or cnode.span)
 
-        def milli(v: Any) -> str | None:
-            return f"{v}m" if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
+        def milli(key: str) -> str | None:
+            # SOL001 gives CPU in millicores: the milli value must fit an int64
+            n = bounds.millicores(cp.get(key), f"{cnode.name}: {key}",
+                                  ctx.value_span(cnode, key), ctx.diags)
+            return f"{n}m" if n else None
+
+        def size(key: str) -> str | None:
+            n = bounds.byte_size(cp.get(key), f"{cnode.name}: {key}",
+                                 ctx.value_span(cnode, key), ctx.diags)
+            return bytes_quantity(n) if n is not None else None
 
         requests = {
-            "cpu": milli(cp.get("requested_cpu_resources")),
-            "memory": size_quantity(cp.get("requested_memory_resources")),
-            "ephemeral-storage": size_quantity(cp.get("requested_ephemeral_storage_resources")),
+            "cpu": milli("requested_cpu_resources"),
+            "memory": size("requested_memory_resources"),
+            "ephemeral-storage": size("requested_ephemeral_storage_resources"),
         }
         limits = {
-            "cpu": milli(cp.get("cpu_resource_limit")),
-            "memory": size_quantity(cp.get("memory_resource_limit")),
-            "ephemeral-storage": size_quantity(cp.get("ephemeral_storage_resource_limit")),
+            "cpu": milli("cpu_resource_limit"),
+            "memory": size("memory_resource_limit"),
+            "ephemeral-storage": size("ephemeral_storage_resource_limit"),
         }
         c["resources"] = _resources(requests, limits)
         if any(x["name"] == c["name"] for x in containers):
