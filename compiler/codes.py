@@ -57,6 +57,7 @@ _reg("import-network", "error", "an import names a URL that is not in the local 
 _reg("import-invalid", "error", "an import entry is malformed")
 _reg("import-cycle", "note", "an import cycle was found and cut")
 _reg("namespace-conflict", "error", "two imports define the same name differently")
+_reg("limit-exceeded", "error", "an input exceeds a limit of compiler.limits (named in the message)")
 
 # --- CSAR (compiler.loader.csar) ------------------------------------------------------
 _reg("csar-meta-syntax", "error", "TOSCA.meta does not parse")
@@ -128,3 +129,4 @@ _reg("k8s-name-collision", "error", "two source names become one Kubernetes obje
 _reg("k8s-env-name", "error", "an environment variable name Kubernetes does not accept")
 _reg("plugin-error", "error", "a plugin the call names is unknown, cannot be loaded, or raised")
 _reg("policy-name-collision", "error", "two wirings become one ONAP policy name")
+_reg("value-out-of-range", "error", "a number is outside what the field a back end writes accepts (compiler.bounds)")

@@ -87,8 +87,14 @@ class Diagnostic:
 class Diagnostics:
     """Collects diagnostics of one run.  Not shared between runs or threads."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_per_code: int | None = None) -> None:
+        from .limits import DEFAULT_LIMITS
+
         self._items: dict[tuple, Diagnostic] = {}
+        self._per_code: dict[str, int] = {}
+        # Limits.max_diagnostics_per_code: a flood of one code says nothing more
+        self.max_per_code = (max_per_code if max_per_code is not None
+                             else DEFAULT_LIMITS.max_diagnostics_per_code)
         # file name -> list of lines, for rendering source excerpts
         self.sources: dict[str, list[str]] = {}
         # file name -> import chain through which it was loaded
@@ -125,7 +131,22 @@ class Diagnostics:
             chain=self.chains.get(span.file, ()),
         )
         key = (code, message, span.file, span.line, span.column)
-        self._items.setdefault(key, diag)
+        if key in self._items:
+            return self._items[key]
+        seen = self._per_code.get(code, 0)
+        self._per_code[code] = seen + 1
+        if seen >= self.max_per_code:
+            # 20,000 missing manifest names gave 20,000 errors (and their rendering);
+            # past the limit one summary stands for the rest, at the first one dropped
+            if seen == self.max_per_code:
+                self._items[("limit-exceeded", code)] = Diagnostic(
+                    code="limit-exceeded",
+                    message=f"more diagnostics of code {code} than the limit "
+                            f"max_diagnostics_per_code = {self.max_per_code:,}; the rest are "
+                            "not reported",
+                    span=span, severity=diag.severity, path=path, chain=diag.chain)
+            return diag
+        self._items[key] = diag
         return diag
 
     def error(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:

@@ -40,13 +40,25 @@ def parse_step(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def seconds(value: Any, default: float | None = None) -> float | None:
+def seconds(value: Any, default: float | None = None, *, finite: bool = True) -> float | None:
     """Any duration xfc accepts as float seconds, else ``default``.
 
     Numbers are seconds; strings are step-language durations or TOSCA
     ``scalar-unit.time`` values; an object with a numeric ``seconds`` attribute gives it.
-    Booleans, non-finite results and anything else give ``default``.
+    Booleans, non-finite results and anything else give ``default``, except that with
+    ``finite=False`` a duration too large for a float (``1e305 d``) is ``inf``: the IR
+    keeps it so that :mod:`compiler.bounds` refuses it at its position, rather than a
+    default standing in for it silently.
     """
+    if not finite:
+        out = seconds(value, None)
+        if out is not None or value is None or isinstance(value, bool):
+            return default if out is None else out
+        try:
+            big = _huge(value)
+        except (TypeError, ValueError, OverflowError):
+            big = None
+        return math.inf if big else default
     if value is None or isinstance(value, bool):
         return default
     if isinstance(value, (int, float)):
@@ -72,11 +84,31 @@ def seconds(value: Any, default: float | None = None) -> float | None:
     return default
 
 
+def _huge(value: Any) -> bool:
+    """Whether a number or duration text is finite as written but beyond a float."""
+    if isinstance(value, int):
+        return True  # float(value) overflowed
+    if isinstance(value, float):
+        return math.isinf(value)
+    if isinstance(value, str):
+        from .units import ScalarError, to_seconds  # noqa: PLC0415 - lazy: TOSCA units
+
+        try:
+            return math.isinf(to_seconds(value))
+        except (ScalarError, TypeError, ValueError):
+            return False
+        except OverflowError:
+            return True
+    return False
+
+
 def format_step(secs: float) -> str:
     """Seconds in the step language's canonical spelling: ``0.5`` → ``500ms``, ``120`` →
     ``2m``, ``90`` → ``90s``, ``7200`` → ``2h``."""
     if secs == 0:
         return "0s"
+    if not math.isfinite(secs) or abs(secs) >= 1e15:  # int(inf) raises; 1e300 prints 301 digits
+        return f"{secs:g}s"
     ms = secs * 1000
     if ms == int(ms) and (abs(secs) < 1 or secs != int(secs)):
         return f"{int(ms)}ms"

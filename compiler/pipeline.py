@@ -19,7 +19,7 @@ from typing import Any, Mapping
 
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
-from .loader.yamlpos import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits
 from .model import OutputFile, Package, Topology
 from .names import is_dns_label
 from .xfactor.model import Plan, XModel
@@ -108,6 +108,7 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     from .loader import load
 
     diags = diags if diags is not None else Diagnostics()
+    diags.max_per_code = options.limits.max_diagnostics_per_code
     unit = Compilation(path=path, options=options, diagnostics=diags)
     unit.package = load(path, options, diags)
     if unit.package is not None and options.tosca_parser:

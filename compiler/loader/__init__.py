@@ -15,7 +15,8 @@ system to apply.
 
 Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
 import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
-tosca-quirk (``import.ancestor-relative``), plus those of :mod:`.yamlpos`, :mod:`.csar` and
+tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``), plus
+those of :mod:`.yamlpos`, :mod:`.csar` and
 :mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too).
 """
 
@@ -32,6 +33,7 @@ from typing import Any
 from ..diagnostics import Diagnostics, Severity, Span
 from ..model import Package, SourceFile, index_templates
 from . import catalog
+from ..limits import exceeded
 from .fs import DirFS, PackageFS, TooLarge, normalize
 from .yamlpos import Limits, PMap, PSeq, load_yaml
 
@@ -100,7 +102,7 @@ def _read_text(fs: PackageFS, name: str, display: str, diags: Diagnostics, limit
     except TooLarge as exc:
         diags.add(
             "input-too-large",
-            f"{display} has {exc.size:,} bytes; the limit is {exc.limit:,}",
+            f"{display} has {exc.size:,} bytes; the limit is max_file_bytes = {exc.limit:,}",
             at or Span(display),
         )
         return None
@@ -139,6 +141,11 @@ class _Reader:
     # -- one file ------------------------------------------------------------------
     def read(self, origin: _Origin, at: Span | None, prefix: str,
              chain: tuple[Span, ...], from_catalog: bool = False) -> SourceFile | None:
+        if len(self.active) >= self.limits.max_import_depth:
+            # read() recurses once per import level (exit 3 at about 250 levels)
+            exceeded(self.diags, "max_import_depth", self.limits,
+                     f"a chain of {len(self.active) + 1} imports", at)
+            return None
         if origin.key in self.active:
             self.diags.add("import-cycle", f"import cycle through {origin.fs.display(origin.name)} "
                            "cut here", at)

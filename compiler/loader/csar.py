@@ -9,14 +9,17 @@ the entry YAML and its imports through ``InputPackage.fs``.
 
 A zip is never extracted to disk: :class:`ZipFS` reads members in memory with bounded
 reads, after every member name has been checked (absolute paths, ``..``, backslashes,
-links, duplicates) and every declared size weighed against the limits.  Digests listed
+links, duplicates, a name that is both a file and a folder, members sharing data) and every member's declared
+size weighed against the limits (per member, its inflation ratio, the total; all of
+them, since ``--tosca-parser`` and the bundlers extract what xfc does not read).  Digests listed
 in TOSCA.meta and in the manifest are verified here by streaming, so multi-GB images are
 never held in memory.  Decisions are recorded in ``docs/csar.md``.
 
 Codes: input-not-found, input-too-large, input-encoding, csar-entry-missing,
 csar-no-entry, csar-hash-mismatch, csar-hash-algorithm, csar-zip-invalid,
 csar-zip-unsafe, csar-zip-bomb, csar-meta-misnamed (a folder or file named almost
-TOSCA-Metadata/TOSCA.meta) (and, through :mod:`compiler.loader.manifest`,
+TOSCA-Metadata/TOSCA.meta), limit-exceeded (a folder of more than
+``max_package_files`` files) (and, through :mod:`compiler.loader.manifest`,
 csar-meta-*, csar-manifest-syntax, tosca-quirk).
 """
 
@@ -33,9 +36,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 from ..diagnostics import Diagnostics, Severity, Span
+from ..limits import exceeded
 from ..suggest import NAME_CUTOFF, Suggester, closest
 from .fs import DirFS, PackageFS, TooLarge, normalize
 from .manifest import Field, Manifest, ManifestSource, ToscaMeta, parse_manifest, parse_tosca_meta
@@ -45,13 +49,10 @@ META_NAME = "TOSCA-Metadata/TOSCA.meta"
 
 #: Members read as text by the compiler; their declared size must fit ``max_file_bytes``.
 TEXT_SUFFIXES = (".yaml", ".yml", ".meta", ".mf")
-#: At most this many members in one archive (each costs a ZipInfo in memory).
-MAX_ENTRIES = 100_000
-#: A member larger than ``max_file_bytes`` may inflate at most this many times its
-#: compressed size.  Real images compress 1-5x; a zip bomb of zeros reaches ~1000x.
-MAX_RATIO = 200
-#: Upper bound on the sum of declared member sizes.
-MAX_TOTAL_BYTES = 64 * 1024**3
+#: Members at least this large are held to ``Limits.max_inflate_ratio``: below it, the
+#: ratio of a small text file says nothing (a 100 KB YAML file of spaces is legal), and
+#: the total (``max_archive_bytes``) bounds them.  Real images compress 1-5x; zeros ~1000x.
+RATIO_FLOOR = 1 << 20
 _CHUNK = 1 << 20
 
 #: Digest algorithms, by their normalized spelling (lower case, no dashes).
@@ -119,9 +120,10 @@ class ZipFS:
         label = label if label is not None else path
         at = Span(label)
         declared = _declared_entries(path)
-        if declared is not None and declared > MAX_ENTRIES:
+        if declared is not None and declared > limits.max_package_files:
             # refuse before zipfile builds a ZipInfo per member
-            diags.add("csar-zip-bomb", f"'{label}' declares {declared} members (limit {MAX_ENTRIES})", at)
+            diags.add("csar-zip-bomb", f"'{label}' declares {declared} members, more than the "
+                      f"limit max_package_files = {limits.max_package_files:,}", at)
             return None
         try:
             zf = zipfile.ZipFile(path)
@@ -129,8 +131,9 @@ class ZipFS:
         except Exception as e:  # zipfile raises many kinds on hostile input
             diags.add("csar-zip-invalid", f"'{label}' is not a readable zip archive: {_reason(e)}", at)
             return None
-        if len(infolist) > MAX_ENTRIES:
-            diags.add("csar-zip-bomb", f"'{label}' has {len(infolist)} members (limit {MAX_ENTRIES})", at)
+        if len(infolist) > limits.max_package_files:
+            diags.add("csar-zip-bomb", f"'{label}' has {len(infolist)} members, more than the "
+                      f"limit max_package_files = {limits.max_package_files:,}", at)
             zf.close()
             return None
         infos: dict[str, zipfile.ZipInfo] = {}
@@ -180,19 +183,52 @@ class ZipFS:
             if name.lower().endswith(TEXT_SUFFIXES) and size > limits.max_file_bytes:
                 diags.add("csar-zip-bomb",
                           f"zip member {name!r} declares {size} bytes; text files are limited to "
-                          f"{limits.max_file_bytes}", at)
+                          f"max_file_bytes = {limits.max_file_bytes}", at)
                 bad = True
                 continue
-            if size > limits.max_file_bytes and size > MAX_RATIO * max(info.compress_size, 1):
+            # Every member is weighed, not only those xfc reads: tosca-parser's child
+            # (--tosca-parser) and the bundlers extract or copy all of them.
+            if size > limits.max_member_bytes:
                 diags.add("csar-zip-bomb",
-                          f"zip member {name!r} inflates {size // max(info.compress_size, 1)} times "
-                          f"({info.compress_size} to {size} bytes; limit {MAX_RATIO} times)", at)
+                          f"zip member {name!r} declares {size:,} bytes, more than the limit "
+                          f"max_member_bytes = {limits.max_member_bytes:,}", at)
+                bad = True
+                continue
+            ratio = size // max(info.compress_size, 1)
+            if size >= RATIO_FLOOR and ratio > limits.max_inflate_ratio:
+                diags.add("csar-zip-bomb",
+                          f"zip member {name!r} inflates {ratio:,} times ({info.compress_size:,} "
+                          f"to {size:,} bytes), more than the limit max_inflate_ratio = "
+                          f"{limits.max_inflate_ratio}", at)
                 bad = True
                 continue
             infos[name] = info
-        if total > MAX_TOTAL_BYTES:
-            diags.add("csar-zip-bomb", f"'{label}' inflates to {total} bytes (limit {MAX_TOTAL_BYTES})", at)
+        if total > limits.max_archive_bytes:
+            diags.add("csar-zip-bomb", f"'{label}' inflates to {total:,} bytes, more than the "
+                      f"limit max_archive_bytes = {limits.max_archive_bytes:,}", at)
             bad = True
+        ordered = sorted(infos.values(), key=lambda i: i.header_offset)
+        for a, b in zip(ordered, ordered[1:]):
+            # members whose data overlap: the "non-recursive zip bomb" points many entries
+            # at one compressed kernel, so a few KB inflate once per entry
+            if a.header_offset + a.compress_size > b.header_offset:
+                diags.add("csar-zip-unsafe", f"zip members {a.filename!r} and {b.filename!r} "
+                          "share their compressed data", at,
+                          hint="the package is refused; each member must have data of its own")
+                bad = True
+                break
+        for name in sorted(infos):
+            # "main.yaml" and "main.yaml/x.yaml": one name is a file and a folder, which
+            # no file system can extract; tools differ in which one they keep
+            parent = posixpath.dirname(name)
+            while parent:
+                if parent in infos:
+                    diags.add("csar-zip-unsafe", f"zip member {parent!r} is a file and also the "
+                              f"folder of {name!r}", at,
+                              hint="the package is refused; a name is either a file or a folder")
+                    bad = True
+                    break
+                parent = posixpath.dirname(parent)
         if bad:
             zf.close()
             return None
@@ -380,7 +416,10 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
     """
     p = Path(path)
     if not p.exists():
-        diags.add("input-not-found", f"'{path}' does not exist", Span(path))
+        # a symbolic link whose target is missing or loops (Path.resolve would raise)
+        why = "is a symbolic link to nothing (its target is missing or a loop)" \
+            if p.is_symlink() else "does not exist"
+        diags.add("input-not-found", f"'{path}' {why}", Span(path))
         return None
     if p.is_dir():
         try:
@@ -402,7 +441,7 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
     if root is not None:
         try:
             entry = p.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
+        except (ValueError, RuntimeError):  # outside the root; a symbolic link loop (3.11)
             diags.add("input-not-found", f"'{path}' is not inside the package root '{root}'",
                       Span(path))
             return None
@@ -430,7 +469,8 @@ class _Ctx:
             data = fs.read_bytes(name, self.limits.max_file_bytes)
         except TooLarge as e:
             code = "csar-zip-bomb" if self.kind == "zip" else "input-too-large"
-            diags.add(code, f"'{name}' is larger than {e.limit} bytes", at or Span(shown))
+            diags.add(code, f"'{name}' is larger than the limit max_file_bytes = {e.limit:,} bytes",
+                      at or Span(shown))
             return None
         except ZipReadError as e:
             self._zip_error(e, at or Span(shown))
@@ -485,6 +525,12 @@ class _Ctx:
 def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics, limits: Limits,
                   allow_missing: bool = False) -> InputPackage | None:
     ctx = _Ctx(fs, kind, diags, limits, allow_missing)
+    if isinstance(fs, DirFS) and _more_files_than(fs.root, limits.max_package_files):
+        # a zip is counted from its central directory (ZipFS.from_path); a folder here,
+        # before anything lists it whole
+        exceeded(diags, "max_package_files", limits, f"the package folder '{fs.label}'",
+                 Span(fs.label))
+        return None
     meta: ToscaMeta | None = None
     if fs.exists(META_NAME):
         text = ctx.read_text(META_NAME)
@@ -521,6 +567,16 @@ def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics
         manifest_name=manifest_name,
         external_sources=external,
     )
+
+
+def _more_files_than(root: Any, limit: int) -> bool:
+    """Whether the folder holds more than ``limit`` files (stops counting there)."""
+    seen = 0
+    for _dirpath, _dirnames, filenames in os.walk(root):
+        seen += len(filenames)
+        if seen > limit:
+            return True
+    return False
 
 
 def _member(ctx: _Ctx, f: Field, what: str, *, folder: bool = False,

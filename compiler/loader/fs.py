@@ -80,7 +80,11 @@ class DirFS:
             p = (self.root / name).resolve()
             if self.confined or not name.startswith("../"):
                 p.relative_to(self.root)
-        except (OSError, ValueError):  # outside the root, a NUL byte, a name too long
+        except RecursionError:  # a RuntimeError, but a bug in xfc, not a missing file
+            raise
+        except (OSError, ValueError, RuntimeError):
+            # outside the root, a NUL byte, a name too long; a symbolic link loop raises
+            # RuntimeError on Python 3.11-3.12 (OSError from 3.13)
             return None
         return p
 

@@ -15,7 +15,8 @@ live.  Nothing is ever constructed from a tag, so ``!!python/object`` is inert.
 
 Codes: yaml-syntax (also for characters YAML forbids, such as control characters),
 yaml-duplicate-key, yaml-too-deep, yaml-alias-limit, yaml-scalar-too-large,
-yaml-multiple-documents, yaml-complex-key.  Bytes that are not UTF-8 never reach this
+yaml-multiple-documents, yaml-complex-key, limit-exceeded (``max_number_digits``,
+``max_name_chars``).  Bytes that are not UTF-8 never reach this
 module: the loader reports them as input-encoding.
 """
 
@@ -24,12 +25,12 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from ..diagnostics import Diagnostics, Severity, Span
+from ..limits import DEFAULT_LIMITS, Limits, exceeded
 
 try:  # libyaml is nearly always there; the pure-Python parser is the fallback
     _Loader = yaml.CSafeLoader  # type: ignore[attr-defined]
@@ -37,18 +38,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """Resource limits for untrusted input; every one ends in a diagnostic, not a crash."""
-
-    max_file_bytes: int = 32 * 1024 * 1024
-    max_scalar_chars: int = 4 * 1024 * 1024
-    max_depth: int = 100
-    # total number of nodes that aliases may stand for (a billion-laughs guard)
-    max_alias_nodes: int = 200_000
-
-
-DEFAULT_LIMITS = Limits()
+# The limits live in compiler.limits (one table); re-exported here for old imports.
 
 
 class PMap(dict):
@@ -145,6 +135,11 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 
 
+def is_integer_text(text: str) -> bool:
+    """Whether ``text`` is an integer under the YAML 1.2 core schema (any base)."""
+    return bool(_INT10.match(text) or _INT8.match(text) or _INT16.match(text))
+
+
 def resolve_plain(text: str) -> Any:
     """The value of an untagged plain scalar under the YAML 1.2 core schema."""
     if text in _NULL:
@@ -155,6 +150,11 @@ def resolve_plain(text: str) -> Any:
         return False
     c = text[:1]
     if c.isdigit() or c in "+-.":
+        if len(text) > DEFAULT_LIMITS.max_number_digits and is_integer_text(text):
+            # Python refuses to convert more than 4,300 digits (ValueError); such a value
+            # stays text, so a typed reader reports it instead of crashing.  load_yaml
+            # reports it first, as limit-exceeded at its position.
+            return text
         if _INT10.match(text):
             return int(text)
         if _INT8.match(text):
@@ -380,7 +380,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
             if len(val) > limits.max_scalar_chars:
                 diags.add(
                     "yaml-scalar-too-large",
-                    f"scalar of {len(val):,} characters exceeds the limit of "
+                    f"scalar of {len(val):,} characters exceeds the limit max_scalar_chars = "
                     f"{limits.max_scalar_chars:,}",
                     _span(file, ev),
                 )
@@ -389,11 +389,22 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
             tag = ev.tag
             in_key = bool(stack) and isinstance(stack[-1].value, PMap) and stack[-1].key is _NOKEY
             if in_key:
-                # TOSCA keys are names: every scalar key is read as its text
+                # TOSCA keys are names: every scalar key is read as its text.  A name
+                # flows into output names, file names and every message that cites it;
+                # YAML caps an implicit key at 1,024 characters, an explicit one (``? k``)
+                # only at max_scalar_chars
+                if len(val) > limits.max_name_chars:
+                    exceeded(diags, "max_name_chars", limits,
+                             f"a key (a name) of {len(val):,} characters", _span(file, ev))
+                    raise _Abort
                 value: Any = val
             elif tag and tag not in ("!",):
                 value = _tagged(val, tag, file, ev, diags)
             elif style == "" and ev.implicit[0]:
+                if len(val) > limits.max_number_digits and is_integer_text(val):
+                    exceeded(diags, "max_number_digits", limits,
+                             f"an integer of {len(val):,} digits", _span(file, ev))
+                    raise _Abort
                 value = resolve(val)
             else:
                 value = val
@@ -406,7 +417,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
             if len(stack) >= limits.max_depth:
                 diags.add(
                     "yaml-too-deep",
-                    f"nesting deeper than {limits.max_depth} levels",
+                    f"nesting deeper than the limit max_depth = {limits.max_depth} levels",
                     _span(file, ev),
                 )
                 raise _Abort
@@ -435,8 +446,8 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
             if alias_nodes > limits.max_alias_nodes:
                 diags.add(
                     "yaml-alias-limit",
-                    f"aliases expand to more than {limits.max_alias_nodes:,} nodes "
-                    "(a 'billion laughs' document?)",
+                    f"aliases expand to more than the limit max_alias_nodes = "
+                    f"{limits.max_alias_nodes:,} nodes (a 'billion laughs' document?)",
                     sp,
                 )
                 raise _Abort

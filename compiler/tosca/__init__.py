@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
+from ..limits import DEFAULT_LIMITS
 from ..loader.yamlpos import PMap, to_plain
 from ..model import Package, Topology
 from . import flavours as _flavours
@@ -68,7 +69,8 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
         return None
     from .types import TypeRegistry
 
-    reg = TypeRegistry.build(package, diags, version, quirks=tuple(options.quirks))
+    limits = getattr(options, "limits", DEFAULT_LIMITS)
+    reg = TypeRegistry.build(package, diags, version, quirks=tuple(options.quirks), limits=limits)
     quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
     raw_given = getattr(options, "inputs", {}) or {}
     # a PMap (the CLI's --inputs FILE / --set) keeps the position of every given value
@@ -121,7 +123,7 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
             return None
 
     top_in = resolve_inputs(tt.get("inputs"), given, reg, diags, container=tt)
-    top = TemplateResolver(reg, diags, quirks, top_in)
+    top = TemplateResolver(reg, diags, quirks, top_in, limits=limits)
     _resolve_templates(top, tt, "topology_template")
     declared = set(top_in.params)
     if chosen is None:
@@ -145,7 +147,7 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
                           container=ftt, fed=fed)
     declared |= set(f_in.params)
     check_given(given, declared, diags)
-    flav = TemplateResolver(reg, diags, quirks, f_in, base=top)
+    flav = TemplateResolver(reg, diags, quirks, f_in, base=top, limits=limits)
     _resolve_templates(flav, ftt, "topology_template")
     topo_top = _topology(top, tt, entry, version, reg, package, top_in, chosen.id, diags)
     topo_flav = _topology(flav, ftt, chosen.file, version, reg, package, f_in, chosen.id,

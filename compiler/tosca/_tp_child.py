@@ -124,11 +124,11 @@ class _LocalResponse(io.BytesIO):
         return 200
 
 
-def _limit_memory() -> None:
+def _limit_memory(cap: int) -> None:
+    """Cap the address space (``Limits.tosca_parser_bytes``, sent in the request)."""
     try:
         import resource
 
-        cap = 4 * 1024 ** 3
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if (hard == resource.RLIM_INFINITY or hard >= cap) and (
                 soft == resource.RLIM_INFINITY or soft > cap):
@@ -214,7 +214,11 @@ def main() -> int:
     except (ValueError, KeyError, TypeError) as exc:
         sys.stderr.write(f"bad request: {exc}\n")
         return 2
-    _limit_memory()
+    try:
+        cap = int(request.get("memory_bytes", 4 * 1024 ** 3))
+    except (TypeError, ValueError):
+        cap = 4 * 1024 ** 3
+    _limit_memory(cap)
     out = sys.stdout
     # tosca-parser prints now and then; keep stdout for the one JSON answer
     with contextlib.redirect_stdout(sys.stderr):

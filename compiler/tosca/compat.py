@@ -38,10 +38,11 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span
+from ..limits import DEFAULT_LIMITS
 from ..loader.yamlpos import PMap, PSeq
 from ..model import Package
 
-TIMEOUT = 120.0  # seconds tosca-parser may take on one package
+TIMEOUT = float(DEFAULT_LIMITS.tosca_parser_seconds)  # seconds tosca-parser may take on one package
 MAX_REPORTED = 25  # tosca-parser errors reported one by one; the rest are counted
 # Files of a CSAR directory above this size that are not YAML are given to tosca-parser
 # as empty placeholders: it only checks that artifacts exist, and copying multi-GB
@@ -79,7 +80,9 @@ def tosca_parser_verdict(package: Package, options: Any, diags: Diagnostics) -> 
             diags.add("tosca-parser-verdict",
                       "the package could not be prepared for tosca-parser; no verdict", at)
             return
-        request = {"path": target, "profile_paths": list(getattr(options, "profile_paths", ()))}
+        limits = getattr(options, "limits", None) or DEFAULT_LIMITS
+        request = {"path": target, "profile_paths": list(getattr(options, "profile_paths", ())),
+                   "memory_bytes": limits.tosca_parser_bytes}
         outcome = _unstage(_run_child(request, work, timeout), work, target, package)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -15,7 +15,9 @@ mappings are data.  Errors are positioned at the function key.
 
 Codes: tosca-function (wrong arity, bad argument, unknown entity, property or
 attribute), tosca-unknown-input (get_input names no input), tosca-function-cycle
-(raised by the scope when property references loop), tosca-unknown-template.
+(raised by the scope when property references loop), tosca-unknown-template,
+limit-exceeded (``max_function_depth``, ``max_value_chars``, ``max_value_items``,
+``max_depth`` of a result: a chain of concat(prev, prev) doubles at each step).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from ..diagnostics import Diagnostics, Span
+from ..limits import DEFAULT_LIMITS, Limits, exceeded
 from ..loader.yamlpos import PMap, PSeq
 from ..model import RuntimeRef
 
@@ -129,9 +132,16 @@ def is_runtime(value: Any) -> bool:
 class Evaluator:
     """Evaluates function calls inside values against a :class:`Scope`."""
 
-    def __init__(self, scope: Scope, diags: Diagnostics) -> None:
+    def __init__(self, scope: Scope, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS) -> None:
         self.scope = scope
         self.diags = diags
+        self.limits = limits
+        self.depth = 0  # calls being evaluated now: nested calls and get_property hops
+        self.nesting = 0  # containers being evaluated now, across those calls
+        # (items, characters, depth, value) of every container built here, by id: a
+        # result may hold another result many times (n: [*prev, *prev]), so weighing it
+        # as a tree would be exponential; as a DAG it is linear
+        self._weights: dict[int, tuple[int, int, int, Any]] = {}
 
     # -- walking values -------------------------------------------------------
     def evaluate(self, value: Any, ctx: Context, span: Span | None = None) -> Any:
@@ -147,23 +157,81 @@ class Evaluator:
             if not contains_function(value):
                 return value
             out = PMap(span=getattr(value, "span", span))
-            for k, v in value.items():
-                dict.__setitem__(out, k, self.evaluate(v, ctx, _vspan(value, k, span)))
+            self._descend(out.span)
+            try:
+                for k, v in value.items():
+                    dict.__setitem__(out, k, self.evaluate(v, ctx, _vspan(value, k, span)))
+            finally:
+                self.nesting -= 1
             if isinstance(value, PMap):
                 out.key_spans = value.key_spans
                 out.value_spans = value.value_spans
-            return out
+            return self._bounded(out, out.span, ctx)
         if isinstance(value, list):
             if not contains_function(value):
                 return value
-            seq = PSeq(
-                [self.evaluate(v, ctx, _ispan(value, i, span)) for i, v in enumerate(value)],
-                span=getattr(value, "span", span),
-            )
+            self._descend(getattr(value, "span", span))
+            try:
+                seq = PSeq(
+                    [self.evaluate(v, ctx, _ispan(value, i, span)) for i, v in enumerate(value)],
+                    span=getattr(value, "span", span),
+                )
+            finally:
+                self.nesting -= 1
             if isinstance(value, PSeq):
                 seq.item_spans = value.item_spans
-            return seq
+            return self._bounded(seq, seq.span, ctx)
         return value
+
+    # -- limits (compiler.limits) ---------------------------------------------
+    def _descend(self, span: Span | None) -> None:
+        """Enter one container level.  The levels entered across get_property hops are the
+        depth the result will have; they are counted on the way down, since the walk
+        recurses before any result exists (30 hops into 45-deep lists: RecursionError)."""
+        if self.nesting >= self.limits.max_depth:
+            exceeded(self.diags, "max_depth", self.limits,
+                     f"a result nested {self.nesting + 1} levels deep (across get_property)",
+                     span)
+            raise Unresolved("max_depth")
+        self.nesting += 1
+
+    def _weigh(self, value: Any) -> tuple[int, int, int]:
+        """(items, characters, depth) of a value, counting shared parts each time."""
+        if isinstance(value, str):
+            return 1, len(value), 0
+        if not isinstance(value, (dict, list)):
+            return 1, 0, 0
+        hit = self._weights.get(id(value))
+        if hit is not None and hit[3] is value:
+            return hit[0], hit[1], hit[2]
+        items, chars, depth = 1, 0, 0
+        parts = [x for kv in value.items() for x in kv] if isinstance(value, dict) else value
+        for part in parts:
+            i, c, d = self._weigh(part)
+            items, chars, depth = items + i, chars + c, max(depth, d)
+        self._weights[id(value)] = (items, chars, depth + 1, value)
+        return items, chars, depth + 1
+
+    def _bounded(self, value: Any, span: Span, ctx: Context) -> Any:
+        """``value`` if it is within the result limits; else report and raise Unresolved."""
+        items, chars, depth = self._weigh(value)
+        lim = self.limits
+        for name, got, what in (("max_value_items", items, f"a result of {items:,} items"),
+                                ("max_value_chars", chars, f"a result of {chars:,} characters"),
+                                ("max_depth", depth, f"a result nested {depth} levels deep")):
+            if got > getattr(lim, name):
+                exceeded(self.diags, name, lim, what, span)
+                raise Unresolved(name)
+        return value
+
+    def _text_bounded(self, parts: list[str], sep: str, span: Span, ctx: Context) -> str:
+        """``sep.join(parts)``, refused before it is built when it would pass the limit."""
+        size = sum(len(p) for p in parts) + len(sep) * max(len(parts) - 1, 0)
+        if size > self.limits.max_value_chars:
+            exceeded(self.diags, "max_value_chars", self.limits, f"a result of {size:,} characters",
+                     span)
+            raise Unresolved("max_value_chars")
+        return sep.join(parts)
 
     # -- dispatch -------------------------------------------------------------
     def _call(self, fn: str, call: dict, ctx: Context) -> Any:
@@ -171,7 +239,16 @@ class Evaluator:
         raw = call[fn]
         args_span = _vspan(call, fn, span)
         handler = getattr(self, "_fn_" + fn)
-        return handler(raw, span, args_span, call, ctx)
+        if self.depth >= self.limits.max_function_depth:
+            # every get_property hop and nested call recurses (300 hops: exit 3)
+            exceeded(self.diags, "max_function_depth", self.limits,
+                     f"{fn}: a chain of {self.depth + 1} nested or chained calls", span)
+            raise Unresolved("max_function_depth")
+        self.depth += 1
+        try:
+            return handler(raw, span, args_span, call, ctx)
+        finally:
+            self.depth -= 1
 
     def _fail(self, message: str, span: Span, ctx: Context, hint: str = "", code: str = "tosca-function") -> Unresolved:
         self.diags.add(code, message, span, path=ctx.path, hint=hint)
@@ -402,7 +479,7 @@ class Evaluator:
         for i, a in enumerate(args):
             if isinstance(a, (dict, list)):
                 raise self._fail(f"concat joins scalars, argument {i + 1} is {_show(a)}", _ispan(raw, i, span), ctx)
-        return "".join(_text(a) for a in args)
+        return self._text_bounded([_text(a) for a in args], "", span, ctx)
 
     def _fn_join(self, raw: Any, span: Span, args_span: Span, call: dict, ctx: Context) -> Any:
         # TOSCA 1.3 §4.3.2: join: [ <list of strings>, <optional delimiter> ]
@@ -422,7 +499,7 @@ class Evaluator:
         for i, a in enumerate(items):
             if isinstance(a, (dict, list)):
                 raise self._fail(f"join: item {i + 1} is {_show(a)}, not a string", _ispan(raw, 0, span), ctx)
-        return delim.join(_text(a) for a in items)
+        return self._text_bounded([_text(a) for a in items], delim, span, ctx)
 
     def _fn_token(self, raw: Any, span: Span, args_span: Span, call: dict, ctx: Context) -> Any:
         # TOSCA 1.3 §4.3.3: token: [ <string>, <separator characters>, <index> ]

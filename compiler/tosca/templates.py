@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Diagnostics, Span
+from ..limits import DEFAULT_LIMITS, Limits
 from ..loader.yamlpos import PMap, PSeq, to_plain
 from ..model import (
     Artifact,
@@ -85,7 +86,8 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
     _ABSENT = _ABSENT
 
     def __init__(self, reg: Any, diags: Diagnostics, quirks: QuirkReporter,
-                 inputs: Any, *, base: "TemplateResolver | None" = None) -> None:
+                 inputs: Any, *, base: "TemplateResolver | None" = None,
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self.reg = reg
         self.diags = diags
         self.quirks = quirks
@@ -94,7 +96,7 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
         self.by_type: dict[str, list[str]] | None = None
         self.rel_templates: dict[str, tuple[str, PMap]] = {}
         self.artifacts: dict[str, dict[str, Artifact]] = {}
-        self.ev = Evaluator(self, diags)
+        self.ev = Evaluator(self, diags, limits)
         self.base = base  # the top-level template of a flavour (names visible from here)
         self.version = getattr(reg, "version", "")
         self._cap_defaults: dict[tuple[str, str], tuple[dict, tuple[str, ...]]] = {}

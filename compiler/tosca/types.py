@@ -20,7 +20,7 @@ Redefinitions: a user type may shadow a built-in one.  Two files defining the sa
 identically (a type file imported twice, by different paths) is fine; differently is a
 ``namespace-conflict``.
 
-Codes: namespace-conflict, tosca-unknown-type, tosca-derivation-cycle, tosca-missing-field
+Codes: namespace-conflict, tosca-unknown-type, tosca-derivation-cycle, limit-exceeded, tosca-missing-field
 (a property or capability with no type, here or inherited), tosca-wrong-type (a type
 defined in the section of another kind; a constraint argument that is not a valid
 value), plus those of
@@ -39,6 +39,7 @@ from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Diagnostics, Severity, Span
+from ..limits import DEFAULT_LIMITS, Limits, exceeded
 from . import normative
 from .constraints import check_definition
 from .merged import MergedViews, refines
@@ -136,24 +137,27 @@ class TypeRegistry(MergedViews):
         self._ancestry: dict[tuple[str, str], tuple[str, ...]] = {}
         self._memo: dict[tuple, Any] = {}
         self._lock = threading.Lock()
+        self.limits = DEFAULT_LIMITS
 
     # ------------------------------------------------------------------ building
     @classmethod
     def build(cls, package: Any, diags: Diagnostics, version: str, *,
-              quirks: tuple[str, ...] = ("all",)) -> "TypeRegistry":
+              quirks: tuple[str, ...] = ("all",), limits: Limits = DEFAULT_LIMITS) -> "TypeRegistry":
         """Collect, link and check every type of ``package`` for ``version``.
 
-        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.tosca.quirks).
+        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.tosca.quirks);
+        ``limits`` is ``Options.limits`` (``max_derivation_depth``).
         """
         # The host's garbage collector is left alone (no process-global state): a pause
         # here sped up 10,000-type registries but switched the collector off for every
         # thread of the host process (issue 11).
-        return cls._build(package, diags, version, tuple(quirks))
+        return cls._build(package, diags, version, tuple(quirks), limits)
 
     @classmethod
     def _build(cls, package: Any, diags: Diagnostics, version: str,
-               quirks: tuple[str, ...]) -> "TypeRegistry":
+               quirks: tuple[str, ...], limits: Limits = DEFAULT_LIMITS) -> "TypeRegistry":
         reg = cls(version)
+        reg.limits = limits
         for td in normative.types_for(version):
             reg._types[td.kind][td.name] = td
         reg._index_short()
@@ -342,8 +346,18 @@ class TypeRegistry(MergedViews):
                     on_chain[cur] = len(chain)
                     chain.append(cur)
                     cur = parents.get(cur)
-                for n in chain:
-                    state[n] = 1
+                # depth: merged definitions recurse once per level (500 levels: exit 3),
+                # so a chain longer than the limit is cut where it passes it
+                depth = state.get(cur, 0) if cur is not None else 0
+                for n in reversed(chain):
+                    depth += 1
+                    if depth > self.limits.max_derivation_depth and parents.get(n) is not None:
+                        exceeded(rec(kind, n), "max_derivation_depth", self.limits,
+                                 f"the derived_from chain of {kind} type {n!r} ({depth} types)",
+                                 table[n].derived_span)
+                        parents[n] = None  # cut the chain here
+                        depth = 1
+                    state[n] = depth
         return out
 
     def _reachable(self, roots: list[tuple[str, str, str]]) -> set[tuple[str, str]]:

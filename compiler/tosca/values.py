@@ -32,6 +32,7 @@ import math
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span
+from ..limits import DEFAULT_LIMITS, exceeded
 from ..loader.yamlpos import PMap, PSeq, span_in
 from ..model import RuntimeRef
 from .constraints import Constraint, comparable, parse_range, show, violation
@@ -159,6 +160,10 @@ class _Checker:
             if isinstance(v, int) and not isinstance(v, bool):
                 return v, True
             if isinstance(v, str) and v.strip().lstrip("+-").isdigit():
+                if len(v) > DEFAULT_LIMITS.max_number_digits:  # int() refuses > 4,300 digits
+                    exceeded(self.diags, "max_number_digits", DEFAULT_LIMITS,
+                             f"an integer of {len(v):,} digits", span)
+                    return v, False
                 return int(v), True  # tosca-parser reads "8" as 8
             self.wrong(f"{show(v)} is not an integer ({shown})", span, path)
             return v, False

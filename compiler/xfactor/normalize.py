@@ -148,7 +148,7 @@ def seconds(value: Any, default: float | None) -> float | None:
     the default (resolve reports a wrong type).  See :mod:`compiler.durations`."""
     from ..durations import seconds as _seconds
 
-    return _seconds(value, default)
+    return _seconds(value, default, finite=False)  # inf stays: compiler.bounds refuses it
 
 
 # --------------------------------------------------------------------------- raw YAML

@@ -23,7 +23,7 @@ escapes, and for scalars folded over several lines, the source line (from
 ``Diagnostics.sources``) is scanned to map the offset back to the text as written
 (:mod:`compiler.xfactor.locate`).
 
-Codes: xf-step-syntax.
+Codes: xf-step-syntax, limit-exceeded (a step longer than ``max_step_chars``).
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from .. import defaults
 from ..diagnostics import Diagnostics, Span
 from ..durations import STEP_UNITS, format_step
 from ..durations import parse_step as _parse_duration
+from ..limits import DEFAULT_LIMITS, exceeded
 from ..suggest import closest, did_you_mean
 from ..resources import grammar_text
 from .locate import Locator
@@ -289,6 +290,11 @@ def parse_step(
     YAML flow sequence (None: unknown); it only decides whether a broken plain item
     gets the hint to quote it.
     """
+    if len(text) > DEFAULT_LIMITS.max_step_chars:
+        # lark keeps a token and a tree node per character run: a 4 MB step took 1.2 GB
+        exceeded(diags, "max_step_chars", DEFAULT_LIMITS, f"a step of {len(text):,} characters",
+                 span)
+        return None
     where = Locator(text, span, diags)
     try:
         tree = _parser().parse(text)

@@ -27,6 +27,7 @@ if str(REPO) not in sys.path:
 
 from compiler.diagnostics import Diagnostics  # noqa: E402
 from compiler.loader.yamlpos import load_yaml, to_plain  # noqa: E402
+from tests.hostile import shapes  # noqa: E402  (growth shapes shared with tests/hostile)
 
 SHARED = Path(os.environ.get("XFC_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"
@@ -480,11 +481,16 @@ class Mutator:
         self.log.append(f"edit string {path!r}: {_short(text)} -> {_short(new)}")
         return True
 
+    def grow(self) -> bool:
+        """A growth shape of issue 12 (tests/hostile/shapes.py): a chain of get_property
+        hops, doubling concats, a concat of many references, or an extreme number."""
+        return isinstance(self.tree, dict) and shapes.grow(self.rng, self.tree, self.log)
+
     OPS: tuple[tuple[str, int], ...] = (
         ("mutate_string", 4), ("same_kind", 8),
         ("drop_key", 4), ("replace_value", 10), ("rename_key", 2), ("duplicate_node", 2),
         ("self_requirement", 2), ("requirement_cycle", 2), ("retarget_requirement", 2),
-        ("wrap_or_unwrap", 2), ("duplicate_list_item", 1), ("transplant", 2),
+        ("wrap_or_unwrap", 2), ("duplicate_list_item", 1), ("transplant", 2), ("grow", 1),
     )
 
     def mutate(self, count: int) -> None:
@@ -599,6 +605,8 @@ def make_mutant(index: int, seeds: list[Seed] | None = None, seed: str = SEED) -
     m = Mutator(rng, tree)
     m.mutate(rng.choice((1, 1, 1, 2, 3)))
     text = yaml.safe_dump(m.tree, sort_keys=False, allow_unicode=rng.random() < 0.5, width=rng.choice((80, 4096)))
+    # an integer PyYAML could not even write (> 4,300 digits) goes in as text
+    text = text.replace(shapes.BIGINT_MARK, shapes.BIGINT)
     targets, inputs = _choose_options(rng, m.tree, m.log)
     return Mutant(index, s, text, m.log, targets, inputs)
 

@@ -60,6 +60,7 @@ from tests.integration.mutations import (  # noqa: E402
     ALL_VALUES, CORPUS, CORPUS_SEEDS, ITERATIONS, SAMPLES, SEED, TARGETS, Mutant, Seed,
     _fresh, _parent, _short, _sites, all_seeds, make_mutant, materialise,
 )
+from tests.hostile import shapes  # noqa: E402
 
 CLI_EVERY = 5  # every CLI_EVERY-th mutant also goes through the command line
 
@@ -315,6 +316,30 @@ def test_root_of_the_whole_filesystem_is_not_an_internal_error(tmp_path):
                    "-o", str(tmp_path / "out"), "--color", "never"], out=out)
     assert rc == 0, out.getvalue()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["kubernetes", "policies"]
+
+
+ARCHIVE_SHAPES = 12
+#: An archive refused as a whole has no line to point at: the archive is the position.
+ARCHIVE_CODES = frozenset({"csar-zip-bomb", "csar-zip-unsafe", "csar-zip-invalid", "limit-exceeded"})
+
+
+@pytest.mark.parametrize("index", range(ARCHIVE_SHAPES))
+def test_archive_shape_never_crashes(index, tmp_path):
+    # issue 12: members of zeros, a file/folder clash, a lying member count, a member
+    # just under the ratio floor (tests/hostile/shapes.py)
+    rng = random.Random(f"{SEED}:archive:{index}")
+    path, what = shapes.archive_shape(rng, tmp_path / "shape.csar")
+    work = tmp_path / "work"
+    work.mkdir()
+    problems = check_compile(path, ARCHIVE_CODES) + check_cli(path, work)
+    assert not problems, f"archive shape {index} ({what}):\n" + "\n".join(problems)
+
+
+def test_growth_shapes_are_among_the_mutations(seeds):
+    # the grow mutation (chains, doubling functions, extreme numbers) is drawn by the
+    # ordinary stream, so the default run exercises it
+    logs = [m.log for m in (make_mutant(i, seeds) for i in range(ITERATIONS)) if m]
+    assert any(entry.startswith(("grow ", "extreme number")) for log in logs for entry in log)
 
 
 @pytest.mark.parametrize("index", _indices())

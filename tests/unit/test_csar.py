@@ -385,16 +385,14 @@ def test_encrypted_member_is_invalid(tmp_path):
     assert pkg is None and d.codes() == ["csar-zip-invalid"]
 
 
-def test_too_many_members_refused_before_parsing(tmp_path, monkeypatch):
-    import compiler.loader.csar as csar
-
-    monkeypatch.setattr(csar, "MAX_ENTRIES", 1000)
+def test_too_many_members_refused_before_parsing(tmp_path):
+    # the member count limit is Limits.max_package_files (it was a module constant)
     z = make_zip(tmp_path / "many.zip", {"main.yaml": TOSCA})
     data = bytearray(z.read_bytes())
     eocd = data.rfind(b"PK\x05\x06")
     struct.pack_into("<HH", data, eocd + 8, 65535, 65535)  # entries on disk, total
     z.write_bytes(bytes(data))
-    pkg, d = opened(z)
+    pkg, d = opened(z, Limits(max_package_files=1000))
     assert pkg is None
     (e,) = d.errors()
     assert e.code == "csar-zip-bomb" and "65535 members" in e.message

@@ -59,10 +59,9 @@ def _compile(path: Path):
 
 
 def _sample_entry(path: Path) -> Path:
-    if path.is_file():
-        return path
-    yamls = sorted(path.glob("*.yaml"))
-    return path if (path / "TOSCA-Metadata").is_dir() or len(yamls) != 1 else yamls[0]
+    from tests.support.samples import entry
+
+    return entry(path)
 
 
 @pytest.mark.parametrize("sample", _samples(), ids=lambda p: p.name)

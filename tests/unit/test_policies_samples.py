@@ -22,6 +22,8 @@ from tests.unit.policies_support import onap_schema, shipped_json_schema  # noqa
 from tests.unit.test_policies_emit import orders_problems  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
+from tests.support.samples import entry as sample_entry  # noqa: E402
+
 OWN = Path(__file__).resolve().parent / "policies_data"
 TARGETS = ("kubernetes", "onap", "osm", "tacker")
 
@@ -34,7 +36,7 @@ def _cases() -> list:
             continue
         if entry.is_file() and entry.suffix not in (".yaml", ".yml", ".csar", ".zip"):
             continue
-        cases.append(pytest.param(entry, entry.name, id=entry.name))
+        cases.append(pytest.param(sample_entry(entry), entry.name, id=entry.name))
     return cases
 
 

@@ -14,7 +14,7 @@ CNI choice (a decision, see docs/conversion.md): a ``bridge`` plugin on a bridge
 after the link, with ``host-local`` IPAM from the first ``l3_protocol_data`` (``cidr``,
 ``gateway_ip``, ``ip_allocation_pools``), or no IPAM when the link has no L3 data.
 
-Codes: k8s-not-expressible.
+Codes: k8s-not-expressible, value-out-of-range (a port, via :mod:`compiler.bounds`).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ... import bounds
 from ...model import NodeTemplate
 from .common import ANN_DESCRIPTION, ANN_TYPE, Ctx, compact_json, dns_label, object_name, plain
 from .workloads import Workload, _port_entry, add_port
@@ -119,7 +120,9 @@ def emit_cp_services(ctx: Ctx, workloads: dict[str, Workload]) -> None:
         for data in cp.properties.get("additionalServiceData") or []:
             for pd in (data.get("portData") or []) if isinstance(data, dict) else []:
                 if isinstance(pd, dict):
-                    entry = _port_entry(pd.get("port"), pd.get("protocol"), pd.get("name"))
+                    number = bounds.port(pd.get("port"), f"{cp.name}: portData.port",
+                                         ctx.node_span(cp, "additionalServiceData"), ctx.diags)
+                    entry = _port_entry(number, pd.get("protocol"), pd.get("name"))
                     if entry and entry not in ports:
                         ports.append(entry)
         for t in targets:

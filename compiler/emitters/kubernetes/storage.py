@@ -12,14 +12,15 @@ block storage no mount path, so it is mounted at ``/mnt/<storage template name>`
 stateful workload gets one claim per replica (``volumeClaimTemplates``); a stateless one a
 single shared claim (which the X-factor checks already reject as local state, spec §4).
 
-Codes: none.
+Codes: value-out-of-range (via :mod:`compiler.bounds`: a size out of range).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .common import ANN_TYPE, Ctx, dns_label, size_quantity
+from ... import bounds
+from .common import ANN_TYPE, Ctx, bytes_quantity, dns_label
 from .workloads import Workload
 
 DEFAULT_CLAIM = "1Gi"
@@ -67,7 +68,9 @@ def attach(ctx: Ctx, w: Workload) -> None:
         if vname in used:
             continue
         used.add(vname)
-        size = size_quantity(vol.get("size")) if vol.get("size") is not None else None
+        n = bounds.byte_size(vol.get("size"), f"{node.name}: volumes[].size",
+                             ctx.node_span(node, "volumes"), ctx.diags)
+        size = bytes_quantity(n) if n is not None else None
         if vol.get("persistent") is True:
             _claim(ctx, w, vname, size, node.name, ctx.node_span(node, "volumes"))
         else:
@@ -84,6 +87,9 @@ def attach(ctx: Ctx, w: Workload) -> None:
             continue
         used.add(vname)
         data: Any = st.properties.get("virtual_block_storage_data")
-        size = size_quantity(data.get("size_of_storage")) if isinstance(data, dict) else None
+        n = bounds.byte_size(data.get("size_of_storage"), f"{st.name}: size_of_storage",
+                             ctx.value_span(st, "virtual_block_storage_data", "size_of_storage"),
+                             ctx.diags) if isinstance(data, dict) else None
+        size = bytes_quantity(n) if n is not None else None
         _claim(ctx, w, vname, size, st.name, st.span, {ANN_TYPE: st.type})
         _mount(w, vname, f"/mnt/{vname}")

@@ -28,17 +28,18 @@ security settings stay as shipped, with one ``k8s-insecure`` warning per contain
 lacks a safe default (security.py); a VDU that the X-factor model calls stateful but
 whose object is a Deployment gets ``k8s-not-expressible``.
 
-Codes: k8s-object-missing, k8s-duplicate-object, k8s-insecure, k8s-not-expressible.
+Codes: k8s-object-missing, k8s-duplicate-object, k8s-insecure, k8s-not-expressible,
+value-out-of-range.
 """
 
 from __future__ import annotations
 
 import copy
-import math
 import posixpath
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from ... import bounds
 from ...diagnostics import Span
 from ...model import NodeTemplate
 from . import security
@@ -418,7 +419,11 @@ def _workload_settings(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, file: 
     if pod is None:
         return
     if process is not None:
-        pod["terminationGracePeriodSeconds"] = max(0, int(math.ceil(process.graceful_shutdown)))
+        grace = bounds.seconds(process.graceful_shutdown, f"{vdu.name}: graceful_shutdown",
+                               process.property_spans.get("graceful_shutdown", process.span),
+                               ctx.diags)
+        if grace is not None:
+            pod["terminationGracePeriodSeconds"] = grace
     spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
     tmpl = spec.get("template") if isinstance(spec.get("template"), dict) else None
     if tmpl is not None:

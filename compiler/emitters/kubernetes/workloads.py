@@ -20,15 +20,16 @@ probes on its first TCP port.  A ``Vdu.OsContainerDeployableUnit``'s
 ``mcio_identification_data`` names the workload (``name``) and is checked against the
 kind (``type``): the process state decides the kind, a disagreement is a warning.
 
-Codes: k8s-no-image, k8s-latest-tag, k8s-not-expressible.
+Codes: k8s-no-image, k8s-latest-tag, k8s-not-expressible, value-out-of-range (via
+:mod:`compiler.bounds`: replicas, ports, resources, graceful_shutdown, scratch size).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ... import bounds
 from ...model import NodeTemplate
 from ...xfactor.model import BACKING_TYPE, Process
 from . import security
@@ -46,7 +47,6 @@ from .common import (
     object_name,
     plain,
     port_name,
-    size_quantity,
     workload_name,
 )
 
@@ -210,16 +210,23 @@ def _cnf(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | No
     if isinstance(p.get("env"), dict) and p["env"]:
         c["env"] = [{"name": str(k), "value": _env_value(v)} for k, v in sorted(p["env"].items())]
     res = p.get("resources") if isinstance(p.get("resources"), dict) else {}
-    cpu = res.get("cpu")
-    cpu_q = cpu_quantity(cpu) if isinstance(cpu, (int, float)) and not isinstance(cpu, bool) and cpu > 0 else None
-    mem_q = size_quantity(res.get("memory")) if res.get("memory") is not None else None
+    cpu = bounds.cores(res.get("cpu"), f"{node.name}: resources.cpu",
+                       ctx.value_span(node, "resources", "cpu"), ctx.diags)
+    cpu_q = cpu_quantity(cpu) if cpu is not None and cpu > 0 else None
+    mem = bounds.byte_size(res.get("memory"), f"{node.name}: resources.memory",
+                           ctx.value_span(node, "resources", "memory"), ctx.diags)
+    mem_q = bytes_quantity(mem) if mem is not None else None
     c["resources"] = _resources({"cpu": cpu_q, "memory": mem_q}, {"cpu": cpu_q, "memory": mem_q})
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
-    for port in p.get("ports") or []:
+    for i, port in enumerate(p.get("ports") or []):
         if isinstance(port, dict):
-            add_port(w, _port_entry(port.get("port"), port.get("protocol"), port.get("name")))
+            number = bounds.port(port.get("port"), f"{node.name}: ports[{i}].port",
+                                 ctx.value_span(node, "ports", i, "port"), ctx.diags)
+            add_port(w, _port_entry(number, port.get("protocol"), port.get("name")))
     reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
-    _set_replicas(w, reps.get("min", 1), reps.get("max", 1), None)
+    _set_replicas(w, *(bounds.int32(reps.get(k, 1), f"{node.name}: replicas.{k}",
+                                    ctx.value_span(node, "replicas", k), ctx.diags)
+                       for k in ("min", "max")), None)
     return w
 
 
@@ -244,18 +251,26 @@ def _os_container_du(ctx: Ctx, node: NodeTemplate, process: Process | None) -> W
         cp = cnode.properties
         c = _container(ctx, node, str(cp.get("name") or cnode.name), image, span or cnode.span)
 
-        def milli(v: Any) -> str | None:
-            return f"{v}m" if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
+        def milli(key: str) -> str | None:
+            # SOL001 gives CPU in millicores: the milli value must fit an int64
+            n = bounds.millicores(cp.get(key), f"{cnode.name}: {key}",
+                                  ctx.value_span(cnode, key), ctx.diags)
+            return f"{n}m" if n else None
+
+        def size(key: str) -> str | None:
+            n = bounds.byte_size(cp.get(key), f"{cnode.name}: {key}",
+                                 ctx.value_span(cnode, key), ctx.diags)
+            return bytes_quantity(n) if n is not None else None
 
         requests = {
-            "cpu": milli(cp.get("requested_cpu_resources")),
-            "memory": size_quantity(cp.get("requested_memory_resources")),
-            "ephemeral-storage": size_quantity(cp.get("requested_ephemeral_storage_resources")),
+            "cpu": milli("requested_cpu_resources"),
+            "memory": size("requested_memory_resources"),
+            "ephemeral-storage": size("requested_ephemeral_storage_resources"),
         }
         limits = {
-            "cpu": milli(cp.get("cpu_resource_limit")),
-            "memory": size_quantity(cp.get("memory_resource_limit")),
-            "ephemeral-storage": size_quantity(cp.get("ephemeral_storage_resource_limit")),
+            "cpu": milli("cpu_resource_limit"),
+            "memory": size("memory_resource_limit"),
+            "ephemeral-storage": size("ephemeral_storage_resource_limit"),
         }
         c["resources"] = _resources(requests, limits)
         if any(x["name"] == c["name"] for x in containers):
@@ -407,7 +422,11 @@ def _sol001_replicas(ctx: Ctx, w: Workload) -> None:
                 n = d.get("number_of_instances") if isinstance(d, dict) else None
                 if isinstance(n, int) and not isinstance(n, bool) and n > 0:
                     w.scale_step = max(w.scale_step or 0, n)
-    _set_replicas(w, prof.get("min_number_of_instances", 1), prof.get("max_number_of_instances", 1), initial)
+    lo, hi = (bounds.int32(prof.get(k, 1), f"{w.node.name}: vdu_profile.{k}",
+                           ctx.value_span(w.node, "vdu_profile", k), ctx.diags)
+              for k in ("min_number_of_instances", "max_number_of_instances"))
+    _set_replicas(w, lo, hi, initial if isinstance(initial, int) and 0 <= initial <= bounds.INT32_MAX
+                  else None)
 
 
 # --------------------------------------------------------------------------- entry
@@ -430,19 +449,24 @@ def build(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | N
     if w is None:
         return None
     if process is not None:
-        w.grace = max(0, int(math.ceil(process.graceful_shutdown)))
+        grace = bounds.seconds(process.graceful_shutdown, f"{node.name}: graceful_shutdown",
+                               process.property_spans.get("graceful_shutdown", process.span),
+                               ctx.diags)
+        w.grace = grace if grace is not None else w.grace
         if process.scratch_size:
             w.annotations["xfactor.io/scratch"] = str(process.scratch_size)
-    w.volumes.append({"name": "xf-tmp", "emptyDir": _scratch(process)})
+    w.volumes.append({"name": "xf-tmp", "emptyDir": _scratch(ctx, process)})
     for c in w.containers:
         c.setdefault("volumeMounts", []).append({"mountPath": "/tmp", "name": "xf-tmp"})
     ctx.workload_names[node.name] = w.name
     return w
 
 
-def _scratch(process: Process | None) -> dict:
+def _scratch(ctx: Ctx, process: Process | None) -> dict:
     if process is not None and process.scratch_size:
-        q = size_quantity(process.scratch_size)
+        n = bounds.byte_size(process.scratch_size, f"{process.node}: scratch.size",
+                             process.property_spans.get("scratch", process.span), ctx.diags)
+        q = bytes_quantity(n) if n is not None else None
         if q:
             return {"sizeLimit": q}
     return {}

@@ -1,0 +1,109 @@
+"""Every resource limit xfc applies to untrusted input, in one table.
+
+Phase: all (read by the loader, the CSAR reader, the TOSCA front end, the function
+evaluator, the step language and the back ends).  Input: nothing.  Output: the
+:class:`Limits` record (``Options.limits``) and :func:`exceeded`, the one way to report
+that a limit was reached.  ``docs/robustness.md`` has the same table; a unit test keeps
+the two equal.
+
+Codes: limit-exceeded (emitted through :func:`exceeded`; the message names the limit
+field, so that ``Options.limits`` can be raised for a trusted input).  Older limits keep
+the codes they were released with (yaml-too-deep, yaml-scalar-too-large,
+yaml-alias-limit, input-too-large, csar-zip-bomb); their messages name the limit too.
+
+Every limit is read from ``Options.limits`` except two that are checked where no options
+reach: ``max_step_chars`` (the step language parses a ladder on its own) and the digits of
+a quoted integer or a ``--set`` value converted by the TOSCA value checker; those two use
+:data:`DEFAULT_LIMITS`.
+
+Why explicit depth limits instead of a larger interpreter stack: imports, ``derived_from``
+chains and function references are walked recursively, and a legal-looking input of a
+few hundred levels reached Python's recursion limit (exit 3).  A limit far above what
+real descriptors use (SOL001 derivation chains are about 6 deep, import chains about 4)
+ends such input in a positioned diagnostic instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .diagnostics import Diagnostics, Span
+
+_MiB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits for untrusted input; every one ends in a diagnostic, not a crash.
+
+    The field comment is the description used in messages and in the documentation.
+    """
+
+    # -- files and YAML --------------------------------------------------------------
+    max_file_bytes: int = 32 * _MiB  # bytes of one text file (YAML, TOSCA.meta, manifest)
+    max_scalar_chars: int = 4 * _MiB  # characters of one YAML scalar
+    max_depth: int = 100  # nesting of YAML collections, and of one evaluated function result
+    max_alias_nodes: int = 200_000  # nodes that aliases may stand for (billion laughs)
+    max_number_digits: int = 1000  # digits of one integer (Python refuses > 4,300)
+    max_name_chars: int = 1024  # characters of one mapping key, a name (YAML's implicit-key limit)
+    # -- the package -------------------------------------------------------------------
+    max_package_files: int = 100_000  # files of one package (folder or archive)
+    max_member_bytes: int = 4 * 1024 * _MiB  # inflated bytes of one archive member
+    max_archive_bytes: int = 16 * 1024 * _MiB  # inflated bytes of all members together
+    max_inflate_ratio: int = 200  # inflated / compressed size of a member over 1 MiB
+    # -- TOSCA structure ---------------------------------------------------------------
+    max_import_depth: int = 64  # files in one chain of imports
+    max_derivation_depth: int = 64  # types in one derived_from chain
+    # -- values ------------------------------------------------------------------------
+    max_function_depth: int = 64  # nested or chained function calls in one evaluation
+    max_value_chars: int = 4 * _MiB  # characters of one evaluated function result (as a scalar may hold)
+    max_value_items: int = 100_000  # items (list entries, map keys) of one evaluated result
+    max_step_chars: int = 4096  # characters of one step-language text (ladder step, notify path)
+    # -- reporting ---------------------------------------------------------------------
+    max_diagnostics_per_code: int = 1000  # diagnostics of one code reported; one summary stands for the rest
+    # -- the --tosca-parser child process ---------------------------------------------
+    tosca_parser_seconds: int = 120  # wall clock of tosca-parser on one package, then killed
+    tosca_parser_bytes: int = 4 * 1024 * _MiB  # address space of the tosca-parser process
+
+
+    def __post_init__(self) -> None:
+        # The walks these bound recurse (a few interpreter frames per level): past these
+        # ceilings Python's own recursion limit (1,000 frames) would end the run first,
+        # as RecursionError (exit 3) instead of limit-exceeded.  Measured with
+        # tests/hostile/shapes.py: 200 chained calls or 300 imports already overflow.
+        for name, ceiling in _STACK_CEILINGS.items():
+            value = getattr(self, name)
+            if value > ceiling:
+                raise ValueError(f"Limits.{name} = {value} is above {ceiling}, the deepest walk "
+                                 "Python's stack supports")
+
+
+#: The largest value a recursive walk's depth limit may take (see Limits.__post_init__).
+_STACK_CEILINGS = {"max_function_depth": 150, "max_import_depth": 200, "max_depth": 200}
+
+DEFAULT_LIMITS = Limits()
+
+
+def describe() -> list[tuple[str, int, str]]:
+    """(field, default, description) for every limit, in declaration order.
+
+    The descriptions are the comments in this file, read from its source so that the
+    documentation table cannot drift from the code.
+    """
+    import inspect
+    import re
+
+    src = inspect.getsource(Limits)
+    notes = dict(re.findall(r"^\s+(\w+): int = [^#\n]+#\s*(.+)$", src, re.M))
+    return [(f.name, f.default, notes.get(f.name, "")) for f in fields(Limits)]  # type: ignore[misc]
+
+
+def exceeded(diags: "Diagnostics", limit: str, limits: Limits, what: str, at: "Span | None",
+             hint: str | None = None) -> None:
+    """Report that ``what`` exceeds ``limits.<limit>`` at ``at`` (code limit-exceeded)."""
+    value = getattr(limits, limit)
+    diags.add("limit-exceeded", f"{what} exceeds the limit {limit} = {value:,}", at,
+              hint=hint or f"xfc refuses input beyond {limit}; it protects the run from "
+                           "hostile or generated input (docs/robustness.md)")

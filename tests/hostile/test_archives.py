@@ -1,0 +1,75 @@
+"""Archive shapes: many members of zeros, a name that is a file and a folder, a lying
+member count, and a package whose manifest lists thousands of missing names.
+
+Before: only members over ``max_file_bytes`` were held to the inflation ratio, so forty
+31 MB members of zeros (a few KB zipped) passed, and ``--tosca-parser`` extracted them
+all, twice; the file/folder clash was accepted; each missing name ran difflib over the
+whole package (quadratic).
+"""
+
+from __future__ import annotations
+
+from tests.hostile import shapes
+from tests.hostile.harness import assert_refused, run
+
+
+def test_many_members_of_zeros(tmp_path):
+    z = shapes.zip_many_members(tmp_path / "zeros.csar", 40, 2 << 20)
+    assert z.stat().st_size < 200_000
+    d = assert_refused(run(["check", z]), "csar-zip-bomb", positioned=False)
+    assert "max_inflate_ratio" in d["message"]
+
+
+def test_many_members_of_zeros_never_reach_tosca_parser(tmp_path):
+    z = shapes.zip_many_members(tmp_path / "zeros.csar", 40, 2 << 20)
+    out = run(["check", z, "--tosca-parser"])
+    assert_refused(out, "csar-zip-bomb", positioned=False)
+    assert not {"tosca-parser-accepts", "tosca-parser-verdict"} & set(out.codes()), out.show()
+
+
+def test_a_member_that_is_a_file_and_a_folder(tmp_path):
+    z = shapes.zip_file_and_folder(tmp_path / "clash.csar")
+    d = assert_refused(run(["check", z]), "csar-zip-unsafe", positioned=False)
+    assert "Definitions/main.yaml" in d["message"]
+
+
+def test_an_archive_declaring_more_members_than_the_limit(tmp_path):
+    z = shapes.zip_declaring_members(tmp_path / "count.csar", 65535)
+    out = run(["check", z], limits={"max_package_files": 1000})
+    d = assert_refused(out, "csar-zip-bomb", positioned=False)
+    assert "max_package_files" in d["message"]
+
+
+def test_a_folder_of_more_files_than_the_limit(tmp_path):
+    pkg = shapes.package_of_missing_names(tmp_path / "pkg", 60, 0)
+    out = run(["check", pkg], limits={"max_package_files": 50})
+    d = assert_refused(out, "limit-exceeded", positioned=False)
+    assert "max_package_files" in d["message"]
+
+
+def test_thousands_of_missing_names_cost_linear_time(tmp_path):
+    # 3,000 missing names in a package of 3,000 files: the quadratic hint compared
+    # 9 million pairs (minutes); indexed, it stays within the CPU budget
+    pkg = shapes.package_of_missing_names(tmp_path / "pkg", 3000, 3000)
+    out = run(["check", pkg])
+    d = assert_refused(out, "csar-entry-missing", file="main.mf", line=7)
+    assert "did you mean 'Files/file0.txt'" in d["hint"]
+    assert out.codes().count("csar-entry-missing") == 1000  # max_diagnostics_per_code
+    assert "limit-exceeded" in out.codes()
+
+
+def test_a_small_member_of_zeros_is_accepted(tmp_path):
+    # the near miss: under 1 MiB the ratio says nothing (a YAML file of spaces is legal)
+    z = shapes.zip_many_members(tmp_path / "small.csar", 1, (1 << 20) - 1)
+    out = run(["check", z])
+    assert out.rc == 0 and "csar-zip-bomb" not in out.codes(), out.show()
+
+
+def test_members_sharing_one_members_data(tmp_path):
+    # the overlap behind the "non-recursive zip bomb": 40 entries, one kernel
+    z = shapes.zip_overlapping(tmp_path / "overlap.csar", 40)
+    import zipfile
+
+    assert len(zipfile.ZipFile(z).infolist()) == 43  # a readable archive, as zipfile sees it
+    d = assert_refused(run(["check", z]), "csar-zip-unsafe", positioned=False)
+    assert "share their compressed data" in d["message"]
