@@ -25,7 +25,7 @@ from typing import Any
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...xfactor.model import BACKING_TYPE
-from . import config, matrix, network, placement, storage, tacker, workloads
+from . import compute, config, matrix, network, placement, storage, tacker, workloads
 from ..naming import service_name
 from .common import Ctx
 from .render import check_rendered, render
@@ -79,8 +79,14 @@ def build_objects(ctx: Ctx) -> None:
     candidates = [n for n in tacker.vdus(ctx, set(built)) if n.name in names or not names]
     realised = tacker.emit(ctx, candidates, lambda vdu: _bounds(ctx, vdu))
     for vdu in candidates:
-        if vdu.name not in realised and not _shipped_any(ctx):
+        if vdu.name in realised:
+            compute.shipped_warnings(ctx, vdu)  # the shipped object's resources are kept
+        elif not _shipped_any(ctx):
             workloads.build(ctx, vdu, processes.get(vdu.name))  # reports not-expressible
+        elif not any(d.code == "k8s-object-missing" and vdu.name in d.message for d in ctx.diags):
+            # e.g. only a Helm chart, whose templates xfc does not render
+            workloads.not_realised(ctx, vdu, f"the package's {tacker.KUBE_DIR} holds no "
+                                   "readable Kubernetes object (xfc does not render Helm charts)")
     network.emit_links(ctx, built)
     network.emit_cp_services(ctx, built)
     network.emit_external_backing(ctx)

@@ -1,18 +1,24 @@
-"""Storage: CNF volumes and SOL001 virtual block storage.
+"""Storage: CNF volumes and SOL001 virtual block and file storage.
 
 Phase: emit.
-Input: the ``volumes`` of xfactor CNFs and the ``Vdu.VirtualBlockStorage`` templates that
-workloads require through ``virtual_storage``.
+Input: the ``volumes`` of xfactor CNFs, the data volume of backing services
+(a PersistentVolumeClaim template), and the ``Vdu.VirtualBlockStorage`` / ``Vdu.VirtualFileStorage``
+templates that workloads require through ``virtual_storage``.
 Output: emptyDir volumes, ``volumeClaimTemplates`` (StatefulSet) or
-``PersistentVolumeClaim`` bodies (Deployment), and the matching ``volumeMounts``.
+``PersistentVolumeClaim`` bodies, and the matching ``volumeMounts``.
 
 Decisions: a non-persistent CNF volume is an emptyDir (``sizeLimit`` = ``size``); a
 persistent one is a claim of ``size`` (1Gi when none is given), ReadWriteOnce.  SOL001 gives
-block storage no mount path, so it is mounted at ``/mnt/<storage template name>``.  A
-stateful workload gets one claim per replica (``volumeClaimTemplates``); a stateless one a
-single shared claim (which the X-factor checks already reject as local state, spec §4).
+storage no mount path, so it is mounted at ``/mnt/<storage template name>``.  A stateful
+workload gets one claim per replica (``volumeClaimTemplates``) unless the storage says
+``per_vnfc_instance: false``, which is one claim that every replica mounts; a stateless one
+always a single shared claim (which the X-factor checks already reject as local state,
+spec §4).  File storage (SOL001 §6.8.x ``VirtualFileStorage``) is shared by nature, so
+its claim is ReadWriteMany; ``file_system_protocol`` (NFS, CephFS, ...) is the
+StorageClass's choice and warns.  Block storage's ``rdma_enabled: true`` and
+``vdu_storage_requirements`` warn.
 
-Codes: none.
+Codes: k8s-not-expressible.
 """
 
 from __future__ import annotations
@@ -25,8 +31,8 @@ from .workloads import Workload
 DEFAULT_CLAIM = "1Gi"
 
 
-def _claim_spec(size: str | None) -> dict:
-    return {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": size or DEFAULT_CLAIM}}}
+def _claim_spec(size: str | None, mode: str = "ReadWriteOnce") -> dict:
+    return {"accessModes": [mode], "resources": {"requests": {"storage": size or DEFAULT_CLAIM}}}
 
 
 def _mount(w: Workload, vname: str, path: str) -> None:
@@ -39,9 +45,10 @@ def _mount(w: Workload, vname: str, path: str) -> None:
         mounts.append({"mountPath": path, "name": vname})
 
 
-def _claim(ctx: Ctx, w: Workload, vname: str, size: str | None, template: str, span, extra=None) -> None:
-    if w.stateful:
-        w.claim_templates.append({"metadata": {"name": vname}, "spec": _claim_spec(size)})
+def _claim(ctx: Ctx, w: Workload, vname: str, size: str | None, template: str, span, extra=None,
+           *, per_instance: bool = True, mode: str = "ReadWriteOnce") -> None:
+    if w.stateful and per_instance:
+        w.claim_templates.append({"metadata": {"name": vname}, "spec": _claim_spec(size, mode)})
         return
     cname = dns_label(f"{w.name}-{vname}")
     ctx.add(
@@ -51,7 +58,7 @@ def _claim(ctx: Ctx, w: Workload, vname: str, size: str | None, template: str, s
             "apiVersion": "v1",
             "kind": "PersistentVolumeClaim",
             "metadata": ctx.metadata(cname, template=template, span=span, extra=extra),
-            "spec": _claim_spec(size),
+            "spec": _claim_spec(size, mode),
         },
     )
     w.volumes.append({"name": vname, "persistentVolumeClaim": {"claimName": cname}})
@@ -77,13 +84,42 @@ def attach(ctx: Ctx, w: Workload) -> None:
         if req.name != "virtual_storage" or not req.node:
             continue
         st = ctx.topology.nodes.get(req.node)
-        if st is None or not st.is_a("tosca.nodes.nfv.Vdu.VirtualBlockStorage"):
+        if st is None:
+            continue
+        if st.is_a("tosca.nodes.nfv.Vdu.VirtualBlockStorage"):
+            prop, mode = "virtual_block_storage_data", "ReadWriteOnce"
+        elif st.is_a("tosca.nodes.nfv.Vdu.VirtualFileStorage"):
+            prop, mode = "virtual_file_storage_data", "ReadWriteMany"
+        else:  # object storage: its keys warn through the conversion matrix
             continue
         vname = dns_label(st.name)
         if vname in used:
             continue
         used.add(vname)
-        data: Any = st.properties.get("virtual_block_storage_data")
-        size = size_quantity(data.get("size_of_storage")) if isinstance(data, dict) else None
-        _claim(ctx, w, vname, size, st.name, st.span, {ANN_TYPE: st.type})
+        data: Any = st.properties.get(prop)
+        data = data if isinstance(data, dict) else {}
+        size = size_quantity(data.get("size_of_storage")) if data.get("size_of_storage") is not None else None
+        per_instance = st.properties.get("per_vnfc_instance") is not False
+        _claim(ctx, w, vname, size, st.name, st.span, {ANN_TYPE: st.type},
+               per_instance=per_instance, mode=mode)
         _mount(w, vname, f"/mnt/{vname}")
+        _storage_warnings(ctx, st, prop, data)
+
+
+_STORAGE_DROPPED = {
+    "rdma_enabled": "RDMA needs a device plugin and a StorageClass xfc cannot choose",
+    "vdu_storage_requirements": "NFVI-specific storage requirements have no claim field",
+    "file_system_protocol": "the StorageClass of the cluster decides the file system protocol",
+}
+
+
+def _storage_warnings(ctx: Ctx, st, prop: str, data: dict) -> None:
+    for key, why in _STORAGE_DROPPED.items():
+        if data.get(key) in (None, False, {}, [], ""):
+            continue
+        ctx.diags.add(
+            "k8s-not-expressible",
+            f"{st.name}: '{key}' of {prop} has no Kubernetes equivalent; {why}",
+            ctx.value_span(st, prop, key),
+            path=f'topology_template.node_templates["{st.name}"].properties["{prop}"]["{key}"]',
+        )

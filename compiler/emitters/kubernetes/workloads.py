@@ -31,7 +31,7 @@ from typing import Any
 
 from ...model import NodeTemplate
 from ...xfactor.model import BACKING_TYPE, Process
-from . import security
+from . import compute, security
 from .common import (
     ANN_DESCRIPTION,
     ANN_STATE,
@@ -78,6 +78,7 @@ class Workload:
     annotations: dict[str, str] = field(default_factory=dict)
     reconnect_sources: list[str] = field(default_factory=list)
     kind_label: str | None = None  # app.kubernetes.io/component
+    node_selector: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- images
@@ -332,19 +333,49 @@ def _vdu_compute(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workl
         image, span, is_container = _artifact_image(node, node.properties.get("sw_image_data"))
     if not image or not is_container:
         what = f"its software image '{image}' is a VM image" if image else "it has no container image"
-        ctx.diags.add(
-            "k8s-not-expressible",
-            f"{node.name}: no Kubernetes workload for this Vdu.Compute: {what} and the "
-            "package ships no Kubernetes object named after it",
-            node.span,
-            hint="give the VDU a docker sw_image, or ship Files/kubernetes/<object>.yaml "
-            "whose metadata.name is the VDU's name property",
-        )
+        not_realised(ctx, node, f"{what} and the package ships no Kubernetes object named after it")
         return None
     c = _container(ctx, node, str(node.properties.get("name") or node.name), image, span or node.span)
+    res, selector = compute.compute_resources(ctx, node)
+    if res:
+        c["resources"] = _resources(res, dict(res))
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
+    w.node_selector.update(selector)
+    w.annotations.update(compute.monitoring_annotation(node))
     _sol001_replicas(ctx, w)
     return w
+
+
+def not_realised(ctx: Ctx, node: NodeTemplate, why: str) -> None:
+    """Warn that a Vdu.Compute becomes no workload, naming every fact lost with it."""
+    facts = _written_facts(ctx, node)
+    lost = f"; so {', '.join(facts)} reach no object" if facts else ""
+    ctx.diags.add(
+        "k8s-not-expressible",
+        f"{node.name}: no Kubernetes workload for this Vdu.Compute: {why}{lost}",
+        node.span,
+        hint="give the VDU a docker sw_image, or ship Files/kubernetes/<object>.yaml "
+        "whose metadata.name is the VDU's name property",
+    )
+
+
+def _written_facts(ctx: Ctx, node: NodeTemplate) -> list[str]:
+    """The properties (``'name'``) and capability properties (``'virtual_cpu' of
+    virtual_compute``) the descriptor writes on ``node``, for a warning that says they are
+    lost with it."""
+    from ...xfactor.normalize import raw_index
+
+    body = raw_index(ctx.topology).nodes.get(node.name) if ctx.topology.package else None
+    props = body.get("properties") if isinstance(body, dict) else None
+    names = sorted(props) if isinstance(props, dict) else sorted(
+        k for k in node.properties if k in node.property_spans)
+    out = [f"'{k}'" for k in names if node.properties.get(k) not in (None, {}, [], "")]
+    caps = body.get("capabilities") if isinstance(body, dict) else None
+    for cname in sorted(caps) if isinstance(caps, dict) else ():
+        cprops = caps[cname].get("properties") if isinstance(caps[cname], dict) else None
+        for k in sorted(cprops) if isinstance(cprops, dict) else ():
+            out.append(f"'{k}' of {cname}")
+    return out
 
 
 def _container_application(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
@@ -479,6 +510,7 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
     ):
         if isinstance(node.properties.get("name"), str):
             extra["xfactor.io/vdu-name"] = node.properties["name"]
+    extra.update(vnf_annotations(ctx))
     extra.update(w.annotations)
     kind = "StatefulSet" if w.stateful else "Deployment"
     selector = ctx.selector(w.name)
@@ -511,6 +543,8 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
     }
     if w.affinity:
         pod_spec["affinity"] = w.affinity
+    if w.node_selector:
+        pod_spec["nodeSelector"] = dict(sorted(w.node_selector.items()))
     spec: dict[str, Any] = {
         "replicas": w.replicas,
         "selector": {"matchLabels": selector},
@@ -546,6 +580,36 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
                 "spec": pdb,
             },
         )
+
+
+# SOL001 VNF identification (tosca.nodes.nfv.VNF, §6.8.1) -> workload annotations, so the
+# objects in the cluster say which VNFD, version and flavour they realise
+VNF_ANNOTATIONS = {
+    "descriptor_id": "xfactor.io/vnfd-id",
+    "descriptor_version": "xfactor.io/vnfd-version",
+    "provider": "xfactor.io/vnf-provider",
+    "software_version": "xfactor.io/vnf-software-version",
+    "flavour_id": "xfactor.io/flavour",
+    "flavour_description": "xfactor.io/flavour-description",
+    "vnfm_info": "xfactor.io/vnfm-info",  # a list: comma-separated
+    "product_info_name": "xfactor.io/vnf-product-info-name",
+}
+
+
+def vnf_annotations(ctx: Ctx) -> dict[str, str]:
+    """The VNF node's identification (the properties SOL001 requires of every VNF), when
+    the topology has exactly one VNF node."""
+    vnfs = ctx.topology.nodes_of("tosca.nodes.nfv.VNF")
+    if len(vnfs) != 1:
+        return {}
+    out = {}
+    for prop, ann in VNF_ANNOTATIONS.items():
+        v = vnfs[0].properties.get(prop)
+        if isinstance(v, list) and all(isinstance(x, str) for x in v) and v:
+            out[ann] = ",".join(v)
+        elif isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v):
+            out[ann] = str(v)
+    return out
 
 
 def _emit_service(ctx: Ctx, w: Workload, selector: dict) -> None:

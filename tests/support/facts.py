@@ -1,0 +1,115 @@
+"""Did every fact of a descriptor reach a Kubernetes object, or draw a warning?
+
+Used by tests/integration/test_corpus_facts.py (issue 9, item 2).  A *fact* is a property
+(or capability property) that the descriptor writes with a value: a key under
+``properties`` of a node template, a policy or a group, or under
+``capabilities.<name>.properties`` of a node template, as the positioned YAML of the
+package has it (type defaults are not facts of the descriptor).
+
+A fact is *accounted for* when
+
+* the conversion matrix (compiler/emitters/kubernetes/matrix.py) maps it to a Kubernetes
+  field, and — for a template of a workload type — some emitted object carries the
+  annotation ``xfactor.io/template: <template>`` (a VM VDU that becomes no object has not
+  carried its ``vdu_profile`` anywhere); or
+* the back end reported a warning at a real position (a file and a line) whose message
+  names the template and the property in quotes (``'vdu_profile'``).
+
+Anything else is silence, which :func:`silent_facts` returns.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import yaml
+
+from compiler.diagnostics import Severity
+from compiler.emitters.kubernetes import matrix
+from compiler.xfactor.normalize import raw_index
+
+# Types whose mapped properties only reach the cluster through the template's own objects.
+WORKLOAD_TYPES = (
+    "xfactor.nodes.CNF",
+    "xfactor.nodes.BackingService",
+    "tosca.nodes.nfv.Vdu.Compute",
+    "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit",
+    "tosca.nodes.Container.Application",
+)
+
+
+def _written(body: Any, *path: str) -> list[str]:
+    cur = body
+    for key in path:
+        if not isinstance(cur, dict):
+            return []
+        cur = cur.get(key)
+    return [str(k) for k in cur] if isinstance(cur, dict) else []
+
+
+def _has_value(v: Any) -> bool:
+    return v not in (None, {}, [], "")
+
+
+def facts(unit) -> Iterator[tuple[Any, str, str]]:
+    """(entity, kind, key) for every fact: kind is node, capability, policy or group; key
+    is the property name, or ``<capability>.<property>``."""
+    topology = unit.topology
+    idx = raw_index(topology)
+    for node in topology.nodes.values():
+        body = idx.nodes.get(node.name)
+        for prop in _written(body, "properties"):
+            if prop in node.properties and _has_value(node.properties[prop]):
+                yield node, "node", prop
+        caps = body.get("capabilities") if isinstance(body, dict) else None
+        for cname in _written(body, "capabilities"):
+            cap = node.capabilities.get(cname)
+            if cap is None:
+                continue
+            for prop in _written(caps, cname, "properties"):
+                if _has_value(cap.properties.get(prop)):
+                    yield node, "capability", f"{cname}.{prop}"
+    for policy in topology.policies.values():
+        body = idx.policies.get(policy.name)
+        for prop in _written(body, "properties"):
+            if _has_value(policy.properties.get(prop)):
+                yield policy, "policy", prop
+    for group in topology.groups.values():
+        body = idx.groups.get(group.name)
+        for prop in _written(body, "properties"):
+            if _has_value(group.properties.get(prop)):
+                yield group, "group", prop
+
+
+def _objects_by_template(unit) -> set[str]:
+    out: set[str] = set()
+    for f in unit.outputs:
+        if not f.path.startswith("kubernetes/"):
+            continue
+        for doc in yaml.safe_load_all(f.content):
+            ann = ((doc or {}).get("metadata") or {}).get("annotations") or {}
+            if ann.get("xfactor.io/template"):
+                out.add(ann["xfactor.io/template"])
+    return out
+
+
+def silent_facts(unit) -> list[str]:
+    """Facts of a compiled unit that neither reached an object nor drew a warning."""
+    realised = _objects_by_template(unit)
+    warned: list[str] = [
+        d.message
+        for d in unit.diagnostics
+        if d.severity >= Severity.WARNING and d.span.line > 0 and d.span.file not in ("", "<unknown>")
+    ]
+    out = []
+    for entity, kind, key in facts(unit):
+        row = matrix.row_for(entity, kind, key)
+        if row is not None and row[0] is not None:
+            workload = kind in ("node", "capability") and any(entity.is_a(t) for t in WORKLOAD_TYPES)
+            if not workload or entity.name in realised:
+                continue
+        prop = key.split(".", 1)[1] if kind == "capability" else key
+        if any(entity.name in m and f"'{prop}'" in m for m in warned):
+            continue
+        out.append(f"{kind} {entity.name} ({entity.type}): {key}")
+    return out
