@@ -122,3 +122,4 @@ _reg("k8s-object-missing", "error", "a VDU names a Kubernetes object the package
 _reg("policy-not-expressible", "warning", "a failure step cannot be realised on the chosen target")
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
 _reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")
+_reg("k8s-low-port", "warning", "a non-root workload declares a port below 1024 without bind_low_ports")

@@ -25,7 +25,7 @@ from typing import Any
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...xfactor.model import BACKING_TYPE
-from . import compute, config, matrix, network, placement, storage, tacker, workloads
+from . import compute, config, matrix, network, placement, runtime, storage, tacker, workloads
 from ..naming import service_name
 from .common import Ctx
 from .render import check_rendered, render
@@ -96,6 +96,7 @@ def build_objects(ctx: Ctx) -> None:
     for name in sorted(built):
         w = built[name]
         storage.attach(ctx, w)
+        runtime.writable_paths(ctx, w)  # after declared volumes, which may cover a path
         config.emit_configurable(ctx, w)
         workloads.add_backing_env(ctx, w, backing)
         state = "stateful" if w.stateful else "stateless"

@@ -43,6 +43,18 @@ _PORT: dict[str, Row] = {
     "ip_stack_mode": (None, "dual stack is a cluster setting"),
 }
 
+# What real images need (docs/xfactor.md §7): the same rows on CNFs and backing services.
+_IMAGE_NEEDS: dict[str, Row] = {
+    "secret_env": ("containers[0].env[].valueFrom.secretKeyRef (and <SERVICE>_<VAR> of users)", None),
+    "run_as": ("pod securityContext runAsUser, runAsGroup, fsGroup (default 65532)", None),
+    "run_as_root": ("runAsNonRoot: false and no user ids (k8s-insecure)", None),
+    "writable_paths": ("an emptyDir per path, mounted in every container", None),
+    "bind_low_ports": (
+        "pod securityContext.sysctls net.ipv4.ip_unprivileged_port_start (k8s-insecure)",
+        None,
+    ),
+}
+
 MATRIX: dict[str, dict[str, Row]] = {
     "xfactor.nodes.CNF": {
         "image": ("spec.template.spec.containers[0].image", None),
@@ -62,12 +74,23 @@ MATRIX: dict[str, dict[str, Row]] = {
             "terminationGracePeriodSeconds; scratch -> emptyDir /tmp sizeLimit",
             None,
         ),
+        **_IMAGE_NEEDS,
     },
     "xfactor.nodes.BackingService": {
         "image": ("StatefulSet + headless Service", None),
         "locator": ("Service type ExternalName (host name) and env <NAME>_LOCATOR of users", None),
         "kind": ("label app.kubernetes.io/component", None),
         "expiry": ("annotation xfactor.io/expiry", None),
+        "command": ("containers[0].command", None),
+        "args": ("containers[0].args", None),
+        "ports": ("containers[0].ports, headless Service ports, tcpSocket probes", None),
+        "env": ("containers[0].env (sorted by name)", None),
+        "resources": ("containers[0].resources.requests and .limits (cpu, memory)", None),
+        "volumes": (
+            "volumeClaimTemplates (persistent: true) or emptyDir; containers[0].volumeMounts",
+            None,
+        ),
+        **_IMAGE_NEEDS,
     },
     "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit": {
         "name": ("annotation xfactor.io/vdu-name", None),

@@ -67,7 +67,8 @@ def _claim(ctx: Ctx, w: Workload, vname: str, size: str | None, template: str, s
 def attach(ctx: Ctx, w: Workload) -> None:
     node = w.node
     used = {v["name"] for v in w.volumes}
-    for vol in node.properties.get("volumes") or [] if node.is_a("xfactor.nodes.CNF") else []:
+    profiled = node.is_a("xfactor.nodes.CNF") or node.is_a("xfactor.nodes.BackingService")
+    for vol in node.properties.get("volumes") or [] if profiled else []:
         if not isinstance(vol, dict) or not isinstance(vol.get("mount_path"), str):
             continue
         vname = dns_label(str(vol.get("name") or "data"))

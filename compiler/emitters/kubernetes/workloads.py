@@ -31,7 +31,7 @@ from typing import Any
 
 from ...model import NodeTemplate
 from ...xfactor.model import BACKING_TYPE, Process
-from . import compute, security
+from . import compute, runtime, security
 from .common import (
     ANN_DESCRIPTION,
     ANN_STATE,
@@ -205,23 +205,39 @@ def _cnf(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | No
         ctx.diags.add("k8s-no-image", f"{node.name}: the CNF has no image", node.span)
         return None
     c = _container(ctx, node, node.name, image, ctx.node_span(node, "image"))
+    _profile_container(ctx, node, c)
+    w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
+    _profile_ports(w)
+    reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
+    _set_replicas(w, reps.get("min", 1), reps.get("max", 1), None)
+    return w
+
+
+def _profile_container(ctx: Ctx, node: NodeTemplate, c: dict) -> None:
+    """command, args, env, secret_env and resources of a CNF or a deployed backing service."""
+    p = node.properties
     for key in ("command", "args"):
         if isinstance(p.get(key), list) and p[key]:
             c[key] = [_env_value(x) for x in p[key]]
+    env = []
     if isinstance(p.get("env"), dict) and p["env"]:
-        c["env"] = [{"name": str(k), "value": _env_value(v)} for k, v in sorted(p["env"].items())]
+        env = [{"name": str(k), "value": _env_value(v)} for k, v in p["env"].items()]
+    secrets = runtime.secret_env(ctx, node)
+    names = {e["name"] for e in secrets}
+    env = [e for e in env if e["name"] not in names] + secrets  # a secret wins over a value
+    if env:
+        c["env"] = sorted(env, key=lambda e: e["name"])
     res = p.get("resources") if isinstance(p.get("resources"), dict) else {}
     cpu = res.get("cpu")
     cpu_q = cpu_quantity(cpu) if isinstance(cpu, (int, float)) and not isinstance(cpu, bool) and cpu > 0 else None
     mem_q = size_quantity(res.get("memory")) if res.get("memory") is not None else None
     c["resources"] = _resources({"cpu": cpu_q, "memory": mem_q}, {"cpu": cpu_q, "memory": mem_q})
-    w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
-    for port in p.get("ports") or []:
+
+
+def _profile_ports(w: Workload) -> None:
+    for port in w.node.properties.get("ports") or []:
         if isinstance(port, dict):
             add_port(w, _port_entry(port.get("port"), port.get("protocol"), port.get("name")))
-    reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
-    _set_replicas(w, reps.get("min", 1), reps.get("max", 1), None)
-    return w
 
 
 def _stateful(process: Process | None) -> bool:
@@ -397,7 +413,9 @@ def _backing(ctx: Ctx, node: NodeTemplate) -> Workload | None:
     if not isinstance(image, str) or not image.strip():
         return None
     c = _container(ctx, node, node.name, image, ctx.node_span(node, "image"))
+    _profile_container(ctx, node, c)
     w = Workload(node=node, name=dns_label(node.name), stateful=True, containers=[c])
+    _profile_ports(w)
     kind = node.properties.get("kind")
     w.kind_label = str(kind) if isinstance(kind, str) else "backing-service"
     if node.properties.get("expiry") is not None:
@@ -480,19 +498,26 @@ def _scratch(process: Process | None) -> dict:
 
 
 def add_backing_env(ctx: Ctx, w: Workload, services: dict) -> None:
-    """Every backing service a workload uses becomes ``<NAME>_LOCATOR`` in its env."""
+    """Every backing service a workload uses becomes ``<NAME>_LOCATOR`` in its env, and
+    each of its ``secret_env`` references ``<NAME>_<VAR>`` (the same Secret key: the
+    user needs the credentials the service was started with)."""
     for req in w.node.requirements:
         target = req.node
         if not target or target not in services:
             continue
         bs = services[target]
         value = bs.locator or object_name("Service", target)
+        entries = [{"name": f"{env_name(target)}_LOCATOR", "value": value}]
+        tnode = ctx.topology.nodes.get(target)
+        if tnode is not None:
+            for e in runtime.secret_env(ctx, tnode):
+                entries.append(dict(e, name=f"{env_name(target)}_{e['name']}"))
         for c in w.containers:
             env = c.setdefault("env", [])
-            name = f"{env_name(target)}_LOCATOR"
-            if not any(e["name"] == name for e in env):
-                env.append({"name": name, "value": value})
-                env.sort(key=lambda e: e["name"])
+            for entry in entries:
+                if not any(e["name"] == entry["name"] for e in env):
+                    env.append(entry)
+            env.sort(key=lambda e: e["name"])
 
 
 # --------------------------------------------------------------------------- objects
@@ -534,10 +559,12 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
             probe = {"tcpSocket": {"port": tcp[0]["containerPort"]}}
             first["readinessProbe"] = dict(probe, initialDelaySeconds=5, periodSeconds=5)
             first["livenessProbe"] = dict(probe, initialDelaySeconds=15, periodSeconds=10, failureThreshold=3)
+    pod_sc = runtime.pod_security(ctx, w)
+    runtime.low_ports(ctx, w, pod_sc)
     pod_spec: dict[str, Any] = {
         "automountServiceAccountToken": False,
         "containers": w.containers,
-        "securityContext": security.pod_security(),
+        "securityContext": pod_sc,
         "terminationGracePeriodSeconds": w.grace,
         "volumes": sorted(w.volumes, key=lambda v: v["name"]),
     }
