@@ -41,6 +41,7 @@ class Options:
     tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
     limits: Limits = DEFAULT_LIMITS
     quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)
+    network_policies: bool = True  # --no-network-policies leaves NetworkPolicy objects out
 
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\Z")

@@ -59,6 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="a value for the back ends that is not a topology input (repeatable): "
                         "vnf_instance_id=ID (needed by --target tacker), helm_chart=REPO/CHART "
                         "(the OSM KDU)")
+    g.add_argument("--no-network-policies", action="store_false", dest="network_policies",
+                   help="leave out the NetworkPolicy objects (default: deny ingress to every "
+                        "generated pod except along wirings, backing-service uses and exposed ports)")
 
 
 def _known_emitters() -> list[str]:
@@ -76,7 +79,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     unknown = [e for e in chosen if e not in available]
     if unknown:
         raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(sorted(available))}")
-    options = options_from_args(args, emitters=chosen)
+    options = options_from_args(args, emitters=chosen, network_policies=args.network_policies)
     problems = option_problems(options)
     if problems:
         raise UsageError(problems[0])

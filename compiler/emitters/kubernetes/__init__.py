@@ -8,13 +8,14 @@ Output: ``OutputFile("kubernetes/<kind>-<name>.yaml")`` per object, sorted by pa
 Order of work: the conversion matrix warns about every dropped key (matrix.py); Tacker
 objects shipped in the package are read and enriched (tacker.py); every other workload
 gets a builder (workloads.py), to which networking (network.py), storage (storage.py),
-placement (placement.py) and configuration (config.py) add; then every builder becomes
-plain-data objects, which render.py turns into YAML through the templates, parses back
+placement (placement.py), configuration (config.py) and what images need (runtime.py)
+add; then every builder becomes plain-data objects, with a NetworkPolicy each
+(netpolicy.py, unless ``options.network_policies`` is false), which render.py turns into YAML through the templates, parses back
 and compares with the view model.  Output bytes depend on the input only: names are
 sorted, hashes are sha256, there are no timestamps.
 
 Codes: those of its modules — k8s-not-expressible, k8s-insecure, k8s-latest-tag,
-k8s-no-image, k8s-object-missing — and, here, emit-unsupported (nothing to emit).
+k8s-no-image, k8s-object-missing, k8s-low-port — and, here, emit-unsupported (nothing to emit).
 Output that does not read back raises InternalError (a bug in xfc, exit code 3).
 """
 
@@ -25,7 +26,8 @@ from typing import Any
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...xfactor.model import BACKING_TYPE
-from . import compute, config, matrix, network, placement, runtime, storage, tacker, workloads
+from . import (compute, config, matrix, netpolicy, network, placement, runtime, storage, tacker,
+               workloads)
 from ..naming import service_name
 from .common import Ctx
 from .render import check_rendered, render
@@ -33,7 +35,8 @@ from .render import check_rendered, render
 
 class KubernetesEmitter:
     name = "kubernetes"
-    description = "Kubernetes manifests: Deployments/StatefulSets, Services, PDBs, HPAs, Multus NADs, ConfigMaps"
+    description = ("Kubernetes manifests: Deployments/StatefulSets, Services, PDBs, HPAs, "
+                   "NetworkPolicies, Multus NADs, ConfigMaps")
 
     def emit(self, unit: Any, diags: Diagnostics) -> list[OutputFile]:
         topology = unit.topology
@@ -101,6 +104,7 @@ def build_objects(ctx: Ctx) -> None:
         workloads.add_backing_env(ctx, w, backing)
         state = "stateful" if w.stateful else "stateless"
         workloads.emit_workload(ctx, w, state)
+    netpolicy.emit(ctx, built)
     if not ctx.objects:
         ctx.diags.add(
             "emit-unsupported",

@@ -227,6 +227,8 @@ class Ctx:
     objects: list = field(default_factory=list)  # render.K8sObject
     # workload template name -> its Kubernetes name and pod selector labels
     workload_names: dict[str, str] = field(default_factory=dict)
+    # workload template name -> ports a VirtualCp / VnfExtCp Service exposes (NetworkPolicy)
+    exposed: dict[str, list] = field(default_factory=dict)
 
     # -- positions --------------------------------------------------------
     def source_of(self, span: Span | None) -> str:

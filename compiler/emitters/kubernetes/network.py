@@ -156,6 +156,8 @@ def _cp_service(ctx: Ctx, cp: NodeTemplate, targets: list[str], ports: list[dict
             continue
         seen.add((p["port"], p["protocol"]))
         svc_ports.append({"name": p["name"], "port": p["port"], "protocol": p["protocol"], "targetPort": p["port"]})
+    for t in targets:  # the Service exposes these ports of its targets (netpolicy.py)
+        ctx.exposed.setdefault(t, []).extend(svc_ports)
     spec: dict[str, Any] = {
         "selector": {label: "true"},
         "sessionAffinity": "None",
