@@ -163,3 +163,16 @@ def test_block_and_file_storage_sizes_and_sharing(tmp_path):
     assert _pod(objs)["containers"][0]["resources"]["requests"] == {"cpu": "1", "memory": "1Gi"}
     warned = {d.message.split("'")[1] for d in unit.diagnostics if d.code == "k8s-not-expressible"}
     assert {"rdma_enabled", "file_system_protocol"} <= warned
+
+
+def test_vdu_profile_keys_beyond_the_counts_warn():
+    from tests.unit.k8s_fixtures import node, unit
+    from compiler.emitters.kubernetes import EMITTER
+
+    u = unit([node("v", "tosca.nodes.nfv.Vdu.Compute", 10, {
+        "name": "v", "sw_image_data": {"name": "reg/app", "version": "3.1", "container_format": "docker"},
+        "vdu_profile": {"min_number_of_instances": 1, "max_number_of_instances": 2,
+                        "nfvi_maintenance_info": {"impact_notification_lead_time": "1 h"}}})])
+    EMITTER.emit(u, u.diagnostics)
+    [d] = [d for d in u.diagnostics if "vdu_profile" in d.message]
+    assert "'nfvi_maintenance_info'" in d.message and d.span.line == 14  # vdu_profile's line

@@ -457,6 +457,16 @@ def _sol001_replicas(ctx: Ctx, w: Workload) -> None:
                 if isinstance(n, int) and not isinstance(n, bool) and n > 0:
                     w.scale_step = max(w.scale_step or 0, n)
     _set_replicas(w, prof.get("min_number_of_instances", 1), prof.get("max_number_of_instances", 1), initial)
+    for key in sorted(k for k in prof if k not in ("min_number_of_instances", "max_number_of_instances")):
+        if prof[key] in (None, {}, [], ""):  # (asked twice for Tacker VDUs: deduplicated)
+            continue
+        ctx.diags.add(  # SOL001 v3+: nfvi_maintenance_info, ...: the NFVI's, not a pod's
+            "k8s-not-expressible",
+            f"{w.node.name}: '{key}' of vdu_profile has no Kubernetes equivalent; only the "
+            "instance counts become replicas",
+            ctx.value_span(w.node, "vdu_profile", key),
+            path=f'topology_template.node_templates["{w.node.name}"].properties["vdu_profile"]["{key}"]',
+        )
 
 
 # --------------------------------------------------------------------------- entry
