@@ -81,21 +81,37 @@ def facts(unit) -> Iterator[tuple[Any, str, str]]:
                 yield group, "group", prop
 
 
-def _objects_by_template(unit) -> set[str]:
-    out: set[str] = set()
+def _objects(unit) -> tuple[set[str], set[str]]:
+    """(templates named by an object's xfactor.io/template, annotation keys of objects)."""
+    templates: set[str] = set()
+    keys: set[str] = set()
     for f in unit.outputs:
         if not f.path.startswith("kubernetes/"):
             continue
         for doc in yaml.safe_load_all(f.content):
             ann = ((doc or {}).get("metadata") or {}).get("annotations") or {}
+            keys.update(ann)
             if ann.get("xfactor.io/template"):
-                out.add(ann["xfactor.io/template"])
-    return out
+                templates.add(ann["xfactor.io/template"])
+    return templates, keys
+
+
+def _reached(entity, kind: str, key: str, templates: set[str], keys: set[str]) -> bool:
+    """Did a mapped fact reach an object?  Workload facts need the template's own object;
+    the VNF's identification needs its annotation on some object; the rest are carried by
+    the objects of the templates they configure (checked by their unit tests)."""
+    from compiler.emitters.kubernetes.workloads import VNF_ANNOTATIONS
+
+    if kind in ("node", "capability") and any(entity.is_a(t) for t in WORKLOAD_TYPES):
+        return entity.name in templates
+    if kind == "node" and entity.is_a("tosca.nodes.nfv.VNF") and key in VNF_ANNOTATIONS:
+        return VNF_ANNOTATIONS[key] in keys
+    return True
 
 
 def silent_facts(unit) -> list[str]:
     """Facts of a compiled unit that neither reached an object nor drew a warning."""
-    realised = _objects_by_template(unit)
+    templates, keys = _objects(unit)
     warned: list[str] = [
         d.message
         for d in unit.diagnostics
@@ -104,10 +120,8 @@ def silent_facts(unit) -> list[str]:
     out = []
     for entity, kind, key in facts(unit):
         row = matrix.row_for(entity, kind, key)
-        if row is not None and row[0] is not None:
-            workload = kind in ("node", "capability") and any(entity.is_a(t) for t in WORKLOAD_TYPES)
-            if not workload or entity.name in realised:
-                continue
+        if row is not None and row[0] is not None and _reached(entity, kind, key, templates, keys):
+            continue
         prop = key.split(".", 1)[1] if kind == "capability" else key
         if any(entity.name in m and f"'{prop}'" in m for m in warned):
             continue

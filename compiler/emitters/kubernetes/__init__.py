@@ -105,12 +105,36 @@ def build_objects(ctx: Ctx) -> None:
         state = "stateful" if w.stateful else "stateless"
         workloads.emit_workload(ctx, w, state)
     netpolicy.emit(ctx, built)
+    _vnf_identity_unplaced(ctx, bool(built))
     if not ctx.objects:
         ctx.diags.add(
             "emit-unsupported",
             "the Kubernetes back end found no workload, link or configuration to emit",
             topology.span,
         )
+
+
+def _vnf_identity_unplaced(ctx: Ctx, any_workload: bool) -> None:
+    """The VNF's identification goes on generated workloads when the topology has one VNF
+    node; with no workload, or several VNF nodes, say so at each written value rather than
+    drop it in silence."""
+    vnfs = ctx.topology.nodes_of("tosca.nodes.nfv.VNF")
+    if len(vnfs) == 1 and any_workload:
+        return
+    why = ("this descriptor yields none (VM VDUs, or objects shipped in the package)"
+           if len(vnfs) == 1 else "the topology has several VNF nodes, so no one identity")
+    for vnf in vnfs:
+        for prop in sorted(workloads.VNF_ANNOTATIONS):
+            if vnf.properties.get(prop) in (None, "", []) or prop not in vnf.property_spans:
+                continue
+            ctx.diags.add(
+                "k8s-not-expressible",
+                f"{vnf.name}: '{prop}' of {vnf.type} reaches no object: its annotation "
+                f"{workloads.VNF_ANNOTATIONS[prop]} goes on the workloads xfc generates, and "
+                + why,
+                ctx.node_span(vnf, prop),
+                path=f'topology_template.node_templates["{vnf.name}"].properties["{prop}"]',
+            )
 
 
 def _has_container_image(node) -> bool:
