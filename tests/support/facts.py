@@ -28,13 +28,17 @@ from compiler.diagnostics import Severity
 from compiler.emitters.kubernetes import matrix
 from compiler.xfactor.normalize import raw_index
 
-# Types whose mapped properties only reach the cluster through the template's own objects.
+# Types whose mapped properties only reach the cluster through the template's own objects
+# (a workload, a NetworkAttachmentDefinition, a Service).
 WORKLOAD_TYPES = (
     "xfactor.nodes.CNF",
     "xfactor.nodes.BackingService",
     "tosca.nodes.nfv.Vdu.Compute",
     "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit",
     "tosca.nodes.Container.Application",
+    "tosca.nodes.nfv.VnfVirtualLink",
+    "tosca.nodes.nfv.VirtualCp",
+    "tosca.nodes.nfv.VnfExtCp",
 )
 
 
