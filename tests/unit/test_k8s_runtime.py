@@ -136,6 +136,10 @@ def test_run_as_root_is_explicit_and_warned_at_the_property(tmp_path):
     assert pod["containers"][0]["securityContext"]["runAsNonRoot"] is False
     [d] = [d for d in unit.diagnostics if d.code == "k8s-insecure"]
     assert (d.span.line, d.span.column) == (9, 22) and "run_as_root" in d.message
+    unit, pod = _one(tmp_path, "        run_as_root: true\n        run_as: { user: 1000 }\n")
+    assert "runAsUser" not in pod["securityContext"]
+    [d] = [d for d in unit.diagnostics if d.code == "k8s-not-expressible"]
+    assert "'run_as' is not applied" in d.message and d.span.line == 10
 
 
 def test_low_port_warns_at_the_port_unless_asked_for(tmp_path):

@@ -128,6 +128,14 @@ def pod_security(ctx: Ctx, w) -> dict:
                 path=_path(node, prop),
                 hint="prefer run_as with the image's own numeric user, and writable_paths",
             )
+            if isinstance(node.properties.get("run_as"), dict) and node.properties["run_as"]:
+                ctx.diags.add(
+                    "k8s-not-expressible",
+                    f"{node.name}: 'run_as' is not applied: run_as_root: true runs the image "
+                    "as root, with no user ids",
+                    ctx.node_span(node, "run_as"),
+                    path=_path(node, "run_as"),
+                )
         return sc
     run_as = node.properties.get("run_as") if _profiled(node) else None
     run_as = run_as if isinstance(run_as, dict) else {}
