@@ -30,7 +30,7 @@ TYPES = [
     ("data_types", "xfactor.datatypes.Resources", "tosca.datatypes.Root"),
     ("data_types", "xfactor.datatypes.Replicas", "tosca.datatypes.Root"),
     ("data_types", "xfactor.datatypes.Volume", "tosca.datatypes.Root"),
-    # additions for real images (spec §2.2 allows them; docs/xfactor.md §7)
+    # additions for real images (spec §2.2 allows them; docs/xfactor.md §6)
     ("data_types", "xfactor.datatypes.SecretRef", "tosca.datatypes.Root"),
     ("data_types", "xfactor.datatypes.RunAs", "tosca.datatypes.Root"),
     ("capability_types", "xfactor.capabilities.Wirable", "tosca.capabilities.Root"),
@@ -61,7 +61,7 @@ _WIRING = [
     ("chain", "string", False, NO_DEFAULT, None),
 ]
 
-# what real images need, on both workload node types (docs/xfactor.md §7)
+# what real images need, on both workload node types (docs/xfactor.md §6)
 _IMAGE_NEEDS = [
     ("secret_env", "map", False, NO_DEFAULT, None),
     ("run_as", "xfactor.datatypes.RunAs", False, NO_DEFAULT, None),

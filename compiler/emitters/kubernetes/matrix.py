@@ -43,7 +43,7 @@ _PORT: dict[str, Row] = {
     "ip_stack_mode": (None, "dual stack is a cluster setting"),
 }
 
-# What real images need (docs/xfactor.md §7): the same rows on CNFs and backing services.
+# What real images need (docs/xfactor.md §6): the same rows on CNFs and backing services.
 _IMAGE_NEEDS: dict[str, Row] = {
     "secret_env": ("containers[0].env[].valueFrom.secretKeyRef (and <SERVICE>_<VAR> of users)", None),
     "run_as": ("pod securityContext runAsUser, runAsGroup, fsGroup (default 65532)", None),

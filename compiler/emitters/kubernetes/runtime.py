@@ -3,7 +3,7 @@
 Phase: emit.
 Input: a workload builder whose template is an ``xfactor.nodes.CNF`` or a deployed
 ``xfactor.nodes.BackingService`` (the profile properties ``secret_env``, ``run_as``,
-``run_as_root``, ``writable_paths``, ``bind_low_ports``; docs/xfactor.md §7), or any other
+``run_as_root``, ``writable_paths``, ``bind_low_ports``; docs/xfactor.md §6), or any other
 workload (SOL001 / TOSCA types, which ask through template ``metadata`` only).
 Output: ``secretKeyRef`` env entries, ``emptyDir`` volumes and mounts, the pod
 ``securityContext`` (numeric ``runAsUser`` / ``runAsGroup`` / ``fsGroup``, and the
