@@ -110,6 +110,8 @@ def _reached(entity, kind: str, key: str, templates: set[str], keys: set[str]) -
         return entity.name in templates
     if kind == "node" and entity.is_a("tosca.nodes.nfv.VNF") and key in VNF_ANNOTATIONS:
         return VNF_ANNOTATIONS[key] in keys
+    if kind == "node" and entity.is_a("tosca.nodes.nfv.VduCp"):  # carried by its VDU's pods
+        return any(r.name == "virtual_binding" and r.node in templates for r in entity.requirements)
     return True
 
 

@@ -176,3 +176,22 @@ def test_vdu_profile_keys_beyond_the_counts_warn():
     EMITTER.emit(u, u.diagnostics)
     [d] = [d for d in u.diagnostics if "vdu_profile" in d.message]
     assert "'nfvi_maintenance_info'" in d.message and d.span.line == 14  # vdu_profile's line
+
+
+def test_vducp_order_with_no_interface_to_name_warns():
+    from compiler.emitters.kubernetes import EMITTER
+    from compiler.model import Artifact
+    from tests.unit.k8s_fixtures import node, req, unit
+
+    vm = Artifact(name="sw_image", type="tosca.artifacts.nfv.SwImage", file="vm.qcow2",
+                  properties={"container_format": "bare", "disk_format": "qcow2"})
+    u = unit([
+        node("vm", "tosca.nodes.nfv.Vdu.Compute", 10, {"name": "vm"}, artifacts={"sw_image": vm}),
+        node("app", "tosca.nodes.nfv.Vdu.Compute", 20, {
+            "name": "app", "sw_image_data": {"name": "reg/app", "version": "1", "container_format": "docker"}}),
+        node("cp-vm", "tosca.nodes.nfv.VduCp", 30, {"order": 1}, reqs=(req("virtual_binding", "vm"),)),
+        node("cp-app", "tosca.nodes.nfv.VduCp", 40, {"order": 0}, reqs=(req("virtual_binding", "app"),)),
+    ])
+    EMITTER.emit(u, u.diagnostics)
+    warned = {d.message.split(":")[0]: d.span.line for d in u.diagnostics if "'order'" in d.message}
+    assert warned == {"cp-vm": 32, "cp-app": 42}
