@@ -1,10 +1,11 @@
 """Did every fact of a descriptor reach a Kubernetes object, or draw a warning?
 
 Used by tests/integration/test_corpus_facts.py (issue 9, item 2).  A *fact* is a property
-(or capability property) that the descriptor writes with a value: a key under
-``properties`` of a node template, a policy or a group, or under
-``capabilities.<name>.properties`` of a node template, as the positioned YAML of the
-package has it (type defaults are not facts of the descriptor).
+(or capability property) that the descriptor gives a value: a key under ``properties``
+of a node template, a policy or a group, or under ``capabilities.<name>.properties`` of
+a node template, as the positioned YAML of the package has it; for node templates also
+a default of a node type the package itself defines (the defaults of the SOL001 and
+X-factor profiles from xfc's catalog are not facts of the descriptor).
 
 A fact is *accounted for* when
 
@@ -62,7 +63,8 @@ def facts(unit) -> Iterator[tuple[Any, str, str]]:
     idx = raw_index(topology)
     for node in topology.nodes.values():
         body = idx.nodes.get(node.name)
-        for prop in _written(body, "properties"):
+        # written in the template, or a default of a type the package defines
+        for prop in matrix.descriptor_values(topology, node, body):
             if prop in node.properties and _has_value(node.properties[prop]):
                 yield node, "node", prop
         caps = body.get("capabilities") if isinstance(body, dict) else None

@@ -384,14 +384,27 @@ def _unknown(ctx, entity, where: str, key: str, prop: str, span) -> None:
     )
 
 
+def descriptor_values(topology, entity, body) -> list[str]:
+    """The properties of ``entity`` whose value the descriptor gives: written in the
+    template (``body``, its positioned YAML), or a default of a type the package itself
+    defines (its span is in a package file, not in a catalog profile)."""
+    pkg = topology.package
+    own = {f.display for f in pkg.files if not f.from_catalog} if pkg is not None else set()
+    spans = getattr(entity, "property_spans", {}) or {}
+    found = set(_written(body, "properties"))
+    found.update(p for p, sp in spans.items() if sp is not None and sp.file in own)
+    return sorted(found)
+
+
 def _check_unknown(ctx) -> None:
-    """Warn at every written property that no table knows (never drop a fact in silence)."""
+    """Warn at every property the descriptor gives a value that no table knows (never
+    drop a fact in silence)."""
     from ...xfactor.normalize import raw_index, raw_span
 
     idx = raw_index(ctx.topology)
     for node in ctx.topology.nodes.values():
         body = idx.nodes.get(node.name)
-        for prop in _written(body, "properties"):
+        for prop in descriptor_values(ctx.topology, node, body):
             if _empty(node.properties.get(prop)) or row_for(node, "node", prop) is not None:
                 continue
             _unknown(ctx, node, "node", prop, prop, ctx.node_span(node, prop))
