@@ -10,9 +10,11 @@ X-factor profiles from xfc's catalog are not facts of the descriptor).
 A fact is *accounted for* when
 
 * the conversion matrix (compiler/emitters/kubernetes/matrix.py) maps it to a Kubernetes
-  field, and — for a template of a workload type — some emitted object carries the
-  annotation ``xfactor.io/template: <template>`` (a VM VDU that becomes no object has not
-  carried its ``vdu_profile`` anywhere); or
+  field, and the object that would carry it exists: for a workload, link or connection
+  point (:data:`WORKLOAD_TYPES`) an emitted object annotated
+  ``xfactor.io/template: <template>`` (a VM VDU that becomes no object has not carried its
+  ``vdu_profile`` anywhere); for a VduCp, such an object of its VDU; for the VNF's
+  identification, its annotation on some object; or
 * the back end reported a warning at a real position (a file and a line) whose message
   names the template and the property in quotes (``'vdu_profile'``).
 

@@ -5,17 +5,19 @@ Input: a clean :class:`compiler.pipeline.Compilation` (topology, xmodel, plan, o
 ``options.namespace`` from ``--namespace``).
 Output: ``OutputFile("kubernetes/<kind>-<name>.yaml")`` per object, sorted by path.
 
-Order of work: the conversion matrix warns about every dropped key (matrix.py); Tacker
-objects shipped in the package are read and enriched (tacker.py); every other workload
-gets a builder (workloads.py), to which networking (network.py), storage (storage.py),
-placement (placement.py), configuration (config.py) and what images need (runtime.py)
-add; then every builder becomes plain-data objects, with a NetworkPolicy each
-(netpolicy.py, unless ``options.network_policies`` is false), which render.py turns into YAML through the templates, parses back
-and compares with the view model.  Output bytes depend on the input only: names are
+Order of work: the conversion matrix warns about every dropped or unknown key
+(matrix.py); Tacker objects shipped in the package are read and enriched (tacker.py);
+every other workload gets a builder (workloads.py, with SOL001 virtual compute from
+compute.py), to which networking (network.py), storage (storage.py), placement
+(placement.py), configuration (config.py) and what images need (runtime.py) add; then
+every builder becomes plain-data objects, with a NetworkPolicy each (netpolicy.py, unless
+``options.network_policies`` is false), which render.py turns into YAML through the
+templates, parses back and compares with the view model.  Output bytes depend on the input only: names are
 sorted, hashes are sha256, there are no timestamps.
 
 Codes: those of its modules — k8s-not-expressible, k8s-insecure, k8s-latest-tag,
-k8s-no-image, k8s-object-missing, k8s-low-port — and, here, emit-unsupported (nothing to emit).
+k8s-no-image, k8s-object-missing, k8s-low-port — and, here, emit-unsupported (nothing
+to emit) and k8s-not-expressible (a VNF identity no workload carries).
 Output that does not read back raises InternalError (a bug in xfc, exit code 3).
 """
 
