@@ -195,3 +195,26 @@ def test_vducp_order_with_no_interface_to_name_warns():
     EMITTER.emit(u, u.diagnostics)
     warned = {d.message.split(":")[0]: d.span.line for d in u.diagnostics if "'order'" in d.message}
     assert warned == {"cp-vm": 32, "cp-app": 42}
+
+
+def test_default_instantiation_level_sets_the_replicas():
+    from compiler.emitters.kubernetes import EMITTER
+    from compiler.model import Policy
+    from tests.unit.k8s_fixtures import node, span, unit
+
+    def pol(name, type_, targets, props):
+        return Policy(name=name, type=type_, types=(type_, "tosca.policies.Root"), targets=targets,
+                      properties=props, span=span(90), property_spans={k: span(91) for k in props})
+
+    vdu = node("v", "tosca.nodes.nfv.Vdu.Compute", 10, {
+        "name": "v", "sw_image_data": {"name": "reg/app", "version": "1", "container_format": "docker"},
+        "vdu_profile": {"min_number_of_instances": 1, "max_number_of_instances": 5}})
+    levels = {"small": {"number_of_instances": 2}, "large": {"number_of_instances": 4}}
+    for default, replicas in (("small", 2), ("large", 4)):
+        u = unit([vdu], policies=[
+            pol("il", "tosca.policies.nfv.InstantiationLevels", (),
+                {"levels": {"small": {}, "large": {}}, "default_level": default}),
+            pol("vil", "tosca.policies.nfv.VduInstantiationLevels", ("v",), {"levels": levels}),
+        ])
+        files = {f.path: yaml.safe_load(f.content) for f in EMITTER.emit(u, u.diagnostics)}
+        assert files["kubernetes/deployment-v.yaml"]["spec"]["replicas"] == replicas

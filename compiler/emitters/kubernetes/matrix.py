@@ -306,6 +306,20 @@ POLICY_MATRIX: dict[str, dict[str, Row]] = {
     "tosca.policies.nfv.VduInitialDelta": {
         "initial_delta": ("spec.replicas", None),
     },
+    "tosca.policies.nfv.InstantiationLevels": {
+        "default_level": ("selects the VduInstantiationLevels count for spec.replicas", None),
+        "levels": (
+            "the default level names the count for spec.replicas; the others are chosen by "
+            "the VNFM at instantiation, with the same objects",
+            None,
+        ),
+    },
+    "tosca.policies.nfv.VduInstantiationLevels": {
+        "levels": (
+            "spec.replicas = the default level's number_of_instances (when no VduInitialDelta)",
+            None,
+        ),
+    },
     "xfactor.policies.Process": {
         key: ("Deployment / StatefulSet, terminationGracePeriodSeconds, /tmp sizeLimit (process traits)", None)
         for key in ("state", "share_nothing", "scratch", "session", "graceful_shutdown")

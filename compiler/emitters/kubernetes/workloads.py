@@ -438,8 +438,37 @@ def _set_replicas(w: Workload, lo: Any, hi: Any, initial: Any) -> None:
     w.replicas = min(max(start, lo_i), hi_i)
 
 
+def default_level(ctx: Ctx) -> str | None:
+    """The ``default_level`` of the topology's InstantiationLevels policy (SOL001
+    §6.10.x), or its only level when it names none."""
+    for pol in ctx.topology.policies.values():
+        if pol.is_a("tosca.policies.nfv.InstantiationLevels"):
+            level = pol.properties.get("default_level")
+            levels = pol.properties.get("levels")
+            if isinstance(level, str) and level:
+                return level
+            if isinstance(levels, dict) and len(levels) == 1:
+                return str(next(iter(levels)))
+    return None
+
+
+def _level_instances(ctx: Ctx, w: Workload) -> Any:
+    """number_of_instances of the VDU at the default instantiation level, or None."""
+    level = default_level(ctx)
+    for pol in ctx.topology.policies.values():
+        if level is None or w.node.name not in pol.targets:
+            continue
+        if pol.is_a("tosca.policies.nfv.VduInstantiationLevels"):
+            levels = pol.properties.get("levels")
+            entry = levels.get(level) if isinstance(levels, dict) else None
+            if isinstance(entry, dict):
+                return entry.get("number_of_instances")
+    return None
+
+
 def _sol001_replicas(ctx: Ctx, w: Workload) -> None:
-    """vdu_profile, VduInitialDelta and VduScalingAspectDeltas (SOL001 §6.10)."""
+    """vdu_profile, VduInitialDelta (else the default instantiation level's
+    VduInstantiationLevels count) and VduScalingAspectDeltas (SOL001 §6.10)."""
     prof = w.node.properties.get("vdu_profile")
     prof = prof if isinstance(prof, dict) else {}
     initial = None
@@ -456,6 +485,8 @@ def _sol001_replicas(ctx: Ctx, w: Workload) -> None:
                 n = d.get("number_of_instances") if isinstance(d, dict) else None
                 if isinstance(n, int) and not isinstance(n, bool) and n > 0:
                     w.scale_step = max(w.scale_step or 0, n)
+    if initial is None:
+        initial = _level_instances(ctx, w)
     _set_replicas(w, prof.get("min_number_of_instances", 1), prof.get("max_number_of_instances", 1), initial)
     for key in sorted(k for k in prof if k not in ("min_number_of_instances", "max_number_of_instances")):
         if prof[key] in (None, {}, [], ""):  # (asked twice for Tacker VDUs: deduplicated)
