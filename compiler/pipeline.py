@@ -48,6 +48,7 @@ class Options:
     # package kept in git without its images) is a warning at its declaration (docs/csar.md)
     allow_missing_artifacts: bool = False
     checks: tuple[str, ...] = ()  # --check NAME: opt-in check plugins (compiler.plugins)
+    network_policies: bool = True  # --no-network-policies leaves NetworkPolicy objects out
 
 
 def option_problems(options: Options, *, fields: bool = False) -> list[str]:

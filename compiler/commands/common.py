@@ -101,6 +101,10 @@ def add_backend_arguments(g: Any) -> None:
                    help="a value for the back ends that is not a topology input (repeatable): "
                         "vnf_instance_id=ID (needed by --target tacker), helm_chart=REPO/CHART "
                         "(the OSM KDU)")
+    g.add_argument("--no-network-policies", action="store_false", dest="network_policies",
+                   default=None,
+                   help="leave out the NetworkPolicy objects (default: deny ingress to every "
+                        "generated pod except along wirings, backing-service uses and exposed ports)")
 
 
 def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
@@ -180,7 +184,8 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "flavour": getattr(args, "flavour", None),
         "profile_paths": tuple(getattr(args, "profile_paths", []) or ()),
     }
-    for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts"):
+    for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts",
+                 "network_policies"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
     if "root" not in opts and os.environ.get("XFC_ROOT") and hasattr(args, "root"):

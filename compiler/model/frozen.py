@@ -175,9 +175,25 @@ _EMPTY_MAP = FrozenMap()
 
 def freeze_properties(values: dict, raw: Any) -> FrozenMap:
     """Evaluated property values, frozen against the ``properties`` mapping they were
-    written in (``raw``, positioned YAML or None), so nested values keep positions."""
+    written in (``raw``, positioned YAML or None), so nested values keep positions.
+
+    The map's ``key_spans`` hold exactly the properties written in the template (not the
+    type defaults), so a back end can tell what the descriptor says from what a type
+    supplies without going back to the YAML (:func:`written`)."""
     sub = raw if isinstance(raw, dict) else {}
-    return FrozenMap((k, freeze(v, sub.get(k))) for k, v in values.items())
+    ks = getattr(sub, "key_spans", None) or {}
+    vs = getattr(sub, "value_spans", None) or {}
+    return FrozenMap(((k, freeze(v, sub.get(k))) for k, v in values.items()),
+                     span=getattr(raw, "span", None),
+                     key_spans={k: ks[k] for k in values if k in ks},
+                     value_spans={k: vs[k] for k in values if k in vs})
+
+
+def written(values: Any) -> list[str]:
+    """The keys of a property map (from :func:`freeze_properties`) that the descriptor
+    writes, sorted; type defaults are left out."""
+    spans = getattr(values, "key_spans", None) or {}
+    return sorted(str(k) for k in spans)
 
 
 def freeze_fields(obj: Any, *names: str) -> None:
@@ -199,4 +215,5 @@ def thaw(value: Any) -> Any:
     return value
 
 
-__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "thaw"]
+__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "thaw",
+           "written"]

@@ -36,7 +36,7 @@ from ..model import (
     Requirement,
     RuntimeRef,
 )
-from ..model.frozen import freeze, freeze_properties
+from ..model.frozen import freeze_properties
 from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before the split
 from .binding import REQ_KEYS as REQ_KEYS
 from .binding import REQ_REL_KEYS as REQ_REL_KEYS
@@ -395,8 +395,8 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
                 spans[pname] = n.assigned[pname][1] if pname in n.assigned \
                     else n.pdefs[pname].default_span
             # frozen with the positions of the YAML each value was evaluated from
-            props = {k: freeze(v, n.assigned[k][0] if k in n.assigned else None)
-                     for k, v in props.items()}
+            raw_props = n.raw.get("properties") if isinstance(n.raw, dict) else None
+            props = freeze_properties(props, raw_props if isinstance(raw_props, dict) else None)
             out[n.name] = NodeTemplate(
                 name=n.name, type=n.type, types=n.types, properties=props,
                 attributes=self.node_attributes(n), capabilities=self.node_capabilities(n),

@@ -134,6 +134,26 @@ def _kubectl() -> tuple[str | None, str]:
     )
 
 
+@functools.cache
+def _checkov() -> tuple[str | None, str]:
+    return _first_working(
+        [os.environ.get("XFC_CHECKOV"), str(TOOLS / "checkov" / "bin" / "checkov"), shutil.which("checkov")],
+        ["--version"],
+    )
+
+
+def checkov_binary() -> str | None:
+    """Path of a working checkov (XFC_CHECKOV, .tools/checkov/bin/checkov, PATH), or None."""
+    return _checkov()[0]
+
+
+def checkov_run(directory: str | Path, timeout: float = 900) -> tuple[int, str]:
+    """``checkov -d DIR --framework kubernetes -o json`` (exit 1 = some check failed)."""
+    binary = require_tool("checkov")
+    return _run([binary, "-d", str(directory), "--framework", "kubernetes", "-o", "json",
+                 "--quiet", "--compact", "--skip-download"], timeout=timeout)
+
+
 def helm_binary() -> str | None:
     """Path of a working helm (XFC_HELM, .tools/bin/helm, PATH), or None."""
     return _helm()[0]
@@ -169,6 +189,8 @@ def tool_missing_reason(name: str) -> str | None:
         return None if helm_binary() else f"helm {_helm()[1]}"
     if name == "kubectl":
         return None if kubectl_binary() else f"kubectl {_kubectl()[1]}"
+    if name == "checkov":
+        return None if checkov_binary() else f"checkov {_checkov()[1]}"
     if name == "kubernetes-validate":
         return _kv_reason()
     if name == "jsonschema":
@@ -190,7 +212,7 @@ def tool_missing_reason(name: str) -> str | None:
 def require_tool(name: str) -> str | None:
     """Skip the calling test when ``name`` is missing (fail under CI=true XFC_REQUIRE_TOOLS=1).
 
-    Returns the binary's path for helm and kubectl, else None.
+    Returns the binary's path for helm, kubectl and checkov, else None.
     """
     reason = tool_missing_reason(name)
     if reason is not None:
@@ -202,6 +224,8 @@ def require_tool(name: str) -> str | None:
         return helm_binary()
     if name == "kubectl":
         return kubectl_binary()
+    if name == "checkov":
+        return checkov_binary()
     return None
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from compiler.emitters.kubernetes import EMITTER
-from compiler.emitters.kubernetes.matrix import MATRIX, POLICY_MATRIX
+from compiler.emitters.kubernetes.matrix import CAPABILITY_MATRIX, GROUP_MATRIX, MATRIX, POLICY_MATRIX
 from tests.support.validators import validate_object
 from tests.unit.test_k8s_emitter import sol001_unit, xfactor_unit
 
@@ -34,9 +34,10 @@ def test_fixture_golden(case, make, golden):
 
 def test_conversion_document_lists_every_key():
     text = (REPO / "docs" / "conversion.md").read_text(encoding="utf-8")
-    for table in (MATRIX, POLICY_MATRIX):
+    for table, suffix in ((MATRIX, ""), (POLICY_MATRIX, ""), (GROUP_MATRIX, ""),
+                          (CAPABILITY_MATRIX, " (capabilities)")):
         for type_name, rows in table.items():
-            m = re.search(rf"### `{re.escape(type_name)}`\n(.*?)(?=\n### |\Z)", text, re.S)
+            m = re.search(rf"### `{re.escape(type_name)}`{re.escape(suffix)}\n(.*?)(?=\n### |\Z)", text, re.S)
             assert m, f"docs/conversion.md has no section for {type_name}"
             for key, (field, _why) in rows.items():
                 row = re.search(rf"^\| `{re.escape(key)}` \| (.*?) \|", m.group(1), re.M)

@@ -65,6 +65,7 @@ def test_hostile_property_values_add_no_object_or_key():
     assert [f.path for f in files] == [
         "kubernetes/configmap-demo-inputs.yaml",
         "kubernetes/deployment-web.yaml",
+        "kubernetes/networkpolicy-web.yaml",  # every workload has one (netpolicy.py)
     ]
     for f in files:
         docs = list(yaml.safe_load_all(f.content))

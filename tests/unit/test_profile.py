@@ -30,6 +30,9 @@ TYPES = [
     ("data_types", "xfactor.datatypes.Resources", "tosca.datatypes.Root"),
     ("data_types", "xfactor.datatypes.Replicas", "tosca.datatypes.Root"),
     ("data_types", "xfactor.datatypes.Volume", "tosca.datatypes.Root"),
+    # additions for real images (spec §2.2 allows them; docs/xfactor.md §6)
+    ("data_types", "xfactor.datatypes.SecretRef", "tosca.datatypes.Root"),
+    ("data_types", "xfactor.datatypes.RunAs", "tosca.datatypes.Root"),
     ("capability_types", "xfactor.capabilities.Wirable", "tosca.capabilities.Root"),
     ("capability_types", "xfactor.capabilities.BackingService", "tosca.capabilities.Root"),
     ("relationship_types", "xfactor.relationships.Wiring", "tosca.relationships.ConnectsTo"),
@@ -56,6 +59,15 @@ _WIRING = [
     ("on_failure", "list", False, NO_DEFAULT, None),  # default computed by the compiler, §3.3
     ("propagate", "string", False, "none", ["none", "upstream", "downstream", "both"]),
     ("chain", "string", False, NO_DEFAULT, None),
+]
+
+# what real images need, on both workload node types (docs/xfactor.md §6)
+_IMAGE_NEEDS = [
+    ("secret_env", "map", False, NO_DEFAULT, None),
+    ("run_as", "xfactor.datatypes.RunAs", False, NO_DEFAULT, None),
+    ("run_as_root", "boolean", False, False, None),
+    ("writable_paths", "list", False, NO_DEFAULT, None),
+    ("bind_low_ports", "boolean", False, False, None),
 ]
 
 # type name -> [(property, type, required, default, valid_values)]: the complete set
@@ -88,6 +100,15 @@ PROPERTIES: dict[str, list[tuple]] = {
         ("size", "scalar-unit.size", False, NO_DEFAULT, None),
         ("persistent", "boolean", False, False, None),
     ],
+    "xfactor.datatypes.SecretRef": [
+        ("secret", "string", True, NO_DEFAULT, None),
+        ("key", "string", True, NO_DEFAULT, None),
+    ],
+    "xfactor.datatypes.RunAs": [
+        ("user", "integer", False, NO_DEFAULT, None),
+        ("group", "integer", False, NO_DEFAULT, None),
+        ("fs_group", "integer", False, NO_DEFAULT, None),
+    ],
     "xfactor.capabilities.Wirable": [],
     "xfactor.capabilities.BackingService": [],
     "xfactor.relationships.Wiring": _WIRING,
@@ -102,6 +123,7 @@ PROPERTIES: dict[str, list[tuple]] = {
         ("replicas", "xfactor.datatypes.Replicas", False, NO_DEFAULT, None),
         ("volumes", "list", False, NO_DEFAULT, None),
         ("process", "xfactor.datatypes.Process", False, NO_DEFAULT, None),
+        *_IMAGE_NEEDS,
     ],
     "xfactor.nodes.BackingService": [
         ("kind", "string", False, NO_DEFAULT,
@@ -109,6 +131,13 @@ PROPERTIES: dict[str, list[tuple]] = {
         ("expiry", "boolean", False, NO_DEFAULT, None),
         ("locator", "string", False, NO_DEFAULT, None),
         ("image", "string", False, NO_DEFAULT, None),
+        ("command", "list", False, NO_DEFAULT, None),
+        ("args", "list", False, NO_DEFAULT, None),
+        ("ports", "list", False, NO_DEFAULT, None),
+        ("env", "map", False, NO_DEFAULT, None),
+        ("resources", "xfactor.datatypes.Resources", False, NO_DEFAULT, None),
+        ("volumes", "list", False, NO_DEFAULT, None),
+        *_IMAGE_NEEDS,
     ],
     "xfactor.groups.Chain": [
         ("fragile", "boolean", False, False, None),
@@ -128,6 +157,15 @@ ENTRY_SCHEMAS = {
     ("xfactor.nodes.CNF", "ports"): "xfactor.datatypes.Port",
     ("xfactor.nodes.CNF", "env"): "string",
     ("xfactor.nodes.CNF", "volumes"): "xfactor.datatypes.Volume",
+    ("xfactor.nodes.CNF", "secret_env"): "xfactor.datatypes.SecretRef",
+    ("xfactor.nodes.CNF", "writable_paths"): "string",
+    ("xfactor.nodes.BackingService", "command"): "string",
+    ("xfactor.nodes.BackingService", "args"): "string",
+    ("xfactor.nodes.BackingService", "ports"): "xfactor.datatypes.Port",
+    ("xfactor.nodes.BackingService", "env"): "string",
+    ("xfactor.nodes.BackingService", "volumes"): "xfactor.datatypes.Volume",
+    ("xfactor.nodes.BackingService", "secret_env"): "xfactor.datatypes.SecretRef",
+    ("xfactor.nodes.BackingService", "writable_paths"): "string",
     ("xfactor.relationships.Wiring", "on_failure"): "string",
     ("xfactor.policies.Wiring", "on_failure"): "string",
 }

@@ -5,18 +5,22 @@ Input: a clean :class:`compiler.pipeline.Compilation` (topology, xmodel, plan, o
 ``options.namespace`` from ``--namespace``).
 Output: ``OutputFile("kubernetes/<kind>-<name>.yaml")`` per object, sorted by path.
 
-Order of work: the conversion matrix warns about every dropped key (matrix.py); Tacker
-objects shipped in the package are read and enriched (tacker.py); every other workload
-gets a builder (workloads.py), to which networking (network.py), storage (storage.py),
-placement (placement.py) and configuration (config.py) add; then every builder becomes
-plain-data objects, whose names unique.py checks (valid, one object per name), which render.py turns into YAML through the templates, parses back
-and compares with the view model.  Output bytes depend on the input only: names are
-sorted, hashes are sha256, there are no timestamps.
+Order of work: the conversion matrix warns about every dropped or unknown key
+(matrix.py); Tacker objects shipped in the package (read by the loader) are selected and
+enriched (tacker.py); every other workload gets a builder (workloads.py, with SOL001
+virtual compute from compute.py), to which networking (network.py), storage
+(storage.py), placement (placement.py), configuration (config.py) and what images need
+(runtime.py) add; then every builder becomes plain-data objects, with a NetworkPolicy
+each (netpolicy.py, unless ``options.network_policies`` is false), whose names unique.py
+checks (valid, one object per name), and render.py writes them through the one YAML
+writer (compiler.yamlout), which reads them back and compares.  Output bytes depend on
+the input only: names are sorted, hashes are sha256, there are no timestamps.
 
 Codes: those of its modules — k8s-not-expressible, k8s-insecure, k8s-latest-tag,
-k8s-no-image, k8s-object-missing, k8s-name-collision, k8s-env-name (unique.py) — and,
-here, emit-unsupported (nothing to emit) and k8s-duplicate-object (two objects of one
-kind, namespace and name).
+k8s-no-image, k8s-object-missing, k8s-low-port, k8s-name-collision, k8s-env-name
+(unique.py), value-out-of-range (compiler.bounds) — and, here, emit-unsupported (nothing
+to emit), k8s-duplicate-object (two objects of one kind, namespace and name) and
+k8s-not-expressible (a VNF identity no workload carries).
 Output that does not read back raises InternalError (a bug in xfc, exit code 3).
 """
 
@@ -27,7 +31,8 @@ from typing import Any
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...xfactor.model import BACKING_TYPE
-from . import config, matrix, network, placement, storage, tacker, unique, workloads
+from . import (compute, config, matrix, netpolicy, network, placement, runtime, storage, tacker,
+               unique, workloads)
 from ..naming import service_name
 from .common import ANN_TEMPLATE, Ctx
 from .render import check_rendered, render
@@ -35,7 +40,8 @@ from .render import check_rendered, render
 
 class KubernetesEmitter:
     name = "kubernetes"
-    description = "Kubernetes manifests: Deployments/StatefulSets, Services, PDBs, HPAs, Multus NADs, ConfigMaps"
+    description = ("Kubernetes manifests: Deployments/StatefulSets, Services, PDBs, HPAs, "
+                   "NetworkPolicies, Multus NADs, ConfigMaps")
 
     def emit(self, unit: Any, diags: Diagnostics) -> list[OutputFile]:
         topology = unit.topology
@@ -82,8 +88,14 @@ def build_objects(ctx: Ctx) -> None:
     candidates = [n for n in tacker.vdus(ctx, set(built)) if n.name in names or not names]
     realised = tacker.emit(ctx, candidates, lambda vdu: _bounds(ctx, vdu))
     for vdu in candidates:
-        if vdu.name not in realised and not _shipped_any(ctx):
+        if vdu.name in realised:
+            compute.shipped_warnings(ctx, vdu)  # the shipped object's resources are kept
+        elif not _shipped_any(ctx):
             workloads.build(ctx, vdu, processes.get(vdu.name))  # reports not-expressible
+        elif not any(d.code == "k8s-object-missing" and vdu.name in d.message for d in ctx.diags):
+            # e.g. only a Helm chart, whose templates xfc does not render
+            workloads.not_realised(ctx, vdu, f"the package's {tacker.KUBE_DIR} holds no "
+                                   "readable Kubernetes object (xfc does not render Helm charts)")
     network.emit_links(ctx, built)
     network.emit_cp_services(ctx, built)
     network.emit_external_backing(ctx)
@@ -93,16 +105,42 @@ def build_objects(ctx: Ctx) -> None:
     for name in sorted(built):
         w = built[name]
         storage.attach(ctx, w)
+        runtime.writable_paths(ctx, w)  # after declared volumes, which may cover a path
         config.emit_configurable(ctx, w)
         workloads.add_backing_env(ctx, w, backing)
         state = "stateful" if w.stateful else "stateless"
         workloads.emit_workload(ctx, w, state)
+    netpolicy.emit(ctx, built)
+    _vnf_identity_unplaced(ctx, bool(built))
     if not ctx.objects:
         ctx.diags.add(
             "emit-unsupported",
             "the Kubernetes back end found no workload, link or configuration to emit",
             topology.span,
         )
+
+
+def _vnf_identity_unplaced(ctx: Ctx, any_workload: bool) -> None:
+    """The VNF's identification goes on generated workloads when the topology has one VNF
+    node; with no workload, or several VNF nodes, say so at each written value rather than
+    drop it in silence."""
+    vnfs = ctx.topology.nodes_of("tosca.nodes.nfv.VNF")
+    if len(vnfs) == 1 and any_workload:
+        return
+    why = ("this descriptor yields none (VM VDUs, or objects shipped in the package)"
+           if len(vnfs) == 1 else "the topology has several VNF nodes, so no one identity")
+    for vnf in vnfs:
+        for prop in sorted(workloads.VNF_ANNOTATIONS):
+            if vnf.properties.get(prop) in (None, "", []) or prop not in vnf.property_spans:
+                continue
+            ctx.diags.add(
+                "k8s-not-expressible",
+                f"{vnf.name}: '{prop}' of {vnf.type} reaches no object: its annotation "
+                f"{workloads.VNF_ANNOTATIONS[prop]} goes on the workloads xfc generates, and "
+                + why,
+                ctx.node_span(vnf, prop),
+                path=f'topology_template.node_templates["{vnf.name}"].properties["{prop}"]',
+            )
 
 
 def _has_container_image(node) -> bool:

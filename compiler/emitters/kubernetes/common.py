@@ -139,6 +139,24 @@ def seconds(text: Any) -> float | None:
     return durations.seconds(text)
 
 
+def span_at(value: Any, path: tuple, default: Span) -> Span:
+    """Where the item at ``path`` inside a frozen IR value is written (frozen maps and
+    lists carry the positions of the YAML they were read from), else ``default``."""
+    span: Span | None = None
+    cur = value
+    for step in path:
+        if isinstance(cur, dict) and not isinstance(step, int) and step in cur:
+            span = (getattr(cur, "value_spans", None) or {}).get(step) \
+                or (getattr(cur, "key_spans", None) or {}).get(step)
+        elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
+            spans = getattr(cur, "item_spans", None) or ()
+            span = spans[step] if step < len(spans) else None
+        else:
+            return default
+        cur = cur[step]
+    return span or default
+
+
 def compact_json(value: Any) -> str:
     """JSON text with sorted keys and no spaces: for annotations and CNI configs."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -170,6 +188,8 @@ class Ctx:
     objects: list = field(default_factory=list)  # render.K8sObject
     # workload template name -> its Kubernetes name and pod selector labels
     workload_names: dict[str, str] = field(default_factory=dict)
+    # workload template name -> ports a VirtualCp / VnfExtCp Service exposes (NetworkPolicy)
+    exposed: dict[str, list] = field(default_factory=dict)
 
     # -- positions --------------------------------------------------------
     def source_of(self, span: Span | None) -> str:
@@ -208,19 +228,7 @@ class Ctx:
         """Where the value at ``properties.<prop>.<path...>`` of ``node`` is written (the
         IR's frozen values carry the positions of the YAML they were read from), else
         where ``prop`` is (e.g. a ``get_input``)."""
-        default = self.node_span(node, prop)
-        cur: Any = node.properties.get(prop)
-        span: Span | None = None
-        for step in path:
-            if isinstance(cur, dict) and not isinstance(step, int) and step in cur:
-                span = (getattr(cur, "value_spans", None) or {}).get(step)
-            elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
-                spans = getattr(cur, "item_spans", None) or ()
-                span = spans[step] if step < len(spans) else None
-            else:
-                return default
-            cur = cur[step]
-        return span or default
+        return span_at(node.properties.get(prop), path, self.node_span(node, prop))
 
     # -- metadata ---------------------------------------------------------
     def labels(self, name: str, component: str | None = None) -> dict[str, str]:

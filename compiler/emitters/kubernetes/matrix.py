@@ -4,17 +4,27 @@ Phase: emit.
 Input: the resolved :class:`compiler.model.Topology`.
 Output: ``k8s-not-expressible`` warnings, one per property that a template sets (it
 appears in ``property_spans``) and that the Kubernetes back end drops, at the position of
-the value.  The same table is the source of ``docs/conversion.md`` (a test checks that the
-document lists every key below), so the document and the behaviour cannot drift apart.
+the value; and one per property the descriptor writes that no table here knows (a type
+the back end does not handle, or a key its row set lacks), so that no written fact is
+dropped in silence (issue 9: "every fact maps or warns", proved over the corpus by
+tests/integration/test_corpus_facts.py).  The same tables are the source of
+``docs/conversion.md`` (a test checks that the document lists every key below), so the
+document and the behaviour cannot drift apart.
 
 A row is ``key: (kubernetes_field, None)`` when the key is mapped, or
-``key: (None, reason)`` when it is dropped with a warning giving the reason.
+``key: (None, reason)`` when it is dropped with a warning giving the reason.  Tables:
+:data:`MATRIX` (node template properties), :data:`CAPABILITY_MATRIX` (capability
+properties, keyed ``<capability>.<property>``), :data:`POLICY_MATRIX` and
+:data:`GROUP_MATRIX`.
 Codes: k8s-not-expressible.
 """
 
 from __future__ import annotations
 
 from typing import Iterator, Mapping
+
+from ...model.frozen import written
+from .common import span_at
 
 Row = tuple[str | None, str | None]
 
@@ -27,12 +37,25 @@ _NFVI_MAINTENANCE: Row = (None, "NFVI maintenance is an orchestrator concern")
 _MONITORING: Row = (None, "monitoring parameters belong to the policies back end")
 _CLUSTER_ADDRESSES: Row = (None, "Service addresses are allocated by the cluster")
 _VNIC_REQUIREMENTS: Row = (None, "interface requirements (SR-IOV, DPDK) need a device plugin")
+_VNFM: Row = (None, "VNF identification and LCM data are read by the VNFM, not by the cluster")
 # the port properties that VduCp, VirtualCp and VnfExtCp all drop
 _PORT: dict[str, Row] = {
     "layer_protocols": (None, "the pod network decides the layer protocols"),
     "role": (None, "Kubernetes has no root/leaf port role"),
     "trunk_mode": (None, "trunk ports need a CNI plugin xfc cannot choose"),
     "ip_stack_mode": (None, "dual stack is a cluster setting"),
+}
+
+# What real images need (docs/xfactor.md §6): the same rows on CNFs and backing services.
+_IMAGE_NEEDS: dict[str, Row] = {
+    "secret_env": ("containers[0].env[].valueFrom.secretKeyRef (and <SERVICE>_<VAR> of users)", None),
+    "run_as": ("pod securityContext runAsUser, runAsGroup, fsGroup (default 65532)", None),
+    "run_as_root": ("runAsNonRoot: false and no user ids (k8s-insecure)", None),
+    "writable_paths": ("an emptyDir per path, mounted in every container", None),
+    "bind_low_ports": (
+        "pod securityContext.sysctls net.ipv4.ip_unprivileged_port_start (k8s-insecure)",
+        None,
+    ),
 }
 
 MATRIX: dict[str, dict[str, Row]] = {
@@ -54,12 +77,23 @@ MATRIX: dict[str, dict[str, Row]] = {
             "terminationGracePeriodSeconds; scratch -> emptyDir /tmp sizeLimit",
             None,
         ),
+        **_IMAGE_NEEDS,
     },
     "xfactor.nodes.BackingService": {
         "image": ("StatefulSet + headless Service", None),
         "locator": ("Service type ExternalName (host name) and env <NAME>_LOCATOR of users", None),
         "kind": ("label app.kubernetes.io/component", None),
         "expiry": ("annotation xfactor.io/expiry", None),
+        "command": ("containers[0].command", None),
+        "args": ("containers[0].args", None),
+        "ports": ("containers[0].ports, headless Service ports, tcpSocket probes", None),
+        "env": ("containers[0].env (sorted by name)", None),
+        "resources": ("containers[0].resources.requests and .limits (cpu, memory)", None),
+        "volumes": (
+            "volumeClaimTemplates (persistent: true) or emptyDir; containers[0].volumeMounts",
+            None,
+        ),
+        **_IMAGE_NEEDS,
     },
     "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit": {
         "name": ("annotation xfactor.io/vdu-name", None),
@@ -112,11 +146,18 @@ MATRIX: dict[str, dict[str, Row]] = {
         "name": ("metadata.name of the shipped Tacker object, else annotation xfactor.io/vdu-name", None),
         "description": _DESCRIPTION,
         "vdu_profile": ("spec.replicas; HorizontalPodAutoscaler maxReplicas", None),
-        "sw_image_data": ("containers[0].image when container_format is docker", None),
+        "sw_image_data": (
+            "containers[0].image (name:version) when container_format is docker; the other "
+            "keys describe the image file, which the registry holds",
+            None,
+        ),
         "configurable_properties": _CONFIGMAP,
         "boot_order": (None, "a container has no boot order"),
         "nfvi_constraints": _NFVI_CONSTRAINTS,
-        "monitoring_parameters": _MONITORING,
+        "monitoring_parameters": (
+            "annotation xfactor.io/monitoring-parameters of the workload (compact JSON)",
+            None,
+        ),
         "boot_data": (None, "a container is configured by env and ConfigMaps, not boot data"),
     },
     "tosca.nodes.Container.Application": {},
@@ -158,11 +199,93 @@ MATRIX: dict[str, dict[str, Row]] = {
     "tosca.nodes.nfv.Vdu.VirtualBlockStorage": {
         "virtual_block_storage_data": (
             "volumeClaimTemplates / PersistentVolumeClaim resources.requests.storage "
-            "(size_of_storage)",
+            "(size_of_storage; rdma_enabled and vdu_storage_requirements warn)",
             None,
         ),
-        "per_vnfc_instance": ("volumeClaimTemplates (true) or a shared PVC (false)", None),
+        "per_vnfc_instance": (
+            "volumeClaimTemplates of a StatefulSet (true) or one shared PersistentVolumeClaim (false)",
+            None,
+        ),
+        "sw_image_data": (None, "a claim cannot be pre-filled from a software image by a portable field"),
         "nfvi_maintenance_info": _NFVI_MAINTENANCE,
+    },
+    "tosca.nodes.nfv.Vdu.VirtualFileStorage": {
+        "virtual_file_storage_data": (
+            "PersistentVolumeClaim ReadWriteMany resources.requests.storage (size_of_storage; "
+            "file_system_protocol warns: the StorageClass decides it)",
+            None,
+        ),
+        "per_vnfc_instance": (
+            "volumeClaimTemplates of a StatefulSet (true) or one shared PersistentVolumeClaim (false)",
+            None,
+        ),
+        "nfvi_maintenance_info": _NFVI_MAINTENANCE,
+    },
+    "tosca.nodes.nfv.Vdu.VirtualObjectStorage": {
+        "virtual_object_storage_data": (
+            None,
+            "object storage is a service reached over the network (S3, Swift), not a volume",
+        ),
+        "per_vnfc_instance": (None, "object storage is not mounted, so it is not per instance"),
+        "nfvi_maintenance_info": _NFVI_MAINTENANCE,
+    },
+    "tosca.nodes.nfv.VNF": {
+        "product_name": ("label app.kubernetes.io/part-of (when the template has no template_name)", None),
+        "descriptor_id": ("annotation xfactor.io/vnfd-id of every workload", None),
+        "descriptor_version": ("annotation xfactor.io/vnfd-version of every workload", None),
+        "provider": ("annotation xfactor.io/vnf-provider of every workload", None),
+        "software_version": ("annotation xfactor.io/vnf-software-version of every workload", None),
+        "flavour_id": ("annotation xfactor.io/flavour of every workload", None),
+        "ext_invariant_id": _VNFM,
+        "product_info_name": ("annotation xfactor.io/vnf-product-info-name of every workload", None),
+        "product_info_description": _VNFM,
+        "vnfm_info": ("annotation xfactor.io/vnfm-info (comma-separated) of every workload", None),
+        "localization_languages": _VNFM,
+        "default_localization_language": _VNFM,
+        "configurable_properties": (None, "VNF-level configurable properties are set by the VNFM through its LCM interface"),
+        "modifiable_attributes": _VNFM,
+        "lcm_operations_configuration": (None, "LCM operation parameters configure the VNFM, not the cluster"),
+        "monitoring_parameters": (None, "VNF-level performance metrics are collected by the VNFM (SOL003 PM jobs), not by an object"),
+        "flavour_description": ("annotation xfactor.io/flavour-description of every workload", None),
+        "vnf_profile": (None, "the VNF profile (instance counts) is chosen by the NFVO"),
+    },
+}
+
+# Capability properties, keyed ``<capability>.<property>`` (SOL001 §6.8.x).
+CAPABILITY_MATRIX: dict[str, dict[str, Row]] = {
+    "tosca.nodes.nfv.Vdu.Compute": {
+        "virtual_compute.virtual_cpu": (
+            "containers[0].resources requests = limits cpu (num_virtual_cpu); nodeSelector "
+            "kubernetes.io/arch (cpu_architecture: x86_64 -> amd64, aarch64 -> arm64, ...); "
+            "virtual_cpu_clock, oversubscription, pinning and vdu_cpu_requirements warn",
+            None,
+        ),
+        "virtual_compute.virtual_memory": (
+            "containers[0].resources requests = limits memory (virtual_mem_size); "
+            "oversubscription, vdu_mem_requirements, numa_enabled: true and huge pages warn",
+            None,
+        ),
+        "virtual_compute.virtual_local_storage": (
+            "containers[0].resources requests = limits ephemeral-storage (the sum of "
+            "size_of_storage)",
+            None,
+        ),
+        "virtual_compute.logical_node": (None, "node selection by logical node needs cluster labels xfc cannot know"),
+        "virtual_compute.requested_additional_capabilities": (
+            None,
+            "additional capabilities need a device plugin or node feature labels",
+        ),
+        "virtual_compute.compute_requirements": (None, "compute requirements are NFVI-specific"),
+    },
+}
+
+# Groups (documented in docs/conversion.md like the node types).
+GROUP_MATRIX: dict[str, dict[str, Row]] = {
+    "xfactor.groups.Chain": {
+        "fragile": ("FailurePolicy spec.chains[].fragile (policies back end)", None),
+    },
+    "tosca.groups.nfv.PlacementGroup": {
+        "description": (None, "a placement group acts only through the affinity rules that target it"),
     },
 }
 
@@ -186,6 +309,28 @@ POLICY_MATRIX: dict[str, dict[str, Row]] = {
     "tosca.policies.nfv.VduInitialDelta": {
         "initial_delta": ("spec.replicas", None),
     },
+    "tosca.policies.nfv.InstantiationLevels": {
+        "default_level": ("selects the VduInstantiationLevels count for spec.replicas", None),
+        "levels": (
+            "the default level names the count for spec.replicas; the others are chosen by "
+            "the VNFM at instantiation, with the same objects",
+            None,
+        ),
+    },
+    "tosca.policies.nfv.VduInstantiationLevels": {
+        "levels": (
+            "spec.replicas = the default level's number_of_instances (when no VduInitialDelta)",
+            None,
+        ),
+    },
+    "xfactor.policies.Process": {
+        key: ("Deployment / StatefulSet, terminationGracePeriodSeconds, /tmp sizeLimit (process traits)", None)
+        for key in ("state", "share_nothing", "scratch", "session", "graceful_shutdown")
+    },
+    "xfactor.policies.Wiring": {
+        key: ("FailurePolicy spec.wirings (policies back end); Service of a reconnect target", None)
+        for key in ("source", "target", "stickiness", "on_failure", "propagate", "chain")
+    },
 }
 
 
@@ -195,6 +340,22 @@ def most_specific(types: tuple[str, ...], table: Mapping[str, dict]) -> str | No
         if t in table:
             return t
     return None
+
+
+TABLES: dict[str, Mapping[str, dict[str, Row]]] = {
+    "node": MATRIX,
+    "capability": CAPABILITY_MATRIX,
+    "policy": POLICY_MATRIX,
+    "group": GROUP_MATRIX,
+}
+
+
+def row_for(entity, kind: str, key: str) -> Row | None:
+    """The row for ``key`` of ``entity`` (kind: node, capability, policy, group), or None
+    when no table knows it."""
+    table = TABLES[kind]
+    t = most_specific(entity.types, table)
+    return table[t].get(key) if t is not None else None
 
 
 def dropped(entity, table: Mapping[str, dict[str, Row]]) -> Iterator[tuple[str, str]]:
@@ -210,6 +371,84 @@ def dropped(entity, table: Mapping[str, dict[str, Row]]) -> Iterator[tuple[str, 
         yield prop, row[1]
 
 
+def _empty(v) -> bool:
+    return v in (None, {}, [], "")
+
+
+def _unknown(ctx, entity, where: str, key: str, prop: str, span) -> None:
+    table_has_type = most_specific(entity.types, TABLES[where]) is not None
+    why = ("xfc maps no other property of it" if table_has_type
+           else "the Kubernetes back end has no mapping for this type")
+    section = {"node": "node_templates", "capability": "node_templates",
+               "policy": "policies", "group": "groups"}[where]
+    ctx.diags.add(
+        "k8s-not-expressible",
+        f"{entity.name}: '{prop}' of {entity.type} has no Kubernetes equivalent; {why}",
+        span,
+        path=f'topology_template.{section}["{entity.name}"].' + (
+            f'capabilities["{key.split(".")[0]}"].properties["{prop}"]' if where == "capability"
+            else f'properties["{prop}"]'),
+    )
+
+
+def descriptor_values(topology, entity) -> list[str]:
+    """The properties of ``entity`` whose value the descriptor gives: written in the
+    template (the keys its frozen property map holds positions for), or a default of a
+    type the package itself defines (its span is in a package file, not in a catalog
+    profile)."""
+    pkg = topology.package
+    own = {f.display for f in pkg.files if not f.from_catalog} if pkg is not None else set()
+    spans = getattr(entity, "property_spans", {}) or {}
+    found = set(written(entity.properties))
+    found.update(p for p, sp in spans.items() if sp is not None and sp.file in own)
+    return sorted(found)
+
+
+def _check_unknown(ctx) -> None:
+    """Warn at every property the descriptor gives a value that no table knows (never
+    drop a fact in silence)."""
+    for node in ctx.topology.nodes.values():
+        for prop in descriptor_values(ctx.topology, node):
+            if _empty(node.properties.get(prop)) or row_for(node, "node", prop) is not None:
+                continue
+            _unknown(ctx, node, "node", prop, prop, ctx.node_span(node, prop))
+        for cname in sorted(node.capabilities):
+            cap = node.capabilities[cname]
+            for prop in written(cap.properties):
+                key = f"{cname}.{prop}"
+                row = row_for(node, "capability", key)
+                if _empty(cap.properties.get(prop)) or (row is not None and row[0] is not None):
+                    continue
+                span = span_at(cap.properties, (prop,), cap.span)
+                if row is None:
+                    _unknown(ctx, node, "capability", key, prop, span)
+                else:
+                    ctx.diags.add(
+                        "k8s-not-expressible",
+                        f"{node.name}: '{prop}' of capability {cname} has no Kubernetes "
+                        f"equivalent; {row[1]}",
+                        span,
+                        path=f'topology_template.node_templates["{node.name}"].capabilities'
+                        f'["{cname}"].properties["{prop}"]',
+                    )
+    for where, entities in (("policy", ctx.topology.policies), ("group", ctx.topology.groups)):
+        for entity in entities.values():
+            for prop in written(entity.properties):
+                if _empty(entity.properties.get(prop)):
+                    continue
+                row = row_for(entity, where, prop)
+                span = entity.property_spans.get(prop, entity.span)
+                if row is None:
+                    _unknown(ctx, entity, where, prop, prop, span)
+                elif row[0] is None and where == "group":
+                    ctx.diags.add(
+                        "k8s-not-expressible",
+                        f"{entity.name}: '{prop}' of {entity.type} has no Kubernetes equivalent; {row[1]}",
+                        span,
+                        path=f'topology_template.groups["{entity.name}"].properties["{prop}"]',
+                    )
+
+
 def check_keys(ctx) -> None:
     """Warn at every property set in the descriptor that the back end drops."""
     for node in ctx.topology.nodes.values():
@@ -223,3 +462,4 @@ def check_keys(ctx) -> None:
                 policy.property_spans[prop],
                 path=f'topology_template.policies["{policy.name}"].properties["{prop}"]',
             )
+    _check_unknown(ctx)

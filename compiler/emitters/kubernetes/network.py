@@ -87,6 +87,7 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
         binding = next((r.node for r in cp.requirements if r.name == "virtual_binding" and r.node), None)
         link = next((r.node for r in cp.requirements if r.name == "virtual_link" and r.node), None)
         if binding not in workloads or link not in links:
+            _order_unused(ctx, cp, binding in workloads)
             continue
         order = cp.properties.get("order")
         order = order if isinstance(order, int) and not isinstance(order, bool) else 1 << 30
@@ -97,6 +98,21 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
             if ctx.namespace:
                 sel["namespace"] = ctx.namespace
             workloads[wname].networks.append(sel)
+
+
+def _order_unused(ctx: Ctx, cp: NodeTemplate, bound: bool) -> None:
+    """A VduCp's ``order`` names a Multus interface; with none to name, say why."""
+    if cp.properties.get("order") is None:
+        return
+    why = ("it joins no internal virtual link, so the pod's default network (eth0) carries it"
+           if bound else "its VDU is no workload xfc generates (a VM, or an object shipped in "
+           "the package, which keeps its own networks)")
+    ctx.diags.add(
+        "k8s-not-expressible",
+        f"{cp.name}: 'order' of {cp.type} names no interface: {why}",
+        ctx.node_span(cp, "order"),
+        path=f'topology_template.node_templates["{cp.name}"].properties["order"]',
+    )
 
 
 def _targets(cp: NodeTemplate, names: tuple[str, ...]) -> list[str]:
@@ -159,6 +175,8 @@ def _cp_service(ctx: Ctx, cp: NodeTemplate, targets: list[str], ports: list[dict
             continue
         seen.add((p["port"], p["protocol"]))
         svc_ports.append({"name": p["name"], "port": p["port"], "protocol": p["protocol"], "targetPort": p["port"]})
+    for t in targets:  # the Service exposes these ports of its targets (netpolicy.py)
+        ctx.exposed.setdefault(t, []).extend(svc_ports)
     spec: dict[str, Any] = {
         "selector": {label: "true"},
         "sessionAffinity": "None",

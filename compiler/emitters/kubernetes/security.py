@@ -8,13 +8,15 @@ Output: ``securityContext`` mappings for the view model; warnings for every loos
 Defaults for every container xfc generates (Kubernetes "restricted" Pod Security
 Standard): ``runAsNonRoot: true``, ``allowPrivilegeEscalation: false``,
 ``capabilities.drop: [ALL]``, ``readOnlyRootFilesystem: true``, and at pod level
-``seccompProfile: RuntimeDefault``.  A template asks for less through its metadata (TOSCA
+``seccompProfile: RuntimeDefault`` with numeric user ids (runtime.py).  The X-factor
+types ask for root through their ``run_as_root`` property instead (runtime.py warns).  A template asks for less through its metadata (TOSCA
 1.3 §3.9 ``metadata`` is free-form, so this adds no property to standard types):
 
 * ``xfactor.io/run-as-root: "true"``   -> ``runAsNonRoot: false``
 * ``xfactor.io/writable-root-fs: "true"`` -> ``readOnlyRootFilesystem: false``
 * ``xfactor.io/add-capabilities: "NET_ADMIN,NET_RAW"`` -> ``capabilities.add``
 * ``xfactor.io/privilege-escalation: "true"`` -> ``allowPrivilegeEscalation: true``
+* ``xfactor.io/bind-low-ports: "true"`` -> the pod may bind ports below 1024 (runtime.py)
 
 each with a ``k8s-insecure`` warning that says what was loosened and the reason the
 template gives in ``xfactor.io/security-reason`` (or that it gave none).
@@ -38,8 +40,7 @@ def _truthy(v: Any) -> bool:
     return v is True or (isinstance(v, str) and v.strip().lower() in ("true", "yes", "1"))
 
 
-def pod_security() -> dict:
-    return {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}}
+truthy = _truthy
 
 
 def container_security(ctx, node: NodeTemplate) -> dict:
@@ -52,6 +53,10 @@ def container_security(ctx, node: NodeTemplate) -> dict:
         "runAsNonRoot": True,
     }
     loosened: list[str] = []
+    if (node.is_a("xfactor.nodes.CNF") or node.is_a("xfactor.nodes.BackingService")) and (
+        node.properties.get("run_as_root") is True
+    ):
+        sc["runAsNonRoot"] = False  # the profile property: runtime.pod_security warns
     if _truthy(meta.get("xfactor.io/run-as-root")):
         sc["runAsNonRoot"] = False
         loosened.append("runAsNonRoot: false")

@@ -31,8 +31,9 @@ from typing import Any
 
 from ... import bounds
 from ...model import NodeTemplate
+from ...model.frozen import written
 from ...xfactor.model import BACKING_TYPE, Process
-from . import security
+from . import compute, runtime, security
 from .common import (
     ANN_DESCRIPTION,
     ANN_STATE,
@@ -78,6 +79,7 @@ class Workload:
     annotations: dict[str, str] = field(default_factory=dict)
     reconnect_sources: list[str] = field(default_factory=list)
     kind_label: str | None = None  # app.kubernetes.io/component
+    node_selector: dict[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- images
@@ -204,11 +206,30 @@ def _cnf(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | No
         ctx.diags.add("k8s-no-image", f"{node.name}: the CNF has no image", node.span)
         return None
     c = _container(ctx, node, node.name, image, ctx.node_span(node, "image"))
+    _profile_container(ctx, node, c)
+    w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
+    _profile_ports(ctx, w)
+    reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
+    _set_replicas(w, *(bounds.int32(reps.get(k, 1), f"{node.name}: replicas.{k}",
+                                    ctx.value_span(node, "replicas", k), ctx.diags)
+                       for k in ("min", "max")), None)
+    return w
+
+
+def _profile_container(ctx: Ctx, node: NodeTemplate, c: dict) -> None:
+    """command, args, env, secret_env and resources of a CNF or a deployed backing service."""
+    p = node.properties
     for key in ("command", "args"):
         if isinstance(p.get(key), list) and p[key]:
             c[key] = [_env_value(x) for x in p[key]]
+    env = []
     if isinstance(p.get("env"), dict) and p["env"]:
-        c["env"] = [{"name": str(k), "value": _env_value(v)} for k, v in sorted(p["env"].items())]
+        env = [{"name": str(k), "value": _env_value(v)} for k, v in p["env"].items()]
+    secrets = runtime.secret_env(ctx, node)
+    names = {e["name"] for e in secrets}
+    env = [e for e in env if e["name"] not in names] + secrets  # a secret wins over a value
+    if env:
+        c["env"] = sorted(env, key=lambda e: e["name"])
     res = p.get("resources") if isinstance(p.get("resources"), dict) else {}
     cpu = bounds.cores(res.get("cpu"), f"{node.name}: resources.cpu",
                        ctx.value_span(node, "resources", "cpu"), ctx.diags)
@@ -217,17 +238,15 @@ def _cnf(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | No
                            ctx.value_span(node, "resources", "memory"), ctx.diags)
     mem_q = bytes_quantity(mem) if mem is not None else None
     c["resources"] = _resources({"cpu": cpu_q, "memory": mem_q}, {"cpu": cpu_q, "memory": mem_q})
-    w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
-    for i, port in enumerate(p.get("ports") or []):
+
+
+def _profile_ports(ctx: Ctx, w: Workload) -> None:
+    node = w.node
+    for i, port in enumerate(node.properties.get("ports") or []):
         if isinstance(port, dict):
             number = bounds.port(port.get("port"), f"{node.name}: ports[{i}].port",
                                  ctx.value_span(node, "ports", i, "port"), ctx.diags)
             add_port(w, _port_entry(number, port.get("protocol"), port.get("name")))
-    reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
-    _set_replicas(w, *(bounds.int32(reps.get(k, 1), f"{node.name}: replicas.{k}",
-                                    ctx.value_span(node, "replicas", k), ctx.diags)
-                       for k in ("min", "max")), None)
-    return w
 
 
 def _stateful(process: Process | None) -> bool:
@@ -347,19 +366,41 @@ def _vdu_compute(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workl
         image, span, is_container = _artifact_image(node, node.properties.get("sw_image_data"))
     if not image or not is_container:
         what = f"its software image '{image}' is a VM image" if image else "it has no container image"
-        ctx.diags.add(
-            "k8s-not-expressible",
-            f"{node.name}: no Kubernetes workload for this Vdu.Compute: {what} and the "
-            "package ships no Kubernetes object named after it",
-            node.span,
-            hint="give the VDU a docker sw_image, or ship Files/kubernetes/<object>.yaml "
-            "whose metadata.name is the VDU's name property",
-        )
+        not_realised(ctx, node, f"{what} and the package ships no Kubernetes object named after it")
         return None
     c = _container(ctx, node, str(node.properties.get("name") or node.name), image, span or node.span)
+    res, selector = compute.compute_resources(ctx, node)
+    if res:
+        c["resources"] = _resources(res, dict(res))
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
+    w.node_selector.update(selector)
+    w.annotations.update(compute.monitoring_annotation(node))
     _sol001_replicas(ctx, w)
     return w
+
+
+def not_realised(ctx: Ctx, node: NodeTemplate, why: str) -> None:
+    """Warn that a Vdu.Compute becomes no workload, naming every fact lost with it."""
+    facts = _written_facts(ctx, node)
+    lost = f"; so {', '.join(facts)} reach no object" if facts else ""
+    ctx.diags.add(
+        "k8s-not-expressible",
+        f"{node.name}: no Kubernetes workload for this Vdu.Compute: {why}{lost}",
+        node.span,
+        hint="give the VDU a docker sw_image, or ship Files/kubernetes/<object>.yaml "
+        "whose metadata.name is the VDU's name property",
+    )
+
+
+def _written_facts(ctx: Ctx, node: NodeTemplate) -> list[str]:
+    """The properties (``'name'``) and capability properties (``'virtual_cpu' of
+    virtual_compute``) the descriptor writes on ``node``, for a warning that says they are
+    lost with it."""
+    props = written(node.properties) or sorted(k for k in node.properties if k in node.property_spans)
+    out = [f"'{k}'" for k in props if node.properties.get(k) not in (None, {}, [], "")]
+    for cname in sorted(node.capabilities):
+        out.extend(f"'{k}' of {cname}" for k in written(node.capabilities[cname].properties))
+    return out
 
 
 def _container_application(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
@@ -381,7 +422,9 @@ def _backing(ctx: Ctx, node: NodeTemplate) -> Workload | None:
     if not isinstance(image, str) or not image.strip():
         return None
     c = _container(ctx, node, node.name, image, ctx.node_span(node, "image"))
+    _profile_container(ctx, node, c)
     w = Workload(node=node, name=dns_label(node.name), stateful=True, containers=[c])
+    _profile_ports(ctx, w)
     kind = node.properties.get("kind")
     w.kind_label = str(kind) if isinstance(kind, str) else "backing-service"
     if node.properties.get("expiry") is not None:
@@ -404,8 +447,37 @@ def _set_replicas(w: Workload, lo: Any, hi: Any, initial: Any) -> None:
     w.replicas = min(max(start, lo_i), hi_i)
 
 
+def default_level(ctx: Ctx) -> str | None:
+    """The ``default_level`` of the topology's InstantiationLevels policy (SOL001
+    §6.10.x), or its only level when it names none."""
+    for pol in ctx.topology.policies.values():
+        if pol.is_a("tosca.policies.nfv.InstantiationLevels"):
+            level = pol.properties.get("default_level")
+            levels = pol.properties.get("levels")
+            if isinstance(level, str) and level:
+                return level
+            if isinstance(levels, dict) and len(levels) == 1:
+                return str(next(iter(levels)))
+    return None
+
+
+def _level_instances(ctx: Ctx, w: Workload) -> Any:
+    """number_of_instances of the VDU at the default instantiation level, or None."""
+    level = default_level(ctx)
+    for pol in ctx.topology.policies.values():
+        if level is None or w.node.name not in pol.targets:
+            continue
+        if pol.is_a("tosca.policies.nfv.VduInstantiationLevels"):
+            levels = pol.properties.get("levels")
+            entry = levels.get(level) if isinstance(levels, dict) else None
+            if isinstance(entry, dict):
+                return entry.get("number_of_instances")
+    return None
+
+
 def _sol001_replicas(ctx: Ctx, w: Workload) -> None:
-    """vdu_profile, VduInitialDelta and VduScalingAspectDeltas (SOL001 §6.10)."""
+    """vdu_profile, VduInitialDelta (else the default instantiation level's
+    VduInstantiationLevels count) and VduScalingAspectDeltas (SOL001 §6.10)."""
     prof = w.node.properties.get("vdu_profile")
     prof = prof if isinstance(prof, dict) else {}
     initial = None
@@ -422,11 +494,23 @@ def _sol001_replicas(ctx: Ctx, w: Workload) -> None:
                 n = d.get("number_of_instances") if isinstance(d, dict) else None
                 if isinstance(n, int) and not isinstance(n, bool) and n > 0:
                     w.scale_step = max(w.scale_step or 0, n)
+    if initial is None:
+        initial = _level_instances(ctx, w)
     lo, hi = (bounds.int32(prof.get(k, 1), f"{w.node.name}: vdu_profile.{k}",
                            ctx.value_span(w.node, "vdu_profile", k), ctx.diags)
               for k in ("min_number_of_instances", "max_number_of_instances"))
     _set_replicas(w, lo, hi, initial if isinstance(initial, int) and 0 <= initial <= bounds.INT32_MAX
                   else None)
+    for key in sorted(k for k in prof if k not in ("min_number_of_instances", "max_number_of_instances")):
+        if prof[key] in (None, {}, [], ""):  # (asked twice for Tacker VDUs: deduplicated)
+            continue
+        ctx.diags.add(  # SOL001 v3+: nfvi_maintenance_info, ...: the NFVI's, not a pod's
+            "k8s-not-expressible",
+            f"{w.node.name}: '{key}' of vdu_profile has no Kubernetes equivalent; only the "
+            "instance counts become replicas",
+            ctx.value_span(w.node, "vdu_profile", key),
+            path=f'topology_template.node_templates["{w.node.name}"].properties["vdu_profile"]["{key}"]',
+        )
 
 
 # --------------------------------------------------------------------------- entry
@@ -473,19 +557,26 @@ def _scratch(ctx: Ctx, process: Process | None) -> dict:
 
 
 def add_backing_env(ctx: Ctx, w: Workload, services: dict) -> None:
-    """Every backing service a workload uses becomes ``<NAME>_LOCATOR`` in its env."""
+    """Every backing service a workload uses becomes ``<NAME>_LOCATOR`` in its env, and
+    each of its ``secret_env`` references ``<NAME>_<VAR>`` (the same Secret key: the
+    user needs the credentials the service was started with)."""
     for req in w.node.requirements:
         target = req.node
         if not target or target not in services:
             continue
         bs = services[target]
         value = bs.locator or object_name("Service", target)
+        entries = [{"name": f"{env_name(target)}_LOCATOR", "value": value}]
+        tnode = ctx.topology.nodes.get(target)
+        if tnode is not None:
+            for e in runtime.secret_env(ctx, tnode):
+                entries.append(dict(e, name=f"{env_name(target)}_{e['name']}"))
         for c in w.containers:
             env = c.setdefault("env", [])
-            name = f"{env_name(target)}_LOCATOR"
-            if not any(e["name"] == name for e in env):
-                env.append({"name": name, "value": value})
-                env.sort(key=lambda e: e["name"])
+            for entry in entries:
+                if not any(e["name"] == entry["name"] for e in env):
+                    env.append(entry)
+            env.sort(key=lambda e: e["name"])
 
 
 # --------------------------------------------------------------------------- objects
@@ -503,6 +594,7 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
     ):
         if isinstance(node.properties.get("name"), str):
             extra["xfactor.io/vdu-name"] = node.properties["name"]
+    extra.update(vnf_annotations(ctx))
     extra.update(w.annotations)
     kind = "StatefulSet" if w.stateful else "Deployment"
     selector = ctx.selector(w.name)
@@ -526,15 +618,19 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
             probe = {"tcpSocket": {"port": tcp[0]["containerPort"]}}
             first["readinessProbe"] = dict(probe, initialDelaySeconds=5, periodSeconds=5)
             first["livenessProbe"] = dict(probe, initialDelaySeconds=15, periodSeconds=10, failureThreshold=3)
+    pod_sc = runtime.pod_security(ctx, w)
+    runtime.low_ports(ctx, w, pod_sc)
     pod_spec: dict[str, Any] = {
         "automountServiceAccountToken": False,
         "containers": w.containers,
-        "securityContext": security.pod_security(),
+        "securityContext": pod_sc,
         "terminationGracePeriodSeconds": w.grace,
         "volumes": sorted(w.volumes, key=lambda v: v["name"]),
     }
     if w.affinity:
         pod_spec["affinity"] = w.affinity
+    if w.node_selector:
+        pod_spec["nodeSelector"] = dict(sorted(w.node_selector.items()))
     spec: dict[str, Any] = {
         "replicas": w.replicas,
         "selector": {"matchLabels": selector},
@@ -570,6 +666,36 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
                 "spec": pdb,
             },
         )
+
+
+# SOL001 VNF identification (tosca.nodes.nfv.VNF, §6.8.1) -> workload annotations, so the
+# objects in the cluster say which VNFD, version and flavour they realise
+VNF_ANNOTATIONS = {
+    "descriptor_id": "xfactor.io/vnfd-id",
+    "descriptor_version": "xfactor.io/vnfd-version",
+    "provider": "xfactor.io/vnf-provider",
+    "software_version": "xfactor.io/vnf-software-version",
+    "flavour_id": "xfactor.io/flavour",
+    "flavour_description": "xfactor.io/flavour-description",
+    "vnfm_info": "xfactor.io/vnfm-info",  # a list: comma-separated
+    "product_info_name": "xfactor.io/vnf-product-info-name",
+}
+
+
+def vnf_annotations(ctx: Ctx) -> dict[str, str]:
+    """The VNF node's identification (the properties SOL001 requires of every VNF), when
+    the topology has exactly one VNF node."""
+    vnfs = ctx.topology.nodes_of("tosca.nodes.nfv.VNF")
+    if len(vnfs) != 1:
+        return {}
+    out = {}
+    for prop, ann in VNF_ANNOTATIONS.items():
+        v = vnfs[0].properties.get(prop)
+        if isinstance(v, list) and all(isinstance(x, str) for x in v) and v:
+            out[ann] = ",".join(v)
+        elif isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v):
+            out[ann] = str(v)
+    return out
 
 
 def _emit_service(ctx: Ctx, w: Workload, selector: dict) -> None:
