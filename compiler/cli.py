@@ -31,6 +31,7 @@ VERBS: dict[str, str] = {
     "explain": "compiler.commands.explain",
     "codes": "compiler.commands.codes",
     "version": "compiler.commands.version",
+    "bundle": "compiler.commands.bundle",
 }
 
 EPILOG = """\

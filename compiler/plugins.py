@@ -46,7 +46,12 @@ BUILTIN_EMITTERS: dict[str, str] = {
     "policies": "compiler.emitters.policies:EMITTER",
 }
 
-BUILTIN_BUNDLERS: dict[str, str] = {}
+BUILTIN_BUNDLERS: dict[str, str] = {
+    "helm": "compiler.bundlers.helm:BUNDLER",
+    "kustomize": "compiler.bundlers.kustomize:BUNDLER",
+    "csar": "compiler.bundlers.csar:BUNDLER",
+    "onap-helm": "compiler.bundlers.onap:BUNDLER",
+}
 
 
 class PluginError(Exception):
