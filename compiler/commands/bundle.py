@@ -39,7 +39,8 @@ entries, fixed times, modes and owners).
 examples:
   xfc bundle samples/5g-core-slice/slice.yaml --format helm -o out/
   xfc bundle samples/5g-core-slice/slice.yaml --format helm --format kustomize -o out/
-  xfc bundle samples/sol001-firewall-chain --format csar --target tacker -o out/
+  xfc bundle samples/sol001-firewall-chain --format csar --target tacker \
+      --param vnf_instance_id=3f2a-77 -o out/
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
   xfc bundle slice.yaml --format csar --sign-key key.pem --sign-cert cert.pem -o out/
 """
