@@ -74,6 +74,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "and a CSAR is laid out for 'onap' or 'tacker' (at most one of them)")
     g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
                    help="a value for the back ends that is not a topology input (repeatable)")
+    g.add_argument("--verify", action="store_true",
+                   help="after writing, run each consumer's offline gate on the bundles "
+                        "(Helm lint's chart rules, SDC's SOL004 and isBase rules, VTP r01123 "
+                        "and r146092, Tacker's naming); errors exit 1")
     c = parser.add_argument_group("csar")
     c.add_argument("--csar-dir", action="store_true",
                    help="write the CSAR as a directory OUT/csar/<name>/ instead of a .csar zip")
@@ -151,4 +155,30 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if not args.quiet:
         tops = sorted({f.path.split("/", 1)[0] for f in files})
         out.write(f"xfc: wrote {', '.join(tops)} to {args.output} ({len(files)} files)\n")
+    if args.verify:
+        return _verify(files, args.output, out)
     return 0
+
+
+def _verify(files: list, output: str, out: TextIO) -> int:
+    """Run the offline gates on every package written; 1 when any finds an error."""
+    from ..bundlers.gates import verify
+
+    roots = set()
+    for f in files:
+        parts = f.path.split("/")
+        if f.producer == "helm":
+            roots.add("/".join(parts[:2]))
+        elif f.producer == "csar" and parts[0] == "csar":
+            roots.add("/".join(parts[:2]))
+        elif f.path.endswith((".csar", ".zip")):
+            roots.add(f.path)
+    failed = False
+    for root in sorted(roots):
+        findings = verify(os.path.join(output, root))
+        failed = failed or any(x.severity == "error" for x in findings)
+        for x in findings:
+            out.write(f"{root}: {x.render()}\n")
+        verdict = "FAILED" if any(x.severity == "error" for x in findings) else "ok"
+        out.write(f"xfc: verify {verdict}: {root} ({len(findings)} findings)\n")
+    return 1 if failed else 0
