@@ -257,10 +257,14 @@ def sdc_sol004(files: dict[str, bytes]) -> list[Finding]:
         out.append(Finding(g, "meta.created-by", "error", "block 0 has no Created-By" +
                            (f" (written {near[0]!r}: SDC compares keys exactly)" if near else ""),
                            tm, near and written[near[0]].span.line or 0))
-    for w, f in written.items():
-        if w not in SDC_BLOCK0 and w.lower() != "created-by":
+    # read block 0 as written: xfc's own parser leaves keys it does not know out
+    raw = files[tm].decode("utf-8", "replace").replace("\r\n", "\n")
+    for lineno, line in enumerate(raw.split("\n\n", 1)[0].splitlines(), 1):
+        key = line.split(":", 1)[0].strip()
+        if ":" in line and not line[:1].isspace() and key not in SDC_BLOCK0 \
+                and key.lower() != "created-by":
             out.append(Finding(g, "meta.unsupported-entry", "error",
-                               f"unsupported TOSCA.meta entry {w!r}", tm, f.span.line))
+                               f"unsupported TOSCA.meta entry {key!r}", tm, lineno))
     lic = written.get("ETSI-Entry-Licenses")
     if lic is not None and not any(n.startswith(lic.value.rstrip("/") + "/") for n in files):
         out.append(Finding(g, "meta.licenses-folder", "error",
