@@ -396,6 +396,53 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
     namespace = unit.options.namespace or ""
 
     values: dict[str, Any] = {"namespace": namespace, "inputs": {}, "workloads": {}}
+    workloads_schema: dict[str, Any] = {}
+    keys = _workload_keys(objects)
+    templates: dict[str, str] = {}
+    crds: dict[str, bytes] = {}
+    # workloads first: an HPA's bounds are added to its workload's values
+    order = sorted(range(len(objects)), key=lambda i: objects[i].kind not in WORKLOAD_KINDS)
+    for index in order:
+        obj = objects[index]
+        body = json.loads(json.dumps(obj.body))  # a private copy we may mark up
+        if obj.kind == "CustomResourceDefinition":
+            crds[f"crds/{obj.path.rsplit('/', 1)[-1]}"] = dump_yaml(obj.body)
+            continue
+        placed: list[tuple[Path, str, Action]] = []
+        for (path, ipath), (iname, as_text) in wiring.leaves.items():
+            if path == obj.path and ipath[0] == index:
+                expr = _vals("inputs", iname)
+                action = Action(f"{{{{ {expr} | toString | toJson }}}}" if as_text
+                                else f"{{{{ {expr} | toJson }}}}")
+                _set(body, ipath[1:], action)
+                placed.append((ipath[1:], iname, action))
+        if obj.kind in WORKLOAD_KINDS:
+            key = keys[(obj.kind, obj.name)]
+            values["workloads"][key], workloads_schema[key] = _workload(unit, obj, body, key, ident.name)
+        elif obj.kind == "HorizontalPodAutoscaler":
+            ref = obj.body.get("spec", {}).get("scaleTargetRef", {})
+            key = keys.get((ref.get("kind"), ref.get("name")))
+            if key is not None:
+                _autoscaling(obj, body, values["workloads"][key], workloads_schema[key], key)
+        for ipath, iname, action in placed:
+            try:
+                kept = _get(body, ipath) is action
+            except (KeyError, IndexError, TypeError):
+                kept = False
+            if not kept:  # a replica count, image or resources value took the leaf over
+                wiring.fixed.setdefault(iname, f"it sets {'.'.join(map(str, ipath))} of "
+                                        f"{obj.path}, which the chart exposes as its own value")
+        if obj.kind not in CLUSTER_SCOPED:
+            meta = body.setdefault("metadata", {})
+            ns = meta.pop("namespace", None)
+            if ns is not None and ns != namespace:
+                raise BundleError(f"{obj.path} is in namespace {ns!r}, not {namespace!r}")
+            body["metadata"] = _with_namespace(meta)
+        name = obj.path.rsplit("/", 1)[-1]
+        if name in templates:
+            name = obj.path.replace("/", "-")
+        templates[f"templates/{name}"] = template_text(body)
+
     schema_inputs: dict[str, Any] = {}
     for name, param in sorted(unit.topology.inputs.items()):
         from ..model import RuntimeRef
@@ -409,42 +456,6 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
             s["description"] = (s.get("description", "") + " " if s.get("description") else "") + \
                 f"Fixed at bundle time ({wiring.fixed[name]}): rebundle with --set {name}=VALUE."
         schema_inputs[name] = s
-
-    workloads_schema: dict[str, Any] = {}
-    keys = _workload_keys(objects)
-    templates: dict[str, str] = {}
-    crds: dict[str, bytes] = {}
-    # workloads first: an HPA's bounds are added to its workload's values
-    order = sorted(range(len(objects)), key=lambda i: objects[i].kind not in WORKLOAD_KINDS)
-    for index in order:
-        obj = objects[index]
-        body = json.loads(json.dumps(obj.body))  # a private copy we may mark up
-        if obj.kind == "CustomResourceDefinition":
-            crds[f"crds/{obj.path.rsplit('/', 1)[-1]}"] = dump_yaml(obj.body)
-            continue
-        for (path, ipath), (iname, as_text) in wiring.leaves.items():
-            if path == obj.path and ipath[0] == index:
-                expr = _vals("inputs", iname)
-                _set(body, ipath[1:], Action(
-                    f"{{{{ {expr} | toString | toJson }}}}" if as_text else f"{{{{ {expr} | toJson }}}}"))
-        if obj.kind in WORKLOAD_KINDS:
-            key = keys[(obj.kind, obj.name)]
-            values["workloads"][key], workloads_schema[key] = _workload(unit, obj, body, key, ident.name)
-        elif obj.kind == "HorizontalPodAutoscaler":
-            ref = obj.body.get("spec", {}).get("scaleTargetRef", {})
-            key = keys.get((ref.get("kind"), ref.get("name")))
-            if key is not None:
-                _autoscaling(obj, body, values["workloads"][key], workloads_schema[key], key)
-        if obj.kind not in CLUSTER_SCOPED:
-            meta = body.setdefault("metadata", {})
-            ns = meta.pop("namespace", None)
-            if ns is not None and ns != namespace:
-                raise BundleError(f"{obj.path} is in namespace {ns!r}, not {namespace!r}")
-            body["metadata"] = _with_namespace(meta)
-        name = obj.path.rsplit("/", 1)[-1]
-        if name in templates:
-            name = obj.path.replace("/", "-")
-        templates[f"templates/{name}"] = template_text(body)
 
     fixed_note = ""
     if wiring.fixed:

@@ -163,3 +163,19 @@ def test_input_reached_through_an_expression_is_pinned(tmp_path):
 ])
 def test_semver(raw, want):
     assert semver(raw) == want
+
+
+def test_input_taken_over_by_an_image_value_is_pinned(tmp_path):
+    require_tool("helm")
+    unit, chart = _chart(tmp_path, FIXTURES / "image-input.yaml")
+    schema = json.loads((chart / "values.schema.json").read_text())
+    image = schema["properties"]["inputs"]["properties"]["image"]
+    assert image["const"] == "registry.example.net/web:1.0.0"
+    assert "its own value" in image["description"]
+    rc, out = _template(chart, "inputs.image=registry.example.net/web:2.0.0")
+    assert rc != 0 and "schema" in out.lower(), out
+    # the image itself is still a value
+    rc, out = _template(chart, "workloads.web.containers.web.image.tag=2.0.0")
+    assert rc == 0, out
+    web = rendered(out)[("apps/v1", "Deployment", "web")]
+    assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "registry.example.net/web:2.0.0"
