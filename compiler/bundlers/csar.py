@@ -17,7 +17,9 @@ Layout (/work/shared/formats.md §1; ONAP SDC ``SOL004MetaDirectoryValidator``,
   ``Name``/``Content-Type``/``Algorithm``/``Hash`` block per Kubernetes manifest.
 * ``Definitions/``: the descriptor and every file it imports, the catalog's type files
   included (SOL001 type files by their base name, as Tacker's samples place them; other
-  catalog files at the path the descriptor's relative import names).
+  catalog files at the path the descriptor's relative import names).  When the input is
+  itself a CSAR, its other files travel on; its TOSCA.meta, manifest, certificate and
+  change log are written anew.
 * ``<entry stem>.mf``: ``metadata:`` with the 4 ``vnf_*`` keys SDC counts, or the 8-key
   set when ``compatible_specification_versions`` is 2.7.1 or later (the SOL001 version of
   the imported types; ``--target onap`` asks for at least 2.7.1, the "CNF enhancements"
@@ -92,6 +94,18 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
         if dest in files and files[dest] != data:
             raise BundleError(f"two imported files would both be {dest}")
         files[dest] = data
+    if pkg.kind != "file":
+        # an input CSAR's other files (artifacts, Files/, scripts) travel on; the
+        # metadata, manifest, certificate and change log are written anew
+        old = {"TOSCA-Metadata/TOSCA.meta"}
+        for key in ("ETSI-Entry-Manifest", "ETSI-Entry-Certificate", "ETSI-Entry-Change-Log"):
+            f = pkg.meta.get(key) if pkg.meta is not None else None
+            if f is not None and f.value:
+                old.add(f.value)
+        for name in pkg.fs.names():
+            if name in files or name in old or ("/" not in name and name.endswith((".mf", ".cert"))):
+                continue
+            files[name] = pkg.fs.read_bytes(name, 256 << 20)
     return entry, files, sol001
 
 

@@ -218,3 +218,18 @@ def test_directory_form(tmp_path):
     root = tmp_path / "csar" / "5g-core-slice"
     assert (root / "TOSCA-Metadata" / "TOSCA.meta").is_file()
     assert compiler.check(str(root)).ok
+
+
+def test_a_csar_input_keeps_its_other_files(tmp_path):
+    pkg = tmp_path / "in"
+    unit, files = bundle("samples/sol001-firewall-chain", "csar", pkg, Settings(archive=False))
+    root = pkg / "csar" / "fw-nat-router"
+    (root / "Files" / "scripts").mkdir(parents=True)
+    (root / "Files" / "scripts" / "probe.sh").write_text("#!/bin/sh\nexit 0\n")
+    unit2, path, content = _csar(tmp_path / "out", root)
+    assert content["Files/scripts/probe.sh"] == b"#!/bin/sh\nexit 0\n"
+    meta = _meta(content)
+    keys, listed, _ = _manifest(content, meta)
+    assert "Files/scripts/probe.sh" in listed
+    assert [n for n in content if n.endswith(".mf")] == [meta["ETSI-Entry-Manifest"]]
+    assert compiler.check(str(path)).ok
