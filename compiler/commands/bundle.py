@@ -22,7 +22,7 @@ from ..pipeline import option_problems
 from ..plugins import bundlers
 from .common import UsageError, add_input_arguments, options_from_args, report
 
-HELP = "package a descriptor as a Helm chart, a Kustomize base or a SOL004 CSAR"
+HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm package"
 DESCRIPTION = """\
 Check and compile the descriptor, then write one package per --format under OUT:
   helm        OUT/helm/<chart>/   Chart.yaml, values.yaml, values.schema.json,
@@ -33,15 +33,18 @@ Check and compile the descriptor, then write one package per --format under OUT:
               and its type files, manifest with SHA-256 hashes, change log, licence);
               --target onap adds the Helm chart as the onap_cnf_helm artifact,
               --target tacker the manifests under Files/kubernetes/
+  onap-helm   OUT/<name>-helm.zip ONAP SDC's native Helm package (MANIFEST.json, chart)
+--verify reads each package back and runs its consumer's offline gate (docs/bundles.md).
 Output is deterministic: the same input gives the same bytes (archives have sorted
 entries, fixed times, modes and owners).
 
 examples:
   xfc bundle samples/5g-core-slice/slice.yaml --format helm -o out/
   xfc bundle samples/5g-core-slice/slice.yaml --format helm --format kustomize -o out/
-  xfc bundle samples/sol001-firewall-chain --format csar --target tacker \
+  xfc bundle samples/sol001-firewall-chain -f csar --target tacker \\
       --param vnf_instance_id=3f2a-77 -o out/
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
+  xfc bundle samples/5g-core-slice/slice.yaml -f onap-helm -f helm --verify -o out/
   xfc bundle slice.yaml --format csar --sign-key key.pem --sign-cert cert.pem -o out/
 """
 
