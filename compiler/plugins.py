@@ -51,6 +51,7 @@ BUILTIN_BUNDLERS: dict[str, str] = {
     "kustomize": "compiler.bundlers.kustomize:BUNDLER",
     "csar": "compiler.bundlers.csar:BUNDLER",
     "onap-helm": "compiler.bundlers.onap:BUNDLER",
+    "osm": "compiler.bundlers.osm:BUNDLER",
 }
 
 

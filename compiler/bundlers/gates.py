@@ -27,6 +27,11 @@ Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
 * ``vtp`` (vnfsdk VTP): ``r01123`` (every artifact listed with algorithm and a hash
   that matches), ``r146092`` (non-MANO set keys from VTP's list).  VTP's list lacks
   ``onap_cnf_helm``, which SDC accepts: the finding says the two gates disagree.
+* ``osm`` (osmclient ``package_tool``, OSM NBI): ``layout.one-top-folder``,
+  ``layout.descriptor`` (one ``*nfd.yaml`` holding a ``vnfd``), ``checksums.listed`` and
+  ``checksums.md5`` (every file in ``checksums.txt`` with its MD5), ``kdu.helm-chart`` (a
+  local chart exists under ``helm-charts/``), ``healing.vdu-id`` (NBI
+  ``validate_healing_group_descriptor``: a healing ``vdu-id`` must be in a ``vdu-level``).
 * ``tacker`` (Tacker v2 CNF guide): ``files.hash`` (each ``Files/kubernetes/`` file
   listed in TOSCA.meta with a matching SHA-256), ``vdu-name`` (a warning for a Deployment
   or StatefulSet named as no VDU's ``properties.name``: Tacker will not treat it as a
@@ -42,6 +47,7 @@ import hashlib
 import json
 import posixpath
 import re
+import tarfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,6 +99,14 @@ def read_bundle(path: str | Path) -> tuple[str, dict[str, bytes]]:
         for f in sorted(p.rglob("*")):
             if f.is_file():
                 files[f.relative_to(p).as_posix()] = f.read_bytes()
+    elif p.name.endswith((".tar.gz", ".tgz")) and tarfile.is_tarfile(p):
+        with tarfile.open(p) as tf:
+            for m in tf.getmembers():
+                if m.isfile() and m.size <= 256 << 20:
+                    data = tf.extractfile(m)
+                    if data is not None:
+                        files[m.name] = data.read()
+        return "osm", files
     elif zipfile.is_zipfile(p):
         with zipfile.ZipFile(p) as zf:
             for info in zf.infolist():
@@ -120,7 +134,10 @@ def verify(path: str | Path) -> list[Finding]:
         if any(n.startswith("Files/kubernetes/") for n in files):
             out += tacker(files)
         return out
-    return [Finding("bundle", "kind", "error", "not a chart, ONAP Helm package or CSAR", name)]
+    if kind == "osm":
+        return osm(files)
+    return [Finding("bundle", "kind", "error", "not a chart, ONAP Helm package, CSAR or OSM "
+                    "package", name)]
 
 
 # --------------------------------------------------------------------------- helm lint
@@ -409,7 +426,77 @@ def _vdu_names(files: dict[str, bytes]) -> set[str]:
     return names
 
 
+# --------------------------------------------------------------------------- OSM
+
+def osm(files: dict[str, bytes]) -> list[Finding]:
+    """OSM package layout, checksums, KDU charts and healing references."""
+    g = "osm"
+    tops = {n.split("/", 1)[0] for n in files}
+    if len(tops) != 1 or any("/" not in n for n in files):
+        return [Finding(g, "layout.one-top-folder", "error", "the archive must hold exactly one "
+                        f"top folder (found: {', '.join(sorted(tops)) or 'nothing'})")]
+    (top,) = tops
+    inner = {n.split("/", 1)[1]: d for n, d in files.items()}
+    out: list[Finding] = []
+    descriptors = [n for n in inner if "/" not in n and n.endswith("nfd.yaml")]
+    if len(descriptors) != 1:
+        out.append(Finding(g, "layout.descriptor", "error", "the top folder must hold one "
+                           f"descriptor named *nfd.yaml (found {len(descriptors)})", top))
+    sums: dict[str, str] = {}
+    if "checksums.txt" not in inner:
+        out.append(Finding(g, "checksums.listed", "error", "checksums.txt is missing", top))
+    else:
+        for lineno, line in enumerate(inner["checksums.txt"].decode("utf-8", "replace")
+                                      .splitlines(), 1):
+            m = re.fullmatch(r"([0-9a-fA-F]{32})\s+\*?(.+)", line.strip())
+            if m:
+                sums[m[2]] = m[1].lower()
+            elif line.strip():
+                out.append(Finding(g, "checksums.listed", "error", "not an '<md5>  <path>' "
+                                   "line", f"{top}/checksums.txt", lineno))
+        for name in sorted(inner):
+            if name == "checksums.txt":
+                continue
+            if name not in sums:
+                out.append(Finding(g, "checksums.listed", "error",
+                                   f"{name} is not in checksums.txt", f"{top}/checksums.txt"))
+            elif hashlib.md5(inner[name]).hexdigest() != sums[name]:
+                out.append(Finding(g, "checksums.md5", "error",
+                                   f"the MD5 of {name} does not match", f"{top}/checksums.txt"))
+        for name in sorted(set(sums) - set(inner)):
+            out.append(Finding(g, "checksums.listed", "error",
+                               f"checksums.txt lists {name}, which is not in the package",
+                               f"{top}/checksums.txt"))
+    for d in descriptors:
+        try:
+            vnfd = (yaml.safe_load(inner[d]) or {}).get("vnfd")
+        except (yaml.YAMLError, AttributeError):
+            vnfd = None
+        if not isinstance(vnfd, dict):
+            out.append(Finding(g, "layout.descriptor", "error", f"{d} holds no vnfd mapping",
+                               f"{top}/{d}"))
+            continue
+        for kdu in vnfd.get("kdu") or ():
+            chart = str((kdu or {}).get("helm-chart", ""))
+            if chart and "/" not in chart and f"helm-charts/{chart}/Chart.yaml" not in inner:
+                out.append(Finding(g, "kdu.helm-chart", "error", f"KDU {kdu.get('name')!r} names "
+                                   f"the local chart {chart!r}, which is not in helm-charts/",
+                                   f"{top}/{d}"))
+        for df in vnfd.get("df") or ():
+            levels = {str(v.get("vdu-id")) for il in (df or {}).get("instantiation-level") or ()
+                      for v in (il or {}).get("vdu-level") or ()}
+            for aspect in (df or {}).get("healing-aspect") or ():
+                for pol in (aspect or {}).get("healing-policy") or ():
+                    if str(pol.get("vdu-id")) not in levels:
+                        # OSM NBI validate_healing_group_descriptor
+                        out.append(Finding(g, "healing.vdu-id", "error",
+                                           f"healing-policy vdu-id {pol.get('vdu-id')!r} is in no "
+                                           "instantiation-level vdu-level: OSM's NBI refuses it",
+                                           f"{top}/{d}"))
+    return out
+
+
 GATES: dict[str, Callable[..., list[Finding]]] = {
     "helm-lint": helm_lint, "sdc-helm-package": sdc_helm_package, "sdc-sol004": sdc_sol004,
-    "vtp": vtp, "tacker": tacker,
+    "vtp": vtp, "tacker": tacker, "osm": osm,
 }

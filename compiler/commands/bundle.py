@@ -22,7 +22,7 @@ from ..pipeline import option_problems
 from ..plugins import bundlers
 from .common import UsageError, add_input_arguments, options_from_args, report
 
-HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm package"
+HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
 DESCRIPTION = """\
 Check and compile the descriptor, then write one package per --format under OUT:
   helm        OUT/helm/<chart>/   Chart.yaml, values.yaml, values.schema.json,
@@ -34,6 +34,8 @@ Check and compile the descriptor, then write one package per --format under OUT:
               --target onap adds the Helm chart as the onap_cnf_helm artifact,
               --target tacker the manifests under Files/kubernetes/
   onap-helm   OUT/<name>-helm.zip ONAP SDC's native Helm package (MANIFEST.json, chart)
+  osm         OUT/<name>_knf.tar.gz an OSM KNF package (VNFD with a Helm KDU, chart,
+              checksums.txt)
 --verify reads each package back and runs its consumer's offline gate (docs/bundles.md).
 Output is deterministic: the same input gives the same bytes (archives have sorted
 entries, fixed times, modes and owners).
@@ -45,6 +47,7 @@ examples:
       --param vnf_instance_id=3f2a-77 -o out/
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
   xfc bundle samples/5g-core-slice/slice.yaml -f onap-helm -f helm --verify -o out/
+  xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml -f osm --verify -o out/
   xfc bundle slice.yaml --format csar --sign-key key.pem --sign-cert cert.pem -o out/
 """
 
@@ -174,7 +177,7 @@ def _verify(files: list, output: str, out: TextIO) -> int:
             roots.add("/".join(parts[:2]))
         elif f.producer == "csar" and parts[0] == "csar":
             roots.add("/".join(parts[:2]))
-        elif f.path.endswith((".csar", ".zip")):
+        elif f.path.endswith((".csar", ".zip", ".tar.gz")):
             roots.add(f.path)
     failed = False
     for root in sorted(roots):
