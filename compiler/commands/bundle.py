@@ -148,9 +148,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return code
     files = []
     for fmt in formats:
+        bundler = available[fmt]
+        # the protocol is bundle(unit, files, diags); the built-ins also take settings
+        extra = {"settings": settings} if _takes_settings(bundler) else {}
         try:
-            files.extend(available[fmt].bundle(unit, unit.outputs, unit.diagnostics,
-                                               settings=settings))
+            files.extend(bundler.bundle(unit, unit.outputs, unit.diagnostics, **extra))
         except BundleError as exc:
             out.write(f"xfc: error: cannot build the {fmt} bundle: {exc}\n")
             return 1
@@ -164,6 +166,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.verify:
         return _verify(files, args.output, out)
     return 0
+
+
+def _takes_settings(bundler: object) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(bundler.bundle).parameters  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return False
+    return "settings" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 def _verify(files: list, output: str, out: TextIO) -> int:

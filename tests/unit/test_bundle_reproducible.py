@@ -80,3 +80,25 @@ def test_help_examples_work(tmp_path, capsys):
     for i, argv in enumerate(examples):
         argv = [str(tmp_path / str(i)) if a == "out/" else a for a in argv]
         assert main(["bundle", *argv, "-q"]) == 0, argv
+
+
+def test_a_third_party_bundler_gets_the_protocol_call(tmp_path, monkeypatch, capsys):
+    """The protocol is bundle(unit, files, diags): only the built-ins take settings."""
+    from compiler.model import OutputFile
+
+    calls = []
+
+    class Tiny:
+        name = "tiny"
+        description = "one file"
+
+        def bundle(self, unit, files, diags):
+            calls.append(len(files))
+            return [OutputFile(path="tiny.txt", content=b"tiny\n", producer="tiny")]
+
+    from compiler.commands import bundle as verb
+
+    monkeypatch.setattr(verb, "bundlers", lambda: {"tiny": Tiny()})
+    assert main(["bundle", "samples/5g-core-slice/slice.yaml", "-f", "tiny", "-o",
+                 str(tmp_path), "-q"]) == 0
+    assert calls and (tmp_path / "tiny.txt").read_bytes() == b"tiny\n"
