@@ -136,7 +136,11 @@ def sha256(data: bytes) -> str:
 
 
 def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
-    """A detached CMS SignedData of ``manifest`` (SHA-256), PEM-armoured as ``CMS``."""
+    """A detached CMS SignedData of ``manifest`` (SHA-256), PEM-armoured as ``CMS``.
+
+    Reproducible with an RSA key (PKCS#1 v1.5 signatures are deterministic); an ECDSA
+    signature is randomised by design, so two signed bundles then differ in it alone.
+    """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.serialization import pkcs7
@@ -149,7 +153,11 @@ def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
     der = (pkcs7.PKCS7SignatureBuilder().set_data(manifest)
            .add_signer(cert, key, hashes.SHA256())
            .sign(serialization.Encoding.DER,
-                 [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary]))
+                 [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary,
+                  # no signed attributes: they carry the signing time, which would make
+                  # two bundles of the same input differ (RFC 5652 §5.3: optional for
+                  # id-data content)
+                  pkcs7.PKCS7Options.NoAttributes]))
     b64 = base64.b64encode(der).decode("ascii")
     body = "\n".join(b64[i:i + 64] for i in range(0, len(b64), 64))
     return f"-----BEGIN CMS-----\n{body}\n-----END CMS-----\n".encode("ascii")

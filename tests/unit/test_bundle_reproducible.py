@@ -102,3 +102,32 @@ def test_a_third_party_bundler_gets_the_protocol_call(tmp_path, monkeypatch, cap
     assert main(["bundle", "samples/5g-core-slice/slice.yaml", "-f", "tiny", "-o",
                  str(tmp_path), "-q"]) == 0
     assert calls and (tmp_path / "tiny.txt").read_bytes() == b"tiny\n"
+
+
+def test_signed_bundles_are_reproducible_with_rsa(tmp_path, capsys):
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "xfc rsa signer")])
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(7).not_valid_before(start)
+            .not_valid_after(start + datetime.timedelta(days=365)).sign(key, hashes.SHA256()))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    args = ["samples/5g-core-slice/slice.yaml", "-f", "csar", "-f", "osm", "-f", "onap-helm",
+            "--sign-key", str(tmp_path / "key.pem"), "--sign-cert", str(tmp_path / "cert.pem"),
+            "-q"]
+    assert main(["bundle", *args, "-o", str(tmp_path / "a")]) == 0
+    assert main(["bundle", *args, "-o", str(tmp_path / "b")]) == 0
+    a, b = _tree(tmp_path / "a"), _tree(tmp_path / "b")
+    assert sorted(a) == ["5g-core-slice-helm.zip", "5g-core-slice.csar",
+                         "5g-core-slice_knf.tar.gz"]
+    assert a == b
