@@ -223,3 +223,13 @@ def test_unknown_bundle(tmp_path):
     p.write_bytes(zip_bytes({"readme.txt": b"hi"}))
     (f,) = verify(p)
     assert f.rule == "kind"
+
+
+def test_rules_for_files_that_do_not_parse(chart, onap_csar, tacker_csar):
+    assert rules(helm_lint({**chart, "Chart.yaml": b"name: [unclosed\n"})) == {"chartfile.yaml"}
+    assert rules(helm_lint({**chart, "Chart.yaml": b"- a list\n"})) == {"chartfile.yaml"}
+    no_entry = edit(onap_csar, META, "Entry-Definitions: Definitions/vnfd.yaml\n", "")
+    assert rules(sdc_sol004(no_entry)) == {"meta.syntax"}
+    name = "Files/kubernetes/service-hss.yaml"
+    broken = {**tacker_csar, name: b"kind: [unclosed\n"}
+    assert {"files.yaml", "files.hash"} <= rules(tacker(broken))
