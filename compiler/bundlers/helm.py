@@ -40,6 +40,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
+from ..emitters.kubernetes.common import plain
 from ..model import OutputFile
 from . import CLUSTER_SCOPED, WORKLOAD_KINDS, BundleError, Identity, K8sObject, Settings, \
     dump_yaml, identity, k8s_objects
@@ -197,7 +198,7 @@ class InputWiring:
 
 
 def _as_text(v: Any) -> str:
-    from ..emitters.kubernetes.common import compact_json, plain
+    from ..emitters.kubernetes.common import compact_json
 
     return v if isinstance(v, str) else compact_json(plain(v))
 
@@ -449,10 +450,11 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
 
         if param.value is None or isinstance(param.value, RuntimeRef):
             continue
-        values["inputs"][name] = param.value
+        value = plain(param.value)  # positioned YAML and scalar-unit objects as plain data
+        values["inputs"][name] = value
         s = input_schema(param, defs.get(name))
         if name in wiring.fixed:
-            s["const"] = param.value
+            s["const"] = value
             s["description"] = (s.get("description", "") + " " if s.get("description") else "") + \
                 f"Fixed at bundle time ({wiring.fixed[name]}): rebundle with --set {name}=VALUE."
         schema_inputs[name] = s

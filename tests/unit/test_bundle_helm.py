@@ -30,7 +30,7 @@ def _template(chart, *sets: str) -> tuple[int, str]:
     return _helm_run(args)
 
 
-@pytest.mark.parametrize("sample", SAMPLES + [str(BRACES)])
+@pytest.mark.parametrize("sample", SAMPLES + [str(BRACES), str(FIXTURES / "typed-inputs.yaml")])
 def test_lint_strict_and_template_equals_compile(tmp_path, sample):
     require_tool("helm")
     unit, chart = _chart(tmp_path, sample)
@@ -179,3 +179,12 @@ def test_input_taken_over_by_an_image_value_is_pinned(tmp_path):
     assert rc == 0, out
     web = rendered(out)[("apps/v1", "Deployment", "web")]
     assert web["spec"]["template"]["spec"]["containers"][0]["image"] == "registry.example.net/web:2.0.0"
+
+
+def test_list_map_and_scalar_unit_inputs_are_plain_pinned_values(tmp_path):
+    unit, chart = _chart(tmp_path, FIXTURES / "typed-inputs.yaml")
+    values = yaml.safe_load((chart / "values.yaml").read_text())
+    assert values["inputs"] == {"m": {"k": "v"}, "t": "1 GiB", "x": ["a"]}
+    schema = json.loads((chart / "values.schema.json").read_text())["properties"]["inputs"]
+    assert {k: (v["type"], v["const"]) for k, v in schema["properties"].items()} == {
+        "m": ("object", {"k": "v"}), "t": ("string", "1 GiB"), "x": ("array", ["a"])}
