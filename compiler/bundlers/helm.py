@@ -16,7 +16,8 @@ so no descriptor value can inject template code.  A few leaves become value look
 * ``spec.replicas`` of each workload, ``minReplicas``/``maxReplicas`` of its HPA;
 * each container's ``image`` (repository, tag, digest) and ``imagePullPolicy`` and its
   ``resources``;
-* ``metadata.namespace`` of every namespaced object (written only when the value is set);
+* ``metadata.namespace`` of every namespaced object (written only when the value is set),
+  except an object the package ships with a namespace of its own, which keeps it;
 * every leaf that a topology input reaches unchanged.  Which leaves those are is found
   by compiling again with one input changed at a time (a probe value that satisfies
   the input's constraints) and comparing the objects: a leaf equal to the probe value
@@ -433,11 +434,10 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
             if not kept:  # a replica count, image or resources value took the leaf over
                 wiring.fixed.setdefault(iname, f"it sets {'.'.join(map(str, ipath))} of "
                                         f"{obj.path}, which the chart exposes as its own value")
-        if obj.kind not in CLUSTER_SCOPED:
-            meta = body.setdefault("metadata", {})
-            ns = meta.pop("namespace", None)
-            if ns is not None and ns != namespace:
-                raise BundleError(f"{obj.path} is in namespace {ns!r}, not {namespace!r}")
+        meta = body.setdefault("metadata", {})
+        if obj.kind not in CLUSTER_SCOPED and meta.get("namespace", namespace) == namespace:
+            # an object the package ships with a namespace of its own keeps it literally
+            meta.pop("namespace", None)
             body["metadata"] = _with_namespace(meta)
         name = obj.path.rsplit("/", 1)[-1]
         if name in templates:

@@ -8,16 +8,17 @@ Phase: bundle.  Input: a clean Compilation and its OutputFiles.  Output: one Out
   ``provider``, ``product-name``, ``software-version``, ``version``, ``vnfm-info``,
   ``description``, ``mgmt-cp``, one ``ext-cpd`` on the cluster network
   (``k8s-cluster-net``), ``k8s-cluster.nets``, one ``kdu`` whose ``helm-chart`` is the
-  chart shipped in the package, and ``df`` with one ``instantiation-level`` (SOL006 asks
-  for one when no default is named).  The base is the VNFD the OSM policy back end
-  writes (``--target osm``); its ``healing-aspect`` entries are *not* carried over: OSM
-  heals VDUs only, a KNF has none, and OSM's NBI refuses a healing ``vdu-id`` that is not
-  a VDU of an instantiation level, so they would make the package unonboardable (the
-  policy back end already warns, ``policy-not-expressible``, that OSM cannot realise
-  them).  The compile output ``policies/osm/`` keeps them for reference.
-* ``helm-charts/<name>/``: the chart of :mod:`compiler.bundlers.helm`.  Where OSM looks
-  for a chart inside a package is not verified (formats.md §3); a KDU ``helm-chart``
-  without a repository is read by OSM as a local chart of that name.
+  chart shipped in the package, and ``df`` (the compiled flavour's id, else
+  ``default-df``) with one ``instantiation-level`` (SOL006 asks for one when no default
+  is named).  The ``healing-aspect`` entries the OSM policy back end writes
+  (``--target osm``) are *not* put in the package: OSM heals VDUs only, a KNF has none,
+  and OSM's NBI refuses a healing ``vdu-id`` that is not a VDU of an instantiation level,
+  so they would make the package unonboardable (the policy back end already warns,
+  ``policy-not-expressible``, that OSM cannot realise them).  The compile output
+  ``policies/osm/`` keeps them for reference.
+* ``helm-charts/<name>/``: the chart of :mod:`compiler.bundlers.helm`, named by the KDU's
+  ``helm-chart`` without a repository.  Where OSM looks for a chart inside a package is
+  not verified (formats.md §3).
 * ``checksums.txt``: one ``<md5>  <path>`` line per other file (``md5sum`` format,
   paths relative to the folder, sorted).
 
@@ -31,45 +32,18 @@ Codes: none.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import replace
 from typing import Any
 
-import yaml
-
 from ..model import OutputFile
-from . import BundleError, Identity, Settings, dump_yaml, identity, k8s_objects, targz_bytes
+from . import Identity, Settings, dump_yaml, identity, k8s_objects, targz_bytes
 
 MGMT_CP = "mgmt-ext"
 MGMT_NET = "mgmtnet"
 
 
-def _policy_vnfd(unit: Any, files: list[OutputFile]) -> dict[str, Any]:
-    """The VNFD the OSM policy back end wrote (compiling again for OSM if needed)."""
-    def find(outs: list[OutputFile]) -> dict[str, Any] | None:
-        for f in outs:
-            if f.path.startswith("policies/osm/") and f.path.endswith("_vnfd.yaml"):
-                doc = yaml.safe_load(f.content)
-                if isinstance(doc, dict) and isinstance(doc.get("vnfd"), dict):
-                    return doc["vnfd"]
-        return None
-
-    found = find(files)
-    if found is None:
-        from .. import compile as compile_
-
-        targets = tuple(dict.fromkeys((*unit.options.targets, "osm")))
-        other = compile_(unit.path, replace(unit.options, targets=targets))
-        found = find(other.outputs) if other.ok else None
-    if found is None:
-        raise BundleError("the OSM policy back end wrote no VNFD for this descriptor")
-    return found
-
-
-def build_vnfd(unit: Any, files: list[OutputFile], ident: Identity) -> dict[str, Any]:
-    base = _policy_vnfd(unit, files)
-    df = {k: v for k, v in (base.get("df") or [{}])[0].items() if k != "healing-aspect"}
-    df.setdefault("id", "default-df")
-    df["instantiation-level"] = [{"id": "default"}]
+def build_vnfd(unit: Any, ident: Identity) -> dict[str, Any]:
+    df = {"id": unit.topology.flavour or "default-df",
+          "instantiation-level": [{"id": "default"}]}
     vnfd: dict[str, Any] = {
         "id": ident.name,
         "provider": ident.provider,
@@ -78,8 +52,7 @@ def build_vnfd(unit: Any, files: list[OutputFile], ident: Identity) -> dict[str,
         "version": ident.version,
         "vnfm-info": list(ident.vnfm_info) or ["OSM"],
     }
-    if base.get("description") or ident.description:
-        vnfd["description"] = str(base.get("description") or ident.description)
+    vnfd["description"] = ident.description
     vnfd.update({
         "mgmt-cp": MGMT_CP,
         "ext-cpd": [{"id": MGMT_CP, "k8s-cluster-net": MGMT_NET,
@@ -100,7 +73,7 @@ def build_package(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, by
     folder = f"{ident.name}_knf"
     content: dict[str, bytes] = {
         f"{ident.name}_vnfd.yaml": (b"# OSM KNF descriptor written by xfc\n"
-                                    + dump_yaml(build_vnfd(unit, files, ident))),
+                                    + dump_yaml(build_vnfd(unit, ident))),
     }
     content.update({f"helm-charts/{chart.name}/{p}": d for p, d in chart.files.items()})
     content["checksums.txt"] = "".join(

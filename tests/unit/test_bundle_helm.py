@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from compiler.bundlers import semver
+from compiler.bundlers import CLUSTER_SCOPED, semver
 from tests.support.validators import _helm_run, require_tool
 from tests.unit.bundle_support import FIXTURES, SAMPLES, assert_same_objects, bundle, \
     expected, leaf_diff, rendered
@@ -188,3 +188,30 @@ def test_list_map_and_scalar_unit_inputs_are_plain_pinned_values(tmp_path):
     schema = json.loads((chart / "values.schema.json").read_text())["properties"]["inputs"]
     assert {k: (v["type"], v["const"]) for k, v in schema["properties"].items()} == {
         "m": ("object", {"k": "v"}), "t": ("string", "1 GiB"), "x": ("array", ["a"])}
+
+
+MULTI_NS = "/work/shared/corpus/tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_multi_ns"
+
+
+def test_objects_with_their_own_namespace_keep_it(tmp_path):
+    require_tool("helm")
+    import os
+
+    if not os.path.isdir(MULTI_NS):
+        pytest.skip(f"the Tacker corpus sample is not at {MULTI_NS}")
+    unit, chart = _chart(tmp_path, MULTI_NS, params={"vnf_instance_id": "x"})
+    want = expected(unit)
+    own = {k: o["metadata"]["namespace"] for k, o in want.items()
+           if o["metadata"].get("namespace")}
+    assert own  # the package ships manifests in namespaces of their own
+    rc, out = _template(chart, "namespace=other")
+    assert rc == 0, out
+    got = rendered(out)
+    for key, obj in got.items():
+        if key in own:
+            assert obj["metadata"]["namespace"] == own[key]
+        elif key[1] not in CLUSTER_SCOPED:
+            assert obj["metadata"]["namespace"] == "other", key
+    rc, out = _template(chart)
+    assert rc == 0, out
+    assert_same_objects(rendered(out), want)
