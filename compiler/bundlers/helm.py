@@ -213,8 +213,8 @@ def _probe_values(value: Any, pdef: Any) -> list[Any]:
         return [not value]
     if isinstance(value, int):
         return [value + 1, value - 1, value + 2]
-    if isinstance(value, float):
-        return [value + 0.5, value - 0.5]
+    # A float is not probed: Helm reads values as float64 and writes 1.0 back as 1, so a
+    # template cannot reproduce what the compiler writes for it; it is pinned instead.
     if isinstance(value, str) and getattr(pdef, "type", "string") in (None, "string"):
         return [value + "xp7", "xfcprobe7" + value, "xfcprobe7"]
     return []
@@ -306,11 +306,30 @@ _TYPES = {"string": "string", "integer": "integer", "float": "number", "boolean"
           "list": "array", "map": "object", "timestamp": "string", "version": "string"}
 
 
+def _json_type(v: Any) -> str:
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, dict):
+        return "object"
+    if isinstance(v, list):
+        return "array"
+    return "null" if v is None else "string"
+
+
 def input_schema(param: Any, pdef: Any) -> dict[str, Any]:
     """JSON Schema for one input: its TOSCA type and constraints (TOSCA 1.3 §3.6.3)."""
     ttype = getattr(pdef, "type", None) or param.type or "string"
     js = _TYPES.get(ttype, "string")  # scalar-unit.* and data types: their text form
     schema: dict[str, Any] = {"type": js}
+    actual = _json_type(plain(param.value))
+    if actual != js and not (js == "number" and actual == "integer"):
+        # e.g. a version written 1.0, which YAML reads as a number: the value the
+        # descriptor gave must stay valid
+        schema["type"] = [js, actual]
     if param.description:
         schema["description"] = " ".join(str(param.description).split())
     numeric = js in ("integer", "number")

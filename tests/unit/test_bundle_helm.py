@@ -184,10 +184,11 @@ def test_input_taken_over_by_an_image_value_is_pinned(tmp_path):
 def test_list_map_and_scalar_unit_inputs_are_plain_pinned_values(tmp_path):
     unit, chart = _chart(tmp_path, FIXTURES / "typed-inputs.yaml")
     values = yaml.safe_load((chart / "values.yaml").read_text())
-    assert values["inputs"] == {"m": {"k": "v"}, "t": "1 GiB", "x": ["a"]}
+    assert values["inputs"] == {"m": {"k": "v"}, "t": "1 GiB", "x": ["a"], "v": 1.0, "f": 2.0}
     schema = json.loads((chart / "values.schema.json").read_text())["properties"]["inputs"]
     assert {k: (v["type"], v["const"]) for k, v in schema["properties"].items()} == {
-        "m": ("object", {"k": "v"}), "t": ("string", "1 GiB"), "x": ("array", ["a"])}
+        "m": ("object", {"k": "v"}), "t": ("string", "1 GiB"), "x": ("array", ["a"]),
+        "v": (["string", "number"], 1.0), "f": ("number", 2.0)}
 
 
 MULTI_NS = "/work/shared/corpus/tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_multi_ns"
