@@ -193,7 +193,9 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings
         non_mano.append(("onap_cnf_helm", path))
     elif settings.target == "tacker":
         defs = _tacker_files(unit, files, objects, out)
-        for path in defs:
+        # every file under Files/kubernetes/ (an input CSAR's own too) gets its block:
+        # Tacker hash-checks what TOSCA.meta lists
+        for path in sorted(p for p in out if p.startswith("Files/kubernetes/")):
             meta_blocks.append(f"Name: {path}\nContent-Type: application/yaml\n"
                                f"Algorithm: SHA-256\nHash: {sha256(out[path])}\n")
         additional: dict[str, Any] = {"lcm-kubernetes-def-files": defs}

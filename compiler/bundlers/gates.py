@@ -32,7 +32,7 @@ Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
   ``checksums.md5`` (every file in ``checksums.txt`` with its MD5), ``kdu.helm-chart`` (a
   local chart exists under ``helm-charts/``), ``healing.vdu-id`` (NBI
   ``validate_healing_group_descriptor``: a healing ``vdu-id`` must be in a ``vdu-level``).
-* ``tacker`` (Tacker v2 CNF guide): ``files.hash`` (each ``Files/kubernetes/`` file
+* ``tacker`` (Tacker v2 CNF guide; run on a CSAR whose TOSCA.meta has per-file blocks): ``files.hash`` (each ``Files/kubernetes/`` file
   listed in TOSCA.meta with a matching SHA-256), ``vdu-name`` (a warning for a Deployment
   or StatefulSet named as no VDU's ``properties.name``: Tacker will not treat it as a
   VNFC), ``namespace`` (one namespace).
@@ -131,7 +131,8 @@ def verify(path: str | Path) -> list[Finding]:
         return sdc_helm_package(files, name)
     if kind == "csar":
         out = sdc_sol004(files) + vtp(files)
-        if any(n.startswith("Files/kubernetes/") for n in files):
+        meta, _, _ = _parse(files)
+        if meta is not None and meta.files:  # per-file blocks: laid out for Tacker
             out += tacker(files)
         return out
     if kind == "osm":

@@ -277,3 +277,20 @@ def test_a_csar_input_keeps_its_other_files(tmp_path):
     assert "Files/scripts/probe.sh" in listed
     assert [n for n in content if n.endswith(".mf")] == [meta["ETSI-Entry-Manifest"]]
     assert compiler.check(str(path)).ok
+
+
+def test_tacker_input_csar_files_are_all_listed(tmp_path):
+    import os
+
+    from compiler.bundlers.gates import sdc_sol004, tacker, vtp
+
+    src = "/work/shared/corpus/tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_multi_ns"
+    if not os.path.isdir(src):
+        pytest.skip(f"the Tacker corpus sample is not at {src}")
+    unit, path, content = _csar(tmp_path, src, "tacker")
+    blocks = content["TOSCA-Metadata/TOSCA.meta"].decode().split("\n\n")[1:]
+    named = {dict(line.split(": ", 1) for line in b.strip().splitlines())["Name"] for b in blocks}
+    assert named == {n for n in content if n.startswith("Files/kubernetes/")}
+    assert "Files/kubernetes/namespace01.yaml" in named  # the package's own manifest
+    findings = sdc_sol004(content) + vtp(content) + tacker(content)
+    assert not [f for f in findings if f.severity == "error"], findings
