@@ -8,7 +8,7 @@ own rule; nothing is printed and nothing raised for a bad package.
 Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
 
 * ``helm-lint`` (helm ``pkg/lint/rules/chartfile.go``, ``values.go``):
-  ``chartfile.apiVersion`` (v1 or v2), ``chartfile.name`` (present, ``^[a-z0-9-]+$``),
+  ``chartfile.yaml`` (Chart.yaml parses to a mapping), ``chartfile.apiVersion`` (v1 or v2), ``chartfile.name`` (present, ``^[a-z0-9-]+$``),
   ``chartfile.version`` (SemVer above 0.0.0-0), ``chartfile.versionType`` and
   ``chartfile.appVersionType`` (strings, not YAML numbers), ``templates.dir`` (a
   ``templates/`` folder; a warning, which ``--strict`` makes fatal), ``values.schema``
@@ -18,7 +18,7 @@ Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
   files exist), ``isBase-missing``, ``isBase-not-unique``, ``isBase-not-set`` with SDC's
   own messages.
 * ``sdc-sol004`` (SDC ``SOL004MetaDirectoryValidator``, ``ManifestTokenType``,
-  ``ETSIServiceImpl``): ``meta.sol004-entries`` (the three block-0 keys that make a CSAR
+  ``ETSIServiceImpl``): ``meta.syntax``, ``meta.sol004-entries`` (the three block-0 keys that make a CSAR
   SOL004), ``meta.version`` (``TOSCA-Meta-File-Version: 1.0``, ``CSAR-Version`` 1.0 or
   1.1), ``meta.created-by`` (spelled ``Created-By``), ``meta.unsupported-entry``,
   ``meta.licenses-folder``, ``manifest.name`` (entry stem + ``.mf``),
@@ -33,7 +33,7 @@ Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
   local chart exists under ``helm-charts/``), ``healing.vdu-id`` (NBI
   ``validate_healing_group_descriptor``: a healing ``vdu-id`` must be in a ``vdu-level``).
 * ``tacker`` (Tacker v2 CNF guide; run on a CSAR whose TOSCA.meta has per-file blocks): ``files.hash`` (each ``Files/kubernetes/`` file
-  listed in TOSCA.meta with a matching SHA-256), ``vdu-name`` (a warning for a Deployment
+  listed in TOSCA.meta with a matching SHA-256), ``files.yaml`` (they parse), ``vdu-name`` (a warning for a Deployment
   or StatefulSet named as no VDU's ``properties.name``: Tacker will not treat it as a
   VNFC), ``namespace`` (one namespace).
 
