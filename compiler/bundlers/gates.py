@@ -8,22 +8,24 @@ own rule; nothing is printed and nothing raised for a bad package.
 Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
 
 * ``helm-lint`` (helm ``pkg/lint/rules/chartfile.go``, ``values.go``):
-  ``chartfile.yaml`` (Chart.yaml parses to a mapping), ``chartfile.apiVersion`` (v1 or v2), ``chartfile.name`` (present, ``^[a-z0-9-]+$``),
-  ``chartfile.version`` (SemVer above 0.0.0-0), ``chartfile.versionType`` and
-  ``chartfile.appVersionType`` (strings, not YAML numbers), ``templates.dir`` (a
-  ``templates/`` folder; a warning, which ``--strict`` makes fatal), ``values.schema``
-  (``values.yaml`` valid against ``values.schema.json``).
+  ``chartfile.yaml`` (Chart.yaml parses to a mapping), ``chartfile.apiVersion`` (v1 or
+  v2), ``chartfile.name`` (present, ``^[a-z0-9-]+$``), ``chartfile.version`` (SemVer
+  above 0.0.0-0), ``chartfile.versionType`` and ``chartfile.appVersionType`` (strings,
+  not YAML numbers), ``templates.dir`` (a ``templates/`` folder; a warning, which
+  ``--strict`` makes fatal), ``values.schema`` (``values.yaml`` valid against
+  ``values.schema.json``).
 * ``sdc-helm-package`` (SDC ``CnfPackageValidator``, ``Messages``): ``zip`` (a
   ``.zip``, not a ``.csar``), ``manifest`` (``MANIFEST.json`` with ``data`` entries whose
   files exist), ``isBase-missing``, ``isBase-not-unique``, ``isBase-not-set`` with SDC's
   own messages.
 * ``sdc-sol004`` (SDC ``SOL004MetaDirectoryValidator``, ``ManifestTokenType``,
-  ``ETSIServiceImpl``): ``meta.syntax``, ``meta.sol004-entries`` (the three block-0 keys that make a CSAR
-  SOL004), ``meta.version`` (``TOSCA-Meta-File-Version: 1.0``, ``CSAR-Version`` 1.0 or
-  1.1), ``meta.created-by`` (spelled ``Created-By``), ``meta.unsupported-entry``,
-  ``meta.licenses-folder``, ``manifest.name`` (entry stem + ``.mf``),
-  ``manifest.metadata-count`` (4 keys, or 8 from 2.7.1), ``manifest.all-sources``,
-  ``non-mano.onap-cnf-helm`` (at most one, and it exists).
+  ``ETSIServiceImpl``): ``meta.syntax``, ``meta.sol004-entries`` (the three block-0
+  keys that make a CSAR SOL004), ``meta.version`` (``TOSCA-Meta-File-Version: 1.0``,
+  ``CSAR-Version`` 1.0 or 1.1), ``meta.created-by`` (spelled ``Created-By``),
+  ``meta.unsupported-entry``, ``meta.licenses-folder``, ``manifest.name`` (entry stem +
+  ``.mf``), ``manifest.metadata-count`` (4 keys, or 8 from 2.7.1),
+  ``manifest.all-sources``, ``non-mano.onap-cnf-helm`` (at most one, and it exists),
+  ``non-mano.set-id``.
 * ``vtp`` (vnfsdk VTP): ``r01123`` (every artifact listed with algorithm and a hash
   that matches), ``r146092`` (non-MANO set keys from VTP's list).  VTP's list lacks
   ``onap_cnf_helm``, which SDC accepts: the finding says the two gates disagree.
@@ -32,9 +34,10 @@ Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
   ``checksums.md5`` (every file in ``checksums.txt`` with its MD5), ``kdu.helm-chart`` (a
   local chart exists under ``helm-charts/``), ``healing.vdu-id`` (NBI
   ``validate_healing_group_descriptor``: a healing ``vdu-id`` must be in a ``vdu-level``).
-* ``tacker`` (Tacker v2 CNF guide; run on a CSAR whose TOSCA.meta has per-file blocks): ``files.hash`` (each ``Files/kubernetes/`` file
-  listed in TOSCA.meta with a matching SHA-256), ``files.yaml`` (they parse), ``vdu-name`` (a warning for a Deployment
-  or StatefulSet named as no VDU's ``properties.name``: Tacker will not treat it as a
+* ``tacker`` (Tacker v2 CNF guide; run on a CSAR whose TOSCA.meta has per-file blocks):
+  ``files.hash`` (each ``Files/kubernetes/`` file listed in TOSCA.meta with a matching
+  SHA-256), ``files.yaml`` (they parse), ``vdu-name`` (a warning for a Deployment or
+  StatefulSet named as no VDU's ``properties.name``: Tacker will not treat it as a
   VNFC), ``namespace`` (one namespace).
 
 Codes: none (gate findings are not descriptor diagnostics; ``xfc bundle --verify``
