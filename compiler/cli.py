@@ -33,6 +33,7 @@ VERBS: dict[str, str] = {
     "version": "compiler.commands.version",
     "krm": "compiler.commands.krm",
     "serve": "compiler.commands.serve",
+    "bundle": "compiler.commands.bundle",
 }
 
 EPILOG = """\

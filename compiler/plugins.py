@@ -83,7 +83,13 @@ BUILTIN_EMITTERS: dict[str, str] = {
     "policies": "compiler.emitters.policies:EMITTER",
 }
 
-BUILTIN_BUNDLERS: dict[str, str] = {}
+BUILTIN_BUNDLERS: dict[str, str] = {
+    "helm": "compiler.bundlers.helm:BUNDLER",
+    "kustomize": "compiler.bundlers.kustomize:BUNDLER",
+    "csar": "compiler.bundlers.csar:BUNDLER",
+    "onap-helm": "compiler.bundlers.onap:BUNDLER",
+    "osm": "compiler.bundlers.osm:BUNDLER",
+}
 
 # The orchestrators the failure policies are written for (``--target``).
 # Table order is the order of explanations and warnings.

@@ -221,6 +221,33 @@ def test_tools_of_a_pipeline():
     assert _tools("xfc check a   # comment | not a tool") == []
 
 
+def _signing_pair(cwd: Path, command: str) -> None:
+    """An example that signs names its key and certificate files (``--sign-key key.pem
+    --sign-cert cert.pem``), as a user would have them: a fresh self-signed pair is made
+    in the example's folder under those names."""
+    pytest.importorskip("cryptography", reason="signing needs the 'bundle' extra")
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    words = shlex.split(command, comments=True)
+    key_file = words[words.index("--sign-key") + 1]
+    cert_file = words[words.index("--sign-cert") + 1]
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "xfc example signer")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1).not_valid_before(now)
+            .not_valid_after(now + datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+    (cwd / key_file).write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                                   serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+    (cwd / cert_file).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+
 def _verb(command: str) -> str:
     words = command.split()
     return words[1] if len(words) > 1 else ""
@@ -277,6 +304,8 @@ def test_example_runs(example: Example, shim, tmp_path, monkeypatch):
                 pytest.fail(f"{tool} not available: {reason} (CI=true XFC_REQUIRE_TOOLS=1)")
             pytest.skip(f"{example.where}: {tool} not available ({reason}); the example pipes to it")
     cwd = _workdir(tmp_path)
+    if "--sign-key" in example.command:
+        _signing_pair(cwd, example.command)
     if _verb(example.command) == "serve":
         _serve_example(example, cwd, shim)
         return

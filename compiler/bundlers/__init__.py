@@ -1,0 +1,223 @@
+"""What every bundler shares: identity of the package, compiled objects, archives.
+
+Phase: bundle.  Input: a clean :class:`~compiler.pipeline.Compilation` (its IR and the
+:class:`~compiler.model.OutputFile` list the emitters produced).  Output: plain data and
+bytes for the bundlers in this package (``helm``, ``kustomize``, ``csar``); nothing here
+touches the disk.
+
+Reproducibility (issue 13, item 4): archives are built in memory with their entries
+sorted by name, every time stamp fixed (zip: 1980-01-01 00:00, the earliest a zip can
+hold; tar: the epoch), modes 0644 for files and 0755 for directories, owner and group 0
+with empty names, and a gzip header without a file name or time.  The same input gives
+the same bytes.
+
+Codes: none; a package that cannot be built raises :class:`BundleError`, which the
+``bundle`` command reports and exits 1 on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from ..model import OutputFile
+
+#: The earliest time a zip entry can carry; used for every entry (reproducible bundles).
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+#: Kinds that live outside namespaces (no ``metadata.namespace`` is ever templated).
+CLUSTER_SCOPED = frozenset({
+    "CustomResourceDefinition", "Namespace", "ClusterRole", "ClusterRoleBinding",
+    "PersistentVolume", "StorageClass", "PriorityClass", "APIService",
+    "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+})
+
+WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
+
+_SEMVER = re.compile(
+    r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z")
+
+
+class BundleError(Exception):
+    """A package cannot be built from this compilation (reported by the CLI, exit 1)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """What the ``bundle`` command passes to every bundler beyond the compilation."""
+
+    target: str | None = None  # csar: "onap" | "tacker" | None (plain SOL004)
+    archive: bool = True  # csar: a .csar zip (True) or a directory
+    sign_key: bytes | None = None  # csar: PEM private key for the CMS signature
+    sign_cert: bytes | None = None  # csar: PEM certificate matching sign_key
+    release_date: str = "1980-01-01T00:00:00+00:00"  # manifest vnf_release_date_time
+
+
+@dataclass(frozen=True, slots=True)
+class K8sObject:
+    """One compiled Kubernetes object and the file it came from."""
+
+    path: str  # the OutputFile path, e.g. kubernetes/deployment-amf.yaml
+    body: dict[str, Any]
+
+    @property
+    def kind(self) -> str:
+        return str(self.body.get("kind", ""))
+
+    @property
+    def name(self) -> str:
+        return str((self.body.get("metadata") or {}).get("name", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who and what the package is: names and versions every format needs."""
+
+    name: str  # DNS-1123 label: chart name, package and folder names
+    version: str  # SemVer 2 (Helm `version`)
+    app_version: str  # as the descriptor says (Helm `appVersion`, a string)
+    description: str
+    provider: str
+    product: str
+    software_version: str
+    descriptor_id: str
+    vnfm_info: tuple[str, ...]
+
+
+def k8s_objects(files: Iterable[OutputFile]) -> list[K8sObject]:
+    """Every Kubernetes object among ``files`` (YAML with ``apiVersion`` and ``kind``).
+
+    Documents of other shapes (ONAP / OSM policies) are not Kubernetes objects and are
+    left out.  The emitters wrote these files, so a plain safe_load reads them.
+    """
+    out: list[K8sObject] = []
+    for f in sorted(files, key=lambda f: f.path):
+        if not f.path.endswith((".yaml", ".yml")):
+            continue
+        for doc in yaml.safe_load_all(f.content.decode("utf-8")):
+            if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:
+                out.append(K8sObject(f.path, doc))
+    return out
+
+
+def semver(raw: Any, fallback: str = "0.1.0") -> str:
+    """A SemVer 2 version from a descriptor version (``1.0`` -> ``1.0.0``).
+
+    Helm refuses a chart version that is not SemVer; descriptors often write ``1.0`` or
+    ``4.4.1-1.0``.  Missing numeric parts are padded with 0; anything else falls back.
+    """
+    text = str(raw).strip() if raw is not None else ""
+    if _SEMVER.match(text):
+        return text
+    m = re.fullmatch(r"v?(\d+)(?:\.(\d+))?(?:\.(\d+))?([-+].*)?", text)
+    if m:
+        cand = ".".join(str(int(p or 0)) for p in m.group(1, 2, 3)) + (m.group(4) or "")
+        if _SEMVER.match(cand):
+            return cand
+    return fallback
+
+
+def identity(unit: Any, objects: list[K8sObject]) -> Identity:
+    """The package's identity from the descriptor (metadata, else the SOL001 VNF node)."""
+    from ..emitters.naming import dns1123_label, service_name
+
+    topo = unit.topology
+    meta = dict(topo.metadata or {}) if topo is not None else {}
+    vnf: Mapping[str, Any] = {}
+    if topo is not None:
+        for node in topo.nodes.values():
+            if "tosca.nodes.nfv.VNF" in node.types:
+                vnf = node.properties
+                break
+    name = ""
+    for obj in objects:  # the emitters' part-of label is the one name users see
+        name = str(((obj.body.get("metadata") or {}).get("labels") or {}).get(
+            "app.kubernetes.io/part-of", ""))
+        if name:
+            break
+    name = dns1123_label(name or (service_name(topo, unit.path) if topo else "xfc"))
+    raw_version = (meta.get("template_version") or vnf.get("descriptor_version")
+                   or vnf.get("software_version") or "0.1.0")
+    desc = " ".join(str(topo.description or "").split()) if topo is not None else ""
+    vnfm = vnf.get("vnfm_info") or ()
+    return Identity(
+        name=name,
+        version=semver(raw_version),
+        app_version=str(vnf.get("software_version") or raw_version),
+        description=desc[:300] or f"{name}, compiled by xfc",
+        provider=str(vnf.get("provider") or meta.get("template_author") or "unknown"),
+        product=str(vnf.get("product_name") or name),
+        software_version=str(vnf.get("software_version") or raw_version),
+        descriptor_id=str(vnf.get("descriptor_id") or name),
+        vnfm_info=tuple(str(v) for v in vnfm) if isinstance(vnfm, (list, tuple)) else (str(vnfm),),
+    )
+
+
+def dump_yaml(data: Any) -> bytes:
+    """Plain YAML (block style, keys in the given order), for files no template reads."""
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False,
+                          allow_unicode=True, width=1 << 16).encode("utf-8")
+
+
+# --------------------------------------------------------------------------- archives
+
+def _entries(files: Mapping[str, bytes]) -> list[tuple[str, bytes | None]]:
+    """Sorted entries with every parent directory listed once (None = directory)."""
+    names: dict[str, bytes | None] = {}
+    for path, data in files.items():
+        parts = path.split("/")
+        for i in range(1, len(parts)):
+            names.setdefault("/".join(parts[:i]) + "/", None)
+        names[path] = data
+    return sorted(names.items())
+
+
+def zip_bytes(files: Mapping[str, bytes], *, directories: bool = False) -> bytes:
+    """A zip of ``files`` (path -> bytes) whose bytes depend on nothing but the input."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in _entries(files):
+            if data is None and not directories:
+                continue
+            info = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
+            info.create_system = 3  # unix, so that external_attr carries the mode
+            if data is None:
+                info.external_attr = (0o40755 << 16) | 0x10
+                zf.writestr(info, b"")
+            else:
+                info.external_attr = 0o100644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, data, compresslevel=9)
+    return buf.getvalue()
+
+
+def targz_bytes(files: Mapping[str, bytes]) -> bytes:
+    """A gzipped tar of ``files``: sorted, epoch times, root-owned, no gzip name/time."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tf:
+        for name, data in _entries(files):
+            info = tarfile.TarInfo(name.rstrip("/"))
+            info.mtime = 0
+            info.uid = info.gid = 0
+            info.uname = info.gname = ""
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                info.mode = 0o755
+                tf.addfile(info)
+            else:
+                info.mode = 0o644
+                info.size = len(data)
+                tf.addfile(info, io.BytesIO(data))
+    out = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=9) as gz:
+        gz.write(raw.getvalue())
+    return out.getvalue()

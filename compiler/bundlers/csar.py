@@ -1,0 +1,291 @@
+"""The ETSI SOL004 CSAR bundler (``xfc bundle --format csar``).
+
+Phase: bundle.  Input: a clean Compilation, its OutputFiles and the bundle Settings
+(``target``, signing key and certificate, release date).  Output: one OutputFile
+``<name>.csar`` (a reproducible zip, see :mod:`compiler.bundlers`) or, with
+``archive=False``, the files under ``csar/<name>/``.  With ``--target tacker`` also
+``<name>-instantiate.json`` beside the CSAR.
+
+Layout (/work/shared/formats.md §1; ONAP SDC ``SOL004MetaDirectoryValidator``,
+``ManifestTokenType``; Tacker ``csar_utils``):
+
+* ``TOSCA-Metadata/TOSCA.meta``: block 0 with ``TOSCA-Meta-File-Version: 1.0``,
+  ``CSAR-Version: 1.1``, ``Created-By`` (capital B: SDC compares keys exactly),
+  ``Entry-Definitions``, ``ETSI-Entry-Manifest``, ``ETSI-Entry-Change-Log`` (the three
+  that make SDC take the package as SOL004), ``ETSI-Entry-Licenses`` (a folder, as SDC
+  requires) and, when signed, ``ETSI-Entry-Certificate``.  For Tacker, one
+  ``Name``/``Content-Type``/``Algorithm``/``Hash`` block per Kubernetes manifest.
+* ``Definitions/``: the descriptor and every file it imports, the catalog's type files
+  included (SOL001 type files by their base name, as Tacker's samples place them; other
+  catalog files at the path the descriptor's relative import names).  When the input is
+  itself a CSAR, its other files travel on; its TOSCA.meta, manifest, certificate and
+  change log are written anew.
+* ``<entry stem>.mf``: ``metadata:`` with the 4 ``vnf_*`` keys SDC counts, or the 8-key
+  set when ``compatible_specification_versions`` is 2.7.1 or later (the SOL001 version of
+  the imported types; ``--target onap`` asks for at least 2.7.1, the "CNF enhancements"
+  route); then ``Source``/``Algorithm: SHA-256``/``Hash`` for every other file of the
+  package (SDC expects every file listed, TOSCA.meta included); with ``--target onap``
+  ``non_mano_artifact_sets: onap_cnf_helm`` naming the one Helm chart (``Source`` only:
+  Tacker refuses a block holding a hash that is not Source/Algorithm/Hash).  When signed,
+  the manifest ends with a ``-----BEGIN CMS-----`` block: a detached CMS SignedData of
+  the manifest text before it (SOL004 §5.3, option 1), and the certificate is a file of
+  the package.
+* ``ChangeLog.txt`` and ``Licenses/LICENSE.txt``.
+* ``--target onap``: ``Artifacts/Deployment/non-mano/<chart>-<version>.tgz`` (the Helm
+  bundler's chart, packed reproducibly).  ``--target tacker``: the compiled Kubernetes
+  files under ``Files/kubernetes/``; every Deployment or StatefulSet of a VDU must be
+  named as the VDU (Tacker matches ``properties.name`` to ``metadata.name``).
+
+Codes: none; a package Tacker would refuse (an object not named after its VDU) raises
+:class:`~compiler.bundlers.BundleError`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import posixpath
+import re
+from typing import Any
+
+from ..model import OutputFile
+from . import WORKLOAD_KINDS, BundleError, Identity, Settings, identity, k8s_objects, \
+    targz_bytes, zip_bytes
+
+_SOL001 = re.compile(r"etsi-nfv-sol001/(?P<ver>\d+\.\d+\.\d+)/")
+CHANGE_LOG = "ChangeLog.txt"
+LICENSES = "Licenses"
+
+
+def _version_tuple(v: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", v)[:3])
+
+
+def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
+    """(entry path in the CSAR, Definitions files, SOL001 version of the imported types)."""
+    from ..loader.catalog import search_roots
+
+    pkg = unit.package
+    roots = search_roots(tuple(unit.options.profile_paths))
+    files: dict[str, bytes] = {}
+    sol001: str | None = None
+    entry = ""
+    for sf in pkg.files:
+        if sf.from_catalog:
+            m = _SOL001.search(sf.display)
+            for root, label in roots:
+                if sf.display.startswith(label):
+                    rel = sf.display[len(label):].lstrip("/")
+                    break
+            else:
+                raise BundleError(f"cannot find the catalog file {sf.display}")
+            data = (root / rel).read_bytes()
+            if m:
+                sol001 = max(sol001 or "0.0.0", m["ver"], key=_version_tuple)
+                dest = f"Definitions/{posixpath.basename(rel)}"
+            else:
+                dest = f"Definitions/{rel}"
+        else:
+            data = pkg.fs.read_bytes(sf.name, 64 << 20)
+            dest = sf.name if pkg.kind != "file" else f"Definitions/{sf.name}"
+            if sf.name == pkg.entry:
+                entry = dest
+        if dest in files and files[dest] != data:
+            raise BundleError(f"two imported files would both be {dest}")
+        files[dest] = data
+    if pkg.kind != "file":
+        # an input CSAR's other files (artifacts, Files/, scripts) travel on; the
+        # metadata, manifest, certificate and change log are written anew
+        old = {"TOSCA-Metadata/TOSCA.meta"}
+        for key in ("ETSI-Entry-Manifest", "ETSI-Entry-Certificate", "ETSI-Entry-Change-Log"):
+            f = pkg.meta.get(key) if pkg.meta is not None else None
+            if f is not None and f.value:
+                old.add(f.value)
+        for name in pkg.fs.names():
+            if name in files or name in old or ("/" not in name and name.endswith((".mf", ".cert"))):
+                continue
+            files[name] = pkg.fs.read_bytes(name, 256 << 20)
+    return entry, files, sol001
+
+
+def manifest_metadata(ident: Identity, settings: Settings, spec: str | None) -> list[tuple[str, str]]:
+    """The manifest's metadata keys: SDC counts exactly 4, or 8 from SOL004 2.7.1 on."""
+    keys = [
+        ("vnf_provider_id", ident.provider),
+        ("vnf_product_name", ident.product),
+        ("vnf_release_date_time", settings.release_date),
+        ("vnf_package_version", ident.version),
+    ]
+    if spec is not None and _version_tuple(spec) >= (2, 7, 1):
+        keys += [
+            ("vnfd_id", ident.descriptor_id),
+            ("vnf_software_version", ident.software_version),
+            ("compatible_specification_versions", spec),
+            ("vnfm_info", ",".join(ident.vnfm_info) or "etsivnfm:v" + spec),
+        ]
+    return keys
+
+
+def _one_line(v: str) -> str:
+    return " ".join(str(v).split())
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
+    """A detached CMS SignedData of ``manifest`` (SHA-256), PEM-armoured as ``CMS``.
+
+    Reproducible with an RSA key (PKCS#1 v1.5 signatures are deterministic); an ECDSA
+    signature is randomised by design, so two signed bundles then differ in it alone.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
+    try:
+        key = serialization.load_pem_private_key(key_pem, password=None)
+        cert = x509.load_pem_x509_certificate(cert_pem)
+    except (ValueError, TypeError) as exc:
+        raise BundleError(f"cannot read the signing key or certificate: {exc}") from None
+    der = (pkcs7.PKCS7SignatureBuilder().set_data(manifest)
+           .add_signer(cert, key, hashes.SHA256())
+           .sign(serialization.Encoding.DER,
+                 [pkcs7.PKCS7Options.DetachedSignature, pkcs7.PKCS7Options.Binary,
+                  # no signed attributes: they carry the signing time, which would make
+                  # two bundles of the same input differ (RFC 5652 §5.3: optional for
+                  # id-data content)
+                  pkcs7.PKCS7Options.NoAttributes]))
+    b64 = base64.b64encode(der).decode("ascii")
+    body = "\n".join(b64[i:i + 64] for i in range(0, len(b64), 64))
+    return f"-----BEGIN CMS-----\n{body}\n-----END CMS-----\n".encode("ascii")
+
+
+def build_csar(unit: Any, files: list[OutputFile], settings: Settings
+               ) -> tuple[Identity, dict[str, bytes], dict[str, Any] | None]:
+    """(identity, the CSAR's files by path, the Tacker instantiate request or None)."""
+    objects = k8s_objects(files)
+    ident = identity(unit, objects)
+    entry, out, sol001 = definitions(unit)
+    spec = sol001
+    if settings.target == "onap" and (spec is None or _version_tuple(spec) < (2, 7, 1)):
+        spec = "2.7.1"  # SDC's CNF route reads onap_cnf_helm only from 2.7.1 manifests
+    stem = posixpath.splitext(posixpath.basename(entry))[0]
+    manifest_name = f"{stem}.mf"
+    cert_name = f"{stem}.cert" if settings.sign_key else None
+
+    out[CHANGE_LOG] = (f"{settings.release_date} {ident.product} {ident.version}: "
+                       f"package built by xfc from {posixpath.basename(entry)}\n").encode()
+    out[f"{LICENSES}/LICENSE.txt"] = (
+        f"{ident.product} by {_one_line(ident.provider)}.\n"
+        "The descriptor states no licence terms; ask the provider for them.\n").encode()
+    non_mano: list[tuple[str, str]] = []
+    meta_blocks: list[str] = []
+    request = None
+    if settings.target == "onap":
+        from .helm import build_chart
+
+        chart = build_chart(unit, files)
+        path = f"Artifacts/Deployment/non-mano/{chart.name}-{ident.version}.tgz"
+        out[path] = targz_bytes({f"{chart.name}/{p}": d for p, d in chart.files.items()})
+        non_mano.append(("onap_cnf_helm", path))
+    elif settings.target == "tacker":
+        defs = _tacker_files(unit, files, objects, out)
+        # every file under Files/kubernetes/ (an input CSAR's own too) gets its block:
+        # Tacker hash-checks what TOSCA.meta lists
+        for path in sorted(p for p in out if p.startswith("Files/kubernetes/")):
+            meta_blocks.append(f"Name: {path}\nContent-Type: application/yaml\n"
+                               f"Algorithm: SHA-256\nHash: {sha256(out[path])}\n")
+        additional: dict[str, Any] = {"lcm-kubernetes-def-files": defs}
+        if unit.options.namespace:
+            additional["namespace"] = unit.options.namespace
+        request = {"flavourId": unit.topology.flavour or "default",
+                   "additionalParams": additional}
+    if cert_name:
+        out[cert_name] = settings.sign_cert or b""
+
+    block0 = [
+        ("TOSCA-Meta-File-Version", "1.0"),
+        ("CSAR-Version", "1.1"),
+        ("Created-By", "xfc"),
+        ("Entry-Definitions", entry),
+        ("ETSI-Entry-Manifest", manifest_name),
+        ("ETSI-Entry-Change-Log", CHANGE_LOG),
+        ("ETSI-Entry-Licenses", LICENSES),
+    ]
+    if cert_name:
+        block0.append(("ETSI-Entry-Certificate", cert_name))
+    meta = "".join(f"{k}: {v}\n" for k, v in block0)
+    meta += "".join("\n" + b for b in meta_blocks)
+    out["TOSCA-Metadata/TOSCA.meta"] = meta.encode("utf-8")
+
+    lines = ["metadata:"]
+    lines += [f"    {k}: {_one_line(v)}" for k, v in manifest_metadata(ident, settings, spec)]
+    for path in sorted(out):
+        if path == cert_name:
+            continue  # SOL004 §5.3: the certificate is named in TOSCA.meta, not listed
+        lines += ["", f"Source: {path}", "Algorithm: SHA-256", f"Hash: {sha256(out[path])}"]
+    if non_mano:
+        lines += ["", "non_mano_artifact_sets:"]
+        for set_id, path in non_mano:
+            lines += [f"    {set_id}:", f"        Source: {path}"]
+    manifest = ("\n".join(lines) + "\n").encode("utf-8")
+    if settings.sign_key:
+        manifest += b"\n" + sign(manifest, settings.sign_key, settings.sign_cert or b"")
+    out[manifest_name] = manifest
+    return ident, out, request
+
+
+def _tacker_files(unit: Any, files: list[OutputFile], objects: list, out: dict[str, bytes]
+                  ) -> list[str]:
+    """Copy the Kubernetes files to Files/kubernetes/; check Tacker's naming rule."""
+    vdus = {n.name: n for n in unit.topology.nodes.values()
+            if any(t.startswith("tosca.nodes.nfv.Vdu.") for t in n.types)
+            and "tosca.nodes.nfv.Vdu.OsContainer" not in n.types}
+    for obj in objects:
+        if obj.kind not in WORKLOAD_KINDS:
+            continue
+        ann = (obj.body.get("metadata") or {}).get("annotations") or {}
+        node = vdus.get(ann.get("xfactor.io/template", ""))
+        if node is None:
+            continue
+        vdu_name = node.properties.get("name", node.name)
+        if obj.name != vdu_name:
+            raise BundleError(f"{obj.kind} {obj.name!r} is not named as its VDU "
+                              f"{node.name!r} (properties.name {vdu_name!r}): Tacker matches them")
+    defs = []
+    for f in sorted(files, key=lambda f: f.path):
+        if f.path.startswith("kubernetes/") and f.path.endswith((".yaml", ".yml")):
+            path = "Files/" + f.path
+            out[path] = f.content
+            defs.append(path)
+    if not defs:
+        raise BundleError("no Kubernetes manifests to put under Files/kubernetes/")
+    return defs
+
+
+class CsarBundler:
+    name = "csar"
+    description = "an ETSI SOL004 CSAR for ONAP SDC or Tacker, optionally signed"
+
+    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
+               settings: Settings | None = None) -> list[OutputFile]:
+        settings = settings or Settings()
+        ident, content, request = build_csar(unit, files, settings)
+        result: list[OutputFile]
+        if settings.archive:
+            result = [OutputFile(path=f"{ident.name}.csar", content=zip_bytes(content),
+                                 producer=self.name)]
+        else:
+            result = [OutputFile(path=f"csar/{ident.name}/{p}", content=d, producer=self.name)
+                      for p, d in sorted(content.items())]
+        if request is not None:
+            text = json.dumps(request, indent=2, sort_keys=True) + "\n"
+            result.append(OutputFile(path=f"{ident.name}-instantiate.json",
+                                     content=text.encode(), producer=self.name))
+        return result
+
+
+BUNDLER = CsarBundler()

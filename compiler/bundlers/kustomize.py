@@ -1,0 +1,133 @@
+"""The Kustomize bundler (``xfc bundle --format kustomize``).
+
+Phase: bundle.  Input: a clean Compilation and its OutputFiles.  Output: OutputFiles
+under ``kustomize/``:
+
+* ``base/``: every compiled Kubernetes object file, byte for byte, and a
+  ``kustomization.yaml`` (``kustomize.config.k8s.io/v1beta1``) listing them as
+  ``resources``;
+* ``overlays/<flavour>/`` when the descriptor is a SOL001 VNFD with several deployment
+  flavours (SOL001 §6.8): the package is compiled once per flavour and each overlay
+  turns the base into that flavour's objects: objects only that flavour has are
+  resources of the overlay, objects it lacks are removed with a ``$patch: delete``
+  strategic-merge patch, and an object that differs gets an RFC 6902 patch replacing
+  each top-level field that differs (whole fields, so no list-merge rule of Kubernetes
+  can blend old and new).
+
+``kubectl kustomize base`` renders exactly what ``xfc compile`` writes, and
+``kubectl kustomize overlays/F`` exactly what ``xfc compile --flavour F`` writes
+(tests/unit/test_bundle_kustomize.py).
+
+Codes: none.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+from ..model import OutputFile
+from . import BundleError, K8sObject, Settings, dump_yaml, k8s_objects
+
+KUSTOMIZATION = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
+
+
+def _key(o: K8sObject) -> tuple[str, str, str, str]:
+    meta = o.body.get("metadata") or {}
+    return (str(o.body.get("apiVersion")), o.kind, str(meta.get("namespace") or ""), o.name)
+
+
+def _target(o: K8sObject) -> dict[str, str]:
+    group, _, version = str(o.body.get("apiVersion")).rpartition("/")
+    t = {"group": group, "version": version, "kind": o.kind, "name": o.name}
+    ns = (o.body.get("metadata") or {}).get("namespace")
+    if ns:
+        t["namespace"] = ns
+    return t
+
+
+def _pointer(key: str) -> str:
+    return "/" + key.replace("~", "~0").replace("/", "~1")
+
+
+def overlay(base: list[K8sObject], flavour: list[K8sObject], files: dict[str, bytes]
+            ) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """The kustomization and extra files that turn ``base`` into ``flavour``."""
+    old = {_key(o): o for o in base}
+    new = {_key(o): o for o in flavour}
+    resources = ["../../base"]
+    extra: dict[str, bytes] = {}
+    patches: list[dict[str, Any]] = []
+    for key in sorted(new.keys() - old.keys()):
+        o = new[key]
+        name = o.path.rsplit("/", 1)[-1]
+        extra[name] = files[o.path]
+        resources.append(name)
+    for key in sorted(old.keys() - new.keys()):
+        o = old[key]
+        meta = {"name": o.name}
+        if _target(o).get("namespace"):
+            meta["namespace"] = _target(o)["namespace"]
+        doc = {"apiVersion": o.body["apiVersion"], "kind": o.kind, "metadata": meta,
+               "$patch": "delete"}
+        patches.append({"patch": dump_yaml(doc).decode("utf-8")})
+    for key in sorted(old.keys() & new.keys()):
+        a, b = old[key].body, new[key].body
+        ops = []
+        for field in b:
+            if field not in a:
+                ops.append({"op": "add", "path": _pointer(field), "value": b[field]})
+            elif a[field] != b[field]:
+                ops.append({"op": "replace", "path": _pointer(field), "value": b[field]})
+        for field in a:
+            if field not in b:
+                ops.append({"op": "remove", "path": _pointer(field)})
+        if ops:
+            patches.append({"target": _target(new[key]),
+                            "patch": json.dumps(ops, sort_keys=True, ensure_ascii=False)})
+    kust = dict(KUSTOMIZATION, resources=resources[:1] + sorted(resources[1:]))
+    if patches:
+        kust["patches"] = patches
+    return kust, extra
+
+
+class KustomizeBundler:
+    name = "kustomize"
+    description = "a Kustomize base (and an overlay per SOL001 deployment flavour)"
+
+    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
+               settings: Settings | None = None) -> list[OutputFile]:
+        from .. import compile as compile_
+        from ..tosca.flavours import flavour_ids
+
+        base = k8s_objects(files)
+        if not base:
+            raise BundleError("the compilation wrote no Kubernetes objects to bundle")
+        by_path = {f.path: f.content for f in files}
+        out: dict[str, bytes] = {}
+        names = []
+        for path in sorted({o.path for o in base}):
+            name = path.rsplit("/", 1)[-1]
+            if name in names:
+                name = path.replace("/", "-")
+            names.append(name)
+            out[f"base/{name}"] = by_path[path]
+        out["base/kustomization.yaml"] = dump_yaml(dict(KUSTOMIZATION, resources=names))
+        ids = flavour_ids(unit.package, unit.options) if unit.package is not None else ()
+        if len(ids) > 1:
+            for fid in ids:
+                other = compile_(unit.path, replace(unit.options, flavour=fid))
+                if not other.ok:
+                    raise BundleError(f"flavour {fid!r} does not compile: "
+                                      + other.diagnostics.render_text().splitlines()[0])
+                flavour_files = {f.path: f.content for f in other.outputs}
+                kust, extra = overlay(base, k8s_objects(other.outputs), flavour_files)
+                out[f"overlays/{fid}/kustomization.yaml"] = dump_yaml(kust)
+                for name, data in extra.items():
+                    out[f"overlays/{fid}/{name}"] = data
+        return [OutputFile(path=f"kustomize/{p}", content=data, producer=self.name)
+                for p, data in sorted(out.items())]
+
+
+BUNDLER = KustomizeBundler()

@@ -1,0 +1,57 @@
+"""The ONAP native Helm package bundler (``xfc bundle --format onap-helm``).
+
+Phase: bundle.  Input: a clean Compilation and its OutputFiles.  Output: one OutputFile
+``<name>-helm.zip``: SDC's "basic Helm package support for CNF" route (Guilin and
+later).  It must be a ``.zip``: SDC sends a ``.csar`` down the SOL004 route instead.
+The zip holds the chart of :mod:`compiler.bundlers.helm` packed as
+``<name>-<version>.tgz`` (reproducibly) and ``MANIFEST.json``::
+
+    {"name": ..., "description": ..., "data": [{"file": "<chart>.tgz",
+      "type": "HELM", "isBase": "true"}]}
+
+Exactly one chart is the base (SDC ``CnfPackageValidator``); ``HELM_VALUES`` is not a
+type any SDC source defines, so it is never written.  The gate that reproduces SDC's
+three ``isBase`` refusals is :func:`compiler.bundlers.gates.sdc_helm_package`.
+
+Codes: none.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import OutputFile
+from . import Settings, identity, k8s_objects, targz_bytes, zip_bytes
+
+
+def build_package(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, bytes]]:
+    """(zip file name, its members by path)."""
+    from .helm import build_chart
+
+    chart = build_chart(unit, files)
+    ident = identity(unit, k8s_objects(files))
+    tgz = f"{chart.name}-{ident.version}.tgz"
+    manifest = {
+        "name": ident.name,
+        "description": ident.description,
+        "data": [{"file": tgz, "type": "HELM", "isBase": "true"}],
+    }
+    members = {
+        "MANIFEST.json": (json.dumps(manifest, indent=2) + "\n").encode("utf-8"),
+        tgz: targz_bytes({f"{chart.name}/{p}": d for p, d in chart.files.items()}),
+    }
+    return f"{ident.name}-helm.zip", members
+
+
+class OnapHelmBundler:
+    name = "onap-helm"
+    description = "an ONAP SDC native Helm package (.zip with MANIFEST.json)"
+
+    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
+               settings: Settings | None = None) -> list[OutputFile]:
+        name, members = build_package(unit, files)
+        return [OutputFile(path=name, content=zip_bytes(members), producer=self.name)]
+
+
+BUNDLER = OnapHelmBundler()

@@ -1,0 +1,201 @@
+"""``xfc bundle PATH --format F -o OUT``: compile, then package for a consumer.
+
+Phase: CLI.  Runs the front end and the emitters like ``xfc compile`` (on errors nothing
+is written, exit 1), then each chosen bundler (:mod:`compiler.bundlers`, looked up in
+:func:`compiler.plugins.bundlers`) turns the compilation into a package; every file
+lands in OUT atomically through :mod:`compiler.output`.  A package that cannot be built
+(:class:`compiler.bundlers.BundleError`) is reported on one line, exit 1.
+
+Codes: none of its own (it prints those of the phases it runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from typing import TextIO
+
+from .. import compile as compile_
+from ..output import OutputError, write_outputs
+from ..pipeline import option_problems
+from ..plugins import bundlers
+from .common import UsageError, add_input_arguments, options_from_args, report
+
+HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
+DESCRIPTION = """\
+Check and compile the descriptor, then write one package per --format under OUT:
+  helm        OUT/helm/<chart>/   Chart.yaml, values.yaml, values.schema.json,
+              templates/ and crds/; default values render what `xfc compile` writes
+  kustomize   OUT/kustomize/base/ (and overlays/<flavour>/ for a VNFD with several
+              deployment flavours)
+  csar        OUT/<name>.csar     an ETSI SOL004 CSAR (TOSCA.meta, the descriptor
+              and its type files, manifest with SHA-256 hashes, change log, licence);
+              --target onap adds the Helm chart as the onap_cnf_helm artifact,
+              --target tacker the manifests under Files/kubernetes/
+  onap-helm   OUT/<name>-helm.zip ONAP SDC's native Helm package (MANIFEST.json, chart)
+  osm         OUT/<name>_knf.tar.gz an OSM KNF package (VNFD with a Helm KDU, chart,
+              checksums.txt)
+--verify reads each package back and runs its consumer's offline gate (docs/bundles.md).
+Output is deterministic: the same input gives the same bytes (archives have sorted
+entries, fixed times, modes and owners).
+
+examples:
+  xfc bundle samples/5g-core-slice/slice.yaml --format helm -o out/
+  xfc bundle samples/5g-core-slice/slice.yaml --format helm --format kustomize -o out/
+  xfc bundle samples/sol001-firewall-chain -f csar --target tacker --param vnf_instance_id=3f2a-77 -o out/
+  xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
+  xfc bundle samples/5g-core-slice/slice.yaml -f onap-helm -f helm --verify -o out/
+  xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml -f osm --verify -o out/
+  xfc bundle samples/5g-core-slice/slice.yaml -f csar --sign-key key.pem --sign-cert cert.pem -o out/
+"""
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})\Z")
+
+
+def _known() -> list[str]:
+    try:
+        return sorted(bundlers())
+    except Exception:  # plugin discovery errors are reported when bundling
+        return []
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_input_arguments(parser)
+    # Here --format names the package formats (issue 13); the shared flag of the same
+    # name (text|json diagnostics) gives way, and diagnostics are printed as text.
+    parser.conflict_handler = "resolve"
+    g = parser.add_argument_group("what to write")
+    g.add_argument("-o", "--output", metavar="OUT", required=True,
+                   help="output directory (created if absent)")
+    g.add_argument("--format", "-f", metavar="FORMAT", action="append", dest="formats",
+                   required=True,
+                   help="package format (repeatable): " + ", ".join(_known()))
+    g.add_argument("--namespace", metavar="NS", default=None,
+                   help="Kubernetes namespace for every namespaced object (default: none set)")
+    g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
+                   choices=("kubernetes", "onap", "osm", "tacker"),
+                   help="orchestrator (repeatable): the failure policies are written for it, "
+                        "and a CSAR is laid out for 'onap' or 'tacker' (at most one of them)")
+    g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
+                   help="a value for the back ends that is not a topology input (repeatable)")
+    g.add_argument("--verify", action="store_true",
+                   help="after writing, run each consumer's offline gate on the bundles "
+                        "(Helm lint's chart rules, SDC's SOL004 and isBase rules, VTP r01123 "
+                        "and r146092, Tacker's naming); errors exit 1")
+    c = parser.add_argument_group("csar")
+    c.add_argument("--csar-dir", action="store_true",
+                   help="write the CSAR as a directory OUT/csar/<name>/ instead of a .csar zip")
+    c.add_argument("--sign-key", metavar="PEM",
+                   help="private key to sign the manifest with (CMS, SOL004 §5.3)")
+    c.add_argument("--sign-cert", metavar="PEM", help="certificate of --sign-key")
+    c.add_argument("--release-date", metavar="DATE",
+                   help="the manifest's vnf_release_date_time, e.g. 2026-01-31T10:00:00+00:00 "
+                        "(default: SOURCE_DATE_EPOCH if set, else 1980-01-01T00:00:00+00:00, "
+                        "so that bundles are reproducible)")
+
+
+def _settings(args: argparse.Namespace):
+    from datetime import datetime, timezone
+
+    from ..bundlers import Settings
+
+    csar_targets = [t for t in (args.targets or ()) if t in ("onap", "tacker")]
+    if len(set(csar_targets)) > 1:
+        raise UsageError("a CSAR is laid out for one orchestrator: give --target onap or "
+                         "--target tacker, not both")
+    if bool(args.sign_key) != bool(args.sign_cert):
+        raise UsageError("--sign-key and --sign-cert go together")
+    key = cert = None
+    if args.sign_key:
+        try:
+            with open(args.sign_key, "rb") as fh:
+                key = fh.read(1 << 20)
+            with open(args.sign_cert, "rb") as fh:
+                cert = fh.read(1 << 20)
+        except OSError as exc:
+            raise UsageError(f"cannot read {exc.filename}: {exc.strerror}") from None
+    date = args.release_date
+    if date is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        stamp = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=timezone.utc)
+        date = stamp.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    if date is not None and not _DATE.match(date):
+        raise UsageError(f"--release-date {date!r} is not YYYY-MM-DDThh:mm:ss+hh:mm")
+    kw = {"target": csar_targets[0] if csar_targets else None, "archive": not args.csar_dir,
+          "sign_key": key, "sign_cert": cert}
+    if date is not None:
+        kw["release_date"] = date
+    return Settings(**kw)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    from ..bundlers import BundleError
+
+    available = bundlers()
+    formats = list(dict.fromkeys(args.formats))
+    unknown = [f for f in formats if f not in available]
+    if unknown:
+        raise UsageError(f"unknown --format {unknown[0]!r}; available: {', '.join(sorted(available))}")
+    settings = _settings(args)
+    options = options_from_args(args)
+    problems = option_problems(options)
+    if problems:
+        raise UsageError(problems[0])
+    unit = compile_(args.path, options)
+    code = report(unit, args, out)
+    if code != 0:
+        return code
+    files = []
+    for fmt in formats:
+        bundler = available[fmt]
+        # the protocol is bundle(unit, files, diags); the built-ins also take settings
+        extra = {"settings": settings} if _takes_settings(bundler) else {}
+        try:
+            files.extend(bundler.bundle(unit, unit.outputs, unit.diagnostics, **extra))
+        except BundleError as exc:
+            out.write(f"xfc: error: cannot build the {fmt} bundle: {exc}\n")
+            return 1
+    try:
+        write_outputs(files, args.output)
+    except (OutputError, OSError) as exc:
+        raise UsageError(f"cannot write to {args.output}: {exc}") from None
+    if not args.quiet:
+        tops = sorted({f.path.split("/", 1)[0] for f in files})
+        out.write(f"xfc: wrote {', '.join(tops)} to {args.output} ({len(files)} files)\n")
+    if args.verify:
+        return _verify(files, args.output, out)
+    return 0
+
+
+def _takes_settings(bundler: object) -> bool:
+    import inspect
+
+    try:
+        params = inspect.signature(bundler.bundle).parameters  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return False
+    return "settings" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def _verify(files: list, output: str, out: TextIO) -> int:
+    """Run the offline gates on every package written; 1 when any finds an error."""
+    from ..bundlers.gates import verify
+
+    roots = set()
+    for f in files:
+        parts = f.path.split("/")
+        if f.producer == "helm":
+            roots.add("/".join(parts[:2]))
+        elif f.producer == "csar" and parts[0] == "csar":
+            roots.add("/".join(parts[:2]))
+        elif f.path.endswith((".csar", ".zip", ".tar.gz")):
+            roots.add(f.path)
+    failed = False
+    for root in sorted(roots):
+        findings = verify(os.path.join(output, root))
+        failed = failed or any(x.severity == "error" for x in findings)
+        for x in findings:
+            out.write(f"{root}: {x.render()}\n")
+        verdict = "FAILED" if any(x.severity == "error" for x in findings) else "ok"
+        out.write(f"xfc: verify {verdict}: {root} ({len(findings)} findings)\n")
+    return 1 if failed else 0

@@ -1,0 +1,54 @@
+"""The Kustomize bundler against the real ``kubectl kustomize``."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from tests.support.validators import kubectl_kustomize
+from tests.unit.bundle_support import FIXTURES, SAMPLES, assert_same_objects, bundle, \
+    compiled, expected, rendered
+
+TWO = FIXTURES / "two-flavours" / "top.yaml"
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_base_renders_the_compiled_objects(tmp_path, sample):
+    unit, _ = bundle(sample, "kustomize", tmp_path)
+    rc, out = kubectl_kustomize(tmp_path / "kustomize" / "base")
+    assert rc == 0, out
+    assert_same_objects(rendered(out), expected(unit))
+    # one flavour (or none): no overlays
+    assert not (tmp_path / "kustomize" / "overlays").exists()
+
+
+def test_base_files_are_the_compiled_files(tmp_path):
+    unit, files = bundle("samples/5g-core-slice/slice.yaml", "kustomize", tmp_path)
+    by_name = {f.path.rsplit("/", 1)[-1]: f.content for f in unit.outputs}
+    kust = yaml.safe_load((tmp_path / "kustomize/base/kustomization.yaml").read_text())
+    assert kust["apiVersion"] == "kustomize.config.k8s.io/v1beta1"
+    for name in kust["resources"]:
+        assert (tmp_path / "kustomize/base" / name).read_bytes() == by_name[name]
+
+
+def test_an_overlay_per_flavour_renders_that_flavour(tmp_path):
+    bundle(TWO, "kustomize", tmp_path)
+    overlays = sorted(p.name for p in (tmp_path / "kustomize" / "overlays").iterdir())
+    assert overlays == ["large", "small"]
+    for fid in overlays:
+        rc, out = kubectl_kustomize(tmp_path / "kustomize" / "overlays" / fid)
+        assert rc == 0, out
+        assert_same_objects(rendered(out), expected(compiled(TWO, flavour=fid)))
+    # the large flavour adds a Deployment the base (small) does not have
+    large = (tmp_path / "kustomize/overlays/large/kustomization.yaml").read_text()
+    assert "deployment-cache.yaml" in large
+
+
+def test_overlay_removes_what_a_flavour_lacks(tmp_path):
+    # the base is the large flavour here, so the small overlay must delete the cache
+    bundle(TWO, "kustomize", tmp_path, flavour="large")
+    rc, out = kubectl_kustomize(tmp_path / "kustomize" / "overlays" / "small")
+    assert rc == 0, out
+    got = rendered(out)
+    assert not [k for k in got if k[2] == "cache"]
+    assert_same_objects(got, expected(compiled(TWO, flavour="small")))
