@@ -54,6 +54,8 @@ def _agree(job: tuple[str, str | None]) -> tuple[str, list[str], list[str]]:
     for flags in TARGET_SETS:
         # what `xfc compile PATH -o DIR ...` compiles, before it writes
         args = parser.parse_args(["compile", *base, "--stdout", *flags])
+        if isinstance(args.path, list):  # compile takes many paths (batch); one here
+            args.path = args.path[0]
         unit = compile_unit(args)
         compiled = _codes(json.loads(unit.diagnostics.render_json()))
         out = io.StringIO()
