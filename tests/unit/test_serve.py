@@ -252,3 +252,32 @@ def test_the_service_describes_itself(tmp_path: Path) -> None:
     assert args.drain_seconds < pod["terminationGracePeriodSeconds"]  # drained before SIGKILL
     hpa = yaml.safe_load((out / "kubernetes" / "horizontalpodautoscaler-xfc-serve.yaml").read_text())
     assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 10)
+
+
+def test_the_service_bundles_itself_into_a_chart_helm_accepts(tmp_path: Path) -> None:
+    """`xfc bundle samples/xfc-service/xfc-service.yaml -f helm`: the chart that runs xfc
+    passes the real `helm lint --strict`, and renders the HPA and the HTTP probes."""
+    import yaml
+
+    from tests.support.validators import _helm_run, require_tool
+
+    require_tool("helm")
+    out = tmp_path / "out"
+    assert main(["bundle", str(REPO / "samples" / "xfc-service" / "xfc-service.yaml"),
+                 "-f", "helm", "-o", str(out), "-q"], io.StringIO()) == 0
+    chart = out / "helm" / "xfc-service"
+    rc, text = _helm_run(["lint", "--strict", str(chart)])
+    assert rc == 0, text
+    rc, text = _helm_run(["template", "xfc", str(chart)])
+    assert rc == 0, text
+    objs = {(o["kind"], o["metadata"]["name"]): o for o in yaml.safe_load_all(text) if o}
+    hpa = objs[("HorizontalPodAutoscaler", "xfc-serve")]["spec"]
+    assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "xfc-serve"}
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, 10)
+    assert hpa["metrics"][0]["resource"]["name"] == "cpu"
+    [c] = objs[("Deployment", "xfc-serve")]["spec"]["template"]["spec"]["containers"]
+    assert c["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": 8080}
+    assert c["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": 8080}
+    # the probed paths are the service's own routes
+    paths = {r.path for r in create_app().routes}
+    assert {"/readyz", "/healthz"} <= paths
