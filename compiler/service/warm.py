@@ -55,7 +55,7 @@ def warm() -> None:
             fh.write(_DESCRIPTOR)
         compiler.compile(path, targets=("kubernetes", "onap", "osm"))
     # /v1/bundle: the bundle verb and the bundler plugins (Helm, CSAR …) imported once
-    import compiler.commands.bundle  # noqa: F401
+    import compiler.commands.bundle
     from compiler.plugins import bundlers
 
     bundlers()
