@@ -137,6 +137,8 @@ def test_bundle_misuse_and_confinement(client) -> None:
     assert client.post("/v1/bundle?format=helm&sign_key=/etc/ssl/key.pem", content=body).status_code == 400
     r = client.post("/v1/bundle?format=csar&target=onap&target=tacker", content=body)
     assert r.status_code == 400 and "one orchestrator" in r.json()["error"]
+    r = client.post("/v1/bundle?format=helm&param=novalue", content=body)  # param reaches --param
+    assert r.status_code == 400 and "--param takes KEY=VALUE" in r.json()["error"]
     evil = b"tosca_definitions_version: tosca_simple_yaml_1_3\nimports:\n  - ../../etc/passwd\n"
     r = client.post("/v1/bundle?name=evil.yaml&format=helm", content=evil)
     assert r.status_code == 422 and "root:x:" not in r.text
