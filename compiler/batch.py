@@ -1,4 +1,4 @@
-"""Batch mode: ``xfc check|compile PATH...`` over many inputs on every core.
+"""Batch mode: ``xfc check|compile|bundle PATH...`` over many inputs on every core.
 
 Phase: CLI.  Input: the parsed arguments of a verb whose ``PATH`` was given several
 times (or as ``-``: one path a line on standard input).  Output: each input's own report
@@ -46,7 +46,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Callable, TextIO
 
-VERB_MODULES = {"check": "compiler.commands.check", "compile": "compiler.commands.compile"}
+VERB_MODULES = {"check": "compiler.commands.check", "compile": "compiler.commands.compile",
+                "bundle": "compiler.commands.bundle"}
 
 # extra CPU seconds beyond --timeout before the kernel kills a worker stuck in C code
 CPU_MARGIN = 5.0
@@ -231,8 +232,7 @@ def _context():
     # A fork server, not fork: the parent may run the progress bar's thread, and forking a
     # threaded process can copy a held lock into the child.  Workers preload the compiler.
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["compiler.batch", "compiler.commands.check",
-                                "compiler.commands.compile"])
+    ctx.set_forkserver_preload(["compiler.batch", *VERB_MODULES.values()])
     return ctx
 
 

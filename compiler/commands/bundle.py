@@ -4,7 +4,10 @@ Phase: CLI.  Runs the front end and the emitters like ``xfc compile`` (on errors
 is written, exit 1), then each chosen bundler (:mod:`compiler.bundlers`, looked up in
 :func:`compiler.plugins.bundlers`) turns the compilation into a package; every file
 lands in OUT atomically through :mod:`compiler.output`.  A package that cannot be built
-(:class:`compiler.bundlers.BundleError`) is reported on one line, exit 1.
+(:class:`compiler.bundlers.BundleError`) is reported on one line, exit 1.  Several PATHs
+(or ``-``) run as a batch (:mod:`compiler.batch`): one subfolder of OUT per input.
+``--diagnostics-format json|sarif`` prints the diagnostics as ``check`` does (``xfc
+serve``'s ``/v1/bundle`` answers them), with every other line on standard error.
 
 Codes: none of its own (it prints those of the phases it runs).
 """
@@ -14,8 +17,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from typing import TextIO
 
+from .. import batch
 from .. import compile as compile_
 from ..output import OutputError, write_outputs
 from ..pipeline import option_problems
@@ -36,6 +41,8 @@ Check and compile the descriptor, then write one package per --format under OUT:
   onap-helm   OUT/<name>-helm.zip ONAP SDC's native Helm package (MANIFEST.json, chart)
   osm         OUT/<name>_knf.tar.gz an OSM KNF package (VNFD with a Helm KDU, chart,
               checksums.txt)
+Several PATHs (or '-' for a list on stdin) run in parallel, each into its own
+subfolder OUT/<input name>/ (as `xfc compile` does in batch mode).
 --verify reads each package back and runs its consumer's offline gate (docs/bundles.md).
 Output is deterministic: the same input gives the same bytes (archives have sorted
 entries, fixed times, modes and owners).
@@ -43,6 +50,7 @@ entries, fixed times, modes and owners).
 examples:
   xfc bundle samples/5g-core-slice/slice.yaml --format helm -o out/
   xfc bundle samples/5g-core-slice/slice.yaml --format helm --format kustomize -o out/
+  xfc bundle samples/5g-core-slice/slice.yaml samples/xfc-service/xfc-service.yaml -f helm -o out/
   xfc bundle samples/sol001-firewall-chain -f csar --target tacker --param vnf_instance_id=3f2a-77 -o out/
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
   xfc bundle samples/5g-core-slice/slice.yaml -f onap-helm -f helm --verify -o out/
@@ -61,10 +69,15 @@ def _known() -> list[str]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser)
+    add_input_arguments(parser, many=True)
+    batch.add_arguments(parser)
     # Here --format names the package formats (issue 13); the shared flag of the same
-    # name (text|json diagnostics) gives way, and diagnostics are printed as text.
+    # name gives way, and --diagnostics-format says how diagnostics are printed.
     parser.conflict_handler = "resolve"
+    parser.add_argument("--diagnostics-format", choices=("text", "json", "sarif"),
+                        default="text", dest="format",
+                        help="how to print diagnostics (default: %(default)s); json and "
+                             "sarif print only the diagnostics document on standard output")
     g = parser.add_argument_group("what to write")
     g.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="output directory (created if absent)")
@@ -131,6 +144,14 @@ def _settings(args: argparse.Namespace):
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from ..bundlers import BundleError
 
+    if isinstance(args.path, list):  # from the command line: one PATH or a batch
+        if batch.wanted(args):
+            return batch.run("bundle", args, out)
+        args.path = args.path[0]
+    # with a JSON or SARIF diagnostics document on stdout, everything else goes to stderr
+    # so that stdout stays one parseable document
+    text = getattr(args, "format", "text") == "text"
+    say = out if text else sys.stderr
     available = bundlers()
     formats = list(dict.fromkeys(args.formats))
     unknown = [f for f in formats if f not in available]
@@ -153,17 +174,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         try:
             files.extend(bundler.bundle(unit, unit.outputs, unit.diagnostics, **extra))
         except BundleError as exc:
-            out.write(f"xfc: error: cannot build the {fmt} bundle: {exc}\n")
+            say.write(f"xfc: error: cannot build the {fmt} bundle: {exc}\n")
             return 1
     try:
         write_outputs(files, args.output)
     except (OutputError, OSError) as exc:
         raise UsageError(f"cannot write to {args.output}: {exc}") from None
-    if not args.quiet:
+    if not args.quiet and text:
         tops = sorted({f.path.split("/", 1)[0] for f in files})
         out.write(f"xfc: wrote {', '.join(tops)} to {args.output} ({len(files)} files)\n")
     if args.verify:
-        return _verify(files, args.output, out)
+        return _verify(files, args.output, say)
     return 0
 
 

@@ -1,6 +1,6 @@
 """``xfc serve``: the compiler as a stateless HTTP service (Starlette on uvicorn).
 
-Phase: service.  :mod:`.app` holds the routes (check, compile, OpenAPI, health,
+Phase: service.  :mod:`.app` holds the routes (check, compile, bundle, OpenAPI, health,
 readiness, Prometheus metrics), :mod:`.worker` runs each request in a process of its own
 with time and memory limits, confined to its upload, :mod:`.warm` fills the read-only
 caches of the fork server those processes come from.  Needs the ``serve`` extra

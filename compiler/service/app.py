@@ -9,6 +9,9 @@ Phase: service.  Input: HTTP requests.  Output: HTTP responses.  Routes:
                      ``diagnostics.json`` or ``diagnostics.sarif`` beside ``kubernetes/``
                      and ``policies/``) or as the multi-document YAML ``xfc compile
                      --stdout`` prints (``output=yaml``); 422 with the diagnostics on errors
+  POST /v1/bundle    the same body; 200 with a zip of the files ``xfc bundle --format F
+                     -o OUT`` writes (with ``diagnostics.json`` or ``.sarif``); 422 with
+                     the diagnostics on errors, or an error when a package cannot be built
   GET  /openapi.json the OpenAPI 3 document, from the routes' docstrings
   GET  /healthz      200 while the process runs
   GET  /readyz       200 while it accepts work; 503 once draining (SIGTERM)
@@ -16,8 +19,11 @@ Phase: service.  Input: HTTP requests.  Output: HTTP responses.  Routes:
 
 Query parameters: ``format`` (json, sarif), ``name`` (the file name the upload is saved
 and reported under), ``flavour``, ``namespace``, ``target`` and ``emit`` (repeatable),
-``set`` (repeatable KEY=VALUE), ``output`` (compile: zip, yaml).  ``/v1/bundle`` is not
-served: this build has no bundlers.
+``set`` (repeatable KEY=VALUE), ``output`` (compile: zip, yaml).  For ``/v1/bundle``,
+``format`` (repeatable) names the package formats as ``xfc bundle --format`` does,
+``diagnostics`` (json, sarif) the diagnostics' format, and ``target`` and ``param``
+(repeatable KEY=VALUE) are passed on; signing keys, ``--verify`` and every flag that reads
+a server file are not offered.
 
 Stateless: nothing is kept between requests but counters; each request runs in a process
 of its own (:mod:`compiler.service.worker`) with its time and memory limits, at most
@@ -118,34 +124,51 @@ async def _body(state: State, request: HTTPRequest) -> bytes:
     return body
 
 
+_BUNDLE_FORMATS = ("helm", "kustomize", "csar", "onap-helm", "osm")
+_COMMON = {"name", "flavour", "namespace", "set"}
+_PARAMS = {"check": _COMMON | {"format"},
+           "compile": _COMMON | {"format", "target", "emit", "output"},
+           "bundle": _COMMON | {"format", "diagnostics", "target", "param"}}
+
+
 def _job(verb: str, request: HTTPRequest, body: bytes) -> worker.Request:
     q = request.query_params
-    unknown = sorted(set(q) - {"format", "name", "flavour", "namespace", "target", "emit",
-                               "set", "output"})
+    unknown = sorted(set(q) - _PARAMS[verb])
     if unknown:
-        raise _Refusal(400, f"unknown query parameter {unknown[0]!r}")
-    fmt = q.get("format", "json")
+        raise _Refusal(400, f"unknown query parameter {unknown[0]!r} for /v1/{verb}")
+    if verb == "bundle":
+        # as `xfc bundle --format`: the package formats; the diagnostics' own format is
+        # `diagnostics` (--diagnostics-format)
+        packages = list(dict.fromkeys(q.getlist("format")))
+        if not packages or any(p not in _BUNDLE_FORMATS for p in packages):
+            raise _Refusal(400, "format (repeatable) must name a package format: "
+                                + ", ".join(_BUNDLE_FORMATS))
+        fmt = q.get("diagnostics", "json")
+    else:
+        fmt = q.get("format", "json")
     if fmt not in _FORMATS:
-        raise _Refusal(400, "format must be json or sarif")
+        raise _Refusal(400, f"{'diagnostics' if verb == 'bundle' else 'format'} must be json or sarif")
     archive = body.startswith(ZIP_MAGIC)
     name = q.get("name") or ("package.csar" if archive else "descriptor.yaml")
     if not _NAME.match(name) or not name.lower().endswith((".yaml", ".yml", ".csar", ".zip")):
         raise _Refusal(400, "name must be a plain file name ending in .yaml, .yml, .csar or .zip")
     # FLAG=VALUE, never FLAG VALUE: a value that starts with '-' stays a value and can
     # never become another flag (--root, --inputs …)
-    argv = [f"--format={fmt}"]
+    argv = [f"--diagnostics-format={fmt}" if verb == "bundle" else f"--format={fmt}"]
     for key, flag in (("flavour", "--flavour"), ("namespace", "--namespace")):
         if q.get(key):
             argv.append(f"{flag}={q[key]}")
     argv += [f"--set={value}" for value in q.getlist("set")]
     output = q.get("output", "zip")
-    if verb == "compile":
+    if verb in ("compile", "bundle"):
         argv += [f"--target={value}" for value in q.getlist("target")]
+    if verb == "compile":
         argv += [f"--emit={value}" for value in q.getlist("emit")]
         if output not in ("zip", "yaml"):
             raise _Refusal(400, "output must be zip or yaml")
-    elif any(k in q for k in ("target", "emit", "output")):
-        raise _Refusal(400, "target, emit and output are compile parameters")
+    if verb == "bundle":
+        argv += [f"--format={value}" for value in packages]
+        argv += [f"--param={value}" for value in q.getlist("param")]
     return worker.Request(verb, name, body, tuple(argv), output)
 
 
@@ -170,7 +193,7 @@ def _answer(job: worker.Request, reply: worker.Reply, state: State) -> Response:
         return _error(422, reply.detail)
     if reply.status == "died":
         return _error(503, f"{reply.detail}; send the request again", **{"Retry-After": "1"})
-    fmt = job.argv[0].removeprefix("--format=")
+    fmt = job.argv[0].split("=", 1)[1]
     headers = {"X-Xfc-Exit-Code": str(reply.exit_code)}
     if reply.exit_code == 2:
         return _error(400, reply.stderr.strip().removeprefix("xfc: error: "))
@@ -181,6 +204,9 @@ def _answer(job: worker.Request, reply: worker.Reply, state: State) -> Response:
                         media_type=_FORMATS[fmt], headers=headers)
     diagnostics = reply.stdout if job.output == "zip" else reply.stderr
     if reply.exit_code == 1:
+        if job.verb == "bundle" and reply.stderr.strip():
+            # the descriptor compiled, but a package could not be built (BundleError)
+            return _error(422, reply.stderr.strip().removeprefix("xfc: error: "))
         return Response(diagnostics, 422, media_type=_FORMATS[fmt], headers=headers)
     if job.output == "yaml":
         return Response(reply.stdout, 200, media_type="application/yaml", headers=headers)
@@ -265,6 +291,34 @@ async def compile_(request: HTTPRequest) -> Response:
     return await _run("compile", request)
 
 
+async def bundle(request: HTTPRequest) -> Response:
+    """
+    summary: Bundle a descriptor or package; a zip of the files `xfc bundle` writes
+    parameters:
+      - {name: format, in: query, required: true, description: "package format (repeatable), as xfc bundle --format", schema: {type: array, items: {type: string, enum: [helm, kustomize, csar, onap-helm, osm]}}, style: form, explode: true}
+      - {name: diagnostics, in: query, schema: {type: string, enum: [json, sarif], default: json}}
+      - {name: name, in: query, schema: {type: string}}
+      - {name: flavour, in: query, schema: {type: string}}
+      - {name: namespace, in: query, schema: {type: string}}
+      - {name: target, in: query, description: "orchestrator (repeatable); a CSAR is laid out for onap or tacker", schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
+      - {name: param, in: query, description: "KEY=VALUE back-end value (repeatable), as xfc bundle --param", schema: {type: array, items: {type: string}}, style: form, explode: true}
+      - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
+    requestBody:
+      required: true
+      content:
+        application/yaml: {schema: {type: string, format: binary}}
+        application/zip: {schema: {type: string, format: binary}}
+    responses:
+      200: {description: "application/zip: the bundle files as xfc bundle -o writes them, with diagnostics.json (or .sarif)"}
+      422: {description: "the descriptor has errors (the diagnostics), a package could not be built, or the request exceeded a limit"}
+      400: {description: a wrong query parameter or an empty body}
+      401: {description: a bearer token is required}
+      413: {description: the upload exceeds the size limit}
+      503: {description: the worker died; send the request again}
+    """
+    return await _run("bundle", request)
+
+
 async def healthz(request: HTTPRequest) -> Response:
     """
     summary: Liveness
@@ -309,6 +363,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(routes=[
         Route("/v1/check", check, methods=["POST"]),
         Route("/v1/compile", compile_, methods=["POST"]),
+        Route("/v1/bundle", bundle, methods=["POST"]),
         Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

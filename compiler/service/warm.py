@@ -54,6 +54,11 @@ def warm() -> None:
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(_DESCRIPTOR)
         compiler.compile(path, targets=("kubernetes", "onap", "osm"))
+    # /v1/bundle: the bundle verb and the bundler plugins (Helm, CSAR …) imported once
+    import compiler.commands.bundle
+    from compiler.plugins import bundlers
+
+    bundlers()
 
 
 try:

@@ -3,7 +3,7 @@
 Phase: service.  Input: a :class:`Request` (the verb, the uploaded bytes, the file name it
 is saved under, and command-line flags built from the query).  Output: a :class:`Reply`
 (the exit code, standard output and error as the CLI would print them, and for
-``compile`` the files written).
+``compile`` and ``bundle`` the files written).
 
 Share-nothing: every request runs in a fresh process forked from a fork server that has
 the compiler imported and its read-only caches warm (:mod:`compiler.service.warm`), so no
@@ -49,7 +49,7 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    verb: str  # check | compile
+    verb: str  # check | compile | bundle
     name: str  # file name the upload is saved under (descriptor.yaml, package.csar …)
     body: bytes
     argv: tuple[str, ...] = ()  # flags after the path (--format, --set …)
@@ -95,6 +95,8 @@ def execute(req: Request, scratch: str) -> Reply:
     argv = [req.verb, req.name, *req.argv]
     if req.verb == "compile":
         argv += ["--stdout"] if req.output == "yaml" else ["-o", "out"]
+    elif req.verb == "bundle":
+        argv += ["-o", "out"]
     out, err = io.StringIO(), io.StringIO()
     old_err = sys.stderr
     sys.stderr = err
@@ -105,12 +107,15 @@ def execute(req: Request, scratch: str) -> Reply:
         return Reply("memory", detail="the request exceeded its memory limit")
     finally:
         sys.stderr = old_err
-    if code == 3 and "internal error: MemoryError" in err.getvalue():
-        # the CLI turns every exception into exit 3; running out of the address space
-        # given to this request is the request's limit, not a bug
+    if code == 3 and ("internal error: MemoryError" in err.getvalue()
+                      or "internal error: InternalError: MemoryError" in err.getvalue()):
+        # the CLI turns every exception into exit 3 (the library API first wraps an
+        # unexpected one in InternalError); running out of the address space given to
+        # this request is the request's limit, not a bug
         return Reply("memory", detail="the request exceeded its memory limit")
     files: dict[str, bytes] = {}
-    if req.verb == "compile" and req.output == "zip" and code == 0 and os.path.isdir("out"):
+    zipped = req.verb == "bundle" or (req.verb == "compile" and req.output == "zip")
+    if zipped and code == 0 and os.path.isdir("out"):
         for dirpath, _dirs, names in os.walk("out"):
             for n in names:
                 p = os.path.join(dirpath, n)

@@ -171,3 +171,28 @@ def test_a_terminal_gets_a_rich_progress_bar_and_table() -> None:
     table = out.getvalue()
     assert "xfc batch: 2 inputs: 1 errors, 1 ok" in table
     assert "┃" in table or "│" in table  # a rich table, not the plain one
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_bundle_batch_writes_each_input_as_a_single_bundle_would(tmp_path: Path) -> None:
+    """`xfc bundle PATH... -f F -o DIR`: one subfolder per input, each byte-identical to
+    `xfc bundle PATH -f F -o SUB`; an input with errors writes nothing and sets the exit."""
+    svc = str(REPO / "samples" / "xfc-service" / "xfc-service.yaml")
+    out = io.StringIO()
+    code = main(["bundle", GOOD, svc, BAD, "-f", "helm", "-f", "csar", "-j", "2",
+                 "--diagnostics-format", "json", "-o", str(tmp_path / "many")], out)
+    assert code == 1
+    doc = json.loads(out.getvalue())
+    assert doc["verb"] == "bundle"
+    assert [i["exit_code"] for i in doc["inputs"]] == [0, 0, 1]
+    assert [d["code"] for d in doc["inputs"][2]["result"]["diagnostics"]] == ["yaml-syntax"]
+    assert sorted(p.name for p in (tmp_path / "many").iterdir()) == ["slice", "xfc-service"]
+    for path, name in ((GOOD, "slice"), (svc, "xfc-service")):
+        assert main(["bundle", path, "-f", "helm", "-f", "csar", "-q",
+                     "-o", str(tmp_path / "one" / name)], io.StringIO()) == 0
+        single = _files(tmp_path / "one" / name)
+        assert any(k.endswith(".csar") for k in single) and any(k.startswith("helm/") for k in single)
+        assert _files(tmp_path / "many" / name) == single

@@ -167,3 +167,38 @@ def test_writable_paths_and_bad_secret_names(tmp_path):
     assert c["env"] == [{"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"key": "token", "name": "api-credentials"}}}]
     warned = sorted(d.message.split(":")[1].strip()[:20] for d in unit.diagnostics if d.code == "k8s-not-expressible")
     assert len(warned) == 2  # the relative path and the bad Secret name
+
+
+def test_http_probes_replace_the_tcp_probes_of_their_kind(tmp_path):
+    ports = "        ports:\n          - { name: http, port: 8080 }\n          - { name: admin, port: 9090 }\n"
+    unit, pod = _one(tmp_path, ports)
+    c = pod["containers"][0]
+    assert c["readinessProbe"]["tcpSocket"] == {"port": 8080} and "httpGet" not in c["livenessProbe"]
+    unit, pod = _one(tmp_path, ports + "        probes:\n          readiness: { http_path: /readyz, port: 9090 }\n")
+    c = pod["containers"][0]
+    assert c["readinessProbe"] == {"httpGet": {"path": "/readyz", "port": 9090},
+                                   "initialDelaySeconds": 5, "periodSeconds": 5}
+    assert c["livenessProbe"]["tcpSocket"] == {"port": 8080}  # the kind not asked for stays TCP
+    unit, pod = _one(tmp_path, ports + "        probes: { liveness: { http_path: /healthz } }\n")
+    assert pod["containers"][0]["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": 8080}
+    assert not [d for d in unit.diagnostics if d.code == "k8s-not-expressible"]
+
+
+def test_an_http_probe_without_a_port_or_with_a_bad_path_is_reported(tmp_path):
+    # no TCP port to default to: no probe, a warning at the path
+    unit, pod = _one(tmp_path, "        probes: { readiness: { http_path: /readyz } }\n")
+    assert "readinessProbe" not in pod["containers"][0]
+    [d] = [d for d in unit.diagnostics if d.code == "k8s-not-expressible"]
+    assert "probes.readiness gives no port" in d.message and (d.span.line, d.span.column) == (9, 43)
+    # the profile's pattern refuses a relative path and a port out of range
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "tosca_definitions_version: tosca_simple_yaml_1_3\n"
+        "imports: [ xfactor/1.0/profile.yaml ]\n"
+        "topology_template:\n  node_templates:\n    web:\n      type: xfactor.nodes.CNF\n"
+        "      properties:\n        image: registry.example.net/web:1.0\n"
+        "        probes: { readiness: { http_path: readyz, port: 70000 } }\n", encoding="utf-8")
+    unit = compile_(str(path), Options(emitters=("kubernetes",)))
+    assert not unit.ok
+    errors = [(d.code, d.span.column) for d in unit.diagnostics if d.severity.name == "ERROR"]
+    assert errors == [("tosca-constraint", 43), ("tosca-constraint", 57)], unit.diagnostics.render_text()

@@ -33,6 +33,8 @@ TYPES = [
     # additions for real images (spec §2.2 allows them; docs/xfactor.md §6)
     ("data_types", "xfactor.datatypes.SecretRef", "tosca.datatypes.Root"),
     ("data_types", "xfactor.datatypes.RunAs", "tosca.datatypes.Root"),
+    ("data_types", "xfactor.datatypes.Probe", "tosca.datatypes.Root"),
+    ("data_types", "xfactor.datatypes.Probes", "tosca.datatypes.Root"),
     ("capability_types", "xfactor.capabilities.Wirable", "tosca.capabilities.Root"),
     ("capability_types", "xfactor.capabilities.BackingService", "tosca.capabilities.Root"),
     ("relationship_types", "xfactor.relationships.Wiring", "tosca.relationships.ConnectsTo"),
@@ -68,6 +70,7 @@ _IMAGE_NEEDS = [
     ("run_as_root", "boolean", False, False, None),
     ("writable_paths", "list", False, NO_DEFAULT, None),
     ("bind_low_ports", "boolean", False, False, None),
+    ("probes", "xfactor.datatypes.Probes", False, NO_DEFAULT, None),
 ]
 
 # type name -> [(property, type, required, default, valid_values)]: the complete set
@@ -108,6 +111,14 @@ PROPERTIES: dict[str, list[tuple]] = {
         ("user", "integer", False, NO_DEFAULT, None),
         ("group", "integer", False, NO_DEFAULT, None),
         ("fs_group", "integer", False, NO_DEFAULT, None),
+    ],
+    "xfactor.datatypes.Probe": [
+        ("http_path", "string", True, NO_DEFAULT, None),
+        ("port", "integer", False, NO_DEFAULT, None),
+    ],
+    "xfactor.datatypes.Probes": [
+        ("readiness", "xfactor.datatypes.Probe", False, NO_DEFAULT, None),
+        ("liveness", "xfactor.datatypes.Probe", False, NO_DEFAULT, None),
     ],
     "xfactor.capabilities.Wirable": [],
     "xfactor.capabilities.BackingService": [],

@@ -91,6 +91,60 @@ def test_compile_zip_and_yaml_are_the_cli_outputs(client, tmp_path: Path) -> Non
     assert r.text == out and r.headers["content-type"].startswith("application/yaml")
 
 
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_bundle_zip_is_the_cli_bundle(client, tmp_path: Path) -> None:
+    """/v1/bundle answers the files `xfc bundle` writes, byte for byte, archives included."""
+    body = SLICE.read_bytes()
+    q = "name=slice.yaml&format=helm&format=csar&format=onap-helm&target=onap&namespace=core"
+    r = client.post(f"/v1/bundle?{q}", content=body)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/zip"
+    flags = ["--diagnostics-format", "json", "--namespace", "core", "--target", "onap",
+             "-f", "helm", "-f", "csar", "-f", "onap-helm", "-o", "out"]
+    code, out, _ = cli(tmp_path, "slice.yaml", body, ["bundle", *flags])
+    assert code == 0
+    want = _tree(sorted(tmp_path.iterdir())[-1] / "out")
+    got = {n: z.read(n) for z in [zipfile.ZipFile(io.BytesIO(r.content))] for n in z.namelist()}
+    assert got.pop("diagnostics.json").decode() == out
+    assert got == want
+    assert any(n.startswith("helm/5g-core-slice/") for n in got)
+    assert any(n.endswith(".csar") for n in got) and any(n.endswith("-helm.zip") for n in got)
+    assert client.post(f"/v1/bundle?{q}", content=body).content == r.content
+    # SARIF diagnostics; a descriptor with errors is 422 with them, as for compile
+    r = client.post("/v1/bundle?name=slice.yaml&format=kustomize&diagnostics=sarif", content=body)
+    assert r.status_code == 200
+    assert zipfile.ZipFile(io.BytesIO(r.content)).read("diagnostics.sarif").decode() == \
+        cli(tmp_path, "slice.yaml", body, ["bundle", "--diagnostics-format", "sarif",
+                                           "-f", "kustomize", "-o", "out"])[1]
+    bad = (DIAG / "tosca-unknown-property" / "fail_templates.yaml").read_bytes()
+    r = client.post("/v1/bundle?name=fail.yaml&format=helm", content=bad)
+    code, out, _ = cli(tmp_path, "fail.yaml", bad, ["bundle", "--diagnostics-format", "json",
+                                                    "-f", "helm", "-o", "out"])
+    assert (r.status_code, r.headers["x-xfc-exit-code"], code) == (422, "1", 1)
+    assert r.text == out and r.headers["content-type"].startswith("application/json")
+
+
+def test_bundle_misuse_and_confinement(client) -> None:
+    body = SLICE.read_bytes()
+    assert client.post("/v1/bundle", content=body).status_code == 400  # no format
+    assert client.post("/v1/bundle?format=rpm", content=body).status_code == 400
+    assert client.post("/v1/bundle?format=helm&diagnostics=text", content=body).status_code == 400
+    assert client.post("/v1/bundle?format=helm&output=yaml", content=body).status_code == 400
+    # the signing key is a server file: no query reaches --sign-key, even as a value
+    assert client.post("/v1/bundle?format=helm&sign_key=/etc/ssl/key.pem", content=body).status_code == 400
+    r = client.post("/v1/bundle?format=csar&target=onap&target=tacker", content=body)
+    assert r.status_code == 400 and "one orchestrator" in r.json()["error"]
+    r = client.post("/v1/bundle?format=helm&param=novalue", content=body)  # param reaches --param
+    assert r.status_code == 400 and "--param takes KEY=VALUE" in r.json()["error"]
+    evil = b"tosca_definitions_version: tosca_simple_yaml_1_3\nimports:\n  - ../../etc/passwd\n"
+    r = client.post("/v1/bundle?name=evil.yaml&format=helm", content=evil)
+    assert r.status_code == 422 and "root:x:" not in r.text
+    assert [d["code"] for d in r.json()["diagnostics"]] == ["import-outside-root"]
+
+
 def test_an_upload_is_confined_to_itself(client) -> None:
     body = b"tosca_definitions_version: tosca_simple_yaml_1_3\nimports:\n  - ../../etc/passwd\n  - /etc/passwd\n"
     r = client.post("/v1/check?name=evil.yaml", content=body)
@@ -134,7 +188,7 @@ def test_limits(tmp_path: Path) -> None:
         assert 'xfc_limit_exceeded_total{limit="time"} 1.0' in c.get("/metrics").text
     with TestClient(create_app(Settings(workers=1, limits=Limits(memory_mb=64)))) as c:
         r = c.post("/v1/check", content=body)
-        assert r.status_code == 422 and "memory limit" in r.json()["error"]
+        assert r.status_code == 422 and "memory limit" in r.json()["error"], r.text
     with TestClient(create_app(Settings(workers=1, limits=Limits(body_mb=1)))) as c:
         r = c.post("/v1/check", content=b"#" * (1024 * 1024 + 1))
         assert r.status_code == 413
@@ -173,7 +227,10 @@ def test_probes_metrics_and_openapi(client) -> None:
     assert "process_resident_memory_bytes" in text
     doc = client.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) == {"/v1/check", "/v1/compile", "/healthz", "/readyz", "/metrics"}
+    assert set(doc["paths"]) == {"/v1/check", "/v1/compile", "/v1/bundle", "/healthz", "/readyz",
+                                 "/metrics"}
+    formats = {p["name"]: p for p in doc["paths"]["/v1/bundle"]["post"]["parameters"]}["format"]
+    assert formats["required"] and "onap-helm" in formats["schema"]["items"]["enum"]
     post = doc["paths"]["/v1/compile"]["post"]
     assert "application/zip" in post["requestBody"]["content"]
     assert {"200", "422", "413", "503"} <= {str(k) for k in post["responses"]}
@@ -197,3 +254,32 @@ def test_the_service_describes_itself(tmp_path: Path) -> None:
     assert args.drain_seconds < pod["terminationGracePeriodSeconds"]  # drained before SIGKILL
     hpa = yaml.safe_load((out / "kubernetes" / "horizontalpodautoscaler-xfc-serve.yaml").read_text())
     assert (hpa["spec"]["minReplicas"], hpa["spec"]["maxReplicas"]) == (2, 10)
+
+
+def test_the_service_bundles_itself_into_a_chart_helm_accepts(tmp_path: Path) -> None:
+    """`xfc bundle samples/xfc-service/xfc-service.yaml -f helm`: the chart that runs xfc
+    passes the real `helm lint --strict`, and renders the HPA and the HTTP probes."""
+    import yaml
+
+    from tests.support.validators import _helm_run, require_tool
+
+    require_tool("helm")
+    out = tmp_path / "out"
+    assert main(["bundle", str(REPO / "samples" / "xfc-service" / "xfc-service.yaml"),
+                 "-f", "helm", "-o", str(out), "-q"], io.StringIO()) == 0
+    chart = out / "helm" / "xfc-service"
+    rc, text = _helm_run(["lint", "--strict", str(chart)])
+    assert rc == 0, text
+    rc, text = _helm_run(["template", "xfc", str(chart)])
+    assert rc == 0, text
+    objs = {(o["kind"], o["metadata"]["name"]): o for o in yaml.safe_load_all(text) if o}
+    hpa = objs[("HorizontalPodAutoscaler", "xfc-serve")]["spec"]
+    assert hpa["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "xfc-serve"}
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, 10)
+    assert hpa["metrics"][0]["resource"]["name"] == "cpu"
+    [c] = objs[("Deployment", "xfc-serve")]["spec"]["template"]["spec"]["containers"]
+    assert c["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": 8080}
+    assert c["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": 8080}
+    # the probed paths are the service's own routes
+    paths = {r.path for r in create_app().routes}
+    assert {"/readyz", "/healthz"} <= paths

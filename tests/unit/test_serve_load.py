@@ -1,7 +1,7 @@
 """A bounded load test of a real ``xfc serve`` on 127.0.0.1, and its SIGTERM drain.
 
 300 requests (``XFC_LOAD_REQUESTS``) from 16 client threads (``XFC_LOAD_CLIENTS``) mix
-valid, invalid and hostile packages; every answer must be the CLI's bytes for the same
+valid, invalid and hostile packages on /v1/check, /v1/compile and /v1/bundle; every answer must be the CLI's bytes for the same
 upload and flags.  Meanwhile request worker processes are killed (SIGKILL) three times:
 the client retries a 503 (the service says the request may be sent again), and no
 request is lost.  Only 127.0.0.1 is used.
@@ -44,6 +44,10 @@ def _cases() -> list[dict]:
          ["--format", "json", "--namespace", "core"], "valid"),
         ("check", "format=sarif&set=dnn=internet", "upf-slice.yaml", UPF.read_bytes(),
          ["--format", "sarif", "--set", "dnn=internet"], "valid"),
+        ("bundle", "format=helm&format=onap-helm", "slice.yaml", SLICE.read_bytes(),
+         ["--diagnostics-format", "json", "-f", "helm", "-f", "onap-helm"], "valid"),
+        ("bundle", "format=csar", "evil.yaml", EVIL, ["--diagnostics-format", "json", "-f", "csar"],
+         "hostile"),
         ("check", "", "evil.yaml", EVIL, ["--format", "json"], "hostile"),
         ("check", "", "bomb.csar", zip_bomb(), ["--format", "json"], "hostile"),
     ]
@@ -60,9 +64,9 @@ def _cases() -> list[dict]:
 
 def _expected(case: dict, tmp: Path) -> tuple[int, bytes | dict]:
     flags = list(case["flags"])
-    if case["verb"] == "compile":
+    if case["verb"] in ("compile", "bundle"):
         yaml_out = "output=yaml" in case["query"]
-        code, out, err = cli(tmp, case["name"], case["body"], ["compile", *flags] + (["--stdout"] if yaml_out else ["-o", "out"]))
+        code, out, err = cli(tmp, case["name"], case["body"], [case["verb"], *flags] + (["--stdout"] if yaml_out else ["-o", "out"]))
         if code == 1:
             return 422, (err if yaml_out else out).encode()
         if yaml_out:

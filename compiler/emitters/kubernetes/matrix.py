@@ -56,6 +56,11 @@ _IMAGE_NEEDS: dict[str, Row] = {
         "pod securityContext.sysctls net.ipv4.ip_unprivileged_port_start (k8s-insecure)",
         None,
     ),
+    "probes": (
+        "containers[0].readinessProbe / livenessProbe httpGet {path: http_path, port} "
+        "(port: the first TCP port by default) instead of tcpSocket",
+        None,
+    ),
 }
 
 MATRIX: dict[str, dict[str, Row]] = {

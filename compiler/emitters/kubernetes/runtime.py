@@ -27,6 +27,12 @@ Decisions (docs/conversion.md, "What images need"):
   ``net.ipv4.ip_unprivileged_port_start`` (a namespaced sysctl in the Kubernetes safe set
   since 1.22) to the lowest such port, and ``k8s-insecure`` says so at the property.
 
+* Probes: a readiness and a liveness probe on the first TCP port (``tcpSocket``), unless
+  ``probes: {readiness|liveness: {http_path, port}}`` asks for an ``httpGet`` of the
+  image's own health endpoint (a TCP probe only says the socket is open).  The HTTP
+  probe's port defaults to the first TCP port; with neither, no probe of that kind is
+  written and ``k8s-not-expressible`` says why, at the property.
+
 Codes: k8s-insecure, k8s-low-port, k8s-not-expressible.
 """
 
@@ -36,6 +42,7 @@ import posixpath
 import re
 from typing import Any
 
+from ... import bounds
 from ...xfactor.model import BACKING_TYPE
 from .common import Ctx, dns_label
 from .security import truthy
@@ -187,3 +194,43 @@ def low_ports(ctx: Ctx, w, pod_sc: dict) -> None:
 
 __all__ = ["DEFAULT_ID", "LOW_PORT_SYSCTL", "low_ports", "pod_security", "runs_as_root",
            "secret_env", "writable_paths"]
+
+
+# the same timings for a TCP and an HTTP probe: ready fast, restarted only after 3 misses
+_PROBE_TIMINGS = {
+    "readinessProbe": {"initialDelaySeconds": 5, "periodSeconds": 5},
+    "livenessProbe": {"initialDelaySeconds": 15, "periodSeconds": 10, "failureThreshold": 3},
+}
+
+
+def probes(ctx: Ctx, w: Any, container: dict, tcp_port: int | None) -> None:
+    """Set ``readinessProbe`` and ``livenessProbe`` of ``container`` (the workload's first):
+    ``httpGet`` where the template's ``probes`` asks for it, else ``tcpSocket`` on
+    ``tcp_port`` (none without a TCP port)."""
+    node = w.node
+    asked = node.properties.get("probes")
+    for kind, fld in (("readiness", "readinessProbe"), ("liveness", "livenessProbe")):
+        spec = asked.get(kind) if isinstance(asked, dict) else None
+        if isinstance(spec, dict) and spec.get("http_path") is not None:
+            path = spec.get("http_path")
+            where = f"{node.name}: probes.{kind}"
+            span = ctx.value_span(node, "probes", kind, "http_path")
+            if not isinstance(path, str) or not re.fullmatch(r"/[!-~]*", path):
+                ctx.diags.add("k8s-not-expressible",
+                              f"{where}.http_path must be an absolute path of printable ASCII "
+                              f"(got {str(path)[:60]!r}); no {kind} probe is written", span)
+                continue
+            port = tcp_port
+            if spec.get("port") is not None:
+                port = bounds.port(spec.get("port"), f"{where}.port",
+                                   ctx.value_span(node, "probes", kind, "port"), ctx.diags)
+                if port is None:
+                    continue
+            if port is None:
+                ctx.diags.add("k8s-not-expressible",
+                              f"{where} gives no port and the template declares no TCP port: "
+                              f"no {kind} probe is written; give probes.{kind}.port", span)
+                continue
+            container[fld] = dict({"httpGet": {"path": path, "port": port}}, **_PROBE_TIMINGS[fld])
+        elif tcp_port is not None:
+            container[fld] = dict({"tcpSocket": {"port": tcp_port}}, **_PROBE_TIMINGS[fld])

@@ -16,7 +16,8 @@ minimum; an HPA on CPU when the maximum exceeds the minimum; a PDB
 (``maxUnavailable: 1``) whenever more than one replica may run.  Every container gets
 requests and limits (defaults below when the descriptor gives none), a
 read-only root with a writable ``/tmp`` emptyDir (sized by ``scratch.size``), and TCP
-probes on its first TCP port.  A ``Vdu.OsContainerDeployableUnit``'s
+probes on its first TCP port, or the HTTP probes of ``probes`` (runtime.probes).  A
+``Vdu.OsContainerDeployableUnit``'s
 ``mcio_identification_data`` names the workload (``name``) and is checked against the
 kind (``type``): the process state decides the kind, a disagreement is a warning.
 
@@ -607,6 +608,7 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
         c["volumeMounts"] = sorted(c.get("volumeMounts", []), key=lambda m: m["mountPath"])
         if w.env_from:
             c["envFrom"] = list(w.env_from)
+    tcp_port = None
     if w.ports:
         first = w.containers[0]
         first["ports"] = [
@@ -614,10 +616,9 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
             for p in sorted(w.ports, key=lambda p: (p["port"], p["protocol"]))
         ]
         tcp = [p for p in first["ports"] if p["protocol"] == "TCP"]
-        if tcp:
-            probe = {"tcpSocket": {"port": tcp[0]["containerPort"]}}
-            first["readinessProbe"] = dict(probe, initialDelaySeconds=5, periodSeconds=5)
-            first["livenessProbe"] = dict(probe, initialDelaySeconds=15, periodSeconds=10, failureThreshold=3)
+        tcp_port = tcp[0]["containerPort"] if tcp else None
+    if w.containers:
+        runtime.probes(ctx, w, w.containers[0], tcp_port)
     pod_sc = runtime.pod_security(ctx, w)
     runtime.low_ports(ctx, w, pod_sc)
     pod_spec: dict[str, Any] = {
