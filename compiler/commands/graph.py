@@ -106,7 +106,8 @@ def to_json(unit: Compilation) -> dict[str, Any]:
             "downstream": list(rw.downstream), "propagate": w.propagate,
             "propagate_to": list(rw.propagate_to),
             "on_failure": [{"action": s.action,
-                            "args": {k: list(v) if isinstance(v, tuple) else v for k, v in s.args.items()},
+                            "args": {k: list(v) if isinstance(v, tuple) else v
+                                     for k, v in s.args.as_dict().items()},
                             **({"shutdown_order": list(s.shutdown_order),
                                 "startup_order": list(s.startup_order)}
                                if s.action in ("reinstantiate", "shutdown_chain") else {})}
