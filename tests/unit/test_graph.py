@@ -134,3 +134,25 @@ def _big(n: int):
         nodes.append(node(f"db{c}", BACKING))
         groups.append(chain(f"chain{c}", *names))
     return topo(*nodes, groups=groups)
+
+
+def test_step_arguments_are_typed_once_with_the_spec_defaults() -> None:
+    from compiler import defaults
+    from compiler.xfactor.model import step_arguments
+
+    r = step_arguments("reconnect", {})
+    assert r == ReconnectArgs(attempts=defaults.ATTEMPTS, backoff=defaults.BACKOFF)
+    assert step_arguments("reconnect", {"backoff": "500ms", "timeout": "1m"}).as_dict() == {
+        "attempts": 3, "backoff": 0.5, "timeout": 60.0}
+    n = step_arguments("notify", {"via": "http", "port": 8080, "path": "/f", "attempts": 9})
+    assert n == NotifyArgs(via="http", port=8080, path="/f") and not hasattr(n, "attempts")
+    # a scope keyword the graph has not resolved names nothing; a bool is no port
+    assert step_arguments("reinstantiate", {"scope": "target"}).scope == ()
+    assert step_arguments("notify", {"port": True}).port is None
+    assert step_arguments("shutdown_chain", {}).as_dict() == {}
+    try:
+        step_arguments("explode", {})
+    except ValueError as exc:
+        assert "explode" in str(exc)
+    else:
+        raise AssertionError("an unknown action must be refused")
