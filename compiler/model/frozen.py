@@ -234,5 +234,5 @@ def thaw(value: Any) -> Any:
     return value
 
 
-__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "thaw",
-           "span_at", "written"]
+__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "span_at",
+           "thaw", "written"]

@@ -14,7 +14,7 @@ Codes: none (data only).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping, Union
+from typing import Any, Mapping
 
 from .. import defaults, durations
 from ..diagnostics import NO_SPAN, Span
@@ -164,7 +164,7 @@ class ReinstantiateArgs(_StepArguments):
     timeout: float | None = None
 
 
-StepArguments = Union[ReconnectArgs, NotifyArgs, ShutdownChainArgs, ReinstantiateArgs]
+StepArguments = ReconnectArgs | NotifyArgs | ShutdownChainArgs | ReinstantiateArgs
 
 #: action -> the class of its typed arguments
 STEP_ARGUMENT_TYPES: Mapping[str, type] = {

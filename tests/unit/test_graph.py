@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from compiler.diagnostics import Diagnostics
 from compiler.graph import build_plan, find_cycles
-from compiler.xfactor.normalize import normalize
 from compiler.xfactor.model import NotifyArgs, ReconnectArgs, ReinstantiateArgs, ShutdownChainArgs
+from compiler.xfactor.normalize import normalize
 
 from tests.unit.xf_build import BACKING, PROC, STORAGE, VDU, WIRING, chain, node, policy, req, topo, wire
 
