@@ -2,7 +2,8 @@
 
 Phase: emit (support).  Input: the plan's :class:`ResolvedWiring` / :class:`ResolvedStep`
 objects and the :class:`Compilation`.  Output: plain values (DNS-1123 names, Go-style
-duration strings, whole seconds, normalised step arguments) and the :class:`Context`
+duration strings, whole seconds, a flat view of the typed step arguments the graph built,
+with each step's time budget) and the :class:`Context`
 every target module reads.  Emits no diagnostics itself.
 """
 
