@@ -29,7 +29,7 @@ import yaml
 
 from compiler.diagnostics import Severity
 from compiler.emitters.kubernetes import matrix
-from compiler.model import index_templates
+from compiler.model import RawIndex, index_templates
 
 # Types whose mapped properties only reach the cluster through the template's own objects
 # (a workload, a NetworkAttachmentDefinition, a Service).
@@ -63,7 +63,10 @@ def facts(unit) -> Iterator[tuple[Any, str, str]]:
     is the property name, or ``<capability>.<property>``."""
     topology = unit.topology
     pkg = topology.package  # the raw YAML, read here independently of the compiler
-    idx = pkg.templates if pkg.templates is not None else index_templates(pkg.files)
+    if pkg is None:
+        idx = RawIndex()
+    else:
+        idx = pkg.templates if pkg.templates is not None else index_templates(pkg.files)
     for node in topology.nodes.values():
         body = idx.nodes.get(node.name)
         # written in the template (read from the raw YAML here, independently of the
