@@ -42,7 +42,7 @@ import networkx as nx
 
 from .diagnostics import Diagnostics
 from .model import Topology
-from .xfactor.model import Edge, Plan, ResolvedStep, ResolvedWiring, Wiring, XModel
+from .xfactor.model import Edge, Plan, ResolvedStep, ResolvedWiring, Wiring, XModel, step_arguments
 from .xfactor.normalize import (
     is_backing_requirement,
     is_wiring_requirement,
@@ -251,7 +251,7 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
         propagate_to = upstream + tuple(n for n in downstream if n not in up_set)
     steps: list[ResolvedStep] = []
     for step in effective_ladder(w, xmodel):
-        args: dict[str, Any] = step.resolved_args()
+        values: dict[str, Any] = step.resolved_args()
         shutdown: tuple[str, ...] = ()
         startup: tuple[str, ...] = ()
         if step.action == "reinstantiate":
@@ -259,15 +259,16 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
             members = set(sides.chains.get(chain, ())) if chain else None
             known = [n for n in names if n in orders.rank and (members is None or n in members)]
             startup, shutdown = orders.startup(known), orders.shutdown(known)
-            args["scope"] = startup
+            values["scope"] = startup
         elif step.action == "shutdown_chain":
             target_chain = step.arg("chain") or chain
             if target_chain in sides.chains:
-                args["chain"] = target_chain
+                values["chain"] = target_chain
                 members = sides.chains[target_chain]
                 startup, shutdown = orders.startup(members), orders.shutdown(members)
-            else:
-                args.pop("chain", None)
+            else:  # no chain, or an unknown one (xf-scope-unknown / xf-fragile-no-chain)
+                values.pop("chain", None)
+        args = step_arguments(step.action, values)
         steps.append(ResolvedStep(action=step.action, args=args, shutdown_order=shutdown,
                                   startup_order=startup, span=step.span))
     return ResolvedWiring(wiring=w, steps=tuple(steps), chain=chain, upstream=upstream,

@@ -21,14 +21,13 @@ from typing import Any, Iterator
 from ..diagnostics import Diagnostics, Severity, Span
 from ..graph import effective_ladder, find_cycles
 from ..model import NodeTemplate, Topology
+from ..model.frozen import span_at
 from ..xfactor.model import BACKING_TYPE, Process, Wiring
 from ..xfactor.normalize import (
     CNF_TYPE,
     is_backing_requirement,
     is_persistent_storage,
     max_replicas,
-    raw_index,
-    raw_span,
 )
 from ..xfactor.steps import Step
 
@@ -46,16 +45,15 @@ def _effective_chain(unit: Any, w: Wiring) -> str | None:
     return w.chain if w.chain in unit.xmodel.chains else None
 
 
-def _persistent_volumes(node: NodeTemplate, topology: Topology) -> list[tuple[int, Span]]:
+def _persistent_volumes(node: NodeTemplate) -> list[tuple[int, Span]]:
     vols = node.properties.get("volumes") if CNF_TYPE in node.types else None
     if not isinstance(vols, (list, tuple)):
         return []
-    raw = raw_index(topology).nodes.get(node.name)
     default = node.property_spans.get("volumes", node.span)
     out = []
     for i, v in enumerate(vols):
         if isinstance(v, dict) and v.get("persistent") is True:
-            out.append((i, raw_span(raw, ("properties", "volumes", i, "persistent"), default)))
+            out.append((i, span_at(vols, (i, "persistent"), default)))
     return out
 
 
@@ -103,7 +101,7 @@ def stateless_local_state(unit: Any, diags: Diagnostics) -> None:
         severity = Severity.WARNING if assumed else None
         who = (f"process '{name}' (no process traits, so treated as stateless)" if assumed
                else f"stateless process '{name}'")
-        for i, span in _persistent_volumes(node, topo):
+        for i, span in _persistent_volumes(node):
             vol = node.properties["volumes"][i].get("name", i)
             diags.add("xf-stateless-local-state",
                       f"{who} mounts persistent volume '{vol}', which outlives the process", span,
@@ -329,7 +327,7 @@ def stateful_no_backing(unit: Any, diags: Diagnostics) -> None:
         node = topo.nodes[name]
         if any(req.node is not None and is_backing_requirement(topo, req) for req in node.requirements):
             continue
-        if _persistent_volumes(node, topo) or _storage_requirements(node, topo):
+        if _persistent_volumes(node) or _storage_requirements(node, topo):
             continue
         diags.add("xf-stateful-no-backing",
                   f"stateful process '{name}' has neither a backing service nor persistent "

@@ -5,7 +5,8 @@ flowchart (workloads coloured by state, backing services as cylinders, wirings d
 stickiness, chains as clusters), or JSON (nodes, edges with kinds and positions, waves,
 chains in startup order, resolved wirings).  Exit 0, or 1 when the descriptor has
 errors (diagnostics then go to the output instead of the graph).  With dot or mermaid,
-warnings and notes go to stderr so that the output stays a clean graph.
+warnings and notes go to stderr so that the output stays a clean graph.  The renderers
+live with the graph, in :mod:`compiler.graph_render`; this module is the CLI shell.
 
 Codes: none of its own (it prints those of the phases it runs).
 """
@@ -13,12 +14,11 @@ Codes: none of its own (it prints those of the phases it runs).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import Any, TextIO
+from typing import TextIO
 
 from .. import check
-from ..pipeline import Compilation
+from ..graph_render import render, to_json
 from .common import add_input_arguments, options_from_args, report
 
 HELP = "print the dependency graph (DOT, Mermaid or JSON) with waves, chains and wirings"
@@ -36,199 +36,9 @@ examples:
   xfc graph samples/5g-core-slice/slice.yaml --format json | jq -c .graph.waves
 """
 
-STATE_COLOURS = {"stateless": "#cfe8ff", "stateful": "#ffd8a8", "backing": "#e0e0e0"}
-# stickiness -> (DOT style, pen width, colour); Mermaid arrows below
-WIRING_STYLE = {
-    "none": ("solid", 1.2, "#1f4e79"),
-    "connection": ("dashed", 1.6, "#1f4e79"),
-    "session": ("bold", 2.5, "#b35900"),
-    "pinned": ("bold", 3.5, "#c00000"),
-}
-MERMAID_ARROW = {"none": "-->", "connection": "-.->", "session": "==>", "pinned": "==>"}
-
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_input_arguments(parser, formats=("dot", "mermaid", "json"))
-
-
-# --------------------------------------------------------------------------- views
-
-
-def _fill(g: Any, name: str) -> str:
-    kind, state = g.nodes[name].get("kind"), g.nodes[name].get("state")
-    if kind == "backing":
-        return STATE_COLOURS["backing"]
-    if kind == "workload":
-        return STATE_COLOURS.get(state, "#ffffff")
-    return "#ffffff"
-
-
-def _wiring_of(unit: Compilation, edge: Any) -> Any:
-    w = unit.plan.wirings.get(edge.label)
-    return w.wiring if w is not None else None
-
-
-def _cluster_of(unit: Compilation) -> dict[str, str]:
-    """Each node drawn in the first chain (source order) that holds it."""
-    out: dict[str, str] = {}
-    for chain, members in unit.plan.chains.items():
-        for m in members:
-            out.setdefault(m, chain)
-    return out
-
-
-def to_json(unit: Compilation) -> dict[str, Any]:
-    plan, xm = unit.plan, unit.xmodel
-    g = plan.graph
-    wave_of = {n: i for i, wave in enumerate(plan.waves) for n in wave}
-    nodes = []
-    for name in g.nodes:
-        a = g.nodes[name]
-        item = {"name": name, "type": a.get("type"), "kind": a.get("kind"), "wave": wave_of.get(name)}
-        if a.get("state"):
-            item["state"] = a["state"]
-        nodes.append(item)
-    edges = []
-    for e in plan.edges:
-        item = {"source": e.source, "target": e.target, "kind": e.kind, "label": e.label,
-                "file": e.span.file, "line": e.span.line, "column": e.span.column}
-        if e.kind == "wiring" and _wiring_of(unit, e) is not None:
-            item["stickiness"] = _wiring_of(unit, e).stickiness
-        edges.append(item)
-    chains = [{"name": name, "fragile": xm.chains[name].fragile, "members": list(members)}
-              for name, members in plan.chains.items()]
-    wirings = []
-    for name, rw in plan.wirings.items():
-        w = rw.wiring
-        wirings.append({
-            "name": name, "source": w.source, "target": w.target, "form": w.form,
-            "stickiness": w.stickiness, "chain": rw.chain, "upstream": list(rw.upstream),
-            "downstream": list(rw.downstream), "propagate": w.propagate,
-            "propagate_to": list(rw.propagate_to),
-            "on_failure": [{"action": s.action,
-                            "args": {k: list(v) if isinstance(v, tuple) else v for k, v in s.args.items()},
-                            **({"shutdown_order": list(s.shutdown_order),
-                                "startup_order": list(s.startup_order)}
-                               if s.action in ("reinstantiate", "shutdown_chain") else {})}
-                           for s in rw.steps],
-        })
-    return {"nodes": nodes, "edges": edges, "waves": [list(w) for w in plan.waves],
-            "chains": chains, "wirings": wirings, "acyclic": plan.acyclic}
-
-
-def _dq(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-
-def to_dot(unit: Compilation, title: str) -> str:
-    plan, xm = unit.plan, unit.xmodel
-    g = plan.graph
-    out = [f"digraph {_dq(title)} {{",
-           "  rankdir=BT;",
-           '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
-           '  edge [fontname="Helvetica", fontsize=9];']
-    cluster = _cluster_of(unit)
-
-    def node_line(name: str) -> str:
-        a = g.nodes[name]
-        label = f"{name}\n{a.get('type')}"
-        if a.get("kind") == "workload":
-            label += f"\n{a.get('state')}"
-        shape = ', shape=cylinder, style="filled"' if a.get("kind") == "backing" else ""
-        return f"{_dq(name)} [label={_dq(label)}, fillcolor={_dq(_fill(g, name))}{shape}];"
-
-    for name in g.nodes:
-        if name not in cluster:
-            out.append("  " + node_line(name))
-    for i, (chain, members) in enumerate(plan.chains.items()):
-        fragile = xm.chains[chain].fragile
-        out.append(f"  subgraph {_dq(f'cluster_{i}')} {{")
-        out.append(f"    label={_dq(f'chain {chain}' + (' (fragile)' if fragile else ''))};")
-        out.append(f"    style=dashed; color={_dq('#c00000' if fragile else '#555555')};")
-        for m in members:
-            if cluster.get(m) == chain:
-                out.append("    " + node_line(m))
-        out.append("  }")
-    for e in plan.edges:
-        attrs: list[str] = []
-        w = _wiring_of(unit, e) if e.kind == "wiring" else None
-        if w is not None:
-            style, width, colour = WIRING_STYLE.get(w.stickiness, WIRING_STYLE["none"])
-            attrs += [f"label={_dq(f'{e.label} ({w.stickiness})')}", f"style={style}",
-                      f"penwidth={width}", f"color={_dq(colour)}"]
-        elif e.kind == "backing_service":
-            attrs += [f"label={_dq('uses')}", "style=dashed", f"color={_dq('#666666')}"]
-        else:
-            attrs += [f"label={_dq(e.label)}", f"color={_dq('#999999')}",
-                      f"fontcolor={_dq('#777777')}"]
-        out.append(f"  {_dq(e.source)} -> {_dq(e.target)} [{', '.join(attrs)}];")
-    out.append("}")
-    return "\n".join(out) + "\n"
-
-
-def _mq(text: str) -> str:
-    return '"' + str(text).replace('"', "#quot;").replace("\n", "<br/>") + '"'
-
-
-def to_mermaid(unit: Compilation) -> str:
-    plan, xm = unit.plan, unit.xmodel
-    g = plan.graph
-    ids = {name: f"n{i}" for i, name in enumerate(g.nodes)}
-    cluster = _cluster_of(unit)
-    out = ["flowchart BT"]
-
-    def node_line(name: str) -> str:
-        a = g.nodes[name]
-        label = name + (f"\n{a.get('state')}" if a.get("kind") == "workload" else "")
-        cls = "backing" if a.get("kind") == "backing" else (a.get("state") or "other")
-        if a.get("kind") == "backing":
-            return f"{ids[name]}[({_mq(label)})]:::{cls}"
-        return f"{ids[name]}[{_mq(label)}]:::{cls}"
-
-    for name in g.nodes:
-        if name not in cluster:
-            out.append("  " + node_line(name))
-    for i, (chain, members) in enumerate(plan.chains.items()):
-        fragile = xm.chains[chain].fragile
-        out.append(f"  subgraph c{i}[{_mq(f'chain {chain}' + (' (fragile)' if fragile else ''))}]")
-        for m in members:
-            if cluster.get(m) == chain:
-                out.append("    " + node_line(m))
-        out.append("  end")
-    styles: list[str] = []
-    for k, e in enumerate(plan.edges):
-        w = _wiring_of(unit, e) if e.kind == "wiring" else None
-        if w is not None:
-            arrow = MERMAID_ARROW.get(w.stickiness, "-->")
-            label = f"{e.label} ({w.stickiness})"
-            colour = WIRING_STYLE.get(w.stickiness, WIRING_STYLE["none"])[2]
-            styles.append(f"  linkStyle {k} stroke:{colour}")
-        elif e.kind == "backing_service":
-            arrow, label = "-.->", "uses"
-            styles.append(f"  linkStyle {k} stroke:#666666")
-        else:
-            arrow, label = "-->", e.label
-            styles.append(f"  linkStyle {k} stroke:#999999")
-        out.append(f"  {ids[e.source]} {arrow}|{_mq(label)}| {ids[e.target]}")
-    out.extend(styles)
-    out.append(f"  classDef stateless fill:{STATE_COLOURS['stateless']},stroke:#1f4e79")
-    out.append(f"  classDef stateful fill:{STATE_COLOURS['stateful']},stroke:#b35900")
-    out.append(f"  classDef backing fill:{STATE_COLOURS['backing']},stroke:#555555")
-    out.append("  classDef other fill:#ffffff,stroke:#999999")
-    return "\n".join(out) + "\n"
-
-
-# --------------------------------------------------------------------------- command
-
-
-def render(unit: Compilation, fmt: str) -> str:
-    """The graph of a clean front-end result in ``fmt`` (dot, mermaid or json)."""
-    if fmt == "json":
-        return json.dumps(to_json(unit), indent=2, sort_keys=True) + "\n"
-    if fmt == "mermaid":
-        return to_mermaid(unit)
-    title = unit.topology.file if unit.topology is not None else unit.path
-    return to_dot(unit, title)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -296,6 +296,10 @@ class Topology:
     types: Any = field(default=None, compare=False)
     package: Package | None = field(default=None, compare=False)
     span: Span = field(default=NO_SPAN, compare=False)
+    # the package's own files (not catalog profiles): display name -> name inside the
+    # package, and the label of its root, so back ends name files without the Package
+    source_names: Mapping[str, str] = field(default_factory=dict, compare=False)
+    source_label: str = field(default="", compare=False)
 
     def nodes_of(self, type_name: str) -> list[NodeTemplate]:
         return [n for n in self.nodes.values() if n.is_a(type_name)]
@@ -306,7 +310,8 @@ class Topology:
         return self.types is not None and self.types.has_prefix(prefix)
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "metadata", "inputs", "outputs", "nodes", "relationships", "groups", "policies", "shipped")
+        freeze_fields(self, "metadata", "inputs", "outputs", "nodes", "relationships", "groups", "policies", "shipped",
+                      "source_names")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -189,6 +189,25 @@ def freeze_properties(values: dict, raw: Any) -> FrozenMap:
                      value_spans={k: vs[k] for k in values if k in vs})
 
 
+def span_at(value: Any, path: Iterable[Any], default: Span) -> Span:
+    """Where the item at ``path`` (keys and indexes) inside a frozen IR value is written,
+    else ``default``: a key the descriptor does not write (a type default) or a value an
+    evaluation rebuilt in another shape has no position."""
+    span: Span | None = None
+    cur = value
+    for step in path:
+        if isinstance(cur, dict) and not isinstance(step, int) and step in cur:
+            span = (getattr(cur, "value_spans", None) or {}).get(step) \
+                or (getattr(cur, "key_spans", None) or {}).get(step)
+        elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
+            spans = getattr(cur, "item_spans", None) or ()
+            span = spans[step] if step < len(spans) else None
+        else:
+            return default
+        cur = cur[step]
+    return span or default
+
+
 def written(values: Any) -> list[str]:
     """The keys of a property map (from :func:`freeze_properties`) that the descriptor
     writes, sorted; type defaults are left out."""
@@ -215,5 +234,5 @@ def thaw(value: Any) -> Any:
     return value
 
 
-__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "thaw",
-           "written"]
+__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "span_at",
+           "thaw", "written"]

@@ -190,7 +190,19 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
         groups=groups, policies=policies, substitution=sub, flavour=flavour, types=reg,
         package=package, span=data.span, shipped=package.shipped,
         uses_profile=reg.has_prefix("xfactor."),
+        source_names=_source_names(package),
+        source_label=str(getattr(package.fs, "label", "") or ""),
     )
+
+
+def _source_names(package: Package) -> dict[str, str]:
+    """Display name -> name inside the package, of the package's own files (the first of
+    a display name wins, as the files are listed entry first)."""
+    out: dict[str, str] = {}
+    for f in package.files:
+        if not f.from_catalog:
+            out.setdefault(f.display, f.name)
+    return out
 
 
 def _merge(top: Topology, flav: Topology, vnf_name: str) -> Topology:

@@ -13,9 +13,10 @@ Codes: none (data only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
+from .. import defaults, durations
 from ..diagnostics import NO_SPAN, Span
 from ..model.frozen import freeze_fields
 
@@ -113,18 +114,115 @@ class XModel:
 # --------------------------------------------------------------------------- the plan
 
 
+class _StepArguments:
+    """What the typed arguments of every action share: their plain form."""
+
+    __slots__ = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """The arguments that have a value, in the order of spec §3.1 (JSON, simulation)."""
+        out: dict[str, Any] = {}
+        for f in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, f.name)
+            if value is not None:
+                out[f.name] = value
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReconnectArgs(_StepArguments):
+    """``reconnect(attempts, backoff, timeout)`` (spec §3.1): seconds as floats."""
+
+    attempts: int = defaults.ATTEMPTS
+    backoff: float = defaults.BACKOFF
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotifyArgs(_StepArguments):
+    """``notify(via, path, port, signal, timeout)`` (spec §3.1)."""
+
+    via: str = defaults.VIA
+    path: str | None = None
+    port: int | None = None
+    signal: str | None = None
+    timeout: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShutdownChainArgs(_StepArguments):
+    """``shutdown_chain(chain)`` (spec §3.1): the chain the graph resolved, or None."""
+
+    chain: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReinstantiateArgs(_StepArguments):
+    """``reinstantiate(scope, timeout)`` (spec §3.1): the scope as node names, startup order."""
+
+    scope: tuple[str, ...] = ()
+    timeout: float | None = None
+
+
+StepArguments = ReconnectArgs | NotifyArgs | ShutdownChainArgs | ReinstantiateArgs
+
+#: action -> the class of its typed arguments
+STEP_ARGUMENT_TYPES: Mapping[str, type] = {
+    "reconnect": ReconnectArgs,
+    "notify": NotifyArgs,
+    "shutdown_chain": ShutdownChainArgs,
+    "reinstantiate": ReinstantiateArgs,
+}
+
+
+def _int(value: Any, default: int | None) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+def _str(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    name = getattr(value, "name", None)  # an enum-like signal
+    return name if isinstance(name, str) else None
+
+
+def step_arguments(action: str, values: Mapping[str, Any]) -> StepArguments:
+    """The typed arguments of one ``action`` from its written or resolved ``values``.
+
+    The one place where step arguments get their types and the §3.1 defaults
+    (:mod:`compiler.defaults`): durations become float seconds, ``attempts`` and ``port``
+    ints, ``scope`` a tuple of node names (a keyword the graph has not resolved gives no
+    names).  Values of the wrong type count as absent; the step language has already
+    reported them.
+    """
+    timeout = durations.seconds(values.get("timeout"))
+    if action == "reconnect":
+        return ReconnectArgs(attempts=_int(values.get("attempts"), None) or defaults.ATTEMPTS,
+                             backoff=durations.seconds(values.get("backoff"), defaults.BACKOFF),
+                             timeout=timeout)
+    if action == "notify":
+        return NotifyArgs(via=_str(values.get("via")) or defaults.VIA, path=_str(values.get("path")),
+                          port=_int(values.get("port"), None), signal=_str(values.get("signal")),
+                          timeout=timeout)
+    if action == "shutdown_chain":
+        return ShutdownChainArgs(chain=_str(values.get("chain")))
+    if action == "reinstantiate":
+        scope = values.get("scope")
+        names = tuple(scope) if isinstance(scope, (list, tuple)) and all(
+            isinstance(s, str) for s in scope) else ()
+        return ReinstantiateArgs(scope=names, timeout=timeout)
+    raise ValueError(f"unknown step action {action!r}")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResolvedStep:
     """One escalation step with every argument resolved (spec §3.2, §5)."""
 
     action: str
-    args: Mapping[str, Any]  # defaults filled in; scope resolved to names
+    args: StepArguments  # typed, defaults filled in; scope resolved to names
     shutdown_order: tuple[str, ...] = ()  # reinstantiate / shutdown_chain only
     startup_order: tuple[str, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
-
-    def __post_init__(self) -> None:
-        freeze_fields(self, "args")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

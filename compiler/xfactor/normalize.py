@@ -14,8 +14,9 @@ services, wirings and chains, so that later phases never look at which form was 
   ``xfactor.relationships.Wiring`` or derived from it, or, with no relationship
   given, whose requirement name is ``wiring`` (relationship form; docs/xfactor.md).
 * ``on_failure`` strings are parsed with :mod:`compiler.xfactor.steps` at the
-  positions the YAML loader recorded (the raw positioned YAML is looked up through
-  ``topology.package``), so a syntax error points inside the string.
+  positions the YAML loader recorded, which the frozen property values of the IR carry
+  (``FrozenMap.value_spans``, ``FrozenList.item_spans``), so a syntax error points inside
+  the string.  Normalize never reads ``Topology.package``.
 
 Codes: xf-process-conflict, xf-process-target, xf-wiring-conflict, xf-wiring-endpoint,
 xf-scope-unknown (a wiring's ``chain`` names no chain, or a chain that does not hold
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
 from ..diagnostics import NO_SPAN, Diagnostics, Span
-from ..model import NodeTemplate, RawIndex, Requirement, Topology, index_templates
+from ..model import NodeTemplate, Requirement, Topology
+from ..model.frozen import span_at
 from .model import (
     BACKING_TYPE,
     WORKLOAD_TYPES,
@@ -151,49 +153,7 @@ def seconds(value: Any, default: float | None) -> float | None:
     return _seconds(value, default, finite=False)  # inf stays: compiler.bounds refuses it
 
 
-# --------------------------------------------------------------------------- raw YAML
-
-
-def raw_index(topology: Topology) -> RawIndex:
-    """Where each template of the topology's package is written (positioned YAML).
-
-    The loader indexes the package once (``Package.templates``); a package built by hand
-    (tests) is indexed here, on each call.  No process-wide cache: a cache keyed by
-    ``id()`` kept packages alive after compilation and could hand a new package the index
-    of a dead one with the same id (issue 11)."""
-    pkg = topology.package
-    if pkg is None:
-        return RawIndex()
-    return pkg.templates if pkg.templates is not None else index_templates(pkg.files)
-
-
-def walk(container: Any, path: Iterable[Any]) -> tuple[Any, Any, Any] | None:
-    """Follow ``path`` (keys and indexes) from ``container``.
-
-    Returns ``(parent, key, value)`` of the last step, or None when a step is missing.
-    """
-    parent, key, cur = None, None, container
-    for step in path:
-        if isinstance(cur, dict) and not isinstance(step, int) and step in cur:
-            parent, key, cur = cur, step, cur[step]
-        elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
-            parent, key, cur = cur, step, cur[step]
-        else:
-            return None
-    return parent, key, cur
-
-
-def raw_span(container: Any, path: Iterable[Any], default: Span) -> Span:
-    """The span of the value at ``path`` inside positioned YAML, or ``default``."""
-    found = walk(container, path)
-    if found is None or found[0] is None:
-        return default
-    parent, key, _ = found
-    if isinstance(key, int) and hasattr(parent, "item_span"):
-        return parent.item_span(key)
-    if hasattr(parent, "value_span"):
-        return parent.value_span(key)
-    return default
+# --------------------------------------------------------------------------- requirements
 
 
 def requirement_ordinals(node: NodeTemplate) -> Iterator[tuple[Requirement, int, int]]:
@@ -215,29 +175,6 @@ def wiring_name(node: str, req: str, ordinal: int, count: int) -> str:
     return f"{node}.{req}" + (f".{ordinal + 1}" if count > 1 else "")
 
 
-def raw_requirement(topology: Topology, source: str, req: Requirement, ordinal: int) -> Any:
-    """The positioned body of requirement ``req`` of node ``source`` (a PMap or a str).
-
-    Requirements with the same name are matched by line, else by their order among the
-    node's assignments of that name (``ordinal``).
-    """
-    body = raw_index(topology).nodes.get(source)
-    reqs = body.get("requirements") if isinstance(body, dict) else None
-    if not isinstance(reqs, list):
-        return None
-    same: list[tuple[Any, Span]] = []
-    for i, entry in enumerate(reqs):
-        if isinstance(entry, dict) and req.name in entry:
-            span = reqs.item_span(i) if hasattr(reqs, "item_span") else NO_SPAN
-            same.append((entry[req.name], entry.key_span(req.name) if hasattr(entry, "key_span") else span))
-    for value, span in same:
-        if span.line and span.line == req.span.line:
-            return value
-    if 0 <= ordinal < len(same):
-        return same[ordinal][0]
-    return None
-
-
 # --------------------------------------------------------------------------- processes
 
 
@@ -248,23 +185,18 @@ class _TraitSource:
     origin: str  # native | policy
     policy: str | None
     span: Span
-    raw: Any  # positioned YAML of the traits mapping, for nested positions
 
 
 def _trait_sources(topology: Topology, workset: frozenset[str], diags: Diagnostics) -> list[_TraitSource]:
-    idx = raw_index(topology)
     found: list[_TraitSource] = []
     for node in topology.nodes.values():
         if CNF_TYPE in node.types and isinstance(node.properties.get("process"), Mapping):
-            raw = walk(idx.nodes.get(node.name), ("properties", "process"))
             found.append(_TraitSource(
                 node=node.name, props=node.properties["process"], origin="native", policy=None,
-                span=node.property_spans.get("process", node.span),
-                raw=raw[2] if raw else None))
+                span=node.property_spans.get("process", node.span)))
     for pol in topology.policies.values():
         if not pol.is_a(PROCESS_POLICY):
             continue
-        raw = walk(idx.policies.get(pol.name), ("properties",))
         for i, target in enumerate(pol.targets):
             tspan = pol.target_spans[i] if i < len(pol.target_spans) else pol.span
             if target in topology.groups:
@@ -285,7 +217,7 @@ def _trait_sources(topology: Topology, workset: frozenset[str], diags: Diagnosti
                                           "tosca.nodes.Container.Application")
                     continue
                 found.append(_TraitSource(node=name, props=pol.properties, origin="policy",
-                                          policy=pol.name, span=tspan, raw=raw[2] if raw else None))
+                                          policy=pol.name, span=tspan))
     return found
 
 
@@ -301,14 +233,14 @@ def _process(src: _TraitSource) -> Process:
     session = p.get("session") if isinstance(p.get("session"), Mapping) else {}
     spans: dict[str, Span] = {}
     base = src.span
-    if src.raw is not None:
-        for key, path in (("state", ("state",)), ("scratch", ("scratch",)),
-                          ("scratch.lifetime", ("scratch", "lifetime")),
-                          ("session", ("session",)), ("session.store", ("session", "store")),
-                          ("graceful_shutdown", ("graceful_shutdown",))):
-            s = raw_span(src.raw, path, NO_SPAN)
-            if s is not NO_SPAN:
-                spans[key] = s
+    # the frozen traits carry the positions of what the descriptor writes (resolve)
+    for key, path in (("state", ("state",)), ("scratch", ("scratch",)),
+                      ("scratch.lifetime", ("scratch", "lifetime")),
+                      ("session", ("session",)), ("session.store", ("session", "store")),
+                      ("graceful_shutdown", ("graceful_shutdown",))):
+        s = span_at(p, path, NO_SPAN)
+        if s is not NO_SPAN:
+            spans[key] = s
     state = p.get("state", "stateless")
     return Process(
         node=src.node,
@@ -360,7 +292,6 @@ class _WiringDecl:
     form: str
     span: Span
     property_spans: dict[str, Span]
-    raw_props: Any  # the positioned YAML mapping holding on_failure, or None
     endpoint_spans: tuple[Span, Span]
 
 
@@ -377,21 +308,6 @@ def _requirement_props(topology: Topology, req: Requirement) -> Mapping[str, Any
     return {}
 
 
-def _requirement_raw_props(topology: Topology, source: str, req: Requirement, ordinal: int) -> Any:
-    body = raw_requirement(topology, source, req, ordinal)
-    if not isinstance(body, dict):
-        return None
-    rel = body.get("relationship")
-    if isinstance(rel, dict):
-        props = rel.get("properties")
-        return props if isinstance(props, dict) else None
-    if isinstance(rel, str):
-        tmpl = raw_index(topology).relationships.get(rel)
-        if isinstance(tmpl, dict) and isinstance(tmpl.get("properties"), dict):
-            return tmpl["properties"]
-    return None
-
-
 def _wiring_decls(topology: Topology, workset: frozenset[str]) -> list[_WiringDecl]:
     decls: list[_WiringDecl] = []
     for node in topology.nodes.values():
@@ -401,27 +317,25 @@ def _wiring_decls(topology: Topology, workset: frozenset[str]) -> list[_WiringDe
             if req.node is None or not is_wiring_requirement(topology, req):
                 continue
             name = wiring_name(node.name, req.name, ordinal, count)
-            raw = _requirement_raw_props(topology, node.name, req, ordinal)
+            props = _requirement_props(topology, req)
             spans = dict(req.property_spans)
-            if raw is not None and hasattr(raw, "value_span"):
-                for k in raw:
-                    spans.setdefault(k, raw.value_span(k))
+            # the properties the descriptor writes, positioned by resolve
+            for k in getattr(props, "key_spans", None) or ():
+                spans.setdefault(k, props.value_span(k))
             decls.append(_WiringDecl(
-                name=name, source=node.name, target=req.node, props=_requirement_props(topology, req),
-                form="relationship", span=req.span, property_spans=spans, raw_props=raw,
+                name=name, source=node.name, target=req.node, props=props,
+                form="relationship", span=req.span, property_spans=spans,
                 endpoint_spans=(req.span, req.span)))
-    idx = raw_index(topology)
     for pol in topology.policies.values():
         if not pol.is_a(WIRING_POLICY):
             continue
-        found = walk(idx.policies.get(pol.name), ("properties",))
         spans = dict(pol.property_spans)
         src = pol.properties.get("source")
         tgt = pol.properties.get("target")
         decls.append(_WiringDecl(
             name=pol.name, source=src if isinstance(src, str) else "",
             target=tgt if isinstance(tgt, str) else "", props=pol.properties, form="policy",
-            span=pol.span, property_spans=spans, raw_props=found[2] if found else None,
+            span=pol.span, property_spans=spans,
             endpoint_spans=(spans.get("source", pol.span), spans.get("target", pol.span))))
     return decls
 
@@ -430,10 +344,11 @@ def _parse_ladder(decl: _WiringDecl, diags: Diagnostics) -> tuple[Step, ...] | N
     value = decl.props.get("on_failure")
     if value is None:
         return ()
-    raw = decl.raw_props
-    if raw is not None and "on_failure" in raw:
-        return parse_steps(raw["on_failure"], raw, "on_failure", diags)
-    # No positioned YAML (an IR built in memory): positions of the property value only.
+    props = decl.props
+    if "on_failure" in (getattr(props, "key_spans", None) or ()):
+        # written in the descriptor: the frozen value keeps the positions of each step
+        return parse_steps(value, props, "on_failure", diags)
+    # No positions (an IR built in memory): positions of the property value only.
     span = decl.property_spans.get("on_failure", decl.span)
     if isinstance(value, str):
         value = [value]
@@ -557,7 +472,6 @@ def normalize(topology: Topology, diags: Diagnostics) -> XModel:
 
 __all__ = [
     "PERSISTENT_STORAGE_TYPES",
-    "RawIndex",
     "is_backing",
     "is_backing_requirement",
     "is_persistent_storage",
@@ -566,8 +480,5 @@ __all__ = [
     "max_replicas",
     "workload_names",
     "normalize",
-    "raw_index",
-    "raw_span",
     "type_is",
-    "walk",
 ]

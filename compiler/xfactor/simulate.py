@@ -30,7 +30,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..defaults import ATTEMPTS
 from ..durations import format_step
 from ..xfactor.model import ResolvedStep, ResolvedWiring
 from .normalize import max_replicas
@@ -76,10 +75,11 @@ class Simulation:
 
 
 def _fmt_args(step: ResolvedStep) -> str:
-    if not step.args:
+    values = step.args.as_dict()
+    if not values:
         return step.action
     parts = []
-    for k, v in step.args.items():
+    for k, v in values.items():
         if isinstance(v, tuple):
             parts.append(f"{k}=[{', '.join(v)}]")
         elif isinstance(v, float):
@@ -150,7 +150,7 @@ class _Run:
         for i, step in enumerate(rw.steps, 1):
             last = i == total
             head = f"{name} step {i}/{total}: {_fmt_args(step)}"
-            kw: dict[str, Any] = dict(wiring=name, step=i, action=step.action, args=dict(step.args))
+            kw: dict[str, Any] = dict(wiring=name, step=i, action=step.action, args=step.args.as_dict())
             if step.action == "reconnect":
                 if self.state.get(w.target) == "running":
                     self.emit("step", f"{head}: {w.source} reconnects to the new instance of "
@@ -165,15 +165,15 @@ class _Run:
                     self.outcomes[name] = "restored"
                     return
                 why = "no instance answers" if not self.instance else "it has no other instance"
-                self.emit("step", f"{head}: {why}; {step.args.get('attempts', ATTEMPTS)} attempts fail"
+                self.emit("step", f"{head}: {why}; {step.args.attempts} attempts fail"
                           + ("" if last else " -> escalate"),
                           outcome="terminal" if last else "escalate", **kw)
                 if last:
                     self.outcomes[name] = "unrestored"
             elif step.action == "notify":
-                via = step.args.get("via", "event")
-                how = {"http": f"HTTP POST :{step.args.get('port')}{step.args.get('path', '')}",
-                       "signal": f"signal {step.args.get('signal')}"}.get(via, "an event")
+                a = step.args
+                how = {"http": f"HTTP POST :{a.port}{a.path or ''}",
+                       "signal": f"signal {a.signal}"}.get(a.via, "an event")
                 self.emit("step", f"{head}: {w.source} is told by {how} that its wiring failed"
                           + ("" if last else " -> escalate"),
                           outcome="terminal" if last else "escalate",
@@ -203,7 +203,7 @@ class _Run:
                 for n in step.shutdown_order:
                     if n in self.state:
                         self.state[n] = "stopped"
-                chain = step.args.get("chain", "?")
+                chain = step.args.chain or "?"
                 self.emit("step", f"{head}: stop chain {chain}: {', '.join(step.shutdown_order)}; "
                                   "terminal", outcome="terminal", stop=step.shutdown_order, **kw)
                 self.outcomes[name] = "chain-down"

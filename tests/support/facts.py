@@ -29,7 +29,7 @@ import yaml
 
 from compiler.diagnostics import Severity
 from compiler.emitters.kubernetes import matrix
-from compiler.xfactor.normalize import raw_index
+from compiler.model import RawIndex, index_templates
 
 # Types whose mapped properties only reach the cluster through the template's own objects
 # (a workload, a NetworkAttachmentDefinition, a Service).
@@ -62,7 +62,11 @@ def facts(unit) -> Iterator[tuple[Any, str, str]]:
     """(entity, kind, key) for every fact: kind is node, capability, policy or group; key
     is the property name, or ``<capability>.<property>``."""
     topology = unit.topology
-    idx = raw_index(topology)
+    pkg = topology.package  # the raw YAML, read here independently of the compiler
+    if pkg is None:
+        idx = RawIndex()
+    else:
+        idx = pkg.templates if pkg.templates is not None else index_templates(pkg.files)
     for node in topology.nodes.values():
         body = idx.nodes.get(node.name)
         # written in the template (read from the raw YAML here, independently of the

@@ -19,6 +19,7 @@ from compiler.xfactor.model import (
     ResolvedWiring,
     Wiring,
     XModel,
+    step_arguments,
 )
 
 FILE = "svc.yaml"
@@ -100,7 +101,7 @@ def unit(nodes: list[NodeTemplate], *, processes: dict[str, Process] | None = No
         w = Wiring(name=f"w{i}", source=src, target=dst)
         wmap[w.name] = w
         rws[w.name] = ResolvedWiring(
-            wiring=w, steps=tuple(ResolvedStep(action=a, args={}) for a in actions),
+            wiring=w, steps=tuple(ResolvedStep(action=a, args=step_arguments(a, {})) for a in actions),
             chain=None, upstream=(src,), downstream=(dst,), propagate_to=())
     xm = XModel(workloads=workloads, processes=procs, backing=backing or {}, wirings=wmap,
                 uses_profile=True)

@@ -25,6 +25,7 @@ from compiler.xfactor.model import (
     ResolvedWiring,
     Wiring,
     XModel,
+    step_arguments,
 )
 
 JSON_SCHEMA_ID = "https://xfactor.io/schemas/failurepolicy-v1alpha1.json"
@@ -117,7 +118,7 @@ def span(line: int, col: int = 11) -> Span:
 def step(action: str, line: int = 0, shutdown: tuple = (), startup: tuple = (), **args: Any) -> ResolvedStep:
     return ResolvedStep(
         action=action,
-        args=args,
+        args=step_arguments(action, args),
         shutdown_order=tuple(shutdown),
         startup_order=tuple(startup),
         span=span(line) if line else NO_SPAN,

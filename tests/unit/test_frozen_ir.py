@@ -4,6 +4,7 @@ positions of nested values (compiler/model/frozen.py)."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -56,9 +57,12 @@ def test_every_ir_mapping_is_frozen(unit):
             mapping["x"] = None  # type: ignore[index]
     for rw in plan.wirings.values():
         for step in rw.steps:
-            assert isinstance(step.args, FrozenMap)
-            with pytest.raises(TypeError):
-                step.args["attempts"] = 9  # type: ignore[index]
+            # typed arguments (spec §3.1), frozen dataclasses: no attribute can be set
+            assert dataclasses.is_dataclass(step.args) and step.args.__dataclass_params__.frozen
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                setattr(step.args, dataclasses.fields(step.args)[0].name, None)
+            for value in step.args.as_dict().values():
+                assert isinstance(value, (str, int, float, tuple)), value
 
     def walk(value, where):
         if isinstance(value, dict):

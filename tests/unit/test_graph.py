@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from compiler.diagnostics import Diagnostics
 from compiler.graph import build_plan, find_cycles
+from compiler.xfactor.model import NotifyArgs, ReconnectArgs, ReinstantiateArgs, ShutdownChainArgs
 from compiler.xfactor.normalize import normalize
 
 from tests.unit.xf_build import BACKING, PROC, STORAGE, VDU, WIRING, chain, node, policy, req, topo, wire
@@ -66,9 +67,11 @@ def test_reinstantiate_shuts_dependents_first_and_starts_dependencies_first() ->
     assert reinst.action == "reinstantiate"
     assert reinst.shutdown_order == ("smf", "upf") and reinst.startup_order == ("upf", "smf")
     stop = rw.steps[2]
-    assert stop.action == "shutdown_chain" and stop.args["chain"] == "core"
+    assert stop.action == "shutdown_chain" and stop.args == ShutdownChainArgs(chain="core")
     assert stop.shutdown_order == ("amf", "smf", "upf") and stop.startup_order == ("upf", "smf", "amf")
-    assert rw.steps[0].args == {"attempts": 3, "backoff": 0.5}
+    assert rw.steps[0].args == ReconnectArgs(attempts=3, backoff=0.5)
+    assert type(rw.steps[0].args.attempts) is int and type(rw.steps[0].args.backoff) is float
+    assert reinst.args == ReinstantiateArgs(scope=("upf", "smf"), timeout=None)
 
 
 def test_upstream_downstream_and_propagate() -> None:
@@ -89,7 +92,7 @@ def test_default_ladders() -> None:
              policies=[policy("p", PROC, ("b",), state="stateful")])
     plan, _ = _plan(t)
     rw = plan.wirings["a.wiring"]
-    assert [(s.action, dict(s.args)) for s in rw.steps] == [("notify", {"via": "event"})]
+    assert [(s.action, s.args) for s in rw.steps] == [("notify", NotifyArgs(via="event"))]
     assert rw.chain is None and rw.upstream == ("a",) and rw.downstream == ("b",)
 
 
@@ -102,7 +105,7 @@ def test_scope_roles_resolve_to_names() -> None:
              groups=[chain("ch", "a", "b", "c")])
     plan, _ = _plan(t)
     steps = plan.wirings["a.wiring"].steps
-    assert [s.args["scope"] for s in steps] == [("c", "b"), ("c", "b", "a"), ("a",), ("b",)]
+    assert [s.args.scope for s in steps] == [("c", "b"), ("c", "b", "a"), ("a",), ("b",)]
     assert steps[0].shutdown_order == ("b", "c")
 
 
@@ -131,3 +134,25 @@ def _big(n: int):
         nodes.append(node(f"db{c}", BACKING))
         groups.append(chain(f"chain{c}", *names))
     return topo(*nodes, groups=groups)
+
+
+def test_step_arguments_are_typed_once_with_the_spec_defaults() -> None:
+    from compiler import defaults
+    from compiler.xfactor.model import step_arguments
+
+    r = step_arguments("reconnect", {})
+    assert r == ReconnectArgs(attempts=defaults.ATTEMPTS, backoff=defaults.BACKOFF)
+    assert step_arguments("reconnect", {"backoff": "500ms", "timeout": "1m"}).as_dict() == {
+        "attempts": 3, "backoff": 0.5, "timeout": 60.0}
+    n = step_arguments("notify", {"via": "http", "port": 8080, "path": "/f", "attempts": 9})
+    assert n == NotifyArgs(via="http", port=8080, path="/f") and not hasattr(n, "attempts")
+    # a scope keyword the graph has not resolved names nothing; a bool is no port
+    assert step_arguments("reinstantiate", {"scope": "target"}).scope == ()
+    assert step_arguments("notify", {"port": True}).port is None
+    assert step_arguments("shutdown_chain", {}).as_dict() == {}
+    try:
+        step_arguments("explode", {})
+    except ValueError as exc:
+        assert "explode" in str(exc)
+    else:
+        raise AssertionError("an unknown action must be refused")

@@ -14,7 +14,7 @@ from compiler.diagnostics import Severity
 from compiler.emitters.policies import EMITTER
 from compiler.emitters.policies.common import dns1123, go_duration, service_name
 from compiler.plugins import emitters
-from compiler.xfactor.model import ResolvedWiring
+from compiler.xfactor.model import ReinstantiateArgs, ResolvedWiring
 from tests.unit.policies_support import FakeTopology, chain_unit
 
 ALL = ("kubernetes", "onap", "osm", "tacker")
@@ -136,7 +136,7 @@ def _set_wirings(unit, changed: dict, drop: tuple = ()) -> None:
 def test_reinstantiate_of_the_target_alone_is_fine_on_tacker():
     unit = chain_unit(targets=("tacker",), inputs={"vnf_instance_id": "x"})
     rw = unit.plan.wirings["smf_to_upf"]
-    step = dataclasses.replace(rw.steps[1], args={"scope": ("upf",), "timeout": 60.0},
+    step = dataclasses.replace(rw.steps[1], args=ReinstantiateArgs(scope=("upf",), timeout=60.0),
                                shutdown_order=("upf",), startup_order=("upf",))
     _set_wirings(unit, {"smf_to_upf": dataclasses.replace(rw, steps=(rw.steps[0], step))})
     EMITTER.emit(unit, unit.diagnostics)
@@ -201,7 +201,7 @@ def test_onap_restarts_the_vnf_when_the_scope_is_everything():
     unit = chain_unit(targets=("onap",))
     rw = unit.plan.wirings["smf_to_upf"]
     every = ("upf", "smf", "amf")
-    step = dataclasses.replace(rw.steps[1], args={"scope": every},
+    step = dataclasses.replace(rw.steps[1], args=ReinstantiateArgs(scope=every),
                                shutdown_order=every[::-1], startup_order=every)
     _set_wirings(unit, {"smf_to_upf": dataclasses.replace(rw, steps=(step,))})
     files = {f.path: yaml.safe_load(f.content) for f in EMITTER.emit(unit, unit.diagnostics)}

@@ -27,6 +27,7 @@ from typing import Any
 
 from ...diagnostics import Diagnostics, Span
 from ...model import NodeTemplate, Topology
+from ...model.frozen import span_at  # noqa: F401 - re-exported to the builders
 from ... import durations
 from ...names import dns1035_label, dns_label, env_name, is_dns_label, label_value, port_name  # noqa: F401 - re-exported to the builders
 
@@ -139,24 +140,6 @@ def seconds(text: Any) -> float | None:
     return durations.seconds(text)
 
 
-def span_at(value: Any, path: tuple, default: Span) -> Span:
-    """Where the item at ``path`` inside a frozen IR value is written (frozen maps and
-    lists carry the positions of the YAML they were read from), else ``default``."""
-    span: Span | None = None
-    cur = value
-    for step in path:
-        if isinstance(cur, dict) and not isinstance(step, int) and step in cur:
-            span = (getattr(cur, "value_spans", None) or {}).get(step) \
-                or (getattr(cur, "key_spans", None) or {}).get(step)
-        elif isinstance(cur, list) and isinstance(step, int) and 0 <= step < len(cur):
-            spans = getattr(cur, "item_spans", None) or ()
-            span = spans[step] if step < len(spans) else None
-        else:
-            return default
-        cur = cur[step]
-    return span or default
-
-
 def compact_json(value: Any) -> str:
     """JSON text with sorted keys and no spaces: for annotations and CNI configs."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -206,17 +189,14 @@ class Ctx:
 
     def package_name(self, display: str) -> str:
         """The name inside the package of a file shown to users as ``display``."""
-        package = self.topology.package
-        fs = getattr(package, "fs", None) if package is not None else None
-        label = str(getattr(fs, "label", "") or "")
+        label = self.topology.source_label
         if label and label not in ("", "."):
             prefix = label.rstrip("/") + "/"
             if display.startswith(prefix):
                 return display[len(prefix):]
-        if package is not None:
-            for f in package.files:
-                if f.display == display and not f.from_catalog:
-                    return f.name
+        name = self.topology.source_names.get(display)
+        if name is not None:
+            return name
         return posixpath.basename(display) if display.startswith("/") else display
 
     def node_span(self, node: NodeTemplate, prop: str | None = None) -> Span:

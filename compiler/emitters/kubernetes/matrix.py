@@ -401,8 +401,7 @@ def descriptor_values(topology, entity) -> list[str]:
     template (the keys its frozen property map holds positions for), or a default of a
     type the package itself defines (its span is in a package file, not in a catalog
     profile)."""
-    pkg = topology.package
-    own = {f.display for f in pkg.files if not f.from_catalog} if pkg is not None else set()
+    own = topology.source_names  # the package's own files, by display name
     spans = getattr(entity, "property_spans", {}) or {}
     found = set(written(entity.properties))
     found.update(p for p, sp in spans.items() if sp is not None and sp.file in own)

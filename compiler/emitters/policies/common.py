@@ -2,30 +2,29 @@
 
 Phase: emit (support).  Input: the plan's :class:`ResolvedWiring` / :class:`ResolvedStep`
 objects and the :class:`Compilation`.  Output: plain values (DNS-1123 names, Go-style
-duration strings, whole seconds, normalised step arguments) and the :class:`Context`
+duration strings, whole seconds, a flat view of the typed step arguments the graph built,
+with each step's time budget) and the :class:`Context`
 every target module reads.  Emits no diagnostics itself.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
 from ..naming import service_name
 from ... import defaults, durations
 from ...names import dns_label
 from ...diagnostics import NO_SPAN, Span
-from ...xfactor.model import Plan, ResolvedStep, ResolvedWiring, XModel
+from ...xfactor.model import (NotifyArgs, Plan, ReconnectArgs, ReinstantiateArgs, ResolvedStep,
+                              ResolvedWiring, XModel)
 
 ACTIONS = ("reconnect", "notify", "shutdown_chain", "reinstantiate")
 ORDERED_ACTIONS = ("reinstantiate", "shutdown_chain")  # steps that carry the two orders
 
-# Spec §3.1 defaults, re-applied here in case a step reaches us without them, and the
-# time budgets of steps that give no timeout (docs/policies.md): the one table.
-DEFAULT_ATTEMPTS = defaults.ATTEMPTS
-DEFAULT_BACKOFF = defaults.BACKOFF  # seconds
-DEFAULT_VIA = defaults.VIA
+# The time budgets of steps that give no timeout (docs/policies.md), from the one table;
+# the §3.1 argument defaults were filled in by the graph (compiler.xfactor.model).
 DEFAULT_NOTIFY_BUDGET = defaults.NOTIFY_BUDGET
 DEFAULT_REINSTANTIATE_BUDGET = defaults.REINSTANTIATE_BUDGET
 DEFAULT_SHUTDOWN_BUDGET = defaults.SHUTDOWN_BUDGET
@@ -50,18 +49,15 @@ def camel(name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p) or "Wiring"
 
 
-def seconds_of(value: Any) -> float | None:
-    """A duration argument as float seconds (:func:`compiler.durations.seconds`)."""
-    return durations.seconds(value)
-
-
 go_duration = durations.go  # 90 -> "1m30s", 0.5 -> "500ms"
 whole_seconds = durations.whole_seconds  # ONAP and OSM take whole seconds, at least 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StepArgs:
-    """A step's arguments, normalised and with the spec's defaults (spec §3.1)."""
+    """One step's typed arguments (:mod:`compiler.xfactor.model`) seen flat, with the two
+    orders and the time budget, so target modules can share code across actions.  Fields
+    an action does not take are None (or empty)."""
 
     action: str
     attempts: int | None = None
@@ -75,58 +71,33 @@ class StepArgs:
     scope: tuple[str, ...] = ()
     shutdown_order: tuple[str, ...] = ()
     startup_order: tuple[str, ...] = ()
+    budget: float = 0.0  # seconds the step may take before the ladder escalates
 
 
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def step_args(step: ResolvedStep, rw: ResolvedWiring) -> StepArgs:
-    """Normalise ``step.args``: fill the defaults, resolve ``scope`` and ``chain``."""
-    a: Mapping[str, Any] = step.args or {}
-    action = step.action
-    kw: dict[str, Any] = {"action": action, "timeout": seconds_of(a.get("timeout"))}
-    if action == "reconnect":
-        kw["attempts"] = _int(a.get("attempts")) or DEFAULT_ATTEMPTS
-        backoff = seconds_of(a.get("backoff"))
-        kw["backoff"] = DEFAULT_BACKOFF if backoff is None else backoff
-    elif action == "notify":
-        kw["via"] = _str(a.get("via")) or DEFAULT_VIA
-        kw["path"] = _str(a.get("path"))
-        kw["port"] = _int(a.get("port"))
-        sig = a.get("signal")
-        kw["signal"] = _str(sig) or _str(getattr(sig, "name", None))
-    elif action == "shutdown_chain":
-        kw["chain"] = _str(a.get("chain")) or rw.chain
-    if action in ORDERED_ACTIONS:
-        kw["shutdown_order"] = tuple(step.shutdown_order)
-        kw["startup_order"] = tuple(step.startup_order)
-    if action == "reinstantiate":
-        scope = a.get("scope")
-        if isinstance(scope, (list, tuple)) and all(isinstance(s, str) for s in scope):
-            kw["scope"] = tuple(scope)
-        else:  # a keyword the graph did not resolve: the orders hold the resolved set
-            kw["scope"] = tuple(step.startup_order) or (rw.wiring.target,)
-    return StepArgs(**kw)
+def step_args(step: ResolvedStep) -> StepArgs:
+    """The flat view of ``step``: its arguments were typed and defaulted by the graph."""
+    a = step.args
+    if isinstance(a, ReconnectArgs):
+        budget = a.attempts * a.backoff
+    elif isinstance(a, NotifyArgs):
+        budget = DEFAULT_NOTIFY_BUDGET
+    elif isinstance(a, ReinstantiateArgs):
+        budget = DEFAULT_REINSTANTIATE_BUDGET
+    else:
+        budget = DEFAULT_SHUTDOWN_BUDGET
+    timeout = getattr(a, "timeout", None)  # shutdown_chain takes no timeout (spec §3.1)
+    kw: dict[str, Any] = {f.name: getattr(a, f.name) for f in fields(a)}
+    ordered = step.action in ORDERED_ACTIONS
+    return StepArgs(action=step.action, **kw,
+                    shutdown_order=step.shutdown_order if ordered else (),
+                    startup_order=step.startup_order if ordered else (),
+                    budget=budget if timeout is None else timeout)
 
 
 def step_budget(args: StepArgs) -> float:
-    """How long a step may take before the ladder escalates (docs/policies.md)."""
-    if args.timeout is not None:
-        return args.timeout
-    if args.action == "reconnect":
-        return (args.attempts or DEFAULT_ATTEMPTS) * (
-            DEFAULT_BACKOFF if args.backoff is None else args.backoff
-        )
-    if args.action == "notify":
-        return DEFAULT_NOTIFY_BUDGET
-    if args.action == "reinstantiate":
-        return DEFAULT_REINSTANTIATE_BUDGET
-    return DEFAULT_SHUTDOWN_BUDGET
+    """How long a step may take before the ladder escalates (docs/policies.md): its
+    ``timeout``, else the default budget of its action."""
+    return args.budget
 
 
 def step_span(step: ResolvedStep, rw: ResolvedWiring) -> Span:

@@ -27,19 +27,19 @@ def explained_targets(ctx: Context) -> list:
 def describe_step(rw: ResolvedWiring, index: int) -> str:
     """What a step does, in plain words, with every argument resolved."""
     step = rw.steps[index]
-    a = step_args(step, rw)
+    a = step_args(step)
     w = rw.wiring
     if a.action == "reconnect":
         text = (
             f"reconnect: {w.source} reconnects to another instance of {w.target}, up to "
-            f"{a.attempts} attempts, {go_duration(a.backoff or 0.0)} apart"
+            f"{a.attempts} attempts, {go_duration(a.backoff)} apart"
         )
     elif a.action == "notify":
         who = ", ".join(rw.propagate_to or (w.source,))
         channel = {
             "http": f"an HTTP call to {a.path} on port {a.port}",
             "signal": f"the signal {a.signal}",
-        }.get(a.via or "event", "an event")
+        }.get(a.via, "an event")
         text = f"notify: {who} learn(s) that the wiring failed, by {channel}"
     elif a.action == "reinstantiate":
         text = (

@@ -30,11 +30,11 @@ def crd_text() -> str:
 
 def step_document(step: ResolvedStep, rw: ResolvedWiring) -> dict[str, Any]:
     """One escalation step, every argument resolved (spec §3.1 defaults, §3.2 orders)."""
-    a = step_args(step, rw)
+    a = step_args(step)
     doc: dict[str, Any] = {"action": a.action}
     if a.action == "reconnect":
         doc["attempts"] = a.attempts
-        doc["backoff"] = go_duration(a.backoff or 0.0)
+        doc["backoff"] = go_duration(a.backoff)
     elif a.action == "notify":
         doc["via"] = a.via
         for key in ("path", "port", "signal"):

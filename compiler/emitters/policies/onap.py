@@ -82,7 +82,7 @@ def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs) 
             "xfactor-wiring": w.name,
             "xfactor-source": w.source,
             "xfactor-target": w.target,
-            "xfactor-via": a.via or "event",
+            "xfactor-via": a.via,
             "xfactor-receivers": ",".join(rw.propagate_to or (w.source,)),
         }
         for key in ("path", "port", "signal"):
@@ -112,7 +112,7 @@ def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs) 
 def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
     """The Drools operational policy of one wiring, or None when no step maps to ONAP."""
     groups = [
-        _step_operations(ctx, rw, i, step_args(s, rw)) for i, s in enumerate(rw.steps)
+        _step_operations(ctx, rw, i, step_args(s)) for i, s in enumerate(rw.steps)
     ]
     groups = [g for g in groups if g]
     if not groups:
@@ -200,7 +200,7 @@ def check_operational_policy(doc: Any) -> list[str]:
 
 def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
     step = rw.steps[index]
-    a = step_args(step, rw)
+    a = step_args(step)
     w = rw.wiring
     ops = _step_operations(ctx, rw, index, a)
     if step.action == "reconnect":
@@ -214,7 +214,7 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
             ),
             lost=(
                 f"ONAP has no reconnect operation: attempts={a.attempts} and backoff="
-                f"{go_duration(a.backoff or 0.0)} are not enforced by ONAP"
+                f"{go_duration(a.backoff)} are not enforced by ONAP"
             ),
         )
     listing = "; ".join(

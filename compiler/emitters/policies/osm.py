@@ -37,7 +37,7 @@ def healing_aspect(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
     for i, step in enumerate(rw.steps):
         if step.action != "reinstantiate":
             continue
-        a = step_args(step, rw)
+        a = step_args(step)
         for node in a.startup_order or a.scope:
             policies.append({
                 "vdu-id": node,
@@ -77,7 +77,7 @@ def build(ctx: Context) -> dict[str, Any]:
 
 def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
     step = rw.steps[index]
-    a = step_args(step, rw)
+    a = step_args(step)
     w = rw.wiring
     if step.action == "reconnect":
         return Realisation(
@@ -85,7 +85,7 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
             "balances the reconnection",
             lost=(
                 f"OSM has no reconnect action: attempts={a.attempts} and backoff="
-                f"{go_duration(a.backoff or 0.0)} are not enforced by OSM"
+                f"{go_duration(a.backoff)} are not enforced by OSM"
             ),
         )
     if step.action == "notify":

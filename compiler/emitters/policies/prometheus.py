@@ -46,7 +46,7 @@ def alert_name(rw: ResolvedWiring, index: int) -> str:
 
 def fire_after(rw: ResolvedWiring, index: int) -> float:
     """Seconds the target must stay broken before step ``index`` fires."""
-    earlier = sum(step_budget(step_args(s, rw)) for s in rw.steps[:index])
+    earlier = sum(step_budget(step_args(s)) for s in rw.steps[:index])
     return DETECTION_WINDOW + earlier
 
 
@@ -96,7 +96,7 @@ def _tacker_labels(ctx: Context, rw: ResolvedWiring, step: ResolvedStep, termina
 
 def rule(ctx: Context, rw: ResolvedWiring, index: int) -> dict[str, Any]:
     step = rw.steps[index]
-    a = step_args(step, rw)
+    a = step_args(step)
     w = rw.wiring
     terminal = index == len(rw.steps) - 1
     labels = {
@@ -174,7 +174,7 @@ def realise_kubernetes(ctx: Context, rw: ResolvedWiring, index: int) -> Realisat
 
 def realise_tacker(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
     step = rw.steps[index]
-    a = step_args(step, rw)
+    a = step_args(step)
     w = rw.wiring
     alert = alert_name(rw, index)
     if step.action == "reconnect":
@@ -187,7 +187,7 @@ def realise_tacker(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         )
     if step.action == "notify":
         channel = {"http": f"HTTP {a.path} on port {a.port}", "signal": f"signal {a.signal}",
-                   "event": "an event"}.get(a.via or "event", "an event")
+                   "event": "an event"}.get(a.via, "an event")
         return Realisation(
             how=f"alert {alert} (function_type: vnffm) raises an FM alarm at the NFVO",
             lost=(
