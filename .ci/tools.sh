@@ -199,6 +199,21 @@ else
   record "checkov: MISSING"
 fi
 
+# ------------------------------- jq and Graphviz (Debian): the documented pipelines
+# The README's and --help's examples pipe xfc into `jq` and `dot`; tests/unit/test_examples.py
+# runs them when these are present.
+missing_deb=()
+command -v jq >/dev/null 2>&1 || missing_deb+=(jq)
+command -v dot >/dev/null 2>&1 || missing_deb+=(graphviz)
+if [ "${#missing_deb[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
+  note "installing ${missing_deb[*]} from Debian"
+  { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+      --no-install-recommends "${missing_deb[@]}" >/dev/null 2>&1; } \
+    || note "apt-get install ${missing_deb[*]} failed: those examples will skip"
+fi
+record "jq: $(command -v jq || echo MISSING)"
+record "dot: $(command -v dot || echo MISSING)"
+
 echo "tools.sh: installed / found:"
 for line in "${summary[@]}"; do echo "  $line"; done
 exit 0
