@@ -206,6 +206,8 @@ def tool_missing_reason(name: str) -> str | None:
         if not mod.is_file():
             return f"{mod.relative_to(REPO)} is missing"
         return None
+    if name in ("jq", "dot"):  # from Debian, by .ci/tools.sh
+        return None if shutil.which(name) else f"{name} is not on PATH (bash .ci/tools.sh installs it)"
     raise ValueError(f"unknown tool {name!r}")
 
 

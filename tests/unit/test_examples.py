@@ -49,7 +49,7 @@ ELLIPSIS = {"…", "..."}
 # a command with any of these needs a shell (pipes, redirections, variables, globs, comments)
 SHELL_SYNTAX = re.compile(r"""[|&;<>()$`*?~#"'\\]|^\w+=""")
 # tools that .ci/tools.sh provides: missing ones fail under CI=true XFC_REQUIRE_TOOLS=1
-CI_TOOLS = {"kubernetes-validate", "kubectl", "helm"}
+CI_TOOLS = {"kubernetes-validate", "kubectl", "helm", "jq", "dot"}
 
 
 @dataclass(frozen=True)
