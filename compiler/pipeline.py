@@ -14,7 +14,7 @@ reported, and the other emitters still run), and those of the phases it runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
 from .diagnostics import Diagnostics, Span
@@ -138,19 +138,47 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     return unit
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BackEndInput:
+    """What an emitter is given: the IR and the options, nothing read from disk.
+
+    The topology is handed over without the syntax it was resolved from
+    (``Topology.package``) and without the live type registry (``Topology.types``): a
+    back end reads the frozen IR only (issue 11; tests/unit/test_ir_without_package.py
+    shows the outputs do not depend on them).  ``path`` is the input as the caller named
+    it, for messages that are about the call rather than a position.
+    """
+
+    path: str
+    options: Options
+    topology: Topology
+    xmodel: XModel
+    plan: Plan
+
+
+def back_end_input(unit: Compilation) -> BackEndInput:
+    """The IR-only view of a clean front-end result (see :class:`BackEndInput`)."""
+    assert unit.topology is not None and unit.xmodel is not None and unit.plan is not None
+    return BackEndInput(path=unit.path, options=unit.options,
+                        topology=replace(unit.topology, package=None, types=None),
+                        xmodel=unit.xmodel, plan=unit.plan)
+
+
 def back_end(unit: Compilation) -> Compilation:
-    """Run the selected emitters (and later bundlers) on a clean front-end result."""
+    """Run the selected emitters on a clean front-end result; each gets the
+    :class:`BackEndInput` (the IR and the options) and the call's diagnostics."""
     from .plugins import PluginError, emitter
 
     validate_options(unit.options, emit=True)
     if not unit.ok or unit.topology is None:
         return unit
+    view = back_end_input(unit)
     for name in unit.options.emitters:
         try:  # loaded by name: a broken plugin fails only the compilations that name it
             plugin = emitter(name)
         except PluginError as exc:
             unit.diagnostics.add("plugin-error", str(exc), Span(unit.path))
             continue
-        unit.outputs.extend(plugin.emit(unit, unit.diagnostics))
+        unit.outputs.extend(plugin.emit(view, unit.diagnostics))
     unit.outputs.sort(key=lambda f: f.path)
     return unit

@@ -7,7 +7,7 @@ one entry-point group per kind:
 =========  ================  ====================  ===========================================
 kind       group             built-ins             protocol
 =========  ================  ====================  ===========================================
-emitter    ``xfc.emitters``  BUILTIN_EMITTERS      ``name``, ``description``, ``emit(unit, diags)``
+emitter    ``xfc.emitters``  BUILTIN_EMITTERS      ``name``, ``description``, ``emit(ir, diags)``
 bundler    ``xfc.bundlers``  BUILTIN_BUNDLERS      ``name``, ``description``, ``bundle(unit, files, diags)``
 target     ``xfc.targets``   BUILTIN_TARGETS       a :class:`compiler.emitters.policies.targets.PolicyTarget`
 check      ``xfc.checks``    BUILTIN_CHECKS        ``name``, ``description``, ``check(unit, diags)``
@@ -47,7 +47,8 @@ class Emitter(Protocol):
     name: str
     description: str
 
-    def emit(self, unit: Any, diags: Any) -> list[OutputFile]: ...
+    # ``ir`` is a compiler.pipeline.BackEndInput: path, options, topology, xmodel, plan
+    def emit(self, ir: Any, diags: Any) -> list[OutputFile]: ...
 
 
 @runtime_checkable
