@@ -279,3 +279,16 @@ def test_no_input_value_injects_yaml():
     rule = yaml.safe_load(next(f.content for f in files if f.path.endswith("prometheusrule.yaml")))
     expr = rule["spec"]["groups"][0]["rules"][0]["expr"]
     assert 'namespace="core\\",pod=~\\".*"' in expr  # the namespace stays one quoted string
+
+
+def test_a_wiring_named_like_the_shared_chain_policy_collides():
+    unit = chain_unit(targets=("onap",))
+    rw = unit.plan.wirings["smf_to_upf"]
+    clash = "chain.core.shutdown_chain-300s"  # operational.chain.<this>: the shared name
+    renamed = dataclasses.replace(rw, wiring=dataclasses.replace(rw.wiring, name=clash))
+    _set_wirings(unit, {clash: renamed}, drop=("smf_to_upf",))
+    EMITTER.emit(unit, unit.diagnostics)
+    msgs = [d.message for d in unit.diagnostics if d.code == "policy-name-collision"]
+    assert msgs == [f"the shared policy of chain 'core' and wiring {clash!r} both become "
+                    f"ONAP policy 'operational.chain.{clash}'; ONAP would keep one"]
+    assert unit.diagnostics.has_errors
