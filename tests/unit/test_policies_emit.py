@@ -292,3 +292,27 @@ def test_a_wiring_named_like_the_shared_chain_policy_collides():
     assert msgs == [f"the shared policy of chain 'core' and wiring {clash!r} both become "
                     f"ONAP policy 'operational.chain.{clash}'; ONAP would keep one"]
     assert unit.diagnostics.has_errors
+
+
+def test_two_chains_whose_names_clean_alike_collide_on_the_shared_policy(tmp_path):
+    from compiler import compile as compile_
+
+    cnf = '{{ type: xfactor.nodes.CNF, properties: {{ image: "r/{0}:1", process: {{ state: stateless }} }} }}'
+    nodes = "\n".join(f"    {n}: {cnf.format(n)}" for n in ("a1", "a2", "b1", "b2"))
+    path = tmp_path / "t.yaml"
+    path.write_text(f"""tosca_definitions_version: tosca_simple_yaml_1_3
+imports: [ xfactor/1.0/profile.yaml ]
+topology_template:
+  node_templates:
+{nodes}
+  groups:
+    "c d": {{ type: xfactor.groups.Chain, members: [ a1, a2 ] }}
+    "c-d": {{ type: xfactor.groups.Chain, members: [ b1, b2 ] }}
+  policies:
+    - wa: {{ type: xfactor.policies.Wiring, properties: {{ source: a1, target: a2, on_failure: [ notify, shutdown_chain ] }} }}
+    - wb: {{ type: xfactor.policies.Wiring, properties: {{ source: b1, target: b2, on_failure: [ notify, shutdown_chain ] }} }}
+""")
+    unit = compile_(str(path), emitters=("policies",), targets=("onap",))
+    found = [(d.span.line, d.message) for d in unit.diagnostics if d.code == "policy-name-collision"]
+    assert found == [(14, "chains 'c d' and 'c-d' both share ONAP policy "
+                          "'operational.t.chain.c-d.shutdown_chain-300s' (wiring 'wb'); ONAP would keep one")]

@@ -96,8 +96,18 @@ class OnapTarget(PolicyTarget):
         chain_of: dict[str, str | None] = {}  # shared policy name -> its chain
         for rw in ctx.wirings:  # the shared chain policies first: a wiring collides with them
             shared = onap.shared_name(ctx, rw)
-            if shared is not None:
-                chain_of.setdefault(shared, rw.chain)
+            if shared is None:
+                continue
+            first_chain = chain_of.setdefault(shared, rw.chain)
+            if first_chain != rw.chain:  # two chain names that clean to one (`c d`, `c-d`)
+                diags.add(
+                    "policy-name-collision",
+                    f"chains {first_chain!r} and {rw.chain!r} both share ONAP policy "
+                    f"{shared!r} (wiring {rw.wiring.name!r}); ONAP would keep one",
+                    rw.wiring.span,
+                    hint="rename one chain so that the names differ in letters, digits, "
+                         "'.', '_' or '-'",
+                )
         for rw in ctx.wirings:  # sorted by name
             if onap.policy(ctx, rw) is None:
                 continue  # nothing for ONAP to run: no policy, no name
