@@ -2,7 +2,8 @@
 
 Phase: emit.  Input: the :class:`Context`.  Output: one ``tosca_simple_yaml_1_1_0``
 document per chain (plus one for the wirings outside any chain), holding one Drools
-operational policy per wiring whose ladder has something ONAP can run.  The ladder maps
+operational policy per wiring whose own steps have something ONAP can run, then the
+chain's shared policies (below).  The ladder maps
 to operations chained by their ``success``/``failure*`` transitions (formats.md §2):
 
 * ``reconnect`` -> no operation (ONAP has none; the Kubernetes Service of the target
@@ -15,7 +16,12 @@ to operations chained by their ``success``/``failure*`` transitions (formats.md 
 
 An operation's success moves to the next operation of its step, and the last one to
 ``final_success``; any failure escalates to the first operation of the next step, and
-from the last step to the matching ``final_failure*``.
+from the last step to the matching ``final_failure*``.  A guard denial ends the loop
+(``final_failure_guard``).  Timeouts are the step's ``timeout`` (or its default budget)
+in whole seconds; ``retries`` is 0 (no action but ``reconnect`` takes attempts).
+:func:`check_operational_policy` checks what the JSON Schema cannot (references between
+operations, the overall timeout); a policy it rejects is a bug in xfc, for which the
+package's emitter raises InternalError.
 
 Chain-wide steps are shared, not copied (docs/policies.md, "Shared chain policies"): the
 longest run of chain-wide steps (``shutdown_chain``, ``reinstantiate`` whose scope is the
@@ -24,12 +30,7 @@ wiring's whole chain) that ends a ladder is written once per chain as its own po
 way names it instead of listing the members again.  So the output grows with wirings +
 chain members, not with their product.  ONAP cannot start one control loop from another:
 when a wiring has steps of its own before the shared ones, the hand-off is a
-``policy-not-expressible`` warning at the first shared step.  A guard denial ends the loop
-(``final_failure_guard``).  Timeouts are the step's ``timeout`` (or its default budget)
-in whole seconds; ``retries`` is 0 (no action but ``reconnect`` takes attempts).
-:func:`check_operational_policy` checks what the JSON Schema cannot (references between
-operations, the overall timeout); a policy it rejects is a bug in xfc, for which the
-package's emitter raises InternalError.
+``policy-not-expressible`` warning at the first shared step.
 
 Codes: none itself; the losses :func:`realise` records become ``policy-not-expressible``
 warnings in the package's emitter (:mod:`compiler.emitters.policies`).
