@@ -299,6 +299,11 @@ def test_two_chains_whose_names_clean_alike_collide_on_the_shared_policy(tmp_pat
 
     cnf = '{{ type: xfactor.nodes.CNF, properties: {{ image: "r/{0}:1", process: {{ state: stateless }} }} }}'
     nodes = "\n".join(f"    {n}: {cnf.format(n)}" for n in ("a1", "a2", "b1", "b2"))
+
+    def wiring(name: str, source: str, target: str) -> str:
+        return (f"    - {name}: {{ type: xfactor.policies.Wiring, properties: {{ source: {source}, "
+                f"target: {target}, on_failure: [ notify, shutdown_chain ] }} }}")
+
     path = tmp_path / "t.yaml"
     path.write_text(f"""tosca_definitions_version: tosca_simple_yaml_1_3
 imports: [ xfactor/1.0/profile.yaml ]
@@ -309,8 +314,8 @@ topology_template:
     "c d": {{ type: xfactor.groups.Chain, members: [ a1, a2 ] }}
     "c-d": {{ type: xfactor.groups.Chain, members: [ b1, b2 ] }}
   policies:
-    - wa: {{ type: xfactor.policies.Wiring, properties: {{ source: a1, target: a2, on_failure: [ notify, shutdown_chain ] }} }}
-    - wb: {{ type: xfactor.policies.Wiring, properties: {{ source: b1, target: b2, on_failure: [ notify, shutdown_chain ] }} }}
+{wiring("wa", "a1", "a2")}
+{wiring("wb", "b1", "b2")}
 """)
     unit = compile_(str(path), emitters=("policies",), targets=("onap",))
     found = [(d.span.line, d.message) for d in unit.diagnostics if d.code == "policy-name-collision"]
