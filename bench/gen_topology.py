@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a large SOL001 VNFD topology for benchmarks.
 
-usage: python bench/gen_topology.py N OUT_DIR
+usage: python bench/gen_topology.py [--dense] N OUT_DIR
 
 Writes OUT_DIR/vnfd.yaml (tosca_simple_yaml_1_3) with exactly N node templates, and
 copies the ETSI SOL001 v2.6.1 common and VNFD type files it imports next to it from
@@ -14,6 +14,9 @@ the tosca.nodes.nfv.VnfVirtualLink nodes (one per 40 nodes). Nodes left over aft
 last whole unit are extra connection points. A placement group and a few policies
 (anti-affinity, scaling aspects, initial deltas, instantiation levels) complete it.
 The output is deterministic and accepted by tosca-parser 2.15.
+
+With --dense it writes OUT_DIR/dense.yaml instead: N X-factor CNFs in one chain, each
+wired to every later one (see dense()), the topology of the ONAP output-size test.
 """
 
 from __future__ import annotations
@@ -213,12 +216,58 @@ def generate(n: int, out_dir: str | Path) -> Path:
     return path
 
 
+def dense(n: int) -> str:
+    """An X-factor topology of N CNFs in one chain, each wired to every later one
+    (N(N-1)/2 wirings), and one CNF outside it, every ladder ending with chain-wide steps: notify, then
+    reinstantiate(scope=chain), then shutdown_chain.  The worst case for back ends that
+    copy a chain's members into each wiring's policy (issue 12).  ``propagate`` is
+    ``none``: with ``upstream`` each wiring's receivers are all the CNFs before it, a list
+    per wiring that no back end can share (docs/performance.md)."""
+    if n < 2:
+        raise ValueError("a dense topology needs at least 2 CNFs")
+    out = ["tosca_definitions_version: tosca_simple_yaml_1_3",
+           f"description: {n} CNFs, each wired to every later one (generated)",
+           "imports:", "  - xfactor/1.0/profile.yaml", "topology_template:", "  node_templates:"]
+    for i in range(n):
+        out += [f"    cnf{i}:", "      type: xfactor.nodes.CNF", "      properties:",
+                f"        image: registry.example.net/dense/cnf{i}:1.0",
+                "        ports:", "          - { name: http, port: 8080, protocol: TCP }",
+                "        replicas: { min: 2, max: 4 }",
+                "        process: { state: stateless }"]
+    # one workload outside the chain, so that scope=chain is not the whole service
+    out += ["    edge:", "      type: xfactor.nodes.CNF", "      properties:",
+            "        image: registry.example.net/dense/edge:1.0",
+            "        replicas: { min: 2, max: 4 }", "        process: { state: stateless }"]
+    out += ["  groups:", "    mesh:", "      type: xfactor.groups.Chain",
+            "      members: [ " + ", ".join(f"cnf{i}" for i in range(n)) + " ]", "  policies:"]
+    for i in range(n):
+        for j in range(i + 1, n):
+            out += [f"    - w{i}-{j}:", "        type: xfactor.policies.Wiring",
+                    "        properties:", f"          source: cnf{i}", f"          target: cnf{j}",
+                    '          on_failure: [ "notify(via=event)", "reinstantiate(scope=chain)", '
+                    "shutdown_chain ]",
+                    "          propagate: none"]
+    return "\n".join(out) + "\n"
+
+
+def generate_dense(n: int, out_dir: str | Path) -> Path:
+    """Write OUT_DIR/dense.yaml (see :func:`dense`); return its path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "dense.yaml"
+    path.write_text(dense(n))
+    return path
+
+
 def main(argv: list[str]) -> int:
+    make = generate
+    if len(argv) == 4 and argv[1] == "--dense":
+        make, argv = generate_dense, argv[1:]
     if len(argv) != 3 or not argv[1].isdigit():
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     try:
-        path = generate(int(argv[1]), argv[2])
+        path = make(int(argv[1]), argv[2])
     except (ValueError, OSError) as exc:
         print(f"gen_topology: {exc}", file=sys.stderr)
         return 1

@@ -72,12 +72,13 @@ def _guarded(fn, path: str, opts: Options) -> Compilation:
 
     Bad input ends in diagnostics inside the phases; any other exception escaping from
     here is a bug in xfc and becomes :class:`InternalError` (the original chained), which
-    the CLI reports with exit code 3.  Nothing process-wide is touched: not the garbage
-    collector, not a global.
+    the CLI reports with exit code 3.  A MemoryError passes through unwrapped: running out
+    of the memory a caller allowed (``xfc serve``'s per-request limit) is that limit, not a
+    bug.  Nothing process-wide is touched: not the garbage collector, not a global.
     """
     try:
         return fn(path, opts, Diagnostics())
-    except XfcError:
+    except (XfcError, MemoryError):
         raise
     except RecursionError as exc:
         raise InternalError(f"recursion too deep while compiling {path}") from exc

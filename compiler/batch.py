@@ -34,17 +34,17 @@ import argparse
 import contextlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import signal
 import sys
 import time
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Callable, TextIO
+from typing import TYPE_CHECKING, Callable, TextIO
+
+if TYPE_CHECKING:  # the pool is imported where it runs: `xfc check FILE` never starts one
+    from concurrent.futures import Future
 
 VERB_MODULES = {"check": "compiler.commands.check", "compile": "compiler.commands.compile",
                 "bundle": "compiler.commands.bundle"}
@@ -229,6 +229,8 @@ def _isolated_main(job: Job, worker: Worker, send) -> None:  # noqa: ANN001
 
 
 def _context():
+    import multiprocessing  # noqa: PLC0415 - only a batch run needs it
+
     # A fork server, not fork: the parent may run the progress bar's thread, and forking a
     # threaded process can copy a held lock into the child.  Workers preload the compiler.
     ctx = multiprocessing.get_context("forkserver")
@@ -239,6 +241,9 @@ def _context():
 def run_jobs(jobs: list[Job], *, workers: int, worker: Worker = run_one,
              on_done: Callable[[Outcome], None] = lambda o: None) -> list[Outcome]:
     """Run every job; each ends in exactly one :class:`Outcome` (in ``jobs`` order)."""
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait  # noqa: PLC0415
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
     ctx = _context()
     done: dict[int, Outcome] = {}
 

@@ -55,7 +55,9 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
+def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
+    """The parser with every verb, or with the verb ``only`` alone: a verb's module
+    imports what the verb runs (bundlers, the server, ...), so a run imports one."""
     parser = _Parser(
         prog="xfc",
         description="xfc compiles TOSCA / ETSI NFV SOL001 descriptors and SOL004 CSARs with "
@@ -70,6 +72,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, object]]:
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
     modules: dict[str, object] = {}
     for verb, modname in VERBS.items():
+        if only is not None and verb != only:
+            continue
         try:
             mod = importlib.import_module(modname)
         except ModuleNotFoundError as exc:
@@ -91,7 +95,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        parser, modules = build_parser()
+        given = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--debug"]
+        verb = given[0] if given and given[0] in VERBS else None  # else: help or misuse
+        parser, modules = build_parser(only=verb)
         args = parser.parse_args(argv)
         if not args.verb:
             parser.print_help(out)

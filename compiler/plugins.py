@@ -36,8 +36,10 @@ from __future__ import annotations
 import importlib
 import threading
 from dataclasses import dataclass
-from importlib import metadata
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:  # imported when first scanned: a run of built-ins alone never scans
+    from importlib import metadata
 
 from .model import OutputFile
 
@@ -132,6 +134,8 @@ def _entry_points(group: str) -> dict[str, list[metadata.EntryPoint]]:
     """The entry points of one xfc group by name.  Scanning the installed distributions'
     metadata takes tens of milliseconds, so it is done once for all xfc groups and kept
     (:func:`refresh` forgets it, e.g. after installing a plugin in a running process)."""
+    from importlib import metadata  # noqa: PLC0415 - tens of ms, only for third parties
+
     with _EP_LOCK:
         if not _EP_CACHE:
             every = metadata.entry_points()  # one scan; .select() filters it

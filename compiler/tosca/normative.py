@@ -25,6 +25,7 @@ the registry then reports unknown types where they are used).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import threading
 from pathlib import Path
@@ -64,11 +65,11 @@ _cache: dict[str, tuple[TypeDef, ...]] = {}
 
 
 def _package_dir() -> Path | None:
-    try:
-        import toscaparser  # noqa: PLC0415 - optional at import time of xfc
-    except ImportError:  # pragma: no cover - tosca-parser is a declared dependency
+    # found, not imported: importing tosca-parser runs pbr and more, for a folder's name
+    spec = importlib.util.find_spec("toscaparser")
+    if spec is None or not spec.origin:  # pragma: no cover - a declared dependency
         return None
-    return Path(os.path.dirname(toscaparser.__file__))
+    return Path(os.path.dirname(spec.origin))
 
 
 def definition_files(version: str) -> tuple[Path, ...]:

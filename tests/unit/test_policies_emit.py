@@ -117,8 +117,10 @@ def test_warnings_at_each_step_for_each_chosen_target():
     assert diag_rows(unit) == sorted([
         (24, 11, onap), (24, 11, osm),                  # smf_to_upf reconnect
         (25, 11, osm), (25, 11, tacker),                # reinstantiate(scope=[upf, smf])
+        (26, 11, onap),                                 # shutdown_chain: shared, handed over
         (26, 11, osm), (26, 11, tacker),                # shutdown_chain
         (34, 11, osm), (34, 11, tacker),                # amf_to_smf notify(via=http)
+        (30, 7, onap),                                  # the same, defaulted: at the wiring
         (30, 7, osm), (30, 7, tacker),                  # defaulted shutdown_chain: at the wiring
     ])
     assert all(d.severity == Severity.WARNING for d in unit.diagnostics)
@@ -181,20 +183,32 @@ def test_onap_transitions_escalate_step_by_step():
     _, files = emit(targets=("onap",))
     doc = yaml.safe_load(files["policies/onap/core.yaml"])
     pols = {k: v for p in doc["topology_template"]["policies"] for k, v in p.items()}
+    shared = "operational.chain.chain.core.shutdown_chain-300s"
+    assert list(pols) == ["operational.chain.amf_to_smf", "operational.chain.smf_to_upf", shared]
     ops = pols["operational.chain.smf_to_upf"]["properties"]["operations"]
     assert [(o["operation"]["operation"], o["operation"]["target"].get("entityIds", {}).get("modelName"))
             for o in ops] == [
         ("VF Module Delete", "smf"), ("VF Module Delete", "upf"),   # shutdown order
         ("VF Module Create", "upf"), ("VF Module Create", "smf"),   # startup order
-        ("VF Module Delete", "amf"), ("VF Module Delete", "smf"), ("VF Module Delete", "upf"),
     ]
     assert pols["operational.chain.smf_to_upf"]["properties"]["trigger"] == ops[0]["id"]
     assert ops[0]["success"] == ops[1]["id"] and ops[3]["success"] == "final_success"
-    assert ops[1]["failure"] == ops[4]["id"] and ops[1]["failure_timeout"] == ops[4]["id"]
-    assert ops[6]["failure_timeout"] == "final_failure_timeout"
+    # the last own step fails to the end of this loop: the chain's shutdown is shared
+    assert ops[1]["failure"] == "final_failure" and ops[1]["failure_timeout"] == "final_failure_timeout"
     assert ops[0]["failure_guard"] == "final_failure_guard"
-    assert [o["timeout"] for o in ops] == [120] * 4 + [300] * 3
+    assert [o["timeout"] for o in ops] == [120] * 4
     assert all(o["retries"] == 0 for o in ops)
+    # both wirings end with shutdown_chain: one policy lists the members, once
+    chain_ops = pols[shared]["properties"]["operations"]
+    assert [(o["operation"]["operation"], o["operation"]["target"]["entityIds"]["modelName"])
+            for o in chain_ops] == [("VF Module Delete", "amf"), ("VF Module Delete", "smf"),
+                                    ("VF Module Delete", "upf")]
+    assert pols[shared]["properties"]["id"] == "ControlLoop-chain-chain-core-shutdown_chain-300s"
+    assert [o["timeout"] for o in chain_ops] == [300] * 3
+    assert chain_ops[0]["success"] == chain_ops[1]["id"] and chain_ops[2]["success"] == "final_success"
+    assert chain_ops[0]["failure"] == "final_failure"
+    amf_ops = pols["operational.chain.amf_to_smf"]["properties"]["operations"]
+    assert [o["operation"]["operation"] for o in amf_ops] == ["ConfigModify"]
 
 
 def test_onap_restarts_the_vnf_when_the_scope_is_everything():
@@ -265,3 +279,45 @@ def test_no_input_value_injects_yaml():
     rule = yaml.safe_load(next(f.content for f in files if f.path.endswith("prometheusrule.yaml")))
     expr = rule["spec"]["groups"][0]["rules"][0]["expr"]
     assert 'namespace="core\\",pod=~\\".*"' in expr  # the namespace stays one quoted string
+
+
+def test_a_wiring_named_like_the_shared_chain_policy_collides():
+    unit = chain_unit(targets=("onap",))
+    rw = unit.plan.wirings["smf_to_upf"]
+    clash = "chain.core.shutdown_chain-300s"  # operational.chain.<this>: the shared name
+    renamed = dataclasses.replace(rw, wiring=dataclasses.replace(rw.wiring, name=clash))
+    _set_wirings(unit, {clash: renamed}, drop=("smf_to_upf",))
+    EMITTER.emit(unit, unit.diagnostics)
+    msgs = [d.message for d in unit.diagnostics if d.code == "policy-name-collision"]
+    assert msgs == [f"the shared policy of chain 'core' and wiring {clash!r} both become "
+                    f"ONAP policy 'operational.chain.{clash}'; ONAP would keep one"]
+    assert unit.diagnostics.has_errors
+
+
+def test_two_chains_whose_names_clean_alike_collide_on_the_shared_policy(tmp_path):
+    from compiler import compile as compile_
+
+    cnf = '{{ type: xfactor.nodes.CNF, properties: {{ image: "r/{0}:1", process: {{ state: stateless }} }} }}'
+    nodes = "\n".join(f"    {n}: {cnf.format(n)}" for n in ("a1", "a2", "b1", "b2"))
+
+    def wiring(name: str, source: str, target: str) -> str:
+        return (f"    - {name}: {{ type: xfactor.policies.Wiring, properties: {{ source: {source}, "
+                f"target: {target}, on_failure: [ notify, shutdown_chain ] }} }}")
+
+    path = tmp_path / "t.yaml"
+    path.write_text(f"""tosca_definitions_version: tosca_simple_yaml_1_3
+imports: [ xfactor/1.0/profile.yaml ]
+topology_template:
+  node_templates:
+{nodes}
+  groups:
+    "c d": {{ type: xfactor.groups.Chain, members: [ a1, a2 ] }}
+    "c-d": {{ type: xfactor.groups.Chain, members: [ b1, b2 ] }}
+  policies:
+{wiring("wa", "a1", "a2")}
+{wiring("wb", "b1", "b2")}
+""")
+    unit = compile_(str(path), emitters=("policies",), targets=("onap",))
+    found = [(d.span.line, d.message) for d in unit.diagnostics if d.code == "policy-name-collision"]
+    assert found == [(14, "chains 'c d' and 'c-d' both share ONAP policy "
+                          "'operational.t.chain.c-d.shutdown_chain-300s' (wiring 'wb'); ONAP would keep one")]

@@ -91,6 +91,7 @@ def test_own_descriptor_warnings_are_at_the_steps():
     assert rows == sorted([
         (47, 25, onap), (47, 25, osm),        # reconnect(attempts=3, backoff=500ms)
         (47, 65, osm), (47, 65, tacker),      # reinstantiate(scope=[upf, smf], timeout=2m)
+        (47, 112, onap),                      # shutdown_chain: the chain's shared policy
         (47, 112, osm), (47, 112, tacker),    # shutdown_chain
         (54, 25, osm), (54, 25, tacker),      # notify(via=http, ...)
     ])

@@ -175,8 +175,8 @@ def test_emitted_onap_policies_validate(onap_doc):
     assert check_operational_policy(onap_doc) == []
 
 
-def _ops(doc):
-    pol = next(iter(doc["topology_template"]["policies"][0].values()))
+def _ops(doc, index=0):
+    pol = next(iter(doc["topology_template"]["policies"][index].values()))
     return pol, pol["properties"]["operations"]
 
 
@@ -206,18 +206,18 @@ def test_onap_schema_rejects(onap_doc, name):
 
 def test_onap_reference_check_catches_dangling_transitions(onap_doc):
     doc = copy.deepcopy(onap_doc)
-    pol, ops = _ops(doc)
+    pol, ops = _ops(doc, 1)  # smf_to_upf: the first policy with two operations
     ops[0]["failure"] = "nowhere"
     ops[1]["success"] = ops[1]["id"]
     pol["properties"]["trigger"] = "missing"
     pol["properties"]["timeout"] = 1
     problems = check_operational_policy(doc)
-    name = next(iter(doc["topology_template"]["policies"][0]))
+    name = pol["name"]
     assert problems == [
         f"{name}: trigger 'missing' names no operation",
         f"{name}: {ops[0]['id']}.failure -> 'nowhere' names no operation",
         f"{name}: {ops[1]['id']}.success loops to itself",
-        f"{name}: timeout 1 < the operations' 910",
+        f"{name}: timeout 1 < the operations' 480",
     ]
 
 

@@ -2,7 +2,8 @@
 
 Phase: emit.  Input: the :class:`Context`.  Output: one ``tosca_simple_yaml_1_1_0``
 document per chain (plus one for the wirings outside any chain), holding one Drools
-operational policy per wiring whose ladder has something ONAP can run.  The ladder maps
+operational policy per wiring whose own steps have something ONAP can run, then the
+chain's shared policies (below).  The ladder maps
 to operations chained by their ``success``/``failure*`` transitions (formats.md §2):
 
 * ``reconnect`` -> no operation (ONAP has none; the Kubernetes Service of the target
@@ -21,6 +22,15 @@ in whole seconds; ``retries`` is 0 (no action but ``reconnect`` takes attempts).
 :func:`check_operational_policy` checks what the JSON Schema cannot (references between
 operations, the overall timeout); a policy it rejects is a bug in xfc, for which the
 package's emitter raises InternalError.
+
+Chain-wide steps are shared, not copied (docs/policies.md, "Shared chain policies"): the
+longest run of chain-wide steps (``shutdown_chain``, ``reinstantiate`` whose scope is the
+wiring's whole chain) that ends a ladder is written once per chain as its own policy,
+``operational.<service>.chain.<chain>.<steps>``, and every wiring whose ladder ends that
+way names it instead of listing the members again.  So the output grows with wirings +
+chain members, not with their product.  ONAP cannot start one control loop from another:
+when a wiring has steps of its own before the shared ones, the hand-off is a
+``policy-not-expressible`` warning at the first shared step.
 
 Codes: none itself; the losses :func:`realise` records become ``policy-not-expressible``
 warnings in the package's emitter (:mod:`compiler.emitters.policies`).
@@ -62,11 +72,53 @@ def _vf_module(node: str) -> dict[str, Any]:
     return {"targetType": "VFMODULE", "entityIds": {"modelName": node}}
 
 
-def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs) -> list[dict[str, Any]]:
-    """The operations of one step, without their transitions."""
+def _whole_service(ctx: Context, a: StepArgs) -> bool:
+    return bool(ctx.xmodel.workloads) and set(a.scope) >= set(ctx.xmodel.workloads)
+
+
+def _chain_wide(ctx: Context, rw: ResolvedWiring, a: StepArgs) -> bool:
+    """A step whose operations list a whole chain: the same for every wiring of it."""
+    if a.action == "shutdown_chain":
+        return True
+    if a.action != "reinstantiate" or rw.chain is None or _whole_service(ctx, a):
+        return False  # the whole service is one APPC Restart: nothing to share
+    chain = ctx.xmodel.chains.get(rw.chain)
+    return chain is not None and set(a.scope) == set(chain.members)
+
+
+def shared_from(ctx: Context, rw: ResolvedWiring) -> int:
+    """Index of the first step of the ladder's shared tail (``len(rw.steps)``: none)."""
+    start = len(rw.steps)
+    while start > 0 and _chain_wide(ctx, rw, step_args(rw.steps[start - 1])):
+        start -= 1
+    return start
+
+
+def _token(rw: ResolvedWiring, a: StepArgs) -> str:
+    seconds = whole_seconds(step_budget(a))
+    if a.action == "shutdown_chain" and a.chain != rw.chain:
+        return f"{a.action}-{_ident(a.chain or 'none')}-{seconds}s"
+    return f"{a.action}-{seconds}s"
+
+
+def shared_name(ctx: Context, rw: ResolvedWiring) -> str | None:
+    """The shared policy that runs the ladder's chain-wide tail, or None without one.  The
+    name is made of what decides its operations (chain, actions, budgets), so every wiring
+    with the same tail names the same policy."""
+    start = shared_from(ctx, rw)
+    if start == len(rw.steps):
+        return None
+    tokens = ".".join(_token(rw, step_args(s)) for s in rw.steps[start:])
+    return f"operational.{_ident(ctx.service)}.chain.{_ident(rw.chain or 'none')}.{tokens}"
+
+
+def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs,
+                     prefix: str | None = None) -> list[dict[str, Any]]:
+    """The operations of one step, without their transitions; ``prefix`` replaces the
+    wiring's name in the ids (a shared chain policy)."""
     w = rw.wiring
     timeout = whole_seconds(step_budget(a))
-    base = f"{_ident(w.name)}.step{index + 1}.{a.action}"
+    base = f"{prefix or _ident(w.name)}.step{index + 1}.{a.action}"
     ops: list[dict[str, Any]] = []
 
     def op(suffix: str, actor: str, operation: str, target: dict, description: str,
@@ -92,9 +144,10 @@ def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs) 
         op("", "APPC", "ConfigModify", {"targetType": "VNF"},
            f"Tell {', '.join(rw.propagate_to or (w.source,))} that wiring {w.name} failed", payload)
     elif a.action == "reinstantiate":
-        if set(a.scope) >= set(ctx.xmodel.workloads) and ctx.xmodel.workloads:
+        if _whole_service(ctx, a):
+            # the scope is every workload: naming them would copy the service per wiring
             op("", "APPC", "Restart", {"targetType": "VNF"},
-               f"Restart the whole service (scope {', '.join(a.scope)})")
+               "Restart the whole service (the scope is every workload)")
         else:
             for node in a.shutdown_order:
                 op(f".delete.{_ident(node)}", "SO", "VF Module Delete", _vf_module(node),
@@ -109,11 +162,9 @@ def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs) 
     return ops
 
 
-def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
-    """The Drools operational policy of one wiring, or None when no step maps to ONAP."""
-    groups = [
-        _step_operations(ctx, rw, i, step_args(s)) for i, s in enumerate(rw.steps)
-    ]
+def _policy(ctx: Context, name: str, loop_id: str,
+            groups: list[list[dict[str, Any]]]) -> dict[str, Any] | None:
+    """One Drools policy from its steps' operations, with the transitions set."""
     groups = [g for g in groups if g]
     if not groups:
         return None
@@ -126,7 +177,6 @@ def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
                 op[field] = nxt or f"final_{field}"
             op["failure_guard"] = "final_failure_guard"
             operations.append(op)
-    name = policy_name(ctx, rw)
     return {
         name: {
             "type": POLICY_TYPE,
@@ -135,7 +185,7 @@ def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
             "name": name,
             "metadata": {"policy-id": name},
             "properties": {
-                "id": f"ControlLoop-{_ident(ctx.service)}-{_ident(rw.wiring.name)}",
+                "id": loop_id,
                 "timeout": sum(op["timeout"] for op in operations),
                 "abatement": False,
                 "trigger": operations[0]["id"],
@@ -146,21 +196,58 @@ def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
     }
 
 
+def loop_id(policy: str) -> str:
+    """The control loop name (``closedLoopControlName`` of the events) of a policy."""
+    return "ControlLoop-" + policy.removeprefix("operational.").replace(".", "-")
+
+
+def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
+    """The Drools operational policy of one wiring's own steps (those before its shared
+    chain tail), or None when none of them maps to ONAP."""
+    own = shared_from(ctx, rw)
+    groups = [_step_operations(ctx, rw, i, step_args(s)) for i, s in enumerate(rw.steps[:own])]
+    return _policy(ctx, policy_name(ctx, rw),
+                   f"ControlLoop-{_ident(ctx.service)}-{_ident(rw.wiring.name)}", groups)
+
+
+def shared_policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
+    """The shared policy of the wiring's chain-wide tail (the same for every wiring that
+    names it), or None."""
+    name = shared_name(ctx, rw)
+    if name is None:
+        return None
+    start = shared_from(ctx, rw)
+    prefix = name.removeprefix(f"operational.{_ident(ctx.service)}.")
+    groups = [_step_operations(ctx, rw, k, step_args(s), prefix=prefix)
+              for k, s in enumerate(rw.steps[start:])]
+    return _policy(ctx, name, loop_id(name), groups)
+
+
 def build(ctx: Context) -> dict[str, dict[str, Any]]:
-    """File stem -> document: one per chain, ``unchained`` for wirings in no chain."""
+    """File stem -> document: one per chain, ``unchained`` for wirings in no chain.  A
+    chain's document holds its wirings' policies and, once each, the shared policies
+    they name."""
     by_chain: dict[str | None, list[dict[str, Any]]] = {}
+    shared: dict[str | None, dict[str, dict[str, Any]]] = {}  # chain -> name -> policy
     for rw in ctx.wirings:
         p = policy(ctx, rw)
         if p is not None:
             by_chain.setdefault(rw.chain, []).append(p)
+        name = shared_name(ctx, rw)
+        if name is not None and name not in shared.get(rw.chain, {}):
+            sp = shared_policy(ctx, rw)
+            if sp is not None:
+                shared.setdefault(rw.chain, {})[name] = sp
     out: dict[str, dict[str, Any]] = {}
-    for chain in sorted(by_chain, key=lambda c: (c is None, c or "")):
+    for chain in sorted(by_chain.keys() | shared.keys(), key=lambda c: (c is None, c or "")):
         stem = dns1123(chain, fallback="chain") if chain is not None else "unchained"
         while stem in out:
             stem += "-x"
+        # the wirings' policies, then the shared ones they name, by name
+        policies = by_chain.get(chain, []) + [sp for _, sp in sorted(shared.get(chain, {}).items())]
         out[stem] = {
             "tosca_definitions_version": TOSCA_VERSION,
-            "topology_template": {"policies": by_chain[chain]},
+            "topology_template": {"policies": policies},
         }
     return out
 
@@ -202,7 +289,13 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
     step = rw.steps[index]
     a = step_args(step)
     w = rw.wiring
-    ops = _step_operations(ctx, rw, index, a)
+    start = shared_from(ctx, rw)
+    shared = shared_name(ctx, rw) if index >= start else None
+    if shared is not None:
+        prefix = shared.removeprefix(f"operational.{_ident(ctx.service)}.")
+        ops = _step_operations(ctx, rw, index - start, a, prefix=prefix)
+    else:
+        ops = _step_operations(ctx, rw, index, a)
     if step.action == "reconnect":
         only = len(rw.steps) == 1
         return Realisation(
@@ -224,6 +317,15 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         for o in ops
     )
     how = f"operations {listing}, each with timeout {ops[0]['timeout']} s"
+    if shared is not None:
+        how += f", in {shared}, shared by the wirings of chain {rw.chain} that end this way"
+        own = any(_step_operations(ctx, rw, i, step_args(s))
+                  for i, s in enumerate(rw.steps[:start]))
+        if index == start and own:
+            return Realisation(how=how, lost=(
+                "ONAP cannot start one control loop from another: when this wiring's loop "
+                f"ends in final_failure, its event source must raise {loop_id(shared)}"))
+        return Realisation(how=how)
     if step.action == "notify":
         return Realisation(
             how=how + "; ONAP targets the whole VNF, so the payload names the receivers "

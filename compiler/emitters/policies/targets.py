@@ -89,23 +89,43 @@ class OnapTarget(PolicyTarget):
         return onap.realise(ctx, rw, index)
 
     def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
-        """Two wirings whose names clean to one ONAP policy name (``a b``, ``a-b``) would
-        be one policy to ONAP's policy API: an error at the later wiring."""
+        """Two wirings whose names clean to one ONAP policy name (``a b``, ``a-b``), or a
+        wiring whose policy name is that of a shared chain policy, would be one policy to
+        ONAP's policy API: an error at the (later) wiring."""
         table: NameTable = NameTable()
+        chain_of: dict[str, str | None] = {}  # shared policy name -> its chain
+        for rw in ctx.wirings:  # the shared chain policies first: a wiring collides with them
+            shared = onap.shared_name(ctx, rw)
+            if shared is None:
+                continue
+            first_chain = chain_of.setdefault(shared, rw.chain)
+            if first_chain != rw.chain:  # two chain names that clean to one (`c d`, `c-d`)
+                diags.add(
+                    "policy-name-collision",
+                    f"chains {first_chain!r} and {rw.chain!r} both share ONAP policy "
+                    f"{shared!r} (wiring {rw.wiring.name!r}); ONAP would keep one",
+                    rw.wiring.span,
+                    hint="rename one chain so that the names differ in letters, digits, "
+                         "'.', '_' or '-'",
+                )
         for rw in ctx.wirings:  # sorted by name
             if onap.policy(ctx, rw) is None:
                 continue  # nothing for ONAP to run: no policy, no name
             name = onap.policy_name(ctx, rw)
             first = table.claim("onap", name, rw.wiring.name)
-            if first is not None:
-                diags.add(
-                    "policy-name-collision",
-                    f"wirings {first!r} and {rw.wiring.name!r} both become ONAP policy "
-                    f"{name!r}; ONAP would keep one",
-                    rw.wiring.span,
-                    hint="rename one wiring so that the names differ in letters, digits, "
-                         "'.', '_' or '-'",
-                )
+            if name in chain_of:
+                whose = f"the shared policy of chain {chain_of[name]!r} and wiring {rw.wiring.name!r}"
+            elif first is not None:
+                whose = f"wirings {first!r} and {rw.wiring.name!r}"
+            else:
+                continue
+            diags.add(
+                "policy-name-collision",
+                f"{whose} both become ONAP policy {name!r}; ONAP would keep one",
+                rw.wiring.span,
+                hint="rename one wiring so that the names differ in letters, digits, "
+                     "'.', '_' or '-'",
+            )
 
     def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
         out: dict[str, tuple[Any, str]] = {}

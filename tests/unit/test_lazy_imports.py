@@ -1,0 +1,68 @@
+"""`xfc check FILE` imports what it runs and nothing else (issue 12, item 6): no other
+verb's module, no bundler, no server, no process pool, no tosca-parser (only its folder
+is needed, for the normative type files), no Jinja.
+
+Which modules load, not how long they take: the house rule keeps timed assertions out of
+the suite (bench/run.py times a cold check).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "samples" / "5g-core-slice" / "slice.yaml"
+
+PROBE = """
+import io, json, sys
+sys.path.insert(0, sys.argv[1])
+from compiler.cli import main
+code = main(sys.argv[2:], out=io.StringIO())
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+"""
+
+NOT_FOR_CHECK = (
+    "compiler.bundlers", "compiler.service", "compiler.commands.serve",
+    "compiler.commands.bundle", "compiler.commands.compile", "compiler.commands.simulate",
+    "compiler.commands.krm", "compiler.commands.explain", "compiler.commands.graph",
+    "compiler.xfactor.simulate", "compiler.krm", "compiler.sarif",
+    "multiprocessing", "concurrent.futures", "toscaparser", "pbr", "jinja2",
+)
+
+
+def _modules(*argv: str) -> tuple[int, list[str]]:
+    out = subprocess.run([sys.executable, "-c", PROBE, str(REPO), *argv],
+                         capture_output=True, text=True, check=True, timeout=120)
+    doc = json.loads(out.stdout.strip().splitlines()[-1])
+    return doc["code"], doc["modules"]
+
+
+def _loaded(modules: list[str], name: str) -> bool:
+    return any(m == name or m.startswith(name + ".") for m in modules)
+
+
+def test_check_loads_only_what_it_runs() -> None:
+    code, modules = _modules("check", str(SAMPLE))
+    assert code == 0
+    assert [n for n in NOT_FOR_CHECK if _loaded(modules, n)] == []
+    # and it did run the back ends (check runs them by design)
+    assert _loaded(modules, "compiler.emitters.kubernetes")
+    assert _loaded(modules, "compiler.emitters.policies")
+
+
+def test_help_still_lists_every_verb() -> None:
+    out = subprocess.run([sys.executable, "-m", "compiler", "--help"], cwd=REPO,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0
+    for verb in ("check", "compile", "graph", "simulate", "explain", "bundle", "serve"):
+        assert f"    {verb}" in out.stdout
+
+
+def test_a_misspelt_verb_names_the_choices() -> None:
+    out = subprocess.run([sys.executable, "-m", "compiler", "chek", str(SAMPLE)], cwd=REPO,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert "invalid choice: 'chek'" in out.stderr and "'check'" in out.stderr

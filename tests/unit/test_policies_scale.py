@@ -1,0 +1,62 @@
+"""The ONAP output of a dense topology grows with wirings + chain members, not with their
+product (issue 12, item 6): chain-wide steps are one shared policy per chain.
+
+Sizes, not times: the house rule keeps timed assertions out of the suite (bench/ times).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from compiler import compile as compile_
+from compiler.emitters.policies.onap import check_operational_policy
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "bench"))
+
+import gen_topology  # noqa: E402
+
+jsonschema = pytest.importorskip("jsonschema")
+
+
+def _onap(tmp_path: Path, n: int) -> tuple[bytes, dict]:
+    path = gen_topology.generate_dense(n, tmp_path / f"dense{n}")
+    unit = compile_(str(path), emitters=("policies",), targets=("onap",))
+    assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+    (out,) = [f for f in unit.outputs if f.path.startswith("policies/onap/")]
+    return out.content, yaml.safe_load(out.content)
+
+
+def test_dense_onap_output_grows_with_wirings_plus_members(tmp_path: Path) -> None:
+    from tests.unit.policies_support import onap_schema
+
+    sizes, docs = {}, {}
+    for n in (20, 40):
+        sizes[n], docs[n] = _onap(tmp_path, n)
+    wirings = {n: n * (n - 1) // 2 for n in sizes}
+    linear = (wirings[40] + 40) / (wirings[20] + 20)          # 820 / 210 = 3.90
+    product = (wirings[40] * 40) / (wirings[20] * 20)         # 31200 / 3800 = 8.21
+    ratio = len(sizes[40]) / len(sizes[20])
+    # a wiring's policy has a fixed size and the shared one grows with the members, so
+    # the ratio sits at the linear one; 10 % covers longer names (w9-10 vs w19-30)
+    assert ratio <= linear * 1.1, (ratio, linear)
+    assert ratio < (linear + product) / 2, (ratio, product)
+    for n, doc in docs.items():
+        pols = {k: v for entry in doc["topology_template"]["policies"] for k, v in entry.items()}
+        # one policy per wiring (its notify) plus one shared tail for the whole chain
+        assert len(pols) == wirings[n] + 1
+        shared = [v for k, v in pols.items() if ".chain.mesh." in k]
+        assert len(shared) == 1
+        # the members are listed once: n deletes and n creates (reinstantiate), n deletes
+        # (shutdown_chain), escalating from the one to the other inside the shared loop
+        ops = shared[0]["properties"]["operations"]
+        assert len(ops) == 3 * n
+        assert ops[0]["failure"] == ops[2 * n]["id"]
+        assert all(len(v["properties"]["operations"]) == 1 for v in pols.values() if v is not shared[0])
+        assert check_operational_policy(doc) == []
+        errors = sorted(jsonschema.Draft202012Validator(onap_schema()).iter_errors(doc), key=str)
+        assert errors == []
