@@ -10,9 +10,9 @@ timing starts:
              derived types, each adding a property with a default and a constraint)
              and N node templates, then the merged properties of every 7th type.
              The per-file type cache is cleared before every run.
-  templates  load_yaml + compiler.tosca.resolve of a plain TOSCA topology of N
+  templates  load_yaml + compiler.resolve.resolve of a plain TOSCA topology of N
              tosca.nodes.Compute templates, each with a `dependency` on the one before.
-  graph      compiler.xfactor.normalize + compiler.graph.build_plan of N CNFs in
+  graph      compiler.normalize + compiler.graph.build_plan of N CNFs in
              chains of 10 joined by wirings, the last of each chain on a backing
              service (the IR is made in memory, no front end).
 
@@ -147,7 +147,7 @@ def prep_types(n: int) -> Any:
 
 def run_types(pkg: Any, n: int) -> None:
     from compiler.diagnostics import Diagnostics
-    from compiler.tosca.types import TypeRegistry
+    from compiler.resolve.types import TypeRegistry
 
     d = Diagnostics()
     reg = TypeRegistry.build(pkg, d, "tosca_simple_yaml_1_3")
@@ -158,7 +158,7 @@ def run_types(pkg: Any, n: int) -> None:
 
 
 def clear_type_cache() -> None:
-    from compiler.tosca import types
+    from compiler.resolve import types
 
     types._FILE_CACHE.clear()  # every run reads the big file afresh
 
@@ -172,7 +172,7 @@ def run_templates(text: str, n: int) -> None:
     from compiler.loader.yamlpos import load_yaml
     from compiler.model import Package, SourceFile
     from compiler.pipeline import Options
-    from compiler.tosca import resolve
+    from compiler.resolve import resolve
 
     d = Diagnostics()
     data = load_yaml(text, "templates.yaml", d)
@@ -188,7 +188,7 @@ def run_templates(text: str, n: int) -> None:
 def run_graph(topo: Any, n: int) -> None:
     from compiler.diagnostics import Diagnostics
     from compiler.graph import build_plan
-    from compiler.xfactor.normalize import normalize
+    from compiler.normalize import normalize
 
     d = Diagnostics()
     plan = build_plan(topo, normalize(topo, d), d)

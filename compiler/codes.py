@@ -73,7 +73,7 @@ _reg("csar-zip-unsafe", "error", "a zip entry has an absolute path, '..', a link
 _reg("csar-zip-bomb", "error", "a zip entry inflates beyond the size limit")
 _reg("csar-meta-misnamed", "warning", "a folder or file named almost TOSCA-Metadata/TOSCA.meta")
 
-# --- TOSCA semantics (compiler.tosca) -------------------------------------------------
+# --- TOSCA semantics (compiler.resolve) -----------------------------------------------
 _reg("tosca-version", "error", "tosca_definitions_version is missing or unknown")
 _reg("tosca-unknown-field", "error", "a key is not allowed here")
 _reg("tosca-missing-field", "error", "a required key is missing")
@@ -96,7 +96,7 @@ _reg("tosca-quirk", "note", "a named leniency accepted a non-conforming construc
 _reg("tosca-parser-verdict", "warning", "tosca-parser (Tacker's parser) rejects the package")
 _reg("tosca-parser-accepts", "note", "tosca-parser (Tacker's parser) accepts the package (--tosca-parser)")
 
-# --- X-factor profile (compiler.xfactor) — the spec's table, §4 ------------------------
+# --- X-factor profile (compiler.normalize, compiler.checks.xfactor) — the spec's table, §4 ---
 _reg("xf-missing-import", "error", "xfactor.* types are used without importing the profile")
 _reg("xf-no-traits", "note", "a workload has no process traits and is treated as stateless")
 _reg("xf-stateless-local-state", "error", "a stateless process has persistent local storage")

@@ -3,8 +3,8 @@
 Phase: support.  Input: none.  Output: constants.  Codes: none.
 
 * Step arguments (spec §3.1 table): the step language fills them in when a step leaves
-  an argument out (``compiler.xfactor.steps.ARGUMENTS``), and the typed arguments of the
-  resolved plan (``compiler.xfactor.model.step_arguments``, built by the graph) default
+  an argument out (``compiler.normalize.steps.ARGUMENTS``), and the typed arguments of the
+  resolved plan (``compiler.model.xfactor.step_arguments``, built by the graph) default
   to them; back ends read those attributes and apply no default of their own.
 * Time budgets of steps that give no ``timeout`` (docs/policies.md, "Time budgets"): how
   long the ladder waits before it escalates.

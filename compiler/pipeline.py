@@ -22,7 +22,7 @@ from .errors import OptionsError
 from .limits import DEFAULT_LIMITS, Limits
 from .model import OutputFile, Package, Topology
 from .names import is_dns_label
-from .xfactor.model import Plan, XModel
+from .model.xfactor import Plan, XModel
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,19 +114,19 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     unit.package = load(path, options, diags)
     if unit.package is not None and options.tosca_parser:
         # asked for even when xfc refuses the package: the user wants Tacker's verdict
-        from .tosca.compat import tosca_parser_verdict
+        from .checks.tosca_parser import tosca_parser_verdict
 
         tosca_parser_verdict(unit.package, options, diags)
     if unit.package is None or diags.has_errors:
         return unit
-    from .tosca import resolve
+    from .resolve import resolve
 
     unit.topology = resolve(unit.package, options, diags)
     if unit.topology is None or diags.has_errors:
         return unit
     from .checks import run_checks
     from .graph import build_plan
-    from .xfactor.normalize import normalize
+    from .normalize import normalize
 
     unit.xmodel = normalize(unit.topology, diags)
     if diags.has_errors:

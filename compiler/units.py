@@ -3,13 +3,13 @@
 Phase: none — a neutral module that the front end (resolve: value validation) and the
 back ends (normalising memory, timeouts) both import, so that no back end imports the
 TOSCA resolver (the import-linter contracts in ``.importlinter``).  It was
-``compiler.tosca.scalars``, which still re-exports it.
+``compiler.resolve.scalars``, which still re-exports it.
 Input: the text of a scalar-unit value, e.g. ``"256 MiB"``, ``"30 s"``, ``"1.5GHz"``.
 Output: :class:`ScalarValue` with the magnitude in the base unit (bytes, seconds, Hz,
 bits per second), the canonical unit as TOSCA spells it, and the original text.
 
 No diagnostics are emitted here: :func:`parse_scalar` raises :class:`ScalarError` with
-a message, and the caller (``compiler.tosca.values``) turns it into ``tosca-wrong-type``
+a message, and the caller (``compiler.resolve.values``) turns it into ``tosca-wrong-type``
 at the value's position.
 
 Unit matching (a decision TOSCA leaves open, see docs/type-system.md): an exact match

@@ -228,7 +228,7 @@ def input_definitions(unit: Any) -> dict[str, Any]:
     """
     from ..diagnostics import Diagnostics
     from ..loader.yamlpos import PMap
-    from ..tosca.typedefs import read_definition
+    from ..resolve.typedefs import read_definition
 
     topo = unit.topology
     names = set(topo.inputs)

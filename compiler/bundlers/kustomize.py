@@ -99,7 +99,7 @@ class KustomizeBundler:
     def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
                settings: Settings | None = None) -> list[OutputFile]:
         from .. import compile as compile_
-        from ..tosca.flavours import flavour_ids
+        from ..resolve.flavours import flavour_ids
 
         base = k8s_objects(files)
         if not base:

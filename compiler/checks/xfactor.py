@@ -22,14 +22,14 @@ from ..diagnostics import Diagnostics, Severity, Span
 from ..graph import effective_ladder, find_cycles
 from ..model import NodeTemplate, Topology
 from ..model.frozen import span_at
-from ..xfactor.model import BACKING_TYPE, Process, Wiring
-from ..xfactor.normalize import (
+from ..model.xfactor import BACKING_TYPE, Process, Wiring
+from ..normalize import (
     CNF_TYPE,
     is_backing_requirement,
     is_persistent_storage,
     max_replicas,
 )
-from ..xfactor.steps import Step
+from ..normalize.steps import Step
 
 # --------------------------------------------------------------------------- helpers
 

@@ -207,7 +207,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
     if getattr(args, "root", None) is not None and not os.path.isdir(args.root):
         raise UsageError(f"--root {args.root!r} is not a directory")
     if getattr(args, "quirks", None):
-        from ..tosca.quirks import QUIRKS
+        from ..resolve.quirks import QUIRKS
 
         for q in args.quirks:
             name = q[1:] if q.startswith("-") else q

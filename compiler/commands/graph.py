@@ -6,7 +6,7 @@ stickiness, chains as clusters), or JSON (nodes, edges with kinds and positions,
 chains in startup order, resolved wirings).  Exit 0, or 1 when the descriptor has
 errors (diagnostics then go to the output instead of the graph).  With dot or mermaid,
 warnings and notes go to stderr so that the output stays a clean graph.  The renderers
-live with the graph, in :mod:`compiler.graph_render`; this module is the CLI shell.
+live with the graph, in :mod:`compiler.graph.render`; this module is the CLI shell.
 
 Codes: none of its own (it prints those of the phases it runs).
 """
@@ -18,7 +18,7 @@ import sys
 from typing import TextIO
 
 from .. import check
-from ..graph_render import render, to_json
+from ..graph.render import render, to_json
 from .common import add_input_arguments, options_from_args, report
 
 HELP = "print the dependency graph (DOT, Mermaid or JSON) with waves, chains and wirings"

@@ -1,7 +1,7 @@
 """``xfc simulate PATH --fail NODE``: what the orchestrator does when NODE fails.
 
 Phase: CLI (read-only on the front end's plan; the model is
-:mod:`compiler.xfactor.simulate`).  Output: the numbered steps — which wirings break,
+:mod:`compiler.graph.simulate`).  Output: the numbered steps — which wirings break,
 who receives the failure context, which ladder steps run in which order, which nodes
 stop and start — then each wiring's outcome and the final state; or, with
 ``--format json``, the same as one JSON document.  Exit 0, 1 when the descriptor has
@@ -18,7 +18,7 @@ import sys
 from typing import TextIO
 
 from .. import check
-from ..xfactor.simulate import render_text, simulate, to_json
+from ..graph.simulate import render_text, simulate, to_json
 from .common import UsageError, add_input_arguments, options_from_args, report
 
 HELP = "simulate the failure of one node under the wiring failure policies"

@@ -131,7 +131,7 @@ class _Reader:
         self.diags = diags
         self.limits = limits
         self.files: list[SourceFile] = []
-        from ..tosca.quirks import QuirkReporter
+        from ..resolve.quirks import QuirkReporter
 
         self.quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
         self.seen: set[tuple] = set()

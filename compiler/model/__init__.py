@@ -1,7 +1,7 @@
 """The intermediate representation: what the front end hands to every back end.
 
-Phase: produced by ``resolve`` (compiler.tosca), extended by ``normalize``
-(compiler.xfactor), read by ``graph``, ``check`` and ``emit``.
+Phase: produced by ``resolve`` (compiler.resolve), extended by ``normalize``
+(compiler.normalize, into :mod:`.xfactor`), read by ``graph``, ``check`` and ``emit``.
 Frozen dataclasses; spans are excluded from comparison, so tests compare meaning.
 
 Two layers live here:
@@ -291,7 +291,7 @@ class Topology:
     uses_profile: bool = False
     # the package's shipped YAML files (``Package.shipped``), for the back ends and checks
     shipped: tuple[ShippedFile, ...] = ()
-    # the type registry (compiler.tosca.types.TypeRegistry), for is-a questions and
+    # the type registry (compiler.resolve.types.TypeRegistry), for is-a questions and
     # for property definitions; back ends use it read-only
     types: Any = field(default=None, compare=False)
     package: Package | None = field(default=None, compare=False)

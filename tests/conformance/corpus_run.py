@@ -20,7 +20,7 @@ valid and declines to go on; those rows are ``unsupported``, counted like crashe
 A top-level VNFD whose VNF has several deployment flavours is a ``tosca-flavour`` error
 without ``--flavour`` (an xfc decision, docs/front-end.md), while tosca-parser's verdict
 is about the file: such a file is checked once per flavour
-(:func:`compiler.tosca.flavours.flavour_ids`) and counts as accepted when every flavour
+(:func:`compiler.resolve.flavours.flavour_ids`) and counts as accepted when every flavour
 is clean, rejected (naming the flavours with errors) otherwise.
 """
 
@@ -42,7 +42,7 @@ if str(REPO) not in sys.path:
 from compiler import check  # noqa: E402
 from compiler.diagnostics import Severity  # noqa: E402
 from compiler.pipeline import Options  # noqa: E402
-from compiler.tosca.flavours import flavour_ids  # noqa: E402
+from compiler.resolve.flavours import flavour_ids  # noqa: E402
 
 
 PROFILE_CODES = ("xf-", "k8s-", "policy-", "emit-")

@@ -11,7 +11,7 @@ from typing import Any
 from compiler.diagnostics import Diagnostics, Span
 from compiler.model import NodeTemplate, Parameter, Policy, Requirement, Topology
 from compiler.pipeline import Compilation, Options
-from compiler.xfactor.model import (
+from compiler.model.xfactor import (
     BackingService,
     Plan,
     Process,
@@ -83,7 +83,7 @@ def unit(nodes: list[NodeTemplate], *, processes: dict[str, Process] | None = No
          policies: list[Policy] = (), inputs: dict[str, Any] | None = None,
          namespace: str | None = None, package: Any = None, metadata: dict | None = None
          ) -> Compilation:
-    from compiler.xfactor.model import WORKLOAD_TYPES
+    from compiler.model.xfactor import WORKLOAD_TYPES
 
     topo = Topology(
         file=FILE, version="tosca_simple_yaml_1_3",

@@ -17,7 +17,7 @@ import yaml
 from compiler.diagnostics import NO_SPAN, Diagnostics, Span
 from compiler.pipeline import Compilation, Options
 from compiler.resources import schemas_dir
-from compiler.xfactor.model import (
+from compiler.model.xfactor import (
     Chain,
     Plan,
     Process,

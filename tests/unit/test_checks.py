@@ -13,7 +13,7 @@ from compiler.codes import CODES
 from compiler.diagnostics import Diagnostics
 from compiler.graph import build_plan
 from compiler.pipeline import Compilation, Options
-from compiler.xfactor.normalize import normalize
+from compiler.normalize import normalize
 
 from tests.unit.xf_build import BACKING, PROC, STORAGE, VDU, WIRING, chain, node, policy, req, topo, wire
 

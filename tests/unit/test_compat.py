@@ -1,4 +1,4 @@
-"""``--tosca-parser`` (compiler.tosca.compat): tosca-parser's verdict, offline and isolated.
+"""``--tosca-parser`` (compiler.checks.tosca_parser): tosca-parser's verdict, offline and isolated.
 
 Each test runs the real tosca-parser in its subprocess unless it replaces the child
 command on purpose (timeout, unavailable, broken child).
@@ -24,7 +24,7 @@ from compiler.cli import main as cli_main
 from compiler.diagnostics import Diagnostics, Severity
 from compiler.loader import load
 from compiler.pipeline import Options
-from compiler.tosca import compat
+from compiler.checks import tosca_parser as compat
 
 toscaparser = pytest.importorskip("toscaparser")
 from importlib.metadata import version as _dist_version
@@ -359,7 +359,7 @@ def test_not_installed_in_this_process(tmp_path: Path, monkeypatch: pytest.Monke
 
 def test_not_importable_in_the_child(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     boot = ("import sys; sys.modules['toscaparser'] = None; sys.path.insert(0, sys.argv[1]); "
-            "from compiler.tosca._tp_child import main; raise SystemExit(main())")
+            "from compiler.checks._tp_child import main; raise SystemExit(main())")
     monkeypatch.setattr(compat, "_child_argv", lambda: [sys.executable, "-c", boot, str(REPO)])
     diags = _check(_write(tmp_path, "s.yaml", SIMPLE.format(version="tosca_simple_yaml_1_3")))
     ours = _ours(diags)

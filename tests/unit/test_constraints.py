@@ -1,4 +1,4 @@
-"""compiler.tosca.constraints: clause shapes, typed definitions, and checks of values."""
+"""compiler.resolve.constraints: clause shapes, typed definitions, and checks of values."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 
 from compiler.diagnostics import Diagnostics
 from compiler.loader.yamlpos import load_yaml
-from compiler.tosca.constraints import (
+from compiler.resolve.constraints import (
     Version,
     check_definition,
     parse_constraint,

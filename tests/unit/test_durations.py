@@ -7,7 +7,7 @@ import math
 import pytest
 
 from compiler import defaults, durations
-from compiler.xfactor.steps import ARGUMENTS
+from compiler.normalize.steps import ARGUMENTS
 
 
 @pytest.mark.parametrize("value,secs", [

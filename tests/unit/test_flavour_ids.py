@@ -1,11 +1,11 @@
-"""compiler.tosca.flavours.flavour_ids: the deployment flavours a --flavour may name."""
+"""compiler.resolve.flavours.flavour_ids: the deployment flavours a --flavour may name."""
 
 from __future__ import annotations
 
 from compiler.diagnostics import Diagnostics
 from compiler.loader import load
 from compiler.pipeline import Options
-from compiler.tosca.flavours import flavour_ids
+from compiler.resolve.flavours import flavour_ids
 from tests.unit.test_flavours import TOP, make
 
 

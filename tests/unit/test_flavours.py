@@ -1,4 +1,4 @@
-"""compiler.tosca.flavours: SOL001 deployment flavours selected and resolved."""
+"""compiler.resolve.flavours: SOL001 deployment flavours selected and resolved."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from compiler.diagnostics import Diagnostics, Severity
 from compiler.loader import load
 from compiler.pipeline import Options
-from compiler.tosca import resolve
+from compiler.resolve import resolve
 
 IMPORTS = """imports:
   - etsi_nfv_sol001_common_types.yaml

@@ -1,4 +1,4 @@
-"""compiler.tosca.functions: intrinsic functions evaluated anywhere in a value."""
+"""compiler.resolve.functions: intrinsic functions evaluated anywhere in a value."""
 
 from __future__ import annotations
 

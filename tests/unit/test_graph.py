@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from compiler.diagnostics import Diagnostics
 from compiler.graph import build_plan, find_cycles
-from compiler.xfactor.model import NotifyArgs, ReconnectArgs, ReinstantiateArgs, ShutdownChainArgs
-from compiler.xfactor.normalize import normalize
+from compiler.model.xfactor import NotifyArgs, ReconnectArgs, ReinstantiateArgs, ShutdownChainArgs
+from compiler.normalize import normalize
 
 from tests.unit.xf_build import BACKING, PROC, STORAGE, VDU, WIRING, chain, node, policy, req, topo, wire
 
@@ -138,7 +138,7 @@ def _big(n: int):
 
 def test_step_arguments_are_typed_once_with_the_spec_defaults() -> None:
     from compiler import defaults
-    from compiler.xfactor.model import step_arguments
+    from compiler.model.xfactor import step_arguments
 
     r = step_arguments("reconnect", {})
     assert r == ReconnectArgs(attempts=defaults.ATTEMPTS, backoff=defaults.BACKOFF)

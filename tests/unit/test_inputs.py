@@ -1,4 +1,4 @@
-"""compiler.tosca.inputs: declared, given (--inputs/--set), typed, constraint-checked."""
+"""compiler.resolve.inputs: declared, given (--inputs/--set), typed, constraint-checked."""
 
 from __future__ import annotations
 

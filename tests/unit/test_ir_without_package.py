@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import compiler
-import compiler.tosca
+import compiler.resolve
 from compiler import plugins
 from compiler.pipeline import Options
 from tests import test_diagnostics_suite as suite
@@ -51,7 +51,7 @@ def test_there_are_inputs_with_profile_features() -> None:
 @pytest.mark.parametrize("name,path,options", INPUTS, ids=[i[0] for i in INPUTS])
 def test_compiles_the_same_without_the_package(name, path, options, monkeypatch) -> None:
     with_package = compiler.compile(str(path), options)
-    resolve = compiler.tosca.resolve
+    resolve = compiler.resolve.resolve
     stripped: list[bool] = []
 
     def resolve_then_drop_package(*args, **kw):
@@ -61,7 +61,7 @@ def test_compiles_the_same_without_the_package(name, path, options, monkeypatch)
         stripped.append(True)
         return dataclasses.replace(topo, package=None)
 
-    monkeypatch.setattr(compiler.tosca, "resolve", resolve_then_drop_package)
+    monkeypatch.setattr(compiler.resolve, "resolve", resolve_then_drop_package)
     without = compiler.compile(str(path), options)
     assert _observed(without) == _observed(with_package)
     if with_package.topology is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 
 from compiler.emitters.kubernetes import EMITTER
-from compiler.xfactor.model import BackingService, Process
+from compiler.model.xfactor import BackingService, Process
 from tests.support.validators import validate_object
 from tests.unit.k8s_fixtures import node, policy, req, unit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import yaml
 
-from compiler.xfactor.model import Process
+from compiler.model.xfactor import Process
 from tests.unit.k8s_fixtures import node, req, unit
 from tests.unit.test_k8s_emitter import _image
 from tests.unit.test_k8s_names import emit

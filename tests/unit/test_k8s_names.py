@@ -17,7 +17,7 @@ from compiler.emitters.kubernetes.common import (
     port_name,
 )
 from compiler.emitters.naming import service_name
-from compiler.xfactor.model import BackingService, Process
+from compiler.model.xfactor import BackingService, Process
 from tests.support.validators import validate_object
 from tests.unit.k8s_fixtures import node, req, unit
 

@@ -1,9 +1,9 @@
-"""compiler.xfactor.normalize: both forms into one model, conflicts, defaults."""
+"""compiler.normalize: both forms into one model, conflicts, defaults."""
 
 from __future__ import annotations
 
 from compiler.diagnostics import Diagnostics
-from compiler.xfactor.normalize import max_replicas, normalize
+from compiler.normalize import max_replicas, normalize
 
 from tests.unit.xf_build import BACKING, CHAIN, PROC, VDU, WIRING, chain, node, policy, req, topo, wire
 

@@ -14,7 +14,7 @@ from compiler.diagnostics import Severity
 from compiler.emitters.policies import EMITTER
 from compiler.emitters.policies.common import dns1123, go_duration, service_name
 from compiler.plugins import emitters
-from compiler.xfactor.model import ReinstantiateArgs, ResolvedWiring
+from compiler.model.xfactor import ReinstantiateArgs, ResolvedWiring
 from tests.unit.policies_support import FakeTopology, chain_unit
 
 ALL = ("kubernetes", "onap", "osm", "tacker")

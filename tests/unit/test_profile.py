@@ -406,9 +406,9 @@ def test_tosca_parser_enforces_profile_constraints(tmp_path: Path) -> None:
 
 
 def test_own_type_registry_accepts_profile() -> None:
-    # xfc's own TOSCA type reader and registry (compiler.tosca) must find nothing wrong
-    from compiler.tosca.typedefs import read_types
-    from compiler.tosca.types import TypeRegistry
+    # xfc's own TOSCA type reader and registry (compiler.resolve) must find nothing wrong
+    from compiler.resolve.typedefs import read_types
+    from compiler.resolve.types import TypeRegistry
 
     diags = Diagnostics()
     data = load_yaml(PROFILE.read_text(encoding="utf-8"), str(PROFILE), diags)

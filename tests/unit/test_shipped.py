@@ -20,7 +20,7 @@ from compiler.loader.fs import DirFS
 from compiler.loader.shipped import read_shipped
 from compiler.loader.yamlpos import DEFAULT_LIMITS
 from compiler.pipeline import Options, back_end, front_end
-from compiler.tosca.flavours import flavour_ids
+from compiler.resolve.flavours import flavour_ids
 
 REPO = Path(__file__).resolve().parents[2]
 BOMB = REPO / "tests/diagnostics/yaml-alias-limit/fail-shipped"

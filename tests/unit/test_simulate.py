@@ -1,12 +1,12 @@
-"""compiler.xfactor.simulate: the failure model, on IR built in memory."""
+"""compiler.graph.simulate: the failure model, on IR built in memory."""
 
 from __future__ import annotations
 
 from compiler.diagnostics import Diagnostics
 from compiler.graph import build_plan
 from compiler.pipeline import Compilation, Options
-from compiler.xfactor.normalize import normalize
-from compiler.xfactor.simulate import render_text, simulate, to_json
+from compiler.normalize import normalize
+from compiler.graph.simulate import render_text, simulate, to_json
 
 from tests.unit.xf_build import BACKING, PROC, chain, node, policy, req, topo, wire
 

@@ -1,4 +1,4 @@
-"""The on_failure step language (xfactor-profile.md §3.1): compiler.xfactor.steps.
+"""The on_failure step language (xfactor-profile.md §3.1): compiler.normalize.steps.
 
 Positions are checked on real YAML: each step is written into a small descriptor,
 read with load_yaml, and parsed with the spans the loader recorded, both as a plain
@@ -13,8 +13,8 @@ import pytest
 
 from compiler.diagnostics import Diagnostics, Span
 from compiler.loader.yamlpos import load_yaml
-from compiler.xfactor import steps as steps_mod
-from compiler.xfactor.steps import Step, expected_words, parse_step, parse_steps
+from compiler.normalize import steps as steps_mod
+from compiler.normalize.steps import Step, expected_words, parse_step, parse_steps
 
 CODE = "xf-step-syntax"
 
@@ -512,7 +512,7 @@ def test_rendered_diagnostic_points_at_the_character() -> None:
 ])
 def test_upper_bounds(text, message):
     from compiler.diagnostics import Diagnostics, Span
-    from compiler.xfactor.steps import parse_step
+    from compiler.normalize.steps import parse_step
 
     d = Diagnostics()
     assert parse_step(text, Span("t.yaml", 3, 5), d) is None
@@ -522,7 +522,7 @@ def test_upper_bounds(text, message):
 
 def test_largest_values_accepted():
     from compiler.diagnostics import Diagnostics, Span
-    from compiler.xfactor.steps import parse_step
+    from compiler.normalize.steps import parse_step
 
     d = Diagnostics()
     step = parse_step("reconnect(attempts=2147483647, backoff=8760h, timeout=525600m)", Span("t.yaml", 1, 1), d)

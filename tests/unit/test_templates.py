@@ -1,4 +1,4 @@
-"""compiler.tosca.templates: node templates, requirements, groups, policies, substitution."""
+"""compiler.resolve.templates: node templates, requirements, groups, policies, substitution."""
 
 from __future__ import annotations
 
@@ -220,7 +220,7 @@ def test_sol001_441_container_types(tmp_path):
     from compiler.diagnostics import Diagnostics
     from compiler.loader import load
     from compiler.pipeline import Options
-    from compiler.tosca import resolve
+    from compiler.resolve import resolve
 
     (tmp_path / "cnf.yaml").write_text(SOL001_441)
     d = Diagnostics()

@@ -1,4 +1,4 @@
-"""compiler.tosca.types: the registry — collection, names, linking, merging, checks."""
+"""compiler.resolve.types: the registry — collection, names, linking, merging, checks."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from compiler.diagnostics import Diagnostics, Severity
 from compiler.loader.yamlpos import load_yaml
 from compiler.model import Package, SourceFile
-from compiler.tosca.typedefs import MISSING
-from compiler.tosca.types import TypeRegistry
+from compiler.resolve.typedefs import MISSING
+from compiler.resolve.types import TypeRegistry
 
 V13 = "tosca_simple_yaml_1_3"
 

@@ -1,4 +1,4 @@
-"""compiler.tosca.values: values checked against TOSCA types, at exact positions."""
+"""compiler.resolve.values: values checked against TOSCA types, at exact positions."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from compiler.diagnostics import Diagnostics, Span
 from compiler.loader.yamlpos import load_yaml
 from compiler.model import Package, RuntimeRef, SourceFile
-from compiler.tosca.types import TypeRegistry
-from compiler.tosca.values import validate_type, validate_value
+from compiler.resolve.types import TypeRegistry
+from compiler.resolve.values import validate_type, validate_value
 
 TYPES = """tosca_definitions_version: tosca_simple_yaml_1_3
 data_types:

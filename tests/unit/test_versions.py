@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from compiler import check
-from compiler.tosca import normative
+from compiler.resolve import normative
 
 TEMPLATE = """\
 tosca_definitions_version: {version}

@@ -9,7 +9,7 @@ from compiler.diagnostics import Diagnostics, Severity
 from compiler.loader.yamlpos import load_yaml
 from compiler.model import Package, SourceFile
 from compiler.pipeline import Options
-from compiler.tosca import resolve
+from compiler.resolve import resolve
 
 
 def package(*texts: str, names: tuple[str, ...] = ()) -> tuple[Package, Diagnostics]:

@@ -30,7 +30,7 @@ from typing import Any
 
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
-from ...xfactor.model import BACKING_TYPE
+from ...model.xfactor import BACKING_TYPE
 from . import (compute, config, matrix, netpolicy, network, placement, runtime, storage, tacker,
                unique, workloads)
 from ..naming import service_name

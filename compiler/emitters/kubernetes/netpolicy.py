@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...xfactor.model import BACKING_TYPE
+from ...model.xfactor import BACKING_TYPE
 from .common import Ctx
 from .workloads import Workload
 

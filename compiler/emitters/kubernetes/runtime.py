@@ -43,7 +43,7 @@ import re
 from typing import Any
 
 from ... import bounds
-from ...xfactor.model import BACKING_TYPE
+from ...model.xfactor import BACKING_TYPE
 from .common import Ctx, dns_label
 from .security import truthy
 

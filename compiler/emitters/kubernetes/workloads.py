@@ -33,7 +33,7 @@ from typing import Any
 from ... import bounds
 from ...model import NodeTemplate
 from ...model.frozen import written
-from ...xfactor.model import BACKING_TYPE, Process
+from ...model.xfactor import BACKING_TYPE, Process
 from . import compute, runtime, security
 from .common import (
     ANN_DESCRIPTION,

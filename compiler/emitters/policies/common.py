@@ -17,14 +17,14 @@ from ..naming import service_name
 from ... import defaults, durations
 from ...names import dns_label
 from ...diagnostics import NO_SPAN, Span
-from ...xfactor.model import (NotifyArgs, Plan, ReconnectArgs, ReinstantiateArgs, ResolvedStep,
+from ...model.xfactor import (NotifyArgs, Plan, ReconnectArgs, ReinstantiateArgs, ResolvedStep,
                               ResolvedWiring, XModel)
 
 ACTIONS = ("reconnect", "notify", "shutdown_chain", "reinstantiate")
 ORDERED_ACTIONS = ("reinstantiate", "shutdown_chain")  # steps that carry the two orders
 
 # The time budgets of steps that give no timeout (docs/policies.md), from the one table;
-# the §3.1 argument defaults were filled in by the graph (compiler.xfactor.model).
+# the §3.1 argument defaults were filled in by the graph (compiler.model.xfactor).
 DEFAULT_NOTIFY_BUDGET = defaults.NOTIFY_BUDGET
 DEFAULT_REINSTANTIATE_BUDGET = defaults.REINSTANTIATE_BUDGET
 DEFAULT_SHUTDOWN_BUDGET = defaults.SHUTDOWN_BUDGET
@@ -55,7 +55,7 @@ whole_seconds = durations.whole_seconds  # ONAP and OSM take whole seconds, at l
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StepArgs:
-    """One step's typed arguments (:mod:`compiler.xfactor.model`) seen flat, with the two
+    """One step's typed arguments (:mod:`compiler.model.xfactor`) seen flat, with the two
     orders and the time budget, so target modules can share code across actions.  Fields
     an action does not take are None (or empty)."""
 

@@ -12,7 +12,7 @@ and the warnings cannot disagree.  Emits no diagnostics.
 from __future__ import annotations
 
 from ... import plugins
-from ...xfactor.model import ResolvedWiring
+from ...model.xfactor import ResolvedWiring
 from .common import Context, go_duration, step_args, step_budget
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...resources import schemas_dir
-from ...xfactor.model import ResolvedStep, ResolvedWiring
+from ...model.xfactor import ResolvedStep, ResolvedWiring
 from .common import ORDERED_ACTIONS, Context, go_duration, step_args
 
 API_VERSION = "xfactor.io/v1alpha1"

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...xfactor.model import ResolvedWiring
+from ...model.xfactor import ResolvedWiring
 from ...names import identifier
 from .common import Context, Realisation, StepArgs, dns1123, go_duration, step_args, step_budget, whole_seconds
 

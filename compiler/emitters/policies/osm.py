@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...xfactor.model import ResolvedWiring
+from ...model.xfactor import ResolvedWiring
 from .common import INPUT_HELM_CHART, Context, Realisation, go_duration, step_args, step_budget, whole_seconds
 
 RECOVERY_TYPE = "automatic"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...xfactor.model import ResolvedStep, ResolvedWiring
+from ...model.xfactor import ResolvedStep, ResolvedWiring
 from ..kubernetes.common import dns_label, workload_name
 from .common import (
     DETECTION_WINDOW,

@@ -24,7 +24,7 @@ from typing import Any
 
 from ...diagnostics import Diagnostics, InternalError, Span
 from ...names import NameTable
-from ...xfactor.model import ResolvedWiring
+from ...model.xfactor import ResolvedWiring
 from . import onap, osm, prometheus
 from .common import INPUT_VNF_INSTANCE_ID, Context, Realisation
 

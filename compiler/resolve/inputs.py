@@ -5,7 +5,7 @@ values the user gave (``Options.inputs``, from ``--inputs FILE`` and ``--set k=v
 latter as strings), and, for a SOL001 deployment flavour, values fed by the top-level
 VNF node's properties.  Output: :class:`~compiler.model.Parameter` per input with its
 value (given, else fed, else ``default``, else ``value``), validated against the
-declared type and constraints by :func:`compiler.tosca.values.validate_value`.
+declared type and constraints by :func:`compiler.resolve.values.validate_value`.
 
 Decisions (docs/front-end.md): a ``--set`` string is read as a YAML 1.2 plain scalar
 when the input is not a string type (``--set replicas=3`` gives the integer 3); a

@@ -1,6 +1,6 @@
 """The X-factor model: processes, backing services, wirings, chains, and the resolved plan.
 
-Phase: produced by ``normalize`` (compiler.xfactor.normalize) from a
+Phase: produced by ``normalize`` (compiler.normalize) from a
 :class:`compiler.model.Topology`, completed by ``graph`` (compiler.graph) with the
 resolved orders; read by the checks and every back end.
 
@@ -75,7 +75,7 @@ class Wiring:
     source: str
     target: str
     stickiness: str = "none"  # none | session | connection | pinned
-    # the ladder as written (compiler.xfactor.steps.Step); empty when defaulted
+    # the ladder as written (compiler.normalize.steps.Step); empty when defaulted
     on_failure: tuple[Any, ...] = ()
     explicit_on_failure: bool = False
     propagate: str = "none"  # none | upstream | downstream | both

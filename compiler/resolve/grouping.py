@@ -1,7 +1,7 @@
 """Groups, policies and substitution mappings of a topology template (TOSCA 1.3 §3.8.5,
 §3.8.6, §3.8.13), interface assignments (§3.6.21), and the shape of node filters (§3.6.5).
 
-Phase: resolve.  A mixin of :class:`compiler.tosca.templates.TemplateResolver`, kept in
+Phase: resolve.  A mixin of :class:`compiler.resolve.templates.TemplateResolver`, kept in
 its own module so that each stays readable: it uses the resolver's node index, its
 property evaluation (``eval_properties``) and its quirk reporter.  Output: ``Group``,
 ``Policy`` and ``Substitution`` IR.

@@ -52,7 +52,7 @@ _TEXT_SUFFIXES = (".yaml", ".yml", ".meta", ".mf", ".json")
 
 _BOOT = (
     "import sys; sys.path.insert(0, sys.argv[1]); "
-    "from compiler.tosca._tp_child import main; raise SystemExit(main())"
+    "from compiler.checks._tp_child import main; raise SystemExit(main())"
 )
 _TEMPLATE_SECTIONS = ("node_templates", "relationship_templates", "groups", "policies",
                       "inputs", "outputs")

@@ -1,7 +1,7 @@
 """Merged views of the type registry: what a type has once ``derived_from`` is followed.
 
-Phase: resolve (type queries, after :meth:`compiler.tosca.types.TypeRegistry.build`).
-A mixin of :class:`~compiler.tosca.types.TypeRegistry`, kept in its own module: it reads
+Phase: resolve (type queries, after :meth:`compiler.resolve.types.TypeRegistry.build`).
+A mixin of :class:`~compiler.resolve.types.TypeRegistry`, kept in its own module: it reads
 the registry's linked definitions (``_types``, ``_parent``, ``ancestry``,
 ``canonical``).  Input: a type name.  Output: its properties, attributes, requirements,
 capabilities, interfaces and artifacts with everything inherited, refinements applied
@@ -45,7 +45,7 @@ def refines(version: str) -> bool:
 
 
 class MergedViews:
-    """The inherited views of the :class:`~compiler.tosca.types.TypeRegistry`."""
+    """The inherited views of the :class:`~compiler.resolve.types.TypeRegistry`."""
 
     def _merged(self, key: tuple, compute: Any) -> Any:
         hit = self._memo.get(key, MISSING)

@@ -17,7 +17,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the renderers only read a finished compilation
-    from .pipeline import Compilation
+    from ..pipeline import Compilation
 
 STATE_COLOURS = {"stateless": "#cfe8ff", "stateful": "#ffd8a8", "backing": "#e0e0e0"}
 # stickiness -> (DOT style, pen width, colour); Mermaid arrows below

@@ -2,7 +2,7 @@
 §3.8.2, §3.7.2), checked against the node type's requirement definitions and bound to
 a target node template, a target capability and a relationship.
 
-Phase: resolve.  A mixin of :class:`compiler.tosca.templates.TemplateResolver`, kept in
+Phase: resolve.  A mixin of :class:`compiler.resolve.templates.TemplateResolver`, kept in
 its own module like :mod:`.grouping`: it uses the resolver's node index (every template
 with its type and merged capability definitions), its relationship templates, its
 keyname and type checks (``_check_keys``, ``_want_type``), its property evaluation

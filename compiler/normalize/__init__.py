@@ -1,7 +1,7 @@
 """Normalisation: the policy form and the native form of the X-factor profile, made one.
 
 Phase: normalize.  Input: a resolved :class:`compiler.model.Topology`.  Output: an
-:class:`compiler.xfactor.model.XModel` of processes (one per workload), backing
+:class:`compiler.model.xfactor.XModel` of processes (one per workload), backing
 services, wirings and chains, so that later phases never look at which form was used
 (xfactor-profile.md §2.1, §2.3, §2.4).
 
@@ -13,7 +13,7 @@ services, wirings and chains, so that later phases never look at which form was 
   of any workload (CNF, SOL001 VDU, TOSCA container) whose relationship is
   ``xfactor.relationships.Wiring`` or derived from it, or, with no relationship
   given, whose requirement name is ``wiring`` (relationship form; docs/xfactor.md).
-* ``on_failure`` strings are parsed with :mod:`compiler.xfactor.steps` at the
+* ``on_failure`` strings are parsed with :mod:`compiler.normalize.steps` at the
   positions the YAML loader recorded, which the frozen property values of the IR carry
   (``FrozenMap.value_spans``, ``FrozenList.item_spans``), so a syntax error points inside
   the string.  Normalize never reads ``Topology.package``.
@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..diagnostics import NO_SPAN, Diagnostics, Span
 from ..model import NodeTemplate, Requirement, Topology
 from ..model.frozen import span_at
-from .model import (
+from ..model.xfactor import (
     BACKING_TYPE,
     WORKLOAD_TYPES,
     BackingService,

@@ -1,6 +1,6 @@
 """TOSCA scalar-unit values: moved to :mod:`compiler.units`, re-exported here.
 
-Phase: resolve.  The module lives outside ``compiler.tosca`` so that the back ends can
+Phase: resolve.  The module lives outside ``compiler.resolve`` so that the back ends can
 use it without importing the resolver; this name stays for existing imports.
 
 Codes: none.

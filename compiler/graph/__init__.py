@@ -1,7 +1,7 @@
 """The dependency graph and everything resolved from it.
 
 Phase: graph.  Input: the resolved :class:`compiler.model.Topology` and its
-:class:`compiler.xfactor.model.XModel`.  Output: a :class:`compiler.xfactor.model.Plan`.
+:class:`compiler.model.xfactor.XModel`.  Output: a :class:`compiler.model.xfactor.Plan`.
 
 The graph (networkx ``DiGraph``) has one node per node template, keyed by name, with
 the template under the ``template`` attribute, and an edge *dependent -> dependency*
@@ -40,16 +40,16 @@ from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
-from .diagnostics import Diagnostics
-from .model import Topology
-from .xfactor.model import Edge, Plan, ResolvedStep, ResolvedWiring, Wiring, XModel, step_arguments
-from .xfactor.normalize import (
+from ..diagnostics import Diagnostics
+from ..model import Topology
+from ..model.xfactor import Edge, Plan, ResolvedStep, ResolvedWiring, Wiring, XModel, step_arguments
+from ..normalize import (
     is_backing_requirement,
     is_wiring_requirement,
     requirement_ordinals,
     wiring_name,
 )
-from .xfactor.steps import Step
+from ..normalize.steps import Step
 
 EDGE_KINDS: tuple[str, ...] = ("requirement", "relationship", "wiring", "backing_service")
 

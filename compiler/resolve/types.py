@@ -4,11 +4,11 @@ Phase: resolve (first step).  Input: a :class:`~compiler.model.Package` (every f
 ``*_types`` sections, each under its import's namespace prefix) and the
 ``tosca_definitions_version``, which selects the built-in types (normative types for
 ``tosca_simple_yaml_1_0`` .. ``1_3``; plus the NFV profile 1.0 types for
-``tosca_simple_profile_for_nfv_1_0_0``; see :mod:`compiler.tosca.normative`).
+``tosca_simple_profile_for_nfv_1_0_0``; see :mod:`compiler.resolve.normative`).
 Output: a :class:`TypeRegistry`, read-only after :meth:`TypeRegistry.build`, answering
 ``get``/``canonical``/``ancestry``/``is_a`` in O(1) and the merged (inherited and
 refined) properties, attributes, requirements, capabilities and interfaces of a type,
-memoised (those views are in :mod:`compiler.tosca.merged`).
+memoised (those views are in :mod:`compiler.resolve.merged`).
 
 Names (TOSCA 1.3 §3.1, §5.1): a normative type can be named in full
 (``tosca.nodes.Compute``), by its short name (``Compute``) or its qualified name
@@ -24,8 +24,8 @@ Codes: namespace-conflict, tosca-unknown-type, tosca-derivation-cycle, limit-exc
 (a property or capability with no type, here or inherited), tosca-wrong-type (a type
 defined in the section of another kind; a constraint argument that is not a valid
 value), plus those of
-:mod:`compiler.tosca.typedefs` (definition syntax), :mod:`compiler.tosca.constraints`
-(constraint clauses) and :mod:`compiler.tosca.values` (defaults that are not valid
+:mod:`compiler.resolve.typedefs` (definition syntax), :mod:`compiler.resolve.constraints`
+(constraint clauses) and :mod:`compiler.resolve.values` (defaults that are not valid
 values of their type).
 """
 
@@ -145,7 +145,7 @@ class TypeRegistry(MergedViews):
               quirks: tuple[str, ...] = ("all",), limits: Limits = DEFAULT_LIMITS) -> "TypeRegistry":
         """Collect, link and check every type of ``package`` for ``version``.
 
-        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.tosca.quirks);
+        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.resolve.quirks);
         ``limits`` is ``Options.limits`` (``max_derivation_depth``).
         """
         # The host's garbage collector is left alone (no process-global state): a pause

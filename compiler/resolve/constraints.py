@@ -15,7 +15,7 @@ timestamp grammar) and ``range`` (§3.3.3) live here because ordering is defined
 
 Codes: tosca-unknown-field (unknown operator), tosca-wrong-type (a malformed clause or
 an argument that is not a valid value of the constrained type).  Constraint violations
-by values (tosca-constraint) are reported by ``compiler.tosca.values``.
+by values (tosca-constraint) are reported by ``compiler.resolve.values``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The normative TOSCA types of each version and the NFV profile 1.0 types.
 
 Phase: resolve (type collection).  Input: a ``tosca_definitions_version``.  Output: the
-built-in :class:`~compiler.tosca.typedefs.TypeDef` list for that version, plus the
+built-in :class:`~compiler.resolve.typedefs.TypeDef` list for that version, plus the
 primitive data types (string, integer, ..., scalar-unit.*), which are not in any file.
 
 The definitions are not retyped: they come from the installed ``toscaparser`` package

@@ -4,14 +4,14 @@ Phase: resolve (type collection).  Input: one file's positioned YAML (PMap) and 
 namespace prefix.  Output: frozen definitions — :class:`TypeDef` with its
 :class:`PropertyDef` / :class:`RequirementDef` / :class:`CapabilityDef` /
 :class:`InterfaceDef` / :class:`ArtifactDef` parts — exactly as written (nothing
-inherited yet; :mod:`compiler.tosca.types` links and merges).  Keynames follow TOSCA 1.3
+inherited yet; :mod:`compiler.resolve.types` links and merges).  Keynames follow TOSCA 1.3
 §3.6 (definitions) and §3.7 (types); 1.0–1.2 files are a subset, except that interface
 types there list operations directly, which is accepted in every version.
 
 Codes: tosca-unknown-field (a keyname not allowed, with a "did you mean"),
 tosca-wrong-type (a keyname with a value of the wrong YAML type), tosca-missing-field
 (a definition lacking ``type``/``capability``).  Constraint clauses: see
-``compiler.tosca.constraints``.
+``compiler.resolve.constraints``.
 
 Files marked *trusted* (the normative definitions shipped with tosca-parser) are read
 leniently: their known slips (a property written ``version: version``, a stray
@@ -249,7 +249,7 @@ class Reader:
         self.diags = diags
         self.scope = scope
         self.trusted = trusted
-        self.quirks = quirks  # a compiler.tosca.quirks.QuirkReporter, or None: all allowed
+        self.quirks = quirks  # a compiler.resolve.quirks.QuirkReporter, or None: all allowed
 
     def quirk(self, name: str, span: Span, path: str) -> bool:
         if self.trusted:

@@ -3,7 +3,7 @@
 substitution mappings), the resolver of a whole topology template.
 
 Phase: resolve.  Input: one ``topology_template`` (positioned YAML), the
-:class:`~compiler.tosca.types.TypeRegistry`, the evaluated inputs.  Output: the
+:class:`~compiler.resolve.types.TypeRegistry`, the evaluated inputs.  Output: the
 :class:`~compiler.model.NodeTemplate`, ``Group``, ``Policy`` and ``Substitution`` IR.
 
 How it works, in linear time: (1) index every node template by name, checking its
@@ -11,7 +11,7 @@ keynames, its type and which properties it assigns; (2) bind requirements
 (:mod:`.binding`: a name lookup per assignment, never a scan over all nodes); (3)
 evaluate properties lazily — ``get_property`` on another template asks for that
 template's property, which is evaluated once, memoised, and validated by
-``compiler.tosca.values.validate_value``; a property met again while it is being
+``compiler.resolve.values.validate_value``; a property met again while it is being
 evaluated is a cycle.  Functions are evaluated before validation, so a data-type value
 built by ``concat`` is checked like a literal.
 

@@ -3,13 +3,13 @@
 Phase: resolve.  Input: a value already evaluated by the caller (intrinsic functions
 resolved; ``get_attribute`` kept as :class:`~compiler.model.RuntimeRef`; a dict that is
 still an unevaluated function passes untouched), the definition it must satisfy (a
-:class:`~compiler.tosca.typedefs.PropertyDef` or :class:`~compiler.tosca.typedefs.Schema`),
+:class:`~compiler.resolve.typedefs.PropertyDef` or :class:`~compiler.resolve.typedefs.Schema`),
 the registry and the value's position.  Output: the normalised value — data-type
 defaults filled in, ``"true"``/numeric strings read as tosca-parser reads them (see
 docs/type-system.md) — and diagnostics at the exact position of each offending part
 (nested positions come from the PMap/PSeq the value is made of).
 
-Named leniency (given a :class:`~compiler.tosca.quirks.QuirkReporter`):
+Named leniency (given a :class:`~compiler.resolve.quirks.QuirkReporter`):
 ``value.number-as-string`` reads a YAML integer or float assigned to a ``string``
 property as its decimal text, with a note — the assigned value itself, where
 tosca-parser's ``Property.validate`` does ``str(value)``.  ``value.number-as-string-in-data``
@@ -53,7 +53,7 @@ def validate_value(value: Any, definition: PropertyDef | Schema, reg: Any, span:
                    path: str, diags: Diagnostics, quirks: Any = None) -> Any:
     """Check ``value`` against ``definition``; return it normalised (defaults filled).
 
-    ``quirks`` is the resolution's :class:`~compiler.tosca.quirks.QuirkReporter`, or None
+    ``quirks`` is the resolution's :class:`~compiler.resolve.quirks.QuirkReporter`, or None
     for no leniency."""
     return _Checker(reg, diags, quirks).check(
         value, definition.type, definition.scope, definition.constraints,

@@ -1,6 +1,6 @@
 """Source positions of the characters of a YAML scalar, for the step language.
 
-Phase: normalize (used by :mod:`compiler.xfactor.steps`).  Input: the decoded text of a
+Phase: normalize (used by :mod:`compiler.normalize.steps`).  Input: the decoded text of a
 scalar, the :class:`~compiler.diagnostics.Span` the YAML loader recorded for it (with its
 style: plain, single- or double-quoted, literal or folded) and the source lines in
 ``Diagnostics.sources``.  Output: the descriptor position (line, column) of any offset

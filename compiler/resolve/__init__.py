@@ -9,7 +9,7 @@ groups, policies, outputs and substitution mappings read — or ``None`` when th
 has no usable service template.
 
 Steps: (1) check ``tosca_definitions_version`` and the top-level keynames of every file
-of the package; (2) build the :class:`~compiler.tosca.types.TypeRegistry`; (3) resolve
+of the package; (2) build the :class:`~compiler.resolve.types.TypeRegistry`; (3) resolve
 the entry's ``topology_template``; (4) for a SOL001 VNFD whose VNF is implemented by
 flavour files (:mod:`.flavours`), select one and resolve its topology with its inputs
 fed by the VNF node's properties, merging the two (the flavour's templates win).

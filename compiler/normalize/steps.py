@@ -13,7 +13,7 @@ per call, so one parser serves every thread.
 What is checked here is what the string alone can tell: syntax, the arguments each
 action takes, their value types and ranges.  What needs the topology (do the names in a
 ``scope`` exist, does ``notify(via=http)`` have its endpoint, is there a chain) is
-checked by compiler.xfactor's checks, which read :attr:`Step.arg_spans` to point inside
+checked by compiler.checks.xfactor, which read :attr:`Step.arg_spans` to point inside
 the string.
 
 Positions: a problem is reported at the line and column of the offending character in
@@ -21,7 +21,7 @@ the descriptor.  For plain and single-line scalars that is the scalar's own posi
 plus the offset in the string (:meth:`Span.shifted`); for double-quoted scalars with
 escapes, and for scalars folded over several lines, the source line (from
 ``Diagnostics.sources``) is scanned to map the offset back to the text as written
-(:mod:`compiler.xfactor.locate`).
+(:mod:`compiler.normalize.locate`).
 
 Codes: xf-step-syntax, limit-exceeded (a step longer than ``max_step_chars``).
 """

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..durations import format_step
-from ..xfactor.model import ResolvedStep, ResolvedWiring
-from .normalize import max_replicas
+from ..model.xfactor import ResolvedStep, ResolvedWiring
+from ..normalize import max_replicas
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

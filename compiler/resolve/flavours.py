@@ -168,10 +168,10 @@ def flavour_ids(package: Any, options: Any) -> tuple[str, ...]:
     ``()`` when its entry has no VNF implemented by flavour files.
 
     For tools that judge a package as a whole (the conformance run checks a multi-flavour
-    VNFD once per flavour).  The same discovery as :func:`compiler.tosca.resolve`; type
+    VNFD once per flavour).  The same discovery as :func:`compiler.resolve.resolve`; type
     and file problems are not reported here (resolve reports them).
     """
-    from ..tosca import VERSIONS
+    from . import VERSIONS
     from .types import TypeRegistry
 
     files = getattr(package, "files", None)

@@ -1,6 +1,6 @@
 """The tosca-parser child: runs tosca-parser once, offline, and prints its verdict as JSON.
 
-Phase: compatibility check, in a subprocess of its own (started by :mod:`.compat`; never
+Phase: compatibility check, in a subprocess of its own (started by :mod:`.tosca_parser`; never
 imported by the compiler itself).  Input: one JSON object on stdin —
 ``{"path": <a .yaml file or a .csar/.zip archive>, "profile_paths": [...]}``.  Output:
 one JSON object on stdout (see :func:`main`); nothing else is written there.  Emits no
