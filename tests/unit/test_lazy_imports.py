@@ -28,7 +28,7 @@ NOT_FOR_CHECK = (
     "compiler.bundlers", "compiler.service", "compiler.commands.serve",
     "compiler.commands.bundle", "compiler.commands.compile", "compiler.commands.simulate",
     "compiler.commands.krm", "compiler.commands.explain", "compiler.commands.graph",
-    "compiler.xfactor.simulate", "compiler.krm", "compiler.sarif",
+    "compiler.graph.simulate", "compiler.krm", "compiler.sarif",
     "multiprocessing", "concurrent.futures", "toscaparser", "pbr", "jinja2",
 )
 
