@@ -4,8 +4,12 @@ Phase: emit.  Input: the :class:`Context` (the plan's resolved wirings and chain
 Output: the FailurePolicy as plain data (spec §5) and the text of its
 CustomResourceDefinition (``compiler/schemas/failurepolicy-crd.yaml``, shipped as
 package data).  Every step's arguments are resolved (defaults filled in, durations as
-Go-style strings), ``reinstantiate`` and ``shutdown_chain`` steps carry their resolved
-``shutdown_order`` and ``startup_order``, and ``propagate`` is resolved to node names.
+Go-style strings) and ``propagate`` is resolved to node names.  Each chain in
+``spec.chains[]`` carries its resolved ``shutdown_order`` and ``startup_order`` once; a
+``shutdown_chain`` step, or a ``reinstantiate`` step whose scope is exactly its wiring's
+chain, names the chain instead of repeating them (so the document grows with wirings +
+chain members, not their product: issue 12); any other ``reinstantiate`` carries its
+own ``scope`` and orders.
 Emits no diagnostics: everything the ladder says is expressible here.
 """
 
@@ -28,9 +32,24 @@ def crd_text() -> str:
     return (schemas_dir() / CRD_FILE).read_text(encoding="utf-8")
 
 
-def step_document(step: ResolvedStep, rw: ResolvedWiring) -> dict[str, Any]:
-    """One escalation step, every argument resolved (spec §3.1 defaults, §3.2 orders)."""
+def covered_chain(ctx: Context, rw: ResolvedWiring, step: ResolvedStep) -> str | None:
+    """The chain whose orders a ``reinstantiate``/``shutdown_chain`` step are exactly,
+    or None: the step then names it instead of listing its members."""
     a = step_args(step)
+    if a.action == "shutdown_chain":
+        return a.chain
+    if a.action == "reinstantiate" and rw.chain is not None:
+        members = ctx.plan.chains.get(rw.chain)
+        if members and tuple(a.startup_order) == tuple(members) and tuple(a.scope) == tuple(members):
+            return rw.chain
+    return None
+
+
+def step_document(ctx: Context, rw: ResolvedWiring, step: ResolvedStep) -> dict[str, Any]:
+    """One escalation step, every argument resolved (spec §3.1 defaults, §3.2 orders); a
+    step that covers exactly a chain names it (its orders are in ``spec.chains[]``)."""
+    a = step_args(step)
+    covered = covered_chain(ctx, rw, step)
     doc: dict[str, Any] = {"action": a.action}
     if a.action == "reconnect":
         doc["attempts"] = a.attempts
@@ -45,16 +64,19 @@ def step_document(step: ResolvedStep, rw: ResolvedWiring) -> dict[str, Any]:
         if a.chain is not None:
             doc["chain"] = a.chain
     elif a.action == "reinstantiate":
-        doc["scope"] = list(a.scope)
+        if covered is not None:
+            doc["chain"] = covered
+        else:
+            doc["scope"] = list(a.scope)
     if a.timeout is not None:
         doc["timeout"] = go_duration(a.timeout)
-    if a.action in ORDERED_ACTIONS:
+    if a.action in ORDERED_ACTIONS and covered is None:
         doc["shutdown_order"] = list(a.shutdown_order)
         doc["startup_order"] = list(a.startup_order)
     return doc
 
 
-def wiring_document(rw: ResolvedWiring) -> dict[str, Any]:
+def wiring_document(ctx: Context, rw: ResolvedWiring) -> dict[str, Any]:
     w = rw.wiring
     doc: dict[str, Any] = {
         "name": w.name,
@@ -63,7 +85,7 @@ def wiring_document(rw: ResolvedWiring) -> dict[str, Any]:
         "stickiness": w.stickiness,
         "propagate": w.propagate,
         "propagate_to": list(rw.propagate_to),
-        "escalation": [step_document(s, rw) for s in rw.steps],
+        "escalation": [step_document(ctx, rw, s) for s in rw.steps],
     }
     if rw.chain is not None:
         doc["chain"] = rw.chain
@@ -87,9 +109,10 @@ def build(ctx: Context) -> dict[str, Any]:
         "metadata": metadata,
         "spec": {
             "chains": [
-                {"name": name, "fragile": fragile, "members": list(members)}
+                {"name": name, "fragile": fragile, "members": list(members),
+                 "shutdown_order": list(reversed(members)), "startup_order": list(members)}
                 for name, fragile, members in ctx.chains
             ],
-            "wirings": [wiring_document(rw) for rw in ctx.wirings],
+            "wirings": [wiring_document(ctx, rw) for rw in ctx.wirings],
         },
     }
