@@ -342,3 +342,24 @@ topology_template:
     found = [(d.span.line, d.message) for d in unit.diagnostics if d.code == "policy-name-collision"]
     assert found == [(14, "chains 'c d' and 'c-d' both share ONAP policy "
                           "'operational.t.chain.c-d.shutdown_chain-300s' (wiring 'wb'); ONAP would keep one")]
+
+
+def test_prometheus_alerts_name_a_covered_chain_whose_orders_are_written_once():
+    _, files = emit()
+    groups = yaml.safe_load(files["policies/prometheusrule.yaml"])["spec"]["groups"]
+    by_name = {r["alert"]: r for r in groups[0]["rules"]}
+    # shutdown_chain covers chain core: named, not listed (issue 12)
+    tail = by_name["SmfToUpfStep3ShutdownChain"]["annotations"]
+    assert tail["xfactor_orders_chain"] == "core"
+    assert not {"xfactor_scope", "xfactor_shutdown_order", "xfactor_startup_order"} & set(tail)
+    # a reinstantiate of part of the chain keeps its own scope and orders
+    part = by_name["SmfToUpfStep2Reinstantiate"]["annotations"]
+    assert "xfactor_orders_chain" not in part
+    assert (part["xfactor_scope"], part["xfactor_shutdown_order"], part["xfactor_startup_order"]) == (
+        "upf,smf", "smf,upf", "upf,smf")
+    # the chain's orders, once, as the labels of an info series
+    assert groups[1]["rules"] == [{
+        "record": "xfactor_chain_info", "expr": "vector(1)",
+        "labels": {"xfactor_service": "chain", "xfactor_chain": "core",
+                   "xfactor_shutdown_order": "amf,smf,upf", "xfactor_startup_order": "upf,smf,amf"},
+    }]

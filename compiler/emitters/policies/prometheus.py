@@ -8,7 +8,12 @@ watches the wiring's target (container restarts, pods not Ready, i.e. missing fr
 Service endpoints) and waits ``for`` the detection window plus the time budgets of the
 steps before it, so step N fires only once steps 1..N-1 had their chance: an
 Alertmanager route on ``xfactor_action`` drives the escalation.  The labels carry the
-wiring, the chain and the action.  With the ``tacker`` target the rules also carry the
+wiring, the chain and the action.  A step that covers exactly one chain (``shutdown_chain``,
+a ``reinstantiate`` of its whole chain: :func:`failurepolicy.covered_chain`) names that
+chain in its ``xfactor_orders_chain`` annotation instead of listing the members; each
+chain's orders are written once, as the labels of one ``xfactor_chain_info`` recording
+rule in a second group (as in the FailurePolicy's ``spec.chains[]``), so the file grows
+with wirings + chain members, not their product (issue 12).  With the ``tacker`` target the rules also carry the
 labels of Tacker's Prometheus plugin (formats.md §4): ``receiver_type: tacker``,
 ``function_type: auto_heal`` for ``reinstantiate`` (with ``vnfc_info_id``) and
 ``vnffm`` otherwise, and ``vnf_instance_id`` from the input of that name.
@@ -24,6 +29,7 @@ from typing import Any
 
 from ...model.xfactor import ResolvedStep, ResolvedWiring
 from ..kubernetes.common import dns_label, workload_name
+from .failurepolicy import covered_chain
 from .common import (
     DETECTION_WINDOW,
     INPUT_VNF_INSTANCE_ID,
@@ -37,6 +43,7 @@ from .common import (
 
 API_VERSION = "monitoring.coreos.com/v1"
 RESTART_WINDOW = "5m"
+CHAIN_INFO = "xfactor_chain_info"  # the recording rule that carries a chain's orders
 
 
 def alert_name(rw: ResolvedWiring, index: int) -> str:
@@ -116,9 +123,13 @@ def rule(ctx: Context, rw: ResolvedWiring, index: int) -> dict[str, Any]:
         f"{len(rw.steps)} is {step.action}",
         "xfactor_propagate_to": ",".join(rw.propagate_to),
     }
-    if a.scope:
+    covered = covered_chain(ctx, rw, step)
+    if covered is not None:
+        # the scope and both orders are the chain's: one xfactor_chain_info rule has them
+        annotations["xfactor_orders_chain"] = covered
+    elif a.scope:
         annotations["xfactor_scope"] = ",".join(a.scope)
-    if a.shutdown_order:
+    if a.shutdown_order and covered is None:
         annotations["xfactor_shutdown_order"] = ",".join(a.shutdown_order)
         annotations["xfactor_startup_order"] = ",".join(a.startup_order)
     if "tacker" in ctx.targets:
@@ -148,11 +159,31 @@ def build(ctx: Context) -> dict[str, Any]:
     if ctx.namespace:
         metadata["namespace"] = ctx.namespace
     rules = [rule(ctx, rw, i) for rw in ctx.wirings for i in range(len(rw.steps))]
+    groups = [{"name": f"xfactor.{ctx.service}.wirings", "rules": rules}]
+    if ctx.chains:
+        groups.append({"name": f"xfactor.{ctx.service}.chains",
+                       "rules": [chain_info(ctx, name, members) for name, _, members in ctx.chains]})
     return {
         "apiVersion": API_VERSION,
         "kind": "PrometheusRule",
         "metadata": metadata,
-        "spec": {"groups": [{"name": f"xfactor.{ctx.service}.wirings", "rules": rules}]},
+        "spec": {"groups": groups},
+    }
+
+
+def chain_info(ctx: Context, name: str, members: tuple[str, ...]) -> dict[str, Any]:
+    """An info series (constant 1) whose labels are the chain's orders: what an alert's
+    ``xfactor_orders_chain`` annotation refers to, queryable as
+    ``xfactor_chain_info{xfactor_chain="..."}`` by whatever acts on the alert."""
+    return {
+        "record": CHAIN_INFO,
+        "expr": "vector(1)",
+        "labels": {
+            "xfactor_service": ctx.service,
+            "xfactor_chain": name,
+            "xfactor_shutdown_order": ",".join(reversed(members)),
+            "xfactor_startup_order": ",".join(members),
+        },
     }
 
 
