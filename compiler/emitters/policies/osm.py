@@ -5,7 +5,12 @@ data (formats.md §3: the ``mysql_knf`` shape) whose deployment flavour carries 
 ``healing-aspect`` per wiring with ``reinstantiate`` steps: a ``healing-policy`` per
 workload of the step's scope, in startup order, with ``recovery-type: automatic``,
 ``action-on-recovery: REDEPLOY_ONLY`` and ``cooldown-time`` from the step's timeout
-(or its default budget), in whole seconds.
+(or its default budget), in whole seconds.  A ``reinstantiate`` that covers exactly its
+wiring's chain (:func:`failurepolicy.covered_chain`) is the same for every wiring of the
+chain, so it is not copied into each wiring's aspect: one shared aspect per chain and
+cooldown, ``<chain>-chain-heal-<seconds>s``, lists the members once (event
+``<chain>-chain-reinstantiate-<seconds>s``), and the file grows with wirings + chain
+members, not their product (issue 12).
 
 OSM heals VDUs only (its LCM builds healing alerts from the ``vm_status`` of VDU
 records; no KDU path exists), and has no reconnect, notify or chain shutdown action,
@@ -22,6 +27,7 @@ from typing import Any
 
 from ...model.xfactor import ResolvedWiring
 from .common import INPUT_HELM_CHART, Context, Realisation, go_duration, step_args, step_budget, whole_seconds
+from .failurepolicy import covered_chain
 
 RECOVERY_TYPE = "automatic"
 ACTION_ON_RECOVERY = "REDEPLOY_ONLY"
@@ -32,29 +38,64 @@ def helm_chart(ctx: Context) -> str:
     return chart if isinstance(chart, str) and chart.strip() else ctx.service
 
 
+def _healing_policy(node: str, event: str, cooldown: int) -> dict[str, Any]:
+    return {
+        "vdu-id": node,
+        "event-name": event,
+        "recovery-type": RECOVERY_TYPE,
+        "action-on-recovery": ACTION_ON_RECOVERY,
+        "cooldown-time": cooldown,
+        "day1": False,
+    }
+
+
+def shared_aspect(ctx: Context, rw: ResolvedWiring, index: int) -> tuple[str, str] | None:
+    """(aspect id, event name) of the shared aspect that runs step ``index``, or None
+    when the step is written in the wiring's own aspect."""
+    step = rw.steps[index]
+    if step.action != "reinstantiate":
+        return None
+    chain = covered_chain(ctx, rw, step)
+    if chain is None:
+        return None
+    seconds = whole_seconds(step_budget(step_args(step)))
+    return f"{chain}-chain-heal-{seconds}s", f"{chain}-chain-reinstantiate-{seconds}s"
+
+
 def healing_aspect(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
+    """The wiring's own aspect: its ``reinstantiate`` steps that no shared aspect runs."""
     policies = []
     for i, step in enumerate(rw.steps):
-        if step.action != "reinstantiate":
+        if step.action != "reinstantiate" or shared_aspect(ctx, rw, i) is not None:
             continue
         a = step_args(step)
         for node in a.startup_order or a.scope:
-            policies.append({
-                "vdu-id": node,
-                "event-name": f"{rw.wiring.name}-step{i + 1}",
-                "recovery-type": RECOVERY_TYPE,
-                "action-on-recovery": ACTION_ON_RECOVERY,
-                "cooldown-time": whole_seconds(step_budget(a)),
-                "day1": False,
-            })
+            policies.append(_healing_policy(node, f"{rw.wiring.name}-step{i + 1}",
+                                            whole_seconds(step_budget(a))))
     if not policies:
         return None
     return {"id": f"{rw.wiring.name}-heal", "healing-policy": policies}
 
 
+def shared_aspects(ctx: Context) -> list[dict[str, Any]]:
+    """One aspect per chain and cooldown that some wiring reinstantiates whole, by id."""
+    out: dict[str, dict[str, Any]] = {}
+    for rw in ctx.wirings:
+        for i, step in enumerate(rw.steps):
+            shared = shared_aspect(ctx, rw, i)
+            if shared is None or shared[0] in out:
+                continue
+            a = step_args(step)
+            out[shared[0]] = {"id": shared[0], "healing-policy": [
+                _healing_policy(node, shared[1], whole_seconds(step_budget(a)))
+                for node in a.startup_order]}
+    return [out[k] for k in sorted(out)]
+
+
 def build(ctx: Context) -> dict[str, Any]:
     df: dict[str, Any] = {"id": ctx.flavour or "default-df"}
     aspects = [a for a in (healing_aspect(ctx, rw) for rw in ctx.wirings) if a is not None]
+    aspects += shared_aspects(ctx)
     if aspects:
         df["healing-aspect"] = aspects
     vnfd: dict[str, Any] = {
@@ -116,11 +157,14 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
             f"({', '.join(a.shutdown_order)}) and startup order ({', '.join(a.startup_order)}) "
             "are lost"
         )
-    return Realisation(
-        how=(
-            f"healing-aspect {w.name}-heal: healing-policy for {', '.join(nodes)} with "
-            f"recovery-type {RECOVERY_TYPE}, action-on-recovery {ACTION_ON_RECOVERY}, "
-            f"cooldown-time {whole_seconds(step_budget(a))} s"
-        ),
-        lost=lost,
+    shared = shared_aspect(ctx, rw, index)
+    aspect = f"{w.name}-heal" if shared is None else shared[0]
+    how = (
+        f"healing-aspect {aspect}: healing-policy for {', '.join(nodes)} with "
+        f"recovery-type {RECOVERY_TYPE}, action-on-recovery {ACTION_ON_RECOVERY}, "
+        f"cooldown-time {whole_seconds(step_budget(a))} s"
     )
+    if shared is not None:
+        how += (f", event-name {shared[1]}, shared by the wirings of chain {rw.chain} that "
+                "reinstantiate it whole")
+    return Realisation(how=how, lost=lost)
