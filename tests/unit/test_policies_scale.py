@@ -1,5 +1,6 @@
-"""The ONAP output of a dense topology grows with wirings + chain members, not with their
-product (issue 12, item 6): chain-wide steps are one shared policy per chain.
+"""The policy output of a dense topology grows with wirings + chain members, not with their
+product (issue 12, item 6): chain-wide steps are one shared ONAP policy per chain, and the
+FailurePolicy, PrometheusRule and OSM VNFD write each chain's members and orders once.
 
 Sizes, not times: the house rule keeps timed assertions out of the suite (bench/ times).
 """
@@ -60,3 +61,53 @@ def test_dense_onap_output_grows_with_wirings_plus_members(tmp_path: Path) -> No
         assert check_operational_policy(doc) == []
         errors = sorted(jsonschema.Draft202012Validator(onap_schema()).iter_errors(doc), key=str)
         assert errors == []
+
+
+ALL_TARGETS = ("kubernetes", "onap", "osm", "tacker")
+
+
+def _policies(tmp_path: Path, n: int) -> dict[str, bytes]:
+    path = gen_topology.generate_dense(n, tmp_path / f"dense{n}")
+    unit = compile_(str(path), emitters=("policies",), targets=ALL_TARGETS,
+                    params={"vnf_instance_id": "x"})
+    assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+    return {f.path: f.content for f in unit.outputs if f.path.startswith("policies/")}
+
+
+def test_dense_policies_output_grows_with_wirings_plus_members(tmp_path: Path) -> None:
+    """Every policy file of every target together, not only ONAP's: the FailurePolicy,
+    PrometheusRule and OSM VNFD write each chain's members and orders once (issue 12)."""
+    from tests.support import validators as V
+    from tests.unit.policies_support import shipped_json_schema
+
+    files = {n: _policies(tmp_path, n) for n in (20, 40)}
+    assert {p for p in files[20]} == {p for p in files[40]}
+    assert {"policies/failurepolicy.yaml", "policies/prometheusrule.yaml"} <= set(files[20])
+    assert any(p.startswith("policies/osm/") for p in files[20])
+    assert any(p.startswith("policies/onap/") for p in files[20])
+    size = {n: sum(len(c) for c in fs.values()) for n, fs in files.items()}
+    wirings = {n: n * (n - 1) // 2 for n in files}
+    linear = (wirings[40] + 40) / (wirings[20] + 20)          # 820 / 210 = 3.90
+    assert size[40] / size[20] <= linear * 1.1, (size, linear)
+    # and each file on its own: none of them hides a product behind the others' bulk
+    for path in files[20]:
+        ratio = len(files[40][path]) / len(files[20][path])
+        assert ratio <= linear * 1.1, (path, ratio, linear)
+    for n, fs in files.items():
+        policy = yaml.safe_load(fs["policies/failurepolicy.yaml"])
+        (chain,) = policy["spec"]["chains"]
+        assert len(chain["shutdown_order"]) == len(chain["startup_order"]) == n
+        steps = [s for w in policy["spec"]["wirings"] for s in w["escalation"]]
+        assert {s["action"] for s in steps} >= {"reinstantiate", "shutdown_chain"}
+        # every chain-wide step names the chain and lists nobody
+        for s in steps:
+            if s["action"] in ("reinstantiate", "shutdown_chain"):
+                assert s["chain"] == chain["name"] and "shutdown_order" not in s, s
+        assert jsonschema.Draft202012Validator(shipped_json_schema()).is_valid(policy)
+        rule = yaml.safe_load(fs["policies/prometheusrule.yaml"])
+        assert V.validate_object(rule) == []
+        (info,) = rule["spec"]["groups"][1]["rules"]
+        assert info["labels"]["xfactor_startup_order"] == ",".join(chain["startup_order"])
+        (osm,) = [yaml.safe_load(c) for p, c in fs.items() if p.startswith("policies/osm/")]
+        (aspect,) = osm["vnfd"]["df"][0]["healing-aspect"]  # the chain's, shared
+        assert [p["vdu-id"] for p in aspect["healing-policy"]] == chain["startup_order"]
