@@ -33,8 +33,9 @@ def crd_text() -> str:
 
 
 def covered_chain(ctx: Context, rw: ResolvedWiring, step: ResolvedStep) -> str | None:
-    """The chain whose orders a ``reinstantiate``/``shutdown_chain`` step are exactly,
-    or None: the step then names it instead of listing its members."""
+    """The chain that a ``reinstantiate``/``shutdown_chain`` step covers exactly (its
+    scope and orders are the chain's), or None; a covered step names the chain instead of
+    listing its members."""
     a = step_args(step)
     if a.action == "shutdown_chain":
         return a.chain
