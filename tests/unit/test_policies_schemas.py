@@ -123,16 +123,7 @@ MUTATIONS = {
     "reinstantiate without orders": lambda d: _step(d, "smf_to_upf", 1).pop("shutdown_order"),
     "reinstantiate with attempts": lambda d: _step(d, "smf_to_upf", 1).update(attempts=2),
     "reinstantiate with empty scope": lambda d: _step(d, "smf_to_upf", 1).update(scope=[]),
-    # a chain's orders are written once, in spec.chains[]: a step naming the chain
-    # neither lacks them there nor repeats them (issue 12)
-    "shutdown_chain without chain": lambda d: _step(d, "smf_to_upf", 2).pop("chain"),
-    "shutdown_chain repeating orders": lambda d: _step(d, "smf_to_upf", 2).update(
-        shutdown_order=["amf"], startup_order=["amf"]),
-    "reinstantiate with chain and scope": lambda d: _step(d, "smf_to_upf", 1).update(chain="core"),
-    "reinstantiate with neither": lambda d: [_step(d, "smf_to_upf", 1).pop(k)
-                                             for k in ("scope", "shutdown_order", "startup_order")],
-    "chain without startup order": lambda d: d["spec"]["chains"][0].pop("startup_order"),
-    "chain with empty shutdown order": lambda d: d["spec"]["chains"][0].update(shutdown_order=[]),
+    "shutdown_chain without startup order": lambda d: _step(d, "smf_to_upf", 2).pop("startup_order"),
     "shutdown_chain with a timeout": lambda d: _step(d, "smf_to_upf", 2).update(timeout="1s"),
     "unknown step field": lambda d: _step(d, "smf_to_upf", 0).update(jitter="1s"),
     "stickiness sticky": lambda d: d["spec"]["wirings"][0].update(stickiness="sticky"),

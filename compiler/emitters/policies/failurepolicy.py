@@ -4,12 +4,8 @@ Phase: emit.  Input: the :class:`Context` (the plan's resolved wirings and chain
 Output: the FailurePolicy as plain data (spec §5) and the text of its
 CustomResourceDefinition (``compiler/schemas/failurepolicy-crd.yaml``, shipped as
 package data).  Every step's arguments are resolved (defaults filled in, durations as
-Go-style strings) and ``propagate`` is resolved to node names.  Each chain in
-``spec.chains[]`` carries its resolved ``shutdown_order`` and ``startup_order`` once; a
-``shutdown_chain`` step, or a ``reinstantiate`` step whose scope is exactly its wiring's
-chain, names the chain instead of repeating them (so the document grows with wirings +
-chain members, not their product: issue 12); any other ``reinstantiate`` carries its
-own ``scope`` and orders.
+Go-style strings), ``reinstantiate`` and ``shutdown_chain`` steps carry their resolved
+``shutdown_order`` and ``startup_order``, and ``propagate`` is resolved to node names.
 Emits no diagnostics: everything the ladder says is expressible here.
 """
 
@@ -34,8 +30,9 @@ def crd_text() -> str:
 
 def covered_chain(ctx: Context, rw: ResolvedWiring, step: ResolvedStep) -> str | None:
     """The chain that a ``reinstantiate``/``shutdown_chain`` step covers exactly (its
-    scope and orders are the chain's), or None; a covered step names the chain instead of
-    listing its members."""
+    scope and orders are the chain's), or None.  The PrometheusRule names such a chain
+    instead of listing its members; the FailurePolicy keeps every step's resolved orders,
+    as spec §5 requires."""
     a = step_args(step)
     if a.action == "shutdown_chain":
         return a.chain
@@ -46,11 +43,9 @@ def covered_chain(ctx: Context, rw: ResolvedWiring, step: ResolvedStep) -> str |
     return None
 
 
-def step_document(ctx: Context, rw: ResolvedWiring, step: ResolvedStep) -> dict[str, Any]:
-    """One escalation step, every argument resolved (spec §3.1 defaults, §3.2 orders); a
-    step that covers exactly a chain names it (its orders are in ``spec.chains[]``)."""
+def step_document(step: ResolvedStep, rw: ResolvedWiring) -> dict[str, Any]:
+    """One escalation step, every argument resolved (spec §3.1 defaults, §3.2 orders)."""
     a = step_args(step)
-    covered = covered_chain(ctx, rw, step)
     doc: dict[str, Any] = {"action": a.action}
     if a.action == "reconnect":
         doc["attempts"] = a.attempts
@@ -65,19 +60,16 @@ def step_document(ctx: Context, rw: ResolvedWiring, step: ResolvedStep) -> dict[
         if a.chain is not None:
             doc["chain"] = a.chain
     elif a.action == "reinstantiate":
-        if covered is not None:
-            doc["chain"] = covered
-        else:
-            doc["scope"] = list(a.scope)
+        doc["scope"] = list(a.scope)
     if a.timeout is not None:
         doc["timeout"] = go_duration(a.timeout)
-    if a.action in ORDERED_ACTIONS and covered is None:
+    if a.action in ORDERED_ACTIONS:
         doc["shutdown_order"] = list(a.shutdown_order)
         doc["startup_order"] = list(a.startup_order)
     return doc
 
 
-def wiring_document(ctx: Context, rw: ResolvedWiring) -> dict[str, Any]:
+def wiring_document(rw: ResolvedWiring) -> dict[str, Any]:
     w = rw.wiring
     doc: dict[str, Any] = {
         "name": w.name,
@@ -86,7 +78,7 @@ def wiring_document(ctx: Context, rw: ResolvedWiring) -> dict[str, Any]:
         "stickiness": w.stickiness,
         "propagate": w.propagate,
         "propagate_to": list(rw.propagate_to),
-        "escalation": [step_document(ctx, rw, s) for s in rw.steps],
+        "escalation": [step_document(s, rw) for s in rw.steps],
     }
     if rw.chain is not None:
         doc["chain"] = rw.chain
@@ -110,10 +102,9 @@ def build(ctx: Context) -> dict[str, Any]:
         "metadata": metadata,
         "spec": {
             "chains": [
-                {"name": name, "fragile": fragile, "members": list(members),
-                 "shutdown_order": list(reversed(members)), "startup_order": list(members)}
+                {"name": name, "fragile": fragile, "members": list(members)}
                 for name, fragile, members in ctx.chains
             ],
-            "wirings": [wiring_document(ctx, rw) for rw in ctx.wirings],
+            "wirings": [wiring_document(rw) for rw in ctx.wirings],
         },
     }
