@@ -75,8 +75,11 @@ def _policies(tmp_path: Path, n: int) -> dict[str, bytes]:
 
 
 def test_dense_policies_output_grows_with_wirings_plus_members(tmp_path: Path) -> None:
-    """Every policy file of every target together, not only ONAP's: the FailurePolicy,
-    PrometheusRule and OSM VNFD write each chain's members and orders once (issue 12)."""
+    """Every policy file of every target together, not only ONAP's: the PrometheusRule and
+    the OSM VNFD write each chain's members and orders once (issue 12).  The FailurePolicy
+    is the exception the contract makes: spec §5 wants every ``reinstantiate`` and
+    ``shutdown_chain`` step to carry its resolved orders, so it grows with the chain-wide
+    steps times the members, and is held to that here instead."""
     from tests.support import validators as V
     from tests.unit.policies_support import shipped_json_schema
 
@@ -85,29 +88,37 @@ def test_dense_policies_output_grows_with_wirings_plus_members(tmp_path: Path) -
     assert {"policies/failurepolicy.yaml", "policies/prometheusrule.yaml"} <= set(files[20])
     assert any(p.startswith("policies/osm/") for p in files[20])
     assert any(p.startswith("policies/onap/") for p in files[20])
-    size = {n: sum(len(c) for c in fs.values()) for n, fs in files.items()}
+    spec_bound = {"policies/failurepolicy.yaml"}
+    size = {n: sum(len(c) for p, c in fs.items() if p not in spec_bound)
+            for n, fs in files.items()}
     wirings = {n: n * (n - 1) // 2 for n in files}
     linear = (wirings[40] + 40) / (wirings[20] + 20)          # 820 / 210 = 3.90
     assert size[40] / size[20] <= linear * 1.1, (size, linear)
     # and each file on its own: none of them hides a product behind the others' bulk
     for path in files[20]:
+        if path in spec_bound:
+            continue
         ratio = len(files[40][path]) / len(files[20][path])
         assert ratio <= linear * 1.1, (path, ratio, linear)
+    product = (wirings[40] * 40) / (wirings[20] * 20)         # 31,200 / 3,800 = 8.2
+    fp = len(files[40]["policies/failurepolicy.yaml"]) / len(files[20]["policies/failurepolicy.yaml"])
+    assert fp <= product * 1.1, (fp, product)
     for n, fs in files.items():
         policy = yaml.safe_load(fs["policies/failurepolicy.yaml"])
         (chain,) = policy["spec"]["chains"]
-        assert len(chain["shutdown_order"]) == len(chain["startup_order"]) == n
+        assert len(chain["members"]) == n
         steps = [s for w in policy["spec"]["wirings"] for s in w["escalation"]]
         assert {s["action"] for s in steps} >= {"reinstantiate", "shutdown_chain"}
-        # every chain-wide step names the chain and lists nobody
+        # spec §5: every chain-wide step carries its resolved orders
         for s in steps:
             if s["action"] in ("reinstantiate", "shutdown_chain"):
-                assert s["chain"] == chain["name"] and "shutdown_order" not in s, s
+                assert s["startup_order"] == chain["members"], s
+                assert s["shutdown_order"] == list(reversed(chain["members"])), s
         assert jsonschema.Draft202012Validator(shipped_json_schema()).is_valid(policy)
         rule = yaml.safe_load(fs["policies/prometheusrule.yaml"])
         assert V.validate_object(rule) == []
         (info,) = rule["spec"]["groups"][1]["rules"]
-        assert info["labels"]["xfactor_startup_order"] == ",".join(chain["startup_order"])
+        assert info["labels"]["xfactor_startup_order"] == ",".join(chain["members"])
         (osm,) = [yaml.safe_load(c) for p, c in fs.items() if p.startswith("policies/osm/")]
         (aspect,) = osm["vnfd"]["df"][0]["healing-aspect"]  # the chain's, shared
-        assert [p["vdu-id"] for p in aspect["healing-policy"]] == chain["startup_order"]
+        assert [p["vdu-id"] for p in aspect["healing-policy"]] == chain["members"]
