@@ -221,35 +221,9 @@ def _probe_values(value: Any, pdef: Any) -> list[Any]:
 
 
 def input_definitions(unit: Any) -> dict[str, Any]:
-    """The PropertyDefs (type, constraints) of the topology's inputs, read again.
-
-    The IR keeps each input's value and type but not its constraints, which the
-    schema needs; the definitions are read from the file that declares them.
-    """
-    from ..diagnostics import Diagnostics
-    from ..loader.yamlpos import PMap
-    from ..resolve.typedefs import read_definition
-
-    topo = unit.topology
-    names = set(topo.inputs)
-    if not names or unit.package is None:
-        return {}
-    files = sorted(unit.package.files, key=lambda f: f.display != topo.file)
-    for f in files:
-        tt = f.data.get("topology_template") if isinstance(f.data, PMap) else None
-        raw = tt.get("inputs") if isinstance(tt, PMap) else None
-        if not isinstance(raw, PMap) or not names <= set(raw):
-            continue
-        sink = Diagnostics()
-        out = {}
-        for name in names:
-            body = raw[name]
-            pdef = read_definition(str(name), body if body is not None else PMap(span=raw.key_span(name)),
-                                   raw.value_span(name), raw.key_span(name), sink)
-            if pdef is not None:
-                out[name] = pdef
-        return out
-    return {}
+    """The topology's inputs (type and constraints, as their definitions write them),
+    from the IR: ``Parameter.type`` and ``Parameter.constraints``."""
+    return dict(unit.topology.inputs) if unit.topology is not None else {}
 
 
 def probe_inputs(unit: Any, objects: list[K8sObject], defs: dict[str, Any]) -> InputWiring:

@@ -99,7 +99,6 @@ class KustomizeBundler:
     def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
                settings: Settings | None = None) -> list[OutputFile]:
         from .. import compile as compile_
-        from ..resolve.flavours import flavour_ids
 
         base = k8s_objects(files)
         if not base:
@@ -114,7 +113,7 @@ class KustomizeBundler:
             names.append(name)
             out[f"base/{name}"] = by_path[path]
         out["base/kustomization.yaml"] = dump_yaml(dict(KUSTOMIZATION, resources=names))
-        ids = flavour_ids(unit.package, unit.options) if unit.package is not None else ()
+        ids = unit.topology.flavours if unit.topology is not None else ()
         if len(ids) > 1:
             for fid in ids:
                 other = compile_(unit.path, replace(unit.options, flavour=fid))

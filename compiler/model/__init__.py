@@ -245,14 +245,27 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ConstraintClause:
+    """One constraint of an input's definition as written: ``operator: args`` (TOSCA 1.3
+    §3.6.3), for back ends and bundlers that carry it on (a Helm chart's values schema)."""
+
+    operator: str
+    args: Any  # plain data: a scalar, or a list for in_range / valid_values
+
+    def __post_init__(self) -> None:
+        freeze_fields(self, "args")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Parameter:
-    """An input or output."""
+    """An input or output.  ``constraints`` are an input's, as its definition writes them."""
 
     name: str
     type: str | None = None
     value: Any = None
     description: str = ""
     required: bool = True
+    constraints: tuple[ConstraintClause, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
 
     def __post_init__(self) -> None:
@@ -287,6 +300,9 @@ class Topology:
     policies: Mapping[str, Policy] = field(default_factory=dict)
     substitution: Substitution | None = None
     flavour: str | None = None  # the selected SOL001 deployment flavour, if any
+    # every deployment flavour id a --flavour may name for this package (sorted; () when
+    # the VNF has no flavour files): a Kustomize overlay per flavour is built from it
+    flavours: tuple[str, ...] = ()
     # whether the X-factor profile's types (xfactor.*) are imported, decided by resolve
     uses_profile: bool = False
     # the package's shipped YAML files (``Package.shipped``), for the back ends and checks

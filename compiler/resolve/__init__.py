@@ -23,6 +23,7 @@ tosca-unsupported (workflows), plus those of :mod:`.templates`, :mod:`.functions
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
@@ -152,7 +153,8 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     topo_top = _topology(top, tt, entry, version, reg, package, top_in, chosen.id, diags)
     topo_flav = _topology(flav, ftt, chosen.file, version, reg, package, f_in, chosen.id,
                           diags)
-    return _merge(topo_top, topo_flav, vnf_name)
+    merged = _merge(topo_top, topo_flav, vnf_name)
+    return replace(merged, flavours=tuple(sorted({f.id for f in flist})))
 
 
 def _resolve_templates(res: TemplateResolver, tt: PMap, path: str) -> None:

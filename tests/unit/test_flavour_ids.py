@@ -45,3 +45,21 @@ def test_unknown_version_has_none(tmp_path):
     p = tmp_path / "bad.yaml"
     p.write_text("tosca_definitions_version: tosca_simple_yaml_9\n")
     assert ids(p) == ()
+
+
+def test_the_ir_carries_the_flavour_ids(tmp_path):
+    """Topology.flavours (what a Kustomize overlay per flavour is built from, without the
+    bundler reading the package again) equals flavour_ids, whichever flavour is chosen."""
+    import compiler
+
+    top = make(tmp_path)
+    for chosen in ("large", "small"):
+        unit = compiler.check(str(top), flavour=chosen)
+        assert unit.ok, unit.diagnostics.render_text()
+        assert unit.topology.flavour == chosen
+        assert unit.topology.flavours == ids(top) == ("large", "small")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\n"
+                     "topology_template:\n  node_templates:\n"
+                     "    c: { type: tosca.nodes.Compute }\n")
+    assert compiler.check(str(plain)).topology.flavours == ()
