@@ -2,7 +2,7 @@
 
 Phase: CLI.  Runs the front end and the emitters like ``xfc compile`` (on errors nothing
 is written, exit 1), then each chosen bundler (:mod:`compiler.bundlers`, looked up in
-:func:`compiler.plugins.bundlers`) turns the compilation into a package; every file
+:func:`compiler.plugins.bundler`, by name) turns the compilation into a package; every file
 lands in OUT atomically through :mod:`compiler.output`.  A package that cannot be built
 (:class:`compiler.bundlers.BundleError`) is reported on one line, exit 1.  Several PATHs
 (or ``-``) run as a batch (:mod:`compiler.batch`): one subfolder of OUT per input.
@@ -24,7 +24,7 @@ from .. import batch
 from .. import compile as compile_
 from ..output import OutputError, write_outputs
 from ..pipeline import option_problems
-from ..plugins import bundlers
+from .. import plugins
 from .common import UsageError, add_input_arguments, options_from_args, report
 
 HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
@@ -62,8 +62,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})\Z")
 
 
 def _known() -> list[str]:
+    """Bundler names (built-ins, then xfc.bundlers entry points); no plugin is imported."""
     try:
-        return sorted(bundlers())
+        return plugins.names("bundler")
     except Exception:  # plugin discovery errors are reported when bundling
         return []
 
@@ -152,11 +153,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     # so that stdout stays one parseable document
     text = getattr(args, "format", "text") == "text"
     say = out if text else sys.stderr
-    available = bundlers()
+    # by name: only the bundlers this call names are imported (a broken third-party one
+    # fails only the calls that name it, with its distribution named)
+    names = plugins.names("bundler")
     formats = list(dict.fromkeys(args.formats))
-    unknown = [f for f in formats if f not in available]
+    unknown = [f for f in formats if f not in names]
     if unknown:
-        raise UsageError(f"unknown --format {unknown[0]!r}; available: {', '.join(sorted(available))}")
+        raise UsageError(f"unknown --format {unknown[0]!r}; available: {', '.join(names)}")
+    available = {}
+    for fmt in formats:
+        try:
+            available[fmt] = plugins.bundler(fmt)
+        except plugins.PluginError as exc:
+            say.write(f"xfc: error[plugin-error]: {exc}\n")
+            return 1
     settings = _settings(args)
     options = options_from_args(args)
     problems = option_problems(options)

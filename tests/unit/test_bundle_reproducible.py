@@ -97,9 +97,13 @@ def test_a_third_party_bundler_gets_the_protocol_call(tmp_path, monkeypatch, cap
             calls.append(len(files))
             return [OutputFile(path="tiny.txt", content=b"tiny\n", producer="tiny")]
 
-    from compiler.commands import bundle as verb
+    from compiler import plugins
 
-    monkeypatch.setattr(verb, "bundlers", lambda: {"tiny": Tiny()})
+    real_names, real_bundler = plugins.names, plugins.bundler
+    monkeypatch.setattr(plugins, "names",
+                        lambda kind: real_names(kind) + (["tiny"] if kind == "bundler" else []))
+    monkeypatch.setattr(plugins, "bundler",
+                        lambda name: Tiny() if name == "tiny" else real_bundler(name))
     assert main(["bundle", "samples/5g-core-slice/slice.yaml", "-f", "tiny", "-o",
                  str(tmp_path), "-q"]) == 0
     assert calls and (tmp_path / "tiny.txt").read_bytes() == b"tiny\n"

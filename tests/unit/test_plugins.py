@@ -197,6 +197,15 @@ def test_third_party_bundler_is_found_by_name(site):
     assert done.stdout.split()[0] == "acme-tar"
 
 
+def test_third_party_bundler_runs_from_the_cli(site, tmp_path):
+    out = tmp_path / "bundle"
+    done = xfc(site, "bundle", str(SAMPLE), "-f", "acme-tar", "-o", str(out))
+    assert done.returncode == 0, done.stderr + done.stdout
+    # AcmeBundler hands back the compiled files: they are what was written
+    assert (out / "kubernetes").is_dir() and (out / "policies" / "failurepolicy.yaml").is_file()
+    assert "acme-tar" in xfc(site, "bundle", "--help").stdout
+
+
 def test_a_broken_plugin_fails_only_the_calls_that_name_it(site, tmp_path):
     clean = xfc(site, "compile", str(SAMPLE), "-o", str(tmp_path / "a"), "--target", "onap")
     assert clean.returncode == 0, clean.stderr + clean.stdout
