@@ -5,8 +5,9 @@ holding every phase's result and the diagnostics.  Each phase is a function
 ``phase(input, ..., diags) -> output``; the driver stops at a phase boundary when errors
 exist (after load, resolve, normalize and graph), so later phases may assume a clean
 input.  Nothing here prints or exits: results carry their diagnostics; invalid options
-raise :class:`compiler.errors.OptionsError` before any phase runs.  Bundlers (:mod:`compiler.plugins`) are declared but none is
-built in, and :func:`back_end` does not run them yet.
+raise :class:`compiler.errors.OptionsError` before any phase runs.  Emitters get a
+:class:`BackEndInput` (the IR and the options).  Bundlers run after this, from
+``xfc bundle`` (:mod:`compiler.commands.bundle`), on the compilation and its files.
 
 Codes: ``plugin-error`` (an emitter the options name is unknown or cannot be loaded:
 reported, and the other emitters still run), and those of the phases it runs.
