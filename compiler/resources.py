@@ -46,3 +46,20 @@ def schemas_dir() -> Path:
 def grammar_text(name: str) -> str:
     """The text of ``grammars/<name>.lark``."""
     return (grammars_dir() / f"{name}.lark").read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _text_environment():
+    import jinja2  # lazily: only the bundlers write text through templates
+
+    # plain text, not HTML: no autoescaping; an undefined name is an error, not ""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates_dir())),
+                              undefined=jinja2.StrictUndefined, autoescape=False,
+                              keep_trailing_newline=True)
+
+
+def render_text(name: str, **values: str) -> str:
+    """``templates/<name>`` (a jinja2 template of a text file whose shape is fixed) with
+    ``values``.  Values are single-line strings the caller has cleaned; YAML is never
+    written this way (compiler.yamlout is the one YAML writer)."""
+    return _text_environment().get_template(name).render(**values)

@@ -50,6 +50,7 @@ import re
 from typing import Any
 
 from ..model import OutputFile
+from ..resources import render_text
 from . import WORKLOAD_KINDS, BundleError, Identity, Settings, identity, k8s_objects, \
     targz_bytes, zip_bytes
 
@@ -176,11 +177,12 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings
     manifest_name = f"{stem}.mf"
     cert_name = f"{stem}.cert" if settings.sign_key else None
 
-    out[CHANGE_LOG] = (f"{settings.release_date} {ident.product} {ident.version}: "
-                       f"package built by xfc from {posixpath.basename(entry)}\n").encode()
-    out[f"{LICENSES}/LICENSE.txt"] = (
-        f"{ident.product} by {_one_line(ident.provider)}.\n"
-        "The descriptor states no licence terms; ask the provider for them.\n").encode()
+    out[CHANGE_LOG] = render_text(
+        "csar/ChangeLog.txt.j2", release_date=settings.release_date, product=ident.product,
+        version=ident.version, entry=posixpath.basename(entry)).encode()
+    out[f"{LICENSES}/LICENSE.txt"] = render_text(
+        "csar/LICENSE.txt.j2", product=ident.product,
+        provider=_one_line(ident.provider)).encode()
     non_mano: list[tuple[str, str]] = []
     meta_blocks: list[str] = []
     request = None
