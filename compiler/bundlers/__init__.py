@@ -163,9 +163,12 @@ def identity(unit: Any, objects: list[K8sObject]) -> Identity:
 
 
 def dump_yaml(data: Any) -> bytes:
-    """Plain YAML (block style, keys in the given order), for files no template reads."""
-    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False,
-                          allow_unicode=True, width=1 << 16).encode("utf-8")
+    """A bundle's YAML file (Chart.yaml, values.yaml, kustomization.yaml, the OSM VNFD, a
+    CRD) through the one YAML writer, :func:`compiler.yamlout.write`: safe under YAML 1.1
+    and 1.2 readers, read back and compared."""
+    from ..yamlout import write
+
+    return write(data, what="bundle file", head=("apiVersion", "kind", "metadata")).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- archives

@@ -37,7 +37,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _dump(doc: dict) -> str:
-    return yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    """The ResourceList through the one YAML writer (compiler.yamlout)."""
+    from ..yamlout import write
+
+    return write(doc, what="KRM ResourceList", head=("apiVersion", "kind", "items", "results"))
 
 
 def run(args: argparse.Namespace, out: TextIO, stdin: TextIO | None = None) -> int:

@@ -50,7 +50,7 @@ def test_chart_yaml_fields(tmp_path):
     assert meta["appVersion"] == "1.0"
     text = (chart / "Chart.yaml").read_text()
     # written as strings: YAML must not read them as numbers
-    assert "version: 1.0.0" in text and "appVersion: '1.0'" in text
+    assert 'version: "1.0.0"' in text and 'appVersion: "1.0"' in text
     assert (chart / "crds" / "failurepolicy-crd.yaml").is_file()
     assert not list((chart / "templates").glob("*crd*"))
 
