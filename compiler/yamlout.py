@@ -132,11 +132,17 @@ def is_plain_safe(text: str) -> bool:
     return text.casefold() not in _WORDS
 
 
+def double_quoted(value: str) -> str:
+    """``value`` as a double-quoted scalar with JSON-style escapes, and with the YAML 1.1
+    line breaks, the BOM and control characters escaped (never plain)."""
+    return '"' + "".join(_escape_char(c) for c in value) + '"'
+
+
 @functools.lru_cache(maxsize=1 << 16)  # bounded and thread-safe; keyed by the text itself
 def _quote_str(value: str) -> str:
     if is_plain_safe(value):
         return value
-    return '"' + "".join(_escape_char(c) for c in value) + '"'
+    return double_quoted(value)
 
 
 def quote(value: Any) -> str:

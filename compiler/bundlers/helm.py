@@ -36,13 +36,13 @@ Codes: none (the compilation it reads has already been checked).
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
 
 from ..emitters.kubernetes.common import plain
 from ..model import OutputFile
+from ..yamlout import double_quoted, is_plain_safe, quote
 from . import CLUSTER_SCOPED, WORKLOAD_KINDS, BundleError, Identity, K8sObject, Settings, \
     dump_yaml, identity, k8s_objects
 
@@ -67,16 +67,13 @@ class _NamespaceKey:
 
 NAMESPACE_KEY = _NamespaceKey()
 
-# Characters a YAML double-quoted scalar must not hold raw (line breaks YAML folds,
-# C1 controls, the BOM); JSON leaves them raw when ensure_ascii is off.
-_YAML_UNSAFE = re.compile("[\u007f-\u009f\u2028\u2029\ufeff\ud800-\udfff]")
 _BRACE = re.compile(r"[{}]")
 
 
 def _quoted(s: str) -> str:
-    """``s`` as a YAML double-quoted scalar that template syntax cannot reach."""
-    text = json.dumps(s, ensure_ascii=False)
-    text = _YAML_UNSAFE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
+    """``s`` as a YAML double-quoted scalar (the one writer's escaping,
+    :func:`compiler.yamlout.double_quoted`) that template syntax cannot reach."""
+    text = double_quoted(s)
     if "{{" in s or "}}" in s:
         # Each brace becomes an action printing a one-brace string literal, so the
         # engine never sees an opening delimiter from the descriptor.
@@ -85,32 +82,22 @@ def _quoted(s: str) -> str:
 
 
 def _scalar(v: Any) -> str:
+    """A scalar of a template line: an action as written, a string double-quoted with its
+    braces out of the template engine's reach, anything else as the one YAML writer
+    spells it (:func:`compiler.yamlout.quote`)."""
     if isinstance(v, Action):
         return v.text
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isnan(v):
-            return ".nan"
-        if math.isinf(v):
-            return ".inf" if v > 0 else "-.inf"
-        return json.dumps(v)
     if isinstance(v, str):
         return _quoted(v)
+    if v is None or isinstance(v, (bool, int, float)):
+        return quote(v)
     raise BundleError(f"cannot write a {type(v).__name__} into a Helm template")
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_./-]*\Z")
-# Words YAML 1.1 (Go's YAML reader) takes for booleans or null: always quoted.
-_YAML_WORDS = frozenset("y n yes no on off true false null".split())
-
-
 def _key(k: Any) -> str:
-    if isinstance(k, str) and _PLAIN_KEY.match(k) and k.lower() not in _YAML_WORDS:
+    """A mapping key: plain where the one writer would write it plain (and it holds no
+    brace), else as a scalar."""
+    if isinstance(k, str) and "{" not in k and "}" not in k and is_plain_safe(k):
         return k
     return _scalar(k)
 

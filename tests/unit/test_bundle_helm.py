@@ -218,3 +218,16 @@ def test_objects_with_their_own_namespace_keep_it(tmp_path):
     rc, out = _template(chart)
     assert rc == 0, out
     assert_same_objects(rendered(out), want)
+
+
+def test_template_scalars_are_spelled_as_the_one_writer_spells_them():
+    """Helm's templates are YAML with actions in them: their scalars use compiler.yamlout's
+    spelling, so a float such as 1e20 stays a float to a YAML 1.1 reader (json.dumps wrote
+    1e+20, which YAML 1.1 reads as a string), and strings keep their braces out of reach."""
+    from compiler.bundlers.helm import _key, _scalar
+
+    assert yaml.safe_load(f"v: {_scalar(1e20)}")["v"] == 1e20
+    assert yaml.safe_load(f"v: {_scalar('yes')}")["v"] == "yes"
+    assert "{{" not in _scalar("{{ .Release.Name }}").replace('{{ "{" }}', "").replace('{{ "}" }}', "")
+    assert _key("app.kubernetes.io/name") == "app.kubernetes.io/name"
+    assert yaml.safe_load(f"{_key('on')}: 1") == {"on": 1}
