@@ -245,15 +245,14 @@ class Policy:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ConstraintClause:
-    """One constraint of an input's definition as written: ``operator: args`` (TOSCA 1.3
-    §3.6.3), for back ends and bundlers that carry it on (a Helm chart's values schema)."""
+class Constraint:
+    """One constraint clause as written: ``operator: args`` (TOSCA 1.3 §3.6.3).  Read by
+    the resolver (compiler.resolve.constraints checks values against it) and carried on
+    in the IR on each input (``Parameter.constraints``: a Helm chart's values schema)."""
 
     operator: str
-    args: Any  # plain data: a scalar, or a list for in_range / valid_values
-
-    def __post_init__(self) -> None:
-        freeze_fields(self, "args")
+    args: Any  # plain data as written (a scalar, or a list for in_range/valid_values)
+    span: Span = field(default=NO_SPAN, compare=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,7 +264,7 @@ class Parameter:
     value: Any = None
     description: str = ""
     required: bool = True
-    constraints: tuple[ConstraintClause, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
     span: Span = field(default=NO_SPAN, compare=False)
 
     def __post_init__(self) -> None:

@@ -23,12 +23,13 @@ from __future__ import annotations
 from ..suggest import close_matches
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
-from ..diagnostics import NO_SPAN, Diagnostics, Span
+from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, to_plain
+from ..model import Constraint  # the IR's clause: the resolver parses and checks it
 from . import scalars
 
 OPERATORS = (
@@ -61,16 +62,9 @@ ORDERED = (
 UNBOUNDED = "UNBOUNDED"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Constraint:
-    """One constraint clause as written: ``operator: args``."""
-
-    operator: str
-    args: Any  # plain data as written (a scalar, or a list for in_range/valid_values)
-    span: Span = field(default=NO_SPAN, compare=False)
-
-    def describe(self) -> str:
-        return f"{self.operator}: {_show(self.args)}"
+def describe(c: Constraint) -> str:
+    """``operator: args`` as the descriptor would write it (for messages)."""
+    return f"{c.operator}: {_show(c.args)}"
 
 
 # --------------------------------------------------------------------------- primitives
@@ -431,6 +425,7 @@ __all__ = [
     "ORDERED",
     "UNBOUNDED",
     "Constraint",
+    "describe",
     "Version",
     "parse_version",
     "parse_timestamp",

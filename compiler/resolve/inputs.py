@@ -24,7 +24,7 @@ from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..loader.yamlpos import PMap, resolve_plain
-from ..model import ConstraintClause, Parameter, RuntimeRef
+from ..model import Parameter, RuntimeRef
 from .functions import did_you_mean
 
 OUTPUT_KEYS = ("description", "value", "type", "status", "metadata", "required",
@@ -118,8 +118,7 @@ def resolve_inputs(
         table.params[name] = Parameter(
             name=name, type=pdef.type, value=table.values[name],
             description=pdef.description, required=pdef.required, span=kspan,
-            constraints=tuple(ConstraintClause(operator=c.operator, args=c.args)
-                              for c in pdef.constraints),
+            constraints=tuple(pdef.constraints),
         )
     return table
 

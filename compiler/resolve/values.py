@@ -35,7 +35,7 @@ from ..diagnostics import Diagnostics, Span
 from ..limits import DEFAULT_LIMITS, exceeded
 from ..loader.yamlpos import PMap, PSeq, span_in
 from ..model import RuntimeRef
-from .constraints import Constraint, comparable, parse_range, show, violation
+from .constraints import Constraint, comparable, describe, parse_range, show, violation
 from .typedefs import MISSING, PropertyDef, Schema, yaml_type
 
 FUNCTIONS = frozenset({
@@ -130,7 +130,7 @@ class _Checker:
             for c in reg.constraints_of(canon) + tuple(constraints):
                 why = violation(c, value, base)
                 if why:
-                    self.diags.add("tosca-constraint", f"{why} (constraint {c.describe()})",
+                    self.diags.add("tosca-constraint", f"{why} (constraint {describe(c)})",
                                    span, path=path)
         return value
 
