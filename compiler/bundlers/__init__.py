@@ -128,7 +128,8 @@ def semver(raw: Any, fallback: str = "0.1.0") -> str:
 
 def identity(unit: Any, objects: list[K8sObject]) -> Identity:
     """The package's identity from the descriptor (metadata, else the SOL001 VNF node)."""
-    from ..emitters.naming import dns1123_label, service_name
+    from ..emitters.naming import service_name
+    from ..names import dns_label
 
     topo = unit.topology
     meta = dict(topo.metadata or {}) if topo is not None else {}
@@ -144,7 +145,7 @@ def identity(unit: Any, objects: list[K8sObject]) -> Identity:
             "app.kubernetes.io/part-of", ""))
         if name:
             break
-    name = dns1123_label(name or (service_name(topo, unit.path) if topo else "xfc"))
+    name = dns_label(name or (service_name(topo, unit.path) if topo else "xfc"), fallback="xfc")
     raw_version = (meta.get("template_version") or vnf.get("descriptor_version")
                    or vnf.get("software_version") or "0.1.0")
     desc = " ".join(str(topo.description or "").split()) if topo is not None else ""

@@ -14,12 +14,6 @@ from typing import Any, Mapping
 from ..names import dns_label
 
 
-def dns1123_label(text: str, *, fallback: str = "xfc", limit: int = 63) -> str:
-    """``text`` as a DNS-1123 label (RFC 1123: may start with a digit); see
-    :func:`compiler.names.dns_label` (a name with nothing left is ``xfc-<hash>``)."""
-    return dns_label(text, limit, fallback=fallback)
-
-
 def service_name(topology: Any, path: str = "") -> str:
     """The service's name, as a DNS-1123 label.
 
@@ -30,14 +24,14 @@ def service_name(topology: Any, path: str = "") -> str:
     if isinstance(meta, Mapping):
         for key in ("template_name", "name"):
             if isinstance(meta.get(key), str) and meta[key].strip():
-                return dns1123_label(meta[key])
+                return dns_label(meta[key], fallback="xfc")
     nodes_of = getattr(topology, "nodes_of", None)
     if nodes_of is not None:
         for vnf in nodes_of("tosca.nodes.nfv.VNF"):
             if isinstance(vnf.properties.get("product_name"), str) and vnf.properties["product_name"].strip():
-                return dns1123_label(vnf.properties["product_name"])
+                return dns_label(vnf.properties["product_name"], fallback="xfc")
     base = posixpath.basename(str(getattr(topology, "file", "") or path).replace("\\", "/"))
     for suffix in (".yaml", ".yml", ".vnfd", ".csar", ".zip"):
         if base.endswith(suffix):
             base = base[: -len(suffix)]
-    return dns1123_label(base)
+    return dns_label(base, fallback="xfc")

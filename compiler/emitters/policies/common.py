@@ -15,7 +15,6 @@ from typing import Any, Mapping
 
 from ..naming import service_name
 from ... import defaults, durations
-from ...names import dns_label
 from ...diagnostics import NO_SPAN, Span
 from ...model.xfactor import (NotifyArgs, Plan, ReconnectArgs, ReinstantiateArgs, ResolvedStep,
                               ResolvedWiring, XModel)
@@ -35,12 +34,6 @@ INPUT_VNF_INSTANCE_ID = "vnf_instance_id"
 INPUT_HELM_CHART = "helm_chart"
 
 
-
-
-def dns1123(name: str, *, fallback: str = "service", max_len: int = 63) -> str:
-    """``name`` as a DNS-1123 label (:func:`compiler.names.dns_label`: cut names end in a
-    stable hash, a name with nothing left is ``<fallback>-<hash>``)."""
-    return dns_label(name, max_len, fallback=fallback)
 
 
 def camel(name: str) -> str:

@@ -41,8 +41,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...model.xfactor import ResolvedWiring
-from ...names import identifier
-from .common import Context, Realisation, StepArgs, dns1123, go_duration, step_args, step_budget, whole_seconds
+from ...names import dns_label, identifier
+from .common import Context, Realisation, StepArgs, go_duration, step_args, step_budget, whole_seconds
 
 POLICY_TYPE = "onap.policies.controlloop.operational.common.Drools"
 TOSCA_VERSION = "tosca_simple_yaml_1_1_0"
@@ -240,7 +240,7 @@ def build(ctx: Context) -> dict[str, dict[str, Any]]:
                 shared.setdefault(rw.chain, {})[name] = sp
     out: dict[str, dict[str, Any]] = {}
     for chain in sorted(by_chain.keys() | shared.keys(), key=lambda c: (c is None, c or "")):
-        stem = dns1123(chain, fallback="chain") if chain is not None else "unchained"
+        stem = dns_label(chain, fallback="chain") if chain is not None else "unchained"
         while stem in out:
             stem += "-x"
         # the wirings' policies, then the shared ones they name, by name
