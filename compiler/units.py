@@ -3,7 +3,7 @@
 Phase: none — a neutral module that the front end (resolve: value validation) and the
 back ends (normalising memory, timeouts) both import, so that no back end imports the
 TOSCA resolver (the import-linter contracts in ``.importlinter``).  It was
-``compiler.resolve.scalars``, which still re-exports it.
+``compiler.resolve.scalars`` once.
 Input: the text of a scalar-unit value, e.g. ``"256 MiB"``, ``"30 s"``, ``"1.5GHz"``.
 Output: :class:`ScalarValue` with the magnitude in the base unit (bytes, seconds, Hz,
 bits per second), the canonical unit as TOSCA spells it, and the original text.

@@ -30,7 +30,7 @@ from typing import Any, Callable
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, to_plain
 from ..model import Constraint  # the IR's clause: the resolver parses and checks it
-from . import scalars
+from .. import units
 
 OPERATORS = (
     "equal",
@@ -186,11 +186,11 @@ def comparable(value: Any, base: str) -> Any:
         return parse_version(value)
     if base == "timestamp":
         return parse_timestamp(value)
-    kind = scalars.kind_of(base)
+    kind = units.kind_of(base)
     if kind:
         try:
-            return scalars.parse_scalar(value, kind)
-        except scalars.ScalarError as exc:
+            return units.parse_scalar(value, kind)
+        except units.ScalarError as exc:
             raise ValueError(str(exc)) from None
     raise ValueError(f"values of type {base} are not ordered")
 

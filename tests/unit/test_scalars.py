@@ -1,10 +1,10 @@
-"""compiler.resolve.scalars: TOSCA 1.3 §3.3.6 scalar-unit parsing and normalisation."""
+"""compiler.units: TOSCA 1.3 §3.3.6 scalar-unit parsing and normalisation."""
 
 from __future__ import annotations
 
 import pytest
 
-from compiler.resolve.scalars import ScalarError, canonical_unit, parse_scalar, to_bps, to_bytes, to_seconds
+from compiler.units import ScalarError, canonical_unit, parse_scalar, to_bps, to_bytes, to_seconds
 
 
 @pytest.mark.parametrize(
