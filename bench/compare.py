@@ -85,8 +85,12 @@ except Exception as exc:
     print(json.dumps({"error": f"{type(exc).__name__}: {str(exc)[:200]}"}))
     sys.exit(0)
 wall, cpu = time.perf_counter() - t, time.process_time() - c
-print(json.dumps({"cpu": cpu, "seconds": wall,
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+try:  # this process's own peak (ru_maxrss would also hold the peak of the process it was forked from)
+    with open("/proc/self/status") as f:
+        peak_kb = next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"cpu": cpu, "seconds": wall, "rss_mb": peak_kb / 1024}))
 """
 
 # A whole xfc process: start-up, work and teardown.

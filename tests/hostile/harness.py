@@ -58,8 +58,16 @@ else:
                  for m in re.findall(r"^(.+?):(\d+):(\d+): \w+\[([\w-]+)\]: (.*)$", text, re.M)]
         diags = diags or [{"code": "?", "message": text}]
 ru = resource.getrusage(resource.RUSAGE_SELF)
+# The peak of this process's own memory: ru_maxrss would also hold the peak of the pytest
+# process it was forked from (Linux carries the old image's high-water mark across exec),
+# so a big test process made small runs look like 540 MB.  VmHWM is reset by exec.
+try:
+    with open("/proc/self/status") as f:
+        peak_kb = next(int(ln.split()[1]) for ln in f if ln.startswith("VmHWM:"))
+except (OSError, StopIteration):
+    peak_kb = ru.ru_maxrss
 print(json.dumps({"rc": rc, "diagnostics": diags, "cpu": ru.ru_utime + ru.ru_stime,
-                  "rss_kb": ru.ru_maxrss}))
+                  "rss_kb": peak_kb}))
 """
 
 
