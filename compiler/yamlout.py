@@ -32,10 +32,13 @@ it (PyYAML's style, which the policy files have always used); empty collections 
 and ``[]``; floats in a spelling both YAML versions read as floats (``1.0e+20``, ``.inf``).
 
 Self-check: :func:`write` reads its own output back with libyaml (PyYAML's
-``CSafeLoader``, ten times faster than the pure-Python reader; at 10,000 nodes the
-pure-Python read-back was most of the compile time) and compares it with the data, types
-included (``1`` is not ``True`` nor ``1.0``); a difference raises
-:class:`compiler.diagnostics.InternalError` — a bug in xfc, never in the input.
+``CSafeLoader`` parser, ten times faster than the pure-Python one) and compares it with
+the data, types included (``1`` is not ``True`` nor ``1.0``); a difference raises
+:class:`compiler.diagnostics.InternalError` — a bug in xfc, never in the input.  The
+comparison walks libyaml's events alongside the data and resolves and constructs each
+scalar as PyYAML's safe loader does (cached per distinct plain scalar), instead of
+loading the whole document through PyYAML's Python constructor: on a dense topology the
+constructor was 70 % of the compile, and building the document nobody keeps cost memory.
 
 The emitter is a plain function: a template adds nothing to writing plain data, and the
 macro it replaces cost a jinja2 call per value.  It walks the data with an explicit
@@ -312,6 +315,10 @@ def same(a: Any, b: Any) -> bool:
         if kx is dict:
             if len(x) != len(y) or x.keys() != y.keys():
                 return False
+            if not all(type(k) is str for k in x):  # 1, True and 1.0 are one dict key
+                kinds = {k: _kind(k) for k in y}
+                if any(kinds[k] is not _kind(k) for k in x):
+                    return False
             stack.extend((x[k], y[k]) for k in x)
         elif kx is list:
             if len(x) != len(y):
@@ -330,18 +337,155 @@ def read_back(text: str) -> list[Any]:
     return list(yaml.load_all(text, Loader=_LOADER))
 
 
+# The scalar half of the reader: PyYAML's YAML 1.1 resolver (the one ``CSafeLoader``
+# resolves with) and its safe constructors.  A scalar constructor reads only the node it is
+# given, so one shared instance serves every thread.
+_RESOLVER = yaml.resolver.Resolver()
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+@functools.lru_cache(maxsize=1 << 16)  # bounded and thread-safe; a name recurs thousands of times
+def _plain(text: str) -> Any:
+    """A plain scalar as the reader gives it back (``1`` an int, ``true`` a bool, ``a`` a
+    str); raises yaml.YAMLError for one the safe constructors refuse."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR_TAG:
+        return text
+    make = _CONSTRUCTOR.yaml_constructors.get(tag)
+    if make is None:
+        raise yaml.constructor.ConstructorError(None, None, f"no constructor for {tag}")
+    return make(_CONSTRUCTOR, yaml.ScalarNode(tag, text))
+
+
+def _same_scalar(x: Any, y: Any) -> bool:
+    if _kind(x) is not _kind(y):
+        return False
+    if isinstance(x, float) and math.isnan(x):
+        return math.isnan(y)
+    return bool(x == y)
+
+
+_NO_KEY = object()
+_SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAP_END, _SEQ_END, _DOC_START = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentStartEvent
+
+
+def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
+    """Walk libyaml's event stream of the written text (``get`` returns the next event,
+    None at the end) alongside ``doc``.
+
+    The same answer as loading the text and comparing (:func:`same`), without building
+    the loaded document: each scalar is resolved and constructed as PyYAML's safe loader
+    does it (plain ones through the YAML 1.1 resolver, quoted ones as strings), each
+    mapping's keys are matched to the data's (a duplicate key is a difference), and
+    anchors, aliases and explicit tags — which this writer never writes — are
+    differences too.  Iterative: the stack holds one frame per open collection.
+    Returns the first difference (the walk stops there) and the documents seen so far.
+    """
+    # frames: [True, mapping, keys seen, value of the pending key or _NO_KEY] or
+    #         [False, list, next index]
+    stack: list[list[Any]] = []
+    documents = 0
+    while True:
+        ev = get()
+        if ev is None:
+            return None, documents
+        t = type(ev)
+        if t is _DOC_START:
+            documents += 1
+            continue
+        if documents > 1:
+            continue  # only counted: the caller reports the number of documents
+        if t is _MAP_END:
+            _, d, seen, _ = stack.pop()
+            if len(seen) != len(d):
+                return "the written YAML differs from the data (a mapping lacks keys)", documents
+            continue
+        if t is _SEQ_END:
+            _, lst, i = stack.pop()
+            if i != len(lst):
+                return "the written YAML differs from the data (a sequence is shorter)", documents
+            continue
+        if t is not _SCALAR and t is not _MAP_START and t is not _SEQ_START:
+            if t is yaml.AliasEvent:
+                return "the written YAML holds an anchor or an alias", documents
+            continue  # stream start and end, document end
+        if ev.anchor is not None:
+            return "the written YAML holds an anchor or an alias", documents
+        tag = ev.tag
+        if tag is not None and tag != "!":
+            return f"the written YAML holds the explicit tag {tag!r}", documents
+        if t is _SCALAR:
+            value = _plain(ev.value) if tag is None and ev.implicit[0] else ev.value
+        # which data this node must be
+        if not stack:
+            expected = doc
+        else:
+            frame = stack[-1]
+            if frame[0]:
+                if frame[3] is _NO_KEY:  # this node is a key
+                    if t is not _SCALAR:
+                        return "the written YAML holds a collection as a mapping key", documents
+                    d, seen = frame[1], frame[2]
+                    if type(value) is str:
+                        if value not in d:
+                            return f"the written YAML differs from the data (key {value!r})", documents
+                        mark: Any = value
+                        frame[3] = d[value]
+                    else:
+                        hits = [v for k, v in d.items() if type(k) is not str and _same_scalar(k, value)]
+                        if not hits:
+                            return f"the written YAML differs from the data (key {value!r})", documents
+                        mark = (_kind(value), value)
+                        frame[3] = hits[0]
+                    if mark in seen:
+                        return f"the written YAML repeats the key {value!r}", documents
+                    seen.add(mark)
+                    continue
+                expected, frame[3] = frame[3], _NO_KEY
+            else:
+                lst, i = frame[1], frame[2]
+                if i >= len(lst):
+                    return "the written YAML differs from the data (a sequence is longer)", documents
+                expected = lst[i]
+                frame[2] = i + 1
+        if t is _SCALAR:
+            if type(value) is str and type(expected) is str:  # the common case, exactly
+                if value != expected:
+                    return (f"the written YAML differs from the data ({value!r} for "
+                            f"{expected!r})"), documents
+            elif not _same_scalar(value, expected):
+                return f"the written YAML differs from the data ({value!r} for {expected!r})", documents
+        elif t is _MAP_START:
+            if _kind(expected) is not dict:
+                return "the written YAML differs from the data (a mapping for a non-mapping)", documents
+            stack.append([True, expected, set(), _NO_KEY])
+        else:
+            if _kind(expected) is not list:
+                return "the written YAML differs from the data (a sequence for a non-sequence)", documents
+            stack.append([False, expected, 0])
+
+
 def read_back_problem(doc: Any, text: str) -> str | None:
     """None when ``text`` reads back as exactly one document equal to ``doc``, else what
-    differs."""
+    differs — as a load-then-compare would say it: a parse error anywhere first, then the
+    number of documents, then the first difference.  libyaml parses; :func:`_walk`
+    compares."""
+    loader = _LOADER(text)
     try:
-        docs = read_back(text)
+        get = loader.get_event
+        problem, documents = _walk(doc, get)
+        while (ev := get()) is not None:  # after a difference: parse to the end, counting
+            if type(ev) is _DOC_START:
+                documents += 1
     except yaml.YAMLError as exc:
         return f"the written YAML does not parse: {exc}"
-    if len(docs) != 1:
-        return f"the written YAML holds {len(docs)} documents instead of 1"
-    if not same(docs[0], doc):
-        return "the written YAML differs from the data"
-    return None
+    finally:
+        loader.dispose()
+    if documents != 1:
+        return f"the written YAML holds {documents} documents instead of 1"
+    return problem
 
 
 def write(doc: Any, *, what: str, indent_sequences: bool = True, head: Iterable[str] = (),

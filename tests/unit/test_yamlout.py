@@ -75,6 +75,7 @@ def test_same_tells_types_apart():
     assert yamlout.same({"a": [1, (2,)]}, {"a": [1, [2]]})
     assert yamlout.same({"a": float("nan")}, {"a": float("nan")})
     assert not yamlout.same({"a": 1, "b": 2}, {"a": 1, "c": 2})
+    assert not yamlout.same({1: "a"}, {True: "a"})  # one dict key to Python, two to YAML
 
 
 def test_a_mismatch_or_a_non_scalar_is_an_internal_error(monkeypatch):
@@ -108,3 +109,80 @@ def test_output_is_deterministic_whatever_the_insertion_order():
 def test_a_lone_surrogate_is_refused_by_name():
     with pytest.raises(InternalError, match="lone surrogate U\\+DCFF"):
         yamlout.write({"k": "a\udcffb"}, what="t")
+
+
+# --------------------------------------------------------------------------- the event walk
+
+def _load_compare(doc, text):
+    """The reference the event walk replaces: load with libyaml + PyYAML's safe
+    constructor, then compare.  True when the text is the data."""
+    try:
+        docs = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except yaml.YAMLError:
+        return False
+    return len(docs) == 1 and yamlout.same(docs[0], doc)
+
+
+NAN = float("nan")
+PAIRS = [
+    ("a: 1\n", {"a": 1}), ("a: 1\n", {"a": True}), ("a: 1\n", {"a": "1"}), ("a: 1\n", {"a": 1.0}),
+    ("a: 1.0\n", {"a": 1.0}), ("a: 1.0\n", {"a": 1}), ("a: yes\n", {"a": True}),
+    ("a: yes\n", {"a": "yes"}), ("a: '1'\n", {"a": "1"}), ("a: \"1\"\n", {"a": 1}),
+    ("a: 0o10\n", {"a": "0o10"}), ("a: 010\n", {"a": 8}), ("a: 0x1F\n", {"a": 31}),
+    ("a: 1_000\n", {"a": 1000}), ("a: 1:20\n", {"a": 80}), ("a: 2001-12-14\n", {"a": "2001-12-14"}),
+    ("a: [1, 2]\n", {"a": [1, 2]}), ("a: [1, 2]\n", {"a": (1, 2)}), ("a: [1, 2]\n", {"a": [1]}),
+    ("a: [1, 2]\n", {"a": [1, 2, 3]}), ("a: [1, 2]\n", {"a": {"x": 1}}), ("a: {x: 1}\n", {"a": [1]}),
+    ("{}\n", {}), ("[]\n", []), ("\n", {}), ("a: 1\n---\n", {"a": 1}), ("--- 1\n--- 2\n", 1),
+    ("a: .nan\n", {"a": NAN}), ("a: .nan\n", {"a": 1.0}), ("a: ~\n", {"a": None}),
+    ("a: null\n", {"a": None}), ("a:\n", {"a": None}), ("a:\n", {"a": ""}), ("a: ''\n", {"a": ""}),
+    ("1: a\n", {1: "a"}), ("1: a\n", {"1": "a"}), ("1: a\n", {True: "a"}),
+    ("true: a\n", {True: "a"}), ("true: a\n", {1: "a"}), ("1.5: a\n", {1.5: "a"}),
+    ("a: 1\nb: 2\n", {"a": 1}), ("a: 1\n", {"a": 1, "b": 2}), ("a: 1\nc: 2\n", {"a": 1, "b": 2}),
+    ("- a\n- - b\n  - c\n", ["a", ["b", "c"]]), ("- a\n- - b\n  - c\n", ["a", ["b"]]),
+    ("a: \"x\\u2028y\"\n", {"a": "x\u2028y"}), ("a: x\n", "a: x"), ("a: [\n", {"a": []}),
+    ("? [1]\n: x\n", {"a": "x"}), ("a: 1e3\n", {"a": "1e3"}), ("a: 1.0e+3\n", {"a": 1000.0}),
+    ("a: -.inf\n", {"a": float("-inf")}), ("a: !!binary aGk=\n", {"a": "aGk="}),
+]
+# Texts the writer never produces, on which the walk is deliberately stricter than a
+# load: an anchor/alias, a repeated key (a load keeps the last), an explicit tag.
+STRICTER = [
+    ("a: &x 1\nb: *x\n", {"a": 1, "b": 1}),
+    ("a: 1\na: 1\n", {"a": 1}),
+    ("a: !!str 1\n", {"a": "1"}),
+]
+
+
+@pytest.mark.parametrize("text,doc", PAIRS)
+def test_the_event_walk_agrees_with_load_and_compare(text, doc):
+    assert (yamlout.read_back_problem(doc, text) is None) == _load_compare(doc, text)
+
+
+@pytest.mark.parametrize("text,doc", STRICTER)
+def test_the_event_walk_refuses_what_the_writer_never_writes(text, doc):
+    assert _load_compare(doc, text)
+    assert yamlout.read_back_problem(doc, text) is not None
+
+
+def test_the_event_walk_on_random_documents_and_their_mutations():
+    import random
+
+    rng = random.Random(20261201)
+    scalars = AMBIGUOUS + [0, 1, -7, 10**20, 1.5, -0.0, 1e300, True, False, None, "a", "b-1",
+                           "256Mi", "nginx:1.25"]
+
+    def gen(depth):
+        r = rng.random()
+        if depth > 4 or r < 0.45:
+            return rng.choice(scalars)
+        if r < 0.75:
+            return {rng.choice(["a", "b", "c", "1", "yes", "x y"]): gen(depth + 1)
+                    for _ in range(rng.randint(0, 4))}
+        return [gen(depth + 1) for _ in range(rng.randint(0, 4))]
+
+    for _ in range(400):
+        doc = gen(0)
+        for layout in (True, False):
+            text = yamlout.dump(doc, indent_sequences=layout)
+            assert yamlout.read_back_problem(doc, text) is None, text
+            other = gen(0)
+            assert (yamlout.read_back_problem(other, text) is None) == _load_compare(other, text), (text, other)
