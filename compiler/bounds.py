@@ -20,11 +20,23 @@ Ranges (Kubernetes API conventions, "Primitive types": int32/int64 fields; the
 * ``byte_size``: memory, storage -> 0 … 2^63-1 bytes; negative, infinite or NaN refused;
 * ``cores``: CPU -> 0 … (2^63-1)/1000 cores, so that the milli value fits int64.
 
-Codes: value-out-of-range.
+Object sizes (:func:`object_size`, measured as the object's compact JSON, which is what
+the API server receives and ``kubectl apply`` annotates):
+
+* 256 KiB: client-side ``kubectl apply`` copies the whole object into the
+  ``kubectl.kubernetes.io/last-applied-configuration`` annotation, and the API server
+  refuses more than 262,144 bytes of annotations (``TotalAnnotationSizeLimitB``);
+* 1 MiB: the data of a ConfigMap or Secret (``MaxSecretSize``, and the ConfigMap
+  documentation's limit);
+* 1.5 MiB: etcd's default ``--max-request-bytes`` (1,572,864): the API server cannot store
+  a larger object unless the cluster raised that limit.
+
+Codes: value-out-of-range, k8s-object-too-large.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -123,3 +135,44 @@ def cores(value: Any, what: str, span: Span | None, diags: Diagnostics) -> float
         _refuse(diags, what, n, f"CPU is from 0 to {INT64_MAX // 1000:,} cores", span)
         return None
     return float(n)
+
+
+SIZE_CODE = "k8s-object-too-large"
+APPLY_ANNOTATION_BYTES = 256 * 1024
+CONFIG_DATA_BYTES = 1024 * 1024
+ETCD_REQUEST_BYTES = 1536 * 1024
+
+
+def _json_bytes(value: Any) -> int:
+    return len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+
+
+def object_size(body: Any, span: Span | None, diags: Diagnostics) -> int:
+    """Warn when a Kubernetes object is larger than what a consumer stores (see the
+    module docstring); returns its size in bytes.  Only the largest limit it passes is
+    reported: the others follow from it."""
+    if not isinstance(body, dict):
+        return 0
+    size = _json_bytes(body)
+    kind = str(body.get("kind") or "object")
+    meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    what = f"{kind} '{meta.get('name') or '?'}' is {size:,} bytes"
+    if size > ETCD_REQUEST_BYTES:
+        diags.add(SIZE_CODE, f"{what}: more than etcd's default request limit of "
+                  f"{ETCD_REQUEST_BYTES:,} bytes, so the API server cannot store it",
+                  span, hint="split the service into smaller topologies, or raise etcd's "
+                             "--max-request-bytes on the cluster")
+        return size
+    if kind in ("ConfigMap", "Secret"):
+        data = sum(_json_bytes(body.get(k) or {}) for k in ("data", "binaryData", "stringData"))
+        if data > CONFIG_DATA_BYTES:
+            diags.add(SIZE_CODE, f"{what}, of which {data:,} bytes of data: the API server "
+                      f"refuses a {kind} whose data exceeds {CONFIG_DATA_BYTES:,} bytes",
+                      span, hint="mount large content from a volume or an image instead")
+            return size
+    if size > APPLY_ANNOTATION_BYTES:
+        diags.add(SIZE_CODE, f"{what}: client-side `kubectl apply` copies it into the "
+                  f"last-applied-configuration annotation, and annotations are limited to "
+                  f"{APPLY_ANNOTATION_BYTES:,} bytes",
+                  span, hint="apply it with `kubectl apply --server-side` (or `kubectl create`)")
+    return size

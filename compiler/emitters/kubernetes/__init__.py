@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import bounds
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...model.xfactor import BACKING_TYPE
@@ -197,6 +198,7 @@ def finish(ctx: Ctx) -> list[OutputFile]:
         problem = check_rendered(obj, text)
         if problem:  # a bug in xfc, never in the input
             raise InternalError(f"rendered {obj.kind}/{obj.name} does not read back: {problem}")
+        bounds.object_size(obj.body, _template_span(ctx, obj), ctx.diags)
         out[path] = OutputFile(path=path, content=text.encode("utf-8"), producer="kubernetes")
     return [out[p] for p in sorted(out)]
 

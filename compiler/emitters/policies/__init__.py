@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ... import plugins, yamlout
+from ... import bounds, plugins, yamlout
 from ...diagnostics import Diagnostics, InternalError, Span
 from ...model import OutputFile
 from . import failurepolicy
@@ -115,7 +115,10 @@ class PoliciesEmitter:
         warn_unexpressible(ctx, targets, diags)
         out = [OutputFile(path=f"policies/{failurepolicy.CRD_FILE}",
                           content=failurepolicy.crd_text().encode("utf-8"), producer=NAME)]
+        topo_span = getattr(ctx.topology, "span", None) or where
         for path, (doc, header) in docs.items():
+            if isinstance(doc, dict) and {"apiVersion", "kind", "metadata"} <= doc.keys():
+                bounds.object_size(doc, topo_span, diags)  # a Kubernetes object
             text = dump(doc, header, what=path)
             out.append(OutputFile(path=path, content=text.encode("utf-8"), producer=NAME))
         return sorted(out, key=lambda f: f.path)
