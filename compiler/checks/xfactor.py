@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..graph import effective_ladder, find_cycles
+from ..graph import effective_ladder, find_cycles, to_networkx
 from ..model import NodeTemplate, Topology
 from ..model.frozen import span_at
 from ..model.xfactor import BACKING_TYPE, Process, Wiring
@@ -337,12 +337,13 @@ def stateful_no_backing(unit: Any, diags: Diagnostics) -> None:
 
 def dependency_cycle(unit: Any, diags: Diagnostics) -> None:
     """xf-dependency-cycle: the deployment-order graph must be acyclic (§2.5)."""
-    g = unit.plan.graph
-    if unit.plan.acyclic or g is None:
+    plan = unit.plan
+    if plan.acyclic:
         return
-    for cycle in find_cycles(g):
-        first = g[cycle[0]][cycle[1]]["edges"][0]
-        kinds = [g[a][b]["edges"][0].kind for a, b in zip(cycle, cycle[1:], strict=False)]
+    links = plan.links
+    for cycle in find_cycles(to_networkx(plan)):  # networkx only here, on a cycle
+        first = links[cycle[0], cycle[1]][0]
+        kinds = [links[a, b][0].kind for a, b in zip(cycle, cycle[1:], strict=False)]
         path = " -> ".join(cycle)
         diags.add("xf-dependency-cycle",
                   f"the deployment order has a cycle: {path} (by {', '.join(kinds)})",

@@ -3,19 +3,28 @@
 Phase: graph.  Input: the resolved :class:`compiler.model.Topology` and its
 :class:`compiler.model.xfactor.XModel`.  Output: a :class:`compiler.model.xfactor.Plan`.
 
-The graph (networkx ``DiGraph``) has one node per node template, keyed by name, with
-the template under the ``template`` attribute, and an edge *dependent -> dependency*
-for every bound requirement, relationship, wiring (source -> target) and use of a
-backing service (xfactor-profile.md §2.5).  Each :class:`Edge` carries its kind, a label
-and the position it was written at; parallel edges are kept in the edge attribute
-``edges``.
+The graph is plain, immutable data on the plan: one :class:`GraphNode` per node template
+(``Plan.nodes``, keyed by name, in source order, the template under ``template``) and an
+edge *dependent -> dependency* for every bound requirement, relationship, wiring
+(source -> target) and use of a backing service (xfactor-profile.md §2.5).  Each
+:class:`Edge` carries its kind, a label and the position it was written at; parallel edges
+are all kept (``Plan.edges``; ``Plan.links`` per pair).  :func:`to_networkx` builds the
+networkx ``DiGraph`` of a plan (the same nodes with their attributes, the parallel edges in
+the edge attribute ``edges``) for a caller that runs a graph algorithm.
+
+networkx is imported only where one is needed: on a cycle (the condensation and
+:func:`find_cycles`) and for the sides of a wiring in a chain.  An acyclic topology gets
+its waves from the standard library's ``graphlib.TopologicalSorter``, so ``check`` of a
+descriptor without cycles or chains never imports networkx (its import is most of a small
+check's start-up; docs/performance.md).
 
 From the graph (docs/xfactor.md has the reasoning):
 
 * **waves** — the deployment order: topological generations with dependencies first;
   nodes of one wave are sorted by source order.  A cycle is collapsed to one wave
-  (its strongly connected component), so the orders stay defined; ``acyclic`` is then
-  false and the check ``xf-dependency-cycle`` names the cycle (:func:`find_cycles`).
+  (its strongly connected component, networkx's condensation), so the orders stay
+  defined; ``acyclic`` is then false and the check ``xf-dependency-cycle`` names the
+  cycle (:func:`find_cycles`).
 * **rank** — the position of each node in the concatenated waves.  Every "dependency
   order" of a subset is that subset sorted by rank; "reverse dependency order" is the
   exact reverse.  This is a valid order of the induced subgraph, and it honours
@@ -36,13 +45,21 @@ Codes: none (``xf-dependency-cycle`` is reported by the checks, from :func:`find
 from __future__ import annotations
 
 from collections import deque
-from typing import Any, Iterable, Mapping
-
-import networkx as nx
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..diagnostics import Diagnostics
 from ..model import Topology
-from ..model.xfactor import Edge, Plan, ResolvedStep, ResolvedWiring, Wiring, XModel, step_arguments
+from ..model.xfactor import (
+    Edge,
+    GraphNode,
+    Plan,
+    ResolvedStep,
+    ResolvedWiring,
+    Wiring,
+    XModel,
+    step_arguments,
+)
 from ..normalize import (
     is_backing_requirement,
     is_wiring_requirement,
@@ -50,6 +67,9 @@ from ..normalize import (
     wiring_name,
 )
 from ..normalize.steps import Step
+
+if TYPE_CHECKING:  # imported where an algorithm runs, not by every check (module docstring)
+    import networkx as nx
 
 EDGE_KINDS: tuple[str, ...] = ("requirement", "relationship", "wiring", "backing_service")
 
@@ -84,8 +104,9 @@ def dependency_edges(topology: Topology, xmodel: XModel) -> list[Edge]:
     return edges
 
 
-def build_graph(topology: Topology, xmodel: XModel, edges: Iterable[Edge]) -> nx.DiGraph:
-    g = nx.DiGraph()
+def graph_nodes(topology: Topology, xmodel: XModel) -> dict[str, GraphNode]:
+    """One :class:`GraphNode` per node template, in source order."""
+    nodes: dict[str, GraphNode] = {}
     for i, node in enumerate(topology.nodes.values()):
         if node.name in xmodel.backing:
             kind, state = "backing", "stateful"
@@ -93,7 +114,21 @@ def build_graph(topology: Topology, xmodel: XModel, edges: Iterable[Edge]) -> nx
             kind, state = "workload", xmodel.processes[node.name].state
         else:
             kind, state = "other", None
-        g.add_node(node.name, template=node, index=i, kind=kind, state=state, type=node.type)
+        nodes[node.name] = GraphNode(name=node.name, index=i, kind=kind, state=state,
+                                     type=node.type, template=node)
+    return nodes
+
+
+def build_graph(nodes: Mapping[str, GraphNode], edges: Iterable[Edge]) -> nx.DiGraph:
+    """A networkx ``DiGraph`` of ``nodes`` (attributes ``template``, ``index``, ``kind``,
+    ``state``, ``type``) and ``edges`` (the parallel ones listed in the edge attribute
+    ``edges``, in source order).  A new graph on each call: the caller owns it."""
+    import networkx as nx
+
+    g = nx.DiGraph()
+    for n in nodes.values():
+        g.add_node(n.name, template=n.template, index=n.index, kind=n.kind, state=n.state,
+                   type=n.type)
     for e in edges:
         if g.has_edge(e.source, e.target):
             g[e.source][e.target]["edges"].append(e)
@@ -102,12 +137,46 @@ def build_graph(topology: Topology, xmodel: XModel, edges: Iterable[Edge]) -> nx
     return g
 
 
+def to_networkx(plan: Plan) -> nx.DiGraph:
+    """The dependency graph of ``plan`` as a networkx ``DiGraph`` (:func:`build_graph`)."""
+    return build_graph(plan.nodes, plan.edges)
+
+
 # --------------------------------------------------------------------------- orders
 
 
-def deployment_waves(g: nx.DiGraph) -> tuple[tuple[str, ...], ...]:
-    """Topological generations, dependencies first; a cycle collapses into one wave."""
-    index = nx.get_node_attributes(g, "index")
+def deployment_waves(nodes: Mapping[str, GraphNode],
+                     edges: Iterable[Edge]) -> tuple[tuple[tuple[str, ...], ...], bool]:
+    """Topological generations, dependencies first, and whether the graph is acyclic.
+
+    An acyclic graph's generations come from ``graphlib``: ``get_ready()`` after every
+    node of the last batch is ``done()`` gives exactly the next generation.  On a cycle
+    (``CycleError``) the generations are those of networkx's condensation, where each
+    strongly connected component collapses into one wave.
+    """
+    edges = tuple(edges)
+    index = {name: n.index for name, n in nodes.items()}
+    sorter: TopologicalSorter[str] = TopologicalSorter()
+    for name in nodes:
+        sorter.add(name)
+    for e in edges:
+        sorter.add(e.source, e.target)  # the dependency is a predecessor: it starts first
+    try:
+        sorter.prepare()
+    except CycleError:
+        return _condensed_waves(build_graph(nodes, edges), index), False
+    waves: list[tuple[str, ...]] = []
+    while sorter.is_active():
+        ready = sorter.get_ready()
+        waves.append(tuple(sorted(ready, key=lambda n: index.get(n, 0))))
+        sorter.done(*ready)
+    return tuple(waves), True
+
+
+def _condensed_waves(g: nx.DiGraph, index: Mapping[str, int]) -> tuple[tuple[str, ...], ...]:
+    """Topological generations of the condensation: a cycle is one wave."""
+    import networkx as nx
+
     cond = nx.condensation(g)
     waves: list[tuple[str, ...]] = []
     for gen in nx.topological_generations(cond.reverse(copy=False)):
@@ -124,6 +193,8 @@ def find_cycles(g: nx.DiGraph) -> list[tuple[str, ...]]:
     cycle through it (breadth-first, successors in source order), so the report is
     deterministic.
     """
+    import networkx as nx
+
     index = nx.get_node_attributes(g, "index")
     key = lambda n: index.get(n, 0)  # noqa: E731
     cycles: list[tuple[str, ...]] = []
@@ -178,17 +249,32 @@ class Orders:
 
 
 class Sides:
-    """Upstream and downstream sides of wirings, each chain's subgraph built once."""
+    """Upstream and downstream sides of wirings, each chain's subgraph built once.
 
-    def __init__(self, g: nx.DiGraph, chains: Mapping[str, tuple[str, ...]]) -> None:
-        self.g = g
+    networkx is imported on the first wiring in a chain: a wiring in no chain has
+    its two ends as sides.
+    """
+
+    def __init__(self, edges: Iterable[Edge], chains: Mapping[str, tuple[str, ...]]) -> None:
         self.chains = chains
+        self._succ: dict[str, list[str]] = {}
+        for e in edges:
+            succ = self._succ.setdefault(e.source, [])
+            if e.target not in succ:
+                succ.append(e.target)
         self._sub: dict[str, nx.DiGraph] = {}
 
     def _subgraph(self, chain: str) -> nx.DiGraph:
+        """The subgraph induced by the chain's members."""
         sub = self._sub.get(chain)
         if sub is None:
-            sub = nx.DiGraph(self.g.subgraph(self.chains.get(chain, ())))
+            import networkx as nx
+
+            members = self.chains.get(chain, ())
+            inside = set(members)
+            sub = nx.DiGraph()
+            sub.add_nodes_from(members)
+            sub.add_edges_from((s, t) for s in members for t in self._succ.get(s, ()) if t in inside)
             self._sub[chain] = sub
         return sub
 
@@ -196,6 +282,8 @@ class Sides:
         """``S`` and every chain member that depends on ``S``, transitively (§2.5)."""
         if chain is None:
             return {w.source}
+        import networkx as nx
+
         sub = self._subgraph(chain)
         return {w.source} | (nx.ancestors(sub, w.source) if w.source in sub else set())
 
@@ -203,6 +291,8 @@ class Sides:
         """``T`` and every chain member that ``T`` depends on, transitively (§2.5)."""
         if chain is None:
             return {w.target}
+        import networkx as nx
+
         sub = self._subgraph(chain)
         return {w.target} | (nx.descendants(sub, w.target) if w.target in sub else set())
 
@@ -281,14 +371,13 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
 def build_plan(topology: Topology, xmodel: XModel, diags: Diagnostics) -> Plan:
     """Build the dependency graph of ``topology`` and resolve every order from it."""
     edges = dependency_edges(topology, xmodel)
-    g = build_graph(topology, xmodel, edges)
-    waves = deployment_waves(g)
-    acyclic = len(waves) == 0 or nx.is_directed_acyclic_graph(g)
+    nodes = graph_nodes(topology, xmodel)
+    waves, acyclic = deployment_waves(nodes, edges)
     orders = Orders(waves)
-    chains = {c.name: orders.startup(m for m in c.members if m in g) for c in xmodel.chains.values()}
-    sides = Sides(g, chains)
+    chains = {c.name: orders.startup(m for m in c.members if m in nodes) for c in xmodel.chains.values()}
+    sides = Sides(edges, chains)
     wirings = {name: resolve_wiring(w, xmodel, orders, sides) for name, w in xmodel.wirings.items()}
-    return Plan(graph=g, edges=tuple(edges), waves=waves, chains=chains, wirings=wirings,
+    return Plan(nodes=nodes, edges=tuple(edges), waves=waves, chains=chains, wirings=wirings,
                 acyclic=acyclic)
 
 
@@ -302,5 +391,7 @@ __all__ = [
     "deployment_waves",
     "effective_ladder",
     "find_cycles",
+    "graph_nodes",
     "resolve_wiring",
+    "to_networkx",
 ]

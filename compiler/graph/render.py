@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..model.xfactor import GraphNode
+
 if TYPE_CHECKING:  # the renderers only read a finished compilation
     from ..pipeline import Compilation
 
@@ -33,8 +35,8 @@ MERMAID_ARROW = {"none": "-->", "connection": "-.->", "session": "==>", "pinned"
 # --------------------------------------------------------------------------- views
 
 
-def _fill(g: Any, name: str) -> str:
-    kind, state = g.nodes[name].get("kind"), g.nodes[name].get("state")
+def _fill(node: GraphNode) -> str:
+    kind, state = node.kind, node.state
     if kind == "backing":
         return STATE_COLOURS["backing"]
     if kind == "workload":
@@ -58,14 +60,12 @@ def _cluster_of(unit: Compilation) -> dict[str, str]:
 
 def to_json(unit: Compilation) -> dict[str, Any]:
     plan, xm = unit.plan, unit.xmodel
-    g = plan.graph
     wave_of = {n: i for i, wave in enumerate(plan.waves) for n in wave}
     nodes = []
-    for name in g.nodes:
-        a = g.nodes[name]
-        item = {"name": name, "type": a.get("type"), "kind": a.get("kind"), "wave": wave_of.get(name)}
-        if a.get("state"):
-            item["state"] = a["state"]
+    for name, a in plan.nodes.items():
+        item = {"name": name, "type": a.type, "kind": a.kind, "wave": wave_of.get(name)}
+        if a.state:
+            item["state"] = a.state
         nodes.append(item)
     edges = []
     for e in plan.edges:
@@ -102,7 +102,6 @@ def _dq(text: str) -> str:
 
 def to_dot(unit: Compilation, title: str) -> str:
     plan, xm = unit.plan, unit.xmodel
-    g = plan.graph
     out = [f"digraph {_dq(title)} {{",
            "  rankdir=BT;",
            '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
@@ -110,14 +109,14 @@ def to_dot(unit: Compilation, title: str) -> str:
     cluster = _cluster_of(unit)
 
     def node_line(name: str) -> str:
-        a = g.nodes[name]
-        label = f"{name}\n{a.get('type')}"
-        if a.get("kind") == "workload":
-            label += f"\n{a.get('state')}"
-        shape = ', shape=cylinder, style="filled"' if a.get("kind") == "backing" else ""
-        return f"{_dq(name)} [label={_dq(label)}, fillcolor={_dq(_fill(g, name))}{shape}];"
+        a = plan.nodes[name]
+        label = f"{name}\n{a.type}"
+        if a.kind == "workload":
+            label += f"\n{a.state}"
+        shape = ', shape=cylinder, style="filled"' if a.kind == "backing" else ""
+        return f"{_dq(name)} [label={_dq(label)}, fillcolor={_dq(_fill(a))}{shape}];"
 
-    for name in g.nodes:
+    for name in plan.nodes:
         if name not in cluster:
             out.append("  " + node_line(name))
     for i, (chain, members) in enumerate(plan.chains.items()):
@@ -152,20 +151,19 @@ def _mq(text: str) -> str:
 
 def to_mermaid(unit: Compilation) -> str:
     plan, xm = unit.plan, unit.xmodel
-    g = plan.graph
-    ids = {name: f"n{i}" for i, name in enumerate(g.nodes)}
+    ids = {name: f"n{i}" for i, name in enumerate(plan.nodes)}
     cluster = _cluster_of(unit)
     out = ["flowchart BT"]
 
     def node_line(name: str) -> str:
-        a = g.nodes[name]
-        label = name + (f"\n{a.get('state')}" if a.get("kind") == "workload" else "")
-        cls = "backing" if a.get("kind") == "backing" else (a.get("state") or "other")
-        if a.get("kind") == "backing":
+        a = plan.nodes[name]
+        label = name + (f"\n{a.state}" if a.kind == "workload" else "")
+        cls = "backing" if a.kind == "backing" else (a.state or "other")
+        if a.kind == "backing":
             return f"{ids[name]}[({_mq(label)})]:::{cls}"
         return f"{ids[name]}[{_mq(label)}]:::{cls}"
 
-    for name in g.nodes:
+    for name in plan.nodes:
         if name not in cluster:
             out.append("  " + node_line(name))
     for i, (chain, members) in enumerate(plan.chains.items()):

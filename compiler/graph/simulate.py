@@ -111,7 +111,7 @@ class _Run:
         self.events.append(Event(seq=len(self.events) + 1, kind=kind, text=text, **kw))
 
     def run(self) -> Simulation:
-        g = self.plan.graph
+        nodes, links = self.plan.nodes, self.plan.links
         self.emit("fail", f"{self.failed} fails" + (" (one instance)" if self.instance else ""),
                   node=self.failed)
         broken = [rw for rw in self.plan.wirings.values() if rw.wiring.target == self.failed]
@@ -121,12 +121,13 @@ class _Run:
                                   f"{rw.wiring.target}) goes down with its source; no ladder runs",
                           wiring=rw.wiring.name)
         wired = {rw.wiring.source for rw in broken}
-        if self.failed in g:
-            others = sorted((s for s in g.predecessors(self.failed)
-                             if s not in wired and g.nodes[s].get("kind") in ("workload", "backing")),
-                            key=lambda n: g.nodes[n].get("index", 0))
+        if self.failed in nodes:
+            # the failed node's dependents (its predecessors in the graph), in source order
+            others = sorted((s for s, t in links if t == self.failed and s not in wired
+                             and s in nodes and nodes[s].kind in ("workload", "backing")),
+                            key=lambda n: nodes[n].index)
             for s in others:
-                kinds = sorted({e.kind for e in g[s][self.failed]["edges"]})
+                kinds = sorted({e.kind for e in links[s, self.failed]})
                 self.emit("affected", f"{s} depends on {self.failed} ({', '.join(kinds)}); no "
                                       "failure policy covers it", node=s)
         for rw in broken:

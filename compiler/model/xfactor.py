@@ -245,15 +245,39 @@ class Edge:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Plan:
-    """The dependency graph and everything resolved from it (compiler.graph)."""
+class GraphNode:
+    """One node of the dependency graph: a node template and what the graph keeps of it."""
 
-    graph: Any = field(compare=False)  # networkx.DiGraph: dependent -> dependency
+    name: str
+    index: int  # source order (position among the topology's node templates)
+    kind: str = "other"  # workload | backing | other
+    state: str | None = None  # a workload's state; "stateful" for a backing service
+    type: str = ""
+    template: Any = field(default=None, compare=False, repr=False)  # the NodeTemplate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """The dependency graph and everything resolved from it (compiler.graph).
+
+    The graph is plain data: ``nodes`` (source order) and ``edges`` (dependent ->
+    dependency, source order; ``links`` groups the parallel ones per pair, in order).
+    ``compiler.graph.to_networkx`` builds a networkx ``DiGraph`` of it for the few
+    callers that run a graph algorithm, so a plan needs no networkx to exist or be read.
+    """
+
+    nodes: Mapping[str, GraphNode] = field(default_factory=dict)
     edges: tuple[Edge, ...] = ()
+    links: Mapping[tuple[str, str], tuple[Edge, ...]] = field(init=False, compare=False, repr=False)
     waves: tuple[tuple[str, ...], ...] = ()  # deployment order: wave 0 first
     chains: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # startup order
     wirings: Mapping[str, ResolvedWiring] = field(default_factory=dict)
     acyclic: bool = True
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "chains", "wirings")
+        links: dict[tuple[str, str], list[Edge]] = {}
+        for e in self.edges:
+            links.setdefault((e.source, e.target), []).append(e)
+        object.__setattr__(self, "edges", tuple(self.edges))
+        object.__setattr__(self, "links", {pair: tuple(es) for pair, es in links.items()})
+        freeze_fields(self, "nodes", "links", "chains", "wirings")

@@ -105,6 +105,6 @@ def unit(nodes: list[NodeTemplate], *, processes: dict[str, Process] | None = No
             chain=None, upstream=(src,), downstream=(dst,), propagate_to=())
     xm = XModel(workloads=workloads, processes=procs, backing=backing or {}, wirings=wmap,
                 uses_profile=True)
-    plan = Plan(graph=None, wirings=rws)
+    plan = Plan(wirings=rws)
     return Compilation(path=FILE, options=Options(namespace=namespace), diagnostics=Diagnostics(),
                        topology=topo, xmodel=xm, plan=plan)

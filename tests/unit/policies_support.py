@@ -19,6 +19,8 @@ from compiler.pipeline import Compilation, Options
 from compiler.resources import schemas_dir
 from compiler.model.xfactor import (
     Chain,
+    Edge,
+    GraphNode,
     Plan,
     Process,
     ResolvedStep,
@@ -182,12 +184,11 @@ def chain_unit(targets: tuple[str, ...] = ("kubernetes",), inputs: dict | None =
         downstream=("smf", "upf"),
         propagate_to=("amf", "smf", "upf"),
     )
-    import networkx as nx
-
-    g = nx.DiGraph()
-    g.add_edges_from([("amf", "smf"), ("smf", "upf")])
     plan = Plan(
-        graph=g,
+        nodes={n: GraphNode(name=n, index=i, kind="workload", state=procs[n].state)
+               for i, n in enumerate(("amf", "smf", "upf"))},
+        edges=(Edge(source="amf", target="smf", kind="wiring", label="amf_to_smf", span=w2.span),
+               Edge(source="smf", target="upf", kind="wiring", label="smf_to_upf", span=w1.span)),
         waves=(("upf",), ("smf",), ("amf",)),
         chains={"core": ("upf", "smf", "amf")},
         wirings={"smf_to_upf": rw1, "amf_to_smf": rw2},

@@ -51,10 +51,18 @@ def test_every_ir_mapping_is_frozen(unit):
     topo, xmodel, plan = unit.topology, unit.xmodel, unit.plan
     for mapping in (topo.nodes, topo.inputs, topo.policies, topo.groups, topo.metadata,
                     xmodel.processes, xmodel.wirings, xmodel.chains, xmodel.backing,
-                    plan.wirings, plan.chains):
+                    plan.wirings, plan.chains, plan.nodes, plan.links):
         assert isinstance(mapping, FrozenMap)
         with pytest.raises(TypeError):
             mapping["x"] = None  # type: ignore[index]
+    # the graph is data on the plan: frozen nodes, tuples of frozen edges
+    assert plan.nodes and plan.links
+    for gn in plan.nodes.values():
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            gn.kind = "other"  # type: ignore[misc]
+    assert all(type(es) is tuple for es in plan.links.values())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan.edges = ()  # type: ignore[misc]
     for rw in plan.wirings.values():
         for step in rw.steps:
             # typed arguments (spec §3.1), frozen dataclasses: no attribute can be set

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from compiler.diagnostics import Diagnostics
-from compiler.graph import build_plan, find_cycles
+from compiler.graph import build_plan, find_cycles, to_networkx
 from compiler.model.xfactor import NotifyArgs, ReconnectArgs, ReinstantiateArgs, ShutdownChainArgs
 from compiler.normalize import normalize
 
@@ -115,9 +115,52 @@ def test_cycle_is_found_and_named() -> None:
              node("e"))
     plan, _ = _plan(t)
     assert not plan.acyclic
-    assert find_cycles(plan.graph) == [("a", "b", "c", "a"), ("d", "d")]
+    assert find_cycles(to_networkx(plan)) == [("a", "b", "c", "a"), ("d", "d")]
     # orders stay defined: the cycle is one wave
     assert plan.waves == (("a", "b", "c", "d", "e"),)
+
+
+def test_acyclic_waves_are_the_generations_networkx_gives() -> None:
+    """graphlib's batches (the acyclic path) are the topological generations of networkx's
+    condensation (the cyclic path): one wave semantics, whichever library computed it."""
+    from compiler.graph import _condensed_waves
+
+    diamond = topo(node("top", requirements=[wire("l"), req("dependency", "r")]),
+                   node("l", requirements=[wire("base")]), node("r", requirements=[wire("base")]),
+                   node("base"), node("alone"))
+    for t in (_core(), diamond, _big(30), topo()):
+        plan, _ = _plan(t)
+        assert plan.acyclic
+        index = {name: n.index for name, n in plan.nodes.items()}
+        assert plan.waves == _condensed_waves(to_networkx(plan), index)
+    plan, _ = _plan(diamond)
+    assert plan.waves == (("base", "alone"), ("l", "r"), ("top",))
+
+
+def test_the_plan_holds_its_graph_as_immutable_data() -> None:
+    t = topo(node("b"), node("a", requirements=[req("dependency", "b"), wire("b")]),
+             node("db", BACKING, image="postgres:16", kind="database"))
+    plan, _ = _plan(t)
+    assert list(plan.nodes) == ["b", "a", "db"]  # source order
+    assert [(n.index, n.kind, n.state) for n in plan.nodes.values()] == [
+        (0, "workload", "stateless"), (1, "workload", "stateless"), (2, "backing", "stateful")]
+    assert plan.nodes["a"].template is t.nodes["a"]
+    # the two parallel edges a -> b, in source order, kept per pair
+    assert [e.kind for e in plan.links[("a", "b")]] == ["requirement", "wiring"]
+    for mutate in (lambda: plan.nodes.pop("a"), lambda: plan.links.clear()):
+        try:
+            mutate()
+        except TypeError:
+            pass
+        else:
+            raise AssertionError("the plan's graph must be read-only")
+    # networkx's view: the same nodes with their attributes, parallel edges in ``edges``
+    g = to_networkx(plan)
+    assert list(g.nodes) == ["b", "a", "db"] and list(g.edges) == [("a", "b")]
+    assert g.nodes["db"] == {"template": t.nodes["db"], "index": 2, "kind": "backing",
+                             "state": "stateful", "type": t.nodes["db"].type}
+    assert g["a"]["b"]["edges"] == list(plan.links[("a", "b")])
+    assert to_networkx(plan) is not g  # each caller owns its graph
 
 
 def _big(n: int):

@@ -1,6 +1,7 @@
 """`xfc check FILE` imports what it runs and nothing else (issue 12, item 6): no other
 verb's module, no bundler, no server, no process pool, no tosca-parser (only its folder
-is needed, for the normative type files), no Jinja.
+is needed, for the normative type files), no Jinja; and no networkx unless the topology has
+a cycle or a wiring in a chain (compiler.graph takes acyclic waves from ``graphlib``).
 
 Which modules load, not how long they take: the house rule keeps timed assertions out of
 the suite (bench/run.py times a cold check).
@@ -15,13 +16,16 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "5g-core-slice" / "slice.yaml"
+CYCLE = REPO / "tests" / "diagnostics" / "xf-dependency-cycle"
+TACKER_CSAR = "tacker/samples/etsi_getting_started/tosca/sample_vnf_package_csar"
 
 PROBE = """
 import io, json, sys
 sys.path.insert(0, sys.argv[1])
 from compiler.cli import main
-code = main(sys.argv[2:], out=io.StringIO())
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
+out = io.StringIO()
+code = main(sys.argv[2:], out=out)
+print(json.dumps({"code": code, "modules": sorted(sys.modules), "out": out.getvalue()}))
 """
 
 NOT_FOR_CHECK = (
@@ -33,10 +37,14 @@ NOT_FOR_CHECK = (
 )
 
 
-def _modules(*argv: str) -> tuple[int, list[str]]:
+def _probe(*argv: str) -> dict:
     out = subprocess.run([sys.executable, "-c", PROBE, str(REPO), *argv],
                          capture_output=True, text=True, check=True, timeout=120)
-    doc = json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _modules(*argv: str) -> tuple[int, list[str]]:
+    doc = _probe(*argv)
     return doc["code"], doc["modules"]
 
 
@@ -51,6 +59,34 @@ def test_check_loads_only_what_it_runs() -> None:
     # and it did run the back ends (check runs them by design)
     assert _loaded(modules, "compiler.emitters.kubernetes")
     assert _loaded(modules, "compiler.emitters.policies")
+
+
+def test_a_tacker_csar_checks_without_networkx(corpus: Path) -> None:
+    """A typical Tacker CSAR has no cycle and no chain: its waves come from graphlib."""
+    code, modules = _modules("check", str(corpus / TACKER_CSAR))
+    assert code == 0
+    assert not _loaded(modules, "networkx")
+    assert _loaded(modules, "compiler.graph")  # the plan was built
+
+
+def test_wirings_without_a_chain_need_no_networkx() -> None:
+    code, modules = _modules("check", str(CYCLE / "pass.yaml"))  # two wirings, no chain
+    assert code == 0
+    assert not _loaded(modules, "networkx")
+
+
+def test_a_cycle_is_reported_as_before_with_networkx() -> None:
+    """On a cycle, graphlib only says there is one: networkx condenses it and names it,
+    so the report is the one the diagnostics suite pins (fail.expect), word for word."""
+    doc = _probe("check", "--format", "json", str(CYCLE / "fail.yaml"))
+    assert doc["code"] == 1
+    assert _loaded(doc["modules"], "networkx")
+    found = [(d["line"], d["column"], d["message"]) for d in json.loads(doc["out"])["diagnostics"]
+             if d["code"] == "xf-dependency-cycle"]
+    message = ("the deployment order has a cycle: a -> b -> c -> a "
+               "(by wiring, requirement, wiring)")
+    assert found == [(13, 11, message)]
+    assert (CYCLE / "fail.expect").read_text().split() == ["13:11", "xf-dependency-cycle"]
 
 
 def test_help_still_lists_every_verb() -> None:

@@ -13,6 +13,7 @@ import yaml
 from compiler.diagnostics import Severity
 from compiler.emitters.policies import EMITTER
 from compiler.emitters.policies.common import go_duration, service_name
+from compiler.graph import to_networkx
 from compiler.plugins import emitters
 from compiler.model.xfactor import ReinstantiateArgs, ResolvedWiring
 from tests.unit.policies_support import FakeTopology, chain_unit
@@ -95,11 +96,11 @@ def orders_problems(policy: dict, graph: nx.DiGraph) -> list[str]:
 def test_orders_match_the_dependency_graph():
     unit, files = emit()
     policy = yaml.safe_load(files["policies/failurepolicy.yaml"])
-    assert orders_problems(policy, unit.plan.graph) == []
+    assert orders_problems(policy, to_networkx(unit.plan)) == []
     # and the check has teeth: a reversed startup order is caught
     step = policy["spec"]["wirings"][1]["escalation"][1]
     step["startup_order"].reverse()
-    assert orders_problems(policy, unit.plan.graph) == [
+    assert orders_problems(policy, to_networkx(unit.plan)) == [
         "smf_to_upf[1]: smf starts before its dependency upf"
     ]
 

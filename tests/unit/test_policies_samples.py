@@ -17,6 +17,7 @@ jsonschema = pytest.importorskip("jsonschema")
 
 from compiler import compile as compile_  # noqa: E402
 from compiler.emitters.policies.onap import check_operational_policy  # noqa: E402
+from compiler.graph import to_networkx  # noqa: E402
 from tests.support import validators as V  # noqa: E402
 from tests.unit.policies_support import onap_schema, shipped_json_schema  # noqa: E402
 from tests.unit.test_policies_emit import orders_problems  # noqa: E402
@@ -72,7 +73,7 @@ def test_sample_policies(path, case, golden):
         if rel.endswith("failurepolicy.yaml"):
             errs = [e.message for e in jsonschema.Draft202012Validator(shipped_json_schema()).iter_errors(doc)]
             assert errs == [], errs
-            assert orders_problems(doc, unit.plan.graph) == []
+            assert orders_problems(doc, to_networkx(unit.plan)) == []
             assert len(doc["spec"]["wirings"]) == len(unit.plan.wirings)
         if not rel.endswith("-crd.yaml"):
             golden.check(f"policies/{case}/{rel}", content)
