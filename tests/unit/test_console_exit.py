@@ -124,3 +124,13 @@ def test_a_closed_stdout_keeps_the_exit_code(tmp_path):
                               cwd=REPO, env=ENV, capture_output=True, text=True, timeout=120)
         assert done.returncode == code, done.stderr
         assert "Traceback" not in done.stderr and "internal error" not in done.stderr
+
+
+def test_a_profiler_still_gets_its_statistics(tmp_path):
+    # under cProfile the process exits normally: the statistics are written after main
+    stats = tmp_path / "check.prof"
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(stats), "-m", "compiler",
+                           "check", str(SAMPLE)], cwd=REPO, env=ENV, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert stats.stat().st_size > 1000
