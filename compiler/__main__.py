@@ -5,10 +5,11 @@ Phase: CLI.  Input: the process arguments.  Output: the exit code.  Codes: none.
 
 When ``main`` returns, what the run built is garbage, and the interpreter's normal shutdown
 frees it object by object (about 0.4 s of a 10,000-node check; docs/performance.md,
-"Teardown").  As mypy does (``mypy.util.hard_exit``), :func:`run` skips that: it flushes
-stdout and stderr, runs the ``atexit`` handlers (these include ``weakref.finalize``, hence
-the removal of ``tempfile.TemporaryDirectory`` folders, and the multiprocessing and logging
-clean-ups), flushes again and ends with ``os._exit``.  Every ``finally`` block of the main
+"Teardown").  :func:`run` skips that, as mypy's ``util.hard_exit`` does (flush, then
+``os._exit``), and runs the ``atexit`` handlers in between: it flushes stdout and stderr,
+runs the handlers (these include ``weakref.finalize``, hence the removal of
+``tempfile.TemporaryDirectory`` folders, and the multiprocessing and logging clean-ups),
+flushes again and ends with ``os._exit``.  Every ``finally`` block of the main
 thread has run by then, since ``main`` has returned.  The process exits normally instead
 when another non-daemon thread is still alive (Python waits for it), and under a profiler
 or a tracer (``python -m cProfile -m compiler`` writes its statistics after the module

@@ -159,7 +159,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     formats = list(dict.fromkeys(args.formats))
     unknown = [f for f in formats if f not in names]
     if unknown:
-        raise UsageError(f"unknown --format {unknown[0]!r}; available: {', '.join(names)}")
+        raise UsageError(f"unknown --format {unknown[0]!r}; available: "
+                         f"{plugins.available('bundler')}")
     available = {}
     for fmt in formats:
         try:
