@@ -195,8 +195,8 @@ def refused(kind: str | None = None) -> list[str]:
     or of any kind): its plugins are refused, and the built-ins stay xfc's.  Scans."""
     _entry_points(KINDS[kind].group if kind else "")
     with _EP_LOCK:
-        return [f"distribution {dist!r} registers {', '.join(t for _, t in claims)}, a name "
-                "of xfc's own; its plugins are refused"
+        return [f"distribution {dist!r} registers xfc's own {', '.join(t for _, t in claims)}; "
+                "its plugins are refused"
                 for dist, claims in sorted(_SHADOWING.items())
                 if kind is None or any(k == kind for k, _ in claims)]
 
@@ -243,8 +243,8 @@ def _load(kind_name: str, name: str) -> Any:
         claims = [text for _, text in _SHADOWING.get(_dist(eps[0]), ())]
     if claims:
         raise PluginError(f"{kind.what} plugin {name!r} is refused: distribution "
-                          f"{_dist(eps[0])!r} also registers {', '.join(claims)}, a name of "
-                          "xfc's own (built-in names always mean xfc's plugins)")
+                          f"{_dist(eps[0])!r} also registers xfc's own {', '.join(claims)} "
+                          "(built-in names always mean xfc's plugins)")
     ep = eps[0]
     origin = f"distribution {_dist(ep)!r}"
     try:

@@ -263,14 +263,15 @@ EXTRA = Impostor("shadow-extra")
 @pytest.fixture(scope="module")
 def shadow_site(tmp_path_factory) -> Path:
     """An installed distribution (its .dist-info as pip writes it) that registers the
-    built-in back end name ``kubernetes`` and a name of its own."""
+    built-in names ``kubernetes`` (back end) and ``helm`` (bundler), and a name of its own."""
     target = tmp_path_factory.mktemp("shadow-site")
     (target / "xfc_shadow.py").write_text(SHADOW_MODULE)
     info = target / "xfc_shadow-0.1.dist-info"
     info.mkdir()
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: xfc-shadow\nVersion: 0.1\n")
     (info / "entry_points.txt").write_text(
-        "[xfc.emitters]\nkubernetes = xfc_shadow:KUBERNETES\nshadow-extra = xfc_shadow:EXTRA\n")
+        "[xfc.emitters]\nkubernetes = xfc_shadow:KUBERNETES\nshadow-extra = xfc_shadow:EXTRA\n"
+        "[xfc.bundlers]\nhelm = xfc_shadow:KUBERNETES\n")
     return target
 
 
@@ -294,8 +295,10 @@ def test_a_third_party_cannot_replace_a_built_in(shadow_site, tmp_path):
     # and a listing of the available names says so
     nope = xfc(shadow_site, "compile", str(SAMPLE), "-o", str(tmp_path / "c"), "--emit", "nope")
     assert nope.returncode == 2
-    assert "shadow-extra" in nope.stderr and "'xfc-shadow' registers back end 'kubernetes'" \
-        in nope.stderr, nope.stderr
+    assert "shadow-extra" in nope.stderr and "'xfc-shadow' registers xfc's own" in nope.stderr
+    assert "back end 'kubernetes' (xfc.emitters)" in nope.stderr, nope.stderr
+    # as does the bundler listing of --help
+    assert "'xfc-shadow' registers" in " ".join(xfc(shadow_site, "bundle", "--help").stdout.split())
 
 
 def test_refused_lists_a_shadowing_distribution_in_process(shadow_site, monkeypatch):
@@ -305,7 +308,8 @@ def test_refused_lists_a_shadowing_distribution_in_process(shadow_site, monkeypa
         assert plugins.known("emitter", "kubernetes") and plugins.known("emitter", "shadow-extra")
         assert plugins.names("emitter")[:2] == ["kubernetes", "policies"]
         assert any("'xfc-shadow'" in r for r in plugins.refused("emitter"))
-        assert plugins.refused("bundler") == []
+        assert any("bundler 'helm'" in r for r in plugins.refused("bundler"))
+        assert plugins.refused("check") == [] and plugins.refused("target") == []
         assert plugins.emitter("kubernetes").__class__.__module__.startswith("compiler.")
         with pytest.raises(plugins.PluginError, match="'shadow-extra' is refused"):
             plugins.emitter("shadow-extra")
