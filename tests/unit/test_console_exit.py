@@ -134,3 +134,19 @@ def test_a_profiler_still_gets_its_statistics(tmp_path):
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert stats.stat().st_size > 1000
+
+
+def test_the_installed_script_entry_is_this_one(tmp_path):
+    import tomllib
+
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["xfc"] == "compiler.__main__:run"
+    # what pip's generated `xfc` script does: import the module (which must run nothing),
+    # then call the function
+    bad = _failing_input(tmp_path, 2)
+    for path, code in ((SAMPLE, 0), (bad, 1)):
+        done = subprocess.run([sys.executable, "-c", "import sys; from compiler.__main__ import "
+                               "run; sys.argv[0] = 'xfc'; sys.exit(run())", "check", str(path),
+                               "-q"], cwd=REPO, env=ENV, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == code, done.stderr
