@@ -37,25 +37,36 @@ from .cli import main
 
 
 def _flush(stream: TextIO | None) -> None:
+    """Flush ``stream``; when its reader has gone away (or it was closed), point its file
+    descriptor at /dev/null, so that no later flush fails again (the recipe of Python's
+    signal documentation for SIGPIPE)."""
+    if stream is None:
+        return
     try:
-        if stream is not None:
-            stream.flush()
-    except (OSError, ValueError):  # the reader went away, or the stream was closed
-        pass
+        stream.flush()
+    except (OSError, ValueError):
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
 
 
 def exit_now(code: int) -> NoReturn:
     """End the process with ``code`` after the ``atexit`` handlers, without the
     interpreter's teardown (see the module docstring)."""
+    _flush(sys.stdout)
+    _flush(sys.stderr)
     main_thread = threading.main_thread()
     if any(t is not main_thread and not t.daemon and t.is_alive()
            for t in threading.enumerate()):
         sys.exit(code)  # Python joins non-daemon threads at a normal exit; so do we
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # under cProfile or a debugger: they write their results on the way out
-    _flush(sys.stdout)
-    _flush(sys.stderr)
-    atexit._run_exitfuncs()  # noqa: SLF001 - the documented way mypy and others do this
+    # what a normal exit runs before the teardown: weakref.finalize (TemporaryDirectory),
+    # multiprocessing, logging, coverage...; a private name, kept since Python 3.0
+    atexit._run_exitfuncs()  # noqa: SLF001
     _flush(sys.stdout)
     _flush(sys.stderr)
     os._exit(code)

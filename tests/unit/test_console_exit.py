@@ -14,6 +14,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from compiler.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -96,9 +98,15 @@ def test_exit_now_waits_for_a_live_non_daemon_thread(tmp_path):
     assert (tmp_path / "thread-done").exists()
 
 
-def _with_reader_gone(*args: str) -> tuple[int, str]:
+# stdout written through at once (PYTHONUNBUFFERED=1) fails at the write; buffered, at
+# the final flush: both ways are run
+STDOUT_MODES = {"unbuffered": dict(ENV, PYTHONUNBUFFERED="1"),
+                "buffered": {k: v for k, v in ENV.items() if k != "PYTHONUNBUFFERED"}}
+
+
+def _with_reader_gone(*args: str, env: dict = ENV) -> tuple[int, str]:
     """Run xfc with a stdout pipe whose reading end is closed before xfc writes."""
-    proc = subprocess.Popen([sys.executable, "-m", "compiler", *args], cwd=REPO, env=ENV,
+    proc = subprocess.Popen([sys.executable, "-m", "compiler", *args], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()
@@ -106,12 +114,13 @@ def _with_reader_gone(*args: str) -> tuple[int, str]:
     return proc.wait(timeout=120), err
 
 
-def test_a_reader_that_goes_away_keeps_the_exit_code(tmp_path):
+@pytest.mark.parametrize("mode", sorted(STDOUT_MODES))
+def test_a_reader_that_goes_away_keeps_the_exit_code(tmp_path, mode):
     bad = _failing_input(tmp_path, 400)  # its JSON report is larger than a pipe's buffer
     for args, code in (((str(bad), "--format", "json"), 1),  # fails while writing
                        ((str(bad), "--format", "json", "--quiet"), 1),
-                       ((str(SAMPLE), "--format", "json"), 0)):  # fails at the final flush
-        got, err = _with_reader_gone("check", *args)
+                       ((str(SAMPLE), "--format", "json"), 0)):  # buffered: at the flush
+        got, err = _with_reader_gone("check", *args, env=STDOUT_MODES[mode])
         assert got == code, (args, err)
         assert "Traceback" not in err and "Exception ignored" not in err, err
         assert "internal error" not in err, err
@@ -150,3 +159,27 @@ def test_the_installed_script_entry_is_this_one(tmp_path):
                                "-q"], cwd=REPO, env=ENV, capture_output=True, text=True,
                               timeout=120)
         assert done.returncode == code, done.stderr
+
+
+@pytest.mark.parametrize("mode", sorted(STDOUT_MODES))
+def test_a_normal_exit_with_the_reader_gone_keeps_the_code_too(tmp_path, mode):
+    # a live non-daemon thread makes exit_now exit normally: the failed flush must not
+    # come back at the interpreter's own final flush ("Exception ignored", exit 120)
+    probe = textwrap.dedent(f"""
+        import sys, threading, time
+        sys.path.insert(0, {str(REPO)!r})
+        from compiler.__main__ import exit_now
+        threading.Thread(target=time.sleep, args=(0.2,)).start()
+        try:  # as report() does: the write may fail at once, the data stays buffered
+            sys.stdout.write("x" * 100)
+        except BrokenPipeError:
+            pass
+        exit_now(5)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", probe], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=STDOUT_MODES[mode])
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 5, err
+    assert "Exception ignored" not in err and "Traceback" not in err, err
