@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 import traceback
 from typing import Sequence, TextIO
@@ -92,7 +93,8 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     from .commands.common import UsageError
 
-    out = out or sys.stdout
+    # a closed stdout (``xfc check x >&-``) is None: the output is lost, the exit code is not
+    out = out or sys.stdout or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         given = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--debug"]

@@ -64,13 +64,13 @@ def option_problems(options: Options, *, fields: bool = False) -> list[str]:
     if ns is not None and not is_dns_label(ns):
         problems.append(f"{name[0]} {ns!r} is not a DNS-1123 label (lower-case letters, "
                         "digits and '-', at most 63 characters, starting and ending alphanumeric)")
-    from .plugins import names  # targets are plugins: built-ins and xfc.targets entry points
+    # targets are plugins: built-ins (no scan needed) and xfc.targets entry points
+    from .plugins import available, known
 
-    known = names("target")
-    unknown = sorted(set(options.targets) - set(known))
+    unknown = sorted(t for t in set(options.targets) if not known("target", t))
     if unknown:
         what = f"{name[1]}: unknown target" if fields else "unknown --target"
-        problems.append(f"{what} {unknown[0]!r}; choose from {', '.join(known)}")
+        problems.append(f"{what} {unknown[0]!r}; choose from {available('target')}")
     return problems
 
 

@@ -18,10 +18,19 @@ Nothing is imported until a call names it: :func:`get` imports one plugin, and
 distributions' metadata without importing any plugin.  So a third-party plugin whose
 import raises breaks only the calls that name it, and the error says which distribution
 it came from (``ep.dist.name``).  A loaded plugin is type-checked against its protocol
-and must call itself by the name it is registered under; a third party cannot take a
-built-in's name, nor can two distributions register one name.  Loaded plugins are kept
-in a bounded, lock-protected cache keyed by (kind, name); the entry points are scanned
-once per process (:func:`refresh` forgets both).
+and must call itself by the name it is registered under; two distributions cannot
+register one name.  Loaded plugins are kept in a bounded, lock-protected cache keyed by
+(kind, name); the entry points are scanned once per process (:func:`refresh` forgets
+both).
+
+A built-in name always means xfc's own plugin: it is loaded from the static table and the
+installed distributions are not scanned for it (the scan, with ``importlib.metadata``,
+costs tens of milliseconds of a cold ``xfc check``; :func:`known` answers for a built-in
+name from the table alone).  So a third party that registers a built-in's name replaces
+nothing.  Whenever xfc does scan (a listing, a name that is not built in), such a
+distribution is refused: each of its plugins fails to load with a :class:`PluginError`
+that names the built-in name it claims, and :func:`refused` lists it for the messages
+that show the available names.
 
 A third-party check reports its findings under codes of its own, written
 ``<check>/<slug>`` (e.g. ``acme/no-debug-image``), with an explicit severity
@@ -127,22 +136,28 @@ from .errors import PluginError  # noqa: E402  (part of the library API: compile
 
 
 _EP_CACHE: dict[str, dict[str, list[metadata.EntryPoint]]] = {}
+# distribution -> the built-in names it registers: [(kind, "back end 'kubernetes' (xfc.emitters)")]
+_SHADOWING: dict[str, list[tuple[str, str]]] = {}
 _EP_LOCK = threading.Lock()
 
 
 def _entry_points(group: str) -> dict[str, list[metadata.EntryPoint]]:
     """The entry points of one xfc group by name.  Scanning the installed distributions'
     metadata takes tens of milliseconds, so it is done once for all xfc groups and kept
-    (:func:`refresh` forgets it, e.g. after installing a plugin in a running process)."""
+    (:func:`refresh` forgets it, e.g. after installing a plugin in a running process).
+    Loading or validating a built-in name never calls it (see the module docstring)."""
     from importlib import metadata  # noqa: PLC0415 - tens of ms, only for third parties
 
     with _EP_LOCK:
         if not _EP_CACHE:
             every = metadata.entry_points()  # one scan; .select() filters it
-            for g in sorted({k.group for k in KINDS.values()}):
-                _EP_CACHE[g] = {}
-                for ep in every.select(group=g):
-                    _EP_CACHE[g].setdefault(ep.name, []).append(ep)
+            for kind_name, k in sorted(KINDS.items(), key=lambda kv: kv[1].group):
+                _EP_CACHE[k.group] = {}
+                for ep in every.select(group=k.group):
+                    _EP_CACHE[k.group].setdefault(ep.name, []).append(ep)
+                    if ep.name in k.builtins:
+                        _SHADOWING.setdefault(_dist(ep), []).append(
+                            (kind_name, f"{k.what} {ep.name!r} ({k.group})"))
         return _EP_CACHE.get(group, {})
 
 
@@ -150,6 +165,7 @@ def refresh() -> None:
     """Forget the scanned entry points and the loaded plugins."""
     with _EP_LOCK:
         _EP_CACHE.clear()
+        _SHADOWING.clear()
     with _LOCK:
         _CACHE.clear()
 
@@ -161,10 +177,35 @@ def _dist(ep: metadata.EntryPoint) -> str:
 
 def names(kind: str) -> list[str]:
     """Every name of ``kind`` a call may use: built-ins, then third parties (sorted);
-    no plugin is imported."""
+    no plugin is imported.  This scans the installed distributions."""
     k = KINDS[kind]
     extra = sorted(n for n in _entry_points(k.group) if n not in k.builtins)
     return list(k.builtins) + extra
+
+
+def known(kind: str, name: str) -> bool:
+    """Whether ``name`` is a plugin of ``kind`` (built in, or registered by an installed
+    distribution); a built-in name is answered from the table, without a scan."""
+    k = KINDS[kind]
+    return name in k.builtins or name in _entry_points(k.group)
+
+
+def refused(kind: str | None = None) -> list[str]:
+    """One line per installed distribution that registers a built-in name (of ``kind``,
+    or of any kind): its plugins are refused, and the built-ins stay xfc's.  Scans."""
+    _entry_points(KINDS[kind].group if kind else "")
+    with _EP_LOCK:
+        return [f"distribution {dist!r} registers xfc's own {', '.join(t for _, t in claims)}; "
+                "its plugins are refused"
+                for dist, claims in sorted(_SHADOWING.items())
+                if kind is None or any(k == kind for k, _ in claims)]
+
+
+def available(kind: str) -> str:
+    """The names of ``kind`` for a message (``names``, then any refused distribution)."""
+    text = ", ".join(names(kind)) or "none"
+    bad = refused(kind)
+    return text + (f" ({'; '.join(bad)})" if bad else "")
 
 
 def _load_ref(ref: str) -> Any:
@@ -189,19 +230,21 @@ def _check(kind: Kind, name: str, obj: Any, origin: str) -> Any:
 
 def _load(kind_name: str, name: str) -> Any:
     kind = KINDS[kind_name]
-    eps = _entry_points(kind.group).get(name, [])
-    if name in kind.builtins:
-        if eps:
-            raise PluginError(f"distribution {_dist(eps[0])!r} registers {kind.what} {name!r} "
-                              f"in {kind.group}, a name xfc's own {kind.what} has")
+    if name in kind.builtins:  # always xfc's own, from the table: no scan (module docstring)
         return _check(kind, name, _load_ref(kind.builtins[name]), "xfc")
+    eps = _entry_points(kind.group).get(name, [])
     if not eps:
-        known = ", ".join(names(kind_name)) or "none"
-        raise PluginError(f"no {kind.what} named {name!r} (available: {known})")
+        raise PluginError(f"no {kind.what} named {name!r} (available: {available(kind_name)})")
     if len({_dist(ep) for ep in eps}) > 1:
         dists = ", ".join(sorted({_dist(ep) for ep in eps}))
         raise PluginError(f"{kind.what} {name!r} is registered in {kind.group} by more than one "
                           f"distribution: {dists}")
+    with _EP_LOCK:
+        claims = [text for _, text in _SHADOWING.get(_dist(eps[0]), ())]
+    if claims:
+        raise PluginError(f"{kind.what} plugin {name!r} is refused: distribution "
+                          f"{_dist(eps[0])!r} also registers xfc's own {', '.join(claims)} "
+                          "(built-in names always mean xfc's plugins)")
     ep = eps[0]
     origin = f"distribution {_dist(ep)!r}"
     try:
@@ -270,6 +313,6 @@ def bundlers() -> dict[str, Bundler]:
 
 __all__ = [
     "BUILTIN_BUNDLERS", "BUILTIN_CHECKS", "BUILTIN_EMITTERS", "BUILTIN_TARGETS", "Bundler",
-    "Check", "Emitter", "KINDS", "PluginError", "Target", "bundler", "bundlers", "check",
-    "emitter", "emitters", "get", "names", "refresh", "target",
+    "Check", "Emitter", "KINDS", "PluginError", "Target", "available", "bundler", "bundlers",
+    "check", "emitter", "emitters", "get", "known", "names", "refresh", "refused", "target",
 ]

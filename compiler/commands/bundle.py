@@ -61,12 +61,13 @@ examples:
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})\Z")
 
 
-def _known() -> list[str]:
-    """Bundler names (built-ins, then xfc.bundlers entry points); no plugin is imported."""
+def _known() -> str:
+    """Bundler names (built-ins, then xfc.bundlers entry points, then any distribution
+    refused for claiming a built-in name); no plugin is imported."""
     try:
-        return plugins.names("bundler")
+        return plugins.available("bundler")
     except Exception:  # plugin discovery errors are reported when bundling
-        return []
+        return ""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -84,7 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="output directory (created if absent)")
     g.add_argument("--format", "-f", metavar="FORMAT", action="append", dest="formats",
                    required=True,
-                   help="package format (repeatable): " + ", ".join(_known()))
+                   help="package format (repeatable): " + _known())
     g.add_argument("--namespace", metavar="NS", default=None,
                    help="Kubernetes namespace for every namespaced object (default: none set)")
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
@@ -159,7 +160,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     formats = list(dict.fromkeys(args.formats))
     unknown = [f for f in formats if f not in names]
     if unknown:
-        raise UsageError(f"unknown --format {unknown[0]!r}; available: {', '.join(names)}")
+        raise UsageError(f"unknown --format {unknown[0]!r}; available: "
+                         f"{plugins.available('bundler')}")
     available = {}
     for fmt in formats:
         try:

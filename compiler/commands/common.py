@@ -113,14 +113,14 @@ def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
     for an unknown back end or bad options."""
     from .. import compile as compile_
     from ..pipeline import option_problems
-    from ..plugins import BUILTIN_EMITTERS, names
+    from ..plugins import BUILTIN_EMITTERS, available, known
 
-    # names only: no plugin is imported until the compilation runs the ones chosen
-    available = names("emitter")
+    # names only: no plugin is imported until the compilation runs the ones chosen, and
+    # built-in names need no scan of the installed distributions (compiler.plugins)
     chosen = tuple(args.emit or BUILTIN_EMITTERS)
-    unknown = [e for e in chosen if e not in available]
+    unknown = [e for e in chosen if not known("emitter", e)]
     if unknown:
-        raise UsageError(f"unknown back end {unknown[0]!r}; available: {', '.join(available)}")
+        raise UsageError(f"unknown back end {unknown[0]!r}; available: {available('emitter')}")
     options = options_from_args(args, emitters=chosen)
     problems = option_problems(options)
     if problems:
@@ -266,7 +266,17 @@ def summary(unit: Compilation) -> str:
 
 
 def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_extra: dict | None = None) -> int:
-    """Print the diagnostics of ``unit`` and return the exit code (0 or 1)."""
+    """Print the diagnostics of ``unit`` and return the exit code (0 or 1), also when the
+    reader has gone away (``xfc check ... | head``): the verdict is the exit code."""
+    try:
+        _print_report(unit, args, out, json_extra)
+    except BrokenPipeError:
+        pass
+    return 1 if unit.diagnostics.has_errors else 0
+
+
+def _print_report(unit: Compilation, args: argparse.Namespace, out: TextIO,
+                  json_extra: dict | None) -> None:
     diags = unit.diagnostics
     minimum = Severity.ERROR if getattr(args, "quiet", False) else Severity.NOTE
     if getattr(args, "format", "text") == "sarif":
@@ -292,7 +302,6 @@ def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_ext
             out.write(text)
         if not getattr(args, "quiet", False):
             out.write(summary(unit) + "\n")
-    return 1 if diags.has_errors else 0
 
 
 def err_stream() -> TextIO:

@@ -3,7 +3,8 @@
 Phase: load.  Input: the decoded text of one file and its display name.  Output: a
 :class:`ToscaMeta` or :class:`Manifest` (frozen IR; every key and value keeps its
 ``Span``), or ``None`` when the file does not parse.  Parsing is two-step: a lark LALR
-grammar (``grammars/tosca_meta.lark``, ``grammars/manifest.lark``) for the line syntax,
+grammar (``grammars/tosca_meta.lark``, ``grammars/manifest.lark``; the parsers come
+from :mod:`compiler.parsers`, which loads their shipped tables) for the line syntax,
 then a pass that checks keys, duplicates and indentation.  Nothing here touches the
 package: whether named files exist and whether digests match is checked by
 :mod:`compiler.loader.csar`.
@@ -15,7 +16,6 @@ csar-manifest-syntax, tosca-quirk (notes for accepted legacy spellings).
 from __future__ import annotations
 
 from ..suggest import NAME_CUTOFF, close_matches
-import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -24,7 +24,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..resources import grammar_text
+from .. import parsers
 
 # --------------------------------------------------------------------------------------
 # Keys
@@ -164,9 +164,9 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 # lark plumbing
 
 
-@functools.cache
 def _parser(name: str) -> Lark:
-    return Lark(grammar_text(name), parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    # shipped parse tables when current, else built from grammars/<name>.lark (parsers)
+    return parsers.get(name)
 
 
 _FRIENDLY = {

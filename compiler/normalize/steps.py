@@ -6,8 +6,9 @@ tuple of :class:`Step`, each holding its action and its *explicit* arguments, ty
 (``int``; ``float`` seconds for durations; ``str`` for names and strings; ``tuple`` of
 ``str`` for name lists).  :meth:`Step.arg` supplies the defaults of §3.1.
 
-The grammar is ``grammars/steps.lark`` (LALR, contextual lexer).  The parser is built
-once per process, on first use, under a lock; lark's LALR ``parse`` keeps its state
+The grammar is ``grammars/steps.lark`` (LALR, contextual lexer).  The parser is made
+once per process, on first use, under a lock (:mod:`compiler.parsers`: from the shipped
+parse tables when current, else from the grammar); lark's LALR ``parse`` keeps its state
 per call, so one parser serves every thread.
 
 What is checked here is what the string alone can tell: syntax, the arguments each
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
@@ -43,7 +43,7 @@ from ..durations import STEP_UNITS, format_step
 from ..durations import parse_step as _parse_duration
 from ..limits import DEFAULT_LIMITS, exceeded
 from ..suggest import closest, did_you_mean
-from ..resources import grammar_text
+from .. import parsers
 from .locate import Locator
 
 CODE = "xf-step-syntax"
@@ -261,23 +261,10 @@ def _fmt_value(kind: str, v: Any) -> str:
 
 # --------------------------------------------------------------------------- the parser
 
-_PARSER: lark.Lark | None = None
-_LOCK = threading.Lock()
-
-
 def _parser() -> lark.Lark:
-    global _PARSER
-    if _PARSER is None:
-        with _LOCK:
-            if _PARSER is None:
-                _PARSER = lark.Lark(
-                    grammar_text("steps"),
-                    parser="lalr",
-                    lexer="contextual",
-                    propagate_positions=True,
-                    maybe_placeholders=False,
-                )
-    return _PARSER
+    # made once per process, under a lock: the shipped parse tables when current, else
+    # built from grammars/steps.lark (compiler.parsers)
+    return parsers.get("steps")
 
 
 def parse_step(

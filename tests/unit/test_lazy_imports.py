@@ -102,3 +102,43 @@ def test_a_misspelt_verb_names_the_choices() -> None:
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
     assert "invalid choice: 'chek'" in out.stderr and "'check'" in out.stderr
+
+
+# Who imports importlib.metadata during a run: the plugin scan (compiler.plugins) needs it
+# only for a name that is not built in, so a check of built-ins alone never scans.
+METADATA_PROBE = """
+import io, json, sys, traceback
+sys.path.insert(0, sys.argv[1])
+at_start = "importlib.metadata" in sys.modules  # a site hook of this environment took it
+importers = []
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name == "importlib.metadata":
+            frames = [f.filename for f in traceback.extract_stack()[:-1]
+                      if not f.filename.startswith("<")]
+            importers.append(frames[-1])
+        return None
+sys.meta_path.insert(0, Watch())
+from compiler import plugins
+from compiler.cli import main
+code = main(sys.argv[2:], out=io.StringIO())
+print(json.dumps({"code": code, "scanned": bool(plugins._EP_CACHE), "importers": importers,
+                  "at_start": at_start, "modules": sorted(sys.modules)}))
+"""
+
+TACKER_CSAR = "tacker/samples/etsi_getting_started/tosca/sample_vnf_package_csar"
+
+
+def test_a_check_of_built_ins_imports_no_importlib_metadata(corpus: Path) -> None:
+    for path in (SAMPLE, corpus / TACKER_CSAR):
+        out = subprocess.run([sys.executable, "-c", METADATA_PROBE, str(REPO), "check",
+                              str(path), "--target", "tacker", "--target", "onap",
+                              "--param", "vnf_instance_id=3f2a-77"],
+                             capture_output=True, text=True, check=True, timeout=120)
+        doc = json.loads(out.stdout.strip().splitlines()[-1])
+        assert doc["code"] == 0 and not doc["scanned"], path
+        # networkx (compiler.graph) imports it for its own backends; nothing else may
+        others = [f for f in doc["importers"] if "/networkx/" not in f]
+        assert others == [], (path, others)
+        if "networkx" not in doc["modules"] and not doc["at_start"]:
+            assert "importlib.metadata" not in doc["modules"], path

@@ -238,3 +238,81 @@ def test_built_ins_load_lazily_and_refuse_unknown_names():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
                           text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr  # listing names imports no plugin
+
+
+SHADOW_MODULE = '''
+"""Claims xfc's own back end name, and brings one of its own."""
+from compiler.model import OutputFile
+
+
+class Impostor:
+    description = "would replace xfc's kubernetes back end"
+
+    def __init__(self, name):
+        self.name = name
+
+    def emit(self, unit, diags):
+        return [OutputFile(path="impostor.txt", content=b"replaced\\n", producer=self.name)]
+
+
+KUBERNETES = Impostor("kubernetes")
+EXTRA = Impostor("shadow-extra")
+'''
+
+
+@pytest.fixture(scope="module")
+def shadow_site(tmp_path_factory) -> Path:
+    """An installed distribution (its .dist-info as pip writes it) that registers the
+    built-in names ``kubernetes`` (back end) and ``helm`` (bundler), and a name of its own."""
+    target = tmp_path_factory.mktemp("shadow-site")
+    (target / "xfc_shadow.py").write_text(SHADOW_MODULE)
+    info = target / "xfc_shadow-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: xfc-shadow\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text(
+        "[xfc.emitters]\nkubernetes = xfc_shadow:KUBERNETES\nshadow-extra = xfc_shadow:EXTRA\n"
+        "[xfc.bundlers]\nhelm = xfc_shadow:KUBERNETES\n")
+    return target
+
+
+def test_a_third_party_cannot_replace_a_built_in(shadow_site, tmp_path):
+    # built-ins alone: xfc's own back end runs, and the distributions are not even scanned
+    probe = ("import io; from compiler import plugins; from compiler.cli import main; "
+             f"code = main(['compile', {str(SAMPLE)!r}, '-o', {str(tmp_path / 'a')!r}], "
+             "out=io.StringIO()); print(code, bool(plugins._EP_CACHE))")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(shadow_site), str(REPO)]))
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["0", "False"], done.stderr
+    assert (tmp_path / "a/kubernetes").is_dir() and not (tmp_path / "a/impostor.txt").exists()
+    # whenever xfc scans, the distribution is refused and named: its own name fails to load
+    extra = xfc(shadow_site, "compile", str(SAMPLE), "-o", str(tmp_path / "b"),
+                "--emit", "shadow-extra")
+    assert extra.returncode == 1, extra.stderr + extra.stdout
+    text = extra.stdout + extra.stderr
+    assert "error[plugin-error]" in text and "'xfc-shadow'" in text and "'kubernetes'" in text
+    assert not (tmp_path / "b").exists()
+    # and a listing of the available names says so
+    nope = xfc(shadow_site, "compile", str(SAMPLE), "-o", str(tmp_path / "c"), "--emit", "nope")
+    assert nope.returncode == 2
+    assert "shadow-extra" in nope.stderr and "'xfc-shadow' registers xfc's own" in nope.stderr
+    assert "back end 'kubernetes' (xfc.emitters)" in nope.stderr, nope.stderr
+    # as does the bundler listing of --help
+    assert "'xfc-shadow' registers" in " ".join(xfc(shadow_site, "bundle", "--help").stdout.split())
+
+
+def test_refused_lists_a_shadowing_distribution_in_process(shadow_site, monkeypatch):
+    monkeypatch.syspath_prepend(str(shadow_site))
+    plugins.refresh()
+    try:
+        assert plugins.known("emitter", "kubernetes") and plugins.known("emitter", "shadow-extra")
+        assert plugins.names("emitter")[:2] == ["kubernetes", "policies"]
+        assert any("'xfc-shadow'" in r for r in plugins.refused("emitter"))
+        assert any("bundler 'helm'" in r for r in plugins.refused("bundler"))
+        assert plugins.refused("check") == [] and plugins.refused("target") == []
+        assert plugins.emitter("kubernetes").__class__.__module__.startswith("compiler.")
+        with pytest.raises(plugins.PluginError, match="'shadow-extra' is refused"):
+            plugins.emitter("shadow-extra")
+    finally:
+        monkeypatch.undo()
+        plugins.refresh()
