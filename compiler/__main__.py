@@ -72,14 +72,20 @@ def exit_now(code: int) -> NoReturn:
     os._exit(code)
 
 
-def run() -> NoReturn:
-    """The console script: ``xfc`` (pyproject.toml) and ``python -m compiler``."""
+def configure_process() -> None:
+    """The process-wide settings of the console entry (the hostile-input harness makes
+    them too, so that its memory limits hold for the process users run)."""
     # A run allocates many long-lived objects and little cyclic garbage, so CPython's
     # default young-generation threshold (700) collects again and again for nothing:
     # 35-50 ms of a cold Tacker check, 0.7 s of a 10,000-node one (docs/performance.md).
     # Collecting every 100,000 allocations instead (older generations as by default) left
     # peak memory unchanged there.  A process-wide setting: made here, never in the library.
     gc.set_threshold(100_000, 10, 10)
+
+
+def run() -> NoReturn:
+    """The console script: ``xfc`` (pyproject.toml) and ``python -m compiler``."""
+    configure_process()
     exit_now(main())
 
 

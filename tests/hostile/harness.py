@@ -7,8 +7,9 @@ and 500 MB.  Each run here is a fresh ``python`` whose address space is capped w
 time (user + system, start-up included): the suite runs on loaded machines, where wall
 clock says more about the neighbours than about xfc.
 
-The child either runs the command line (``cli.main``), or, for inputs that need a
-limit lowered, ``compiler.check`` with ``Options(limits=Limits(**overrides))``; either way
+The child makes the process settings of the ``xfc`` console entry
+(``compiler.__main__.configure_process``: the collector's threshold), then either runs the
+command line (``cli.main``), or, for inputs that need a limit lowered, ``compiler.check`` with ``Options(limits=Limits(**overrides))``; either way
 it prints one JSON line: exit code, diagnostics, CPU seconds, peak RSS.
 """
 
@@ -32,6 +33,8 @@ sys.path.insert(0, sys.argv[2])
 request = json.loads(sys.argv[3])
 from compiler import cli
 import compiler
+from compiler.__main__ import configure_process
+configure_process()  # the collector setting of the `xfc` process: the limits hold for it
 from compiler.limits import Limits
 from compiler.pipeline import Options
 out = io.StringIO()
