@@ -29,6 +29,7 @@ Codes: xf-step-syntax, limit-exceeded (a step longer than ``max_step_chars``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -267,6 +268,24 @@ def _parser() -> lark.Lark:
     return parsers.get("steps")
 
 
+# A service repeats its ladders (the dense benchmark: 1,770 wirings, three step texts), so
+# the trees of short texts are kept by content: at most 1,024 texts of up to 256
+# characters (a few MB at worst).  A text that fails raises and is not kept.
+_TREE_CACHE_CHARS = 256
+
+
+@functools.lru_cache(maxsize=1024)  # bounded, thread-safe, keyed by the text itself
+def _cached_tree(text: str) -> lark.Tree:
+    return _parser().parse(text)
+
+
+def _tree(text: str) -> lark.Tree:
+    """The parse tree of one step text (read, never changed, by the caller)."""
+    if len(text) <= _TREE_CACHE_CHARS:
+        return _cached_tree(text)
+    return _parser().parse(text)
+
+
 def parse_step(
     text: str, span: Span, diags: Diagnostics, *, flow: bool | None = None
 ) -> Step | None:
@@ -284,7 +303,7 @@ def parse_step(
         return None
     where = Locator(text, span, diags)
     try:
-        tree = _parser().parse(text)
+        tree = _tree(text)
     except UnexpectedInput as exc:
         offset, length, message, hint = _explain(exc, text, span, flow)
         diags.add(CODE, message, where.span(offset, length), hint=hint)
