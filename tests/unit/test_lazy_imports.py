@@ -126,8 +126,6 @@ print(json.dumps({"code": code, "scanned": bool(plugins._EP_CACHE), "importers":
                   "at_start": at_start, "modules": sorted(sys.modules)}))
 """
 
-TACKER_CSAR = "tacker/samples/etsi_getting_started/tosca/sample_vnf_package_csar"
-
 
 def test_a_check_of_built_ins_imports_no_importlib_metadata(corpus: Path) -> None:
     for path in (SAMPLE, corpus / TACKER_CSAR):
