@@ -383,8 +383,8 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
     differences too.  Iterative: the stack holds one frame per open collection.
     Returns the first difference (the walk stops there) and the documents seen so far.
     """
-    # frames: [True, mapping, keys seen, value of the pending key or _NO_KEY] or
-    #         [False, list, next index]
+    # frames: [True, mapping, keys seen, value of the pending key or _NO_KEY, index of the
+    #         keys that are not strings or None] or [False, list, next index]
     stack: list[list[Any]] = []
     documents = 0
     while True:
@@ -398,7 +398,7 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
         if documents > 1:
             continue  # only counted: the caller reports the number of documents
         if t is _MAP_END:
-            _, d, seen, _ = stack.pop()
+            _, d, seen, _, _ = stack.pop()
             if len(seen) != len(d):
                 return "the written YAML differs from the data (a mapping lacks keys)", documents
             continue
@@ -433,12 +433,13 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
                             return f"the written YAML differs from the data (key {value!r})", documents
                         mark: Any = value
                         frame[3] = d[value]
-                    else:
-                        hits = [v for k, v in d.items() if type(k) is not str and _same_scalar(k, value)]
-                        if not hits:
-                            return f"the written YAML differs from the data (key {value!r})", documents
+                    else:  # 1, True and 1.0 are one dict key: look up by (kind, key)
+                        if frame[4] is None:  # indexed once per mapping: linear in its keys
+                            frame[4] = {(_kind(k), k): v for k, v in d.items() if type(k) is not str}
                         mark = (_kind(value), value)
-                        frame[3] = hits[0]
+                        if mark not in frame[4]:
+                            return f"the written YAML differs from the data (key {value!r})", documents
+                        frame[3] = frame[4][mark]
                     if mark in seen:
                         return f"the written YAML repeats the key {value!r}", documents
                     seen.add(mark)
@@ -460,7 +461,7 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
         elif t is _MAP_START:
             if _kind(expected) is not dict:
                 return "the written YAML differs from the data (a mapping for a non-mapping)", documents
-            stack.append([True, expected, set(), _NO_KEY])
+            stack.append([True, expected, set(), _NO_KEY, None])
         else:
             if _kind(expected) is not list:
                 return "the written YAML differs from the data (a sequence for a non-sequence)", documents

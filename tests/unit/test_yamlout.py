@@ -186,3 +186,12 @@ def test_the_event_walk_on_random_documents_and_their_mutations():
             assert yamlout.read_back_problem(doc, text) is None, text
             other = gen(0)
             assert (yamlout.read_back_problem(other, text) is None) == _load_compare(other, text), (text, other)
+
+
+def test_keys_that_are_not_strings_are_matched_by_kind_and_value():
+    doc = {"m": {1: "int", 2.5: "float", None: "null", False: "bool", "1": "str",
+                 **{i: i for i in range(10, 2000)}}}
+    text = yamlout.write(doc, what="t")  # raises if the walk disagrees
+    assert yamlout.read_back_problem({"m": {**doc["m"], 1: "other"}}, text) is not None
+    swapped = {"m": {**{k: v for k, v in doc["m"].items() if k is not False}, 0: "bool"}}
+    assert yamlout.read_back_problem(swapped, text) is not None  # false is not 0
