@@ -141,11 +141,25 @@ def double_quoted(value: str) -> str:
     return '"' + "".join(_escape_char(c) for c in value) + '"'
 
 
+# The two scalar caches keep short texts only: names, labels and keywords recur thousands
+# of times, a long text hardly ever, and 65,536 texts of a scalar's 4 MiB would pin
+# gigabytes in a long-running service.  At most 65,536 x 256 characters each.
+_CACHED_CHARS = 256
+
+
 @functools.lru_cache(maxsize=1 << 16)  # bounded and thread-safe; keyed by the text itself
-def _quote_str(value: str) -> str:
+def _quote_short(value: str) -> str:
+    return _quote_long(value)
+
+
+def _quote_long(value: str) -> str:
     if is_plain_safe(value):
         return value
     return double_quoted(value)
+
+
+def _quote_str(value: str) -> str:
+    return _quote_short(value) if len(value) <= _CACHED_CHARS else _quote_long(value)
 
 
 def quote(value: Any) -> str:
@@ -345,10 +359,18 @@ _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-@functools.lru_cache(maxsize=1 << 16)  # bounded and thread-safe; a name recurs thousands of times
 def _plain(text: str) -> Any:
     """A plain scalar as the reader gives it back (``1`` an int, ``true`` a bool, ``a`` a
     str); raises yaml.YAMLError for one the safe constructors refuse."""
+    return _plain_short(text) if len(text) <= _CACHED_CHARS else _plain_long(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # bounded and thread-safe; a name recurs thousands of times
+def _plain_short(text: str) -> Any:
+    return _plain_long(text)
+
+
+def _plain_long(text: str) -> Any:
     tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
     if tag == _STR_TAG:
         return text

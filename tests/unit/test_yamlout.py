@@ -195,3 +195,14 @@ def test_keys_that_are_not_strings_are_matched_by_kind_and_value():
     assert yamlout.read_back_problem({"m": {**doc["m"], 1: "other"}}, text) is not None
     swapped = {"m": {**{k: v for k, v in doc["m"].items() if k is not False}, 0: "bool"}}
     assert yamlout.read_back_problem(swapped, text) is not None  # false is not 0
+
+
+def test_the_scalar_caches_keep_short_texts_only():
+    long_text = "x" * (yamlout._CACHED_CHARS + 1)
+    before = (yamlout._quote_short.cache_info().currsize, yamlout._plain_short.cache_info().currsize)
+    text = yamlout.write({"a": long_text, "b": long_text + "y"}, what="t")
+    assert long_text in text
+    after = (yamlout._quote_short.cache_info().currsize, yamlout._plain_short.cache_info().currsize)
+    # only the two short keys "a" and "b" may have been added
+    assert after[0] - before[0] <= 2 and after[1] - before[1] <= 2
+    assert yamlout._quote_short.cache_info().maxsize == yamlout._plain_short.cache_info().maxsize == 1 << 16
