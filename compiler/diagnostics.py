@@ -149,6 +149,11 @@ class Diagnostics:
         self._items[key] = diag
         return diag
 
+    def saturated(self, code: str) -> bool:
+        """True once ``code`` has passed ``max_per_code``: a further one of it is only
+        counted, so a caller may stop looking for more (a flood of one code)."""
+        return self._per_code.get(code, 0) > self.max_per_code
+
     def error(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
         return self.add(code, message, span, severity=Severity.ERROR, **kw)
 

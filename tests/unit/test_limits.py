@@ -54,6 +54,18 @@ def test_past_the_per_code_limit_one_summary_stands_for_the_rest():
     assert d.has_errors
 
 
+def test_saturated_says_when_more_of_a_code_would_only_be_counted():
+    d = Diagnostics(max_per_code=2)
+    for i in range(3):
+        assert not d.saturated("csar-entry-missing")
+        d.add("csar-entry-missing", f"missing {i}", Span("m.mf", i + 1, 1))
+    assert d.saturated("csar-entry-missing")  # the third made the summary
+    assert not d.saturated("csar-hash-mismatch")
+    before = list(d)
+    d.add("csar-entry-missing", "missing 9", Span("m.mf", 9, 1))
+    assert list(d) == before  # what saturated promises: nothing more is reported
+
+
 def test_a_depth_limit_above_what_the_stack_supports_is_refused():
     # raised further, the walk would hit Python's recursion limit before the check
     import pytest

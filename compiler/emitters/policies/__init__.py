@@ -69,10 +69,14 @@ def chosen_targets(ctx: Context, diags: Diagnostics | None = None) -> list[Polic
 
 
 def warn_unexpressible(ctx: Context, targets: list[PolicyTarget], diags: Diagnostics) -> None:
-    """One ``policy-not-expressible`` per step and chosen target that loses something."""
+    """One ``policy-not-expressible`` per step and chosen target that loses something.
+    Past ``max_diagnostics_per_code`` of them the rest would only be counted, so the steps
+    left are not realised again (on a dense topology, most of this function's time)."""
     for target in targets:
         for rw in ctx.wirings:
             for i, step in enumerate(rw.steps):
+                if diags.saturated("policy-not-expressible"):
+                    return
                 r = target.realise(ctx, rw, i)
                 if r.lost:
                     diags.add(
