@@ -388,6 +388,12 @@ def _same_scalar(x: Any, y: Any) -> bool:
     return bool(x == y)
 
 
+def _shown(v: Any) -> str:
+    """A value for a self-check message: its repr, cut (a scalar may hold 4 MiB)."""
+    text = repr(v)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 _NO_KEY = object()
 _SCALAR, _MAP_START, _SEQ_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
 _MAP_END, _SEQ_END, _DOC_START = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.DocumentStartEvent
@@ -437,7 +443,7 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
             return "the written YAML holds an anchor or an alias", documents
         tag = ev.tag
         if tag is not None and tag != "!":
-            return f"the written YAML holds the explicit tag {tag!r}", documents
+            return f"the written YAML holds the explicit tag {_shown(tag)}", documents
         if t is _SCALAR:
             value = _plain(ev.value) if tag is None and ev.implicit[0] else ev.value
         # which data this node must be
@@ -452,7 +458,7 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
                     d, seen = frame[1], frame[2]
                     if type(value) is str:
                         if value not in d:
-                            return f"the written YAML differs from the data (key {value!r})", documents
+                            return f"the written YAML differs from the data (key {_shown(value)})", documents
                         mark: Any = value
                         frame[3] = d[value]
                     else:  # 1, True and 1.0 are one dict key: look up by (kind, key)
@@ -460,10 +466,10 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
                             frame[4] = {(_kind(k), k): v for k, v in d.items() if type(k) is not str}
                         mark = (_kind(value), value)
                         if mark not in frame[4]:
-                            return f"the written YAML differs from the data (key {value!r})", documents
+                            return f"the written YAML differs from the data (key {_shown(value)})", documents
                         frame[3] = frame[4][mark]
                     if mark in seen:
-                        return f"the written YAML repeats the key {value!r}", documents
+                        return f"the written YAML repeats the key {_shown(value)}", documents
                     seen.add(mark)
                     continue
                 expected, frame[3] = frame[3], _NO_KEY
@@ -476,10 +482,11 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
         if t is _SCALAR:
             if type(value) is str and type(expected) is str:  # the common case, exactly
                 if value != expected:
-                    return (f"the written YAML differs from the data ({value!r} for "
-                            f"{expected!r})"), documents
+                    return (f"the written YAML differs from the data ({_shown(value)} for "
+                            f"{_shown(expected)})"), documents
             elif not _same_scalar(value, expected):
-                return f"the written YAML differs from the data ({value!r} for {expected!r})", documents
+                return (f"the written YAML differs from the data ({_shown(value)} for "
+                        f"{_shown(expected)})"), documents
         elif t is _MAP_START:
             if _kind(expected) is not dict:
                 return "the written YAML differs from the data (a mapping for a non-mapping)", documents

@@ -206,3 +206,8 @@ def test_the_scalar_caches_keep_short_texts_only():
     # only the two short keys "a" and "b" may have been added
     assert after[0] - before[0] <= 2 and after[1] - before[1] <= 2
     assert yamlout._quote_short.cache_info().maxsize == yamlout._plain_short.cache_info().maxsize == 1 << 16
+
+
+def test_a_self_check_message_shows_a_long_value_cut():
+    problem = yamlout.read_back_problem({"a": "y" * 10_000}, "a: " + "x" * 10_000 + "\n")
+    assert problem is not None and problem.startswith("the written YAML differs") and len(problem) < 300
