@@ -58,11 +58,11 @@ import yaml
 
 from .diagnostics import InternalError
 
-__all__ = ["dump", "write", "read_back", "read_back_problem", "canonical", "quote",
+__all__ = ["dump", "write", "read_back_problem", "canonical", "quote",
            "is_plain_safe", "same"]
 
-# libyaml's parser with PyYAML's safe constructor; the pure-Python one where PyYAML was
-# built without libyaml (same data, slower).
+# libyaml's parser, whose events the read-back walks; the pure-Python one where PyYAML was
+# built without libyaml (same events, slower).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # --------------------------------------------------------------------------- scalars
@@ -344,11 +344,6 @@ def same(a: Any, b: Any) -> bool:
         elif x != y:
             return False
     return True
-
-
-def read_back(text: str) -> list[Any]:
-    """Every document of ``text``, read by libyaml (YAML 1.1 resolver)."""
-    return list(yaml.load_all(text, Loader=_LOADER))
 
 
 # The scalar half of the reader: PyYAML's YAML 1.1 resolver (the one ``CSafeLoader``
