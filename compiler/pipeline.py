@@ -50,6 +50,9 @@ class Options:
     allow_missing_artifacts: bool = False
     checks: tuple[str, ...] = ()  # --check NAME: opt-in check plugins (compiler.plugins)
     network_policies: bool = True  # --no-network-policies leaves NetworkPolicy objects out
+    # --kube-version MAJOR.MINOR: write the API versions and fields that Kubernetes release
+    # serves (compiler/kubeversions.py); None: the current release
+    kube_version: str | None = None
 
 
 def option_problems(options: Options, *, fields: bool = False) -> list[str]:
@@ -64,6 +67,13 @@ def option_problems(options: Options, *, fields: bool = False) -> list[str]:
     if ns is not None and not is_dns_label(ns):
         problems.append(f"{name[0]} {ns!r} is not a DNS-1123 label (lower-case letters, "
                         "digits and '-', at most 63 characters, starting and ending alphanumeric)")
+    if options.kube_version is not None:
+        from .kubeversions import problem
+
+        why = problem(options.kube_version)
+        if why is not None:
+            flag = "Options.kube_version" if fields else "--kube-version"
+            problems.append(f"{flag} {why}")
     # targets are plugins: built-ins (no scan needed) and xfc.targets entry points
     from .plugins import available, known
 
