@@ -52,6 +52,9 @@ class Options:
     network_policies: bool = True  # --no-network-policies leaves NetworkPolicy objects out
     operator: bool = True  # --no-operator leaves operator/ out (compiler/emitters/operator.py)
     operator_image: str | None = None  # --operator-image: the operator Deployment's image
+    # --kube-version MAJOR.MINOR: write the API versions and fields that Kubernetes release
+    # serves (compiler/kubeversions.py); None: the current release
+    kube_version: str | None = None
 
 
 def option_problems(options: Options, *, fields: bool = False) -> list[str]:
@@ -71,6 +74,13 @@ def option_problems(options: Options, *, fields: bool = False) -> list[str]:
                               or len(image) > 512):
         field_name = "Options.operator_image" if fields else "--operator-image"
         problems.append(f"{field_name} {image!r} is not an image reference")
+    if options.kube_version is not None:
+        from .kubeversions import problem
+
+        why = problem(options.kube_version)
+        if why is not None:
+            flag = "Options.kube_version" if fields else "--kube-version"
+            problems.append(f"{flag} {why}")
     # targets are plugins: built-ins (no scan needed) and xfc.targets entry points
     from .plugins import available, known
 
