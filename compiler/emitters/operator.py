@@ -69,8 +69,9 @@ def objects(namespace: str | None, image: str) -> dict[str, dict[str, Any]]:
                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role",
                            "name": OBJECT},
                "subjects": [{"kind": "ServiceAccount", "name": OBJECT}]}
-    if namespace:
-        binding["subjects"][0]["namespace"] = namespace
+    # no subject namespace: RBAC reads a ServiceAccount subject of a RoleBinding without
+    # one as the binding's own namespace, so the files work in any namespace (and Helm's
+    # namespace value moves them together)
     field = {"POD_NAMESPACE": "metadata.namespace", "POD_NAME": "metadata.name"}
     container = {
         "name": "operator",
