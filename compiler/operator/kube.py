@@ -137,6 +137,7 @@ class Kube:
                    "time": rfc3339(datetime.now(timezone.utc).timestamp())}
         missed = []
         for name in n.recipients:
+            context = {**context, "recipient": name}
             w = policy.workloads.get(name)
             if w is None:
                 missed.append(f"{name}: no workload of the policy")
