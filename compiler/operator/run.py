@@ -134,6 +134,10 @@ def registry_for(controller: Controller, interval: float) -> kopf.OperatorRegist
     def failure_policy(name: str, spec: Any, status: Any, annotations: Any, **_: Any) -> None:
         controller.reconcile(name, dict(spec), dict(status), dict(annotations))
 
+    @kopf.on.login(registry=registry)
+    def login(**kwargs: Any) -> Any:  # KUBECONFIG or the Pod's account, as api_client()
+        return kopf.login_via_client(**kwargs)
+
     @kopf.on.startup(registry=registry)
     def configure(settings: kopf.OperatorSettings, **_: Any) -> None:
         settings.scanning.disabled = True  # one namespace: no cluster-wide CRD/namespace watch
