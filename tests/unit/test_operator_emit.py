@@ -87,3 +87,24 @@ def test_orchestrator_packages_leave_the_operator_out(tmp_path):
     assert tmpl["operator-role.yaml"].startswith("{{- if .Values.operator.enabled }}\n")
     values = yaml.safe_load(tmpl["values.yaml"])
     assert values["operator"] == {"enabled": True, "image": emitter.DEFAULT_IMAGE}
+
+
+def test_helm_operator_enabled_false_leaves_it_out(tmp_path):
+    """`helm template` with operator.enabled=false renders every compiled object but the
+    operator's; the default renders them all (test_bundle_helm checks the equality)."""
+    from tests.support.validators import _helm_run, require_tool
+    from tests.unit.bundle_support import bundle, expected, rendered
+
+    require_tool("helm")
+    unit, files = bundle(SLICE, "helm", tmp_path / "out")
+    (chart,) = {f.path.split("/")[1] for f in files}
+    path = str(tmp_path / "out" / "helm" / chart)
+    rc, out = _helm_run(["template", "rel", path, "--set", "operator.enabled=false"])
+    assert rc == 0, out
+    got = rendered(out)
+    assert sorted(got) == sorted(k for k in expected(unit, operator=False)
+                                 if k[1] != "CustomResourceDefinition")
+    rc, out = _helm_run(["template", "rel", path, "--set", "operator.image=r.example/xfc:2"])
+    assert rc == 0, out
+    dep = rendered(out)[("apps/v1", "Deployment", "xfc-operator")]
+    assert dep["spec"]["template"]["spec"]["containers"][0]["image"] == "r.example/xfc:2"
