@@ -129,10 +129,11 @@ class Tick:
 
 def _plan(step: Step, policy: Policy) -> list[tuple[str, int]]:
     """The scale actions of an ordered step: (workload, replicas), in the order they run."""
-    down = [(m, 0) for m in reversed(step.members)]
+    members = [m for m in step.members if policy.workloads[m].actionable]
+    down = [(m, 0) for m in reversed(members)]
     if step.action == "shutdown_chain":
         return down
-    return down + [(m, policy.workloads[m].replicas) for m in step.members]
+    return down + [(m, policy.workloads[m].replicas) for m in members]
 
 
 def acting_scope(policy: Policy, w: Wiring, st: WiringStatus) -> tuple[str, ...]:
@@ -287,8 +288,8 @@ def tick(policy: Policy, statuses: dict[str, WiringStatus], obs: Observed, now: 
             suppressed.add(m)
             owner.setdefault(m, w.name)
     since: dict[str, float] = {}
-    for name in policy.workloads:
-        if obs.ready.get(name, 0) == 0 and name not in suppressed:
+    for name, wl in policy.workloads.items():  # only what runs as a workload is watched
+        if wl.actionable and obs.ready.get(name, 0) == 0 and name not in suppressed:
             since[name] = (unready_since or {}).get(name, now)
     decisions = []
     for w in policy.wirings:

@@ -82,6 +82,8 @@ class Kube:
     def observe(self, policy: Policy) -> Observed:
         pods, ready, replicas = {}, {}, {}
         for name, w in policy.workloads.items():
+            if not w.actionable:
+                continue
             found = self.pods(w)
             pods[name] = len(found)
             ready[name] = sum(_ready(p) for p in found)
@@ -139,8 +141,8 @@ class Kube:
         for name in n.recipients:
             context = {**context, "recipient": name}
             w = policy.workloads.get(name)
-            if w is None:
-                missed.append(f"{name}: no workload of the policy")
+            if w is None or not w.actionable:
+                missed.append(f"{name}: no Kubernetes workload")
                 continue
             if n.via == "event":
                 ref = {"api_version": "apps/v1", "kind": w.kind, "name": w.object}

@@ -49,11 +49,19 @@ def duration(value: Any, where: str) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Workload:
+    """A node the policy names; ``kind`` is None for a node no Kubernetes workload runs (a
+    SOL001 VDU that Tacker deploys, an external backing service): the operator can
+    neither watch nor scale it."""
+
     name: str  # node template
-    kind: str  # Deployment | StatefulSet
-    object: str  # the Kubernetes object's name
-    selector: dict[str, str]
-    replicas: int
+    kind: str | None = None  # Deployment | StatefulSet
+    object: str = ""  # the Kubernetes object's name
+    selector: dict[str, str] | None = None
+    replicas: int = 1
+
+    @property
+    def actionable(self) -> bool:
+        return self.kind is not None and bool(self.selector) and bool(self.object)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,15 +153,21 @@ def parse(spec: Any) -> Policy:
         if not isinstance(raw, dict):
             raise PolicyError(f"{where} must be a mapping")
         name = _str(raw, "name", where)
+        if raw.get("kind") is None:  # a node without a Kubernetes workload
+            workloads[name] = Workload(name=name)
+            continue
         selector = raw.get("selector")
         if not isinstance(selector, dict) or not selector:
             raise PolicyError(f"{where}.selector must be a non-empty mapping of labels")
         kind = _str(raw, "kind", where)
         if kind not in ("Deployment", "StatefulSet"):
             raise PolicyError(f"{where}.kind {kind!r} is neither Deployment nor StatefulSet")
+        replicas = raw.get("replicas", 1)
+        if not isinstance(replicas, int) or isinstance(replicas, bool) or replicas < 0:
+            raise PolicyError(f"{where}.replicas must be a whole number")
         workloads[name] = Workload(name=name, kind=kind, object=_str(raw, "object", where),
                                    selector={str(k): str(v) for k, v in selector.items()},
-                                   replicas=int(raw.get("replicas", 1)))
+                                   replicas=replicas)
     order = tuple(str(n) for n in _list(spec.get("order"), "spec.order"))
     scopes: dict[str, tuple[str, ...]] = {}
     for i, raw in enumerate(_list(spec.get("scopes"), "spec.scopes")):
