@@ -29,6 +29,7 @@ from .decide import Notify, Observed, WiringStatus, rfc3339
 from .policy import API_GROUP, API_VERSION, DRILL_ANNOTATION, PLURAL, Policy, Workload
 
 HTTP_TIMEOUT = 3.0
+MERGE = "application/merge-patch+json"  # RFC 7386; a null removes a key
 
 
 class ActionError(Exception):
@@ -98,7 +99,8 @@ class Kube:
         patch = (self.apps.patch_namespaced_deployment_scale if w.kind == "Deployment"
                  else self.apps.patch_namespaced_stateful_set_scale)
         try:
-            patch(w.object, self.namespace, {"spec": {"replicas": replicas}})
+            patch(w.object, self.namespace, {"spec": {"replicas": replicas}},
+                  _content_type=MERGE)
         except ApiException as exc:
             raise ActionError(f"scaling {w.kind} {w.object} to {replicas} was refused: "
                               f"{_why(exc)}") from None
@@ -107,7 +109,8 @@ class Kube:
         body = {"status": {"wirings": [s.to_json() for s in statuses]}}
         try:
             self.custom.patch_namespaced_custom_object_status(
-                API_GROUP, API_VERSION, self.namespace, PLURAL, policy_name, body)
+                API_GROUP, API_VERSION, self.namespace, PLURAL, policy_name, body,
+                _content_type=MERGE)
         except ApiException as exc:
             raise ActionError(f"writing the status of FailurePolicy {policy_name} was "
                               f"refused: {_why(exc)}") from None
@@ -115,7 +118,8 @@ class Kube:
     def remove_drill(self, policy_name: str) -> None:
         body = {"metadata": {"annotations": {DRILL_ANNOTATION: None}}}
         self.custom.patch_namespaced_custom_object(
-            API_GROUP, API_VERSION, self.namespace, PLURAL, policy_name, body)
+            API_GROUP, API_VERSION, self.namespace, PLURAL, policy_name, body,
+            _content_type=MERGE)
 
     def event(self, involved: dict[str, Any], reason: str, message: str, *,
               warning: bool = False) -> None:
