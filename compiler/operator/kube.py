@@ -152,11 +152,11 @@ class Kube:
                 ref = {"api_version": "apps/v1", "kind": w.kind, "name": w.object}
                 self.event(ref, "WiringFailed", json.dumps(context, sort_keys=True))
                 continue
-            pods = self.pods(w)
-            if n.via == "http":
-                pods = [p for p in pods if _ready(p) and p.status.pod_ip]
+            # each Ready Pod (a process that is not Ready may not be there to hear it),
+            # as `xfc simulate` counts a node without one as not reached
+            pods = [p for p in self.pods(w) if _ready(p) and (n.via != "http" or p.status.pod_ip)]
             if not pods:
-                missed.append(f"{name}: no {'Ready ' if n.via == 'http' else ''}Pod")
+                missed.append(f"{name}: no Ready Pod")
             for pod in pods:
                 err = (self._post(pod.status.pod_ip, n, context) if n.via == "http"
                        else self._signal(pod.metadata.name, n.signal or "SIGTERM"))
