@@ -65,7 +65,9 @@ class WiringStatus:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "phase": self.phase, "step": self.step,
-                               "attempt": self.attempt, "message": self.message}
+                               "attempt": self.attempt}
+        if self.message:
+            out["message"] = self.message
         if self.since is not None:
             out["since"] = rfc3339(self.since)
         return out

@@ -130,7 +130,8 @@ class Controller:
 def registry_for(controller: Controller, interval: float) -> kopf.OperatorRegistry:
     registry = kopf.OperatorRegistry()
 
-    @kopf.timer(API_GROUP, API_VERSION, PLURAL, interval=interval, registry=registry)
+    @kopf.timer(API_GROUP, API_VERSION, PLURAL, interval=interval, backoff=max(interval, 1.0),
+                registry=registry)
     def failure_policy(name: str, spec: Any, status: Any, annotations: Any, **_: Any) -> None:
         controller.reconcile(name, dict(spec), dict(status), dict(annotations))
 
@@ -158,6 +159,8 @@ def identity() -> str:
 def run(namespace: str, *, interval: float = 1.0, lease_name: str = "xfc-operator",
         lease_duration: int = 15, stop_flag: Any = None) -> None:
     """Run the operator until stopped (SIGINT/SIGTERM, or ``stop_flag``)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("kopf.objects").setLevel(logging.WARNING)  # not every timer tick
     api = api_client()
     controller = Controller(kube=Kube(namespace, api),
                             lease=Lease(api, namespace, lease_name, identity(), lease_duration))
