@@ -44,6 +44,7 @@ from .binding import RequirementsMixin, choices_hint
 from .functions import Context, Evaluator, Unresolved, contains_function, did_you_mean
 from .grouping import GroupsMixin, _kspan, _vspan, check_node_filter
 from .quirks import QuirkReporter
+from .relationships import RelationshipsMixin
 
 NODE_KEYS = ("type", "description", "metadata", "directives", "properties", "attributes",
              "requirements", "capabilities", "interfaces", "artifacts", "node_filter", "copy")
@@ -80,7 +81,7 @@ class _Node:
         self.host: str | None = None
 
 
-class TemplateResolver(RequirementsMixin, GroupsMixin):
+class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
     """Resolves the templates of one topology template (also the :class:`Scope`)."""
 
     _ABSENT = _ABSENT
@@ -95,6 +96,9 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
         self.nodes: dict[str, _Node] = {}
         self.by_type: dict[str, list[str]] | None = None
         self.rel_templates: dict[str, tuple[str, PMap]] = {}
+        self.rel_spans: dict[str, Span] = {}
+        self.rels: dict[str, Any] = {}  # a _Rel by template name or requirement path
+        self._rel_uses: dict[str, tuple[str, str | None]] | None = None
         self.artifacts: dict[str, dict[str, Artifact]] = {}
         self.ev = Evaluator(self, diags, limits)
         self.base = base  # the top-level template of a flavour (names visible from here)
@@ -229,7 +233,8 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
             try:
                 value = self.ev.evaluate(value, Context(ctx.self_node, source=ctx.source,
                                                         target=ctx.target, path=path,
-                                                        self_kind=ctx.self_kind), span)
+                                                        self_kind=ctx.self_kind,
+                                                        relationship=ctx.relationship), span)
             except Unresolved:
                 return _ABSENT
         if isinstance(value, RuntimeRef) or pdef is None or _has_runtime(value):
@@ -346,6 +351,10 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
         if v is _ABSENT:
             raise Unresolved(name)
         return v
+
+    def capability_defines(self, node: str, cap: str, name: str) -> bool:
+        n = self.nodes.get(node)
+        return n is not None and cap in n.caps and name in self.cap_pdefs(n.caps[cap])
 
     def cap_pdefs(self, cdef: Any) -> Mapping[str, Any]:
         return getattr(cdef, "properties", None) or {}
@@ -561,39 +570,6 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
             return None
         return t
 
-    # ======================================================================= relationships
-    def index_relationships(self, raw: Any, container: PMap | None, path: str) -> None:
-        if raw is None:
-            return
-        if not isinstance(raw, PMap):
-            self.diags.add("tosca-wrong-type", "relationship_templates must be a mapping",
-                           _vspan(container, "relationship_templates"), path=path)
-            return
-        for name, body in raw.items():
-            rpath = f'{path}["{name}"]'
-            if not isinstance(body, PMap):
-                self.diags.add("tosca-wrong-type", f"relationship template {name!r} must be a "
-                               "mapping", raw.value_span(name), path=rpath)
-                continue
-            self._check_keys(body, REL_KEYS, f"relationship template {name!r}", rpath)
-            t = self._want_type(body, "relationship", f"relationship template {name!r}",
-                                rpath, raw.key_span(name))
-            if t is not None:
-                self.rel_templates[str(name)] = (t, body)
-
-    def build_relationships(self, raw: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, (t, body) in self.rel_templates.items():
-            rpath = f'topology_template.relationship_templates["{name}"]'
-            props, _ = self.eval_properties(
-                self.reg.properties("relationship", t), body.get("properties"),
-                Context(None, path=rpath, self_kind="relationship"), rpath,
-                f"relationship template {name!r}", raw.key_span(name),
-            )
-            out[name] = {"type": t, "types": tuple(self.reg.ancestry("relationship", t)), "properties": props,
-                         "interfaces": self.interfaces(body, "relationship", t, Context(
-                             None, path=rpath, self_kind="relationship"), rpath)}
-        return out
 
 def _has_runtime(value: Any) -> bool:
     stack = [value]
