@@ -72,6 +72,8 @@ _reg("csar-zip-invalid", "error", "the archive is not a readable zip")
 _reg("csar-zip-unsafe", "error", "a zip entry has an absolute path, '..', a link, or a duplicate name")
 _reg("csar-zip-bomb", "error", "a zip entry inflates beyond the size limit")
 _reg("csar-meta-misnamed", "warning", "a folder or file named almost TOSCA-Metadata/TOSCA.meta")
+_reg("artifact-missing", "error", "an artifact file a descriptor of the package names is not in it")
+_reg("artifact-outside-package", "error", "an artifact path is absolute or leaves the package")
 
 # --- TOSCA semantics (compiler.resolve) -----------------------------------------------
 _reg("tosca-version", "error", "tosca_definitions_version is missing or unknown")

@@ -17,7 +17,8 @@ Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
 import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
 tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``), plus
 those of :mod:`.yamlpos`, :mod:`.csar` and
-:mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too).
+:mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too)
+and :mod:`.artifacts` (every artifact file a package's descriptor names is in it).
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
     from .shipped import read_shipped
 
     shipped = read_shipped(opened.fs, reader.files, diags, limits)
+    if opened.kind != "file":
+        from .artifacts import check_artifacts
+
+        check_artifacts(opened.fs, reader.files, _listed(opened), diags,
+                        getattr(options, "allow_missing_artifacts", False))
     return Package(
         root=str(path),
         entry=opened.entry,
@@ -83,6 +89,23 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
         shipped=shipped,
         templates=index_templates(tuple(reader.files)),
     )
+
+
+def _listed(opened: Any) -> set[str]:
+    """The package names TOSCA.meta's file blocks and the manifest's sources list."""
+    out: set[str] = set()
+    if opened.meta is not None:
+        for block in opened.meta.files:
+            f = block.get("Name")
+            name = normalize("", f.value) if f is not None else None
+            if name:
+                out.add(name)
+    if opened.manifest is not None:
+        for src in opened.manifest.sources:
+            name = normalize("", src.path)
+            if name:
+                out.add(name)
+    return out
 
 
 def read_yaml_file(fs: PackageFS, name: str, diags: Diagnostics, limits: Limits,
