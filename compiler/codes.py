@@ -77,6 +77,7 @@ _reg("artifact-outside-package", "error", "an artifact path is absolute or leave
 
 # --- TOSCA semantics (compiler.resolve) -----------------------------------------------
 _reg("tosca-version", "error", "tosca_definitions_version is missing or unknown")
+_reg("tosca-image-conflict", "warning", "an image artifact's reference and sw_image_data name different images")
 _reg("tosca-unknown-field", "error", "a key is not allowed here")
 _reg("tosca-missing-field", "error", "a required key is missing")
 _reg("tosca-wrong-type", "error", "a value has the wrong YAML type or TOSCA type")

@@ -27,27 +27,18 @@ Codes: artifact-missing, artifact-outside-package.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable, Iterator
 
+from ..images import is_image_reference
 from ..diagnostics import Diagnostics, Severity, Span
 from ..model import SourceFile
 from .fs import PackageFS, normalize
 from .yamlpos import PMap, PSeq
 
-# registry[:port]/path/name:tag, or any reference with a digest (OCI distribution spec)
-_IMAGE_TAG = re.compile(r"(?:[A-Za-z0-9.-]+(?::[0-9]+)?/)?[a-z0-9._-]+(?:/[a-z0-9._-]+)*"
-                        r":[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
-_IMAGE_DIGEST = re.compile(r"[^\s@]+@[a-z0-9]+(?:[+._-][a-z0-9]+)*:[0-9a-fA-F]{32,}")
 _SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".pl", ".rb", ".ps1", ".yaml", ".yml", ".j2",
                     ".json", ".tgz", ".tar.gz", ".zip", ".jar")
 _READ_BY_XFC = (".yaml", ".yml", ".json")
 _OPERATION_KEYS = ("type", "inputs", "operations", "notifications", "description")
-
-
-def is_image_reference(ref: str) -> bool:
-    """A container image reference with a tag or a digest (not a package file)."""
-    return bool(_IMAGE_DIGEST.fullmatch(ref) or _IMAGE_TAG.fullmatch(ref))
 
 
 def check_artifacts(fs: PackageFS, files: Iterable[SourceFile], listed: set[str],

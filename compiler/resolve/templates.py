@@ -36,6 +36,7 @@ from ..model import (
     Requirement,
     RuntimeRef,
 )
+from ..images import container_image
 from ..model.frozen import freeze_properties
 from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before the split
 from .binding import REQ_KEYS as REQ_KEYS
@@ -417,7 +418,25 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
                                                                      dict) else {},
                 span=n.span, property_spans=spans,
             )
+            if out[n.name].artifacts:
+                self._image_conflict(out[n.name])
         return out
+
+    def _image_conflict(self, node: NodeTemplate) -> None:
+        """An image artifact's registry reference and sw_image_data naming two images:
+        the reference wins (SOL001 4.x precedence, compiler.images), said here."""
+        choice = container_image(node.properties, node.artifacts)
+        if choice is None or choice.overridden is None:
+            return
+        art = node.artifacts[choice.artifact or ""]
+        self.diags.add("tosca-image-conflict",
+                       f"{node.name}: artifact {choice.artifact!r} names the image "
+                       f"'{choice.image}' and sw_image_data names '{choice.overridden}'; "
+                       f"'{choice.image}' is used (the artifact's file comes first)",
+                       art.span, path=f'topology_template.node_templates["{node.name}"]'
+                       f'.artifacts["{choice.artifact}"]',
+                       hint="make sw_image_data (or the artifact's name and version) name the "
+                            "same image")
 
     def node_attributes(self, n: _Node) -> dict[str, Any]:
         adefs = self.reg.attributes("node", n.type)
