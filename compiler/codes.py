@@ -56,6 +56,7 @@ _reg("import-outside-root", "error", "an import points outside the package root"
 _reg("import-network", "error", "an import names a URL that is not in the local catalog")
 _reg("import-invalid", "error", "an import entry is malformed")
 _reg("import-cycle", "note", "an import cycle was found and cut")
+_reg("import-version", "note", "which SOL001 version a type file imported by bare name was read as, and why")
 _reg("namespace-conflict", "error", "two imports define the same name differently")
 _reg("limit-exceeded", "error", "an input exceeds a limit of compiler.limits (named in the message)")
 
