@@ -48,13 +48,20 @@ class ImageChoice:
 
 
 def same_image(a: str, b: str) -> bool:
-    """Two references to one image (Docker Hub's implicit registry and library/)."""
+    """Two references to one image: equal but for Docker Hub's implicit registry and
+    ``library/``, or one is the bare ``name:tag`` of the other (SOL001 4.x writes the
+    image's name in the artifact's ``name`` and its registry path in ``file``)."""
     def norm(x: str) -> str:
         for prefix in ("docker.io/", "index.docker.io/", "library/"):
             if x.startswith(prefix):
                 x = x[len(prefix):]
         return x
-    return norm(a) == norm(b)
+    a, b = norm(a), norm(b)
+    if a == b:
+        return True
+    if "/" in a and "/" in b:
+        return False
+    return a.rsplit("/", 1)[-1] == b.rsplit("/", 1)[-1]
 
 
 def sw_image_data_image(data: Any) -> str | None:

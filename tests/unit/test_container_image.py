@@ -137,3 +137,12 @@ def test_precedence_without_the_pipeline():
     assert is_image_reference(ref.file)
     choice = container_image({"sw_image_data": data}, {"sw": ref})
     assert (choice.image, choice.overridden) == (ref.file, "acme/app:2")
+
+
+def test_a_bare_name_and_its_registry_path_are_one_image():
+    from compiler.images import same_image
+
+    assert same_image("pcscf:3.2.0", "registry.example.net/ims/pcscf:3.2.0")
+    assert same_image("nginx:1.25", "docker.io/library/nginx:1.25")
+    assert not same_image("acme/shop:1.9", "docker.io/acme/shop:v2.1")
+    assert not same_image("shop:1.9", "quay.io/acme/shop:v2.1")
