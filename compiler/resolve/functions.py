@@ -128,6 +128,22 @@ def contains_function(value: Any) -> bool:
     return False
 
 
+def function_paths(value: Any, path: str) -> frozenset[str]:
+    """The paths (written as the validator writes them: ``p["key"]``, ``p[0]``) at which
+    ``value`` holds a function call."""
+    out: set[str] = set()
+    stack = [(value, path)]
+    while stack:
+        v, p = stack.pop()
+        if function_name(v) is not None:
+            out.add(p)
+        elif isinstance(v, dict):
+            stack.extend((x, f'{p}["{k}"]') for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((x, f"{p}[{i}]") for i, x in enumerate(v))
+    return frozenset(out)
+
+
 def is_runtime(value: Any) -> bool:
     return isinstance(value, RuntimeRef)
 

@@ -42,7 +42,8 @@ from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before 
 from .binding import REQ_KEYS as REQ_KEYS
 from .binding import REQ_REL_KEYS as REQ_REL_KEYS
 from .binding import RequirementsMixin, choices_hint
-from .functions import Context, Evaluator, Unresolved, contains_function, did_you_mean
+from .functions import (Context, Evaluator, Unresolved, contains_function, did_you_mean,
+                        function_paths)
 from .grouping import GroupsMixin, _kspan, _vspan, check_node_filter
 from .quirks import QuirkReporter
 from .relationships import RelationshipsMixin
@@ -230,7 +231,9 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         """Evaluate functions in ``value``, then validate it against ``pdef``."""
         from .values import validate_value
 
+        computed: frozenset[str] = frozenset()
         if contains_function(value):
+            computed = function_paths(value, path)
             try:
                 value = self.ev.evaluate(value, Context(ctx.self_node, source=ctx.source,
                                                         target=ctx.target, path=path,
@@ -241,7 +244,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         if isinstance(value, RuntimeRef) or pdef is None or _has_runtime(value):
             return to_plain(value)
         return to_plain(validate_value(value, pdef, self.reg, span, path, self.diags,
-                                     self.quirks))
+                                     self.quirks, computed))
 
     # --------------------------------------------------------------- Scope protocol
     def input_value(self, name: str, span: Span) -> Any:
