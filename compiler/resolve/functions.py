@@ -456,6 +456,10 @@ class Evaluator:
                 raise self._fail(f"{fn}: node template {ctx.self_node!r} has no host (no HostedOn requirement)", span, ctx)
             return host
         if not self.scope.node_exists(name):
+            if name in self.scope.node_names():
+                # the template exists, but its type could not be read: that error was
+                # reported where the type is named; this one would only follow from it
+                raise Unresolved(name)
             raise self._fail(
                 f"{fn} names no node template {name!r}", span, ctx,
                 hint=did_you_mean(name, self.scope.node_names()),
@@ -658,7 +662,8 @@ def did_you_mean(name: Any, choices: list[str] | Any) -> str:
 
     if not isinstance(name, str):
         return ""
-    choices = [c for c in choices if isinstance(c, str)]
+    # never the name the user wrote: it is wrong for another reason (issue 21 item 7)
+    choices = [c for c in choices if isinstance(c, str) and c != name]
     found = closest(name, choices)
     close = [found] if found is not None else []
     if not close:

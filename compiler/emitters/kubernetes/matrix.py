@@ -21,7 +21,7 @@ Codes: k8s-not-expressible.
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from ...model.frozen import written
 from .common import span_at
@@ -363,13 +363,18 @@ def row_for(entity, kind: str, key: str) -> Row | None:
     return table[t].get(key) if t is not None else None
 
 
-def dropped(entity, table: Mapping[str, dict[str, Row]]) -> Iterator[tuple[str, str]]:
+def dropped(entity, table: Mapping[str, dict[str, Row]], topology: Any = None
+            ) -> Iterator[tuple[str, str]]:
     """(property, reason) for each property ``entity`` (a node template or a policy) sets,
-    with a value, that ``table`` drops; in property-name order."""
+    with a value, that ``table`` drops; in property-name order.  With ``topology``, only
+    what the descriptor gives (:func:`descriptor_values`): a default the author did not
+    write, of a type from a catalog profile, draws no warning (issue 21 item 7)."""
     key = most_specific(entity.types, table)
     if key is None:
         return
-    for prop in sorted(entity.property_spans):
+    props = descriptor_values(topology, entity) if getattr(topology, "source_names", None) \
+        else sorted(entity.property_spans)  # an IR built without files: every span counts
+    for prop in props:
         row = table[key].get(prop)
         if row is None or row[0] is not None or entity.properties.get(prop) in (None, {}, []):
             continue
@@ -456,10 +461,10 @@ def _check_unknown(ctx) -> None:
 def check_keys(ctx) -> None:
     """Warn at every property set in the descriptor that the back end drops."""
     for node in ctx.topology.nodes.values():
-        for prop, why in dropped(node, MATRIX):
+        for prop, why in dropped(node, MATRIX, ctx.topology):
             ctx.not_expressible(node, prop, why)
     for policy in ctx.topology.policies.values():
-        for prop, why in dropped(policy, POLICY_MATRIX):
+        for prop, why in dropped(policy, POLICY_MATRIX, ctx.topology):
             ctx.diags.add(
                 "k8s-not-expressible",
                 f"{policy.name}: '{prop}' of {policy.type} has no Kubernetes equivalent; {why}",
