@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import errno
 import os
 import posixpath
 import re
@@ -361,6 +362,13 @@ def _declared_entries(path: str) -> int | None:
         return None
 
 
+def _is_symlink(p: Path) -> bool:
+    try:
+        return p.is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
 def _reason(e: BaseException) -> str:
     text = str(e).strip()
     return text or type(e).__name__
@@ -415,11 +423,22 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
     declaration, and so its placeholder digest; a present file's digest is still checked.
     """
     p = Path(path)
-    if not p.exists():
-        # a symbolic link whose target is missing or loops (Path.resolve would raise)
-        why = "is a symbolic link to nothing (its target is missing or a loop)" \
-            if p.is_symlink() else "does not exist"
+    try:
+        os.stat(path)
+    except OSError as e:
+        # missing; a symbolic link whose target is missing or loops (Path.resolve would
+        # raise); a name longer than the system's file-name limit (Path.exists raises
+        # ENAMETOOLONG) or with a NUL
+        if isinstance(e, FileNotFoundError) or e.errno == errno.ELOOP:
+            why = "is a symbolic link to nothing (its target is missing or a loop)" \
+                if _is_symlink(p) else "does not exist"
+        else:
+            why = f"cannot be opened: {e.strerror or type(e).__name__}"
         diags.add("input-not-found", f"'{path}' {why}", Span(path))
+        return None
+    except ValueError:  # an embedded NUL
+        diags.add("input-not-found", f"'{path}' cannot be opened: the name holds a NUL",
+                  Span(path))
         return None
     if p.is_dir():
         try:
