@@ -116,6 +116,11 @@ def _mapping(value: Any, key: str) -> dict:
     if value is None:
         return {}
     if isinstance(value, str):
+        from .limits import yaml_shape
+
+        if (shape := yaml_shape(value, config=True)) is not None:
+            problem, line, column = shape
+            raise FunctionError(f"functionConfig {key}, line {line}, column {column}: {problem}")
         try:
             value = yaml.safe_load(value)
         except yaml.YAMLError as exc:
