@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
 from ..naming import service_name
@@ -129,6 +129,14 @@ class Context:
     description: str = ""
     source_file: str = ""
     topology: Any = None  # the resolved Topology, for names shared with other back ends
+    # node -> its Deployment / StatefulSet as the Kubernetes back end writes it (.workloads)
+    workloads: Mapping[str, Any] = field(default_factory=dict)
+    # member tuple (startup order) -> scope name, as the FailurePolicy's spec.scopes has them
+    scope_names: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+
+    def scope(self, members: Any) -> str:
+        """The name of the FailurePolicy scope holding ``members`` (startup order)."""
+        return self.scope_names[tuple(members)]
 
     def stateful(self, node: str) -> bool:
         proc = self.xmodel.processes.get(node)
@@ -163,7 +171,14 @@ def build_context(unit: Any) -> Context | None:
         chains.append((name, bool(chain.fragile), tuple(plan.chains.get(name, chain.members))))
     meta = getattr(topo, "metadata", None) or {}
     version = meta.get("template_version") if isinstance(meta, Mapping) else None
-    return Context(
+    from .workloads import table
+
+    def stateful(node: str) -> bool:
+        proc = xmodel.processes.get(node)
+        return (proc is not None and proc.state == "stateful") or node in xmodel.backing
+
+    ctx = Context(
+        workloads=table(unit, stateful),
         service=service_name(topo, unit.path),
         namespace=getattr(opts, "namespace", None),
         plan=plan,
@@ -178,3 +193,6 @@ def build_context(unit: Any) -> Context | None:
         source_file=str(getattr(topo, "file", "") or unit.path),
         topology=topo,
     )
+    from .failurepolicy import Scopes
+
+    return replace(ctx, scope_names=Scopes.of(ctx).by_members)

@@ -35,7 +35,7 @@ def describe_step(rw: ResolvedWiring, index: int) -> str:
             f"{a.attempts} attempts, {go_duration(a.backoff)} apart"
         )
     elif a.action == "notify":
-        who = ", ".join(rw.propagate_to or (w.source,))
+        who = ", ".join(rw.recipients)
         channel = {
             "http": f"an HTTP call to {a.path} on port {a.port}",
             "signal": f"the signal {a.signal}",
