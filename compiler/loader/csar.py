@@ -224,8 +224,10 @@ class ZipFS:
             parent = posixpath.dirname(name)
             while parent:
                 if parent in infos:
+                    # at the member inside the archive (it has no line): the archive
+                    # alone did not say which of its members to look at
                     diags.add("csar-zip-unsafe", f"zip member {parent!r} is a file and also the "
-                              f"folder of {name!r}", at,
+                              f"folder of {name!r}", Span(f"{label.rstrip('/')}/{name}"),
                               hint="the package is refused; a name is either a file or a folder")
                     bad = True
                     break
