@@ -73,7 +73,13 @@ def tosca_parser_verdict(package: Package, options: Any, diags: Diagnostics) -> 
                   hint="install it with `pip install tosca-parser`")
         return
     timeout = TIMEOUT
-    work = tempfile.mkdtemp(prefix="xfc-tosca-parser-")
+    # a folder with the marker of compile's temporary folders: a run killed with SIGKILL
+    # cannot remove it, so each run first removes those whose process is gone
+    from ..output import make_temp, sweep_stale_temps
+
+    scratch = Path(tempfile.gettempdir())
+    sweep_stale_temps(scratch)
+    work = str(make_temp(scratch, "tosca-parser"))
     try:
         target = _stage(package, work, getattr(options, "limits", None))
         if target is None:

@@ -28,6 +28,7 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from ..diagnostics import Span
+from ..limits import exceeded
 from ..loader.yamlpos import PMap, PSeq
 from ..model import Requirement
 from ..model.frozen import freeze_properties
@@ -79,6 +80,13 @@ class RequirementsMixin:
         if not isinstance(raw, PSeq):
             self.diags.add("tosca-wrong-type", "requirements must be a list of one-entry "
                            "mappings", node.raw.value_span("requirements"), path=path)
+            return
+        if len(raw) > self.ev.limits.max_requirements:
+            # each assignment is matched against the others' occurrences: 100,000 of one
+            # node took minutes
+            exceeded(self.diags, "max_requirements", self.ev.limits,
+                     f"{len(raw):,} requirement assignments of node template '{node.name}'",
+                     node.raw.key_span("requirements"))
             return
         defs: dict[str, Any] = {}
         for d in self.reg.requirements(node.type):

@@ -263,6 +263,12 @@ class Evaluator:
             exceeded(self.diags, "max_function_depth", self.limits,
                      f"{fn}: a chain of {self.depth + 1} nested or chained calls", span)
             raise Unresolved("max_function_depth")
+        if isinstance(raw, list) and len(raw) > self.limits.max_function_args:
+            # 100,000 arguments: each evaluated and its text joined before any other
+            # limit could stop it
+            exceeded(self.diags, "max_function_args", self.limits,
+                     f"{fn}: a call of {len(raw):,} arguments", span)
+            raise Unresolved("max_function_args")
         self.depth += 1
         try:
             return handler(raw, span, args_span, call, ctx)

@@ -625,7 +625,8 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
         spec["serviceName"] = object_name("Service", w.name)  # its headless Service
         spec["podManagementPolicy"] = "OrderedReady"
         spec["updateStrategy"] = {"type": "RollingUpdate"}
-        spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Retain", "whenScaled": "Retain"}
+        if ctx.serves("StatefulSet.spec.persistentVolumeClaimRetentionPolicy"):
+            spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Retain", "whenScaled": "Retain"}
         if w.claim_templates:
             spec["volumeClaimTemplates"] = sorted(w.claim_templates, key=lambda t: t["metadata"]["name"])
     else:
@@ -636,16 +637,14 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
     if w.max_replicas > w.min_replicas:
         _emit_hpa(ctx, w, kind)
     if w.max_replicas > 1:
-        pdb = {
-            "maxUnavailable": 1,
-            "selector": {"matchLabels": selector},
-            "unhealthyPodEvictionPolicy": "IfHealthyBudget" if w.stateful else "AlwaysAllow",
-        }
+        pdb = {"maxUnavailable": 1, "selector": {"matchLabels": selector}}
+        if ctx.serves("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy"):
+            pdb["unhealthyPodEvictionPolicy"] = "IfHealthyBudget" if w.stateful else "AlwaysAllow"
         ctx.add(
             "PodDisruptionBudget",
             w.name,
             {
-                "apiVersion": "policy/v1",
+                "apiVersion": ctx.api_version("PodDisruptionBudget"),
                 "kind": "PodDisruptionBudget",
                 "metadata": ctx.metadata(w.name, template=node.name, span=node.span),
                 "spec": pdb,
@@ -729,7 +728,7 @@ def _emit_hpa(ctx: Ctx, w: Workload, kind: str) -> None:
     ctx.add(
         "HorizontalPodAutoscaler",
         w.name,
-        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta, "spec": spec},
+        {"apiVersion": ctx.api_version("HorizontalPodAutoscaler"), "kind": "HorizontalPodAutoscaler", "metadata": meta, "spec": spec},
     )
 
 
