@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,11 @@ def _mapping(value: Any, key: str) -> dict:
     if value is None:
         return {}
     if isinstance(value, str):
+        from .limits import yaml_shape
+
+        if (shape := yaml_shape(value, config=True)) is not None:
+            problem, line, column = shape
+            raise FunctionError(f"functionConfig {key}, line {line}, column {column}: {problem}")
         try:
             value = yaml.safe_load(value)
         except yaml.YAMLError as exc:
@@ -294,7 +300,7 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
     except FunctionError as exc:
         return _out(rl, items, [_error(str(exc))], True)
 
-    tmp = None
+    tmp: Path | None = None
     pkg: Path | None = None
     source: dict | None = None  # the result ``file`` of a source ConfigMap
     try:
@@ -313,8 +319,13 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
             if not files or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
                 return _out(rl, items, [_error(f"{what} must be the descriptor's text or a "
                                                "mapping of file name to text")], True)
-            tmp = tempfile.TemporaryDirectory(prefix="xfc-krm-")
-            pkg = Path(tmp.name)
+            # marked like compile's temporary folders, so that a run killed with SIGKILL
+            # leaves nothing the next one does not remove
+            from .output import make_temp, sweep_stale_temps
+
+            scratch = Path(tempfile.gettempdir())
+            sweep_stale_temps(scratch)
+            tmp = pkg = make_temp(scratch, "krm")
             for name, text in files.items():
                 rel = _inside("file name", name)
                 (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -386,7 +397,7 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
         return _out(rl, items, [_error(str(exc))], True)
     finally:
         if tmp is not None:
-            tmp.cleanup()
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 __all__ = ["run", "read_config", "find_package", "item_path", "Outcome", "FunctionError"]

@@ -184,8 +184,10 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
         if data is not None:
             values = data
     for item in getattr(args, "set_values", []) or []:
-        _utf8(item, "--set")
         key, sep, value = item.partition("=")
+        # a value that is not UTF-8 is bad input, reported at --set KEY by the resolver
+        # (input-encoding, exit 1); a key that is not is misuse
+        _utf8(key if sep else item, "--set")
         key = key.strip()
         if not sep or not key:
             raise UsageError(f"--set takes KEY=VALUE, not {item!r}")
