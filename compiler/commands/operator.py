@@ -1,7 +1,8 @@
 """``xfc operator --namespace NS``: act on the namespace's FailurePolicies (spec §6).
 
 Phase: CLI (a face; the controller is :mod:`compiler.operator`).  Runs until SIGTERM or
-Ctrl-C, which kopf handles: it stops its timers, the Lease is given up, exit 0.  Exit 2
+Ctrl-C, which kopf handles: it stops its timers and the Lease is given up; the process
+then ends by the signal (143 in a shell), as Kubernetes expects.  Exit 2
 on misuse: a namespace that is no DNS label, bad timing values, the ``operator`` extra
 missing, no Kubernetes configuration (``KUBECONFIG`` unset and not in a Pod).
 
