@@ -48,21 +48,52 @@ def _diagnostics(unit: Any) -> list[dict[str, Any]]:
     return out
 
 
+_HEAD_KEYS = ("apiVersion:", "kind:", "metadata:")
+
+
+def _heads(text: str) -> list[dict[str, Any]]:
+    """``apiVersion``, ``kind`` and ``metadata`` of every Kubernetes object in ``text``.
+
+    xfc's one YAML writer (compiler.yamlout) writes block style with the top-level keys
+    at column 0 and ``apiVersion, kind, metadata`` first, so each document's head is cut
+    out by its lines and only that is read: a dense topology's policies hold megabytes
+    of ``spec`` that the page does not show.
+    """
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out = []
+    for chunk in ("\n" + text).split("\n---"):
+        kept, inside = [], False
+        for line in chunk.splitlines():
+            if line and not line[0].isspace() and not line.startswith("#"):
+                inside = line.startswith(_HEAD_KEYS)
+            if inside:
+                kept.append(line)
+        if not kept:
+            continue
+        doc = yaml.load("\n".join(kept), Loader=loader)  # noqa: S506 - a safe loader
+        if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:
+            out.append(doc)
+    return out
+
+
 def _objects(unit: Any) -> list[dict[str, Any]]:
     """The emitted Kubernetes objects grouped by the node template they come from (the
     ``xfactor.io/template`` annotation), then those of the whole service."""
     if not unit.outputs:
         return []
-    from ..bundlers import k8s_objects
-
     groups: dict[str, list[dict[str, str]]] = {}
     order = list(unit.plan.nodes) if unit.plan is not None else []
-    for obj in k8s_objects(unit.outputs):
-        meta = obj.body.get("metadata") or {}
-        template = str((meta.get("annotations") or {}).get("xfactor.io/template", ""))
-        groups.setdefault(template, []).append(
-            {"kind": obj.kind, "name": obj.name, "file": obj.path,
-             "api": str(obj.body.get("apiVersion", ""))})
+    for f in sorted(unit.outputs, key=lambda f: f.path):
+        if not f.path.endswith((".yaml", ".yml")):
+            continue
+        for doc in _heads(f.content.decode("utf-8")):
+            meta = doc.get("metadata") or {}
+            template = str((meta.get("annotations") or {}).get("xfactor.io/template", ""))
+            groups.setdefault(template, []).append(
+                {"kind": str(doc["kind"]), "name": str(meta.get("name", "")), "file": f.path,
+                 "api": str(doc["apiVersion"])})
     rank = {n: i for i, n in enumerate(order)}
     keys = sorted(groups, key=lambda t: (t == "", rank.get(t, len(rank)), t))
     return [{"workload": k or "(the whole service)", "objects": groups[k]} for k in keys]
