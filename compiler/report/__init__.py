@@ -99,7 +99,8 @@ def _objects(unit: Any) -> list[dict[str, Any]]:
     return [{"workload": k or "(the whole service)", "objects": groups[k]} for k in keys]
 
 
-def _simulations(unit: Any, edge_of: dict[str, list[str]], ids: dict[str, str]) -> dict[str, Any]:
+def _simulations(unit: Any, edge_of: dict[str, list[str]], ids: dict[str, str],
+                 s: Any) -> dict[str, Any]:
     from ..graph.simulate import render_text as sim_text
     from ..graph.simulate import simulate
 
@@ -122,7 +123,9 @@ def _simulations(unit: Any, edge_of: dict[str, list[str]], ids: dict[str, str]) 
         final_stopped = [n for n, s in sim.state.items() if s == "stopped"]
         out[ids[name]] = {
             "name": name,
-            "text": sim_text(sim),
+            # the lines of the text, as indexes into the page's string table: at 60
+            # CNFs every simulation repeats the same 60-name orders
+            "text": [s(line) for line in sim_text(sim).split("\n")],
             "broken": sorted(set(broken), key=broken.index),
             "lost": sorted(set(lost), key=lost.index),
             "notified": [ids[n] for n in dict.fromkeys(notified) if n in ids],
@@ -135,20 +138,15 @@ def _simulations(unit: Any, edge_of: dict[str, list[str]], ids: dict[str, str]) 
     return out
 
 
-def _ladders(unit: Any) -> tuple[list[str], dict[str, Any], list[str]]:
-    """Every wiring's ladder as ``explain`` gives it, as indexes into one string table
+def _ladders(unit: Any, s: Any) -> tuple[dict[str, Any], list[str]]:
+    """Every wiring's ladder as ``explain`` gives it, as indexes into the string table
     (a dense topology repeats the same long texts across wirings)."""
     from ..emitters.policies.common import build_context
     from ..emitters.policies.explain import describe_step, explained_targets
 
     ctx = build_context(unit)
     if ctx is None:
-        return [], {}, []
-    strings: dict[str, int] = {}
-
-    def s(text: str) -> int:
-        return strings.setdefault(text, len(strings))
-
+        return {}, []
     targets = explained_targets(ctx)
     ladders: dict[str, Any] = {}
     for name, rw in unit.plan.wirings.items():
@@ -161,7 +159,7 @@ def _ladders(unit: Any) -> tuple[list[str], dict[str, Any], list[str]]:
                             s(r.lost) if r.lost else -1])
             steps.append({"d": s(describe_step(rw, i)), "t": row})
         ladders[name] = steps
-    return list(strings), ladders, list(ctx.targets)
+    return ladders, list(ctx.targets)
 
 
 def build_view(unit: Any, *, title: str | None = None) -> dict[str, Any]:
@@ -233,9 +231,14 @@ def build_view(unit: Any, *, title: str | None = None) -> dict[str, Any]:
         })
         view["data"]["wirings"][name] = {"edges": edges, "source": ids.get(w.source),
                                          "target": ids.get(w.target)}
-    view["data"]["sims"] = _simulations(unit, edge_of, ids)
-    strings, ladders, chosen = _ladders(unit)
-    view["data"]["strings"], view["data"]["ladders"] = strings, ladders
+    strings: dict[str, int] = {}
+
+    def s(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    view["data"]["sims"] = _simulations(unit, edge_of, ids, s)
+    view["data"]["ladders"], chosen = _ladders(unit, s)
+    view["data"]["strings"] = list(strings)
     view["chosen_targets"] = chosen
     view["objects"] = _objects(unit)
     return view
