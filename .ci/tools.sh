@@ -199,12 +199,17 @@ else
   record "checkov: MISSING"
 fi
 
-# ------------------------------- jq and Graphviz (Debian): the documented pipelines
+# ------- jq, Graphviz, Chromium and chromedriver (Debian): pipelines and xfc report
 # The README's and --help's examples pipe xfc into `jq` and `dot`; tests/unit/test_examples.py
-# runs them when these are present.
+# runs them when these are present.  `xfc report` lays its graph out with `dot`, and
+# tests/unit/test_report_browser.py opens the page in headless Chromium through
+# chromedriver (selenium, from the test extra).  apt-get keeps them in the system: a
+# second run finds them and installs nothing.
 missing_deb=()
 command -v jq >/dev/null 2>&1 || missing_deb+=(jq)
 command -v dot >/dev/null 2>&1 || missing_deb+=(graphviz)
+command -v chromium >/dev/null 2>&1 || missing_deb+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing_deb+=(chromium-driver)
 if [ "${#missing_deb[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   note "installing ${missing_deb[*]} from Debian"
   { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -213,6 +218,13 @@ if [ "${#missing_deb[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 record "jq: $(command -v jq || echo MISSING)"
 record "dot: $(command -v dot || echo MISSING)"
+record "chromium: $(command -v chromium || echo MISSING) $(chromium --version 2>/dev/null | head -n 1)"
+record "chromedriver: $(command -v chromedriver || echo MISSING)"
+if ! "$PY" -c 'import selenium' >/dev/null 2>&1; then
+  note "installing selenium from PyPI (the report's browser tests)"
+  "$PY" -m pip install -q "selenium>=4.15,<5" || note "pip install selenium failed: browser tests will skip"
+fi
+record "selenium: $("$PY" -c 'import selenium; print(selenium.__version__)' 2>/dev/null || echo MISSING)"
 
 echo "tools.sh: installed / found:"
 for line in "${summary[@]}"; do echo "  $line"; done

@@ -285,3 +285,18 @@ def test_the_service_bundles_itself_into_a_chart_helm_accepts(tmp_path: Path) ->
     # the probed paths are the service's own routes
     paths = {r.path for r in create_app().routes}
     assert {"/readyz", "/healthz"} <= paths
+
+
+def test_report_answers_the_page_xfc_report_writes(client, tmp_path: Path) -> None:
+    body = SLICE.read_bytes()
+    r = client.post("/v1/report?name=slice.yaml&target=onap", content=body)
+    code, _, _ = cli(tmp_path, "slice.yaml", body, ["report", "-o", "page.html", "--target", "onap"])
+    assert (r.status_code, r.headers["x-xfc-exit-code"], code) == (200, "0", 0)
+    assert r.headers["content-type"].startswith("text/html")
+    assert r.text == (tmp_path / "page.html").read_text(encoding="utf-8")
+    bad = (DIAG / "tosca-unknown-property" / "fail_templates.yaml").read_bytes()
+    r = client.post("/v1/report?name=fail.yaml", content=bad)
+    assert (r.status_code, r.headers["x-xfc-exit-code"]) == (422, "1")
+    assert "tosca-unknown-property" in r.text and r.text.startswith("<!DOCTYPE html>")
+    r = client.post("/v1/report?name=slice.yaml&format=json", content=body)
+    assert r.status_code == 400  # report takes no format: the answer is the page
