@@ -226,6 +226,29 @@ if ! "$PY" -c 'import selenium' >/dev/null 2>&1; then
 fi
 record "selenium: $("$PY" -c 'import selenium; print(selenium.__version__)' 2>/dev/null || echo MISSING)"
 
+# ------------- Mermaid (npm, MIT): renders `xfc graph --format mermaid` in Chromium
+# tests/unit/test_report_browser.py draws hostile template names with Mermaid's own code.
+# Kept in the tools cache outside the clone: ${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/mermaid
+MERMAID_VERSION="${XFC_MERMAID_VERSION:-11.4.1}"
+MERMAID_DIR="${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/mermaid/$MERMAID_VERSION"
+if [ -s "$MERMAID_DIR/mermaid.min.js" ]; then
+  note "mermaid $MERMAID_VERSION already in $MERMAID_DIR"
+elif command -v npm >/dev/null 2>&1; then
+  mtmp="$(mktemp -d)"
+  if (cd "$mtmp" && npm pack --silent "mermaid@$MERMAID_VERSION" >/dev/null 2>npm.err) \
+     && tar -xzf "$mtmp"/mermaid-*.tgz -C "$mtmp" package/dist/mermaid.min.js; then
+    mkdir -p "$MERMAID_DIR"
+    cp "$mtmp/package/dist/mermaid.min.js" "$MERMAID_DIR/mermaid.min.js.new" \
+      && mv -f "$MERMAID_DIR/mermaid.min.js.new" "$MERMAID_DIR/mermaid.min.js"
+  else
+    note "npm pack mermaid@$MERMAID_VERSION failed: the Mermaid rendering test will skip"
+  fi
+  rm -rf "$mtmp"
+else
+  note "npm not found: the Mermaid rendering test will skip"
+fi
+if [ -s "$MERMAID_DIR/mermaid.min.js" ]; then record "mermaid: $MERMAID_DIR/mermaid.min.js"; else record "mermaid: MISSING"; fi
+
 echo "tools.sh: installed / found:"
 for line in "${summary[@]}"; do echo "  $line"; done
 exit 0

@@ -5,8 +5,8 @@ Phase: graph (presentation).  Input: a clean front-end :class:`compiler.pipeline
 (DOT: workloads coloured by state, backing services as cylinders, wirings drawn by
 stickiness, chains as clusters, short type names with the full name as the tooltip, and
 a legend as the graph's label; Mermaid: the same as a flowchart, the legend as a
-subgraph of its own, every label escaped with Mermaid's entity codes so that any
-template name renders) or a JSON-ready dict (nodes, edges with kinds and positions,
+subgraph of its own, every label escaped (HTML entities, Markdown backslashes) so that
+any template name renders as written) or a JSON-ready dict (nodes, edges with kinds and positions,
 waves, chains in startup order, resolved wirings with their typed step arguments).
 ``xfc graph`` (:mod:`compiler.commands.graph`) is the command around it; ``xfc report``
 (:mod:`compiler.report`) draws with the same colours, styles and legend (``LEGEND``).
@@ -17,6 +17,7 @@ Codes: none (data only).
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..model.xfactor import GraphNode
@@ -218,17 +219,35 @@ def to_dot(unit: Compilation, title: str) -> str:
     return "\n".join(out) + "\n"
 
 
-# Mermaid reads "#name;" and "#123;" in a label as an entity: each character that could
-# end a quoted label ('"'), be taken for HTML ('<', '>', '&'), start a Markdown string
-# ('`') or an entity ('#') is written that way; brackets and the rest are plain text
-# inside the quotes.
-_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;",
-                     "`": "#96;"}
+# What Mermaid (11.4, the flowchart renderer, securityLevel strict) does to a label, and
+# so how each character is written (checked in Chromium: tests/unit/test_report_browser.py):
+# a label is HTML, so '<', '>', '&' and the '"' that would end it are HTML entities;
+# Mermaid's own "#name;" entity codes are turned into placeholders that 11.4 no longer
+# turns back, so '#' is "&num;" (no '#' reaches the label); the label is then read as
+# Markdown, so '\\', '`', '*', '_' (but inside a word), '~', '[' and ']' are escaped
+# with a backslash (a label that starts with '`' would also be a Markdown string), and a
+# line that would start a list ("- ", "+ ", "1. ") has its marker escaped.
+_MERMAID_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "#": "&num;",
+                     "`": "\\`", "\\": "\\\\", "*": "\\*", "_": "\\_", "~": "\\~",
+                     "[": "\\[", "]": "\\]"}
+_MERMAID_LIST = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))(?=\s|$)")
 
 
 def mermaid_text(text: str) -> str:
     """One line of a Mermaid label, escaped (see _MERMAID_ENTITIES)."""
-    return "".join(_MERMAID_ENTITIES.get(ch, ch) for ch in str(text).replace("\r", " "))
+    line = str(text).replace("\r", " ")
+    m = _MERMAID_LIST.match(line)
+    head = ""
+    if m:
+        head = m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4))
+        line = line[m.end():]
+    out = []
+    for i, ch in enumerate(line):
+        if ch == "_" and 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalnum():
+            out.append(ch)  # inside a word ("vdu_1"): never emphasis in Markdown
+        else:
+            out.append(_MERMAID_ENTITIES.get(ch, ch))
+    return head + "".join(out)
 
 
 def _mq(text: str) -> str:

@@ -247,3 +247,45 @@ def test_dense_page_opens_fast_and_shows_the_blast_radius(browser, dense) -> Non
     _shot(browser, "report-dense-60-cnf30.png")
     assert _requests(browser) == []  # unpacking the data fetched nothing
     assert _errors(browser) == []
+
+
+MERMAID = (Path(os.environ.get("XFC_TOOLS_CACHE") or Path.home() / ".cache" / "xfc-tools")
+           / "mermaid" / "11.4.1" / "mermaid.min.js")
+HOSTILE_NAMES = ['</script><script>alert(1)</script>', 'a&b "c" #lt; `md`', "**b** _d_ ~~e~~ [x](y)",
+                 "- a", "12. b", "vdu_1", "x\\y"]
+
+
+def test_mermaid_draws_any_template_name(browser, tmp_path: Path) -> None:
+    """``xfc graph --format mermaid`` drawn by Mermaid's own code (11.4, strict): every
+    label reads exactly as the template is named, and no script runs."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _need(f"Mermaid ({MERMAID}; .ci/tools.sh fetches it from npm)", MERMAID.is_file())
+    lines = ["tosca_definitions_version: tosca_simple_yaml_1_3",
+             "imports: [ xfactor/1.0/profile.yaml ]", "topology_template:", "  node_templates:"]
+    for i, name in enumerate(HOSTILE_NAMES):
+        lines += [f"    {json.dumps(name)}:", "      type: xfactor.nodes.CNF",
+                  f'      properties: {{ image: "r.example/x{i}:1", process: {{ state: stateless }} }}']
+    (tmp_path / "names.yaml").write_text("\n".join(lines) + "\n")
+    code, mmd = _run("graph", str(tmp_path / "names.yaml"), "--format", "mermaid", "-q")
+    assert code == 0, mmd
+    source = json.dumps(mmd).replace("<", "\\u003c")
+    page = tmp_path / "mermaid.html"
+    page.write_text(
+        '<!DOCTYPE html><html><body><div id="out"></div>'
+        f'<script src="{MERMAID.as_uri()}"></script><script>'
+        'mermaid.initialize({startOnLoad: false, securityLevel: "strict"});'
+        f'mermaid.render("g", {source}).then(function (r) {{'
+        'document.getElementById("out").innerHTML = r.svg; document.body.setAttribute("data-done", "ok");'
+        '}).catch(function (e) { document.body.setAttribute("data-done", "error: " + e); });'
+        '</script></body></html>')
+    browser.get(page.as_uri())
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script("return document.body.getAttribute('data-done')"))
+    assert browser.execute_script("return document.body.getAttribute('data-done')") == "ok"
+    labels = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#out svg g.node .nodeLabel'))"
+        ".map(function (e) { return e.textContent; })")
+    for name in HOSTILE_NAMES:
+        assert f"{name}CNFstateless" in labels, (name, labels)
+    assert _errors(browser) == []
