@@ -227,12 +227,22 @@ def simple_layout(unit: Any, node_ids: dict[str, str], edges: list[int]) -> dict
     dependent's left side to its dependency's right side, arched when they skip columns."""
     plan, xm = unit.plan, unit.xmodel
     chain_of = _chain_of(plan)
-    chain_rank = {c: i for i, c in enumerate(plan.chains)}
+    # each chain gets a band of rows of its own (as tall as its largest wave), the nodes
+    # of no chain the last band, so that chain frames never overlap
+    groups = list(plan.chains) + [""]
+    band_rows = {g: max((sum(1 for n in wave if chain_of.get(n, "") == g) for wave in plan.waves),
+                        default=0) for g in groups}
+    top, offset = {}, 0.0
+    for g in groups:
+        top[g] = offset
+        offset += band_rows[g] + (0.6 if band_rows[g] else 0)
     place: dict[str, tuple[float, float]] = {}
     for col, wave in enumerate(plan.waves):
-        order = sorted(wave, key=lambda n: (chain_rank.get(chain_of.get(n, ""), len(chain_rank)),
-                                            plan.nodes[n].index))
-        for row, name in enumerate(order):
+        seen: dict[str, int] = {}
+        for name in sorted(wave, key=lambda n: plan.nodes[n].index):
+            g = chain_of.get(name, "")
+            row = top[g] + seen.get(g, 0)
+            seen[g] = seen.get(g, 0) + 1
             place[name] = (PAD + col * (BOX_W + COL_GAP), PAD + 24 + row * (BOX_H + ROW_GAP))
     boxes = []
     for name, (x, y) in place.items():
@@ -268,8 +278,7 @@ def simple_layout(unit: Any, node_ids: dict[str, str], edges: list[int]) -> dict
                       "dash": "6,4" if style == "dashed" else "",
                       "title": f"{e.source} -> {e.target} ({e.label or e.kind})"})
     width = PAD * 2 + max(1, len(plan.waves)) * (BOX_W + COL_GAP)
-    rows = max((len(w) for w in plan.waves), default=1)
-    height = PAD * 2 + 24 + rows * (BOX_H + ROW_GAP)
+    height = PAD * 2 + 24 + max(offset, 1) * (BOX_H + ROW_GAP)
     return {"width": width, "height": height, "boxes": boxes, "frames": frames, "lines": lines}
 
 
