@@ -1,7 +1,7 @@
 """``xfc report PATH -o report.html``: one self-contained HTML page about a descriptor.
 
-Phase: CLI.  Compiles the descriptor in memory with the flags of ``check`` (inputs,
-flavour, back ends, targets, params), then writes the page of :mod:`compiler.report`:
+Phase: CLI.  Compiles the descriptor in memory with ``check``'s input and back-end flags
+(inputs, flavour, back ends, targets, params; not ``--tosca-parser`` nor several paths), then writes the page of :mod:`compiler.report`:
 the topology drawn by deployment waves, the blast radius of every node (what ``xfc
 simulate --fail NODE`` prints, highlighted on the graph), every wiring's ladder as
 ``xfc explain`` gives it, the diagnostics with their source lines and the emitted objects
@@ -23,9 +23,9 @@ from .common import UsageError, add_backend_arguments, add_input_arguments, comp
 
 HELP = "write one self-contained HTML page: graph, blast radius per node, ladders, diagnostics"
 DESCRIPTION = """\
-Compile the descriptor in memory (the flags of check) and write one HTML page that a
-person reads before deploying it: the topology drawn with deployment waves left to
-right, chains framed, wirings styled by stickiness and a legend (laid out by Graphviz
+Compile the descriptor in memory (check's input and back-end flags) and write one
+HTML page that a person reads before deploying it: the topology drawn with deployment
+waves left to right, chains framed, wirings styled by stickiness and a legend (laid out by Graphviz
 dot when it is installed, else by a simple layout of xfc's own, and the page says so);
 clicking a node shows its blast radius, the text `xfc simulate --fail NODE` prints,
 highlighted on the graph; every wiring's failure ladder per orchestrator with what is

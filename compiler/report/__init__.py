@@ -109,18 +109,17 @@ def _simulations(unit: Any, edge_of: dict[str, list[str]], ids: dict[str, str],
         sim = simulate(unit, name)
         broken, lost, notified, affected, stopped, started = [], [], [], [], [], []
         for e in sim.events:
-            if e.kind == "break" and e.wiring:
+            if e.kind == "detect" and e.wiring:  # the wiring failed: its ladder runs
                 broken += edge_of.get(e.wiring, [])
-                notified += e.context_to
-            elif e.kind == "lost" and e.wiring:
+            elif e.kind == "lost" and e.wiring:  # went down with its source
                 lost += edge_of.get(e.wiring, [])
             elif e.kind == "affected" and e.node:
                 affected.append(e.node)
             elif e.kind == "step":
-                notified += e.context_to
-                stopped += e.stop
-                started += e.start
-        final_stopped = [n for n, s in sim.state.items() if s == "stopped"]
+                notified += e.recipients
+                stopped += e.scale_down
+                started += e.scale_up
+        final_stopped = [n for n, st in sim.state.items() if st == "stopped"]
         out[ids[name]] = {
             "name": name,
             # the lines of the text, as indexes into the page's string table: at 60
@@ -133,7 +132,7 @@ def _simulations(unit: Any, edge_of: dict[str, list[str]], ids: dict[str, str],
             "stopped": [ids[n] for n in dict.fromkeys(stopped) if n in ids],
             "started": [ids[n] for n in dict.fromkeys(started) if n in ids],
             "down": [ids[n] for n in final_stopped if n in ids],
-            "outcomes": dict(sim.outcomes),
+            "outcomes": dict(sim.phases),
         }
     return out
 

@@ -168,10 +168,9 @@ def test_slice_page_clicking_upf_shows_what_simulate_prints(browser, slice_page)
     assert code == 0 and shown == printed
     assert browser.find_element(By.ID, "blast-broken").text == "smf.wiring"
     assert browser.find_element(By.ID, "blast-started").text == "upf, smf"
-    assert browser.find_element(By.ID, "blast-notified").text == "smf, amf"
-    # highlighted on the graph: upf failed, the N4 wiring's edge broken, smf and amf told
+    # highlighted on the graph: upf failed, smf restarted, the N4 wiring's edge broken
     assert "hl-failed" in _classes(browser, upf)
-    assert "hl-notified" in _classes(browser, _node_id(browser, "amf"))
+    assert "hl-started" in _classes(browser, _node_id(browser, "smf"))
     broken = browser.execute_script("return Array.from(document.querySelectorAll("
                                     "'#graph g.edge.hl-broken')).map(g => g.id)")
     edges = json.loads(browser.execute_script(

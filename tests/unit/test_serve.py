@@ -229,7 +229,7 @@ def test_probes_metrics_and_openapi(client) -> None:
     assert "process_resident_memory_bytes" in text
     doc = client.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) == {"/v1/check", "/v1/compile", "/v1/bundle", "/healthz", "/readyz",
+    assert set(doc["paths"]) == {"/v1/check", "/v1/compile", "/v1/bundle", "/v1/report", "/healthz", "/readyz",
                                  "/metrics"}
     formats = {p["name"]: p for p in doc["paths"]["/v1/bundle"]["post"]["parameters"]}["format"]
     assert formats["required"] and "onap-helm" in formats["schema"]["items"]["enum"]
