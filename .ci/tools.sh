@@ -200,12 +200,17 @@ else
   record "checkov: MISSING"
 fi
 
-# ------------------------------- jq and Graphviz (Debian): the documented pipelines
+# ------- jq, Graphviz, Chromium and chromedriver (Debian): pipelines and xfc report
 # The README's and --help's examples pipe xfc into `jq` and `dot`; tests/unit/test_examples.py
-# runs them when these are present.
+# runs them when these are present.  `xfc report` lays its graph out with `dot`, and
+# tests/unit/test_report_browser.py opens the page in headless Chromium through
+# chromedriver (selenium, from the test extra).  apt-get keeps them in the system: a
+# second run finds them and installs nothing.
 missing_deb=()
 command -v jq >/dev/null 2>&1 || missing_deb+=(jq)
 command -v dot >/dev/null 2>&1 || missing_deb+=(graphviz)
+command -v chromium >/dev/null 2>&1 || missing_deb+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || missing_deb+=(chromium-driver)
 if [ "${#missing_deb[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   note "installing ${missing_deb[*]} from Debian"
   { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -214,6 +219,36 @@ if [ "${#missing_deb[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 record "jq: $(command -v jq || echo MISSING)"
 record "dot: $(command -v dot || echo MISSING)"
+record "chromium: $(command -v chromium || echo MISSING) $(chromium --version 2>/dev/null | head -n 1)"
+record "chromedriver: $(command -v chromedriver || echo MISSING)"
+if ! "$PY" -c 'import selenium' >/dev/null 2>&1; then
+  note "installing selenium from PyPI (the report's browser tests)"
+  "$PY" -m pip install -q "selenium>=4.15,<5" || note "pip install selenium failed: browser tests will skip"
+fi
+record "selenium: $("$PY" -c 'import selenium; print(selenium.__version__)' 2>/dev/null || echo MISSING)"
+
+# ------------- Mermaid (npm, MIT): renders `xfc graph --format mermaid` in Chromium
+# tests/unit/test_report_browser.py draws hostile template names with Mermaid's own code.
+# Kept in the tools cache outside the clone: ${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/mermaid
+MERMAID_VERSION="${XFC_MERMAID_VERSION:-11.4.1}"
+MERMAID_DIR="${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/mermaid/$MERMAID_VERSION"
+if [ -s "$MERMAID_DIR/mermaid.min.js" ]; then
+  note "mermaid $MERMAID_VERSION already in $MERMAID_DIR"
+elif command -v npm >/dev/null 2>&1; then
+  mtmp="$(mktemp -d)"
+  if (cd "$mtmp" && npm pack --silent "mermaid@$MERMAID_VERSION" >/dev/null 2>npm.err) \
+     && tar -xzf "$mtmp"/mermaid-*.tgz -C "$mtmp" package/dist/mermaid.min.js; then
+    mkdir -p "$MERMAID_DIR"
+    cp "$mtmp/package/dist/mermaid.min.js" "$MERMAID_DIR/mermaid.min.js.new" \
+      && mv -f "$MERMAID_DIR/mermaid.min.js.new" "$MERMAID_DIR/mermaid.min.js"
+  else
+    note "npm pack mermaid@$MERMAID_VERSION failed: the Mermaid rendering test will skip"
+  fi
+  rm -rf "$mtmp"
+else
+  note "npm not found: the Mermaid rendering test will skip"
+fi
+if [ -s "$MERMAID_DIR/mermaid.min.js" ]; then record "mermaid: $MERMAID_DIR/mermaid.min.js"; else record "mermaid: MISSING"; fi
 
 # ------------- a real kube-apiserver 1.20.2, kubectl 1.20 and etcd (Debian; built once, cached
 # outside the clone in ${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/kube-apiserver-1.20.2)

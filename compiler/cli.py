@@ -30,6 +30,7 @@ VERBS: dict[str, str] = {
     "graph": "compiler.commands.graph",
     "simulate": "compiler.commands.simulate",
     "explain": "compiler.commands.explain",
+    "report": "compiler.commands.report",
     "codes": "compiler.commands.codes",
     "version": "compiler.commands.version",
     "krm": "compiler.commands.krm",

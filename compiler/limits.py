@@ -71,6 +71,8 @@ class Limits:
     # -- the --tosca-parser child process ---------------------------------------------
     tosca_parser_seconds: int = 120  # wall clock of tosca-parser on one package, then killed
     tosca_parser_bytes: int = 4 * 1024 * _MiB  # address space of the tosca-parser process
+    # -- xfc report --------------------------------------------------------------------
+    layout_seconds: int = 60  # wall clock of Graphviz dot laying out a report's graph, then killed
 
 
     def __post_init__(self) -> None:

@@ -3,10 +3,13 @@
 Phase: graph (presentation).  Input: a clean front-end :class:`compiler.pipeline.Compilation`
 (its ``plan`` from :func:`compiler.graph.build_plan` and its ``xmodel``).  Output: text
 (DOT: workloads coloured by state, backing services as cylinders, wirings drawn by
-stickiness, chains as clusters; Mermaid: the same as a flowchart) or a JSON-ready dict
-(nodes, edges with kinds and positions, waves, chains in startup order, resolved wirings
-with their typed step arguments).  ``xfc graph`` (:mod:`compiler.commands.graph`) is the
-command around it.
+stickiness, chains as clusters, short type names with the full name as the tooltip, and
+a legend as the graph's label; Mermaid: the same as a flowchart, the legend as a
+subgraph of its own, every label escaped (HTML entities, Markdown backslashes) so that
+any template name renders as written) or a JSON-ready dict (nodes, edges with kinds and positions,
+waves, chains in startup order, resolved wirings with their typed step arguments).
+``xfc graph`` (:mod:`compiler.commands.graph`) is the command around it; ``xfc report``
+(:mod:`compiler.report`) draws with the same colours, styles and legend (``LEGEND``).
 
 Codes: none (data only).
 """
@@ -14,6 +17,7 @@ Codes: none (data only).
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..model.xfactor import GraphNode
@@ -30,6 +34,40 @@ WIRING_STYLE = {
     "pinned": ("bold", 3.5, "#c00000"),
 }
 MERMAID_ARROW = {"none": "-->", "connection": "-.->", "session": "==>", "pinned": "==>"}
+USES_STYLE = ("dashed", 1.0, "#666666")  # a backing-service use
+OTHER_EDGE_COLOUR = "#999999"  # a plain requirement or relationship
+CHAIN_COLOURS = {True: "#c00000", False: "#555555"}  # fragile -> frame colour
+
+# One legend for every drawing (DOT, Mermaid, the HTML report): (kind, key, words).
+LEGEND_NODES = (
+    ("stateless", "stateless workload (Deployment)"),
+    ("stateful", "stateful workload (StatefulSet)"),
+    ("backing", "backing service"),
+)
+LEGEND_EDGES = (
+    ("none", "wiring, stickiness none"),
+    ("connection", "wiring, stickiness connection"),
+    ("session", "wiring, stickiness session"),
+    ("pinned", "wiring, stickiness pinned"),
+    ("uses", "uses a backing service"),
+    ("requirement", "other requirement"),
+)
+LEGEND_NOTE = ("an arrow points from a node to what it depends on",
+               "a dashed frame is a chain (red: fragile)")
+
+
+def short_type(name: str) -> str:
+    """A type name without its namespace: ``xfactor.nodes.CNF`` -> ``CNF``,
+    ``tosca.nodes.nfv.Vdu.Compute`` -> ``Vdu.Compute`` (the segments after the last
+    all-lower-case one; the last segment when every one is lower case)."""
+    parts = str(name).split(".")
+    if len(parts) < 2:
+        return str(name)
+    lower = [i for i, p in enumerate(parts) if p and p == p.lower() and not p.isdigit()]
+    start = lower[-1] + 1 if lower else 0
+    if start >= len(parts):
+        start = len(parts) - 1
+    return ".".join(parts[start:]) or str(name)
 
 
 # --------------------------------------------------------------------------- views
@@ -96,6 +134,39 @@ def to_json(unit: Compilation) -> dict[str, Any]:
             "chains": chains, "wirings": wirings, "acyclic": plan.acyclic}
 
 
+def _html(text: str) -> str:
+    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;"))
+
+
+def dot_legend() -> str:
+    """The legend as a Graphviz HTML-like table (the graph's label): no extra nodes, so
+    a tool that reads the graph sees only the topology."""
+    rows = []
+    for key, words in LEGEND_NODES:
+        rows.append(f'<TR><TD BGCOLOR="{STATE_COLOURS[key]}" FIXEDSIZE="TRUE" WIDTH="30" '
+                    f'HEIGHT="12"> </TD><TD ALIGN="LEFT">{_html(words)}</TD></TR>')
+    for key, words in LEGEND_EDGES:
+        colour, glyph = _legend_edge(key)
+        rows.append(f'<TR><TD FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="12"><FONT COLOR="{colour}">'
+                    f'{glyph}</FONT></TD><TD ALIGN="LEFT">{_html(words)}</TD></TR>')
+    for words in LEGEND_NOTE:
+        rows.append(f'<TR><TD> </TD><TD ALIGN="LEFT">{_html(words)}</TD></TR>')
+    return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
+            '<TR><TD ALIGN="LEFT"><B>legend</B></TD><TD> </TD></TR>' + "".join(rows) + "</TABLE>")
+
+
+def _legend_edge(key: str) -> tuple[str, str]:
+    """(colour, a line drawn in text) for a legend row of an edge style."""
+    if key in WIRING_STYLE:
+        style, width, colour = WIRING_STYLE[key]
+        glyph = {"solid": "&#8212;&#8212;&#8212;", "dashed": "- - -"}.get(style, "&#9473;&#9473;&#9473;")
+        return colour, glyph
+    if key == "uses":
+        return USES_STYLE[2], "- - -"
+    return OTHER_EDGE_COLOUR, "&#8212;&#8212;&#8212;"
+
+
 def _dq(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
@@ -105,16 +176,19 @@ def to_dot(unit: Compilation, title: str) -> str:
     out = [f"digraph {_dq(title)} {{",
            "  rankdir=BT;",
            '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
-           '  edge [fontname="Helvetica", fontsize=9];']
+           '  edge [fontname="Helvetica", fontsize=9];',
+           '  labelloc=b; labeljust=l; fontname="Helvetica"; fontsize=9;',
+           f"  label=<{dot_legend()}>;"]
     cluster = _cluster_of(unit)
 
     def node_line(name: str) -> str:
         a = plan.nodes[name]
-        label = f"{name}\n{a.type}"
+        label = f"{name}\n{short_type(a.type)}"
         if a.kind == "workload":
             label += f"\n{a.state}"
         shape = ', shape=cylinder, style="filled"' if a.kind == "backing" else ""
-        return f"{_dq(name)} [label={_dq(label)}, fillcolor={_dq(_fill(a))}{shape}];"
+        return (f"{_dq(name)} [label={_dq(label)}, tooltip={_dq(f'{name}: {a.type}')}, "
+                f"fillcolor={_dq(_fill(a))}{shape}];")
 
     for name in plan.nodes:
         if name not in cluster:
@@ -123,7 +197,7 @@ def to_dot(unit: Compilation, title: str) -> str:
         fragile = xm.chains[chain].fragile
         out.append(f"  subgraph {_dq(f'cluster_{i}')} {{")
         out.append(f"    label={_dq(f'chain {chain}' + (' (fragile)' if fragile else ''))};")
-        out.append(f"    style=dashed; color={_dq('#c00000' if fragile else '#555555')};")
+        out.append(f"    style=dashed; color={_dq(CHAIN_COLOURS[bool(fragile)])};")
         for m in members:
             if cluster.get(m) == chain:
                 out.append("    " + node_line(m))
@@ -136,17 +210,48 @@ def to_dot(unit: Compilation, title: str) -> str:
             attrs += [f"label={_dq(f'{e.label} ({w.stickiness})')}", f"style={style}",
                       f"penwidth={width}", f"color={_dq(colour)}"]
         elif e.kind == "backing_service":
-            attrs += [f"label={_dq('uses')}", "style=dashed", f"color={_dq('#666666')}"]
+            attrs += [f"label={_dq('uses')}", "style=dashed", f"color={_dq(USES_STYLE[2])}"]
         else:
-            attrs += [f"label={_dq(e.label)}", f"color={_dq('#999999')}",
+            attrs += [f"label={_dq(e.label)}", f"color={_dq(OTHER_EDGE_COLOUR)}",
                       f"fontcolor={_dq('#777777')}"]
         out.append(f"  {_dq(e.source)} -> {_dq(e.target)} [{', '.join(attrs)}];")
     out.append("}")
     return "\n".join(out) + "\n"
 
 
+# What Mermaid (11.4, the flowchart renderer, securityLevel strict) does to a label, and
+# so how each character is written (checked in Chromium: tests/unit/test_report_browser.py):
+# a label is HTML, so '<', '>', '&' and the '"' that would end it are HTML entities;
+# Mermaid's own "#name;" entity codes are turned into placeholders that 11.4 no longer
+# turns back, so '#' is "&num;" (no '#' reaches the label); the label is then read as
+# Markdown, so '\\', '`', '*', '_' (but inside a word), '~', '[' and ']' are escaped
+# with a backslash (a label that starts with '`' would also be a Markdown string), and a
+# line that would start a list ("- ", "+ ", "1. ") has its marker escaped.
+_MERMAID_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "#": "&num;",
+                     "`": "\\`", "\\": "\\\\", "*": "\\*", "_": "\\_", "~": "\\~",
+                     "[": "\\[", "]": "\\]"}
+_MERMAID_LIST = re.compile(r"^(\s*)(?:([-+])|(\d+)([.)]))(?=\s|$)")
+
+
+def mermaid_text(text: str) -> str:
+    """One line of a Mermaid label, escaped (see _MERMAID_ENTITIES)."""
+    line = str(text).replace("\r", " ")
+    m = _MERMAID_LIST.match(line)
+    head = ""
+    if m:
+        head = m.group(1) + ("\\" + m.group(2) if m.group(2) else m.group(3) + "\\" + m.group(4))
+        line = line[m.end():]
+    out = []
+    for i, ch in enumerate(line):
+        if ch == "_" and 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalnum():
+            out.append(ch)  # inside a word ("vdu_1"): never emphasis in Markdown
+        else:
+            out.append(_MERMAID_ENTITIES.get(ch, ch))
+    return head + "".join(out)
+
+
 def _mq(text: str) -> str:
-    return '"' + str(text).replace('"', "#quot;").replace("\n", "<br/>") + '"'
+    return '"' + "<br/>".join(mermaid_text(line) for line in str(text).split("\n")) + '"'
 
 
 def to_mermaid(unit: Compilation) -> str:
@@ -157,7 +262,7 @@ def to_mermaid(unit: Compilation) -> str:
 
     def node_line(name: str) -> str:
         a = plan.nodes[name]
-        label = name + (f"\n{a.state}" if a.kind == "workload" else "")
+        label = f"{name}\n{short_type(a.type)}" + (f"\n{a.state}" if a.kind == "workload" else "")
         cls = "backing" if a.kind == "backing" else (a.state or "other")
         if a.kind == "backing":
             return f"{ids[name]}[({_mq(label)})]:::{cls}"
@@ -188,12 +293,35 @@ def to_mermaid(unit: Compilation) -> str:
             arrow, label = "-->", e.label
             styles.append(f"  linkStyle {k} stroke:#999999")
         out.append(f"  {ids[e.source]} {arrow}|{_mq(label)}| {ids[e.target]}")
+    out.extend(_mermaid_legend(len(plan.edges), styles))
     out.extend(styles)
     out.append(f"  classDef stateless fill:{STATE_COLOURS['stateless']},stroke:#1f4e79")
     out.append(f"  classDef stateful fill:{STATE_COLOURS['stateful']},stroke:#b35900")
     out.append(f"  classDef backing fill:{STATE_COLOURS['backing']},stroke:#555555")
     out.append("  classDef other fill:#ffffff,stroke:#999999")
     return "\n".join(out) + "\n"
+
+
+def _mermaid_legend(first_link: int, styles: list[str]) -> list[str]:
+    """The legend as a subgraph of its own (ids ``legend_*``, which no template gets):
+    one box per kind of node, one arrow per kind of edge; its link styles go to ``styles``."""
+    out = ['  subgraph legend["legend"]']
+    for key, words in LEGEND_NODES:
+        shape = ("[(", ")]") if key == "backing" else ("[", "]")
+        out.append(f"    legend_{key}{shape[0]}{_mq(words)}{shape[1]}:::{key}")
+    k = first_link
+    for i, (key, words) in enumerate(LEGEND_EDGES):
+        if key in WIRING_STYLE:
+            arrow, colour = MERMAID_ARROW[key], WIRING_STYLE[key][2]
+        elif key == "uses":
+            arrow, colour = "-.->", USES_STYLE[2]
+        else:
+            arrow, colour = "-->", OTHER_EDGE_COLOUR
+        out.append(f'    legend_e{i}a[" "]:::other {arrow}|{_mq(words)}| legend_e{i}b[" "]:::other')
+        styles.append(f"  linkStyle {k} stroke:{colour}")
+        k += 1
+    out.append("  end")
+    return out
 
 
 def render(unit: Compilation, fmt: str) -> str:
@@ -206,4 +334,6 @@ def render(unit: Compilation, fmt: str) -> str:
     return to_dot(unit, title)
 
 
-__all__ = ["MERMAID_ARROW", "STATE_COLOURS", "WIRING_STYLE", "render", "to_dot", "to_json", "to_mermaid"]
+__all__ = ["CHAIN_COLOURS", "LEGEND_EDGES", "LEGEND_NODES", "LEGEND_NOTE", "MERMAID_ARROW",
+           "OTHER_EDGE_COLOUR", "STATE_COLOURS", "USES_STYLE", "WIRING_STYLE", "dot_legend",
+           "mermaid_text", "render", "short_type", "to_dot", "to_json", "to_mermaid"]

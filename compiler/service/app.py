@@ -12,6 +12,8 @@ Phase: service.  Input: HTTP requests.  Output: HTTP responses.  Routes:
   POST /v1/bundle    the same body; 200 with a zip of the files ``xfc bundle --format F
                      -o OUT`` writes (with ``diagnostics.json`` or ``.sarif``); 422 with
                      the diagnostics on errors, or an error when a package cannot be built
+  POST /v1/report    the same body; the page ``xfc report`` writes (text/html): 200, or 422
+                     when the descriptor has errors (the page then shows them)
   GET  /openapi.json the OpenAPI 3 document, from the routes' docstrings
   GET  /healthz      200 while the process runs
   GET  /readyz       200 while it accepts work; 503 once draining (SIGTERM)
@@ -142,7 +144,8 @@ _BUNDLE_FORMATS = ("helm", "kustomize", "csar", "onap-helm", "osm")
 _COMMON = {"name", "flavour", "namespace", "set", "kube-version"}
 _PARAMS = {"check": _COMMON | {"format"},
            "compile": _COMMON | {"format", "target", "emit", "output"},
-           "bundle": _COMMON | {"format", "diagnostics", "target", "param"}}
+           "bundle": _COMMON | {"format", "diagnostics", "target", "param"},
+           "report": _COMMON | {"target"}}
 
 
 def _job(verb: str, request: HTTPRequest, body: bytes) -> worker.Request:
@@ -175,7 +178,7 @@ def _job(verb: str, request: HTTPRequest, body: bytes) -> worker.Request:
             argv.append(f"{flag}={q[key]}")
     argv += [f"--set={value}" for value in q.getlist("set")]
     output = q.get("output", "zip")
-    if verb in ("compile", "bundle"):
+    if verb in ("compile", "bundle", "report"):
         argv += [f"--target={value}" for value in q.getlist("target")]
     if verb == "compile":
         argv += [f"--emit={value}" for value in q.getlist("emit")]
@@ -217,6 +220,12 @@ def _answer(job: worker.Request, reply: worker.Reply, state: State) -> Response:
     if job.verb == "check":
         return Response(reply.stdout, 200 if reply.exit_code == 0 else 422,
                         media_type=_FORMATS[fmt], headers=headers)
+    if job.verb == "report":  # the page, also for a descriptor with errors (it shows them)
+        page = reply.files.get("report.html")
+        if page is None:
+            return _error(500, reply.stderr.strip() or "no page was written")
+        return Response(page, 200 if reply.exit_code == 0 else 422,
+                        media_type="text/html; charset=utf-8", headers=headers)
     diagnostics = reply.stdout if job.output == "zip" else reply.stderr
     if reply.exit_code == 1:
         if job.verb == "bundle" and reply.stderr.strip():
@@ -342,6 +351,31 @@ async def bundle(request: HTTPRequest) -> Response:
     return await _run("bundle", request)
 
 
+async def report(request: HTTPRequest) -> Response:
+    """
+    summary: The HTML page `xfc report` writes for a descriptor or package
+    parameters:
+      - {name: name, in: query, schema: {type: string}}
+      - {name: flavour, in: query, schema: {type: string}}
+      - {name: namespace, in: query, schema: {type: string}}
+      - {name: target, in: query, schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
+      - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
+    requestBody:
+      required: true
+      content:
+        application/yaml: {schema: {type: string, format: binary}}
+        application/zip: {schema: {type: string, format: binary}}
+    responses:
+      200: {description: "text/html: the self-contained report page"}
+      422: {description: "text/html: the page of a descriptor with errors (it shows them), or a JSON error when the request exceeded a limit"}
+      400: {description: a wrong query parameter or an empty body}
+      401: {description: a bearer token is required}
+      413: {description: the upload exceeds the size limit}
+      503: {description: the worker died; send the request again}
+    """
+    return await _run("report", request)
+
+
 async def healthz(request: HTTPRequest) -> Response:
     """
     summary: Liveness
@@ -387,6 +421,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/v1/check", check, methods=["POST"]),
         Route("/v1/compile", compile_, methods=["POST"]),
         Route("/v1/bundle", bundle, methods=["POST"]),
+        Route("/v1/report", report, methods=["POST"]),
         Route("/openapi.json", openapi, methods=["GET"], include_in_schema=False),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),

@@ -49,7 +49,7 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    verb: str  # check | compile | bundle
+    verb: str  # check | compile | bundle | report
     name: str  # file name the upload is saved under (descriptor.yaml, package.csar …)
     body: bytes
     argv: tuple[str, ...] = ()  # flags after the path (--format, --set …)
@@ -97,6 +97,8 @@ def execute(req: Request, scratch: str) -> Reply:
         argv += ["--stdout"] if req.output == "yaml" else ["-o", "out"]
     elif req.verb == "bundle":
         argv += ["-o", "out"]
+    elif req.verb == "report":
+        argv += ["-o", "report.html"]
     out, err = io.StringIO(), io.StringIO()
     old_err = sys.stderr
     sys.stderr = err
@@ -114,6 +116,9 @@ def execute(req: Request, scratch: str) -> Reply:
         # this request is the request's limit, not a bug
         return Reply("memory", detail="the request exceeded its memory limit")
     files: dict[str, bytes] = {}
+    if req.verb == "report" and code in (0, 1) and os.path.isfile("report.html"):
+        with open("report.html", "rb") as fh:
+            files["report.html"] = fh.read()
     zipped = req.verb == "bundle" or (req.verb == "compile" and req.output == "zip")
     if zipped and code == 0 and os.path.isdir("out"):
         for dirpath, _dirs, names in os.walk("out"):

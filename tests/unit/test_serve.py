@@ -229,7 +229,7 @@ def test_probes_metrics_and_openapi(client) -> None:
     assert "process_resident_memory_bytes" in text
     doc = client.get("/openapi.json").json()
     assert doc["openapi"].startswith("3.")
-    assert set(doc["paths"]) == {"/v1/check", "/v1/compile", "/v1/bundle", "/healthz", "/readyz",
+    assert set(doc["paths"]) == {"/v1/check", "/v1/compile", "/v1/bundle", "/v1/report", "/healthz", "/readyz",
                                  "/metrics"}
     formats = {p["name"]: p for p in doc["paths"]["/v1/bundle"]["post"]["parameters"]}["format"]
     assert formats["required"] and "onap-helm" in formats["schema"]["items"]["enum"]
@@ -285,3 +285,19 @@ def test_the_service_bundles_itself_into_a_chart_helm_accepts(tmp_path: Path) ->
     # the probed paths are the service's own routes
     paths = {r.path for r in create_app().routes}
     assert {"/readyz", "/healthz"} <= paths
+
+
+def test_report_answers_the_page_xfc_report_writes(client, tmp_path: Path) -> None:
+    body = SLICE.read_bytes()
+    r = client.post("/v1/report?name=slice.yaml&target=onap", content=body)
+    code, _, _ = cli(tmp_path, "slice.yaml", body, ["report", "-o", "page.html", "--target", "onap"])
+    assert (r.status_code, r.headers["x-xfc-exit-code"], code) == (200, "0", 0)
+    assert r.headers["content-type"].startswith("text/html")
+    (page,) = tmp_path.glob("cli-*/page.html")
+    assert r.text == page.read_text(encoding="utf-8")
+    bad = (DIAG / "tosca-unknown-property" / "fail_templates.yaml").read_bytes()
+    r = client.post("/v1/report?name=fail.yaml", content=bad)
+    assert (r.status_code, r.headers["x-xfc-exit-code"]) == (422, "1")
+    assert "tosca-unknown-property" in r.text and r.text.startswith("<!DOCTYPE html>")
+    r = client.post("/v1/report?name=slice.yaml&format=json", content=body)
+    assert r.status_code == 400  # report takes no format: the answer is the page
