@@ -80,6 +80,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         default="text", dest="format",
                         help="how to print diagnostics (default: %(default)s); json and "
                              "sarif print only the diagnostics document on standard output")
+    from .common import add_sarif_root
+
+    add_sarif_root(parser)
     g = parser.add_argument_group("what to write")
     g.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="output directory (created if absent)")
