@@ -15,6 +15,7 @@ Codes: none of its own (it prints those of the phases it runs).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -226,12 +227,29 @@ def _verify(files: list, output: str, out: TextIO) -> int:
             roots.add("/".join(parts[:2]))
         elif f.path.endswith((".csar", ".zip", ".tar.gz")):
             roots.add(f.path)
+    requests = {f.path[:-len("-instantiate.json")]: f for f in files
+                if f.producer == "csar" and f.path.endswith("-instantiate.json")}
     failed = False
     for root in sorted(roots):
-        findings = verify(os.path.join(output, root))
+        path = os.path.join(output, root)
+        findings = verify(path)
+        gates = sorted({x.gate for x in findings}) or ["offline rules"]
+        stem = root[:-len(".csar")] if root.endswith(".csar") else root.split("/", 1)[-1]
+        if stem in requests:  # laid out for Tacker: Tacker's own code judges it too
+            from ..bundlers import tacker_gate
+
+            request = json.loads(requests[stem].content)
+            judged = tacker_gate.findings(path, request)
+            if judged is None:
+                out.write(f"xfc: verify: {root}: Tacker is not installed (bash .ci/tacker.sh); "
+                          "only xfc's offline Tacker rules ran\n")
+            else:
+                findings += judged
+                gates.append(tacker_gate.gate_name() + " (Tacker's own code)")
         failed = failed or any(x.severity == "error" for x in findings)
         for x in findings:
             out.write(f"{root}: {x.render()}\n")
         verdict = "FAILED" if any(x.severity == "error" for x in findings) else "ok"
-        out.write(f"xfc: verify {verdict}: {root} ({len(findings)} findings)\n")
+        out.write(f"xfc: verify {verdict}: {root} ({len(findings)} findings; gates: "
+                  f"{', '.join(dict.fromkeys(gates))})\n")
     return 1 if failed else 0
