@@ -211,7 +211,7 @@ def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
     return f"-----BEGIN CMS-----\n{body}\n-----END CMS-----\n".encode("ascii")
 
 
-def build_csar(unit: Any, files: list[OutputFile], settings: Settings
+def build_csar(unit: Any, files: list[OutputFile], settings: Settings, diags: Any = None
                ) -> tuple[Identity, dict[str, bytes], dict[str, Any] | None]:
     """(identity, the CSAR's files by path, the Tacker instantiate request or None)."""
     objects = k8s_objects(files)
@@ -245,6 +245,8 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings
 
         adapt(unit, out, entry, ident, lambda name: _catalog_bytes(name, unit))
         defs = _tacker_files(unit, files, objects, out)
+        if diags is not None:
+            _ignored_kinds(unit, objects, diags)
         # every file under Files/kubernetes/ (an input CSAR's own too) gets its block:
         # Tacker hash-checks what TOSCA.meta lists
         for path in sorted(p for p in out if p.startswith("Files/kubernetes/")):
@@ -288,6 +290,25 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings
         manifest += b"\n" + sign(manifest, settings.sign_key, settings.sign_cert or b"")
     out[manifest_name] = manifest
     return ident, out, request
+
+
+def _ignored_kinds(unit: Any, objects: list, diags: Any) -> None:
+    """k8s-not-expressible for each object Tacker's Kubernetes driver ignores (a kind it
+    has no class for, PodDisruptionBudget first among xfc's): shipped, never deployed."""
+    from .gates import TACKER_KINDS
+
+    for obj in objects:
+        if obj.kind in TACKER_KINDS:
+            continue
+        ann = (obj.body.get("metadata") or {}).get("annotations") or {}
+        node = unit.topology.nodes.get(ann.get("xfactor.io/template", ""))
+        diags.add("k8s-not-expressible",
+                  f"{obj.kind} '{obj.name}': Tacker's Kubernetes driver has no class for this "
+                  "kind and ignores it; the CSAR ships it under Files/kubernetes/, but Tacker "
+                  "does not deploy it",
+                  node.span if node is not None else unit.topology.span,
+                  hint="apply it to the cluster yourself, or leave it out with --param "
+                  "lcm-kubernetes-def-files=FILE,FILE")
 
 
 def _catalog_bytes(name: str, unit: Any) -> bytes:
@@ -334,7 +355,7 @@ class CsarBundler:
     def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
                settings: Settings | None = None) -> list[OutputFile]:
         settings = settings or Settings()
-        ident, content, request = build_csar(unit, files, settings)
+        ident, content, request = build_csar(unit, files, settings, diags)
         result: list[OutputFile]
         if settings.archive:
             result = [OutputFile(path=f"{ident.name}.csar", content=zip_bytes(content),

@@ -183,6 +183,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if code != 0:
         return code
     files = []
+    seen = {_key(d) for d in unit.diagnostics}
     for fmt in formats:
         bundler = available[fmt]
         # the protocol is bundle(unit, files, diags); the built-ins also take settings
@@ -192,6 +193,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         except BundleError as exc:
             say.write(f"xfc: error: cannot build the {fmt} bundle: {exc}\n")
             return 1
+    late = [d for d in unit.diagnostics if _key(d) not in seen]  # the bundlers' warnings
+    if late and text:
+        from ..diagnostics import render_text
+
+        say.write(render_text(late, unit.diagnostics.sources))
     try:
         write_outputs(files, args.output)
     except (OutputError, OSError) as exc:
@@ -202,6 +208,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.verify:
         return _verify(files, args.output, say)
     return 0
+
+
+def _key(d) -> tuple:
+    return (d.code, d.message, d.span.file, d.span.line, d.span.column)
 
 
 def _takes_settings(bundler: object) -> bool:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ... import bounds
-from ...diagnostics import Span
+from ...diagnostics import Severity, Span
 from ...model import NodeTemplate
 from . import security
 from .common import ANN_ORIGIN, ANN_SOURCE, ANN_TEMPLATE, ANN_TYPE, Ctx, dns_label, label_value
@@ -149,16 +149,23 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
             by_name.setdefault(meta["name"], []).append(i)
     matched: dict[int, NodeTemplate] = {}
     realised: set[str] = set()
+    # For --target tacker, a VDU without its object while others have theirs is what
+    # Tacker accepts: its infra driver leaves such a VDU empty, silently; a warning then.
+    partial = "tacker" in (getattr(ctx.unit.options, "targets", None) or ()) and any(
+        isinstance(v.properties.get("name"), str) and v.properties.get("name") in by_name
+        for v in candidates)
     for vdu in candidates:
         vname = vdu.properties.get("name")
         idx = by_name.get(vname) if isinstance(vname, str) else None
         if not idx:
             ctx.diags.add(
                 "k8s-object-missing",
-                f"{vdu.name}: no Kubernetes workload object named '{vname}' in {KUBE_DIR}",
+                f"{vdu.name}: no Kubernetes workload object named '{vname}' in {KUBE_DIR}"
+                + ("; Tacker deploys the package and leaves this VDU empty" if partial else ""),
                 ctx.node_span(vdu, "name"),
                 hint="Tacker matches a VDU's properties.name with the metadata.name of a "
                 "Deployment, StatefulSet, DaemonSet, ReplicaSet or Pod shipped in the package",
+                severity=Severity.WARNING if partial else None,
             )
             continue
         if len(idx) > 1:
