@@ -551,6 +551,19 @@ def _tacker_vnfd(files: dict[str, bytes], defs: dict[str, Any], request: dict | 
         out.append(Finding("tacker", "flavour", "error", f"the request's flavourId "
                            f"{request.get('flavourId')!r} is none of the package's "
                            f"({', '.join(sorted(flavours))}): FlavourIdNotFound", "Definitions/"))
+    for path, d in defs.items():
+        topo = d.get("topology_template") or {}
+        sub = topo.get("substitution_mappings")
+        if not isinstance(sub, dict) or not isinstance(topo.get("inputs"), dict):
+            continue
+        props = set((types.get(str(sub.get("node_type"))) or {}).get("properties") or {})
+        props |= {"descriptor_id", "descriptor_version", "provider", "product_name",
+                  "software_version", "vnfm_info", "flavour_id", "flavour_description"}
+        for iname, idef in topo["inputs"].items():
+            if isinstance(idef, dict) and "default" not in idef and iname not in props:
+                out.append(Finding("tacker", "inputs", "error", f"input {iname} has no default "
+                                   f"and is no property of {sub.get('node_type')}: tosca-parser "
+                                   "(in Tacker) refuses it (MissingDefaultValueError)", path))
     for tname, t in types.items():
         if t.get("derived_from") != "tosca.nodes.nfv.VNF":
             continue

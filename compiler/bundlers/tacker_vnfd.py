@@ -149,6 +149,13 @@ def _add_vnf(unit: Any, files: dict[str, bytes], entry: str, ident: Identity, ca
         else:
             ptypes.append(f"      {k}:\n        type: string\n        constraints:\n"
                           f"          - valid_values: [{_q(v)}]\n        default: {_q(v)}")
+    # tosca-parser (as Tacker runs it) wants each topology input without a default to be
+    # a property of the substituted type (MissingDefaultValueError otherwise)
+    inputs = topo.get("inputs") if isinstance(topo.get("inputs"), dict) else {}
+    for iname, idef in inputs.items():
+        if isinstance(idef, dict) and "default" not in idef and iname not in props:
+            ptypes.append(f"      {iname}:\n        type: {_q(str(idef.get('type', 'string')))}"
+                          "\n        required: false")
     files[posixpath.join(here, types_name)] = (
         "tosca_definitions_version: tosca_simple_yaml_1_3\n\n"
         f"description: The VNF node type Tacker requires of {_q(ident.product)}'s VNFD "

@@ -80,11 +80,29 @@ class _Doc:
         return meta.value_span("name") if hasattr(meta, "value_span") else self.span
 
 
-def _read(ctx: Ctx) -> list[_Doc]:
+def generated_by_xfc(doc: Mapping) -> str | None:
+    """The template an object xfc generated from a descriptor names (a CSAR xfc bundled
+    ships them in Files/kubernetes/), or None for an object written by hand or shipped
+    and only enriched by xfc (``xfactor.io/origin: shipped``)."""
+    meta = doc.get("metadata")
+    if not isinstance(meta, Mapping):
+        return None
+    labels = meta.get("labels") if isinstance(meta.get("labels"), Mapping) else {}
+    ann = meta.get("annotations") if isinstance(meta.get("annotations"), Mapping) else {}
+    if labels.get("app.kubernetes.io/managed-by") != "xfc" or ann.get(ANN_ORIGIN) == "shipped":
+        return None
+    template = ann.get(ANN_TEMPLATE)
+    return template if isinstance(template, str) else None
+
+
+def _read(ctx: Ctx, candidates: set[str] | None = None) -> list[_Doc]:
     """Every mapping document with a ``kind`` in the selected Files/kubernetes files.
 
-    The loader has read the files (compiler.loader.shipped) under its limits; nothing is
-    opened here."""
+    An object xfc generated from a template that the compile generates again (any template
+    but the VDUs realised by shipped objects, ``candidates``) is recognised as generated
+    and not read again as shipped: a CSAR xfc wrote compiles to the same objects, not
+    twice.  The loader has read the files (compiler.loader.shipped) under its limits;
+    nothing is opened here."""
     files = [f for f in ctx.topology.shipped if f.kubernetes]
     chosen = _selected(ctx, [f.name for f in files])
     found: list[_Doc] = []
@@ -92,6 +110,10 @@ def _read(ctx: Ctx) -> list[_Doc]:
         if f.name not in chosen:
             continue
         for doc in f.documents:
+            origin = generated_by_xfc(doc) if isinstance(doc, Mapping) else None
+            if origin is not None and candidates is not None and origin not in candidates \
+                    and (origin in ctx.topology.nodes or origin.startswith("topology_template.")):
+                continue
             if isinstance(doc, Mapping) and isinstance(doc.get("kind"), str):
                 span = getattr(doc, "span", None)
                 found.append(_Doc(f.name, span.line if span is not None else 1, doc))
@@ -139,7 +161,7 @@ def vdus(ctx: Ctx, workloads: set[str]) -> list[NodeTemplate]:
 
 def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
     """Emit the shipped objects; return the VDU names that were realised this way."""
-    objects = _read(ctx)
+    objects = _read(ctx, {v.name for v in candidates})
     if not objects:
         return set()
     by_name: dict[str, list[int]] = {}
