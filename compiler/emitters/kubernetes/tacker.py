@@ -95,6 +95,25 @@ def generated_by_xfc(doc: Mapping) -> str | None:
     return template if isinstance(template, str) else None
 
 
+def shipped_image(ctx: Ctx, template: str, container: str) -> str | None:
+    """The image of container ``container`` in the workload xfc generated for ``template``
+    and shipped in Files/kubernetes/ (a Tacker CSAR xfc wrote: Tacker refuses a SwImage
+    artifact naming a registry, so the image travels in the manifest only)."""
+    for f in ctx.topology.shipped:
+        if not f.kubernetes:
+            continue
+        for doc in f.documents:
+            if not isinstance(doc, Mapping) or doc.get("kind") not in WORKLOAD_KINDS \
+                    or generated_by_xfc(doc) != template:
+                continue
+            pod = _pod_spec(doc) or {}
+            for c in pod.get("containers") or ():
+                if isinstance(c, Mapping) and c.get("name") == container \
+                        and isinstance(c.get("image"), str):
+                    return c["image"]
+    return None
+
+
 def _read(ctx: Ctx, candidates: set[str] | None = None) -> list[_Doc]:
     """Every mapping document with a ``kind`` in the selected Files/kubernetes files.
 
