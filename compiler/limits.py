@@ -66,6 +66,8 @@ class Limits:
     # -- the --tosca-parser child process ---------------------------------------------
     tosca_parser_seconds: int = 120  # wall clock of tosca-parser on one package, then killed
     tosca_parser_bytes: int = 4 * 1024 * _MiB  # address space of the tosca-parser process
+    # -- the Tacker gate's child process (xfc bundle --verify) -------------------------
+    tacker_gate_seconds: int = 300  # wall clock of Tacker's onboarding and LCM code on one CSAR
 
 
     def __post_init__(self) -> None:

@@ -24,10 +24,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..limits import DEFAULT_LIMITS
 from .gates import Finding
 
 VERSION = "16.0.0"
-TIMEOUT = 300.0  # seconds for one package (tosca-parser on the SOL001 types: a few)
+TIMEOUT = float(DEFAULT_LIMITS.tacker_gate_seconds)  # seconds for one package
 _CHILD = Path(__file__).with_name("_tacker_child.py")
 
 
