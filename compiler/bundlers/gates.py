@@ -444,6 +444,8 @@ def tacker(files: dict[str, bytes], request: dict | None = None) -> list[Finding
     out += _tacker_vnfd(files, defs, request)
     params = (request or {}).get("additionalParams") or {}
     chosen = params.get("lcm-kubernetes-def-files")
+    if request is None:  # no request beside the CSAR: judge every manifest, as deployed
+        chosen = sorted(docs_of)
     if isinstance(chosen, list):
         listed = {s.path for s in manifest.all_sources()} if manifest is not None else set()
         listed |= set(blocks)
