@@ -9,6 +9,7 @@
 #   npm  : @kubernetes-models/prometheus-operator (validators generated from the
 #          published prometheus-operator CRDs) -> <repo>/.tools/npm
 #   pip  : checkov (Kubernetes policy checks) in its own venv -> <repo>/.tools/checkov
+#   Debian: kube-apiserver 1.20.2 (built from source), kubectl 1.20, etcd -> .ci/apiserver.sh
 #
 # Only PyPI, npm and Debian are contacted. A tool that cannot be had is reported
 # and skipped; this script then still exits 0, and the tests that need the tool
@@ -214,8 +215,17 @@ fi
 record "jq: $(command -v jq || echo MISSING)"
 record "dot: $(command -v dot || echo MISSING)"
 
+# ------------- a real kube-apiserver 1.20.2, kubectl 1.20 and etcd (Debian; built once, cached
+# outside the clone in ${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/kube-apiserver-1.20.2)
+if bash "$REPO/.ci/apiserver.sh"; then
+  record "kube-apiserver: ${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/kube-apiserver-1.20.2/bin (etcd $(command -v etcd))"
+else
+  note "the API server could not be had (see above): the API-server tests will skip"
+  record "kube-apiserver: MISSING"
+fi
+
 # ------------------------------- OpenStack Tacker (PyPI) in its own cached venv
-# The Tacker gate (tests/support/tacker_gate.py) runs Tacker's own onboarding and v2 LCM
+# The Tacker gate (compiler/bundlers/tacker_gate.py) runs Tacker's own onboarding and v2 LCM
 # code on the CSARs xfc writes; .ci/tacker.sh installs it once outside the clone.
 TACKER_VENV="${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/tacker-${XFC_TACKER_VERSION:-16.0.0}"
 PYTHON="$PY" bash "$REPO/.ci/tacker.sh"

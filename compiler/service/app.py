@@ -19,7 +19,8 @@ Phase: service.  Input: HTTP requests.  Output: HTTP responses.  Routes:
 
 Query parameters: ``format`` (json, sarif), ``name`` (the file name the upload is saved
 and reported under), ``flavour``, ``namespace``, ``target`` and ``emit`` (repeatable),
-``set`` (repeatable KEY=VALUE), ``output`` (compile: zip, yaml).  For ``/v1/bundle``,
+``set`` (repeatable KEY=VALUE), ``kube-version`` (MAJOR.MINOR, as ``--kube-version``),
+``output`` (compile: zip, yaml).  For ``/v1/bundle``,
 ``format`` (repeatable) names the package formats as ``xfc bundle --format`` does,
 ``diagnostics`` (json, sarif) the diagnostics' format, and ``target`` and ``param``
 (repeatable KEY=VALUE) are passed on; signing keys, ``--verify`` and every flag that reads
@@ -27,7 +28,9 @@ a server file are not offered.
 
 Stateless: nothing is kept between requests but counters; each request runs in a process
 of its own (:mod:`compiler.service.worker`) with its time and memory limits, at most
-``workers`` at once (the others wait their turn).  An upload above the size limit is
+``workers`` at once (the others wait their turn), and at most half of them for one client
+(:mod:`compiler.service.admission`: one client's slow compiles cannot hold every worker).
+A client that disconnects before its upload ends is logged as such, without a traceback.  An upload above the size limit is
 refused with 413 before it is read in full.  A worker that dies without an answer (killed
 from outside) is a 503 with ``Retry-After``: the request is safe to send again, because
 nothing was kept.  With a token configured, /v1/* need ``Authorization: Bearer TOKEN``.
@@ -39,6 +42,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import logging
 import re
 import threading
 import zipfile
@@ -49,12 +53,16 @@ from prometheus_client import (CollectorRegistry, Counter, Gauge, Histogram, Pro
                                generate_latest)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect
 from starlette.requests import Request as HTTPRequest
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
 from . import worker
+from .admission import Admission
+
+_log = logging.getLogger("uvicorn.error")
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
@@ -75,7 +83,8 @@ class State:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.draining = threading.Event()
-        self.slots = anyio.CapacityLimiter(settings.workers)
+        self.admission = Admission(settings.workers)
+        self.slots = self.admission.slots
         self.ctx = worker.context()
         self.registry = CollectorRegistry()
         ProcessCollector(registry=self.registry)  # the server process's CPU, memory, fds
@@ -98,6 +107,11 @@ class _Refusal(Exception):
 
 def _error(status: int, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+
+
+def _client(request: HTTPRequest) -> str:
+    """The key a request is admitted under: its peer address (compiler.service.admission)."""
+    return request.client.host if request.client else "?"
 
 
 def _authorised(state: State, request: HTTPRequest) -> bool:
@@ -125,7 +139,7 @@ async def _body(state: State, request: HTTPRequest) -> bytes:
 
 
 _BUNDLE_FORMATS = ("helm", "kustomize", "csar", "onap-helm", "osm")
-_COMMON = {"name", "flavour", "namespace", "set"}
+_COMMON = {"name", "flavour", "namespace", "set", "kube-version"}
 _PARAMS = {"check": _COMMON | {"format"},
            "compile": _COMMON | {"format", "target", "emit", "output"},
            "bundle": _COMMON | {"format", "diagnostics", "target", "param"}}
@@ -155,7 +169,8 @@ def _job(verb: str, request: HTTPRequest, body: bytes) -> worker.Request:
     # FLAG=VALUE, never FLAG VALUE: a value that starts with '-' stays a value and can
     # never become another flag (--root, --inputs …)
     argv = [f"--diagnostics-format={fmt}" if verb == "bundle" else f"--format={fmt}"]
-    for key, flag in (("flavour", "--flavour"), ("namespace", "--namespace")):
+    for key, flag in (("flavour", "--flavour"), ("namespace", "--namespace"),
+                      ("kube-version", "--kube-version")):
         if q.get(key):
             argv.append(f"{flag}={q[key]}")
     argv += [f"--set={value}" for value in q.getlist("set")]
@@ -227,12 +242,18 @@ async def _run(verb: str, request: HTTPRequest) -> Response:
             else:
                 try:
                     job = _job(verb, request, await _body(state, request))
-                    async with state.slots:
+                    async with state.admission.admit(_client(request)):
                         reply = await anyio.to_thread.run_sync(
                             worker.run, job, state.settings.limits, state.ctx)
                     response = _answer(job, reply, state)
                 except _Refusal as exc:
                     response = _error(exc.status, str(exc))
+                except ClientDisconnect:
+                    # the client went away before its upload ended: nothing to answer,
+                    # and no traceback (it is not the server's fault)
+                    _log.warning("%s %s: the client %s disconnected before its upload ended",
+                                 request.method, endpoint, _client(request))
+                    response = _error(400, "the client disconnected before its upload ended")
         finally:
             state.in_flight.dec()
     state.requests.labels(endpoint, str(response.status_code)).inc()
@@ -272,6 +293,7 @@ async def compile_(request: HTTPRequest) -> Response:
       - {name: name, in: query, schema: {type: string}}
       - {name: flavour, in: query, schema: {type: string}}
       - {name: namespace, in: query, schema: {type: string}}
+      - {name: kube-version, in: query, description: "MAJOR.MINOR, as --kube-version", schema: {type: string, pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$'}}
       - {name: target, in: query, schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
       - {name: emit, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
       - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
@@ -300,6 +322,7 @@ async def bundle(request: HTTPRequest) -> Response:
       - {name: name, in: query, schema: {type: string}}
       - {name: flavour, in: query, schema: {type: string}}
       - {name: namespace, in: query, schema: {type: string}}
+      - {name: kube-version, in: query, description: "MAJOR.MINOR, as --kube-version", schema: {type: string, pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$'}}
       - {name: target, in: query, description: "orchestrator (repeatable); a CSAR is laid out for onap or tacker", schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
       - {name: param, in: query, description: "KEY=VALUE back-end value (repeatable), as xfc bundle --param", schema: {type: array, items: {type: string}}, style: form, explode: true}
       - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
