@@ -345,7 +345,8 @@ def _ignored_kinds(unit: Any, objects: list, diags: Any) -> None:
 def _catalog_bytes(name: str, unit: Any) -> bytes:
     from ..loader.catalog import lookup
 
-    hit = lookup(name, tuple(unit.options.profile_paths))
+    hit = lookup(name, tuple(unit.options.profile_paths)) or lookup(
+        f"https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/{name}", tuple(unit.options.profile_paths))
     if hit is None:
         raise BundleError(f"the catalog has no {name}")
     return (hit.root / hit.name).read_bytes()
