@@ -259,6 +259,13 @@ else
   record "kube-apiserver: MISSING"
 fi
 
+# ------------------------------- OpenStack Tacker (PyPI) in its own cached venv
+# The Tacker gate (compiler/bundlers/tacker_gate.py) runs Tacker's own onboarding and v2 LCM
+# code on the CSARs xfc writes; .ci/tacker.sh installs it once outside the clone.
+TACKER_VENV="${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/tacker-${XFC_TACKER_VERSION:-16.0.0}"
+PYTHON="$PY" bash "$REPO/.ci/tacker.sh"
+if [ -x "$TACKER_VENV/bin/python" ]; then record "tacker: $TACKER_VENV"; else record "tacker: MISSING"; fi
+
 echo "tools.sh: installed / found:"
 for line in "${summary[@]}"; do echo "  $line"; done
 exit 0

@@ -356,11 +356,12 @@ def _merged_json(verb: str, outcomes: list[Outcome]) -> str:
 
 
 def _merged_sarif(outcomes: list[Outcome]) -> str:
-    """One SARIF log, one run per input (SARIF §3.13.4 allows several runs); an input
-    that crashed or timed out is a run whose invocation failed."""
-    from .sarif import sarif_log
+    """One SARIF log with one run for the whole invocation (GitHub code scanning refuses
+    several runs of one tool and category): every input's results, and one invocation per
+    input; an input that crashed or timed out is an invocation that failed."""
+    from .sarif import dumps, merge, sarif_log
 
-    runs = []
+    logs = []
     for o in outcomes:
         try:
             log = json.loads(o.stdout) if o.stdout.strip() else None
@@ -368,14 +369,13 @@ def _merged_sarif(outcomes: list[Outcome]) -> str:
             log = None
         if log is None:
             log = sarif_log([], successful=False)
-            log["runs"][0]["invocations"][0]["exitCode"] = o.exit_code
+            inv = log["runs"][0]["invocations"][0]
+            inv["exitCode"] = o.exit_code
             if o.detail:
-                log["runs"][0]["invocations"][0]["toolExecutionNotifications"] = [
+                inv["toolExecutionNotifications"] = [
                     {"level": "error", "message": {"text": f"{o.path}: {o.detail}"}}]
-        runs.extend(log["runs"])
-    doc = sarif_log([])
-    doc["runs"] = runs
-    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        logs.append(log)
+    return dumps(merge(logs))
 
 
 # ------------------------------------------------------------------------- the verb

@@ -73,6 +73,8 @@ class Limits:
     tosca_parser_bytes: int = 4 * 1024 * _MiB  # address space of the tosca-parser process
     # -- xfc report --------------------------------------------------------------------
     layout_seconds: int = 60  # wall clock of Graphviz dot laying out a report's graph, then killed
+    # -- the Tacker gate's child process (xfc bundle --verify) -------------------------
+    tacker_gate_seconds: int = 300  # wall clock of Tacker's onboarding and LCM code on one CSAR
 
 
     def __post_init__(self) -> None:

@@ -1,23 +1,35 @@
 """SARIF 2.1.0: diagnostics as a Static Analysis Results Interchange Format log.
 
-Phase: report (CLI ``--format sarif``, ``xfc serve``).  Input: one or more
-(:class:`~compiler.diagnostics.Diagnostics`, path) pairs.  Output: a SARIF log (a dict, or
-its JSON text) with one run whose ``tool.driver.rules`` is the whole code registry
-(:mod:`compiler.codes`) and whose ``results`` are the diagnostics, in xfc's order.
+Phase: report (CLI ``--format sarif``, ``xfc serve``, batch mode).  Input: diagnostics,
+the folder URIs are made relative to (``root``: ``--sarif-root``, else the working
+directory) and the input's own path.  Output: a SARIF log (a dict, or its JSON text) with
+**one run** whose ``tool.driver.rules`` is the whole code registry
+(:mod:`compiler.codes`) and whose ``results`` are the diagnostics, in xfc's order; a
+batch merges its inputs into that one run (:func:`merge`), one ``invocation`` per input.
 
-Mapping (OASIS SARIF 2.1.0, §3.27 result, §3.28 location, §3.30 region, §3.49
-reportingDescriptor):
+Mapping (OASIS SARIF 2.1.0, §3.14 run, §3.27 result, §3.28 location, §3.30 region,
+§3.49 reportingDescriptor), written so that GitHub code scanning accepts the upload
+(its documented rules are encoded in ``tests/unit/test_sarif_github.py``):
 
+* ``tool.driver``: ``name`` xfc, ``version``, ``informationUri`` (the project's home,
+  :data:`HOME_URI`); ``run.automationDetails.id`` (``xfc/<category>/``, default
+  ``xfc/check/``) so that two uploads of different analyses do not replace each other;
 * rule ``id`` = the code slug, ``name`` = the slug in PascalCase (§3.49.7 wants an
   identifier-like name), ``shortDescription``/``fullDescription``/``help`` = the registry
-  summary, ``defaultConfiguration.level`` = the registered severity;
+  summary, ``helpUri`` = the code's entry in ``docs/codes.md``,
+  ``defaultConfiguration.level`` = the registered severity;
 * result ``level``: error / warning / note (xfc's three severities have the same names);
-* ``locations[0].physicalLocation``: the file as a URI reference (relative paths stay
-  relative, so code-scanning services resolve them against the checkout; absolute paths
-  become ``file:`` URIs) and a ``region`` with 1-based ``startLine``/``startColumn`` and,
-  when known, the end; columns count Unicode code points (``columnKind``);
-* a position that is not a file (``--set KEY``, ``<inputs>``) has no physical location:
-  the result's message names it instead;
+* ``locations[0].physicalLocation``: ``artifactLocation.uri`` relative to ``root`` (the
+  working folder, where code scanning runs from the checkout's root), however the input
+  was spelled; with ``--sarif-root`` also ``uriBaseId`` ``SRCROOT`` and
+  ``run.originalUriBaseIds.SRCROOT`` the root as a ``file:`` URI ending in ``/``; a file
+  outside ``root`` as an absolute ``file:`` URI.
+  ``region.startLine`` is always present: a diagnostic about a whole file (no line) is
+  placed on line 1; columns count Unicode code points (``columnKind``);
+* a position that is not a file (``--set KEY``, ``<inputs>``) is placed on line 1 of the
+  input's own file (``input_path``), and the message names the position;
+* ``partialFingerprints["xfcResult/v1"]``: a SHA-256 of the code, the artifact URI, the
+  entity path and the message, not the line, so the alert survives lines moving;
 * ``locations[0].logicalLocations``: the entity path (``node_templates["upf"]…``);
 * ``relatedLocations``: the import chain, one per file through which the reported file
   was reached (§3.27.22), each with the message "imported from here".
@@ -27,9 +39,11 @@ Codes: none (renders those of the phases that ran).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import posixpath
-from pathlib import PurePosixPath, PureWindowsPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Iterable
 from urllib.parse import quote
 
@@ -38,12 +52,23 @@ from .codes import CODES
 from .diagnostics import Diagnostic, Diagnostics, Severity, Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The project's home page (``tool.driver.informationUri``; pyproject ``[project.urls]``).
+HOME_URI = "https://github.com/xfc-project/xfc"
+#: Where each code is documented: ``docs/codes.md``, one heading per code.
+CODES_DOC_URI = HOME_URI + "/blob/main/docs/codes.md"
+ROOT_ID = "SRCROOT"
+FINGERPRINT = "xfcResult/v1"
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
 
 
 def _rule_name(code: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in code.split("-"))
+
+
+def help_uri(code: str) -> str:
+    """The code's entry in docs/codes.md (its heading is the code itself)."""
+    return f"{CODES_DOC_URI}#{code}"
 
 
 def rules() -> list[dict[str, Any]]:
@@ -58,6 +83,7 @@ def rules() -> list[dict[str, Any]]:
             "fullDescription": {"text": text},
             "help": {"text": f"{text} `xfc codes {c.code}` shows it; the message says "
                              "what to change, and its hint (when present) how."},
+            "helpUri": help_uri(c.code),
             "defaultConfiguration": {"level": _LEVEL[Severity(int(c.severity))]},
         })
     return out
@@ -66,9 +92,30 @@ def rules() -> list[dict[str, Any]]:
 _RULE_INDEX = {code: i for i, code in enumerate(CODES)}
 
 
+def codes_markdown() -> str:
+    """docs/codes.md: one heading per code (the anchor each rule's ``helpUri`` names),
+    generated from the registry; ``tests/unit/test_sarif.py`` keeps the file in step."""
+    lines = ["# Diagnostic codes", "",
+             "Generated from `compiler/codes.py` (`xfc codes` prints the same list); each "
+             "SARIF rule's `helpUri` points at its heading here. Every code has a failing "
+             "input under `tests/diagnostics/<code>/`.", ""]
+    for c in CODES.values():
+        lines += [f"## {c.code}", "",
+                  f"Default severity: {c.severity.name.lower()}. "
+                  f"{c.summary[:1].upper() + c.summary[1:]}.", "",
+                  f"`xfc codes {c.code}`; example: `tests/diagnostics/{c.code}/`.", ""]
+    return "\n".join(lines)
+
+
 def _is_file(name: str) -> bool:
     # "<unknown>", "<inputs>", "--set KEY": positions that are not files
     return bool(name) and not name.startswith(("<", "--set "))
+
+
+def _quote(rel: str) -> str:
+    # a relative reference: escape what a URI may not hold, keep '/' as the separator;
+    # ':' is escaped too, so that a first segment never reads as a scheme (RFC 3986 §4.2)
+    return quote(rel, safe="/-._~!$&'()*+,;=@")
 
 
 def artifact_uri(name: str) -> str:
@@ -79,14 +126,37 @@ def artifact_uri(name: str) -> str:
     posix = name.replace("\\", "/")
     if posix.startswith("/"):
         return PurePosixPath(posixpath.normpath(posix)).as_uri()
-    # a relative reference: escape what a URI may not hold, keep '/' as the separator;
-    # ':' is escaped too, so that a first segment never reads as a scheme (RFC 3986 §4.2)
-    return quote(posix, safe="/-._~!$&'()*+,;=@")
+    return _quote(posix)
 
 
-def _region(span: Span) -> dict[str, int] | None:
-    if span.line <= 0:
-        return None
+def root_uri(root: str) -> str:
+    """``root`` (a folder) as the ``file:`` URI that ``originalUriBaseIds`` holds."""
+    uri = Path(os.path.abspath(root)).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+class _Locator:
+    """Turns a diagnostic's file name into an artifactLocation relative to ``root``."""
+
+    def __init__(self, root: str | None, declare: bool = True) -> None:
+        self.root = os.path.abspath(root) if root is not None else None
+        self.declare = declare
+
+    def artifact(self, name: str) -> dict[str, str]:
+        if self.root is None:
+            return {"uri": artifact_uri(name)}
+        path = os.path.abspath(name)  # relative names are relative to the working folder
+        rel = os.path.relpath(path, self.root)
+        if rel == os.curdir or rel.startswith(os.pardir + os.sep) or rel == os.pardir \
+                or os.path.isabs(rel):
+            return {"uri": artifact_uri(path)}
+        uri = _quote(rel.replace(os.sep, "/"))
+        return {"uri": uri, "uriBaseId": ROOT_ID} if self.declare else {"uri": uri}
+
+
+def _region(span: Span) -> dict[str, int]:
+    if span.line <= 0:  # the whole file: GitHub wants a startLine on every location
+        return {"startLine": 1}
     region = {"startLine": span.line}
     if span.column > 0:
         region["startColumn"] = span.column
@@ -98,18 +168,21 @@ def _region(span: Span) -> dict[str, int] | None:
     return region
 
 
-def _physical(span: Span) -> dict[str, Any] | None:
+def _physical(span: Span, loc: _Locator) -> dict[str, Any] | None:
     if not _is_file(span.file):
         return None
-    loc: dict[str, Any] = {"artifactLocation": {"uri": artifact_uri(span.file)}}
-    region = _region(span)
-    if region:
-        loc["region"] = region
-    return loc
+    return {"artifactLocation": loc.artifact(span.file), "region": _region(span)}
 
 
-def result(d: Diagnostic) -> dict[str, Any]:
+def _fingerprint(code: str, uri: str, path: str, message: str) -> str:
+    text = "\0".join((code, uri, path, message))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def result(d: Diagnostic, *, root: str | None = None, input_path: str | None = None,
+           _loc: _Locator | None = None) -> dict[str, Any]:
     """One SARIF result for one diagnostic."""
+    loc = _loc or _Locator(root)
     text = d.message
     if not _is_file(d.span.file) and d.span.file != "<unknown>":
         text = f"{d.span.file}: {text}"
@@ -122,16 +195,20 @@ def result(d: Diagnostic) -> dict[str, Any]:
         "message": {"text": text},
     }
     location: dict[str, Any] = {}
-    phys = _physical(d.span)
+    phys = _physical(d.span, loc)
+    if phys is None and input_path and _is_file(input_path):
+        phys = _physical(Span(input_path, 1), loc)
     if phys:
         location["physicalLocation"] = phys
     if d.path:
         location["logicalLocations"] = [{"fullyQualifiedName": d.path}]
     if location:
         res["locations"] = [location]
+    uri = phys["artifactLocation"]["uri"] if phys else ""
+    res["partialFingerprints"] = {FINGERPRINT: _fingerprint(d.code, uri, d.path or "", d.message)}
     related = []
     for i, link in enumerate(d.chain):
-        p = _physical(link)
+        p = _physical(link, loc)
         if p is None:
             continue
         related.append({"id": i, "physicalLocation": p, "message": {"text": "imported from here"}})
@@ -141,30 +218,67 @@ def result(d: Diagnostic) -> dict[str, Any]:
 
 
 def sarif_log(diagnostics: Iterable[Diagnostic], *, min_severity: Severity = Severity.NOTE,
-              successful: bool = True) -> dict[str, Any]:
-    """A SARIF log with one run of xfc holding ``diagnostics`` (already sorted by xfc)."""
-    results = [result(d) for d in diagnostics if d.severity >= min_severity]
-    return {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "xfc",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "rules": rules(),
-            }},
-            "invocations": [{"executionSuccessful": successful}],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+              successful: bool = True, root: str | None = None, declare_root: bool = True,
+              input_path: str | None = None, category: str = "check") -> dict[str, Any]:
+    """A SARIF log with one run of xfc holding ``diagnostics`` (already sorted by xfc).
+
+    ``root``: URIs are made relative to it; with ``declare_root`` they carry ``uriBaseId``
+    SRCROOT and the run declares the root in ``originalUriBaseIds`` (``--sarif-root``);
+    without, the URIs are plain relative references (the working folder: nothing of the
+    machine's paths is written).  None keeps the names as written.  ``input_path``: where a diagnostic without a file is placed."""
+    loc = _Locator(root, declare_root)
+    results = [result(d, input_path=input_path, _loc=loc)
+               for d in diagnostics if d.severity >= min_severity]
+    run: dict[str, Any] = {
+        "tool": {"driver": {
+            "name": "xfc",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "informationUri": HOME_URI,
+            "rules": rules(),
+        }},
+        "automationDetails": {"id": f"xfc/{category}/"},
+        "invocations": [{"executionSuccessful": successful}],
+        "columnKind": "unicodeCodePoints",
+        "results": results,
     }
+    if root is not None and declare_root:
+        run["originalUriBaseIds"] = {ROOT_ID: {"uri": root_uri(root)}}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def render(diags: Diagnostics | Iterable[Diagnostic], *, min_severity: Severity = Severity.NOTE) -> str:
+def merge(logs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One log with one run holding every log's results and invocations (a batch's inputs):
+    GitHub refuses an upload with several runs of one tool and category."""
+    doc = sarif_log([])
+    run = doc["runs"][0]
+    run["invocations"] = []
+    for log in logs:
+        for r in log.get("runs", ()):
+            run["results"].extend(r.get("results", ()))
+            run["invocations"].extend(r.get("invocations", ()))
+            base = r.get("originalUriBaseIds")
+            if base:
+                run.setdefault("originalUriBaseIds", {}).update(base)
+            auto = r.get("automationDetails")
+            if auto:
+                run["automationDetails"] = auto
+    if not run["invocations"]:
+        run["invocations"] = [{"executionSuccessful": True}]
+    return doc
+
+
+def render(diags: Diagnostics | Iterable[Diagnostic], *, min_severity: Severity = Severity.NOTE,
+           root: str | None = None, declare_root: bool = True, input_path: str | None = None,
+           category: str = "check") -> str:
     """The SARIF log of ``diags`` as deterministic JSON text (sorted keys, 2-space indent)."""
-    return json.dumps(sarif_log(list(diags), min_severity=min_severity), indent=2,
-                      sort_keys=True, ensure_ascii=False) + "\n"
+    return dumps(sarif_log(list(diags), min_severity=min_severity, root=root,
+                           declare_root=declare_root, input_path=input_path, category=category))
 
 
-__all__ = ["rules", "result", "sarif_log", "render", "artifact_uri", "SCHEMA_URI"]
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+__all__ = ["rules", "result", "sarif_log", "merge", "render", "dumps", "artifact_uri",
+           "help_uri", "root_uri", "SCHEMA_URI", "HOME_URI"]

@@ -47,6 +47,7 @@ import hashlib
 import json
 import posixpath
 import re
+from pathlib import Path
 from typing import Any
 
 from ..model import OutputFile
@@ -72,6 +73,7 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
     files: dict[str, bytes] = {}
     sol001: str | None = None
     entry = ""
+    shipped_at: dict[Path, str] = {}  # catalog file -> where the CSAR ships it
     for sf in pkg.files:
         if sf.from_catalog:
             m = _SOL001.search(sf.display)
@@ -95,6 +97,18 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
         if dest in files and files[dest] != data:
             raise BundleError(f"two imported files would both be {dest}")
         files[dest] = data
+        if sf.from_catalog:
+            shipped_at[(root / rel).resolve()] = dest
+    # imports that the catalog served (an ETSI forge URL, a bare profile name) point at the
+    # file the CSAR ships, so that a consumer never fetches them (Tacker reads imports
+    # relative to the importing file, and an offline Tacker cannot reach the forge)
+    for sf in pkg.files:
+        if sf.from_catalog:
+            continue
+        dest = sf.name if pkg.kind != "file" else f"Definitions/{sf.name}"
+        if dest in files:
+            files[dest] = _point_imports(files[dest], sf.data, dest, shipped_at,
+                                         tuple(unit.options.profile_paths), pkg)
     if pkg.kind != "file":
         # an input CSAR's other files (artifacts, Files/, scripts) travel on; the
         # metadata, manifest, certificate and change log are written anew
@@ -108,6 +122,39 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
                 continue
             files[name] = pkg.fs.read_bytes(name, 256 << 20)
     return entry, files, sol001
+
+
+def _point_imports(text: bytes, data: Any, dest: str, shipped_at: dict[Path, str],
+                   profile_paths: tuple[str, ...], pkg: Any) -> bytes:
+    """``text`` with each import the catalog served rewritten to the shipped file's path,
+    relative to ``dest``; the rest of the file is left byte for byte."""
+    from ..loader.catalog import lookup
+
+    imports = data.get("imports") if isinstance(data, dict) else None
+    if not isinstance(imports, list):
+        return text
+    lines = text.split(b"\n")
+    for i, item in enumerate(imports):
+        ref = item.get("file") if isinstance(item, dict) else item
+        if not isinstance(ref, str) or not ref:
+            continue
+        here = posixpath.dirname(dest)
+        if posixpath.normpath(posixpath.join(here, ref)) in pkg.fs.names():
+            continue  # a file of the package: already where the import says
+        hit = lookup(ref, profile_paths)
+        target = shipped_at.get((hit.root / hit.name).resolve()) if hit is not None else None
+        if target is None:
+            continue
+        new = posixpath.relpath(target, here or ".")
+        if new == ref:
+            continue
+        span = item.value_span("file") if isinstance(item, dict) and hasattr(item, "value_span") \
+            else imports.item_span(i) if hasattr(imports, "item_span") else None
+        line = (span.line - 1) if span is not None and span.line > 0 else -1
+        old = ref.encode("utf-8")
+        if 0 <= line < len(lines) and old in lines[line]:
+            lines[line] = lines[line].replace(old, new.encode("utf-8"), 1)
+    return b"\n".join(lines)
 
 
 def manifest_metadata(ident: Identity, settings: Settings, spec: str | None) -> list[tuple[str, str]]:
@@ -194,7 +241,7 @@ def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
     return f"-----BEGIN CMS-----\n{body}\n-----END CMS-----\n".encode("ascii")
 
 
-def build_csar(unit: Any, files: list[OutputFile], settings: Settings
+def build_csar(unit: Any, files: list[OutputFile], settings: Settings, diags: Any = None
                ) -> tuple[Identity, dict[str, bytes], dict[str, Any] | None]:
     """(identity, the CSAR's files by path, the Tacker instantiate request or None)."""
     files = without_operator(files)  # Tacker and ONAP act on their own policy formats
@@ -225,7 +272,12 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings
         out[path] = targz_bytes({f"{chart.name}/{p}": d for p, d in chart.files.items()})
         non_mano.append(("onap_cnf_helm", path))
     elif settings.target == "tacker":
+        from .tacker_vnfd import adapt
+
+        adapt(unit, out, entry, ident, lambda name: _catalog_bytes(name, unit))
         defs = _tacker_files(unit, files, objects, out)
+        if diags is not None:
+            _ignored_kinds(unit, objects, diags)
         # every file under Files/kubernetes/ (an input CSAR's own too) gets its block:
         # Tacker hash-checks what TOSCA.meta lists
         for path in sorted(p for p in out if p.startswith("Files/kubernetes/")):
@@ -271,6 +323,35 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings
     return ident, out, request
 
 
+def _ignored_kinds(unit: Any, objects: list, diags: Any) -> None:
+    """k8s-not-expressible for each object Tacker's Kubernetes driver ignores (a kind it
+    has no class for, PodDisruptionBudget first among xfc's): shipped, never deployed."""
+    from .gates import TACKER_KINDS
+
+    for obj in objects:
+        if obj.kind in TACKER_KINDS:
+            continue
+        ann = (obj.body.get("metadata") or {}).get("annotations") or {}
+        node = unit.topology.nodes.get(ann.get("xfactor.io/template", ""))
+        diags.add("k8s-not-expressible",
+                  f"{obj.kind} '{obj.name}': Tacker's Kubernetes driver has no class for this "
+                  "kind and ignores it; the CSAR ships it under Files/kubernetes/, but Tacker "
+                  "does not deploy it",
+                  node.span if node is not None else unit.topology.span,
+                  hint="apply it to the cluster yourself, or leave it out with --param "
+                  "lcm-kubernetes-def-files=FILE,FILE")
+
+
+def _catalog_bytes(name: str, unit: Any) -> bytes:
+    from ..loader.catalog import lookup
+
+    hit = lookup(name, tuple(unit.options.profile_paths)) or lookup(
+        f"https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/{name}", tuple(unit.options.profile_paths))
+    if hit is None:
+        raise BundleError(f"the catalog has no {name}")
+    return (hit.root / hit.name).read_bytes()
+
+
 def _tacker_files(unit: Any, files: list[OutputFile], objects: list, out: dict[str, bytes]
                   ) -> list[str]:
     """Copy the Kubernetes files to Files/kubernetes/; check Tacker's naming rule."""
@@ -306,7 +387,7 @@ class CsarBundler:
     def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
                settings: Settings | None = None) -> list[OutputFile]:
         settings = settings or Settings()
-        ident, content, request = build_csar(unit, files, settings)
+        ident, content, request = build_csar(unit, files, settings, diags)
         result: list[OutputFile]
         if settings.archive:
             result = [OutputFile(path=f"{ident.name}.csar", content=zip_bytes(content),

@@ -136,12 +136,26 @@ def verify(path: str | Path) -> list[Finding]:
         out = sdc_sol004(files) + vtp(files)
         meta, _, _ = _parse(files)
         if meta is not None and meta.files:  # per-file blocks: laid out for Tacker
-            out += tacker(files)
+            out += tacker(files, _request_beside(Path(path)))
         return out
     if kind == "osm":
         return osm(files)
     return [Finding("bundle", "kind", "error", "not a chart, ONAP Helm package, CSAR or OSM "
                     "package", name)]
+
+
+def _request_beside(path: Path) -> dict | None:
+    """The instantiate request xfc wrote beside a Tacker CSAR (``<name>-instantiate.json``
+    next to ``<name>.csar``, or two folders up from ``csar/<name>/``)."""
+    stem = path.name[:-len(".csar")] if path.name.endswith(".csar") else path.name
+    for cand in (path.with_name(f"{stem}-instantiate.json"),
+                 path.parent.parent / f"{stem}-instantiate.json"):
+        try:
+            doc = json.loads(cand.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        return doc if isinstance(doc, dict) else None
+    return None
 
 
 # --------------------------------------------------------------------------- helm lint
@@ -368,13 +382,35 @@ def vtp(files: dict[str, bytes]) -> list[Finding]:
 
 # --------------------------------------------------------------------------- Tacker
 
-def tacker(files: dict[str, bytes]) -> list[Finding]:
+#: Tacker 16.0.0 sol_refactored/infra_drivers/kubernetes: the kinds it sets a namespace on
+#: (``SUPPORTED_NAMESPACE_KIND``) and the kinds it has a class for (others: "Not support
+#: kind ... ignored").
+TACKER_NAMESPACED = frozenset((
+    "Binding ConfigMap ControllerRevision DaemonSet Deployment HorizontalPodAutoscaler Job "
+    "Lease LimitRange LocalSubjectAccessReview NetworkPolicy PersistentVolumeClaim Pod "
+    "PodTemplate ReplicaSet ResourceQuota Role RoleBinding Secret Service ServiceAccount "
+    "StatefulSet").split())
+TACKER_KINDS = TACKER_NAMESPACED | frozenset((
+    "APIService ClusterRole ClusterRoleBinding ComponentStatus Namespace Node PersistentVolume "
+    "PriorityClass SelfSubjectAccessReview SelfSubjectRulesReview StorageClass "
+    "SubjectAccessReview TokenReview VolumeAttachment").split())
+
+
+def _chart_dirs(files: dict[str, bytes]) -> set[str]:
+    return {posixpath.dirname(n) + "/" for n in files
+            if n.startswith("Files/kubernetes/") and posixpath.basename(n) == "Chart.yaml"}
+
+
+def tacker(files: dict[str, bytes], request: dict | None = None) -> list[Finding]:
+    """Tacker's rules, offline (they agree with the ``tacker-16.0.0`` gate on xfc's
+    packages and Tacker's own samples: tests/integration/test_tacker_gate.py)."""
     out: list[Finding] = []
-    meta, _, _ = _parse(files)
+    meta, manifest, _ = _parse(files)
     tm = "TOSCA-Metadata/TOSCA.meta"
     blocks = {b.name: b for b in (meta.files if meta else ())}
-    namespaces: set[str] = set()
+    charts = _chart_dirs(files)
     workloads: list[tuple[str, str, str]] = []
+    docs_of: dict[str, list] = {}
     for path in sorted(n for n in files if n.startswith("Files/kubernetes/")):
         b = blocks.get(path)
         alg, hsh = (b.get("Algorithm"), b.get("Hash")) if b else (None, None)
@@ -384,21 +420,65 @@ def tacker(files: dict[str, bytes]) -> list[Finding]:
         elif not _digest_ok(files, path, alg.value, hsh.value):
             out.append(Finding("tacker", "files.hash", "error",
                                f"the {alg.value} hash of {path} does not match", tm, hsh.span.line))
+        if path.endswith((".tgz", ".tar.gz")):  # a Helm chart archive: read as an archive
+            try:
+                with tarfile.open(fileobj=__import__("io").BytesIO(files[path]), mode="r:gz") as tf:
+                    if not any(m.name.endswith("/Chart.yaml") for m in tf.getmembers()):
+                        raise tarfile.TarError("no Chart.yaml")
+            except (tarfile.TarError, OSError, EOFError) as exc:
+                out.append(Finding("tacker", "files.chart", "error",
+                                   f"{path} is not a Helm chart archive ({exc})", path))
+            continue
+        if not path.endswith((".yaml", ".yml")) or any(path.startswith(c) for c in charts):
+            continue  # a chart's templates are Go templates, not manifests
         try:
-            docs = list(yaml.safe_load_all(files[path]))
+            docs = [d for d in yaml.safe_load_all(files[path]) if isinstance(d, dict)]
         except yaml.YAMLError:
             out.append(Finding("tacker", "files.yaml", "error", f"{path} does not parse", path))
             continue
+        docs_of[path] = docs
         for d in docs:
-            if isinstance(d, dict):
-                md = d.get("metadata") or {}
-                if md.get("namespace"):
-                    namespaces.add(str(md["namespace"]))
-                if d.get("kind") in ("Deployment", "StatefulSet"):
-                    workloads.append((path, d["kind"], str(md.get("name"))))
-    if len(namespaces) > 1:
-        out.append(Finding("tacker", "namespace", "error", "the manifests name more than one "
-                           f"namespace: {', '.join(sorted(namespaces))}", tm))
+            if d.get("kind") in ("Deployment", "StatefulSet"):
+                workloads.append((path, d["kind"], str((d.get("metadata") or {}).get("name"))))
+    defs = _definitions(files)
+    out += _tacker_vnfd(files, defs, request)
+    params = (request or {}).get("additionalParams") or {}
+    chosen = params.get("lcm-kubernetes-def-files")
+    if request is None:  # no request beside the CSAR: judge every manifest, as deployed
+        chosen = sorted(docs_of)
+    if isinstance(chosen, list):
+        listed = {s.path for s in manifest.all_sources()} if manifest is not None else set()
+        listed |= set(blocks)
+        missing = [f for f in chosen if f not in listed]
+        if missing:
+            out.append(Finding("tacker", "def-files", "error", "lcm-kubernetes-def-files names "
+                               f"{', '.join(missing)}, which the package does not list "
+                               "(Tacker: CnfDefinitionNotFound)", tm))
+        deployed = [(f, d) for f in chosen for d in docs_of.get(f, ())]
+        namespace = params.get("namespace")
+        if namespace is None:  # Tacker puts a namespaced object without one in "default"
+            spaces = {str((d.get("metadata") or {}).get("namespace") or "default")
+                      for _, d in deployed if d.get("kind") in TACKER_NAMESPACED}
+            if len(spaces) > 1:
+                out.append(Finding("tacker", "namespace", "error", "the deployed manifests "
+                                   f"name more than one namespace ({', '.join(sorted(spaces))}; "
+                                   "none is \"default\"): Tacker refuses them with "
+                                   "NamespaceNotUniform; give --namespace", tm))
+        for f, d in deployed:
+            if d.get("kind") not in TACKER_KINDS:
+                out.append(Finding("tacker", "kind", "warning", f"{d.get('kind')} "
+                                   f"{(d.get('metadata') or {}).get('name')!r}: Tacker's "
+                                   "Kubernetes driver has no class for this kind and ignores "
+                                   "it", f))
+        names = {str((d.get("metadata") or {}).get("name")) for _, d in deployed
+                 if d.get("kind") in ("Pod", "Deployment", "DaemonSet", "StatefulSet",
+                                      "ReplicaSet")}
+        flavour = request.get("flavourId") if request else None
+        for vdu, vname in sorted(_vdus_of_flavour(defs, flavour).items()):
+            if vname not in names:
+                out.append(Finding("tacker", "vdu-empty", "warning", f"VDU {vdu} "
+                                   f"(properties.name {vname!r}) has no workload among the "
+                                   "deployed files: Tacker leaves it empty", tm))
     vdus = _vdu_names(files)
     for path, kind, name in workloads:
         if name not in vdus:
@@ -409,6 +489,110 @@ def tacker(files: dict[str, bytes]) -> list[Finding]:
                                f"no VDU (VDU names: {', '.join(sorted(vdus)) or 'none'}): Tacker "
                                "will not treat it as a VNFC", path))
     return out
+
+
+def _definitions(files: dict[str, bytes]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for path, data in sorted(files.items()):
+        if path.startswith("Definitions/") and path.endswith((".yaml", ".yml")):
+            try:
+                doc = yaml.safe_load(data)
+            except yaml.YAMLError:
+                continue
+            if isinstance(doc, dict):
+                out[path] = doc
+    return out
+
+
+def _node_types(defs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for d in defs.values() for k, v in (d.get("node_types") or {}).items()
+            if isinstance(v, dict)}
+
+
+def _tacker_vnfd(files: dict[str, bytes], defs: dict[str, Any], request: dict | None
+                 ) -> list[Finding]:
+    """What Tacker's onboarding and Vnfd require of the descriptor."""
+    out: list[Finding] = []
+    types = _node_types(defs)
+    for path, doc in defs.items():
+        for ref in doc.get("imports") or ():
+            ref = ref.get("file") if isinstance(ref, dict) else ref
+            if not isinstance(ref, str):
+                continue
+            if posixpath.normpath(posixpath.join(posixpath.dirname(path), ref)) not in files:
+                out.append(Finding("tacker", "imports", "error", f"imports {ref}, which is not "
+                                   "a file of the package: Tacker fetches it (and fails "
+                                   "offline)", path))
+        nodes = (doc.get("topology_template") or {}).get("node_templates") or {}
+        for name, node in nodes.items() if isinstance(nodes, dict) else ():
+            for art in ((node or {}).get("artifacts") or {}).values():
+                if isinstance(art, dict) and "SwImage" in str(art.get("type", "")) \
+                        and isinstance(art.get("file"), str) and posixpath.normpath(
+                            posixpath.join(posixpath.dirname(path), art["file"])) not in files:
+                    out.append(Finding("tacker", "sw-image", "error", f"{name}: software "
+                                       f"image {art['file']} is not a file of the package: "
+                                       "tosca-parser (in Tacker) refuses the CSAR", path))
+    vnf_types = {"tosca.nodes.nfv.VNF"} | {k for k, v in types.items()
+                                            if v.get("derived_from") == "tosca.nodes.nfv.VNF"}
+    if not any((n or {}).get("type") in vnf_types for d in defs.values()
+               for n in ((d.get("topology_template") or {}).get("node_templates") or {}).values()
+               if isinstance(n, dict)):
+        out.append(Finding("tacker", "vnf-node", "error", "no node template of a type derived "
+                           "from tosca.nodes.nfv.VNF: Tacker refuses the package (\"VNF "
+                           "properties are mandatory\")", "Definitions/"))
+    flavours = {str(((d.get("topology_template") or {}).get("substitution_mappings") or {})
+                    .get("properties", {}).get("flavour_id")): p
+                for p, d in defs.items() if posixpath.dirname(p) == "Definitions"
+                and isinstance((d.get("topology_template") or {}).get("substitution_mappings"), dict)}
+    flavours.pop("None", None)
+    if not flavours:
+        out.append(Finding("tacker", "flavour", "error", "no substitution_mappings with "
+                           "properties.flavour_id in a file of Definitions/: Tacker finds no "
+                           "deployment flavour", "Definitions/"))
+    elif request and request.get("flavourId") not in flavours:
+        out.append(Finding("tacker", "flavour", "error", f"the request's flavourId "
+                           f"{request.get('flavourId')!r} is none of the package's "
+                           f"({', '.join(sorted(flavours))}): FlavourIdNotFound", "Definitions/"))
+    for path, d in defs.items():
+        topo = d.get("topology_template") or {}
+        sub = topo.get("substitution_mappings")
+        if not isinstance(sub, dict) or not isinstance(topo.get("inputs"), dict):
+            continue
+        props = set((types.get(str(sub.get("node_type"))) or {}).get("properties") or {})
+        props |= {"descriptor_id", "descriptor_version", "provider", "product_name",
+                  "software_version", "vnfm_info", "flavour_id", "flavour_description"}
+        for iname, idef in topo["inputs"].items():
+            if isinstance(idef, dict) and "default" not in idef and iname not in props:
+                out.append(Finding("tacker", "inputs", "error", f"input {iname} has no default "
+                                   f"and is no property of {sub.get('node_type')}: tosca-parser "
+                                   "(in Tacker) refuses it (MissingDefaultValueError)", path))
+    for tname, t in types.items():
+        if t.get("derived_from") != "tosca.nodes.nfv.VNF":
+            continue
+        props = t.get("properties") or {}
+        for key in ("descriptor_id", "descriptor_version", "provider", "product_name",
+                    "software_version", "vnfm_info", "flavour_id", "flavour_description"):
+            if not isinstance(props.get(key), dict) or "default" not in props[key]:
+                out.append(Finding("tacker", "vnf-type", "error", f"the VNF type {tname} gives "
+                                   f"no default for {key}: tosca-parser (in Tacker) wants an "
+                                   "input for each required property of a substituted type",
+                                   "Definitions/"))
+    return out
+
+
+def _vdus_of_flavour(defs: dict[str, Any], flavour: str | None) -> dict[str, str]:
+    """VDU template -> properties.name in the flavour's file (Tacker's Vnfd.get_vdu_nodes)."""
+    for path, d in defs.items():
+        topo = d.get("topology_template") or {}
+        sub = topo.get("substitution_mappings") or {}
+        if posixpath.dirname(path) != "Definitions" or not isinstance(sub, dict) \
+                or (sub.get("properties") or {}).get("flavour_id") != flavour:
+            continue
+        return {n: str((v.get("properties") or {}).get("name"))
+                for n, v in (topo.get("node_templates") or {}).items()
+                if isinstance(v, dict) and str(v.get("type", "")) in (
+                    "tosca.nodes.nfv.Vdu.Compute", "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit")}
+    return {}
 
 
 def _vdu_names(files: dict[str, bytes]) -> set[str]:

@@ -75,11 +75,27 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
     o = parser.add_argument_group("output")
     o.add_argument("--format", choices=formats, default=formats[0],
                    help="how to print results and diagnostics (default: %(default)s)")
+    if "sarif" in formats:
+        add_sarif_root(o)
     o.add_argument("--quiet", "-q", action="store_true", help="print errors only, no notes or summary")
     o.add_argument("--all-notes", action="store_true",
                    help="print every note (by default at most %d of one code, then a count)" % NOTES_PER_CODE)
     o.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                    help="colour diagnostics (default: auto, when writing to a terminal)")
+
+
+def add_sarif_root(g: Any) -> None:
+    g.add_argument("--sarif-root", metavar="DIR", default=None,
+                   help="with --format sarif: write file URIs relative to DIR, declared as "
+                        "uriBaseId SRCROOT in originalUriBaseIds (default: relative to the "
+                        "working directory, undeclared), e.g. the repository root")
+
+
+def sarif_root(args: argparse.Namespace) -> str:
+    """The folder SARIF URIs are relative to: ``--sarif-root``, else the working folder."""
+    import os
+
+    return os.path.abspath(getattr(args, "sarif_root", None) or os.getcwd())
 
 
 def add_backend_arguments(g: Any) -> None:
@@ -300,7 +316,10 @@ def _print_report(unit: Compilation, args: argparse.Namespace, out: TextIO,
     if getattr(args, "format", "text") == "sarif":
         from ..sarif import render as render_sarif
 
-        out.write(render_sarif(diags, min_severity=minimum))
+        out.write(render_sarif(diags, min_severity=minimum, root=sarif_root(args),
+                               declare_root=getattr(args, "sarif_root", None) is not None,
+                               input_path=str(unit.path),
+                               category=getattr(args, "verb", None) or "check"))
     elif getattr(args, "format", "text") == "json":
         import json
 

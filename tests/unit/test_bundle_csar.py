@@ -291,4 +291,8 @@ def test_tacker_input_csar_files_are_all_listed(tmp_path):
     assert named == {n for n in content if n.startswith("Files/kubernetes/")}
     assert "Files/kubernetes/namespace01.yaml" in named  # the package's own manifest
     findings = sdc_sol004(content) + vtp(content) + tacker(content)
-    assert not [f for f in findings if f.severity == "error"], findings
+    # the one error is Tacker's own verdict on its multi-namespace sample deployed whole
+    # without a namespace: NamespaceNotUniform (issue 19; tests/integration/test_tacker_gate.py
+    # runs Tacker on it, and with --namespace both accept it)
+    assert [(f.gate, f.rule) for f in findings if f.severity == "error"] == \
+        [("tacker", "namespace")], findings

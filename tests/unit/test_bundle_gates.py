@@ -65,7 +65,12 @@ def test_clean_bundles_pass(chart, onap_csar, tacker_csar, helm_package):
     assert helm_lint(chart) == []
     assert sdc_sol004(onap_csar) == [] and sdc_sol004(tacker_csar) == []
     assert rules(vtp(onap_csar)) == set() and rules(vtp(tacker_csar)) == set()
-    assert rules(tacker(tacker_csar)) == set() and rules(tacker(tacker_csar), "warning") == set()
+    assert rules(tacker(tacker_csar)) == set()
+    # the one warning of a clean Tacker CSAR: the PodDisruptionBudgets xfc adds, which
+    # Tacker's Kubernetes driver ignores (no class for the kind; issue 19)
+    warned = [f for f in tacker(tacker_csar) if f.severity == "warning"]
+    assert warned and {f.rule for f in warned} == {"kind"}
+    assert all(f.message.startswith("PodDisruptionBudget ") for f in warned)
     name, members = helm_package
     assert sdc_helm_package(members, name) == []
 

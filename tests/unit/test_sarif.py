@@ -20,6 +20,8 @@ import compiler
 from compiler import sarif
 from compiler.cli import main
 from compiler.codes import CODES
+from compiler.diagnostics import Diagnostic, Severity, Span
+from tests.support import sarif_github as github
 from tests.test_diagnostics_suite import FAIL, _input, _options, _stem
 
 REPO = Path(__file__).resolve().parents[2]
@@ -64,8 +66,10 @@ def test_rules_are_the_code_registry(validator) -> None:
 @pytest.mark.parametrize("code,case", FAIL, ids=[f"{c}/{p.name}" for c, p in FAIL])
 def test_every_failing_input_is_valid_sarif(validator, code: str, case: Path) -> None:
     result = compiler.compile(str(_input(case)), _options(case))
-    doc = json.loads(sarif.render(result.diagnostics))
+    doc = json.loads(sarif.render(result.diagnostics, root=str(REPO), input_path=str(_input(case))))
     assert _errors(validator, doc) == []
+    # GitHub's upload rules: a relative URI and a region.startLine on every location
+    assert github.problems(doc) == []
     results = doc["runs"][0]["results"]
     assert len(results) == len(result.diagnostics)
     rules = doc["runs"][0]["tool"]["driver"]["rules"]
@@ -75,6 +79,8 @@ def test_every_failing_input_is_valid_sarif(validator, code: str, case: Path) ->
     expect = case.parent / f"{_stem(case)}.expect"
     lines = [ln.split() for ln in expect.read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     want = {(int(w.split(":")[-2]), int(w.split(":")[-1])) for w, c in lines if c == code}
+    # a diagnostic about a whole file (line 0) is placed on line 1: GitHub wants a startLine
+    want = {(line or 1, col) for line, col in want}
     got = set()
     for r in results:
         if r["ruleId"] != code:
@@ -122,3 +128,102 @@ def test_uris_are_references_not_paths() -> None:
     assert sarif.artifact_uri("pkg/Definitions/a b.yaml") == "pkg/Definitions/a%20b.yaml"
     assert sarif.artifact_uri("/abs/x.yaml") == "file:///abs/x.yaml"
     assert sarif.artifact_uri("c:odd.yaml") == "c%3Aodd.yaml"
+
+
+def test_codes_doc_is_the_registry(golden) -> None:
+    """docs/codes.md (where each rule's helpUri points) is generated from the registry;
+    ``pytest --update-golden`` rewrites it."""
+    doc = REPO / "docs" / "codes.md"
+    text = sarif.codes_markdown()
+    if golden.update:
+        doc.write_text(text, encoding="utf-8")
+    assert doc.read_text(encoding="utf-8") == text, "run pytest --update-golden"
+    headings = {ln[3:] for ln in text.splitlines() if ln.startswith("## ")}
+    assert headings == set(CODES)
+
+
+def test_rules_and_tool_carry_their_documentation() -> None:
+    run = sarif.sarif_log([])["runs"][0]
+    assert run["tool"]["driver"]["informationUri"] == sarif.HOME_URI
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["helpUri"] == f"{sarif.CODES_DOC_URI}#{rule['id']}"
+
+
+def _diag(line: int, message: str = "bad", file: str = "pkg/a.yaml") -> Diagnostic:
+    return Diagnostic(code="yaml-syntax", severity=Severity.ERROR, message=message,
+                      span=Span(file, line, 3))
+
+
+def test_fingerprints_ignore_the_line_and_tell_results_apart() -> None:
+    fp = lambda d: sarif.result(d, root="/r")["partialFingerprints"][sarif.FINGERPRINT]  # noqa: E731
+    assert fp(_diag(4)) == fp(_diag(40))
+    assert fp(_diag(4)) != fp(_diag(4, "other"))
+    assert fp(_diag(4)) != fp(_diag(4, file="pkg/b.yaml"))
+
+
+def test_whole_file_and_non_file_positions_get_a_start_line() -> None:
+    whole = _diag(0, file="/r/pkg/a.yaml")
+    inputs = Diagnostic(code="tosca-missing-input", severity=Severity.ERROR, message="x",
+                        span=Span("<inputs>"))
+    doc = sarif.sarif_log([whole, inputs], root="/r", input_path="/r/pkg/main.yaml")
+    locs = [r["locations"][0]["physicalLocation"] for r in doc["runs"][0]["results"]]
+    assert [p["region"]["startLine"] for p in locs] == [1, 1]
+    assert locs[1]["artifactLocation"] == {"uri": "pkg/main.yaml", "uriBaseId": "SRCROOT"}
+    assert doc["runs"][0]["results"][1]["message"]["text"].startswith("<inputs>: ")
+    assert github.problems(doc) == []
+
+
+def test_uris_are_relative_to_the_root_with_a_base_id() -> None:
+    plain = sarif.sarif_log([_diag(2, file="/r/pkg/a.yaml")], root="/r", declare_root=False)
+    assert "originalUriBaseIds" not in plain["runs"][0]
+    assert plain["runs"][0]["results"][0]["locations"][0]["physicalLocation"][
+        "artifactLocation"] == {"uri": "pkg/a.yaml"}
+    doc = sarif.sarif_log([_diag(2, file="/r/pkg/a b.yaml"), _diag(2, file="/elsewhere/x.yaml")],
+                          root="/r")
+    run = doc["runs"][0]
+    assert run["originalUriBaseIds"] == {"SRCROOT": {"uri": "file:///r/"}}
+    arts = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    assert arts[0] == {"uri": "pkg/a%20b.yaml", "uriBaseId": "SRCROOT"}
+    assert arts[1] == {"uri": "file:///elsewhere/x.yaml"}  # outside the root: absolute
+    assert github.problems(doc) == ["run 0 result 1: file:///elsewhere/x.yaml is not "
+                                    "relative to the checkout"]
+
+
+def test_the_github_rules_reject_what_github_rejects() -> None:
+    doc = sarif.sarif_log([_diag(3)], root="/r")
+    doc["runs"].append(json.loads(json.dumps(doc["runs"][0])))
+    del doc["runs"][1]["results"][0]["locations"][0]["physicalLocation"]["region"]
+    found = github.problems(doc)
+    assert any("a second run of tool 'xfc'" in p for p in found), found
+    assert any("has no region.startLine" in p for p in found), found
+
+
+def test_a_batch_is_one_run_that_github_accepts(validator, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Several inputs, given as absolute and relative paths: one run, one invocation per
+    input, URIs relative to the working folder (or --sarif-root)."""
+    work = tmp_path / "repo"
+    (work / "svc").mkdir(parents=True)
+    bad = work / "svc" / "bad.yaml"
+    bad.write_text((REPO / "tests" / "diagnostics" / "yaml-syntax" / "fail.yaml").read_text())
+    good = work / "svc" / "good.yaml"
+    good.write_text((REPO / "tests" / "diagnostics" / "yaml-syntax" / "fail.yaml").read_text())
+    monkeypatch.chdir(work)
+    for extra, root in (([], work), (["--sarif-root", str(tmp_path)], tmp_path)):
+        out = io.StringIO()
+        assert main(["check", str(bad), "svc/good.yaml", "--format", "sarif", "--jobs", "1",
+                     *extra], out) == 1
+        doc = json.loads(out.getvalue())
+        assert _errors(validator, doc) == []
+        assert github.problems(doc) == []
+        (run,) = doc["runs"]
+        assert len(run["invocations"]) == 2
+        if extra:  # --sarif-root: declared
+            assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == root.as_uri() + "/"
+        else:  # the working folder: plain relative references, no machine path written
+            assert "originalUriBaseIds" not in run
+            assert str(tmp_path) not in out.getvalue()
+        uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                      for r in run["results"])
+        prefix = "" if root == work else "repo/"
+        assert uris == [prefix + "svc/bad.yaml", prefix + "svc/good.yaml"]

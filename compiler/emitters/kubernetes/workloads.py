@@ -238,6 +238,10 @@ def _os_container_du(ctx: Ctx, node: NodeTemplate, process: Process | None) -> W
             continue
         cnode = ctx.topology.nodes[req.node]
         image, span, _ = _artifact_image(cnode, None)
+        if not image:  # a Tacker CSAR xfc wrote ships the image in its manifest only
+            from .tacker import shipped_image
+
+            image = shipped_image(ctx, node.name, str(cnode.properties.get("name") or cnode.name))
         if not image:
             ctx.diags.add(
                 "k8s-no-image",

@@ -1,0 +1,115 @@
+"""Tacker's own code judges the CSARs xfc writes, and xfc's offline rules agree with it.
+
+The gate (compiler/bundlers/_tacker_child.py, run in the venv .ci/tacker.sh installs) runs
+OpenStack Tacker 16.0.0's onboarding (``csar_utils.load_csar_data``), the v2
+``InstantiateVnfRequest_V200`` schema, ``Vnfd`` with ``VnfLcmDriverV2.instantiate_grant``
+and ``instantiate_post_grant``, and the Kubernetes infra driver's ``_setup_k8s_reses`` and
+``_select_vdu_reses``.  Stubbed, as they need a database or a network: the request
+context (None), the VIM (a Kubernetes VIM in the request's vimConnectionInfo, as a server
+would read from its database), the NFVO's grant answer (an empty GrantV1), the VNF
+instance and LCM operation objects (built, not stored), and the Kubernetes API client
+(constructed, never called: the gate stops before the first API call).  Sockets are
+refused in the child.
+
+Packages: every sample; Tacker's own CNF sample packages rebundled (their flavour, with
+and without their own file list and namespace); a Helm-chart CNF; a package whose VDUs are
+partly without workload.  For each, Tacker's verdict is asserted, and ``--verify``'s
+offline rules (compiler/bundlers/gates.py) must reach the same verdict.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from compiler.bundlers import gates, tacker_gate
+from compiler.cli import main
+from tests.support.samples import entry, samples
+
+CORPUS = Path("/work/shared/corpus")
+V2 = "tacker/samples/tests/functional/sol_kubernetes_v2"
+ETSI = "tacker/samples/tests/etc/samples/etsi/nfv"
+
+
+@pytest.fixture(scope="module")
+def tacker() -> str:
+    exe = tacker_gate.python()
+    if exe is None:
+        msg = "the Tacker venv is missing: run bash .ci/tacker.sh"
+        if os.environ.get("CI") == "true" and os.environ.get("XFC_REQUIRE_TOOLS") == "1":
+            pytest.fail(msg + " (required: CI=true and XFC_REQUIRE_TOOLS=1)", pytrace=False)
+        pytest.skip(msg)
+    return exe
+
+
+def _corpus(rel: str) -> str:
+    root = Path(os.environ.get("XFC_CORPUS", CORPUS))
+    path = root / rel
+    if not path.is_dir():
+        pytest.skip(f"corpus package {rel} is not at {root}")
+    return str(path)
+
+
+# (id, input, extra bundle arguments, Tacker accepts?)
+CASES = [(f"sample-{p.name}", str(entry(p)), [], True) for p in samples()] + [
+    ("cnf-resources", f"{V2}/test_instantiate_cnf_resources/contents", [], True),
+    ("cnf-resources-own-files", f"{V2}/test_instantiate_cnf_resources/contents",
+     ["--param", "lcm-kubernetes-def-files=Files/kubernetes/deployment.yaml,"
+      "Files/kubernetes/statefulset.yaml"], True),
+    ("multi-ns", f"{ETSI}/test_cnf_multi_ns", [], False),  # NamespaceNotUniform
+    ("multi-ns-namespace", f"{ETSI}/test_cnf_multi_ns", ["--namespace", "tenant-a"], True),
+    ("helm-chart-cnf", f"{V2}/test_helm_instantiate/contents", [], True),
+    ("vdus-partly-empty", f"{V2}/test_change_vnf_pkg_with_deployment/contents", [], True),
+    ("helloworld3-simple", f"{ETSI}/test_cnf", ["--flavour", "simple"], True),
+]
+
+
+def _bundle(path: str, extra: list[str], out: Path) -> tuple[Path, dict]:
+    buf = io.StringIO()
+    code = main(["bundle", path, "-f", "csar", "--target", "tacker", "--param",
+                 "vnf_instance_id=3f2a-77", "-o", str(out), "-q", *extra], buf)
+    assert code == 0, buf.getvalue()[-3000:]
+    (csar,) = out.glob("*.csar")
+    (req,) = out.glob("*-instantiate.json")
+    return csar, json.loads(req.read_text())
+
+
+@pytest.mark.parametrize("name,path,extra,accepts", CASES, ids=[c[0] for c in CASES])
+def test_tacker_and_verify_agree(tacker, tmp_path: Path, name: str, path: str, extra: list[str],
+                                 accepts: bool) -> None:
+    if not path.startswith("/"):
+        path = _corpus(path)
+    csar, request = _bundle(path, extra, tmp_path)
+    verdict = tacker_gate.judge(csar, request)
+    assert verdict is not None
+    assert verdict["ok"] is accepts, verdict
+    if accepts:
+        assert verdict["stages"] == ["onboard", "request", "grant", "post-grant", "infra"]
+    offline = [f for f in gates.verify(csar) if f.severity == "error"]
+    assert (not offline) is verdict["ok"], (
+        f"xfc's offline rules say {[f.render() for f in offline] or 'ok'}, Tacker says "
+        f"{verdict.get('error') or 'ok'}")
+
+
+def test_verify_says_which_gate_ran(tacker, tmp_path: Path) -> None:
+    buf = io.StringIO()
+    code = main(["bundle", _corpus(f"{ETSI}/test_cnf_multi_ns"), "-f", "csar", "--target",
+                 "tacker", "--verify", "-o", str(tmp_path), "-q"], buf)
+    text = buf.getvalue()
+    assert code == 1, text
+    assert "error[tacker-16.0.0/infra]: NamespaceNotUniform" in text
+    assert "error[tacker/namespace]" in text
+    assert "gates: tacker, tacker-16.0.0 (Tacker's own code)" in text
+
+
+def test_the_gate_refuses_what_tacker_refuses(tacker, tmp_path: Path) -> None:
+    """The gate can fail: a flavour the package does not have is Tacker's
+    FlavourIdNotFound, at the grant."""
+    csar, request = _bundle(str(entry(samples()[0])), [], tmp_path)
+    verdict = tacker_gate.judge(csar, dict(request, flavourId="no-such-flavour"))
+    assert verdict["ok"] is False and verdict["stage"] == "grant", verdict
+    assert verdict["error"].startswith("FlavourIdNotFound"), verdict
