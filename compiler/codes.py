@@ -56,6 +56,7 @@ _reg("import-outside-root", "error", "an import points outside the package root"
 _reg("import-network", "error", "an import names a URL that is not in the local catalog")
 _reg("import-invalid", "error", "an import entry is malformed")
 _reg("import-cycle", "note", "an import cycle was found and cut")
+_reg("import-version", "note", "which SOL001 version a type file imported by bare name was read as, and why")
 _reg("namespace-conflict", "error", "two imports define the same name differently")
 _reg("limit-exceeded", "error", "an input exceeds a limit of compiler.limits (named in the message)")
 
@@ -72,9 +73,12 @@ _reg("csar-zip-invalid", "error", "the archive is not a readable zip")
 _reg("csar-zip-unsafe", "error", "a zip entry has an absolute path, '..', a link, or a duplicate name")
 _reg("csar-zip-bomb", "error", "a zip entry inflates beyond the size limit")
 _reg("csar-meta-misnamed", "warning", "a folder or file named almost TOSCA-Metadata/TOSCA.meta")
+_reg("artifact-missing", "error", "an artifact file a descriptor of the package names is not in it")
+_reg("artifact-outside-package", "error", "an artifact path is absolute or leaves the package")
 
 # --- TOSCA semantics (compiler.resolve) -----------------------------------------------
 _reg("tosca-version", "error", "tosca_definitions_version is missing or unknown")
+_reg("tosca-image-conflict", "warning", "an image artifact's reference and sw_image_data name different images")
 _reg("tosca-unknown-field", "error", "a key is not allowed here")
 _reg("tosca-missing-field", "error", "a required key is missing")
 _reg("tosca-wrong-type", "error", "a value has the wrong YAML type or TOSCA type")

@@ -21,6 +21,7 @@ values:
                which see no disk: mark that ConfigMap
                ``config.kubernetes.io/local-config: "true"`` so it is never deployed
   flavour, namespace            as ``--flavour``, ``--namespace``
+  kubeVersion  MAJOR.MINOR (a string) as ``--kube-version``
   targets, emit                 lists (a ConfigMap: comma-separated) as ``--target``, ``--emit``
   inputs       mapping of input values (a ConfigMap: YAML text) as ``--inputs``
   params       mapping (a ConfigMap: YAML text) as ``--param``
@@ -148,7 +149,7 @@ def read_config(fc: Any) -> dict[str, Any]:
         raise FunctionError(f"functionConfig kind {kind!r} is not supported: use a ConfigMap "
                             f"or {CONFIG_API} {CONFIG_KIND}")
     known = {"descriptor", "inline", "source", "flavour", "flavor", "namespace", "targets", "emit",
-             "inputs", "params", "outputDir"}
+             "inputs", "params", "outputDir", "kubeVersion"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise FunctionError(f"functionConfig has unknown key {unknown[0]!r}; known: "
@@ -164,6 +165,7 @@ def read_config(fc: Any) -> dict[str, Any]:
         "inputs": _mapping(raw.get("inputs"), "inputs"),
         "params": {str(k): str(v) for k, v in _mapping(raw.get("params"), "params").items()},
         "outputDir": raw.get("outputDir"),
+        "kubeVersion": raw.get("kubeVersion"),
     }
     if cfg["source"] is not None:
         if cfg["inline"] is not None:
@@ -172,7 +174,7 @@ def read_config(fc: Any) -> dict[str, Any]:
         raise FunctionError("functionConfig must name exactly one of 'descriptor' (a path "
                             "in the package), 'inline' (the descriptor's text) and 'source' "
                             "(a ConfigMap item holding its files)")
-    for key in ("descriptor", "source", "flavour", "namespace", "outputDir"):
+    for key in ("descriptor", "source", "flavour", "namespace", "outputDir", "kubeVersion"):
         if cfg[key] is not None and not isinstance(cfg[key], str):
             raise FunctionError(f"functionConfig {key} must be a string")
     if cfg["descriptor"] is not None:
@@ -342,7 +344,7 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
             descriptor = cfg["descriptor"]
         options = Options(
             inputs=cfg["inputs"], flavour=cfg["flavour"], namespace=cfg["namespace"],
-            root=str(pkg), params=cfg["params"],
+            root=str(pkg), params=cfg["params"], kube_version=cfg["kubeVersion"],
             **({"targets": cfg["targets"]} if cfg["targets"] else {}),
             **({"emitters": cfg["emit"]} if cfg["emit"] else {}),
         )

@@ -52,7 +52,7 @@ from typing import Any
 from ..model import OutputFile
 from ..resources import render_text
 from . import WORKLOAD_KINDS, BundleError, Identity, Settings, identity, k8s_objects, \
-    targz_bytes, zip_bytes
+    targz_bytes, without_operator, zip_bytes
 
 _SOL001 = re.compile(r"etsi-nfv-sol001/(?P<ver>\d+\.\d+\.\d+)/")
 CHANGE_LOG = "ChangeLog.txt"
@@ -197,6 +197,7 @@ def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
 def build_csar(unit: Any, files: list[OutputFile], settings: Settings
                ) -> tuple[Identity, dict[str, bytes], dict[str, Any] | None]:
     """(identity, the CSAR's files by path, the Tacker instantiate request or None)."""
+    files = without_operator(files)  # Tacker and ONAP act on their own policy formats
     objects = k8s_objects(files)
     ident = identity(unit, objects)
     entry, out, sol001 = definitions(unit)

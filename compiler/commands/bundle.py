@@ -26,7 +26,8 @@ from .. import compile as compile_
 from ..output import OutputError, write_outputs
 from ..pipeline import option_problems
 from .. import plugins
-from .common import UsageError, add_input_arguments, options_from_args, report
+from .common import (UsageError, add_input_arguments, add_kube_version_argument, options_from_args,
+                     report)
 
 HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
 DESCRIPTION = """\
@@ -89,6 +90,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="package format (repeatable): " + _known())
     g.add_argument("--namespace", metavar="NS", default=None,
                    help="Kubernetes namespace for every namespaced object (default: none set)")
+    add_kube_version_argument(g)
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
                    choices=("kubernetes", "onap", "osm", "tacker"),
                    help="orchestrator (repeatable): the failure policies are written for it, "

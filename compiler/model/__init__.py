@@ -165,10 +165,12 @@ class Requirement:
     relationship_template: str | None = None  # named relationship template, if any
     properties: Mapping[str, Any] = field(default_factory=dict)  # relationship properties
     property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
+    # the relationship's interfaces, inputs evaluated in its context (SOURCE/TARGET)
+    interfaces: Mapping[str, Any] = field(default_factory=dict)
     span: Span = field(default=NO_SPAN, compare=False)
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "properties", "property_spans")
+        freeze_fields(self, "properties", "property_spans", "interfaces")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,7 +19,8 @@ Phase: service.  Input: HTTP requests.  Output: HTTP responses.  Routes:
 
 Query parameters: ``format`` (json, sarif), ``name`` (the file name the upload is saved
 and reported under), ``flavour``, ``namespace``, ``target`` and ``emit`` (repeatable),
-``set`` (repeatable KEY=VALUE), ``output`` (compile: zip, yaml).  For ``/v1/bundle``,
+``set`` (repeatable KEY=VALUE), ``kube-version`` (MAJOR.MINOR, as ``--kube-version``),
+``output`` (compile: zip, yaml).  For ``/v1/bundle``,
 ``format`` (repeatable) names the package formats as ``xfc bundle --format`` does,
 ``diagnostics`` (json, sarif) the diagnostics' format, and ``target`` and ``param``
 (repeatable KEY=VALUE) are passed on; signing keys, ``--verify`` and every flag that reads
@@ -138,7 +139,7 @@ async def _body(state: State, request: HTTPRequest) -> bytes:
 
 
 _BUNDLE_FORMATS = ("helm", "kustomize", "csar", "onap-helm", "osm")
-_COMMON = {"name", "flavour", "namespace", "set"}
+_COMMON = {"name", "flavour", "namespace", "set", "kube-version"}
 _PARAMS = {"check": _COMMON | {"format"},
            "compile": _COMMON | {"format", "target", "emit", "output"},
            "bundle": _COMMON | {"format", "diagnostics", "target", "param"}}
@@ -168,7 +169,8 @@ def _job(verb: str, request: HTTPRequest, body: bytes) -> worker.Request:
     # FLAG=VALUE, never FLAG VALUE: a value that starts with '-' stays a value and can
     # never become another flag (--root, --inputs …)
     argv = [f"--diagnostics-format={fmt}" if verb == "bundle" else f"--format={fmt}"]
-    for key, flag in (("flavour", "--flavour"), ("namespace", "--namespace")):
+    for key, flag in (("flavour", "--flavour"), ("namespace", "--namespace"),
+                      ("kube-version", "--kube-version")):
         if q.get(key):
             argv.append(f"{flag}={q[key]}")
     argv += [f"--set={value}" for value in q.getlist("set")]
@@ -291,6 +293,7 @@ async def compile_(request: HTTPRequest) -> Response:
       - {name: name, in: query, schema: {type: string}}
       - {name: flavour, in: query, schema: {type: string}}
       - {name: namespace, in: query, schema: {type: string}}
+      - {name: kube-version, in: query, description: "MAJOR.MINOR, as --kube-version", schema: {type: string, pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$'}}
       - {name: target, in: query, schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
       - {name: emit, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
       - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
@@ -319,6 +322,7 @@ async def bundle(request: HTTPRequest) -> Response:
       - {name: name, in: query, schema: {type: string}}
       - {name: flavour, in: query, schema: {type: string}}
       - {name: namespace, in: query, schema: {type: string}}
+      - {name: kube-version, in: query, description: "MAJOR.MINOR, as --kube-version", schema: {type: string, pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$'}}
       - {name: target, in: query, description: "orchestrator (repeatable); a CSAR is laid out for onap or tacker", schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
       - {name: param, in: query, description: "KEY=VALUE back-end value (repeatable), as xfc bundle --param", schema: {type: array, items: {type: string}}, style: form, explode: true}
       - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}

@@ -4,7 +4,8 @@ Phase: emit (support).  Input: the plan's :class:`ResolvedWiring` / :class:`Reso
 objects and the :class:`Compilation`.  Output: plain values (DNS-1123 names, Go-style
 duration strings, whole seconds, a flat view of the typed step arguments the graph built,
 with each step's time budget) and the :class:`Context`
-every target module reads.  Emits no diagnostics itself.
+every target module reads (with the workloads the Kubernetes back end makes, and the
+names of the FailurePolicy's scopes).  Emits no diagnostics itself.
 """
 
 from __future__ import annotations
@@ -171,14 +172,7 @@ def build_context(unit: Any) -> Context | None:
         chains.append((name, bool(chain.fragile), tuple(plan.chains.get(name, chain.members))))
     meta = getattr(topo, "metadata", None) or {}
     version = meta.get("template_version") if isinstance(meta, Mapping) else None
-    from .workloads import table
-
-    def stateful(node: str) -> bool:
-        proc = xmodel.processes.get(node)
-        return (proc is not None and proc.state == "stateful") or node in xmodel.backing
-
     ctx = Context(
-        workloads=table(unit, stateful),
         service=service_name(topo, unit.path),
         namespace=getattr(opts, "namespace", None),
         plan=plan,
@@ -193,6 +187,8 @@ def build_context(unit: Any) -> Context | None:
         source_file=str(getattr(topo, "file", "") or unit.path),
         topology=topo,
     )
-    from .failurepolicy import Scopes
+    from .failurepolicy import Scopes  # (they import this module)
+    from .workloads import table
 
-    return replace(ctx, scope_names=Scopes.of(ctx).by_members)
+    return replace(ctx, workloads=table(unit, ctx.stateful),
+                   scope_names=Scopes.of(ctx).by_members)
