@@ -103,8 +103,12 @@ print(json.dumps({"cpu": cpu, "seconds": wall, "rss_mb": peak_kb / 1024}))
 WHOLE = r"""
 import resource, subprocess, sys, time, json
 t = time.perf_counter()
-proc = subprocess.run(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                      cwd=sys.argv[1])
+try:  # killed here on time-out: the outer time-out would kill this wrapper, not the tool
+    proc = subprocess.run(sys.argv[3:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, cwd=sys.argv[1], timeout=float(sys.argv[2]))
+except subprocess.TimeoutExpired:
+    print(json.dumps({"error": f"timed out after {float(sys.argv[2]):.0f} s"}))
+    sys.exit(0)
 wall = time.perf_counter() - t
 r = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"cpu": r.ru_utime + r.ru_stime, "seconds": wall, "rss_mb": r.ru_maxrss / 1024,
@@ -167,7 +171,8 @@ def whole(argv: list[str], timeout: float, repeat: int = 1, *,
     best: dict[str, Any] | None = None
     command = command or [sys.executable, "-m", "compiler"]
     for _ in range(repeat):
-        r = _run([sys.executable, "-c", WHOLE, str(REPO), *command, *argv], timeout, REPO)
+        r = _run([sys.executable, "-c", WHOLE, str(REPO), str(max(timeout - 5, 1)), *command,
+                  *argv], timeout, REPO)
         if "error" in r:
             return r
         if r.get("exit") not in (0, 1):

@@ -124,7 +124,7 @@ def _mapping(value: Any, key: str) -> dict:
             problem, line, column = shape
             raise FunctionError(f"functionConfig {key}, line {line}, column {column}: {problem}")
         try:
-            value = yaml.safe_load(value)
+            value = yaml.load(value, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as exc:
             raise FunctionError(f"functionConfig {key} is not YAML: {exc}") from None
         value = value or {}

@@ -59,7 +59,9 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO | None = None) -> i
                                             "severity": "error"}]
     else:
         try:
-            rl = yaml.safe_load(text)
+            # libyaml's parser under PyYAML's safe constructor and resolver: the same
+            # values as yaml.safe_load, several times faster on a large ResourceList
+            rl = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

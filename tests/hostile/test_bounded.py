@@ -64,7 +64,7 @@ def test_krm_inputs_text_nested_or_wide(tmp_path):
             "  data:\n    descriptor: x.yaml\n    inputs: '")
     deep, wide = tmp_path / "deep.yaml", tmp_path / "wide.yaml"
     deep.write_text(head + "{a: " * 3000 + "1" + "}" * 3000 + "'\n")
-    wide.write_text(head + "{" + ", ".join(f"a{i}: 1" for i in range(50_000)) + "}'\n")
+    wide.write_text(head + "{" + ", ".join(f"a{i}: 1" for i in range(20_000)) + "}'\n")
     d = assert_refused(run(["krm"], stdin=deep), "krm-error", positioned=False, line=1)
     assert "functionConfig inputs" in d["message"] and "max_depth" in d["message"]
     d = assert_refused(run(["krm"], stdin=wide), "krm-error", positioned=False, line=1)
