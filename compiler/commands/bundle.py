@@ -45,7 +45,10 @@ Several PATHs (or '-' for a list on stdin) run in parallel, each into its own
 subfolder OUT/<input name>/ (as `xfc compile` does in batch mode).
 --verify reads each package back and runs its consumer's offline gate (docs/bundles.md).
 Output is deterministic: the same input gives the same bytes (archives have sorted
-entries, fixed times, modes and owners).
+entries, fixed times, modes and owners).  OUT is xfc's as in `xfc compile`: its
+.xfc-manifest names the command that wrote it, and a bundle refuses (exit 2) to
+replace files it did not write, or the output of another command (`xfc compile`, a
+bundle of other formats), unless --force.
 
 examples:
   xfc bundle samples/5g-core-slice/slice.yaml --format helm -o out/
@@ -83,6 +86,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("what to write")
     g.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="output directory (created if absent)")
+    g.add_argument("--force", action="store_true",
+                   help="write into OUT although it holds files xfc did not write (they "
+                        "are kept), edited files xfc wrote or the output of another xfc "
+                        "command (`xfc compile`, a bundle of other formats: it is replaced)")
     g.add_argument("--format", "-f", metavar="FORMAT", action="append", dest="formats",
                    required=True,
                    help="package format (repeatable): " + _known())
@@ -189,7 +196,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             say.write(f"xfc: error: cannot build the {fmt} bundle: {exc}\n")
             return 1
     try:
-        write_outputs(files, args.output)
+        write_outputs(files, args.output, force=args.force, writer=writer(formats))
     except (OutputError, OSError) as exc:
         raise UsageError(f"cannot write to {args.output}: {exc}") from None
     if not args.quiet and text:
@@ -198,6 +205,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.verify:
         return _verify(files, args.output, say)
     return 0
+
+
+def writer(formats: list[str]) -> str:
+    """The command named in OUT/.xfc-manifest: a bundle of other formats into OUT would
+    delete these files, so it is refused like a compile into OUT (compiler.output)."""
+    return "xfc bundle " + " ".join(f"--format {f}" for f in sorted(set(formats)))
 
 
 def _takes_settings(bundler: object) -> bool:
