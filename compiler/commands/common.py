@@ -248,7 +248,7 @@ def _use_color(args: argparse.Namespace, out: TextIO) -> bool:
     return bool(getattr(out, "isatty", lambda: False)())
 
 
-def summary(unit: Compilation) -> str:
+def summary(unit: Compilation, flavours: tuple[str, ...] = ()) -> str:
     d = unit.diagnostics
     e, w, n = d.count(Severity.ERROR), d.count(Severity.WARNING), d.count(Severity.NOTE)
     parts = [f"{e} error{'s' * (e != 1)}", f"{w} warning{'s' * (w != 1)}", f"{n} note{'s' * (n != 1)}"]
@@ -262,21 +262,24 @@ def summary(unit: Compilation) -> str:
         if t.flavour:
             what += f", flavour {t.flavour}"
         what += ")"
+    if flavours:
+        what = f" ({len(flavours)} deployment flavours checked: {', '.join(flavours)})"
     return f"xfc: {verdict}: {unit.path}{what}: {', '.join(parts)}"
 
 
-def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_extra: dict | None = None) -> int:
+def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_extra: dict | None = None,
+           flavours: tuple[str, ...] = ()) -> int:
     """Print the diagnostics of ``unit`` and return the exit code (0 or 1), also when the
     reader has gone away (``xfc check ... | head``): the verdict is the exit code."""
     try:
-        _print_report(unit, args, out, json_extra)
+        _print_report(unit, args, out, json_extra, flavours)
     except BrokenPipeError:
         pass
     return 1 if unit.diagnostics.has_errors else 0
 
 
 def _print_report(unit: Compilation, args: argparse.Namespace, out: TextIO,
-                  json_extra: dict | None) -> None:
+                  json_extra: dict | None, flavours: tuple[str, ...] = ()) -> None:
     diags = unit.diagnostics
     minimum = Severity.ERROR if getattr(args, "quiet", False) else Severity.NOTE
     if getattr(args, "format", "text") == "sarif":
@@ -301,7 +304,7 @@ def _print_report(unit: Compilation, args: argparse.Namespace, out: TextIO,
         if text:
             out.write(text)
         if not getattr(args, "quiet", False):
-            out.write(summary(unit) + "\n")
+            out.write(summary(unit, flavours) + "\n")
 
 
 def err_stream() -> TextIO:
