@@ -26,6 +26,7 @@ from ..output import OutputError, write_outputs
 from ..pipeline import option_problems
 from .. import plugins
 from .common import UsageError, add_input_arguments, options_from_args, report
+from .formats import help_for
 
 HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
 DESCRIPTION = """\
@@ -74,7 +75,7 @@ def _known() -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, many=True)
+    add_input_arguments(parser, "check", many=True)  # the format flag gives way below
     batch.add_arguments(parser)
     # Here --format names the package formats (issue 13); the shared flag of the same
     # name gives way, and --diagnostics-format says how diagnostics are printed.
@@ -92,7 +93,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "command (`xfc compile`, a bundle of other formats: it is replaced)")
     g.add_argument("--format", "-f", metavar="FORMAT", action="append", dest="formats",
                    required=True,
-                   help="package format (repeatable): " + _known())
+                   help=help_for("bundle") + "; available here: " + _known())
     g.add_argument("--namespace", metavar="NS", default=None,
                    help="Kubernetes namespace for every namespaced object (default: none set)")
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",

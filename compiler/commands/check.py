@@ -51,7 +51,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, formats=("text", "json", "sarif"), many=True)
+    add_input_arguments(parser, "check", many=True)
     batch.add_arguments(parser)
     parser.add_argument("--tosca-parser", action="store_true", dest="tosca_parser", default=None,
                         help="also run tosca-parser (Tacker's parser) offline in a subprocess "

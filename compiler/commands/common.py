@@ -36,8 +36,12 @@ class UsageError(Exception):
     """Wrong use of the command line: exit code 2."""
 
 
-def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("text", "json"),
+def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
                         many: bool = False) -> None:
+    """The flags of every verb that reads a descriptor; ``--format`` takes the choices
+    and the meaning :data:`compiler.commands.formats.FORMATS` gives ``verb``."""
+    from .formats import FORMATS, help_for
+
     if many:  # batch mode (compiler.batch): several paths, '-' reads them from stdin
         parser.add_argument("path", metavar="PATH", nargs="+",
                             help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip "
@@ -73,8 +77,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
     g.add_argument("--check", metavar="NAME", action="append", dest="checks",
                    help="also run a check plugin (entry-point group xfc.checks; repeatable)")
     o = parser.add_argument_group("output")
-    o.add_argument("--format", choices=formats, default=formats[0],
-                   help="how to print results and diagnostics (default: %(default)s)")
+    formats = FORMATS[verb].choices
+    o.add_argument("--format", choices=formats, default=formats[0], help=help_for(verb))
     o.add_argument("--quiet", "-q", action="store_true", help="print errors only, no notes or summary")
     o.add_argument("--all-notes", action="store_true",
                    help="print every note (by default at most %d of one code, then a count)" % NOTES_PER_CODE)

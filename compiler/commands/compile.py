@@ -48,7 +48,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, formats=("text", "json", "sarif"), many=True)
+    add_input_arguments(parser, "compile", many=True)
     batch.add_arguments(parser)
     g = parser.add_argument_group("what to write")
     dest = g.add_mutually_exclusive_group()

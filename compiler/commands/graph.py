@@ -38,7 +38,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, formats=("dot", "mermaid", "json"))
+    add_input_arguments(parser, "graph")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
