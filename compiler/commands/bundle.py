@@ -59,7 +59,8 @@ examples:
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
   xfc bundle samples/5g-core-slice/slice.yaml -f onap-helm -f helm --verify -o out/
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml -f osm --verify -o out/
-  xfc bundle samples/5g-core-slice/slice.yaml -f csar --sign-key key.pem --sign-cert cert.pem -o out/
+
+Signing a CSAR (--sign-key, --sign-cert) needs the 'bundle' extra: pip install 'xfc[bundle]'.
 """
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})\Z")

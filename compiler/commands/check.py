@@ -44,7 +44,7 @@ examples:
   xfc check samples/5g-core-slice/slice.yaml
   xfc check samples/sol001-v4-container-vnf/vnfd.yaml --flavour default
   xfc check samples/5g-core-slice/slice.yaml --set slice_id=01-000002
-  xfc check samples/sol001-firewall-chain --format json | jq .ok
+  xfc check samples/sol001-firewall-chain --format sarif > xfc.sarif   # for code scanning
   xfc check samples/sol001-firewall-chain --target tacker --param vnf_instance_id=3f2a-77
   xfc check samples/sol001-v4-container-vnf/vnfd.yaml --tosca-parser   # and Tacker's parser
 """

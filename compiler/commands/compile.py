@@ -40,7 +40,7 @@ whose it is, unless --force.
 examples:
   xfc compile samples/5g-core-slice/slice.yaml -o out/
   xfc compile samples/sol001-v4-container-vnf/vnfd.yaml -o out/ --flavour default --namespace core
-  xfc compile samples/5g-core-slice/slice.yaml --stdout | kubernetes-validate --strict --no-warn /dev/stdin
+  xfc compile samples/5g-core-slice/slice.yaml --stdout > slice.yaml   # one stream, for kubectl apply -f
   xfc compile samples/5g-core-slice/slice.yaml -o out/ --target onap --target osm
   xfc compile samples/sol001-firewall-chain -o out/ --target tacker --param vnf_instance_id=3f2a-77
   xfc compile samples/sol001-firewall-chain -o out/ --force     # out/ also holds your own files

@@ -31,9 +31,9 @@ dashed, session bold, pinned bold red) and chains are boxed.  JSON also lists th
 deployment waves (dependencies first), chain startup orders and every resolved wiring.
 
 examples:
-  xfc graph samples/5g-core-slice/slice.yaml | dot -Tsvg > slice.svg
+  xfc graph samples/5g-core-slice/slice.yaml > slice.dot   # Graphviz draws it: dot -Tsvg slice.dot
   xfc graph samples/sol001-firewall-chain --format mermaid
-  xfc graph samples/5g-core-slice/slice.yaml --format json | jq -c .graph.waves
+  xfc graph samples/5g-core-slice/slice.yaml --format json > graph.json   # .graph.waves: the order
 """
 
 
