@@ -200,11 +200,15 @@ else
 fi
 
 # ------------------------------- jq and Graphviz (Debian): the documented pipelines
-# The README's and --help's examples pipe xfc into `jq` and `dot`; tests/unit/test_examples.py
-# runs them when these are present.
+# The README's and docs' examples pipe xfc into `jq` and `dot`; tests/unit/test_examples.py
+# runs them when these are present.  python3-venv: the README's venv line on the system
+# Python (tests/unit/test_readme_install.py).
 missing_deb=()
 command -v jq >/dev/null 2>&1 || missing_deb+=(jq)
 command -v dot >/dev/null 2>&1 || missing_deb+=(graphviz)
+if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -m venv --help >/dev/null 2>&1; then
+  missing_deb+=(python3-venv)
+fi
 if [ "${#missing_deb[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   note "installing ${missing_deb[*]} from Debian"
   { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -213,6 +217,7 @@ if [ "${#missing_deb[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
 fi
 record "jq: $(command -v jq || echo MISSING)"
 record "dot: $(command -v dot || echo MISSING)"
+record "system python3 venv: $( [ -x /usr/bin/python3 ] && /usr/bin/python3 -m venv --help >/dev/null 2>&1 && echo /usr/bin/python3 || echo MISSING)"
 
 echo "tools.sh: installed / found:"
 for line in "${summary[@]}"; do echo "  $line"; done
