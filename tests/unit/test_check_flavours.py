@@ -75,3 +75,25 @@ def test_batch_check_reports_each_input_in_every_flavour(tmp_path):
     code, text = run("check", SHOP, TWO, "--jobs", "1", "--color", "never")
     assert code == 1
     assert "(in flavour 'tiny')" in text and "(in flavour 'large')" in text
+
+
+def test_merge_names_flavours_and_keeps_the_package_verdict_untagged():
+    from compiler.commands.check import merge_flavours
+    from compiler.diagnostics import Diagnostics, Span
+    from compiler.pipeline import Compilation
+
+    def unit(*diags: tuple[str, str, int]) -> Compilation:
+        d = Diagnostics()
+        for code, message, line in diags:
+            d.add(code, message, Span("v.yaml", line, 1))
+        return Compilation(path="v.yaml", options=Options(), diagnostics=d)
+
+    verdict = ("tosca-parser-verdict", "tosca-parser rejects the package", 1)
+    shared = ("tosca-unsupported", "workflows are accepted but not processed", 2)
+    first = unit(verdict, shared, ("tosca-wrong-type", "x is not an integer", 3))
+    big = unit(shared)
+    merged = merge_flavours({"tiny": first, "big": big}, first)
+    got = sorted((d.code, d.message) for d in merged)
+    assert got == [("tosca-parser-verdict", "tosca-parser rejects the package"),
+                   ("tosca-unsupported", "workflows are accepted but not processed"),
+                   ("tosca-wrong-type", "x is not an integer (in flavour 'tiny')")]
