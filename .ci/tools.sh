@@ -9,6 +9,7 @@
 #   npm  : @kubernetes-models/prometheus-operator (validators generated from the
 #          published prometheus-operator CRDs) -> <repo>/.tools/npm
 #   pip  : checkov (Kubernetes policy checks) in its own venv -> <repo>/.tools/checkov
+#   Debian: kube-apiserver 1.20.2 (built from source), kubectl 1.20, etcd -> .ci/apiserver.sh
 #
 # Only PyPI, npm and Debian are contacted. A tool that cannot be had is reported
 # and skipped; this script then still exits 0, and the tests that need the tool
@@ -218,6 +219,15 @@ fi
 record "jq: $(command -v jq || echo MISSING)"
 record "dot: $(command -v dot || echo MISSING)"
 record "system python3 venv: $( [ -x /usr/bin/python3 ] && /usr/bin/python3 -m venv --help >/dev/null 2>&1 && echo /usr/bin/python3 || echo MISSING)"
+
+# ------------- a real kube-apiserver 1.20.2, kubectl 1.20 and etcd (Debian; built once, cached
+# outside the clone in ${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/kube-apiserver-1.20.2)
+if bash "$REPO/.ci/apiserver.sh"; then
+  record "kube-apiserver: ${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/kube-apiserver-1.20.2/bin (etcd $(command -v etcd))"
+else
+  note "the API server could not be had (see above): the API-server tests will skip"
+  record "kube-apiserver: MISSING"
+fi
 
 echo "tools.sh: installed / found:"
 for line in "${summary[@]}"; do echo "  $line"; done

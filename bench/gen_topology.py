@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a large SOL001 VNFD topology for benchmarks.
 
-usage: python bench/gen_topology.py [--dense] N OUT_DIR
+usage: python bench/gen_topology.py [--dense | --chain] N OUT_DIR
 
 Writes OUT_DIR/vnfd.yaml (tosca_simple_yaml_1_3) with exactly N node templates, and
 copies the ETSI SOL001 v2.6.1 common and VNFD type files it imports next to it from
@@ -17,6 +17,8 @@ The output is deterministic and accepted by tosca-parser 2.15.
 
 With --dense it writes OUT_DIR/dense.yaml instead: N X-factor CNFs in one chain, each
 wired to every later one (see dense()), the topology of the ONAP output-size test.
+With --chain it writes OUT_DIR/chain.yaml: N X-factor CNFs in a line, each wired to the
+next (see chain()), the long chain of the growth test.
 """
 
 from __future__ import annotations
@@ -259,10 +261,46 @@ def generate_dense(n: int, out_dir: str | Path) -> Path:
     return path
 
 
+def chain(n: int) -> str:
+    """An X-factor topology of N CNFs in a line, cnf{i} wired to cnf{i+1} (N-1 wirings),
+    every wiring reconnecting, then notifying, then reinstantiating its target, with
+    failure context propagated upstream.  The long chain of the growth test
+    (tests/hostile/test_scaling.py): each CNF is a workload, so every per-workload and
+    per-wiring step of check, compile, graph and simulate runs N times."""
+    if n < 2:
+        raise ValueError("a chain needs at least 2 CNFs")
+    out = ["tosca_definitions_version: tosca_simple_yaml_1_3",
+           f"description: {n} CNFs in a line (generated)",
+           "imports:", "  - xfactor/1.0/profile.yaml", "topology_template:", "  node_templates:"]
+    for i in range(n):
+        out += [f"    cnf{i}:", "      type: xfactor.nodes.CNF", "      properties:",
+                f"        image: registry.example.net/chain/cnf{i}:1.0",
+                "        ports:", "          - { name: http, port: 8080, protocol: TCP }",
+                "        replicas: { min: 2, max: 4 }",
+                "        process: { state: stateless }"]
+    out += ["  policies:"]
+    for i in range(n - 1):
+        out += [f"    - w{i}:", "        type: xfactor.policies.Wiring",
+                "        properties:", f"          source: cnf{i}", f"          target: cnf{i + 1}",
+                '          on_failure: [ "reconnect(attempts=3, backoff=1s)", '
+                '"notify(via=event)", "reinstantiate" ]',
+                "          propagate: upstream"]
+    return "\n".join(out) + "\n"
+
+
+def generate_chain(n: int, out_dir: str | Path) -> Path:
+    """Write OUT_DIR/chain.yaml (see :func:`chain`); return its path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "chain.yaml"
+    path.write_text(chain(n))
+    return path
+
+
 def main(argv: list[str]) -> int:
     make = generate
-    if len(argv) == 4 and argv[1] == "--dense":
-        make, argv = generate_dense, argv[1:]
+    if len(argv) == 4 and argv[1] in ("--dense", "--chain"):
+        make, argv = (generate_dense if argv[1] == "--dense" else generate_chain), argv[1:]
     if len(argv) != 3 or not argv[1].isdigit():
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2

@@ -31,7 +31,9 @@ the API server receives and ``kubectl apply`` annotates):
 * 1.5 MiB: etcd's default ``--max-request-bytes`` (1,572,864): the API server cannot store
   a larger object unless the cluster raised that limit.
 
-Codes: value-out-of-range, k8s-object-too-large.
+Codes: value-out-of-range, k8s-object-too-large (a warning), k8s-config-too-large (an
+error: the API server refuses every ConfigMap or Secret over 1 MiB of data, whatever the
+cluster's settings).
 """
 
 from __future__ import annotations
@@ -138,6 +140,7 @@ def cores(value: Any, what: str, span: Span | None, diags: Diagnostics) -> float
 
 
 SIZE_CODE = "k8s-object-too-large"
+CONFIG_CODE = "k8s-config-too-large"  # an error: no cluster stores it
 APPLY_ANNOTATION_BYTES = 256 * 1024
 CONFIG_DATA_BYTES = 1024 * 1024
 ETCD_REQUEST_BYTES = 1536 * 1024
@@ -149,7 +152,8 @@ def _json_bytes(value: Any) -> int:
 
 def object_size(body: Any, span: Span | None, diags: Diagnostics) -> int:
     """Warn when a Kubernetes object is larger than what a consumer stores (see the
-    module docstring); returns its size in bytes.  Only the largest limit it passes is
+    module docstring), refuse a ConfigMap or Secret whose data the API server refuses;
+    returns its size in bytes.  Only the largest limit it passes is
     reported: the others follow from it."""
     if not isinstance(body, dict):
         return 0
@@ -166,9 +170,11 @@ def object_size(body: Any, span: Span | None, diags: Diagnostics) -> int:
     if kind in ("ConfigMap", "Secret"):
         data = sum(_json_bytes(body.get(k) or {}) for k in ("data", "binaryData", "stringData"))
         if data > CONFIG_DATA_BYTES:
-            diags.add(SIZE_CODE, f"{what}, of which {data:,} bytes of data: the API server "
+            diags.add(CONFIG_CODE, f"{what}, of which {data:,} bytes of data: the API server "
                       f"refuses a {kind} whose data exceeds {CONFIG_DATA_BYTES:,} bytes",
-                      span, hint="mount large content from a volume or an image instead")
+                      span, hint="split the values over several inputs or properties, or "
+                                 "ship large content as a file (mounted from a volume or "
+                                 "an image) instead of a value")
             return size
     if size > APPLY_ANNOTATION_BYTES:
         diags.add(SIZE_CODE, f"{what}: client-side `kubectl apply` copies it into the "

@@ -35,6 +35,7 @@ VERBS: dict[str, str] = {
     "version": "compiler.commands.version",
     "krm": "compiler.commands.krm",
     "serve": "compiler.commands.serve",
+    "operator": "compiler.commands.operator",
     "bundle": "compiler.commands.bundle",
 }
 
@@ -108,7 +109,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         from .commands.common import terminate_as_interrupt
 
         mod = modules[args.verb]
-        if getattr(mod, "OWN_SIGNALS", False):  # serve: uvicorn drains, then re-raises SIGTERM
+        if getattr(mod, "OWN_SIGNALS", False):  # serve (uvicorn drains), operator (kopf stops)
             return int(mod.run(args, out))
         with terminate_as_interrupt():  # SIGTERM/SIGHUP: finally blocks run, temp folders go
             return int(mod.run(args, out))

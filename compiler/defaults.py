@@ -32,8 +32,11 @@ SCOPE: str = STEP_ARGUMENTS["reinstantiate"]["scope"]
 NOTIFY_BUDGET = 30.0
 REINSTANTIATE_BUDGET = 300.0
 SHUTDOWN_BUDGET = 300.0
-#: how long the target must look broken before step 1 fires
-DETECTION_WINDOW = 60.0
+#: spec §2.3: how long a wiring's target must have no Ready instance before the wiring
+#: counts as failed (its ``detect_after``), and the default ``timeout`` of ``notify``
+DETECT_AFTER = 10.0
+#: how long the target must look broken before step 1 fires, for a wiring that says nothing
+DETECTION_WINDOW = DETECT_AFTER
 
-__all__ = ["ATTEMPTS", "BACKOFF", "DETECTION_WINDOW", "NOTIFY_BUDGET", "REINSTANTIATE_BUDGET",
+__all__ = ["ATTEMPTS", "BACKOFF", "DETECT_AFTER", "DETECTION_WINDOW", "NOTIFY_BUDGET", "REINSTANTIATE_BUDGET",
            "SCOPE", "SHUTDOWN_BUDGET", "STEP_ARGUMENTS", "VIA"]

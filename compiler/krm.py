@@ -21,6 +21,7 @@ values:
                which see no disk: mark that ConfigMap
                ``config.kubernetes.io/local-config: "true"`` so it is never deployed
   flavour, namespace            as ``--flavour``, ``--namespace``
+  kubeVersion  MAJOR.MINOR (a string) as ``--kube-version``
   targets, emit                 lists (a ConfigMap: comma-separated) as ``--target``, ``--emit``
   inputs       mapping of input values (a ConfigMap: YAML text) as ``--inputs``
   params       mapping (a ConfigMap: YAML text) as ``--param``
@@ -54,6 +55,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,6 +118,11 @@ def _mapping(value: Any, key: str) -> dict:
     if value is None:
         return {}
     if isinstance(value, str):
+        from .limits import yaml_shape
+
+        if (shape := yaml_shape(value, config=True)) is not None:
+            problem, line, column = shape
+            raise FunctionError(f"functionConfig {key}, line {line}, column {column}: {problem}")
         try:
             value = yaml.safe_load(value)
         except yaml.YAMLError as exc:
@@ -142,7 +149,7 @@ def read_config(fc: Any) -> dict[str, Any]:
         raise FunctionError(f"functionConfig kind {kind!r} is not supported: use a ConfigMap "
                             f"or {CONFIG_API} {CONFIG_KIND}")
     known = {"descriptor", "inline", "source", "flavour", "flavor", "namespace", "targets", "emit",
-             "inputs", "params", "outputDir"}
+             "inputs", "params", "outputDir", "kubeVersion"}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise FunctionError(f"functionConfig has unknown key {unknown[0]!r}; known: "
@@ -158,6 +165,7 @@ def read_config(fc: Any) -> dict[str, Any]:
         "inputs": _mapping(raw.get("inputs"), "inputs"),
         "params": {str(k): str(v) for k, v in _mapping(raw.get("params"), "params").items()},
         "outputDir": raw.get("outputDir"),
+        "kubeVersion": raw.get("kubeVersion"),
     }
     if cfg["source"] is not None:
         if cfg["inline"] is not None:
@@ -166,7 +174,7 @@ def read_config(fc: Any) -> dict[str, Any]:
         raise FunctionError("functionConfig must name exactly one of 'descriptor' (a path "
                             "in the package), 'inline' (the descriptor's text) and 'source' "
                             "(a ConfigMap item holding its files)")
-    for key in ("descriptor", "source", "flavour", "namespace", "outputDir"):
+    for key in ("descriptor", "source", "flavour", "namespace", "outputDir", "kubeVersion"):
         if cfg[key] is not None and not isinstance(cfg[key], str):
             raise FunctionError(f"functionConfig {key} must be a string")
     if cfg["descriptor"] is not None:
@@ -292,7 +300,7 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
     except FunctionError as exc:
         return _out(rl, items, [_error(str(exc))], True)
 
-    tmp = None
+    tmp: Path | None = None
     pkg: Path | None = None
     source: dict | None = None  # the result ``file`` of a source ConfigMap
     try:
@@ -311,8 +319,13 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
             if not files or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
                 return _out(rl, items, [_error(f"{what} must be the descriptor's text or a "
                                                "mapping of file name to text")], True)
-            tmp = tempfile.TemporaryDirectory(prefix="xfc-krm-")
-            pkg = Path(tmp.name)
+            # marked like compile's temporary folders, so that a run killed with SIGKILL
+            # leaves nothing the next one does not remove
+            from .output import make_temp, sweep_stale_temps
+
+            scratch = Path(tempfile.gettempdir())
+            sweep_stale_temps(scratch)
+            tmp = pkg = make_temp(scratch, "krm")
             for name, text in files.items():
                 rel = _inside("file name", name)
                 (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -331,7 +344,7 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
             descriptor = cfg["descriptor"]
         options = Options(
             inputs=cfg["inputs"], flavour=cfg["flavour"], namespace=cfg["namespace"],
-            root=str(pkg), params=cfg["params"],
+            root=str(pkg), params=cfg["params"], kube_version=cfg["kubeVersion"],
             **({"targets": cfg["targets"]} if cfg["targets"] else {}),
             **({"emitters": cfg["emit"]} if cfg["emit"] else {}),
         )
@@ -384,7 +397,7 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
         return _out(rl, items, [_error(str(exc))], True)
     finally:
         if tmp is not None:
-            tmp.cleanup()
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 __all__ = ["run", "read_config", "find_package", "item_path", "Outcome", "FunctionError"]

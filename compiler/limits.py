@@ -61,6 +61,11 @@ class Limits:
     max_value_chars: int = 4 * _MiB  # characters of one evaluated function result (as a scalar may hold)
     max_value_items: int = 100_000  # items (list entries, map keys) of one evaluated result
     max_step_chars: int = 4096  # characters of one step-language text (ladder step, notify path)
+    max_function_args: int = 1000  # arguments of one function call (concat, join, token, ...)
+    max_requirements: int = 1000  # requirement assignments of one node template
+    # -- other entries -----------------------------------------------------------------
+    max_krm_items: int = 10_000  # items of a KRM ResourceList (xfc krm's standard input)
+    max_config_values: int = 10_000  # values (keys, items, scalars) of a KRM functionConfig
     # -- reporting ---------------------------------------------------------------------
     max_diagnostics_per_code: int = 1000  # diagnostics of one code reported; one summary stands for the rest
     # -- the --tosca-parser child process ---------------------------------------------
@@ -107,3 +112,65 @@ def exceeded(diags: "Diagnostics", limit: str, limits: Limits, what: str, at: "S
     diags.add("limit-exceeded", f"{what} exceeds the limit {limit} = {value:,}", at,
               hint=hint or f"xfc refuses input beyond {limit}; it protects the run from "
                            "hostile or generated input (docs/robustness.md)")
+
+
+def yaml_shape(text: str, limits: Limits = DEFAULT_LIMITS, *,
+               config: bool = False) -> tuple[str, int, int] | None:
+    """Check a YAML text that is not a TOSCA file (xfc krm's ResourceList, a YAML value
+    inside it) before a recursive loader builds it: ``(problem, line, column)`` for the
+    first collection nested deeper than ``max_depth``, the first ResourceList item past
+    ``max_krm_items`` and the first functionConfig value past ``max_config_values``, or
+    ``None``.  One pass over libyaml's events, no tree and no recursion, stopping at the
+    first problem: PyYAML's constructor recurses once per level (RecursionError past a
+    few hundred), and 200,000 items would be built before anything could count them.
+    ``config``: the text is itself a functionConfig value (a ConfigMap's ``inputs``), so
+    each of its values counts against ``max_config_values``.  A syntax error is left for
+    the loader to report."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    depth = 0
+    top_key: str | None = None  # the key of the document's top-level mapping being read
+    expect_key = False  # the next node at depth 1 is a key of the top-level mapping
+    items = values = 0
+    try:
+        for ev in yaml.parse(text, Loader=loader):
+            if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+                if depth == 1:
+                    expect_key = True
+                continue
+            if not isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent,
+                                   yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                continue
+            mark = ev.start_mark
+            if config or (depth >= 2 and top_key == "functionConfig"):
+                values += 1
+                if values > limits.max_config_values:
+                    return (f"the functionConfig holds more values than the limit "
+                            f"max_config_values = {limits.max_config_values:,}",
+                            mark.line + 1, mark.column + 1)
+            if depth == 1:
+                if expect_key:
+                    top_key = ev.value if isinstance(ev, yaml.ScalarEvent) else None
+                    expect_key = False
+                    if not isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                        continue
+                else:
+                    expect_key = not isinstance(ev, (yaml.MappingStartEvent,
+                                                     yaml.SequenceStartEvent))
+            elif depth == 2 and top_key == "items":
+                items += 1
+                if items > limits.max_krm_items:
+                    return (f"the ResourceList has more items than the limit max_krm_items = "
+                            f"{limits.max_krm_items:,}", mark.line + 1, mark.column + 1)
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth == 1:
+                    expect_key = isinstance(ev, yaml.MappingStartEvent)
+                if depth > limits.max_depth:
+                    return (f"collections nested deeper than the limit max_depth = "
+                            f"{limits.max_depth:,}", mark.line + 1, mark.column + 1)
+    except yaml.YAMLError:
+        return None
+    return None

@@ -279,9 +279,10 @@ def _is_temp(path: Path) -> bool:
         return False
 
 
-def make_temp(parent: Path) -> Path:
-    """A fresh temporary folder in ``parent`` with a marker naming this process."""
-    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX, dir=parent))
+def make_temp(parent: Path, kind: str = "") -> Path:
+    """A fresh temporary folder in ``parent`` with a marker naming this process; ``kind``
+    goes into its name (``.xfc-tosca-parser-…``)."""
+    tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + (f"{kind}-" if kind else ""), dir=parent))
     marker = {"tool": "xfc", "pid": os.getpid(), "start": _proc_start(os.getpid()),
               "host": socket.gethostname(), "time": int(time.time())}
     (tmp / TEMP_MARKER).write_text(json.dumps(marker, sort_keys=True) + "\n")

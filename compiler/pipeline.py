@@ -35,7 +35,7 @@ class Options:
     profile_paths: tuple[str, ...] = ()  # --profile-path, XFC_PROFILE_PATH
     root: str | None = None  # --root/XFC_ROOT: confines a lone descriptor (default: none)
     namespace: str | None = None  # --namespace
-    emitters: tuple[str, ...] = ("kubernetes", "policies")  # --emit: back ends to run
+    emitters: tuple[str, ...] = ("kubernetes", "policies", "operator")  # --emit: back ends to run
     # --target: the orchestrators the failure policies are written for (kubernetes, onap,
     # osm, tacker); "tacker" also switches PrometheusRule labels to Tacker's plugin.
     targets: tuple[str, ...] = ("kubernetes",)
@@ -50,6 +50,11 @@ class Options:
     allow_missing_artifacts: bool = False
     checks: tuple[str, ...] = ()  # --check NAME: opt-in check plugins (compiler.plugins)
     network_policies: bool = True  # --no-network-policies leaves NetworkPolicy objects out
+    operator: bool = True  # --no-operator leaves operator/ out (compiler/emitters/operator.py)
+    operator_image: str | None = None  # --operator-image: the operator Deployment's image
+    # --kube-version MAJOR.MINOR: write the API versions and fields that Kubernetes release
+    # serves (compiler/kubeversions.py); None: the current release
+    kube_version: str | None = None
 
 
 def option_problems(options: Options, *, fields: bool = False) -> list[str]:
@@ -64,6 +69,18 @@ def option_problems(options: Options, *, fields: bool = False) -> list[str]:
     if ns is not None and not is_dns_label(ns):
         problems.append(f"{name[0]} {ns!r} is not a DNS-1123 label (lower-case letters, "
                         "digits and '-', at most 63 characters, starting and ending alphanumeric)")
+    image = options.operator_image
+    if image is not None and (not image or any(c.isspace() or not c.isprintable() for c in image)
+                              or len(image) > 512):
+        field_name = "Options.operator_image" if fields else "--operator-image"
+        problems.append(f"{field_name} {image!r} is not an image reference")
+    if options.kube_version is not None:
+        from .kubeversions import problem
+
+        why = problem(options.kube_version)
+        if why is not None:
+            flag = "Options.kube_version" if fields else "--kube-version"
+            problems.append(f"{flag} {why}")
     # targets are plugins: built-ins (no scan needed) and xfc.targets entry points
     from .plugins import available, known
 

@@ -93,6 +93,7 @@ class Target(Protocol):
 BUILTIN_EMITTERS: dict[str, str] = {
     "kubernetes": "compiler.emitters.kubernetes:EMITTER",
     "policies": "compiler.emitters.policies:EMITTER",
+    "operator": "compiler.emitters.operator:EMITTER",
 }
 
 BUILTIN_BUNDLERS: dict[str, str] = {

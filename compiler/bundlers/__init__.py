@@ -41,6 +41,17 @@ CLUSTER_SCOPED = frozenset({
 
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 
+#: Where the operator's objects are (compiler/emitters/operator.py): Helm templates them
+#: behind ``operator.enabled``, Kustomize puts them in an optional component, and the
+#: orchestrator packages (Tacker, ONAP, OSM), whose orchestrators act on their own policy
+#: formats, leave them out.
+OPERATOR_DIR = "operator/"
+
+
+def without_operator(files: Iterable[OutputFile]) -> list[OutputFile]:
+    """``files`` less the operator's (what the orchestrator packages carry)."""
+    return [f for f in files if not f.path.startswith(OPERATOR_DIR)]
+
 _SEMVER = re.compile(
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"

@@ -52,7 +52,7 @@ from typing import Any
 from ..model import OutputFile
 from ..resources import render_text
 from . import WORKLOAD_KINDS, BundleError, Identity, Settings, identity, k8s_objects, \
-    targz_bytes, zip_bytes
+    targz_bytes, without_operator, zip_bytes
 
 _SOL001 = re.compile(r"etsi-nfv-sol001/(?P<ver>\d+\.\d+\.\d+)/")
 CHANGE_LOG = "ChangeLog.txt"
@@ -136,21 +136,51 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def signer(key_pem: bytes, cert_pem: bytes, key_label: str = "--sign-key",
+           cert_label: str = "--sign-cert") -> tuple[Any, Any]:
+    """(private key, certificate) that can sign a CSAR, or :class:`BundleError` saying
+    which of the two is wrong: unreadable, of a key type CMS signing here does not take
+    (Ed25519, Ed448, DSA: cryptography's PKCS#7 builder signs with RSA and ECDSA keys
+    only), or a certificate whose public key is not the key's (the signature would not
+    verify against the certificate shipped beside it)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+    try:
+        key = serialization.load_pem_private_key(key_pem, password=None)
+    except Exception as exc:  # ValueError, TypeError; UnsupportedAlgorithm (not a ValueError)
+        raise BundleError(f"{key_label}: cannot read the private key: {exc}") from None
+    if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
+        kind = type(key).__name__.replace("PrivateKey", "").lstrip("_") or "this"
+        article = "an" if kind[:1] in "AEIOU" else "a"
+        raise BundleError(f"{key_label}: {article} {kind} key cannot sign a CSAR; use an RSA "
+                          "or ECDSA key")
+    try:
+        cert = x509.load_pem_x509_certificate(cert_pem)
+    except (ValueError, TypeError) as exc:
+        raise BundleError(f"{cert_label}: cannot read the certificate: {exc}") from None
+    spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    try:
+        same = key.public_key().public_bytes(*spki) == cert.public_key().public_bytes(*spki)
+    except (ValueError, TypeError):
+        same = False
+    if not same:
+        raise BundleError(f"{cert_label}: the certificate is not that of {key_label} (its "
+                          "public key differs), so the signature could not be verified")
+    return key, cert
+
+
 def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
     """A detached CMS SignedData of ``manifest`` (SHA-256), PEM-armoured as ``CMS``.
 
     Reproducible with an RSA key (PKCS#1 v1.5 signatures are deterministic); an ECDSA
     signature is randomised by design, so two signed bundles then differ in it alone.
     """
-    from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.serialization import pkcs7
 
-    try:
-        key = serialization.load_pem_private_key(key_pem, password=None)
-        cert = x509.load_pem_x509_certificate(cert_pem)
-    except (ValueError, TypeError) as exc:
-        raise BundleError(f"cannot read the signing key or certificate: {exc}") from None
+    key, cert = signer(key_pem, cert_pem)
     der = (pkcs7.PKCS7SignatureBuilder().set_data(manifest)
            .add_signer(cert, key, hashes.SHA256())
            .sign(serialization.Encoding.DER,
@@ -167,6 +197,7 @@ def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
 def build_csar(unit: Any, files: list[OutputFile], settings: Settings
                ) -> tuple[Identity, dict[str, bytes], dict[str, Any] | None]:
     """(identity, the CSAR's files by path, the Tacker instantiate request or None)."""
+    files = without_operator(files)  # Tacker and ONAP act on their own policy formats
     objects = k8s_objects(files)
     ident = identity(unit, objects)
     entry, out, sol001 = definitions(unit)

@@ -43,8 +43,8 @@ from typing import Any, Iterator
 from ..emitters.kubernetes.common import plain
 from ..model import OutputFile
 from ..yamlout import double_quoted, is_plain_safe, quote
-from . import CLUSTER_SCOPED, WORKLOAD_KINDS, BundleError, Identity, K8sObject, Settings, \
-    dump_yaml, identity, k8s_objects
+from . import CLUSTER_SCOPED, OPERATOR_DIR, WORKLOAD_KINDS, BundleError, Identity, K8sObject, \
+    Settings, dump_yaml, identity, k8s_objects
 
 QUANTITY = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]i?|Ki)?$"
 DNS_LABEL_OR_EMPTY = r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$"
@@ -236,7 +236,8 @@ def probe_inputs(unit: Any, objects: list[K8sObject], defs: dict[str, Any]) -> I
         else:
             wiring.fixed[name] = "no probe value passed its constraints"
             continue
-        changed = {(o.path, i): o.body for i, o in enumerate(k8s_objects(other.outputs))}
+        changed = {(o.path, i): o.body for i, o in enumerate(
+            k8s_objects(f for f in other.outputs if not f.path.startswith(OPERATOR_DIR)))}
         if changed.keys() != base.keys():
             wiring.fixed[name] = "it changes which objects are written"
             continue
@@ -371,13 +372,16 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
     """The chart's files (paths relative to the chart directory)."""
     if unit.topology is None:
         raise BundleError("a chart needs a compiled topology")
-    objects = k8s_objects(files)
+    every = k8s_objects(files)
+    operator = [o for o in every if o.path.startswith(OPERATOR_DIR)]
+    objects = [o for o in every if not o.path.startswith(OPERATOR_DIR)]
     ident = identity(unit, objects)
     defs = input_definitions(unit)
     wiring = probe_inputs(unit, objects, defs)
     namespace = unit.options.namespace or ""
 
     values: dict[str, Any] = {"namespace": namespace, "inputs": {}, "workloads": {}}
+    schema_props: dict[str, Any] = {}  # top-level values other than the three always there
     workloads_schema: dict[str, Any] = {}
     keys = _workload_keys(objects)
     templates: dict[str, str] = {}
@@ -424,6 +428,8 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
             name = obj.path.replace("/", "-")
         templates[f"templates/{name}"] = template_text(body)
 
+    if operator:
+        templates.update(_operator_templates(operator, namespace, values, schema_props))
     schema_inputs: dict[str, Any] = {}
     for name, param in sorted(unit.topology.inputs.items()):
         from ..model import RuntimeRef
@@ -464,6 +470,7 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
                        "properties": schema_inputs, "required": sorted(schema_inputs)},
             "workloads": {"type": "object", "additionalProperties": False,
                           "properties": workloads_schema, "required": sorted(workloads_schema)},
+            **schema_props,
         },
     }
     out: dict[str, bytes] = {
@@ -476,6 +483,38 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
     out.update(crds)
     out.update({p: t.encode("utf-8") for p, t in templates.items()})
     return Chart(ident.name, out, dict(wiring.fixed))
+
+
+def _operator_templates(objects: list[K8sObject], namespace: str, values: dict[str, Any],
+                        schema_props: dict[str, Any]) -> dict[str, str]:
+    """The operator's objects, each template rendered only when ``operator.enabled`` (true
+    by default, so the default values still render what ``xfc compile`` writes); the
+    Deployment's image is ``operator.image``."""
+    out = {}
+    for obj in objects:
+        body = json.loads(json.dumps(obj.body))
+        if obj.kind == "Deployment":
+            container = body["spec"]["template"]["spec"]["containers"][0]
+            values["operator"] = {"enabled": True, "image": container["image"]}
+            container["image"] = Action("{{ .Values.operator.image | toJson }}")
+        meta = body.setdefault("metadata", {})
+        if meta.get("namespace", namespace) == namespace:
+            meta.pop("namespace", None)
+            body["metadata"] = _with_namespace(meta)
+        text = template_text(body)
+        out[f"templates/operator-{obj.path.rsplit('/', 1)[-1]}"] = (
+            "{{- if .Values.operator.enabled }}\n" + text
+            + ("" if text.endswith("\n") else "\n") + "{{- end }}\n")
+    values.setdefault("operator", {"enabled": True})
+    props = {"enabled": {"type": "boolean",
+                         "description": "run xfc's operator on the FailurePolicy "
+                                        "(docs/operator.md)"}}
+    if "image" in values["operator"]:
+        props["image"] = {"type": "string", "minLength": 1, "pattern": r"^\S+$",
+                          "description": "the operator's image"}
+    schema_props["operator"] = {"type": "object", "additionalProperties": False,
+                                "required": sorted(props), "properties": props}
+    return out
 
 
 def _with_namespace(meta: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,12 @@ under ``kustomize/``:
   each top-level field that differs (whole fields, so no list-merge rule of Kubernetes
   can blend old and new).
 
-``kubectl kustomize base`` renders exactly what ``xfc compile`` writes, and
+* ``components/operator/``: the operator's objects (``operator/``, docs/operator.md) as an
+  optional Kustomize ``Component``: an overlay that lists it under ``components`` runs
+  the operator beside the base.
+
+``kubectl kustomize base`` renders exactly what ``xfc compile`` writes (less
+``operator/``; with the component, all of it), and
 ``kubectl kustomize overlays/F`` exactly what ``xfc compile --flavour F`` writes
 (tests/unit/test_bundle_kustomize.py).  A flavour that does not compile fails the bundle
 with that flavour's first error quoted (never a warning or a note).
@@ -31,9 +36,11 @@ from dataclasses import replace
 from typing import Any
 
 from ..model import OutputFile
-from . import BundleError, K8sObject, Settings, dump_yaml, k8s_objects
+from . import OPERATOR_DIR, BundleError, K8sObject, Settings, dump_yaml, k8s_objects, \
+    without_operator
 
 KUSTOMIZATION = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
+COMPONENT = {"apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component"}
 
 
 def _key(o: K8sObject) -> tuple[str, str, str, str]:
@@ -114,6 +121,8 @@ class KustomizeBundler:
                settings: Settings | None = None) -> list[OutputFile]:
         from .. import compile as compile_
 
+        operator = [f for f in files if f.path.startswith(OPERATOR_DIR)]
+        files = without_operator(files)
         base = k8s_objects(files)
         if not base:
             raise BundleError("the compilation wrote no Kubernetes objects to bundle")
@@ -135,10 +144,19 @@ class KustomizeBundler:
                     raise BundleError(f"flavour {fid!r} does not compile: "
                                       + first_error(other.diagnostics))
                 flavour_files = {f.path: f.content for f in other.outputs}
-                kust, extra = overlay(base, k8s_objects(other.outputs), flavour_files)
+                kust, extra = overlay(base, k8s_objects(without_operator(other.outputs)),
+                                      flavour_files)
                 out[f"overlays/{fid}/kustomization.yaml"] = dump_yaml(kust)
                 for name, data in extra.items():
                     out[f"overlays/{fid}/{name}"] = data
+        if operator:
+            names = []
+            for f in sorted(operator, key=lambda f: f.path):
+                name = f.path.rsplit("/", 1)[-1]
+                names.append(name)
+                out[f"components/operator/{name}"] = f.content
+            out["components/operator/kustomization.yaml"] = dump_yaml(
+                dict(COMPONENT, resources=names))
         return [OutputFile(path=f"kustomize/{p}", content=data, producer=self.name)
                 for p, data in sorted(out.items())]
 

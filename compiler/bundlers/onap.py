@@ -22,13 +22,14 @@ import json
 from typing import Any
 
 from ..model import OutputFile
-from . import Settings, identity, k8s_objects, targz_bytes, zip_bytes
+from . import Settings, identity, k8s_objects, targz_bytes, without_operator, zip_bytes
 
 
 def build_package(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, bytes]]:
     """(zip file name, its members by path)."""
     from .helm import build_chart
 
+    files = without_operator(files)  # the orchestrator acts on its own policy formats
     chart = build_chart(unit, files)
     ident = identity(unit, k8s_objects(files))
     tgz = f"{chart.name}-{ident.version}.tgz"

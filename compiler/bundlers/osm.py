@@ -35,7 +35,7 @@ import hashlib
 from typing import Any
 
 from ..model import OutputFile
-from . import Identity, Settings, dump_yaml, identity, k8s_objects, targz_bytes
+from . import Identity, Settings, dump_yaml, identity, k8s_objects, targz_bytes, without_operator
 
 MGMT_CP = "mgmt-ext"
 MGMT_NET = "mgmtnet"
@@ -68,6 +68,7 @@ def build_package(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, by
     """(top folder name, files by path inside it)."""
     from .helm import build_chart
 
+    files = without_operator(files)  # the orchestrator acts on its own policy formats
     chart = build_chart(unit, files)
     ident = identity(unit, k8s_objects(files))
     folder = f"{ident.name}_knf"

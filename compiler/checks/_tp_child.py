@@ -43,15 +43,17 @@ MAX_MESSAGE = 4000  # characters kept of one tosca-parser message
 class _Offline:
     """The network guard and the catalog redirection, with a record of what it did."""
 
-    def __init__(self, profile_paths: tuple[str, ...]) -> None:
+    def __init__(self, profile_paths: tuple[str, ...], sol001_version: str | None = None
+                 ) -> None:
         self.profile_paths = profile_paths
+        self.sol001_version = sol001_version  # what the loader read bare SOL001 names as
         self.blocked: list[str] = []
         self.redirected: dict[str, str] = {}
 
     def lookup(self, ref: str) -> str | None:
         from compiler.loader import catalog
 
-        hit = catalog.lookup(ref, self.profile_paths)
+        hit = catalog.lookup(ref, self.profile_paths, sol001_version=self.sol001_version)
         if hit is None:
             return None
         local = str(hit.root / hit.name)
@@ -160,9 +162,10 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_MESSAGE else text[:MAX_MESSAGE] + " …"
 
 
-def verdict(path: str, profile_paths: tuple[str, ...]) -> dict[str, Any]:
+def verdict(path: str, profile_paths: tuple[str, ...], sol001_version: str | None = None
+            ) -> dict[str, Any]:
     """Run tosca-parser on ``path`` and describe what it said."""
-    guard = _Offline(profile_paths)
+    guard = _Offline(profile_paths, sol001_version)
     guard.install()
     result: dict[str, Any] = {"status": "accepted", "version": "", "errors": [],
                               "crash": "", "blocked": guard.blocked, "redirected": guard.redirected}
@@ -211,6 +214,8 @@ def main() -> int:
         request = json.loads(sys.stdin.read() or "{}")
         path = str(request["path"])
         profile_paths = tuple(str(p) for p in request.get("profile_paths", ()))
+        version = request.get("sol001_version")
+        sol001_version = str(version) if isinstance(version, str) else None
     except (ValueError, KeyError, TypeError) as exc:
         sys.stderr.write(f"bad request: {exc}\n")
         return 2
@@ -222,7 +227,7 @@ def main() -> int:
     out = sys.stdout
     # tosca-parser prints now and then; keep stdout for the one JSON answer
     with contextlib.redirect_stdout(sys.stderr):
-        result = verdict(path, profile_paths)
+        result = verdict(path, profile_paths, sol001_version)
     out.write(json.dumps(result) + "\n")
     out.flush()
     return 0

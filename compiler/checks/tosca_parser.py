@@ -73,7 +73,13 @@ def tosca_parser_verdict(package: Package, options: Any, diags: Diagnostics) -> 
                   hint="install it with `pip install tosca-parser`")
         return
     timeout = TIMEOUT
-    work = tempfile.mkdtemp(prefix="xfc-tosca-parser-")
+    # a folder with the marker of compile's temporary folders: a run killed with SIGKILL
+    # cannot remove it, so each run first removes those whose process is gone
+    from ..output import make_temp, sweep_stale_temps
+
+    scratch = Path(tempfile.gettempdir())
+    sweep_stale_temps(scratch)
+    work = str(make_temp(scratch, "tosca-parser"))
     try:
         target = _stage(package, work, getattr(options, "limits", None))
         if target is None:
@@ -81,8 +87,12 @@ def tosca_parser_verdict(package: Package, options: Any, diags: Diagnostics) -> 
                       "the package could not be prepared for tosca-parser; no verdict", at)
             return
         limits = getattr(options, "limits", None) or DEFAULT_LIMITS
+        from ..loader.versions import declared_sol001
+
+        declared = declared_sol001(package.files)  # as the loader read bare SOL001 names
         request = {"path": target, "profile_paths": list(getattr(options, "profile_paths", ())),
-                   "memory_bytes": limits.tosca_parser_bytes}
+                   "memory_bytes": limits.tosca_parser_bytes,
+                   "sol001_version": declared.version if declared is not None else None}
         outcome = _unstage(_run_child(request, work, timeout), work, target, package)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import sys
 from typing import TextIO
 
@@ -25,7 +26,8 @@ from .. import compile as compile_
 from ..output import OutputError, write_outputs
 from ..pipeline import option_problems
 from .. import plugins
-from .common import UsageError, add_input_arguments, options_from_args, report
+from .common import (UsageError, add_input_arguments, add_kube_version_argument, options_from_args,
+                     report)
 from .formats import help_for
 
 HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
@@ -97,6 +99,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help=help_for("bundle") + "; available here: " + _known())
     g.add_argument("--namespace", metavar="NS", default=None,
                    help="Kubernetes namespace for every namespaced object (default: none set)")
+    add_kube_version_argument(g)
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
                    choices=("kubernetes", "onap", "osm", "tacker"),
                    help="orchestrator (repeatable): the failure policies are written for it, "
@@ -132,13 +135,7 @@ def _settings(args: argparse.Namespace):
         raise UsageError("--sign-key and --sign-cert go together")
     key = cert = None
     if args.sign_key:
-        try:
-            with open(args.sign_key, "rb") as fh:
-                key = fh.read(1 << 20)
-            with open(args.sign_cert, "rb") as fh:
-                cert = fh.read(1 << 20)
-        except OSError as exc:
-            raise UsageError(f"cannot read {exc.filename}: {exc.strerror}") from None
+        key, cert = _read_pem("--sign-key", args.sign_key), _read_pem("--sign-cert", args.sign_cert)
     date = args.release_date
     if date is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         stamp = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), tz=timezone.utc)
@@ -150,6 +147,20 @@ def _settings(args: argparse.Namespace):
     if date is not None:
         kw["release_date"] = date
     return Settings(**kw)
+
+
+def _read_pem(flag: str, path: str) -> bytes:
+    """A key or certificate file: a regular file (a FIFO would block the read for ever,
+    a device would be read to the limit), read up to 1 MiB."""
+    try:
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise UsageError(f"{flag} {path}: not a regular file")
+        with open(path, "rb") as fh:
+            return fh.read(1 << 20)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"{flag} {path}: cannot be read: "
+                         f"{getattr(exc, 'strerror', None) or exc}") from None
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -179,6 +190,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             say.write(f"xfc: error[plugin-error]: {exc}\n")
             return 1
     settings = _settings(args)
+    if settings.sign_key is not None:  # refused before the compile, not after it
+        from ..bundlers.csar import signer
+
+        try:
+            signer(settings.sign_key, settings.sign_cert or b"",
+                   f"--sign-key {args.sign_key}", f"--sign-cert {args.sign_cert}")
+        except BundleError as exc:
+            say.write(f"xfc: error: cannot sign the CSAR: {exc}\n")
+            return 1
     options = options_from_args(args)
     problems = option_problems(options)
     if problems:

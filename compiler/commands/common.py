@@ -109,6 +109,22 @@ def add_backend_arguments(g: Any) -> None:
                    default=None,
                    help="leave out the NetworkPolicy objects (default: deny ingress to every "
                         "generated pod except along wirings, backing-service uses and exposed ports)")
+    g.add_argument("--no-operator", action="store_false", dest="operator", default=None,
+                   help="leave out operator/ (the Deployment, ServiceAccount and Role that run "
+                        "`xfc operator` on the FailurePolicy; docs/operator.md)")
+    g.add_argument("--operator-image", metavar="IMAGE", default=None,
+                   help="the image of the operator's Deployment (default: xfc:VERSION, as the "
+                        "Containerfile tags it)")
+    add_kube_version_argument(g)
+
+
+def add_kube_version_argument(g: Any) -> None:
+    """``--kube-version``, shared by compile, check and bundle."""
+    g.add_argument("--kube-version", metavar="MAJOR.MINOR", default=None, dest="kube_version",
+                   help="write the API versions and fields that this Kubernetes release "
+                        "serves, e.g. 1.20 (policy/v1beta1 PodDisruptionBudgets, "
+                        "autoscaling/v2beta2 HPAs; docs/kubernetes-versions.md); "
+                        "oldest 1.20, default: the current release")
 
 
 def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
@@ -172,8 +188,10 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
         if data is not None:
             values = data
     for item in getattr(args, "set_values", []) or []:
-        _utf8(item, "--set")
         key, sep, value = item.partition("=")
+        # a value that is not UTF-8 is bad input, reported at --set KEY by the resolver
+        # (input-encoding, exit 1); a key that is not is misuse
+        _utf8(key if sep else item, "--set")
         key = key.strip()
         if not sep or not key:
             raise UsageError(f"--set takes KEY=VALUE, not {item!r}")
@@ -189,7 +207,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "profile_paths": tuple(getattr(args, "profile_paths", []) or ()),
     }
     for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts",
-                 "network_policies"):
+                 "network_policies", "operator", "operator_image", "kube_version"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
     if "root" not in opts and os.environ.get("XFC_ROOT") and hasattr(args, "root"):

@@ -25,9 +25,9 @@ HELP = "explain how a wiring's failure ladder is realised on each orchestrator"
 DESCRIPTION = """\
 Check the descriptor, then print, for every step of the escalation ladder of the wiring
 NAME, what the step does (arguments, shutdown and startup orders resolved), how each
-target realises it (Kubernetes FailurePolicy + PrometheusRule, Tacker's Prometheus
-plugin, ONAP operational policy, OSM healing-aspect), and what is lost on a target that
-cannot express it.  --target marks the orchestrators you compile for.
+target realises it (Kubernetes: what xfc operator does with the FailurePolicy, and the
+PrometheusRule; Tacker's Prometheus plugin; ONAP operational policy; OSM
+healing-aspect), and what is lost on a target that cannot express it.  --target marks the orchestrators you compile for.
 
 examples:
   xfc explain samples/5g-core-slice/slice.yaml --wiring smf.wiring

@@ -17,6 +17,7 @@ from typing import TextIO
 import yaml
 
 from .. import krm
+from ..limits import yaml_shape
 
 HELP = "run as a KRM function (kpt fn eval/render): ResourceList on stdin, out on stdout"
 DESCRIPTION = """\
@@ -49,6 +50,12 @@ def run(args: argparse.Namespace, out: TextIO, stdin: TextIO | None = None) -> i
     if len(text) > MAX_INPUT:
         result = krm.run(None)
         result.resource_list["results"] = [{"message": "the ResourceList exceeds 64 MiB",
+                                            "severity": "error"}]
+    elif (shape := yaml_shape(text)) is not None:
+        problem, line, column = shape
+        result = krm.run(None)
+        result.resource_list["results"] = [{"message": f"standard input at line {line}, "
+                                                       f"column {column}: {problem}",
                                             "severity": "error"}]
     else:
         try:

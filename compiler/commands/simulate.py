@@ -1,11 +1,12 @@
-"""``xfc simulate PATH --fail NODE``: what the orchestrator does when NODE fails.
+"""``xfc simulate PATH --fail NODE``: what the executor of the FailurePolicy does when NODE fails.
 
 Phase: CLI (read-only on the front end's plan; the model is
-:mod:`compiler.graph.simulate`).  Output: the numbered steps — which wirings break,
-who receives the failure context, which ladder steps run in which order, which nodes
-stop and start — then each wiring's outcome and the final state; or, with
-``--format json``, the same as one JSON document.  Exit 0, 1 when the descriptor has
-errors, 2 when NODE is not a node template.
+:mod:`compiler.graph.simulate`).  Output: the timed events — which wirings fail and when,
+each step of their ladders with what it scales (down in shutdown order, up in startup
+order) and whom it notifies, how — then each wiring's phase (spec §6), the scaling actions
+and notifications in order, and the final state; or, with ``--format json``, the same as
+one JSON document (docs/policies.md, "simulate --format json").  Exit 0, 1 when the
+descriptor has errors, 2 when NODE is not a node template.
 
 Codes: none of its own (it prints those of the phases it runs).
 """
@@ -23,12 +24,15 @@ from .common import UsageError, add_input_arguments, options_from_args, report
 
 HELP = "simulate the failure of one node under the wiring failure policies"
 DESCRIPTION = """\
-Compile the descriptor's failure policies and play them out for the failure of one node:
-every wiring towards it breaks, its failure context goes to the resolved propagate
-targets, and its on_failure ladder runs step by step (reconnect, notify, reinstantiate
-with its shutdown and startup orders, shutdown_chain) until a step restores the wiring
-or the last step ends it.  By default every instance of NODE fails; --instance fails one
-instance, so reconnect succeeds when NODE may run more than one.
+Compile the descriptor's FailurePolicy and play it out, as xfc operator acts on it (spec
+§6), for the failure of one node: every wiring towards it fails after its detect_after,
+and its ladder runs step by step: reconnect waits for a Ready Pod, notify sends the
+failure context to the source and the propagate nodes (Event, HTTP POST or signal) and
+waits, reinstantiate scales its scope down in shutdown order and up in startup order,
+shutdown_chain scales the chain down and leaves it down.  It ends with each wiring's
+phase (Recovered, ShutDown, Failing, Healthy), every scaling action and notification in
+order, and the final state.  By default every instance of NODE fails; --instance fails
+one, which the executor does not see as a failure while NODE keeps another Ready Pod.
 
 examples:
   xfc simulate samples/5g-core-slice/slice.yaml --fail upf
@@ -41,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fail", metavar="NODE", required=True,
                         help="the node template that fails")
     parser.add_argument("--instance", action="store_true",
-                        help="only one instance of NODE fails (reconnect can reach another)")
+                        help="only one instance of NODE fails (no failure while NODE keeps a Ready Pod)")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -342,6 +342,8 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
     steps: list[ResolvedStep] = []
     for step in effective_ladder(w, xmodel):
         values: dict[str, Any] = step.resolved_args()
+        if step.action == "notify" and values.get("timeout") is None:
+            values["timeout"] = w.detect_after  # spec §3.1: notify waits detect_after
         shutdown: tuple[str, ...] = ()
         startup: tuple[str, ...] = ()
         if step.action == "reinstantiate":

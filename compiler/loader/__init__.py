@@ -15,10 +15,11 @@ system to apply.
 
 Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
 import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
-tosca-version (a version xfc does not read, before the file's imports: :mod:`.versions`),
+tosca-version (a version xfc does not read, before the file's imports: :mod:`.tosca_version`),
 tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``), plus
 those of :mod:`.yamlpos`, :mod:`.csar` and
-:mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too).
+:mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too)
+and :mod:`.artifacts` (every artifact file a package's descriptor names is in it).
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ from typing import Any
 from ..diagnostics import Diagnostics, Severity, Span
 from ..model import Package, SourceFile, index_templates
 from . import catalog
+from ..resources import profiles_dir
 from ..limits import exceeded
 from .fs import DirFS, PackageFS, TooLarge, normalize
-from .versions import check_version
+from .tosca_version import check_version
 from .yamlpos import Limits, PMap, PSeq, load_yaml
 
 __all__ = ["load", "read_yaml_file"]
@@ -71,9 +73,15 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
     entry = reader.read(_Origin(opened.fs, opened.entry, ("pkg", opened.entry)), None, "", ())
     if entry is None:
         return None
+    reader.read_deferred()
     from .shipped import read_shipped
 
     shipped = read_shipped(opened.fs, reader.files, diags, limits)
+    if opened.kind != "file":
+        from .artifacts import check_artifacts
+
+        check_artifacts(opened.fs, reader.files, _listed(opened), diags,
+                        getattr(options, "allow_missing_artifacts", False))
     return Package(
         root=str(path),
         entry=opened.entry,
@@ -85,6 +93,23 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
         shipped=shipped,
         templates=index_templates(tuple(reader.files)),
     )
+
+
+def _listed(opened: Any) -> set[str]:
+    """The package names TOSCA.meta's file blocks and the manifest's sources list."""
+    out: set[str] = set()
+    if opened.meta is not None:
+        for block in opened.meta.files:
+            f = block.get("Name")
+            name = normalize("", f.value) if f is not None else None
+            if name:
+                out.add(name)
+    if opened.manifest is not None:
+        for src in opened.manifest.sources:
+            name = normalize("", src.path)
+            if name:
+                out.add(name)
+    return out
 
 
 def read_yaml_file(fs: PackageFS, name: str, diags: Diagnostics, limits: Limits,
@@ -139,6 +164,9 @@ class _Reader:
         self.seen: set[tuple] = set()
         self.parsed: dict[tuple, Any] = {}
         self.active: list[tuple] = []
+        # bare-name SOL001 imports found nowhere yet: read once the version the whole
+        # descriptor declares is known (compiler.loader.versions)
+        self.deferred: list[tuple[str, str, Span, tuple[Span, ...]]] = []
 
     # -- one file ------------------------------------------------------------------
     def read(self, origin: _Origin, at: Span | None, prefix: str,
@@ -311,7 +339,13 @@ class _Reader:
                 return
         hit = catalog.lookup(ref, paths)
         if hit is not None:
+            if catalog.is_bare_sol001(ref):
+                self.diags.add("import-version", f"{ref!r} read from {hit.label} "
+                               "(--profile-path / XFC_PROFILE_PATH, first match)", span)
             self._read_catalog(hit, span, prefix, chain)
+            return
+        if catalog.is_bare_sol001(ref):
+            self.deferred.append((ref, prefix, span, chain))
             return
         tried = target or loose
         looked = f"{origin.fs.display(tried)}, " if tried else ""
@@ -322,6 +356,45 @@ class _Reader:
             hint="add the file to the package, or pass --profile-path DIR (or set "
                  "XFC_PROFILE_PATH) to a directory that holds it",
         )
+
+    def read_deferred(self) -> None:
+        """The bare-name SOL001 imports neither the package nor the user's profile paths
+        provide: the file of the version the descriptor declares (a note says which and
+        why), or import-unresolved naming the catalog's versions.  No version is ever
+        picked by xfc (issue 21: a 4.4.1 VNFD read against 2.6.1 types failed far from
+        the cause)."""
+        from .versions import declared_sol001
+
+        deferred, self.deferred = self.deferred, []
+        if not deferred:
+            return
+        declared = declared_sol001(self.files)
+        paths = tuple(getattr(self.options, "profile_paths", ()) or ())
+        for ref, prefix, span, chain in deferred:
+            hit = catalog.lookup(ref, paths, sol001_version=declared.version) \
+                if declared is not None else None
+            if hit is not None and declared is not None:
+                self.diags.add("import-version", f"{ref!r} read as SOL001 "
+                               f"{declared.version} from xfc's catalog: {declared.how} "
+                               f"({declared.span.file}:{declared.span.line})", span)
+                self._read_catalog(hit, span, prefix, chain)
+                continue
+            versions = catalog.sol001_versions()
+            name = posixpath.basename(ref)
+            why = "nothing in the descriptor declares a SOL001 version" if declared is None                 else f"the declared SOL001 {declared.version} has no {name} in xfc's catalog"
+            self.diags.add(
+                "import-unresolved",
+                f"cannot resolve import {ref!r}: the package does not ship it, "
+                + ("no --profile-path or XFC_PROFILE_PATH directory holds it"
+                   if len(catalog.search_roots(paths)) > 1 else
+                   "no --profile-path or XFC_PROFILE_PATH is given")
+                + f", and {why}",
+                span,
+                hint=f"xfc's catalog holds SOL001 {', '.join(versions)}: choose one with "
+                     f"--profile-path {profiles_dir() / catalog.SOL001_DIR}/<V>, or import "
+                     "the file by its forge URL (https://forge.etsi.org/rep/nfv/SOL001/raw/"
+                     f"v<V>/{name})",
+            )
 
     def _outside(self, importer: str, ref: str) -> str | None:
         """The name of a relative import that climbs out of an unconfined lone file's

@@ -12,8 +12,10 @@ then each directory of ``--profile-path`` / ``XFC_PROFILE_PATH`` in order.
 * ``xfactor/1.0/profile.yaml`` → ``compiler/profiles/xfactor/1.0/profile.yaml``
 * ``https://forge.etsi.org/rep/nfv/SOL001/raw/v<V>/<file>`` (and the ``/-/raw/`` form)
   → ``compiler/profiles/etsi-nfv-sol001/<V>/<file>``
-* a bare SOL001 file name → the same file of :data:`DEFAULT_SOL001` (2.6.1, the version
-  Tacker ships), because a bare name carries no version.
+* a bare SOL001 file name → the first ``--profile-path``/``XFC_PROFILE_PATH`` directory
+  holding it (the user's choice), else the same file of the version the descriptor
+  declares (the loader works it out: :func:`compiler.loader.versions.declared_sol001`),
+  never a version picked by xfc.
 
 Codes: none (the loader reports an import that is neither in the package nor here).
 """
@@ -28,7 +30,6 @@ from pathlib import Path
 
 from ..resources import profiles_dir
 
-DEFAULT_SOL001 = "2.6.1"
 SOL001_DIR = "etsi-nfv-sol001"
 _FORGE = re.compile(
     r"^https?://forge\.etsi\.org/rep/nfv/SOL001/(?:-/)?raw/v?(?P<ver>[0-9][0-9.]*)/(?P<file>[A-Za-z0-9_.-]+)$"
@@ -57,8 +58,34 @@ def search_roots(profile_paths: tuple[str, ...]) -> list[tuple[Path, str]]:
     return roots
 
 
-def lookup(ref: str, profile_paths: tuple[str, ...] = ()) -> CatalogHit | None:
-    """Find a local file for ``ref``; ``None`` when the catalog does not know it."""
+def is_bare_sol001(ref: str) -> bool:
+    """A SOL001 type file named without a version (``etsi_nfv_sol001_vnfd_types.yaml``)."""
+    return not is_url(ref) and bool(_SOL001_NAME.match(posixpath.basename(ref)))
+
+
+def forge_version(ref: str) -> str | None:
+    """The SOL001 version a forge URL names (``.../raw/v4.4.1/...`` → ``4.4.1``)."""
+    m = _FORGE.match(ref)
+    return m["ver"] if m else None
+
+
+def sol001_versions() -> list[str]:
+    """The SOL001 versions xfc's catalog holds, oldest first."""
+    root = profiles_dir() / SOL001_DIR
+    try:
+        names = [p.name for p in root.iterdir() if p.is_dir()]
+    except OSError:
+        return []
+    return sorted(names, key=lambda v: tuple(int(x) for x in v.split(".") if x.isdigit()))
+
+
+def lookup(ref: str, profile_paths: tuple[str, ...] = (), *,
+           sol001_version: str | None = None) -> CatalogHit | None:
+    """Find a local file for ``ref``; ``None`` when the catalog does not know it.
+
+    A bare SOL001 name is looked for in the user's ``--profile-path``/``XFC_PROFILE_PATH``
+    directories first (their choice, first match), then as the file of
+    ``sol001_version`` in the catalog; without a version it is not found."""
     candidates: list[str] = []
     m = _FORGE.match(ref)
     if m:
@@ -66,10 +93,17 @@ def lookup(ref: str, profile_paths: tuple[str, ...] = ()) -> CatalogHit | None:
     elif not is_url(ref):
         clean = posixpath.normpath(ref.lstrip("./")) if ref else ""
         if clean and not clean.startswith(".."):
-            candidates.append(clean)
             base = posixpath.basename(clean)
             if _SOL001_NAME.match(base):
-                candidates.append(f"{SOL001_DIR}/{DEFAULT_SOL001}/{base}")
+                for root, label in search_roots(profile_paths)[1:]:
+                    for cand in dict.fromkeys((clean, base)):
+                        hit = _hit(root, label, cand)
+                        if hit is not None:
+                            return hit
+                if sol001_version is None:
+                    return None
+                return _hit(profiles_dir(), "xfc:", f"{SOL001_DIR}/{sol001_version}/{base}")
+            candidates.append(clean)
             if base != clean:
                 candidates.append(base)
     for root, label in search_roots(profile_paths):
@@ -87,6 +121,18 @@ def lookup(ref: str, profile_paths: tuple[str, ...] = ()) -> CatalogHit | None:
                     label=f"{label}{parent}" if parent else label.rstrip("/:"),
                 )
     return None
+
+
+def _hit(root: Path, label: str, cand: str) -> CatalogHit | None:
+    try:
+        found = (root / cand).is_file()
+    except (OSError, ValueError):
+        found = False
+    if not found:
+        return None
+    parent = posixpath.dirname(cand)
+    return CatalogHit(root=(root / parent) if parent else root, name=posixpath.basename(cand),
+                      label=f"{label}{parent}" if parent else label.rstrip("/:"))
 
 
 def describe_search(profile_paths: tuple[str, ...]) -> str:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import errno
 import os
 import posixpath
 import re
@@ -223,8 +224,10 @@ class ZipFS:
             parent = posixpath.dirname(name)
             while parent:
                 if parent in infos:
+                    # at the member inside the archive (it has no line): the archive
+                    # alone did not say which of its members to look at
                     diags.add("csar-zip-unsafe", f"zip member {parent!r} is a file and also the "
-                              f"folder of {name!r}", at,
+                              f"folder of {name!r}", Span(f"{label.rstrip('/')}/{name}"),
                               hint="the package is refused; a name is either a file or a folder")
                     bad = True
                     break
@@ -361,6 +364,13 @@ def _declared_entries(path: str) -> int | None:
         return None
 
 
+def _is_symlink(p: Path) -> bool:
+    try:
+        return p.is_symlink()
+    except (OSError, ValueError):
+        return False
+
+
 def _reason(e: BaseException) -> str:
     text = str(e).strip()
     return text or type(e).__name__
@@ -415,11 +425,22 @@ def open_input(path: str, diags: Diagnostics, limits: Limits = DEFAULT_LIMITS,
     declaration, and so its placeholder digest; a present file's digest is still checked.
     """
     p = Path(path)
-    if not p.exists():
-        # a symbolic link whose target is missing or loops (Path.resolve would raise)
-        why = "is a symbolic link to nothing (its target is missing or a loop)" \
-            if p.is_symlink() else "does not exist"
+    try:
+        os.stat(path)
+    except OSError as e:
+        # missing; a symbolic link whose target is missing or loops (Path.resolve would
+        # raise); a name longer than the system's file-name limit (Path.exists raises
+        # ENAMETOOLONG) or with a NUL
+        if isinstance(e, FileNotFoundError) or e.errno == errno.ELOOP:
+            why = "is a symbolic link to nothing (its target is missing or a loop)" \
+                if _is_symlink(p) else "does not exist"
+        else:
+            why = f"cannot be opened: {e.strerror or type(e).__name__}"
         diags.add("input-not-found", f"'{path}' {why}", Span(path))
+        return None
+    except ValueError:  # an embedded NUL
+        diags.add("input-not-found", f"'{path}' cannot be opened: the name holds a NUL",
+                  Span(path))
         return None
     if p.is_dir():
         try:

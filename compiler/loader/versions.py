@@ -1,70 +1,107 @@
-"""Which ``tosca_definitions_version`` values xfc reads, and the first word on the others.
+"""Which SOL001 version a descriptor declares, for its imports of SOL001 type files by bare
+name (``etsi_nfv_sol001_vnfd_types.yaml``), which carry no version of their own.
 
-Phase: load.  Input: one parsed TOSCA file (its top-level mapping).  Output: a
-``tosca-version`` diagnostic when the file declares a version xfc does not read, so that
-the loader says so *before* it tries the file's imports: a TOSCA 2.0 or Alien4Cloud file
-imports profiles xfc has no catalog for, and an import error would otherwise come first
-and point the user the wrong way (issue 21, item 10).
+Phase: load.  Input: every file read (the package's own and the catalog's).  Output: a
+:class:`Declared` (the version, where it is declared, and how) or ``None``.
 
-A missing ``tosca_definitions_version`` is left to the resolver, which tells a file of
-another format (Kubernetes, OSM) from a TOSCA file that lacks the line.
+Sources, first found wins, in reading order:
 
-Codes: tosca-version.
+1. an import of a SOL001 file by its forge URL, which names the version
+   (``https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_common_types.yaml``);
+2. a SOL001 type file the package ships itself, whose ``metadata`` says which it is
+   (``template_name: etsi_nfv_sol001_...``, ``template_version: 4.4.1``);
+3. the VNFD's own fields: ``vnfm_info`` naming Tacker (a node template's value or a node
+   type's default) — Tacker supplies the SOL001 2.6.1 type files for bare names.
+
+A version the catalog does not hold is skipped.  Codes: none (the loader reports).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Iterable
 
-from ..diagnostics import Diagnostics
-from ..suggest import did_you_mean
-from .yamlpos import PMap
+from ..diagnostics import Span
+from ..model import SourceFile
+from . import catalog
+from .yamlpos import PMap, PSeq
 
-# TOSCA 1.0-1.3 and the NFV profile 1.0 (compiler.resolve.VERSIONS is this tuple)
-READ = (
-    "tosca_simple_yaml_1_0",
-    "tosca_simple_yaml_1_1",
-    "tosca_simple_yaml_1_2",
-    "tosca_simple_yaml_1_3",
-    "tosca_simple_profile_for_nfv_1_0_0",
-)
-
-_READ_WORDS = "xfc reads TOSCA 1.0 to 1.3 (tosca_simple_yaml_1_0 ... tosca_simple_yaml_1_3) " \
-              "and tosca_simple_profile_for_nfv_1_0_0"
+TACKER_SOL001 = "2.6.1"  # the type files Tacker ships and reads bare names as
 
 
-def _unread(v: Any) -> tuple[str, str] | None:
-    """(message tail, hint) for a version xfc does not read; None for one it reads."""
-    if isinstance(v, str) and v in READ:
-        return None
-    text = str(v)
-    low = text.lower()
-    if low.startswith("tosca_2") or low.startswith("tosca_simple_yaml_2"):
-        return (f"{text!r} is TOSCA 2.0, which xfc does not read yet",
-                f"{_READ_WORDS}; a TOSCA 2.0 file cannot be read as 1.3 (its types, "
-                "functions and profiles differ)")
-    if low.startswith("alien_dsl_"):
-        return (f"{text!r} is Alien4Cloud's own TOSCA dialect, which xfc does not read",
-                f"{_READ_WORDS}; export the topology from Alien4Cloud as TOSCA 1.x, or "
-                "change the version line if the file is plain TOSCA 1.3")
-    if not isinstance(v, str):
-        return (f"{text!r} is not a version name",
-                f"{_READ_WORDS}; write the version as a name, e.g. tosca_simple_yaml_1_3")
-    near = did_you_mean(text, list(READ))
-    return (f"{text!r} is a version xfc does not know",
-            f"{near} {_READ_WORDS}" if near else _READ_WORDS)
+@dataclass(frozen=True, slots=True)
+class Declared:
+    version: str
+    span: Span
+    how: str  # what declared it, for the note
 
 
-def check_version(data: Any, diags: Diagnostics) -> bool:
-    """Report a ``tosca_definitions_version`` xfc does not read; True when it reported."""
-    if not isinstance(data, PMap) or "tosca_definitions_version" not in data:
-        return False
-    problem = _unread(data.get("tosca_definitions_version"))
-    if problem is None:
-        return False
-    diags.add("tosca-version", f"tosca_definitions_version {problem[0]}",
-              data.value_span("tosca_definitions_version"), hint=problem[1])
-    return True
+def declared_sol001(files: Iterable[SourceFile]) -> Declared | None:
+    """The SOL001 version the files declare (module docstring), or None."""
+    known = set(catalog.sol001_versions())
+    files = list(files)
+    for sf in files:
+        imports = sf.data.get("imports") if isinstance(sf.data, PMap) else None
+        if not isinstance(imports, PSeq):
+            continue
+        for i, item in enumerate(imports):
+            ref = item.get("file") if isinstance(item, PMap) else item
+            ver = catalog.forge_version(ref.strip()) if isinstance(ref, str) else None
+            if ver in known:
+                return Declared(ver, imports.item_span(i), "the import of the SOL001 "
+                                f"{ver} file by its forge URL")
+    for sf in files:
+        meta = sf.data.get("metadata") if not sf.from_catalog and isinstance(sf.data, PMap) \
+            else None
+        if isinstance(meta, PMap) and str(meta.get("template_name", "")).startswith(
+                "etsi_nfv_sol001") and str(meta.get("template_version", "")) in known:
+            ver = str(meta["template_version"])
+            return Declared(ver, meta.value_span("template_version"),
+                            f"the SOL001 {ver} type file the package ships "
+                            f"({sf.display})")
+    for sf in files:
+        if sf.from_catalog or not isinstance(sf.data, PMap):
+            continue
+        span = _tacker_vnfm(sf.data)
+        if span is not None and TACKER_SOL001 in known:
+            return Declared(TACKER_SOL001, span, "vnfm_info names Tacker, which supplies the "
+                            f"SOL001 {TACKER_SOL001} type files")
+    return None
 
 
-__all__ = ["READ", "check_version"]
+def _tacker_vnfm(data: PMap) -> Span | None:
+    """Where ``vnfm_info`` names Tacker: a node template's value or a node type's
+    definition (default or constraint)."""
+    places: list[tuple[Any, Span]] = []
+    tt = data.get("topology_template")
+    nts = tt.get("node_templates") if isinstance(tt, PMap) else None
+    for body in (nts.values() if isinstance(nts, PMap) else ()):
+        props = body.get("properties") if isinstance(body, PMap) else None
+        if isinstance(props, PMap) and "vnfm_info" in props:
+            places.append((props["vnfm_info"], props.value_span("vnfm_info")))
+    types = data.get("node_types")
+    for body in (types.values() if isinstance(types, PMap) else ()):
+        props = body.get("properties") if isinstance(body, PMap) else None
+        if isinstance(props, PMap) and isinstance(props.get("vnfm_info"), PMap):
+            places.append((props["vnfm_info"], props.value_span("vnfm_info")))
+    for value, span in places:
+        if _mentions_tacker(value):
+            return span
+    return None
+
+
+def _mentions_tacker(value: Any) -> bool:
+    stack, seen = [value], 0
+    while stack and seen < 1000:
+        v = stack.pop()
+        seen += 1
+        if isinstance(v, str) and "tacker" in v.lower():
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+__all__ = ["Declared", "declared_sol001"]

@@ -80,6 +80,7 @@ class Wiring:
     explicit_on_failure: bool = False
     propagate: str = "none"  # none | upstream | downstream | both
     chain: str | None = None  # as written, or inferred (the chain containing both ends)
+    detect_after: float = defaults.DETECT_AFTER  # seconds without a Ready target (spec §6)
     form: str = "policy"  # policy | relationship
     span: Span = field(default=NO_SPAN, compare=False)
     property_spans: Mapping[str, Span] = field(default_factory=dict, compare=False)
@@ -233,6 +234,12 @@ class ResolvedWiring:
     upstream: tuple[str, ...]
     downstream: tuple[str, ...]
     propagate_to: tuple[str, ...]
+
+    @property
+    def recipients(self) -> tuple[str, ...]:
+        """Who a ``notify`` step tells (spec §6): the wiring's source, then every
+        ``propagate`` node, each once."""
+        return tuple(dict.fromkeys((self.wiring.source, *self.propagate_to)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Mapping
 
+from ..defaults import DETECT_AFTER
 from ..diagnostics import NO_SPAN, Diagnostics, Span
 from ..model import NodeTemplate, Requirement, Topology
 from ..model.frozen import span_at
@@ -421,12 +422,15 @@ def _wirings(topology: Topology, workset: frozenset[str], chains: Mapping[str, C
             chain = next((c for c in chains_of.get(d.source, ()) if d.target in member_sets[c]), None)
         stick = d.props.get("stickiness", "none")
         prop = d.props.get("propagate", "none")
+        detect = seconds(d.props.get("detect_after"), None)
         out[d.name] = Wiring(
             name=d.name, source=d.source, target=d.target,
             stickiness=stick if isinstance(stick, str) else "none",
             on_failure=ladder or (), explicit_on_failure=bool(ladder),
             propagate=prop if isinstance(prop, str) else "none",
-            chain=chain, form=d.form, span=d.span, property_spans=d.property_spans)
+            chain=chain, form=d.form, span=d.span, property_spans=d.property_spans,
+            detect_after=detect if detect is not None and 0 < detect < float("inf")
+            else DETECT_AFTER)
     return out
 
 

@@ -31,8 +31,10 @@ from ..limits import DEFAULT_LIMITS
 from ..loader.yamlpos import PMap, to_plain
 from ..model import Package, Topology
 from . import flavours as _flavours
+from .aspects import check_aspects
 from .functions import Context, Unresolved, did_you_mean
 from .inputs import InputTable, check_given, resolve_inputs, resolve_outputs
+from .loops import check_attribute_loops
 from .quirks import QuirkReporter
 from .templates import TemplateResolver
 
@@ -168,9 +170,11 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
               package: Package, inputs: InputTable, flavour: str | None,
               diags: Diagnostics) -> Topology:
     nodes = res.build_nodes()
+    check_attribute_loops(res.nodes, reg, diags)
     rels = res.build_relationships(tt.get("relationship_templates"))
     groups = res.build_groups(tt.get("groups"), tt, "topology_template.groups")
     policies = res.build_policies(tt.get("policies"), tt, "topology_template.policies", groups)
+    check_aspects(policies, diags)
 
     def evaluate(value: Any, span: Span, path: str) -> Any:
         try:

@@ -24,9 +24,11 @@ evaluation for relationship properties.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping
 
 from ..diagnostics import Span
+from ..limits import exceeded
 from ..loader.yamlpos import PMap, PSeq
 from ..model import Requirement
 from ..model.frozen import freeze_properties
@@ -42,9 +44,23 @@ class RequirementsMixin:
     """bind_requirements for the TemplateResolver."""
 
     def bind_requirements(self) -> None:
+        self._pending_rels: list[tuple[Any, int, str, Span, bool, Any, PMap]] = []
         for node in self.nodes.values():
             if node.type:
                 self._bind(node)
+        # relationship values next, once every requirement is bound: [SOURCE, <req>, p]
+        # may name the very requirement the relationship belongs to
+        for node, i, rpath, rel_span, check, raw_props, owner in self._pending_rels:
+            req = node.reqs[i]
+            props, spans = self.relationship_properties(rpath, rel_span, check_required=check)
+            interfaces = self.interfaces(owner, "relationship", req.relationship,
+                                         self.rels[rpath].context(rpath), rpath)
+            new = replace(req, properties=freeze_properties(props, raw_props),
+                          property_spans=spans, interfaces=interfaces)
+            node.reqs[i] = new
+            if node.req_index.get(req.name) is req:
+                node.req_index[req.name] = new
+        self._pending_rels = []
 
     def _bind(self, node: Any) -> None:
         raw = node.raw.get("requirements")
@@ -64,6 +80,13 @@ class RequirementsMixin:
         if not isinstance(raw, PSeq):
             self.diags.add("tosca-wrong-type", "requirements must be a list of one-entry "
                            "mappings", node.raw.value_span("requirements"), path=path)
+            return
+        if len(raw) > self.ev.limits.max_requirements:
+            # each assignment is matched against the others' occurrences: 100,000 of one
+            # node took minutes
+            exceeded(self.diags, "max_requirements", self.ev.limits,
+                     f"{len(raw):,} requirement assignments of node template '{node.name}'",
+                     node.raw.key_span("requirements"))
             return
         defs: dict[str, Any] = {}
         for d in self.reg.requirements(node.type):
@@ -96,6 +119,8 @@ class RequirementsMixin:
                 )
             req = self._assign(node, rname, body, item, d, rspan, ipath)
             if req is not None:
+                if req.relationship:
+                    self._pending_rels[-1] = (node, len(node.reqs), *self._pending_rels[-1][2:])
                 node.reqs.append(req)
                 node.req_index.setdefault(rname, req)
                 if node.host is None and req.node and req.relationship and \
@@ -226,24 +251,26 @@ class RequirementsMixin:
         elif rel is not None:
             self.diags.add("tosca-wrong-type", "relationship must be a name or a mapping",
                            _vspan(body, "relationship"), path=f"{path}.relationship")
-        props: dict[str, Any] = {}
-        spans: dict[str, Span] = {}
+        raw_props = rel_props
         if rel_type:
-            ctx = Context(None, source=node.name, target=target, path=path,
-                          self_kind="relationship")
-            raw_props = rel_props
+            # the relationship of this assignment, an entity of its own (SELF in its
+            # values; SOURCE this node, TARGET the bound one: TOSCA 1.3 §4.1)
+            owner = rel if isinstance(rel, PMap) else PMap()
+            label = f"the relationship of requirement {rname!r} of {node.name!r}"
             if rel_tpl is not None:
-                raw_props = self.rel_templates[rel_tpl][1].get("properties")
-            props, spans = self.eval_properties(
-                self.reg.properties("relationship", rel_type), raw_props, ctx, f"{path}.relationship",
-                f"relationship {rel_type!r}", rel_span, check_required=rel_tpl is None
-                and rel_props is not None,
-            )
+                owner = self.rel_templates[rel_tpl][1]
+                raw_props = owner.get("properties")
+                label = f"relationship template {rel_tpl!r}"
+            rpath = f"{path}.relationship"
+            self.add_relationship(rpath, rel_type, raw_props, rel_span, rpath, node.name,
+                                  target, label)
+            # evaluated by bind_requirements once every requirement is bound
+            self._pending_rels.append((node, -1, rpath, rel_span, rel_tpl is None
+                                       and rel_props is not None, raw_props, owner))
         return Requirement(
             name=rname, node=target, capability=cap_out, relationship=rel_type,
             relationship_types=self.reg.ancestry("relationship", rel_type) if rel_type else (),
-            relationship_template=rel_tpl, property_spans=spans, span=rspan,
-            properties=freeze_properties(props, raw_props if rel_type else None),
+            relationship_template=rel_tpl, span=rspan,
         )
 
 

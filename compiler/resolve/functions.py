@@ -84,7 +84,7 @@ class Scope(Protocol):
 class Context:
     """Where a value is evaluated: the entities SELF/SOURCE/TARGET stand for."""
 
-    __slots__ = ("self_node", "source", "target", "path", "self_kind")
+    __slots__ = ("self_node", "source", "target", "path", "self_kind", "relationship")
 
     def __init__(
         self,
@@ -94,12 +94,15 @@ class Context:
         target: str | None = None,
         path: str = "",
         self_kind: str = "node",
+        relationship: str | None = None,
     ) -> None:
         self.self_node = self_node
         self.source = source
         self.target = target
         self.path = path
         self.self_kind = self_kind  # node | group | policy | output | relationship
+        # the relationship SELF stands for (a template name or a requirement's path)
+        self.relationship = relationship
 
 
 def function_name(value: Any) -> str | None:
@@ -123,6 +126,22 @@ def contains_function(value: Any) -> bool:
         elif isinstance(v, list):
             stack.extend(v)
     return False
+
+
+def function_paths(value: Any, path: str) -> frozenset[str]:
+    """The paths (written as the validator writes them: ``p["key"]``, ``p[0]``) at which
+    ``value`` holds a function call."""
+    out: set[str] = set()
+    stack = [(value, path)]
+    while stack:
+        v, p = stack.pop()
+        if function_name(v) is not None:
+            out.add(p)
+        elif isinstance(v, dict):
+            stack.extend((x, f'{p}["{k}"]') for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((x, f"{p}[{i}]") for i, x in enumerate(v))
+    return frozenset(out)
 
 
 def is_runtime(value: Any) -> bool:
@@ -244,6 +263,12 @@ class Evaluator:
             exceeded(self.diags, "max_function_depth", self.limits,
                      f"{fn}: a chain of {self.depth + 1} nested or chained calls", span)
             raise Unresolved("max_function_depth")
+        if isinstance(raw, list) and len(raw) > self.limits.max_function_args:
+            # 100,000 arguments: each evaluated and its text joined before any other
+            # limit could stop it
+            exceeded(self.diags, "max_function_args", self.limits,
+                     f"{fn}: a call of {len(raw):,} arguments", span)
+            raise Unresolved("max_function_args")
         self.depth += 1
         try:
             return handler(raw, span, args_span, call, ctx)
@@ -292,6 +317,9 @@ class Evaluator:
     def _fn_get_property(self, raw: Any, span: Span, args_span: Span, call: dict, ctx: Context) -> Any:
         # TOSCA 1.3 §4.4.2: [ <entity>, <optional req or cap name>, <property>, <nested>... ]
         args = self._entity_args(raw, call, "get_property", span, ctx)
+        rel = self._relationship(args[0], ctx)
+        if rel is not None:
+            return self._rel_property(rel, args[1], args[2:], raw, args_span, ctx)
         entity = self._entity(args[0], "get_property", _ispan(raw, 0, args_span), ctx)
         rest = args[1:]
         if args[0] == "HOST":
@@ -318,6 +346,37 @@ class Evaluator:
                         return self._cap_property(target, cap, rest[1], rest[2:], raw, args_span, ctx)
                 return self._node_property(target, rest[1], rest[2:], raw, 2, args_span, ctx)
         return self._node_property(entity, rest[0], rest[1:], raw, 1, args_span, ctx)
+
+    # -- relationships as entities ---------------------------------------------
+    def _relationship(self, name: str, ctx: Context) -> str | None:
+        """The relationship an entity names: SELF inside a relationship (its own
+        properties, TOSCA 1.3 §4.1), or a relationship template's name (§4.4.2: the
+        entity is 'the name of a node template or relationship template')."""
+        if name == "SELF":
+            return ctx.relationship if ctx.self_kind == "relationship" else None
+        if name in KEYWORDS or self.scope.node_exists(name):
+            return None
+        exists = getattr(self.scope, "relationship_exists", None)
+        return name if exists is not None and exists(name) else None
+
+    def _rel_property(self, rel: str, prop: Any, path: list, raw: Any, args_span: Span,
+                      ctx: Context) -> Any:
+        pspan = _ispan(raw, 1, args_span)
+        if not isinstance(prop, str):
+            raise self._fail(f"a property name is a string, not {_show(prop)}", pspan, ctx)
+        label = self.scope.relationship_label(rel)
+        try:
+            value = self.scope.relationship_property(rel, prop, pspan)
+        except KeyError:
+            if self.scope.relationship_has_property(rel, prop):
+                raise self._fail(
+                    f"property {prop!r} of {label} has no value (it is optional, has no "
+                    "default and is not assigned)", pspan, ctx) from None
+            raise self._fail(
+                f"{label} has no property {prop!r}", pspan, ctx,
+                hint=did_you_mean(prop, list(self.scope.relationship_property_names(rel))),
+            ) from None
+        return self._walk(value, path, "get_property", args_span, ctx)
 
     def _cap_has(self, node: str, cap: str, prop: Any) -> bool:
         try:
@@ -357,6 +416,11 @@ class Evaluator:
         try:
             value = self.scope.capability_property(node, cap, prop, pspan)
         except KeyError:
+            defines = getattr(self.scope, "capability_defines", None)
+            if defines is not None and defines(node, cap, prop):
+                raise self._fail(f"property {prop!r} of capability {cap!r} of {node!r} has no "
+                                 "value (it is optional, has no default and is not assigned)",
+                                 pspan, ctx) from None
             raise self._fail(f"capability {cap!r} of {node!r} has no property {prop!r}", pspan, ctx) from None
         return self._walk(value, path, "get_property", args_span, ctx)
 
@@ -384,6 +448,10 @@ class Evaluator:
         if name in ("SOURCE", "TARGET"):
             node = ctx.source if name == "SOURCE" else ctx.target
             if node is None:
+                if ctx.self_kind == "relationship" and ctx.relationship is not None:
+                    # a template no requirement uses, or a target left to deployment
+                    self.scope.unbound_entity(ctx, name, span)
+                    raise Unresolved(name)
                 raise self._fail(f"{fn}: {name} is only meaningful in a relationship", span, ctx)
             return node
         if name == "HOST":
@@ -394,6 +462,10 @@ class Evaluator:
                 raise self._fail(f"{fn}: node template {ctx.self_node!r} has no host (no HostedOn requirement)", span, ctx)
             return host
         if not self.scope.node_exists(name):
+            if name in self.scope.node_names():
+                # the template exists, but its type could not be read: that error was
+                # reported where the type is named; this one would only follow from it
+                raise Unresolved(name)
             raise self._fail(
                 f"{fn} names no node template {name!r}", span, ctx,
                 hint=did_you_mean(name, self.scope.node_names()),
@@ -407,6 +479,12 @@ class Evaluator:
         args = self._entity_args(raw, call, "get_attribute", span, ctx)
         entity = args[0]
         node = None
+        rel = self._relationship(entity, ctx)
+        if rel is not None:
+            if not self.scope.relationship_has_attribute(rel, args[1]):
+                raise self._fail(f"{self.scope.relationship_label(rel)} has no attribute "
+                                 f"{args[1]!r}", _ispan(raw, 1, span), ctx)
+            return RuntimeRef(function="get_attribute", args=tuple(args), span=span)
         if entity == "HOST":
             node = self._entity(entity, "get_attribute", _ispan(raw, 0, span), ctx)
             node = self._host_having(node, lambda n: self._has_attr(n, args[1]))
@@ -590,7 +668,8 @@ def did_you_mean(name: Any, choices: list[str] | Any) -> str:
 
     if not isinstance(name, str):
         return ""
-    choices = [c for c in choices if isinstance(c, str)]
+    # never the name the user wrote: it is wrong for another reason (issue 21 item 7)
+    choices = [c for c in choices if isinstance(c, str) and c != name]
     found = closest(name, choices)
     close = [found] if found is not None else []
     if not close:

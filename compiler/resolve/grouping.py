@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq, to_plain
 from ..model import Group, Policy, Substitution
 from ..model.frozen import freeze_properties
-from .functions import Context, Unresolved, did_you_mean
+from .functions import Context, Unresolved, did_you_mean, function_name
 
 OP_KEYS = ("description", "implementation", "inputs", "outputs")
 
@@ -354,7 +354,38 @@ class GroupsMixin:
             if isinstance(body.get("inputs"), PMap):
                 entry["inputs"] = self._free_values(body["inputs"], ctx, f"{ipath}.inputs")
             out[iname] = entry
+        if kind == "relationship":
+            self._type_level_inputs(idefs, out, ctx, path)
         return out
+
+    def _type_level_inputs(self, idefs: Mapping[str, Any], out: dict[str, Any], ctx: Context,
+                           path: str) -> None:
+        """Input values a relationship type writes in its interfaces (function calls, not
+        parameter definitions) evaluated for this relationship: SOURCE and TARGET are
+        its nodes (TOSCA 1.3 §4.1, §3.7.5).  A template's own input of that name wins."""
+        for iname, idef in idefs.items():
+            ipath = f'{path}.interfaces["{iname}"]'
+            levels = [(idef.inputs, None)] + [(od.inputs, op) for op, od in
+                                               (idef.operations or {}).items()]
+            for inputs, op in levels:
+                calls = PMap(span=getattr(inputs, "span", None))
+                for k, v in (inputs or {}).items():
+                    if function_name(v) is not None:
+                        dict.__setitem__(calls, k, v)
+                        if isinstance(inputs, PMap):
+                            calls.value_spans[k] = inputs.value_span(k)
+                            calls.key_spans[k] = inputs.key_span(k)
+                if not calls:
+                    continue
+                entry = out.setdefault(iname, {"type": idef.type, "inputs": {}, "operations": {
+                    o: {"implementation": to_plain(od.implementation), "inputs": {}}
+                    for o, od in (idef.operations or {}).items()}})
+                where = entry["inputs"] if op is None else \
+                    entry["operations"].setdefault(op, {"implementation": None, "inputs": {}})[
+                        "inputs"]
+                spath = f"{ipath}.inputs" if op is None else f'{ipath}["{op}"].inputs'
+                for k, v in self._free_values(calls, ctx, spath).items():
+                    where.setdefault(k, v)
 
     def _operation(self, op: str, body: Any, src: PMap, ctx: Context, path: str) -> dict:
         if body is None or isinstance(body, str):
@@ -382,7 +413,8 @@ class GroupsMixin:
             try:
                 out[k] = to_plain(self.ev.evaluate(v, Context(
                     ctx.self_node, source=ctx.source, target=ctx.target, path=kpath,
-                    self_kind=ctx.self_kind), raw.value_span(k)))
+                    self_kind=ctx.self_kind, relationship=ctx.relationship),
+                    raw.value_span(k)))
             except Unresolved:
                 continue
         return out

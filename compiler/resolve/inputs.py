@@ -123,9 +123,24 @@ def resolve_inputs(
     return table
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_given(given: Mapping[str, Any], declared: set[str], diags: Diagnostics) -> None:
-    """Every input the user gave must be declared by some template."""
+    """Every input the user gave must be declared by some template, and be text that
+    an output can hold (a ``--set`` value of bytes that are not UTF-8 reaches here as
+    lone surrogates)."""
     for name in given:
+        value = given[name]
+        if isinstance(value, str) and not _encodable(value):
+            diags.add("input-encoding", f"the value given for input {name!r} is not UTF-8 text",
+                      _given_span(given, name),
+                      hint="give the value as UTF-8 (check the shell's locale)")
         if name not in declared:
             diags.add(
                 "tosca-unknown-input",

@@ -129,6 +129,14 @@ QUIRKS: dict[str, Quirk] = {
             note="number given for a string, read as its decimal text",
         ),
         Quirk(
+            name="value.number-from-function",
+            accepts="a number that a function gives to a `string` property or field, at any "
+            "nesting (ONAP SDC passes an `integer` input through `get_input` into a `map` of "
+            "`string`, `meta_data`), read as its canonical decimal text, as ONAP and "
+            "tosca-parser accept it; the author wrote no literal to quote",
+            note="number given by a function for a string, read as its decimal text",
+        ),
+        Quirk(
             name="value.number-as-string-in-data",
             accepts="a YAML integer or float given to a `string` field of a data-type value, "
             "at any nesting (ONAP SDC output writes `port: 8080` into string fields), read "

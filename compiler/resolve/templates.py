@@ -36,14 +36,17 @@ from ..model import (
     Requirement,
     RuntimeRef,
 )
+from ..images import container_image
 from ..model.frozen import freeze_properties
 from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before the split
 from .binding import REQ_KEYS as REQ_KEYS
 from .binding import REQ_REL_KEYS as REQ_REL_KEYS
 from .binding import RequirementsMixin, choices_hint
-from .functions import Context, Evaluator, Unresolved, contains_function, did_you_mean
+from .functions import (Context, Evaluator, Unresolved, contains_function, did_you_mean,
+                        function_paths)
 from .grouping import GroupsMixin, _kspan, _vspan, check_node_filter
 from .quirks import QuirkReporter
+from .relationships import RelationshipsMixin
 
 NODE_KEYS = ("type", "description", "metadata", "directives", "properties", "attributes",
              "requirements", "capabilities", "interfaces", "artifacts", "node_filter", "copy")
@@ -80,7 +83,7 @@ class _Node:
         self.host: str | None = None
 
 
-class TemplateResolver(RequirementsMixin, GroupsMixin):
+class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
     """Resolves the templates of one topology template (also the :class:`Scope`)."""
 
     _ABSENT = _ABSENT
@@ -95,6 +98,9 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
         self.nodes: dict[str, _Node] = {}
         self.by_type: dict[str, list[str]] | None = None
         self.rel_templates: dict[str, tuple[str, PMap]] = {}
+        self.rel_spans: dict[str, Span] = {}
+        self.rels: dict[str, Any] = {}  # a _Rel by template name or requirement path
+        self._rel_uses: dict[str, tuple[str, str | None]] | None = None
         self.artifacts: dict[str, dict[str, Artifact]] = {}
         self.ev = Evaluator(self, diags, limits)
         self.base = base  # the top-level template of a flavour (names visible from here)
@@ -225,17 +231,20 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
         """Evaluate functions in ``value``, then validate it against ``pdef``."""
         from .values import validate_value
 
+        computed: frozenset[str] = frozenset()
         if contains_function(value):
+            computed = function_paths(value, path)
             try:
                 value = self.ev.evaluate(value, Context(ctx.self_node, source=ctx.source,
                                                         target=ctx.target, path=path,
-                                                        self_kind=ctx.self_kind), span)
+                                                        self_kind=ctx.self_kind,
+                                                        relationship=ctx.relationship), span)
             except Unresolved:
                 return _ABSENT
         if isinstance(value, RuntimeRef) or pdef is None or _has_runtime(value):
             return to_plain(value)
         return to_plain(validate_value(value, pdef, self.reg, span, path, self.diags,
-                                     self.quirks))
+                                     self.quirks, computed))
 
     # --------------------------------------------------------------- Scope protocol
     def input_value(self, name: str, span: Span) -> Any:
@@ -347,6 +356,10 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
             raise Unresolved(name)
         return v
 
+    def capability_defines(self, node: str, cap: str, name: str) -> bool:
+        n = self.nodes.get(node)
+        return n is not None and cap in n.caps and name in self.cap_pdefs(n.caps[cap])
+
     def cap_pdefs(self, cdef: Any) -> Mapping[str, Any]:
         return getattr(cdef, "properties", None) or {}
 
@@ -408,7 +421,25 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
                                                                      dict) else {},
                 span=n.span, property_spans=spans,
             )
+            if out[n.name].artifacts:
+                self._image_conflict(out[n.name])
         return out
+
+    def _image_conflict(self, node: NodeTemplate) -> None:
+        """An image artifact's registry reference and sw_image_data naming two images:
+        the reference wins (SOL001 4.x precedence, compiler.images), said here."""
+        choice = container_image(node.properties, node.artifacts)
+        if choice is None or choice.overridden is None:
+            return
+        art = node.artifacts[choice.artifact or ""]
+        self.diags.add("tosca-image-conflict",
+                       f"{node.name}: artifact {choice.artifact!r} names the image "
+                       f"'{choice.image}' and sw_image_data names '{choice.overridden}'; "
+                       f"'{choice.image}' is used (the artifact's file comes first)",
+                       art.span, path=f'topology_template.node_templates["{node.name}"]'
+                       f'.artifacts["{choice.artifact}"]',
+                       hint="make sw_image_data (or the artifact's name and version) name the "
+                            "same image")
 
     def node_attributes(self, n: _Node) -> dict[str, Any]:
         adefs = self.reg.attributes("node", n.type)
@@ -561,39 +592,6 @@ class TemplateResolver(RequirementsMixin, GroupsMixin):
             return None
         return t
 
-    # ======================================================================= relationships
-    def index_relationships(self, raw: Any, container: PMap | None, path: str) -> None:
-        if raw is None:
-            return
-        if not isinstance(raw, PMap):
-            self.diags.add("tosca-wrong-type", "relationship_templates must be a mapping",
-                           _vspan(container, "relationship_templates"), path=path)
-            return
-        for name, body in raw.items():
-            rpath = f'{path}["{name}"]'
-            if not isinstance(body, PMap):
-                self.diags.add("tosca-wrong-type", f"relationship template {name!r} must be a "
-                               "mapping", raw.value_span(name), path=rpath)
-                continue
-            self._check_keys(body, REL_KEYS, f"relationship template {name!r}", rpath)
-            t = self._want_type(body, "relationship", f"relationship template {name!r}",
-                                rpath, raw.key_span(name))
-            if t is not None:
-                self.rel_templates[str(name)] = (t, body)
-
-    def build_relationships(self, raw: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, (t, body) in self.rel_templates.items():
-            rpath = f'topology_template.relationship_templates["{name}"]'
-            props, _ = self.eval_properties(
-                self.reg.properties("relationship", t), body.get("properties"),
-                Context(None, path=rpath, self_kind="relationship"), rpath,
-                f"relationship template {name!r}", raw.key_span(name),
-            )
-            out[name] = {"type": t, "types": tuple(self.reg.ancestry("relationship", t)), "properties": props,
-                         "interfaces": self.interfaces(body, "relationship", t, Context(
-                             None, path=rpath, self_kind="relationship"), rpath)}
-        return out
 
 def _has_runtime(value: Any) -> bool:
     stack = [value]

@@ -50,12 +50,15 @@ def is_function(value: Any) -> bool:
 
 
 def validate_value(value: Any, definition: PropertyDef | Schema, reg: Any, span: Span,
-                   path: str, diags: Diagnostics, quirks: Any = None) -> Any:
+                   path: str, diags: Diagnostics, quirks: Any = None,
+                   from_function: frozenset[str] = frozenset()) -> Any:
     """Check ``value`` against ``definition``; return it normalised (defaults filled).
 
     ``quirks`` is the resolution's :class:`~compiler.resolve.quirks.QuirkReporter`, or None
-    for no leniency."""
-    return _Checker(reg, diags, quirks).check(
+    for no leniency.  ``from_function``: the paths (as ``path`` writes them) where the
+    value as written held a function call, so that a number a function gave (ONAP's
+    integer input into a string) is not answered as a literal to quote."""
+    return _Checker(reg, diags, quirks, from_function).check(
         value, definition.type, definition.scope, definition.constraints,
         definition.entry_schema, definition.key_schema, span, path,
     )
@@ -80,14 +83,20 @@ def number_text(v: Any) -> str | None:
 
 
 class _Checker:
-    __slots__ = ("reg", "diags", "quirks", "depth", "field")
+    __slots__ = ("reg", "diags", "quirks", "depth", "field", "from_function")
 
-    def __init__(self, reg: Any, diags: Diagnostics, quirks: Any = None) -> None:
+    def __init__(self, reg: Any, diags: Diagnostics, quirks: Any = None,
+                 from_function: frozenset[str] = frozenset()) -> None:
         self.reg = reg
         self.diags = diags
         self.quirks = quirks
+        self.from_function = from_function
         self.depth = 0  # 1 while checking the assigned value itself, more inside it
         self.field = 0  # the depth of the data-type field value being checked, if any
+
+    def _computed(self, path: str) -> bool:
+        """The value at ``path`` is (inside) the result of a function call."""
+        return any(path == p or path.startswith(p + "[") for p in self.from_function)
 
     def wrong(self, msg: str, span: Span, path: str) -> None:
         self.diags.add("tosca-wrong-type", msg, span, path=path)
@@ -147,6 +156,16 @@ class _Checker:
             if text is not None and quirk and self.quirks is not None and \
                     self.quirks.allow(quirk, span, f"read as {text!r}", path=path):
                 return text, True
+            if text is not None and self._computed(path):
+                # a function (get_input of an integer input, as ONAP SDC writes them into
+                # meta_data) gave the number: its canonical text, as ONAP means it
+                if quirk != "value.number-as-string" and self.quirks is not None and \
+                        self.quirks.allow("value.number-from-function", span,
+                                          f"read as {text!r}", path=path):
+                    return text, True
+                self.wrong(f"{show(v)}, which a function gives here, is {yaml_type(v)}, not "
+                           "a string", span, path)  # no literal to quote
+                return v, False
             if text is not None and quirk == "value.number-as-string-in-data":
                 self.diags.add("tosca-wrong-type", f"{show(v)} is {yaml_type(v)}, not a "
                                "string; quote it", span, path=path,

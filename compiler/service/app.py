@@ -28,7 +28,9 @@ programs, or shape text output).  The diagnostics are json (default) or sarif.
 
 Stateless: nothing is kept between requests but counters; each request runs in a process
 of its own (:mod:`compiler.service.worker`) with its time and memory limits, at most
-``workers`` at once (the others wait their turn).  An upload above the size limit is
+``workers`` at once (the others wait their turn), and at most half of them for one client
+(:mod:`compiler.service.admission`: one client's slow compiles cannot hold every worker).
+A client that disconnects before its upload ends is logged as such, without a traceback.  An upload above the size limit is
 refused with 413 before it is read in full.  A worker that dies without an answer (killed
 from outside) is a 503 with ``Retry-After``: the request is safe to send again, because
 nothing was kept.  With a token configured, /v1/* need ``Authorization: Bearer TOKEN``.
@@ -40,6 +42,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import logging
 import re
 import threading
 import zipfile
@@ -50,12 +53,16 @@ from prometheus_client import (CollectorRegistry, Counter, Gauge, Histogram, Pro
                                generate_latest)
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from starlette.applications import Starlette
+from starlette.requests import ClientDisconnect
 from starlette.requests import Request as HTTPRequest
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
 from . import options, worker
+from .admission import Admission
+
+_log = logging.getLogger("uvicorn.error")
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
@@ -76,7 +83,8 @@ class State:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.draining = threading.Event()
-        self.slots = anyio.CapacityLimiter(settings.workers)
+        self.admission = Admission(settings.workers)
+        self.slots = self.admission.slots
         self.ctx = worker.context()
         self.registry = CollectorRegistry()
         ProcessCollector(registry=self.registry)  # the server process's CPU, memory, fds
@@ -99,6 +107,11 @@ class _Refusal(Exception):
 
 def _error(status: int, message: str, **headers: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers=headers or None)
+
+
+def _client(request: HTTPRequest) -> str:
+    """The key a request is admitted under: its peer address (compiler.service.admission)."""
+    return request.client.host if request.client else "?"
 
 
 def _authorised(state: State, request: HTTPRequest) -> bool:
@@ -202,12 +215,18 @@ async def _run(verb: str, request: HTTPRequest) -> Response:
             else:
                 try:
                     job = _job(verb, request, await _body(state, request))
-                    async with state.slots:
+                    async with state.admission.admit(_client(request)):
                         reply = await anyio.to_thread.run_sync(
                             worker.run, job, state.settings.limits, state.ctx)
                     response = _answer(job, reply, state)
                 except _Refusal as exc:
                     response = _error(exc.status, str(exc))
+                except ClientDisconnect:
+                    # the client went away before its upload ended: nothing to answer,
+                    # and no traceback (it is not the server's fault)
+                    _log.warning("%s %s: the client %s disconnected before its upload ended",
+                                 request.method, endpoint, _client(request))
+                    response = _error(400, "the client disconnected before its upload ended")
         finally:
             state.in_flight.dec()
     state.requests.labels(endpoint, str(response.status_code)).inc()

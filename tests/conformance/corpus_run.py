@@ -99,6 +99,12 @@ def judge(corpus: Path, rel: str) -> Verdict:
     path = str(corpus / rel)
     try:
         unit = check(path, Options(root=root))
+        if _undeclared_sol001(unit):
+            # a bare-name SOL001 import whose version nothing declares is an error of its
+            # own (docs/imports.md); the reference verdict was taken with the ETSI files
+            # supplied locally (SOURCES.md: Tacker's 2.6.1), so the file is judged as the
+            # user would then run it: with --profile-path naming those files
+            unit = check(path, Options(root=root, profile_paths=(TACKER_TYPES,)))
         errors = _errors(unit)
         if not errors:
             return Verdict("ok", "")
@@ -117,6 +123,16 @@ def judge(corpus: Path, rel: str) -> Verdict:
         return Verdict("error", "; ".join(bad), ids)
     except Exception:  # noqa: BLE001 - a traceback is what this suite hunts
         return Verdict("traceback", traceback.format_exc(limit=-3))
+
+
+TACKER_TYPES = str(REPO / "compiler" / "profiles" / "etsi-nfv-sol001" / "2.6.1")
+
+
+def _undeclared_sol001(unit) -> bool:
+    """The only errors are bare-name SOL001 imports of no declared version."""
+    errors = _errors(unit)
+    return bool(errors) and all(e.code == "import-unresolved" and "declares a SOL001 version"
+                                in e.message for e in errors)
 
 
 def check_one(corpus: Path, rel: str) -> tuple[str, str]:

@@ -43,6 +43,14 @@ if request.get("limits") is not None:
     unit = compiler.check(request["args"][-1], Options(limits=Limits(**request["limits"])))
     rc = 1 if unit.diagnostics.has_errors else 0
     diags = [d.to_json() for d in unit.diagnostics]
+elif request.get("krm"):  # the KRM function: a ResourceList on stdin, results in it
+    import re, yaml
+    rc = cli.main(request["args"], out=out)
+    for r in (yaml.safe_load(out.getvalue()) or {}).get("results") or []:
+        m = re.search(r"line (\d+), column (\d+)", r.get("message", ""))
+        diags.append({"code": "krm-" + r.get("severity", "?"), "message": r.get("message"),
+                      "file": None, "line": int(m[1]) if m else None,
+                      "column": int(m[2]) if m else None})
 else:
     err = io.StringIO()
     saved, sys.stderr = sys.stderr, err
@@ -95,11 +103,18 @@ class Outcome:
         return "\n".join(lines) + ("\n" + self.stderr[-2000:] if self.stderr else "")
 
 
-def run(args: list[str], *, limits: dict | None = None, timeout: float = 60.0) -> Outcome:
-    """Run ``xfc ARGS`` (or ``compiler.check(ARGS[-1])`` with ``limits``) in a capped child."""
-    request = json.dumps({"args": [str(a) for a in args], "limits": limits})
-    proc = subprocess.run([sys.executable, "-c", _CHILD, str(MEMORY_CAP), str(REPO), request],
-                          capture_output=True, text=True, timeout=timeout)
+def run(args: list[str], *, limits: dict | None = None, timeout: float = 60.0,
+        stdin: Path | None = None) -> Outcome:
+    """Run ``xfc ARGS`` (or ``compiler.check(ARGS[-1])`` with ``limits``) in a capped child.
+
+    ``stdin``: a file given to the child as its standard input; with ``args`` ``["krm"]``
+    the KRM function's error results are the diagnostics (code ``krm-error``, the line
+    and column its message names)."""
+    request = json.dumps({"args": [str(a) for a in args], "limits": limits,
+                          "krm": args[:1] == ["krm"]})
+    with open(stdin if stdin is not None else "/dev/null", "rb") as fh:
+        proc = subprocess.run([sys.executable, "-c", _CHILD, str(MEMORY_CAP), str(REPO), request],
+                              stdin=fh, capture_output=True, text=True, timeout=timeout)
     try:
         data = json.loads(proc.stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):

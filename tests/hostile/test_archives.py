@@ -29,7 +29,8 @@ def test_many_members_of_zeros_never_reach_tosca_parser(tmp_path):
 
 def test_a_member_that_is_a_file_and_a_folder(tmp_path):
     z = shapes.zip_file_and_folder(tmp_path / "clash.csar")
-    d = assert_refused(run(["check", z]), "csar-zip-unsafe", positioned=False)
+    d = assert_refused(run(["check", z]), "csar-zip-unsafe", positioned=False,
+                       file="clash.csar/Definitions/main.yaml/x.yaml")
     assert "Definitions/main.yaml" in d["message"]
 
 

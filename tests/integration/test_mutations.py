@@ -315,7 +315,7 @@ def test_root_of_the_whole_filesystem_is_not_an_internal_error(tmp_path):
     rc = cli.main(["compile", str(SAMPLES / "sol001-v4-container-vnf" / "vnfd.yaml"), "--root", "/",
                    "-o", str(tmp_path / "out"), "--color", "never"], out=out)
     assert rc == 0, out.getvalue()
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".xfc-manifest", "kubernetes", "policies"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".xfc-manifest", "kubernetes", "operator", "policies"]
 
 
 ARCHIVE_SHAPES = 12

@@ -30,7 +30,7 @@ from compiler.model.xfactor import (
     step_arguments,
 )
 
-JSON_SCHEMA_ID = "https://xfactor.io/schemas/failurepolicy-v1alpha1.json"
+JSON_SCHEMA_ID = "https://xfactor.io/schemas/failurepolicy-v1alpha2.json"
 DNS1123_SUBDOMAIN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
 DNS1123_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 
@@ -90,7 +90,7 @@ def derive_json_schema(crd: dict) -> dict:
     out = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": JSON_SCHEMA_ID,
-        "title": "xfactor.io/v1alpha1 FailurePolicy",
+        "title": "xfactor.io/v1alpha2 FailurePolicy",
     }
     out.update(schema)
     return out

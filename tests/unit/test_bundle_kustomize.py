@@ -19,7 +19,7 @@ def test_base_renders_the_compiled_objects(tmp_path, sample):
     unit, _ = bundle(sample, "kustomize", tmp_path)
     rc, out = kubectl_kustomize(tmp_path / "kustomize" / "base")
     assert rc == 0, out
-    assert_same_objects(rendered(out), expected(unit))
+    assert_same_objects(rendered(out), expected(unit, operator=False))
     # one flavour (or none): no overlays
     assert not (tmp_path / "kustomize" / "overlays").exists()
 
@@ -40,7 +40,7 @@ def test_an_overlay_per_flavour_renders_that_flavour(tmp_path):
     for fid in overlays:
         rc, out = kubectl_kustomize(tmp_path / "kustomize" / "overlays" / fid)
         assert rc == 0, out
-        assert_same_objects(rendered(out), expected(compiled(TWO, flavour=fid)))
+        assert_same_objects(rendered(out), expected(compiled(TWO, flavour=fid), operator=False))
     # the large flavour adds a Deployment the base (small) does not have
     large = (tmp_path / "kustomize/overlays/large/kustomization.yaml").read_text()
     assert "deployment-cache.yaml" in large
@@ -55,7 +55,7 @@ def test_overlay_removes_what_a_flavour_lacks(tmp_path):
     assert rc == 0, out
     got = rendered(out)
     assert not [k for k in got if k[2] == "cache"]
-    assert_same_objects(got, expected(compiled(TWO_LARGE, flavour="small")))
+    assert_same_objects(got, expected(compiled(TWO_LARGE, flavour="small"), operator=False))
 
 
 @pytest.mark.parametrize("fid", ["small", "large"])
@@ -66,7 +66,7 @@ def test_flavour_given_is_that_flavour_alone(tmp_path, fid):
     assert not (tmp_path / "kustomize" / "overlays").exists()
     rc, out = kubectl_kustomize(tmp_path / "kustomize" / "base")
     assert rc == 0, out
-    assert_same_objects(rendered(out), expected(compiled(TWO, flavour=fid)))
+    assert_same_objects(rendered(out), expected(compiled(TWO, flavour=fid), operator=False))
 
 
 def test_a_flavour_that_does_not_compile_is_named_with_its_error(tmp_path):
@@ -85,3 +85,29 @@ def test_a_flavour_that_does_not_compile_is_named_with_its_error(tmp_path):
     # the same package with --flavour big builds: the tiny flavour is not tried
     unit, _ = bundle(SHOP, "kustomize", tmp_path, flavour="big")
     assert unit.topology.flavour == "big"
+
+
+
+def test_operator_component_adds_the_operator(tmp_path):
+    """The base leaves the operator out; an overlay naming the component renders every
+    object ``xfc compile`` writes, the operator's included."""
+    unit, _ = bundle("samples/5g-core-slice/slice.yaml", "kustomize", tmp_path)
+    comp = tmp_path / "kustomize" / "components" / "operator"
+    kust = yaml.safe_load((comp / "kustomization.yaml").read_text())
+    assert kust["kind"] == "Component"
+    assert sorted(kust["resources"]) == ["deployment.yaml", "role.yaml", "rolebinding.yaml",
+                                         "serviceaccount.yaml"]
+    with_op = tmp_path / "kustomize" / "with-operator"
+    with_op.mkdir()
+    (with_op / "kustomization.yaml").write_text(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+        "resources: [../base]\ncomponents: [../components/operator]\n")
+    rc, out = kubectl_kustomize(with_op)
+    assert rc == 0, out
+    assert_same_objects(rendered(out), expected(unit))
+    assert any(k[1] == "Role" for k in expected(unit))
+
+
+def test_no_operator_writes_no_component(tmp_path):
+    bundle("samples/5g-core-slice/slice.yaml", "kustomize", tmp_path, operator=False)
+    assert not (tmp_path / "kustomize" / "components").exists()

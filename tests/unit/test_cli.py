@@ -157,7 +157,18 @@ def test_wrong_input_values_are_reported_where_they_were_given(tmp_path):
     assert code == 0, out
 
 
-@pytest.mark.parametrize("flag,value", [("--set", "slice_id=\udcff\udcfe-01"),
+def test_a_set_value_that_is_not_utf8_is_an_error_at_the_set(tmp_path, capsys):
+    # a value is bad input (exit 1, at --set KEY, issue 22), not misuse; nothing written
+    sample = Path(__file__).resolve().parents[2] / "samples/5g-core-slice/slice.yaml"
+    code, out = run("compile", str(sample), "-o", str(tmp_path / "out"), "--set",
+                    "slice_id=\udcff\udcfe-01")
+    assert code == 1, out
+    assert "--set slice_id: error[input-encoding]: the value given for input 'slice_id' is " \
+           "not UTF-8 text" in out + capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("flag,value", [("--set", "slice\udcff=01"),
                                         ("--param", "helm_chart=\udcff")])
 def test_an_argument_that_is_not_utf8_is_misuse(tmp_path, capsys, flag, value):
     # Python keeps non-UTF-8 argv bytes as lone surrogates, which no YAML output can hold

@@ -122,6 +122,34 @@ def test_check_takes_compile_back_end_flags(capsys):
     assert run("check", SLICE, "--namespace", "Not_A_Label")[0] == 2
 
 
+def test_sigkill_during_check_tosca_parser_is_swept_by_the_next_run(tmp_path):
+    """SIGKILL cannot be caught: the sandbox stays, with its marker, and the next
+    --tosca-parser run removes it (issue 22, item 7)."""
+    pytest.importorskip("toscaparser", reason="tosca-parser is not installed")
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    argv = [sys.executable, "-m", "compiler", "check", "samples/sol001-v4-container-vnf/vnfd.yaml",
+            "--tosca-parser"]
+    proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not any(p.name.startswith(".xfc-tosca-parser-") for p in tmp_path.iterdir()):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.skip("tosca-parser finished before its sandbox was seen")
+            time.sleep(0.01)
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".xfc-tosca-parser-")]
+    assert left and (left[0] / ".xfc-temp").is_file()
+    done = subprocess.run(argv, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    assert not any(p.exists() for p in left)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_sigterm_during_check_tosca_parser_leaves_no_sandbox(tmp_path):
     pytest.importorskip("toscaparser", reason="tosca-parser is not installed")
     import signal
@@ -132,7 +160,7 @@ def test_sigterm_during_check_tosca_parser_leaves_no_sandbox(tmp_path):
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
-        while not any(p.name.startswith("xfc-tosca-parser-") for p in tmp_path.iterdir()):
+        while not any(p.name.startswith(".xfc-tosca-parser-") for p in tmp_path.iterdir()):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.skip("tosca-parser finished before its sandbox was seen")
             time.sleep(0.01)

@@ -125,7 +125,13 @@ def test_corpus_package_accepted(corpus: Path) -> None:
 @pytest.mark.parametrize("how,prefix", [("forge URLs", FORGE + "/"), ("bare names", "")])
 def test_self_made_sol001_file_accepted(tmp_path: Path, how: str, prefix: str) -> None:
     path = _write(tmp_path, "vnfd.yaml", VNFD.format(how=how, prefix=prefix))
-    diags = _check(path)
+    # a bare name carries no version: the user chooses one with --profile-path (issue 21
+    # item 4), and tosca-parser's child reads the same files
+    from compiler.resources import profiles_dir
+
+    opts = {} if prefix else {
+        "profile_paths": (str(profiles_dir() / "etsi-nfv-sol001" / "2.6.1"),)}
+    diags = _check(path, **opts)
     assert [(d.code, d.span.line, d.span.column) for d in _ours(diags)] == [
         ("tosca-parser-accepts", 1, 1)
     ], diags.render_text()

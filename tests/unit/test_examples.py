@@ -40,6 +40,11 @@ import pytest
 from compiler import cli
 from tests.support.validators import tool_missing_reason
 
+try:  # the session's real API server, for `xfc operator` examples
+    from tests.support.apiserver import apiserver  # noqa: F401
+except ImportError:  # pragma: no cover - a tree without it skips those examples
+    apiserver = None
+
 REPO = Path(__file__).resolve().parents[2]
 SHELL_LANGS = {"sh", "shell", "bash"}
 CONSOLE_LANGS = {"console", "shell-session"}
@@ -318,8 +323,53 @@ def _serve_example(example: Example, cwd: Path, env: dict[str, str]) -> None:
     assert code in (0, -signal.SIGTERM), f"{example.where}: `{example.command}` exited {code} on SIGTERM"
 
 
+def _operator_example(example: Example, cwd: Path, env: dict[str, str], request) -> None:
+    """``xfc operator`` runs until stopped and needs an API server: run it as written
+    against the test API server (tests/support/apiserver.py), in the namespace it names
+    (created first, with the FailurePolicy CRD), see it start and hold on, then stop it
+    with SIGTERM, which kopf handles: exit 0."""
+    import signal
+    import time
+
+    pytest.importorskip("kopf", reason="xfc operator needs the 'operator' extra")
+    if apiserver is None:
+        pytest.skip("tests/support/apiserver.py is not in this tree")
+    server = request.getfixturevalue("apiserver")
+    argv = shlex.split(example.command, comments=True)
+    ns = argparse.ArgumentParser(add_help=False)
+    ns.add_argument("--namespace", "-n")
+    known, _ = ns.parse_known_args(argv[2:])
+    server.kubectl("create", "namespace", known.namespace)  # may exist from another example
+    rc, out = server.apply(crd_text(), dry_run=False, server_side=True)
+    assert rc == 0, out
+    env = {**env, "KUBECONFIG": str(server.kubeconfig)}
+    proc = subprocess.Popen(["xfc", *argv[1:]], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(8)
+        assert proc.poll() is None, f"{example.where}: `{example.command}` exited " \
+                                    f"{proc.returncode}: {proc.stderr.read()[-2000:]}"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+        try:
+            code = proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"{example.where}: `{example.command}` did not stop on SIGTERM")
+    assert code == 0, f"{example.where}: `{example.command}` exited {code} on SIGTERM"
+    assert "xfc: operator for namespace" in proc.stdout.read()
+
+
+def crd_text() -> str:
+    from compiler.emitters.policies.failurepolicy import crd_text as text  # noqa: PLC0415
+
+    return text()
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.where}: {e.command}" for e in EXAMPLES])
-def test_example_runs(example: Example, shim, tmp_path, monkeypatch):
+def test_example_runs(example: Example, shim, tmp_path, monkeypatch, request):
     for tool in _tools(example.command):
         reason = tool_missing_reason(tool) if tool in CI_TOOLS else None
         if reason is None and shutil.which(tool, path=shim["PATH"]) is None:
@@ -334,6 +384,9 @@ def test_example_runs(example: Example, shim, tmp_path, monkeypatch):
         _signing_pair(cwd, example.command)
     if _verb(example.command) == "serve":
         _serve_example(example, cwd, shim)
+        return
+    if _verb(example.command) == "operator":
+        _operator_example(example, cwd, shim, request)
         return
     if SHELL_SYNTAX.search(example.command):
         proc = subprocess.run(["bash", "-o", "pipefail", "-c", example.command], cwd=cwd,

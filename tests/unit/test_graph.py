@@ -92,7 +92,8 @@ def test_default_ladders() -> None:
              policies=[policy("p", PROC, ("b",), state="stateful")])
     plan, _ = _plan(t)
     rw = plan.wirings["a.wiring"]
-    assert [(s.action, s.args) for s in rw.steps] == [("notify", NotifyArgs(via="event"))]
+    # spec §3.1: notify's timeout defaults to the wiring's detect_after (10 s, §2.3)
+    assert [(s.action, s.args) for s in rw.steps] == [("notify", NotifyArgs(via="event", timeout=10.0))]
     assert rw.chain is None and rw.upstream == ("a",) and rw.downstream == ("b",)
 
 

@@ -52,11 +52,11 @@ def _samples() -> list[Path]:
     return sorted(p for p in SAMPLES.iterdir() if not p.name.startswith("."))
 
 
-def _compile(path: Path):
+def _compile(path: Path, **opts):
     from compiler import compile as compile_
     from compiler.pipeline import Options
 
-    return compile_(str(path), Options(targets=("kubernetes",)))
+    return compile_(str(path), Options(targets=("kubernetes",), **opts))
 
 
 def _sample_entry(path: Path) -> Path:
@@ -90,8 +90,9 @@ def _corpus_cnf_packages() -> list[str]:
 
 @pytest.mark.parametrize("package", _corpus_cnf_packages())
 def test_corpus_cnf_package_objects_are_valid(package, corpus):
-    """Every Tacker CNF package that compiles clean yields strictly valid objects."""
-    unit = _compile(corpus / package)
+    """Every Tacker CNF package that compiles clean yields strictly valid objects (kept,
+    as in the corpus, without its binaries: management-driver scripts, images)."""
+    unit = _compile(corpus / package, allow_missing_artifacts=True)
     if not unit.ok:
         pytest.skip("does not check clean: " + ", ".join(sorted({d.code for d in unit.diagnostics.errors()})))
     for f in unit.outputs:

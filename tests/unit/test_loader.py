@@ -63,7 +63,9 @@ def test_tosca_1_0_named_import_form(tmp_path):
         ("https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_common_types.yaml", "2.6.1"),
         ("https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_vnfd_types.yaml", "4.4.1"),
         ("https://forge.etsi.org/rep/nfv/SOL001/-/raw/v3.3.1/etsi_nfv_sol001_nsd_types.yaml", "3.3.1"),
-        ("etsi_nfv_sol001_vnfd_types.yaml", catalog.DEFAULT_SOL001),
+        # a bare name: the version a sibling forge-URL import declares (issue 21 item 4)
+        ("https://forge.etsi.org/rep/nfv/SOL001/raw/v3.3.1/etsi_nfv_sol001_common_types.yaml"
+         "\n  - etsi_nfv_sol001_vnfd_types.yaml", "3.3.1"),
     ],
 )
 def test_catalog_resolves_sol001_by_url_and_bare_name(tmp_path, ref, version):

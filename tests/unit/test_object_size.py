@@ -43,6 +43,12 @@ def test_exactly_the_annotation_limit_is_allowed():
 def test_a_configmap_with_more_than_1_mib_of_data():
     _, warned = _warn(_obj("ConfigMap", data={"k": "v" * (bounds.CONFIG_DATA_BYTES + 10)}))
     assert len(warned) == 1 and "data exceeds 1,048,576 bytes" in warned[0][1]
+    assert warned[0][0] == "k8s-config-too-large"  # an error: no cluster takes it
+    _, refused = _warn(_obj("Secret", stringData={"k": "v" * (bounds.CONFIG_DATA_BYTES + 10)}))
+    assert [c for c, _ in refused] == ["k8s-config-too-large"]
+    diags = Diagnostics()
+    bounds.object_size(_obj("ConfigMap", data={"k": "v" * (bounds.CONFIG_DATA_BYTES + 10)}), SPAN, diags)
+    assert diags.has_errors and "split the values" in next(iter(diags)).hint
     # the same size in a kind without a data limit is only the annotation warning
     _, warned = _warn(_obj("FailurePolicy", spec={"k": "v" * (bounds.CONFIG_DATA_BYTES + 10)}))
     assert len(warned) == 1 and "last-applied-configuration" in warned[0][1]

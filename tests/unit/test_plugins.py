@@ -182,7 +182,7 @@ def test_explain_covers_a_chosen_third_party_target(site):
     done = xfc(site, "explain", str(SAMPLE), "--wiring", "n11", "--target", "acme-orch")
     assert done.returncode == 0, done.stderr
     assert "ACME orchestrator: ACME orchestrator reads the portable FailurePolicy." in done.stdout
-    assert "Kubernetes (FailurePolicy + PrometheusRule) (not chosen)" in done.stdout
+    assert "Kubernetes (xfc operator on the FailurePolicy, PrometheusRule) (not chosen)" in done.stdout
     broken = xfc(site, "explain", str(SAMPLE), "--wiring", "n11", "--target", "broken")
     assert broken.returncode == 2 and "'xfc-broken'" in broken.stderr
 

@@ -64,44 +64,60 @@ def test_crd_is_emitted_byte_for_byte():
     assert files["policies/failurepolicy-crd.yaml"] == (schemas_dir() / "failurepolicy-crd.yaml").read_text()
 
 
-def orders_problems(policy: dict, graph: nx.DiGraph) -> list[str]:
-    """Every startup order starts dependencies first, every shutdown order dependents
-    first, and the two cover the same nodes (spec §3.2)."""
+def orders_problems(policy: dict, graph: nx.DiGraph, plan=None) -> list[str]:
+    """spec.order starts dependencies first (spec §3.2); every scope lists its members in
+    that order (its shutdown order is the reverse); each step's scope and each chain's
+    scope hold exactly the nodes the plan resolved for it."""
     problems = []
-    for w in policy["spec"]["wirings"]:
-        for i, step in enumerate(w["escalation"]):
+    spec = policy["spec"]
+    order = spec["order"]
+    for a in order:
+        for b in order:
+            # a depends on b (edge a -> b, transitively): b starts first
+            if a != b and graph.has_node(a) and graph.has_node(b) and nx.has_path(graph, a, b):
+                if order.index(b) > order.index(a):
+                    problems.append(f"order: {a} starts before its dependency {b}")
+    scopes = {s["name"]: s["members"] for s in spec["scopes"]}
+    for name, members in scopes.items():
+        if members != [n for n in order if n in members]:
+            problems.append(f"scope {name}: members not in spec.order's order")
+    for w in spec["wirings"]:
+        for i, step in enumerate(w["steps"]):
             if step["action"] not in ("reinstantiate", "shutdown_chain"):
                 continue
-            up, down = step["startup_order"], step["shutdown_order"]
-            if sorted(up) != sorted(down):
-                problems.append(f"{w['name']}[{i}]: orders cover different nodes")
-            for a in up:
-                for b in up:
-                    # a depends on b (edge a -> b, transitively): b starts first, a stops first
-                    if a != b and graph.has_node(a) and graph.has_node(b) and nx.has_path(graph, a, b):
-                        if up.index(b) > up.index(a):
-                            problems.append(f"{w['name']}[{i}]: {a} starts before its dependency {b}")
-                        if down.index(a) > down.index(b):
-                            problems.append(f"{w['name']}[{i}]: {b} stops before its dependent {a}")
-            if step["action"] == "reinstantiate" and sorted(up) != sorted(step["scope"]):
-                problems.append(f"{w['name']}[{i}]: orders do not cover the scope")
-    for c in policy["spec"]["chains"]:
-        for a in c["members"]:
-            for b in c["members"]:
-                if a != b and nx.has_path(graph, a, b) and c["members"].index(b) > c["members"].index(a):
-                    problems.append(f"chain {c['name']}: {a} listed before its dependency {b}")
+            if plan is not None:
+                resolved = plan.wirings[w["name"]].steps[i]
+                if scopes[step["scope"]] != list(resolved.startup_order):
+                    problems.append(f"{w['name']}[{i}]: scope is not the resolved one")
+                if list(reversed(scopes[step["scope"]])) != list(resolved.shutdown_order):
+                    problems.append(f"{w['name']}[{i}]: shutdown order is not the resolved one")
+    for c in spec["chains"]:
+        if plan is not None and scopes[c["scope"]] != list(plan.chains[c["name"]]):
+            problems.append(f"chain {c['name']}: scope is not its members")
     return problems
 
 
 def test_orders_match_the_dependency_graph():
     unit, files = emit()
     policy = yaml.safe_load(files["policies/failurepolicy.yaml"])
-    assert orders_problems(policy, to_networkx(unit.plan)) == []
+    assert orders_problems(policy, to_networkx(unit.plan), unit.plan) == []
     # and the check has teeth: a reversed startup order is caught
-    step = policy["spec"]["wirings"][1]["escalation"][1]
-    step["startup_order"].reverse()
+    policy["spec"]["order"].reverse()
+    for scope in policy["spec"]["scopes"]:
+        scope["members"].reverse()
     assert orders_problems(policy, to_networkx(unit.plan)) == [
-        "smf_to_upf[1]: smf starts before its dependency upf"
+        "order: amf starts before its dependency smf",
+        "order: amf starts before its dependency upf",
+        "order: smf starts before its dependency upf",
+    ]
+    assert orders_problems(policy, to_networkx(unit.plan), unit.plan)[3:] == [
+        "amf_to_smf[1]: scope is not the resolved one",
+        "amf_to_smf[1]: shutdown order is not the resolved one",
+        "smf_to_upf[1]: scope is not the resolved one",
+        "smf_to_upf[1]: shutdown order is not the resolved one",
+        "smf_to_upf[2]: scope is not the resolved one",
+        "smf_to_upf[2]: shutdown order is not the resolved one",
+        "chain core: scope is not its members",
     ]
 
 
@@ -170,8 +186,9 @@ def test_alerts_escalate_in_time_and_carry_the_wiring():
         "AmfToSmfStep1Notify", "AmfToSmfStep2ShutdownChain",
         "SmfToUpfStep1Reconnect", "SmfToUpfStep2Reinstantiate", "SmfToUpfStep3ShutdownChain",
     ]
-    # 60 s detection, then the budgets: reconnect 3 x 500ms, reinstantiate timeout 120 s
-    assert [r["for"] for r in rules[2:]] == ["1m", "1m1s500ms", "3m1s500ms"]
+    # the wiring's detect_after (10 s by default, spec §2.3), then the budgets:
+    # reconnect 3 x 500ms, reinstantiate timeout 120 s
+    assert [r["for"] for r in rules[2:]] == ["10s", "11s500ms", "2m11s500ms"]
     labels = rules[3]["labels"]
     assert (labels["xfactor_wiring"], labels["xfactor_chain"], labels["xfactor_action"]) == (
         "smf_to_upf", "core", "reinstantiate")

@@ -98,7 +98,7 @@ def test_emitted_policy_validates_against_crd_and_json_schema(policy):
 
 def _step(doc, wiring, index):
     w = next(w for w in doc["spec"]["wirings"] if w["name"] == wiring)
-    return w["escalation"][index]
+    return w["steps"][index]
 
 
 def _set(path_fn):
@@ -115,27 +115,49 @@ MUTATIONS = {
     "duration with a space": lambda d: _step(d, "smf_to_upf", 0).update(backoff="500 ms"),
     "duration without unit": lambda d: _step(d, "smf_to_upf", 1).update(timeout="120"),
     "reconnect without backoff": lambda d: _step(d, "smf_to_upf", 0).pop("backoff"),
-    "reconnect with a scope": lambda d: _step(d, "smf_to_upf", 0).update(scope=["upf"]),
+    "reconnect with a scope": lambda d: _step(d, "smf_to_upf", 0).update(scope="node:upf"),
     "notify http without port": lambda d: _step(d, "amf_to_smf", 0).pop("port"),
     "notify signal without signal": lambda d: _step(d, "amf_to_smf", 0).update(via="signal"),
     "notify via carrier pigeon": lambda d: _step(d, "amf_to_smf", 0).update(via="pigeon"),
+    "notify without its timeout": lambda d: _step(d, "amf_to_smf", 0).pop("timeout"),
     "port out of range": lambda d: _step(d, "amf_to_smf", 0).update(port=70000),
-    "reinstantiate without orders": lambda d: _step(d, "smf_to_upf", 1).pop("shutdown_order"),
+    "reinstantiate without scope": lambda d: _step(d, "smf_to_upf", 1).pop("scope"),
+    "reinstantiate without timeout": lambda d: _step(d, "smf_to_upf", 1).pop("timeout"),
     "reinstantiate with attempts": lambda d: _step(d, "smf_to_upf", 1).update(attempts=2),
-    "reinstantiate with empty scope": lambda d: _step(d, "smf_to_upf", 1).update(scope=[]),
-    "shutdown_chain without startup order": lambda d: _step(d, "smf_to_upf", 2).pop("startup_order"),
+    "reinstantiate with empty scope name": lambda d: _step(d, "smf_to_upf", 1).update(scope=""),
+    "reinstantiate with a member list": lambda d: _step(d, "smf_to_upf", 1).update(scope=["upf"]),
+    "shutdown_chain without scope": lambda d: _step(d, "smf_to_upf", 2).pop("scope"),
     "shutdown_chain with a timeout": lambda d: _step(d, "smf_to_upf", 2).update(timeout="1s"),
     "unknown step field": lambda d: _step(d, "smf_to_upf", 0).update(jitter="1s"),
+    "old per-step orders": lambda d: _step(d, "smf_to_upf", 1).update(startup_order=["upf"]),
     "stickiness sticky": lambda d: d["spec"]["wirings"][0].update(stickiness="sticky"),
-    "propagate sideways": lambda d: d["spec"]["wirings"][0].update(propagate="sideways"),
-    "propagate_to not a list": lambda d: d["spec"]["wirings"][0].update(propagate_to="amf"),
-    "empty escalation": lambda d: d["spec"]["wirings"][0].update(escalation=[]),
+    "propagate as a keyword": lambda d: d["spec"]["wirings"][0].update(propagate="upstream"),
+    "detect_after without unit": lambda d: d["spec"]["wirings"][0].update(detect_after="10"),
+    "wiring without detect_after": lambda d: d["spec"]["wirings"][0].pop("detect_after"),
+    "empty steps": lambda d: d["spec"]["wirings"][0].update(steps=[]),
+    "old escalation key": lambda d: d["spec"]["wirings"][0].update(escalation=[]),
     "wiring without target": lambda d: d["spec"]["wirings"][0].pop("target"),
     "unknown wiring field": lambda d: d["spec"]["wirings"][0].update(sticky=True),
-    "chain without members": lambda d: d["spec"]["chains"][0].update(members=[]),
+    "chain without scope": lambda d: d["spec"]["chains"][0].pop("scope"),
+    "chain with members": lambda d: d["spec"]["chains"][0].update(members=["upf"]),
     "fragile as string": lambda d: d["spec"]["chains"][0].update(fragile="yes"),
+    "scope without members": lambda d: d["spec"]["scopes"][0].pop("members"),
+    "scope members not a list": lambda d: d["spec"]["scopes"][0].update(members="upf"),
+    "workload kind DaemonSet": lambda d: d["spec"]["workloads"][0].update(kind="DaemonSet"),
+    "workload replicas negative": lambda d: d["spec"]["workloads"][0].update(replicas=-1),
+    "workload selector value a number": lambda d: d["spec"]["workloads"][0]["selector"].update(x=1),
+    "workload without name": lambda d: d["spec"]["workloads"][0].pop("name"),
+    "order of objects": lambda d: d["spec"].update(order=[{"name": "upf"}]),
     "unknown spec field": lambda d: d["spec"].update(retries=3),
     "spec without wirings": lambda d: d["spec"].pop("wirings"),
+    "spec without scopes": lambda d: d["spec"].pop("scopes"),
+    "spec without order": lambda d: d["spec"].pop("order"),
+    "status phase Dead": lambda d: d.update(status={"wirings": [{"name": "n", "phase": "Dead"}]}),
+    "status wiring without name": lambda d: d.update(status={"wirings": [{"phase": "Healthy"}]}),
+    "status step negative": lambda d: d.update(
+        status={"wirings": [{"name": "n", "phase": "Failing", "step": -1}]}),
+    "status unknown field": lambda d: d.update(status={"wirings": [{"name": "n", "phase": "Healthy",
+                                                                      "retries": 1}]}),
 }
 
 
@@ -145,6 +167,29 @@ def test_wrong_values_are_rejected_by_both_schemas(policy, name):
     MUTATIONS[name](doc)
     assert V.validate_object(doc) != [], f"CRD schema accepts: {name}"
     assert _json_errors(shipped_json_schema(), doc) != [], f"JSON Schema accepts: {name}"
+
+
+def test_status_as_the_executor_writes_it_is_accepted(policy):
+    doc = copy.deepcopy(policy)
+    doc["status"] = {"wirings": [
+        {"name": "smf_to_upf", "phase": "Failing", "step": 2, "attempt": 1,
+         "since": "2026-01-01T00:00:00Z", "message": "reinstantiate: scaling smf to 0"},
+        {"name": "amf_to_smf", "phase": "Healthy"},
+    ]}
+    assert V.validate_object(doc) == []
+    assert _json_errors(shipped_json_schema(), doc) == []
+
+
+def test_crd_serves_v1alpha2_only_with_a_status_subresource():
+    crd = load_crd()
+    assert crd["spec"]["names"]["plural"] == "failurepolicies"
+    assert crd["spec"]["scope"] == "Namespaced"
+    (version,) = crd["spec"]["versions"]
+    assert version["name"] == "v1alpha2" and version["served"] and version["storage"]
+    assert version["subresources"] == {"status": {}}
+    columns = {c["name"]: c["jsonPath"] for c in version["additionalPrinterColumns"]}
+    assert columns["Chains"] == ".spec.chains[*].name"
+    assert "status.wirings" in columns["Failing"]
 
 
 def test_json_schema_checks_what_the_api_server_checks(policy):

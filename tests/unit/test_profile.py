@@ -61,6 +61,7 @@ _WIRING = [
     ("on_failure", "list", False, NO_DEFAULT, None),  # default computed by the compiler, §3.3
     ("propagate", "string", False, "none", ["none", "upstream", "downstream", "both"]),
     ("chain", "string", False, NO_DEFAULT, None),
+    ("detect_after", "scalar-unit.time", False, "10 s", None),  # §2.3, §6
 ]
 
 # what real images need, on both workload node types (docs/xfactor.md §6)

@@ -354,7 +354,7 @@ def test_broken_crd_object_is_rejected() -> None:
 
 
 def test_failurepolicy_crd_dispatch() -> None:
-    fp = {"apiVersion": "xfactor.io/v1alpha1", "kind": "FailurePolicy", "metadata": {"name": "p"}, "spec": {}}
+    fp = {"apiVersion": "xfactor.io/v1alpha2", "kind": "FailurePolicy", "metadata": {"name": "p"}, "spec": {}}
     if v.crd_schema("FailurePolicy") is None:
         with pytest.raises(pytest.skip.Exception, match="failurepolicy-crd.yaml does not exist yet"):
             v.validate_object(fp)

@@ -169,8 +169,8 @@ def test_1_3_refinement_keeps_the_type_line(tmp_path: Path) -> None:
 HEAT_VNIC = """\
 tosca_definitions_version: {version}
 imports:
-  - etsi_nfv_sol001_common_types.yaml
-  - etsi_nfv_sol001_vnfd_types.yaml
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_common_types.yaml
+  - https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/etsi_nfv_sol001_vnfd_types.yaml
 node_types:
   heat.VduCp:
     derived_from: tosca.nodes.nfv.VduCp

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import compiler
-from compiler.loader.versions import READ
+from compiler.loader.tosca_version import READ
 from compiler.resolve import VERSIONS
 
 REPO = Path(__file__).resolve().parents[2]

@@ -90,15 +90,21 @@ def test_firewall_chain_default_ladder_and_shutdown() -> None:
     sim = json.loads(text)["simulation"]
     steps = [e for e in sim["events"] if e["kind"] == "step"]
     assert [s["action"] for s in steps] == ["reconnect", "shutdown_chain"]
-    assert steps[-1]["stop"] == ["firewall", "nat", "router"]
-    assert sim["outcomes"] == {"nat.dependency.2": "chain-down"}
+    # the chain's scope, in shutdown order; its VDUs are VMs: no workload to scale
+    assert steps[-1]["scope"] == "chain:fw-nat-router" and "scale_down" not in steps[-1]
+    assert "in the order - (router, nat, firewall: no Kubernetes workload, not scaled)" \
+        in steps[-1]["text"]
+    assert sim["phases"] == {"nat.dependency.2": "ShutDown"}
+    assert sim["scaling"] == []
 
 
 def test_instance_failure_reconnects() -> None:
+    # smf runs 2 replicas: with one left Ready the executor sees no failure (spec §6)
     code, text = _run("simulate", SAMPLES["5g-core-slice"], "--fail", "smf", "--instance")
     assert code == 0
-    assert "n11 step 1/2: reconnect(attempts=5, backoff=200ms, timeout=3s): amf reconnects to " \
-           "another instance of smf; wiring restored" in text
+    assert "wiring n11 (amf -> smf): smf keeps 1 Ready Pod(s) of 2; amf reconnects to " \
+           "another instance and no ladder runs" in text
+    assert "phases:\n  n11: Healthy\n" in text
 
 
 def test_simulate_unknown_node_is_misuse(capsys: pytest.CaptureFixture[str]) -> None:

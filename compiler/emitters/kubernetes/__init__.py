@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Any
 
 from ... import bounds
+from ...images import container_image, is_image_reference
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...model.xfactor import BACKING_TYPE
@@ -152,7 +153,10 @@ def _has_container_image(node) -> bool:
         fmt = str((art.properties or {}).get("container_format") or "").lower()
         if fmt == "docker" or "Docker" in art.type:
             return True
-    return False
+    # SOL001 4.x: an image artifact whose file is a registry reference
+    choice = container_image(node.properties, node.artifacts)
+    return choice is not None and choice.artifact is not None and choice.is_container \
+        and is_image_reference(choice.image)
 
 
 def _shipped_any(ctx: Ctx) -> bool:

@@ -28,7 +28,7 @@ from typing import Any
 from ...diagnostics import Diagnostics, Span
 from ...model import NodeTemplate, Topology
 from ...model.frozen import span_at  # noqa: F401 - re-exported to the builders
-from ... import durations
+from ... import durations, kubeversions
 from ...names import dns1035_label, dns_label, env_name, is_dns_label, label_value, port_name  # noqa: F401 - re-exported to the builders
 
 GROUP = "xfactor.io"
@@ -173,6 +173,15 @@ class Ctx:
     workload_names: dict[str, str] = field(default_factory=dict)
     # workload template name -> ports a VirtualCp / VnfExtCp Service exposes (NetworkPolicy)
     exposed: dict[str, list] = field(default_factory=dict)
+
+    # -- the Kubernetes release written for (--kube-version) -----------------
+    def api_version(self, kind: str) -> str:
+        """The apiVersion of ``kind`` that the target release serves (compiler.kubeversions)."""
+        return kubeversions.api_version(kind, kubeversions.of(self.unit.options))
+
+    def serves(self, field: str) -> bool:
+        """Whether the target release keeps ``field`` (a key of kubeversions.FIELDS)."""
+        return kubeversions.serves(field, kubeversions.of(self.unit.options))
 
     # -- positions --------------------------------------------------------
     def source_of(self, span: Span | None) -> str:

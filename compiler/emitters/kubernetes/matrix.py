@@ -21,7 +21,7 @@ Codes: k8s-not-expressible.
 
 from __future__ import annotations
 
-from typing import Iterator, Mapping
+from typing import Any, Iterator, Mapping
 
 from ...model.frozen import written
 from .common import span_at
@@ -363,13 +363,18 @@ def row_for(entity, kind: str, key: str) -> Row | None:
     return table[t].get(key) if t is not None else None
 
 
-def dropped(entity, table: Mapping[str, dict[str, Row]]) -> Iterator[tuple[str, str]]:
+def dropped(entity, table: Mapping[str, dict[str, Row]], topology: Any = None
+            ) -> Iterator[tuple[str, str]]:
     """(property, reason) for each property ``entity`` (a node template or a policy) sets,
-    with a value, that ``table`` drops; in property-name order."""
+    with a value, that ``table`` drops; in property-name order.  With ``topology``, only
+    what the descriptor gives (:func:`descriptor_values`): a default the author did not
+    write, of a type from a catalog profile, draws no warning (issue 21 item 7)."""
     key = most_specific(entity.types, table)
     if key is None:
         return
-    for prop in sorted(entity.property_spans):
+    props = descriptor_values(topology, entity) if getattr(topology, "source_names", None) \
+        else sorted(entity.property_spans)  # an IR built without files: every span counts
+    for prop in props:
         row = table[key].get(prop)
         if row is None or row[0] is not None or entity.properties.get(prop) in (None, {}, []):
             continue
@@ -453,13 +458,76 @@ def _check_unknown(ctx) -> None:
                     )
 
 
+# The parts of a VnfVirtualLink's vl_profile (SOL001 VlProfile) that reach no object: the
+# NetworkAttachmentDefinition takes only l3_protocol_data's cidr, gateway_ip and first
+# ip_allocation_pools entry (network.cni_config).  Each written part is warned at its
+# value (issue 21 item 8: vl_profile bitrates were dropped in silence).
+VL_PROFILE_DROPPED: dict[str, str] = {
+    "max_bitrate_requirements": "Kubernetes has no link bandwidth limit (the CNI bandwidth "
+    "plugin limits pods, not a network)",
+    "min_bitrate_requirements": "Kubernetes has no guaranteed bandwidth",
+    "qos": "link latency and packet delay variation have no Kubernetes field",
+    "service_availability_level": "the availability of a network is the cluster's concern",
+}
+VL_PROTOCOL_DROPPED: dict[str, str] = {
+    "associated_layer_protocol": "the CNI plugin decides the layer protocols",
+    "l2_protocol_data": "L2 settings (network type, segmentation, MTU) belong to the "
+    "cluster's CNI configuration",
+}
+L3_MAPPED = ("cidr", "gateway_ip", "ip_allocation_pools", "ip_version")  # the cidr says it
+
+
+def _check_vl_profile(ctx) -> None:
+    for node in ctx.topology.nodes.values():
+        if "tosca.nodes.nfv.VnfVirtualLink" not in node.types or \
+                "vl_profile" not in written(node.properties):
+            continue
+        prof = node.properties.get("vl_profile")
+        if not isinstance(prof, dict):
+            continue
+        lost: list[tuple[tuple, str, str]] = [
+            (("vl_profile", k), k, why) for k, why in VL_PROFILE_DROPPED.items()
+            if not _empty(prof.get(k))]
+        data = prof.get("virtual_link_protocol_data")
+        for i, entry in enumerate(data if isinstance(data, list) else []):
+            if not isinstance(entry, dict):
+                continue
+            for k, why in VL_PROTOCOL_DROPPED.items():
+                if not _empty(entry.get(k)):
+                    lost.append((("vl_profile", "virtual_link_protocol_data", i, k),
+                                 f"virtual_link_protocol_data[{i}].{k}", why))
+            l3 = entry.get("l3_protocol_data")
+            for k in sorted(l3) if isinstance(l3, dict) else ():
+                if k not in L3_MAPPED and not _empty(l3[k]):
+                    lost.append((("vl_profile", "virtual_link_protocol_data", i,
+                                  "l3_protocol_data", k),
+                                 f"virtual_link_protocol_data[{i}].l3_protocol_data.{k}",
+                                 "the NetworkAttachmentDefinition's host-local IPAM takes "
+                                 "only the subnet, gateway and range"))
+            pools = l3.get("ip_allocation_pools") if isinstance(l3, dict) else None
+            if isinstance(pools, list) and len(pools) > 1:
+                lost.append((("vl_profile", "virtual_link_protocol_data", i,
+                              "l3_protocol_data", "ip_allocation_pools", 1),
+                             f"virtual_link_protocol_data[{i}].l3_protocol_data."
+                             "ip_allocation_pools[1:]",
+                             "host-local IPAM is given the first pool only"))
+        for path, what, why in lost:
+            ctx.diags.add(
+                "k8s-not-expressible",
+                f"{node.name}: vl_profile {what} of {node.type} reaches no object; {why}",
+                span_at(prof, path[1:], ctx.node_span(node, "vl_profile")),
+                path=f'topology_template.node_templates["{node.name}"].properties'
+                     '["vl_profile"]',
+            )
+
+
 def check_keys(ctx) -> None:
     """Warn at every property set in the descriptor that the back end drops."""
     for node in ctx.topology.nodes.values():
-        for prop, why in dropped(node, MATRIX):
+        for prop, why in dropped(node, MATRIX, ctx.topology):
             ctx.not_expressible(node, prop, why)
     for policy in ctx.topology.policies.values():
-        for prop, why in dropped(policy, POLICY_MATRIX):
+        for prop, why in dropped(policy, POLICY_MATRIX, ctx.topology):
             ctx.diags.add(
                 "k8s-not-expressible",
                 f"{policy.name}: '{prop}' of {policy.type} has no Kubernetes equivalent; {why}",
@@ -467,3 +535,4 @@ def check_keys(ctx) -> None:
                 path=f'topology_template.policies["{policy.name}"].properties["{prop}"]',
             )
     _check_unknown(ctx)
+    _check_vl_profile(ctx)

@@ -375,18 +375,17 @@ def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
     meta = ctx.metadata(dns_label(name), template=vdu.name, span=vdu.span)
     if ns and not ctx.namespace:
         meta["namespace"] = ns  # a budget only covers pods of its own namespace
+    spec: dict[str, Any] = {"maxUnavailable": 1, "selector": copy.deepcopy(selector)}
+    if ctx.serves("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy"):
+        spec["unhealthyPodEvictionPolicy"] = "AlwaysAllow"
     ctx.add(
         "PodDisruptionBudget",
         dns_label(name),
         {
-            "apiVersion": "policy/v1",
+            "apiVersion": ctx.api_version("PodDisruptionBudget"),
             "kind": "PodDisruptionBudget",
             "metadata": meta,
-            "spec": {
-                "maxUnavailable": 1,
-                "selector": copy.deepcopy(selector),
-                "unhealthyPodEvictionPolicy": "AlwaysAllow",
-            },
+            "spec": spec,
         },
     )
     budgets.append((ns, selector, dns_label(name)))

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ... import bounds
+from ...images import container_image
 from ...model import NodeTemplate
 from ...model.frozen import written
 from ...model.xfactor import BACKING_TYPE, Process
@@ -102,36 +103,12 @@ def check_tag(ctx: Ctx, node: NodeTemplate, image: str, span) -> None:
         )
 
 
-def _artifact_image(node: NodeTemplate, sw_data: dict | None) -> tuple[str | None, Any, bool]:
-    """(image, span, is_container) from the node's image artifacts and sw_image_data."""
-    for name in sorted(node.artifacts):
-        art = node.artifacts[name]
-        if "Image" not in art.type and "SwImage" not in art.type:
-            continue
-        props = dict(art.properties or {})
-        fmt = str(props.get("container_format") or (sw_data or {}).get("container_format") or "")
-        is_container = fmt.lower() == "docker" or "Docker" in art.type or (
-            art.type == "tosca.artifacts.Deployment.Image" and not fmt
-        )
-        pname, version = props.get("name"), props.get("version")
-        if isinstance(pname, str) and pname and is_container and ":" not in pname.rsplit("/", 1)[-1]:
-            image = f"{pname}:{version}" if version not in (None, "") else pname
-        else:
-            image = art.file
-        return image, art.span, is_container
-    return None, None, False
-
-
-def _sw_image_data(ctx: Ctx, node: NodeTemplate) -> tuple[str | None, Any, bool]:
-    data = node.properties.get("sw_image_data")
-    if not isinstance(data, dict):
+def _artifact_image(node: NodeTemplate, _unused: Any = None) -> tuple[str | None, Any, bool]:
+    """(image, span, is_container) from the node's image artifacts alone."""
+    choice = container_image({}, node.artifacts)
+    if choice is None:
         return None, None, False
-    fmt = str(data.get("container_format") or "").lower()
-    name, version = data.get("name"), data.get("version")
-    if fmt != "docker" or not isinstance(name, str):
-        return None, None, False
-    image = name if ":" in name.rsplit("/", 1)[-1] or version in (None, "") else f"{name}:{version}"
-    return image, ctx.node_span(node, "sw_image_data"), True
+    return choice.image, node.artifacts[choice.artifact or ""].span, choice.is_container
 
 
 # --------------------------------------------------------------------------- resources
@@ -362,9 +339,14 @@ def _mcio_identification(ctx: Ctx, w: Workload, process: Process | None) -> None
 
 
 def _vdu_compute(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
-    image, span, is_container = _sw_image_data(ctx, node)
-    if not image:
-        image, span, is_container = _artifact_image(node, node.properties.get("sw_image_data"))
+    # SOL001 precedence (compiler.images): an artifact's registry reference, then
+    # sw_image_data, then the artifact's name/version; an artifact's choice is annotated
+    choice = container_image(node.properties, node.artifacts)
+    image, span, is_container = None, None, False
+    if choice is not None:
+        image, is_container = choice.image, choice.is_container
+        span = node.artifacts[choice.artifact].span if choice.artifact \
+            else ctx.node_span(node, "sw_image_data")
     if not image or not is_container:
         what = f"its software image '{image}' is a VM image" if image else "it has no container image"
         not_realised(ctx, node, f"{what} and the package ships no Kubernetes object named after it")
@@ -376,6 +358,8 @@ def _vdu_compute(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workl
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
     w.node_selector.update(selector)
     w.annotations.update(compute.monitoring_annotation(node))
+    if choice is not None and choice.artifact:
+        w.annotations["xfactor.io/image-source"] = choice.source
     _sol001_replicas(ctx, w)
     return w
 
@@ -641,7 +625,8 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
         spec["serviceName"] = object_name("Service", w.name)  # its headless Service
         spec["podManagementPolicy"] = "OrderedReady"
         spec["updateStrategy"] = {"type": "RollingUpdate"}
-        spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Retain", "whenScaled": "Retain"}
+        if ctx.serves("StatefulSet.spec.persistentVolumeClaimRetentionPolicy"):
+            spec["persistentVolumeClaimRetentionPolicy"] = {"whenDeleted": "Retain", "whenScaled": "Retain"}
         if w.claim_templates:
             spec["volumeClaimTemplates"] = sorted(w.claim_templates, key=lambda t: t["metadata"]["name"])
     else:
@@ -652,16 +637,14 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
     if w.max_replicas > w.min_replicas:
         _emit_hpa(ctx, w, kind)
     if w.max_replicas > 1:
-        pdb = {
-            "maxUnavailable": 1,
-            "selector": {"matchLabels": selector},
-            "unhealthyPodEvictionPolicy": "IfHealthyBudget" if w.stateful else "AlwaysAllow",
-        }
+        pdb = {"maxUnavailable": 1, "selector": {"matchLabels": selector}}
+        if ctx.serves("PodDisruptionBudget.spec.unhealthyPodEvictionPolicy"):
+            pdb["unhealthyPodEvictionPolicy"] = "IfHealthyBudget" if w.stateful else "AlwaysAllow"
         ctx.add(
             "PodDisruptionBudget",
             w.name,
             {
-                "apiVersion": "policy/v1",
+                "apiVersion": ctx.api_version("PodDisruptionBudget"),
                 "kind": "PodDisruptionBudget",
                 "metadata": ctx.metadata(w.name, template=node.name, span=node.span),
                 "spec": pdb,
@@ -749,7 +732,7 @@ def _emit_hpa(ctx: Ctx, w: Workload, kind: str) -> None:
     ctx.add(
         "HorizontalPodAutoscaler",
         w.name,
-        {"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler", "metadata": meta, "spec": spec},
+        {"apiVersion": ctx.api_version("HorizontalPodAutoscaler"), "kind": "HorizontalPodAutoscaler", "metadata": meta, "spec": spec},
     )
 
 

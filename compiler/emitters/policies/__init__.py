@@ -4,8 +4,9 @@ Phase: emit.  Input: a clean :class:`compiler.pipeline.Compilation` (its plan's
 resolved wirings and chains, its X-factor model, ``options.targets`` and
 ``options.inputs``).  Output (OutputFile, never written here):
 
-* ``policies/failurepolicy.yaml``: the portable ``xfactor.io/v1alpha1`` FailurePolicy
-  (spec §5), always, with ``policies/failurepolicy-crd.yaml``, its CRD;
+* ``policies/failurepolicy.yaml``: the portable ``xfactor.io/v1alpha2`` FailurePolicy
+  (spec §5: workloads, one startup order, each distinct scope once; :mod:`.failurepolicy`),
+  always, with ``policies/failurepolicy-crd.yaml``, its CRD;
 * what each chosen target adds (:mod:`.targets`, one :class:`PolicyTarget` subclass per
   orchestrator, loaded by name through :mod:`compiler.plugins`):
   ``policies/prometheusrule.yaml`` for ``kubernetes`` or ``tacker`` (``tacker`` adds the
@@ -22,7 +23,7 @@ Codes: ``policy-not-expressible`` (warning at the step, for each chosen target t
 cannot realise it), ``policy-missing-input`` (``tacker`` without ``vnf_instance_id``),
 ``policy-name-collision`` (two wirings, one ONAP policy name), ``emit-unsupported``
 (nothing to write), ``plugin-error`` (a chosen target that is unknown or cannot be loaded:
-only this compilation fails).  An output that does not read back, or an ONAP policy with
+only this compilation fails).  An output that does not read back, or an ONAP policy or a FailurePolicy with
 dangling references, is a bug in xfc: it raises InternalError (exit code 3).
 """
 
@@ -103,9 +104,12 @@ class PoliciesEmitter:
                       "no wirings or chains: there are no failure policies to write", where)
             return []
         targets = chosen_targets(ctx, diags)
+        policy = failurepolicy.build(ctx, ctx.workloads)
+        problems = failurepolicy.check_policy(policy)
+        if problems:
+            raise InternalError(f"FailurePolicy {ctx.service}: {problems[0]}")
         docs: dict[str, tuple[Any, str]] = {
-            "policies/failurepolicy.yaml": (failurepolicy.build(ctx),
-                                            f"FailurePolicy of service {ctx.service}"),
+            "policies/failurepolicy.yaml": (policy, f"FailurePolicy of service {ctx.service}"),
         }
         for target in targets:
             target.check(unit, ctx, diags)

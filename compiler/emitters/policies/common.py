@@ -4,14 +4,15 @@ Phase: emit (support).  Input: the plan's :class:`ResolvedWiring` / :class:`Reso
 objects and the :class:`Compilation`.  Output: plain values (DNS-1123 names, Go-style
 duration strings, whole seconds, a flat view of the typed step arguments the graph built,
 with each step's time budget) and the :class:`Context`
-every target module reads.  Emits no diagnostics itself.
+every target module reads (with the workloads the Kubernetes back end makes, and the
+names of the FailurePolicy's scopes).  Emits no diagnostics itself.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Mapping
 
 from ..naming import service_name
@@ -129,6 +130,14 @@ class Context:
     description: str = ""
     source_file: str = ""
     topology: Any = None  # the resolved Topology, for names shared with other back ends
+    # node -> its Deployment / StatefulSet as the Kubernetes back end writes it (.workloads)
+    workloads: Mapping[str, Any] = field(default_factory=dict)
+    # member tuple (startup order) -> scope name, as the FailurePolicy's spec.scopes has them
+    scope_names: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+
+    def scope(self, members: Any) -> str:
+        """The name of the FailurePolicy scope holding ``members`` (startup order)."""
+        return self.scope_names[tuple(members)]
 
     def stateful(self, node: str) -> bool:
         proc = self.xmodel.processes.get(node)
@@ -163,7 +172,7 @@ def build_context(unit: Any) -> Context | None:
         chains.append((name, bool(chain.fragile), tuple(plan.chains.get(name, chain.members))))
     meta = getattr(topo, "metadata", None) or {}
     version = meta.get("template_version") if isinstance(meta, Mapping) else None
-    return Context(
+    ctx = Context(
         service=service_name(topo, unit.path),
         namespace=getattr(opts, "namespace", None),
         plan=plan,
@@ -178,3 +187,8 @@ def build_context(unit: Any) -> Context | None:
         source_file=str(getattr(topo, "file", "") or unit.path),
         topology=topo,
     )
+    from .failurepolicy import Scopes  # (they import this module)
+    from .workloads import table
+
+    return replace(ctx, workloads=table(unit, ctx.stateful),
+                   scope_names=Scopes.of(ctx).by_members)

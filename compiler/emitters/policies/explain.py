@@ -35,7 +35,7 @@ def describe_step(rw: ResolvedWiring, index: int) -> str:
             f"{a.attempts} attempts, {go_duration(a.backoff)} apart"
         )
     elif a.action == "notify":
-        who = ", ".join(rw.propagate_to or (w.source,))
+        who = ", ".join(rw.recipients)
         channel = {
             "http": f"an HTTP call to {a.path} on port {a.port}",
             "signal": f"the signal {a.signal}",
@@ -68,8 +68,8 @@ def explain(ctx: Context, wiring: str) -> str | None:
     lines = [
         f"wiring {w.name}: {w.source} -> {w.target}, stickiness {w.stickiness}, "
         + (f"chain {rw.chain}" if rw.chain else "in no chain"),
-        f"  failure context goes to: {', '.join(rw.propagate_to) or 'nobody'} "
-        f"(propagate: {w.propagate})",
+        f"  failure context goes to: {', '.join(rw.recipients)} (the source, and "
+        f"propagate: {w.propagate}: {', '.join(rw.propagate_to) or 'nobody'})",
         f"  chosen targets: {', '.join(ctx.targets)}",
     ]
     targets = explained_targets(ctx)

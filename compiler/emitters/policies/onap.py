@@ -135,14 +135,14 @@ def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs,
             "xfactor-source": w.source,
             "xfactor-target": w.target,
             "xfactor-via": a.via,
-            "xfactor-receivers": ",".join(rw.propagate_to or (w.source,)),
+            "xfactor-receivers": ",".join(rw.recipients),
         }
         for key in ("path", "port", "signal"):
             value = getattr(a, key)
             if value is not None:
                 payload[f"xfactor-{key}"] = str(value)
         op("", "APPC", "ConfigModify", {"targetType": "VNF"},
-           f"Tell {', '.join(rw.propagate_to or (w.source,))} that wiring {w.name} failed", payload)
+           f"Tell {', '.join(rw.recipients)} that wiring {w.name} failed", payload)
     elif a.action == "reinstantiate":
         if _whole_service(ctx, a):
             # the scope is every workload: naming them would copy the service per wiring
@@ -329,6 +329,6 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
     if step.action == "notify":
         return Realisation(
             how=how + "; ONAP targets the whole VNF, so the payload names the receivers "
-            f"({', '.join(rw.propagate_to or (w.source,))}) and the channel ({a.via})"
+            f"({', '.join(rw.recipients)}) and the channel ({a.via})"
         )
     return Realisation(how=how)

@@ -133,7 +133,7 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return Realisation(
             how="nothing (OSM healing has no notification action)",
             lost=(
-                f"OSM cannot notify: {', '.join(rw.propagate_to or (w.source,))} are not "
+                f"OSM cannot notify: {', '.join(rw.recipients)} are not "
                 f"told that wiring {w.name} failed (via={a.via})"
             ),
         )

@@ -7,7 +7,8 @@ One rule group per service; one alert per step of every wiring's ladder.  Each a
 watches the wiring's target (container restarts, pods not Ready, i.e. missing from the
 Service endpoints) and waits ``for`` the detection window plus the time budgets of the
 steps before it, so step N fires only once steps 1..N-1 had their chance: an
-Alertmanager route on ``xfactor_action`` drives the escalation.  The labels carry the
+Alertmanager route on ``xfactor_action`` drives the escalation.  The detection window
+is the wiring's ``detect_after`` (spec §2.3, default 10s).  The labels carry the
 wiring, the chain and the action.  A step that covers exactly one chain (``shutdown_chain``,
 a ``reinstantiate`` of its whole chain: :func:`failurepolicy.covered_chain`) names that
 chain in its ``xfactor_orders_chain`` annotation instead of listing the members; each
@@ -31,7 +32,6 @@ from ...model.xfactor import ResolvedStep, ResolvedWiring
 from ..kubernetes.common import dns_label, workload_name
 from .failurepolicy import covered_chain
 from .common import (
-    DETECTION_WINDOW,
     INPUT_VNF_INSTANCE_ID,
     Context,
     Realisation,
@@ -54,7 +54,7 @@ def alert_name(rw: ResolvedWiring, index: int) -> str:
 def fire_after(rw: ResolvedWiring, index: int) -> float:
     """Seconds the target must stay broken before step ``index`` fires."""
     earlier = sum(step_budget(step_args(s)) for s in rw.steps[:index])
-    return DETECTION_WINDOW + earlier
+    return rw.wiring.detect_after + earlier
 
 
 def _pod_regex(ctx: Context, node: str) -> str:
@@ -191,16 +191,46 @@ def chain_info(ctx: Context, name: str, members: tuple[str, ...]) -> dict[str, A
 
 
 def realise_kubernetes(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
+    """What ``xfc operator`` does for the step (spec §6), read off the FailurePolicy, and
+    the PrometheusRule alert that watches the same failure.  Lost: the members of a scope
+    that the Kubernetes back end runs as no Deployment or StatefulSet (nothing to scale)."""
     step = rw.steps[index]
-    return Realisation(
-        how=(
-            f"FailurePolicy {ctx.service}: wiring {rw.wiring.name}, escalation[{index}] "
-            f"({step.action}, arguments and orders resolved); PrometheusRule alert "
-            f"{alert_name(rw, index)} fires when {rw.wiring.target} has been restarting or "
-            f"unready for {go_duration(fire_after(rw, index))}, labelled "
-            f"xfactor_action={step.action} for an Alertmanager route"
-        )
-    )
+    a = step_args(step)
+    w = rw.wiring
+    where = f"FailurePolicy {ctx.service}, wiring {w.name}, steps[{index}]"
+    if step.action == "reconnect":
+        wait = (go_duration(a.timeout) if a.timeout is not None
+                else f"{a.attempts} x {go_duration(a.backoff)}")
+        service = getattr(ctx.workloads.get(w.target), "service", None)
+        via = f"Service {service}" if service else f"the Service of {w.target}"
+        does = (f"{w.source} reconnects through {via} (no affinity); xfc operator waits "
+                f"{wait} for a Ready Pod of {w.target}")
+    elif step.action == "notify":
+        channel = {"http": f"a JSON POST to :{a.port}{a.path} on each Ready Pod",
+                   "signal": f"the signal {a.signal} to each Pod's main process (pods/exec)"}.get(
+            a.via, "a Kubernetes Event on each workload")
+        does = (f"xfc operator sends the failure context to {', '.join(rw.recipients)} by "
+                f"{channel}, then waits {go_duration(a.budget)}")
+    else:
+        scope = ctx.scope(step.startup_order)
+        down = ", ".join(step.shutdown_order) or "-"
+        if step.action == "reinstantiate":
+            does = (f"xfc operator scales scope {scope} to 0 in the order {down}, each once the "
+                    f"one before has no Pods, then back to the compiled replicas in the order "
+                    f"{', '.join(step.startup_order) or '-'}, each once the one before is Ready, "
+                    f"within {go_duration(a.budget)}")
+        else:
+            does = (f"xfc operator scales scope {scope} (chain {a.chain}) to 0 in the order "
+                    f"{down} and leaves it down")
+    how = (f"{does} ({where}); PrometheusRule alert {alert_name(rw, index)} fires when "
+           f"{w.target} has been restarting or unready for {go_duration(fire_after(rw, index))}")
+    missing = [n for n in step.startup_order if n not in ctx.workloads]
+    if missing:
+        return Realisation(how=how, lost=(
+            f"{', '.join(missing)} {'runs' if len(missing) == 1 else 'run'} as no Kubernetes "
+            "Deployment or StatefulSet of this service, so xfc operator cannot scale "
+            f"{'it' if len(missing) == 1 else 'them'}"))
+    return Realisation(how=how)
 
 
 def realise_tacker(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
@@ -223,7 +253,7 @@ def realise_tacker(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
             how=f"alert {alert} (function_type: vnffm) raises an FM alarm at the NFVO",
             lost=(
                 f"Tacker tells the NFVO, not the CNF: the notification by {channel} to "
-                f"{', '.join(rw.propagate_to) or w.source} is not delivered"
+                f"{', '.join(rw.recipients)} is not delivered"
             ),
         )
     if step.action == "reinstantiate":

@@ -51,7 +51,7 @@ class PolicyTarget:
 
 class KubernetesTarget(PolicyTarget):
     name = "kubernetes"
-    title = "Kubernetes (FailurePolicy + PrometheusRule)"
+    title = "Kubernetes (xfc operator on the FailurePolicy, PrometheusRule)"
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return prometheus.realise_kubernetes(ctx, rw, index)
