@@ -211,6 +211,9 @@ command -v jq >/dev/null 2>&1 || missing_deb+=(jq)
 command -v dot >/dev/null 2>&1 || missing_deb+=(graphviz)
 command -v chromium >/dev/null 2>&1 || missing_deb+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || missing_deb+=(chromium-driver)
+if [ -x /usr/bin/python3 ] && ! /usr/bin/python3 -m venv --help >/dev/null 2>&1; then
+  missing_deb+=(python3-venv)  # the README's venv line on the system Python (tests/unit/test_readme_install.py)
+fi
 if [ "${#missing_deb[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   note "installing ${missing_deb[*]} from Debian"
   { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
@@ -249,6 +252,7 @@ else
   note "npm not found: the Mermaid rendering test will skip"
 fi
 if [ -s "$MERMAID_DIR/mermaid.min.js" ]; then record "mermaid: $MERMAID_DIR/mermaid.min.js"; else record "mermaid: MISSING"; fi
+record "system python3 venv: $( [ -x /usr/bin/python3 ] && /usr/bin/python3 -m venv --help >/dev/null 2>&1 && echo /usr/bin/python3 || echo MISSING)"
 
 # ------------- a real kube-apiserver 1.20.2, kubectl 1.20 and etcd (Debian; built once, cached
 # outside the clone in ${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/kube-apiserver-1.20.2)

@@ -22,6 +22,7 @@ import traceback
 from typing import Sequence, TextIO
 
 from . import __version__
+from .commands.formats import table as format_table
 
 # verb -> module; modules may be absent in a partial build and are then not offered
 VERBS: dict[str, str] = {
@@ -66,7 +67,7 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
         description="xfc compiles TOSCA / ETSI NFV SOL001 descriptors and SOL004 CSARs with "
         "X-factor process and wiring-failure properties into Kubernetes manifests and "
         "orchestrator failure policies (Kubernetes, ONAP, OSM, Tacker).",
-        epilog=EPILOG,
+        epilog=EPILOG + "\n" + format_table(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"xfc {__version__}")

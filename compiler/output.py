@@ -10,6 +10,12 @@ The rules (docs/architecture.md, "Output"):
   one ``<sha256>  <path>`` line per file it wrote, sorted (the format of ``sha256sum``,
   so ``cd DIR && sha256sum -c .xfc-manifest`` verifies it).  A file is *xfc's* when the
   manifest lists it and its bytes still have the listed hash.
+* **Whose files they are.**  The manifest's first line, a ``#`` comment that
+  ``sha256sum -c`` skips, names the command that wrote the set (``# written by: xfc
+  compile``, ``# written by: xfc bundle --format helm``).  A command that would replace
+  the set another command wrote (a ``compile`` into a ``bundle`` output) refuses
+  (:class:`OtherCommand`, exit 2) and names it, unless ``force``: then the other
+  command's files are replaced like stale files of one's own.
 * **Stale files never survive.**  A compile removes every file of the previous manifest
   that it does not write again (e.g. the FailurePolicy of another service).
 * **Other files are never deleted.**  A file the manifest does not list (*foreign*: a
@@ -34,7 +40,8 @@ The rules (docs/architecture.md, "Output"):
 No path may be absolute or contain ``..``: nothing is ever written outside the output
 directory.
 
-Codes: none; a path or directory it refuses raises :class:`OutputError`.
+Codes: none; a path or directory it refuses raises :class:`OutputError` (and its
+subclasses :class:`ForeignFiles` and :class:`OtherCommand`).
 """
 
 from __future__ import annotations
@@ -64,6 +71,23 @@ STALE_FOREIGN_HOST_AGE = 24 * 3600  # seconds before another host's leftover is 
 
 class OutputError(Exception):
     pass
+
+
+WRITER_PREFIX = "# written by: "
+
+
+class OtherCommand(OutputError):
+    """The output directory holds the set another xfc command wrote (``bundle`` output
+    under a ``compile``): replacing it would delete those files without a word."""
+
+    def __init__(self, target: Path, writer: str, command: str, files: list[str]) -> None:
+        self.target, self.writer, self.command, self.files = target, writer, command, files
+        tops = sorted({f.split("/", 1)[0] + ("/" if "/" in f else "") for f in files})
+        super().__init__(
+            f"{target} holds the output of `{writer}` ({_listing(tops)}: {len(files)} "
+            f"file{'s' * (len(files) != 1)}), and `{command}` would replace "
+            f"{'it' if len(files) == 1 else 'them'}; choose another directory, or pass "
+            f"--force to replace the output of `{writer}`")
 
 
 class ForeignFiles(OutputError):
@@ -120,9 +144,27 @@ def _file_sha256(path: Path) -> str | None:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def manifest_text(entries: list[tuple[str, str]]) -> bytes:
-    """``<sha256>  <path>`` lines, sorted by path then hash (sha256sum's format)."""
-    return "".join(f"{h}  {p}\n" for p, h in sorted(entries)).encode("utf-8")
+def manifest_text(entries: list[tuple[str, str]], writer: str | None = None) -> bytes:
+    """``<sha256>  <path>`` lines, sorted by path then hash (sha256sum's format), after a
+    ``# written by: WRITER`` comment line when the writing command is known."""
+    head = f"{WRITER_PREFIX}{writer}\n" if writer else ""
+    return (head + "".join(f"{h}  {p}\n" for p, h in sorted(entries))).encode("utf-8")
+
+
+def read_writer(target: Path) -> str | None:
+    """The command a manifest names as its writer (its first line), or None."""
+    try:
+        fd = os.open(target / MANIFEST, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        first = fh.readline(4096).decode("utf-8", "replace").rstrip("\n")
+    if not first.startswith(WRITER_PREFIX):
+        return None
+    return first[len(WRITER_PREFIX):].strip() or None
 
 
 def read_manifest(target: Path) -> dict[str, set[str]] | None:
@@ -138,6 +180,8 @@ def read_manifest(target: Path) -> dict[str, set[str]] | None:
         raise OutputError(f"{m} is not an xfc manifest")
     owned: dict[str, set[str]] = {}
     for n, line in enumerate(m.read_bytes().decode("utf-8", "replace").splitlines(), 1):
+        if line.startswith("#"):
+            continue  # the writer line (sha256sum -c skips comments too)
         digest, sep, path = line.partition("  ")
         if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
             raise OutputError(f"{m}:{n} is not a line of an xfc manifest")
@@ -318,11 +362,14 @@ def _cwd_inside(target: Path) -> bool:
 
 
 def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str], *,
-                  force: bool = False) -> list[Path]:
+                  force: bool = False, writer: str | None = None) -> list[Path]:
     """Write ``files`` under ``out_dir`` by the rules of this module; returns the paths.
 
-    Raises :class:`ForeignFiles` when ``out_dir`` holds files xfc did not write (or
-    edited ones) and ``force`` is false, or when one of them is at a path to write."""
+    ``writer`` names the command (``xfc compile``), recorded in the manifest.  Raises
+    :class:`ForeignFiles` when ``out_dir`` holds files xfc did not write (or edited ones)
+    and ``force`` is false, or when one of them is at a path to write; and
+    :class:`OtherCommand` when it holds the set another command wrote and ``force`` is
+    false."""
     given = Path(out_dir)
     names = [_checked(f.path) for f in files]
     if len(set(names)) != len(names):
@@ -341,6 +388,10 @@ def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str], *,
         raise ForeignFiles(given, old.foreign, old.edited, collide)
     if (old.foreign or old.edited) and not force:
         raise ForeignFiles(given, old.foreign, old.edited, [])
+    if exists and writer and not force and (old.owned or old.edited):
+        before = read_writer(target)
+        if before and before != writer:
+            raise OtherCommand(given, before, writer, sorted(old.owned + old.edited))
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     # A DIR that is a mount point (a container volume) cannot be renamed, nor receive
@@ -358,7 +409,7 @@ def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str], *,
             p.parent.mkdir(parents=True, exist_ok=True)
             p.write_bytes(f.content)
             entries.append((name, _sha256(f.content)))
-        (new / MANIFEST).write_bytes(manifest_text(entries))
+        (new / MANIFEST).write_bytes(manifest_text(entries, writer))
         if not exists:
             os.replace(new, target)  # made by mkdir: the umask's mode, not mkdtemp's 0700
         elif not (old.foreign or old.edited or mounted) and not _cwd_inside(target):
@@ -368,9 +419,9 @@ def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str], *,
             except OSError as exc:
                 if exc.errno not in (errno.EXDEV, errno.EBUSY, errno.EPERM, errno.EACCES):
                     raise
-                _in_place(new, target, names, dirs, entries, old, tmp)  # a mount point, say
+                _in_place(new, target, names, dirs, entries, old, tmp, writer)  # a mount point
         else:
-            _in_place(new, target, names, dirs, entries, old, tmp)
+            _in_place(new, target, names, dirs, entries, old, tmp, writer)
         return [given / n for n in names]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -405,12 +456,13 @@ def _swap(new: Path, target: Path, tmp: Path) -> None:
 
 
 def _in_place(new: Path, target: Path, names: list[str], dirs: set[str],
-              entries: list[tuple[str, str]], old: Survey, tmp: Path) -> None:
+              entries: list[tuple[str, str]], old: Survey, tmp: Path,
+              writer: str | None = None) -> None:
     """Replace xfc's files one by one beside files xfc did not write."""
     previous = read_manifest(target) if old.manifest_ok else None
     union = list(entries) + [(p, h) for p, hs in (previous or {}).items() for h in hs]
     interim = tmp / "manifest"
-    interim.write_bytes(manifest_text(sorted(set(union))))
+    interim.write_bytes(manifest_text(sorted(set(union)), writer))
     os.replace(interim, target / MANIFEST)  # an interrupted run leaves only xfc's files
     for name in names:
         dest = target / name

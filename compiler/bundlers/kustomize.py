@@ -7,7 +7,9 @@ under ``kustomize/``:
   ``kustomization.yaml`` (``kustomize.config.k8s.io/v1beta1``) listing them as
   ``resources``;
 * ``overlays/<flavour>/`` when the descriptor is a SOL001 VNFD with several deployment
-  flavours (SOL001 §6.8): the package is compiled once per flavour and each overlay
+  flavours (SOL001 §6.8) and ``--flavour`` names none (with ``--flavour F`` the bundle is
+  flavour F alone, as every other format is): the base is the flavour the VNF names,
+  the package is compiled once per flavour and each overlay
   turns the base into that flavour's objects: objects only that flavour has are
   resources of the overlay, objects it lacks are removed with a ``$patch: delete``
   strategic-merge patch, and an object that differs gets an RFC 6902 patch replacing
@@ -21,7 +23,8 @@ under ``kustomize/``:
 ``kubectl kustomize base`` renders exactly what ``xfc compile`` writes (less
 ``operator/``; with the component, all of it), and
 ``kubectl kustomize overlays/F`` exactly what ``xfc compile --flavour F`` writes
-(tests/unit/test_bundle_kustomize.py).
+(tests/unit/test_bundle_kustomize.py).  A flavour that does not compile fails the bundle
+with that flavour's first error quoted (never a warning or a note).
 
 Codes: none.
 """
@@ -99,6 +102,17 @@ def overlay(base: list[K8sObject], flavour: list[K8sObject], files: dict[str, by
     return kust, extra
 
 
+def first_error(diags: Any) -> str:
+    """The first error of ``diags`` on one line (``file:line:col: error[code]: message``),
+    and how many more there are: the cause, never a warning that sorts before it."""
+    errors = [d for d in diags if str(d.severity) == "error"]
+    if not errors:
+        return "no error was reported"
+    d = errors[0]
+    more = f" (and {len(errors) - 1} more error{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    return f"{d.span}: error[{d.code}]: {d.message}{more}"
+
+
 class KustomizeBundler:
     name = "kustomize"
     description = "a Kustomize base (and an overlay per SOL001 deployment flavour)"
@@ -123,12 +137,12 @@ class KustomizeBundler:
             out[f"base/{name}"] = by_path[path]
         out["base/kustomization.yaml"] = dump_yaml(dict(KUSTOMIZATION, resources=names))
         ids = unit.topology.flavours if unit.topology is not None else ()
-        if len(ids) > 1:
+        if len(ids) > 1 and unit.options.flavour is None:  # --flavour F: F alone
             for fid in ids:
                 other = compile_(unit.path, replace(unit.options, flavour=fid))
                 if not other.ok:
                     raise BundleError(f"flavour {fid!r} does not compile: "
-                                      + other.diagnostics.render_text().splitlines()[0])
+                                      + first_error(other.diagnostics))
                 flavour_files = {f.path: f.content for f in other.outputs}
                 kust, extra = overlay(base, k8s_objects(without_operator(other.outputs)),
                                       flavour_files)

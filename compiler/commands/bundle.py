@@ -29,6 +29,7 @@ from ..pipeline import option_problems
 from .. import plugins
 from .common import (UsageError, add_input_arguments, add_kube_version_argument, options_from_args,
                      report)
+from .formats import help_for
 
 HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
 DESCRIPTION = """\
@@ -48,7 +49,10 @@ Several PATHs (or '-' for a list on stdin) run in parallel, each into its own
 subfolder OUT/<input name>/ (as `xfc compile` does in batch mode).
 --verify reads each package back and runs its consumer's offline gate (docs/bundles.md).
 Output is deterministic: the same input gives the same bytes (archives have sorted
-entries, fixed times, modes and owners).
+entries, fixed times, modes and owners).  OUT is xfc's as in `xfc compile`: its
+.xfc-manifest names the command that wrote it, and a bundle refuses (exit 2) to
+replace files it did not write, or the output of another command (`xfc compile`, a
+bundle of other formats), unless --force.
 
 examples:
   xfc bundle samples/5g-core-slice/slice.yaml --format helm -o out/
@@ -58,7 +62,8 @@ examples:
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
   xfc bundle samples/5g-core-slice/slice.yaml -f onap-helm -f helm --verify -o out/
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml -f osm --verify -o out/
-  xfc bundle samples/5g-core-slice/slice.yaml -f csar --sign-key key.pem --sign-cert cert.pem -o out/
+
+Signing a CSAR (--sign-key, --sign-cert) needs the 'bundle' extra: pip install 'xfc[bundle]'.
 """
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})\Z")
@@ -74,7 +79,7 @@ def _known() -> str:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, many=True)
+    add_input_arguments(parser, "check", many=True)  # the format flag gives way below
     batch.add_arguments(parser)
     # Here --format names the package formats (issue 13); the shared flag of the same
     # name gives way, and --diagnostics-format says how diagnostics are printed.
@@ -83,15 +88,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         default="text", dest="format",
                         help="how to print diagnostics (default: %(default)s); json and "
                              "sarif print only the diagnostics document on standard output")
-    from .common import add_sarif_root
+    if "--sarif-root" not in parser._option_string_actions:  # check's flags may bring it
+        from .common import add_sarif_root
 
-    add_sarif_root(parser)
+        add_sarif_root(parser)
     g = parser.add_argument_group("what to write")
     g.add_argument("-o", "--output", metavar="OUT", required=True,
                    help="output directory (created if absent)")
+    g.add_argument("--force", action="store_true",
+                   help="write into OUT although it holds files xfc did not write (they "
+                        "are kept), edited files xfc wrote or the output of another xfc "
+                        "command (`xfc compile`, a bundle of other formats: it is replaced)")
     g.add_argument("--format", "-f", metavar="FORMAT", action="append", dest="formats",
                    required=True,
-                   help="package format (repeatable): " + _known())
+                   help=help_for("bundle") + "; available here: " + _known())
     g.add_argument("--namespace", metavar="NS", default=None,
                    help="Kubernetes namespace for every namespaced object (default: none set)")
     add_kube_version_argument(g)
@@ -219,7 +229,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
         say.write(render_text(late, unit.diagnostics.sources))
     try:
-        write_outputs(files, args.output)
+        write_outputs(files, args.output, force=args.force, writer=writer(formats))
     except (OutputError, OSError) as exc:
         raise UsageError(f"cannot write to {args.output}: {exc}") from None
     if not args.quiet and text:
@@ -232,6 +242,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _key(d) -> tuple:
     return (d.code, d.message, d.span.file, d.span.line, d.span.column)
+
+
+def writer(formats: list[str]) -> str:
+    """The command named in OUT/.xfc-manifest: a bundle of other formats into OUT would
+    delete these files, so it is refused like a compile into OUT (compiler.output)."""
+    return "xfc bundle " + " ".join(f"--format {f}" for f in sorted(set(formats)))
 
 
 def _takes_settings(bundler: object) -> bool:

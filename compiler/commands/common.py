@@ -36,8 +36,12 @@ class UsageError(Exception):
     """Wrong use of the command line: exit code 2."""
 
 
-def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, ...] = ("text", "json"),
+def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
                         many: bool = False) -> None:
+    """The flags of every verb that reads a descriptor; ``--format`` takes the choices
+    and the meaning :data:`compiler.commands.formats.FORMATS` gives ``verb``."""
+    from .formats import FORMATS, help_for
+
     if many:  # batch mode (compiler.batch): several paths, '-' reads them from stdin
         parser.add_argument("path", metavar="PATH", nargs="+",
                             help="a descriptor (.yaml), a CSAR directory, or a .csar/.zip "
@@ -73,8 +77,8 @@ def add_input_arguments(parser: argparse.ArgumentParser, *, formats: tuple[str, 
     g.add_argument("--check", metavar="NAME", action="append", dest="checks",
                    help="also run a check plugin (entry-point group xfc.checks; repeatable)")
     o = parser.add_argument_group("output")
-    o.add_argument("--format", choices=formats, default=formats[0],
-                   help="how to print results and diagnostics (default: %(default)s)")
+    formats = FORMATS[verb].choices
+    o.add_argument("--format", choices=formats, default=formats[0], help=help_for(verb))
     if "sarif" in formats:
         add_sarif_root(o)
     o.add_argument("--quiet", "-q", action="store_true", help="print errors only, no notes or summary")
@@ -282,7 +286,7 @@ def _use_color(args: argparse.Namespace, out: TextIO) -> bool:
     return bool(getattr(out, "isatty", lambda: False)())
 
 
-def summary(unit: Compilation) -> str:
+def summary(unit: Compilation, flavours: tuple[str, ...] = ()) -> str:
     d = unit.diagnostics
     e, w, n = d.count(Severity.ERROR), d.count(Severity.WARNING), d.count(Severity.NOTE)
     parts = [f"{e} error{'s' * (e != 1)}", f"{w} warning{'s' * (w != 1)}", f"{n} note{'s' * (n != 1)}"]
@@ -296,21 +300,24 @@ def summary(unit: Compilation) -> str:
         if t.flavour:
             what += f", flavour {t.flavour}"
         what += ")"
+    if flavours:
+        what = f" ({len(flavours)} deployment flavours checked: {', '.join(flavours)})"
     return f"xfc: {verdict}: {unit.path}{what}: {', '.join(parts)}"
 
 
-def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_extra: dict | None = None) -> int:
+def report(unit: Compilation, args: argparse.Namespace, out: TextIO, *, json_extra: dict | None = None,
+           flavours: tuple[str, ...] = ()) -> int:
     """Print the diagnostics of ``unit`` and return the exit code (0 or 1), also when the
     reader has gone away (``xfc check ... | head``): the verdict is the exit code."""
     try:
-        _print_report(unit, args, out, json_extra)
+        _print_report(unit, args, out, json_extra, flavours)
     except BrokenPipeError:
         pass
     return 1 if unit.diagnostics.has_errors else 0
 
 
 def _print_report(unit: Compilation, args: argparse.Namespace, out: TextIO,
-                  json_extra: dict | None) -> None:
+                  json_extra: dict | None, flavours: tuple[str, ...] = ()) -> None:
     diags = unit.diagnostics
     minimum = Severity.ERROR if getattr(args, "quiet", False) else Severity.NOTE
     if getattr(args, "format", "text") == "sarif":
@@ -338,7 +345,7 @@ def _print_report(unit: Compilation, args: argparse.Namespace, out: TextIO,
         if text:
             out.write(text)
         if not getattr(args, "quiet", False):
-            out.write(summary(unit) + "\n")
+            out.write(summary(unit, flavours) + "\n")
 
 
 def err_stream() -> TextIO:

@@ -17,6 +17,7 @@ from .. import batch
 from ..output import OutputError, write_outputs
 from .common import UsageError, add_backend_arguments, add_input_arguments, compile_unit, report
 
+WRITER = "xfc compile"  # named in DIR/.xfc-manifest (compiler.output)
 HELP = "compile a descriptor to Kubernetes manifests and failure policies"
 DESCRIPTION = """\
 Check the descriptor, then write, under DIR:
@@ -32,12 +33,14 @@ the next compile replaces that whole set, so no file of an earlier compile survi
 Files xfc did not write are never deleted: while DIR holds any (or a file xfc wrote was
 edited), compile refuses with exit 2, unless --force, which writes beside them (and
 discards edits to xfc's own files).  Even --force never overwrites a file xfc did not
-write.
+write.  The manifest names the command that wrote DIR: compile refuses (exit 2) to
+replace the output of another command (an `xfc bundle` into the same DIR), and says
+whose it is, unless --force.
 
 examples:
   xfc compile samples/5g-core-slice/slice.yaml -o out/
   xfc compile samples/sol001-v4-container-vnf/vnfd.yaml -o out/ --flavour default --namespace core
-  xfc compile samples/5g-core-slice/slice.yaml --stdout | kubernetes-validate --strict --no-warn /dev/stdin
+  xfc compile samples/5g-core-slice/slice.yaml --stdout > slice.yaml   # one stream, for kubectl apply -f
   xfc compile samples/5g-core-slice/slice.yaml -o out/ --target onap --target osm
   xfc compile samples/sol001-firewall-chain -o out/ --target tacker --param vnf_instance_id=3f2a-77
   xfc compile samples/sol001-firewall-chain -o out/ --force     # out/ also holds your own files
@@ -45,7 +48,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, formats=("text", "json", "sarif"), many=True)
+    add_input_arguments(parser, "compile", many=True)
     batch.add_arguments(parser)
     g = parser.add_argument_group("what to write")
     dest = g.add_mutually_exclusive_group()
@@ -54,7 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                       help="stream all YAML documents to standard output instead of writing files")
     g.add_argument("--force", action="store_true",
                    help="write into DIR although it holds files xfc did not write (they are "
-                        "kept) or edited files xfc wrote (the edits are discarded)")
+                        "kept), edited files xfc wrote (the edits are discarded) or the "
+                        "output of another xfc command (it is replaced)")
     add_backend_arguments(g)
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 out.write(text if text.endswith("\n") else text + "\n")
         return 0
     try:
-        write_outputs(unit.outputs, args.output, force=args.force)
+        write_outputs(unit.outputs, args.output, force=args.force, writer=WRITER)
     except (OutputError, OSError) as exc:
         raise UsageError(f"cannot write to {args.output}: {exc}") from None
     if not getattr(args, "quiet", False) and args.format == "text":

@@ -36,7 +36,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser)
+    add_input_arguments(parser, "explain")
     parser.add_argument("--wiring", metavar="NAME", required=True,
                         help="the wiring to explain (its policy name, or "
                              "<source>.<requirement> for the relationship form)")

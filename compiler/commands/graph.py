@@ -31,14 +31,14 @@ dashed, session bold, pinned bold red) and chains are boxed.  JSON also lists th
 deployment waves (dependencies first), chain startup orders and every resolved wiring.
 
 examples:
-  xfc graph samples/5g-core-slice/slice.yaml | dot -Tsvg > slice.svg
+  xfc graph samples/5g-core-slice/slice.yaml > slice.dot   # Graphviz draws it: dot -Tsvg slice.dot
   xfc graph samples/sol001-firewall-chain --format mermaid
-  xfc graph samples/5g-core-slice/slice.yaml --format json | jq -c .graph.waves
+  xfc graph samples/5g-core-slice/slice.yaml --format json > graph.json   # .graph.waves: the order
 """
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, formats=("dot", "mermaid", "json"))
+    add_input_arguments(parser, "graph")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -40,7 +40,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, formats=("text", "json"))
+    add_input_arguments(parser, "report")
     parser.add_argument("-o", "--output", metavar="FILE", required=True,
                         help="the HTML file to write ('-' writes it to standard output)")
     add_backend_arguments(parser.add_argument_group("back ends run (as compile, nothing written)"))

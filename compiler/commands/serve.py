@@ -26,7 +26,9 @@ DESCRIPTION = """\
 Run xfc as a stateless HTTP service: POST /v1/check, /v1/compile, /v1/bundle and
 /v1/report (the HTML page of xfc report) take a descriptor or a package archive; /openapi.json describes the API; /healthz, /readyz and
 /metrics (Prometheus) are for Kubernetes.  Each request runs in its own process with a
-time and a memory limit, confined to its upload.
+time and a memory limit, confined to its upload.  The query parameters are the options
+of `xfc check`, `compile` and `bundle` under their own names (flavour, set, target,
+param ...).  Needs the 'serve' extra: pip install 'xfc[serve]'.
 
 examples:
   xfc serve --port 8080

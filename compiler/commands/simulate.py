@@ -41,7 +41,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser)
+    add_input_arguments(parser, "simulate")
     parser.add_argument("--fail", metavar="NODE", required=True,
                         help="the node template that fails")
     parser.add_argument("--instance", action="store_true",

@@ -19,7 +19,10 @@ DESCRIPTION = "Print xfc's version, the Python it runs on, and the versions of i
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    from .formats import FORMATS, help_for
+
+    parser.add_argument("--format", choices=FORMATS["version"].choices, default="text",
+                        help=help_for("version"))
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

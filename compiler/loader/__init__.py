@@ -15,6 +15,7 @@ system to apply.
 
 Codes: input-not-found, input-too-large, input-encoding, yaml-not-mapping,
 import-unresolved, import-outside-root, import-network, import-invalid, import-cycle,
+tosca-version (a version xfc does not read, before the file's imports: :mod:`.tosca_version`),
 tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``), plus
 those of :mod:`.yamlpos`, :mod:`.csar` and
 :mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too)
@@ -37,6 +38,7 @@ from . import catalog
 from ..resources import profiles_dir
 from ..limits import exceeded
 from .fs import DirFS, PackageFS, TooLarge, normalize
+from .tosca_version import check_version
 from .yamlpos import Limits, PMap, PSeq, load_yaml
 
 __all__ = ["load", "read_yaml_file"]
@@ -198,6 +200,8 @@ class _Reader:
         sf = SourceFile(name=origin.name, display=display, data=data, prefix=prefix,
                         imported_at=at, from_catalog=from_catalog)
         self.files.append(sf)
+        if not from_catalog and check_version(data, self.diags):
+            return sf  # the version is the first word: its imports are not tried
         self.active.append(origin.key)
         try:
             self._imports(origin, data, chain)

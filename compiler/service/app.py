@@ -19,14 +19,14 @@ Phase: service.  Input: HTTP requests.  Output: HTTP responses.  Routes:
   GET  /readyz       200 while it accepts work; 503 once draining (SIGTERM)
   GET  /metrics      Prometheus text format (prometheus-client)
 
-Query parameters: ``format`` (json, sarif), ``name`` (the file name the upload is saved
-and reported under), ``flavour``, ``namespace``, ``target`` and ``emit`` (repeatable),
-``set`` (repeatable KEY=VALUE), ``kube-version`` (MAJOR.MINOR, as ``--kube-version``),
-``output`` (compile: zip, yaml).  For ``/v1/bundle``,
-``format`` (repeatable) names the package formats as ``xfc bundle --format`` does,
-``diagnostics`` (json, sarif) the diagnostics' format, and ``target`` and ``param``
-(repeatable KEY=VALUE) are passed on; signing keys, ``--verify`` and every flag that reads
-a server file are not offered.
+Query parameters: ``name`` (the file name the upload is saved and reported under) and,
+for compile, ``output`` (zip, yaml) are the service's own; every other one is an option
+of ``xfc VERB`` under its own name (``flavour``, ``param``, ``target``, ``emit``, ``set``,
+``namespace``, ``quirk``, ``no-network-policies`` ...; for bundle ``format`` names the
+package formats, as ``xfc bundle --format`` does, and ``diagnostics-format`` the
+diagnostics'), derived from the CLI's parsers by :mod:`compiler.service.options`, which
+also says why the few that are not offered are not (they read server files, start
+programs, or shape text output).  The diagnostics are json (default) or sarif.
 
 Stateless: nothing is kept between requests but counters; each request runs in a process
 of its own (:mod:`compiler.service.worker`) with its time and memory limits, at most
@@ -61,7 +61,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.schemas import SchemaGenerator
 
-from . import worker
+from . import options, worker
 from .admission import Admission
 
 _log = logging.getLogger("uvicorn.error")
@@ -140,53 +140,25 @@ async def _body(state: State, request: HTTPRequest) -> bytes:
     return body
 
 
-_BUNDLE_FORMATS = ("helm", "kustomize", "csar", "onap-helm", "osm")
-_COMMON = {"name", "flavour", "namespace", "set", "kube-version"}
-_PARAMS = {"check": _COMMON | {"format"},
-           "compile": _COMMON | {"format", "target", "emit", "output"},
-           "bundle": _COMMON | {"format", "diagnostics", "target", "param"},
-           "report": _COMMON | {"target"}}
+# the service's own query parameters; every other one is a CLI option (options.py)
+_OWN = {"check": {"name"}, "compile": {"name", "output"}, "bundle": {"name"}, "report": {"name"}}
 
 
 def _job(verb: str, request: HTTPRequest, body: bytes) -> worker.Request:
     q = request.query_params
-    unknown = sorted(set(q) - _PARAMS[verb])
-    if unknown:
-        raise _Refusal(400, f"unknown query parameter {unknown[0]!r} for /v1/{verb}")
-    if verb == "bundle":
-        # as `xfc bundle --format`: the package formats; the diagnostics' own format is
-        # `diagnostics` (--diagnostics-format)
-        packages = list(dict.fromkeys(q.getlist("format")))
-        if not packages or any(p not in _BUNDLE_FORMATS for p in packages):
-            raise _Refusal(400, "format (repeatable) must name a package format: "
-                                + ", ".join(_BUNDLE_FORMATS))
-        fmt = q.get("diagnostics", "json")
-    else:
-        fmt = q.get("format", "json")
-    if fmt not in _FORMATS:
-        raise _Refusal(400, f"{'diagnostics' if verb == 'bundle' else 'format'} must be json or sarif")
+    try:
+        # FLAG=VALUE, never FLAG VALUE: a value that starts with '-' stays a value and can
+        # never become another flag (--root, --inputs …)
+        argv = options.to_argv(verb, q, _OWN[verb])
+    except options.QueryError as exc:
+        raise _Refusal(400, str(exc)) from None
     archive = body.startswith(ZIP_MAGIC)
     name = q.get("name") or ("package.csar" if archive else "descriptor.yaml")
     if not _NAME.match(name) or not name.lower().endswith((".yaml", ".yml", ".csar", ".zip")):
         raise _Refusal(400, "name must be a plain file name ending in .yaml, .yml, .csar or .zip")
-    # FLAG=VALUE, never FLAG VALUE: a value that starts with '-' stays a value and can
-    # never become another flag (--root, --inputs …)
-    argv = [f"--diagnostics-format={fmt}" if verb == "bundle" else f"--format={fmt}"]
-    for key, flag in (("flavour", "--flavour"), ("namespace", "--namespace"),
-                      ("kube-version", "--kube-version")):
-        if q.get(key):
-            argv.append(f"{flag}={q[key]}")
-    argv += [f"--set={value}" for value in q.getlist("set")]
     output = q.get("output", "zip")
-    if verb in ("compile", "bundle", "report"):
-        argv += [f"--target={value}" for value in q.getlist("target")]
-    if verb == "compile":
-        argv += [f"--emit={value}" for value in q.getlist("emit")]
-        if output not in ("zip", "yaml"):
-            raise _Refusal(400, "output must be zip or yaml")
-    if verb == "bundle":
-        argv += [f"--format={value}" for value in packages]
-        argv += [f"--param={value}" for value in q.getlist("param")]
+    if verb == "compile" and output not in ("zip", "yaml"):
+        raise _Refusal(400, "output must be zip or yaml")
     return worker.Request(verb, name, body, tuple(argv), output)
 
 
@@ -272,11 +244,6 @@ async def _run(verb: str, request: HTTPRequest) -> Response:
 async def check(request: HTTPRequest) -> Response:
     """
     summary: Check a descriptor or package; the diagnostics as `xfc check` prints them
-    parameters:
-      - {name: format, in: query, schema: {type: string, enum: [json, sarif], default: json}}
-      - {name: name, in: query, description: file name the upload is reported under, schema: {type: string}}
-      - {name: flavour, in: query, schema: {type: string}}
-      - {name: set, in: query, description: "KEY=VALUE input value (repeatable)", schema: {type: array, items: {type: string}}, style: form, explode: true}
     requestBody:
       required: true
       content:
@@ -296,16 +263,6 @@ async def check(request: HTTPRequest) -> Response:
 async def compile_(request: HTTPRequest) -> Response:
     """
     summary: Compile a descriptor or package; the outputs as a zip or multi-document YAML
-    parameters:
-      - {name: format, in: query, schema: {type: string, enum: [json, sarif], default: json}}
-      - {name: output, in: query, schema: {type: string, enum: [zip, yaml], default: zip}}
-      - {name: name, in: query, schema: {type: string}}
-      - {name: flavour, in: query, schema: {type: string}}
-      - {name: namespace, in: query, schema: {type: string}}
-      - {name: kube-version, in: query, description: "MAJOR.MINOR, as --kube-version", schema: {type: string, pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$'}}
-      - {name: target, in: query, schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
-      - {name: emit, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
-      - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
     requestBody:
       required: true
       content:
@@ -325,16 +282,6 @@ async def compile_(request: HTTPRequest) -> Response:
 async def bundle(request: HTTPRequest) -> Response:
     """
     summary: Bundle a descriptor or package; a zip of the files `xfc bundle` writes
-    parameters:
-      - {name: format, in: query, required: true, description: "package format (repeatable), as xfc bundle --format", schema: {type: array, items: {type: string, enum: [helm, kustomize, csar, onap-helm, osm]}}, style: form, explode: true}
-      - {name: diagnostics, in: query, schema: {type: string, enum: [json, sarif], default: json}}
-      - {name: name, in: query, schema: {type: string}}
-      - {name: flavour, in: query, schema: {type: string}}
-      - {name: namespace, in: query, schema: {type: string}}
-      - {name: kube-version, in: query, description: "MAJOR.MINOR, as --kube-version", schema: {type: string, pattern: '^v?[0-9]+\\.[0-9]+(\\.[0-9]+)?$'}}
-      - {name: target, in: query, description: "orchestrator (repeatable); a CSAR is laid out for onap or tacker", schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
-      - {name: param, in: query, description: "KEY=VALUE back-end value (repeatable), as xfc bundle --param", schema: {type: array, items: {type: string}}, style: form, explode: true}
-      - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
     requestBody:
       required: true
       content:
@@ -408,12 +355,29 @@ SCHEMAS = SchemaGenerator({"openapi": "3.0.3", "info": {
                    "with X-factor properties (see docs/pipelines.md)."}})
 
 
+_OWN_PARAMETERS = {
+    "name": {"name": "name", "in": "query", "schema": {"type": "string"},
+             "description": "the file name the upload is saved and reported under "
+                            "(descriptor.yaml or package.csar by default)"},
+    "output": {"name": "output", "in": "query",
+               "schema": {"type": "string", "enum": ["zip", "yaml"], "default": "zip"},
+               "description": "zip: the files and the diagnostics; yaml: the documents "
+                              "`xfc compile --stdout` prints"},
+}
+
+
 async def openapi(request: HTTPRequest) -> Response:
     """
     summary: This OpenAPI document
     responses: {200: {description: OpenAPI 3 document}}
     """
-    return JSONResponse(SCHEMAS.get_schema(routes=request.app.routes))
+    doc = SCHEMAS.get_schema(routes=request.app.routes)
+    for verb, own in _OWN.items():  # the query parameters, from the one table (options.py)
+        post = doc.get("paths", {}).get(f"/v1/{verb}", {}).get("post")
+        if post is not None:
+            post["parameters"] = [_OWN_PARAMETERS[n] for n in sorted(own)] \
+                + options.openapi_parameters(verb)
+    return JSONResponse(doc)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

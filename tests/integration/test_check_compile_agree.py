@@ -1,4 +1,5 @@
-"""``xfc check`` is ``xfc compile`` without writing (issue 9 item 9).
+"""``xfc check`` is ``xfc compile`` without writing (issue 9 item 9), in every deployment
+flavour of a multi-flavour VNFD (issue 21 item 6: compiled once per flavour to compare).
 
 Over the whole corpus (walked as tests/integration/test_corpus_outputs.py walks it) and the
 samples, for every target, the ``check`` command's verdict and diagnostic codes equal
@@ -65,6 +66,24 @@ def _agree(job: tuple[str, str | None]) -> tuple[str, list[str], list[str]]:
         code = cli.main(["check", *base, "--format", "json", "--all-notes", *flags], out=out)
         doc = json.loads(out.getvalue())
         checked = _codes(doc["diagnostics"])
+        if doc.get("flavours"):
+            # issue 21 item 6: check checks every flavour of a multi-flavour VNFD, where
+            # compile needs --flavour: check agrees with compile run once per flavour
+            # (its verdict is theirs together; its codes, de-duplicated, are theirs)
+            ok, codes = True, set()
+            for fid in doc["flavours"]:
+                fargs = parser.parse_args(["compile", *base, "--stdout", *flags, "--flavour", fid])
+                fargs.path = fargs.path[0] if isinstance(fargs.path, list) else fargs.path
+                funit = compile_unit(fargs)
+                ok = ok and funit.ok
+                codes |= set(_codes(json.loads(funit.diagnostics.render_json())))
+            if code != (0 if ok else 1) or doc["ok"] != ok:
+                problems.append(f"{flags}: check exit {code}, compile in every flavour ok={ok}")
+            if set(checked) != codes:
+                problems.append(f"{flags}: codes differ from the flavours': "
+                                f"{sorted(set(checked) ^ codes)}")
+            errors += [c for s, c in checked if s == "error"]
+            continue
         if code != (1 if not unit.ok else 0) or doc["ok"] != unit.ok:
             problems.append(f"{flags}: check exit {code}, compile ok={unit.ok}")
         if checked != compiled:

@@ -10,6 +10,8 @@ from tests.unit.bundle_support import FIXTURES, SAMPLES, assert_same_objects, bu
     compiled, expected, rendered
 
 TWO = FIXTURES / "two-flavours" / "top.yaml"
+TWO_LARGE = FIXTURES / "two-flavours" / "top_large.yaml"
+SHOP = FIXTURES.parent / "flavours" / "vnfd.yaml"
 
 
 @pytest.mark.parametrize("sample", SAMPLES)
@@ -45,13 +47,45 @@ def test_an_overlay_per_flavour_renders_that_flavour(tmp_path):
 
 
 def test_overlay_removes_what_a_flavour_lacks(tmp_path):
-    # the base is the large flavour here, so the small overlay must delete the cache
-    bundle(TWO, "kustomize", tmp_path, flavour="large")
+    # the base is the large flavour here (the VNF names it), so the small overlay must
+    # delete the cache.  Issue 21 item 6 changed this test: it used to choose the large
+    # base with --flavour large, which now means "that flavour alone" (no overlays).
+    bundle(TWO_LARGE, "kustomize", tmp_path)
     rc, out = kubectl_kustomize(tmp_path / "kustomize" / "overlays" / "small")
     assert rc == 0, out
     got = rendered(out)
     assert not [k for k in got if k[2] == "cache"]
-    assert_same_objects(got, expected(compiled(TWO, flavour="small"), operator=False))
+    assert_same_objects(got, expected(compiled(TWO_LARGE, flavour="small"), operator=False))
+
+
+@pytest.mark.parametrize("fid", ["small", "large"])
+def test_flavour_given_is_that_flavour_alone(tmp_path, fid):
+    """--flavour F is honoured as by every other format: the bundle is F, no overlays."""
+    unit, _ = bundle(TWO, "kustomize", tmp_path, flavour=fid)
+    assert unit.topology.flavour == fid
+    assert not (tmp_path / "kustomize" / "overlays").exists()
+    rc, out = kubectl_kustomize(tmp_path / "kustomize" / "base")
+    assert rc == 0, out
+    assert_same_objects(rendered(out), expected(compiled(TWO, flavour=fid), operator=False))
+
+
+def test_a_flavour_that_does_not_compile_is_named_with_its_error(tmp_path):
+    """The 'tiny' flavour has a warning (workflows) on a line before its error: the
+    failure quotes the error."""
+    from compiler.bundlers import BundleError, Settings
+    from compiler.plugins import bundlers
+
+    unit = compiled(SHOP, inputs={"selected_flavour": "big"})
+    with pytest.raises(BundleError) as err:
+        bundlers()["kustomize"].bundle(unit, unit.outputs, unit.diagnostics, settings=Settings())
+    msg = str(err.value)
+    assert msg.startswith("flavour 'tiny' does not compile: ")
+    assert "shop_df_tiny.yaml:31:34: error[tosca-wrong-type]" in msg
+    assert "warning" not in msg and "workflows" not in msg
+    # the same package with --flavour big builds: the tiny flavour is not tried
+    unit, _ = bundle(SHOP, "kustomize", tmp_path, flavour="big")
+    assert unit.topology.flavour == "big"
+
 
 
 def test_operator_component_adds_the_operator(tmp_path):

@@ -220,6 +220,32 @@ def test_parser_reads_console_blocks():
                    ("x.md:14", "xfc compile a -o out/  # c", None)]
 
 
+# a verb whose --help examples need an extra of `pip install`, which its help must name
+HELP_EXTRAS = {"serve": "serve"}
+_OUTPUT_FLAGS = {"-o", "--output", ">", ">>"}
+_FILE_SUFFIXES = (".yaml", ".yml", ".json", ".pem", ".csar", ".zip", ".tar.gz")
+
+
+def test_help_examples_need_nothing_but_a_fresh_install():
+    """Issue 21 item 9: a --help example runs after `pip install xfc` in the source tree:
+    it pipes to no other program (jq, dot, kubernetes-validate are not installed with
+    xfc), reads no file the user would have to make (a key.pem), and needs an extra only
+    where the verb's own help says which."""
+    texts = _help_texts()
+    for e in help_examples():
+        assert not _tools(e.command), f"{e.where}: `{e.command}` needs {_tools(e.command)}"
+        verb = _verb(e.command)
+        if verb in HELP_EXTRAS:
+            assert f"'{HELP_EXTRAS[verb]}' extra" in texts[f"xfc {verb} --help"], e.where
+        words = shlex.split(e.command, comments=True)
+        for before, word in zip(["xfc", *words], words):
+            if before in _OUTPUT_FLAGS or word.startswith("-") or "=" in word:
+                continue
+            if word.endswith(_FILE_SUFFIXES) or word.startswith("samples/"):
+                assert (REPO / word).exists(), f"{e.where}: `{e.command}` reads {word}, " \
+                    "which a fresh checkout does not have"
+
+
 def test_tools_of_a_pipeline():
     assert _tools("xfc graph a --format json | jq -c .graph.waves") == ["jq"]
     assert _tools("xfc graph a | dot -Tsvg > slice.svg") == ["dot"]

@@ -299,5 +299,9 @@ def test_report_answers_the_page_xfc_report_writes(client, tmp_path: Path) -> No
     r = client.post("/v1/report?name=fail.yaml", content=bad)
     assert (r.status_code, r.headers["x-xfc-exit-code"]) == (422, "1")
     assert "tosca-unknown-property" in r.text and r.text.startswith("<!DOCTYPE html>")
+    # the query parameters are the CLI's own (compiler.service.options): format is the
+    # diagnostics' format of the run, and the answer is still the page
     r = client.post("/v1/report?name=slice.yaml&format=json", content=body)
-    assert r.status_code == 400  # report takes no format: the answer is the page
+    assert r.status_code == 200 and r.text.startswith("<!DOCTYPE html>")
+    r = client.post("/v1/report?name=slice.yaml&format=html", content=body)
+    assert r.status_code == 400  # not a diagnostics format

@@ -683,6 +683,10 @@ def vnf_annotations(ctx: Ctx) -> dict[str, str]:
             out[ann] = ",".join(v)
         elif isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v):
             out[ann] = str(v)
+    if getattr(ctx.topology, "flavour", None) and "xfactor.io/flavour" in out:
+        # the flavour compiled (--flavour), not the literal the top-level VNF node was
+        # given: the objects realise the chosen flavour (issue 21 item 6)
+        out["xfactor.io/flavour"] = str(ctx.topology.flavour)
     return out
 
 
