@@ -61,6 +61,9 @@ def normalize(base: str, ref: str) -> str | None:
     return joined
 
 
+_PATHS_KEPT = 65_536  # names whose resolved path a DirFS keeps
+
+
 class DirFS:
     """A directory on disk.  Symbolic links that point outside the root are not followed.
 
@@ -74,8 +77,21 @@ class DirFS:
         self.root = Path(root).resolve()
         self.label = label if label is not None else str(root)
         self.confined = confined
+        self._paths: dict[str, Path | None] = {}
 
     def _path(self, name: str) -> Path | None:
+        # One run asks about a name several times (a manifest Source: is it a file, a
+        # folder, a near name?); each resolve() is an lstat per component, so the
+        # answers are kept, for up to _PATHS_KEPT names (bounded: a hostile manifest
+        # may name millions).
+        if name in self._paths:
+            return self._paths[name]
+        p = self._resolve(name)
+        if len(self._paths) < _PATHS_KEPT:
+            self._paths[name] = p
+        return p
+
+    def _resolve(self, name: str) -> Path | None:
         try:
             p = (self.root / name).resolve()
             if self.confined or not name.startswith("../"):
