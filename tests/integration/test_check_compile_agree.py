@@ -95,13 +95,20 @@ def _agree(job: tuple[str, str | None]) -> tuple[str, list[str], list[str]]:
 
 
 def test_check_and_compile_agree_on_every_corpus_package(corpus):
-    jobs = _targets(corpus) + [(str(p), None) for p in sorted((REPO / "samples").iterdir())]
+    # the failing inputs of back-end codes (tests/diagnostics) join the corpus: since
+    # issue 19 no corpus package draws a back-end error any more (Tacker's own sample with
+    # VDUs partly without objects was the last, and Tacker accepts it: now a warning), and
+    # check must still run the back ends and agree with compile where they refuse
+    own = [(str(p), None) for code in ("k8s-duplicate-object", "k8s-no-image", "k8s-env-name")
+           for p in sorted((REPO / "tests" / "diagnostics" / code).glob("fail*"))
+           if p.suffix != ".expect"]
+    jobs = _targets(corpus) + [(str(p), None) for p in sorted((REPO / "samples").iterdir())] + own
     with ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
         results = list(pool.map(_agree, jobs, chunksize=8))
     bad = [(p, probs) for p, probs, _ in results if probs]
     assert not bad, "check and compile disagree:\n" + "\n".join(
         f"{p}:\n  " + "\n  ".join(probs) for p, probs in bad[:20])
-    # not vacuous: back-end errors do fire in check on real packages
+    # not vacuous: back-end errors do fire in check (the failing inputs above at least)
     back_end = Counter(c for _, _, errs in results for c in errs if c.startswith(BACK_END_PREFIXES))
     print(f"\nback-end errors drawn by check: {dict(back_end)}")
     assert back_end, "no corpus package drew a back-end error in check"
