@@ -58,7 +58,9 @@ def _compile_into(job: tuple[int, str, str, str]) -> tuple[str, int]:
 
     i, path, root, out = job
     kw = {"root": root} if os.path.isfile(path) else {}
-    unit = compiler.compile(path, Options(emitters=("kubernetes",), **kw))
+    # corpus packages are kept without their binaries (images, scripts): since missing
+    # artifact files are errors (issue 21), the flag keeps them compiling, as elsewhere
+    unit = compiler.compile(path, Options(emitters=("kubernetes",), allow_missing_artifacts=True, **kw))
     if not unit.ok:
         return path, 0
     n = 0
