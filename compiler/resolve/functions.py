@@ -502,6 +502,10 @@ class Evaluator:
         else:
             node = self._entity(entity, "get_attribute", _ispan(raw, 0, span), ctx)
         if node is not None and not self._has_attr(node, args[1]):
+            if self.diags.failed_at(("attribute", node, args[1]), ("capability", node, args[1]),
+                                    ("requirement", node, args[1])):
+                # follows from the error already reported about that name
+                raise Unresolved(f"node template {node!r} has no attribute {args[1]!r}")
             raise self._fail(f"node template {node!r} has no attribute {args[1]!r}",
                              _ispan(raw, 1, span), ctx)
         if node is not None and len(args) > 2:

@@ -455,6 +455,9 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         for a, v in (raw or {}).items():
             apath = f'{n.path}.attributes["{a}"]'
             if a not in adefs:
+                self.diags.mark_failed(("attribute", n.name, a), raw.key_span(a))
+                if self.reg.broken_ancestry("node", n.type):
+                    continue  # follows from the derived_from error of its type
                 self.diags.add("tosca-unknown-property", f"node type {n.type!r} defines no "
                                f"attribute {a!r}", raw.key_span(a), path=apath,
                                hint=did_you_mean(a, list(adefs)))

@@ -227,3 +227,24 @@ def test_an_error_that_does_not_follow_from_an_earlier_one_is_still_reported():
     # the misspelled property is dropped, a get_property naming another missing one is not
     text = PROP_TYPO.replace("get_property: [ db, nmae ]", "get_property: [ db, size ]")
     assert _errors(text) == [(8, "tosca-unknown-property"), (20, "tosca-function")]
+
+
+def test_get_attribute_of_a_misspelled_attribute_is_no_second_error():
+    text = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+topology_template:
+  node_templates:
+    server:
+      type: tosca.nodes.Compute
+      attributes:
+        privat_address: 10.0.0.1
+    app:
+      type: tosca.nodes.SoftwareComponent
+      properties:
+        component_version: "1"
+      attributes:
+        tosca_name: { get_attribute: [ server, privat_address ] }
+      requirements:
+        - host: server
+"""
+    assert _errors(text) == [(7, "tosca-unknown-property")]
