@@ -99,6 +99,10 @@ class Diagnostics:
         self.sources: dict[str, list[str]] = {}
         # file name -> import chain through which it was loaded
         self.chains: dict[str, tuple[Span, ...]] = {}
+        # One cause, one error: an entity an error was reported about (a key such as
+        # ("property", node, name)) -> that error's span; later phases ask failed_at() and
+        # drop an error that only follows from it
+        self._failed: dict[tuple, Span] = {}
 
     # -- collecting ---------------------------------------------------------
     def add(
@@ -149,6 +153,18 @@ class Diagnostics:
         self._items[key] = diag
         return diag
 
+    def mark_failed(self, key: tuple, span: Span | None = None) -> None:
+        """Record that an error was reported about the entity ``key``: errors that only
+        follow from it are dropped by the phases that ask :meth:`failed_at`."""
+        self._failed.setdefault(key, span or NO_SPAN)
+
+    def failed_at(self, *keys: tuple) -> Span | None:
+        """The span of the error about the first of ``keys`` that failed, else None."""
+        for key in keys:
+            if key in self._failed:
+                return self._failed[key]
+        return None
+
     def saturated(self, code: str) -> bool:
         """True once ``code`` has passed ``max_per_code``: a further one of it is only
         counted, so a caller may stop looking for more (a flood of one code)."""
@@ -166,6 +182,8 @@ class Diagnostics:
     def extend(self, other: "Diagnostics") -> None:
         for key, d in other._items.items():
             self._items.setdefault(key, d)
+        for key, span in other._failed.items():
+            self._failed.setdefault(key, span)
         for k, v in other.sources.items():
             self.sources.setdefault(k, v)
 

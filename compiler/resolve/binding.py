@@ -103,6 +103,9 @@ class RequirementsMixin:
             rspan = item.key_span(rname)
             d = defs.get(rname)
             if d is None:
+                self.diags.mark_failed(("requirement", node.name, rname), rspan)
+                if self.reg.broken_ancestry("node", node.type):
+                    continue  # follows from the derived_from error of its type
                 self.diags.add(
                     "tosca-requirement",
                     f"node type {node.type!r} defines no requirement {rname!r}", rspan,
@@ -160,6 +163,7 @@ class RequirementsMixin:
             elif self.reg.canonical("node", target_name) is not None:
                 target = None  # a node type: selected at deployment (left open)
             else:
+                self.diags.mark_failed(("requirement", node.name, rname), tspan)
                 self.diags.add(
                     "tosca-unknown-template",
                     f"requirement {rname!r} names no node template or node type "

@@ -399,6 +399,10 @@ class Evaluator:
                     f"property {prop!r} of node template {node!r} has no value (it is "
                     "optional, has no default and is not assigned)", pspan, ctx,
                 ) from None
+            if self.diags.failed_at(("property", node, prop), ("capability", node, prop),
+                                    ("requirement", node, prop)):
+                # follows from the error already reported about that name
+                raise Unresolved(f"node template {node!r} has no property {prop!r}") from None
             raise self._fail(
                 f"node template {node!r} has no property {prop!r}", pspan, ctx,
                 hint=did_you_mean(prop, list(self._prop_names(node))),
@@ -421,6 +425,8 @@ class Evaluator:
                 raise self._fail(f"property {prop!r} of capability {cap!r} of {node!r} has no "
                                  "value (it is optional, has no default and is not assigned)",
                                  pspan, ctx) from None
+            if self.diags.failed_at(("capability", node, cap), ("requirement", node, cap)):
+                raise Unresolved(f"capability {cap!r} of {node!r} has no property {prop!r}") from None
             raise self._fail(f"capability {cap!r} of {node!r} has no property {prop!r}", pspan, ctx) from None
         return self._walk(value, path, "get_property", args_span, ctx)
 
@@ -496,6 +502,10 @@ class Evaluator:
         else:
             node = self._entity(entity, "get_attribute", _ispan(raw, 0, span), ctx)
         if node is not None and not self._has_attr(node, args[1]):
+            if self.diags.failed_at(("attribute", node, args[1]), ("capability", node, args[1]),
+                                    ("requirement", node, args[1])):
+                # follows from the error already reported about that name
+                raise Unresolved(f"node template {node!r} has no attribute {args[1]!r}")
             raise self._fail(f"node template {node!r} has no attribute {args[1]!r}",
                              _ispan(raw, 1, span), ctx)
         if node is not None and len(args) > 2:

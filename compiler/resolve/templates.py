@@ -145,6 +145,9 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             elif props:
                 for p, v in props.items():
                     if p not in node.pdefs:
+                        self.diags.mark_failed(("property", node.name, p), props.key_span(p))
+                        if self.reg.broken_ancestry("node", tname):
+                            continue  # follows from the derived_from error of its type
                         self.diags.add(
                             "tosca-unknown-property",
                             f"node type {tname!r} defines no property {p!r}",
@@ -452,6 +455,9 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         for a, v in (raw or {}).items():
             apath = f'{n.path}.attributes["{a}"]'
             if a not in adefs:
+                self.diags.mark_failed(("attribute", n.name, a), raw.key_span(a))
+                if self.reg.broken_ancestry("node", n.type):
+                    continue  # follows from the derived_from error of its type
                 self.diags.add("tosca-unknown-property", f"node type {n.type!r} defines no "
                                f"attribute {a!r}", raw.key_span(a), path=apath,
                                hint=did_you_mean(a, list(adefs)))
@@ -470,6 +476,9 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         raw = raw or {}
         for c in raw:
             if c not in n.caps:
+                self.diags.mark_failed(("capability", n.name, c), raw.key_span(c))
+                if self.reg.broken_ancestry("node", n.type):
+                    continue  # follows from the derived_from error of its type
                 self.diags.add("tosca-unknown-field", f"node type {n.type!r} defines no "
                                f"capability {c!r}", raw.key_span(c),
                                path=f'{n.path}.capabilities["{c}"]',

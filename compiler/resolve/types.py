@@ -597,6 +597,17 @@ class TypeRegistry(MergedViews):
         self._ancestry[key] = hit
         return hit
 
+    def broken_ancestry(self, kind: str, name: Any, scope: str = "") -> bool:
+        """True when the type or one of its ancestors derives from a type that does not
+        exist (an error reported at that ``derived_from``): what the type lacks then only
+        follows from that error."""
+        parents = self._parent[kind]
+        for t in self.ancestry(kind, name, scope):
+            td = self._types[kind].get(t)
+            if td is not None and td.derived_from is not None and parents.get(t) is None:
+                return True
+        return False
+
     def parent(self, kind: str, name: str) -> str | None:
         c = self.canonical(kind, name)
         return self._parent[kind].get(c) if c else None

@@ -116,7 +116,9 @@ class _Checker:
         reg = self.reg
         canon = reg.canonical("data", tname, scope) if tname else None
         if canon is None:
-            if tname and value is not None:
+            # one unknown type name is one error, at the first value checked against it
+            if tname and value is not None and not self.diags.failed_at(("data", scope, tname)):
+                self.diags.mark_failed(("data", scope, tname), span)
                 self.diags.add(
                     "tosca-unknown-type",
                     f"the value cannot be checked: {tname!r} is not a data type", span,

@@ -146,3 +146,31 @@ def test_a_bare_name_and_its_registry_path_are_one_image():
     assert same_image("nginx:1.25", "docker.io/library/nginx:1.25")
     assert not same_image("acme/shop:1.9", "docker.io/acme/shop:v2.1")
     assert not same_image("shop:1.9", "quay.io/acme/shop:v2.1")
+
+
+def test_os_container_workload_names_each_containers_image_source():
+    """A Vdu.OsContainerDeployableUnit records, per container, which artifact gave its image
+    (item 2 for SOL001 4.x container VNFs), in container order."""
+    from tests.unit.k8s_fixtures import node, req, unit
+    from tests.unit.test_k8s_names import emit
+
+    props = {"name": "ims", "vdu_profile": {"min_number_of_instances": 1,
+                                             "max_number_of_instances": 2}}
+    ref = Artifact(name="app_image", type="tosca.artifacts.nfv.SwImage",
+                   file="quay.io/acme/app:v3")
+    named = Artifact(name="sw_image", type="tosca.artifacts.nfv.SwImage", file="images/side.tar",
+                     properties={"name": "acme/side", "version": "1.2",
+                                 "container_format": "docker"})
+    u = unit([
+        node("ims", "tosca.nodes.nfv.Vdu.OsContainerDeployableUnit", 10, props,
+             reqs=(req("container", "app"), req("container", "side"))),
+        node("app", "tosca.nodes.nfv.Vdu.OsContainer", 20, {"name": "app"},
+             artifacts={"app_image": ref}),
+        node("side", "tosca.nodes.nfv.Vdu.OsContainer", 30, {"name": "side"},
+             artifacts={"sw_image": named}),
+    ])
+    dep = emit(u)["kubernetes/deployment-ims.yaml"]
+    images = [c["image"] for c in dep["spec"]["template"]["spec"]["containers"]]
+    assert images == ["quay.io/acme/app:v3", "acme/side:1.2"]
+    assert dep["metadata"]["annotations"]["xfactor.io/image-source"] == \
+        "app=artifact app_image, side=artifact sw_image"

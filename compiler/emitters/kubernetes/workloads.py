@@ -233,15 +233,21 @@ def _stateful(process: Process | None) -> bool:
 
 def _os_container_du(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
     containers: list[dict] = []
+    sources: list[str] = []  # "<container>=<where its image came from>", in container order
     for req in node.requirements:
         if req.name != "container" or not req.node or req.node not in ctx.topology.nodes:
             continue
         cnode = ctx.topology.nodes[req.node]
-        image, span, _ = _artifact_image(cnode, None)
+        choice = container_image({}, cnode.artifacts)
+        image, span, source = None, None, None
+        if choice is not None:
+            image, source = choice.image, choice.source
+            span = cnode.artifacts[choice.artifact or ""].span
         if not image:  # a Tacker CSAR xfc wrote ships the image in its manifest only
             from .tacker import shipped_image
 
             image = shipped_image(ctx, node.name, str(cnode.properties.get("name") or cnode.name))
+            source = "package manifest" if image else None
         if not image:
             ctx.diags.add(
                 "k8s-no-image",
@@ -277,11 +283,13 @@ def _os_container_du(ctx: Ctx, node: NodeTemplate, process: Process | None) -> W
         if any(x["name"] == c["name"] for x in containers):
             c["name"] = dns_label(f"{c['name']}-{len(containers)}")
         containers.append(c)
+        sources.append(f"{c['name']}={source}")
     if not containers:
         if not any(r.name == "container" for r in node.requirements):
             ctx.diags.add("k8s-no-image", f"{node.name}: the deployable unit names no container", node.span)
         return None
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=containers)
+    w.annotations["xfactor.io/image-source"] = ", ".join(sources)
     _sol001_replicas(ctx, w)
     _mcio_identification(ctx, w, process)
     return w
