@@ -9,7 +9,7 @@ scanned part).  Measured how, and why so:
   are then out of both figures.  Start-up is a constant; left in, it would pull the ratio
   towards 1 and hide a super-linear step.  Wall clock is not used: on a shared machine
   it measures the neighbours.
-* The two sizes run alternately, twice each, and the minimum of each is compared: CPU
+* The two sizes run alternately, three times each, and the minimum of each is compared: CPU
   time on a loaded machine mostly grows (cache and frequency contention), so the minimum
   is the figure least disturbed by it.
 * The sizes (2,000 and 6,000 SOL001 nodes; chains of 600 and 1,800 CNFs) keep the test in
@@ -47,7 +47,7 @@ configure_process()
 runs = json.loads(sys.argv[2])
 cli.main(runs["warm"], out=io.StringIO())  # imports and first-use caches, not measured
 best = {}
-for _ in range(2):
+for _ in range(3):
     for size, argv in runs["sizes"]:
         t = time.process_time()
         rc = cli.main(argv, out=io.StringIO())
