@@ -63,8 +63,8 @@ def table(unit: Any, stateful: Any = None) -> dict[str, WorkloadRef]:
     controllers: dict[str, dict] = {}
     services: dict[str, list[str]] = {}
     for obj in sorted(ctx.objects, key=lambda o: o.path):
-        meta = obj.body.get("metadata") or {}
-        template = (meta.get("annotations") or {}).get(ANN_TEMPLATE)
+        meta = _mapping(obj.body.get("metadata"))
+        template = _mapping(meta.get("annotations")).get(ANN_TEMPLATE)
         if not isinstance(template, str):
             continue
         if obj.kind in CONTROLLERS:
@@ -73,10 +73,12 @@ def table(unit: Any, stateful: Any = None) -> dict[str, WorkloadRef]:
             services.setdefault(template, []).append(obj.name)
     out: dict[str, WorkloadRef] = {}
     for template, body in controllers.items():
-        spec = body.get("spec") or {}
-        labels = (spec.get("selector") or {}).get("matchLabels") or {}
+        # a shipped object is as its author wrote it: any part may be of another shape
+        # (the Kubernetes back end reports that); read only what has the expected one
+        spec = _mapping(body.get("spec"))
+        labels = _mapping(_mapping(spec.get("selector")).get("matchLabels"))
         replicas = spec.get("replicas", 1)
-        name = str(body["metadata"]["name"])
+        name = str(_mapping(body.get("metadata")).get("name") or dns_label(template))
         own = [s for s in services.get(template, ()) if s == dns1035_label(name)]
         others = sorted(services.get(template, ()))
         out[template] = WorkloadRef(
@@ -85,6 +87,10 @@ def table(unit: Any, stateful: Any = None) -> dict[str, WorkloadRef]:
             replicas=replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else 1,
             service=(own or others or [None])[0])
     return out
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
 
 
 def _derived(unit: Any, stateful: Any) -> dict[str, WorkloadRef]:
