@@ -147,9 +147,11 @@ def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
     """Front end and the chosen back ends (``--emit``, ``--target``, ``--param``), in
     memory: what ``compile`` writes and ``check`` discards.  Raises :class:`UsageError`
     for an unknown back end or bad options."""
-    from .. import compile as compile_
-    from ..pipeline import option_problems
+    from .. import api
     from ..plugins import BUILTIN_EMITTERS, available, known
+
+    def compile_(path: str, options: Options) -> Compilation:
+        return api.compile(api.CompileRequest(path=path, options=options)).unit
 
     # names only: no plugin is imported until the compilation runs the ones chosen, and
     # built-in names need no scan of the installed distributions (compiler.plugins)
@@ -158,7 +160,7 @@ def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
     if unknown:
         raise UsageError(f"unknown back end {unknown[0]!r}; available: {available('emitter')}")
     options = options_from_args(args, emitters=chosen)
-    problems = option_problems(options)
+    problems = api.option_problems(options)
     if problems:
         raise UsageError(problems[0])
     return (runner or compile_)(args.path, options)
