@@ -55,7 +55,7 @@ __all__ = [
     "SimulateRequest", "SimulateResult", "simulate",
     "ExplainRequest", "ExplainResult", "explain",
     "ReportRequest", "ReportResult", "report",
-    "option_problems", "Options", "Compilation",
+    "option_problems", "emitter_names", "Options", "Compilation",
 ]
 
 _DEFAULT = Options()
@@ -81,6 +81,13 @@ def guarded(fn: Callable[[], Any], path: str) -> Any:
         raise InternalError(f"recursion too deep while compiling {path}") from exc
     except Exception as exc:  # noqa: BLE001 - the API's contract: documented types only
         raise InternalError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def emitter_names() -> list[str]:
+    """The built-in back ends, each loaded (a third-party one loads only when named)."""
+    from ..plugins import emitters
+
+    return sorted(emitters())
 
 
 # ------------------------------------------------------------------ load
