@@ -38,7 +38,7 @@ from .diagnostics import Diagnostic, Diagnostics, Severity, Span
 from .errors import InternalError, OptionsError, PluginError, XfcError
 from .pipeline import Compilation, Options
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "__version__",
