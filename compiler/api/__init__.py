@@ -35,7 +35,7 @@ Codes: none of its own; a result carries the diagnostics of the phases that ran.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from ..diagnostics import Diagnostics
 from ..errors import InternalError, XfcError
@@ -59,12 +59,13 @@ __all__ = [
 ]
 
 _DEFAULT = Options()
+_T = TypeVar("_T")
 
 
 # ------------------------------------------------------------------ the guard
 
 
-def guarded(fn: Callable[[], Any], path: str) -> Any:
+def guarded(fn: Callable[[], _T], path: str) -> _T:
     """Run one call; only the documented exceptions (compiler.errors) leave it.
 
     Bad input ends in diagnostics inside the phases; any other exception escaping from

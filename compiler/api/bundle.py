@@ -102,7 +102,7 @@ def _takes_settings(bundler: object) -> bool:
     return "settings" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
-def _key(d: Diagnostic) -> tuple:
+def _key(d: Diagnostic) -> tuple[object, ...]:
     return (d.code, d.message, d.span.file, d.span.line, d.span.column)
 
 
@@ -120,7 +120,8 @@ def package(unit: Compilation, bundlers: Mapping[str, Any],
         # the protocol is bundle(unit, files, diags); the built-ins also take settings
         extra = {"settings": settings} if _takes_settings(bundler) else {}
 
-        def run(bundler: Any = bundler, extra: dict = extra) -> tuple[list, str | None]:
+        def run(bundler: Any = bundler,
+                extra: dict[str, Any] = extra) -> tuple[list[OutputFile], str | None]:
             try:
                 return list(bundler.bundle(unit, unit.outputs, unit.diagnostics, **extra)), None
             except BundleError as exc:

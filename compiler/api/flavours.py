@@ -43,7 +43,7 @@ def merge_flavours(units: dict[str, Compilation], first: Compilation) -> Diagnos
     compilation without a flavour: its tosca-parser verdict and its flavour problems
     other than "choose one" are kept."""
     merged = Diagnostics(max_per_code=first.diagnostics.max_per_code)
-    found: dict[tuple, tuple[Diagnostic, list[str]]] = {}
+    found: dict[tuple[object, ...], tuple[Diagnostic, list[str]]] = {}
     for fid, unit in units.items():
         merged.sources.update(unit.diagnostics.sources)
         merged.chains.update(unit.diagnostics.chains)
