@@ -105,7 +105,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="Kubernetes namespace for every namespaced object (default: none set)")
     add_kube_version_argument(g)
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
-                   choices=("kubernetes", "onap", "osm", "tacker"),
+                   choices=sorted(plugins.BUILTIN_TARGETS),  # the one table of targets
                    help="orchestrator (repeatable): the failure policies are written for it, "
                         "and a CSAR is laid out for 'onap' or 'tacker' (at most one of them)")
     g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
