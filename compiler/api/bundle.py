@@ -16,12 +16,13 @@ in :attr:`BundleProblem.kind`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, cast
 
 from ..diagnostics import Diagnostic
 from ..pipeline import Compilation, Options
 
 if TYPE_CHECKING:
+    from .. import plugins
     from ..bundlers import Settings
     from ..model import OutputFile
 
@@ -92,14 +93,23 @@ def signing_problem(settings: Settings, key_name: str = "sign_key",
     return None
 
 
-def _takes_settings(bundler: object) -> bool:
-    import inspect
+class SettingsBundler(Protocol):
+    """xfc's own bundlers (the names of ``plugins.BUILTIN_BUNDLERS``): the
+    :class:`~compiler.plugins.Bundler` protocol call, and the settings of the bundle."""
 
-    try:
-        params = inspect.signature(bundler.bundle).parameters  # type: ignore[attr-defined]
-    except (TypeError, ValueError):
-        return False
-    return "settings" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    name: str
+
+    def bundle(self, unit: Any, files: list[OutputFile], diags: Any, *,
+               settings: Settings) -> list[OutputFile]: ...
+
+
+def _takes_settings(fmt: str) -> bool:
+    """Whether the bundler of ``fmt`` is xfc's own (a :class:`SettingsBundler`): a built-in
+    name always means xfc's plugin (:mod:`compiler.plugins`), and a third-party bundler
+    gets the protocol call ``bundle(unit, files, diags)``."""
+    from ..plugins import BUILTIN_BUNDLERS
+
+    return fmt in BUILTIN_BUNDLERS
 
 
 def _key(d: Diagnostic) -> tuple[object, ...]:
@@ -117,13 +127,16 @@ def package(unit: Compilation, bundlers: Mapping[str, Any],
     seen = {_key(d) for d in unit.diagnostics}
     files: list[OutputFile] = []
     for fmt, bundler in bundlers.items():
-        # the protocol is bundle(unit, files, diags); the built-ins also take settings
-        extra = {"settings": settings} if _takes_settings(bundler) else {}
 
-        def run(bundler: Any = bundler,
-                extra: dict[str, Any] = extra) -> tuple[list[OutputFile], str | None]:
+        def run(fmt: str = fmt, bundler: Any = bundler) -> tuple[list[OutputFile], str | None]:
             try:
-                return list(bundler.bundle(unit, unit.outputs, unit.diagnostics, **extra)), None
+                if _takes_settings(fmt):  # xfc's own: the protocol call and the settings
+                    own = cast(SettingsBundler, bundler)
+                    made = own.bundle(unit, unit.outputs, unit.diagnostics, settings=settings)
+                else:  # a third party: the protocol call, bundle(unit, files, diags)
+                    plugin = cast("plugins.Bundler", bundler)
+                    made = plugin.bundle(unit, unit.outputs, unit.diagnostics)
+                return list(made), None
             except BundleError as exc:
                 return [], str(exc)
 

@@ -108,3 +108,31 @@ def test_diagnostics_cap_default_is_the_limit():
     from compiler.limits import Limits
 
     assert Diagnostics().max_per_code == DEFAULT_MAX_PER_CODE == Limits().max_diagnostics_per_code
+
+
+def test_the_bundler_call_comes_from_the_plugin_table_not_a_signature(monkeypatch):
+    """xfc's own bundlers get the settings; a third party gets the protocol call
+    bundle(unit, files, diags) whatever its signature says (no inspect guessing)."""
+    from compiler import plugins
+    from compiler.model import OutputFile
+
+    seen = {}
+
+    class Greedy:
+        name = "greedy"
+        description = "declares settings it is not given"
+
+        def bundle(self, unit, files, diags, settings=None):
+            seen["settings"] = settings
+            return [OutputFile(path="greedy.txt", content=b"g\n", producer="greedy")]
+
+    real_names, real_bundler = plugins.names, plugins.bundler
+    monkeypatch.setattr(plugins, "names",
+                        lambda kind: real_names(kind) + (["greedy"] if kind == "bundler" else []))
+    monkeypatch.setattr(plugins, "bundler",
+                        lambda name: Greedy() if name == "greedy" else real_bundler(name))
+    result = api.bundle(api.BundleRequest(path=SLICE, formats=("greedy", "kustomize"),
+                                          settings=api.settings(archive=False)))
+    assert result.ok and seen == {"settings": None}
+    assert [f.path for f in result.files][0] == "greedy.txt"
+    assert any(f.path.startswith("kustomize/") for f in result.files)
