@@ -136,3 +136,14 @@ def test_the_bundler_call_comes_from_the_plugin_table_not_a_signature(monkeypatc
     assert result.ok and seen == {"settings": None}
     assert [f.path for f in result.files][0] == "greedy.txt"
     assert any(f.path.startswith("kustomize/") for f in result.files)
+
+
+def test_the_readme_library_example_runs(monkeypatch, capsys):
+    """README.md's "As a library" block is what the library does (run as written)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    block = text.split("## As a library", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    assert "compiler.bundle(" in block and "api.simulate(" in block
+    monkeypatch.chdir(REPO)
+    exec(compile(block, "README.md", "exec"), {})  # noqa: S102 - our own README
+    printed = capsys.readouterr().out
+    assert "True" in printed and "kubernetes/" in printed and "upf" in printed
