@@ -58,7 +58,6 @@ __all__ = [
     "option_problems", "emitter_names", "Options", "Compilation",
 ]
 
-_DEFAULT = Options()
 _T = TypeVar("_T")
 
 
@@ -97,7 +96,7 @@ def emitter_names() -> list[str]:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoadRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +128,7 @@ def load(req: LoadRequest) -> LoadResult:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CompileRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +166,7 @@ def compile(req: CompileRequest) -> CompileResult:  # noqa: A001 - the verb's na
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
     # a VNFD with several deployment flavours and no ``options.flavour``: check each one
     # and merge the diagnostics (``xfc check``); False checks the flavour the resolver picks
     all_flavours: bool = False
@@ -208,7 +207,7 @@ from .bundle import (BundleProblem, BundleRequest, BundleResult, bundle,  # noqa
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GraphRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
     format: str = "dot"  # dot | mermaid | json
 
 
@@ -239,7 +238,7 @@ def graph(req: GraphRequest) -> GraphResult:
 class SimulateRequest:
     path: str
     node: str  # the node template that fails
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
     instance: bool = False  # one instance of ``node`` fails, not every one
 
 
@@ -286,7 +285,7 @@ def simulate(req: SimulateRequest) -> SimulateResult:
 class ExplainRequest:
     path: str
     wiring: str  # its policy name, or <source>.<requirement>
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +325,7 @@ def explain(req: ExplainRequest) -> ExplainResult:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
     title: str | None = None
 
 
