@@ -41,8 +41,7 @@ from ..diagnostics import Diagnostics
 from ..errors import InternalError, XfcError
 from ..pipeline import Compilation, Options, option_problems, validate_options
 
-if TYPE_CHECKING:  # annotations only: the bundlers are imported when a bundle is made
-    from ..bundlers import Settings
+if TYPE_CHECKING:  # annotations only
     from ..model import OutputFile
 
 __all__ = [
