@@ -90,6 +90,10 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     scope = entry.prefix
     vnfs = _flavours.vnf_nodes(tt, reg, scope)
     chosen = None
+    from ..ns import looks_like_nsd
+
+    if looks_like_nsd(tt, reg, scope, options):  # hook (issue 26): VNFDs substitute, see ns
+        vnfs = []
     if len(vnfs) == 1:
         flist = _flavours.candidates(package, reg, vnfs[0][1])
         if not flist:
