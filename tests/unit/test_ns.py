@@ -1,0 +1,138 @@
+"""Network services (issue 26, compiler/ns): an NSD compiles with its VNFs into one service.
+
+The inputs are tests/fixtures/ns/: a web VNFD (front end + API, its front end's CP the
+VNF's external link), a database VNFD, and NSDs that use them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+import compiler
+from compiler.pipeline import Options
+from tests.support.validators import validate_object
+
+HERE = Path(__file__).resolve().parents[1] / "fixtures" / "ns"
+NSD = HERE / "nsd.yaml"
+
+
+def _compile(path: Path, **opts):
+    unit = compiler.compile(str(path), dataclasses.replace(Options(), **opts))
+    assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+    return unit
+
+
+def _objects(unit) -> dict[tuple[str, str], dict]:
+    out = {}
+    for f in unit.outputs:
+        for doc in yaml.safe_load_all(f.content):
+            if isinstance(doc, dict) and "kind" in doc:
+                out[(doc["kind"], doc["metadata"]["name"])] = doc
+    return out
+
+
+def _policy(unit) -> dict:
+    return _objects(unit)[("FailurePolicy", "nsd")]["spec"]
+
+
+def test_imported_vnfds_substitute_every_vnf_node_under_its_own_names() -> None:
+    unit = _compile(NSD)
+    objs = _objects(unit)
+    workloads = sorted(name for kind, name in objs if kind in ("Deployment", "StatefulSet")
+                       and name != "xfc-operator")
+    # two instances of one VNFD (shop, blog) and the db VNF: no collision, VNF-VDU names
+    assert workloads == ["blog-api", "blog-front", "data-store", "shop-api", "shop-front"]
+    assert objs[("StatefulSet", "data-store")]["kind"] == "StatefulSet"
+    assert unit.xmodel.workloads == ("shop-front", "shop-api", "blog-front", "blog-api",
+                                     "data-store")
+    assert "k8s-name-collision" not in unit.diagnostics.codes()
+
+
+def test_every_object_is_valid_kubernetes() -> None:
+    unit = _compile(NSD)
+    errors = [f"{k}: {e}" for k, obj in _objects(unit).items() for e in validate_object(obj)]
+    assert not errors, errors
+
+
+def test_ns_virtual_link_is_a_nad_the_external_cps_join() -> None:
+    objs = _objects(_compile(NSD))
+    nad = objs[("NetworkAttachmentDefinition", "frontnet")]
+    assert json.loads(nad["spec"]["config"])["name"] == "frontnet"
+    for vnf in ("shop", "blog"):
+        pod = objs[("Deployment", f"{vnf}-front")]["spec"]["template"]["metadata"]
+        nets = json.loads(pod["annotations"]["k8s.v1.cni.cncf.io/networks"])
+        assert nets == [{"interface": "net1", "name": "frontnet"}]
+    api = objs[("Deployment", "shop-api")]["spec"]["template"]["metadata"]
+    assert "k8s.v1.cni.cncf.io/networks" not in (api.get("annotations") or {})
+
+
+def test_ns_order_follows_nsd_dependencies_and_each_vnfds_order() -> None:
+    order = _policy(_compile(NSD))["order"]
+    # shop depends on data (NSD dependency): all of shop after all of data; inside each
+    # web VNF the front end (source of the front-to-api wiring) after its API
+    assert order.index("data-store") < order.index("shop-api") < order.index("shop-front")
+    assert order.index("blog-api") < order.index("blog-front")
+
+
+def test_ns_level_sets_the_number_of_vnf_instances() -> None:
+    small = _objects(_compile(NSD))
+    big = _objects(_compile(NSD, ns_level="1"))
+    assert small[("Deployment", "shop-api")]["spec"]["replicas"] == 2
+    assert big[("Deployment", "shop-api")]["spec"]["replicas"] == 4  # 2 instances x 2
+    assert big[("HorizontalPodAutoscaler", "shop-front")]["spec"]["maxReplicas"] == 8
+    assert big[("Deployment", "blog-api")]["spec"]["replicas"] == 2  # no mapping: 1 VNF
+
+
+def test_ns_level_wiring_over_vnf_units_reaches_the_failure_policy() -> None:
+    spec = _policy(_compile(NSD))
+    wirings = {w["name"]: w for w in spec["wirings"]}
+    # each VNFD's own wiring, renamed with its VNF node
+    assert wirings["shop-front-to-api"]["source"] == "shop-front"
+    assert wirings["blog-front-to-api"]["target"] == "blog-api"
+    # the NSD's wiring names a VDU of one VNF and another VNF node as a unit
+    w = wirings["shop-to-data"]
+    assert (w["source"], w["target"], w["chain"]) == ("shop-api", "data-store", "shop-path")
+    scopes = {s["name"]: s["members"] for s in spec["scopes"]}
+    reinst = next(s for s in w["steps"] if s["action"] == "reinstantiate")
+    # scope=[data, shop]: every workload of both VNFs, in startup order
+    assert scopes[reinst["scope"]] == ["data-store", "shop-api", "shop-front"]
+    chain = next(c for c in spec["chains"] if c["name"] == "shop-path")
+    assert scopes[chain["scope"]] == ["data-store", "shop-api", "shop-front"]
+
+
+def test_simulate_acts_on_every_workload_of_a_vnf_unit() -> None:
+    proc = subprocess.run([sys.executable, "-m", "compiler", "simulate", str(NSD), "--fail",
+                           "data-store"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "shop-to-data step 2/3: reinstantiate(scope=[data-store, shop-api, shop-front])" \
+        in proc.stdout
+    assert "restarted: data-store, shop-api, shop-front\n" in proc.stdout
+
+
+def test_vnfds_given_with_vnf(tmp_path: Path) -> None:
+    nsd = tmp_path / "given.yaml"
+    nsd.write_text((HERE / "nsd_given.yaml").read_text())
+    (tmp_path / "db_types.yaml").write_text((HERE / "db_types.yaml").read_text())
+    unit = compiler.compile(str(nsd), Options())
+    assert "ns-vnf-unsubstituted" in unit.diagnostics.codes()
+    unit = _compile(nsd, vnfs=(str(HERE / "db_vnfd.yaml"),))
+    names = {name for kind, name in _objects(unit) if kind == "StatefulSet"}
+    assert names == {"db1-store", "db2-store"}
+
+
+def test_cli_vnf_and_ns_level(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "compiler", "compile", str(NSD), "--ns-level",
+                           "1", "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    dep = yaml.safe_load((out / "kubernetes" / "deployment-shop-api.yaml").read_text())
+    assert dep["spec"]["replicas"] == 4
+    proc = subprocess.run([sys.executable, "-m", "compiler", "check", str(NSD), "--vnf",
+                           str(tmp_path / "missing.yaml")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "--vnf" in proc.stderr
