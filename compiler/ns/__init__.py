@@ -218,6 +218,13 @@ def compose(package: Package, topology: Topology, options: Any,
     cache: dict[tuple[str, str | None], tuple[Topology, XModel] | None] = {}
     shares: dict[str, Renamed] = {}
     for node in vnf_nodes:
+        if node.type == VNF_TYPE:
+            # the abstract base type names no VNF product: no VNFD can be chosen for it
+            diags.add("ns-unsupported", f"VNF node '{node.name}' is of the abstract type "
+                      f"{VNF_TYPE}, which no VNFD substitutes: it is not compiled", node.span,
+                      hint="type it with the VNF's own node type (the VNFD's "
+                           "substitution_mappings.node_type)")
+            continue
         matches = list({s.key: s for s in sources if s.type == node.type}.values())
         if not matches:
             diags.add("ns-vnf-unsubstituted", f"VNF node '{node.name}' ({node.type}): no VNFD "
@@ -291,7 +298,7 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
             continue
         # the VNF node stands for its workloads: it depends on each of them (spec §2.6)
         nodes[node.name] = replace(node, requirements=tuple(node.requirements) + tuple(
-            dependency(w) for w in share.workloads))
+            dependency(w) for w in share.workloads + tuple(share.xmodel.backing)))
         after = [r.node for r in node.requirements if r.node in shares and r.node != node.name]
         bound = _bindings(node, share)
         for name, member in share.nodes.items():

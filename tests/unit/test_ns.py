@@ -136,3 +136,80 @@ def test_cli_vnf_and_ns_level(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "compiler", "check", str(NSD), "--vnf",
                            str(tmp_path / "missing.yaml")], capture_output=True, text=True)
     assert proc.returncode == 2 and "--vnf" in proc.stderr
+
+
+# --------------------------------------------------------------------------- the sample
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _ladders(path: Path, strip: str) -> dict:
+    """The FailurePolicy's workloads, ladders and chains with names normalised: the
+    prefix ``strip`` removed, scopes given by their members, wirings keyed by their ends."""
+    import re
+
+    spec = _policy_of(_compile(path))
+
+    def n(x):
+        return re.sub(strip, "", x) if isinstance(x, str) else x
+
+    scopes = {s["name"]: [n(m) for m in s["members"]] for s in spec["scopes"]}
+
+    def step(s: dict) -> dict:
+        d = {k: n(v) for k, v in s.items()}
+        if "scope" in s:
+            d["scope"] = scopes[s["scope"]]
+        return d
+
+    return {
+        "wirings": sorted(({"source": n(w["source"]), "target": n(w["target"]),
+                            "stickiness": w["stickiness"], "chain": n(w.get("chain")),
+                            "detect_after": w["detect_after"],
+                            "propagate": [n(p) for p in w["propagate"]],
+                            "steps": [step(s) for s in w["steps"]]} for w in spec["wirings"]),
+                          key=lambda w: (w["source"], w["target"])),
+        "workloads": sorted(({"name": n(w["name"]), "kind": w["kind"], "object": n(w["object"]),
+                              "replicas": w["replicas"], "service": n(w.get("service")),
+                              "selector": n(w["selector"]["app.kubernetes.io/name"])}
+                             for w in spec["workloads"]), key=lambda w: w["name"]),
+        "chains": sorted(({"name": n(c["name"]), "fragile": c["fragile"],
+                           "members": scopes[c["scope"]]} for c in spec["chains"]),
+                         key=lambda c: c["name"]),
+        "order": [n(x) for x in spec["order"]],
+    }
+
+
+def _policy_of(unit) -> dict:
+    return next(yaml.safe_load(f.content)["spec"] for f in unit.outputs
+                if f.path.endswith("failurepolicy.yaml"))
+
+
+def test_5g_slice_as_an_ns_has_the_single_vnfd_slices_workloads_and_ladders() -> None:
+    single = _ladders(REPO / "samples" / "5g-core-slice" / "slice.yaml", r"^$")
+    ns = _ladders(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml", r"^(cp|up|sd)-")
+    assert ns["workloads"] == single["workloads"]
+    assert ns["wirings"] == single["wirings"]
+    assert ns["chains"] == single["chains"]
+    # the startup order: the same workloads, each wiring's target before its source (ties
+    # between independent workloads follow source order, which differs)
+    assert sorted(ns["order"]) == sorted(single["order"])
+    for w in ns["wirings"]:
+        assert ns["order"].index(w["target"]) < ns["order"].index(w["source"])
+    assert len(ns["wirings"]) == 4 and len(ns["chains"]) == 2
+
+
+def test_5g_slice_ns_objects_match_the_single_vnfd_slice() -> None:
+    import re
+
+    single = _objects(_compile(REPO / "samples" / "5g-core-slice" / "slice.yaml"))
+    ns = _objects(_compile(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml"))
+
+    def kinds(objs, strip):
+        # named after the service; the inputs ConfigMap records the NSD's own inputs, and
+        # this NSD has none (the VNFDs' inputs keep their defaults: docs/conversion.md)
+        return sorted((k, re.sub(strip, "", n)) for k, n in objs
+                      if k not in ("FailurePolicy", "PrometheusRule")
+                      and not (k == "ConfigMap" and n.endswith("-inputs")))
+    assert kinds(ns, r"^(cp|up|sd)-") == kinds(single, r"^$")
+    assert ns[("StatefulSet", "sd-udr")]["metadata"]["annotations"]["xfactor.io/vnfd-id"] == \
+        "5c7e9a1b-3d5f-4a6c-8e0a-2b4d6f8a0c22"
