@@ -213,3 +213,18 @@ def test_5g_slice_ns_objects_match_the_single_vnfd_slice() -> None:
     assert kinds(ns, r"^(cp|up|sd)-") == kinds(single, r"^$")
     assert ns[("StatefulSet", "sd-udr")]["metadata"]["annotations"]["xfactor.io/vnfd-id"] == \
         "5c7e9a1b-3d5f-4a6c-8e0a-2b4d6f8a0c22"
+
+
+def test_simulate_fails_a_vnf_node_as_one_unit() -> None:
+    from compiler.graph.simulate import render_text, simulate
+
+    unit = compiler.check(str(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml"))
+    sim = simulate(unit, "sd")
+    text = render_text(sim)
+    # every workload of the subscriber-data VNF fails with it
+    assert {n for n, s in sim.state.items() if s == "failed"} >= {"sd-udm", "sd-udr",
+                                                                    "sd-subscriber-db"}
+    assert "sd is a VNF: its workloads sd-udr, sd-udm, sd-subscriber-db fail with it" in text
+    # the wiring into the VNF runs its ladder; the one inside it goes down with its source
+    assert "n8" in sim.phases and "sd-n35" not in sim.phases
+    assert "wiring sd-n35 (sd-udm -> sd-udr) goes down with its source" in text
