@@ -35,6 +35,7 @@ Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsu
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
@@ -110,7 +111,8 @@ def _imported(package: Package, reg: Any) -> list[_Vnfd]:
         files = (sf,) + tuple(f for f in package.files if f is not sf)
         sub = replace(package, entry=sf.name, files=files, meta=None, manifest=None,
                       templates=index_templates(files))
-        out.append(_Vnfd(type=t, label=sf.display, package=sub, key=f"import:{sf.name}"))
+        out.append(_Vnfd(type=t, label=sf.display, package=sub, key=_file_key(sf.display,
+                                                                                f"import:{sf.name}")))
     return out
 
 
@@ -133,8 +135,13 @@ def _given(options: Any, reg: Any, diags: Diagnostics) -> list[_Vnfd]:
             continue
         canonical = reg.canonical("node", t) if reg is not None else None
         out.append(_Vnfd(type=canonical or t, label=pkg.files[0].display, package=pkg,
-                         key=f"vnf:{path}"))
+                         key=_file_key(pkg.files[0].display, f"vnf:{path}")))
     return out
+
+
+def _file_key(display: str, fallback: str) -> str:
+    """One VNFD file imported by the NSD and also given with --vnf is one VNFD."""
+    return os.path.realpath(display) if os.path.isfile(display) else fallback
 
 
 def _substituted_type(tt: Any) -> str | None:

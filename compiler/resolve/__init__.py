@@ -92,7 +92,8 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     chosen = None
     from ..ns import looks_like_nsd
 
-    if looks_like_nsd(tt, reg, scope, options):  # hook (issue 26): VNFDs substitute, see ns
+    nsd = looks_like_nsd(tt, reg, scope, options)
+    if nsd:  # hook (issue 26): an NSD's VNF nodes are substituted by VNFDs (compiler/ns)
         vnfs = []
     if len(vnfs) == 1:
         flist = _flavours.candidates(package, reg, vnfs[0][1])
@@ -118,7 +119,12 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
                                       if "topology_template" in data else data.span)
             if chosen is None:
                 return None
-    if chosen is None and getattr(options, "flavour", None):
+    if nsd and getattr(options, "flavour", None):
+        diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this is an NSD; each of "
+                  "its VNF nodes chooses its VNFD's deployment flavour with its flavour_id",
+                  data.span)
+        return None
+    if chosen is None and getattr(options, "flavour", None) and not nsd:
         own = _own_flavour(tt, reg, scope)
         if own is not None and own != options.flavour:
             diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this descriptor "
@@ -135,8 +141,8 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     declared = set(top_in.params)
     if chosen is None:
         check_given(given, declared, diags)
-        return _topology(top, tt, entry, version, reg, package, top_in, _own_flavour(
-            tt, reg, scope), diags)
+        return _topology(top, tt, entry, version, reg, package, top_in, None if nsd else
+                         _own_flavour(tt, reg, scope), diags)
 
     # the flavour: its inputs are fed by the top-level VNF node's evaluated properties
     vnf_name = vnfs[0][0]

@@ -228,3 +228,13 @@ def test_simulate_fails_a_vnf_node_as_one_unit() -> None:
     # the wiring into the VNF runs its ladder; the one inside it goes down with its source
     assert "n8" in sim.phases and "sd-n35" not in sim.phases
     assert "wiring sd-n35 (sd-udm -> sd-udr) goes down with its source" in text
+
+
+def test_one_vnfd_imported_and_given_with_vnf_is_one_vnfd() -> None:
+    unit = _compile(NSD, vnfs=(str(HERE / "web_vnfd.yaml"),))
+    assert "ns-vnf-ambiguous" not in unit.diagnostics.codes()
+
+
+def test_flavour_option_on_an_nsd_is_an_error() -> None:
+    unit = compiler.check(str(NSD), flavour="small")
+    assert [d.code for d in unit.diagnostics if d.severity.name == "ERROR"] == ["tosca-flavour"]
