@@ -126,7 +126,7 @@ def _given(options: Any, reg: Any, diags: Diagnostics) -> list[_Vnfd]:
         if pkg is None or not pkg.files or not isinstance(pkg.files[0].data, Mapping):
             continue
         tt = pkg.files[0].data.get("topology_template")
-        t = _substituted_type(tt)
+        t = _substituted_type(tt, pkg, options)
         if t is None:
             diags.add("ns-vnf-unsubstituted", f"--vnf {path}: the descriptor substitutes no "
                       "VNF node type (no substitution_mappings.node_type, no VNF node)",
@@ -144,20 +144,27 @@ def _file_key(display: str, fallback: str) -> str:
     return os.path.realpath(display) if os.path.isfile(display) else fallback
 
 
-def _substituted_type(tt: Any) -> str | None:
+def _substituted_type(tt: Any, package: Package, options: Any) -> str | None:
+    """The VNF node type a VNFD package substitutes: its entry's
+    ``substitution_mappings.node_type``, else the type of its one VNF node (a top-level
+    VNFD whose flavours are other files, as Tacker's packages are)."""
     if not isinstance(tt, Mapping):
         return None
     sm = tt.get("substitution_mappings")
     if isinstance(sm, Mapping) and isinstance(sm.get("node_type"), str):
         return sm["node_type"]
-    nts = tt.get("node_templates")
-    # a top-level VNFD whose flavours are other files: its VNF node's type (a guess by
-    # name; the VNFD's own resolve checks the type)
-    found = [b["type"] for b in (nts.values() if isinstance(nts, Mapping) else ())
-             if isinstance(b, Mapping) and isinstance(b.get("type"), str)
-             and ".VNF" not in b["type"] and "nodes.nfv." in b["type"]
-             and not b["type"].startswith("tosca.")]
-    return found[0] if len(found) == 1 else None
+    from ..resolve import VERSIONS
+    from ..resolve.flavours import vnf_nodes
+    from ..resolve.types import TypeRegistry
+
+    entry = package.files[0]
+    version = entry.data.get("tosca_definitions_version")
+    if version not in VERSIONS:
+        return None
+    reg = TypeRegistry.build(package, Diagnostics(), version,
+                             quirks=tuple(getattr(options, "quirks", ("all",))))
+    found = vnf_nodes(tt, reg, entry.prefix)
+    return found[0][1] if len(found) == 1 else None
 
 
 # --------------------------------------------------------------------------- levels
@@ -307,7 +314,7 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
         nodes[node.name] = replace(node, requirements=tuple(node.requirements) + tuple(
             dependency(w) for w in share.workloads + tuple(share.xmodel.backing)))
         after = [r.node for r in node.requirements if r.node in shares and r.node != node.name]
-        bound = _bindings(node, share)
+        bound = _bindings(node, share, nsd, diags)
         for name, member in share.nodes.items():
             reqs = list(bound.get(name, member.requirements))
             if name in share.workloads:
@@ -364,7 +371,14 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
         label = ns.properties.get("name") if ns is not None else None
         stem = posixpath.basename(str(nsd.file)).rsplit(".", 1)[0]
         meta["template_name"] = label if isinstance(label, str) and label.strip() else stem
+    shipped = list(nsd.shipped)
+    names = dict(nsd.source_names)
+    for share in shares.values():  # the VNFDs' shipped manifests and files (Tacker CNFs)
+        shipped.extend(f for f in share.shipped if f not in shipped)
+        for k, v in share.source_names.items():
+            names.setdefault(k, v)
     topology = replace(nsd, nodes=nodes, groups=groups, policies=policies, flavour=None,
+                       shipped=tuple(shipped), source_names=names,
                        metadata=meta,
                        flavours=(), uses_profile=xmodel.uses_profile)
     return topology, xmodel
@@ -378,16 +392,22 @@ def _expand(names: Any, units: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]
     return tuple(dict.fromkeys(out))
 
 
-def _bindings(node: NodeTemplate, share: Any) -> dict[str, list[Requirement]]:
+def _bindings(node: NodeTemplate, share: Any, nsd: Topology,
+              diags: Diagnostics) -> dict[str, list[Requirement]]:
     """The VNFD's connection points bound to the NSD node's requirements through
     ``substitution_mappings.requirements``: node name -> its new requirement list."""
     sub = share.substitution
     out: dict[str, list[Requirement]] = {}
-    if sub is None:
-        return out
     for req in node.requirements:
-        mapped = sub.requirements.get(req.name) if req.node is not None else None
+        target = nsd.nodes.get(req.node) if req.node is not None else None
+        if target is None or VNF_TYPE in target.types:
+            continue  # a dependency between VNF nodes: the NS order (compose)
+        mapped = sub.requirements.get(req.name) if sub is not None else None
         if not mapped:
+            diags.add("ns-unsupported", f"VNF node '{node.name}': its requirement "
+                      f"'{req.name}' on '{req.node}' reaches no connection point: its VNFD "
+                      f"maps no requirement '{req.name}' (substitution_mappings.requirements)",
+                      req.span, hint=f"map it in the VNFD: {req.name}: [ <cp>, <requirement> ]")
             continue
         pairs = [mapped] if isinstance(mapped[0], str) else list(mapped)
         for cp, inner in pairs:

@@ -38,6 +38,8 @@ class Renamed:
     xmodel: XModel = field(default_factory=XModel)
     names: dict[str, str] = field(default_factory=dict)  # VNFD node name -> service name
     substitution: Any = None  # the VNFD's substitution mappings (compiler.model.Substitution)
+    shipped: tuple = ()  # the VNFD package's shipped files (Topology.shipped)
+    source_names: dict[str, str] = field(default_factory=dict)  # Topology.source_names
 
     @property
     def workloads(self) -> tuple[str, ...]:
@@ -56,7 +58,8 @@ def rename(vnf: str, topo: Topology, xm: XModel, instances: int) -> Renamed:
     def any_name(n: str) -> str:
         return names.get(n) or gnames.get(n) or n
 
-    out = Renamed(vnf=vnf, names=names, substitution=topo.substitution)
+    out = Renamed(vnf=vnf, names=names, substitution=topo.substitution,
+                  shipped=tuple(topo.shipped), source_names=dict(topo.source_names))
     # an MCIO name names the object xfc generates unless the package ships it (Tacker)
     mcio = not any(f.kubernetes for f in topo.shipped)
     for node in topo.nodes.values():

@@ -124,6 +124,9 @@ def test_vnfds_given_with_vnf(tmp_path: Path) -> None:
     unit = _compile(nsd, vnfs=(str(HERE / "db_vnfd.yaml"),))
     names = {name for kind, name in _objects(unit) if kind == "StatefulSet"}
     assert names == {"db1-store", "db2-store"}
+    # the db VNFD maps no virtual_link: the VNF nodes' links reach no CP, said at each
+    lost = [(d.span.line, d.span.column) for d in unit.diagnostics if d.code == "ns-unsupported"]
+    assert lost == [(16, 11), (21, 11)]
 
 
 def test_cli_vnf_and_ns_level(tmp_path: Path) -> None:
@@ -238,3 +241,17 @@ def test_one_vnfd_imported_and_given_with_vnf_is_one_vnfd() -> None:
 def test_flavour_option_on_an_nsd_is_an_error() -> None:
     unit = compiler.check(str(NSD), flavour="small")
     assert [d.code for d in unit.diagnostics if d.severity.name == "ERROR"] == ["tosca-flavour"]
+
+
+def test_vnfd_given_as_a_csar_folder_or_archive(tmp_path: Path) -> None:
+    import zipfile
+
+    folder = HERE / "db_csar"
+    archive = tmp_path / "db.csar"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                z.write(f, f.relative_to(folder).as_posix())
+    for given in (folder, archive):
+        unit = _compile(HERE / "nsd_given.yaml", vnfs=(str(given),))
+        assert {n for k, n in _objects(unit) if k == "StatefulSet"} == {"db1-store", "db2-store"}
