@@ -43,37 +43,15 @@ from typing import Any, Mapping
 from ..diagnostics import Diagnostics, Span
 from ..model import NodeTemplate, Package, Requirement, Topology, index_templates
 from ..model.xfactor import Chain, XModel
+from ..resolve.flavours import NS_TYPES, looks_like_nsd  # noqa: F401 - re-exported
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"
-NS_TYPES = ("tosca.nodes.nfv.NS", "tosca.nodes.nfv.NsVirtualLink", "tosca.nodes.nfv.Sap")
 LEVELS_POLICY = "tosca.policies.nfv.NsInstantiationLevels"
 LEVEL_MAPPING = "tosca.policies.nfv.VnfToLevelMapping"
 SAP_TYPE = "tosca.nodes.nfv.Sap"
 
 
 # --------------------------------------------------------------------------- detection
-
-
-def looks_like_nsd(tt: Any, reg: Any, scope: str, options: Any) -> bool:
-    """Whether the raw ``topology_template`` ``tt`` is an NSD's (for resolve, which then
-    does not take an imported VNFD for a deployment flavour of the entry): ``--vnf``
-    was given, or it has an NS, NS virtual link or SAP node, or several VNF nodes."""
-    nts = tt.get("node_templates") if isinstance(tt, Mapping) else None
-    if not isinstance(nts, Mapping):
-        return False
-    if getattr(options, "vnfs", ()):
-        return True
-    vnfs = 0
-    for body in nts.values():
-        t = body.get("type") if isinstance(body, Mapping) else None
-        c = reg.canonical("node", t, scope) if isinstance(t, str) else None
-        if c is None:
-            continue
-        if any(reg.is_a("node", c, base) for base in NS_TYPES if reg.canonical("node", base)):
-            return True
-        if reg.canonical("node", VNF_TYPE) and reg.is_a("node", c, VNF_TYPE):
-            vnfs += 1
-    return vnfs > 1
 
 
 def is_service(topology: Topology, options: Any) -> bool:
@@ -313,7 +291,8 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
         # the VNF node stands for its workloads: it depends on each of them (spec §2.6)
         nodes[node.name] = replace(node, requirements=tuple(node.requirements) + tuple(
             dependency(w) for w in share.workloads + tuple(share.xmodel.backing)))
-        after = [r.node for r in node.requirements if r.node in shares and r.node != node.name]
+        after = [r.node for r in node.requirements
+                 if r.node is not None and r.node in shares and r.node != node.name]
         bound = _bindings(node, share, nsd, diags)
         for name, member in share.nodes.items():
             reqs = list(bound.get(name, member.requirements))

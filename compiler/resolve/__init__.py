@@ -90,9 +90,7 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     scope = entry.prefix
     vnfs = _flavours.vnf_nodes(tt, reg, scope)
     chosen = None
-    from ..ns import looks_like_nsd
-
-    nsd = looks_like_nsd(tt, reg, scope, options)
+    nsd = _flavours.looks_like_nsd(tt, reg, scope, options)
     if nsd:  # hook (issue 26): an NSD's VNF nodes are substituted by VNFDs (compiler/ns)
         vnfs = []
     if len(vnfs) == 1:
