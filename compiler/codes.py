@@ -138,3 +138,10 @@ _reg("value-out-of-range", "error", "a number is outside what the field a back e
 _reg("k8s-low-port", "warning", "a non-root workload declares a port below 1024 without bind_low_ports")
 _reg("k8s-config-too-large", "error", "a ConfigMap or Secret holds more data than the API server accepts (1 MiB; compiler.bounds)")
 _reg("k8s-object-too-large", "warning", "an object is larger than what kubectl apply or the API server stores (compiler.bounds)")
+
+# --- network services (compiler.ns) ---------------------------------------------------
+_reg("ns-vnf-unsubstituted", "error", "an NSD's VNF node is substituted by no VNFD (imports, --vnf)")
+_reg("ns-vnf-ambiguous", "error", "an NSD's VNF node is substituted by two or more VNFDs")
+_reg("ns-vnf-flavour", "error", "an NSD's VNF node names a flavour_id its VNFD does not have")
+_reg("ns-level", "error", "the NS instantiation level is unknown, or gives a VNF no instance")
+_reg("ns-unsupported", "warning", "an NSD element xfc does not compile (a SAP, NS-level process traits)")

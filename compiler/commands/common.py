@@ -54,6 +54,12 @@ def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
                         "so --set replicas=3 is the integer 3; wins over --inputs")
     g.add_argument("--flavour", "--flavor", metavar="ID", dest="flavour",
                    help="SOL001 deployment flavour to compile (needed when the VNFD has several)")
+    g.add_argument("--vnf", metavar="PATH", action="append", default=[], dest="vnfs",
+                   help="a VNFD (file, CSAR folder or archive) that substitutes VNF nodes of "
+                        "the NSD being compiled, besides the NSD's own imports (repeatable)")
+    g.add_argument("--ns-level", metavar="ID", dest="ns_level",
+                   help="NS instantiation level of an NSD (default: its default_level): "
+                        "sets each VNF's number of instances")
     g.add_argument("--profile-path", metavar="DIR", action="append", default=[],
                    dest="profile_paths",
                    help="extra directory for imports that are not in the package "
@@ -219,6 +225,8 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "inputs": read_inputs(args),
         "flavour": getattr(args, "flavour", None),
         "profile_paths": tuple(getattr(args, "profile_paths", []) or ()),
+        "vnfs": tuple(getattr(args, "vnfs", []) or ()),  # issue 26 (compiler/ns)
+        "ns_level": getattr(args, "ns_level", None),
     }
     for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts",
                  "network_policies", "operator", "operator_image", "kube_version"):
@@ -237,6 +245,9 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         params[key.strip()] = value
     if params:
         opts["params"] = params
+    for p in opts["vnfs"]:
+        if not os.path.exists(p):
+            raise UsageError(f"--vnf {p!r} does not exist")
     for p in opts["profile_paths"]:
         if not os.path.isdir(p):
             raise UsageError(f"--profile-path {p!r} is not a directory")

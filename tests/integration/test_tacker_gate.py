@@ -55,7 +55,12 @@ def _corpus(rel: str) -> str:
 
 
 # (id, input, extra bundle arguments, Tacker accepts?)
-CASES = [(f"sample-{p.name}", str(entry(p)), [], True) for p in samples()] + [
+# An NSD (samples/5g-core-slice-ns) is no VNF package: Tacker refuses its CSAR at onboarding
+# (it finds no VNF deployment flavour) and xfc's offline rules say so (tacker/flavour);
+# a package per VNF of a network service is issue 26 item 4, not built yet.
+NS_SAMPLES = {"5g-core-slice-ns"}
+CASES = [(f"sample-{p.name}", str(entry(p)), [], p.name not in NS_SAMPLES)
+         for p in samples()] + [
     ("cnf-resources", f"{V2}/test_instantiate_cnf_resources/contents", [], True),
     ("cnf-resources-own-files", f"{V2}/test_instantiate_cnf_resources/contents",
      ["--param", "lcm-kubernetes-def-files=Files/kubernetes/deployment.yaml,"
