@@ -121,6 +121,7 @@ _reg("xf-wiring-endpoint", "error", "a wiring's source or target is not a worklo
 _reg("xf-process-target", "error", "process traits given to a template that is not a workload")
 
 # --- back ends (compiler.emitters) ----------------------------------------------------
+_reg("k8s-namespace-not-uniform", "error", "the objects written for Tacker name several namespaces (Tacker: NamespaceNotUniform)")
 _reg("k8s-not-expressible", "warning", "a key has no Kubernetes equivalent and is dropped")
 _reg("k8s-insecure", "warning", "the descriptor asks for a less safe pod setting")
 _reg("k8s-latest-tag", "warning", "an image has no tag or the tag 'latest'")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import check
+from .. import analyse
 from ..emitters.policies.common import build_context
 from ..emitters.policies.explain import explain
 from ..pipeline import option_problems
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     problems = option_problems(options)
     if problems:
         raise UsageError(problems[0])
-    unit = check(args.path, options)
+    unit = analyse(args.path, options)
     if not unit.ok:
         return report(unit, args, out)
     ctx = build_context(unit)

@@ -17,7 +17,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from .. import check
+from .. import analyse
 from ..graph.render import render, to_json
 from .common import add_input_arguments, options_from_args, report
 
@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    unit = check(args.path, options_from_args(args))
+    unit = analyse(args.path, options_from_args(args))
     if not unit.ok or unit.plan is None:
         return report(unit, args, out) or 1
     if args.format == "json":

@@ -18,7 +18,7 @@ from ..suggest import close_matches
 import sys
 from typing import TextIO
 
-from .. import check
+from .. import analyse
 from ..graph.simulate import render_text, simulate, to_json
 from .common import UsageError, add_input_arguments, options_from_args, report
 
@@ -49,7 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    unit = check(args.path, options_from_args(args))
+    unit = analyse(args.path, options_from_args(args))
     if not unit.ok or unit.plan is None:
         return report(unit, args, out) or 1
     nodes = unit.topology.nodes

@@ -67,3 +67,12 @@ def test_vdu_without_its_object_is_an_error(corpus):
     EMITTER.emit(u, u.diagnostics)
     errs = [(d.code, d.span.line) for d in u.diagnostics.errors()]
     assert errs == [("k8s-object-missing", 42)]  # the span of properties.name
+
+
+def test_tacker_namespaced_kinds_are_one_list() -> None:
+    """The emitter's one-namespace rule and --verify's offline Tacker rule read the same
+    list of Tacker's namespaced kinds (kept in two modules: bundlers import no emitter)."""
+    from compiler.bundlers.gates import TACKER_NAMESPACED as verify_kinds
+    from compiler.emitters.kubernetes.tacker_namespace import TACKER_NAMESPACED as emit_kinds
+
+    assert emit_kinds == verify_kinds
