@@ -13,7 +13,8 @@ refused in the child.
 
 Packages: every sample; Tacker's own CNF sample packages rebundled (their flavour, with
 and without their own file list and namespace); a Helm-chart CNF; a package whose VDUs are
-partly without workload.  Tacker's multi-namespace sample with all its files and no
+partly without workload; each sample folder whose entry sits at its root, given as the
+folder.  Tacker's multi-namespace sample with all its files and no
 namespace is refused by xfc at bundle time, and Tacker's own code refuses the package xfc
 would otherwise write (one namespace per package, docs/bundles.md).  For each, Tacker's verdict is asserted, and ``--verify``'s
 offline rules (compiler/bundlers/gates.py) must reach the same verdict.
@@ -67,6 +68,11 @@ CASES = [(f"sample-{p.name}", str(entry(p)), [], True) for p in samples()] + [
     ("helm-chart-cnf", f"{V2}/test_helm_instantiate/contents", [], True),
     ("vdus-partly-empty", f"{V2}/test_change_vnf_pkg_with_deployment/contents", [], True),
     ("helloworld3-simple", f"{ETSI}/test_cnf", ["--flavour", "simple"], True),
+] + [
+    # a folder whose entry sits at its root: the CSAR has it under Definitions/, where
+    # Tacker looks for the flavours (at the root: FlavourIdNotFound)
+    (f"folder-{p.name}", str(p), [], True) for p in samples()
+    if p.is_dir() and not (p / "TOSCA-Metadata").is_dir() and not (p / "Kptfile").is_file()
 ]
 
 
