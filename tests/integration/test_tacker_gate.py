@@ -65,6 +65,10 @@ CASES = [(f"sample-{p.name}", str(entry(p)), [], True) for p in samples()] + [
       "Files/kubernetes/statefulset.yaml"], True),
     # with all its files and no namespace: refused by xfc at bundle time (below)
     ("multi-ns-namespace", f"{ETSI}/test_cnf_multi_ns", ["--namespace", "tenant-a"], True),
+    # the files of one namespace: xfc's own objects join it, the package is uniform
+    ("multi-ns-one-namespace-files", f"{ETSI}/test_cnf_multi_ns",
+     ["--param", "lcm-kubernetes-def-files=Files/kubernetes/deployment_has_namespace.yaml"],
+     True),
     ("helm-chart-cnf", f"{V2}/test_helm_instantiate/contents", [], True),
     ("vdus-partly-empty", f"{V2}/test_change_vnf_pkg_with_deployment/contents", [], True),
     ("helloworld3-simple", f"{ETSI}/test_cnf", ["--flavour", "simple"], True),

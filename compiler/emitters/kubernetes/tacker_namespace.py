@@ -13,7 +13,9 @@ that name two refuse the instantiation with ``NamespaceNotUniform``.  A package 
 shipped manifests name several namespaces (Tacker's own ``test_cnf_multi_ns`` sample)
 therefore only instantiates with a namespace in the request or with a file list of one
 namespace, and xfc says so at compile, check and bundle time rather than writing a
-package Tacker refuses (docs/bundles.md, "One namespace per package").
+package Tacker refuses (docs/bundles.md, "One namespace per package").  When the shipped
+objects deployed all name one namespace, the objects xfc generates for the package
+(ConfigMaps, Services, budgets, policies) are put in it too, rather than in ``default``.
 
 Codes: ``k8s-namespace-not-uniform`` (error, at the first ``metadata.namespace`` a
 shipped manifest writes that differs from another object's namespace).
@@ -24,7 +26,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ...diagnostics import Span
-from .common import ANN_SOURCE, Ctx
+from .common import ANN_ORIGIN, ANN_SOURCE, Ctx
+from .tacker import CLUSTER_SCOPED
 
 #: Tacker 16.0.0 ``SUPPORTED_NAMESPACE_KIND``: the kinds its driver puts in a namespace
 #: (the same list as compiler.bundlers.gates.TACKER_NAMESPACED, which --verify reads;
@@ -55,12 +58,33 @@ def _namespace_span(ctx: Ctx, body: Mapping[str, Any]) -> Span | None:
     return None
 
 
+def _join_shipped_namespace(ctx: Ctx) -> None:
+    """When every shipped object of a namespaced kind names one and the same namespace, the
+    objects xfc generates (ConfigMaps, Services, budgets...) go there too: the package is
+    then one namespace, as Tacker wants, and the one its author chose."""
+    shipped = [o for o in ctx.objects if o.kind in TACKER_NAMESPACED
+               and ((o.body.get("metadata") or {}).get("annotations") or {}).get(ANN_ORIGIN)
+               == "shipped"]
+    spaces = {(o.body.get("metadata") or {}).get("namespace") for o in shipped}
+    if len(spaces) != 1 or None in spaces or "" in spaces:
+        return
+    (ns,) = spaces
+    for obj in ctx.objects:
+        meta = obj.body.get("metadata")
+        if obj in shipped or not isinstance(meta, dict) or meta.get("namespace") \
+                or obj.kind in CLUSTER_SCOPED:
+            continue
+        meta["namespace"] = ns
+
+
 def check(ctx: Ctx) -> None:
     """``k8s-namespace-not-uniform`` when the objects Tacker would deploy name more than
-    one namespace and neither ``--namespace`` nor the request sets one."""
+    one namespace and neither ``--namespace`` nor the request sets one (the objects xfc
+    generates first join the one namespace the shipped objects agree on, if they do)."""
     options = ctx.unit.options
     if "tacker" not in tuple(getattr(options, "targets", ()) or ()) or ctx.namespace:
         return
+    _join_shipped_namespace(ctx)
     spaces: dict[str, list[Any]] = {}
     for obj in sorted(ctx.objects, key=lambda o: o.path):
         if obj.kind not in TACKER_NAMESPACED:
