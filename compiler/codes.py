@@ -131,6 +131,7 @@ _reg("policy-not-expressible", "warning", "a failure step cannot be realised on 
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
 _reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")
 _reg("k8s-duplicate-object", "error", "two shipped objects of one kind and name, or two PodDisruptionBudgets over the same pods")
+_reg("k8s-bad-namespace", "error", "a shipped manifest's metadata.namespace is not a DNS-1123 label")
 _reg("k8s-name-collision", "error", "two source names become one Kubernetes object name")
 _reg("k8s-env-name", "error", "an environment variable name Kubernetes does not accept")
 _reg("plugin-error", "error", "a plugin the call names is unknown, cannot be loaded, or raised")

@@ -41,7 +41,7 @@ TACKER_NAMESPACED = frozenset((
 
 def _namespace_span(ctx: Ctx, body: Mapping[str, Any]) -> Span | None:
     """Where the shipped manifest an object came from writes its ``metadata.namespace``."""
-    source = str(((body.get("metadata") or {}).get("annotations") or {}).get(ANN_SOURCE, ""))
+    source = _annotation(body, ANN_SOURCE)
     file, _, line = source.rpartition(":")
     if not file or not line.isdigit():
         return None
@@ -58,15 +58,29 @@ def _namespace_span(ctx: Ctx, body: Mapping[str, Any]) -> Span | None:
     return None
 
 
+def _annotation(body: Mapping[str, Any], key: str) -> str:
+    meta = body.get("metadata")
+    ann = meta.get("annotations") if isinstance(meta, Mapping) else None
+    value = ann.get(key) if isinstance(ann, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def _namespace_of(body: Mapping[str, Any]) -> str:
+    """The object's ``metadata.namespace`` as text ('' when absent); a shipped manifest
+    may hold any YAML there, and a value that is no string is compared as written."""
+    meta = body.get("metadata")
+    ns = meta.get("namespace") if isinstance(meta, Mapping) else None
+    return "" if ns is None else ns if isinstance(ns, str) else repr(ns)
+
+
 def _join_shipped_namespace(ctx: Ctx) -> None:
     """When every shipped object of a namespaced kind names one and the same namespace, the
     objects xfc generates (ConfigMaps, Services, budgets...) go there too: the package is
     then one namespace, as Tacker wants, and the one its author chose."""
     shipped = [o for o in ctx.objects if o.kind in TACKER_NAMESPACED
-               and ((o.body.get("metadata") or {}).get("annotations") or {}).get(ANN_ORIGIN)
-               == "shipped"]
-    spaces = {(o.body.get("metadata") or {}).get("namespace") for o in shipped}
-    if len(spaces) != 1 or None in spaces or "" in spaces:
+               and _annotation(o.body, ANN_ORIGIN) == "shipped"]
+    spaces = {_namespace_of(o.body) for o in shipped}
+    if len(spaces) != 1 or "" in spaces:
         return
     (ns,) = spaces
     for obj in ctx.objects:
@@ -89,8 +103,7 @@ def check(ctx: Ctx) -> None:
     for obj in sorted(ctx.objects, key=lambda o: o.path):
         if obj.kind not in TACKER_NAMESPACED:
             continue
-        ns = (obj.body.get("metadata") or {}).get("namespace") or "default"
-        spaces.setdefault(str(ns), []).append(obj)
+        spaces.setdefault(_namespace_of(obj.body) or "default", []).append(obj)
     if len(spaces) < 2:
         return
     where = None
