@@ -7,8 +7,7 @@ Phase: CLI.  Runs the front end and then the same back ends as ``compile`` (``--
 notes allowed), 1 when it has errors, 2 for misuse (as ``compile``).
 
 Every deployment flavour (issue 21, item 6): without ``--flavour``, a SOL001 VNFD with
-several flavours is checked once per flavour (:func:`compiler.checking.check_flavours`,
-which the library's :func:`compiler.check` runs too, so both report the same).  A diagnostic
+several flavours is checked once per flavour (:func:`check_flavours`).  A diagnostic
 that every flavour reports is printed once, as it is; one that only some flavours
 report ends in ``(in flavour 'F')`` (or ``(in flavours 'F', 'G')``); the summary names
 the flavours checked.  ``--tosca-parser`` runs once, on the package.
@@ -21,10 +20,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import batch
-from .. import compile as compile_
-from ..checking import merge_flavours  # noqa: F401 - kept importable from here
-from ..pipeline import Compilation, Options
+from .. import api, batch
+from ..api import Compilation, Options
 from .common import add_backend_arguments, add_input_arguments, compile_unit, report
 
 HELP = "check a descriptor or CSAR and report problems (writes nothing)"
@@ -58,19 +55,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_backend_arguments(parser.add_argument_group("back ends run (as compile, nothing written)"))
 
 
-def check(path: str, options: Options) -> Compilation:
-    """Front end and back ends in memory; the files are dropped, never written."""
-    return compile_(path, options)
-
-
-def check_flavours(path: str, options: Options) -> tuple[Compilation, tuple[str, ...]]:
-    """:func:`compiler.checking.check_flavours` behind the library's guard (only the
-    documented exceptions leave it): the CLI's check is the library's."""
-    from .. import check_flavours as guarded
-
-    return guarded(path, options)
-
-
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if isinstance(args.path, list):  # from the command line: one PATH or a batch
         if batch.wanted(args):
@@ -80,8 +64,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     def runner(path: str, options: Options) -> Compilation:
         nonlocal checked
-        unit, checked = check_flavours(path, options)
-        return unit
+        result = api.check(api.CheckRequest(path=path, options=options, all_flavours=True))
+        checked = result.flavours
+        return result.unit
 
     unit = compile_unit(args, runner=runner)
     return report(unit, args, out, flavours=checked,

@@ -18,7 +18,7 @@ not supported at this time") is no verdict either: tosca-parser states the file'
 valid and declines to go on; those rows are ``unsupported``, counted like crashes.
 
 A top-level VNFD whose VNF has several deployment flavours is checked once per flavour,
-as ``xfc check`` and ``compiler.check`` do (:mod:`compiler.checking`), and counts as
+as ``xfc check`` and ``compiler.check`` do (``compiler.api.check`` with ``all_flavours``), and counts as
 accepted when every flavour is clean, rejected (the message naming the flavours with
 errors) otherwise.  ``check`` runs the back ends too, as the CLI does; their codes
 (``PROFILE_CODES``) are not TOSCA validity and are counted apart.

@@ -4,7 +4,7 @@ Every sample is bundled as a SOL004 CSAR for no orchestrator, ONAP and Tacker (t
 formats, archive and folder, are the bundles that are xfc inputs; a Helm chart, a
 Kustomize tree, ONAP's Helm zip and OSM's package are not TOSCA).  ``xfc check`` and
 ``compiler.check()`` must both find 0 errors, and the same diagnostics exactly (both run
-:func:`compiler.checking.check_flavours`; ``compiler.compile()`` finds them too): the objects xfc
+``compiler.api.check`` in every flavour; ``compiler.compile()`` finds them too): the objects xfc
 generated into ``Files/kubernetes/`` are recognised as generated (their
 ``app.kubernetes.io/managed-by: xfc`` label and ``xfactor.io/template`` annotation
 without ``xfactor.io/origin: shipped``), not read again as shipped manifests.

@@ -1,59 +1,49 @@
-"""``check``: what ``xfc check`` and ``compiler.check()`` both run.
+"""``check`` in every deployment flavour of a VNFD that has several.
 
-Phase: driver (above the pipeline).  Input: a path and the :class:`Options`.  Output: a
-:class:`Compilation` whose diagnostics are those ``xfc check`` prints: the front end and
-the back ends that ``compile`` runs (their files dropped, never written), and, for a
-SOL001 VNFD with several deployment flavours and no ``Options.flavour``, every flavour
-(issue 21, item 6): a diagnostic every flavour reports once, as it is; one that only some
-report ends in ``(in flavour 'F')`` (or ``(in flavours 'F', 'G')``).  ``tosca_parser``
-runs once, on the package.  The CLI (:mod:`compiler.commands.check`) and the library
-(:func:`compiler.check`) call :func:`check_flavours`, so they cannot disagree
-(tests/integration/test_check_own_bundles.py compares them).
+Phase: api.  Input: a path, the :class:`Options` (naming no flavour) and the function that
+checks one flavour.  Output: one :class:`Compilation` whose diagnostics are merged across
+the flavours (what every flavour reports once, as it is; what only some report, with the
+flavours named in the message), and the flavour ids checked.
 
-Codes: none of its own (those of the phases it runs).
+Codes: none of its own.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
-from .diagnostics import Diagnostics
-from .pipeline import Compilation, Options, back_end, front_end
+from ..diagnostics import Diagnostic, Diagnostics
+from ..pipeline import Compilation, Options
 
 # the resolver's word when no flavour can be chosen: superseded by checking each one
 _CHOOSE = "deployment flavours; choose one with --flavour"
 
-
-def check_one(path: str, options: Options, diags: Diagnostics | None = None) -> Compilation:
-    """Front end and back ends in memory, for one flavour; the files are dropped."""
-    unit = back_end(front_end(path, options, diags))
-    unit.outputs = []
-    return unit
+Checker = Callable[[str, Options], Compilation]
 
 
 def _flavours_of(unit: Compilation) -> tuple[str, ...]:
     """The flavour ids to check ``unit``'s package in, when it has several and no
-    ``--flavour`` named one; else ``()``."""
+    flavour was named; else ``()``."""
     if unit.options.flavour is not None or unit.package is None:
         return ()
     if unit.topology is not None:
         ids = tuple(unit.topology.flavours or ())
     elif any(d.code == "tosca-flavour" and _CHOOSE in d.message for d in unit.diagnostics):
-        from .resolve.flavours import flavour_ids
+        from ..resolve.flavours import flavour_ids
 
-        ids = flavour_ids(unit.package, unit.options)
+        ids = tuple(flavour_ids(unit.package, unit.options))
     else:
         return ()
     return ids if len(ids) > 1 else ()
 
 
 def merge_flavours(units: dict[str, Compilation], first: Compilation) -> Diagnostics:
-    """One set of diagnostics for the flavours' compilations: what every flavour reports
-    once, as it is; what only some report, with the flavours named in the message.
-    ``first`` is the compilation without ``--flavour``: its tosca-parser verdict and its
-    flavour problems other than "choose one" are kept."""
+    """One set of diagnostics for the flavours' compilations.  ``first`` is the
+    compilation without a flavour: its tosca-parser verdict and its flavour problems
+    other than "choose one" are kept."""
     merged = Diagnostics(max_per_code=first.diagnostics.max_per_code)
-    found: dict[tuple, tuple[object, list[str]]] = {}
+    found: dict[tuple[object, ...], tuple[Diagnostic, list[str]]] = {}
     for fid, unit in units.items():
         merged.sources.update(unit.diagnostics.sources)
         merged.chains.update(unit.diagnostics.chains)
@@ -77,12 +67,11 @@ def merge_flavours(units: dict[str, Compilation], first: Compilation) -> Diagnos
     return merged
 
 
-def check_flavours(path: str, options: Options,
-                   diags: Diagnostics | None = None) -> tuple[Compilation, tuple[str, ...]]:
+def check_flavours(path: str, options: Options, check: Checker) -> tuple[Compilation, tuple[str, ...]]:
     """``check``, in every deployment flavour when ``options`` names none and the VNFD has
     several.  Returns the compilation to report (its diagnostics merged across flavours)
     and the flavours checked (``()`` when one compilation said all)."""
-    first = check_one(path, options, diags)
+    first = check(path, options)
     ids = _flavours_of(first)
     if not ids:
         return first, ()
@@ -91,7 +80,7 @@ def check_flavours(path: str, options: Options,
         if first.topology is not None and first.topology.flavour == fid:
             units[fid] = first  # the flavour the VNF names: already checked
         else:  # tosca-parser judges the package, not a flavour: once is enough
-            units[fid] = check_one(path, replace(options, flavour=fid, tosca_parser=False))
+            units[fid] = check(path, replace(options, flavour=fid, tosca_parser=False))
     merged = merge_flavours(units, first)
     return Compilation(path=first.path, options=options, diagnostics=merged,
                        package=first.package), ids
