@@ -121,6 +121,7 @@ _reg("xf-wiring-endpoint", "error", "a wiring's source or target is not a worklo
 _reg("xf-process-target", "error", "process traits given to a template that is not a workload")
 
 # --- back ends (compiler.emitters) ----------------------------------------------------
+_reg("k8s-namespace-not-uniform", "error", "the objects written for Tacker name several namespaces (Tacker: NamespaceNotUniform)")
 _reg("k8s-not-expressible", "warning", "a key has no Kubernetes equivalent and is dropped")
 _reg("k8s-insecure", "warning", "the descriptor asks for a less safe pod setting")
 _reg("k8s-latest-tag", "warning", "an image has no tag or the tag 'latest'")
@@ -130,6 +131,7 @@ _reg("policy-not-expressible", "warning", "a failure step cannot be realised on 
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
 _reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")
 _reg("k8s-duplicate-object", "error", "two shipped objects of one kind and name, or two PodDisruptionBudgets over the same pods")
+_reg("k8s-bad-namespace", "error", "a shipped manifest's metadata.namespace is not a DNS-1123 label")
 _reg("k8s-name-collision", "error", "two source names become one Kubernetes object name")
 _reg("k8s-env-name", "error", "an environment variable name Kubernetes does not accept")
 _reg("plugin-error", "error", "a plugin the call names is unknown, cannot be loaded, or raised")

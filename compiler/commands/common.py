@@ -96,6 +96,36 @@ def add_sarif_root(g: Any) -> None:
                    help="with --format sarif: write file URIs relative to DIR, declared as "
                         "uriBaseId SRCROOT in originalUriBaseIds (default: relative to the "
                         "working directory, undeclared), e.g. the repository root")
+    g.add_argument("--sarif-help-base", metavar="URL", default=None, type=_help_base,
+                   help="with --format sarif: the http(s) URL where xfc's docs/ folder is "
+                        "served; the tool's informationUri is URL and each rule's helpUri "
+                        "URL/codes.md#CODE (default: $XFC_SARIF_HELP_BASE, else no links; "
+                        "each rule's help text is in the log either way)")
+
+
+def _help_base(value: str) -> str:
+    from ..sarif import help_base_problem
+
+    why = help_base_problem(value)
+    if why is not None:
+        raise argparse.ArgumentTypeError(why)
+    return value
+
+
+def sarif_docs(args: argparse.Namespace) -> str | None:
+    """The SARIF documentation base: ``--sarif-help-base``, else ``$XFC_SARIF_HELP_BASE``
+    (a value that is not an http(s) URL is misuse, exit 2), else None."""
+    import os
+
+    from ..sarif import HELP_BASE_ENV, help_base_problem
+
+    explicit = getattr(args, "sarif_help_base", None)
+    if explicit:
+        return explicit
+    env = os.environ.get(HELP_BASE_ENV, "").strip()
+    if env and help_base_problem(env) is not None:
+        raise UsageError(f"{HELP_BASE_ENV}: {help_base_problem(env)}")
+    return env or None
 
 
 def sarif_root(args: argparse.Namespace) -> str:
@@ -334,7 +364,8 @@ def _print_report(unit: Compilation, args: argparse.Namespace, out: TextIO,
         out.write(render_sarif(diags, min_severity=minimum, root=sarif_root(args),
                                declare_root=getattr(args, "sarif_root", None) is not None,
                                input_path=str(unit.path),
-                               category=getattr(args, "verb", None) or "check"))
+                               category=getattr(args, "verb", None) or "check",
+                               docs=sarif_docs(args)))
     elif getattr(args, "format", "text") == "json":
         import json
 

@@ -34,7 +34,7 @@ from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...model.xfactor import BACKING_TYPE
 from . import (compute, config, matrix, netpolicy, network, placement, runtime, storage, tacker,
-               unique, workloads)
+               tacker_namespace, unique, workloads)
 from ..naming import service_name
 from .common import ANN_TEMPLATE, Ctx
 from .render import check_rendered, render
@@ -58,6 +58,7 @@ class KubernetesEmitter:
         )
         build_objects(ctx)
         unique.check(ctx)
+        tacker_namespace.check(ctx)
         return finish(ctx)
 
 
