@@ -557,7 +557,7 @@ def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics
         text = ctx.read_text(META_NAME)
         if text is None:
             return None
-        meta = parse_tosca_meta(text, fs.display(META_NAME), diags)
+        meta = parse_tosca_meta(text, fs.display(META_NAME), diags, limits)
         if meta is None:
             return None
         ed = meta.get("Entry-Definitions")
@@ -827,7 +827,7 @@ def _find_manifest(ctx: _Ctx, meta: ToscaMeta | None, entry: str) -> tuple[Manif
     text = ctx.read_text(name)
     if text is None:
         return None, name
-    return parse_manifest(text, ctx.fs.display(name), ctx.diags), name
+    return parse_manifest(text, ctx.fs.display(name), ctx.diags, ctx.limits), name
 
 
 def _verify_manifest(ctx: _Ctx, manifest: Manifest, manifest_name: str | None) -> tuple[str, ...]:
