@@ -46,6 +46,7 @@ class Limits:
     max_scalar_chars: int = 4 * _MiB  # characters of one YAML scalar
     max_depth: int = 100  # nesting of YAML collections, and of one evaluated function result
     max_alias_nodes: int = 200_000  # nodes that aliases may stand for (billion laughs)
+    max_collection_items: int = 50_000  # entries of one YAML mapping or sequence
     max_number_digits: int = 1000  # digits of one integer (Python refuses > 4,300)
     max_name_chars: int = 1024  # characters of one mapping key, a name (YAML's implicit-key limit)
     # -- the package -------------------------------------------------------------------

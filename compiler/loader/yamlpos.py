@@ -16,7 +16,7 @@ live.  Nothing is ever constructed from a tag, so ``!!python/object`` is inert.
 Codes: yaml-syntax (also for characters YAML forbids, such as control characters),
 yaml-duplicate-key, yaml-too-deep, yaml-alias-limit, yaml-scalar-too-large,
 yaml-multiple-documents, yaml-complex-key, limit-exceeded (``max_number_digits``,
-``max_name_chars``).  Bytes that are not UTF-8 never reach this
+``max_name_chars``, ``max_collection_items``).  Bytes that are not UTF-8 never reach this
 module: the loader reports them as input-encoding.
 """
 
@@ -332,6 +332,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
     root: Any = None
     nodes = 0  # nodes built so far (for subtree sizes of anchors)
     alias_nodes = 0
+    max_items = limits.max_collection_items
 
     def attach(value: Any, span: Span) -> None:
         nonlocal root
@@ -344,6 +345,8 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
         if isinstance(container, PSeq):
             container.append(value)
             container.item_spans.append(span)
+            if len(container) > max_items:
+                _too_many_items(container, span)
             return
         # mapping: a key first, then its value
         if top.key is _NOKEY:
@@ -371,6 +374,16 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
         dict.__setitem__(container, key, value)
         container.key_spans[key] = top.key_span
         container.value_spans[key] = span
+        if len(container) > max_items:
+            _too_many_items(container, top.key_span or span)
+
+    def _too_many_items(container: Any, span: Span) -> None:
+        # every entry costs about 500 bytes with its positions: 900,000 keys on one 10 MB
+        # line took 19 s and passed 500 MB (issue 22); stop at the first entry past it
+        what = "a mapping" if isinstance(container, PMap) else "a sequence"
+        exceeded(diags, "max_collection_items", limits,
+                 f"{what} of more than {max_items:,} entries (this one is the next)", span)
+        raise _Abort
 
     for ev in yaml.parse(text, Loader=_Loader):
         kind = type(ev)

@@ -188,3 +188,15 @@ def test_an_http_body_nested_past_max_depth(tmp_path):
     p = tmp_path / "deep.yaml"
     p.write_bytes(body)
     assert_refused(run(["check", p]), "yaml-too-deep", line=3)
+
+
+def test_a_10_mb_line_of_one_mapping_with_a_duplicate_key(tmp_path):
+    """900,000 keys on one line (the last a duplicate) took 19 s and passed 500 MB: the
+    entries of one mapping are bounded, reported at the first one past the limit."""
+    p = tmp_path / "wide.yaml"
+    p.write_text(shapes.HEAD + "metadata: {" + ", ".join(f"k{i}: v" for i in range(900_000))
+                 + ", k5: v}\n")
+    assert p.stat().st_size > 10_000_000
+    d = assert_refused(run(["check", p]), "limit-exceeded", line=2)
+    assert "max_collection_items = 50,000" in d["message"]
+    assert d["column"] == len("metadata: {") + sum(len(f"k{i}: v, ") for i in range(50_000)) + 1
