@@ -58,6 +58,7 @@ class Limits:
     # -- TOSCA structure ---------------------------------------------------------------
     max_import_depth: int = 64  # files in one chain of imports
     max_derivation_depth: int = 64  # types in one derived_from chain
+    max_types: int = 3000  # types one package defines (a namespace_prefix import counts its file's again)
     # -- values ------------------------------------------------------------------------
     max_function_depth: int = 64  # nested or chained function calls in one evaluation
     max_value_chars: int = 4 * _MiB  # characters of one evaluated function result (as a scalar may hold)

@@ -200,3 +200,21 @@ def test_a_10_mb_line_of_one_mapping_with_a_duplicate_key(tmp_path):
     d = assert_refused(run(["check", p]), "limit-exceeded", line=2)
     assert "max_collection_items = 50,000" in d["message"]
     assert d["column"] == len("metadata: {") + sum(len(f"k{i}: v, ") for i in range(50_000)) + 1
+
+
+def test_2000_prefixed_imports_of_the_sol001_types(tmp_path):
+    """Each namespace_prefix import defines the file's 117 types again: 2,000 of them took
+    20 s and 580 MB; the types of one package are bounded."""
+    import shutil
+
+    types = REPO / "compiler/profiles/etsi-nfv-sol001/4.4.1/etsi_nfv_sol001_vnfd_types.yaml"
+    shutil.copy(types, tmp_path / types.name)
+    shutil.copy(types.with_name("etsi_nfv_sol001_common_types.yaml"), tmp_path)
+    p = tmp_path / "vnfd.yaml"
+    p.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\nimports:\n"
+                 + "".join(f"  - {{ file: {types.name}, namespace_prefix: p{i} }}\n"
+                           for i in range(2000))
+                 + "topology_template:\n  node_templates:\n    a:\n      type: tosca.nodes.Root\n")
+    out = run(["check", p])
+    d = assert_refused(out, "limit-exceeded", file=types.name)
+    assert "max_types = 3,000" in d["message"] and "namespace_prefix 'p" in d["message"]
