@@ -47,6 +47,7 @@ class Limits:
     max_depth: int = 100  # nesting of YAML collections, and of one evaluated function result
     max_alias_nodes: int = 200_000  # nodes that aliases may stand for (billion laughs)
     max_collection_items: int = 50_000  # entries of one YAML mapping or sequence
+    max_documents: int = 5_000  # documents of one YAML stream (a shipped Kubernetes manifest)
     max_number_digits: int = 1000  # digits of one integer (Python refuses > 4,300)
     max_name_chars: int = 1024  # characters of one mapping key, a name (YAML's implicit-key limit)
     # -- the package -------------------------------------------------------------------

@@ -16,7 +16,7 @@ live.  Nothing is ever constructed from a tag, so ``!!python/object`` is inert.
 Codes: yaml-syntax (also for characters YAML forbids, such as control characters),
 yaml-duplicate-key, yaml-too-deep, yaml-alias-limit, yaml-scalar-too-large,
 yaml-multiple-documents, yaml-complex-key, limit-exceeded (``max_number_digits``,
-``max_name_chars``, ``max_collection_items``), k8s-yaml-reread (a warning, in Kubernetes
+``max_name_chars``, ``max_collection_items``, ``max_documents``), k8s-yaml-reread (a warning, in Kubernetes
 manifests only: an unquoted date or a ``!!binary`` scalar, which go-yaml turns into
 another value).  Bytes that are not UTF-8 never reach this
 module: the loader reports them as input-encoding.
@@ -482,6 +482,12 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
             attach(copy.deepcopy(value) if isinstance(value, (PMap, PSeq)) else value, sp)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
+            if documents > limits.max_documents:
+                # a 12 MB manifest of 80,000 ConfigMaps passed 500 MB (issue 22)
+                exceeded(diags, "max_documents", limits,
+                         f"a stream of more than {limits.max_documents:,} documents (this "
+                         "one is the next)", _span(file, ev))
+                raise _Abort
             if documents > 1 and not multi:
                 diags.add(
                     "yaml-multiple-documents",

@@ -218,3 +218,16 @@ def test_2000_prefixed_imports_of_the_sol001_types(tmp_path):
     out = run(["check", p])
     d = assert_refused(out, "limit-exceeded", file=types.name)
     assert "max_types = 3,000" in d["message"] and "namespace_prefix 'p" in d["message"]
+
+
+def test_a_12_mb_shipped_manifest_of_80000_configmaps(tmp_path):
+    """It passed 500 MB (exit 3 under the cap); the documents of one stream are bounded."""
+    root = _csar(tmp_path / "pkg")
+    (root / "Files" / "kubernetes").mkdir(parents=True)
+    big = root / "Files" / "kubernetes" / "big.yaml"
+    big.write_text("".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c{i}\n"
+                           f"data:\n  k: {'v' * 100}\n" for i in range(80_000)))
+    assert big.stat().st_size > 12_000_000
+    d = assert_refused(run(["check", root]), "limit-exceeded", file="big.yaml",
+                       line=7 * 5_000 + 1)
+    assert "max_documents = 5,000" in d["message"]
