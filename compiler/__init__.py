@@ -2,7 +2,9 @@
 
 Phase: public API.  Toolchains call these functions directly; they never print, never
 exit, and report every problem as a :class:`~compiler.diagnostics.Diagnostic` in the
-returned result.  The ``xfc`` command line (:mod:`compiler.cli`) is a thin shell over them.
+returned result.  They are thin over the application layer, :mod:`compiler.api`
+(typed requests and results for every verb), which the ``xfc`` command line
+(:mod:`compiler.cli`) and the other faces call.
 
 >>> import compiler
 >>> result = compiler.check("samples/5g-core-slice/slice.yaml")
@@ -30,16 +32,17 @@ Codes: none of its own; a result carries the diagnostics of the phases that ran.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, Sequence
 
 from .diagnostics import Diagnostic, Diagnostics, Severity, Span
 from .errors import InternalError, OptionsError, PluginError, XfcError
-from .pipeline import Compilation, Options, validate_options
+from .pipeline import Compilation, Options
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "__version__",
+    "bundle",
     "check",
     "compile",
     "load",
@@ -67,37 +70,11 @@ def _options(options: Options | None, overrides: dict[str, Any]) -> Options:
     return opts
 
 
-def _guarded(fn, path: str, opts: Options) -> Compilation:
-    """Run one call; only the documented exceptions (compiler.errors) leave it.
-
-    Bad input ends in diagnostics inside the phases; any other exception escaping from
-    here is a bug in xfc and becomes :class:`InternalError` (the original chained), which
-    the CLI reports with exit code 3.  A MemoryError passes through unwrapped: running out
-    of the memory a caller allowed (``xfc serve``'s per-request limit) is that limit, not a
-    bug.  Nothing process-wide is touched: not the garbage collector, not a global.
-    """
-    try:
-        return fn(path, opts, Diagnostics())
-    except (XfcError, MemoryError):
-        raise
-    except RecursionError as exc:
-        raise InternalError(f"recursion too deep while compiling {path}") from exc
-    except Exception as exc:  # noqa: BLE001 - the API's contract: documented types only
-        raise InternalError(f"{type(exc).__name__}: {exc}") from exc
-
-
 def load(path: str, options: Options | None = None, **overrides: Any) -> Compilation:
     """Read the package (entry and imports) only; ``result.package`` holds the files."""
-    from .loader import load as _load
+    from . import api
 
-    opts = _options(options, overrides)
-
-    def run(p: str, o: Options, d: Diagnostics) -> Compilation:
-        unit = Compilation(path=str(p), options=o, diagnostics=d)
-        unit.package = _load(str(p), o, d)
-        return unit
-
-    return _guarded(run, str(path), opts)
+    return api.load(api.LoadRequest(path=str(path), options=_options(options, overrides))).unit
 
 
 def check(path: str, options: Options | None = None, **overrides: Any) -> Compilation:
@@ -106,11 +83,9 @@ def check(path: str, options: Options | None = None, **overrides: Any) -> Compil
     ``overrides`` set fields of :class:`Options` by name, e.g.
     ``check(p, flavour="simple", inputs={"replicas": 2})``.
     """
-    from .pipeline import front_end
+    from . import api
 
-    opts = _options(options, overrides)
-    validate_options(opts, emit=False)
-    return _guarded(front_end, str(path), opts)
+    return api.front_end(str(path), _options(options, overrides))
 
 
 def compile(path: str, options: Options | None = None, **overrides: Any) -> Compilation:  # noqa: A001
@@ -118,11 +93,21 @@ def compile(path: str, options: Options | None = None, **overrides: Any) -> Comp
 
     Nothing is written to disk: :func:`compiler.output.write_outputs` does that atomically.
     """
-    from .pipeline import back_end, front_end
-
-    def run(p: str, o: Options, d: Diagnostics) -> Compilation:
-        return back_end(front_end(p, o, d))
+    from . import api
 
     opts = _options(options, overrides)
-    validate_options(opts, emit=True)  # before the front end: a bad option costs nothing
-    return _guarded(run, str(path), opts)
+    return api.compile(api.CompileRequest(path=str(path), options=opts)).unit
+
+
+def bundle(path: str, formats: Sequence[str], options: Options | None = None, *,
+           settings: Any = None, **overrides: Any) -> Any:
+    """Compile, then build the packages ``formats`` name (``helm``, ``kustomize``,
+    ``csar``, ``onap-helm``, ``osm``, or a third-party bundler): an
+    :class:`compiler.api.BundleResult` whose ``files`` are the packages' files, in memory.
+    ``settings`` is a :class:`compiler.bundlers.Settings` (CSAR layout, signing, date).
+    """
+    from . import api
+
+    opts = _options(options, overrides)
+    return api.bundle(api.BundleRequest(path=str(path), formats=tuple(formats), options=opts,
+                                        settings=settings))

@@ -157,7 +157,7 @@ def run_one(job: Job) -> Outcome:
     """Run ``xfc VERB PATH`` for one input in this (worker) process, output captured."""
     import importlib
 
-    from .commands.common import UsageError
+    from .usage import UsageError
 
     mod = importlib.import_module(VERB_MODULES[job.verb])
     args = argparse.Namespace(**job.args)
@@ -399,7 +399,7 @@ def wanted(args: argparse.Namespace) -> bool:
 def run(verb: str, args: argparse.Namespace, out: TextIO, *, stdin: TextIO | None = None,
         err: TextIO | None = None, worker: Worker = run_one) -> int:
     """Run ``verb`` over every input of ``args.path``; returns the worst exit code."""
-    from .commands.common import UsageError
+    from .usage import UsageError
 
     err = err or sys.stderr
     paths = read_paths(list(args.path), stdin or sys.stdin)

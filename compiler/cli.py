@@ -21,7 +21,7 @@ import sys
 import traceback
 from typing import Sequence, TextIO
 
-from . import __version__
+from .version import __version__
 from .commands.formats import table as format_table
 
 # verb -> module; modules may be absent in a partial build and are then not offered

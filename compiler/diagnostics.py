@@ -84,17 +84,21 @@ class Diagnostic:
         }
 
 
+#: How many diagnostics of one code a :class:`Diagnostics` keeps when it is given no cap:
+#: the default of ``Limits.max_diagnostics_per_code`` (compiler/limits.py reports through
+#: this module, so the number is kept here and a test holds the two equal).
+DEFAULT_MAX_PER_CODE = 1000
+
+
 class Diagnostics:
     """Collects diagnostics of one run.  Not shared between runs or threads."""
 
     def __init__(self, max_per_code: int | None = None) -> None:
-        from .limits import DEFAULT_LIMITS
-
         self._items: dict[tuple, Diagnostic] = {}
         self._per_code: dict[str, int] = {}
-        # Limits.max_diagnostics_per_code: a flood of one code says nothing more
+        # Limits.max_diagnostics_per_code (pipeline sets it): a flood of one code says nothing more
         self.max_per_code = (max_per_code if max_per_code is not None
-                             else DEFAULT_LIMITS.max_diagnostics_per_code)
+                             else DEFAULT_MAX_PER_CODE)
         # file name -> list of lines, for rendering source excerpts
         self.sources: dict[str, list[str]] = {}
         # file name -> import chain through which it was loaded

@@ -287,8 +287,7 @@ def _source_item(items: list, name: str) -> dict:
 
 def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
     """Apply the function to one ResourceList (already parsed)."""
-    from . import compile as compile_
-    from .pipeline import Options, option_problems
+    from . import api
 
     if not isinstance(rl, dict) or (rl.get("apiVersion"), rl.get("kind")) != RESOURCE_LIST:
         return _out({}, [], [_error("standard input is not a config.kubernetes.io/v1 ResourceList")], True)
@@ -342,21 +341,20 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
                     "directory whose Kptfile and files match the items): run the function "
                     "from the package's directory or its parent")], True)
             descriptor = cfg["descriptor"]
-        options = Options(
+        options = api.Options(
             inputs=cfg["inputs"], flavour=cfg["flavour"], namespace=cfg["namespace"],
             root=str(pkg), params=cfg["params"], kube_version=cfg["kubeVersion"],
             **({"targets": cfg["targets"]} if cfg["targets"] else {}),
             **({"emitters": cfg["emit"]} if cfg["emit"] else {}),
         )
-        problems = option_problems(options)
-        from .plugins import emitters
-
-        unknown = [e for e in options.emitters if e not in emitters()]
+        problems = api.option_problems(options)
+        emitters = api.emitter_names()
+        unknown = [e for e in options.emitters if e not in emitters]
         if unknown:
-            problems.append(f"unknown back end {unknown[0]!r}; available: {', '.join(sorted(emitters()))}")
+            problems.append(f"unknown back end {unknown[0]!r}; available: {', '.join(sorted(emitters))}")
         if problems:
             return _out(rl, items, [_error(f"functionConfig: {problems[0]}")], True)
-        unit = compile_(str(pkg / descriptor), options)
+        unit = api.compile(api.CompileRequest(path=str(pkg / descriptor), options=options)).unit
         results = [_result(d, pkg, source) for d in unit.diagnostics]
         if not unit.ok:
             return _out(rl, items, results, True)

@@ -47,7 +47,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Iterable
 from urllib.parse import quote
 
-from . import __version__
+from .version import __version__
 from .codes import CODES
 from .diagnostics import Diagnostic, Diagnostics, Severity, Span
 

@@ -22,11 +22,10 @@ import stat
 import sys
 from typing import TextIO
 
-from .. import batch
-from .. import compile as compile_
+from .. import api, batch, plugins
+from ..diagnostics import render_text
+from ..errors import PluginError
 from ..output import OutputError, write_outputs
-from ..pipeline import option_problems
-from .. import plugins
 from .common import (UsageError, add_input_arguments, add_kube_version_argument, options_from_args,
                      report)
 from .formats import help_for
@@ -106,7 +105,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="Kubernetes namespace for every namespaced object (default: none set)")
     add_kube_version_argument(g)
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
-                   choices=("kubernetes", "onap", "osm", "tacker"),
+                   choices=sorted(plugins.BUILTIN_TARGETS),  # the one table of targets
                    help="orchestrator (repeatable): the failure policies are written for it, "
                         "and a CSAR is laid out for 'onap' or 'tacker' (at most one of them)")
     g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
@@ -130,8 +129,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def _settings(args: argparse.Namespace):
     from datetime import datetime, timezone
 
-    from ..bundlers import Settings
-
     csar_targets = [t for t in (args.targets or ()) if t in ("onap", "tacker")]
     if len(set(csar_targets)) > 1:
         raise UsageError("a CSAR is laid out for one orchestrator: give --target onap or "
@@ -151,7 +148,7 @@ def _settings(args: argparse.Namespace):
           "sign_key": key, "sign_cert": cert}
     if date is not None:
         kw["release_date"] = date
-    return Settings(**kw)
+    return api.settings(**kw)
 
 
 def _read_pem(flag: str, path: str) -> bytes:
@@ -169,8 +166,6 @@ def _read_pem(flag: str, path: str) -> bytes:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..bundlers import BundleError
-
     if isinstance(args.path, list):  # from the command line: one PATH or a batch
         if batch.wanted(args):
             return batch.run("bundle", args, out)
@@ -187,47 +182,33 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if unknown:
         raise UsageError(f"unknown --format {unknown[0]!r}; available: "
                          f"{plugins.available('bundler')}")
-    available = {}
-    for fmt in formats:
-        try:
-            available[fmt] = plugins.bundler(fmt)
-        except plugins.PluginError as exc:
-            say.write(f"xfc: error[plugin-error]: {exc}\n")
-            return 1
+    try:
+        chosen = api.bundlers_for(formats)
+    except PluginError as exc:
+        say.write(f"xfc: error[plugin-error]: {exc}\n")
+        return 1
     settings = _settings(args)
-    if settings.sign_key is not None:  # refused before the compile, not after it
-        from ..bundlers.csar import signer
-
-        try:
-            signer(settings.sign_key, settings.sign_cert or b"",
-                   f"--sign-key {args.sign_key}", f"--sign-cert {args.sign_cert}")
-        except BundleError as exc:
-            say.write(f"xfc: error: cannot sign the CSAR: {exc}\n")
-            return 1
+    why = api.signing_problem(settings, f"--sign-key {args.sign_key}",
+                              f"--sign-cert {args.sign_cert}")
+    if why is not None:  # refused before the compile, not after it
+        say.write(f"xfc: error: cannot sign the CSAR: {why}\n")
+        return 1
     options = options_from_args(args)
-    problems = option_problems(options)
+    problems = api.option_problems(options)
     if problems:
         raise UsageError(problems[0])
-    unit = compile_(args.path, options)
+    unit = api.compile(api.CompileRequest(path=args.path, options=options)).unit
     code = report(unit, args, out)
     if code != 0:
         return code
-    files = []
-    seen = {_key(d) for d in unit.diagnostics}
-    for fmt in formats:
-        bundler = available[fmt]
-        # the protocol is bundle(unit, files, diags); the built-ins also take settings
-        extra = {"settings": settings} if _takes_settings(bundler) else {}
-        try:
-            files.extend(bundler.bundle(unit, unit.outputs, unit.diagnostics, **extra))
-        except BundleError as exc:
-            say.write(f"xfc: error: cannot build the {fmt} bundle: {exc}\n")
-            return 1
-    late = [d for d in unit.diagnostics if _key(d) not in seen]  # the bundlers' warnings
-    if late and text:
-        from ..diagnostics import render_text
-
-        say.write(render_text(late, unit.diagnostics.sources))
+    result = api.package(unit, chosen, settings)
+    if result.problem is not None:
+        say.write(f"xfc: error: cannot build the {result.problem.format} bundle: "
+                  f"{result.problem.message}\n")
+        return 1
+    files = list(result.files)
+    if result.late and text:  # the bundlers' warnings
+        say.write(render_text(list(result.late), unit.diagnostics.sources))
     try:
         write_outputs(files, args.output, force=args.force, writer=writer(formats))
     except (OutputError, OSError) as exc:
@@ -240,30 +221,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def _key(d) -> tuple:
-    return (d.code, d.message, d.span.file, d.span.line, d.span.column)
-
-
 def writer(formats: list[str]) -> str:
     """The command named in OUT/.xfc-manifest: a bundle of other formats into OUT would
     delete these files, so it is refused like a compile into OUT (compiler.output)."""
     return "xfc bundle " + " ".join(f"--format {f}" for f in sorted(set(formats)))
 
 
-def _takes_settings(bundler: object) -> bool:
-    import inspect
-
-    try:
-        params = inspect.signature(bundler.bundle).parameters  # type: ignore[attr-defined]
-    except (TypeError, ValueError):
-        return False
-    return "settings" in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
-
-
 def _verify(files: list, output: str, out: TextIO) -> int:
     """Run the offline gates on every package written; 1 when any finds an error."""
-    from ..bundlers.gates import verify
-
     roots = set()
     for f in files:
         parts = f.path.split("/")
@@ -278,20 +243,18 @@ def _verify(files: list, output: str, out: TextIO) -> int:
     failed = False
     for root in sorted(roots):
         path = os.path.join(output, root)
-        findings = verify(path)
+        findings = api.verify(path)
         gates = sorted({x.gate for x in findings}) or ["offline rules"]
         stem = root[:-len(".csar")] if root.endswith(".csar") else root.split("/", 1)[-1]
         if stem in requests:  # laid out for Tacker: Tacker's own code judges it too
-            from ..bundlers import tacker_gate
-
             request = json.loads(requests[stem].content)
-            judged = tacker_gate.findings(path, request)
+            gate, judged = api.tacker_verdict(path, request)
             if judged is None:
                 out.write(f"xfc: verify: {root}: Tacker is not installed (bash .ci/tacker.sh); "
                           "only xfc's offline Tacker rules ran\n")
             else:
                 findings += judged
-                gates.append(tacker_gate.gate_name() + " (Tacker's own code)")
+                gates.append(gate + " (Tacker's own code)")
         failed = failed or any(x.severity == "error" for x in findings)
         for x in findings:
             out.write(f"{root}: {x.render()}\n")

@@ -24,16 +24,13 @@ import sys
 import threading
 from typing import Any, Iterator, TextIO
 
-from ..diagnostics import Diagnostics, Severity, Span
-from ..loader.yamlpos import PMap, load_yaml, resolve_plain
-from ..pipeline import Compilation, Options
+from ..diagnostics import Diagnostics, Severity
+from ..api import Compilation, Options
+from ..api.inputs import empty_inputs, is_input_mapping, quirks, read_input_values, set_input
+from ..usage import UsageError  # noqa: F401 - the verbs raise it from here
 
 
 NOTES_PER_CODE = 10
-
-
-class UsageError(Exception):
-    """Wrong use of the command line: exit code 2."""
 
 
 def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
@@ -147,9 +144,11 @@ def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
     """Front end and the chosen back ends (``--emit``, ``--target``, ``--param``), in
     memory: what ``compile`` writes and ``check`` discards.  Raises :class:`UsageError`
     for an unknown back end or bad options."""
-    from .. import compile as compile_
-    from ..pipeline import option_problems
+    from .. import api
     from ..plugins import BUILTIN_EMITTERS, available, known
+
+    def compile_(path: str, options: Options) -> Compilation:
+        return api.compile(api.CompileRequest(path=path, options=options)).unit
 
     # names only: no plugin is imported until the compilation runs the ones chosen, and
     # built-in names need no scan of the installed distributions (compiler.plugins)
@@ -158,7 +157,7 @@ def compile_unit(args: argparse.Namespace, runner: Any = None) -> Compilation:
     if unknown:
         raise UsageError(f"unknown back end {unknown[0]!r}; available: {available('emitter')}")
     options = options_from_args(args, emitters=chosen)
-    problems = option_problems(options)
+    problems = api.option_problems(options)
     if problems:
         raise UsageError(problems[0])
     return (runner or compile_)(args.path, options)
@@ -178,7 +177,7 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
     The file is read with positions (a PMap), so that a wrong value is reported at its
     line and column in FILE; a ``--set`` value is reported as ``--set KEY``.
     """
-    values: PMap = PMap(span=Span("<inputs>"))
+    values = empty_inputs("<inputs>")
     if getattr(args, "inputs", None):
         path = args.inputs
         try:
@@ -196,10 +195,10 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise UsageError(f"--inputs file {path} is not UTF-8 text") from None
-        data = load_yaml(text, path, diags)
+        data = read_input_values(text, path, diags)
         if diags.has_errors:
             raise UsageError("--inputs file has errors:\n" + diags.render_text())
-        if data is not None and not isinstance(data, PMap):
+        if data is not None and not is_input_mapping(data):
             raise UsageError(f"--inputs file {path} must hold a mapping of input names to values")
         if data is not None:
             values = data
@@ -211,8 +210,7 @@ def read_inputs(args: argparse.Namespace) -> dict[str, Any]:
         key = key.strip()
         if not sep or not key:
             raise UsageError(f"--set takes KEY=VALUE, not {item!r}")
-        dict.__setitem__(values, key, resolve_plain(value))
-        values.key_spans[key] = values.value_spans[key] = Span(f"--set {key}")
+        set_input(values, key, value, f"--set {key}")
     return values
 
 
@@ -245,8 +243,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
     if getattr(args, "root", None) is not None and not os.path.isdir(args.root):
         raise UsageError(f"--root {args.root!r} is not a directory")
     if getattr(args, "quirks", None):
-        from ..resolve.quirks import QUIRKS
-
+        QUIRKS = quirks()
         for q in args.quirks:
             name = q[1:] if q.startswith("-") else q
             if name not in QUIRKS and name not in ("all", "none"):

@@ -14,11 +14,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import check
-from ..emitters.policies.common import build_context
-from ..emitters.policies.explain import explain
-from ..pipeline import option_problems
-from ..plugins import PluginError
+from .. import api
+from ..errors import PluginError
 from .common import UsageError, add_input_arguments, options_from_args, report
 
 HELP = "explain how a wiring's failure ladder is realised on each orchestrator"
@@ -48,19 +45,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     options = options_from_args(args)
-    problems = option_problems(options)
+    problems = api.option_problems(options)
     if problems:
         raise UsageError(problems[0])
-    unit = check(args.path, options)
-    if not unit.ok:
-        return report(unit, args, out)
-    ctx = build_context(unit)
     try:
-        text = explain(ctx, args.wiring) if ctx is not None else None
+        result = api.explain(api.ExplainRequest(path=args.path, options=options,
+                                                wiring=args.wiring))
     except PluginError as exc:  # a chosen third-party target that cannot be loaded
         raise UsageError(str(exc)) from None
+    unit, text = result.unit, result.text
+    if not unit.ok:
+        return report(unit, args, out)
     if text is None:
-        known = ", ".join(sorted(ctx.plan.wirings)) if ctx is not None else ""
+        known = ", ".join(result.wirings)
         raise UsageError(
             f"no wiring named {args.wiring!r} in {args.path}"
             + (f"; its wirings are: {known}" if known else "; it has no wirings")

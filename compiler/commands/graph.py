@@ -17,8 +17,7 @@ import argparse
 import sys
 from typing import TextIO
 
-from .. import check
-from ..graph.render import render, to_json
+from .. import api
 from .common import add_input_arguments, options_from_args, report
 
 HELP = "print the dependency graph (DOT, Mermaid or JSON) with waves, chains and wirings"
@@ -42,12 +41,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    unit = check(args.path, options_from_args(args))
-    if not unit.ok or unit.plan is None:
+    result = api.graph(api.GraphRequest(path=args.path, options=options_from_args(args),
+                                        format=args.format))
+    unit = result.unit
+    if not result.ok:
         return report(unit, args, out) or 1
     if args.format == "json":
-        return report(unit, args, out, json_extra={"graph": to_json(unit)})
+        return report(unit, args, out, json_extra={"graph": result.data})
     if len(unit.diagnostics) and not getattr(args, "quiet", False):
         report(unit, args, sys.stderr)
-    out.write(render(unit, args.format))
+    out.write(result.text or "")
     return 0

@@ -18,7 +18,7 @@ import os
 import sys
 from typing import TextIO
 
-from .. import compile as compile_
+from .. import api
 from .common import UsageError, add_backend_arguments, add_input_arguments, compile_unit, report
 
 HELP = "write one self-contained HTML page: graph, blast radius per node, ladders, diagnostics"
@@ -66,10 +66,15 @@ def _write(path: str, text: str) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from ..report import render_report
+    html = ""
 
-    unit = compile_unit(args, runner=compile_)
-    html = render_report(unit)
+    def runner(path: str, options: api.Options) -> api.Compilation:
+        nonlocal html
+        result = api.report(api.ReportRequest(path=path, options=options))
+        html = result.html
+        return result.unit
+
+    unit = compile_unit(args, runner=runner)
     if args.output == "-":
         out.write(html)
         stream = sys.stderr

@@ -18,8 +18,7 @@ from ..suggest import close_matches
 import sys
 from typing import TextIO
 
-from .. import check
-from ..graph.simulate import render_text, simulate, to_json
+from .. import api
 from .common import UsageError, add_input_arguments, options_from_args, report
 
 HELP = "simulate the failure of one node under the wiring failure policies"
@@ -49,18 +48,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    unit = check(args.path, options_from_args(args))
-    if not unit.ok or unit.plan is None:
-        return report(unit, args, out) or 1
-    nodes = unit.topology.nodes
-    if args.fail not in nodes:
+    result = api.simulate(api.SimulateRequest(path=args.path, options=options_from_args(args),
+                                              node=args.fail, instance=args.instance))
+    unit = result.unit
+    if result.unknown_node:
+        nodes = result.nodes
         close = close_matches(args.fail, list(nodes))
         hint = f"; did you mean {close[0]!r}?" if close else f"; node templates: {', '.join(nodes)}"
         raise UsageError(f"--fail {args.fail!r} names no node template of {args.path}{hint}")
-    sim = simulate(unit, args.fail, instance=args.instance)
+    if not result.ok:
+        return report(unit, args, out) or 1
     if args.format == "json":
-        return report(unit, args, out, json_extra={"simulation": to_json(sim)})
+        return report(unit, args, out, json_extra={"simulation": result.as_json()})
     if len(unit.diagnostics) and not getattr(args, "quiet", False):
         report(unit, args, sys.stderr)
-    out.write(render_text(sim))
+    out.write(result.as_text())
     return 0

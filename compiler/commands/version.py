@@ -12,7 +12,7 @@ import platform
 from importlib import metadata
 from typing import TextIO
 
-from .. import __version__
+from ..version import __version__
 
 HELP = "print the version of xfc and its main dependencies"
 DESCRIPTION = "Print xfc's version, the Python it runs on, and the versions of its dependencies."

@@ -18,12 +18,25 @@ from __future__ import annotations
 
 import json
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from ..model.xfactor import GraphNode
+from ..model import Topology
+from ..model.xfactor import GraphNode, Plan, XModel
 
-if TYPE_CHECKING:  # the renderers only read a finished compilation
-    from ..pipeline import Compilation
+
+class Compilation(Protocol):
+    """What the renderers read of a finished compilation (the driver's
+    :class:`compiler.pipeline.Compilation` is one): the graph sits below the driver, so
+    it names the attributes it needs rather than importing the driver's class."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def topology(self) -> Topology | None: ...
+    @property
+    def xmodel(self) -> XModel | None: ...
+    @property
+    def plan(self) -> Plan | None: ...
 
 STATE_COLOURS = {"stateless": "#cfe8ff", "stateful": "#ffd8a8", "backing": "#e0e0e0"}
 # stickiness -> (DOT style, pen width, colour); Mermaid arrows below

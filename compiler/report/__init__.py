@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from ..diagnostics import Severity, render_text
 
 SEVERITIES = ("error", "warning", "note")

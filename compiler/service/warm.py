@@ -47,18 +47,18 @@ topology_template:
 
 
 def warm() -> None:
-    import compiler
+    from compiler import api
+    from compiler.plugins import BUILTIN_BUNDLERS
 
     with tempfile.TemporaryDirectory(prefix="xfc-warm-") as d:
         path = os.path.join(d, "warm.yaml")
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(_DESCRIPTOR)
-        compiler.compile(path, targets=("kubernetes", "onap", "osm"))
-    # /v1/bundle: the bundle verb and the bundler plugins (Helm, CSAR …) imported once
-    import compiler.commands.bundle
-    from compiler.plugins import bundlers
-
-    bundlers()
+        # /v1/compile and /v1/bundle: the back ends and every built-in bundler (Helm,
+        # Kustomize, CSAR …) imported and run once, through the application layer
+        options = api.Options(targets=("kubernetes", "onap", "osm"))
+        api.bundle(api.BundleRequest(path=path, options=options,
+                                     formats=tuple(BUILTIN_BUNDLERS)))
 
 
 try:

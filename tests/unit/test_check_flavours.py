@@ -9,7 +9,13 @@ import json
 from pathlib import Path
 
 from compiler import cli
-from compiler.commands.check import check_flavours
+from compiler import api
+
+
+def check_flavours(path, options):
+    """``xfc check``'s call: every flavour when the options name none."""
+    result = api.check(api.CheckRequest(path=path, options=options, all_flavours=True))
+    return result.unit, result.flavours
 from compiler.pipeline import Options
 
 REPO = Path(__file__).resolve().parents[2]
@@ -78,7 +84,7 @@ def test_batch_check_reports_each_input_in_every_flavour(tmp_path):
 
 
 def test_merge_names_flavours_and_keeps_the_package_verdict_untagged():
-    from compiler.commands.check import merge_flavours
+    from compiler.api.flavours import merge_flavours
     from compiler.diagnostics import Diagnostics, Span
     from compiler.pipeline import Compilation
 

@@ -67,7 +67,7 @@ def test_internal_error_is_one_line_and_exit_3(monkeypatch, capsys, tmp_path):
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(check_cmd, "check", boom)
+    monkeypatch.setattr(check_cmd.api, "check", boom)  # the API call the verb makes
     code, _ = run("check", str(tmp_path))
     err = capsys.readouterr().err
     assert code == 3
