@@ -191,11 +191,13 @@ class DirFS:
         # 99,999 empty files
         p: Path | str | None = (f"{self.root}/{name}" if name in self._listed
                                 else self._path(name))
+        if p is None:
+            raise FileNotFoundError(name)
         try:  # one stat: is it a regular file (through a link), and its size
-            st = os.stat(p) if p is not None else None
+            st = os.stat(p)
         except (OSError, ValueError):
-            st = None
-        if st is None or not stat.S_ISREG(st.st_mode):
+            raise FileNotFoundError(name) from None
+        if not stat.S_ISREG(st.st_mode):
             raise FileNotFoundError(name)
         size = st.st_size
         if size > limit:
