@@ -31,9 +31,12 @@ the API server receives and ``kubectl apply`` annotates):
 * 1.5 MiB: etcd's default ``--max-request-bytes`` (1,572,864): the API server cannot store
   a larger object unless the cluster raised that limit.
 
-Codes: value-out-of-range, k8s-object-too-large (a warning), k8s-config-too-large (an
-error: the API server refuses every ConfigMap or Secret over 1 MiB of data, whatever the
-cluster's settings).
+Codes: value-out-of-range, k8s-object-too-large (a warning: server-side apply takes the
+object), k8s-config-too-large (an error: the API server refuses every ConfigMap or Secret
+over 1 MiB of data, whatever the cluster's settings), k8s-object-unstorable (an error: an
+object over 1.5 MiB is refused by a cluster of default settings; issue 22 made it an error,
+as xfc's own outputs stay under it for valid input: the PrometheusRule of a dense service
+is written in parts).
 """
 
 from __future__ import annotations
@@ -140,6 +143,7 @@ def cores(value: Any, what: str, span: Span | None, diags: Diagnostics) -> float
 
 
 SIZE_CODE = "k8s-object-too-large"
+STORE_CODE = "k8s-object-unstorable"  # an error: a cluster of default settings refuses it
 CONFIG_CODE = "k8s-config-too-large"  # an error: no cluster stores it
 APPLY_ANNOTATION_BYTES = 256 * 1024
 CONFIG_DATA_BYTES = 1024 * 1024
@@ -151,8 +155,9 @@ def _json_bytes(value: Any) -> int:
 
 
 def object_size(body: Any, span: Span | None, diags: Diagnostics) -> int:
-    """Warn when a Kubernetes object is larger than what a consumer stores (see the
-    module docstring), refuse a ConfigMap or Secret whose data the API server refuses;
+    """Warn when a Kubernetes object is larger than what client-side apply annotates, refuse
+    one the API server cannot store and a ConfigMap or Secret whose data it refuses (see
+    the module docstring);
     returns its size in bytes.  Only the largest limit it passes is
     reported: the others follow from it."""
     if not isinstance(body, dict):
@@ -162,10 +167,11 @@ def object_size(body: Any, span: Span | None, diags: Diagnostics) -> int:
     meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
     what = f"{kind} '{meta.get('name') or '?'}' is {size:,} bytes"
     if size > ETCD_REQUEST_BYTES:
-        diags.add(SIZE_CODE, f"{what}: more than etcd's default request limit of "
+        diags.add(STORE_CODE, f"{what}: more than etcd's default request limit of "
                   f"{ETCD_REQUEST_BYTES:,} bytes, so the API server cannot store it",
-                  span, hint="split the service into smaller topologies, or raise etcd's "
-                             "--max-request-bytes on the cluster")
+                  span, hint="split large values over several inputs or properties, ship "
+                             "large content as a file mounted from a volume or an image, or "
+                             "split the service into smaller topologies")
         return size
     if kind in ("ConfigMap", "Secret"):
         data = sum(_json_bytes(body.get(k) or {}) for k in ("data", "binaryData", "stringData"))

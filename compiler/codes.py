@@ -139,7 +139,9 @@ _reg("policy-name-collision", "error", "two wirings become one ONAP policy name"
 _reg("value-out-of-range", "error", "a number is outside what the field a back end writes accepts (compiler.bounds)")
 _reg("k8s-low-port", "warning", "a non-root workload declares a port below 1024 without bind_low_ports")
 _reg("k8s-config-too-large", "error", "a ConfigMap or Secret holds more data than the API server accepts (1 MiB; compiler.bounds)")
-_reg("k8s-object-too-large", "warning", "an object is larger than what kubectl apply or the API server stores (compiler.bounds)")
+_reg("k8s-object-too-large", "warning", "an object is larger than what client-side kubectl apply annotates (256 KiB; compiler.bounds)")
+_reg("k8s-yaml-reread", "warning", "a shipped manifest's value that Kubernetes' YAML reader turns into another value (an unquoted date, a !!binary scalar)")
+_reg("k8s-object-unstorable", "error", "an object is larger than what the API server stores (etcd's 1.5 MiB request limit; compiler.bounds)")
 
 # --- network services (compiler.ns) ---------------------------------------------------
 _reg("ns-vnf-unsubstituted", "error", "an NSD's VNF node is substituted by no VNFD (imports, --vnf)")

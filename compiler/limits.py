@@ -46,6 +46,8 @@ class Limits:
     max_scalar_chars: int = 4 * _MiB  # characters of one YAML scalar
     max_depth: int = 100  # nesting of YAML collections, and of one evaluated function result
     max_alias_nodes: int = 200_000  # nodes that aliases may stand for (billion laughs)
+    max_collection_items: int = 50_000  # entries of one YAML mapping or sequence
+    max_documents: int = 5_000  # documents of one YAML stream (a shipped Kubernetes manifest)
     max_number_digits: int = 1000  # digits of one integer (Python refuses > 4,300)
     max_name_chars: int = 1024  # characters of one mapping key, a name (YAML's implicit-key limit)
     # -- the package -------------------------------------------------------------------
@@ -53,16 +55,20 @@ class Limits:
     max_member_bytes: int = 4 * 1024 * _MiB  # inflated bytes of one archive member
     max_archive_bytes: int = 16 * 1024 * _MiB  # inflated bytes of all members together
     max_inflate_ratio: int = 200  # inflated / compressed size of a member over 1 MiB
+    max_manifest_blocks: int = 10_000  # file blocks of TOSCA.meta, Source blocks of the manifest
     # -- TOSCA structure ---------------------------------------------------------------
     max_import_depth: int = 64  # files in one chain of imports
     max_derivation_depth: int = 64  # types in one derived_from chain
+    max_types: int = 3000  # types one package defines (a namespace_prefix import counts its file's again)
     # -- values ------------------------------------------------------------------------
     max_function_depth: int = 64  # nested or chained function calls in one evaluation
     max_value_chars: int = 4 * _MiB  # characters of one evaluated function result (as a scalar may hold)
+    max_built_chars: int = 64 * _MiB  # characters of all texts the functions of one topology build (concat, join)
     max_value_items: int = 100_000  # items (list entries, map keys) of one evaluated result
     max_step_chars: int = 4096  # characters of one step-language text (ladder step, notify path)
     max_function_args: int = 1000  # arguments of one function call (concat, join, token, ...)
     max_requirements: int = 1000  # requirement assignments of one node template
+    max_relationship_templates: int = 1000  # relationship templates of one topology
     # -- other entries -----------------------------------------------------------------
     max_krm_items: int = 10_000  # items of a KRM ResourceList (xfc krm's standard input)
     max_config_values: int = 10_000  # values (keys, items, scalars) of a KRM functionConfig

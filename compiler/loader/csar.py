@@ -557,7 +557,7 @@ def _open_package(fs: PackageFS, kind: Literal["dir", "zip"], diags: Diagnostics
         text = ctx.read_text(META_NAME)
         if text is None:
             return None
-        meta = parse_tosca_meta(text, fs.display(META_NAME), diags)
+        meta = parse_tosca_meta(text, fs.display(META_NAME), diags, limits)
         if meta is None:
             return None
         ed = meta.get("Entry-Definitions")
@@ -764,6 +764,7 @@ def _guess_entry(ctx: _Ctx) -> str | None:
     """The single root-level YAML file that declares tosca_definitions_version."""
     root_yaml = [n for n in ctx.fs.names() if "/" not in n and n.lower().endswith((".yaml", ".yml"))]
     found = []
+    sol006 = []  # read once: 99,999 empty root files were read twice (issue 22)
     for n in root_yaml:
         try:
             head = ctx.fs.read_bytes(n, ctx.limits.max_file_bytes)
@@ -771,12 +772,16 @@ def _guess_entry(ctx: _Ctx) -> str | None:
             continue
         if _TOSCA_VERSION.search(head):
             found.append(n)
+        elif _SOL006_TOP.search(head):
+            sol006.append(n)
     if len(found) == 1:
         return found[0]
     at = Span(ctx.fs.label)
     if not found:
-        seen = ", ".join(root_yaml) if root_yaml else "none"
-        osm = [n for n in root_yaml if _is_sol006(ctx, n)]
+        seen = (", ".join(root_yaml[:20]) + (f" and {len(root_yaml) - 20:,} more"
+                                              if len(root_yaml) > 20 else "")
+                if root_yaml else "none")
+        osm = sol006
         if osm:
             ctx.diags.add("csar-no-entry",
                           f"'{ctx.fs.label}' is an OSM/ETSI SOL006 package ({', '.join(osm)} "
@@ -800,15 +805,6 @@ _SOL006_TOP = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?(?:vnfd|nsd|etsi-nfv-(?:vnfd
                          rb"vnfd:vnfd-catalog|nsd:nsd-catalog)[\"']?[ \t]*:", re.MULTILINE)
 
 
-def _is_sol006(ctx: _Ctx, name: str) -> bool:
-    """A root-level YAML file whose top-level key is an OSM/SOL006 descriptor's."""
-    try:
-        head = ctx.fs.read_bytes(name, ctx.limits.max_file_bytes)
-    except (TooLarge, OSError):
-        return False
-    return _SOL006_TOP.search(head) is not None
-
-
 _TOSCA_VERSION = re.compile(rb"^(?:\xef\xbb\xbf)?[\"']?tosca_definitions_version[\"']?[ \t]*:", re.MULTILINE)
 
 
@@ -827,7 +823,7 @@ def _find_manifest(ctx: _Ctx, meta: ToscaMeta | None, entry: str) -> tuple[Manif
     text = ctx.read_text(name)
     if text is None:
         return None, name
-    return parse_manifest(text, ctx.fs.display(name), ctx.diags), name
+    return parse_manifest(text, ctx.fs.display(name), ctx.diags, ctx.limits), name
 
 
 def _verify_manifest(ctx: _Ctx, manifest: Manifest, manifest_name: str | None) -> tuple[str, ...]:

@@ -16,7 +16,9 @@ live.  Nothing is ever constructed from a tag, so ``!!python/object`` is inert.
 Codes: yaml-syntax (also for characters YAML forbids, such as control characters),
 yaml-duplicate-key, yaml-too-deep, yaml-alias-limit, yaml-scalar-too-large,
 yaml-multiple-documents, yaml-complex-key, limit-exceeded (``max_number_digits``,
-``max_name_chars``).  Bytes that are not UTF-8 never reach this
+``max_name_chars``, ``max_collection_items``, ``max_documents``), k8s-yaml-reread (a warning, in Kubernetes
+manifests only: an unquoted date or a ``!!binary`` scalar, which go-yaml turns into
+another value).  Bytes that are not UTF-8 never reach this
 module: the loader reports them as input-encoding.
 """
 
@@ -302,6 +304,7 @@ def load_yaml_all(
     return None if docs is None or diags.count(Severity.ERROR) > before else docs
 
 
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}$")  # YAML 1.1's date-only timestamp
 _R11 = yaml.resolver.Resolver()
 _C11 = yaml.constructor.SafeConstructor()
 _TAG = "tag:yaml.org,2002:"
@@ -325,6 +328,7 @@ def _resolve_11(text: str) -> Any:
 def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool = False,
            resolve: Any = None) -> Any:
     resolve = resolve or resolve_plain
+    yaml11 = resolve is _resolve_11  # a Kubernetes manifest: warn where go-yaml rereads
     docs: list[Any] = []
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, node count)
@@ -332,6 +336,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
     root: Any = None
     nodes = 0  # nodes built so far (for subtree sizes of anchors)
     alias_nodes = 0
+    max_items = limits.max_collection_items
 
     def attach(value: Any, span: Span) -> None:
         nonlocal root
@@ -344,6 +349,8 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
         if isinstance(container, PSeq):
             container.append(value)
             container.item_spans.append(span)
+            if len(container) > max_items:
+                _too_many_items(container, span)
             return
         # mapping: a key first, then its value
         if top.key is _NOKEY:
@@ -371,6 +378,16 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
         dict.__setitem__(container, key, value)
         container.key_spans[key] = top.key_span
         container.value_spans[key] = span
+        if len(container) > max_items:
+            _too_many_items(container, top.key_span or span)
+
+    def _too_many_items(container: Any, span: Span) -> None:
+        # every entry costs about 500 bytes with its positions: 900,000 keys on one 10 MB
+        # line took 19 s and passed 500 MB (issue 22); stop at the first entry past it
+        what = "a mapping" if isinstance(container, PMap) else "a sequence"
+        exceeded(diags, "max_collection_items", limits,
+                 f"{what} of more than {max_items:,} entries (this one is the next)", span)
+        raise _Abort
 
     for ev in yaml.parse(text, Loader=_Loader):
         kind = type(ev)
@@ -400,7 +417,18 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
                 value: Any = val
             elif tag and tag not in ("!",):
                 value = _tagged(val, tag, file, ev, diags)
+                if yaml11 and tag == _TAG + "binary":
+                    _reread(diags, file, ev, f"a !!binary scalar ({_short(val)})",
+                            "decodes it and stores its bytes, not this text",
+                            "drop the tag (a ConfigMap's binaryData holds base64 text as is)")
             elif style == "" and ev.implicit[0]:
+                if yaml11 and len(val) == 10 and _DATE.match(val):
+                    # go-yaml (sigs.k8s.io/yaml) reads a YAML 1.1 date as a time and writes
+                    # it back as RFC 3339; a date and time may come back unchanged, a date
+                    # never does
+                    _reread(diags, file, ev, f"the unquoted date {val!r}",
+                            f"reads it as a timestamp and stores {val}T00:00:00Z",
+                            f'quote it ("{val}") to keep the text as written')
                 if len(val) > limits.max_number_digits and is_integer_text(val):
                     exceeded(diags, "max_number_digits", limits,
                              f"an integer of {len(val):,} digits", _span(file, ev))
@@ -454,6 +482,12 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
             attach(copy.deepcopy(value) if isinstance(value, (PMap, PSeq)) else value, sp)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
+            if documents > limits.max_documents:
+                # a 12 MB manifest of 80,000 ConfigMaps passed 500 MB (issue 22)
+                exceeded(diags, "max_documents", limits,
+                         f"a stream of more than {limits.max_documents:,} documents (this "
+                         "one is the next)", _span(file, ev))
+                raise _Abort
             if documents > 1 and not multi:
                 diags.add(
                     "yaml-multiple-documents",
@@ -489,6 +523,17 @@ def _unknown_tag(tag: str, file: str, ev: Any, diags: Diagnostics) -> None:
         f"unsupported tag {tag!r}: xfc reads only the YAML core schema tags",
         _span(file, ev),
     )
+
+
+def _short(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _reread(diags: Diagnostics, file: str, ev: Any, what: str, does: str, hint: str) -> None:
+    """A value of a shipped manifest that Kubernetes' YAML reader (go-yaml, YAML 1.1)
+    turns into another value than the text xfc reads and writes (issue 22)."""
+    diags.add("k8s-yaml-reread", f"{what}: Kubernetes' YAML reader {does}", _span(file, ev),
+              hint=hint)
 
 
 def _tagged(val: str, tag: str, file: str, ev: Any, diags: Diagnostics) -> Any:

@@ -16,7 +16,7 @@ mappings are data.  Errors are positioned at the function key.
 Codes: tosca-function (wrong arity, bad argument, unknown entity, property or
 attribute), tosca-unknown-input (get_input names no input), tosca-function-cycle
 (raised by the scope when property references loop), tosca-unknown-template,
-limit-exceeded (``max_function_depth``, ``max_value_chars``, ``max_value_items``,
+limit-exceeded (``max_function_depth``, ``max_value_chars``, ``max_built_chars``, ``max_value_items``,
 ``max_depth`` of a result: a chain of concat(prev, prev) doubles at each step).
 """
 
@@ -156,6 +156,7 @@ class Evaluator:
         self.diags = diags
         self.limits = limits
         self.depth = 0  # calls being evaluated now: nested calls and get_property hops
+        self.built_chars = 0  # characters of every text concat and join built so far
         self.nesting = 0  # containers being evaluated now, across those calls
         # (items, characters, depth, value) of every container built here, by id: a
         # result may hold another result many times (n: [*prev, *prev]), so weighing it
@@ -250,6 +251,16 @@ class Evaluator:
             exceeded(self.diags, "max_value_chars", self.limits, f"a result of {size:,} characters",
                      span)
             raise Unresolved("max_value_chars")
+        # each result is bounded, their sum too: a thousand relationship templates each
+        # concatenating their SOURCE's long property took 865 MB (issue 22)
+        if self.built_chars + size > self.limits.max_built_chars:
+            if self.built_chars <= self.limits.max_built_chars:  # reported once: one cause
+                exceeded(self.diags, "max_built_chars", self.limits,
+                         f"a result of {size:,} characters, after {self.built_chars:,} built "
+                         "by the functions before it,", span)
+                self.built_chars = self.limits.max_built_chars + 1
+            raise Unresolved("max_built_chars")
+        self.built_chars += size
         return sep.join(parts)
 
     # -- dispatch -------------------------------------------------------------

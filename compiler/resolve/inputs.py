@@ -15,7 +15,8 @@ supplies it) and evaluates to a run-time reference ``RuntimeRef("get_input", nam
 
 Codes: tosca-missing-input, tosca-unknown-input (a given input no template declares),
 tosca-wrong-type / tosca-constraint (via values), tosca-unknown-field (bad keynames,
-via typedefs), tosca-missing-field.
+via typedefs), tosca-missing-field, input-encoding, limit-exceeded (a `--set` integer of
+more than max_number_digits digits, whatever the input's type).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..loader.yamlpos import PMap, resolve_plain
+from ..limits import DEFAULT_LIMITS, exceeded
+from ..loader.yamlpos import PMap, is_integer_text, resolve_plain
 from ..model import Parameter, RuntimeRef
 from .functions import did_you_mean
 
@@ -141,6 +143,16 @@ def check_given(given: Mapping[str, Any], declared: set[str], diags: Diagnostics
             diags.add("input-encoding", f"the value given for input {name!r} is not UTF-8 text",
                       _given_span(given, name),
                       hint="give the value as UTF-8 (check the shell's locale)")
+        elif (isinstance(value, str) and len(value) > DEFAULT_LIMITS.max_number_digits
+              and _given_span(given, name).file.startswith("--set ")
+              and is_integer_text(value)):
+            # `--set x=<5,000 digits>`: the same text in a descriptor or an --inputs file is
+            # limit-exceeded where the YAML reader meets it; a --set value stayed text and
+            # passed as a string (issue 22).  Quoted in a file it is a string, and kept.
+            # the message of the typed check (resolve/values.py), so that an integer input
+            # given such a value draws one error, not two
+            exceeded(diags, "max_number_digits", DEFAULT_LIMITS,
+                     f"an integer of {len(value):,} digits", _given_span(given, name))
         if name not in declared:
             diags.add(
                 "tosca-unknown-input",

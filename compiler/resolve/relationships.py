@@ -18,6 +18,7 @@ warning.
 
 Codes: tosca-wrong-type, tosca-unknown-property, tosca-missing-property,
 tosca-function-cycle, tosca-function (warning: SOURCE/TARGET in an unused template),
+limit-exceeded (more templates than ``Limits.max_relationship_templates``: none is read),
 plus those of property evaluation.
 """
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Span
+from ..limits import exceeded
 from ..loader.yamlpos import PMap
 from .functions import Context, Unresolved, did_you_mean
 
@@ -65,6 +67,16 @@ class RelationshipsMixin:
             return
         from .templates import REL_KEYS
 
+        if len(raw) > self.ev.limits.max_relationship_templates:
+            # each is evaluated with its source and target (and again for each requirement
+            # naming it): thousands with long concats over SOURCE/TARGET took 18 s, 865 MB
+            exceeded(self.diags, "max_relationship_templates", self.ev.limits,
+                     f"{len(raw):,} relationship templates",
+                     container.key_span("relationship_templates") if isinstance(container, PMap)
+                     else raw.span,
+                     hint="xfc refuses input beyond max_relationship_templates; a requirement "
+                          "can carry its relationship's properties itself (docs/robustness.md)")
+            return
         for name, body in raw.items():
             rpath = f'{path}["{name}"]'
             if not isinstance(body, PMap):

@@ -173,6 +173,16 @@ class TypeRegistry(MergedViews):
             roots.extend(_topology_roots(data, prefix))
             defs, per_type, rec = _read_file(data, sf.display, prefix, quirks)
             diags.extend(rec)
+            if len(user) + len(defs) > limits.max_types:
+                # each namespace_prefix import defines its file's types again: 2,000
+                # prefixed imports of the SOL001 types took 20 s and 580 MB (issue 22)
+                over = defs[limits.max_types - len(user)] if defs else None
+                exceeded(diags, "max_types", limits,
+                         f"the types of {sf.display}"
+                         + (f" (imported with namespace_prefix '{prefix}')" if prefix else "")
+                         + f" bring the types of the package past {limits.max_types:,}",
+                         over.span if over is not None else None)
+                break
             for td in defs:
                 seen = first.get((td.kind, td.name))
                 if seen is not None:

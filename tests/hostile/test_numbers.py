@@ -97,3 +97,19 @@ def test_sol001_container_resources_out_of_range(tmp_path):
     p.write_text("\n".join(lines) + "\n")
     out = run(["compile", p, "-o", tmp_path / "out"])
     assert_refused(out, "value-out-of-range", line=at + 1)
+
+
+def test_an_integer_of_5000_digits_given_with_set_to_a_string_input(tmp_path):
+    """Issue 22: the value stayed text (Python cannot convert it) and passed as a string,
+    where `--set x=1` is an integer; now the same limit as in a descriptor."""
+    p = tmp_path / "s.yaml"
+    p.write_text(shapes.HEAD + "topology_template:\n  inputs:\n    x: { type: string }\n"
+                 "  node_templates:\n    a:\n      type: tosca.nodes.Compute\n")
+    out = run(["check", p, "--set", "x=" + shapes.BIGINT])
+    d = assert_refused(out, "limit-exceeded", positioned=False)
+    assert d["file"] == "--set x" and "5,000 digits" in d["message"], out.show()
+    assert out.codes() == ["limit-exceeded"], out.show()  # one cause, one error
+    # quoted in an --inputs file it is text, as the user wrote it
+    inputs = tmp_path / "in.yaml"
+    inputs.write_text(f"x: '{shapes.BIGINT}'\n")
+    assert run(["check", p, "--inputs", inputs]).rc == 0

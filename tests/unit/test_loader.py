@@ -216,10 +216,11 @@ def test_dirfs_names_walks_only_the_folder_asked_for(tmp_path, monkeypatch):
     fs = DirFS(tmp_path)
     assert fs.names() == ["Definitions/main.yaml", "Files/kubernetes/a.yaml", "big/tree/x.txt"]
     walked = []
-    real_walk = __import__("os").walk
-    monkeypatch.setattr("compiler.loader.fs.os.walk", lambda top, **kw: walked.append(top) or real_walk(top, **kw))
+    real_scandir = __import__("os").scandir
+    monkeypatch.setattr("compiler.loader.fs.os.scandir",
+                        lambda top: walked.append(top) or real_scandir(top))
     assert fs.names("Files/kubernetes/") == ["Files/kubernetes/a.yaml"]
-    assert walked == [tmp_path.resolve() / "Files/kubernetes"]
+    assert walked == [str(tmp_path.resolve() / "Files/kubernetes")]
     assert fs.names("nope/") == [] and fs.names("../") == []
 
 
@@ -230,14 +231,28 @@ def test_dirfs_names_skips_entries_it_cannot_examine(tmp_path, monkeypatch):
 
     write(tmp_path, "a.yaml", HEAD)
     write(tmp_path, "locked.yaml", HEAD)
-    real = Path.is_file
+    real_scandir = __import__("os").scandir
 
-    def is_file(self):
-        if self.name == "locked.yaml":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    class Locked:  # an entry whose type cannot be examined (the listing uses os.scandir)
+        def __init__(self, entry):
+            self.entry, self.path, self.name = entry, entry.path, entry.name
 
-    monkeypatch.setattr(Path, "is_file", is_file)
+        def _refuse(self, *a, **kw):
+            raise PermissionError(13, "Permission denied", self.path)
+
+        is_dir = is_file = is_symlink = _refuse
+
+    class Listing:
+        def __init__(self, top):
+            self.it = real_scandir(top)
+
+        def __enter__(self):
+            return (Locked(e) if e.name == "locked.yaml" else e for e in self.it.__enter__())
+
+        def __exit__(self, *exc):
+            return self.it.__exit__(*exc)
+
+    monkeypatch.setattr("compiler.loader.fs.os.scandir", Listing)
     assert DirFS(tmp_path).names() == ["a.yaml"]
 
 

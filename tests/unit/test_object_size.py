@@ -1,5 +1,6 @@
 """compiler.bounds.object_size: objects larger than what kubectl apply, the API server's
-ConfigMap/Secret check or etcd store are warned about, once, with the largest limit."""
+ConfigMap/Secret check or etcd store are reported, once, with the largest limit (the last
+two are errors)."""
 
 from __future__ import annotations
 
@@ -57,6 +58,16 @@ def test_a_configmap_with_more_than_1_mib_of_data():
 def test_over_etcd_s_request_limit_says_the_api_server_cannot_store_it():
     _, warned = _warn(_obj("PrometheusRule", spec={"k": "v" * bounds.ETCD_REQUEST_BYTES}))
     assert len(warned) == 1 and "etcd" in warned[0][1] and "cannot store" in warned[0][1]
+    # an error since issue 22 (a default cluster refuses it), with a hint to split or mount
+    assert warned[0][0] == "k8s-object-unstorable"
+    diags = Diagnostics()
+    bounds.object_size(_obj("Deployment", spec={"k": "v" * bounds.ETCD_REQUEST_BYTES}), SPAN, diags)
+    (d,) = diags
+    assert diags.has_errors and "mounted" in d.hint and (d.span.line, d.span.column) == (3, 5)
+    # one byte under the limit is the annotation warning only
+    empty = len('{"apiVersion":"v1","kind":"Deployment","metadata":{"name":"n"},"spec":{"k":""}}')
+    size, warned = _warn(_obj("Deployment", spec={"k": "v" * (bounds.ETCD_REQUEST_BYTES - empty)}))
+    assert size == bounds.ETCD_REQUEST_BYTES and [c for c, _ in warned] == ["k8s-object-too-large"]
 
 
 def test_non_ascii_counts_in_utf8_bytes():

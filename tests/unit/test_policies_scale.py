@@ -84,8 +84,15 @@ def test_dense_policies_output_grows_with_wirings_plus_members(tmp_path: Path) -
     from tests.unit.policies_support import shipped_json_schema
 
     files = {n: _policies(tmp_path, n) for n in (20, 40)}
+    rule_parts = {n: sorted((p for p in fs if p.startswith("policies/prometheusrule")),
+                            key=lambda p: (len(p), p)) for n, fs in files.items()}
+    # the PrometheusRule comes in parts of a bounded size (issue 22): their number grows
+    # with the wirings; every other file is there at both sizes
+    assert rule_parts[20][0] == "policies/prometheusrule.yaml" and len(rule_parts[40]) > len(rule_parts[20])
+    for n, fs in files.items():
+        fs["policies/prometheusrule*"] = b"---\n".join(fs.pop(p) for p in rule_parts[n])
     assert {p for p in files[20]} == {p for p in files[40]}
-    assert {"policies/failurepolicy.yaml", "policies/prometheusrule.yaml"} <= set(files[20])
+    assert {"policies/failurepolicy.yaml", "policies/prometheusrule*"} <= set(files[20])
     assert any(p.startswith("policies/osm/") for p in files[20])
     assert any(p.startswith("policies/onap/") for p in files[20])
     size = {n: sum(len(c) for c in fs.values()) for n, fs in files.items()}
@@ -117,10 +124,14 @@ def test_dense_policies_output_grows_with_wirings_plus_members(tmp_path: Path) -
                 assert s["scope"] == chain["scope"], s
         assert jsonschema.Draft202012Validator(shipped_json_schema()).is_valid(policy)
         assert V.validate_object(policy) == []
-        rule = yaml.safe_load(fs["policies/prometheusrule.yaml"])
-        assert V.validate_object(rule) == []
-        (info,) = rule["spec"]["groups"][1]["rules"]
+        rules = list(yaml.safe_load_all(fs["policies/prometheusrule*"]))
+        for rule in rules:
+            assert V.validate_object(rule) == []
+        (info,) = rules[0]["spec"]["groups"][1]["rules"]
         assert info["labels"]["xfactor_startup_order"] == ",".join(members)
+        alerts = [r["alert"] for rule in rules for g in rule["spec"]["groups"] for r in g["rules"]
+                  if "alert" in r]
+        assert len(alerts) == len(set(alerts)) == 3 * wirings[n]
         (osm,) = [yaml.safe_load(c) for p, c in fs.items() if p.startswith("policies/osm/")]
         (aspect,) = osm["vnfd"]["df"][0]["healing-aspect"]  # the chain's, shared
         assert [p["vdu-id"] for p in aspect["healing-policy"]] == members
@@ -139,3 +150,41 @@ def test_dense_60_failure_policy_is_under_one_mebibyte(tmp_path: Path) -> None:
     # etcd stores the object as JSON (or protobuf, smaller): the JSON is the bound to hold
     import json
     assert len(json.dumps(policy, separators=(",", ":")).encode()) < 1024 * 1024
+
+
+def test_dense_60_prometheus_rule_is_written_in_parts_a_cluster_stores(tmp_path: Path) -> None:
+    """Issue 22: the 5,310 alerts of 60 CNFs wired all to all (with Tacker's labels) were
+    one 5.2 MB PrometheusRule, which no default cluster stores (etcd's 1.5 MiB).  They come
+    in parts, each under the 256 KiB a client-side `kubectl apply` annotates, each valid,
+    names and group names distinct, every wiring's alerts in one part, none lost."""
+    import json
+    from compiler import bounds
+    from tests.support import validators as V
+
+    path = gen_topology.generate_dense(60, tmp_path / "dense60")
+    unit = compile_(str(path), emitters=("policies",), targets=("kubernetes", "tacker"),
+                    params={"vnf_instance_id": "x"})
+    assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+    assert not [d for d in unit.diagnostics if d.code in ("k8s-object-too-large",
+                                                           "k8s-object-unstorable")
+                and "PrometheusRule" in d.message]
+    parts = {f.path: yaml.safe_load(f.content) for f in unit.outputs
+             if f.path.startswith("policies/prometheusrule")}
+    assert len(parts) > 10
+    assert set(parts) == {"policies/prometheusrule.yaml"} | {
+        f"policies/prometheusrule-{k}.yaml" for k in range(2, len(parts) + 1)}
+    names, groups, alerts, wiring_part = set(), set(), [], {}
+    for p, rule in parts.items():
+        assert len(json.dumps(rule, separators=(",", ":")).encode()) <= bounds.APPLY_ANNOTATION_BYTES
+        assert V.validate_object(rule) == []
+        names.add(rule["metadata"]["name"])
+        for g in rule["spec"]["groups"]:
+            groups.add(g["name"])
+            for r in g["rules"]:
+                if "alert" in r:
+                    alerts.append(r["alert"])
+                    w = r["labels"]["xfactor_wiring"]
+                    assert wiring_part.setdefault(w, p) == p, w  # one wiring, one part
+    assert len(names) == len(parts) and "dense-wirings" in names
+    assert len(groups) == sum(len(r["spec"]["groups"]) for r in parts.values())
+    assert len(alerts) == len(set(alerts)) == 3 * 1770 and len(wiring_part) == 1770

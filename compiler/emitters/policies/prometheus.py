@@ -1,6 +1,7 @@
-"""Kubernetes-native failure signals: one ``monitoring.coreos.com/v1`` PrometheusRule.
+"""Kubernetes-native failure signals: ``monitoring.coreos.com/v1`` PrometheusRules.
 
-Phase: emit.  Input: the :class:`Context`.  Output: the PrometheusRule as plain data,
+Phase: emit.  Input: the :class:`Context`.  Output: the PrometheusRule as plain data (split
+into parts of at most :data:`PART_BYTES` of rules each on a dense service, see :func:`build`),
 and the per-step :class:`Realisation` on the ``kubernetes`` and ``tacker`` targets.
 
 One rule group per service; one alert per step of every wiring's ladder.  Each alert
@@ -147,10 +148,53 @@ def rule(ctx: Context, rw: ResolvedWiring, index: int) -> dict[str, Any]:
     }
 
 
-def build(ctx: Context) -> dict[str, Any]:
-    """The PrometheusRule of the service."""
+#: Bytes of rules (compact JSON, as the API server receives them) one PrometheusRule holds
+#: before the next part begins: client-side ``kubectl apply`` copies an object into an
+#: annotation of at most 256 KiB (compiler.bounds), and 16 KiB are left for the metadata,
+#: the group names and the annotation's own key.  A dense service (60 CNFs wired all to
+#: all: 5,310 alerts, 3 MB) would otherwise be one object that no API server stores.
+PART_BYTES = 240 * 1024
+
+
+def _size(rule: dict[str, Any]) -> int:
+    return len(json.dumps(rule, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) + 1
+
+
+def _part_name(ctx: Context, part: int) -> str:
+    if part == 1:
+        return f"{ctx.service}-wirings"[:253]
+    suffix = f"-{part}"
+    return f"{ctx.service}-wirings"[:253 - len(suffix)] + suffix
+
+
+def build(ctx: Context) -> list[dict[str, Any]]:
+    """The PrometheusRules of the service: one, unless its rules pass :data:`PART_BYTES`.
+
+    Then the rules are packed, in order, into ``<service>-wirings``, ``<service>-wirings-2``
+    and so on: the chains' info rules first (the first part holds them as long as they
+    fit), then each wiring's alerts, all of one wiring in one part (its escalation reads
+    as one).  A wiring whose alerts alone pass the budget gets a part of its own, which
+    the back end's object-size check then reports."""
+    wirings = [[rule(ctx, rw, i) for i in range(len(rw.steps))] for rw in ctx.wirings]
+    infos = [chain_info(ctx, name, members) for name, _, members in ctx.chains]
+    # (group, rules) units packed into parts; group 0 = wirings, 1 = chains
+    units = [(1, [r]) for r in infos] + [(0, rs) for rs in wirings if rs]
+    parts: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = [([], [])]
+    used = 0
+    for group, rules in units:
+        size = sum(_size(r) for r in rules)
+        if used and used + size > PART_BYTES:
+            parts.append(([], []))
+            used = 0
+        parts[-1][group].extend(rules)
+        used += size
+    return [_object(ctx, n, w, c) for n, (w, c) in enumerate(parts, start=1)]
+
+
+def _object(ctx: Context, part: int, wiring_rules: list[dict[str, Any]],
+            chain_rules: list[dict[str, Any]]) -> dict[str, Any]:
     metadata: dict[str, Any] = {
-        "name": f"{ctx.service}-wirings"[:253],
+        "name": _part_name(ctx, part),
         "labels": {
             "app.kubernetes.io/managed-by": "xfc",
             "app.kubernetes.io/part-of": ctx.service,
@@ -158,17 +202,23 @@ def build(ctx: Context) -> dict[str, Any]:
     }
     if ctx.namespace:
         metadata["namespace"] = ctx.namespace
-    rules = [rule(ctx, rw, i) for rw in ctx.wirings for i in range(len(rw.steps))]
-    groups = [{"name": f"xfactor.{ctx.service}.wirings", "rules": rules}]
-    if ctx.chains:
-        groups.append({"name": f"xfactor.{ctx.service}.chains",
-                       "rules": [chain_info(ctx, name, members) for name, _, members in ctx.chains]})
+    tail = "" if part == 1 else f".{part}"
+    groups = []
+    if part == 1 or wiring_rules:  # the first part always has its wirings group
+        groups.append({"name": f"xfactor.{ctx.service}.wirings{tail}", "rules": wiring_rules})
+    if chain_rules:
+        groups.append({"name": f"xfactor.{ctx.service}.chains{tail}", "rules": chain_rules})
     return {
         "apiVersion": API_VERSION,
         "kind": "PrometheusRule",
         "metadata": metadata,
         "spec": {"groups": groups},
     }
+
+
+def file_name(part: int) -> str:
+    """``policies/prometheusrule.yaml``, then ``policies/prometheusrule-2.yaml``, ..."""
+    return "policies/prometheusrule.yaml" if part == 1 else f"policies/prometheusrule-{part}.yaml"
 
 
 def chain_info(ctx: Context, name: str, members: tuple[str, ...]) -> dict[str, Any]:

@@ -57,9 +57,12 @@ class KubernetesTarget(PolicyTarget):
         return prometheus.realise_kubernetes(ctx, rw, index)
 
     def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
-        # one PrometheusRule serves kubernetes and tacker (which adds its labels)
-        return {"policies/prometheusrule.yaml": (prometheus.build(ctx),
-                                                 f"PrometheusRule of service {ctx.service}")}
+        # one PrometheusRule (in parts on a dense service) serves kubernetes and tacker
+        # (which adds its labels)
+        parts = prometheus.build(ctx)
+        return {prometheus.file_name(n): (doc, f"PrometheusRule of service {ctx.service}"
+                                          + (f", part {n} of {len(parts)}" if len(parts) > 1 else ""))
+                for n, doc in enumerate(parts, start=1)}
 
 
 class TackerTarget(KubernetesTarget):
