@@ -196,7 +196,8 @@ class _Reader:
             return None
         if is_tosca2(data):
             # TOSCA 2.0: lowered once to the grammar the resolver reads (compiler.tosca2)
-            data = self.parsed[origin.key] = lower_tosca2(data, self.diags, self.quirks)
+            data = self.parsed[origin.key] = lower_tosca2(data, self.diags, self.quirks,
+                                                              from_catalog)
         if not isinstance(data, PMap):
             self.diags.add("yaml-not-mapping", "a TOSCA file must be a mapping at the top level",
                            getattr(data, "span", None) or Span(display, 1, 1))

@@ -16,7 +16,8 @@ Profiles (TOSCA 2.0 §6.7, §6.8.2.1) are resolved by name from xfc's catalog, n
 network (:data:`PROFILES`).  The simple profile's types are the normative types xfc has
 built in, whose short names (``Compute``, ``DependsOn``) are the 2.0 names; the X-factor
 profile ``io.xfactor:1.0`` is the catalog's profile file (spec §1), one definition for
-both versions.
+both versions; the OASIS community profiles (``community.tosca.*:0.1``) are shipped as
+published (``compiler/profiles/tosca-community``).
 
 Codes: those of :mod:`.lower` and :mod:`.functions`.
 """
@@ -26,15 +27,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostics
+from ..loader.catalog import PROFILES
 from ..loader.yamlpos import PMap
 
 VERSION = "tosca_2_0"
 
-# profile name -> catalog import reference (None: xfc's built-in normative types)
-PROFILES: dict[str, str | None] = {
-    "org.oasis-open.simple:2.0": None,
-    "io.xfactor:1.0": "xfactor/1.0/profile.yaml",
-}
 # names producers write for a profile (quirk profile.simple-alias)
 ALIASES: dict[str, str] = {
     "org.oasis-open.tosca.simple:2.0": "org.oasis-open.simple:2.0",
@@ -46,11 +43,26 @@ def is_tosca2(data: Any) -> bool:
     return isinstance(data, PMap) and data.get("tosca_definitions_version") == VERSION
 
 
-def lower(data: PMap, diags: Diagnostics, quirks: Any) -> PMap:
+class _CatalogDiags:
+    """The diagnostics of a catalog profile file: its accepted-but-not-enforced warnings
+    (``tosca-unsupported``) are the catalog's reading, documented in docs/tosca-2.md, not
+    the user's to act on; every other diagnostic goes through."""
+
+    def __init__(self, diags: Diagnostics) -> None:
+        self.diags = diags
+
+    def add(self, code: str, *args: Any, **kw: Any) -> Any:
+        if code == "tosca-unsupported":
+            return None
+        return self.diags.add(code, *args, **kw)
+
+
+def lower(data: PMap, diags: Diagnostics, quirks: Any, from_catalog: bool = False) -> PMap:
     """``data`` (a TOSCA 2.0 file) in the TOSCA 1.3 grammar, positions kept."""
     from .lower import Lowerer
 
-    return Lowerer(diags, PROFILES, ALIASES, quirks).file(data)
+    sink: Any = _CatalogDiags(diags) if from_catalog else diags
+    return Lowerer(sink, PROFILES, ALIASES, quirks).file(data)
 
 
 __all__ = ["ALIASES", "PROFILES", "VERSION", "is_tosca2", "lower"]

@@ -189,7 +189,7 @@ class Values:
                        "form; it is accepted but not enforced", span, path=path,
                        hint="xfc enforces $and of comparisons of $value with literals "
                             "($equal, $greater_than, $greater_or_equal, $less_than, "
-                            "$less_or_equal), $valid_values, $matches, and of "
+                            "$less_or_equal), $valid_values, $matches, $in_range, and of "
                             "{$length: $value} with a literal")
         return None
 
@@ -218,6 +218,11 @@ class Values:
                     not isinstance(b, bool):
                 return self._emit(out, length[name], b, at)
             return False
+        if name == "in_range" and _is_value(a) and isinstance(b, PSeq) and len(b) == 2 and \
+                _literal(b):
+            # not a 2.0 built-in: the community core profile defines it (§6.6) with 1.3's
+            # meaning of the in_range constraint
+            return self._emit(out, "in_range", b, at)
         if name == "valid_values" and _is_value(a) and isinstance(b, PSeq) and _literal(b):
             return self._emit(out, "valid_values", b, at)
         if name == "matches" and _is_value(a) and isinstance(b, str) and call_name(b) is None:

@@ -51,10 +51,14 @@ TYPE_SECTIONS = ("artifact_types", "data_types", "capability_types", "interface_
 _CAP_RENAME = {"valid_source_node_types": "valid_source_types"}
 _REL_RENAME = {"valid_capability_types": "valid_target_types"}
 _REQDEF_RENAME = {"count_range": "occurrences"}
-# keys 2.0 defines that 1.3 has no form for, per place, with their clause
+# keys 2.0 defines that 1.3 has no form for, per place, with their clause.  These only
+# narrow what a valid template may do: not enforcing them changes no valid descriptor's
+# meaning, so they are accepted with a warning (tosca-unsupported)
 _CAP_ONLY2 = {"valid_relationship_types": "§8.2"}
 _REL_ONLY2 = {"valid_target_node_types": "§7.4", "valid_source_node_types": "§7.4"}
 _REQDEF_ONLY2 = {"node_filter": "§8.5"}
+_NARROWING = {"valid_relationship_types", "valid_target_node_types",
+              "valid_source_node_types", "node_filter"}
 _REQASSIGN_ONLY2 = {"allocation": "§8.7.1", "optional": "§8.7.1", "node_filter": "§8.7.1",
                     "directives": "§8.7.1"}
 
@@ -97,7 +101,13 @@ class Lowerer:
         out = PMap(span=m.span)
         for k, body in m.items():
             if only2 and k in only2:
-                self.unsupported(f"the keyname {k!r}", only2[k], m.key_span(k), path)
+                if k in _NARROWING and k != "node_filter" or (k == "node_filter" and
+                                                             only2 is _REQDEF_ONLY2):
+                    self.diags.add("tosca-unsupported", f"the keyname {k!r} (TOSCA 2.0 "
+                                   f"{only2[k]}) is accepted but not enforced: it only "
+                                   "narrows what a template may do", m.key_span(k), path=path)
+                else:
+                    self.unsupported(f"the keyname {k!r}", only2[k], m.key_span(k), path)
                 continue
             nk = (rename or {}).get(k, k)
             fn = fields.get(k)
@@ -133,9 +143,10 @@ class Lowerer:
                                    "§6.1)", data.key_span("service_template"),
                                    path="service_template")
             elif k == "functions":
-                self.unsupported("function definitions", "§6.6", data.key_span(k), str(k),
-                                 "custom functions cannot be evaluated; remove the section "
-                                 "and the calls")
+                # the definitions change nothing until called; a call is reported there
+                self.diags.add("tosca-unsupported", "function definitions (TOSCA 2.0 §6.6) "
+                               "are accepted, not evaluated: a call of one is an error",
+                               data.key_span(k), path=str(k))
             elif k == "imports":
                 self.put(out, k, self.imports(body), data, k)
             elif k == "service_template":
@@ -225,7 +236,7 @@ class Lowerer:
                                  "namespace: tosca")
             return None
         out = PMap(span=item.span)
-        self.put(out, "file", ref, item, "profile")
+        self.put(out, "file", "profile://" + name, item, "profile")
         if ns:
             self.put(out, "namespace_prefix", ns, item, "namespace")
         return out
