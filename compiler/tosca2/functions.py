@@ -131,6 +131,7 @@ class Values:
     def call(self, name: str, arg: Any, node: Any, span: Span, path: str,
              key: str | None = None) -> Any:
         """One call ``$name: arg`` in its 1.3 form (None after an error)."""
+        at = node.key_span(key) if isinstance(node, PMap) and key is not None else span
         if name in CARRIED:
             if name in ("get_property", "get_attribute") and isinstance(arg, PSeq):
                 arg = self.tosca_path(name, arg, span, path)
@@ -145,12 +146,12 @@ class Values:
         if name in NOT_EVALUATED:
             self.diags.add("tosca2-unsupported",
                            f"${name} (TOSCA 2.0 {NOT_EVALUATED[name]}) is not evaluated in a "
-                           "value by xfc", span, path=path,
+                           "value by xfc", at, path=path,
                            hint="xfc evaluates $get_input, $get_property, $get_attribute, "
                                 "$get_artifact, $concat, $join and $token in values; boolean "
                                 "and comparison functions in validation clauses")
             return None
-        self.diags.add("tosca-function", f"unknown function ${name}", span, path=path,
+        self.diags.add("tosca-function", f"unknown function ${name}", at, path=path,
                        hint="custom function definitions (TOSCA 2.0 §6.6) are not read; "
                             "write $$ to mean a string that starts with $")
         return None
