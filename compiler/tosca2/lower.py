@@ -57,6 +57,12 @@ _REQDEF_RENAME = {"count_range": "occurrences"}
 _CAP_ONLY2 = {"valid_relationship_types": "§8.2"}
 _REL_ONLY2 = {"valid_target_node_types": "§7.4", "valid_source_node_types": "§7.4"}
 _REQDEF_ONLY2 = {"node_filter": "§8.5"}
+# the simple profile's interface type names that are not short names of the 1.3
+# normative types (the other 58 of its 60 type names are, §6.7.2)
+_INTERFACE_NAMES = {
+    "Lifecycle.Standard": "tosca.interfaces.node.lifecycle.Standard",
+    "Relationship.Configure": "tosca.interfaces.relationship.Configure",
+}
 _NARROWING = {"valid_relationship_types", "valid_target_node_types",
               "valid_source_node_types", "node_filter"}
 _REQASSIGN_ONLY2 = {"allocation": "§8.7.1", "optional": "§8.7.1", "node_filter": "§8.7.1",
@@ -129,6 +135,9 @@ class Lowerer:
     # ------------------------------------------------------------------ file
     def file(self, data: PMap) -> PMap:
         out = PMap(span=data.span)
+        own = data.get("interface_types")
+        self.interface_names = {k: v for k, v in _INTERFACE_NAMES.items()
+                                if not (isinstance(own, PMap) and k in own)}
         for k, body in data.items():
             span = data.value_span(k)
             if k == "tosca_definitions_version":
@@ -259,6 +268,7 @@ class Lowerer:
             only2.update(_REL_ONLY2)
             fields["interfaces"] = lambda b, s, p: self.each(b, p, self.interface)
         elif kind == "interface":
+            fields["derived_from"] = self.interface_type_name
             fields["inputs"] = props
             fields["operations"] = lambda b, s, p: self.each(b, p, self.operation)
             fields["notifications"] = lambda b, s, p: self.each(b, p, self.operation)
@@ -335,11 +345,15 @@ class Lowerer:
         return self.keyed(body, path, {"properties": props, "attributes": props},
                           _CAP_RENAME, _CAP_ONLY2)
 
+    def interface_type_name(self, name: Any, span: Span, path: str) -> Any:
+        return self.interface_names.get(name, name) if isinstance(name, str) else name
+
     def interface(self, body: Any, path: str) -> Any:
         """An interface definition or assignment: ``inputs`` and operations' values."""
         if not isinstance(body, PMap):
             return body
         return self.keyed(body, path, {
+            "type": self.interface_type_name,
             "inputs": lambda b, s, p: self.each(b, p, self.input_or_value),
             "operations": lambda b, s, p: self.each(b, p, self.operation),
             "notifications": lambda b, s, p: self.each(b, p, self.operation),

@@ -281,3 +281,30 @@ def test_a_bad_file_is_a_diagnostic_not_a_crash(tmp_path):
         assert unit.diagnostics.has_errors or codes(unit) == ["tosca-unsupported"], body
         assert all(d.span.line > 0 for d in unit.diagnostics if d.severity.name == "ERROR"), \
             (body, [(d.code, d.span) for d in unit.diagnostics])
+
+
+def test_the_simple_profile_names_are_the_normative_types(tmp_path):
+    # §6.7.2: 58 of the profile's 60 names are short names of the 1.3 normative types;
+    # its two interface type names are mapped to 1.3's
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Web:
+    derived_from: WebServer
+    interfaces:
+      Standard: { type: Lifecycle.Standard }
+relationship_types:
+  Link:
+    derived_from: ConnectsTo
+    interfaces:
+      Configure: { type: Relationship.Configure }
+capability_types:
+  Db: { derived_from: Endpoint.Database }
+data_types:
+  P: { derived_from: PortInfo }
+interface_types:
+  Mine: { derived_from: Lifecycle.Standard }
+service_template:
+  node_templates:
+    w: { type: Web }
+""")
+    assert codes(unit) == []
+    assert unit.topology.nodes["w"].types[:2] == ("Web", "tosca.nodes.WebServer")
