@@ -308,3 +308,38 @@ service_template:
 """)
     assert codes(unit) == []
     assert unit.topology.nodes["w"].types[:2] == ("Web", "tosca.nodes.WebServer")
+
+
+def test_interfaces_with_operations_and_their_inputs(tmp_path):
+    # §6.4 interface definitions and assignments: operations under `operations`, their
+    # inputs as parameter definitions in a type and as values in a template
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  App:
+    derived_from: SoftwareComponent
+    interfaces:
+      Standard:
+        type: Lifecycle.Standard
+        operations:
+          create:
+            implementation: create.sh
+            inputs:
+              port: { type: integer, default: 80, validation: { $less_than: [ $value, 1024 ] } }
+service_template:
+  inputs:
+    p: { type: integer, default: 81 }
+  node_templates:
+    host: { type: Compute }
+    app:
+      type: App
+      requirements: [ { host: host } ]
+      interfaces:
+        Standard:
+          operations:
+            create:
+              inputs:
+                port: { $get_input: p }
+""")
+    assert codes(unit) == []
+    std = unit.topology.nodes["app"].interfaces["Standard"]
+    assert std["type"] == "tosca.interfaces.node.lifecycle.Standard"
+    assert std["operations"]["create"]["inputs"]["port"] == 81
