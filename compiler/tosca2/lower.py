@@ -209,8 +209,6 @@ class Lowerer:
             return None
         if "profile" in keys:
             return self.profile_import(item, ns, span)
-        if "repository" in keys and "url" not in keys:
-            return None
         out = PMap(span=item.span)
         self.put(out, "file", item.get("url"), item, "url")
         if "repository" in item:
@@ -429,6 +427,9 @@ class Lowerer:
                     "properties": values, "attributes": values}))
             elif k == "interfaces":
                 v = self.each(v, f"{path}.{k}", self.interface)
+            elif k == "artifacts":
+                v = self.each(v, f"{path}.{k}", lambda b, p: self.keyed(b, p, {
+                    "properties": values}))
             elif k == "node_filter":
                 self.unsupported("a node template's node_filter", "§7.2", body.key_span(k), path)
                 continue

@@ -343,3 +343,22 @@ service_template:
     std = unit.topology.nodes["app"].interfaces["Standard"]
     assert std["type"] == "tosca.interfaces.node.lifecycle.Standard"
     assert std["operations"]["create"]["inputs"]["port"] == 81
+
+
+def test_artifact_properties_take_functions(tmp_path):
+    unit = check(tmp_path, HEAD + SIMPLE + """service_template:
+  inputs:
+    tag: { type: string, default: "2.1.0" }
+  node_templates:
+    c:
+      type: Compute
+      artifacts:
+        img:
+          type: Deployment.Image
+          file: img.tar
+          properties: { version: { $get_input: tag } }
+""")
+    assert found(unit) == []
+    art = unit.topology.nodes["c"].artifacts["img"]
+    assert art.file == "img.tar" and art.type == "tosca.artifacts.Deployment.Image"
+    assert str(art.properties["version"]) == "2.1.0"
