@@ -45,6 +45,9 @@ FILE_KEYS = ("tosca_definitions_version", "description", "metadata", "dsl_defini
              "artifact_types", "data_types", "capability_types", "interface_types",
              "relationship_types", "node_types", "group_types", "policy_types",
              "repositories", "functions", "profile", "imports", "service_template")
+SERVICE_KEYS = ("description", "metadata", "inputs", "outputs", "node_templates",
+                "relationship_templates", "groups", "workflows", "policies",
+                "substitution_mappings")
 TYPE_SECTIONS = ("artifact_types", "data_types", "capability_types", "interface_types",
                  "relationship_types", "node_types", "group_types", "policy_types")
 # key renames of TOSCA 2.0 → 1.3, per place
@@ -379,6 +382,11 @@ class Lowerer:
         values = self.values
         for k, body in st.items():
             span = st.value_span(k)
+            if k not in SERVICE_KEYS:
+                self.diags.add("tosca-unknown-field", f"a service template does not allow the "
+                               f"keyname {k!r} (TOSCA 2.0 §6.9.1)", st.key_span(k), path=path,
+                               hint="allowed: " + ", ".join(SERVICE_KEYS))
+                continue
             if k == "metadata":
                 if "metadata" in data:
                     self.diags.add("tosca-unsupported", "the service template's metadata is "

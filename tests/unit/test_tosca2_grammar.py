@@ -362,3 +362,9 @@ def test_artifact_properties_take_functions(tmp_path):
     art = unit.topology.nodes["c"].artifacts["img"]
     assert art.file == "img.tar" and art.type == "tosca.artifacts.Deployment.Image"
     assert str(art.properties["version"]) == "2.1.0"
+
+
+def test_a_service_template_keyname_is_checked_in_2_0_words(tmp_path):
+    unit = check(tmp_path, HEAD + "service_template:\n  node_templates: {}\n  node_template: {}\n")
+    assert found(unit) == [("tosca-unknown-field", 4, 3)]
+    assert "TOSCA 2.0 §6.9.1" in message(unit, "tosca-unknown-field")
