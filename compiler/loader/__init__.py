@@ -19,7 +19,9 @@ tosca-version (a version xfc does not read, before the file's imports: :mod:`.to
 tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``), plus
 those of :mod:`.yamlpos`, :mod:`.csar` and
 :mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too)
-and :mod:`.artifacts` (every artifact file a package's descriptor names is in it).
+and :mod:`.artifacts` (every artifact file a package's descriptor names is in it), and
+those of :mod:`compiler.tosca2`, which lowers a TOSCA 2.0 file to the 1.3 grammar as it
+is read.
 """
 
 from __future__ import annotations

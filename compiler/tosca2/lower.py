@@ -28,8 +28,9 @@ What changes, by clause of TOSCA 2.0 (csd06); docs/tosca-2.md has the full table
 Anything else is carried as written, so the 1.3 reader reports a key it does not know
 with its position (never a silent drop).
 
-Codes: tosca2-unsupported, tosca-unsupported, tosca-unknown-field, import-invalid,
-import-unresolved, tosca-quirk, plus those of :mod:`.functions`.
+Codes: tosca2-unsupported, tosca-unsupported, tosca-unknown-field, tosca-wrong-type
+(``profile`` not a string), import-invalid, import-unresolved, tosca-quirk
+(``profile.simple-alias``), plus those of :mod:`.functions`.
 """
 
 from __future__ import annotations
@@ -110,8 +111,9 @@ class Lowerer:
         out = PMap(span=m.span)
         for k, body in m.items():
             if only2 and k in only2:
-                if k in _NARROWING and k != "node_filter" or (k == "node_filter" and
-                                                             only2 is _REQDEF_ONLY2):
+                # node_filter narrows only in a requirement definition (§8.5)
+                narrowing = k in _NARROWING and (k != "node_filter" or only2 is _REQDEF_ONLY2)
+                if narrowing:
                     self.diags.add("tosca-unsupported", f"the keyname {k!r} (TOSCA 2.0 "
                                    f"{only2[k]}) is accepted but not enforced: it only "
                                    "narrows what a template may do", m.key_span(k), path=path)
