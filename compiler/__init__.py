@@ -42,6 +42,7 @@ from .version import __version__
 
 __all__ = [
     "__version__",
+    "analyse",
     "bundle",
     "check",
     "compile",
@@ -78,11 +79,35 @@ def load(path: str, options: Options | None = None, **overrides: Any) -> Compila
 
 
 def check(path: str, options: Options | None = None, **overrides: Any) -> Compilation:
-    """Load, resolve and check a descriptor; ``result.ok`` is False when it has errors.
+    """What ``xfc check`` runs, with the same diagnostics: load, resolve and check, then the
+    back ends that :func:`compile` runs (their files dropped), and every deployment
+    flavour of a multi-flavour VNFD when ``flavour`` is not set (the diagnostics of some
+    flavours only say which; ``compiler.api.check`` with ``all_flavours``, as the CLI).  ``result.ok`` is False when it has
+    errors.  :func:`analyse` runs the front end only.
 
     ``overrides`` set fields of :class:`Options` by name, e.g.
     ``check(p, flavour="simple", inputs={"replicas": 2})``.
     """
+    return check_flavours(path, options, **overrides)[0]
+
+
+def check_flavours(path: str, options: Options | None = None,
+                   **overrides: Any) -> tuple[Compilation, tuple[str, ...]]:
+    """:func:`check`, and the flavours it checked one by one (``()`` when one compilation
+    said all): the CLI names them in its summary."""
+    from . import api
+
+    result = api.check(api.CheckRequest(path=str(path), options=_options(options, overrides),
+                                        all_flavours=True))
+    result.unit.outputs = []  # check writes nothing: the back ends' files are dropped
+    return result.unit, result.flavours
+
+
+def analyse(path: str, options: Options | None = None, **overrides: Any) -> Compilation:
+    """The front end only: load, resolve, normalise, the graph and the checks, one flavour
+    (``xfc graph``, ``explain`` and ``simulate`` read its ``topology`` and ``plan``).  No
+    back end runs, so a problem only a back end finds is not reported: :func:`check` is
+    the verdict."""
     from . import api
 
     return api.front_end(str(path), _options(options, overrides))

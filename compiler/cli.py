@@ -129,8 +129,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
             traceback.print_exc()
         else:
             msg = str(exc).splitlines()[0] if str(exc) else ""
+            # the library's InternalError already names the exception it wraps
+            kind = "" if type(exc).__name__ == "InternalError" and msg else type(exc).__name__
             sys.stderr.write(
-                f"xfc: internal error: {type(exc).__name__}{': ' + msg[:200] if msg else ''}\n"
+                f"xfc: internal error: {kind}{': ' if kind and msg else ''}{msg[:200]}\n"
                 "hint: rerun with --debug to see the traceback, and report it\n"
             )
         return 3

@@ -97,6 +97,7 @@ _reg("tosca-unknown-aspect", "error", "a scale_info key or a scaling-aspect delt
 _reg("tosca-flavour", "error", "no deployment flavour can be selected")
 _reg("tosca-substitution", "error", "substitution_mappings is malformed")
 _reg("tosca-unsupported", "warning", "a construct is accepted but not processed")
+_reg("tosca2-unsupported", "error", "a TOSCA 2.0 construct xfc does not read yet, whose meaning would be lost (the clause is named)")
 _reg("tosca-quirk", "note", "a named leniency accepted a non-conforming construct")
 _reg("tosca-parser-verdict", "warning", "tosca-parser (Tacker's parser) rejects the package")
 _reg("tosca-parser-accepts", "note", "tosca-parser (Tacker's parser) accepts the package (--tosca-parser)")
@@ -121,6 +122,7 @@ _reg("xf-wiring-endpoint", "error", "a wiring's source or target is not a worklo
 _reg("xf-process-target", "error", "process traits given to a template that is not a workload")
 
 # --- back ends (compiler.emitters) ----------------------------------------------------
+_reg("k8s-namespace-not-uniform", "error", "the objects written for Tacker name several namespaces (Tacker: NamespaceNotUniform)")
 _reg("k8s-not-expressible", "warning", "a key has no Kubernetes equivalent and is dropped")
 _reg("k8s-insecure", "warning", "the descriptor asks for a less safe pod setting")
 _reg("k8s-latest-tag", "warning", "an image has no tag or the tag 'latest'")
@@ -130,6 +132,7 @@ _reg("policy-not-expressible", "warning", "a failure step cannot be realised on 
 _reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
 _reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")
 _reg("k8s-duplicate-object", "error", "two shipped objects of one kind and name, or two PodDisruptionBudgets over the same pods")
+_reg("k8s-bad-namespace", "error", "a shipped manifest's metadata.namespace is not a DNS-1123 label")
 _reg("k8s-name-collision", "error", "two source names become one Kubernetes object name")
 _reg("k8s-env-name", "error", "an environment variable name Kubernetes does not accept")
 _reg("plugin-error", "error", "a plugin the call names is unknown, cannot be loaded, or raised")
@@ -140,3 +143,10 @@ _reg("k8s-config-too-large", "error", "a ConfigMap or Secret holds more data tha
 _reg("k8s-object-too-large", "warning", "an object is larger than what client-side kubectl apply annotates (256 KiB; compiler.bounds)")
 _reg("k8s-yaml-reread", "warning", "a shipped manifest's value that Kubernetes' YAML reader turns into another value (an unquoted date, a !!binary scalar)")
 _reg("k8s-object-unstorable", "error", "an object is larger than what the API server stores (etcd's 1.5 MiB request limit; compiler.bounds)")
+
+# --- network services (compiler.ns) ---------------------------------------------------
+_reg("ns-vnf-unsubstituted", "error", "an NSD's VNF node is substituted by no VNFD (imports, --vnf)")
+_reg("ns-vnf-ambiguous", "error", "an NSD's VNF node is substituted by two or more VNFDs")
+_reg("ns-vnf-flavour", "error", "an NSD's VNF node names a flavour_id its VNFD does not have")
+_reg("ns-level", "error", "the NS instantiation level is unknown, or gives a VNF no instance")
+_reg("ns-unsupported", "warning", "an NSD element xfc does not compile (a SAP, NS-level process traits)")

@@ -55,6 +55,10 @@ class Options:
     # --kube-version MAJOR.MINOR: write the API versions and fields that Kubernetes release
     # serves (compiler/kubeversions.py); None: the current release
     kube_version: str | None = None
+    # network services (issue 26, compiler/ns): --vnf PATH, VNFDs that substitute an NSD's
+    # VNF nodes besides its imports; --ns-level ID, the NS instantiation level
+    vnfs: tuple[str, ...] = ()
+    ns_level: str | None = None
 
 
 def option_problems(options: Options, *, fields: bool = False) -> list[str]:
@@ -146,7 +150,15 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     from .graph import build_plan
     from .normalize import normalize
 
-    unit.xmodel = normalize(unit.topology, diags)
+    from .ns import compose, is_service
+
+    if is_service(unit.topology, options):  # hook (issue 26): an NSD's VNFs, substituted
+        service = compose(unit.package, unit.topology, options, diags)
+        if service is None or diags.has_errors:
+            return unit
+        unit.topology, unit.xmodel = service
+    else:
+        unit.xmodel = normalize(unit.topology, diags)
     if diags.has_errors:
         return unit
     unit.plan = build_plan(unit.topology, unit.xmodel, diags)

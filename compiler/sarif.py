@@ -11,12 +11,15 @@ Mapping (OASIS SARIF 2.1.0, §3.14 run, §3.27 result, §3.28 location, §3.30 r
 §3.49 reportingDescriptor), written so that GitHub code scanning accepts the upload
 (its documented rules are encoded in ``tests/unit/test_sarif_github.py``):
 
-* ``tool.driver``: ``name`` xfc, ``version``, ``informationUri`` (the project's home,
-  :data:`HOME_URI`); ``run.automationDetails.id`` (``xfc/<category>/``, default
+* ``tool.driver``: ``name`` xfc, ``version``, and ``informationUri`` = the documentation
+  base when one is configured (``--sarif-help-base URL``, else ``$XFC_SARIF_HELP_BASE``:
+  where the user serves xfc's ``docs/``; xfc has no public home, so with neither no link
+  is written rather than a dead one); ``run.automationDetails.id`` (``xfc/<category>/``, default
   ``xfc/check/``) so that two uploads of different analyses do not replace each other;
 * rule ``id`` = the code slug, ``name`` = the slug in PascalCase (§3.49.7 wants an
   identifier-like name), ``shortDescription``/``fullDescription``/``help`` = the registry
-  summary, ``helpUri`` = the code's entry in ``docs/codes.md``,
+  summary, ``help.markdown`` the code's entry (shown by GitHub in the alert), ``helpUri``
+  = the code's heading in ``codes.md`` under the documentation base (only with one),
   ``defaultConfiguration.level`` = the registered severity;
 * result ``level``: error / warning / note (xfc's three severities have the same names);
 * ``locations[0].physicalLocation``: ``artifactLocation.uri`` relative to ``root`` (the
@@ -52,10 +55,11 @@ from .codes import CODES
 from .diagnostics import Diagnostic, Diagnostics, Severity, Span
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-#: The project's home page (``tool.driver.informationUri``; pyproject ``[project.urls]``).
-HOME_URI = "https://github.com/xfc-project/xfc"
-#: Where each code is documented: ``docs/codes.md``, one heading per code.
-CODES_DOC_URI = HOME_URI + "/blob/main/docs/codes.md"
+#: The environment variable that sets the documentation base when ``--sarif-help-base``
+#: does not (a CI job sets it once for every xfc call).
+HELP_BASE_ENV = "XFC_SARIF_HELP_BASE"
+#: The page, under the documentation base, where each code has its heading.
+CODES_DOC = "codes.md"
 ROOT_ID = "SRCROOT"
 FINGERPRINT = "xfcResult/v1"
 
@@ -66,26 +70,65 @@ def _rule_name(code: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in code.split("-"))
 
 
-def help_uri(code: str) -> str:
-    """The code's entry in docs/codes.md (its heading is the code itself)."""
-    return f"{CODES_DOC_URI}#{code}"
+def help_base_problem(base: str) -> str | None:
+    """Why ``base`` cannot be the documentation base, or None.  SARIF 2.1.0 wants an
+    absolute URI for ``informationUri`` (§3.19.17) and ``helpUri`` (§3.49.12), and GitHub
+    shows them as links: an ``http(s)`` URL with a host, nothing else."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+            or parts.fragment or any(c.isspace() for c in base):
+        return (f"{base!r} is not an absolute http(s) URL of a folder (e.g. "
+                "https://git.example.org/xfc/-/blob/main/docs/)")
+    return None
 
 
-def rules() -> list[dict[str, Any]]:
-    """One reportingDescriptor per registered code, in registry order."""
+def help_base(explicit: str | None = None) -> str | None:
+    """The documentation base: ``explicit`` (``--sarif-help-base``), else
+    ``$XFC_SARIF_HELP_BASE``, else None (no link is written: xfc has no public home to
+    point at, and a made-up one would be a dead link).  Ends in ``/``; one that is not an
+    http(s) URL is None here (the CLI refuses it first, exit 2)."""
+    base = explicit if explicit else os.environ.get(HELP_BASE_ENV, "").strip() or None
+    if base is None or help_base_problem(base) is not None:
+        return None
+    return base if base.endswith("/") else base + "/"
+
+
+def help_uri(code: str, base: str) -> str:
+    """The code's heading in ``codes.md`` under the documentation base ``base``."""
+    return f"{base}{CODES_DOC}#{code}"
+
+
+def _help_markdown(c: Any) -> str:
+    """The code's entry as docs/codes.md has it: GitHub shows ``help`` in the alert, so
+    the documentation travels in the log whether or not a base is configured."""
+    summary = c.summary[:1].upper() + c.summary[1:]
+    return (f"**{c.code}** ({c.severity.name.lower()}): {summary}.\n\n"
+            f"The message says what to change, and its hint (when present) how. "
+            f"`xfc codes {c.code}` prints this entry; a failing example is "
+            f"`tests/diagnostics/{c.code}/` in the xfc sources.")
+
+
+def rules(base: str | None = None) -> list[dict[str, Any]]:
+    """One reportingDescriptor per registered code, in registry order; ``helpUri`` only
+    with a documentation base (:func:`help_base`)."""
     out = []
     for c in CODES.values():
         text = c.summary[:1].upper() + c.summary[1:] + "."
-        out.append({
+        rule: dict[str, Any] = {
             "id": c.code,
             "name": _rule_name(c.code),
             "shortDescription": {"text": text},
             "fullDescription": {"text": text},
             "help": {"text": f"{text} `xfc codes {c.code}` shows it; the message says "
-                             "what to change, and its hint (when present) how."},
-            "helpUri": help_uri(c.code),
+                             "what to change, and its hint (when present) how.",
+                     "markdown": _help_markdown(c)},
             "defaultConfiguration": {"level": _LEVEL[Severity(int(c.severity))]},
-        })
+        }
+        if base is not None:
+            rule["helpUri"] = help_uri(c.code, base)
+        out.append(rule)
     return out
 
 
@@ -93,11 +136,14 @@ _RULE_INDEX = {code: i for i, code in enumerate(CODES)}
 
 
 def codes_markdown() -> str:
-    """docs/codes.md: one heading per code (the anchor each rule's ``helpUri`` names),
+    """docs/codes.md: one heading per code (the anchor each rule's ``helpUri`` names when a
+    documentation base is set),
     generated from the registry; ``tests/unit/test_sarif.py`` keeps the file in step."""
     lines = ["# Diagnostic codes", "",
-             "Generated from `compiler/codes.py` (`xfc codes` prints the same list); each "
-             "SARIF rule's `helpUri` points at its heading here. Every code has a failing "
+             "Generated from `compiler/codes.py` (`xfc codes` prints the same list); with "
+             "`--sarif-help-base URL` (or `XFC_SARIF_HELP_BASE`) naming where these docs are "
+             "served, each SARIF rule's `helpUri` points at its heading here "
+             "(docs/pipelines.md). Every code has a failing "
              "input under `tests/diagnostics/<code>/`.", ""]
     for c in CODES.values():
         lines += [f"## {c.code}", "",
@@ -219,24 +265,31 @@ def result(d: Diagnostic, *, root: str | None = None, input_path: str | None = N
 
 def sarif_log(diagnostics: Iterable[Diagnostic], *, min_severity: Severity = Severity.NOTE,
               successful: bool = True, root: str | None = None, declare_root: bool = True,
-              input_path: str | None = None, category: str = "check") -> dict[str, Any]:
+              input_path: str | None = None, category: str = "check",
+              docs: str | None = None) -> dict[str, Any]:
     """A SARIF log with one run of xfc holding ``diagnostics`` (already sorted by xfc).
 
     ``root``: URIs are made relative to it; with ``declare_root`` they carry ``uriBaseId``
     SRCROOT and the run declares the root in ``originalUriBaseIds`` (``--sarif-root``);
     without, the URIs are plain relative references (the working folder: nothing of the
-    machine's paths is written).  None keeps the names as written.  ``input_path``: where a diagnostic without a file is placed."""
+    machine's paths is written).  None keeps the names as written.  ``input_path``: where a diagnostic without a file is placed.
+    ``docs``: the documentation base (``--sarif-help-base``; :func:`help_base` falls back
+    to ``$XFC_SARIF_HELP_BASE``): with one, ``informationUri`` is that base and each rule's
+    ``helpUri`` its heading in ``codes.md``; without, neither is written."""
     loc = _Locator(root, declare_root)
+    base = help_base(docs)
     results = [result(d, input_path=input_path, _loc=loc)
                for d in diagnostics if d.severity >= min_severity]
+    driver: dict[str, Any] = {
+        "name": "xfc",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "rules": rules(base),
+    }
+    if base is not None:
+        driver["informationUri"] = base
     run: dict[str, Any] = {
-        "tool": {"driver": {
-            "name": "xfc",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "informationUri": HOME_URI,
-            "rules": rules(),
-        }},
+        "tool": {"driver": driver},
         "automationDetails": {"id": f"xfc/{category}/"},
         "invocations": [{"executionSuccessful": successful}],
         "columnKind": "unicodeCodePoints",
@@ -255,6 +308,9 @@ def merge(logs: list[dict[str, Any]]) -> dict[str, Any]:
     run["invocations"] = []
     for log in logs:
         for r in log.get("runs", ()):
+            driver = (r.get("tool") or {}).get("driver") or {}
+            if driver.get("informationUri"):  # the inputs' documentation base
+                run["tool"] = r["tool"]
             run["results"].extend(r.get("results", ()))
             run["invocations"].extend(r.get("invocations", ()))
             base = r.get("originalUriBaseIds")
@@ -270,10 +326,11 @@ def merge(logs: list[dict[str, Any]]) -> dict[str, Any]:
 
 def render(diags: Diagnostics | Iterable[Diagnostic], *, min_severity: Severity = Severity.NOTE,
            root: str | None = None, declare_root: bool = True, input_path: str | None = None,
-           category: str = "check") -> str:
+           category: str = "check", docs: str | None = None) -> str:
     """The SARIF log of ``diags`` as deterministic JSON text (sorted keys, 2-space indent)."""
     return dumps(sarif_log(list(diags), min_severity=min_severity, root=root,
-                           declare_root=declare_root, input_path=input_path, category=category))
+                           declare_root=declare_root, input_path=input_path, category=category,
+                           docs=docs))
 
 
 def dumps(doc: dict[str, Any]) -> str:
@@ -281,4 +338,5 @@ def dumps(doc: dict[str, Any]) -> str:
 
 
 __all__ = ["rules", "result", "sarif_log", "merge", "render", "dumps", "artifact_uri",
-           "help_uri", "root_uri", "SCHEMA_URI", "HOME_URI"]
+           "help_uri", "help_base", "help_base_problem", "root_uri", "SCHEMA_URI",
+           "HELP_BASE_ENV"]

@@ -41,8 +41,7 @@ from ..diagnostics import Diagnostics
 from ..errors import InternalError, XfcError
 from ..pipeline import Compilation, Options, option_problems, validate_options
 
-if TYPE_CHECKING:  # annotations only: the bundlers are imported when a bundle is made
-    from ..bundlers import Settings
+if TYPE_CHECKING:  # annotations only
     from ..model import OutputFile
 
 __all__ = [
@@ -58,7 +57,6 @@ __all__ = [
     "option_problems", "emitter_names", "Options", "Compilation",
 ]
 
-_DEFAULT = Options()
 _T = TypeVar("_T")
 
 
@@ -97,7 +95,7 @@ def emitter_names() -> list[str]:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoadRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +127,7 @@ def load(req: LoadRequest) -> LoadResult:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CompileRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +165,7 @@ def compile(req: CompileRequest) -> CompileResult:  # noqa: A001 - the verb's na
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
     # a VNFD with several deployment flavours and no ``options.flavour``: check each one
     # and merge the diagnostics (``xfc check``); False checks the flavour the resolver picks
     all_flavours: bool = False
@@ -208,7 +206,7 @@ from .bundle import (BundleProblem, BundleRequest, BundleResult, bundle,  # noqa
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GraphRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
     format: str = "dot"  # dot | mermaid | json
 
 
@@ -239,7 +237,7 @@ def graph(req: GraphRequest) -> GraphResult:
 class SimulateRequest:
     path: str
     node: str  # the node template that fails
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
     instance: bool = False  # one instance of ``node`` fails, not every one
 
 
@@ -286,7 +284,7 @@ def simulate(req: SimulateRequest) -> SimulateResult:
 class ExplainRequest:
     path: str
     wiring: str  # its policy name, or <source>.<requirement>
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +324,7 @@ def explain(req: ExplainRequest) -> ExplainResult:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReportRequest:
     path: str
-    options: Options = _DEFAULT
+    options: Options = field(default_factory=Options)
     title: str | None = None
 
 

@@ -15,8 +15,9 @@ Layout (/work/shared/formats.md §1; ONAP SDC ``SOL004MetaDirectoryValidator``,
   that make SDC take the package as SOL004), ``ETSI-Entry-Licenses`` (a folder, as SDC
   requires) and, when signed, ``ETSI-Entry-Certificate``.  For Tacker, one
   ``Name``/``Content-Type``/``Algorithm``/``Hash`` block per Kubernetes manifest.
-* ``Definitions/``: the descriptor and every file it imports, the catalog's type files
-  included (SOL001 type files by their base name, as Tacker's samples place them; other
+* ``Definitions/``: the descriptor and every file it imports (moved there, with the
+  references that follow them, when the input's entry sits at its root:
+  :mod:`compiler.bundlers.csar_layout`), the catalog's type files included (SOL001 type files by their base name, as Tacker's samples place them; other
   catalog files at the path the descriptor's relative import names).  When the input is
   itself a CSAR, its other files travel on; its TOSCA.meta, manifest, certificate and
   change log are written anew.
@@ -54,6 +55,7 @@ from ..model import OutputFile
 from ..resources import render_text
 from . import WORKLOAD_KINDS, BundleError, Identity, Settings, identity, k8s_objects, \
     targz_bytes, without_operator, zip_bytes
+from .csar_layout import DEFINITIONS, moves_entry, rewrite_references
 
 _SOL001 = re.compile(r"etsi-nfv-sol001/(?P<ver>\d+\.\d+\.\d+)/")
 CHANGE_LOG = "ChangeLog.txt"
@@ -74,6 +76,9 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
     sol001: str | None = None
     entry = ""
     shipped_at: dict[Path, str] = {}  # catalog file -> where the CSAR ships it
+    # the package's TOSCA files go under Definitions/ when its entry is at its root
+    # (SOL004/Tacker read Definitions/; csar_layout.py)
+    move = moves_entry(pkg.kind, pkg.entry)
     for sf in pkg.files:
         if sf.from_catalog:
             m = _SOL001.search(sf.display)
@@ -91,7 +96,7 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
                 dest = f"Definitions/{rel}"
         else:
             data = pkg.fs.read_bytes(sf.name, 64 << 20)
-            dest = sf.name if pkg.kind != "file" else f"Definitions/{sf.name}"
+            dest = DEFINITIONS + sf.name if move else sf.name
             if sf.name == pkg.entry:
                 entry = dest
         if dest in files and files[dest] != data:
@@ -102,13 +107,17 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
     # imports that the catalog served (an ETSI forge URL, a bare profile name) point at the
     # file the CSAR ships, so that a consumer never fetches them (Tacker reads imports
     # relative to the importing file, and an offline Tacker cannot reach the forge)
+    own = {sf.name for sf in pkg.files if not sf.from_catalog}
+    names = set(pkg.fs.names()) if pkg.kind != "file" else set()
     for sf in pkg.files:
         if sf.from_catalog:
             continue
-        dest = sf.name if pkg.kind != "file" else f"Definitions/{sf.name}"
+        dest = DEFINITIONS + sf.name if move else sf.name
         if dest in files:
             files[dest] = _point_imports(files[dest], sf.data, dest, shipped_at,
-                                         tuple(unit.options.profile_paths), pkg)
+                                         tuple(unit.options.profile_paths), pkg, sf.name)
+            if move and names:  # an entry at the folder's root: moved under Definitions/
+                files[dest] = rewrite_references(files[dest], sf.data, sf.name, dest, names, own)
     if pkg.kind != "file":
         # an input CSAR's other files (artifacts, Files/, scripts) travel on; the
         # metadata, manifest, certificate and change log are written anew
@@ -118,14 +127,14 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
             if f is not None and f.value:
                 old.add(f.value)
         for name in pkg.fs.names():
-            if name in files or name in old or ("/" not in name and name.endswith((".mf", ".cert"))):
+            if name in files or name in old or name in own or ("/" not in name and name.endswith((".mf", ".cert"))):
                 continue
             files[name] = pkg.fs.read_bytes(name, 256 << 20)
     return entry, files, sol001
 
 
 def _point_imports(text: bytes, data: Any, dest: str, shipped_at: dict[Path, str],
-                   profile_paths: tuple[str, ...], pkg: Any) -> bytes:
+                   profile_paths: tuple[str, ...], pkg: Any, source: str | None = None) -> bytes:
     """``text`` with each import the catalog served rewritten to the shipped file's path,
     relative to ``dest``; the rest of the file is left byte for byte."""
     from ..loader.catalog import lookup
@@ -139,8 +148,9 @@ def _point_imports(text: bytes, data: Any, dest: str, shipped_at: dict[Path, str
         if not isinstance(ref, str) or not ref:
             continue
         here = posixpath.dirname(dest)
-        if posixpath.normpath(posixpath.join(here, ref)) in pkg.fs.names():
-            continue  # a file of the package: already where the import says
+        src = posixpath.dirname(source if source is not None else dest)
+        if pkg.kind != "file" and posixpath.normpath(posixpath.join(src, ref)) in pkg.fs.names():
+            continue  # a file of the package: it moves with the importing file
         hit = lookup(ref, profile_paths)
         target = shipped_at.get((hit.root / hit.name).resolve()) if hit is not None else None
         if target is None:

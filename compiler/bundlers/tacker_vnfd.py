@@ -34,9 +34,15 @@ import posixpath
 from typing import Any
 
 from . import BundleError, Identity
+from .csar_layout import DEFINITIONS, moves_entry
 
 VNF_TYPE = "xfc.tacker.VNF"
 SOL001_FILES = ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")
+
+
+def shipped_name(pkg: Any, name: str) -> str:
+    """Where the CSAR ships the package's TOSCA file ``name`` (csar_layout.py)."""
+    return DEFINITIONS + name if moves_entry(pkg.kind, pkg.entry) else name
 
 
 def _q(v: Any) -> str:
@@ -81,7 +87,7 @@ def adapt(unit: Any, files: dict[str, bytes], entry: str, ident: Identity,
     for sf in pkg.files:
         if sf.from_catalog or not isinstance(sf.data, dict):
             continue
-        dest = sf.name if pkg.kind != "file" else f"Definitions/{sf.name}"
+        dest = shipped_name(pkg, sf.name)
         if dest not in files:
             continue
         nodes = (sf.data.get("topology_template") or {}).get("node_templates") \
@@ -118,7 +124,7 @@ def _add_vnf(unit: Any, files: dict[str, bytes], entry: str, ident: Identity, ca
              edits: dict[str, list[tuple[int, int, list[bytes]]]]) -> None:
     pkg = unit.package
     entry_sf = next((sf for sf in pkg.files if not sf.from_catalog
-                     and (sf.name if pkg.kind != "file" else f"Definitions/{sf.name}") == entry),
+                     and shipped_name(pkg, sf.name) == entry),
                     None)
     data = entry_sf.data if entry_sf is not None else None
     topo = data.get("topology_template") if isinstance(data, dict) else None

@@ -54,6 +54,12 @@ def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
                         "so --set replicas=3 is the integer 3; wins over --inputs")
     g.add_argument("--flavour", "--flavor", metavar="ID", dest="flavour",
                    help="SOL001 deployment flavour to compile (needed when the VNFD has several)")
+    g.add_argument("--vnf", metavar="PATH", action="append", default=[], dest="vnfs",
+                   help="a VNFD (file, CSAR folder or archive) that substitutes VNF nodes of "
+                        "the NSD being compiled, besides the NSD's own imports (repeatable)")
+    g.add_argument("--ns-level", metavar="ID", dest="ns_level",
+                   help="NS instantiation level of an NSD (default: its default_level): "
+                        "sets each VNF's number of instances")
     g.add_argument("--profile-path", metavar="DIR", action="append", default=[],
                    dest="profile_paths",
                    help="extra directory for imports that are not in the package "
@@ -90,6 +96,36 @@ def add_sarif_root(g: Any) -> None:
                    help="with --format sarif: write file URIs relative to DIR, declared as "
                         "uriBaseId SRCROOT in originalUriBaseIds (default: relative to the "
                         "working directory, undeclared), e.g. the repository root")
+    g.add_argument("--sarif-help-base", metavar="URL", default=None, type=_help_base,
+                   help="with --format sarif: the http(s) URL where xfc's docs/ folder is "
+                        "served; the tool's informationUri is URL and each rule's helpUri "
+                        "URL/codes.md#CODE (default: $XFC_SARIF_HELP_BASE, else no links; "
+                        "each rule's help text is in the log either way)")
+
+
+def _help_base(value: str) -> str:
+    from ..sarif import help_base_problem
+
+    why = help_base_problem(value)
+    if why is not None:
+        raise argparse.ArgumentTypeError(why)
+    return value
+
+
+def sarif_docs(args: argparse.Namespace) -> str | None:
+    """The SARIF documentation base: ``--sarif-help-base``, else ``$XFC_SARIF_HELP_BASE``
+    (a value that is not an http(s) URL is misuse, exit 2), else None."""
+    import os
+
+    from ..sarif import HELP_BASE_ENV, help_base_problem
+
+    explicit = getattr(args, "sarif_help_base", None)
+    if explicit:
+        return explicit
+    env = os.environ.get(HELP_BASE_ENV, "").strip()
+    if env and help_base_problem(env) is not None:
+        raise UsageError(f"{HELP_BASE_ENV}: {help_base_problem(env)}")
+    return env or None
 
 
 def sarif_root(args: argparse.Namespace) -> str:
@@ -219,6 +255,8 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "inputs": read_inputs(args),
         "flavour": getattr(args, "flavour", None),
         "profile_paths": tuple(getattr(args, "profile_paths", []) or ()),
+        "vnfs": tuple(getattr(args, "vnfs", []) or ()),  # issue 26 (compiler/ns)
+        "ns_level": getattr(args, "ns_level", None),
     }
     for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts",
                  "network_policies", "operator", "operator_image", "kube_version"):
@@ -237,6 +275,9 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         params[key.strip()] = value
     if params:
         opts["params"] = params
+    for p in opts["vnfs"]:
+        if not os.path.exists(p):
+            raise UsageError(f"--vnf {p!r} does not exist")
     for p in opts["profile_paths"]:
         if not os.path.isdir(p):
             raise UsageError(f"--profile-path {p!r} is not a directory")
@@ -323,7 +364,8 @@ def _print_report(unit: Compilation, args: argparse.Namespace, out: TextIO,
         out.write(render_sarif(diags, min_severity=minimum, root=sarif_root(args),
                                declare_root=getattr(args, "sarif_root", None) is not None,
                                input_path=str(unit.path),
-                               category=getattr(args, "verb", None) or "check"))
+                               category=getattr(args, "verb", None) or "check",
+                               docs=sarif_docs(args)))
     elif getattr(args, "format", "text") == "json":
         import json
 

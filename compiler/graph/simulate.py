@@ -132,7 +132,10 @@ class _Run:
         self.notifications: list[dict[str, Any]] = []
         nodes = list(unit.xmodel.workloads) + list(unit.xmodel.backing)
         self.state = {n: "running" for n in nodes}
-        self.state[failed] = "failed"
+        # a VNF node of a network service fails as a unit: all of its workloads (spec §2.6)
+        self.down = unit_members(unit, failed)
+        for m in self.down:
+            self.state[m] = "failed"
         self.ladders: dict[str, _Ladder] = {}
         self.queue: list[tuple[float, int, int, str, str, int]] = []
         self.order = {rw.wiring.name: i for i, rw in enumerate(ctx.wirings)}
@@ -164,24 +167,32 @@ class _Run:
         nodes, links = self.plan.nodes, self.plan.links
         self.emit("fail", f"{self.failed} fails" + (" (one instance)" if self.instance else ""),
                   node=self.failed)
+        if self.down != (self.failed,):
+            self.emit("fail", f"{self.failed} is a VNF: its workloads {', '.join(self.down)} "
+                              "fail with it", node=self.failed)
+        down = set(self.down)
         for rw in self.ctx.wirings:
-            if rw.wiring.source == self.failed:
+            if rw.wiring.source in down:
                 self.emit("lost", f"wiring {rw.wiring.name} ({rw.wiring.source} -> "
                                   f"{rw.wiring.target}) goes down with its source; no ladder runs",
                           wiring=rw.wiring.name)
-        broken = [rw for rw in self.ctx.wirings if rw.wiring.target == self.failed]
+        broken = [rw for rw in self.ctx.wirings if rw.wiring.target in down
+                  and rw.wiring.source not in down]
         wired = {rw.wiring.source for rw in broken}
-        if self.failed in nodes:
+        for failed in self.down:
+            if failed not in nodes:
+                continue
             # the failed node's dependents (its predecessors in the graph), in source order
-            others = sorted((s for s, t in links if t == self.failed and s not in wired
-                             and s in nodes and nodes[s].kind in ("workload", "backing")),
+            others = sorted((s for s, t in links if t == failed and s not in wired
+                             and s not in down and s in nodes
+                             and nodes[s].kind in ("workload", "backing")),
                             key=lambda n: nodes[n].index)
             for s in others:
-                kinds = sorted({e.kind for e in links[s, self.failed]})
-                self.emit("affected", f"{s} depends on {self.failed} ({', '.join(kinds)}); no "
+                kinds = sorted({e.kind for e in links[s, failed]})
+                self.emit("affected", f"{s} depends on {failed} ({', '.join(kinds)}); no "
                                       "failure policy covers it", node=s)
         replicas = self.replicas(self.failed)
-        if self.instance and replicas is not None and replicas > 1:
+        if self.instance and replicas is not None and replicas > 1 and len(self.down) == 1:
             self.state[self.failed] = "running"
             for rw in broken:
                 self.ladders[rw.wiring.name] = _Ladder(rw)
@@ -361,6 +372,19 @@ class _Run:
                 ladder.token += 1
                 self.emit("end", f"{w.name}: {w.target} is Ready again; phase Recovered",
                           wiring=w.name, step=ladder.index + 1, outcome="recovered")
+
+
+def unit_members(unit: Any, name: str) -> tuple[str, ...]:
+    """What fails when ``name`` fails: the node itself, or for a VNF node of a network
+    service (compiler/ns) the workloads and backing services it stands for (the VNF node
+    requires each of them)."""
+    xm = unit.xmodel
+    own = set(xm.workloads) | set(xm.backing)
+    node = unit.topology.nodes.get(name) if unit.topology is not None else None
+    if node is None or name in own or "tosca.nodes.nfv.VNF" not in node.types:
+        return (name,)
+    members = tuple(dict.fromkeys(r.node for r in node.requirements if r.node in own))
+    return members or (name,)
 
 
 def simulate(unit: Any, failed: str, *, instance: bool = False) -> Simulation:

@@ -19,7 +19,9 @@ tosca-version (a version xfc does not read, before the file's imports: :mod:`.to
 tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``), plus
 those of :mod:`.yamlpos`, :mod:`.csar` and
 :mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too)
-and :mod:`.artifacts` (every artifact file a package's descriptor names is in it).
+and :mod:`.artifacts` (every artifact file a package's descriptor names is in it), and
+those of :mod:`compiler.tosca2`, which lowers a TOSCA 2.0 file to the 1.3 grammar as it
+is read.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from ..resources import profiles_dir
 from ..limits import exceeded
 from .fs import DirFS, PackageFS, TooLarge, normalize
 from .tosca_version import check_version
+from ..tosca2 import is_tosca2, lower as lower_tosca2
 from .yamlpos import Limits, PMap, PSeq, load_yaml
 
 __all__ = ["load", "read_yaml_file"]
@@ -193,6 +196,10 @@ class _Reader:
             data = self.parsed[origin.key] = self._parse(origin, display, at, from_catalog)
         if data is None:
             return None
+        if is_tosca2(data):
+            # TOSCA 2.0: lowered once to the grammar the resolver reads (compiler.tosca2)
+            data = self.parsed[origin.key] = lower_tosca2(data, self.diags, self.quirks,
+                                                              from_catalog)
         if not isinstance(data, PMap):
             self.diags.add("yaml-not-mapping", "a TOSCA file must be a mapping at the top level",
                            getattr(data, "span", None) or Span(display, 1, 1))

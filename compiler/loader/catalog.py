@@ -12,6 +12,8 @@ then each directory of ``--profile-path`` / ``XFC_PROFILE_PATH`` in order.
 * ``xfactor/1.0/profile.yaml`` → ``compiler/profiles/xfactor/1.0/profile.yaml``
 * ``https://forge.etsi.org/rep/nfv/SOL001/raw/v<V>/<file>`` (and the ``/-/raw/`` form)
   → ``compiler/profiles/etsi-nfv-sol001/<V>/<file>``
+* ``profile://<name>`` (a TOSCA 2.0 profile import, lowered by :mod:`compiler.tosca2`)
+  → the file :data:`PROFILES` names, in the catalog only
 * a bare SOL001 file name → the first ``--profile-path``/``XFC_PROFILE_PATH`` directory
   holding it (the user's choice), else the same file of the version the descriptor
   declares (the loader works it out: :func:`compiler.loader.versions.declared_sol001`),
@@ -36,6 +38,24 @@ _FORGE = re.compile(
 )
 _SOL001_NAME = re.compile(r"^etsi_nfv_sol001_[a-z]+_types\.yaml$")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+# TOSCA 2.0 profiles (TOSCA 2.0 §6.7, §6.8.2.1) by name -> the catalog file that defines
+# them; None: xfc's built-in normative types, whose short names are the simple profile's
+# (compiler.tosca2).  The lowered import is written ``profile://<name>``, a reference no
+# file system holds, so a profile comes from the catalog only.
+PROFILES: dict[str, str | None] = {
+    "org.oasis-open.simple:2.0": None,
+    "io.xfactor:1.0": "xfactor/1.0/profile.yaml",
+    "community.tosca.core:0.1": "tosca-community/core/profile.yaml",
+    "community.tosca.abstract.base:0.1": "tosca-community/abstract/base/profile.yaml",
+    "community.tosca.abstract.platform:0.1": "tosca-community/abstract/platform/profile.yaml",
+    "community.tosca.abstract.network:0.1": "tosca-community/abstract/network/profile.yaml",
+    "community.tosca.abstract.application:0.1":
+        "tosca-community/abstract/application/profile.yaml",
+    "community.tosca.abstract.data:0.1": "tosca-community/abstract/data/profile.yaml",
+}
+PROFILE_SCHEME = "profile://"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +107,9 @@ def lookup(ref: str, profile_paths: tuple[str, ...] = (), *,
     directories first (their choice, first match), then as the file of
     ``sol001_version`` in the catalog; without a version it is not found."""
     candidates: list[str] = []
+    if ref.startswith(PROFILE_SCHEME):
+        path = PROFILES.get(ref[len(PROFILE_SCHEME):])
+        return _hit(profiles_dir(), "xfc:", path) if path else None
     m = _FORGE.match(ref)
     if m:
         candidates.append(f"{SOL001_DIR}/{m['ver']}/{m['file']}")

@@ -2,9 +2,11 @@
 
 Phase: load.  Input: one parsed TOSCA file (its top-level mapping).  Output: a
 ``tosca-version`` diagnostic when the file declares a version xfc does not read, so that
-the loader says so *before* it tries the file's imports: a TOSCA 2.0 or Alien4Cloud file
-imports profiles xfc has no catalog for, and an import error would otherwise come first
-and point the user the wrong way (issue 21, item 10).
+the loader says so *before* it tries the file's imports: an Alien4Cloud file (or a
+misspelt 2.x version) imports profiles xfc has no catalog for, and an import error would
+otherwise come first and point the user the wrong way (issue 21, item 10).  A
+``tosca_2_0`` file never gets here as such: the loader lowers it first
+(:mod:`compiler.tosca2`).
 
 A missing ``tosca_definitions_version`` is left to the resolver, which tells a file of
 another format (Kubernetes, OSM) from a TOSCA file that lacks the line.
@@ -29,8 +31,8 @@ READ = (
     "tosca_simple_profile_for_nfv_1_0_0",
 )
 
-_READ_WORDS = "xfc reads TOSCA 1.0 to 1.3 (tosca_simple_yaml_1_0 ... tosca_simple_yaml_1_3) " \
-              "and tosca_simple_profile_for_nfv_1_0_0"
+_READ_WORDS = "xfc reads TOSCA 1.0 to 1.3 (tosca_simple_yaml_1_0 ... tosca_simple_yaml_1_3), " \
+              "tosca_simple_profile_for_nfv_1_0_0 and TOSCA 2.0 (tosca_2_0)"
 
 
 def _unread(v: Any) -> tuple[str, str] | None:
@@ -40,9 +42,9 @@ def _unread(v: Any) -> tuple[str, str] | None:
     text = str(v)
     low = text.lower()
     if low.startswith("tosca_2") or low.startswith("tosca_simple_yaml_2"):
-        return (f"{text!r} is TOSCA 2.0, which xfc does not read yet",
-                f"{_READ_WORDS}; a TOSCA 2.0 file cannot be read as 1.3 (its types, "
-                "functions and profiles differ)")
+        return (f"{text!r} is not the version name of TOSCA 2.0, which is tosca_2_0",
+                f"{_READ_WORDS}; a TOSCA 2.0 file declares tosca_definitions_version: "
+                "tosca_2_0 (TOSCA 2.0 §6.2)")
     if low.startswith("alien_dsl_"):
         return (f"{text!r} is Alien4Cloud's own TOSCA dialect, which xfc does not read",
                 f"{_READ_WORDS}; export the topology from Alien4Cloud as TOSCA 1.x, or "

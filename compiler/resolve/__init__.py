@@ -90,6 +90,9 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     scope = entry.prefix
     vnfs = _flavours.vnf_nodes(tt, reg, scope)
     chosen = None
+    nsd = _flavours.looks_like_nsd(tt, reg, scope, options)
+    if nsd:  # hook (issue 26): an NSD's VNF nodes are substituted by VNFDs (compiler/ns)
+        vnfs = []
     if len(vnfs) == 1:
         flist = _flavours.candidates(package, reg, vnfs[0][1])
         if not flist:
@@ -114,7 +117,12 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
                                       if "topology_template" in data else data.span)
             if chosen is None:
                 return None
-    if chosen is None and getattr(options, "flavour", None):
+    if nsd and getattr(options, "flavour", None):
+        diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this is an NSD; each of "
+                  "its VNF nodes chooses its VNFD's deployment flavour with its flavour_id",
+                  data.span)
+        return None
+    if chosen is None and getattr(options, "flavour", None) and not nsd:
         own = _own_flavour(tt, reg, scope)
         if own is not None and own != options.flavour:
             diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this descriptor "
@@ -131,8 +139,8 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     declared = set(top_in.params)
     if chosen is None:
         check_given(given, declared, diags)
-        return _topology(top, tt, entry, version, reg, package, top_in, _own_flavour(
-            tt, reg, scope), diags)
+        return _topology(top, tt, entry, version, reg, package, top_in, None if nsd else
+                         _own_flavour(tt, reg, scope), diags)
 
     # the flavour: its inputs are fed by the top-level VNF node's evaluated properties
     vnf_name = vnfs[0][0]

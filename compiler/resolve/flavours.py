@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
@@ -192,3 +192,30 @@ def flavour_ids(package: Any, options: Any) -> tuple[str, ...]:
     if not flist:
         flist = candidates(package, reg, vnfs[0][1], discover(package, options, sink))
     return tuple(sorted({f.id for f in flist}))
+
+
+# Network services (issue 26): an NSD's imported VNFDs substitute its VNF nodes
+# (compiler/ns), they are no deployment flavours of the entry.
+NS_TYPES = ("tosca.nodes.nfv.NS", "tosca.nodes.nfv.NsVirtualLink", "tosca.nodes.nfv.Sap")
+
+
+def looks_like_nsd(tt: Any, reg: Any, scope: str, options: Any) -> bool:
+    """Whether the raw ``topology_template`` ``tt`` is an NSD's (for resolve, which then
+    does not take an imported VNFD for a deployment flavour of the entry): ``--vnf``
+    was given, or it has an NS, NS virtual link or SAP node, or several VNF nodes."""
+    nts = tt.get("node_templates") if isinstance(tt, Mapping) else None
+    if not isinstance(nts, Mapping):
+        return False
+    if getattr(options, "vnfs", ()):
+        return True
+    vnfs = 0
+    for body in nts.values():
+        t = body.get("type") if isinstance(body, Mapping) else None
+        c = reg.canonical("node", t, scope) if isinstance(t, str) else None
+        if c is None:
+            continue
+        if any(reg.is_a("node", c, base) for base in NS_TYPES if reg.canonical("node", base)):
+            return True
+        if reg.canonical("node", VNF_TYPE) and reg.is_a("node", c, VNF_TYPE):
+            vnfs += 1
+    return vnfs > 1

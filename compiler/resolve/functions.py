@@ -730,7 +730,7 @@ def _show(value: Any) -> str:
     if isinstance(value, dict):
         return "a map"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list"
     if isinstance(value, RuntimeRef):
         return f"a run-time value ({value.function})"
     return repr(value)

@@ -156,6 +156,13 @@ QUIRKS: dict[str, Quirk] = {
             note="SOL001 artifact type used without its definition, read as SOL001 2.x's",
         ),
         Quirk(
+            name="profile.simple-alias",
+            accepts="a TOSCA 2.0 profile import of `org.oasis-open.tosca.simple:2.0`, a "
+            "name some producers write for the simple profile `org.oasis-open.simple:2.0` "
+            "(TOSCA 2.0 §6.7.2)",
+            note="profile name read as the TOSCA simple profile's",
+        ),
+        Quirk(
             name="capability.occurrences-in-template",
             accepts="`occurrences` written in a capability assignment (ONAP SDC output)",
             note="occurrences in a capability assignment ignored",

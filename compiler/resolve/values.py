@@ -101,6 +101,18 @@ class _Checker:
     def wrong(self, msg: str, span: Span, path: str) -> None:
         self.diags.add("tosca-wrong-type", msg, span, path=path)
 
+    def _unknown_data_hint(self, tname: str, scope: str) -> str:
+        """Where the name is defined instead, or that nothing defines it: the cause is the
+        definition that names the type, not the value checked against it."""
+        from .typedefs import KINDS, SECTIONS
+
+        other = [k for k in KINDS if k != "data" and self.reg.canonical(k, tname, scope)]
+        if other:
+            return (f"{tname!r} is defined under {SECTIONS[other[0]]}; a data type is "
+                    "defined under data_types (TOSCA 1.3 §3.7.6)")
+        return (f"no imported file defines {tname!r}: import the file that does (for "
+                "tosca.datatypes.nfv.*, the SOL001 type files), or define it under data_types")
+
     def check(self, value: Any, tname: str, scope: str, constraints: tuple[Constraint, ...],
               entry: Schema | None, key: Schema | None, span: Span, path: str) -> Any:
         self.depth += 1
@@ -122,7 +134,7 @@ class _Checker:
                 self.diags.add(
                     "tosca-unknown-type",
                     f"the value cannot be checked: {tname!r} is not a data type", span,
-                    path=path,
+                    path=path, hint=self._unknown_data_hint(tname, scope),
                 )
             return value
         prim = reg.primitive_of(canon)

@@ -34,6 +34,7 @@ NOT_OFFERED: dict[str, str] = {
     "--inputs": "reads a file on the server; give input values with set=KEY=VALUE",
     "--root": "reads files on the server; an upload is its own package root",
     "--profile-path": "reads files on the server",
+    "--vnf": "reads files on the server; upload an NS package whose NSD imports its VNFDs",
     "--tosca-parser": "starts a program on the server",
     "--sign-key": "reads a file on the server (a private key does not travel in a query)",
     "--sign-cert": "reads a file on the server",

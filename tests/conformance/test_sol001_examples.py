@@ -16,7 +16,7 @@ V331 = "cloudnet-tosca-toolbox/examples/TOSCA_1.3_NFV_Topology"
 
 @pytest.mark.parametrize("name", ["TopologyVNFD.yaml", "TopologyNSD.yaml"])
 def test_sol001_3_3_1_examples_load_clean(corpus, name):
-    result = compiler.check(str(corpus / V331 / name))
+    result = compiler.analyse(str(corpus / V331 / name))  # the front end: "load clean"
     assert result.ok, result.diagnostics.render_text()
     assert result.topology is not None and result.topology.nodes
     # the example imports the 3.3.1 type files it ships beside itself
@@ -26,6 +26,6 @@ def test_sol001_3_3_1_examples_load_clean(corpus, name):
 @pytest.mark.parametrize("sample", ["samples/sol001-v4-container-vnf/vnfd.yaml",
                                     "samples/sol001-firewall-chain"])
 def test_sol001_samples_load_clean(sample):
-    result = compiler.check(str(REPO / sample))
+    result = compiler.analyse(str(REPO / sample))  # the front end: "load clean"
     assert result.ok and not [d for d in result.diagnostics if str(d.severity) != "note"], \
         result.diagnostics.render_text()

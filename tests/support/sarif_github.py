@@ -8,6 +8,12 @@ its last ``/``) is refused; every result needs a ``ruleId`` (or ``rule.id``), a
 ``message.text`` and a location whose ``physicalLocation.artifactLocation.uri`` is
 relative to the repository (or resolvable through ``originalUriBaseIds``) with a
 ``region.startLine``; ``partialFingerprints`` lets GitHub keep one alert across runs.
+Each rule (``reportingDescriptor``) needs ``id``, ``shortDescription.text``,
+``fullDescription.text`` and ``help.text`` (GitHub shows them in the alert).  GitHub
+lists ``informationUri`` and ``helpUri`` as optional; SARIF 2.1.0 wants each to be an
+absolute URI when present (§3.19.17, §3.49.12), and GitHub shows them as links, so one
+that is present must be an http(s) URL (``require_links``: also demand them, for a log
+written with a documentation base).
 
 :func:`problems` returns what GitHub would refuse or fail to place, as strings.
 """
@@ -29,7 +35,15 @@ def category(run: dict[str, Any]) -> str:
     return auto.rsplit("/", 1)[0] + "/" if "/" in auto else auto
 
 
-def problems(doc: dict[str, Any], *, allow_absolute: bool = False) -> list[str]:
+def _link_problem(uri: Any) -> str | None:
+    parts = urlparse(uri) if isinstance(uri, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"{uri!r} is not an absolute http(s) URL"
+    return None
+
+
+def problems(doc: dict[str, Any], *, allow_absolute: bool = False,
+             require_links: bool = False) -> list[str]:
     out: list[str] = []
     if doc.get("version") != "2.1.0":
         out.append("version is not 2.1.0")
@@ -47,16 +61,25 @@ def problems(doc: dict[str, Any], *, allow_absolute: bool = False) -> list[str]:
         if key in seen:
             out.append(f"run {i}: a second run of tool {key[0]!r} with category {key[1]!r}")
         seen.add(key)
-        if not driver.get("informationUri"):
+        info = driver.get("informationUri")
+        if info is None and require_links:
             out.append(f"run {i}: tool.driver.informationUri is missing")
+        elif info is not None and _link_problem(info):
+            out.append(f"run {i}: tool.driver.informationUri {_link_problem(info)}")
         rules = driver.get("rules") or []
         if len(rules) > MAX_RULES:
             out.append(f"run {i}: {len(rules)} rules; at most {MAX_RULES}")
         for r in rules:
             if len((r.get("properties") or {}).get("tags") or ()) > MAX_TAGS:
                 out.append(f"rule {r.get('id')}: more than {MAX_TAGS} tags")
-            if not r.get("helpUri"):
+            for key in ("shortDescription", "fullDescription", "help"):
+                if not (r.get(key) or {}).get("text"):
+                    out.append(f"rule {r.get('id')}: no {key}.text")
+            link = r.get("helpUri")
+            if link is None and require_links:
                 out.append(f"rule {r.get('id')}: no helpUri")
+            elif link is not None and _link_problem(link):
+                out.append(f"rule {r.get('id')}: helpUri {_link_problem(link)}")
         bases = run.get("originalUriBaseIds") or {}
         results = run.get("results")
         if not isinstance(results, list):

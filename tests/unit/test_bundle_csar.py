@@ -23,8 +23,10 @@ from tests.unit.bundle_support import FIXTURES, SAMPLES, bundle
 TACKER = {"params": {"vnf_instance_id": "3f2a-77"}, "targets": ("tacker",)}
 
 
-def _csar(tmp_path, sample, target=None, **settings):
+def _csar(tmp_path, sample, target=None, namespace=None, **settings):
     opts = dict(TACKER) if target == "tacker" else {}
+    if namespace:
+        opts["namespace"] = namespace
     unit, files = bundle(sample, "csar", tmp_path, Settings(target=target, **settings), **opts)
     (path,) = [tmp_path / f.path for f in files if f.path.endswith(".csar")]
     with zipfile.ZipFile(path) as zf:
@@ -285,14 +287,69 @@ def test_tacker_input_csar_files_are_all_listed(tmp_path):
     src = "/work/shared/corpus/tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_multi_ns"
     if not os.path.isdir(src):
         pytest.skip(f"the Tacker corpus sample is not at {src}")
-    unit, path, content = _csar(tmp_path, src, "tacker")
+    # with all its files and no namespace, the package is refused (Tacker:
+    # NamespaceNotUniform; tests/integration/test_tacker_gate.py runs Tacker on it)
+    refused = compiler.compile(src, Options(**TACKER))
+    assert "k8s-namespace-not-uniform" in [d.code for d in refused.diagnostics.errors()]
+    unit, path, content = _csar(tmp_path, src, "tacker", namespace="tenant-a")
     blocks = content["TOSCA-Metadata/TOSCA.meta"].decode().split("\n\n")[1:]
     named = {dict(line.split(": ", 1) for line in b.strip().splitlines())["Name"] for b in blocks}
     assert named == {n for n in content if n.startswith("Files/kubernetes/")}
     assert "Files/kubernetes/namespace01.yaml" in named  # the package's own manifest
-    findings = sdc_sol004(content) + vtp(content) + tacker(content)
-    # the one error is Tacker's own verdict on its multi-namespace sample deployed whole
-    # without a namespace: NamespaceNotUniform (issue 19; tests/integration/test_tacker_gate.py
-    # runs Tacker on it, and with --namespace both accept it)
+    request = {"flavourId": "simple", "additionalParams": {"lcm-kubernetes-def-files": sorted(
+        n for n in content if n.startswith("Files/kubernetes/") and "namespace0" not in n
+        and "_namespace" not in n), "namespace": "tenant-a"}}
+    findings = sdc_sol004(content) + vtp(content) + tacker(content, request)
+    assert [(f.gate, f.rule) for f in findings if f.severity == "error"] == [], findings
+    # the same files without the request's namespace: Tacker's NamespaceNotUniform
+    findings = tacker(content, dict(request, additionalParams={
+        "lcm-kubernetes-def-files": request["additionalParams"]["lcm-kubernetes-def-files"]
+        + ["Files/kubernetes/deployment_has_namespace.yaml"]}))
     assert [(f.gate, f.rule) for f in findings if f.severity == "error"] == \
         [("tacker", "namespace")], findings
+
+
+ROOT_ENTRY = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+imports:
+  - types/local.yaml
+topology_template:
+  node_templates:
+    web:
+      type: example.Web
+      artifacts:
+        start:
+          type: tosca.artifacts.Implementation.Bash
+          file: scripts/start.sh
+"""
+
+LOCAL_TYPES = """\
+tosca_definitions_version: tosca_simple_yaml_1_3
+node_types:
+  example.Web:
+    derived_from: tosca.nodes.Root
+"""
+
+
+@pytest.mark.parametrize("target", [None, "onap"])
+def test_a_folder_whose_entry_is_at_its_root_is_bundled_under_definitions(tmp_path, target):
+    """SOL004 and Tacker read the descriptors under Definitions/ (Tacker finds no flavour in
+    a root entry): the TOSCA files move there together, the files they name stay where
+    they were, and the references follow (tests/integration/test_tacker_gate.py runs
+    Tacker on such a package)."""
+    src = tmp_path / "in"
+    (src / "types").mkdir(parents=True)
+    (src / "scripts").mkdir()
+    (src / "main.yaml").write_text(ROOT_ENTRY)
+    (src / "types" / "local.yaml").write_text(LOCAL_TYPES)
+    (src / "scripts" / "start.sh").write_text("#!/bin/sh\nexit 0\n")
+    unit, path, content = _csar(tmp_path / "out", src, target)
+    meta = _meta(content)
+    assert meta["Entry-Definitions"] == "Definitions/main.yaml"
+    assert "main.yaml" not in content and "types/local.yaml" not in content
+    assert content["Definitions/types/local.yaml"] == LOCAL_TYPES.encode()
+    assert content["scripts/start.sh"] == b"#!/bin/sh\nexit 0\n"
+    entry = content["Definitions/main.yaml"].decode()
+    assert "file: ../scripts/start.sh" in entry and "  - types/local.yaml" in entry
+    again = compiler.check(str(path))
+    assert again.ok, again.diagnostics.render_text()

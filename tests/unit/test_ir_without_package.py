@@ -28,6 +28,9 @@ def _inputs() -> list[tuple[str, Path, Options]]:
     everything = dataclasses.replace(Options(), targets=tuple(plugins.BUILTIN_TARGETS))
     out = [(f"samples/{p.name}", p, everything)
            for p in sorted((REPO / "samples").iterdir()) if not p.name.startswith(".")]
+    # the TOSCA 2.0 twin of the 5G slice, in a subfolder (tests/unit/test_tosca2_sample.py)
+    twin = REPO / "samples" / "5g-core-slice" / "tosca-2.0" / "slice.yaml"
+    out.append(("samples/5g-core-slice/tosca-2.0/slice.yaml", twin, everything))
     for code, case in suite.FAIL + suite.PASS:
         out.append((f"diagnostics/{code}/{case.name}", suite._input(case), suite._options(case)))
     return out

@@ -67,3 +67,33 @@ def test_vdu_without_its_object_is_an_error(corpus):
     EMITTER.emit(u, u.diagnostics)
     errs = [(d.code, d.span.line) for d in u.diagnostics.errors()]
     assert errs == [("k8s-object-missing", 42)]  # the span of properties.name
+
+
+def test_tacker_namespaced_kinds_are_one_list() -> None:
+    """The emitter's one-namespace rule and --verify's offline Tacker rule read the same
+    list of Tacker's namespaced kinds (kept in two modules: bundlers import no emitter)."""
+    from compiler.bundlers.gates import TACKER_NAMESPACED as verify_kinds
+    from compiler.emitters.kubernetes.tacker_namespace import TACKER_NAMESPACED as emit_kinds
+
+    assert emit_kinds == verify_kinds
+
+
+def test_one_namespace_rule_takes_any_yaml_in_a_shipped_namespace(tmp_path) -> None:
+    """A shipped manifest may write anything under metadata.namespace: the Tacker
+    namespace rule compares it as written and never raises (bad input never crashes)."""
+    import shutil
+    from pathlib import Path
+
+    import compiler
+
+    case = Path(__file__).resolve().parents[1] / "diagnostics" / "k8s-namespace-not-uniform" / "fail"
+    pkg = tmp_path / "pkg"
+    shutil.copytree(case, pkg)
+    for value in ("[edge, core]", "{a: 1}", "7"):
+        b = pkg / "Files" / "kubernetes" / "b.yaml"
+        b.write_text(b.read_text().replace("namespace: edge", f"namespace: {value}")
+                     if "namespace: edge" in b.read_text() else
+                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tuning\n"
+                     f"  namespace: {value}\ndata:\n  level: high\n")
+        unit = compiler.compile(str(pkg), targets=("tacker",))  # raises nothing
+        assert unit.diagnostics.errors(), value  # never silently accepted

@@ -142,11 +142,57 @@ def test_codes_doc_is_the_registry(golden) -> None:
     assert headings == set(CODES)
 
 
-def test_rules_and_tool_carry_their_documentation() -> None:
-    run = sarif.sarif_log([])["runs"][0]
-    assert run["tool"]["driver"]["informationUri"] == sarif.HOME_URI
+DOCS = "https://docs.example.org/xfc/docs/"
+
+
+def test_rules_carry_their_documentation_and_no_made_up_link(monkeypatch) -> None:
+    """xfc has no public home: without a documentation base no informationUri or helpUri
+    is written (a placeholder would be a dead link); the help travels in the log."""
+    monkeypatch.delenv(sarif.HELP_BASE_ENV, raising=False)
+    doc = sarif.sarif_log([_diag(3, file="/r/pkg/a.yaml")], root="/r")
+    run = doc["runs"][0]
+    assert "informationUri" not in run["tool"]["driver"]
     for rule in run["tool"]["driver"]["rules"]:
-        assert rule["helpUri"] == f"{sarif.CODES_DOC_URI}#{rule['id']}"
+        assert "helpUri" not in rule
+        assert rule["help"]["markdown"].startswith(f"**{rule['id']}** (")
+        assert f"`xfc codes {rule['id']}`" in rule["help"]["markdown"]
+    assert github.problems(doc) == []
+    assert "no helpUri" in " ".join(github.problems(doc, require_links=True))
+
+
+@pytest.mark.parametrize("given", [DOCS, DOCS.rstrip("/")])
+def test_a_documentation_base_links_the_tool_and_every_rule(monkeypatch, given: str) -> None:
+    monkeypatch.delenv(sarif.HELP_BASE_ENV, raising=False)
+    doc = sarif.sarif_log([_diag(3, file="/r/pkg/a.yaml")], root="/r", docs=given)
+    run = doc["runs"][0]
+    assert run["tool"]["driver"]["informationUri"] == DOCS
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["helpUri"] == f"{DOCS}codes.md#{rule['id']}"
+    assert github.problems(doc, require_links=True) == []
+    # the environment variable sets it when the flag does not; the flag wins
+    monkeypatch.setenv(sarif.HELP_BASE_ENV, "https://other.example.org/d/")
+    assert sarif.sarif_log([])["runs"][0]["tool"]["driver"]["informationUri"] == \
+        "https://other.example.org/d/"
+    assert sarif.sarif_log([], docs=given)["runs"][0]["tool"]["driver"]["informationUri"] == DOCS
+
+
+def test_the_cli_takes_a_documentation_base_and_refuses_what_is_no_url(
+        monkeypatch, capsys, tmp_path: Path) -> None:
+    monkeypatch.delenv(sarif.HELP_BASE_ENV, raising=False)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((REPO / "tests" / "diagnostics" / "yaml-syntax" / "fail.yaml").read_text())
+    out = io.StringIO()
+    assert main(["check", str(bad), "--format", "sarif", "--sarif-help-base", DOCS], out) == 1
+    run = json.loads(out.getvalue())["runs"][0]
+    assert run["tool"]["driver"]["informationUri"] == DOCS
+    assert run["tool"]["driver"]["rules"][0]["helpUri"].startswith(DOCS + "codes.md#")
+    for base in ("docs/", "file:///usr/share/doc/xfc/", "ftp://x.example/"):
+        assert main(["check", str(bad), "--format", "sarif", "--sarif-help-base", base],
+                    io.StringIO()) == 2
+        assert "not an absolute http(s) URL" in capsys.readouterr().err
+    monkeypatch.setenv(sarif.HELP_BASE_ENV, "docs/")
+    assert main(["check", str(bad), "--format", "sarif"], io.StringIO()) == 2
+    assert sarif.HELP_BASE_ENV in capsys.readouterr().err
 
 
 def _diag(line: int, message: str = "bad", file: str = "pkg/a.yaml") -> Diagnostic:
@@ -209,16 +255,17 @@ def test_a_batch_is_one_run_that_github_accepts(validator, tmp_path: Path,
     good = work / "svc" / "good.yaml"
     good.write_text((REPO / "tests" / "diagnostics" / "yaml-syntax" / "fail.yaml").read_text())
     monkeypatch.chdir(work)
-    for extra, root in (([], work), (["--sarif-root", str(tmp_path)], tmp_path)):
+    for extra, root in (([], work), (["--sarif-root", str(tmp_path)], tmp_path),
+                        (["--sarif-help-base", DOCS], work)):
         out = io.StringIO()
         assert main(["check", str(bad), "svc/good.yaml", "--format", "sarif", "--jobs", "1",
                      *extra], out) == 1
         doc = json.loads(out.getvalue())
         assert _errors(validator, doc) == []
-        assert github.problems(doc) == []
+        assert github.problems(doc, require_links="--sarif-help-base" in extra) == []
         (run,) = doc["runs"]
         assert len(run["invocations"]) == 2
-        if extra:  # --sarif-root: declared
+        if "--sarif-root" in extra:  # declared
             assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == root.as_uri() + "/"
         else:  # the working folder: plain relative references, no machine path written
             assert "originalUriBaseIds" not in run

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler import check
+from compiler import analyse as check  # the front end: these are TOSCA-version facts
 from compiler.resolve import normative
 
 TEMPLATE = """\

@@ -29,7 +29,8 @@ def test_the_loader_and_the_resolver_read_the_same_versions():
 
 
 @pytest.mark.parametrize("version, says", [
-    ("tosca_2_0", "is TOSCA 2.0, which xfc does not read yet"),
+    ("tosca_simple_yaml_2_0", "is not the version name of TOSCA 2.0, which is tosca_2_0"),
+    ("tosca_2_1", "is not the version name of TOSCA 2.0, which is tosca_2_0"),
     ("alien_dsl_2_0_0", "is Alien4Cloud's own TOSCA dialect"),
     ("alien_dsl_1_4_0", "is Alien4Cloud's own TOSCA dialect"),
     ("acme_tosca_9", "is a version xfc does not know"),
@@ -64,12 +65,27 @@ def test_a_number_is_not_a_version_name(tmp_path):
 
 
 def test_an_imported_file_with_an_unread_version_stops_there(tmp_path):
-    (tmp_path / "two.yaml").write_text("tosca_definitions_version: tosca_2_0\n"
+    (tmp_path / "two.yaml").write_text("tosca_definitions_version: alien_dsl_2_0_0\n"
                                        "imports: [deeper_missing.yaml]\n")
     got = _check(tmp_path, "tosca_definitions_version: tosca_simple_yaml_1_3\n"
                            "imports: [two.yaml]\n")
     assert [(c, m.split(" is ")[0]) for c, _l, m, _h in got] == \
-        [("tosca-version", "tosca_definitions_version 'tosca_2_0'")]
+        [("tosca-version", "tosca_definitions_version 'alien_dsl_2_0_0'")]
+
+
+def test_tosca_2_0_is_read_so_its_imports_are_tried(tmp_path):
+    # TOSCA 2.0 is read (compiler.tosca2): its imports are resolved and reported, and
+    # its 1.3 keyname topology_template is not a 2.0 keyname (TOSCA 2.0 §6.1)
+    text = ("tosca_definitions_version: tosca_2_0\n"
+            "imports:\n"
+            "  - profile: org.oasis-open:simple:2.0\n"
+            "  - missing_types.yaml\n"
+            "topology_template:\n  node_templates: {}\n")
+    got = _check(tmp_path, text)
+    assert [(c, line) for c, line, _m, _h in got] == [
+        ("import-unresolved", 3), ("import-unresolved", 4), ("tosca-unknown-field", 5)]
+    assert "unknown profile 'org.oasis-open:simple:2.0'" in got[0][2]
+    assert "org.oasis-open.simple:2.0" in got[0][3]  # the hint lists the catalog's
 
 
 def test_a_known_version_still_tries_its_imports(tmp_path):
@@ -80,7 +96,7 @@ def test_a_known_version_still_tries_its_imports(tmp_path):
 
 def test_the_cli_exits_1_with_the_version_first(tmp_path):
     p = tmp_path / "svc.yaml"
-    p.write_text("tosca_definitions_version: tosca_2_0\nimports:\n  - profile: x\n")
+    p.write_text("tosca_definitions_version: alien_dsl_3_0_0\nimports:\n  - profile: x\n")
     proc = subprocess.run([sys.executable, "-m", "compiler", "check", str(p), "--format", "json"],
                           cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr

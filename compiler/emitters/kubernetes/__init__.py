@@ -34,7 +34,7 @@ from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...model.xfactor import BACKING_TYPE
 from . import (compute, config, matrix, netpolicy, network, placement, runtime, storage, tacker,
-               unique, workloads)
+               tacker_namespace, unique, workloads)
 from ..naming import service_name
 from .common import ANN_TEMPLATE, Ctx
 from .render import check_rendered, render
@@ -58,6 +58,7 @@ class KubernetesEmitter:
         )
         build_objects(ctx)
         unique.check(ctx)
+        tacker_namespace.check(ctx)
         return finish(ctx)
 
 
@@ -113,7 +114,7 @@ def build_objects(ctx: Ctx) -> None:
         state = "stateful" if w.stateful else "stateless"
         workloads.emit_workload(ctx, w, state)
     netpolicy.emit(ctx, built)
-    _vnf_identity_unplaced(ctx, bool(built))
+    _vnf_identity_unplaced(ctx, bool(built), built)
     if not ctx.objects:
         ctx.diags.add(
             "emit-unsupported",
@@ -122,13 +123,15 @@ def build_objects(ctx: Ctx) -> None:
         )
 
 
-def _vnf_identity_unplaced(ctx: Ctx, any_workload: bool) -> None:
+def _vnf_identity_unplaced(ctx: Ctx, any_workload: bool, built: Any = ()) -> None:
     """The VNF's identification goes on generated workloads when the topology has one VNF
-    node; with no workload, or several VNF nodes, say so at each written value rather than
-    drop it in silence."""
+    node (or, in a network service, on each VNF node's own workloads); with no workload,
+    or several VNF nodes, say so at each written value rather than drop it in silence."""
     vnfs = ctx.topology.nodes_of("tosca.nodes.nfv.VNF")
     if len(vnfs) == 1 and any_workload:
         return
+    # a network service (compiler/ns): a VNF node whose own workloads were generated
+    vnfs = [v for v in vnfs if len(vnfs) == 1 or not any(r.node in built for r in v.requirements)]
     why = ("this descriptor yields none (VM VDUs, or objects shipped in the package)"
            if len(vnfs) == 1 else "the topology has several VNF nodes, so no one identity")
     for vnf in vnfs:

@@ -188,6 +188,15 @@ MATRIX: dict[str, dict[str, Row]] = {
         "description": _SERVICE_DESCRIPTION,
         "virtual_network_interface_requirements": _VNIC_REQUIREMENTS,
     },
+    # network services (compiler/ns, issue 26): an NSD's links, joined by the VNFs' CPs
+    "tosca.nodes.nfv.NsVirtualLink": {
+        "vl_profile": (None, "an NS link's profile holds bitrates and QoS only, which "
+                             "Kubernetes has no field for; the NetworkAttachmentDefinition "
+                             "has no IPAM"),
+        "connectivity_type": (None, "the CNI plugin decides the layer protocols"),
+        "description": _DESCRIPTION,
+        "test_access": (None, "test access is an orchestrator concern"),
+    },
     "tosca.nodes.nfv.VnfVirtualLink": {
         "vl_profile": (
             "NetworkAttachmentDefinition spec.config ipam (l3_protocol_data: cidr, "
@@ -321,6 +330,17 @@ POLICY_MATRIX: dict[str, dict[str, Row]] = {
             "the VNFM at instantiation, with the same objects",
             None,
         ),
+    },
+    "tosca.policies.nfv.NsInstantiationLevels": {
+        "ns_levels": ("the NS level (--ns-level) selects each VNF's instance count", None),
+        "levels": ("the NS level (--ns-level) selects each VNF's instance count", None),
+        "default_level": ("the NS level compiled when no --ns-level is given", None),
+    },
+    "tosca.policies.nfv.VnfToLevelMapping": {
+        "number_of_instances": ("multiplies the replicas of the VNF's workloads at the NS "
+                                "level", None),
+        "levels": ("multiplies the replicas of the VNF's workloads at the NS level", None),
+        "aspect": (None, "NS scaling aspects are scaled by the NFVO, not by the cluster"),
     },
     "tosca.policies.nfv.VduInstantiationLevels": {
         "levels": (

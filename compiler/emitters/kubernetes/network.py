@@ -64,7 +64,9 @@ def cni_config(name: str, vl: NodeTemplate) -> dict:
 def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
     """NADs for internal virtual links; Multus selections for every bound VduCp."""
     links: dict[str, str] = {}
-    for vl in ctx.topology.nodes_of("tosca.nodes.nfv.VnfVirtualLink"):
+    # an NSD's NsVirtualLinks too (compiler/ns, issue 26): the substituted VNFs' CPs join them
+    for vl in ctx.topology.nodes_of("tosca.nodes.nfv.VnfVirtualLink") + \
+            ctx.topology.nodes_of("tosca.nodes.nfv.NsVirtualLink"):
         if vl.properties.get("externally_managed") is True:
             continue
         name = dns_label(vl.name)
@@ -92,6 +94,17 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
         order = cp.properties.get("order")
         order = order if isinstance(order, int) and not isinstance(order, bool) else 1 << 30
         attach.setdefault(binding, []).append((order, cp.name, links[link]))
+    for ext in ctx.topology.nodes_of("tosca.nodes.nfv.VnfExtCp"):
+        # an external CP bound to a link (an NSD's virtual link, through the VNF's
+        # substitution mapping): the workloads behind its internal VduCps join that link
+        link = next((r.node for r in ext.requirements if r.name == "external_virtual_link"
+                     and r.node), None)
+        if link not in links:
+            continue
+        for inner in (r.node for r in ext.requirements if r.name == "internal_virtual_link"):
+            wname = _vducp_workload(ctx, inner)
+            if wname in workloads:
+                attach.setdefault(wname, []).append((1 << 30, ext.name, links[link]))
     for wname, cps in attach.items():
         for i, (_, _, nad) in enumerate(sorted(cps)):
             sel: dict[str, Any] = {"name": nad, "interface": f"net{i + 1}"}

@@ -446,7 +446,7 @@ def _pod_labels(obj: Mapping) -> Mapping:
     return labels if isinstance(labels, Mapping) else {}
 
 
-_CLUSTER_SCOPED = (
+CLUSTER_SCOPED = _CLUSTER_SCOPED = (
     "Namespace", "StorageClass", "PersistentVolume", "ClusterRole", "ClusterRoleBinding",
     "CustomResourceDefinition", "PriorityClass", "RuntimeClass", "IngressClass",
 )

@@ -14,16 +14,18 @@ manifests that select and reference these names, and a name that depends on whic
 templates exist would move under them (docs/conversion.md, "Names").
 
 Codes: ``k8s-name-collision`` (error, at the later template), ``k8s-env-name`` (error, at
-the ``env`` key: a name that is empty, holds ``=``, NUL, a space or starts with a digit).
+the ``env`` key: a name that is empty, holds ``=``, NUL, a space or starts with a digit),
+``k8s-bad-namespace`` (error, at a shipped manifest's ``metadata.namespace`` that is no
+DNS-1123 label: a list, a map, a number, upper case).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from ...diagnostics import Span
-from ...names import NameTable, is_env_name
-from .common import ANN_TEMPLATE, Ctx
+from ...names import NameTable, is_dns_label, is_env_name
+from .common import ANN_SOURCE, ANN_TEMPLATE, Ctx
 
 
 def _template_span(ctx: Ctx, template: str) -> Span:
@@ -75,6 +77,23 @@ def _check_env(ctx: Ctx, body: dict, template: str) -> None:
             c["env"] = kept
 
 
+def _shipped_span(ctx: Ctx, meta: dict) -> Span | None:
+    """Where a shipped manifest writes the object's ``metadata.namespace``."""
+    source = str((meta.get("annotations") or {}).get(ANN_SOURCE, ""))
+    file, _, line = source.rpartition(":")
+    if not file or not line.isdigit():
+        return None
+    for f in ctx.topology.shipped:
+        if f.name == file:
+            for doc in f.documents:
+                span = getattr(doc, "span", None)
+                m = doc.get("metadata") if isinstance(doc, Mapping) else None
+                if span is not None and span.line == int(line) and isinstance(m, Mapping) \
+                        and "namespace" in m and hasattr(m, "value_span"):
+                    return m.value_span("namespace")
+    return None
+
+
 def check(ctx: Ctx) -> None:
     """Report colliding object names and bad env names; drop the bad env entries."""
     table: NameTable = NameTable()
@@ -84,7 +103,17 @@ def check(ctx: Ctx) -> None:
         meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
         template = str((meta.get("annotations") or {}).get(ANN_TEMPLATE, ""))
         _check_env(ctx, body, template)
-        first = table.claim((obj.kind, meta.get("namespace")), str(meta.get("name", "")), template)
+        ns = meta.get("namespace")  # a shipped manifest may hold any YAML there
+        if ns is not None and not (isinstance(ns, str) and is_dns_label(ns)):
+            ctx.diags.add(
+                "k8s-bad-namespace",
+                f"{obj.kind} {meta.get('name')!r} has the namespace {ns!r}: a namespace is "
+                "a DNS-1123 label (lower-case letters, digits and '-', at most 63 "
+                "characters), and the API server refuses the object",
+                _shipped_span(ctx, meta) or _template_span(ctx, template),
+                hint="write one namespace name there, or leave it out and give --namespace")
+            ns = repr(ns)
+        first = table.claim((obj.kind, ns), str(meta.get("name", "")), template)
         if first is None or (template, first) in reported:
             continue
         reported.add((template, first))

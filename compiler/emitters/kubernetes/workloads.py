@@ -591,7 +591,7 @@ def emit_workload(ctx: Ctx, w: Workload, state: str) -> None:
     ):
         if isinstance(node.properties.get("name"), str):
             extra["xfactor.io/vdu-name"] = node.properties["name"]
-    extra.update(vnf_annotations(ctx))
+    extra.update(vnf_annotations(ctx, node.name))
     extra.update(w.annotations)
     kind = "StatefulSet" if w.stateful else "Deployment"
     selector = ctx.selector(w.name)
@@ -678,12 +678,23 @@ VNF_ANNOTATIONS = {
 }
 
 
-def vnf_annotations(ctx: Ctx) -> dict[str, str]:
-    """The VNF node's identification (the properties SOL001 requires of every VNF), when
-    the topology has exactly one VNF node."""
+def vnf_of(ctx: Ctx, workload: str) -> Any:
+    """The VNF node a workload belongs to: the only VNF node, or in a network service
+    (compiler/ns, issue 26) the VNF node whose requirements bind the workload."""
     vnfs = ctx.topology.nodes_of("tosca.nodes.nfv.VNF")
+    if len(vnfs) == 1:
+        return vnfs[0]
+    return next((v for v in vnfs if any(r.node == workload for r in v.requirements)), None)
+
+
+def vnf_annotations(ctx: Ctx, workload: str | None = None) -> dict[str, str]:
+    """The VNF node's identification (the properties SOL001 requires of every VNF), when
+    the topology has exactly one VNF node, or the workload is one VNF node's of a service."""
+    vnf = vnf_of(ctx, workload) if workload is not None else None
+    vnfs = [vnf] if vnf is not None else ctx.topology.nodes_of("tosca.nodes.nfv.VNF")
     if len(vnfs) != 1:
         return {}
+    service = len(ctx.topology.nodes_of("tosca.nodes.nfv.VNF")) > 1
     out = {}
     for prop, ann in VNF_ANNOTATIONS.items():
         v = vnfs[0].properties.get(prop)
@@ -691,7 +702,7 @@ def vnf_annotations(ctx: Ctx) -> dict[str, str]:
             out[ann] = ",".join(v)
         elif isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v):
             out[ann] = str(v)
-    if getattr(ctx.topology, "flavour", None) and "xfactor.io/flavour" in out:
+    if not service and getattr(ctx.topology, "flavour", None) and "xfactor.io/flavour" in out:
         # the flavour compiled (--flavour), not the literal the top-level VNF node was
         # given: the objects realise the chosen flavour (issue 21 item 6)
         out["xfactor.io/flavour"] = str(ctx.topology.flavour)

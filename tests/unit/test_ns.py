@@ -1,0 +1,257 @@
+"""Network services (issue 26, compiler/ns): an NSD compiles with its VNFs into one service.
+
+The inputs are tests/fixtures/ns/: a web VNFD (front end + API, its front end's CP the
+VNF's external link), a database VNFD, and NSDs that use them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+import compiler
+from compiler.pipeline import Options
+from tests.support.validators import validate_object
+
+HERE = Path(__file__).resolve().parents[1] / "fixtures" / "ns"
+NSD = HERE / "nsd.yaml"
+
+
+def _compile(path: Path, **opts):
+    unit = compiler.compile(str(path), dataclasses.replace(Options(), **opts))
+    assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+    return unit
+
+
+def _objects(unit) -> dict[tuple[str, str], dict]:
+    out = {}
+    for f in unit.outputs:
+        for doc in yaml.safe_load_all(f.content):
+            if isinstance(doc, dict) and "kind" in doc:
+                out[(doc["kind"], doc["metadata"]["name"])] = doc
+    return out
+
+
+def _policy(unit) -> dict:
+    return _objects(unit)[("FailurePolicy", "nsd")]["spec"]
+
+
+def test_imported_vnfds_substitute_every_vnf_node_under_its_own_names() -> None:
+    unit = _compile(NSD)
+    objs = _objects(unit)
+    workloads = sorted(name for kind, name in objs if kind in ("Deployment", "StatefulSet")
+                       and name != "xfc-operator")
+    # two instances of one VNFD (shop, blog) and the db VNF: no collision, VNF-VDU names
+    assert workloads == ["blog-api", "blog-front", "data-store", "shop-api", "shop-front"]
+    assert objs[("StatefulSet", "data-store")]["kind"] == "StatefulSet"
+    assert unit.xmodel.workloads == ("shop-front", "shop-api", "blog-front", "blog-api",
+                                     "data-store")
+    assert "k8s-name-collision" not in unit.diagnostics.codes()
+
+
+def test_every_object_is_valid_kubernetes() -> None:
+    unit = _compile(NSD)
+    errors = [f"{k}: {e}" for k, obj in _objects(unit).items() for e in validate_object(obj)]
+    assert not errors, errors
+
+
+def test_ns_virtual_link_is_a_nad_the_external_cps_join() -> None:
+    objs = _objects(_compile(NSD))
+    nad = objs[("NetworkAttachmentDefinition", "frontnet")]
+    assert json.loads(nad["spec"]["config"])["name"] == "frontnet"
+    for vnf in ("shop", "blog"):
+        pod = objs[("Deployment", f"{vnf}-front")]["spec"]["template"]["metadata"]
+        nets = json.loads(pod["annotations"]["k8s.v1.cni.cncf.io/networks"])
+        assert nets == [{"interface": "net1", "name": "frontnet"}]
+    api = objs[("Deployment", "shop-api")]["spec"]["template"]["metadata"]
+    assert "k8s.v1.cni.cncf.io/networks" not in (api.get("annotations") or {})
+
+
+def test_ns_order_follows_nsd_dependencies_and_each_vnfds_order() -> None:
+    order = _policy(_compile(NSD))["order"]
+    # shop depends on data (NSD dependency): all of shop after all of data; inside each
+    # web VNF the front end (source of the front-to-api wiring) after its API
+    assert order.index("data-store") < order.index("shop-api") < order.index("shop-front")
+    assert order.index("blog-api") < order.index("blog-front")
+
+
+def test_ns_level_sets_the_number_of_vnf_instances() -> None:
+    small = _objects(_compile(NSD))
+    big = _objects(_compile(NSD, ns_level="1"))
+    assert small[("Deployment", "shop-api")]["spec"]["replicas"] == 2
+    assert big[("Deployment", "shop-api")]["spec"]["replicas"] == 4  # 2 instances x 2
+    assert big[("HorizontalPodAutoscaler", "shop-front")]["spec"]["maxReplicas"] == 8
+    assert big[("Deployment", "blog-api")]["spec"]["replicas"] == 2  # no mapping: 1 VNF
+
+
+def test_ns_level_wiring_over_vnf_units_reaches_the_failure_policy() -> None:
+    spec = _policy(_compile(NSD))
+    wirings = {w["name"]: w for w in spec["wirings"]}
+    # each VNFD's own wiring, renamed with its VNF node
+    assert wirings["shop-front-to-api"]["source"] == "shop-front"
+    assert wirings["blog-front-to-api"]["target"] == "blog-api"
+    # the NSD's wiring names a VDU of one VNF and another VNF node as a unit
+    w = wirings["shop-to-data"]
+    assert (w["source"], w["target"], w["chain"]) == ("shop-api", "data-store", "shop-path")
+    scopes = {s["name"]: s["members"] for s in spec["scopes"]}
+    reinst = next(s for s in w["steps"] if s["action"] == "reinstantiate")
+    # scope=[data, shop]: every workload of both VNFs, in startup order
+    assert scopes[reinst["scope"]] == ["data-store", "shop-api", "shop-front"]
+    chain = next(c for c in spec["chains"] if c["name"] == "shop-path")
+    assert scopes[chain["scope"]] == ["data-store", "shop-api", "shop-front"]
+
+
+def test_simulate_acts_on_every_workload_of_a_vnf_unit() -> None:
+    proc = subprocess.run([sys.executable, "-m", "compiler", "simulate", str(NSD), "--fail",
+                           "data-store"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "shop-to-data step 2/3: reinstantiate(scope=[data-store, shop-api, shop-front])" \
+        in proc.stdout
+    assert "restarted: data-store, shop-api, shop-front\n" in proc.stdout
+
+
+def test_vnfds_given_with_vnf(tmp_path: Path) -> None:
+    nsd = tmp_path / "given.yaml"
+    nsd.write_text((HERE / "nsd_given.yaml").read_text())
+    (tmp_path / "db_types.yaml").write_text((HERE / "db_types.yaml").read_text())
+    unit = compiler.compile(str(nsd), Options())
+    assert "ns-vnf-unsubstituted" in unit.diagnostics.codes()
+    unit = _compile(nsd, vnfs=(str(HERE / "db_vnfd.yaml"),))
+    names = {name for kind, name in _objects(unit) if kind == "StatefulSet"}
+    assert names == {"db1-store", "db2-store"}
+    # the db VNFD maps no virtual_link: the VNF nodes' links reach no CP, said at each
+    lost = [(d.span.line, d.span.column) for d in unit.diagnostics if d.code == "ns-unsupported"]
+    assert lost == [(16, 11), (21, 11)]
+
+
+def test_cli_vnf_and_ns_level(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "compiler", "compile", str(NSD), "--ns-level",
+                           "1", "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    dep = yaml.safe_load((out / "kubernetes" / "deployment-shop-api.yaml").read_text())
+    assert dep["spec"]["replicas"] == 4
+    proc = subprocess.run([sys.executable, "-m", "compiler", "check", str(NSD), "--vnf",
+                           str(tmp_path / "missing.yaml")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "--vnf" in proc.stderr
+
+
+# --------------------------------------------------------------------------- the sample
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _ladders(path: Path, strip: str) -> dict:
+    """The FailurePolicy's workloads, ladders and chains with names normalised: the
+    prefix ``strip`` removed, scopes given by their members, wirings keyed by their ends."""
+    import re
+
+    spec = _policy_of(_compile(path))
+
+    def n(x):
+        return re.sub(strip, "", x) if isinstance(x, str) else x
+
+    scopes = {s["name"]: [n(m) for m in s["members"]] for s in spec["scopes"]}
+
+    def step(s: dict) -> dict:
+        d = {k: n(v) for k, v in s.items()}
+        if "scope" in s:
+            d["scope"] = scopes[s["scope"]]
+        return d
+
+    return {
+        "wirings": sorted(({"source": n(w["source"]), "target": n(w["target"]),
+                            "stickiness": w["stickiness"], "chain": n(w.get("chain")),
+                            "detect_after": w["detect_after"],
+                            "propagate": [n(p) for p in w["propagate"]],
+                            "steps": [step(s) for s in w["steps"]]} for w in spec["wirings"]),
+                          key=lambda w: (w["source"], w["target"])),
+        "workloads": sorted(({"name": n(w["name"]), "kind": w["kind"], "object": n(w["object"]),
+                              "replicas": w["replicas"], "service": n(w.get("service")),
+                              "selector": n(w["selector"]["app.kubernetes.io/name"])}
+                             for w in spec["workloads"]), key=lambda w: w["name"]),
+        "chains": sorted(({"name": n(c["name"]), "fragile": c["fragile"],
+                           "members": scopes[c["scope"]]} for c in spec["chains"]),
+                         key=lambda c: c["name"]),
+        "order": [n(x) for x in spec["order"]],
+    }
+
+
+def _policy_of(unit) -> dict:
+    return next(yaml.safe_load(f.content)["spec"] for f in unit.outputs
+                if f.path.endswith("failurepolicy.yaml"))
+
+
+def test_5g_slice_as_an_ns_has_the_single_vnfd_slices_workloads_and_ladders() -> None:
+    single = _ladders(REPO / "samples" / "5g-core-slice" / "slice.yaml", r"^$")
+    ns = _ladders(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml", r"^(cp|up|sd)-")
+    assert ns["workloads"] == single["workloads"]
+    assert ns["wirings"] == single["wirings"]
+    assert ns["chains"] == single["chains"]
+    # the startup order: the same workloads, each wiring's target before its source (ties
+    # between independent workloads follow source order, which differs)
+    assert sorted(ns["order"]) == sorted(single["order"])
+    for w in ns["wirings"]:
+        assert ns["order"].index(w["target"]) < ns["order"].index(w["source"])
+    assert len(ns["wirings"]) == 4 and len(ns["chains"]) == 2
+
+
+def test_5g_slice_ns_objects_match_the_single_vnfd_slice() -> None:
+    import re
+
+    single = _objects(_compile(REPO / "samples" / "5g-core-slice" / "slice.yaml"))
+    ns = _objects(_compile(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml"))
+
+    def kinds(objs, strip):
+        # named after the service; the inputs ConfigMap records the NSD's own inputs, and
+        # this NSD has none (the VNFDs' inputs keep their defaults: docs/conversion.md)
+        return sorted((k, re.sub(strip, "", n)) for k, n in objs
+                      if k not in ("FailurePolicy", "PrometheusRule")
+                      and not (k == "ConfigMap" and n.endswith("-inputs")))
+    assert kinds(ns, r"^(cp|up|sd)-") == kinds(single, r"^$")
+    assert ns[("StatefulSet", "sd-udr")]["metadata"]["annotations"]["xfactor.io/vnfd-id"] == \
+        "5c7e9a1b-3d5f-4a6c-8e0a-2b4d6f8a0c22"
+
+
+def test_simulate_fails_a_vnf_node_as_one_unit() -> None:
+    from compiler.graph.simulate import render_text, simulate
+
+    unit = compiler.check(str(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml"))
+    sim = simulate(unit, "sd")
+    text = render_text(sim)
+    # every workload of the subscriber-data VNF fails with it
+    assert {n for n, s in sim.state.items() if s == "failed"} >= {"sd-udm", "sd-udr",
+                                                                    "sd-subscriber-db"}
+    assert "sd is a VNF: its workloads sd-udr, sd-udm, sd-subscriber-db fail with it" in text
+    # the wiring into the VNF runs its ladder; the one inside it goes down with its source
+    assert "n8" in sim.phases and "sd-n35" not in sim.phases
+    assert "wiring sd-n35 (sd-udm -> sd-udr) goes down with its source" in text
+
+
+def test_one_vnfd_imported_and_given_with_vnf_is_one_vnfd() -> None:
+    unit = _compile(NSD, vnfs=(str(HERE / "web_vnfd.yaml"),))
+    assert "ns-vnf-ambiguous" not in unit.diagnostics.codes()
+
+
+def test_flavour_option_on_an_nsd_is_an_error() -> None:
+    unit = compiler.check(str(NSD), flavour="small")
+    assert [d.code for d in unit.diagnostics if d.severity.name == "ERROR"] == ["tosca-flavour"]
+
+
+def test_vnfd_given_as_a_csar_folder_or_archive(tmp_path: Path) -> None:
+    import zipfile
+
+    folder = HERE / "db_csar"
+    archive = tmp_path / "db.csar"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                z.write(f, f.relative_to(folder).as_posix())
+    for given in (folder, archive):
+        unit = _compile(HERE / "nsd_given.yaml", vnfs=(str(given),))
+        assert {n for k, n in _objects(unit) if k == "StatefulSet"} == {"db1-store", "db2-store"}
