@@ -12,6 +12,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.hostile import shapes
 from tests.hostile.harness import REPO, assert_refused, run
 
@@ -71,13 +73,22 @@ def test_krm_inputs_text_nested_or_wide(tmp_path):
     assert "max_config_values" in d["message"]
 
 
-def test_a_concat_of_100000_arguments(tmp_path):
+@pytest.mark.parametrize("args,limit", [
+    # the list itself is past the reader's max_collection_items (issue 22), so the reader
+    # refuses it before any function is evaluated
+    (100_000, "max_collection_items = 50,000"),
+    # a list the reader takes, past the argument count of one call
+    (40_000, "max_function_args = 1,000"),
+])
+def test_a_concat_of_100000_arguments(tmp_path, args, limit):
     p = tmp_path / "c.yaml"
     p.write_text(shapes.HEAD + "topology_template:\n  node_templates:\n    n0:\n"
                  "      type: tosca.nodes.ObjectStorage\n      properties:\n"
-                 "        name: { concat: [ " + ", ".join(["a"] * 100_000) + " ] }\n")
+                 "        name: { concat: [ " + ", ".join(["a"] * args) + " ] }\n")
     d = assert_refused(run(["check", p]), "limit-exceeded", line=p.read_text().count("\n"))
-    assert "max_function_args = 1,000" in d["message"] and "100,000 arguments" in d["message"]
+    assert limit in d["message"], d
+    if args == 40_000:
+        assert "40,000 arguments" in d["message"]
 
 
 def test_requirements_of_one_node_past_the_limit(tmp_path):

@@ -80,7 +80,7 @@ CASES = [(f"sample-{p.name}", str(entry(p)), [], p.name not in NS_SAMPLES)
 ] + [
     # a folder whose entry sits at its root: the CSAR has it under Definitions/, where
     # Tacker looks for the flavours (at the root: FlavourIdNotFound)
-    (f"folder-{p.name}", str(p), [], True) for p in samples()
+    (f"folder-{p.name}", str(p), [], p.name not in NS_SAMPLES) for p in samples()
     if p.is_dir() and not (p / "TOSCA-Metadata").is_dir() and not (p / "Kptfile").is_file()
 ]
 

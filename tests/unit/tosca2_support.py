@@ -13,7 +13,9 @@ HEAD = "tosca_definitions_version: tosca_2_0\n"
 def check(tmp_path: Path, text: str, name: str = "t.yaml", **opts: Any):
     p = tmp_path / name
     p.write_text(text)
-    return compiler.check(str(p), **opts)
+    # the TOSCA 2.0 front end's own findings: compiler.check() also runs the back ends
+    # (it is xfc check), whose warnings are not what these tests are about
+    return compiler.analyse(str(p), **opts)
 
 
 def found(unit) -> list[tuple[str, int, int]]:
