@@ -40,6 +40,7 @@ from typing import Any
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
+from .scalars import bytes_def, scalar_type
 
 V13 = "tosca_simple_yaml_1_3"
 FILE_KEYS = ("tosca_definitions_version", "description", "metadata", "dsl_definitions",
@@ -281,7 +282,10 @@ class Lowerer:
             fields["interfaces"] = lambda b, s, p: self.each(b, p, self.interface)
         elif kind == "policy":
             only2["triggers"] = "§14.5"
-        return self.keyed(body, path, fields, rename, only2)
+        out = self.keyed(body, path, fields, rename, only2)
+        if kind == "data" and isinstance(body, PMap) and body.get("derived_from") == "scalar":
+            out = scalar_type(out, body, self.diags, path)
+        return out
 
     def prop_def(self, body: Any, path: str) -> Any:
         if not isinstance(body, PMap):
@@ -301,7 +305,7 @@ class Lowerer:
                            "another", body.key_span("value"), path=path)
         if isinstance(out, PMap) and out.get("constraints", 1) is None:
             dict.__delitem__(out, "constraints")
-        return out
+        return bytes_def(out, body, self.diags, path)
 
     def param_def(self, body: Any, path: str) -> Any:
         """An input or output parameter (§9.6): fixed ``value`` kept (1.3 has it)."""
@@ -314,17 +318,17 @@ class Lowerer:
         }, {"validation": "constraints"})
         if isinstance(out, PMap) and out.get("constraints", 1) is None:
             dict.__delitem__(out, "constraints")
-        return out
+        return bytes_def(out, body, self.diags, path)
 
     def schema(self, body: Any, span: Span, path: str) -> Any:
         if not isinstance(body, PMap):
-            return body
+            return bytes_def(body, body, self.diags, path, span)
         out = self.keyed(body, path, {"key_schema": self.schema, "entry_schema": self.schema,
                                       "validation": self.v.validation},
                          {"validation": "constraints"})
         if isinstance(out, PMap) and out.get("constraints", 1) is None:
             dict.__delitem__(out, "constraints")
-        return out
+        return bytes_def(out, body, self.diags, path)
 
     def requirement_defs(self, body: Any, span: Span, path: str) -> Any:
         if not isinstance(body, PSeq):

@@ -1,0 +1,76 @@
+"""TOSCA 2.0 value types that 1.3 has no type for (compiler/tosca2/scalars.py): the
+``scalar`` type and its derived data types, and the ``bytes`` primitive (§9.1.1.5).  Each
+is read as a 1.3 string whose pattern admits exactly the 2.0 value form."""
+
+from __future__ import annotations
+
+from tests.unit.tosca2_support import HEAD, check, codes, found
+
+SIZE = ("data_types:\n  Size:\n    derived_from: scalar\n    data_type: integer\n"
+        "    units:\n      B: 1\n    prefixes:\n      K: 1000\n      Ki: 1024\n")
+
+
+def _node(prop_type: str, value: str, types: str = SIZE) -> str:
+    return (HEAD + types + "node_types:\n  Box:\n    properties:\n      p:\n"
+            f"        type: {prop_type}\n"
+            "service_template:\n  node_templates:\n    box:\n      type: Box\n"
+            f"      properties:\n        p: {value}\n")
+
+
+# the scalar type ------------------------------------------------------------------------
+def test_a_scalar_value_is_a_number_a_prefix_and_a_unit(tmp_path):
+    for ok in ("10 KiB", "3B", "7 KB", "-2 B"):
+        unit = check(tmp_path, _node("Size", ok))
+        assert codes(unit) == [], ok
+        assert unit.topology.nodes["box"].properties["p"] == ok
+
+
+def test_a_scalar_value_with_another_unit_or_number_kind_is_an_error(tmp_path):
+    # line 21 is the assignment; GB: no such prefix; 1.5: data_type integer; 10: no unit
+    for bad in ("10 GB", "1.5 KiB", "10", "KiB"):
+        unit = check(tmp_path, _node("Size", bad))
+        assert [c for c, line, _ in found(unit)] == ["tosca-constraint"], bad
+        assert found(unit)[0][1] == 21, bad
+
+
+def test_a_scalar_is_float_by_default_and_prefixes_are_optional(tmp_path):
+    types = "data_types:\n  Len:\n    derived_from: scalar\n    units:\n      m: 1\n" \
+            "      km: 1000\n    canonical_unit: m\n"
+    assert codes(check(tmp_path, _node("Len", "1.5e3 km", types))) == []
+    assert codes(check(tmp_path, _node("Len", "2 cm", types))) == ["tosca-constraint"]
+
+
+def test_a_malformed_scalar_type_is_placed(tmp_path):
+    types = ("data_types:\n  Bad:\n    derived_from: scalar\n    data_type: string\n"
+             "    units:\n      m: 1\n  NoUnits:\n    derived_from: scalar\n"
+             "  Canon:\n    derived_from: scalar\n    units: { m: 1 }\n"
+             "    canonical_unit: km\n  Map:\n    derived_from: scalar\n    units: [m]\n")
+    unit = check(tmp_path, HEAD + types)
+    assert found(unit) == [("tosca-wrong-type", 5, 16), ("tosca-wrong-type", 9, 5),
+                           ("tosca-wrong-type", 13, 21), ("tosca-wrong-type", 16, 12)]
+
+
+def test_a_validation_on_a_scalar_type_is_a_warning_not_a_string_comparison(tmp_path):
+    types = SIZE + "    validation: { $greater_or_equal: [ $value, 0 ] }\n"
+    unit = check(tmp_path, _node("Size", "10 KiB", types))
+    assert found(unit) == [("tosca-unsupported", 11, 5)]
+
+
+# bytes (§9.1.1.5) -------------------------------------------------------------------------
+def test_bytes_is_a_base64_string(tmp_path):
+    unit = check(tmp_path, _node("bytes", "UHVjY2luaQ==", ""))
+    assert codes(unit) == []
+    assert unit.topology.nodes["box"].properties["p"] == "UHVjY2luaQ=="
+    unit = check(tmp_path, _node("bytes", "not base64!", ""))
+    assert found(unit) == [("tosca-constraint", 12, 12)]
+
+
+def test_bytes_in_an_entry_schema_and_a_length_clause(tmp_path):
+    text = (HEAD + "node_types:\n  Box:\n    properties:\n      p:\n        type: list\n"
+            "        entry_schema: bytes\n      q:\n        type: bytes\n"
+            "        validation: { $equal: [ { $length: $value }, 4 ] }\n"
+            "service_template:\n  node_templates:\n    box:\n      type: Box\n"
+            "      properties:\n        p: [ QUJD, '!!' ]\n        q: QUJD\n")
+    unit = check(tmp_path, text)
+    # the length of bytes is not the length of their Base64 text: not enforced
+    assert found(unit) == [("tosca-unsupported", 10, 9), ("tosca-constraint", 16, 20)]
