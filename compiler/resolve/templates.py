@@ -561,6 +561,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
                                "a mapping", raw.value_span(name), path=apath)
                 continue
             self._check_keys(body, ARTIFACT_KEYS, f"artifact {name!r}", apath)
+            body = self._augment_artifact(n, name, body)
             written = self._undefined_swimage(body, apath)
             atype = self.reg.canonical("artifact", SWIMAGE_BASE) if written else \
                 self._want_type(body, "artifact", f"artifact {name!r}", apath, span)
@@ -585,6 +586,40 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
                                                                   str) else None,
                 properties=props, span=span,
             )
+        return out
+
+    def _augment_artifact(self, n: _Node, name: str, body: PMap) -> PMap:
+        """A template's artifact ``name`` augments the node type's artifact definition of
+        that name (TOSCA 1.3 §3.8.3, 2.0 §6.9.3 "augment or replace"): when the template
+        writes no type or no file (before, an error), the keynames it does not write (type, file, repository, deploy_path, properties not
+        assigned) are the definition's, placed at the template's artifact."""
+        inherited = self.reg.artifacts(n.type).get(name) if n.type else None
+        if inherited is None or ("type" in body and "file" in body):
+            # a complete artifact replaces the definition: as before, nothing is merged
+            return body
+        out = PMap(body, span=body.span)
+        out.key_spans.update(body.key_spans)
+        out.value_spans.update(body.value_spans)
+        for key in ("type", "file", "repository", "deploy_path"):
+            if key not in body and getattr(inherited, key) is not None:
+                dict.__setitem__(out, key, getattr(inherited, key))
+                out.key_spans[key] = out.value_spans[key] = inherited.span
+        if inherited.properties:
+            props = PMap(inherited.properties, span=inherited.span)
+            if isinstance(inherited.properties, PMap):
+                props.key_spans.update(inherited.properties.key_spans)
+                props.value_spans.update(inherited.properties.value_spans)
+            own = body.get("properties")
+            if isinstance(own, PMap):
+                for k, v in own.items():
+                    dict.__setitem__(props, k, v)
+                    props.key_spans[k] = own.key_span(k)
+                    props.value_spans[k] = own.value_span(k)
+                props.span = own.span
+            if own is None or isinstance(own, PMap):
+                dict.__setitem__(out, "properties", props)
+                out.key_spans.setdefault("properties", inherited.span)
+                out.value_spans.setdefault("properties", props.span)
         return out
 
     def _undefined_swimage(self, body: PMap, apath: str) -> str | None:

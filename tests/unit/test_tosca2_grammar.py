@@ -368,3 +368,20 @@ def test_a_service_template_keyname_is_checked_in_2_0_words(tmp_path):
     unit = check(tmp_path, HEAD + "service_template:\n  node_templates: {}\n  node_template: {}\n")
     assert found(unit) == [("tosca-unknown-field", 4, 3)]
     assert "TOSCA 2.0 §6.9.1" in message(unit, "tosca-unknown-field")
+
+
+# §6.9.3 a node template's artifacts augment its node type's ----------------------------
+def test_a_template_artifact_augments_the_node_types_definition(tmp_path):
+    text = (HEAD + "artifact_types:\n  Image:\n    properties:\n      os: { type: string }\n"
+            "      install: { type: boolean, default: false }\n"
+            "node_types:\n  Box:\n    artifacts:\n      image:\n        type: Image\n"
+            "        file: images/box.qcow2\n        properties: { os: linux }\n"
+            "service_template:\n  node_templates:\n    box:\n      type: Box\n"
+            "      artifacts:\n        image:\n          properties: { install: true }\n"
+            "        other:\n          properties: { install: true }\n")
+    unit = check(tmp_path, text)
+    # 'other' has no definition in the type to augment: still no file and no type
+    assert found(unit) == [("tosca-missing-field", 21, 9), ("tosca-missing-field", 21, 9)]
+    art = unit.topology.nodes["box"].artifacts["image"]
+    assert art.file == "images/box.qcow2" and art.type.endswith("Image")
+    assert dict(art.properties) == {"os": "linux", "install": True}
