@@ -40,6 +40,7 @@ from typing import Any
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
+from .copies import copies
 from .scalars import bytes_def, scalar_type
 
 V13 = "tosca_simple_yaml_1_3"
@@ -404,9 +405,11 @@ class Lowerer:
             if k in ("inputs", "outputs"):
                 body = self.each(body, f"{path}.{k}", self.param_def)
             elif k == "node_templates":
-                body = self.each(body, f"{path}.{k}", self.node_template)
+                body = self.each(copies(body, self.diags, f"{path}.{k}", "§7.2"),
+                                 f"{path}.{k}", self.node_template)
             elif k == "relationship_templates":
-                body = self.each(body, f"{path}.{k}", lambda b, p: self.keyed(b, p, {
+                body = self.each(copies(body, self.diags, f"{path}.{k}", "§7.4"),
+                                 f"{path}.{k}", lambda b, p: self.keyed(b, p, {
                     "properties": values, "attributes": values,
                     "interfaces": lambda b2, s2, p2: self.each(b2, p2, self.interface)}))
             elif k == "groups":

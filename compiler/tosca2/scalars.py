@@ -125,3 +125,4 @@ def bytes_def(out: Any, body: Any, diags: Diagnostics, path: str,
         dict.__delitem__(out, "constraints")
     _constraint(out, body, "type", BASE64)
     return out
+

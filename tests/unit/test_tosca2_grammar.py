@@ -385,3 +385,34 @@ def test_a_template_artifact_augments_the_node_types_definition(tmp_path):
     art = unit.topology.nodes["box"].artifacts["image"]
     assert art.file == "images/box.qcow2" and art.type.endswith("Image")
     assert dict(art.properties) == {"os": "linux", "install": True}
+
+
+# §7.2 copy ---------------------------------------------------------------------------------
+COPY = (HEAD + "data_types:\n  CPU:\n    properties:\n      arch: { type: string }\n"
+        "      cores: { type: integer }\n"
+        "node_types:\n  Machine:\n    properties:\n      cpu: { type: CPU }\n"
+        "      name: { type: string, required: false }\n"
+        "service_template:\n  node_templates:\n"
+        "    one:\n      type: Machine\n      properties:\n"
+        "        cpu: { arch: x86, cores: 4 }\n        name: one\n")
+
+
+def test_copy_takes_what_the_template_does_not_write(tmp_path):
+    unit = check(tmp_path, COPY + "    two:\n      copy: one\n      properties:\n"
+                 "        cpu: { arch: arm, cores: 8 }\n")
+    assert codes(unit) == []
+    two = unit.topology.nodes["two"]
+    assert two.type == "Machine"
+    # each property the copy does not assign is the source's; one it assigns is its own
+    assert two.properties["name"] == "one"
+    assert two.properties["cpu"] == {"arch": "arm", "cores": 8}
+    assert unit.topology.nodes["one"].properties["cpu"] == {"arch": "x86", "cores": 4}
+
+
+def test_copy_of_a_copy_or_of_nothing_is_an_error(tmp_path):
+    unit = check(tmp_path, COPY + "    two:\n      copy: one\n"
+                 "    three:\n      copy: two\n    four:\n      copy: nobody\n")
+    assert [(c, line, col) for c, line, col in found(unit)
+            if c == "tosca-unknown-template"] == [("tosca-unknown-template", 22, 13),
+                                                  ("tosca-unknown-template", 24, 13)]
+    assert "itself uses copy" in message(unit, "tosca-unknown-template")
