@@ -28,6 +28,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
+from .arithmetic import ARITHMETIC, evaluate, literal_args
 
 # 2.0 function name -> 1.3 function name (same arguments, after path lowering)
 CARRIED = {
@@ -143,10 +144,21 @@ class Values:
             out.key_spans[CARRIED[name]] = node.key_span(key) if isinstance(node, PMap) else span
             out.value_spans[CARRIED[name]] = span
             return out
+        if name in ARITHMETIC:
+            lowered = self.value(arg, span, path)
+            args = list(lowered) if isinstance(lowered, list) else [lowered]
+            if literal_args(args):
+                result, problem = evaluate(name, args)
+                if problem is None:
+                    return result
+                self.diags.add("tosca-function", f"{problem} (TOSCA 2.0 §10.2.5)", at,
+                               path=path)
+                return None
         if name in NOT_EVALUATED:
             self.diags.add("tosca2-unsupported",
                            f"${name} (TOSCA 2.0 {NOT_EVALUATED[name]}) is not evaluated in a "
-                           "value by xfc", at, path=path,
+                           "value by xfc" + (" unless its arguments are numbers written in the file"
+                                            if name in ARITHMETIC else ""), at, path=path,
                            hint="xfc evaluates $get_input, $get_property, $get_attribute, "
                                 "$get_artifact, $concat, $join and $token in values; boolean "
                                 "and comparison functions in validation clauses")

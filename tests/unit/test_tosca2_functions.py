@@ -197,3 +197,47 @@ def test_validation_of_an_input(tmp_path):
                  "      validation: { $less_than: [ $value, 10 ] }\n      default: 12\n"
                  "  node_templates: {}\n")
     assert codes(unit) == ["tosca-constraint"]
+
+
+# §10.2.5 arithmetic functions ------------------------------------------------------------------
+def _numbers(tmp_path, values: str):
+    text = (HEAD + "node_types:\n  N:\n    properties:\n"
+            "      v: { type: list, entry_schema: { type: float } }\n"
+            "service_template:\n  node_templates:\n    n:\n      type: N\n"
+            "      properties:\n        v:\n" + values)
+    unit = check(tmp_path, text)
+    return unit, (unit.topology.nodes["n"].properties["v"] if unit.topology else None)
+
+
+def test_arithmetic_on_numbers_is_evaluated(tmp_path):
+    unit, v = _numbers(tmp_path,
+                       "          - { $sum: [ 100, 20, 3 ] }\n"
+                       "          - { $difference: [ 1.5, 2 ] }\n"
+                       "          - { $product: [ 2, 3, 4 ] }\n"
+                       "          - { $quotient: [ 7, 2 ] }\n"
+                       "          - { $remainder: [ -7, 2 ] }\n"
+                       "          - { $round: [ 3.5 ] }\n"
+                       "          - { $round: [ 3.53 ] }\n"
+                       "          - { $floor: [ -1.5 ] }\n"
+                       "          - { $ceil: [ 1.2 ] }\n"
+                       "          - { $sum: [ 1, { $product: [ 2, 3 ] } ] }\n")
+    assert codes(unit) == []
+    assert v == [123, -0.5, 24, 3.5, -1, 3, 4, -2, 2, 7]
+    # integers stay integers, a quotient is a float (§10.2.5.4)
+    assert [type(x) for x in v[:4]] == [int, float, int, float]
+
+
+def test_malformed_arithmetic_is_a_positioned_error(tmp_path):
+    unit, _ = _numbers(tmp_path,
+                       "          - { $difference: [ 1, 2, 3 ] }\n"
+                       "          - { $quotient: [ 1, 0 ] }\n"
+                       "          - { $remainder: [ 1.5, 2 ] }\n")
+    assert found(unit) == [("tosca-function", 12, 15), ("tosca-function", 13, 15),
+                           ("tosca-function", 14, 15)]
+
+
+def test_arithmetic_on_a_function_or_a_scalar_is_not_evaluated(tmp_path):
+    unit, _ = _numbers(tmp_path, "          - { $sum: [ 1, { $get_input: x } ] }\n"
+                       "          - { $sum: [ 1 GB, 2 GB ] }\n")
+    assert codes(unit) == ["tosca2-unsupported", "tosca2-unsupported"]
+    assert "unless its arguments are numbers" in message(unit, "tosca2-unsupported")
