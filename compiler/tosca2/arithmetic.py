@@ -50,13 +50,18 @@ def evaluate(name: str, args: list[Any]) -> tuple[Any, str | None]:
     if name == "quotient":
         if args[1] == 0:
             return None, "$quotient divides by zero"
-        return args[0] / args[1], None
+        try:
+            return args[0] / args[1], None
+        except OverflowError:
+            return None, "$quotient has no float value (too large)"
     if name == "remainder":
         if not all(isinstance(a, int) for a in args):
             return None, "$remainder takes two integers"
         if args[1] == 0:
             return None, "$remainder divides by zero"
-        return int(math.fmod(args[0], args[1])), None
+        a, b = args
+        r = abs(a) % abs(b)  # exact for integers of any size
+        return (-r if a < 0 else r), None
     x = args[0]
     if isinstance(x, float) and not math.isfinite(x):
         return None, f"${name} of {x} has no integer value"

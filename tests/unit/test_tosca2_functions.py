@@ -231,9 +231,10 @@ def test_malformed_arithmetic_is_a_positioned_error(tmp_path):
     unit, _ = _numbers(tmp_path,
                        "          - { $difference: [ 1, 2, 3 ] }\n"
                        "          - { $quotient: [ 1, 0 ] }\n"
-                       "          - { $remainder: [ 1.5, 2 ] }\n")
+                       "          - { $remainder: [ 1.5, 2 ] }\n"
+                       f"          - {{ $quotient: [ {10 ** 400}, 3 ] }}\n")
     assert found(unit) == [("tosca-function", 12, 15), ("tosca-function", 13, 15),
-                           ("tosca-function", 14, 15)]
+                           ("tosca-function", 14, 15), ("tosca-function", 15, 15)]
 
 
 def test_arithmetic_on_a_function_or_a_scalar_is_not_evaluated(tmp_path):
