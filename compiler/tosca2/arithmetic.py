@@ -39,8 +39,8 @@ def evaluate(name: str, args: list[Any]) -> tuple[Any, str | None]:
     lo, hi = _ARITY[name]
     if len(args) < lo or (hi is not None and len(args) > hi):
         want = f"{lo}" if lo == hi else f"at least {lo}"
-        return None, f"${name} takes {want} argument{'s' if (hi or 2) > 1 else ''}, " \
-                     f"not {len(args)}"
+        noun = "argument" if lo == 1 else "arguments"
+        return None, f"${name} takes {want} {noun}, not {len(args)}"
     if name == "sum":
         return sum(args), None
     if name == "difference":
