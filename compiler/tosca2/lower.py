@@ -24,6 +24,8 @@ What changes, by clause of TOSCA 2.0 (csd06); docs/tosca-2.md has the full table
   requirement assignments: ``count: 1`` dropped, ``optional``, ``allocation`` and 2.0
   node filters refused.
 * every value: ``$``-functions and ``$$`` (:mod:`.functions`).
+* data types derived from ``scalar`` and ``type: bytes`` (§9.1.1.5): 1.3 strings with
+  a pattern (:mod:`.scalars`); §7.2/§7.4 ``copy`` of templates (:mod:`.copies`).
 
 Anything else is carried as written, so the 1.3 reader reports a key it does not know
 with its position (never a silent drop).
