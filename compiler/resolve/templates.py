@@ -590,7 +590,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
 
     def _augment_artifact(self, n: _Node, name: str, body: PMap) -> PMap:
         """A template's artifact ``name`` augments the node type's artifact definition of
-        that name (TOSCA 1.3 §3.8.3, 2.0 §6.9.3 "augment or replace"): when the template
+        that name (TOSCA 1.3 §3.8.3, 2.0 §7.2 "augment or replace"): when the template
         writes no type or no file (before, an error), the keynames it does not write (type, file, repository, deploy_path, properties not
         assigned) are the definition's, placed at the template's artifact."""
         inherited = self.reg.artifacts(n.type).get(name) if n.type else None
