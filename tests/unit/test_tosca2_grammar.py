@@ -370,7 +370,7 @@ def test_a_service_template_keyname_is_checked_in_2_0_words(tmp_path):
     assert "TOSCA 2.0 §6.9.1" in message(unit, "tosca-unknown-field")
 
 
-# §6.9.3 a node template's artifacts augment its node type's ----------------------------
+# §7.2 a node template's artifacts augment its node type's ----------------------------
 def test_a_template_artifact_augments_the_node_types_definition(tmp_path):
     text = (HEAD + "artifact_types:\n  Image:\n    properties:\n      os: { type: string }\n"
             "      install: { type: boolean, default: false }\n"
