@@ -249,10 +249,13 @@ class Orders:
 
 
 class Sides:
-    """Upstream and downstream sides of wirings, each chain's subgraph built once.
+    """Upstream and downstream sides of wirings, each chain's adjacency built once.
 
-    networkx is imported on the first wiring in a chain: a wiring in no chain has
-    its two ends as sides.
+    A side is a plain breadth-first walk over the chain's own successor and predecessor
+    lists (what ``networkx.ancestors``/``descendants`` computed, without building their
+    edge tuples), and each node's side is walked once per chain and shared, frozen, by
+    every wiring from (upstream) or to (downstream) it.  A wiring in no chain has its two
+    ends as sides.
     """
 
     def __init__(self, edges: Iterable[Edge], chains: Mapping[str, tuple[str, ...]]) -> None:
@@ -262,39 +265,58 @@ class Sides:
             succ = self._succ.setdefault(e.source, [])
             if e.target not in succ:
                 succ.append(e.target)
-        self._sub: dict[str, nx.DiGraph] = {}
+        # chain -> (successors, predecessors) inside the chain's members
+        self._adj: dict[str, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+        self._up: dict[tuple[str, str], frozenset[str]] = {}
+        self._down: dict[tuple[str, str], frozenset[str]] = {}
 
-    def _subgraph(self, chain: str) -> nx.DiGraph:
-        """The subgraph induced by the chain's members."""
-        sub = self._sub.get(chain)
-        if sub is None:
-            import networkx as nx
-
+    def _adjacency(self, chain: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The successor and predecessor lists of the subgraph induced by the chain's members."""
+        adj = self._adj.get(chain)
+        if adj is None:
             members = self.chains.get(chain, ())
             inside = set(members)
-            sub = nx.DiGraph()
-            sub.add_nodes_from(members)
-            sub.add_edges_from((s, t) for s in members for t in self._succ.get(s, ()) if t in inside)
-            self._sub[chain] = sub
-        return sub
+            succ: dict[str, list[str]] = {m: [] for m in members}
+            pred: dict[str, list[str]] = {m: [] for m in members}
+            for s in members:
+                for t in self._succ.get(s, ()):
+                    if t in inside:
+                        succ[s].append(t)
+                        pred[t].append(s)
+            adj = self._adj[chain] = (succ, pred)
+        return adj
 
-    def upstream(self, w: Wiring, chain: str | None) -> set[str]:
+    @staticmethod
+    def _reach(start: str, nxt: Mapping[str, list[str]]) -> frozenset[str]:
+        """``start`` and every node reachable from it along ``nxt``."""
+        seen = {start}
+        todo = [start]
+        while todo:
+            for m in nxt.get(todo.pop(), ()):
+                if m not in seen:
+                    seen.add(m)
+                    todo.append(m)
+        return frozenset(seen)
+
+    def upstream(self, w: Wiring, chain: str | None) -> frozenset[str]:
         """``S`` and every chain member that depends on ``S``, transitively (§2.5)."""
         if chain is None:
-            return {w.source}
-        import networkx as nx
+            return frozenset((w.source,))
+        key = (chain, w.source)
+        side = self._up.get(key)
+        if side is None:
+            side = self._up[key] = self._reach(w.source, self._adjacency(chain)[1])
+        return side
 
-        sub = self._subgraph(chain)
-        return {w.source} | (nx.ancestors(sub, w.source) if w.source in sub else set())
-
-    def downstream(self, w: Wiring, chain: str | None) -> set[str]:
+    def downstream(self, w: Wiring, chain: str | None) -> frozenset[str]:
         """``T`` and every chain member that ``T`` depends on, transitively (§2.5)."""
         if chain is None:
-            return {w.target}
-        import networkx as nx
-
-        sub = self._subgraph(chain)
-        return {w.target} | (nx.descendants(sub, w.target) if w.target in sub else set())
+            return frozenset((w.target,))
+        key = (chain, w.target)
+        side = self._down.get(key)
+        if side is None:
+            side = self._down[key] = self._reach(w.target, self._adjacency(chain)[0])
+        return side
 
 
 def effective_ladder(w: Wiring, xmodel: XModel) -> tuple[Step, ...]:
@@ -310,8 +332,8 @@ def effective_ladder(w: Wiring, xmodel: XModel) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: set[str],
-                down: set[str]) -> tuple[str, ...] | set[str]:
+def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: frozenset[str],
+                down: frozenset[str]) -> tuple[str, ...] | set[str] | frozenset[str]:
     """The names a ``reinstantiate`` scope stands for (unknown names kept; checks report)."""
     scope = step.arg("scope")
     if isinstance(scope, tuple):
