@@ -13,9 +13,9 @@ networkx ``DiGraph`` of a plan (the same nodes with their attributes, the parall
 the edge attribute ``edges``) for a caller that runs a graph algorithm.
 
 networkx is imported only where one is needed: on a cycle (the condensation and
-:func:`find_cycles`) and for the sides of a wiring in a chain.  An acyclic topology gets
-its waves from the standard library's ``graphlib.TopologicalSorter``, so ``check`` of a
-descriptor without cycles or chains never imports networkx (its import is most of a small
+:func:`find_cycles`).  An acyclic topology gets its waves from the standard library's
+``graphlib.TopologicalSorter``, and the sides of wirings in a chain come from
+:class:`Sides`, so ``check`` of a descriptor without cycles never imports networkx (its import is most of a small
 check's start-up; docs/performance.md).
 
 From the graph (docs/xfactor.md has the reasoning):
