@@ -135,10 +135,20 @@ def is_plain_safe(text: str) -> bool:
     return text.casefold() not in _WORDS
 
 
+# The characters ``_escape_char`` would change or refuse: all but printable ASCII other than
+# ``"`` and ``\``.  Only these are handed to it, one match each; the rest of the text is
+# copied as it stands (a policy's long label values were escaped character by character).
+_NEEDS_ESCAPE = re.compile(r'[^ !#-\[\]-~]')
+
+
+def _escape_match(m: re.Match[str]) -> str:
+    return _escape_char(m[0])
+
+
 def double_quoted(value: str) -> str:
     """``value`` as a double-quoted scalar with JSON-style escapes, and with the YAML 1.1
     line breaks, the BOM and control characters escaped (never plain)."""
-    return '"' + "".join(_escape_char(c) for c in value) + '"'
+    return '"' + _NEEDS_ESCAPE.sub(_escape_match, value) + '"'
 
 
 # The two scalar caches keep short texts only: names, labels and keywords recur thousands

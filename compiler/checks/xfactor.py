@@ -266,12 +266,17 @@ def notify_no_endpoint(unit: Any, diags: Diagnostics) -> None:
 def scope_unknown(unit: Any, diags: Diagnostics) -> None:
     """xf-scope-unknown: a scope or chain names nothing, or something outside the chain."""
     topo, xm = unit.topology, unit.xmodel
+    member_sets: dict[str, frozenset[str]] = {}  # each chain's, made once (not per step)
     for w, step, _explicit in _ladders(unit):
         chain = _effective_chain(unit, w)
-        members = set(xm.chains[chain].members) if chain else None
         if step.action == "reinstantiate":
             scope = step.arg("scope")
             if isinstance(scope, tuple):
+                members = None
+                if chain:
+                    members = member_sets.get(chain)
+                    if members is None:
+                        members = member_sets[chain] = frozenset(xm.chains[chain].members)
                 for i, name in enumerate(scope):
                     span = step.span_of(f"scope[{i}]")
                     if name not in topo.nodes:

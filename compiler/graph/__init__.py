@@ -13,9 +13,9 @@ networkx ``DiGraph`` of a plan (the same nodes with their attributes, the parall
 the edge attribute ``edges``) for a caller that runs a graph algorithm.
 
 networkx is imported only where one is needed: on a cycle (the condensation and
-:func:`find_cycles`) and for the sides of a wiring in a chain.  An acyclic topology gets
-its waves from the standard library's ``graphlib.TopologicalSorter``, so ``check`` of a
-descriptor without cycles or chains never imports networkx (its import is most of a small
+:func:`find_cycles`).  An acyclic topology gets its waves from the standard library's
+``graphlib.TopologicalSorter``, and the sides of wirings in a chain come from
+:class:`Sides`, so ``check`` of a descriptor without cycles never imports networkx (its import is most of a small
 check's start-up; docs/performance.md).
 
 From the graph (docs/xfactor.md has the reasoning):
@@ -45,6 +45,7 @@ Codes: none (``xf-dependency-cycle`` is reported by the checks, from :func:`find
 from __future__ import annotations
 
 from collections import deque
+from itertools import compress
 from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
@@ -248,53 +249,115 @@ class Orders:
 # --------------------------------------------------------------------------- wirings
 
 
-class Sides:
-    """Upstream and downstream sides of wirings, each chain's subgraph built once.
+_BITS = bytes.maketrans(b"01", b"\x00\x01")
 
-    networkx is imported on the first wiring in a chain: a wiring in no chain has
-    its two ends as sides.
+
+class Sides:
+    """Upstream and downstream sides of wirings, each chain's sides computed once.
+
+    In an acyclic chain every member's two sides are computed together, in one pass over
+    the members in startup order, as bit sets indexed by that order (a member's downstream
+    is itself and the downstream of each member it depends on; its upstream likewise in
+    reverse), and each side is read out once, in startup order, shared frozen by every
+    wiring from (upstream) or to (downstream) that member: no walk and no sort per wiring.
+    A chain with a cycle falls back to one breadth-first walk per member.  A wiring in no
+    chain has its two ends as sides.
     """
 
     def __init__(self, edges: Iterable[Edge], chains: Mapping[str, tuple[str, ...]]) -> None:
-        self.chains = chains
+        self.chains = chains  # each chain's members in startup order (build_plan)
         self._succ: dict[str, list[str]] = {}
         for e in edges:
             succ = self._succ.setdefault(e.source, [])
             if e.target not in succ:
                 succ.append(e.target)
-        self._sub: dict[str, nx.DiGraph] = {}
+        # (chain, member) -> side, in startup order
+        self._up: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._down: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._done: set[str] = set()
+        self._orders: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._sets: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
 
-    def _subgraph(self, chain: str) -> nx.DiGraph:
-        """The subgraph induced by the chain's members."""
-        sub = self._sub.get(chain)
-        if sub is None:
-            import networkx as nx
+    def _compute(self, chain: str) -> None:
+        self._done.add(chain)
+        members = self.chains.get(chain, ())
+        index = {m: i for i, m in enumerate(members)}
+        succ = [[index[t] for t in self._succ.get(m, ()) if t in index] for m in members]
+        if all(j < i for i, js in enumerate(succ) for j in js):  # acyclic: bit sets
+            down = [0] * len(members)
+            for i, js in enumerate(succ):
+                bits = 1 << i
+                for j in js:
+                    bits |= down[j]
+                down[i] = bits
+            up = [1 << i for i in range(len(members))]
+            for i in range(len(members) - 1, -1, -1):
+                for j in succ[i]:
+                    up[j] |= up[i]
+            for i, m in enumerate(members):
+                self._up[(chain, m)] = self._read(up[i], members)
+                self._down[(chain, m)] = self._read(down[i], members)[::-1]
+            return
+        pred: list[list[int]] = [[] for _ in members]
+        for i, js in enumerate(succ):
+            for j in js:
+                pred[j].append(i)
+        for i, m in enumerate(members):
+            self._up[(chain, m)] = self._walk(i, pred, members)
+            self._down[(chain, m)] = self._walk(i, succ, members)[::-1]
 
-            members = self.chains.get(chain, ())
-            inside = set(members)
-            sub = nx.DiGraph()
-            sub.add_nodes_from(members)
-            sub.add_edges_from((s, t) for s in members for t in self._succ.get(s, ()) if t in inside)
-            self._sub[chain] = sub
-        return sub
+    @staticmethod
+    def _read(bits: int, members: tuple[str, ...]) -> tuple[str, ...]:
+        """The members whose bits are set, in startup order."""
+        return tuple(compress(members, bin(bits)[:1:-1].encode().translate(_BITS)))
 
-    def upstream(self, w: Wiring, chain: str | None) -> set[str]:
-        """``S`` and every chain member that depends on ``S``, transitively (§2.5)."""
-        if chain is None:
-            return {w.source}
-        import networkx as nx
+    @staticmethod
+    def _walk(start: int, nxt: list[list[int]], members: tuple[str, ...]) -> tuple[str, ...]:
+        """``start`` and every member reachable from it along ``nxt``, in startup order."""
+        seen = {start}
+        todo = [start]
+        while todo:
+            for j in nxt[todo.pop()]:
+                if j not in seen:
+                    seen.add(j)
+                    todo.append(j)
+        return tuple(members[i] for i in sorted(seen))
 
-        sub = self._subgraph(chain)
-        return {w.source} | (nx.ancestors(sub, w.source) if w.source in sub else set())
+    def _side(self, sides: dict[tuple[str, str], tuple[str, ...]], chain: str,
+              end: str) -> tuple[str, ...]:
+        if chain not in self._done:
+            self._compute(chain)
+        return sides.get((chain, end), (end,))  # an end outside the chain: itself
 
-    def downstream(self, w: Wiring, chain: str | None) -> set[str]:
-        """``T`` and every chain member that ``T`` depends on, transitively (§2.5)."""
-        if chain is None:
-            return {w.target}
-        import networkx as nx
+    def upstream(self, w: Wiring, chain: str | None) -> tuple[str, ...]:
+        """``S`` and every chain member that depends on ``S``, transitively (§2.5), in
+        startup order."""
+        return (w.source,) if chain is None else self._side(self._up, chain, w.source)
 
-        sub = self._subgraph(chain)
-        return {w.target} | (nx.descendants(sub, w.target) if w.target in sub else set())
+    def downstream(self, w: Wiring, chain: str | None) -> tuple[str, ...]:
+        """``T`` and every chain member that ``T`` depends on, transitively (§2.5), in
+        shutdown order."""
+        return (w.target,) if chain is None else self._side(self._down, chain, w.target)
+
+    def member_set(self, chain: str) -> frozenset[str]:
+        """A chain's members as a set, made once per chain."""
+        return self.as_set(self.chains.get(chain, ()))
+
+    def chain_orders(self, chain: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """A chain's startup and shutdown orders, made once per chain (its members are
+        held in startup order)."""
+        found = self._orders.get(chain)
+        if found is None:
+            members = self.chains[chain]
+            found = self._orders[chain] = (members, members[::-1])
+        return found
+
+    def as_set(self, side: tuple[str, ...]) -> frozenset[str]:
+        """A side as a set, made once per side."""
+        found = self._sets.get(id(side))  # sides are shared: keyed by identity
+        if found is None or found[0] is not side:
+            found = self._sets[id(side)] = (side, frozenset(side))
+        return found[1]
 
 
 def effective_ladder(w: Wiring, xmodel: XModel) -> tuple[Step, ...]:
@@ -310,8 +373,8 @@ def effective_ladder(w: Wiring, xmodel: XModel) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: set[str],
-                down: set[str]) -> tuple[str, ...] | set[str]:
+def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: tuple[str, ...],
+                down: tuple[str, ...]) -> tuple[str, ...] | set[str]:
     """The names a ``reinstantiate`` scope stands for (unknown names kept; checks report)."""
     scope = step.arg("scope")
     if isinstance(scope, tuple):
@@ -329,15 +392,19 @@ def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: set[
 
 def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> ResolvedWiring:
     chain = w.chain if w.chain in sides.chains else None
-    up_set, down_set = sides.upstream(w, chain), sides.downstream(w, chain)
-    upstream = orders.startup(up_set)  # outward from the wiring: S, then its dependents
-    downstream = orders.shutdown(down_set)  # outward: T, then what it depends on
+    upstream = sides.upstream(w, chain)  # outward from the wiring: S, then its dependents
+    downstream = sides.downstream(w, chain)  # outward: T, then what it depends on
+    if len(upstream) == 1:  # an end alone (no chain, or outside it): ordered if ranked
+        upstream = orders.startup(upstream)
+    if len(downstream) == 1:
+        downstream = orders.shutdown(downstream)
     propagate_to: tuple[str, ...] = ()
     if w.propagate == "upstream":
         propagate_to = upstream
     elif w.propagate == "downstream":
         propagate_to = downstream
     elif w.propagate == "both":
+        up_set = sides.as_set(upstream)
         propagate_to = upstream + tuple(n for n in downstream if n not in up_set)
     steps: list[ResolvedStep] = []
     for step in effective_ladder(w, xmodel):
@@ -347,8 +414,8 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
         shutdown: tuple[str, ...] = ()
         startup: tuple[str, ...] = ()
         if step.action == "reinstantiate":
-            names = scope_names(step, w, chain, sides, up_set, down_set)
-            members = set(sides.chains.get(chain, ())) if chain else None
+            names = scope_names(step, w, chain, sides, upstream, downstream)
+            members = sides.member_set(chain) if chain else None
             known = [n for n in names if n in orders.rank and (members is None or n in members)]
             startup, shutdown = orders.startup(known), orders.shutdown(known)
             values["scope"] = startup
@@ -356,8 +423,7 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
             target_chain = step.arg("chain") or chain
             if target_chain in sides.chains:
                 values["chain"] = target_chain
-                members = sides.chains[target_chain]
-                startup, shutdown = orders.startup(members), orders.shutdown(members)
+                startup, shutdown = sides.chain_orders(target_chain)
             else:  # no chain, or an unknown one (xf-scope-unknown / xf-fragile-no-chain)
                 values.pop("chain", None)
         args = step_arguments(step.action, values)

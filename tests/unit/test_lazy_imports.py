@@ -1,7 +1,8 @@
 """`xfc check FILE` imports what it runs and nothing else (issue 12, item 6): no other
 verb's module, no bundler, no server, no process pool, no tosca-parser (only its folder
 is needed, for the normative type files), no Jinja; and no networkx unless the topology has
-a cycle or a wiring in a chain (compiler.graph takes acyclic waves from ``graphlib``).
+a cycle (compiler.graph takes acyclic waves from ``graphlib``, and the sides of wirings in a
+chain from its own ``Sides``).
 
 Which modules load, not how long they take: the house rule keeps timed assertions out of
 the suite (bench/run.py times a cold check).
@@ -73,6 +74,15 @@ def test_a_tacker_csar_checks_without_networkx(corpus: Path) -> None:
 def test_wirings_without_a_chain_need_no_networkx() -> None:
     code, modules = _modules("check", str(CYCLE / "pass.yaml"))  # two wirings, no chain
     assert code == 0
+    assert not _loaded(modules, "networkx")
+
+
+def test_wirings_in_a_chain_need_no_networkx() -> None:
+    chain = REPO / "tests" / "unit" / "policies_data" / "chain.yaml"
+    assert "xfactor.groups.Chain" in chain.read_text()
+    code, modules = _modules("check", str(chain))
+    assert code == 0
+    assert _loaded(modules, "compiler.graph")  # the plan, with the chain's sides, was built
     assert not _loaded(modules, "networkx")
 
 
