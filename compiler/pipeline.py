@@ -146,6 +146,15 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     unit.topology = resolve(unit.package, options, diags)
     if unit.topology is None or diags.has_errors:
         return unit
+    return middle_end(unit)
+
+
+def middle_end(unit: Compilation) -> Compilation:
+    """Normalise, build the graph and run the checks on a resolved topology (the part of
+    :func:`front_end` after resolve; the Helm bundler's wiring runs it again on a topology
+    with one input's value changed, :mod:`compiler.api.wiring`)."""
+    assert unit.topology is not None
+    options, diags = unit.options, unit.diagnostics
     from .checks import run_checks
     from .graph import build_plan
     from .normalize import normalize
@@ -153,6 +162,7 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     from .ns import compose, is_service
 
     if is_service(unit.topology, options):  # hook (issue 26): an NSD's VNFs, substituted
+        assert unit.package is not None  # an NSD's VNF descriptors are in its package
         service = compose(unit.package, unit.topology, options, diags)
         if service is None or diags.has_errors:
             return unit

@@ -29,7 +29,7 @@ from typing import Any, Mapping
 from ..diagnostics import Diagnostics, Span
 from ..limits import DEFAULT_LIMITS
 from ..loader.yamlpos import PMap, to_plain
-from ..model import Package, Topology
+from ..model import InputUse, Package, Topology
 from . import flavours as _flavours
 from .aspects import check_aspects
 from .functions import Context, Unresolved, did_you_mean
@@ -139,8 +139,9 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     declared = set(top_in.params)
     if chosen is None:
         check_given(given, declared, diags)
-        return _topology(top, tt, entry, version, reg, package, top_in, None if nsd else
-                         _own_flavour(tt, reg, scope), diags)
+        return replace(_topology(top, tt, entry, version, reg, package, top_in, None if nsd else
+                                 _own_flavour(tt, reg, scope), diags),
+                       input_uses=_input_uses([top]))
 
     # the flavour: its inputs are fed by the top-level VNF node's evaluated properties
     vnf_name = vnfs[0][0]
@@ -164,7 +165,31 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     topo_flav = _topology(flav, ftt, chosen.file, version, reg, package, f_in, chosen.id,
                           diags)
     merged = _merge(topo_top, topo_flav, vnf_name)
-    return replace(merged, flavours=tuple(sorted({f.id for f in flist})))
+    # the VNF node's properties feed the flavour's inputs: a site there is not the only use
+    top.ev.props_read.update((vnf_name, p) for p in fed)
+    return replace(merged, flavours=tuple(sorted({f.id for f in flist})),
+                   input_uses=_input_uses([top, flav]))
+
+
+def _input_uses(resolvers: list[TemplateResolver]) -> dict[str, InputUse]:
+    """How the resolvers used each input (:class:`~compiler.model.InputUse`): an input is
+    used only directly when every get_input of it was a whole node property's value and
+    no get_property read one of those properties."""
+    reads: dict[str, int] = {}
+    sites: dict[str, list[tuple[Any, ...]]] = {}
+    read_props: set[tuple[str, str]] = set()
+    for res in resolvers:
+        for name, n in res.ev.input_reads.items():
+            reads[name] = reads.get(name, 0) + n
+        for name, where in res.input_sites.items():
+            sites.setdefault(name, []).extend(where)
+        read_props |= res.ev.props_read
+    out = {}
+    for name in sorted(reads):
+        where = tuple(sites.get(name, ()))
+        only = reads[name] == len(where) and not any(w[:2] in read_props for w in where)
+        out[name] = InputUse(sites=where, direct_only=only)
+    return out
 
 
 def _resolve_templates(res: TemplateResolver, tt: PMap, path: str) -> None:
