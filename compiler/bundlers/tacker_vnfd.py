@@ -40,9 +40,10 @@ VNF_TYPE = "xfc.tacker.VNF"
 SOL001_FILES = ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")
 
 
-def shipped_name(pkg: Any, name: str) -> str:
-    """Where the CSAR ships the package's TOSCA file ``name`` (csar_layout.py)."""
-    return DEFINITIONS + name if moves_entry(pkg.kind, pkg.entry) else name
+def shipped_name(src: Any, name: str) -> str:
+    """Where the CSAR ships the package's TOSCA file ``name`` (csar_layout.py); ``src``
+    is the input package as data (:class:`~compiler.bundlers.Sources`)."""
+    return DEFINITIONS + name if moves_entry(src.kind, src.entry) else name
 
 
 def _q(v: Any) -> str:
@@ -81,7 +82,7 @@ def adapt(inp: Any, files: dict[str, bytes], entry: str, ident: Identity,
     """Edit ``files`` (path -> bytes) in place as the module docstring says.
 
     ``catalog_file(name)`` returns the bytes of a SOL001 type file from xfc's catalog."""
-    pkg = inp.package
+    pkg = inp.sources
     names = set(files)
     edits: dict[str, list[tuple[int, int, list[bytes]]]] = {}
     for sf in pkg.files:
@@ -122,7 +123,7 @@ def adapt(inp: Any, files: dict[str, bytes], entry: str, ident: Identity,
 
 def _add_vnf(inp: Any, files: dict[str, bytes], entry: str, ident: Identity, catalog_file,
              edits: dict[str, list[tuple[int, int, list[bytes]]]]) -> None:
-    pkg = inp.package
+    pkg = inp.sources
     entry_sf = next((sf for sf in pkg.files if not sf.from_catalog
                      and shipped_name(pkg, sf.name) == entry),
                     None)
