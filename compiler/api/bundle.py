@@ -7,7 +7,11 @@ added (apart from the compilation's, which a face reports first), and the proble
 stopped the bundle, if one did.  The steps are public so that a face can report between
 them as ``xfc bundle`` does: :func:`bundlers_for` (by name, before anything runs),
 :func:`signing_problem` (a key that cannot sign, before the compile), then
-:func:`package` on a clean compilation.
+:func:`package` on a clean compilation.  :func:`package` builds one
+:class:`~compiler.bundlers.BundleInput` (:func:`bundle_input`) for all of xfc's bundlers:
+the IR, the emitted objects as data, and what their ``needs`` ask for: the other
+deployment flavours compiled once each (:func:`variants`), the inputs' wiring
+(:mod:`compiler.api.wiring`) and the input package as data (:func:`sources`).
 
 Codes: none of its own (a plugin that cannot be loaded is reported as ``plugin-error``
 in :attr:`BundleProblem.kind`).

@@ -19,7 +19,6 @@ Codes: none.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ..model import OutputFile
 from . import BundleInput, identity, targz_bytes, zip_bytes
