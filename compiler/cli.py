@@ -22,7 +22,8 @@ import traceback
 from typing import Sequence, TextIO
 
 from .version import __version__
-from .commands.formats import table as format_table
+from .api.flags import Parser
+from .api.formats import table as format_table
 
 # verb -> module; modules may be absent in a partial build and are then not offered
 VERBS: dict[str, str] = {
@@ -52,11 +53,7 @@ start here:
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit code 2, with a pointer to --help
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
-        sys.exit(2)
+_Parser = Parser  # exit code 2 on misuse, with a pointer to --help
 
 
 def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
