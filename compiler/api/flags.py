@@ -386,7 +386,9 @@ def _declare_bundle(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
                    choices=sorted(plugins.BUILTIN_TARGETS),  # the one table of targets
                    help="orchestrator (repeatable): the failure policies are written for it, "
-                        "and a CSAR is laid out for 'onap' or 'tacker' (at most one of them)")
+                        "and a CSAR is laid out for "
+                        + " or ".join(f"'{n}'" for n in sorted(package_layouts()))
+                        + " (at most one of them)")
     g.add_argument("--param", metavar="KEY=VALUE", action="append", default=[], dest="params",
                    help="a value for the back ends that is not a topology input (repeatable)")
     g.add_argument("--verify", action="store_true",
@@ -446,6 +448,19 @@ def parse(verb: str, words: list[str]) -> argparse.Namespace:
     return _parsers(verb)[0].parse_args([verb, *words])
 
 
+def package_layouts() -> dict[str, str]:
+    """Built-in target -> the CSAR layout it asks for (``PolicyTarget.package_layout``),
+    for the targets that ask for one: the plugin table says, not a list kept here."""
+    from .. import plugins
+
+    out: dict[str, str] = {}
+    for name in plugins.BUILTIN_TARGETS:
+        layout = getattr(plugins.target(name), "package_layout", None)
+        if layout:
+            out[name] = str(layout)
+    return out
+
+
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})\Z")
 
 
@@ -455,10 +470,12 @@ def bundle_settings(args: argparse.Namespace) -> Any:
 
     from .. import api
 
-    csar_targets = [t for t in (args.targets or ()) if t in ("onap", "tacker")]
+    layouts = package_layouts()
+    csar_targets = [layouts[t] for t in (args.targets or ()) if t in layouts]
     if len(set(csar_targets)) > 1:
-        raise UsageError("a CSAR is laid out for one orchestrator: give --target onap or "
-                         "--target tacker, not both")
+        raise UsageError("a CSAR is laid out for one orchestrator: give "
+                         + " or ".join(f"--target {n}" for n in sorted(layouts))
+                         + ", not both")
     if bool(args.sign_key) != bool(args.sign_cert):
         raise UsageError("--sign-key and --sign-cert go together")
     key = cert = None
