@@ -114,6 +114,40 @@ def test_a_target_labels_alerts_without_the_rule_builder_naming_it(fake):
     assert not re.search(r"""in ctx\.targets|== *["']tacker["']""", source)
 
 
+class BareTarget:
+    """A target that implements the protocol only (no PolicyTarget, no optional hooks)."""
+
+    name = "bare"
+    title = "Bare"
+
+    def realise(self, ctx, rw, index):  # noqa: ANN001, ANN201
+        return PolicyTarget.realise(self, ctx, rw, index)  # type: ignore[arg-type]
+
+    def documents(self, ctx):  # noqa: ANN001, ANN201
+        return {}
+
+    def check(self, unit, ctx, diags):  # noqa: ANN001, ANN201
+        return None
+
+
+def test_a_target_without_the_optional_hooks_still_compiles(monkeypatch):
+    module = types.ModuleType("xfc_bare_target")
+    module.BARE = BareTarget()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "xfc_bare_target", module)
+    monkeypatch.setitem(plugins.BUILTIN_TARGETS, "bare", "xfc_bare_target:BARE")
+    plugins.refresh()
+    flags._parsers.cache_clear()
+    try:
+        unit = api.compile(api.CompileRequest(path=str(SLICE), options=api.Options(
+            targets=("kubernetes", "bare")))).unit
+        assert unit.ok
+        assert "bare" not in flags.package_layouts()
+    finally:
+        monkeypatch.undo()
+        plugins.refresh()
+        flags._parsers.cache_clear()
+
+
 def test_the_docs_table_is_the_plugin_table():
     text = (REPO / "docs/architecture.md").read_text()
     head = "| target | policy documents | labels alerts | CSAR layout |"

@@ -174,7 +174,8 @@ def build(ctx: Context) -> list[dict[str, Any]]:
 
     # the chosen targets that label alerts (one that could not be loaded was reported
     # by the emitter already: it labels nothing)
-    labellers = [t for t in chosen_targets(ctx, Diagnostics()) if t.labels_alerts]
+    labellers = [t for t in chosen_targets(ctx, Diagnostics())
+                 if getattr(t, "labels_alerts", False)]
     wirings = [[rule(ctx, rw, i, labellers) for i in range(len(rw.steps))] for rw in ctx.wirings]
     infos = [chain_info(ctx, name, members) for name, _, members in ctx.chains]
     # (group, rules) units packed into parts; group 0 = wirings, 1 = chains
