@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 VERBS = ("check", "compile", "bundle", "report")
 
@@ -202,7 +203,7 @@ def openapi_parameters(verb: str) -> list[dict]:
             schema = dict(item)
         if opt.flag == DIAGNOSTICS_FORMAT[verb]:
             schema["default"] = "json"
-        param = {"name": name, "in": "query", "schema": schema,
+        param: dict[str, Any] = {"name": name, "in": "query", "schema": schema,
                  "description": (f"as `xfc {verb} {opt.flag}`" if name == opt.flag[2:]
                                  else f"the same as {opt.flag[2:]}")
                  + (f": {opt.help}" if opt.help and name == opt.flag[2:] else "")}
