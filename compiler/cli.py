@@ -19,10 +19,11 @@ import importlib
 import os
 import sys
 import traceback
-from typing import Sequence, TextIO
+from typing import Protocol, Sequence, TextIO, cast
 
 from .version import __version__
-from .commands.formats import table as format_table
+from .api.flags import Parser
+from .api.formats import table as format_table
 
 # verb -> module; modules may be absent in a partial build and are then not offered
 VERBS: dict[str, str] = {
@@ -40,6 +41,17 @@ VERBS: dict[str, str] = {
     "bundle": "compiler.commands.bundle",
 }
 
+class Verb(Protocol):
+    """What a verb's module (:mod:`compiler.commands`) provides; ``DESCRIPTION`` and
+    ``OWN_SIGNALS`` are optional."""
+
+    HELP: str
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace, out: TextIO) -> int: ...
+
+
 EPILOG = """\
 exit codes: 0 clean (warnings allowed), 1 the descriptor has errors,
             2 command-line misuse, 3 internal error (rerun with --debug)
@@ -52,14 +64,10 @@ start here:
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit code 2, with a pointer to --help
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
-        sys.exit(2)
+_Parser = Parser  # exit code 2 on misuse, with a pointer to --help
 
 
-def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
+def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, Verb]]:
     """The parser with every verb, or with the verb ``only`` alone: a verb's module
     imports what the verb runs (bundlers, the server, ...), so a run imports one."""
     parser = _Parser(
@@ -74,12 +82,12 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
     parser.add_argument("--debug", action="store_true",
                         help="show Python tracebacks for internal errors")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
-    modules: dict[str, object] = {}
+    modules: dict[str, Verb] = {}
     for verb, modname in VERBS.items():
         if only is not None and verb != only:
             continue
         try:
-            mod = importlib.import_module(modname)
+            mod = cast(Verb, importlib.import_module(modname))
         except ModuleNotFoundError as exc:
             if exc.name == modname:
                 continue  # not part of this build

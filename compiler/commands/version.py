@@ -19,7 +19,7 @@ DESCRIPTION = "Print xfc's version, the Python it runs on, and the versions of i
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from .formats import FORMATS, help_for
+    from ..api.formats import FORMATS, help_for
 
     parser.add_argument("--format", choices=FORMATS["version"].choices, default="text",
                         help=help_for("version"))

@@ -27,9 +27,9 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
-from ..limits import DEFAULT_LIMITS
 from ..loader.yamlpos import PMap, to_plain
 from ..model import InputUse, Package, Topology
+from ..options import Options
 from . import flavours as _flavours
 from .aspects import check_aspects
 from .functions import Context, Unresolved, did_you_mean
@@ -59,7 +59,7 @@ TOPOLOGY_KEYS = ("description", "inputs", "node_templates", "relationship_templa
                  "groups", "policies", "outputs", "substitution_mappings", "workflows")
 
 
-def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | None:
+def resolve(package: Package, options: Options, diags: Diagnostics) -> Topology | None:
     """Resolve the package's service template into a :class:`Topology`."""
     if package is None or not package.files:
         return None
@@ -72,10 +72,10 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
         return None
     from .types import TypeRegistry
 
-    limits = getattr(options, "limits", DEFAULT_LIMITS)
+    limits = options.limits
     reg = TypeRegistry.build(package, diags, version, quirks=tuple(options.quirks), limits=limits)
-    quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
-    raw_given = getattr(options, "inputs", {}) or {}
+    quirks = QuirkReporter(options.quirks, diags)
+    raw_given = options.inputs or {}
     # a PMap (the CLI's --inputs FILE / --set) keeps the position of every given value
     given = raw_given if isinstance(raw_given, PMap) else dict(raw_given)
     tt = data.get("topology_template")
@@ -117,12 +117,12 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
                                       if "topology_template" in data else data.span)
             if chosen is None:
                 return None
-    if nsd and getattr(options, "flavour", None):
+    if nsd and options.flavour:
         diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this is an NSD; each of "
                   "its VNF nodes chooses its VNFD's deployment flavour with its flavour_id",
                   data.span)
         return None
-    if chosen is None and getattr(options, "flavour", None) and not nsd:
+    if chosen is None and options.flavour and not nsd:
         own = _own_flavour(tt, reg, scope)
         if own is not None and own != options.flavour:
             diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this descriptor "

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from ..naming import service_name
 from ... import defaults, durations
 from ...diagnostics import NO_SPAN, Span
+from ...options import options_of
 from ...model.xfactor import (NotifyArgs, Plan, ReconnectArgs, ReinstantiateArgs, ResolvedStep,
                               ResolvedWiring, XModel)
 
@@ -152,18 +153,18 @@ def build_context(unit: Any) -> Context | None:
     plan, xmodel, topo = unit.plan, unit.xmodel, unit.topology
     if plan is None or xmodel is None or topo is None:
         return None
-    opts = unit.options
+    opts = options_of(unit)
     inputs: dict[str, Any] = {}
     for name, param in (getattr(topo, "inputs", None) or {}).items():
         value = getattr(param, "value", None)
         # an input with no value stays a get_input RuntimeRef: treat it as not given
         if isinstance(value, (str, int, float, bool)):
             inputs[name] = value
-    for name, value in (getattr(opts, "inputs", None) or {}).items():
+    for name, value in (opts.inputs or {}).items():
         if isinstance(value, (str, int, float, bool)):
             inputs[name] = value
     # --param values are for the back ends only and win over inputs of the same name
-    for name, value in (getattr(opts, "params", None) or {}).items():
+    for name, value in (opts.params or {}).items():
         if isinstance(value, (str, int, float, bool)):
             inputs[name] = value
     chains = []
@@ -174,12 +175,12 @@ def build_context(unit: Any) -> Context | None:
     version = meta.get("template_version") if isinstance(meta, Mapping) else None
     ctx = Context(
         service=service_name(topo, unit.path),
-        namespace=getattr(opts, "namespace", None),
+        namespace=opts.namespace,
         plan=plan,
         xmodel=xmodel,
         wirings=tuple(plan.wirings[k] for k in sorted(plan.wirings)),
         chains=tuple(chains),
-        targets=tuple(getattr(opts, "targets", ("kubernetes",)) or ("kubernetes",)),
+        targets=tuple(opts.targets or ("kubernetes",)),
         inputs=inputs,
         flavour=getattr(topo, "flavour", None),
         version=str(version) if isinstance(version, (str, int, float)) else "1.0",
