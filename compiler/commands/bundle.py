@@ -30,7 +30,6 @@ from .common import (UsageError, add_input_arguments, add_kube_version_argument,
                      report)
 from .formats import help_for
 
-HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
 DESCRIPTION = """\
 Check and compile the descriptor, then write one package per --format under OUT:
   helm        OUT/helm/<chart>/   Chart.yaml, values.yaml, values.schema.json,

@@ -18,7 +18,6 @@ from ..output import OutputError, write_outputs
 from .common import UsageError, add_backend_arguments, add_input_arguments, compile_unit, report
 
 WRITER = "xfc compile"  # named in DIR/.xfc-manifest (compiler.output)
-HELP = "compile a descriptor to Kubernetes manifests and failure policies"
 DESCRIPTION = """\
 Check the descriptor, then write, under DIR:
   kubernetes/   one file per Kubernetes object (Deployments, StatefulSets, Services,
