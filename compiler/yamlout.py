@@ -59,7 +59,7 @@ import yaml
 
 from .diagnostics import InternalError
 
-__all__ = ["dump", "write", "read_back_problem", "canonical", "quote",
+__all__ = ["dump", "write", "read_back_problem", "canonical", "as_read", "quote",
            "is_plain_safe", "same"]
 
 # libyaml's parser, whose events the read-back walks; the pure-Python one where PyYAML was
@@ -239,6 +239,49 @@ def canonical(value: Any) -> Any:
 
 _ONLY_STR = {str}
 _first = operator.itemgetter(0)
+
+
+def as_read(doc: Any, head: Iterable[str] = ()) -> Any:
+    """``doc`` as a YAML reader gives back the text :func:`dump` writes of it: plain
+    ``dict``/``list``/``str``/``int``/``float``/``bool``/``None`` (subclasses and tuples
+    turned into them) with every mapping's keys in the written order (``head`` first at
+    the top, then by their text).  What the emitters hand the bundlers as data
+    (:attr:`compiler.model.OutputFile.documents`), so that nothing parses our own output
+    again.  Iterative, like :func:`canonical`."""
+    head_keys = tuple(head)
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any, bool]] = [(doc, root, 0, True)]
+    while stack:
+        v, parent, slot, top = stack.pop()
+        if type(v) is str:  # the common scalar: a str is given back as itself
+            parent[slot] = v
+            continue
+        kind = _kind(v)
+        if kind is dict:
+            new: Any = {}
+            if top:
+                entries = _ordered(v, head_keys)
+            elif set(map(type, v)) == _ONLY_STR:  # as dump sorts them
+                entries = sorted(v.items(), key=_first)
+            else:
+                entries = sorted(v.items(), key=lambda kv: _key(kv[0]))
+            for k, x in entries:
+                if type(k) is str:
+                    key = k
+                else:
+                    key = _kind(k)(k) if _kind(k) in (str, int, float, bool) else k
+                new[key] = None
+                stack.append((x, new, key, False))
+        elif kind is list:
+            new = [None] * len(v)
+            for i, x in enumerate(v):
+                stack.append((x, new, i, False))
+        elif kind in (str, int, float, bool):
+            new = kind(v)
+        else:
+            new = v
+        parent[slot] = new
+    return root[0]
 
 
 def _ordered(m: dict, head: Iterable[str]) -> list[tuple[Any, Any]]:
