@@ -16,13 +16,17 @@ reported, and the other emitters still run), and those of the phases it runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
 from .model import OutputFile, Package, Topology
 from .names import is_dns_label
 from .options import Options
-from .model.xfactor import Plan, XModel
+
+if TYPE_CHECKING:  # the front end imports them when it builds them: a run that stops
+    # at load (a missing artifact) never does
+    from .model.xfactor import Plan, XModel
 
 
 def option_problems(options: Options, *, fields: bool = False) -> list[str]:

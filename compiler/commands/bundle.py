@@ -27,7 +27,6 @@ from ..api.flags import bundle_settings
 from ..api.render import bundle_writer, verify_bundles
 from .common import UsageError, declare, options_from_args, report
 
-HELP = "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"
 DESCRIPTION = """\
 Check and compile the descriptor, then write one package per --format under OUT:
   helm        OUT/helm/<chart>/   Chart.yaml, values.yaml, values.schema.json,

@@ -24,7 +24,6 @@ from .. import api, batch
 from ..api import Compilation, Options
 from .common import compile_unit, declare, report
 
-HELP = "check a descriptor or CSAR and report problems (writes nothing)"
 DESCRIPTION = """\
 Read the descriptor (a .yaml file, a CSAR directory, or a .csar/.zip archive), resolve
 its imports, types, inputs and functions, build the dependency graph and run every

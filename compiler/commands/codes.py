@@ -12,7 +12,6 @@ from typing import TextIO
 
 from ..codes import CODES
 
-HELP = "list every diagnostic code xfc can report"
 DESCRIPTION = "List the stable diagnostic codes (the [code] in each message), their default severity and meaning."
 
 

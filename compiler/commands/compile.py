@@ -19,7 +19,6 @@ from ..api.render import wrote_line, yaml_stream
 from .common import UsageError, compile_unit, declare, report
 
 WRITER = "xfc compile"  # named in DIR/.xfc-manifest (compiler.output)
-HELP = "compile a descriptor to Kubernetes manifests and failure policies"
 DESCRIPTION = """\
 Check the descriptor, then write, under DIR:
   kubernetes/   one file per Kubernetes object (Deployments, StatefulSets, Services,

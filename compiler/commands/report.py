@@ -21,7 +21,6 @@ from typing import TextIO
 from .. import api
 from .common import UsageError, compile_unit, declare, report
 
-HELP = "write one self-contained HTML page: graph, blast radius per node, ladders, diagnostics"
 DESCRIPTION = """\
 Compile the descriptor in memory (check's input and back-end flags) and write one
 HTML page that a person reads before deploying it: the topology drawn with deployment

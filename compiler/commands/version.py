@@ -14,7 +14,6 @@ from typing import TextIO
 
 from ..version import __version__
 
-HELP = "print the version of xfc and its main dependencies"
 DESCRIPTION = "Print xfc's version, the Python it runs on, and the versions of its dependencies."
 
 

@@ -135,6 +135,9 @@ class Context:
     workloads: Mapping[str, Any] = field(default_factory=dict)
     # member tuple (startup order) -> scope name, as the FailurePolicy's spec.scopes has them
     scope_names: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    # what two targets build alike, made once per context: the PrometheusRule parts of
+    # kubernetes and tacker (prometheus.build); never compared, never shown
+    made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def scope(self, members: Any) -> str:
         """The name of the FailurePolicy scope holding ``members`` (startup order)."""

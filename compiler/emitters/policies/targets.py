@@ -71,8 +71,10 @@ class KubernetesTarget(PolicyTarget):
 
     def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
         # one PrometheusRule (in parts on a dense service) serves kubernetes and tacker
-        # (which adds its labels)
-        parts = prometheus.build(ctx)
+        # (which adds its labels): built once when both are chosen
+        parts = ctx.made.get("prometheus")
+        if parts is None:
+            parts = ctx.made.setdefault("prometheus", prometheus.build(ctx))
         return {prometheus.file_name(n): (doc, f"PrometheusRule of service {ctx.service}"
                                           + (f", part {n} of {len(parts)}" if len(parts) > 1 else ""))
                 for n, doc in enumerate(parts, start=1)}
