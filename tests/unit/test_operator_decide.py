@@ -229,3 +229,35 @@ def test_policy_errors():
             {"action": "reinstantiate", "scope": "nope"}]}]})
     with pytest.raises(PolicyError, match="spec.workloads\\[0\\].selector"):
         parse({**SPEC, "workloads": [{"name": "a", "kind": "Deployment", "object": "a"}]})
+
+
+def test_a_scope_stands_for_the_scopes_it_includes():
+    """docs/policies.md, "sides are scopes": a notify tells the source, the upstream
+    scope's members (with those of every scope it includes, transitively) in startup
+    order, then the downstream scope's in shutdown order, each node once."""
+    chain = [f"c{i}" for i in range(5)]  # startup order: c0 first, c4 depends on c3 ...
+    spec = {
+        "workloads": [workload(c) for c in chain], "order": chain,
+        "scopes": [{"name": "node:c4", "members": ["c4"]},
+                   {"name": "up:c3", "members": ["c3"], "includes": ["node:c4"]},
+                   {"name": "up:c2", "members": ["c2"], "includes": ["up:c3"]},
+                   {"name": "node:c0", "members": ["c0"]},
+                   {"name": "down:c1", "members": ["c1"], "includes": ["node:c0"]}],
+        "chains": [],
+        "wirings": [{"name": "w", "source": "c2", "target": "c1", "stickiness": "none",
+                     "detect_after": "1s", "propagate": {"upstream": "up:c2", "downstream": "down:c1"},
+                     "steps": [{"action": "notify", "via": "event", "timeout": "1s"},
+                               {"action": "reinstantiate", "scope": "up:c3", "timeout": "1m"}]}],
+    }
+    policy = parse(spec)
+    w = policy.wiring("w")
+    assert policy.receivers(w) == ("c2", "c3", "c4", "c1", "c0")
+    assert decide.recipients(policy, w) == policy.receivers(w)
+    assert w.steps[1].members == ("c3", "c4")  # a step's scope is expanded the same way
+    with pytest.raises(PolicyError, match="includes names 'later'"):  # only earlier scopes
+        parse({**spec, "scopes": [{"name": "a", "members": ["c0"], "includes": ["later"]},
+                                  {"name": "later", "members": ["c1"]}]})
+    with pytest.raises(PolicyError, match="propagate.upstream 'nope'"):
+        parse({**spec, "wirings": [{**spec["wirings"][0], "propagate": {"upstream": "nope"}}]})
+    with pytest.raises(PolicyError, match="propagate must be a mapping"):
+        parse({**spec, "wirings": [{**spec["wirings"][0], "propagate": ["c3"]}]})
