@@ -134,6 +134,8 @@ class Context:
     workloads: Mapping[str, Any] = field(default_factory=dict)
     # member tuple (startup order) -> scope name, as the FailurePolicy's spec.scopes has them
     scope_names: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    # wiring name -> its FailurePolicy propagate: {upstream: scope, downstream: scope}
+    propagate_scopes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def scope(self, members: Any) -> str:
         """The name of the FailurePolicy scope holding ``members`` (startup order)."""
@@ -190,5 +192,6 @@ def build_context(unit: Any) -> Context | None:
     from .failurepolicy import Scopes  # (they import this module)
     from .workloads import table
 
-    return replace(ctx, workloads=table(unit, ctx.stateful),
-                   scope_names=Scopes.of(ctx).by_members)
+    scopes = Scopes.of(ctx)
+    return replace(ctx, workloads=table(unit, ctx.stateful), scope_names=scopes.by_members,
+                   propagate_scopes={rw.wiring.name: scopes.propagate(rw) for rw in ctx.wirings})
