@@ -138,6 +138,8 @@ class Context:
     # what two targets build alike, made once per context: the PrometheusRule parts of
     # kubernetes and tacker (prometheus.build); never compared, never shown
     made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # wiring name -> its FailurePolicy propagate: {upstream: scope, downstream: scope}
+    propagate_scopes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def scope(self, members: Any) -> str:
         """The name of the FailurePolicy scope holding ``members`` (startup order)."""
@@ -194,5 +196,6 @@ def build_context(unit: Any) -> Context | None:
     from .failurepolicy import Scopes  # (they import this module)
     from .workloads import table
 
-    return replace(ctx, workloads=table(unit, ctx.stateful),
-                   scope_names=Scopes.of(ctx).by_members)
+    scopes = Scopes.of(ctx)
+    return replace(ctx, workloads=table(unit, ctx.stateful), scope_names=scopes.by_members,
+                   propagate_scopes={rw.wiring.name: scopes.propagate(rw) for rw in ctx.wirings})

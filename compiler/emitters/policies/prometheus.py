@@ -119,8 +119,11 @@ def rule(ctx: Context, rw: ResolvedWiring, index: int,
     annotations = {
         "summary": f"wiring {w.name} ({w.source} -> {w.target}) failed: step {index + 1} of "
         f"{len(rw.steps)} is {step.action}",
-        "xfactor_propagate_to": ",".join(rw.propagate_to),
     }
+    # the receivers as the FailurePolicy's scopes of the wiring's sides (docs/policies.md,
+    # "sides are scopes"): a list of names per rule would be n²/2 names in a long chain
+    for side, scope in ctx.propagate_scopes.get(w.name, {}).items():
+        annotations[f"xfactor_propagate_{side}"] = scope
     covered = covered_chain(ctx, rw, step)
     if covered is not None:
         # the scope and both orders are the chain's: one xfactor_chain_info rule has them
