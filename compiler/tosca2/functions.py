@@ -29,6 +29,7 @@ from typing import Any
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
 from .arithmetic import ARITHMETIC, evaluate, literal_args
+from .conditions import BOOLEAN, ConditionError, Evaluator, NotEvaluable
 
 # 2.0 function name -> 1.3 function name (same arguments, after path lowering)
 CARRIED = {
@@ -51,6 +52,7 @@ NOT_EVALUATED = {
     "has_suffix": "§10.2.2.3", "has_prefix": "§10.2.2.3", "contains": "§10.2.2.3",
     "has_entry": "§10.2.2.3", "has_key": "§10.2.2.3", "has_all_entries": "§10.2.2.3",
     "has_all_keys": "§10.2.2.3", "has_any_entry": "§10.2.2.3", "has_any_key": "§10.2.2.3",
+    "in_range": "§6.6 (the community core profile's)",
     "length": "§10.2.3.1",
     "union": "§10.2.4", "intersection": "§10.2.4",
     "sum": "§10.2.5", "difference": "§10.2.5", "product": "§10.2.5", "quotient": "§10.2.5",
@@ -144,6 +146,21 @@ class Values:
             out.key_spans[CARRIED[name]] = node.key_span(key) if isinstance(node, PMap) else span
             out.value_spans[CARRIED[name]] = span
             return out
+        if name in BOOLEAN and isinstance(node, PMap):
+            # a boolean call on values the file writes has its value at load (§10.2.2)
+            try:
+                return Evaluator().truth(node, span)
+            except ConditionError as e:
+                self.diags.add("tosca-function", e.args[0], e.args[1], path=path)
+                return None
+            except NotEvaluable as e:
+                self.diags.add("tosca2-unsupported",
+                               f"${name} (TOSCA 2.0 {NOT_EVALUATED[name]}) has no value at "
+                               f"load: {e.args[0]}", e.args[1], path=path,
+                               hint="xfc evaluates boolean functions in a value when their "
+                                    "arguments are written in the file (literals, or such "
+                                    "calls)")
+                return None
         if name in ARITHMETIC:
             lowered = self.value(arg, span, path)
             args = list(lowered) if isinstance(lowered, list) else [lowered]

@@ -44,6 +44,7 @@ from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
 from .copies import copies
 from .scalars import bytes_def, scalar_type
+from .selection import Selector
 
 V13 = "tosca_simple_yaml_1_3"
 FILE_KEYS = ("tosca_definitions_version", "description", "metadata", "dsl_definitions",
@@ -73,8 +74,7 @@ _INTERFACE_NAMES = {
 }
 _NARROWING = {"valid_relationship_types", "valid_target_node_types",
               "valid_source_node_types", "node_filter"}
-_REQASSIGN_ONLY2 = {"allocation": "§8.7.1", "optional": "§8.7.1", "node_filter": "§8.7.1",
-                    "directives": "§8.7.1"}
+_REQASSIGN_ONLY2 = {"allocation": "§8.7.1", "optional": "§8.7.1", "directives": "§8.7.1"}
 
 
 class Lowerer:
@@ -407,8 +407,9 @@ class Lowerer:
             if k in ("inputs", "outputs"):
                 body = self.each(body, f"{path}.{k}", self.param_def)
             elif k == "node_templates":
-                body = self.each(copies(body, self.diags, f"{path}.{k}", "§7.2"),
-                                 f"{path}.{k}", self.node_template)
+                body = copies(body, self.diags, f"{path}.{k}", "§7.2")
+                self.selector = Selector(self.diags, body)
+                body = self.each(body, f"{path}.{k}", self.node_template)
             elif k == "relationship_templates":
                 body = self.each(copies(body, self.diags, f"{path}.{k}", "§7.4"),
                                  f"{path}.{k}", lambda b, p: self.keyed(b, p, {
@@ -427,6 +428,7 @@ class Lowerer:
     def node_template(self, body: Any, path: str) -> Any:
         if not isinstance(body, PMap):
             return body
+        self.source = path.split(".", 2)[2]  # service_template.node_templates.<name>
         values = self.values
         out = PMap(span=body.span)
         for k, v in body.items():
@@ -473,7 +475,15 @@ class Lowerer:
         if not isinstance(a, PMap):
             return a  # the short form: a node template name (§8.7.2)
         out = PMap(span=a.span)
+        selected = None
+        if "node_filter" in a:
+            name = path.rsplit(".", 1)[-1]
+            selected = self.selector.select(self.source, name, a, path)
+            if selected is None:
+                return None
         for k, v in a.items():
+            if k == "node_filter":
+                continue
             if k in _REQASSIGN_ONLY2:
                 self.unsupported(f"the requirement keyname {k!r}", _REQASSIGN_ONLY2[k],
                                  a.key_span(k), path)
@@ -493,6 +503,10 @@ class Lowerer:
                     "properties": values, "attributes": values,
                     "interfaces": lambda b2, s2, p2: self.each(b2, p2, self.interface)})
             self.put(out, k, v, a, k)
+        if selected is not None:
+            dict.__setitem__(out, "node", selected)
+            out.key_spans["node"] = a.key_span("node_filter")
+            out.value_spans["node"] = a.value_span("node_filter")
         return out
 
     def policies(self, body: Any, path: str, values: Any) -> Any:
