@@ -82,6 +82,10 @@ class Values:
 
     def __init__(self, diags: Diagnostics) -> None:
         self.diags = diags
+        # set by the lowering: the node template whose values are lowered (SELF in a
+        # <tosca_path>), and the graph a RELATIONSHIP step walks (.paths.Graph)
+        self.self_node: str | None = None
+        self.graph: Any = None
 
     # ------------------------------------------------------------------ values
     def value(self, v: Any, span: Span, path: str) -> Any:
@@ -191,6 +195,13 @@ class Values:
         over ``RELATIONSHIP`` has no 1.3 form: an error."""
         items = list(arg)
         spans = [arg.item_span(i) for i in range(len(items))]
+        indexed = len(items) > 1 and items[0] != "SELF" and (items[1] == "ALL" or (
+            isinstance(items[1], int) and not isinstance(items[1], bool)))
+        if ("RELATIONSHIP" in items[1:] or indexed) and self.graph is not None:
+            walked = self.graph.walk(name, items, spans, self.self_node, path)
+            if walked is None:
+                return None
+            items, spans = walked
         if len(items) >= 2 and items[0] == "SELF" and items[1] in ("SOURCE", "TARGET"):
             items, spans = items[1:], spans[1:]
         if len(items) >= 3 and items[1] == "CAPABILITY":

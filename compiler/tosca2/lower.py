@@ -44,6 +44,7 @@ from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
 from .copies import copies
 from .scalars import bytes_def, scalar_type
+from .paths import Graph
 from .selection import Selector
 
 V13 = "tosca_simple_yaml_1_3"
@@ -114,6 +115,9 @@ class Lowerer:
             return m
         out = PMap(span=m.span)
         for k, body in m.items():
+            if only2 and k == "triggers":
+                self.triggers(m, path, only2[k])
+                continue
             if only2 and k in only2:
                 # node_filter narrows only in a requirement definition (§8.5)
                 narrowing = k in _NARROWING and (k != "node_filter" or only2 is _REQDEF_ONLY2)
@@ -128,6 +132,25 @@ class Lowerer:
             fn = fields.get(k)
             self.put(out, nk, fn(body, m.value_span(k), f"{path}.{k}") if fn else body, m, k)
         return out
+
+    def triggers(self, m: PMap, path: str, clause: str) -> None:
+        """A policy's or policy type's ``triggers`` (§16.5): event, condition, action
+        tuples for a policy engine, which xfc is not; each is named in a warning (the
+        policy's other keynames are read)."""
+        body = m["triggers"]
+        names = [str(k) for k in body] if isinstance(body, PMap) else []
+        events = []
+        for name in names:
+            t = body[name]
+            ev = t.get("event") if isinstance(t, PMap) else None
+            events.append(f"{name!r}" + (f" (event {ev!r})" if isinstance(ev, str) else ""))
+        what = ("the triggers " + ", ".join(events)) if events else "its triggers"
+        self.diags.add("tosca-unsupported", f"{what} of {path.rsplit('.', 1)[-1]!r} are not "
+                       f"acted on (TOSCA 2.0 {clause}, §16.5): xfc runs no policy engine, so "
+                       "no event, condition or action of a trigger changes what it builds",
+                       m.key_span("triggers"), path=f"{path}.triggers",
+                       hint="the failure handling xfc builds is the wirings' on_failure "
+                            "ladders (docs/xfactor.md)")
 
     def val(self, body: Any, span: Span, path: str) -> Any:
         return self.v.value(body, span, path)
@@ -284,7 +307,7 @@ class Lowerer:
             fields["capabilities"] = lambda b, s, p: self.each(b, p, self.capability_def)
             fields["interfaces"] = lambda b, s, p: self.each(b, p, self.interface)
         elif kind == "policy":
-            only2["triggers"] = "§14.5"
+            only2["triggers"] = "§16.3"
         out = self.keyed(body, path, fields, rename, only2)
         if kind == "data" and isinstance(body, PMap) and body.get("derived_from") == "scalar":
             out = scalar_type(out, body, self.diags, path)
@@ -389,6 +412,13 @@ class Lowerer:
         path = "service_template"
         out = PMap(span=st.span)
         values = self.values
+        # the node templates, copies done, before any value is lowered: a node_filter
+        # (§8.8) and a <tosca_path> over RELATIONSHIP (§10.3) read them
+        nts = st.get("node_templates")
+        if isinstance(nts, PMap):
+            nts = copies(nts, self.diags, f"{path}.node_templates", "§7.2")
+        self.selector = Selector(self.diags, nts)
+        self.v.graph = Graph(self.diags, nts)
         for k, body in st.items():
             span = st.value_span(k)
             if k not in SERVICE_KEYS:
@@ -407,9 +437,7 @@ class Lowerer:
             if k in ("inputs", "outputs"):
                 body = self.each(body, f"{path}.{k}", self.param_def)
             elif k == "node_templates":
-                body = copies(body, self.diags, f"{path}.{k}", "§7.2")
-                self.selector = Selector(self.diags, body)
-                body = self.each(body, f"{path}.{k}", self.node_template)
+                body = self.each(nts, f"{path}.{k}", self.node_template)
             elif k == "relationship_templates":
                 body = self.each(copies(body, self.diags, f"{path}.{k}", "§7.4"),
                                  f"{path}.{k}", lambda b, p: self.keyed(b, p, {
@@ -429,6 +457,13 @@ class Lowerer:
         if not isinstance(body, PMap):
             return body
         self.source = path.split(".", 2)[2]  # service_template.node_templates.<name>
+        self.v.self_node = self.source
+        try:
+            return self._node_template(body, path)
+        finally:
+            self.v.self_node = None
+
+    def _node_template(self, body: PMap, path: str) -> Any:
         values = self.values
         out = PMap(span=body.span)
         for k, v in body.items():
@@ -512,7 +547,7 @@ class Lowerer:
     def policies(self, body: Any, path: str, values: Any) -> Any:
         if isinstance(body, PMap):  # a mapping: the resolver's policies.map quirk reads it
             return self.each(body, path, lambda d, p: self.keyed(
-                d, p, {"properties": values}, None, {"triggers": "§14.6"}))
+                d, p, {"properties": values}, None, {"triggers": "§16.4"}))
         if not isinstance(body, PSeq):
             return body
         out = PSeq(span=body.span)
@@ -521,7 +556,7 @@ class Lowerer:
                 (name, d), = item.items()
                 new = PMap(span=item.span)
                 self.put(new, name, self.keyed(d, f"{path}.{name}", {
-                    "properties": values}, None, {"triggers": "§14.6"}), item, name)
+                    "properties": values}, None, {"triggers": "§16.4"}), item, name)
                 item = new
             out.append(item)
             out.item_spans.append(body.item_span(i))
