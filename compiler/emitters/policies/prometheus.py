@@ -122,8 +122,11 @@ def rule(ctx: Context, rw: ResolvedWiring, index: int) -> dict[str, Any]:
     annotations = {
         "summary": f"wiring {w.name} ({w.source} -> {w.target}) failed: step {index + 1} of "
         f"{len(rw.steps)} is {step.action}",
-        "xfactor_propagate_to": ",".join(rw.propagate_to),
     }
+    if rw.propagate_to:
+        # an empty annotation ("" with propagate: none) is refused by the API server as
+        # null against the PrometheusRule CRD's string schema: absent says the same
+        annotations["xfactor_propagate_to"] = ",".join(rw.propagate_to)
     covered = covered_chain(ctx, rw, step)
     if covered is not None:
         # the scope and both orders are the chain's: one xfactor_chain_info rule has them
