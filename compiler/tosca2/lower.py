@@ -469,10 +469,18 @@ class Lowerer:
         for k, v in body.items():
             if k == "count":
                 if v != 1 or isinstance(v, bool):
-                    self.unsupported(f"count {v!r} on a node template", "§6.9.3",
+                    # §14.1: count N is N node representations, each with its own
+                    # relationships ($node_index, [template, index] targets); xfc's IR and
+                    # objects have one per template (a Deployment's replicas are one
+                    # representation's instances), so another count is refused, never
+                    # built as something else (docs/tosca-2.md, "Not read yet")
+                    shown = repr(v) if isinstance(v, int) and not isinstance(v, bool) \
+                        else "other than the literal 1"
+                    self.unsupported(f"count {shown} on a node template", "§6.9.3, §14.1",
                                      body.value_span(k), path,
-                                     "xfc reads one representation per node template; "
-                                     "give a workload its replicas as a property")
+                                     "xfc reads one representation per node template: write "
+                                     "one template per node, and give a workload its "
+                                     "instances with its replicas property")
                 continue
             if k in ("properties", "attributes"):
                 v = values(v, body.value_span(k), f"{path}.{k}")

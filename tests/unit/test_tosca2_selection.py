@@ -249,3 +249,30 @@ def test_entity_paths_name_service_template(tmp_path):
     (d,) = [d for d in unit.diagnostics if d.code == "tosca-unknown-input"]
     assert d.path.startswith("service_template.node_templates")
     assert "service_template.inputs" in d.hint and "topology_template" not in d.hint
+
+
+# §10.1 a function call as a map key ---------------------------------------------------------
+def test_a_function_call_as_a_map_key_is_a_positioned_error_naming_the_clause(tmp_path):
+    unit = _app(tmp_path, "        - uses: db\n", env="          { $concat: [ A, B ] }: x\n")
+    assert found(unit) == [("yaml-complex-key", 18, 11)]
+    (d,) = [d for d in unit.diagnostics if d.code == "yaml-complex-key"]
+    assert "§10.1" in d.hint and "§9.1.3.2" in d.hint
+
+
+# §6.9.3, §14.1 node template count ----------------------------------------------------------
+@pytest.mark.parametrize("count,shown", [("0", "count 0"), ("2", "count 2"),
+                                         ("{ $get_input: n }", "other than the literal 1")])
+def test_a_count_other_than_1_is_refused(tmp_path, count, shown):
+    # count N is N representations with their own relationships (§14.1); xfc builds one
+    # per template, so it refuses rather than build something else
+    unit = check(tmp_path, HEAD + K8S + f"""service_template:
+  inputs:
+    n: {{ type: integer, default: 1 }}
+  node_templates:
+    a:
+      type: Datastore
+      count: {count}
+""")
+    assert found(unit) == [("tosca2-unsupported", 10, 14)]
+    assert shown in message(unit, "tosca2-unsupported")
+    assert "§14.1" in message(unit, "tosca2-unsupported")
