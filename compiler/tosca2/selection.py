@@ -48,6 +48,14 @@ class Selector:
     def select(self, source: str, rname: str, a: PMap, path: str) -> str | None:
         clause = a["node_filter"]
         fspan = a.value_span("node_filter")
+        if isinstance(clause, PMap) and clause and all(
+                k in ("properties", "capabilities") for k in clause):
+            self.diags.add("tosca-wrong-type", "a TOSCA 2.0 node_filter is a condition clause "
+                           f"({_CLAUSE}), not TOSCA 1.3's lists of property constraints",
+                           fspan, path=f"{path}.node_filter",
+                           hint="for example: node_filter: { $less_than: [ { $get_property: "
+                                "[ SELF, TARGET, <property> ] }, <value> ] }")
+            return None
         named = a.get("node")
         if isinstance(named, str) and named in self.templates:
             candidates = [named]

@@ -125,6 +125,13 @@ def test_node_filter_matching_several_templates_is_an_error(tmp_path):
     assert "db, cache" in message(unit, "tosca-requirement")
 
 
+def test_a_tosca_1_3_node_filter_is_named_as_such(tmp_path):
+    unit = _app(tmp_path, "        - uses:\n            node_filter:\n              properties:\n"
+                "                - kind: { equal: database }\n")
+    assert found(unit) == [("tosca-wrong-type", 20, 15)]
+    assert "not TOSCA 1.3's lists" in message(unit, "tosca-wrong-type")
+
+
 def test_a_named_target_must_pass_the_node_filter(tmp_path):
     ok = _app(tmp_path, f"        - uses:\n            node: db\n            node_filter: "
               f"{{ {KIND_IS_DB} }}\n")
