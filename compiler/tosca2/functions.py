@@ -14,7 +14,9 @@ functions read are those of §10.2.1 and §10.2.3 that TOSCA 1.3 also has:
 ``$get_input``, ``$get_property``, ``$get_attribute``, ``$get_artifact`` (§10.2.1.1-4),
 ``$concat``, ``$join``, ``$token`` (§10.2.3.2-4).  The boolean and comparison functions
 (§10.2.2) and ``$value`` (§10.2.1.5) are read inside ``validation`` clauses (§9.10), when
-the clause has a 1.3 constraint with the same meaning.
+the clause has a 1.3 constraint with the same meaning; in a value, a boolean function on
+values the file writes is evaluated (:mod:`.conditions`).  A ``<tosca_path>`` over
+``RELATIONSHIP`` is walked by :mod:`.paths` (§10.3).
 
 Codes: tosca-function (a malformed call: a ``$`` key beside other keys, an unknown
 function), tosca2-unsupported (a 2.0 function or path xfc does not evaluate),

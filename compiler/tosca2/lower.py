@@ -20,10 +20,13 @@ What changes, by clause of TOSCA 2.0 (csd06); docs/tosca-2.md has the full table
 * §8.5 requirement definitions: ``count_range`` → ``occurrences``; §8.2 capability
   definitions and types: ``valid_source_node_types`` → ``valid_source_types``; §7.4
   relationship types: ``valid_capability_types`` → ``valid_target_types``.
-* §6.9.3 node templates: ``count`` 1 is dropped, any other count is refused; §8.7
-  requirement assignments: ``count: 1`` dropped, ``optional``, ``allocation`` and 2.0
-  node filters refused.
-* every value: ``$``-functions and ``$$`` (:mod:`.functions`).
+* §6.9.3 node templates: ``count`` 1 is dropped, any other count is refused (§14.1);
+  §8.7 requirement assignments: ``count: 1`` dropped, ``optional``, ``allocation`` and
+  ``directives`` refused, a ``node_filter`` selects the target among the service
+  template's node templates (:mod:`.selection`); §16.5 policy ``triggers``: a warning.
+* every value: ``$``-functions and ``$$`` (:mod:`.functions`), boolean functions on
+  written values evaluated (:mod:`.conditions`), ``<tosca_path>`` over ``RELATIONSHIP``
+  walked (:mod:`.paths`).
 * data types derived from ``scalar`` and ``type: bytes`` (§9.1.1.5): 1.3 strings with
   a pattern (:mod:`.scalars`); §7.2/§7.4 ``copy`` of templates (:mod:`.copies`).
 
