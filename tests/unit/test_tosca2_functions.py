@@ -95,11 +95,14 @@ def test_get_property_of_a_capability(tmp_path):
     assert codes(unit) == [] and p["note"] == {"p": "8080"}
 
 
-def test_get_property_over_a_relationship_is_not_read(tmp_path):
+def test_get_property_over_a_relationship_the_file_does_not_assign(tmp_path):
+    # RELATIONSHIP is walked at load (test_tosca2_selection.py); 'b' assigns no
+    # requirement 'dependency', so the path reaches no node: positioned at the name
     unit, _ = _props(tmp_path, "        name: { $get_property: [ SELF, RELATIONSHIP, "
                      "dependency, 0, TARGET, name ] }\n")
-    assert found(unit) == [("tosca2-unsupported", 25, 40)]
-    assert "§10.2.1.2" in message(unit, "tosca2-unsupported")
+    assert found(unit) == [("tosca2-unsupported", 25, 54)]
+    assert "§10.3" in message(unit, "tosca2-unsupported")
+    assert "'dependency'" in message(unit, "tosca2-unsupported")
 
 
 def test_get_attribute_is_a_runtime_reference(tmp_path):
