@@ -88,7 +88,7 @@ class Graph:
              path: str) -> tuple[list[Any], list[Span]] | None:
         n = len(items)
 
-        def fail(msg: str, i: int) -> None:
+        def fail(msg: str, i: int) -> tuple[list[Any], list[Span]] | None:
             self.diags.add("tosca2-unsupported", f"${fn} path: {msg} ({_WHERE}), not read "
                            "by xfc", spans[min(i, n - 1)], path=path,
                            hint="docs/tosca-2.md lists the <tosca_path> steps xfc reads")

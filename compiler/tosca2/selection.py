@@ -27,6 +27,7 @@ tosca2-unsupported (the clause has no value at load), tosca-function (a malforme
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span
@@ -41,7 +42,7 @@ class _Absent(Exception):
 
 
 class Selector:
-    def __init__(self, diags: Diagnostics, templates: Any) -> None:
+    def __init__(self, diags: Diagnostics | Any, templates: Any) -> None:
         self.diags = diags
         self.templates = templates if isinstance(templates, PMap) else PMap()
 
@@ -65,7 +66,7 @@ class Selector:
                           (not isinstance(named, str) or t.get("type") == named)]
         matched: list[str] = []
         for name in candidates:
-            ev = Evaluator(lambda f, arg, at, name=name: self._path(name, a, f, arg, at))
+            ev = Evaluator(functools.partial(self._path, name, a))
             try:
                 ok = ev.truth(clause, fspan)
             except _Absent:
