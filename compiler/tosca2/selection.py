@@ -22,7 +22,8 @@ candidates are the templates of exactly that type (a derived type is not known a
 When it names a node template, that template must pass the filter (§8.7.2).
 
 Codes: tosca-requirement (no candidate, or more than one, passes; a named target fails),
-tosca2-unsupported (the clause has no value at load), tosca-function (a malformed clause).
+tosca2-unsupported (the clause has no value at load), tosca-function (a malformed clause),
+tosca-wrong-type (a node filter in TOSCA 1.3's form).
 """
 
 from __future__ import annotations
