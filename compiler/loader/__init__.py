@@ -201,6 +201,8 @@ class _Reader:
             # TOSCA 2.0: lowered once to the grammar the resolver reads (compiler.tosca2)
             data = self.parsed[origin.key] = lower_tosca2(data, self.diags, self.quirks,
                                                               from_catalog)
+            # its entity paths name the service_template it writes (TOSCA 2.0 §6.9)
+            self.diags.path_words[display] = (("topology_template", "service_template"),)
         if not isinstance(data, PMap):
             self.diags.add("yaml-not-mapping", "a TOSCA file must be a mapping at the top level",
                            getattr(data, "span", None) or Span(display, 1, 1))

@@ -18,7 +18,8 @@ import yaml
 import compiler
 from compiler.bundlers import BundleError, Settings
 from compiler.pipeline import Options
-from tests.unit.bundle_support import FIXTURES, SAMPLES, bundle, bundle_input
+from tests.support.samples import is_tosca2
+from tests.unit.bundle_support import FIXTURES, REPO, SAMPLES, bundle, bundle_input
 
 TACKER = {"params": {"vnf_instance_id": "3f2a-77"}, "targets": ("tacker",)}
 
@@ -52,8 +53,13 @@ def _manifest(content, meta) -> tuple[dict[str, str], dict[str, str], str]:
     return keys, listed, text
 
 
-@pytest.mark.parametrize("target", [None, "onap", "tacker"])
-@pytest.mark.parametrize("sample", SAMPLES)
+# a TOSCA 2.0 sample is not bundled for Tacker, which reads TOSCA 1.x only (xfc refuses
+# it: test_tosca2_kubernetes.py)
+LAYOUT_CASES = [(s, t) for s in SAMPLES for t in (None, "onap", "tacker")
+                if not (t == "tacker" and is_tosca2(REPO / s))]
+
+
+@pytest.mark.parametrize("sample,target", LAYOUT_CASES)
 def test_layout_hashes_and_xfc_check(tmp_path, sample, target):
     unit, path, content = _csar(tmp_path, sample, target)
     meta = _meta(content)
