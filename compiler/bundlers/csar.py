@@ -317,7 +317,17 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings, diags: An
     out["TOSCA-Metadata/TOSCA.meta"] = meta.encode("utf-8")
 
     lines = ["metadata:"]
-    lines += [f"    {k}: {_one_line(v)}" for k, v in manifest_metadata(ident, settings, spec)]
+    from .ns_split import is_ns
+
+    if is_ns(unit):  # an NS package (SOL007): the NSD's metadata, not a VNF's
+        from .ns_package import ns_manifest_metadata
+
+        from .ns_package import ns_identity
+
+        keys = ns_manifest_metadata(ns_identity(unit, files), settings)
+    else:
+        keys = manifest_metadata(ident, settings, spec)
+    lines += [f"    {k}: {_one_line(v)}" for k, v in keys]
     for path in sorted(out):
         if path == cert_name:
             continue  # SOL004 §5.3: the certificate is named in TOSCA.meta, not listed

@@ -213,8 +213,10 @@ def input_definitions(unit: Any) -> dict[str, Any]:
     return dict(unit.topology.inputs) if unit.topology is not None else {}
 
 
-def probe_inputs(unit: Any, objects: list[K8sObject], defs: dict[str, Any]) -> InputWiring:
-    """Find, by recompiling with one input changed, the leaves each input reaches."""
+def probe_inputs(unit: Any, objects: list[K8sObject], defs: dict[str, Any],
+                 paths: frozenset[str] | None = None) -> InputWiring:
+    """Find, by recompiling with one input changed, the leaves each input reaches
+    (in the files at ``paths`` when given: the part of the output ``objects`` are of)."""
     from .. import compile as compile_
     from ..model import RuntimeRef
 
@@ -237,7 +239,8 @@ def probe_inputs(unit: Any, objects: list[K8sObject], defs: dict[str, Any]) -> I
             wiring.fixed[name] = "no probe value passed its constraints"
             continue
         changed = {(o.path, i): o.body for i, o in enumerate(
-            k8s_objects(f for f in other.outputs if not f.path.startswith(OPERATOR_DIR)))}
+            k8s_objects(f for f in other.outputs if not f.path.startswith(OPERATOR_DIR)
+                        and (paths is None or f.path in paths)))}
         if changed.keys() != base.keys():
             wiring.fixed[name] = "it changes which objects are written"
             continue
@@ -368,16 +371,21 @@ class Chart:
     fixed_inputs: dict[str, str]
 
 
-def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
-    """The chart's files (paths relative to the chart directory)."""
+def build_chart(unit: Any, files: list[OutputFile], ident: Identity | None = None) -> Chart:
+    """The chart's files (paths relative to the chart directory).
+
+    ``files`` may be a part of the compilation's (one VNF's share of a network service,
+    :mod:`compiler.bundlers.ns_split`); ``ident`` then names the chart."""
     if unit.topology is None:
         raise BundleError("a chart needs a compiled topology")
     every = k8s_objects(files)
     operator = [o for o in every if o.path.startswith(OPERATOR_DIR)]
     objects = [o for o in every if not o.path.startswith(OPERATOR_DIR)]
-    ident = identity(unit, objects)
+    ident = ident or identity(unit, objects)
     defs = input_definitions(unit)
-    wiring = probe_inputs(unit, objects, defs)
+    # a share (ident given) is compared with the same share of each probe compilation
+    wiring = probe_inputs(unit, objects, defs,
+                          frozenset(f.path for f in files) if ident is not None else None)
     namespace = unit.options.namespace or ""
 
     values: dict[str, Any] = {"namespace": namespace, "inputs": {}, "workloads": {}}

@@ -26,6 +26,9 @@ The descriptor file name ends in ``vnfd.yaml`` (osmclient recognises descriptors
 ``nfd.yaml``), and the chart is not at the top level, so ``osm package-validate
 --recursive`` never reads chart YAML as a descriptor.
 
+An NSD gives one KNF package per VNF and an NS package that names them
+(:mod:`compiler.bundlers.ns_package`).
+
 Codes: none.
 """
 
@@ -64,13 +67,15 @@ def build_vnfd(unit: Any, ident: Identity) -> dict[str, Any]:
     return {"vnfd": vnfd}
 
 
-def build_package(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, bytes]]:
-    """(top folder name, files by path inside it)."""
+def build_package(unit: Any, files: list[OutputFile], ident: Identity | None = None
+                  ) -> tuple[str, dict[str, bytes]]:
+    """(top folder name, files by path inside it); ``ident`` names the package of a part
+    of the output (one VNF of a network service, :mod:`compiler.bundlers.ns_package`)."""
     from .helm import build_chart
 
     files = without_operator(files)  # the orchestrator acts on its own policy formats
-    chart = build_chart(unit, files)
-    ident = identity(unit, k8s_objects(files))
+    chart = build_chart(unit, files, ident)
+    ident = ident or identity(unit, k8s_objects(files))
     folder = f"{ident.name}_knf"
     content: dict[str, bytes] = {
         f"{ident.name}_vnfd.yaml": (b"# OSM KNF descriptor written by xfc\n"
@@ -88,6 +93,12 @@ class OsmBundler:
 
     def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
                settings: Settings | None = None) -> list[OutputFile]:
+        from .ns_split import is_ns
+
+        if is_ns(unit):  # a network service: a KNF per VNF and the NS package
+            from .ns_package import osm_files
+
+            return osm_files(unit, files, self.name)
         folder, content = build_package(unit, files)
         blob = targz_bytes({f"{folder}/{p}": d for p, d in content.items()})
         return [OutputFile(path=f"{folder}.tar.gz", content=blob, producer=self.name)]
