@@ -196,6 +196,19 @@ def _request_beside(path: Path) -> dict | None:
 # --------------------------------------------------------------------------- helm lint
 
 def helm_lint(files: dict[str, bytes]) -> list[Finding]:
+    """The chart's rules, and each subchart's in ``charts/<name>/`` (``helm lint`` lints
+    a chart's dependencies too); a subchart's findings name its files by their path."""
+    out = _helm_lint_one(files)
+    subs = sorted({n.split("/")[1] for n in files
+                   if n.startswith("charts/") and n.count("/") == 2 and n.endswith("/Chart.yaml")})
+    for sub in subs:
+        prefix = f"charts/{sub}/"
+        for f in helm_lint({n[len(prefix):]: d for n, d in files.items() if n.startswith(prefix)}):
+            out.append(Finding(f.gate, f.rule, f.severity, f.message, prefix + f.file, f.line))
+    return out
+
+
+def _helm_lint_one(files: dict[str, bytes]) -> list[Finding]:
     out: list[Finding] = []
 
     def err(rule: str, msg: str, sev: str = "error", f: str = "Chart.yaml") -> None:

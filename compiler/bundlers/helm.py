@@ -359,9 +359,17 @@ class HelmBundler:
 
     def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
                settings: Settings | None = None) -> list[OutputFile]:
-        chart = build_chart(unit, files)
-        return [OutputFile(path=f"helm/{chart.name}/{p}", content=data, producer=self.name)
-                for p, data in sorted(chart.files.items())]
+        from .ns_split import is_ns
+
+        if is_ns(unit) and (settings or Settings()).ns_layout == "subcharts":
+            from .ns_layout import helm_subcharts  # a parent chart, a subchart per VNF
+
+            name, content = helm_subcharts(unit, files)
+        else:
+            chart = build_chart(unit, files)
+            name, content = chart.name, chart.files
+        return [OutputFile(path=f"helm/{name}/{p}", content=data, producer=self.name)
+                for p, data in sorted(content.items())]
 
 
 @dataclass(slots=True)

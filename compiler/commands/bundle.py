@@ -44,6 +44,10 @@ Check and compile the descriptor, then write one package per --format under OUT:
   onap-helm   OUT/<name>-helm.zip ONAP SDC's native Helm package (MANIFEST.json, chart)
   osm         OUT/<name>_knf.tar.gz an OSM KNF package (VNFD with a Helm KDU, chart,
               checksums.txt)
+A network service (an NSD) gives a Helm parent chart with a subchart per VNF
+(--ns-layout flat: one chart), a Kustomize component per VNF, an OSM KNF package per
+VNF plus the NS package <ns>_ns.tar.gz naming them, an ONAP Helm package with a chart
+per VNF, and a CSAR with the NSD as entry and the SOL007 NS manifest metadata.
 Several PATHs (or '-' for a list on stdin) run in parallel, each into its own
 subfolder OUT/<input name>/ (as `xfc compile` does in batch mode).
 --verify reads each package back and runs its consumer's offline gate (docs/bundles.md).
@@ -61,6 +65,8 @@ examples:
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
   xfc bundle samples/5g-core-slice/slice.yaml -f onap-helm -f helm --verify -o out/
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml -f osm --verify -o out/
+  xfc bundle samples/5g-core-slice-ns/nsd.yaml -f helm -f kustomize -f osm --verify -o out/
+  xfc bundle samples/5g-core-slice-ns/nsd.yaml -f helm --ns-layout flat -o out/
 
 Signing a CSAR (--sign-key, --sign-cert) needs the 'bundle' extra: pip install 'xfc[bundle]'.
 """
@@ -114,6 +120,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                    help="after writing, run each consumer's offline gate on the bundles "
                         "(Helm lint's chart rules, SDC's SOL004 and isBase rules, VTP r01123 "
                         "and r146092, Tacker's naming); errors exit 1")
+    g.add_argument("--ns-layout", choices=("subcharts", "flat"), default="subcharts",
+                   help="helm, for a network service (an NSD): a parent chart with one "
+                        "subchart per VNF in charts/<vnf>/ (default), or one flat chart")
     c = parser.add_argument_group("csar")
     c.add_argument("--csar-dir", action="store_true",
                    help="write the CSAR as a directory OUT/csar/<name>/ instead of a .csar zip")
@@ -145,7 +154,8 @@ def _settings(args: argparse.Namespace):
     if date is not None and not _DATE.match(date):
         raise UsageError(f"--release-date {date!r} is not YYYY-MM-DDThh:mm:ss+hh:mm")
     kw = {"target": csar_targets[0] if csar_targets else None, "archive": not args.csar_dir,
-          "sign_key": key, "sign_cert": cert}
+          "sign_key": key, "sign_cert": cert,
+          "ns_layout": getattr(args, "ns_layout", "subcharts")}
     if date is not None:
         kw["release_date"] = date
     return api.settings(**kw)

@@ -167,3 +167,97 @@ def test_a_vnfd_keeps_its_single_packages(tmp_path):
     assert not is_ns(unit)
     _, files = bundle("samples/5g-core-slice/slice.yaml", "osm", tmp_path)
     assert [f.path for f in files] == ["5g-core-slice_knf.tar.gz"]  # no NS package
+
+
+# --------------------------------------------------------------------------- Helm, Kustomize
+
+
+def _helm(tmp_path, **settings):
+    from tests.support.validators import require_tool
+
+    require_tool("helm")
+    unit, files = bundle(NS, "helm", tmp_path, Settings(**settings))
+    return unit, tmp_path / "helm" / "5g-core-slice-ns"
+
+
+def test_helm_parent_chart_has_a_subchart_per_vnf(tmp_path):
+    from compiler.bundlers.gates import helm_lint, read_bundle
+    from tests.support.validators import _helm_run
+    from tests.unit.bundle_support import assert_same_objects, expected, rendered
+
+    unit, chart = _helm(tmp_path)
+    meta = yaml.safe_load((chart / "Chart.yaml").read_text())
+    assert [(d["name"], d["version"]) for d in meta["dependencies"]] == [
+        ("cp", "1.0.0"), ("up", "1.0.0"), ("sd", "1.0.0")]
+    assert sorted(p.name for p in (chart / "charts").iterdir()) == ["cp", "sd", "up"]
+    assert (chart / "charts/up/templates/deployment-up-upf.yaml").is_file()
+    assert not list((chart / "charts/up/templates").glob("*cp-*"))
+    # the service's own objects stay in the parent
+    assert sorted(p.name for p in (chart / "templates").glob("*.yaml")
+                  if not p.name.startswith("operator-")) == [
+        "failurepolicy.yaml", "prometheusrule.yaml"]
+    rc, out = _helm_run(["lint", "--strict", str(chart)])
+    assert rc == 0, out
+    rc, out = _helm_run(["template", "rel", str(chart), "--include-crds"])
+    assert rc == 0, out
+    assert_same_objects(rendered(out), expected(unit))
+    # values per VNF: cp's are set under cp, and act on cp's objects alone
+    rc, out = _helm_run(["template", "rel", str(chart), "--set",
+                         "cp.workloads.cp-amf.replicas=5", "--set", "cp.namespace=control"])
+    assert rc == 0, out
+    deployments = {k[2]: v for k, v in rendered(out).items() if k[1] == "Deployment"}
+    assert deployments["cp-amf"]["spec"]["replicas"] == 5
+    assert deployments["cp-amf"]["metadata"]["namespace"] == "control"
+    assert deployments["up-upf"]["spec"]["replicas"] == 2
+    assert "namespace" not in deployments["up-upf"]["metadata"]
+    # a subchart's schema still holds: helm and the offline gate both refuse a bad value
+    rc, out = _helm_run(["template", "rel", str(chart), "--set", "up.workloads.up-upf.replicas=0"])
+    assert rc != 0 and "up" in out
+    _, files = read_bundle(chart)
+    assert helm_lint(files) == []
+    files["charts/up/values.yaml"] = files["charts/up/values.yaml"].replace(
+        b"replicas: 2", b"replicas: -1", 1)
+    found = helm_lint(files)
+    assert [(f.rule, f.file) for f in found] == [("values.schema", "charts/up/values.yaml")]
+
+
+def test_helm_flat_layout_is_one_chart(tmp_path):
+    from tests.support.validators import _helm_run
+    from tests.unit.bundle_support import assert_same_objects, expected, rendered
+
+    unit, chart = _helm(tmp_path, ns_layout="flat")
+    assert not (chart / "charts").exists()
+    assert "dependencies" not in yaml.safe_load((chart / "Chart.yaml").read_text())
+    assert (chart / "templates/deployment-cp-amf.yaml").is_file()
+    rc, out = _helm_run(["template", "rel", str(chart), "--include-crds"])
+    assert rc == 0, out
+    assert_same_objects(rendered(out), expected(unit))
+
+
+def test_kustomize_has_a_component_per_vnf(tmp_path):
+    from tests.support.validators import kubectl_kustomize
+    from tests.unit.bundle_support import assert_same_objects, expected, rendered
+
+    unit, files = bundle(NS, "kustomize", tmp_path)
+    root = tmp_path / "kustomize"
+    base = yaml.safe_load((root / "base/kustomization.yaml").read_text())
+    assert base["components"] == ["../components/cp", "../components/up", "../components/sd"]
+    assert base["resources"] == ["failurepolicy-crd.yaml", "failurepolicy.yaml",
+                                 "prometheusrule.yaml"]
+    for vnf in ("cp", "up", "sd"):
+        comp = yaml.safe_load((root / f"components/{vnf}/kustomization.yaml").read_text())
+        assert comp["kind"] == "Component"
+        assert comp["resources"] and all(f"-{vnf}-" in r for r in comp["resources"])
+    rc, out = kubectl_kustomize(root / "base")
+    assert rc == 0, out
+    assert_same_objects(rendered(out), expected(unit, operator=False))
+    # an overlay may take some VNFs only: the user plane alone
+    overlay = root / "overlays/user-plane"
+    overlay.mkdir(parents=True)
+    (overlay / "kustomization.yaml").write_text(yaml.safe_dump({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization",
+        "components": ["../../components/up"]}))
+    rc, out = kubectl_kustomize(overlay)
+    assert rc == 0, out
+    want = sorted(k[2] for k in expected(unit) if k[2].startswith("up-"))
+    assert "up-upf" in want and sorted(k[2] for k in rendered(out)) == want
