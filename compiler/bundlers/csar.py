@@ -277,9 +277,18 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings, diags: An
     if settings.target == "onap":
         from .helm import build_chart
 
-        chart = build_chart(unit, files)
-        path = f"Artifacts/Deployment/non-mano/{chart.name}-{ident.version}.tgz"
-        out[path] = targz_bytes({f"{chart.name}/{p}": d for p, d in chart.files.items()})
+        from .ns_split import is_ns
+
+        if is_ns(unit) and settings.ns_layout == "subcharts":
+            # SDC takes one onap_cnf_helm chart: the service's, a subchart per VNF
+            from .ns_layout import helm_subcharts
+
+            chart_name, chart_files = helm_subcharts(unit, files)
+        else:
+            chart = build_chart(unit, files)
+            chart_name, chart_files = chart.name, chart.files
+        path = f"Artifacts/Deployment/non-mano/{chart_name}-{ident.version}.tgz"
+        out[path] = targz_bytes({f"{chart_name}/{p}": d for p, d in chart_files.items()})
         non_mano.append(("onap_cnf_helm", path))
     elif settings.target == "tacker":
         from .tacker_vnfd import adapt

@@ -261,3 +261,47 @@ def test_kustomize_has_a_component_per_vnf(tmp_path):
     assert rc == 0, out
     want = sorted(k[2] for k in expected(unit) if k[2].startswith("up-"))
     assert "up-upf" in want and sorted(k[2] for k in rendered(out)) == want
+
+
+# --------------------------------------------------------------------------- two of one VNFD
+
+TWO = "tests/fixtures/ns/nsd.yaml"  # shop and blog: two instances of one web VNFD, an NS link
+
+
+def test_two_instances_of_one_vnfd_and_an_ns_link(tmp_path):
+    from tests.support.validators import _helm_run, kubectl_kustomize, require_tool
+    from tests.unit.bundle_support import assert_same_objects, expected, rendered
+
+    require_tool("helm")
+    unit, _ = bundle(TWO, "helm", tmp_path / "h")
+    chart = tmp_path / "h/helm" / next((tmp_path / "h/helm").iterdir()).name
+    assert sorted(p.name for p in (chart / "charts").iterdir()) == ["blog", "data", "shop"]
+    # the NS link's NetworkAttachmentDefinition is the service's, in the parent chart
+    assert (chart / "templates/networkattachmentdefinition-frontnet.yaml").is_file()
+    rc, out = _helm_run(["lint", "--strict", str(chart)])
+    assert rc == 0, out
+    rc, out = _helm_run(["template", "rel", str(chart), "--include-crds"])
+    assert rc == 0, out
+    assert_same_objects(rendered(out), expected(unit))
+
+    bundle(TWO, "kustomize", tmp_path / "k")
+    rc, out = kubectl_kustomize(tmp_path / "k/kustomize/base")
+    assert rc == 0, out
+    assert_same_objects(rendered(out), expected(unit, operator=False))
+
+    _, files = bundle(TWO, "osm", tmp_path / "o")
+    (ns_pkg,) = [f for f in files if f.path.endswith("_ns.tar.gz")]
+    ns = ns_pkg.path[:-len("_ns.tar.gz")]
+    assert sorted(f.path for f in files if f is not ns_pkg) == [
+        f"{ns}-{v}_knf.tar.gz" for v in ("blog", "data", "service", "shop")]
+    assert verify(tmp_path / "o" / ns_pkg.path) == []
+    _, nsd_doc = _descriptor(_untar(ns_pkg.content), "nsd.yaml")
+    assert sol006_errors(nsd_doc) is None
+
+    _, (csar,) = bundle(TWO, "csar", tmp_path / "c", Settings(target="onap"))
+    with zipfile.ZipFile(io.BytesIO(csar.content)) as zf:
+        members = {n: zf.read(n) for n in zf.namelist() if not n.endswith("/")}
+    assert sdc_sol004(members) == []
+    (tgz,) = [n for n in members if n.startswith("Artifacts/Deployment/non-mano/")]
+    inner = _untar(members[tgz])
+    assert any("/charts/shop/templates/deployment-shop-api.yaml" in n for n in inner)
