@@ -24,11 +24,13 @@ Codes: none.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import yaml
 
 from ..model import OutputFile
+from ..names import dns_label
 from . import OPERATOR_DIR, BundleError, dump_yaml
 from .ns_split import split
 
@@ -52,14 +54,10 @@ def helm_subcharts(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, b
     ns = ns_identity(unit, [f for f in files if not f.path.startswith(OPERATOR_DIR)])
     parent = build_chart(unit, parts.service + operator, ns)
     out = dict(parent.files)
-    deps = []
+    deps: list[dict[str, str]] = []
     for vnf, fs in parts.vnfs.items():
-        from ..names import dns_label
-
         name = dns_label(vnf, fallback="vnf")
         ident = vnf_identity(ns, vnf, fs)
-        from dataclasses import replace
-
         sub = build_chart(unit, fs, replace(ident, name=name))
         if name == parent.name or any(d["name"] == name for d in deps):
             raise BundleError(f"two charts of the service would be named {name!r}: rename a "
