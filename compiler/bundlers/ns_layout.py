@@ -1,7 +1,7 @@
 """Network services: the Helm chart and the Kustomize tree of an NSD, one part per VNF.
 
-Phase: bundle.  Input: a clean Compilation of an NSD (:func:`compiler.bundlers.ns_split.is_ns`),
-its OutputFiles and the :class:`~compiler.bundlers.Settings` (``ns_layout``).  Output:
+Phase: bundle.  Input: the :class:`~compiler.bundlers.BundleInput` of an NSD
+(:func:`compiler.bundlers.ns_split.is_ns`; its ``settings.ns_layout``).  Output:
 files by path, relative to ``helm/<chart>/`` or ``kustomize/``:
 
 * **Helm, ``--ns-layout subcharts``** (the default for an NSD): a parent chart named
@@ -29,9 +29,8 @@ from typing import Any
 
 import yaml
 
-from ..model import OutputFile
 from ..names import dns_label
-from . import OPERATOR_DIR, BundleError, dump_yaml
+from . import OPERATOR_DIR, BundleError, BundleInput, dump_yaml
 from .ns_split import split
 
 LAYOUTS = ("subcharts", "flat")
@@ -44,21 +43,22 @@ def _check_names(names: list[str], reserved: set[str]) -> None:
                               f"{n!r}: rename the VNF node, or bundle with --ns-layout flat")
 
 
-def helm_subcharts(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, bytes]]:
-    """(the parent chart's name, its files by path inside the chart folder)."""
+def helm_subcharts(inp: BundleInput, with_operator: bool = True) -> tuple[str, dict[str, bytes]]:
+    """(the parent chart's name, its files by path inside the chart folder); the operator
+    goes in the parent unless ``with_operator`` is false (orchestrator packages)."""
     from .helm import build_chart
     from .ns_package import ns_identity, vnf_identity
 
-    parts = split(unit, files)
-    operator = [f for f in files if f.path.startswith(OPERATOR_DIR)]
-    ns = ns_identity(unit, [f for f in files if not f.path.startswith(OPERATOR_DIR)])
-    parent = build_chart(unit, parts.service + operator, ns)
+    parts = split(inp)
+    operator = [o for o in inp.objects if o.path.startswith(OPERATOR_DIR)] if with_operator else []
+    ns = ns_identity(inp)
+    parent = build_chart(inp, parts.service + operator, ns)
     out = dict(parent.files)
     deps: list[dict[str, str]] = []
-    for vnf, fs in parts.vnfs.items():
+    for vnf, objs in parts.vnfs.items():
         name = dns_label(vnf, fallback="vnf")
-        ident = vnf_identity(ns, vnf, fs)
-        sub = build_chart(unit, fs, replace(ident, name=name))
+        ident = vnf_identity(ns, vnf, objs)
+        sub = build_chart(inp, objs, replace(ident, name=name))
         if name == parent.name or any(d["name"] == name for d in deps):
             raise BundleError(f"two charts of the service would be named {name!r}: rename a "
                               "VNF node, or bundle with --ns-layout flat")
@@ -86,36 +86,30 @@ def _schema_with(raw: bytes, props: dict[str, Any]) -> bytes:
     return (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode()
 
 
-def kustomize_components(unit: Any, files: list[OutputFile]) -> dict[str, bytes]:
-    """``base/`` (the service's objects and the components) and ``components/<vnf>/``."""
+def kustomize_components(inp: BundleInput) -> dict[str, bytes]:
+    """``base/`` (the service's objects and the components) and ``components/<vnf>/``:
+    each object file byte for byte."""
     from .kustomize import COMPONENT, KUSTOMIZATION
 
-    parts = split(unit, files)
+    parts = split(inp)
     _check_names(list(parts.vnfs), {"operator"})
+    content = {f.path: f.content for f in inp.files}
     out: dict[str, bytes] = {}
-    names = []
-    for f in parts.service:
-        if not _is_k8s(f):
-            continue
-        name = f.path.rsplit("/", 1)[-1]
+    names: list[str] = []
+    for path in dict.fromkeys(o.path for o in parts.service):
+        name = path.rsplit("/", 1)[-1]
         names.append(name)
-        out[f"base/{name}"] = f.content
+        out[f"base/{name}"] = content[path]
     comps = []
-    for vnf, fs in parts.vnfs.items():
+    for vnf, objs in parts.vnfs.items():
         res = []
-        for f in fs:
-            name = f.path.rsplit("/", 1)[-1]
+        for path in dict.fromkeys(o.path for o in objs):
+            name = path.rsplit("/", 1)[-1]
             res.append(name)
-            out[f"components/{vnf}/{name}"] = f.content
+            out[f"components/{vnf}/{name}"] = content[path]
         out[f"components/{vnf}/kustomization.yaml"] = dump_yaml(dict(COMPONENT, resources=res))
         comps.append(f"../components/{vnf}")
     kust: dict[str, Any] = dict(KUSTOMIZATION, resources=names)
     kust["components"] = comps
     out["base/kustomization.yaml"] = dump_yaml(kust)
     return out
-
-
-def _is_k8s(f: OutputFile) -> bool:
-    from . import k8s_objects
-
-    return bool(k8s_objects([f]))

@@ -1,7 +1,8 @@
 """Network services: the orchestrator packages of an NSD (OSM, ONAP).
 
-Phase: bundle.  Input: a clean Compilation of an NSD (:func:`compiler.bundlers.ns_split.is_ns`)
-and its OutputFiles, split by VNF (:mod:`compiler.bundlers.ns_split`).  Output: the
+Phase: bundle.  Input: the :class:`~compiler.bundlers.BundleInput` of an NSD
+(:func:`compiler.bundlers.ns_split.is_ns`), its objects split by VNF
+(:mod:`compiler.bundlers.ns_split`).  Output: the
 files the ``osm``, ``onap-helm`` and ``csar`` bundlers write for a network service:
 
 * **OSM** (``-f osm``): OSM onboards each VNF package, then the NS package that names
@@ -36,7 +37,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..model import OutputFile
-from . import Identity, Settings, dump_yaml, identity, k8s_objects, targz_bytes, without_operator
+from . import BundleInput, Identity, K8sObject, Settings, dump_yaml, identity, semver, targz_bytes
 from .ns_split import Split, split
 
 MGMT_NET = "mgmtnet"
@@ -45,16 +46,16 @@ SERVICE = "service"
 
 
 
-def ns_identity(unit: Any, files: list[OutputFile]) -> Identity:
+def ns_identity(inp: BundleInput) -> Identity:
     """The service's identity: :func:`compiler.bundlers.identity`, with what names the NS
     (its ``tosca.nodes.nfv.NS`` node's ``descriptor_id``, ``designer``, ``version``,
     else the NSD's metadata) in place of what the first VNF node says."""
-    ident = identity(unit, k8s_objects(files))
-    topo = unit.topology
+    _, objects = inp.without_operator()
+    ident = identity(inp, objects)
+    topo = inp.topology
     ns = next(iter(topo.nodes_of("tosca.nodes.nfv.NS")), None)
     props = ns.properties if ns is not None else {}
     meta = dict(topo.metadata or {})
-    from . import semver
 
     def text(*vals: Any) -> str | None:
         return next((str(v) for v in vals if isinstance(v, (str, int, float)) and str(v).strip()),
@@ -69,19 +70,18 @@ def ns_identity(unit: Any, files: list[OutputFile]) -> Identity:
         product=ident.name)
 
 
-def vnf_identity(ns: Identity, vnf: str, files: list[OutputFile]) -> Identity:
+def vnf_identity(ns: Identity, vnf: str, objects: list[K8sObject]) -> Identity:
     """One VNF's share of the service as a package: named ``<ns>-<vnf>``, its provider,
     versions and VNFD id from the annotations its workloads carry (the VNFD's)."""
     from ..names import dns_label
 
     notes: dict[str, str] = {}
-    for o in k8s_objects(files):
+    for o in objects:
         notes.update({k: str(v) for k, v in
                       ((o.body.get("metadata") or {}).get("annotations") or {}).items()
                       if k not in notes})
     name = dns_label(f"{ns.name}-{vnf}", fallback="vnf")
     version = notes.get("xfactor.io/vnfd-version")
-    from . import semver
 
     return replace(
         ns, name=name, version=semver(version, ns.version) if version else ns.version,
@@ -92,14 +92,13 @@ def vnf_identity(ns: Identity, vnf: str, files: list[OutputFile]) -> Identity:
         descriptor_id=name)
 
 
-def shares(unit: Any, files: list[OutputFile]) -> tuple[Identity, list[tuple[str, Identity, list[OutputFile]]]]:
-    """(the NS identity, [(share key, identity, files)]): the VNFs in NSD order, then the
-    service's own objects (key ``service``) when there are any."""
-    files = without_operator(files)
-    ns = ns_identity(unit, files)
-    parts: Split = split(unit, files)
-    out = [(v, vnf_identity(ns, v, fs), fs) for v, fs in parts.vnfs.items()]
-    if k8s_objects(parts.service):
+def shares(inp: BundleInput) -> tuple[Identity, list[tuple[str, Identity, list[K8sObject]]]]:
+    """(the NS identity, [(share key, identity, objects)]): the VNFs in NSD order, then
+    the service's own objects (key ``service``) when there are any."""
+    ns = ns_identity(inp)
+    parts: Split = split(inp)
+    out = [(v, vnf_identity(ns, v, objs), objs) for v, objs in parts.vnfs.items()]
+    if parts.service:
         out.append((SERVICE, replace(ns, name=f"{ns.name}-{SERVICE}",
                                      description=f"the network service {ns.name}'s own objects "
                                                  "(NS links, failure policy)"), parts.service))
@@ -154,15 +153,15 @@ def build_nsd(ns: Identity, knfs: list[tuple[str, Identity]]) -> dict[str, Any]:
     return {"nsd": {"nsd": [nsd]}}
 
 
-def osm_files(unit: Any, files: list[OutputFile], producer: str) -> list[OutputFile]:
+def osm_files(inp: BundleInput, producer: str) -> list[OutputFile]:
     """The KNF packages of every share and the NS package naming them (OSM)."""
     from .osm import build_package
 
-    ns, parts = shares(unit, files)
+    ns, parts = shares(inp)
     out = []
     knfs = []
-    for key, ident, fs in parts:
-        folder, content = build_package(unit, fs, ident)
+    for key, ident, objs in parts:
+        folder, content = build_package(inp, objs, ident)
         out.append(OutputFile(path=f"{folder}.tar.gz", producer=producer,
                               content=targz_bytes({f"{folder}/{p}": d for p, d in content.items()})))
         knfs.append((key, ident))
@@ -179,16 +178,16 @@ def osm_files(unit: Any, files: list[OutputFile], producer: str) -> list[OutputF
 # --------------------------------------------------------------------------- ONAP
 
 
-def onap_helm_members(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, bytes]]:
+def onap_helm_members(inp: BundleInput) -> tuple[str, dict[str, bytes]]:
     """(zip name, members): one chart per share, the service's (else the first) is base."""
     from .helm import build_chart
 
-    ns, parts = shares(unit, files)
+    ns, parts = shares(inp)
     base = SERVICE if any(k == SERVICE for k, _, _ in parts) else parts[0][0]
     data = []
     members: dict[str, bytes] = {}
-    for key, ident, fs in sorted(parts, key=lambda p: p[0] != base):
-        chart = build_chart(unit, fs, ident)
+    for key, ident, objs in sorted(parts, key=lambda p: p[0] != base):
+        chart = build_chart(inp, objs, ident)
         tgz = f"{chart.name}-{ident.version}.tgz"
         members[tgz] = targz_bytes({f"{chart.name}/{p}": d for p, d in chart.files.items()})
         data.append({"file": tgz, "type": "HELM", "isBase": "true" if key == base else "false"})

@@ -1,8 +1,8 @@
 """Network services: the compiled files of an NSD, split into each VNF's share.
 
-Phase: bundle.  Input: a clean Compilation of an NSD (:func:`compiler.ns.is_service`) and
-its OutputFiles.  Output: :class:`Split`: for every VNF node, in the NSD's order, the
-files of the Kubernetes objects its VNFD contributed, and the service's own files (the NS
+Phase: bundle.  Input: the :class:`~compiler.bundlers.BundleInput` of an NSD
+(:func:`is_ns`).  Output: :class:`Split`: for every VNF node, in the NSD's order, the
+Kubernetes objects its VNFD contributed, and the service's own objects (the NS
 virtual links' NetworkAttachmentDefinitions, the FailurePolicy and its CRD, the
 PrometheusRule, anything else no VNF owns).  The NS bundles (one Helm subchart, one
 Kustomize component, one OSM KNF package per VNF) are made from it; nothing here touches
@@ -11,8 +11,9 @@ the disk.
 Which VNF owns an object: the template it came from (the ``xfactor.io/template``
 annotation every emitter writes, else the object's name) is named ``<vnf>-<template>``
 (:func:`compiler.ns.rename.member_name`); the VNF node whose name is the longest such
-prefix owns it.  The operator's files (``operator/``) are neither: the callers handle
-them as for a VNF.
+prefix owns it.  The operator's objects (``operator/``) are neither: the callers handle
+them as for a VNF.  The objects are the input's own instances (the Helm bundler finds the
+inputs' wiring by their place in ``BundleInput.objects``).
 
 Codes: none.
 """
@@ -22,35 +23,44 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
-from ..model import OutputFile
-from . import OPERATOR_DIR
+from . import OPERATOR_DIR, BundleInput, K8sObject
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"
 TEMPLATE = "xfactor.io/template"
+NS_TYPES = ("tosca.nodes.nfv.NS", "tosca.nodes.nfv.NsVirtualLink", "tosca.nodes.nfv.Sap")
 
 
 @dataclass(slots=True)
 class Split:
-    """One NS compilation's files by owner (operator files are in neither)."""
+    """One NS compilation's objects by owner (operator objects are in neither)."""
 
-    vnfs: dict[str, list[OutputFile]] = field(default_factory=dict)  # VNF node -> files
-    service: list[OutputFile] = field(default_factory=list)  # the NS's own objects
+    vnfs: dict[str, list[K8sObject]] = field(default_factory=dict)  # VNF node -> objects
+    service: list[K8sObject] = field(default_factory=list)  # the NS's own objects
 
 
-def is_ns(unit: Any) -> bool:
-    """Whether ``unit`` compiled a network service (an NSD whose VNFs were substituted)."""
-    if unit.topology is None:
+def is_ns(inp: BundleInput) -> bool:
+    """Whether ``inp`` is a network service (an NSD whose VNFs were substituted): the
+    NSD's shape as :func:`compiler.ns.is_service` reads it (several VNF nodes, or an NS,
+    NS virtual link or SAP node), or one VNF node that :func:`compiler.ns.compose` made
+    depend on its substituted workloads (``<vnf>-<template>``: an NSD of one VNF given
+    with ``--vnf``).  Read from the IR here: bundlers import no front-end phase."""
+    topo = inp.topology
+    vnfs = vnf_nodes(inp)
+    if not vnfs:
         return False
-    from ..ns import is_service
+    if len(vnfs) > 1 or any(topo.nodes_of(t) for t in NS_TYPES):
+        return True
+    for v in vnfs:
+        node = topo.nodes[v]
+        if any(r.name == "dependency" and r.node is not None and r.node.startswith(v + "-")
+               and r.node in topo.nodes for r in node.requirements):
+            return True
+    return False
 
-    return is_service(unit.topology, unit.options)
 
-
-def vnf_nodes(unit: Any) -> list[str]:
+def vnf_nodes(inp: BundleInput) -> list[str]:
     """The NSD's VNF node names, in the NSD's order."""
-    return [n.name for n in unit.topology.nodes_of(VNF_TYPE)]
+    return [n.name for n in inp.topology.nodes_of(VNF_TYPE)]
 
 
 def owner(name: str, vnfs: list[str]) -> str | None:
@@ -62,32 +72,22 @@ def owner(name: str, vnfs: list[str]) -> str | None:
     return best
 
 
-def _owner_of(f: OutputFile, vnfs: list[str]) -> str | None:
-    if not f.path.endswith((".yaml", ".yml")):
-        return None
-    found: set[str | None] = set()
-    for doc in yaml.safe_load_all(f.content.decode("utf-8")):
-        if not isinstance(doc, dict) or "kind" not in doc:
-            continue
-        meta = doc.get("metadata") or {}
-        template = (meta.get("annotations") or {}).get(TEMPLATE) or meta.get("name") or ""
-        found.add(owner(str(template), vnfs))
-    # a file is one object for the Kubernetes back end; a file of several owners (none
-    # is written today) stays with the service, never split
-    return found.pop() if len(found) == 1 else None
-
-
-def split(unit: Any, files: list[OutputFile]) -> Split:
-    """``files`` (less ``operator/``) by owner: see the module docstring."""
-    vnfs = vnf_nodes(unit)
+def split(inp: BundleInput) -> Split:
+    """``inp.objects`` (less ``operator/``) by owner: see the module docstring.  The
+    objects of one file stay together (the Kubernetes back end writes one a file)."""
+    vnfs = vnf_nodes(inp)
+    by_file: dict[str, list[K8sObject]] = {}
+    for o in inp.objects:
+        if not o.path.startswith(OPERATOR_DIR):
+            by_file.setdefault(o.path, []).append(o)
     out = Split(vnfs={v: [] for v in vnfs})
-    for f in sorted(files, key=lambda f: f.path):
-        if f.path.startswith(OPERATOR_DIR):
-            continue
-        v = _owner_of(f, vnfs)
-        if v is None:
-            out.service.append(f)
-        else:
-            out.vnfs[v].append(f)
-    out.vnfs = {v: fs for v, fs in out.vnfs.items() if fs}
+    for path in sorted(by_file):
+        owners = set()
+        for o in by_file[path]:
+            meta = o.body.get("metadata") or {}
+            template = (meta.get("annotations") or {}).get(TEMPLATE) or meta.get("name") or ""
+            owners.add(owner(str(template), vnfs))
+        v = owners.pop() if len(owners) == 1 else None
+        (out.service if v is None else out.vnfs[v]).extend(by_file[path])
+    out.vnfs = {v: objs for v, objs in out.vnfs.items() if objs}
     return out

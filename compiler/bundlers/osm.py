@@ -1,6 +1,6 @@
 """The OSM KNF package bundler (``xfc bundle --format osm``).
 
-Phase: bundle.  Input: a clean Compilation and its OutputFiles.  Output: one OutputFile
+Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput`.  Output: one OutputFile
 ``<name>_knf.tar.gz``, a reproducible gzipped tar with one top folder ``<name>_knf/``
 (the layout ``osm package-build`` makes; formats.md §3, §7):
 
@@ -38,14 +38,14 @@ import hashlib
 from typing import Any
 
 from ..model import OutputFile
-from . import Identity, Settings, dump_yaml, identity, k8s_objects, targz_bytes, without_operator
+from . import BundleInput, Identity, K8sObject, dump_yaml, identity, targz_bytes
 
 MGMT_CP = "mgmt-ext"
 MGMT_NET = "mgmtnet"
 
 
-def build_vnfd(unit: Any, ident: Identity) -> dict[str, Any]:
-    df = {"id": unit.topology.flavour or "default-df",
+def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
+    df = {"id": inp.topology.flavour or "default-df",
           "instantiation-level": [{"id": "default"}]}
     vnfd: dict[str, Any] = {
         "id": ident.name,
@@ -67,19 +67,20 @@ def build_vnfd(unit: Any, ident: Identity) -> dict[str, Any]:
     return {"vnfd": vnfd}
 
 
-def build_package(unit: Any, files: list[OutputFile], ident: Identity | None = None
-                  ) -> tuple[str, dict[str, bytes]]:
-    """(top folder name, files by path inside it); ``ident`` names the package of a part
-    of the output (one VNF of a network service, :mod:`compiler.bundlers.ns_package`)."""
+def build_package(inp: BundleInput, objects: list[K8sObject] | None = None,
+                  ident: Identity | None = None) -> tuple[str, dict[str, bytes]]:
+    """(top folder name, files by path inside it); ``objects`` and ``ident``: the package
+    of a part of them (one VNF of a network service, :mod:`compiler.bundlers.ns_package`)."""
     from .helm import build_chart
 
-    files = without_operator(files)  # the orchestrator acts on its own policy formats
-    chart = build_chart(unit, files, ident)
-    ident = ident or identity(unit, k8s_objects(files))
+    if objects is None:
+        _, objects = inp.without_operator()  # the orchestrator acts on its own policy formats
+    chart = build_chart(inp, objects, ident)
+    ident = ident or identity(inp, objects)
     folder = f"{ident.name}_knf"
     content: dict[str, bytes] = {
         f"{ident.name}_vnfd.yaml": (b"# OSM KNF descriptor written by xfc\n"
-                                    + dump_yaml(build_vnfd(unit, ident))),
+                                    + dump_yaml(build_vnfd(inp, ident))),
     }
     content.update({f"helm-charts/{chart.name}/{p}": d for p, d in chart.files.items()})
     content["checksums.txt"] = "".join(
@@ -91,15 +92,16 @@ class OsmBundler:
     name = "osm"
     description = "an OSM KNF package (<name>_knf.tar.gz: VNFD with a Helm KDU, checksums)"
 
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
-               settings: Settings | None = None) -> list[OutputFile]:
+    needs = frozenset({"wiring"})
+
+    def package(self, inp: BundleInput) -> list[OutputFile]:
         from .ns_split import is_ns
 
-        if is_ns(unit):  # a network service: a KNF per VNF and the NS package
+        if is_ns(inp):  # a network service: a KNF per VNF and the NS package
             from .ns_package import osm_files
 
-            return osm_files(unit, files, self.name)
-        folder, content = build_package(unit, files)
+            return osm_files(inp, self.name)
+        folder, content = build_package(inp)
         blob = targz_bytes({f"{folder}/{p}": d for p, d in content.items()})
         return [OutputFile(path=f"{folder}.tar.gz", content=blob, producer=self.name)]
 

@@ -161,10 +161,11 @@ def test_ns_csar_carries_the_sol007_metadata(tmp_path):
 
 
 def test_a_vnfd_keeps_its_single_packages(tmp_path):
-    unit = compiled("samples/5g-core-slice/slice.yaml")
     from compiler.bundlers.ns_split import is_ns
+    from tests.unit.bundle_support import bundle_input
 
-    assert not is_ns(unit)
+    assert not is_ns(bundle_input(compiled("samples/5g-core-slice/slice.yaml")))
+    assert is_ns(bundle_input(compiled(NS)))
     _, files = bundle("samples/5g-core-slice/slice.yaml", "osm", tmp_path)
     assert [f.path for f in files] == ["5g-core-slice_knf.tar.gz"]  # no NS package
 
