@@ -306,3 +306,13 @@ def test_two_instances_of_one_vnfd_and_an_ns_link(tmp_path):
     (tgz,) = [n for n in members if n.startswith("Artifacts/Deployment/non-mano/")]
     inner = _untar(members[tgz])
     assert any("/charts/shop/templates/deployment-shop-api.yaml" in n for n in inner)
+
+
+def test_the_longest_vnf_prefix_owns_a_template():
+    from compiler.bundlers.ns_split import owner
+
+    vnfs = ["a", "a-b"]
+    assert owner("a-b-c", vnfs) == "a-b"
+    assert owner("a-x", vnfs) == "a"
+    assert owner("ab-x", vnfs) is None and owner("a", vnfs) is None
+    assert owner("frontnet", ["shop", "blog"]) is None  # an NS link is the service's
