@@ -395,6 +395,9 @@ def _declare_bundle(parser: argparse.ArgumentParser) -> None:
                    help="after writing, run each consumer's offline gate on the bundles "
                         "(Helm lint's chart rules, SDC's SOL004 and isBase rules, VTP r01123 "
                         "and r146092, Tacker's naming); errors exit 1")
+    g.add_argument("--ns-layout", choices=("subcharts", "flat"), default="subcharts",
+                   help="helm, for a network service (an NSD): a parent chart with one "
+                        "subchart per VNF in charts/<vnf>/ (default), or one flat chart")
     c = parser.add_argument_group("csar")
     c.add_argument("--csar-dir", action="store_true",
                    help="write the CSAR as a directory OUT/csar/<name>/ instead of a .csar zip")
@@ -488,7 +491,7 @@ def bundle_settings(args: argparse.Namespace) -> Any:
     if date is not None and not _DATE.match(date):
         raise UsageError(f"--release-date {date!r} is not YYYY-MM-DDThh:mm:ss+hh:mm")
     kw = {"target": csar_targets[0] if csar_targets else None, "archive": not args.csar_dir,
-          "sign_key": key, "sign_cert": cert}
+          "sign_key": key, "sign_cert": cert, "ns_layout": args.ns_layout}
     if date is not None:
         kw["release_date"] = date
     return api.settings(**kw)

@@ -79,6 +79,7 @@ class Settings:
     sign_key: bytes | None = None  # csar: PEM private key for the CMS signature
     sign_cert: bytes | None = None  # csar: PEM certificate matching sign_key
     release_date: str = "1980-01-01T00:00:00+00:00"  # manifest vnf_release_date_time
+    ns_layout: str = "subcharts"  # helm, an NSD: a subchart per VNF, or "flat" (one chart)
 
 
 @dataclass(frozen=True, slots=True)

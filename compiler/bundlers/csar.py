@@ -262,9 +262,18 @@ def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, 
     if settings.target == "onap":
         from .helm import build_chart
 
-        chart = build_chart(inp, objects)
-        path = f"Artifacts/Deployment/non-mano/{chart.name}-{ident.version}.tgz"
-        out[path] = targz_bytes({f"{chart.name}/{p}": d for p, d in chart.files.items()})
+        from .ns_split import is_ns
+
+        if is_ns(inp) and settings.ns_layout == "subcharts":
+            # SDC takes one onap_cnf_helm chart: the service's, a subchart per VNF
+            from .ns_layout import helm_subcharts
+
+            chart_name, chart_files = helm_subcharts(inp, with_operator=False)
+        else:
+            chart = build_chart(inp, objects)
+            chart_name, chart_files = chart.name, chart.files
+        path = f"Artifacts/Deployment/non-mano/{chart_name}-{ident.version}.tgz"
+        out[path] = targz_bytes({f"{chart_name}/{p}": d for p, d in chart_files.items()})
         non_mano.append(("onap_cnf_helm", path))
     elif settings.target == "tacker":
         from .tacker_vnfd import adapt
@@ -301,7 +310,15 @@ def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, 
     out["TOSCA-Metadata/TOSCA.meta"] = meta.encode("utf-8")
 
     lines = ["metadata:"]
-    lines += [f"    {k}: {_one_line(v)}" for k, v in manifest_metadata(ident, settings, spec)]
+    from .ns_split import is_ns
+
+    if is_ns(inp):  # an NS package (SOL007): the NSD's metadata, not a VNF's
+        from .ns_package import ns_identity, ns_manifest_metadata
+
+        keys = ns_manifest_metadata(ns_identity(inp), settings)
+    else:
+        keys = manifest_metadata(ident, settings, spec)
+    lines += [f"    {k}: {_one_line(v)}" for k, v in keys]
     for path in sorted(out):
         if path == cert_name:
             continue  # SOL004 §5.3: the certificate is named in TOSCA.meta, not listed

@@ -40,6 +40,10 @@ Check and compile the descriptor, then write one package per --format under OUT:
   onap-helm   OUT/<name>-helm.zip ONAP SDC's native Helm package (MANIFEST.json, chart)
   osm         OUT/<name>_knf.tar.gz an OSM KNF package (VNFD with a Helm KDU, chart,
               checksums.txt)
+A network service (an NSD) gives a Helm parent chart with a subchart per VNF
+(--ns-layout flat: one chart), a Kustomize component per VNF, an OSM KNF package per
+VNF plus the NS package <ns>_ns.tar.gz naming them, an ONAP Helm package with a chart
+per VNF, and a CSAR with the NSD as entry and the SOL007 NS manifest metadata.
 Several PATHs (or '-' for a list on stdin) run in parallel, each into its own
 subfolder OUT/<input name>/ (as `xfc compile` does in batch mode).
 --verify reads each package back and runs its consumer's offline gate (docs/bundles.md).
@@ -57,6 +61,8 @@ examples:
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml --format csar --target onap -o out/
   xfc bundle samples/5g-core-slice/slice.yaml -f onap-helm -f helm --verify -o out/
   xfc bundle samples/sol001-v4-container-vnf/vnfd.yaml -f osm --verify -o out/
+  xfc bundle samples/5g-core-slice-ns/nsd.yaml -f helm -f kustomize -f osm --verify -o out/
+  xfc bundle samples/5g-core-slice-ns/nsd.yaml -f helm --ns-layout flat -o out/
 
 Signing a CSAR (--sign-key, --sign-cert) needs the 'bundle' extra: pip install 'xfc[bundle]'.
 """

@@ -22,6 +22,11 @@ SAMPLES = sorted(
     ]
 )
 
+#: the samples that are network services (an NSD with VNFs): their orchestrator packages
+#: are several files (tests/unit/test_bundle_ns.py), not one
+NS_SAMPLES = [s for s in SAMPLES if s.startswith("samples/5g-core-slice-ns/")]
+VNF_SAMPLES = [s for s in SAMPLES if s not in NS_SAMPLES]
+
 
 def compiled(path: str | Path, **opts: Any) -> compiler.Compilation:
     unit = compiler.compile(str(path), Options(**opts))
