@@ -78,7 +78,7 @@ class Scopes:
         for name, _, members in ctx.chains:  # sorted by name: the first chain names it
             self._chain_of.setdefault(tuple(members), name)
         self._sides: dict[tuple[str, str, str], str] = {}  # (direction, chain, member)
-        self._links: dict[str, Any] = {}  # chain -> graph.side_links (None: a cycle)
+        self._links: dict[str, Any] = {}  # chain -> Plan.side_links (None: a cycle)
 
     @classmethod
     def of(cls, ctx: Context) -> "Scopes":
@@ -112,7 +112,7 @@ class Scopes:
 
         In an acyclic chain the side of ``end`` is the scope ``<direction>:<chain>:<end>``
         holding ``end`` and including the side scopes of the members it reaches in one
-        step (:func:`compiler.graph.side_links`), each written once and before the scopes
+        step (:meth:`compiler.model.xfactor.Plan.side_links`), each written once and before the scopes
         that include it; a side of one node is its ``node:`` scope.  So a chain's sides
         cost its members plus its edges, not members squared.  A side outside a chain, or
         in a chain with a cycle, is written out as members."""
@@ -120,9 +120,7 @@ class Scopes:
         links = None
         if chain is not None:
             if chain not in self._links:
-                from ...graph import side_links
-
-                self._links[chain] = side_links(self._plan, chain)
+                self._links[chain] = self._plan.side_links(chain)
             links = self._links[chain]
         if links is None or end not in links[0]:
             return self.name(members)
