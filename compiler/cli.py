@@ -23,8 +23,8 @@ import traceback
 from typing import Protocol, Sequence, TextIO, cast
 
 from .version import __version__
-from .api.flags import Parser
-from .api.formats import table as format_table
+from .usage import Parser
+from .formats import table as format_table
 
 # verb -> (module, the one line ``xfc --help`` lists it with).  The line is kept here, not
 # in the module, so that ``xfc --help`` and ``xfc --version`` import no verb (each imports

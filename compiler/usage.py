@@ -10,9 +10,23 @@ Codes: none.
 
 from __future__ import annotations
 
+import argparse
+import sys
+
 
 class UsageError(Exception):
     """Wrong use of the command line: exit code 2."""
 
 
-__all__ = ["UsageError"]
+class Parser(argparse.ArgumentParser):
+    """argparse with xfc's misuse message: exit code 2, with a pointer to --help.  Here,
+    not in :mod:`compiler.api.flags`, so that ``xfc --help`` builds its parser without
+    importing the application layer."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
+        sys.exit(2)
+
+
+__all__ = ["Parser", "UsageError"]

@@ -26,25 +26,16 @@ from typing import Any, Callable
 
 from ..diagnostics import Diagnostics
 from ..pipeline import Compilation, Options
-from ..usage import UsageError
+from ..usage import Parser, UsageError
 from .inputs import empty_inputs, is_input_mapping, quirks, read_input_values, set_input
 from .render import NOTES_PER_CODE
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse with xfc's misuse message: exit code 2, with a pointer to --help."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
-        sys.exit(2)
 
 
 def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
                         many: bool = False) -> None:
     """The flags of every verb that reads a descriptor; ``--format`` takes the choices
-    and the meaning :data:`compiler.api.formats.FORMATS` gives ``verb``."""
-    from .formats import FORMATS, help_for
+    and the meaning :data:`compiler.formats.FORMATS` gives ``verb``."""
+    from ..formats import FORMATS, help_for
 
     if many:  # batch mode (compiler.batch): several paths, '-' reads them from stdin
         parser.add_argument("path", metavar="PATH", nargs="+",
@@ -357,7 +348,7 @@ def _known_bundlers() -> str:
 
 def _declare_bundle(parser: argparse.ArgumentParser) -> None:
     from .. import plugins
-    from .formats import help_for
+    from ..formats import help_for
 
     add_input_arguments(parser, "check", many=True)  # the format flag gives way below
     add_batch_arguments(parser)

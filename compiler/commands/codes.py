@@ -17,7 +17,7 @@ DESCRIPTION = "List the stable diagnostic codes (the [code] in each message), th
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("prefix", nargs="?", default="", help="only codes starting with this (e.g. xf-)")
-    from ..api.formats import FORMATS, help_for
+    from ..formats import FORMATS, help_for
 
     parser.add_argument("--format", choices=FORMATS["codes"].choices, default="text",
                         help=help_for("codes"))

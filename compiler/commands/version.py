@@ -18,7 +18,7 @@ DESCRIPTION = "Print xfc's version, the Python it runs on, and the versions of i
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..api.formats import FORMATS, help_for
+    from ..formats import FORMATS, help_for
 
     parser.add_argument("--format", choices=FORMATS["version"].choices, default="text",
                         help=help_for("version"))
