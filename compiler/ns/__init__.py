@@ -27,7 +27,11 @@ checks and every back end see a single service (spec §2.6, docs/ns.md):
 * **X-factor at NS level.**  An NSD's ``xfactor.policies.Wiring`` may name VNF nodes or
   their workloads (``<vnf>-<vdu>``); a VNF node stands for all of its workloads: a
   wiring to it is one wiring per target workload (the VNF has failed when any of them
-  has), and scopes and chain members that name it act on all of them.
+  has), and scopes and chain members that name it act on all of them; so does
+  ``reinstantiate`` whose scope is ``target`` (the default) or ``source`` when that end
+  is a VNF node.  ``XModel.units`` keeps each VNF node's templates and
+  ``XModel.unit_wirings`` what each such NSD wiring became, for graph, explain and
+  report.
 
 Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsupported
 (and those of the VNFDs' own resolve and normalize).
@@ -324,14 +328,19 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
     def unit(n: str) -> Any:
         return units.get(n, n)
 
+    unit_wirings: dict[str, tuple[str, ...]] = {}
     for w in ns_wirings.values():
         srcs, tgts = units.get(w.source, (w.source,)), units.get(w.target, (w.target,))
-        steps = tuple(rename_step(s, unit, {}) for s in w.on_failure)
+        steps = tuple(rename_step(_unit_scope(s, w, units), unit, {}) for s in w.on_failure)
+        parts = []
         for s in srcs:
             for t in tgts:
                 name = ".".join([w.name] + ([s] if len(srcs) > 1 else []) +
                                 ([t] if len(tgts) > 1 else []))
                 wirings[name] = replace(w, name=name, source=s, target=t, on_failure=steps)
+                parts.append(name)
+        if w.source in units or w.target in units:
+            unit_wirings[w.name] = tuple(parts)
     chains = {c.name: replace(c, members=_expand(c.members, units)) for c in written.values()}
     processes: dict[str, Any] = {}
     backing: dict[str, Any] = {}
@@ -341,6 +350,8 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
         backing.update(share.xmodel.backing)
     xmodel = XModel(workloads=workloads, processes=processes, backing=backing,
                     wirings=wirings, chains=chains,
+                    units={v: tuple(s.nodes) for v, s in shares.items()},
+                    unit_wirings=unit_wirings,
                     uses_profile=nsd.uses_profile or any(s.xmodel.uses_profile
                                                          for s in shares.values()))
     meta = dict(nsd.metadata)
@@ -361,6 +372,22 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
                        metadata=meta,
                        flavours=(), uses_profile=xmodel.uses_profile)
     return topology, xmodel
+
+
+def _unit_scope(step: Any, w: Any, units: Mapping[str, tuple[str, ...]]) -> Any:
+    """A ``reinstantiate`` step of NSD wiring ``w`` whose scope is the keyword ``target``
+    (the default) or ``source`` naming a VNF node: the VNF node itself, so that the step
+    acts on all of its workloads (spec §2.6), not on the one workload of each wiring
+    the NSD wiring becomes."""
+    from ..normalize.steps import Args
+
+    if step.action != "reinstantiate":
+        return step
+    scope = step.arg("scope")
+    end = {"target": w.target, "source": w.source}.get(scope) if isinstance(scope, str) else None
+    if end is None or end not in units:
+        return step
+    return replace(step, args=Args({**dict(step.args), "scope": (end,)}))
 
 
 def _expand(names: Any, units: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

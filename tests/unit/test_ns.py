@@ -38,7 +38,7 @@ def _objects(unit) -> dict[tuple[str, str], dict]:
 
 
 def _policy(unit) -> dict:
-    return _objects(unit)[("FailurePolicy", "nsd")]["spec"]
+    return next(o for (kind, _), o in _objects(unit).items() if kind == "FailurePolicy")["spec"]
 
 
 def test_imported_vnfds_substitute_every_vnf_node_under_its_own_names() -> None:
@@ -113,6 +113,31 @@ def test_simulate_acts_on_every_workload_of_a_vnf_unit() -> None:
     assert "shop-to-data step 2/3: reinstantiate(scope=[data-store, shop-api, shop-front])" \
         in proc.stdout
     assert "restarted: data-store, shop-api, shop-front\n" in proc.stdout
+
+
+def test_default_reinstantiate_of_a_wiring_to_a_vnf_acts_on_the_whole_vnf() -> None:
+    # data-to-blog targets the blog VNF node; its reinstantiate has the default scope
+    # (target): every wiring it becomes restarts all of blog's workloads, in blog's order
+    unit = _compile(HERE / "nsd_unit.yaml")
+    assert unit.xmodel.unit_wirings["data-to-blog"] == ("data-to-blog.blog-front",
+                                                        "data-to-blog.blog-api")
+    assert "blog-api" in unit.xmodel.units["blog"] and unit.xmodel.unit_of("blog-api") == "blog"
+    spec = _policy(unit)
+    scopes = {s["name"]: s["members"] for s in spec["scopes"]}
+    for w in spec["wirings"]:
+        if w["name"].startswith("data-to-blog."):
+            reinst = next(s for s in w["steps"] if s["action"] == "reinstantiate")
+            assert scopes[reinst["scope"]] == ["blog-api", "blog-front"], w["name"]
+    from compiler.graph.simulate import simulate
+
+    sim = simulate(_compile(HERE / "nsd_unit.yaml"), "blog-api")
+    # blog-front-to-api (inside blog) restarts blog first; the NS wiring then recovers
+    assert [(a["node"], a["replicas"]) for a in sim.scaling] == [
+        ("blog-front", 0), ("blog-api", 0), ("blog-api", 2), ("blog-front", 2)]
+    sim = simulate(_compile(HERE / "nsd_unit.yaml"), "blog")
+    assert [(a["wiring"], a["node"], a["replicas"]) for a in sim.scaling] == [
+        ("data-to-blog.blog-api", "blog-front", 0), ("data-to-blog.blog-api", "blog-api", 0),
+        ("data-to-blog.blog-api", "blog-api", 2), ("data-to-blog.blog-api", "blog-front", 2)]
 
 
 def test_vnfds_given_with_vnf(tmp_path: Path) -> None:
