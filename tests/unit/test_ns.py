@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -280,3 +281,46 @@ def test_vnfd_given_as_a_csar_folder_or_archive(tmp_path: Path) -> None:
     for given in (folder, archive):
         unit = _compile(HERE / "nsd_given.yaml", vnfs=(str(given),))
         assert {n for k, n in _objects(unit) if k == "StatefulSet"} == {"db1-store", "db2-store"}
+
+
+def test_graph_draws_each_vnf_as_a_frame_of_its_templates() -> None:
+    # judged by Graphviz itself: its JSON layout lists each cluster's nodes and subclusters
+    from tests.support.validators import require_tool
+
+    require_tool("dot")
+    dot = shutil.which("dot")
+    ns = str(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml")
+    text = subprocess.run([sys.executable, "-m", "compiler", "graph", ns], capture_output=True,
+                          text=True, check=True).stdout
+    assert "a solid blue frame is a VNF" in text
+    laid = json.loads(subprocess.run([dot, "-Tjson"], input=text, capture_output=True,
+                                     text=True, check=True).stdout)
+    objs = laid["objects"]
+    clusters = {o["label"]: ({objs[i]["name"] for i in o.get("nodes", [])},
+                             {objs[i]["label"] for i in o.get("subgraphs", [])})
+                for o in objs if o["name"].startswith("cluster")}
+    assert clusters["VNF cp (FiveGcControlPlane)"] == (
+        {"cp", "cp-session-store", "cp-smf", "cp-amf"}, set())
+    assert clusters["VNF up (FiveGcUserPlane)"] == ({"up", "up-upf"}, set())
+    # the chain of two VNFs wraps both frames; the chain inside sd is drawn inside it
+    assert clusters["chain session-path (fragile)"][1] == {"VNF cp (FiveGcControlPlane)",
+                                                          "VNF up (FiveGcUserPlane)"}
+    assert clusters["VNF sd (FiveGcSubscriberData)"] == (
+        {"sd", "sd-subscriber-db", "sd-udr", "sd-udm"}, {"chain sd-subscriber-data"})
+
+
+def test_graph_mermaid_and_json_name_the_vnf_units() -> None:
+    from compiler.graph.render import to_json, to_mermaid
+
+    unit = _compile(NSD)
+    data = to_json(unit)
+    assert {u["name"]: u["members"] for u in data["units"]}["shop"] == [
+        n for n in unit.plan.nodes if n.startswith("shop-")]
+    lines = to_mermaid(unit).splitlines()
+    # the chain of shop and data wraps both VNF frames; blog is a frame of its own
+    start = lines.index('  subgraph c0["chain shop-path"]')
+    assert lines[start + 1].startswith('    subgraph v') and "VNF shop (Web)" in lines[start + 1]
+    assert any(line.startswith('  subgraph v') and "VNF blog (Web)" in line for line in lines)
+    # a drawing without VNFs has neither frames nor the note (golden graphs unchanged)
+    plain = compiler.check(str(REPO / "samples" / "5g-core-slice" / "slice.yaml"))
+    assert "units" not in to_json(plain) and "VNF" not in to_mermaid(plain)
