@@ -101,7 +101,7 @@ def _wiring_of(unit: Compilation, edge: Any) -> Any:
     return w.wiring if w is not None else None
 
 
-class _Frame:
+class Frame:
     """A frame of the drawing: a chain or a VNF of a network service, its nodes and the
     frames nested in it."""
 
@@ -110,10 +110,10 @@ class _Frame:
     def __init__(self, kind: str, name: str, index: int) -> None:
         self.kind, self.name, self.index = kind, name, index  # kind: chain | vnf
         self.nodes: list[str] = []
-        self.frames: list[_Frame] = []
+        self.frames: list[Frame] = []
 
 
-def _frames(unit: Compilation) -> tuple[list[_Frame], set[str]]:
+def frames(unit: Compilation) -> tuple[list[Frame], set[str]]:
     """The top-level frames (chains, then the VNFs no chain wraps) and the nodes drawn in
     some frame.  Without VNF units every node is drawn in the first chain (source order)
     that holds it.  A VNF of a network service (``XModel.units``) is a frame holding its
@@ -123,8 +123,8 @@ def _frames(unit: Compilation) -> tuple[list[_Frame], set[str]]:
     plan, xm = unit.plan, unit.xmodel
     units = dict(getattr(xm, "units", {}) or {})
     unit_of = {m: v for v, ms in units.items() for m in (v, *ms) if m in plan.nodes}
-    vnf_frames = {v: _Frame("vnf", v, j) for j, v in enumerate(units)}
-    chain_frames: dict[str, _Frame] = {}
+    vnf_frames = {v: Frame("vnf", v, j) for j, v in enumerate(units)}
+    chain_frames: dict[str, Frame] = {}
     parent: dict[str, str | None] = {}  # chain -> the VNF it is drawn in (None: top)
     wrapped: dict[str, str] = {}  # VNF -> the chain that wraps it
     for i, (chain, members) in enumerate(plan.chains.items()):
@@ -138,7 +138,7 @@ def _frames(unit: Compilation) -> tuple[list[_Frame], set[str]]:
             parent[chain] = None
             for v in inside:
                 wrapped[v] = chain
-        chain_frames[chain] = _Frame("chain", chain, i)
+        chain_frames[chain] = Frame("chain", chain, i)
     drawn: set[str] = set()
     for name in plan.nodes:
         v = unit_of.get(name)
@@ -154,7 +154,7 @@ def _frames(unit: Compilation) -> tuple[list[_Frame], set[str]]:
     for chain, frame in chain_frames.items():
         members = plan.chains[chain]
         frame.nodes.sort(key=lambda n: members.index(n) if n in members else len(members))
-    top: list[_Frame] = []
+    top: list[Frame] = []
     for chain, frame in chain_frames.items():
         (vnf_frames[parent[chain]].frames if parent[chain] is not None else top).append(frame)
     for v, frame in vnf_frames.items():
@@ -165,7 +165,7 @@ def _frames(unit: Compilation) -> tuple[list[_Frame], set[str]]:
     return top, drawn
 
 
-def _vnf_label(unit: Compilation, vnf: str) -> str:
+def vnf_label(unit: Compilation, vnf: str) -> str:
     node = unit.plan.nodes.get(vnf)
     return f"VNF {vnf}" + (f" ({short_type(node.type)})" if node is not None else "")
 
@@ -265,7 +265,7 @@ def to_dot(unit: Compilation, title: str) -> str:
            '  edge [fontname="Helvetica", fontsize=9];',
            '  labelloc=b; labeljust=l; fontname="Helvetica"; fontsize=9;',
            f"  label=<{dot_legend(bool(getattr(xm, 'units', None)))}>;"]
-    frames, drawn = _frames(unit)
+    top, drawn = frames(unit)
 
     def node_line(name: str) -> str:
         a = plan.nodes[name]
@@ -276,7 +276,7 @@ def to_dot(unit: Compilation, title: str) -> str:
         return (f"{_dq(name)} [label={_dq(label)}, tooltip={_dq(f'{name}: {a.type}')}, "
                 f"fillcolor={_dq(_fill(a))}{shape}];")
 
-    def frame(f: _Frame, pad: str) -> None:
+    def frame(f: Frame, pad: str) -> None:
         if f.kind == "chain":
             fragile = xm.chains[f.name].fragile
             out.append(f"{pad}subgraph {_dq(f'cluster_{f.index}')} {{")
@@ -284,7 +284,7 @@ def to_dot(unit: Compilation, title: str) -> str:
             out.append(f"{pad}  style=dashed; color={_dq(CHAIN_COLOURS[bool(fragile)])};")
         else:
             out.append(f"{pad}subgraph {_dq(f'cluster_vnf_{f.index}')} {{")
-            out.append(f"{pad}  label={_dq(_vnf_label(unit, f.name))};")
+            out.append(f"{pad}  label={_dq(vnf_label(unit, f.name))};")
             out.append(f"{pad}  style=solid; color={_dq(VNF_FRAME_COLOUR)};")
         for m in f.nodes:
             out.append(f"{pad}  " + node_line(m))
@@ -295,7 +295,7 @@ def to_dot(unit: Compilation, title: str) -> str:
     for name in plan.nodes:
         if name not in drawn:
             out.append("  " + node_line(name))
-    for f in frames:
+    for f in top:
         frame(f, "  ")
     for e in plan.edges:
         attrs: list[str] = []
@@ -352,7 +352,7 @@ def _mq(text: str) -> str:
 def to_mermaid(unit: Compilation) -> str:
     plan, xm = unit.plan, unit.xmodel
     ids = {name: f"n{i}" for i, name in enumerate(plan.nodes)}
-    frames, drawn = _frames(unit)
+    top, drawn = frames(unit)
     out = ["flowchart BT"]
 
     def node_line(name: str) -> str:
@@ -363,13 +363,13 @@ def to_mermaid(unit: Compilation) -> str:
             return f"{ids[name]}[({_mq(label)})]:::{cls}"
         return f"{ids[name]}[{_mq(label)}]:::{cls}"
 
-    def frame(f: _Frame, pad: str) -> None:
+    def frame(f: Frame, pad: str) -> None:
         if f.kind == "chain":
             fragile = xm.chains[f.name].fragile
             label = f"chain {f.name}" + (" (fragile)" if fragile else "")
             out.append(f"{pad}subgraph c{f.index}[{_mq(label)}]")
         else:
-            out.append(f"{pad}subgraph v{f.index}[{_mq(_vnf_label(unit, f.name))}]")
+            out.append(f"{pad}subgraph v{f.index}[{_mq(vnf_label(unit, f.name))}]")
         for m in f.nodes:
             out.append(f"{pad}  " + node_line(m))
         for sub in f.frames:
@@ -379,7 +379,7 @@ def to_mermaid(unit: Compilation) -> str:
     for name in plan.nodes:
         if name not in drawn:
             out.append("  " + node_line(name))
-    for f in frames:
+    for f in top:
         frame(f, "  ")
     styles: list[str] = []
     for k, e in enumerate(plan.edges):
@@ -438,6 +438,6 @@ def render(unit: Compilation, fmt: str) -> str:
 
 
 __all__ = ["CHAIN_COLOURS", "LEGEND_EDGES", "LEGEND_NODES", "LEGEND_NOTE", "MERMAID_ARROW",
-           "OTHER_EDGE_COLOUR", "STATE_COLOURS", "USES_STYLE", "VNF_FRAME_COLOUR", "VNF_NOTE",
-           "WIRING_STYLE", "dot_legend",
-           "mermaid_text", "render", "short_type", "to_dot", "to_json", "to_mermaid"]
+           "Frame", "OTHER_EDGE_COLOUR", "STATE_COLOURS", "USES_STYLE", "VNF_FRAME_COLOUR", "VNF_NOTE",
+           "WIRING_STYLE", "dot_legend", "frames",
+           "mermaid_text", "render", "short_type", "to_dot", "vnf_label", "to_json", "to_mermaid"]

@@ -324,3 +324,19 @@ def test_graph_mermaid_and_json_name_the_vnf_units() -> None:
     # a drawing without VNFs has neither frames nor the note (golden graphs unchanged)
     plain = compiler.check(str(REPO / "samples" / "5g-core-slice" / "slice.yaml"))
     assert "units" not in to_json(plain) and "VNF" not in to_mermaid(plain)
+
+
+def test_report_boxes_each_vnf() -> None:
+    from compiler.report import build_view
+    from tests.support.validators import require_tool
+
+    require_tool("dot")
+    unit = compiler.check(str(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml"))
+    view = build_view(unit)
+    assert view["graph"]["engine"] == "graphviz"
+    svg = view["graph"]["svg"]
+    for j, label in enumerate(("VNF cp (FiveGcControlPlane)", "VNF up (FiveGcUserPlane)",
+                               "VNF sd (FiveGcSubscriberData)")):
+        assert f'id="v{j}"' in svg and label in svg
+    assert {n["name"]: n["vnf"] for n in view["nodes"]}["up-upf"] == "up"
+    assert "a solid blue frame is a VNF: its workloads move together" in view["legend"]["note"]
