@@ -340,3 +340,23 @@ def test_report_boxes_each_vnf() -> None:
         assert f'id="v{j}"' in svg and label in svg
     assert {n["name"]: n["vnf"] for n in view["nodes"]}["up-upf"] == "up"
     assert "a solid blue frame is a VNF: its workloads move together" in view["legend"]["note"]
+
+
+def test_explain_names_the_vnf_of_an_ns_wiring() -> None:
+    nsd = str(HERE / "nsd_unit.yaml")
+    proc = subprocess.run([sys.executable, "-m", "compiler", "explain", nsd, "--wiring",
+                           "data-to-blog"], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    head = proc.stdout.splitlines()[0]
+    assert head == ("NS wiring data-to-blog names VNF data (data-store) and VNF blog "
+                    "(blog-front, blog-api), whose workloads move together: it is 2 wiring(s), "
+                    "one per pair of workloads: data-to-blog.blog-front, data-to-blog.blog-api")
+    # every part is explained, and the restart covers the whole blog VNF in its order
+    assert proc.stdout.count("\nwiring data-to-blog.") == 2
+    assert ("reinstantiate: shut blog-api, blog-front down in the order blog-front, blog-api"
+            in proc.stdout)
+    part = subprocess.run([sys.executable, "-m", "compiler", "explain", nsd, "--wiring",
+                           "data-to-blog.blog-api"], capture_output=True, text=True)
+    assert part.returncode == 0, part.stderr
+    assert ("  part of NS wiring data-to-blog (between VNF data and VNF blog; "
+            "xfc explain --wiring data-to-blog explains every part)") in part.stdout
