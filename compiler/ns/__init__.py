@@ -8,8 +8,10 @@ resolved :class:`Topology` (VNF nodes still abstract) and the :class:`Options`
 checks and every back end see a single service (spec §2.6, docs/ns.md):
 
 * **Substitution.**  A VNF node is substituted by the VNFD whose
-  ``substitution_mappings.node_type`` is the node's type (TOSCA 1.3 §2.10): one of the
-  NSD's imports, or a file, CSAR folder or archive given with ``--vnf``.  The VNF
+  ``substitution_mappings.node_type`` is the node's type (TOSCA 1.3 §2.10), or, for a
+  node of the generic type ``tosca.nodes.nfv.VNF``, whose ``descriptor_id`` is the
+  node's ``descriptor_id`` (SOL001): one of the NSD's imports, or a file, CSAR folder or
+  archive given with ``--vnf``.  The VNF
   node's ``flavour_id`` picks the VNFD's deployment flavour.  Each VNFD is resolved and
   normalised on its own, with its own diagnostics and positions.
 * **Names.**  Every template of the VNFD becomes ``<vnf node>-<template>``
@@ -75,6 +77,46 @@ class _Vnfd:
     label: str  # where it was found, for messages
     package: Package
     key: str  # identity (one VNFD found twice is one)
+    ids: frozenset[str] = frozenset()  # its descriptor_id (SOL001), for generic VNF nodes
+
+
+def _descriptor_ids(package: Package, node_type: str | None) -> frozenset[str]:
+    """The ``descriptor_id`` of the VNFD ``package`` whose VNF node type is ``node_type``
+    (SOL001 §6.8: an NSD's VNF node names it): the value its VNF node or its
+    substitution mappings give, else the type's default or its one valid value."""
+    data = package.files[0].data if package.files else None
+    tt = data.get("topology_template") if isinstance(data, Mapping) else None
+    if not isinstance(tt, Mapping) or node_type is None:
+        return frozenset()
+    found: set[str] = set()
+    sm = tt.get("substitution_mappings")
+    props = sm.get("properties") if isinstance(sm, Mapping) else None
+    if isinstance(props, Mapping) and isinstance(props.get("descriptor_id"), str):
+        found.add(props["descriptor_id"])
+    nts = tt.get("node_templates")
+    for n in (nts.values() if isinstance(nts, Mapping) else ()):
+        typ = n.get("type") if isinstance(n, Mapping) else None
+        if typ == node_type:
+            p = n.get("properties")
+            if isinstance(p, Mapping) and isinstance(p.get("descriptor_id"), str):
+                found.add(p["descriptor_id"])
+    if found:
+        return frozenset(found)
+    for sf in package.files:  # the type's definition: its default, or one valid value
+        types = sf.data.get("node_types") if isinstance(sf.data, Mapping) else None
+        d = types.get(node_type) if isinstance(types, Mapping) else None
+        props = d.get("properties") if isinstance(d, Mapping) else None
+        did = props.get("descriptor_id") if isinstance(props, Mapping) else None
+        if not isinstance(did, Mapping):
+            continue
+        if isinstance(did.get("default"), str):
+            found.add(did["default"])
+        for c in did.get("constraints") or ():
+            if isinstance(c, Mapping):
+                values = c.get("valid_values", [c.get("equal")])
+                if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
+                    found.add(values[0])
+    return frozenset(found)
 
 
 def _imported(package: Package, reg: Any) -> list[_Vnfd]:
@@ -94,7 +136,8 @@ def _imported(package: Package, reg: Any) -> list[_Vnfd]:
         sub = replace(package, entry=sf.name, files=files, meta=None, manifest=None,
                       templates=index_templates(files))
         out.append(_Vnfd(type=t, label=sf.display, package=sub, key=_file_key(sf.display,
-                                                                                f"import:{sf.name}")))
+                                                                                f"import:{sf.name}"),
+                         ids=_descriptor_ids(sub, nt)))
     return out
 
 
@@ -117,7 +160,8 @@ def _given(options: Any, reg: Any, diags: Diagnostics) -> list[_Vnfd]:
             continue
         canonical = reg.canonical("node", t) if reg is not None else None
         out.append(_Vnfd(type=canonical or t, label=pkg.files[0].display, package=pkg,
-                         key=_file_key(pkg.files[0].display, f"vnf:{path}")))
+                         key=_file_key(pkg.files[0].display, f"vnf:{path}"),
+                         ids=_descriptor_ids(pkg, t)))
     return out
 
 
@@ -215,13 +259,12 @@ def compose(package: Package, topology: Topology, options: Any,
     shares: dict[str, Renamed] = {}
     for node in vnf_nodes:
         if node.type == VNF_TYPE:
-            # the abstract base type names no VNF product: no VNFD can be chosen for it
-            diags.add("ns-unsupported", f"VNF node '{node.name}' is of the abstract type "
-                      f"{VNF_TYPE}, which no VNFD substitutes: it is not compiled", node.span,
-                      hint="type it with the VNF's own node type (the VNFD's "
-                           "substitution_mappings.node_type)")
-            continue
-        matches = list({s.key: s for s in sources if s.type == node.type}.values())
+            # the generic type names no VNF product: its descriptor_id names the VNFD
+            matches = _by_descriptor_id(node, sources, diags)
+            if matches is None:
+                continue
+        else:
+            matches = list({s.key: s for s in sources if s.type == node.type}.values())
         if not matches:
             diags.add("ns-vnf-unsubstituted", f"VNF node '{node.name}' ({node.type}): no VNFD "
                       "substitutes its type", node.span,
@@ -245,6 +288,35 @@ def compose(package: Package, topology: Topology, options: Any,
     if diags.has_errors:
         return None
     return _merge(topology, shares, diags)
+
+
+def _by_descriptor_id(node: NodeTemplate, sources: list[_Vnfd],
+                      diags: Diagnostics) -> list[_Vnfd] | None:
+    """The one VNFD whose ``descriptor_id`` a VNF node of the generic type names; None
+    (reported) when it names none, or no VNFD or two have that id."""
+    did = node.properties.get("descriptor_id")
+    where = node.property_spans.get("descriptor_id", node.span)
+    if not isinstance(did, str) or not did:
+        diags.add("ns-vnf-unsubstituted", f"VNF node '{node.name}' is of the generic type "
+                  f"{VNF_TYPE} and names no descriptor_id: no VNFD can be chosen for it",
+                  node.span, hint="give its VNFD's descriptor_id (properties: { descriptor_id: "
+                                  "... }), or type it with the VNFD's substitution_mappings.node_type")
+        return None
+    matches = list({s.key: s for s in sources if did in s.ids}.values())
+    if not matches:
+        known = sorted(f"{i} ({s.label})" for s in sources for i in s.ids)
+        diags.add("ns-vnf-unsubstituted", f"VNF node '{node.name}' ({VNF_TYPE}): no VNFD has "
+                  f"descriptor_id {did!r}", where,
+                  hint="import the VNFD or give it with --vnf PATH; "
+                       + ("the VNFDs found have: " + ", ".join(known) if known else
+                          "no VNFD was found"))
+        return None
+    if len(matches) > 1:
+        diags.add("ns-vnf-ambiguous", f"VNF node '{node.name}': {len(matches)} VNFDs have "
+                  f"descriptor_id {did!r}: {', '.join(m.label for m in matches)}", where,
+                  hint="keep one VNFD per descriptor_id")
+        return None
+    return matches
 
 
 def _resolve_vnfd(src: _Vnfd, node: NodeTemplate, fid: str | None, options: Any,

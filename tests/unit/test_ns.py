@@ -360,3 +360,32 @@ def test_explain_names_the_vnf_of_an_ns_wiring() -> None:
     assert part.returncode == 0, part.stderr
     assert ("  part of NS wiring data-to-blog (between VNF data and VNF blog; "
             "xfc explain --wiring data-to-blog explains every part)") in part.stdout
+
+
+def test_generic_vnf_node_is_substituted_by_descriptor_id() -> None:
+    # db1 and db2 are tosca.nodes.nfv.VNF naming the db VNFD's descriptor_id (its type's
+    # default): each becomes its own instance of that VNFD
+    nsd = HERE / "nsd_generic.yaml"
+    unit = _compile(nsd, vnfs=(str(HERE / "db_vnfd.yaml"),))
+    assert unit.xmodel.workloads == ("db1-store", "db2-store")
+    assert set(unit.xmodel.units) == {"db1", "db2"}
+
+
+def test_generic_vnf_node_descriptor_id_none_or_two_match(tmp_path: Path) -> None:
+    nsd = HERE / "nsd_generic.yaml"
+    unit = compiler.check(str(nsd))
+    errs = [d for d in unit.diagnostics if d.code == "ns-vnf-unsubstituted"]
+    assert [(d.span.line, d.span.column) for d in errs] == [(15, 24), (27, 24)]
+    assert "no VNFD has descriptor_id '7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f'" in errs[0].message
+    two = compiler.check(str(nsd), vnfs=(str(HERE / "db_vnfd.yaml"), str(HERE / "db_csar")))
+    errs = [d for d in two.diagnostics if d.code == "ns-vnf-ambiguous"]
+    assert [(d.span.line, d.span.column) for d in errs] == [(15, 24), (27, 24)]
+    assert "2 VNFDs have descriptor_id" in errs[0].message
+    # a generic node that names no descriptor_id: the type requires one (resolve says so)
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(nsd.read_text().replace(
+        "        descriptor_id: 7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f\n", "", 1))
+    unit = compiler.check(str(bare), vnfs=(str(HERE / "db_vnfd.yaml"),))
+    errs = [d for d in unit.diagnostics if d.severity.name == "ERROR"]
+    assert [(d.code, d.span.line, d.span.column) for d in errs] == [
+        ("tosca-missing-property", 14, 7)]
