@@ -35,8 +35,8 @@ checks and every back end see a single service (spec §2.6, docs/ns.md):
   ``XModel.unit_wirings`` what each such NSD wiring became, for graph, explain and
   report.
 
-Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsupported
-(and those of the VNFDs' own resolve and normalize).
+Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsupported,
+limit-exceeded (``Limits.max_vnfs``) (and those of the VNFDs' own resolve and normalize).
 """
 
 from __future__ import annotations
@@ -249,8 +249,15 @@ def compose(package: Package, topology: Topology, options: Any,
     None when errors were reported."""
     from .rename import Renamed, rename
 
+    from ..limits import exceeded
+
     reg = topology.types
     vnf_nodes = topology.nodes_of(VNF_TYPE)
+    limits = options.limits
+    if len(vnf_nodes) > limits.max_vnfs:
+        exceeded(diags, "max_vnfs", limits, f"the NSD's {len(vnf_nodes):,} VNF nodes",
+                 vnf_nodes[limits.max_vnfs].span)
+        return None
     sources = _imported(package, reg) + _given(options, reg, diags)
     counts = _instances(topology, options, diags)
     if counts is None:

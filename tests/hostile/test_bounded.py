@@ -242,3 +242,19 @@ def test_a_12_mb_shipped_manifest_of_80000_configmaps(tmp_path):
     d = assert_refused(run(["check", root]), "limit-exceeded", file="big.yaml",
                        line=7 * 5_000 + 1)
     assert "max_documents = 5,000" in d["message"]
+
+
+def test_an_nsd_of_1000_vnf_nodes(tmp_path):
+    """Issue 26: every VNF node of an NSD becomes a renamed copy of its VNFD (templates,
+    policies, X-factor model); 1,000 of one small VNFD is refused at the 201st node
+    (Limits.max_vnfs), before any VNFD is substituted."""
+    fixtures = REPO / "tests" / "fixtures" / "ns"
+    for name in ("db_vnfd.yaml", "db_types.yaml"):
+        (tmp_path / name).write_text((fixtures / name).read_text())
+    p = tmp_path / "ns.yaml"
+    p.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\nimports:\n"
+                 "  - https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_nsd_types.yaml\n"
+                 "  - db_vnfd.yaml\ntopology_template:\n  node_templates:\n"
+                 + "".join(f"    db{i}:\n      type: example.nodes.nfv.Db\n" for i in range(1000)))
+    d = assert_refused(run(["check", p]), "limit-exceeded", line=7 + 2 * 200)
+    assert "the NSD's 1,000 VNF nodes exceeds the limit max_vnfs = 200" in d["message"]
