@@ -16,6 +16,10 @@ checks and every back end see a single service (spec §2.6, docs/ns.md):
   normalised on its own, with its own diagnostics and positions.
 * **Names.**  Every template of the VNFD becomes ``<vnf node>-<template>``
   (:mod:`compiler.ns.rename`), so two VNF nodes of one VNFD never collide.
+* **Inputs.**  A VNF node's property that the VNFD's ``substitution_mappings.properties``
+  maps to one of its inputs (``prop: [ input ]``) sets that input: the VNFD is resolved
+  with the node's value (its own, from an NSD input, or its type's default), and the
+  property is consumed.  Other VNFD inputs keep their defaults.
 * **Instances.**  ``VnfToLevelMapping.number_of_instances`` at the NS instantiation
   level (``--ns-level``, else ``NsInstantiationLevels.default_level``) multiplies the
   instance counts of the VNF's workloads.
@@ -262,8 +266,9 @@ def compose(package: Package, topology: Topology, options: Any,
     counts = _instances(topology, options, diags)
     if counts is None:
         return None
-    cache: dict[tuple[str, str | None], tuple[Topology, XModel] | None] = {}
+    cache: dict[tuple, tuple[Topology, XModel] | None] = {}
     shares: dict[str, Renamed] = {}
+    consumed: dict[str, set[str]] = {}  # VNF node -> its properties that set VNFD inputs
     for node in vnf_nodes:
         if node.type == VNF_TYPE:
             # the generic type names no VNF product: its descriptor_id names the VNFD
@@ -286,15 +291,23 @@ def compose(package: Package, topology: Topology, options: Any,
             continue
         fid = node.properties.get("flavour_id")
         fid = fid if isinstance(fid, str) else None
-        key = (matches[0].key, fid)
+        key: tuple = (matches[0].key, fid)
         if key not in cache:
             cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags)
         done = cache[key]
+        mapped = _mapped_inputs(node, done[0], matches[0].package) if done is not None else []
+        given = _positioned(node, mapped)
+        consumed[node.name] = {prop for prop, _, _ in mapped}
+        if given:  # the node's values for the VNFD's mapped inputs: resolved with them
+            key = key + (repr(sorted(dict(given).items())),)
+            if key not in cache:
+                cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags, inputs=given)
+            done = cache[key]
         if done is not None:
             shares[node.name] = rename(node.name, done[0], done[1], counts.get(node.name, 1))
     if diags.has_errors:
         return None
-    return _merge(topology, shares, diags)
+    return _merge(topology, shares, diags, consumed)
 
 
 def _by_descriptor_id(node: NodeTemplate, sources: list[_Vnfd],
@@ -326,13 +339,59 @@ def _by_descriptor_id(node: NodeTemplate, sources: list[_Vnfd],
     return matches
 
 
+def _mapped_inputs(node: NodeTemplate, topo: Topology,
+                   package: Package) -> list[tuple[str, str, Any]]:
+    """The VNFD inputs that VNF node ``node`` sets: each property of the VNF node type that
+    the VNFD's ``substitution_mappings.properties`` maps to an input (``prop: [ input ]``,
+    TOSCA 1.3 §2.10) and that the node has a value for (its own, or its type's default)."""
+    sub = topo.substitution
+    if sub is None:
+        return []
+    raw: Any = None
+    for sf in package.files:  # the file whose substitution mappings the VNFD resolved
+        if sf.display == sub.span.file and isinstance(sf.data, Mapping):
+            tt = sf.data.get("topology_template")
+            sm = tt.get("substitution_mappings") if isinstance(tt, Mapping) else None
+            raw = sm.get("properties") if isinstance(sm, Mapping) else None
+            break
+    out: list[tuple[str, str, Any]] = []  # (property, input, value)
+    for prop, mapped in (raw.items() if isinstance(raw, Mapping) else ()):
+        if isinstance(mapped, (list, tuple)) and len(mapped) == 1 and isinstance(mapped[0], str) \
+                and mapped[0] in topo.inputs and node.properties.get(prop) is not None:
+            out.append((str(prop), mapped[0], _plain(node.properties[prop])))
+    return out
+
+
+def _positioned(node: NodeTemplate, mapped: list[tuple[str, str, Any]]) -> Any:
+    """The VNFD input values a VNF node sets, each placed at the node's property, so that
+    a value the VNFD's input refuses is reported there."""
+    from ..loader.yamlpos import PMap
+
+    out = PMap(span=node.span)
+    for prop, inp, value in mapped:
+        dict.__setitem__(out, inp, value)
+        out.key_spans[inp] = out.value_spans[inp] = node.property_spans.get(prop, node.span)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A resolved property value as plain data (an input value of the VNFD)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _resolve_vnfd(src: _Vnfd, node: NodeTemplate, fid: str | None, options: Any,
-                  diags: Diagnostics) -> tuple[Topology, XModel] | None:
+                  diags: Diagnostics, *, inputs: Mapping[str, Any] | None = None
+                  ) -> tuple[Topology, XModel] | None:
     from ..normalize import normalize
     from ..resolve import resolve
     from ..resolve.flavours import flavour_ids
 
-    opts = replace(options, inputs={}, flavour=None, vnfs=(), ns_level=None)
+    opts = replace(options, inputs=inputs if inputs is not None else {}, flavour=None, vnfs=(),
+                   ns_level=None)
     ids = flavour_ids(src.package, opts)
     fspan = node.property_spans.get("flavour_id", node.span)
     if ids and fid is not None:
@@ -356,7 +415,8 @@ def _resolve_vnfd(src: _Vnfd, node: NodeTemplate, fid: str | None, options: Any,
     return topo, xm
 
 
-def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tuple[Topology, XModel]:
+def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics,
+           consumed: Mapping[str, set[str]]) -> tuple[Topology, XModel]:
     from ..normalize import CHAIN_GROUP, _wirings
     from .rename import dependency, rename_step
 
@@ -371,9 +431,14 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
         if share is None:
             nodes[node.name] = node
             continue
-        # the VNF node stands for its workloads: it depends on each of them (spec §2.6)
-        nodes[node.name] = replace(node, requirements=tuple(node.requirements) + tuple(
-            dependency(w) for w in share.workloads + tuple(share.xmodel.backing)))
+        # the VNF node stands for its workloads: it depends on each of them (spec §2.6);
+        # the properties that set the VNFD's inputs are consumed (no back end maps them)
+        gone = consumed.get(node.name, set())
+        nodes[node.name] = replace(
+            node, requirements=tuple(node.requirements) + tuple(
+                dependency(w) for w in share.workloads + tuple(share.xmodel.backing)),
+            properties={k: v for k, v in node.properties.items() if k not in gone},
+            property_spans={k: v for k, v in node.property_spans.items() if k not in gone})
         after = [r.node for r in node.requirements
                  if r.node is not None and r.node in shares and r.node != node.name]
         bound = _bindings(node, share, nsd, diags)

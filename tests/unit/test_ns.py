@@ -389,3 +389,35 @@ def test_generic_vnf_node_descriptor_id_none_or_two_match(tmp_path: Path) -> Non
     errs = [d for d in unit.diagnostics if d.severity.name == "ERROR"]
     assert [(d.code, d.span.line, d.span.column) for d in errs] == [
         ("tosca-missing-property", 14, 7)]
+
+
+def _cpu(unit) -> dict[str, str]:
+    return {name: obj["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]["cpu"]
+            for (kind, name), obj in _objects(unit).items() if kind == "Deployment"
+            and name != "xfc-operator"}
+
+
+def test_nsd_values_flow_into_the_vnfds_mapped_inputs() -> None:
+    # api_vnfd maps its VNF type's property api_cpu to its input cpu; front sets it from
+    # an NSD input, back with a value, spare not at all (the VNFD's default)
+    nsd = HERE / "inputs" / "nsd.yaml"
+    unit = _compile(nsd)
+    assert _cpu(unit) == {"front-server": "750m", "back-server": "2000m", "spare-server": "500m"}
+    # the property is consumed: no back end is told it cannot map it
+    assert "k8s-not-expressible" not in unit.diagnostics.codes()
+    unit = _compile(nsd, inputs={"front_cpu": 1200})
+    assert _cpu(unit) == {"front-server": "1200m", "back-server": "2000m", "spare-server": "500m"}
+
+
+def test_a_value_the_vnfds_input_refuses_is_reported_at_the_nsd_property(tmp_path: Path) -> None:
+    for name in ("api_vnfd.yaml", "nsd.yaml"):
+        (tmp_path / name).write_text((HERE / "inputs" / name).read_text())
+    vnfd = tmp_path / "api_vnfd.yaml"
+    vnfd.write_text(vnfd.read_text().replace("api_cpu: { type: integer", "api_cpu: { type: string"))
+    nsd = tmp_path / "nsd.yaml"
+    nsd.write_text(nsd.read_text().replace("api_cpu: 2000", "api_cpu: lots")
+                   .replace("type: integer", "type: string").replace("default: 750", 'default: "750"'))
+    unit = compiler.check(str(nsd))
+    errs = [d for d in unit.diagnostics if d.severity.name == "ERROR"]
+    assert [(d.code, d.span.file, d.span.line, d.span.column) for d in errs] == [
+        ("tosca-wrong-type", str(nsd), 26, 18)]
