@@ -98,7 +98,7 @@ _reg("tosca-flavour", "error", "no deployment flavour can be selected")
 _reg("tosca-substitution", "error", "substitution_mappings is malformed")
 _reg("tosca-unsupported", "warning", "a construct is accepted but not processed")
 _reg("tosca2-unsupported", "error", "a TOSCA 2.0 construct xfc does not read yet, whose meaning would be lost (the clause is named)")
-_reg("tosca-quirk", "note", "a named leniency accepted a non-conforming construct")
+_reg("tosca-quirk", "note", "a named leniency accepted a non-conforming construct (a warning for a quirk that drops what the author wrote or keeps a value its type forbids)")
 _reg("tosca-parser-verdict", "warning", "tosca-parser (Tacker's parser) rejects the package")
 _reg("tosca-parser-accepts", "note", "tosca-parser (Tacker's parser) accepts the package (--tosca-parser)")
 

@@ -8,7 +8,7 @@ one entry-point group per kind:
 kind       group             built-ins             protocol
 =========  ================  ====================  ===========================================
 emitter    ``xfc.emitters``  BUILTIN_EMITTERS      ``name``, ``description``, ``emit(ir, diags)``
-bundler    ``xfc.bundlers``  BUILTIN_BUNDLERS      ``name``, ``description``, ``bundle(unit, files, diags)``
+bundler    ``xfc.bundlers``  BUILTIN_BUNDLERS      ``name``, ``description``, ``needs``, ``package(inp)``
 target     ``xfc.targets``   BUILTIN_TARGETS       a :class:`compiler.emitters.policies.targets.PolicyTarget`
 check      ``xfc.checks``    BUILTIN_CHECKS        ``name``, ``description``, ``check(unit, diags)``
 =========  ================  ====================  ===========================================
@@ -64,6 +64,22 @@ class Emitter(Protocol):
 
 @runtime_checkable
 class Bundler(Protocol):
+    """xfc's bundler call (issue 25): ``package(inp)`` with a
+    :class:`compiler.bundlers.BundleInput`; ``needs`` names what the application layer
+    computes for it beyond the compilation (``"variants"``, ``"wiring"``)."""
+
+    name: str
+    description: str
+    needs: frozenset[str]
+
+    def package(self, inp: Any) -> list[OutputFile]: ...
+
+
+@runtime_checkable
+class UnitBundler(Protocol):
+    """The older third-party call, still honoured: ``bundle(unit, files, diags)`` with the
+    compilation, its files and its diagnostics."""
+
     name: str
     description: str
 
@@ -123,11 +139,12 @@ class Kind:
     builtins: dict[str, str]
     protocol: type
     what: str
+    also: type | None = None  # an older protocol still accepted (bundlers: UnitBundler)
 
 
 KINDS: dict[str, Kind] = {
     "emitter": Kind("xfc.emitters", BUILTIN_EMITTERS, Emitter, "back end"),
-    "bundler": Kind("xfc.bundlers", BUILTIN_BUNDLERS, Bundler, "bundler"),
+    "bundler": Kind("xfc.bundlers", BUILTIN_BUNDLERS, Bundler, "bundler", UnitBundler),
     "target": Kind("xfc.targets", BUILTIN_TARGETS, Target, "policy target"),
     "check": Kind("xfc.checks", BUILTIN_CHECKS, Check, "check"),
 }
@@ -220,7 +237,7 @@ def _load_ref(ref: str) -> Any:
 def _check(kind: Kind, name: str, obj: Any, origin: str) -> Any:
     if isinstance(obj, type):
         obj = obj()
-    if not isinstance(obj, kind.protocol):
+    if not isinstance(obj, kind.protocol) and not (kind.also is not None and isinstance(obj, kind.also)):
         raise PluginError(f"{kind.what} plugin {name!r} from {origin} does not implement "
                           f"{kind.protocol.__name__}")
     if getattr(obj, "name", None) != name:
@@ -290,7 +307,7 @@ def emitter(name: str) -> Emitter:
     return get("emitter", name)
 
 
-def bundler(name: str) -> Bundler:
+def bundler(name: str) -> Bundler | UnitBundler:
     return get("bundler", name)
 
 
@@ -307,13 +324,13 @@ def emitters() -> dict[str, Emitter]:
     return {name: emitter(name) for name in BUILTIN_EMITTERS}
 
 
-def bundlers() -> dict[str, Bundler]:
+def bundlers() -> dict[str, Bundler | UnitBundler]:
     """Every built-in bundler, loaded (third-party ones are loaded only by name)."""
     return {name: bundler(name) for name in BUILTIN_BUNDLERS}
 
 
 __all__ = [
-    "BUILTIN_BUNDLERS", "BUILTIN_CHECKS", "BUILTIN_EMITTERS", "BUILTIN_TARGETS", "Bundler",
+    "BUILTIN_BUNDLERS", "BUILTIN_CHECKS", "BUILTIN_EMITTERS", "BUILTIN_TARGETS", "Bundler", "UnitBundler",
     "Check", "Emitter", "KINDS", "PluginError", "Target", "available", "bundler", "bundlers",
     "check", "emitter", "emitters", "get", "known", "names", "refresh", "refused", "target",
 ]

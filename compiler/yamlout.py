@@ -58,7 +58,7 @@ import yaml
 
 from .diagnostics import InternalError
 
-__all__ = ["dump", "write", "read_back_problem", "canonical", "quote",
+__all__ = ["dump", "write", "read_back_problem", "canonical", "as_read", "quote",
            "is_plain_safe", "same"]
 
 # libyaml's parser, whose events the read-back walks; the pure-Python one where PyYAML was
@@ -230,6 +230,38 @@ def canonical(value: Any) -> Any:
             new = [None] * len(v)
             for i, x in enumerate(v):
                 stack.append((x, new, i))
+        else:
+            new = v
+        parent[slot] = new
+    return root[0]
+
+
+def as_read(doc: Any, head: Iterable[str] = ()) -> Any:
+    """``doc`` as a YAML reader gives back the text :func:`dump` writes of it: plain
+    ``dict``/``list``/``str``/``int``/``float``/``bool``/``None`` (subclasses and tuples
+    turned into them) with every mapping's keys in the written order (``head`` first at
+    the top, then by their text).  What the emitters hand the bundlers as data
+    (:attr:`compiler.model.OutputFile.documents`), so that nothing parses our own output
+    again.  Iterative, like :func:`canonical`."""
+    head_keys = tuple(head)
+    root: list[Any] = [None]
+    stack: list[tuple[Any, Any, Any, bool]] = [(doc, root, 0, True)]
+    while stack:
+        v, parent, slot, top = stack.pop()
+        kind = _kind(v)
+        if kind is dict:
+            new: Any = {}
+            entries = _ordered(v, head_keys) if top else sorted(v.items(), key=lambda kv: _key(kv[0]))
+            for k, x in entries:
+                key = _kind(k)(k) if _kind(k) in (str, int, float, bool) else k
+                new[key] = None
+                stack.append((x, new, key, False))
+        elif kind is list:
+            new = [None] * len(v)
+            for i, x in enumerate(v):
+                stack.append((x, new, i, False))
+        elif kind in (str, int, float, bool):
+            new = kind(v)
         else:
             new = v
         parent[slot] = new

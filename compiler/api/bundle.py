@@ -15,19 +15,20 @@ in :attr:`BundleProblem.kind`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping, Protocol, cast
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Mapping, cast
 
 from ..diagnostics import Diagnostic
 from ..pipeline import Compilation, Options
 
 if TYPE_CHECKING:
     from .. import plugins
-    from ..bundlers import Settings
+    from ..bundlers import BundleInput, Settings, Variant
     from ..model import OutputFile
 
 __all__ = ["BundleRequest", "BundleResult", "BundleProblem", "bundle", "bundlers_for",
-           "signing_problem", "package", "settings", "verify", "tacker_verdict"]
+           "signing_problem", "package", "bundle_input", "variants", "settings", "verify",
+           "tacker_verdict"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,48 +94,105 @@ def signing_problem(settings: Settings, key_name: str = "sign_key",
     return None
 
 
-class SettingsBundler(Protocol):
-    """xfc's own bundlers (the names of ``plugins.BUILTIN_BUNDLERS``): the
-    :class:`~compiler.plugins.Bundler` protocol call, and the settings of the bundle."""
-
-    name: str
-
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any, *,
-               settings: Settings) -> list[OutputFile]: ...
-
-
-def _takes_settings(fmt: str) -> bool:
-    """Whether the bundler of ``fmt`` is xfc's own (a :class:`SettingsBundler`): a built-in
-    name always means xfc's plugin (:mod:`compiler.plugins`), and a third-party bundler
-    gets the protocol call ``bundle(unit, files, diags)``."""
-    from ..plugins import BUILTIN_BUNDLERS
-
-    return fmt in BUILTIN_BUNDLERS
-
-
 def _key(d: Diagnostic) -> tuple[object, ...]:
     return (d.code, d.message, d.span.file, d.span.line, d.span.column)
 
 
+def _needs(bundlers: Mapping[str, Any]) -> frozenset[str]:
+    """What the chosen bundlers read beyond the compilation (``plugins.Bundler.needs``)."""
+    from ..plugins import Bundler
+
+    out: set[str] = set()
+    for b in bundlers.values():
+        if isinstance(b, Bundler):
+            out |= set(b.needs)
+    return frozenset(out)
+
+
+def variants(unit: Compilation) -> tuple[Variant, ...]:
+    """Every deployment flavour of a VNFD that has several, when the call named none:
+    each compiled once (the flavour the VNF names is ``unit`` itself), as data."""
+    from ..bundlers import Variant, k8s_objects
+
+    from . import CompileRequest, compile
+
+    topo = unit.topology
+    ids = tuple(topo.flavours or ()) if topo is not None else ()
+    if len(ids) < 2 or unit.options.flavour is not None:
+        return ()
+    out = []
+    for fid in ids:
+        other = unit if topo is not None and topo.flavour == fid else compile(
+            CompileRequest(path=unit.path, options=replace(unit.options, flavour=fid))).unit
+        if not other.ok:
+            out.append(Variant(fid, problem=first_error(other.diagnostics)))
+            continue
+        out.append(Variant(fid, tuple(other.outputs), tuple(k8s_objects(other.outputs))))
+    return tuple(out)
+
+
+def first_error(diags: Any) -> str:
+    """The first error of ``diags`` on one line (``file:line:col: error[code]: message``),
+    and how many more there are: the cause, never a warning that sorts before it."""
+    errors = [d for d in diags if str(d.severity) == "error"]
+    if not errors:
+        return "no error was reported"
+    d = errors[0]
+    more = f" (and {len(errors) - 1} more error{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
+    return f"{d.span}: error[{d.code}]: {d.message}{more}"
+
+
+def bundle_input(unit: Compilation, settings: Settings | None = None,
+                 needs: frozenset[str] | set[str] = frozenset()) -> BundleInput:
+    """The :class:`~compiler.bundlers.BundleInput` of a clean compilation: its IR, its
+    files and their objects as data, and what ``needs`` asks for (``"variants"``: the
+    other flavours, compiled once each; ``"wiring"``: which leaves each input reaches)."""
+    from ..bundlers import BundleInput, Settings, k8s_objects
+    from ..emitters.naming import service_name
+
+    assert unit.ok and unit.topology is not None
+    wiring = None
+    if "wiring" in needs:
+        from .wiring import input_wiring
+
+        wiring = input_wiring(unit)
+    return BundleInput(
+        path=unit.path, topology=unit.topology, service=service_name(unit.topology, unit.path),
+        files=tuple(unit.outputs),
+        objects=tuple(k8s_objects(unit.outputs)),
+        settings=settings if settings is not None else Settings(),
+        diagnostics=unit.diagnostics, namespace=unit.options.namespace,
+        flavour=unit.options.flavour, profile_paths=tuple(unit.options.profile_paths),
+        variants=variants(unit) if "variants" in needs else (), wiring=wiring,
+        package=unit.package)
+
+
 def package(unit: Compilation, bundlers: Mapping[str, Any],
             settings: Settings | None = None) -> BundleResult:
-    """Run each bundler on a clean compilation; the files they make, in order."""
+    """Run each bundler on a clean compilation; the files they make, in order.  xfc's
+    bundlers (:class:`compiler.plugins.Bundler`) get one
+    :class:`~compiler.bundlers.BundleInput`, built once for all of them; a third party
+    with the older call gets ``bundle(unit, files, diags)``."""
     from ..bundlers import BundleError, Settings
+    from ..plugins import Bundler
 
     from . import guarded
 
     settings = settings if settings is not None else Settings()
     seen = {_key(d) for d in unit.diagnostics}
     files: list[OutputFile] = []
+    inp: list[BundleInput] = []  # built on first use, inside the guard
+
     for fmt, bundler in bundlers.items():
 
-        def run(fmt: str = fmt, bundler: Any = bundler) -> tuple[list[OutputFile], str | None]:
+        def run(bundler: Any = bundler) -> tuple[list[OutputFile], str | None]:
             try:
-                if _takes_settings(fmt):  # xfc's own: the protocol call and the settings
-                    own = cast(SettingsBundler, bundler)
-                    made = own.bundle(unit, unit.outputs, unit.diagnostics, settings=settings)
-                else:  # a third party: the protocol call, bundle(unit, files, diags)
-                    plugin = cast("plugins.Bundler", bundler)
+                if isinstance(bundler, Bundler):
+                    if not inp:
+                        inp.append(bundle_input(unit, settings, _needs(bundlers)))
+                    made = bundler.package(inp[0])
+                else:  # a third party: the older call, bundle(unit, files, diags)
+                    plugin = cast("plugins.UnitBundler", bundler)
                     made = plugin.bundle(unit, unit.outputs, unit.diagnostics)
                 return list(made), None
             except BundleError as exc:

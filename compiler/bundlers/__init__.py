@@ -1,9 +1,14 @@
-"""What every bundler shares: identity of the package, compiled objects, archives.
+"""What every bundler shares: its input, identity of the package, objects, archives.
 
-Phase: bundle.  Input: a clean :class:`~compiler.pipeline.Compilation` (its IR and the
-:class:`~compiler.model.OutputFile` list the emitters produced).  Output: plain data and
-bytes for the bundlers in this package (``helm``, ``kustomize``, ``csar``); nothing here
-touches the disk.
+Phase: bundle.  Input: a :class:`BundleInput`, built by the application layer
+(:func:`compiler.api.bundle.bundle_input`) from one clean compilation: the IR, the files
+the emitters wrote with their objects as data (never YAML text to parse again), the
+other deployment flavours compiled once as :class:`Variant` entries, what helm needs to know
+of the inputs (:class:`InputWiring`) and the bundle's :class:`Settings`.  A bundler is an
+:class:`IRBundler`: ``package(inp) -> list[OutputFile]``; it never calls the compiler,
+the loader or a YAML parser on xfc's output (the gates aside: they read a finished
+package as its consumer would).  Output: plain data and bytes; nothing here touches the
+disk.
 
 Reproducibility (issue 13, item 4): archives are built in memory with their entries
 sorted by name, every time stamp fixed (zip: 1980-01-01 00:00, the earliest a zip can
@@ -22,12 +27,15 @@ import io
 import re
 import tarfile
 import zipfile
-from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
-
-import yaml
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..model import OutputFile
+from ..plugins import Bundler
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostics
+    from ..model import Topology
 
 #: The earliest time a zip entry can carry; used for every entry (reproducible bundles).
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -105,19 +113,80 @@ class Identity:
 
 
 def k8s_objects(files: Iterable[OutputFile]) -> list[K8sObject]:
-    """Every Kubernetes object among ``files`` (YAML with ``apiVersion`` and ``kind``).
+    """Every Kubernetes object among ``files`` (a document with ``apiVersion`` and
+    ``kind``), in path order, from the data the emitters handed over with each file
+    (:attr:`~compiler.model.OutputFile.documents`): never by parsing the text again.
 
     Documents of other shapes (ONAP / OSM policies) are not Kubernetes objects and are
-    left out.  The emitters wrote these files, so a plain safe_load reads them.
-    """
+    left out, as is a file that came without its data (a third-party emitter's)."""
     out: list[K8sObject] = []
     for f in sorted(files, key=lambda f: f.path):
-        if not f.path.endswith((".yaml", ".yml")):
+        if not f.path.endswith((".yaml", ".yml")) or f.documents is None:
             continue
-        for doc in yaml.safe_load_all(f.content.decode("utf-8")):
+        for doc in f.documents:
             if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:
                 out.append(K8sObject(f.path, doc))
     return out
+
+
+@dataclass(slots=True)
+class InputWiring:
+    """Which output leaves each topology input reaches unchanged:
+    ``leaves[(file, (object index, *path))] = (input, as_string)``, and the inputs a
+    template cannot reproduce, each with why (``fixed``).  The application layer finds it
+    for the Helm bundler (:func:`compiler.api.wiring.input_wiring`)."""
+
+    leaves: dict[tuple[str, tuple[Any, ...]], tuple[str, bool]] = field(default_factory=dict)
+    fixed: dict[str, str] = field(default_factory=dict)  # input -> why it is pinned
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """Another deployment flavour of the same VNFD, compiled once by the application
+    layer: its files and objects, or the first error that stopped it (``problem``)."""
+
+    flavour: str
+    files: tuple[OutputFile, ...] = ()
+    objects: tuple[K8sObject, ...] = ()
+    problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BundleInput:
+    """Everything a bundler is given (issue 25, item 2): built once per bundle by
+    :func:`compiler.api.bundle.bundle_input`, the same for every format.
+
+    ``topology`` is the frozen IR (with ``package``, the loader's sources, read-only:
+    the CSAR ships the descriptor's own files); ``files`` what the emitters wrote and
+    ``objects`` the Kubernetes objects among them as data; ``variants`` every deployment
+    flavour of a VNFD that has several when the call named none (the base flavour's
+    entry reuses this compilation); ``wiring`` which output leaves each input reaches
+    (computed only when a bundler asks for it); ``diagnostics`` where a bundler's
+    warnings go."""
+
+    path: str
+    topology: Topology
+    service: str  # the service's name as the back ends call it (emitters.naming)
+    files: tuple[OutputFile, ...]
+    objects: tuple[K8sObject, ...]
+    settings: Settings
+    diagnostics: Diagnostics
+    namespace: str | None = None  # --namespace
+    flavour: str | None = None  # the flavour the call named (--flavour), else None
+    profile_paths: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    wiring: InputWiring | None = None
+    package: Any = None  # the loader's Package the topology came from (read-only)
+
+    def without_operator(self) -> tuple[list[OutputFile], list[K8sObject]]:
+        """The files and objects less the operator's (what orchestrator packages carry)."""
+        return (without_operator(self.files),
+                [o for o in self.objects if not o.path.startswith(OPERATOR_DIR)])
+
+
+#: The bundler protocol (``name``, ``description``, ``needs``, ``package(inp)``), the one
+#: the plugin table checks: :class:`compiler.plugins.Bundler`.
+IRBundler = Bundler
 
 
 def semver(raw: Any, fallback: str = "0.1.0") -> str:
@@ -137,12 +206,11 @@ def semver(raw: Any, fallback: str = "0.1.0") -> str:
     return fallback
 
 
-def identity(unit: Any, objects: list[K8sObject]) -> Identity:
+def identity(inp: BundleInput, objects: Iterable[K8sObject]) -> Identity:
     """The package's identity from the descriptor (metadata, else the SOL001 VNF node)."""
-    from ..emitters.naming import service_name
     from ..names import dns_label
 
-    topo = unit.topology
+    topo = inp.topology
     meta = dict(topo.metadata or {}) if topo is not None else {}
     vnf: Mapping[str, Any] = {}
     if topo is not None:
@@ -156,7 +224,7 @@ def identity(unit: Any, objects: list[K8sObject]) -> Identity:
             "app.kubernetes.io/part-of", ""))
         if name:
             break
-    name = dns_label(name or (service_name(topo, unit.path) if topo else "xfc"), fallback="xfc")
+    name = dns_label(name or inp.service, fallback="xfc")
     raw_version = (meta.get("template_version") or vnf.get("descriptor_version")
                    or vnf.get("software_version") or "0.1.0")
     desc = " ".join(str(topo.description or "").split()) if topo is not None else ""

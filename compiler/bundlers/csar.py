@@ -1,6 +1,6 @@
 """The ETSI SOL004 CSAR bundler (``xfc bundle --format csar``).
 
-Phase: bundle.  Input: a clean Compilation, its OutputFiles and the bundle Settings
+Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput` (with its Settings)
 (``target``, signing key and certificate, release date).  Output: one OutputFile
 ``<name>.csar`` (a reproducible zip, see :mod:`compiler.bundlers`) or, with
 ``archive=False``, the files under ``csar/<name>/``.  With ``--target tacker`` also
@@ -53,8 +53,8 @@ from typing import Any
 
 from ..model import OutputFile
 from ..resources import render_text
-from . import WORKLOAD_KINDS, BundleError, Identity, Settings, identity, k8s_objects, \
-    targz_bytes, without_operator, zip_bytes
+from . import WORKLOAD_KINDS, BundleError, BundleInput, Identity, Settings, identity, \
+    targz_bytes, zip_bytes
 from .csar_layout import DEFINITIONS, moves_entry, rewrite_references
 
 _SOL001 = re.compile(r"etsi-nfv-sol001/(?P<ver>\d+\.\d+\.\d+)/")
@@ -66,12 +66,12 @@ def _version_tuple(v: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", v)[:3])
 
 
-def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
+def definitions(inp: BundleInput) -> tuple[str, dict[str, bytes], str | None]:
     """(entry path in the CSAR, Definitions files, SOL001 version of the imported types)."""
     from ..loader.catalog import search_roots
 
-    pkg = unit.package
-    roots = search_roots(tuple(unit.options.profile_paths))
+    pkg = inp.package
+    roots = search_roots(inp.profile_paths)
     files: dict[str, bytes] = {}
     sol001: str | None = None
     entry = ""
@@ -115,7 +115,7 @@ def definitions(unit: Any) -> tuple[str, dict[str, bytes], str | None]:
         dest = DEFINITIONS + sf.name if move else sf.name
         if dest in files:
             files[dest] = _point_imports(files[dest], sf.data, dest, shipped_at,
-                                         tuple(unit.options.profile_paths), pkg, sf.name)
+                                         inp.profile_paths, pkg, sf.name)
             if move and names:  # an entry at the folder's root: moved under Definitions/
                 files[dest] = rewrite_references(files[dest], sf.data, sf.name, dest, names, own)
     if pkg.kind != "file":
@@ -251,13 +251,12 @@ def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
     return f"-----BEGIN CMS-----\n{body}\n-----END CMS-----\n".encode("ascii")
 
 
-def build_csar(unit: Any, files: list[OutputFile], settings: Settings, diags: Any = None
-               ) -> tuple[Identity, dict[str, bytes], dict[str, Any] | None]:
+def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, Any] | None]:
     """(identity, the CSAR's files by path, the Tacker instantiate request or None)."""
-    files = without_operator(files)  # Tacker and ONAP act on their own policy formats
-    objects = k8s_objects(files)
-    ident = identity(unit, objects)
-    entry, out, sol001 = definitions(unit)
+    settings = inp.settings
+    files, objects = inp.without_operator()  # Tacker and ONAP act on their own policy formats
+    ident = identity(inp, objects)
+    entry, out, sol001 = definitions(inp)
     spec = sol001
     if settings.target == "onap" and (spec is None or _version_tuple(spec) < (2, 7, 1)):
         spec = "2.7.1"  # SDC's CNF route reads onap_cnf_helm only from 2.7.1 manifests
@@ -277,26 +276,25 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings, diags: An
     if settings.target == "onap":
         from .helm import build_chart
 
-        chart = build_chart(unit, files)
+        chart = build_chart(inp, objects)
         path = f"Artifacts/Deployment/non-mano/{chart.name}-{ident.version}.tgz"
         out[path] = targz_bytes({f"{chart.name}/{p}": d for p, d in chart.files.items()})
         non_mano.append(("onap_cnf_helm", path))
     elif settings.target == "tacker":
         from .tacker_vnfd import adapt
 
-        adapt(unit, out, entry, ident, lambda name: _catalog_bytes(name, unit))
-        defs = _tacker_files(unit, files, objects, out)
-        if diags is not None:
-            _ignored_kinds(unit, objects, diags)
+        adapt(inp, out, entry, ident, lambda name: _catalog_bytes(name, inp))
+        defs = _tacker_files(inp, files, objects, out)
+        _ignored_kinds(inp, objects)
         # every file under Files/kubernetes/ (an input CSAR's own too) gets its block:
         # Tacker hash-checks what TOSCA.meta lists
         for path in sorted(p for p in out if p.startswith("Files/kubernetes/")):
             meta_blocks.append(f"Name: {path}\nContent-Type: application/yaml\n"
                                f"Algorithm: SHA-256\nHash: {sha256(out[path])}\n")
         additional: dict[str, Any] = {"lcm-kubernetes-def-files": defs}
-        if unit.options.namespace:
-            additional["namespace"] = unit.options.namespace
-        request = {"flavourId": unit.topology.flavour or "default",
+        if inp.namespace:
+            additional["namespace"] = inp.namespace
+        request = {"flavourId": inp.topology.flavour or "default",
                    "additionalParams": additional}
     if cert_name:
         out[cert_name] = settings.sign_cert or b""
@@ -333,7 +331,7 @@ def build_csar(unit: Any, files: list[OutputFile], settings: Settings, diags: An
     return ident, out, request
 
 
-def _ignored_kinds(unit: Any, objects: list, diags: Any) -> None:
+def _ignored_kinds(inp: BundleInput, objects: list) -> None:
     """k8s-not-expressible for each object Tacker's Kubernetes driver ignores (a kind it
     has no class for, PodDisruptionBudget first among xfc's): shipped, never deployed."""
     from .gates import TACKER_KINDS
@@ -342,30 +340,30 @@ def _ignored_kinds(unit: Any, objects: list, diags: Any) -> None:
         if obj.kind in TACKER_KINDS:
             continue
         ann = (obj.body.get("metadata") or {}).get("annotations") or {}
-        node = unit.topology.nodes.get(ann.get("xfactor.io/template", ""))
-        diags.add("k8s-not-expressible",
+        node = inp.topology.nodes.get(ann.get("xfactor.io/template", ""))
+        inp.diagnostics.add("k8s-not-expressible",
                   f"{obj.kind} '{obj.name}': Tacker's Kubernetes driver has no class for this "
                   "kind and ignores it; the CSAR ships it under Files/kubernetes/, but Tacker "
                   "does not deploy it",
-                  node.span if node is not None else unit.topology.span,
+                  node.span if node is not None else inp.topology.span,
                   hint="apply it to the cluster yourself, or leave it out with --param "
                   "lcm-kubernetes-def-files=FILE,FILE")
 
 
-def _catalog_bytes(name: str, unit: Any) -> bytes:
+def _catalog_bytes(name: str, inp: BundleInput) -> bytes:
     from ..loader.catalog import lookup
 
-    hit = lookup(name, tuple(unit.options.profile_paths)) or lookup(
-        f"https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/{name}", tuple(unit.options.profile_paths))
+    hit = lookup(name, inp.profile_paths) or lookup(
+        f"https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/{name}", inp.profile_paths)
     if hit is None:
         raise BundleError(f"the catalog has no {name}")
     return (hit.root / hit.name).read_bytes()
 
 
-def _tacker_files(unit: Any, files: list[OutputFile], objects: list, out: dict[str, bytes]
-                  ) -> list[str]:
+def _tacker_files(inp: BundleInput, files: list[OutputFile], objects: list,
+                  out: dict[str, bytes]) -> list[str]:
     """Copy the Kubernetes files to Files/kubernetes/; check Tacker's naming rule."""
-    vdus = {n.name: n for n in unit.topology.nodes.values()
+    vdus = {n.name: n for n in inp.topology.nodes.values()
             if any(t.startswith("tosca.nodes.nfv.Vdu.") for t in n.types)
             and "tosca.nodes.nfv.Vdu.OsContainer" not in n.types}
     for obj in objects:
@@ -394,10 +392,11 @@ class CsarBundler:
     name = "csar"
     description = "an ETSI SOL004 CSAR for ONAP SDC or Tacker, optionally signed"
 
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
-               settings: Settings | None = None) -> list[OutputFile]:
-        settings = settings or Settings()
-        ident, content, request = build_csar(unit, files, settings, diags)
+    needs = frozenset({"wiring"})  # --target onap ships the Helm chart
+
+    def package(self, inp: BundleInput) -> list[OutputFile]:
+        settings = inp.settings
+        ident, content, request = build_csar(inp)
         result: list[OutputFile]
         if settings.archive:
             result = [OutputFile(path=f"{ident.name}.csar", content=zip_bytes(content),

@@ -1,6 +1,6 @@
 """The Helm chart bundler (``xfc bundle --format helm``).
 
-Phase: bundle.  Input: a clean Compilation and its OutputFiles.  Output: OutputFiles
+Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput`.  Output: OutputFiles
 under ``helm/<chart>/``: ``Chart.yaml`` (apiVersion v2, name ``^[a-z0-9-]+$``, SemVer
 ``version`` and ``appVersion`` written as strings), ``values.yaml``,
 ``values.schema.json`` (JSON Schema draft-07), ``templates/_helpers.tpl``, one template
@@ -18,9 +18,8 @@ so no descriptor value can inject template code.  A few leaves become value look
   ``resources``;
 * ``metadata.namespace`` of every namespaced object (written only when the value is set),
   except an object the package ships with a namespace of its own, which keeps it;
-* every leaf that a topology input reaches unchanged.  Which leaves those are is found
-  by compiling again with one input changed at a time (a probe value that satisfies
-  the input's constraints) and comparing the objects: a leaf equal to the probe value
+* every leaf that a topology input reaches unchanged: the application layer says which
+  leaves those are (:attr:`BundleInput.wiring`, :mod:`compiler.api.wiring`), and each
   takes ``.Values.inputs.<name>`` (or its string form, for ConfigMap data).  An input
   that also reaches the output through an expression (a ``concat``, an object name)
   cannot be reproduced by a template; ``values.schema.json`` then pins it with
@@ -37,14 +36,14 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, Iterator
 
-from ..emitters.kubernetes.common import plain
+from ..model.frozen import plain
 from ..model import OutputFile
 from ..yamlout import double_quoted, is_plain_safe, quote
-from . import CLUSTER_SCOPED, OPERATOR_DIR, WORKLOAD_KINDS, BundleError, Identity, K8sObject, \
-    Settings, dump_yaml, identity, k8s_objects
+from . import CLUSTER_SCOPED, OPERATOR_DIR, WORKLOAD_KINDS, BundleError, BundleInput, Identity, \
+    InputWiring, K8sObject, dump_yaml, identity
 
 QUANTITY = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+|[numkMGTPE]i?|Ki)?$"
 DNS_LABEL_OR_EMPTY = r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)?$"
@@ -163,103 +162,10 @@ def _set(body: Any, path: Path, value: Any) -> None:
     body[path[-1]] = value
 
 
-def _diff(a: Any, b: Any, path: Path = ()) -> Iterator[tuple[Path, Any, Any]]:
-    """Leaves where ``a`` and ``b`` differ; a change of shape is reported at its root."""
-    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
-        for k in a:
-            yield from _diff(a[k], b[k], path + (k,))
-    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
-            yield from _diff(x, y, path + (i,))
-    elif type(a) is not type(b) or a != b:
-        yield path, a, b
-
-
-# ------------------------------------------------------------------ input probing
-
-@dataclass(slots=True)
-class InputWiring:
-    """Which leaves each input reaches: ``leaves[(file, path)] = (input, as_string)``."""
-
-    leaves: dict[tuple[str, Path], tuple[str, bool]] = field(default_factory=dict)
-    fixed: dict[str, str] = field(default_factory=dict)  # input -> why it is pinned
-
-
-def _as_text(v: Any) -> str:
-    from ..emitters.kubernetes.common import compact_json
-
-    return v if isinstance(v, str) else compact_json(plain(v))
-
-
-def _probe_values(value: Any, pdef: Any) -> list[Any]:
-    """Values other than ``value`` that the input's type and constraints allow."""
-    enum = [c.args for c in getattr(pdef, "constraints", ()) if c.operator == "valid_values"]
-    if enum and isinstance(enum[0], list):
-        return [v for v in enum[0] if v != value or type(v) is not type(value)][:2]
-    if isinstance(value, bool):
-        return [not value]
-    if isinstance(value, int):
-        return [value + 1, value - 1, value + 2]
-    # A float is not probed: Helm reads values as float64 and writes 1.0 back as 1, so a
-    # template cannot reproduce what the compiler writes for it; it is pinned instead.
-    if isinstance(value, str) and getattr(pdef, "type", "string") in (None, "string"):
-        return [value + "xp7", "xfcprobe7" + value, "xfcprobe7"]
-    return []
-
-
-def input_definitions(unit: Any) -> dict[str, Any]:
+def input_definitions(inp: BundleInput) -> dict[str, Any]:
     """The topology's inputs (type and constraints, as their definitions write them),
     from the IR: ``Parameter.type`` and ``Parameter.constraints``."""
-    return dict(unit.topology.inputs) if unit.topology is not None else {}
-
-
-def probe_inputs(unit: Any, objects: list[K8sObject], defs: dict[str, Any]) -> InputWiring:
-    """Find, by recompiling with one input changed, the leaves each input reaches."""
-    from .. import compile as compile_
-    from ..model import RuntimeRef
-
-    wiring = InputWiring()
-    base = {(o.path, i): o.body for i, o in enumerate(objects)}
-    given = dict(unit.options.inputs or {})
-    for name, param in sorted(unit.topology.inputs.items()):
-        value = param.value
-        if value is None or isinstance(value, RuntimeRef):
-            continue
-        probes = _probe_values(value, defs.get(name))
-        if not probes:
-            wiring.fixed[name] = f"a {param.type or type(value).__name__} input is not probed"
-            continue
-        for probe in probes:
-            other = compile_(unit.path, replace(unit.options, inputs={**given, name: probe}))
-            if other.ok:
-                break
-        else:
-            wiring.fixed[name] = "no probe value passed its constraints"
-            continue
-        changed = {(o.path, i): o.body for i, o in enumerate(
-            k8s_objects(f for f in other.outputs if not f.path.startswith(OPERATOR_DIR)))}
-        if changed.keys() != base.keys():
-            wiring.fixed[name] = "it changes which objects are written"
-            continue
-        found: dict[tuple[str, Path], tuple[str, bool]] = {}
-        for key, body in base.items():
-            for path, old, new in _diff(body, changed[key]):
-                if not path:
-                    continue
-                if type(new) is type(probe) and new == probe and old == value \
-                        and type(old) is type(value):
-                    found[(key[0], (key[1],) + path)] = (name, False)
-                elif isinstance(new, str) and new == _as_text(probe) and old == _as_text(value):
-                    found[(key[0], (key[1],) + path)] = (name, True)
-                else:
-                    wiring.fixed[name] = (f"it reaches {key[0]} at "
-                                          f"{'.'.join(map(str, path))} through an expression")
-                    break
-            if name in wiring.fixed:
-                break
-        if name not in wiring.fixed:
-            wiring.leaves.update(found)
-    return wiring
+    return dict(inp.topology.inputs)
 
 
 # ------------------------------------------------------------------ schema pieces
@@ -321,10 +227,10 @@ def input_schema(param: Any, pdef: Any) -> dict[str, Any]:
     return schema
 
 
-def _replica_bounds(unit: Any, template: str | None) -> tuple[int, int | None]:
+def _replica_bounds(inp: BundleInput, template: str | None) -> tuple[int, int | None]:
     """The descriptor's instance bounds for a workload (xfactor ``replicas`` or SOL001
     ``vdu_profile``); (0, None) when it gives none."""
-    node = unit.topology.nodes.get(template) if template else None
+    node = inp.topology.nodes.get(template) if template else None
     props = node.properties if node is not None else {}
     for key, lo, hi in (("replicas", "min", "max"),
                         ("vdu_profile", "min_number_of_instances", "max_number_of_instances")):
@@ -353,10 +259,10 @@ def _split_image(image: str) -> dict[str, str]:
 class HelmBundler:
     name = "helm"
     description = "a Helm v3 chart whose default values render exactly the compiled objects"
+    needs = frozenset({"wiring"})
 
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
-               settings: Settings | None = None) -> list[OutputFile]:
-        chart = build_chart(unit, files)
+    def package(self, inp: BundleInput) -> list[OutputFile]:
+        chart = build_chart(inp, inp.objects)
         return [OutputFile(path=f"helm/{chart.name}/{p}", content=data, producer=self.name)
                 for p, data in sorted(chart.files.items())]
 
@@ -368,17 +274,17 @@ class Chart:
     fixed_inputs: dict[str, str]
 
 
-def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
-    """The chart's files (paths relative to the chart directory)."""
-    if unit.topology is None:
-        raise BundleError("a chart needs a compiled topology")
-    every = k8s_objects(files)
+def build_chart(inp: BundleInput, every: tuple[K8sObject, ...] | list[K8sObject]) -> Chart:
+    """The chart's files (paths relative to the chart directory) of the objects ``every``
+    (the operator's, under ``operator/``, go behind ``operator.enabled``)."""
+    if inp.wiring is None:
+        raise BundleError("a chart needs the inputs' wiring (the bundler's needs name it)")
     operator = [o for o in every if o.path.startswith(OPERATOR_DIR)]
     objects = [o for o in every if not o.path.startswith(OPERATOR_DIR)]
-    ident = identity(unit, objects)
-    defs = input_definitions(unit)
-    wiring = probe_inputs(unit, objects, defs)
-    namespace = unit.options.namespace or ""
+    ident = identity(inp, objects)
+    defs = input_definitions(inp)
+    wiring = InputWiring(dict(inp.wiring.leaves), dict(inp.wiring.fixed))  # ours to add to
+    namespace = inp.namespace or ""
 
     values: dict[str, Any] = {"namespace": namespace, "inputs": {}, "workloads": {}}
     schema_props: dict[str, Any] = {}  # top-level values other than the three always there
@@ -404,7 +310,7 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
                 placed.append((ipath[1:], iname, action))
         if obj.kind in WORKLOAD_KINDS:
             key = keys[(obj.kind, obj.name)]
-            values["workloads"][key], workloads_schema[key] = _workload(unit, obj, body, key, ident.name)
+            values["workloads"][key], workloads_schema[key] = _workload(inp, obj, body, key, ident.name)
         elif obj.kind == "HorizontalPodAutoscaler":
             ref = obj.body.get("spec", {}).get("scaleTargetRef", {})
             key = keys.get((ref.get("kind"), ref.get("name")))
@@ -431,7 +337,7 @@ def build_chart(unit: Any, files: list[OutputFile]) -> Chart:
     if operator:
         templates.update(_operator_templates(operator, namespace, values, schema_props))
     schema_inputs: dict[str, Any] = {}
-    for name, param in sorted(unit.topology.inputs.items()):
+    for name, param in sorted(inp.topology.inputs.items()):
         from ..model import RuntimeRef
 
         if param.value is None or isinstance(param.value, RuntimeRef):
@@ -534,10 +440,10 @@ def _workload_keys(objects: list[K8sObject]) -> dict[tuple[str, str], str]:
             for o in objects if o.kind in WORKLOAD_KINDS}
 
 
-def _workload(unit: Any, obj: K8sObject, body: dict, key: str, chart: str) -> tuple[dict, dict]:
+def _workload(inp: BundleInput, obj: K8sObject, body: dict, key: str, chart: str) -> tuple[dict, dict]:
     spec = obj.body.get("spec") or {}
     template = ((obj.body.get("metadata") or {}).get("annotations") or {}).get("xfactor.io/template")
-    lo, hi = _replica_bounds(unit, template)
+    lo, hi = _replica_bounds(inp, template)
     values: dict[str, Any] = {}
     props: dict[str, Any] = {}
     if isinstance(spec.get("replicas"), int):

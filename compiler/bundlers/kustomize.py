@@ -1,6 +1,6 @@
 """The Kustomize bundler (``xfc bundle --format kustomize``).
 
-Phase: bundle.  Input: a clean Compilation and its OutputFiles.  Output: OutputFiles
+Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput`.  Output: OutputFiles
 under ``kustomize/``:
 
 * ``base/``: every compiled Kubernetes object file, byte for byte, and a
@@ -32,12 +32,10 @@ Codes: none.
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from typing import Any
 
 from ..model import OutputFile
-from . import OPERATOR_DIR, BundleError, K8sObject, Settings, dump_yaml, k8s_objects, \
-    without_operator
+from . import OPERATOR_DIR, BundleError, BundleInput, K8sObject, dump_yaml
 
 KUSTOMIZATION = {"apiVersion": "kustomize.config.k8s.io/v1beta1", "kind": "Kustomization"}
 COMPONENT = {"apiVersion": "kustomize.config.k8s.io/v1alpha1", "kind": "Component"}
@@ -102,28 +100,14 @@ def overlay(base: list[K8sObject], flavour: list[K8sObject], files: dict[str, by
     return kust, extra
 
 
-def first_error(diags: Any) -> str:
-    """The first error of ``diags`` on one line (``file:line:col: error[code]: message``),
-    and how many more there are: the cause, never a warning that sorts before it."""
-    errors = [d for d in diags if str(d.severity) == "error"]
-    if not errors:
-        return "no error was reported"
-    d = errors[0]
-    more = f" (and {len(errors) - 1} more error{'s' * (len(errors) > 2)})" if len(errors) > 1 else ""
-    return f"{d.span}: error[{d.code}]: {d.message}{more}"
-
-
 class KustomizeBundler:
     name = "kustomize"
     description = "a Kustomize base (and an overlay per SOL001 deployment flavour)"
+    needs = frozenset({"variants"})
 
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
-               settings: Settings | None = None) -> list[OutputFile]:
-        from .. import compile as compile_
-
-        operator = [f for f in files if f.path.startswith(OPERATOR_DIR)]
-        files = without_operator(files)
-        base = k8s_objects(files)
+    def package(self, inp: BundleInput) -> list[OutputFile]:
+        operator = [f for f in inp.files if f.path.startswith(OPERATOR_DIR)]
+        files, base = inp.without_operator()
         if not base:
             raise BundleError("the compilation wrote no Kubernetes objects to bundle")
         by_path = {f.path: f.content for f in files}
@@ -136,19 +120,16 @@ class KustomizeBundler:
             names.append(name)
             out[f"base/{name}"] = by_path[path]
         out["base/kustomization.yaml"] = dump_yaml(dict(KUSTOMIZATION, resources=names))
-        ids = unit.topology.flavours if unit.topology is not None else ()
-        if len(ids) > 1 and unit.options.flavour is None:  # --flavour F: F alone
-            for fid in ids:
-                other = compile_(unit.path, replace(unit.options, flavour=fid))
-                if not other.ok:
-                    raise BundleError(f"flavour {fid!r} does not compile: "
-                                      + first_error(other.diagnostics))
-                flavour_files = {f.path: f.content for f in other.outputs}
-                kust, extra = overlay(base, k8s_objects(without_operator(other.outputs)),
-                                      flavour_files)
-                out[f"overlays/{fid}/kustomization.yaml"] = dump_yaml(kust)
-                for name, data in extra.items():
-                    out[f"overlays/{fid}/{name}"] = data
+        for variant in inp.variants:  # several flavours and --flavour named none
+            if variant.problem is not None:
+                raise BundleError(f"flavour {variant.flavour!r} does not compile: "
+                                  + variant.problem)
+            flavour_files = {f.path: f.content for f in variant.files}
+            kust, extra = overlay(base, [o for o in variant.objects
+                                         if not o.path.startswith(OPERATOR_DIR)], flavour_files)
+            out[f"overlays/{variant.flavour}/kustomization.yaml"] = dump_yaml(kust)
+            for name, data in extra.items():
+                out[f"overlays/{variant.flavour}/{name}"] = data
         if operator:
             names = []
             for f in sorted(operator, key=lambda f: f.path):

@@ -1,6 +1,6 @@
 """The ONAP native Helm package bundler (``xfc bundle --format onap-helm``).
 
-Phase: bundle.  Input: a clean Compilation and its OutputFiles.  Output: one OutputFile
+Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput`.  Output: one OutputFile
 ``<name>-helm.zip``: SDC's "basic Helm package support for CNF" route (Guilin and
 later).  It must be a ``.zip``: SDC sends a ``.csar`` down the SOL004 route instead.
 The zip holds the chart of :mod:`compiler.bundlers.helm` packed as
@@ -22,16 +22,16 @@ import json
 from typing import Any
 
 from ..model import OutputFile
-from . import Settings, identity, k8s_objects, targz_bytes, without_operator, zip_bytes
+from . import BundleInput, identity, targz_bytes, zip_bytes
 
 
-def build_package(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, bytes]]:
+def build_package(inp: BundleInput) -> tuple[str, dict[str, bytes]]:
     """(zip file name, its members by path)."""
     from .helm import build_chart
 
-    files = without_operator(files)  # the orchestrator acts on its own policy formats
-    chart = build_chart(unit, files)
-    ident = identity(unit, k8s_objects(files))
+    _, objects = inp.without_operator()  # the orchestrator acts on its own policy formats
+    chart = build_chart(inp, objects)
+    ident = identity(inp, objects)
     tgz = f"{chart.name}-{ident.version}.tgz"
     manifest = {
         "name": ident.name,
@@ -49,9 +49,10 @@ class OnapHelmBundler:
     name = "onap-helm"
     description = "an ONAP SDC native Helm package (.zip with MANIFEST.json)"
 
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
-               settings: Settings | None = None) -> list[OutputFile]:
-        name, members = build_package(unit, files)
+    needs = frozenset({"wiring"})
+
+    def package(self, inp: BundleInput) -> list[OutputFile]:
+        name, members = build_package(inp)
         return [OutputFile(path=name, content=zip_bytes(members), producer=self.name)]
 
 

@@ -1,6 +1,6 @@
 """The OSM KNF package bundler (``xfc bundle --format osm``).
 
-Phase: bundle.  Input: a clean Compilation and its OutputFiles.  Output: one OutputFile
+Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput`.  Output: one OutputFile
 ``<name>_knf.tar.gz``, a reproducible gzipped tar with one top folder ``<name>_knf/``
 (the layout ``osm package-build`` makes; formats.md §3, §7):
 
@@ -35,14 +35,14 @@ import hashlib
 from typing import Any
 
 from ..model import OutputFile
-from . import Identity, Settings, dump_yaml, identity, k8s_objects, targz_bytes, without_operator
+from . import BundleInput, Identity, dump_yaml, identity, targz_bytes
 
 MGMT_CP = "mgmt-ext"
 MGMT_NET = "mgmtnet"
 
 
-def build_vnfd(unit: Any, ident: Identity) -> dict[str, Any]:
-    df = {"id": unit.topology.flavour or "default-df",
+def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
+    df = {"id": inp.topology.flavour or "default-df",
           "instantiation-level": [{"id": "default"}]}
     vnfd: dict[str, Any] = {
         "id": ident.name,
@@ -64,17 +64,17 @@ def build_vnfd(unit: Any, ident: Identity) -> dict[str, Any]:
     return {"vnfd": vnfd}
 
 
-def build_package(unit: Any, files: list[OutputFile]) -> tuple[str, dict[str, bytes]]:
+def build_package(inp: BundleInput) -> tuple[str, dict[str, bytes]]:
     """(top folder name, files by path inside it)."""
     from .helm import build_chart
 
-    files = without_operator(files)  # the orchestrator acts on its own policy formats
-    chart = build_chart(unit, files)
-    ident = identity(unit, k8s_objects(files))
+    _, objects = inp.without_operator()  # the orchestrator acts on its own policy formats
+    chart = build_chart(inp, objects)
+    ident = identity(inp, objects)
     folder = f"{ident.name}_knf"
     content: dict[str, bytes] = {
         f"{ident.name}_vnfd.yaml": (b"# OSM KNF descriptor written by xfc\n"
-                                    + dump_yaml(build_vnfd(unit, ident))),
+                                    + dump_yaml(build_vnfd(inp, ident))),
     }
     content.update({f"helm-charts/{chart.name}/{p}": d for p, d in chart.files.items()})
     content["checksums.txt"] = "".join(
@@ -86,9 +86,10 @@ class OsmBundler:
     name = "osm"
     description = "an OSM KNF package (<name>_knf.tar.gz: VNFD with a Helm KDU, checksums)"
 
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any,
-               settings: Settings | None = None) -> list[OutputFile]:
-        folder, content = build_package(unit, files)
+    needs = frozenset({"wiring"})
+
+    def package(self, inp: BundleInput) -> list[OutputFile]:
+        folder, content = build_package(inp)
         blob = targz_bytes({f"{folder}/{p}": d for p, d in content.items()})
         return [OutputFile(path=f"{folder}.tar.gz", content=blob, producer=self.name)]
 

@@ -76,12 +76,12 @@ def is_registry_reference(ref: str, names: set[str], here: str) -> bool:
     return "/" in ref and (":" in last or "@" in last) or "://" not in ref and ":" in last
 
 
-def adapt(unit: Any, files: dict[str, bytes], entry: str, ident: Identity,
+def adapt(inp: Any, files: dict[str, bytes], entry: str, ident: Identity,
           catalog_file) -> None:
     """Edit ``files`` (path -> bytes) in place as the module docstring says.
 
     ``catalog_file(name)`` returns the bytes of a SOL001 type file from xfc's catalog."""
-    pkg = unit.package
+    pkg = inp.package
     names = set(files)
     edits: dict[str, list[tuple[int, int, list[bytes]]]] = {}
     for sf in pkg.files:
@@ -106,9 +106,9 @@ def adapt(unit: Any, files: dict[str, bytes], entry: str, ident: Identity,
             spans = [node.key_span("artifacts")] if whole else [arts.key_span(k) for k in drop]
             for span in spans:
                 edits.setdefault(dest, []).append((span.line - 1, -1, []))
-    vnf_present = any("tosca.nodes.nfv.VNF" in n.types for n in unit.topology.nodes.values())
+    vnf_present = any("tosca.nodes.nfv.VNF" in n.types for n in inp.topology.nodes.values())
     if not vnf_present:
-        _add_vnf(unit, files, entry, ident, catalog_file, edits)
+        _add_vnf(inp, files, entry, ident, catalog_file, edits)
     for dest, changes in edits.items():
         lines = files[dest].split(b"\n")
         for line, count, new in sorted(changes, key=lambda c: c[0], reverse=True):
@@ -120,9 +120,9 @@ def adapt(unit: Any, files: dict[str, bytes], entry: str, ident: Identity,
         files[dest] = b"\n".join(lines)
 
 
-def _add_vnf(unit: Any, files: dict[str, bytes], entry: str, ident: Identity, catalog_file,
+def _add_vnf(inp: Any, files: dict[str, bytes], entry: str, ident: Identity, catalog_file,
              edits: dict[str, list[tuple[int, int, list[bytes]]]]) -> None:
-    pkg = unit.package
+    pkg = inp.package
     entry_sf = next((sf for sf in pkg.files if not sf.from_catalog
                      and shipped_name(pkg, sf.name) == entry),
                     None)
@@ -138,7 +138,7 @@ def _add_vnf(unit: Any, files: dict[str, bytes], entry: str, ident: Identity, ca
         files.setdefault(path, catalog_file(name))
     stem = posixpath.splitext(posixpath.basename(entry))[0]
     types_name = f"{stem}_tacker_types.yaml"
-    flavour = unit.topology.flavour or "default"
+    flavour = inp.topology.flavour or "default"
     props = {
         "descriptor_id": ident.descriptor_id, "descriptor_version": ident.version,
         "provider": ident.provider, "product_name": ident.product,

@@ -349,3 +349,7 @@ class OutputFile:
     content: bytes
     # the emitter that produced it, for the summary
     producer: str = ""
+    # what ``content`` holds as data, one item per YAML document, exactly as a reader
+    # gives it back (compiler.yamlout.as_read): the emitters fill it so that a bundler
+    # never parses our own output (issue 25); None for a file that is not YAML data
+    documents: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)

@@ -234,5 +234,20 @@ def thaw(value: Any) -> Any:
     return value
 
 
-__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "span_at",
-           "thaw", "written"]
+def plain(value: Any) -> Any:
+    """Property values as plain data (RuntimeRef and other objects become strings): what
+    the back ends write, and what a bundler reads an input's value as."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    function = getattr(value, "function", None)
+    if function:
+        return f"{{{function}: {list(getattr(value, 'args', ()))}}}"
+    return str(value)
+
+
+__all__ = ["FrozenList", "FrozenMap", "freeze", "freeze_fields", "freeze_properties", "plain",
+           "span_at", "thaw", "written"]

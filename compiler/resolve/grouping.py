@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq, to_plain
 from ..model import Group, Policy, Substitution
 from ..model.frozen import freeze_properties
+from .constraints import violation
 from .functions import Context, Unresolved, did_you_mean, function_name
 
 OP_KEYS = ("description", "implementation", "inputs", "outputs")
@@ -231,6 +232,9 @@ class GroupsMixin:
                                        hint=did_you_mean(v[0], self.inputs.names()))
                         continue
                     props[p] = to_plain(self.inputs.values[v[0]])
+                elif p == "flavour_id" and self._flavour_id_quirk(t, v, pdefs[p],
+                                                               praw.value_span(p), path):
+                    props[p] = to_plain(v)
                 else:
                     v2 = self.value(v, pdefs[p], Context(None, path=path, self_kind="output"),
                                     praw.value_span(p), f'{path}.properties["{p}"]')
@@ -245,6 +249,17 @@ class GroupsMixin:
                              else None)
         return Substitution(node_type=t, properties=props, capabilities=caps,
                             requirements=reqs, span=span)
+
+    def _flavour_id_quirk(self, t: str, v: Any, pdef: Any, span: Span, path: str) -> bool:
+        """True (with the quirk's warning) when a VNF flavour's ``flavour_id`` is a string
+        that breaks only its type's constraints, and the quirk accepts it as written."""
+        if not isinstance(v, str) or not self.reg.is_a("node", t, "tosca.nodes.nfv.VNF") \
+                or pdef.type != "string":
+            return False
+        broken = [why for c in pdef.constraints if (why := violation(c, str(v), "string"))]
+        return bool(broken) and self.quirks.allow(
+            "substitution.flavour-id-valid-values", span, path=f'{path}.properties["flavour_id"]',
+            detail="; ".join(broken))
 
     def _sub_map(self, raw: PMap, key: str, t: str, path: str, names: set[str], lookup
                  ) -> dict[str, Any]:
@@ -283,14 +298,21 @@ class GroupsMixin:
                                "[ <node template>, <name> ]", vspan, path=kpath)
                 continue
             node, inner = v
+            vnf_req = key == "requirements" and self.reg.is_a("node", t, "tosca.nodes.nfv.VNF")
             if node not in self.nodes:
-                self.diags.add("tosca-unknown-template", f"{what} mapping {name!r} names no node "
-                               f"template {node!r}", v.item_span(0), path=kpath,
-                               hint=did_you_mean(node, list(self.nodes)))
+                if not (vnf_req and self.quirks.allow(
+                        "substitution.missing-node", v.item_span(0), path=kpath,
+                        detail=f"requirement {name!r} mapped to {node!r}")):
+                    self.diags.add("tosca-unknown-template", f"{what} mapping {name!r} names "
+                                   f"no node template {node!r}", v.item_span(0), path=kpath,
+                                   hint=did_you_mean(node, list(self.nodes)))
                 continue
             if self.nodes[node].type and lookup(node, inner) is None:
-                self.diags.add("tosca-substitution", f"node template {node!r} has no {what} "
-                               f"{inner!r}", v.item_span(1), path=kpath)
+                if not (vnf_req and self.quirks.allow(
+                        "substitution.missing-requirement", v.item_span(1), path=kpath,
+                        detail=f"requirement {name!r} mapped to {inner!r} of {node!r}")):
+                    self.diags.add("tosca-substitution", f"node template {node!r} has no "
+                                   f"{what} {inner!r}", v.item_span(1), path=kpath)
                 continue
             if name in out and isinstance(out[name], tuple):
                 out[name] = (out[name], (node, inner)) if isinstance(out[name][0], str) \

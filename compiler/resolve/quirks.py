@@ -3,7 +3,8 @@ TOSCA/SOL001 in well-known ways are accepted only through one of these, and each
 acceptance is reported as a ``tosca-quirk`` note naming it.
 
 Phase: resolve.  Input: the quirk names enabled in ``Options.quirks`` (``"all"`` enables
-every one; ``"none"`` none; a name prefixed with ``-`` disables it).  Output: notes.
+every one; ``"none"`` none; a name prefixed with ``-`` disables it).  Output: notes
+(warnings for the quirks that drop or keep something the author should see, ``warns``).
 docs/quirks.md documents each entry of :data:`QUIRKS`; a unit test keeps them in step.
 
 Codes: tosca-quirk.
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Severity, Span
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,6 +25,9 @@ class Quirk:
     note: str  # the note text shown when it fires
     # not part of "all": on only when named, for a leniency tosca-parser does not share
     opt_in: bool = False
+    # reported as a warning, not a note: accepting the construct drops or keeps something
+    # against the letter of the spec that the author should see (the note says what)
+    warns: bool = False
 
 
 QUIRKS: dict[str, Quirk] = {
@@ -47,6 +51,37 @@ QUIRKS: dict[str, Quirk] = {
             "VNF node type (a tosca.nodes.nfv.VNF) does not define (Tacker's samples map "
             "`virtual_link_external`, which tosca.nodes.nfv.VNF does not define)",
             note="mapping of a name the substituted node type does not define",
+        ),
+        Quirk(
+            name="substitution.missing-node",
+            accepts="a substitution_mappings requirement of a VNF (a tosca.nodes.nfv.VNF) "
+            "mapped to a node template the flavour does not define (Tacker's samples: "
+            "v2_sample7 maps `VDU2_CP1`, free5gc maps `free5gc_amf_CP`; Tacker 16.0.0 "
+            "onboards v2_sample7); the mapping is dropped",
+            note="the mapping names no node template of the flavour (TOSCA 1.3 §3.8.13); "
+            "it is dropped: nothing is built from it",
+            warns=True,
+        ),
+        Quirk(
+            name="substitution.missing-requirement",
+            accepts="a substitution_mappings requirement of a VNF (a tosca.nodes.nfv.VNF) "
+            "mapped to a requirement the named node template does not have (Tacker's "
+            "practical_vnf_package maps `external_virtual_link` of a VduCp, which has "
+            "`virtual_link` and `virtual_binding`; Tacker 16.0.0 onboards it); the mapping "
+            "is dropped",
+            note="the node template has no such requirement (TOSCA 1.3 §3.8.13); the "
+            "mapping is dropped: nothing is built from it",
+            warns=True,
+        ),
+        Quirk(
+            name="substitution.flavour-id-valid-values",
+            accepts="a deployment flavour's `flavour_id` in substitution_mappings.properties "
+            "outside the `valid_values` of the VNF node type's `flavour_id` (Tacker's test_cnf "
+            "sample: `vdumap` where the type lists only `simple`; Tacker 16.0.0 onboards it "
+            "and deploys the flavour by that id); the flavour keeps the id written",
+            note="flavour_id outside the VNF type's valid_values (TOSCA 1.3 §3.6.3, "
+            "§3.8.13); the flavour keeps the id written",
+            warns=True,
         ),
         Quirk(
             name="substitution.filter-wrapper",
@@ -201,5 +236,6 @@ class QuirkReporter:
         msg = f"quirk {name}: {quirk.note}"
         if detail:
             msg += f" ({detail})"
-        self.diags.add("tosca-quirk", msg, span, path=path, hint="disable with --quirk=-" + name)
+        self.diags.add("tosca-quirk", msg, span, path=path, hint="disable with --quirk=-" + name,
+                       severity=Severity.WARNING if quirk.warns else None)
         return True

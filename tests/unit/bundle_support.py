@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 import compiler
-from compiler.bundlers import Settings, k8s_objects
+from compiler.bundlers import BundleInput, Settings, k8s_objects
 from compiler.output import write_outputs
 from compiler.pipeline import Options
 from compiler.plugins import bundlers
@@ -29,11 +29,23 @@ def compiled(path: str | Path, **opts: Any) -> compiler.Compilation:
     return unit
 
 
+def bundle_input(unit: compiler.Compilation, settings: Settings | None = None) -> BundleInput:
+    """What the application layer hands every bundler (with the variants and the
+    inputs' wiring, whichever bundler a test calls)."""
+    from compiler.api.bundle import bundle_input as make
+
+    return make(unit, settings, {"variants", "wiring"})
+
+
+def run_bundler(fmt: str, unit: compiler.Compilation, settings: Settings | None = None) -> list:
+    """The files of the bundler ``fmt`` on ``unit`` (raises what the bundler raises)."""
+    return bundlers()[fmt].package(bundle_input(unit, settings or Settings()))
+
+
 def bundle(path: str | Path, fmt: str, out: Path, settings: Settings | None = None,
            **opts: Any) -> tuple[compiler.Compilation, list]:
     unit = compiled(path, **opts)
-    files = bundlers()[fmt].bundle(unit, unit.outputs, unit.diagnostics,
-                                   settings=settings or Settings())
+    files = run_bundler(fmt, unit, settings)
     write_outputs(files, out)
     return unit, files
 

@@ -18,7 +18,7 @@ import yaml
 import compiler
 from compiler.bundlers import BundleError, Settings
 from compiler.pipeline import Options
-from tests.unit.bundle_support import FIXTURES, SAMPLES, bundle
+from tests.unit.bundle_support import FIXTURES, SAMPLES, bundle, bundle_input
 
 TACKER = {"params": {"vnf_instance_id": "3f2a-77"}, "targets": ("tacker",)}
 
@@ -145,7 +145,7 @@ def test_tacker_refuses_an_object_not_named_as_its_vdu(tmp_path):
     # the MCIO name, not the VDU's properties.name, names the Deployment
     assert "kubernetes/deployment-web-front.yaml" in {f.path for f in unit.outputs}
     with pytest.raises(BundleError, match="not named as its VDU"):
-        build_csar(unit, unit.outputs, Settings(target="tacker"))
+        build_csar(bundle_input(unit, Settings(target="tacker")))
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,11 @@ from compiler.bundlers.gates import IS_BASE_MISSING, IS_BASE_NOT_SET, IS_BASE_NO
 from compiler.bundlers.helm import build_chart
 from compiler.bundlers.onap import build_package
 from compiler.cli import main
-from tests.unit.bundle_support import compiled
+from tests.unit.bundle_support import bundle_input, compiled
+
+
+def unit_objects(unit):
+    return bundle_input(unit).objects
 
 V4 = "samples/sol001-v4-container-vnf/vnfd.yaml"
 TACKER = {"params": {"vnf_instance_id": "x"}, "targets": ("tacker",)}
@@ -28,25 +32,25 @@ TACKER = {"params": {"vnf_instance_id": "x"}, "targets": ("tacker",)}
 @pytest.fixture(scope="module")
 def chart():
     unit = compiled(V4)
-    return build_chart(unit, unit.outputs).files
+    return build_chart(bundle_input(unit), unit_objects(unit)).files
 
 
 @pytest.fixture(scope="module")
 def onap_csar():
     unit = compiled(V4)
-    return build_csar(unit, unit.outputs, Settings(target="onap"))[1]
+    return build_csar(bundle_input(unit, Settings(target="onap")))[1]
 
 
 @pytest.fixture(scope="module")
 def tacker_csar():
     unit = compiled(V4, **TACKER)
-    return build_csar(unit, unit.outputs, Settings(target="tacker"))[1]
+    return build_csar(bundle_input(unit, Settings(target="tacker")))[1]
 
 
 @pytest.fixture(scope="module")
 def helm_package():
     unit = compiled(V4)
-    return build_package(unit, unit.outputs)
+    return build_package(bundle_input(unit))
 
 
 def rules(findings, severity="error"):

@@ -7,7 +7,7 @@ import yaml
 
 from tests.support.validators import kubectl_kustomize
 from tests.unit.bundle_support import FIXTURES, SAMPLES, assert_same_objects, bundle, \
-    compiled, expected, rendered
+    compiled, expected, rendered, run_bundler
 
 TWO = FIXTURES / "two-flavours" / "top.yaml"
 TWO_LARGE = FIXTURES / "two-flavours" / "top_large.yaml"
@@ -77,7 +77,7 @@ def test_a_flavour_that_does_not_compile_is_named_with_its_error(tmp_path):
 
     unit = compiled(SHOP, inputs={"selected_flavour": "big"})
     with pytest.raises(BundleError) as err:
-        bundlers()["kustomize"].bundle(unit, unit.outputs, unit.diagnostics, settings=Settings())
+        run_bundler("kustomize", unit)
     msg = str(err.value)
     assert msg.startswith("flavour 'tiny' does not compile: ")
     assert "shop_df_tiny.yaml:31:34: error[tosca-wrong-type]" in msg

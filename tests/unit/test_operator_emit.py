@@ -13,7 +13,7 @@ import compiler
 from compiler.bundlers import Settings
 from compiler.emitters import operator as emitter
 from compiler.pipeline import Options
-from compiler.plugins import bundlers
+from tests.unit.bundle_support import run_bundler
 
 SLICE = "samples/5g-core-slice/slice.yaml"
 
@@ -64,7 +64,7 @@ def test_orchestrator_packages_leave_the_operator_out(tmp_path):
     unit, _ = _files()
     for fmt, settings in (("csar", Settings(target="tacker")), ("csar", Settings(target="onap")),
                           ("onap-helm", Settings()), ("osm", Settings())):
-        out = bundlers()[fmt].bundle(unit, unit.outputs, unit.diagnostics, settings=settings)
+        out = run_bundler(fmt, unit, settings)
         names = []
         for f in out:
             if f.path.endswith((".csar", ".zip")):
@@ -82,7 +82,7 @@ def test_orchestrator_packages_leave_the_operator_out(tmp_path):
         assert names, fmt
         assert not [n for n in names if "operator" in n.rsplit("/", 1)[-1]], (fmt, names)
     # while the Helm chart carries it, behind operator.enabled
-    helm = bundlers()["helm"].bundle(unit, unit.outputs, unit.diagnostics, settings=Settings())
+    helm = run_bundler("helm", unit)
     tmpl = {f.path.rsplit("/", 1)[-1]: f.content.decode() for f in helm}
     assert tmpl["operator-role.yaml"].startswith("{{- if .Values.operator.enabled }}\n")
     values = yaml.safe_load(tmpl["values.yaml"])

@@ -37,7 +37,7 @@ from . import (compute, config, matrix, netpolicy, network, placement, runtime, 
                tacker_namespace, unique, workloads)
 from ..naming import service_name
 from .common import ANN_TEMPLATE, Ctx
-from .render import check_rendered, render
+from .render import as_data, check_rendered, render
 
 
 class KubernetesEmitter:
@@ -206,7 +206,8 @@ def finish(ctx: Ctx) -> list[OutputFile]:
         if problem:  # a bug in xfc, never in the input
             raise InternalError(f"rendered {obj.kind}/{obj.name} does not read back: {problem}")
         bounds.object_size(obj.body, _template_span(ctx, obj), ctx.diags)
-        out[path] = OutputFile(path=path, content=text.encode("utf-8"), producer="kubernetes")
+        out[path] = OutputFile(path=path, content=text.encode("utf-8"), producer="kubernetes",
+                               documents=(as_data(obj),))
     return [out[p] for p in sorted(out)]
 
 

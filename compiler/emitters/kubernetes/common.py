@@ -27,7 +27,7 @@ from typing import Any
 
 from ...diagnostics import Diagnostics, Span
 from ...model import NodeTemplate, Topology
-from ...model.frozen import span_at  # noqa: F401 - re-exported to the builders
+from ...model.frozen import plain, span_at  # noqa: F401 - re-exported to the builders
 from ... import durations, kubeversions
 from ...names import dns1035_label, dns_label, env_name, is_dns_label, label_value, port_name  # noqa: F401 - re-exported to the builders
 
@@ -143,20 +143,6 @@ def seconds(text: Any) -> float | None:
 def compact_json(value: Any) -> str:
     """JSON text with sorted keys and no spaces: for annotations and CNI configs."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def plain(value: Any) -> Any:
-    """Property values as plain data (RuntimeRef and other objects become strings)."""
-    if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [plain(v) for v in value]
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    function = getattr(value, "function", None)
-    if function:
-        return f"{{{function}: {list(getattr(value, 'args', ()))}}}"
-    return str(value)
 
 
 @dataclass(slots=True)

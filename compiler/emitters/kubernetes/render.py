@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...yamlout import canonical, dump, is_plain_safe, quote, read_back_problem
+from ...yamlout import as_read, canonical, dump, is_plain_safe, quote, read_back_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +50,15 @@ def render(obj: K8sObject) -> str:
     return dump(obj.body, head=_HEAD)
 
 
+def as_data(obj: K8sObject) -> Any:
+    """``obj`` as a reader gives back what :func:`render` writes (bundlers get this,
+    never the text to parse again)."""
+    return as_read(obj.body, _HEAD)
+
+
 def check_rendered(obj: K8sObject, text: str) -> str | None:
     """Parse ``text`` back; None when it is exactly ``obj.body``, else what differs."""
     return read_back_problem(obj.body, text)
 
 
-__all__ = ["K8sObject", "canonical", "check_rendered", "is_plain_safe", "quote", "render"]
+__all__ = ["K8sObject", "as_data", "canonical", "check_rendered", "is_plain_safe", "quote", "render"]

@@ -122,13 +122,15 @@ class PoliciesEmitter:
                 docs.setdefault(path, entry)
         warn_unexpressible(ctx, targets, diags)
         out = [OutputFile(path=f"policies/{failurepolicy.CRD_FILE}",
-                          content=failurepolicy.crd_text().encode("utf-8"), producer=NAME)]
+                          content=failurepolicy.crd_text().encode("utf-8"), producer=NAME,
+                          documents=failurepolicy.crd_documents())]
         topo_span = getattr(ctx.topology, "span", None) or where
         for path, (doc, header) in docs.items():
             if isinstance(doc, dict) and {"apiVersion", "kind", "metadata"} <= doc.keys():
                 bounds.object_size(doc, topo_span, diags)  # a Kubernetes object
             text = dump(doc, header, what=path)
-            out.append(OutputFile(path=path, content=text.encode("utf-8"), producer=NAME))
+            out.append(OutputFile(path=path, content=text.encode("utf-8"), producer=NAME,
+                                  documents=(yamlout.as_read(doc),)))
         return sorted(out, key=lambda f: f.path)
 
 

@@ -27,6 +27,8 @@ for which the package's emitter raises InternalError.  Emits no diagnostics.
 
 from __future__ import annotations
 
+import functools
+
 import hashlib
 from typing import Any, Iterable, Mapping
 
@@ -45,6 +47,21 @@ SCOPE_NAME_MAX = 120  # a readable scope name longer than this is a hash
 def crd_text() -> str:
     """The CRD as shipped (a hand-written, reviewed file, emitted byte for byte)."""
     return (schemas_dir() / CRD_FILE).read_text(encoding="utf-8")
+
+
+def crd_documents() -> tuple[Any, ...]:
+    """The shipped CRD file as data (read from the schema folder, once per process):
+    what bundlers are handed beside its text."""
+    import copy
+
+    return copy.deepcopy(_crd_documents())
+
+
+@functools.lru_cache(maxsize=1)
+def _crd_documents() -> tuple[Any, ...]:
+    import yaml
+
+    return tuple(d for d in yaml.safe_load_all(crd_text()) if d is not None)
 
 
 class Scopes:

@@ -1,0 +1,37 @@
+"""The emitters hand their files' contents to the bundlers as data (OutputFile.documents,
+issue 25 item 2): that data is what a YAML reader gives back from the file, the same
+values, types and key order, so a bundler never needs to parse our own output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+import compiler
+from compiler.pipeline import Options
+
+from tests.unit.bundle_support import SAMPLES
+
+
+def _typed(v):
+    """``v`` with every scalar's type spelled out and mapping order kept (json.dumps
+    alone would not tell 1 from True nor see key order)."""
+    if isinstance(v, dict):
+        return [[_typed(k), _typed(x)] for k, x in v.items()]
+    if isinstance(v, list):
+        return [_typed(x) for x in v]
+    return [type(v).__name__, v]
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_documents_are_what_the_files_read_back_as(sample):
+    unit = compiler.compile(sample, Options())
+    assert unit.ok, unit.diagnostics.render_text()
+    yaml_files = [f for f in unit.outputs if f.path.endswith((".yaml", ".yml"))]
+    assert yaml_files
+    for f in yaml_files:
+        assert f.documents is not None, f.path
+        read = [d for d in yaml.safe_load_all(f.content.decode("utf-8")) if d is not None]
+        assert json.dumps(_typed(list(f.documents))) == json.dumps(_typed(read)), f.path
