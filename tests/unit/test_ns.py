@@ -360,6 +360,12 @@ def test_explain_names_the_vnf_of_an_ns_wiring() -> None:
     assert part.returncode == 0, part.stderr
     assert ("  part of NS wiring data-to-blog (between VNF data and VNF blog; "
             "xfc explain --wiring data-to-blog explains every part)") in part.stdout
+    # a wiring written between workloads of two VNFs names their VNFs too
+    ns = str(REPO / "samples" / "5g-core-slice-ns" / "nsd.yaml")
+    n4 = subprocess.run([sys.executable, "-m", "compiler", "explain", ns, "--wiring", "n4"],
+                        capture_output=True, text=True)
+    assert n4.returncode == 0, n4.stderr
+    assert n4.stdout.splitlines()[1] == "  in VNFs: cp-smf is in VNF cp, up-upf is in VNF up"
 
 
 def test_generic_vnf_node_is_substituted_by_descriptor_id() -> None:

@@ -77,6 +77,16 @@ def _unit_ends(ctx: Context, name: str) -> list[str]:
     return ends
 
 
+def _in_vnfs(ctx: Context, w: object) -> str:
+    """Which VNF of a network service holds each end of wiring ``w`` ('' outside one)."""
+    ends = []
+    for end in (w.source, w.target):  # type: ignore[attr-defined]
+        vnf = ctx.xmodel.unit_of(end)
+        if vnf is not None:
+            ends.append(f"{end} is in VNF {vnf}")
+    return ", ".join(ends)
+
+
 def _unit_line(ctx: Context, name: str) -> str:
     """How an NSD wiring over VNF units became wirings between their workloads."""
     xm = ctx.xmodel
@@ -110,7 +120,8 @@ def explain(ctx: Context, wiring: str) -> str | None:
         f"wiring {w.name}: {w.source} -> {w.target}, stickiness {w.stickiness}, "
         + (f"chain {rw.chain}" if rw.chain else "in no chain"),
         *([f"  part of NS wiring {parent} (between {' and '.join(_unit_ends(ctx, parent))}; "
-           f"xfc explain --wiring {parent} explains every part)"] if parent else []),
+           f"xfc explain --wiring {parent} explains every part)"] if parent else
+          [f"  in VNFs: {_in_vnfs(ctx, w)}"] if _in_vnfs(ctx, w) else []),
         f"  failure context goes to: {', '.join(rw.recipients)} (the source, and "
         f"propagate: {w.propagate}: {', '.join(rw.propagate_to) or 'nobody'})",
         f"  chosen targets: {', '.join(ctx.targets)}",
