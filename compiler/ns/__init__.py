@@ -40,7 +40,7 @@ checks and every back end see a single service (spec §2.6, docs/ns.md):
   report.
 
 Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsupported,
-limit-exceeded (``Limits.max_vnfs``) (and those of the VNFDs' own resolve and normalize).
+limit-exceeded (``Limits.max_vnfs``, ``Limits.max_unit_wirings``) (and those of the VNFDs' own resolve and normalize).
 """
 
 from __future__ import annotations
@@ -307,7 +307,8 @@ def compose(package: Package, topology: Topology, options: Any,
             shares[node.name] = rename(node.name, done[0], done[1], counts.get(node.name, 1))
     if diags.has_errors:
         return None
-    return _merge(topology, shares, diags, consumed)
+    merged = _merge(topology, shares, diags, consumed, options.limits)
+    return None if diags.has_errors else merged
 
 
 def _by_descriptor_id(node: NodeTemplate, sources: list[_Vnfd],
@@ -416,7 +417,7 @@ def _resolve_vnfd(src: _Vnfd, node: NodeTemplate, fid: str | None, options: Any,
 
 
 def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics,
-           consumed: Mapping[str, set[str]]) -> tuple[Topology, XModel]:
+           consumed: Mapping[str, set[str]], limits: Any) -> tuple[Topology, XModel]:
     from ..normalize import CHAIN_GROUP, _wirings
     from .rename import dependency, rename_step
 
@@ -473,8 +474,20 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics,
         return units.get(n, n)
 
     unit_wirings: dict[str, tuple[str, ...]] = {}
+    made = 0  # wirings made from NSD wirings with a VNF node end (Limits.max_unit_wirings)
     for w in ns_wirings.values():
         srcs, tgts = units.get(w.source, (w.source,)), units.get(w.target, (w.target,))
+        if w.source in units or w.target in units:
+            made += len(srcs) * len(tgts)
+            if made > limits.max_unit_wirings:
+                from ..limits import exceeded
+
+                exceeded(diags, "max_unit_wirings", limits, f"wiring '{w.name}' between "
+                         f"{len(srcs):,} and {len(tgts):,} workloads, with the NSD's wirings "
+                         f"before it, makes {made:,} wirings and", w.span,
+                         hint="a wiring to or from a VNF node is one wiring per pair of their "
+                              "workloads: name the workloads (<vnf>-<vdu>) the wiring is about")
+                break
         steps = tuple(rename_step(_unit_scope(s, w, units), unit, {}) for s in w.on_failure)
         parts = []
         for s in srcs:
