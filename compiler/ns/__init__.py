@@ -324,6 +324,13 @@ def _by_descriptor_id(node: NodeTemplate, sources: list[_Vnfd],
                                   "... }), or type it with the VNFD's substitution_mappings.node_type")
         return None
     matches = list({s.key: s for s in sources if did in s.ids}.values())
+    if not sources:
+        # no VNFD imported or given at all: the NSD is checked as written, its generic
+        # VNF nodes not compiled (as before issue 26 item 3; tosca-parser accepts it)
+        diags.add("ns-unsupported", f"VNF node '{node.name}' is of the generic type "
+                  f"{VNF_TYPE} and no VNFD was imported or given: it is not compiled", where,
+                  hint=f"give the VNFD whose descriptor_id is {did!r} with --vnf PATH")
+        return None
     if not matches:
         known = sorted(f"{i} ({s.label})" for s in sources for i in s.ids)
         diags.add("ns-vnf-unsubstituted", f"VNF node '{node.name}' ({VNF_TYPE}): no VNFD has "

@@ -379,10 +379,17 @@ def test_generic_vnf_node_is_substituted_by_descriptor_id() -> None:
 
 def test_generic_vnf_node_descriptor_id_none_or_two_match(tmp_path: Path) -> None:
     nsd = HERE / "nsd_generic.yaml"
-    unit = compiler.check(str(nsd))
+    # a VNFD is given, but not the one named: an error at the descriptor_id
+    unit = compiler.check(str(nsd), vnfs=(str(HERE / "web_vnfd.yaml"),))
     errs = [d for d in unit.diagnostics if d.code == "ns-vnf-unsubstituted"]
     assert [(d.span.line, d.span.column) for d in errs] == [(15, 24), (27, 24)]
     assert "no VNFD has descriptor_id '7d1e2f30-4a5b-4c6d-8e9f-0a1b2c3d4e5f'" in errs[0].message
+    assert "0b3a1c52-6c4d-4f5e-9a7b-1d2e3f4a5b6c" in errs[0].hint  # the id the VNFD found has
+    # no VNFD at all: the NSD is checked as written, its generic nodes not compiled
+    unit = compiler.check(str(nsd))
+    assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+    warns = [d for d in unit.diagnostics if d.code == "ns-unsupported"]
+    assert [(d.span.line, d.span.column) for d in warns] == [(15, 24), (27, 24)]
     two = compiler.check(str(nsd), vnfs=(str(HERE / "db_vnfd.yaml"), str(HERE / "db_csar")))
     errs = [d for d in two.diagnostics if d.code == "ns-vnf-ambiguous"]
     assert [(d.span.line, d.span.column) for d in errs] == [(15, 24), (27, 24)]
