@@ -2,7 +2,8 @@
 """xfc against CSafeLoader, tosca-parser and heat-translator, in one run (issue 12, item 6).
 
 usage: python bench/compare.py [--sizes 100,1000,10000] [--dense 60] [--heat-max 10000]
-                               [--timeout 600] [--json FILE]
+                               [--tosca-max 10000] [--timeout 600] [--json FILE]
+                               [--markdown FILE]
 
 Every measurement runs in a fresh child process and reports the CPU time of its timed part
 (``time.process_time``), its wall time, and the peak resident memory of the whole child
@@ -25,6 +26,12 @@ topology, untimed, so that imports and first-use caches are not counted. The chi
   Tacker CSAR      xfc check of a Tacker sample package, the whole process (a cold start:
                    a new interpreter, with the bytecode cache warm, as after pip install);
                    the median of 9 runs by CPU, with the fastest and slowest
+
+  start-up         xfc --version and xfc --help, whole processes (median of 9)
+
+Then each target of issue 22 (item 2), on the whole-process figures, with PASS or MISS
+(or "no figure" when a cell is missing); --markdown FILE writes the whole-process table
+and the targets as markdown, for the README to quote.
 
 The SOL001 inputs are bench/gen_topology.py topologies (bench/_work/topo_N). Ratios use
 CPU time. tosca-parser is quadratic in topology size and heat-translator runs it first:
@@ -198,15 +205,81 @@ def fmt(m: dict[str, Any] | None) -> str:
         return "-"
     if "error" in m:
         return "error"
+    if "skipped" in m:
+        return "skipped"
     cpu = m["cpu"]
     t = f"{cpu * 1000:.0f} ms" if cpu < 1 else f"{cpu:.2f} s"
     return f"{t} / {m['rss_mb']:.0f} MB"
 
 
 def ratio(a: dict[str, Any] | None, b: dict[str, Any] | None) -> str:
-    if not a or not b or "error" in a or "error" in b or not b["cpu"]:
+    if not a or not b or "cpu" not in a or not b.get("cpu"):
         return "-"
     return f"{a['cpu'] / b['cpu']:.2f}"
+
+
+def _fraction(a: dict[str, Any] | None, b: dict[str, Any] | None) -> float | None:
+    if not a or not b or "error" in a or "error" in b or "cpu" not in a or not b.get("cpu"):
+        return None
+    return float(a["cpu"] / b["cpu"])
+
+
+def targets(rows: list[dict[str, Any]], extra: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Issue 22's targets (item 2) on the whole-process figures: (target, measured,
+    PASS | MISS | no figure)."""
+    by_n = {r["nodes"]: r for r in rows}
+    out: list[tuple[str, str, str]] = []
+
+    def verdict(ok: bool | None) -> str:
+        return "no figure" if ok is None else ("PASS" if ok else "MISS")
+
+    big = by_n.get(10000)
+    f = _fraction(big and big.get("w_compile"), big and big.get("w_yaml"))
+    out.append(("compile of 10,000 nodes <= 2x the CSafeLoader load",
+                "-" if f is None else f"{f:.2f}x", verdict(None if f is None else f <= 2)))
+    f = _fraction(big and big.get("w_compile"), big and big.get("w_tosca"))
+    out.append(("compile of 10,000 nodes <= 0.1x tosca-parser's parse",
+                "-" if f is None else f"{f:.2f}x", verdict(None if f is None else f <= 0.1)))
+    mid = by_n.get(1000)
+    a, b = mid and mid.get("w_compile"), mid and mid.get("w_tosca")
+    f = _fraction(a, b)
+    out.append(("compile of 1,000 nodes faster than tosca-parser's parse",
+                "-" if f is None else f"{fmt(a)} against {fmt(b)}",
+                verdict(None if f is None else f < 1)))
+    d = extra.get("dense")
+    what = "dense 60 CNFs, every target, < 3 s and < 250 MB"
+    if d and "error" not in d and extra.get("dense_n") == 60:
+        out.append((what, f"{d['cpu']:.2f} s ({d['cpu_min']:.2f}-{d['cpu_max']:.2f} s), "
+                          f"{d['rss_mb']:.0f} MB", verdict(d["cpu"] < 3 and d["rss_mb"] < 250)))
+    else:  # not run, failed, or run at another size (--dense)
+        out.append((what, "-", verdict(None)))
+    t = extra.get("tacker")
+    if t and "error" not in t:
+        out.append(("a Tacker CSAR checked cold in < 0.2 s",
+                    f"{t['cpu'] * 1000:.0f} ms ({t['cpu_min'] * 1000:.0f}-"
+                    f"{t['cpu_max'] * 1000:.0f} ms)", verdict(t["cpu"] < 0.2)))
+    else:
+        out.append(("a Tacker CSAR checked cold in < 0.2 s", "-", verdict(None)))
+    return out
+
+
+def markdown(rows: list[dict[str, Any]], extra: dict[str, Any], note: str) -> str:
+    """The whole-process table and the targets, as markdown (what the README quotes)."""
+    lines = [note, "",
+             "| nodes | CSafeLoader | tosca-parser | xfc check | xfc compile | compile/YAML "
+             "| compile/tosca-parser |",
+             "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['nodes']:,} | {fmt(r['w_yaml'])} | {fmt(r['w_tosca'])} | "
+                     f"{fmt(r['w_check'])} | {fmt(r['w_compile'])} | "
+                     f"{ratio(r['w_compile'], r['w_yaml'])} | {ratio(r['w_compile'], r['w_tosca'])} |")
+    for key, what in (("version", "`xfc --version`"), ("help", "`xfc --help`")):
+        if key in extra and "error" not in extra[key]:
+            lines.append(f"\n{what}: {extra[key]['cpu'] * 1000:.0f} ms CPU (median of "
+                         f"{extra[key]['runs']}), peak {extra[key]['rss_mb']:.0f} MB.")
+    lines += ["", "| target (issue 22) | measured | |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(rows, extra)]
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,13 +289,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heat-max", type=int, default=10000,
                     help="largest size heat-translator runs at (it runs tosca-parser first)")
     ap.add_argument("--repeat", type=int, default=3, help="runs of the fast children (best by CPU)")
+    ap.add_argument("--tosca-max", type=int, default=10000,
+                    help="largest size tosca-parser runs at (it is quadratic: minutes at 10,000)")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per child")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--markdown", type=Path, help="write the whole-process table and the "
+                    "targets as markdown to this file")
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     work = BENCH / "_work"
     rows: list[dict[str, Any]] = []
-    print(f"python {sys.version.split()[0]}; load average {os.getloadavg()[0]:.1f} at start; "
+    load_start = os.getloadavg()[0]
+    print(f"python {sys.version.split()[0]}; load average {load_start:.1f} at start; "
           "cells: CPU time of the timed part / peak RSS of the child", flush=True)
     for n in sizes:
         path = gen_topology.generate(n, work / f"topo_{n}")
@@ -231,7 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         row["yaml"] = measure("yaml", path, args.timeout, fast)
         row["check"] = measure("check", path, args.timeout, fast)
         row["compile"] = measure("compile", path, args.timeout, fast)
-        row["tosca"] = measure("tosca-parser", path, args.timeout)
+        skip_tosca = {"skipped": f"--tosca-max {args.tosca_max}"}
+        row["tosca"] = (measure("tosca-parser", path, args.timeout) if n <= args.tosca_max
+                        else skip_tosca)
         row["heat"] = (measure("heat-translator", path, args.timeout) if n <= args.heat_max
                        else {"skipped": f"--heat-max {args.heat_max}"})
         # the same work as whole processes, start-up and imports included: what a user
@@ -239,8 +319,9 @@ def main(argv: list[str] | None = None) -> int:
         out = work / f"topo_{n}_out"
         row["w_yaml"] = whole([str(path)], args.timeout, fast,
                               command=[sys.executable, "-c", PEER["yaml"]])
-        row["w_tosca"] = whole([str(path)], args.timeout,
-                               command=[sys.executable, "-c", PEER["tosca-parser"]])
+        row["w_tosca"] = (whole([str(path)], args.timeout,
+                                command=[sys.executable, "-c", PEER["tosca-parser"]])
+                          if n <= args.tosca_max else skip_tosca)
         row["w_check"] = whole(["check", str(path), "--quiet"], args.timeout, fast)
         row["w_compile"] = whole(["compile", str(path), "-o", str(out), "--force", "--quiet"],
                                  args.timeout, fast)
@@ -256,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         for t in TARGETS:
             cmd += ["--target", t]
         extra["dense"] = median_of(cmd, args.timeout, 3)
+        extra["dense_n"] = args.dense
         if out.is_dir():
             extra["dense"]["output_mb"] = sum(
                 f.stat().st_size for f in out.rglob("*") if f.is_file()) / 2**20
@@ -265,6 +347,8 @@ def main(argv: list[str] | None = None) -> int:
     if csar.is_dir():
         whole(["check", str(csar)], args.timeout)  # fills the bytecode cache
         extra["tacker"] = median_of(["check", str(csar)], args.timeout, 9)
+    extra["version"] = median_of(["--version"], args.timeout, 9)
+    extra["help"] = median_of(["--help"], args.timeout, 9)
 
     head = ("nodes", "KiB", "CSafeLoader", "tosca-parser", "heat-translator", "xfc check",
             "xfc compile", "compile/YAML", "compile/tosca-p", "check/tosca-p", "compile/heat")
@@ -312,7 +396,23 @@ def main(argv: list[str] | None = None) -> int:
                  f"{d['cpu'] * 1000:.0f} ms CPU (median of {d['runs']}; "
                  f"{d['cpu_min'] * 1000:.0f}-{d['cpu_max'] * 1000:.0f} ms), "
                  f"{d['seconds'] * 1000:.0f} ms wall, peak {d['rss_mb']:.0f} MB"))
-    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    for key, what in (("version", "xfc --version"), ("help", "xfc --help")):
+        d = extra[key]
+        print(f"{what}, whole process: " + (d["error"] if "error" in d else
+              f"{d['cpu'] * 1000:.0f} ms CPU (median of {d['runs']}; {d['cpu_min'] * 1000:.0f}-"
+              f"{d['cpu_max'] * 1000:.0f} ms), peak {d['rss_mb']:.0f} MB"))
+    load_end = os.getloadavg()[0]
+    print(f"load average {load_end:.1f} at the end")
+    print("\ntargets of issue 22 (item 2), on the whole-process figures:")
+    found = targets(rows, extra)
+    width = max(len(t) for t, _, _ in found)
+    for t, m, v in found:
+        print(f"  {v:9}  {t.ljust(width)}  {m}")
+    if args.markdown:
+        note = (f"`python bench/compare.py` with python {sys.version.split()[0]}, load average "
+                f"{load_start:.1f} at the start and {load_end:.1f} at the end; whole processes "
+                "(start-up, imports and exit included): CPU time / peak RSS.")
+        args.markdown.write_text(markdown(rows, extra, note))
     if args.json:
         args.json.write_text(json.dumps({"rows": rows, **extra}, indent=2))
     return 0

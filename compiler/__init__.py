@@ -31,14 +31,35 @@ Codes: none of its own; a result carries the diagnostics of the phases that ran.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from .diagnostics import Diagnostic, Diagnostics, Severity, Span
 from .errors import InternalError, OptionsError, PluginError, XfcError
-from .pipeline import Compilation, Options
-
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .diagnostics import Diagnostic, Diagnostics, Severity, Span
+    from .pipeline import Compilation, Options
+
+# Imported on first use (PEP 562), so that ``import compiler`` (which every
+# ``python -m compiler`` run makes) costs no more than the command needs: ``xfc --version``
+# needs none of them, ``xfc check`` imports them when it runs (docs/performance.md).
+_LAZY = {"Diagnostic": "diagnostics", "Diagnostics": "diagnostics", "Severity": "diagnostics",
+         "Span": "diagnostics", "Compilation": "pipeline", "Options": "pipeline"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'compiler' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 __all__ = [
     "__version__",
@@ -61,6 +82,10 @@ __all__ = [
 
 
 def _options(options: Options | None, overrides: dict[str, Any]) -> Options:
+    from dataclasses import replace
+
+    from .pipeline import Options
+
     opts = options or Options()
     if overrides:
         fixed = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}

@@ -381,15 +381,6 @@ def _merged_sarif(outcomes: list[Outcome]) -> str:
 # ------------------------------------------------------------------------- the verb
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    g = parser.add_argument_group("several inputs (batch)")
-    g.add_argument("--jobs", "-j", metavar="N", type=int, default=None,
-                   help="worker processes (default: every core)")
-    g.add_argument("--timeout", metavar="SECONDS", type=float, default=None,
-                   help="give up on one input after SECONDS and report it as timed out "
-                        "(the other inputs go on)")
-
-
 def wanted(args: argparse.Namespace) -> bool:
     """Whether this invocation is a batch: several PATHs, ``-``, or a per-input limit."""
     paths = args.path if isinstance(args.path, list) else [args.path]
@@ -454,4 +445,4 @@ def run(verb: str, args: argparse.Namespace, out: TextIO, *, stdin: TextIO | Non
 
 
 __all__ = ["Job", "Outcome", "run", "run_jobs", "run_one", "read_paths", "subfolder_names",
-           "add_arguments", "wanted", "InputTimeout"]
+           "wanted", "InputTimeout"]

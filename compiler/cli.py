@@ -16,29 +16,54 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import os
 import sys
 import traceback
-from typing import Sequence, TextIO
+from typing import Protocol, Sequence, TextIO, cast
 
 from .version import __version__
-from .commands.formats import table as format_table
+from .api.flags import Parser
+from .api.formats import table as format_table
 
-# verb -> module; modules may be absent in a partial build and are then not offered
-VERBS: dict[str, str] = {
-    "check": "compiler.commands.check",
-    "compile": "compiler.commands.compile",
-    "graph": "compiler.commands.graph",
-    "simulate": "compiler.commands.simulate",
-    "explain": "compiler.commands.explain",
-    "report": "compiler.commands.report",
-    "codes": "compiler.commands.codes",
-    "version": "compiler.commands.version",
-    "krm": "compiler.commands.krm",
-    "serve": "compiler.commands.serve",
-    "operator": "compiler.commands.operator",
-    "bundle": "compiler.commands.bundle",
+# verb -> (module, the one line ``xfc --help`` lists it with).  The line is kept here, not
+# in the module, so that ``xfc --help`` and ``xfc --version`` import no verb (each imports
+# what it runs).  A module may be absent in a partial build: its verb is then not offered.
+VERBS: dict[str, tuple[str, str]] = {
+    "check": ("compiler.commands.check",
+              "check a descriptor or CSAR and report problems (writes nothing)"),
+    "compile": ("compiler.commands.compile",
+                "compile a descriptor to Kubernetes manifests and failure policies"),
+    "graph": ("compiler.commands.graph",
+              "print the dependency graph (DOT, Mermaid or JSON) with waves, chains and wirings"),
+    "simulate": ("compiler.commands.simulate",
+                 "simulate the failure of one node under the wiring failure policies"),
+    "explain": ("compiler.commands.explain",
+                "explain how a wiring's failure ladder is realised on each orchestrator"),
+    "report": ("compiler.commands.report",
+               "write one self-contained HTML page: graph, blast radius per node, ladders, diagnostics"),
+    "codes": ("compiler.commands.codes",
+              "list every diagnostic code xfc can report"),
+    "version": ("compiler.commands.version",
+                "print the version of xfc and its main dependencies"),
+    "krm": ("compiler.commands.krm",
+            "run as a KRM function (kpt fn eval/render): ResourceList on stdin, out on stdout"),
+    "serve": ("compiler.commands.serve",
+              "serve check, compile, bundle and report over HTTP (needs the 'serve' extra)"),
+    "operator": ("compiler.commands.operator",
+                 "act on the FailurePolicies of a namespace (needs the 'operator' extra)"),
+    "bundle": ("compiler.commands.bundle",
+               "package a descriptor: Helm chart, Kustomize, SOL004 CSAR, ONAP Helm, OSM KNF"),
 }
+
+class Verb(Protocol):
+    """What a verb's module (:mod:`compiler.commands`) provides; ``DESCRIPTION`` and
+    ``OWN_SIGNALS`` are optional (its one help line is in :data:`VERBS`)."""
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None: ...
+
+    def run(self, args: argparse.Namespace, out: TextIO) -> int: ...
+
 
 EPILOG = """\
 exit codes: 0 clean (warnings allowed), 1 the descriptor has errors,
@@ -52,16 +77,15 @@ start here:
 """
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit code 2, with a pointer to --help
-        self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: error: {message}\n(see '{self.prog} --help')\n")
-        sys.exit(2)
+_Parser = Parser  # exit code 2 on misuse, with a pointer to --help
 
 
-def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict[str, object]]:
+def build_parser(only: str | None = None, *,
+                 listing: bool = False) -> tuple[argparse.ArgumentParser, dict[str, Verb]]:
     """The parser with every verb, or with the verb ``only`` alone: a verb's module
-    imports what the verb runs (bundlers, the server, ...), so a run imports one."""
+    imports what the verb runs (bundlers, the server, ...), so a run imports one.  With
+    ``listing``, every verb is named (with its line of :data:`VERBS`) and none imported,
+    nor given its arguments: enough for ``xfc --help``, ``--version`` and a misspelt verb."""
     parser = _Parser(
         prog="xfc",
         description="xfc compiles TOSCA / ETSI NFV SOL001 descriptors and SOL004 CSARs with "
@@ -74,17 +98,21 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
     parser.add_argument("--debug", action="store_true",
                         help="show Python tracebacks for internal errors")
     sub = parser.add_subparsers(dest="verb", metavar="COMMAND", parser_class=_Parser)
-    modules: dict[str, object] = {}
-    for verb, modname in VERBS.items():
+    modules: dict[str, Verb] = {}
+    for verb, (modname, help_line) in VERBS.items():
         if only is not None and verb != only:
             continue
+        if listing and only is None:
+            if importlib.util.find_spec(modname) is not None:  # else not part of this build
+                sub.add_parser(verb, help=help_line)
+            continue
         try:
-            mod = importlib.import_module(modname)
+            mod = cast(Verb, importlib.import_module(modname))
         except ModuleNotFoundError as exc:
             if exc.name == modname:
                 continue  # not part of this build
             raise
-        p = sub.add_parser(verb, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+        p = sub.add_parser(verb, help=help_line, description=getattr(mod, "DESCRIPTION", help_line),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                        help="show Python tracebacks for internal errors")
@@ -94,7 +122,7 @@ def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
-    from .commands.common import UsageError
+    from .usage import UsageError
 
     # a closed stdout (``xfc check x >&-``) is None: the output is lost, the exit code is not
     out = out or sys.stdout or open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
@@ -102,7 +130,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         given = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--debug"]
         verb = given[0] if given and given[0] in VERBS else None  # else: help or misuse
-        parser, modules = build_parser(only=verb)
+        parser, modules = build_parser(only=verb, listing=True)
         args = parser.parse_args(argv)
         if not args.verb:
             parser.print_help(out)

@@ -11,6 +11,7 @@ adding a diagnostic with an unregistered code is a programming error (``KeyError
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Iterable, Iterator, Mapping
@@ -103,6 +104,10 @@ class Diagnostics:
         self.sources: dict[str, list[str]] = {}
         # file name -> import chain through which it was loaded
         self.chains: dict[str, tuple[Span, ...]] = {}
+        # file name -> (word, word in that file's grammar) for the entity paths and hints
+        # of its diagnostics: the resolver names 1.3's topology_template where a TOSCA 2.0
+        # file (lowered to 1.3 by compiler.tosca2) says service_template
+        self.path_words: dict[str, tuple[tuple[str, str], ...]] = {}
         # One cause, one error: an entity an error was reported about (a key such as
         # ("property", node, name)) -> that error's span; later phases ask failed_at() and
         # drop an error that only follows from it
@@ -129,6 +134,9 @@ class Diagnostics:
         if severity is None:
             severity = Severity(int(spec.severity))
         span = span or NO_SPAN
+        for old, new in self.path_words.get(span.file, ()):
+            path = re.sub(rf"\b{old}\b", new, path)
+            hint = re.sub(rf"\b{old}\b", new, hint)
         diag = Diagnostic(
             code=code,
             message=message,

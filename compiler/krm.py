@@ -320,7 +320,7 @@ def run(rl: Any, *, cwd: str | os.PathLike[str] = ".") -> Outcome:
                                                "mapping of file name to text")], True)
             # marked like compile's temporary folders, so that a run killed with SIGKILL
             # leaves nothing the next one does not remove
-            from .output import make_temp, sweep_stale_temps
+            from .api.support import make_temp, sweep_stale_temps
 
             scratch = Path(tempfile.gettempdir())
             sweep_stale_temps(scratch)

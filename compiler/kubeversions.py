@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .options import Options
+
 KubeVersion = tuple[int, int]
 
 #: The oldest minor xfc writes for: the one its tests apply every object to (a real
@@ -69,9 +71,9 @@ def problem(text: Any) -> str | None:
     return None
 
 
-def of(options: Any) -> KubeVersion | None:
+def of(options: Options) -> KubeVersion | None:
     """The version the options compile for; None means the current release."""
-    text = getattr(options, "kube_version", None)
+    text = options.kube_version
     return parse(text) if text else None
 
 

@@ -16,49 +16,17 @@ reported, and the other emitters still run), and those of the phases it runs.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
-from .limits import DEFAULT_LIMITS, Limits
 from .model import OutputFile, Package, Topology
 from .names import is_dns_label
-from .model.xfactor import Plan, XModel
+from .options import Options
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Options:
-    """Everything a caller can set; the CLI maps its flags one to one onto these."""
-
-    inputs: Mapping[str, Any] = field(default_factory=dict)  # --inputs FILE / --set k=v
-    flavour: str | None = None  # --flavour ID (SOL001 deployment flavour)
-    profile_paths: tuple[str, ...] = ()  # --profile-path, XFC_PROFILE_PATH
-    root: str | None = None  # --root/XFC_ROOT: confines a lone descriptor (default: none)
-    namespace: str | None = None  # --namespace
-    emitters: tuple[str, ...] = ("kubernetes", "policies", "operator")  # --emit: back ends to run
-    # --target: the orchestrators the failure policies are written for (kubernetes, onap,
-    # osm, tacker); "tacker" also switches PrometheusRule labels to Tacker's plugin.
-    targets: tuple[str, ...] = ("kubernetes",)
-    # --param KEY=VALUE: values for the back ends that are not the topology's inputs, e.g.
-    # vnf_instance_id (Tacker alert labels) and helm_chart (the OSM KDU); see docs/policies.md
-    params: Mapping[str, Any] = field(default_factory=dict)
-    tosca_parser: bool = False  # --tosca-parser: also ask tosca-parser (compat check)
-    limits: Limits = DEFAULT_LIMITS
-    quirks: tuple[str, ...] = ("all",)  # named leniencies enabled (see docs/quirks.md)
-    # --allow-missing-artifacts: a binary named in TOSCA.meta/the manifest but absent (a
-    # package kept in git without its images) is a warning at its declaration (docs/csar.md)
-    allow_missing_artifacts: bool = False
-    checks: tuple[str, ...] = ()  # --check NAME: opt-in check plugins (compiler.plugins)
-    network_policies: bool = True  # --no-network-policies leaves NetworkPolicy objects out
-    operator: bool = True  # --no-operator leaves operator/ out (compiler/emitters/operator.py)
-    operator_image: str | None = None  # --operator-image: the operator Deployment's image
-    # --kube-version MAJOR.MINOR: write the API versions and fields that Kubernetes release
-    # serves (compiler/kubeversions.py); None: the current release
-    kube_version: str | None = None
-    # network services (issue 26, compiler/ns): --vnf PATH, VNFDs that substitute an NSD's
-    # VNF nodes besides its imports; --ns-level ID, the NS instantiation level
-    vnfs: tuple[str, ...] = ()
-    ns_level: str | None = None
+if TYPE_CHECKING:  # the front end imports them when it builds them: a run that stops
+    # at load (a missing artifact) never does
+    from .model.xfactor import Plan, XModel
 
 
 def option_problems(options: Options, *, fields: bool = False) -> list[str]:
@@ -146,6 +114,15 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     unit.topology = resolve(unit.package, options, diags)
     if unit.topology is None or diags.has_errors:
         return unit
+    return middle_end(unit)
+
+
+def middle_end(unit: Compilation) -> Compilation:
+    """Normalise, build the graph and run the checks on a resolved topology (the part of
+    :func:`front_end` after resolve; the Helm bundler's wiring runs it again on a topology
+    with one input's value changed, :mod:`compiler.api.wiring`)."""
+    assert unit.topology is not None
+    options, diags = unit.options, unit.diagnostics
     from .checks import run_checks
     from .graph import build_plan
     from .normalize import normalize
@@ -153,6 +130,7 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
     from .ns import compose, is_service
 
     if is_service(unit.topology, options):  # hook (issue 26): an NSD's VNFs, substituted
+        assert unit.package is not None  # an NSD's VNF descriptors are in its package
         service = compose(unit.package, unit.topology, options, diags)
         if service is None or diags.has_errors:
             return unit

@@ -105,6 +105,11 @@ class Target(Protocol):
 
     def check(self, unit: Any, ctx: Any, diags: Any) -> None: ...
 
+    # Optional, with PolicyTarget's defaults when absent: ``labels_alerts`` (bool) and
+    # ``alert_labels(ctx, rw, index) -> (labels, annotations)``, what the target adds to
+    # the PrometheusRule's alerts; ``package_layout`` (str | None), the CSAR layout it
+    # asks of ``xfc bundle --format csar``.
+
 
 BUILTIN_EMITTERS: dict[str, str] = {
     "kubernetes": "compiler.emitters.kubernetes:EMITTER",

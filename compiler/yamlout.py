@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 from typing import Any, Iterable
 
@@ -236,6 +237,10 @@ def canonical(value: Any) -> Any:
     return root[0]
 
 
+_ONLY_STR = {str}
+_first = operator.itemgetter(0)
+
+
 def as_read(doc: Any, head: Iterable[str] = ()) -> Any:
     """``doc`` as a YAML reader gives back the text :func:`dump` writes of it: plain
     ``dict``/``list``/``str``/``int``/``float``/``bool``/``None`` (subclasses and tuples
@@ -248,12 +253,23 @@ def as_read(doc: Any, head: Iterable[str] = ()) -> Any:
     stack: list[tuple[Any, Any, Any, bool]] = [(doc, root, 0, True)]
     while stack:
         v, parent, slot, top = stack.pop()
+        if type(v) is str:  # the common scalar: a str is given back as itself
+            parent[slot] = v
+            continue
         kind = _kind(v)
         if kind is dict:
             new: Any = {}
-            entries = _ordered(v, head_keys) if top else sorted(v.items(), key=lambda kv: _key(kv[0]))
+            if top:
+                entries = _ordered(v, head_keys)
+            elif set(map(type, v)) == _ONLY_STR:  # as dump sorts them
+                entries = sorted(v.items(), key=_first)
+            else:
+                entries = sorted(v.items(), key=lambda kv: _key(kv[0]))
             for k, x in entries:
-                key = _kind(k)(k) if _kind(k) in (str, int, float, bool) else k
+                if type(k) is str:
+                    key = k
+                else:
+                    key = _kind(k)(k) if _kind(k) in (str, int, float, bool) else k
                 new[key] = None
                 stack.append((x, new, key, False))
         elif kind is list:
@@ -290,27 +306,47 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
     pieces: list[str] = []
     put = pieces.append
     head_keys = tuple(head)
+    # the quoted form of each short string of this document (names recur thousands of
+    # times in a policy file): one dict lookup instead of three calls per scalar
+    quoted: dict[str, str] = {}
     while stack:
         item = stack.pop()
         if type(item) is str:
             put(item)
             continue
         v, ind, parent = item
+        if type(v) is str and len(v) <= _CACHED_CHARS:  # the common scalar, exactly a str
+            q = quoted.get(v)
+            if q is None:
+                q = quoted[v] = _quote_str(v)
+            put(q if parent == "top" else " " + q)
+            continue
         if isinstance(v, dict):
             if not v:
                 put(" {}" if parent != "top" else "{}")
                 continue
-            entries = _ordered(v, head_keys) if parent == "top" else sorted(v.items(), key=lambda kv: _key(kv[0]))
+            if parent == "top":
+                entries = _ordered(v, head_keys)
+            elif set(map(type, v)) == _ONLY_STR:  # text order is the keys' own order
+                entries = sorted(v.items(), key=_first)
+            else:
+                entries = sorted(v.items(), key=lambda kv: _key(kv[0]))
             todo: list[Any] = []
-            pad = " " * ind
+            pad = "\n" + " " * ind
             for i, (k, x) in enumerate(entries):
                 if i == 0 and parent == "seq":
                     lead = " "
                 elif i == 0 and parent == "top":
                     lead = ""
                 else:
-                    lead = "\n" + pad
-                todo.append(f"{lead}{quote(k)}:")
+                    lead = pad
+                if type(k) is str and len(k) <= _CACHED_CHARS:
+                    q = quoted.get(k)
+                    if q is None:
+                        q = quoted[k] = _quote_str(k)
+                else:
+                    q = quote(k)
+                todo.append(f"{lead}{q}:")
                 todo.append((x, ind + 2, "map"))
             stack.extend(reversed(todo))
         elif isinstance(v, (list, tuple)):
@@ -452,37 +488,49 @@ def _walk(doc: Any, get: Any) -> tuple[str | None, int]:
     #         keys that are not strings or None] or [False, list, next index]
     stack: list[list[Any]] = []
     documents = 0
+    plain: dict[str, Any] = {}  # each short plain scalar of this text, resolved once
     while True:
         ev = get()
         if ev is None:
             return None, documents
         t = type(ev)
-        if t is _DOC_START:
-            documents += 1
+        if t is not _SCALAR:  # a scalar (most events) goes straight on
+            if t is _DOC_START:
+                documents += 1
+                continue
+            if documents > 1:
+                continue  # only counted: the caller reports the number of documents
+            if t is _MAP_END:
+                _, d, seen, _, _ = stack.pop()
+                if len(seen) != len(d):
+                    return "the written YAML differs from the data (a mapping lacks keys)", documents
+                continue
+            if t is _SEQ_END:
+                _, lst, i = stack.pop()
+                if i != len(lst):
+                    return "the written YAML differs from the data (a sequence is shorter)", documents
+                continue
+            if t is not _MAP_START and t is not _SEQ_START:
+                if t is yaml.AliasEvent:
+                    return "the written YAML holds an anchor or an alias", documents
+                continue  # stream start and end, document end
+        elif documents > 1:
             continue
-        if documents > 1:
-            continue  # only counted: the caller reports the number of documents
-        if t is _MAP_END:
-            _, d, seen, _, _ = stack.pop()
-            if len(seen) != len(d):
-                return "the written YAML differs from the data (a mapping lacks keys)", documents
-            continue
-        if t is _SEQ_END:
-            _, lst, i = stack.pop()
-            if i != len(lst):
-                return "the written YAML differs from the data (a sequence is shorter)", documents
-            continue
-        if t is not _SCALAR and t is not _MAP_START and t is not _SEQ_START:
-            if t is yaml.AliasEvent:
-                return "the written YAML holds an anchor or an alias", documents
-            continue  # stream start and end, document end
         if ev.anchor is not None:
             return "the written YAML holds an anchor or an alias", documents
         tag = ev.tag
         if tag is not None and tag != "!":
             return f"the written YAML holds the explicit tag {_shown(tag)}", documents
         if t is _SCALAR:
-            value = _plain(ev.value) if tag is None and ev.implicit[0] else ev.value
+            value = ev.value
+            if tag is None and ev.implicit[0]:
+                if len(value) <= _CACHED_CHARS:
+                    got = plain.get(value, _NO_KEY)
+                    if got is _NO_KEY:
+                        got = plain[value] = _plain(value)
+                    value = got
+                else:
+                    value = _plain(value)
         # which data this node must be
         if not stack:
             expected = doc

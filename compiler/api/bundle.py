@@ -7,7 +7,11 @@ added (apart from the compilation's, which a face reports first), and the proble
 stopped the bundle, if one did.  The steps are public so that a face can report between
 them as ``xfc bundle`` does: :func:`bundlers_for` (by name, before anything runs),
 :func:`signing_problem` (a key that cannot sign, before the compile), then
-:func:`package` on a clean compilation.
+:func:`package` on a clean compilation.  :func:`package` builds one
+:class:`~compiler.bundlers.BundleInput` (:func:`bundle_input`) for all of xfc's bundlers:
+the IR, the emitted objects as data, and what their ``needs`` ask for: the other
+deployment flavours compiled once each (:func:`variants`), the inputs' wiring
+(:mod:`compiler.api.wiring`) and the input package as data (:func:`sources`).
 
 Codes: none of its own (a plugin that cannot be loaded is reported as ``plugin-error``
 in :attr:`BundleProblem.kind`).
@@ -23,7 +27,7 @@ from ..pipeline import Compilation, Options
 
 if TYPE_CHECKING:
     from .. import plugins
-    from ..bundlers import BundleInput, Settings, Variant
+    from ..bundlers import BundleInput, Settings, Sources, Variant
     from ..model import OutputFile
 
 __all__ = ["BundleRequest", "BundleResult", "BundleProblem", "bundle", "bundlers_for",
@@ -142,11 +146,65 @@ def first_error(diags: Any) -> str:
     return f"{d.span}: error[{d.code}]: {d.message}{more}"
 
 
+def sources(unit: Compilation) -> Sources:
+    """The input package as data (:class:`~compiler.bundlers.Sources`): the TOSCA files
+    with their bytes (a catalog file's from its catalog folder), the package's other
+    files, its TOSCA.meta entries, where each import the catalog serves resolves to, and
+    the SOL001 type files a Tacker CSAR adds."""
+    from ..bundlers import SourceData, Sources
+    from ..bundlers.tacker_vnfd import SOL001_FILES
+    from ..loader.catalog import lookup, search_roots
+
+    pkg = unit.package
+    assert pkg is not None
+    paths = tuple(unit.options.profile_paths)
+    roots = search_roots(paths)
+    files = []
+    for sf in pkg.files:
+        if sf.from_catalog:
+            for root, label in roots:
+                if sf.display.startswith(label):
+                    rel = sf.display[len(label):].lstrip("/")
+                    where = root / rel
+                    files.append(SourceData(sf.name, sf.display, sf.data, where.read_bytes(),
+                                            True, rel, str(where.resolve())))
+                    break
+            else:
+                files.append(SourceData(sf.name, sf.display, sf.data, None, True))
+        else:
+            files.append(SourceData(sf.name, sf.display, sf.data,
+                                    pkg.fs.read_bytes(sf.name, 64 << 20)))
+    own = {sf.name for sf in pkg.files if not sf.from_catalog}
+    names = frozenset(pkg.fs.names()) if pkg.kind != "file" else frozenset()
+    others = {name: pkg.fs.read_bytes(name, 256 << 20) for name in sorted(names - own)}
+    meta: dict[str, str] = {}
+    for key in ("ETSI-Entry-Manifest", "ETSI-Entry-Certificate", "ETSI-Entry-Change-Log"):
+        f = pkg.meta.get(key) if pkg.meta is not None else None
+        if f is not None and f.value:
+            meta[key] = str(f.value)
+    imports: dict[str, str | None] = {}
+    for sf in pkg.files:
+        items = sf.data.get("imports") if isinstance(sf.data, dict) else None
+        for item in items if isinstance(items, list) else ():
+            ref = item.get("file") if isinstance(item, dict) else item
+            if isinstance(ref, str) and ref and ref not in imports:
+                hit = lookup(ref, paths)
+                imports[ref] = str((hit.root / hit.name).resolve()) if hit is not None else None
+    catalog: dict[str, bytes | None] = {}
+    for name in SOL001_FILES:
+        hit = lookup(name, paths) or lookup(
+            f"https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/{name}", paths)
+        catalog[name] = (hit.root / hit.name).read_bytes() if hit is not None else None
+    return Sources(kind=pkg.kind, entry=pkg.entry, files=tuple(files), names=names,
+                   others=others, meta=meta, imports=imports, catalog=catalog)
+
+
 def bundle_input(unit: Compilation, settings: Settings | None = None,
                  needs: frozenset[str] | set[str] = frozenset()) -> BundleInput:
     """The :class:`~compiler.bundlers.BundleInput` of a clean compilation: its IR, its
     files and their objects as data, and what ``needs`` asks for (``"variants"``: the
-    other flavours, compiled once each; ``"wiring"``: which leaves each input reaches)."""
+    other flavours, compiled once each; ``"wiring"``: which leaves each input reaches;
+    ``"sources"``: the input package as data)."""
     from ..bundlers import BundleInput, Settings, k8s_objects
     from ..emitters.naming import service_name
 
@@ -164,7 +222,7 @@ def bundle_input(unit: Compilation, settings: Settings | None = None,
         diagnostics=unit.diagnostics, namespace=unit.options.namespace,
         flavour=unit.options.flavour, profile_paths=tuple(unit.options.profile_paths),
         variants=variants(unit) if "variants" in needs else (), wiring=wiring,
-        package=unit.package)
+        sources=sources(unit) if "sources" in needs else None)
 
 
 def package(unit: Compilation, bundlers: Mapping[str, Any],

@@ -79,6 +79,7 @@ class Settings:
     sign_key: bytes | None = None  # csar: PEM private key for the CMS signature
     sign_cert: bytes | None = None  # csar: PEM certificate matching sign_key
     release_date: str = "1980-01-01T00:00:00+00:00"  # manifest vnf_release_date_time
+    ns_layout: str = "subcharts"  # helm, an NSD: a subchart per VNF, or "flat" (one chart)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,17 +152,49 @@ class Variant:
     problem: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SourceData:
+    """One TOSCA file the loader read for the compilation, as data: ``name`` inside the
+    package, ``display`` as diagnostics name it, ``data`` the loader's positioned YAML
+    (read-only), ``content`` its bytes.  A file that came from xfc's catalog has
+    ``catalog``: its path below its catalog folder (None when no folder holds it), and
+    ``key``: the resolved path imports are matched by."""
+
+    name: str
+    display: str
+    data: Any
+    content: bytes | None
+    from_catalog: bool = False
+    catalog: str | None = None
+    key: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sources:
+    """The input package as data, for the bundlers that re-package it (the CSAR): read
+    by the application layer, so that no bundler calls the loader or its catalog."""
+
+    kind: str  # file | dir | zip
+    entry: str  # the entry file's name inside the package
+    files: tuple[SourceData, ...]  # the TOSCA files, the entry first
+    names: frozenset[str] = frozenset()  # every file of a folder or CSAR (none for a file)
+    others: Mapping[str, bytes] = field(default_factory=dict)  # the other files' bytes
+    meta: Mapping[str, str] = field(default_factory=dict)  # TOSCA.meta keys -> values
+    imports: Mapping[str, str | None] = field(default_factory=dict)  # import -> catalog key
+    catalog: Mapping[str, bytes | None] = field(default_factory=dict)  # SOL001 file -> bytes
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BundleInput:
     """Everything a bundler is given (issue 25, item 2): built once per bundle by
     :func:`compiler.api.bundle.bundle_input`, the same for every format.
 
-    ``topology`` is the frozen IR (with ``package``, the loader's sources, read-only:
-    the CSAR ships the descriptor's own files); ``files`` what the emitters wrote and
+    ``topology`` is the frozen IR; ``sources`` the input package as data (the CSAR
+    ships the descriptor's own files); ``files`` what the emitters wrote and
     ``objects`` the Kubernetes objects among them as data; ``variants`` every deployment
     flavour of a VNFD that has several when the call named none (the base flavour's
     entry reuses this compilation); ``wiring`` which output leaves each input reaches
-    (computed only when a bundler asks for it); ``diagnostics`` where a bundler's
+    and ``sources`` (computed only when a bundler asks for them); ``diagnostics`` where a bundler's
     warnings go."""
 
     path: str
@@ -176,7 +209,7 @@ class BundleInput:
     profile_paths: tuple[str, ...] = ()
     variants: tuple[Variant, ...] = ()
     wiring: InputWiring | None = None
-    package: Any = None  # the loader's Package the topology came from (read-only)
+    sources: Sources | None = None  # the input package as data (computed when asked for)
 
     def without_operator(self) -> tuple[list[OutputFile], list[K8sObject]]:
         """The files and objects less the operator's (what orchestrator packages carry)."""

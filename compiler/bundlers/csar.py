@@ -48,12 +48,11 @@ import hashlib
 import json
 import posixpath
 import re
-from pathlib import Path
 from typing import Any
 
 from ..model import OutputFile
 from ..resources import render_text
-from . import WORKLOAD_KINDS, BundleError, BundleInput, Identity, Settings, identity, \
+from . import WORKLOAD_KINDS, BundleError, BundleInput, Identity, Settings, Sources, identity, \
     targz_bytes, zip_bytes
 from .csar_layout import DEFINITIONS, moves_entry, rewrite_references
 
@@ -68,77 +67,64 @@ def _version_tuple(v: str) -> tuple[int, ...]:
 
 def definitions(inp: BundleInput) -> tuple[str, dict[str, bytes], str | None]:
     """(entry path in the CSAR, Definitions files, SOL001 version of the imported types)."""
-    from ..loader.catalog import search_roots
-
-    pkg = inp.package
-    roots = search_roots(inp.profile_paths)
+    src = inp.sources
+    if src is None:
+        raise BundleError("a CSAR needs the input package (the bundler's needs name it)")
     files: dict[str, bytes] = {}
     sol001: str | None = None
     entry = ""
-    shipped_at: dict[Path, str] = {}  # catalog file -> where the CSAR ships it
+    shipped_at: dict[str, str] = {}  # catalog file (resolved path) -> where the CSAR ships it
     # the package's TOSCA files go under Definitions/ when its entry is at its root
     # (SOL004/Tacker read Definitions/; csar_layout.py)
-    move = moves_entry(pkg.kind, pkg.entry)
-    for sf in pkg.files:
+    move = moves_entry(src.kind, src.entry)
+    for sf in src.files:
         if sf.from_catalog:
-            m = _SOL001.search(sf.display)
-            for root, label in roots:
-                if sf.display.startswith(label):
-                    rel = sf.display[len(label):].lstrip("/")
-                    break
-            else:
+            if sf.catalog is None or sf.content is None:
                 raise BundleError(f"cannot find the catalog file {sf.display}")
-            data = (root / rel).read_bytes()
+            m = _SOL001.search(sf.display)
             if m:
                 sol001 = max(sol001 or "0.0.0", m["ver"], key=_version_tuple)
-                dest = f"Definitions/{posixpath.basename(rel)}"
+                dest = f"Definitions/{posixpath.basename(sf.catalog)}"
             else:
-                dest = f"Definitions/{rel}"
+                dest = f"Definitions/{sf.catalog}"
         else:
-            data = pkg.fs.read_bytes(sf.name, 64 << 20)
             dest = DEFINITIONS + sf.name if move else sf.name
-            if sf.name == pkg.entry:
+            if sf.name == src.entry:
                 entry = dest
+        data = sf.content or b""
         if dest in files and files[dest] != data:
             raise BundleError(f"two imported files would both be {dest}")
         files[dest] = data
-        if sf.from_catalog:
-            shipped_at[(root / rel).resolve()] = dest
+        if sf.from_catalog and sf.key is not None:
+            shipped_at[sf.key] = dest
     # imports that the catalog served (an ETSI forge URL, a bare profile name) point at the
     # file the CSAR ships, so that a consumer never fetches them (Tacker reads imports
     # relative to the importing file, and an offline Tacker cannot reach the forge)
-    own = {sf.name for sf in pkg.files if not sf.from_catalog}
-    names = set(pkg.fs.names()) if pkg.kind != "file" else set()
-    for sf in pkg.files:
+    own = {sf.name for sf in src.files if not sf.from_catalog}
+    for sf in src.files:
         if sf.from_catalog:
             continue
         dest = DEFINITIONS + sf.name if move else sf.name
         if dest in files:
-            files[dest] = _point_imports(files[dest], sf.data, dest, shipped_at,
-                                         inp.profile_paths, pkg, sf.name)
-            if move and names:  # an entry at the folder's root: moved under Definitions/
-                files[dest] = rewrite_references(files[dest], sf.data, sf.name, dest, names, own)
-    if pkg.kind != "file":
+            files[dest] = _point_imports(files[dest], sf.data, dest, shipped_at, src, sf.name)
+            if move and src.names:  # an entry at the folder's root: moved under Definitions/
+                files[dest] = rewrite_references(files[dest], sf.data, sf.name, dest,
+                                                 set(src.names), own)
+    if src.kind != "file":
         # an input CSAR's other files (artifacts, Files/, scripts) travel on; the
         # metadata, manifest, certificate and change log are written anew
-        old = {"TOSCA-Metadata/TOSCA.meta"}
-        for key in ("ETSI-Entry-Manifest", "ETSI-Entry-Certificate", "ETSI-Entry-Change-Log"):
-            f = pkg.meta.get(key) if pkg.meta is not None else None
-            if f is not None and f.value:
-                old.add(f.value)
-        for name in pkg.fs.names():
+        old = {"TOSCA-Metadata/TOSCA.meta", *src.meta.values()}
+        for name in sorted(src.names):
             if name in files or name in old or name in own or ("/" not in name and name.endswith((".mf", ".cert"))):
                 continue
-            files[name] = pkg.fs.read_bytes(name, 256 << 20)
+            files[name] = src.others[name]
     return entry, files, sol001
 
 
-def _point_imports(text: bytes, data: Any, dest: str, shipped_at: dict[Path, str],
-                   profile_paths: tuple[str, ...], pkg: Any, source: str | None = None) -> bytes:
+def _point_imports(text: bytes, data: Any, dest: str, shipped_at: dict[str, str],
+                   src: Sources, source: str | None = None) -> bytes:
     """``text`` with each import the catalog served rewritten to the shipped file's path,
     relative to ``dest``; the rest of the file is left byte for byte."""
-    from ..loader.catalog import lookup
-
     imports = data.get("imports") if isinstance(data, dict) else None
     if not isinstance(imports, list):
         return text
@@ -148,11 +134,11 @@ def _point_imports(text: bytes, data: Any, dest: str, shipped_at: dict[Path, str
         if not isinstance(ref, str) or not ref:
             continue
         here = posixpath.dirname(dest)
-        src = posixpath.dirname(source if source is not None else dest)
-        if pkg.kind != "file" and posixpath.normpath(posixpath.join(src, ref)) in pkg.fs.names():
+        base = posixpath.dirname(source if source is not None else dest)
+        if src.kind != "file" and posixpath.normpath(posixpath.join(base, ref)) in src.names:
             continue  # a file of the package: it moves with the importing file
-        hit = lookup(ref, profile_paths)
-        target = shipped_at.get((hit.root / hit.name).resolve()) if hit is not None else None
+        key = src.imports.get(ref)
+        target = shipped_at.get(key) if key is not None else None
         if target is None:
             continue
         new = posixpath.relpath(target, here or ".")
@@ -276,9 +262,18 @@ def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, 
     if settings.target == "onap":
         from .helm import build_chart
 
-        chart = build_chart(inp, objects)
-        path = f"Artifacts/Deployment/non-mano/{chart.name}-{ident.version}.tgz"
-        out[path] = targz_bytes({f"{chart.name}/{p}": d for p, d in chart.files.items()})
+        from .ns_split import is_ns
+
+        if is_ns(inp) and settings.ns_layout == "subcharts":
+            # SDC takes one onap_cnf_helm chart: the service's, a subchart per VNF
+            from .ns_layout import helm_subcharts
+
+            chart_name, chart_files = helm_subcharts(inp, with_operator=False)
+        else:
+            chart = build_chart(inp, objects)
+            chart_name, chart_files = chart.name, chart.files
+        path = f"Artifacts/Deployment/non-mano/{chart_name}-{ident.version}.tgz"
+        out[path] = targz_bytes({f"{chart_name}/{p}": d for p, d in chart_files.items()})
         non_mano.append(("onap_cnf_helm", path))
     elif settings.target == "tacker":
         from .tacker_vnfd import adapt
@@ -315,7 +310,15 @@ def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, 
     out["TOSCA-Metadata/TOSCA.meta"] = meta.encode("utf-8")
 
     lines = ["metadata:"]
-    lines += [f"    {k}: {_one_line(v)}" for k, v in manifest_metadata(ident, settings, spec)]
+    from .ns_split import is_ns
+
+    if is_ns(inp):  # an NS package (SOL007): the NSD's metadata, not a VNF's
+        from .ns_package import ns_identity, ns_manifest_metadata
+
+        keys = ns_manifest_metadata(ns_identity(inp), settings)
+    else:
+        keys = manifest_metadata(ident, settings, spec)
+    lines += [f"    {k}: {_one_line(v)}" for k, v in keys]
     for path in sorted(out):
         if path == cert_name:
             continue  # SOL004 §5.3: the certificate is named in TOSCA.meta, not listed
@@ -351,13 +354,10 @@ def _ignored_kinds(inp: BundleInput, objects: list) -> None:
 
 
 def _catalog_bytes(name: str, inp: BundleInput) -> bytes:
-    from ..loader.catalog import lookup
-
-    hit = lookup(name, inp.profile_paths) or lookup(
-        f"https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1/{name}", inp.profile_paths)
-    if hit is None:
+    data = inp.sources.catalog.get(name) if inp.sources is not None else None
+    if data is None:
         raise BundleError(f"the catalog has no {name}")
-    return (hit.root / hit.name).read_bytes()
+    return data
 
 
 def _tacker_files(inp: BundleInput, files: list[OutputFile], objects: list,
@@ -392,7 +392,7 @@ class CsarBundler:
     name = "csar"
     description = "an ETSI SOL004 CSAR for ONAP SDC or Tacker, optionally signed"
 
-    needs = frozenset({"wiring"})  # --target onap ships the Helm chart
+    needs = frozenset({"wiring", "sources"})  # --target onap ships the Helm chart
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
         settings = inp.settings

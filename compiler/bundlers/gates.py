@@ -24,7 +24,8 @@ Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
   ``CSAR-Version`` 1.0 or 1.1), ``meta.created-by`` (spelled ``Created-By``),
   ``meta.unsupported-entry``, ``meta.licenses-folder``, ``manifest.name`` (entry stem +
   ``.mf``), ``manifest.metadata-count`` (4 keys, or 8 from 2.7.1),
-  ``manifest.all-sources``, ``non-mano.onap-cnf-helm`` (at most one, and it exists),
+  ``manifest.ns-metadata`` (an NS package's manifest: the five SOL007 ``nsd_*`` keys,
+  no VNF key), ``manifest.all-sources``, ``non-mano.onap-cnf-helm`` (at most one, and it exists),
   ``non-mano.set-id``.
 * ``vtp`` (vnfsdk VTP): ``r01123`` (every artifact listed with algorithm and a hash
   that matches), ``r146092`` (non-MANO set keys from VTP's list).  VTP's list lacks
@@ -34,6 +35,9 @@ Gates and their rules (sources: /work/shared/formats.md §1, §2, §7):
   ``checksums.md5`` (every file in ``checksums.txt`` with its MD5), ``kdu.helm-chart`` (a
   local chart exists under ``helm-charts/``), ``healing.vdu-id`` (NBI
   ``validate_healing_group_descriptor``: a healing ``vdu-id`` must be in a ``vdu-level``).
+  An NS package (one ``*nsd.yaml``) is checked for its references instead
+  (:func:`_osm_nsd`: ``nsd.shape``, ``nsd.vnfd-id``, ``nsd.virtual-link``,
+  ``nsd.constituent``, ``nsd.vnf-package`` against the VNF packages beside it).
 * ``tacker`` (Tacker v2 CNF guide; run on a CSAR whose TOSCA.meta has per-file blocks):
   ``files.hash`` (each ``Files/kubernetes/`` file listed in TOSCA.meta with a matching
   SHA-256), ``files.yaml`` (they parse), ``vdu-name`` (a warning for a Deployment or
@@ -75,6 +79,9 @@ SDC_NON_MANO = ("onap_ves_events", "onap_pm_dictionary", "onap_yang_modules",
 VTP_NON_MANO = ("onap_ansible_playbooks", "onap_others", "onap_pm_dictionary",
                 "onap_pnf_sw_information", "onap_scripts", "onap_ves_events",
                 "onap_yang_modules")
+#: SOL007 §4.3.2 (osmclient SOL007Package, ONAP VF-C's NSD parser).
+NS_MANIFEST_KEYS = ("nsd_designer", "nsd_invariant_id", "nsd_name", "nsd_release_date_time",
+                    "nsd_file_structure_version")
 _ALGORITHMS = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512", "sha224": "sha224"}
 
 
@@ -139,9 +146,37 @@ def verify(path: str | Path) -> list[Finding]:
             out += tacker(files, _request_beside(Path(path)))
         return out
     if kind == "osm":
-        return osm(files)
+        return osm(files, _osm_vnfds_beside(Path(path)))
     return [Finding("bundle", "kind", "error", "not a chart, ONAP Helm package, CSAR or OSM "
                     "package", name)]
+
+
+def _osm_vnfds_beside(path: Path) -> dict[str, set[str]]:
+    """The VNFDs of the OSM packages beside ``path`` (the VNF packages an NS package names,
+    written into the same folder): VNFD id -> its ext-cpd ids."""
+    out: dict[str, set[str]] = {}
+    if not path.is_file():
+        return out
+    for other in sorted(path.parent.glob("*.tar.gz")):
+        if other == path:
+            continue
+        try:
+            kind, files = read_bundle(other)
+        except (OSError, tarfile.TarError, EOFError):
+            continue
+        if kind != "osm":
+            continue
+        for name, data in files.items():
+            if name.count("/") != 1 or not name.endswith("nfd.yaml"):
+                continue
+            try:
+                vnfd = (yaml.safe_load(data) or {}).get("vnfd")
+            except (yaml.YAMLError, AttributeError):
+                continue
+            if isinstance(vnfd, dict) and vnfd.get("id") is not None:
+                out[str(vnfd["id"])] = {str((c or {}).get("id")) for c in vnfd.get("ext-cpd") or ()
+                                        if isinstance(c, dict)}
+    return out
 
 
 def _request_beside(path: Path) -> dict | None:
@@ -161,6 +196,19 @@ def _request_beside(path: Path) -> dict | None:
 # --------------------------------------------------------------------------- helm lint
 
 def helm_lint(files: dict[str, bytes]) -> list[Finding]:
+    """The chart's rules, and each subchart's in ``charts/<name>/`` (``helm lint`` lints
+    a chart's dependencies too); a subchart's findings name its files by their path."""
+    out = _helm_lint_one(files)
+    subs = sorted({n.split("/")[1] for n in files
+                   if n.startswith("charts/") and n.count("/") == 2 and n.endswith("/Chart.yaml")})
+    for sub in subs:
+        prefix = f"charts/{sub}/"
+        for f in helm_lint({n[len(prefix):]: d for n, d in files.items() if n.startswith(prefix)}):
+            out.append(Finding(f.gate, f.rule, f.severity, f.message, prefix + f.file, f.line))
+    return out
+
+
+def _helm_lint_one(files: dict[str, bytes]) -> list[Finding]:
     out: list[Finding] = []
 
     def err(rule: str, msg: str, sev: str = "error", f: str = "Chart.yaml") -> None:
@@ -322,7 +370,16 @@ def sdc_sol004(files: dict[str, bytes]) -> list[Finding]:
     spec = md.get("compatible_specification_versions", "")
     nums = tuple(int(x) for x in re.findall(r"\d+", spec.split(",")[-1])[:3]) if spec else ()
     want = 8 if nums >= (2, 7, 1) else 4
-    if len(md) != want:
+    if any(k.startswith("nsd_") for k in md):  # an NS package (SOL007 §4.3.2)
+        missing = [k for k in NS_MANIFEST_KEYS if k not in md]
+        other = [k for k in md if k not in NS_MANIFEST_KEYS
+                 and k != "compatible_specification_versions"]
+        if missing or other:
+            out.append(Finding(g, "manifest.ns-metadata", "error", "an NS package manifest "
+                               "has the SOL007 metadata " + ", ".join(NS_MANIFEST_KEYS) +
+                               (f"; missing: {', '.join(missing)}" if missing else "") +
+                               (f"; not NS keys: {', '.join(other)}" if other else ""), mf_name))
+    elif len(md) != want:
         out.append(Finding(g, "manifest.metadata-count", "error", f"the manifest metadata has "
                            f"{len(md)} entries; SDC requires exactly {want}", mf_name))
     listed = {s.path for s in manifest.all_sources()}
@@ -616,8 +673,10 @@ def _vdu_names(files: dict[str, bytes]) -> set[str]:
 
 # --------------------------------------------------------------------------- OSM
 
-def osm(files: dict[str, bytes]) -> list[Finding]:
-    """OSM package layout, checksums, KDU charts and healing references."""
+def osm(files: dict[str, bytes], vnfds: dict[str, set[str]] | None = None) -> list[Finding]:
+    """OSM package layout, checksums, KDU charts and healing references; for an NS
+    package, the NSD's references (:func:`_osm_nsd`), to ``vnfds`` (VNFD id -> ext-cpd
+    ids of the VNF packages onboarded with it) when given."""
     g = "osm"
     tops = {n.split("/", 1)[0] for n in files}
     if len(tops) != 1 or any("/" not in n for n in files):
@@ -627,9 +686,11 @@ def osm(files: dict[str, bytes]) -> list[Finding]:
     inner = {n.split("/", 1)[1]: d for n, d in files.items()}
     out: list[Finding] = []
     descriptors = [n for n in inner if "/" not in n and n.endswith("nfd.yaml")]
-    if len(descriptors) != 1:
+    nsds = [n for n in inner if "/" not in n and n.endswith("nsd.yaml")]
+    if len(descriptors) + len(nsds) != 1:
         out.append(Finding(g, "layout.descriptor", "error", "the top folder must hold one "
-                           f"descriptor named *nfd.yaml (found {len(descriptors)})", top))
+                           "descriptor named *nfd.yaml or *nsd.yaml (found "
+                           f"{len(descriptors) + len(nsds)})", top))
     sums: dict[str, str] = {}
     if "checksums.txt" not in inner:
         out.append(Finding(g, "checksums.listed", "error", "checksums.txt is missing", top))
@@ -655,6 +716,8 @@ def osm(files: dict[str, bytes]) -> list[Finding]:
             out.append(Finding(g, "checksums.listed", "error",
                                f"checksums.txt lists {name}, which is not in the package",
                                f"{top}/checksums.txt"))
+    for d in nsds:
+        out += _osm_nsd(inner[d], f"{top}/{d}", vnfds)
     for d in descriptors:
         try:
             vnfd = (yaml.safe_load(inner[d]) or {}).get("vnfd")
@@ -681,6 +744,64 @@ def osm(files: dict[str, bytes]) -> list[Finding]:
                                            f"healing-policy vdu-id {pol.get('vdu-id')!r} is in no "
                                            "instantiation-level vdu-level: OSM's NBI refuses it",
                                            f"{top}/{d}"))
+    return out
+
+
+def _osm_nsd(data: bytes, where: str, vnfds: dict[str, set[str]] | None) -> list[Finding]:
+    """An OSM NSD's references (SOL006 ``nsd``; OSM NBI's reference checks on upload):
+    ``nsd.shape`` (``nsd.nsd`` is one NSD with an ``id``), ``nsd.vnfd-id`` (a vnf-profile's
+    ``vnfd-id`` is in the NSD's ``vnfd-id`` list), ``nsd.virtual-link`` (a connectivity's
+    ``virtual-link-profile-id`` is a virtual-link-profile or -desc of the NSD),
+    ``nsd.constituent`` (its ``constituent-base-element-id`` is the profile's own id),
+    ``nsd.vnf-package`` (every ``vnfd-id`` is the VNFD of a VNF package given with the NS
+    package, and each ``constituent-cpd-id`` is one of that VNFD's ``ext-cpd``)."""
+    g = "osm"
+    out: list[Finding] = []
+    try:
+        doc = yaml.safe_load(data)
+    except yaml.YAMLError:
+        doc = None
+    nsd_list = ((doc or {}).get("nsd") or {}).get("nsd") if isinstance(doc, dict) else None
+    if not isinstance(nsd_list, list) or len(nsd_list) != 1 or \
+            not isinstance(nsd_list[0], dict) or not nsd_list[0].get("id"):
+        return [Finding(g, "nsd.shape", "error", "the descriptor must hold nsd: {nsd: [one NSD "
+                        "with an id]}", where)]
+    nsd = nsd_list[0]
+    ids = [str(v) for v in nsd.get("vnfd-id") or ()]
+    links = {str((v or {}).get("id")) for v in nsd.get("virtual-link-desc") or ()}
+    for df in nsd.get("df") or ():
+        profiles = {str((p or {}).get("id")) for p in (df or {}).get("virtual-link-profile") or ()}
+        for vp in (df or {}).get("vnf-profile") or ():
+            vp = vp or {}
+            vid = str(vp.get("vnfd-id"))
+            if vid not in ids:
+                out.append(Finding(g, "nsd.vnfd-id", "error", f"vnf-profile {vp.get('id')!r} "
+                                   f"names vnfd-id {vid!r}, which is not in the NSD's vnfd-id "
+                                   "list", where))
+            for conn in vp.get("virtual-link-connectivity") or ():
+                conn = conn or {}
+                link = str(conn.get("virtual-link-profile-id"))
+                if link not in profiles | links:
+                    out.append(Finding(g, "nsd.virtual-link", "error", f"vnf-profile "
+                                       f"{vp.get('id')!r} joins {link!r}, which is no virtual "
+                                       "link of the NSD", where))
+                for cpd in conn.get("constituent-cpd-id") or ():
+                    cpd = cpd or {}
+                    if str(cpd.get("constituent-base-element-id")) != str(vp.get("id")):
+                        out.append(Finding(g, "nsd.constituent", "error", "constituent-base-"
+                                           f"element-id {cpd.get('constituent-base-element-id')!r}"
+                                           f" is not vnf-profile {vp.get('id')!r}", where))
+                    cp = str(cpd.get("constituent-cpd-id"))
+                    if vnfds is not None and vid in vnfds and cp not in vnfds[vid]:
+                        out.append(Finding(g, "nsd.vnf-package", "error", f"vnf-profile "
+                                           f"{vp.get('id')!r}: {cp!r} is no ext-cpd of VNFD "
+                                           f"{vid!r}", where))
+    if vnfds is not None:
+        for vid in ids:
+            if vid not in vnfds:
+                out.append(Finding(g, "nsd.vnf-package", "error", f"vnfd-id {vid!r} is the "
+                                   "VNFD of no VNF package beside the NS package: OSM refuses "
+                                   "an NSD that names a VNFD not onboarded", where))
     return out
 
 

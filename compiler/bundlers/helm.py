@@ -262,9 +262,17 @@ class HelmBundler:
     needs = frozenset({"wiring"})
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
-        chart = build_chart(inp, inp.objects)
-        return [OutputFile(path=f"helm/{chart.name}/{p}", content=data, producer=self.name)
-                for p, data in sorted(chart.files.items())]
+        from .ns_split import is_ns
+
+        if is_ns(inp) and inp.settings.ns_layout == "subcharts":
+            from .ns_layout import helm_subcharts  # a parent chart, a subchart per VNF
+
+            name, content = helm_subcharts(inp)
+        else:
+            chart = build_chart(inp, inp.objects)
+            name, content = chart.name, chart.files
+        return [OutputFile(path=f"helm/{name}/{p}", content=data, producer=self.name)
+                for p, data in sorted(content.items())]
 
 
 @dataclass(slots=True)
@@ -274,15 +282,22 @@ class Chart:
     fixed_inputs: dict[str, str]
 
 
-def build_chart(inp: BundleInput, every: tuple[K8sObject, ...] | list[K8sObject]) -> Chart:
+def build_chart(inp: BundleInput, every: tuple[K8sObject, ...] | list[K8sObject],
+                ident: Identity | None = None) -> Chart:
     """The chart's files (paths relative to the chart directory) of the objects ``every``
-    (the operator's, under ``operator/``, go behind ``operator.enabled``)."""
+    (the operator's, under ``operator/``, go behind ``operator.enabled``).  ``every`` may
+    be a part of ``inp.objects`` (one VNF's share of a network service,
+    :mod:`compiler.bundlers.ns_split`); ``ident`` then names the chart."""
     if inp.wiring is None:
         raise BundleError("a chart needs the inputs' wiring (the bundler's needs name it)")
     operator = [o for o in every if o.path.startswith(OPERATOR_DIR)]
     objects = [o for o in every if not o.path.startswith(OPERATOR_DIR)]
-    ident = identity(inp, objects)
+    ident = ident or identity(inp, objects)
     defs = input_definitions(inp)
+    # the wiring names each object by its place among all of the input's objects (less
+    # the operator's): a part of them keeps those places
+    place = {id(o): i for i, o in enumerate(o for o in inp.objects
+                                            if not o.path.startswith(OPERATOR_DIR))}
     wiring = InputWiring(dict(inp.wiring.leaves), dict(inp.wiring.fixed))  # ours to add to
     namespace = inp.namespace or ""
 
@@ -302,7 +317,7 @@ def build_chart(inp: BundleInput, every: tuple[K8sObject, ...] | list[K8sObject]
             continue
         placed: list[tuple[Path, str, Action]] = []
         for (path, ipath), (iname, as_text) in wiring.leaves.items():
-            if path == obj.path and ipath[0] == index:
+            if path == obj.path and ipath[0] == place.get(id(obj), index):
                 expr = _vals("inputs", iname)
                 action = Action(f"{{{{ {expr} | toString | toJson }}}}" if as_text
                                 else f"{{{{ {expr} | toJson }}}}")

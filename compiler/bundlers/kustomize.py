@@ -16,6 +16,9 @@ under ``kustomize/``:
   each top-level field that differs (whole fields, so no list-merge rule of Kubernetes
   can blend old and new).
 
+* for an NSD, ``base/`` holds the service's own objects and lists a ``Component`` per
+  VNF node, ``components/<vnf>/`` with that VNF's objects
+  (:mod:`compiler.bundlers.ns_layout`);
 * ``components/operator/``: the operator's objects (``operator/``, docs/operator.md) as an
   optional Kustomize ``Component``: an overlay that lists it under ``components`` runs
   the operator beside the base.
@@ -113,13 +116,20 @@ class KustomizeBundler:
         by_path = {f.path: f.content for f in files}
         out: dict[str, bytes] = {}
         names = []
-        for path in sorted({o.path for o in base}):
-            name = path.rsplit("/", 1)[-1]
-            if name in names:
-                name = path.replace("/", "-")
-            names.append(name)
-            out[f"base/{name}"] = by_path[path]
-        out["base/kustomization.yaml"] = dump_yaml(dict(KUSTOMIZATION, resources=names))
+        from .ns_split import is_ns
+
+        if is_ns(inp):  # a network service: a component per VNF (compiler.bundlers.ns_layout)
+            from .ns_layout import kustomize_components
+
+            out.update(kustomize_components(inp))
+        else:
+            for path in sorted({o.path for o in base}):
+                name = path.rsplit("/", 1)[-1]
+                if name in names:
+                    name = path.replace("/", "-")
+                names.append(name)
+                out[f"base/{name}"] = by_path[path]
+            out["base/kustomization.yaml"] = dump_yaml(dict(KUSTOMIZATION, resources=names))
         for variant in inp.variants:  # several flavours and --flavour named none
             if variant.problem is not None:
                 raise BundleError(f"flavour {variant.flavour!r} does not compile: "

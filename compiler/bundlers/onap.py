@@ -13,13 +13,15 @@ Exactly one chart is the base (SDC ``CnfPackageValidator``); ``HELM_VALUES`` is 
 type any SDC source defines, so it is never written.  The gate that reproduces SDC's
 three ``isBase`` refusals is :func:`compiler.bundlers.gates.sdc_helm_package`.
 
+An NSD gives one chart per VNF, the service's own objects' chart being the base
+(:mod:`compiler.bundlers.ns_package`).
+
 Codes: none.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from ..model import OutputFile
 from . import BundleInput, identity, targz_bytes, zip_bytes
@@ -52,7 +54,14 @@ class OnapHelmBundler:
     needs = frozenset({"wiring"})
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
-        name, members = build_package(inp)
+        from .ns_split import is_ns
+
+        if is_ns(inp):  # a network service: one chart (VF module) per VNF
+            from .ns_package import onap_helm_members
+
+            name, members = onap_helm_members(inp)
+        else:
+            name, members = build_package(inp)
         return [OutputFile(path=name, content=zip_bytes(members), producer=self.name)]
 
 

@@ -26,6 +26,9 @@ The descriptor file name ends in ``vnfd.yaml`` (osmclient recognises descriptors
 ``nfd.yaml``), and the chart is not at the top level, so ``osm package-validate
 --recursive`` never reads chart YAML as a descriptor.
 
+An NSD gives one KNF package per VNF and an NS package that names them
+(:mod:`compiler.bundlers.ns_package`).
+
 Codes: none.
 """
 
@@ -35,7 +38,7 @@ import hashlib
 from typing import Any
 
 from ..model import OutputFile
-from . import BundleInput, Identity, dump_yaml, identity, targz_bytes
+from . import BundleInput, Identity, K8sObject, dump_yaml, identity, targz_bytes
 
 MGMT_CP = "mgmt-ext"
 MGMT_NET = "mgmtnet"
@@ -64,13 +67,16 @@ def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
     return {"vnfd": vnfd}
 
 
-def build_package(inp: BundleInput) -> tuple[str, dict[str, bytes]]:
-    """(top folder name, files by path inside it)."""
+def build_package(inp: BundleInput, objects: list[K8sObject] | None = None,
+                  ident: Identity | None = None) -> tuple[str, dict[str, bytes]]:
+    """(top folder name, files by path inside it); ``objects`` and ``ident``: the package
+    of a part of them (one VNF of a network service, :mod:`compiler.bundlers.ns_package`)."""
     from .helm import build_chart
 
-    _, objects = inp.without_operator()  # the orchestrator acts on its own policy formats
-    chart = build_chart(inp, objects)
-    ident = identity(inp, objects)
+    if objects is None:
+        _, objects = inp.without_operator()  # the orchestrator acts on its own policy formats
+    chart = build_chart(inp, objects, ident)
+    ident = ident or identity(inp, objects)
     folder = f"{ident.name}_knf"
     content: dict[str, bytes] = {
         f"{ident.name}_vnfd.yaml": (b"# OSM KNF descriptor written by xfc\n"
@@ -89,6 +95,12 @@ class OsmBundler:
     needs = frozenset({"wiring"})
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
+        from .ns_split import is_ns
+
+        if is_ns(inp):  # a network service: a KNF per VNF and the NS package
+            from .ns_package import osm_files
+
+            return osm_files(inp, self.name)
         folder, content = build_package(inp)
         blob = targz_bytes({f"{folder}/{p}": d for p, d in content.items()})
         return [OutputFile(path=f"{folder}.tar.gz", content=blob, producer=self.name)]

@@ -20,6 +20,9 @@ same files, edited where Tacker 16.0.0 would refuse them (read in its
   ("The resource ... does not exist").  Such artifacts are left out of the shipped
   descriptor (the image stays in the manifests xfc compiled).
 
+A TOSCA 2.0 descriptor is refused (:class:`~compiler.bundlers.BundleError`): Tacker's
+tosca-parser reads TOSCA 1.x only, so no edit makes its CSAR one Tacker onboards.
+
 Edits are made on the text, line by line at the positions the loader recorded, so that the
 rest of the descriptor (comments, layout) travels byte for byte; a descriptor written in a
 way these edits cannot reach (flow style) raises :class:`~compiler.bundlers.BundleError`.
@@ -31,18 +34,21 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from typing import Any
 
 from . import BundleError, Identity
 from .csar_layout import DEFINITIONS, moves_entry
 
 VNF_TYPE = "xfc.tacker.VNF"
+_TOSCA2 = re.compile(rb"^tosca_definitions_version:[ \t]*[\"']?tosca_2_0\b", re.M)
 SOL001_FILES = ("etsi_nfv_sol001_common_types.yaml", "etsi_nfv_sol001_vnfd_types.yaml")
 
 
-def shipped_name(pkg: Any, name: str) -> str:
-    """Where the CSAR ships the package's TOSCA file ``name`` (csar_layout.py)."""
-    return DEFINITIONS + name if moves_entry(pkg.kind, pkg.entry) else name
+def shipped_name(src: Any, name: str) -> str:
+    """Where the CSAR ships the package's TOSCA file ``name`` (csar_layout.py); ``src``
+    is the input package as data (:class:`~compiler.bundlers.Sources`)."""
+    return DEFINITIONS + name if moves_entry(src.kind, src.entry) else name
 
 
 def _q(v: Any) -> str:
@@ -81,8 +87,15 @@ def adapt(inp: Any, files: dict[str, bytes], entry: str, ident: Identity,
     """Edit ``files`` (path -> bytes) in place as the module docstring says.
 
     ``catalog_file(name)`` returns the bytes of a SOL001 type file from xfc's catalog."""
-    pkg = inp.package
+    pkg = inp.sources
     names = set(files)
+    for sf in pkg.files:
+        dest = shipped_name(pkg, sf.name)
+        if not sf.from_catalog and dest in files and _TOSCA2.search(files[dest]):
+            raise BundleError(f"{dest}: a TOSCA 2.0 file, and Tacker 16.0.0 reads TOSCA 1.x "
+                              "only (its tosca-parser refuses tosca_2_0 at onboarding): "
+                              "bundle it without --target tacker, or write the descriptor "
+                              "in TOSCA 1.3 (docs/tosca-2.md)")
     edits: dict[str, list[tuple[int, int, list[bytes]]]] = {}
     for sf in pkg.files:
         if sf.from_catalog or not isinstance(sf.data, dict):
@@ -122,7 +135,7 @@ def adapt(inp: Any, files: dict[str, bytes], entry: str, ident: Identity,
 
 def _add_vnf(inp: Any, files: dict[str, bytes], entry: str, ident: Identity, catalog_file,
              edits: dict[str, list[tuple[int, int, list[bytes]]]]) -> None:
-    pkg = inp.package
+    pkg = inp.sources
     entry_sf = next((sf for sf in pkg.files if not sf.from_catalog
                      and shipped_name(pkg, sf.name) == entry),
                     None)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any, Callable, NamedTuple
 
 from ..diagnostics import Diagnostics
+from ..options import Options
 from . import xfactor as _x
 
 
@@ -59,7 +60,8 @@ def run_checks(unit: Any, diags: Diagnostics) -> None:
     from .. import plugins
     from ..diagnostics import Span
 
-    for name in getattr(unit.options, "checks", ()) or ():
+    options: Options = unit.options
+    for name in options.checks or ():
         where = Span(str(getattr(unit, "path", "")))
         try:
             plugin = plugins.check(name)

@@ -41,6 +41,7 @@ from ..diagnostics import Diagnostics, Span
 from ..limits import DEFAULT_LIMITS
 from ..loader.yamlpos import PMap, PSeq
 from ..model import Package
+from ..options import Options
 
 TIMEOUT = float(DEFAULT_LIMITS.tosca_parser_seconds)  # seconds tosca-parser may take on one package
 MAX_REPORTED = 25  # tosca-parser errors reported one by one; the rest are counted
@@ -64,7 +65,7 @@ _OFFLINE_HINT = ("xfc runs tosca-parser offline: a URL that is not in xfc's cata
                  "fetched (Tacker would try to download it)")
 
 
-def tosca_parser_verdict(package: Package, options: Any, diags: Diagnostics) -> None:
+def tosca_parser_verdict(package: Package, options: Options, diags: Diagnostics) -> None:
     """Run tosca-parser on ``package`` in a subprocess and report its verdict."""
     at = _entry_span(package)
     if importlib.util.find_spec("toscaparser") is None:
@@ -81,16 +82,16 @@ def tosca_parser_verdict(package: Package, options: Any, diags: Diagnostics) -> 
     sweep_stale_temps(scratch)
     work = str(make_temp(scratch, "tosca-parser"))
     try:
-        target = _stage(package, work, getattr(options, "limits", None))
+        target = _stage(package, work, options.limits)
         if target is None:
             diags.add("tosca-parser-verdict",
                       "the package could not be prepared for tosca-parser; no verdict", at)
             return
-        limits = getattr(options, "limits", None) or DEFAULT_LIMITS
+        limits = options.limits or DEFAULT_LIMITS
         from ..loader.versions import declared_sol001
 
         declared = declared_sol001(package.files)  # as the loader read bare SOL001 names
-        request = {"path": target, "profile_paths": list(getattr(options, "profile_paths", ())),
+        request = {"path": target, "profile_paths": list(options.profile_paths),
                    "memory_bytes": limits.tosca_parser_bytes,
                    "sol001_version": declared.version if declared is not None else None}
         outcome = _unstage(_run_child(request, work, timeout), work, target, package)

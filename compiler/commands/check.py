@@ -22,9 +22,8 @@ from typing import TextIO
 
 from .. import api, batch
 from ..api import Compilation, Options
-from .common import add_backend_arguments, add_input_arguments, compile_unit, report
+from .common import compile_unit, declare, report
 
-HELP = "check a descriptor or CSAR and report problems (writes nothing)"
 DESCRIPTION = """\
 Read the descriptor (a .yaml file, a CSAR directory, or a .csar/.zip archive), resolve
 its imports, types, inputs and functions, build the dependency graph and run every
@@ -47,12 +46,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, "check", many=True)
-    batch.add_arguments(parser)
-    parser.add_argument("--tosca-parser", action="store_true", dest="tosca_parser", default=None,
-                        help="also run tosca-parser (Tacker's parser) offline in a subprocess "
-                             "and report whether it accepts the package")
-    add_backend_arguments(parser.add_argument_group("back ends run (as compile, nothing written)"))
+    declare("check", parser)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

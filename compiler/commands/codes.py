@@ -12,13 +12,12 @@ from typing import TextIO
 
 from ..codes import CODES
 
-HELP = "list every diagnostic code xfc can report"
 DESCRIPTION = "List the stable diagnostic codes (the [code] in each message), their default severity and meaning."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("prefix", nargs="?", default="", help="only codes starting with this (e.g. xf-)")
-    from .formats import FORMATS, help_for
+    from ..api.formats import FORMATS, help_for
 
     parser.add_argument("--format", choices=FORMATS["codes"].choices, default="text",
                         help=help_for("codes"))

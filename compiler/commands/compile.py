@@ -14,11 +14,11 @@ import sys
 from typing import TextIO
 
 from .. import batch
-from ..output import OutputError, write_outputs
-from .common import UsageError, add_backend_arguments, add_input_arguments, compile_unit, report
+from ..api.support import OutputError, write_outputs
+from ..api.render import wrote_line, yaml_stream
+from .common import UsageError, compile_unit, declare, report
 
 WRITER = "xfc compile"  # named in DIR/.xfc-manifest (compiler.output)
-HELP = "compile a descriptor to Kubernetes manifests and failure policies"
 DESCRIPTION = """\
 Check the descriptor, then write, under DIR:
   kubernetes/   one file per Kubernetes object (Deployments, StatefulSets, Services,
@@ -48,18 +48,8 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, "compile", many=True)
-    batch.add_arguments(parser)
-    g = parser.add_argument_group("what to write")
-    dest = g.add_mutually_exclusive_group()
-    dest.add_argument("-o", "--output", metavar="DIR", help="output directory (created if absent)")
-    dest.add_argument("--stdout", action="store_true",
-                      help="stream all YAML documents to standard output instead of writing files")
-    g.add_argument("--force", action="store_true",
-                   help="write into DIR although it holds files xfc did not write (they are "
-                        "kept), edited files xfc wrote (the edits are discarded) or the "
-                        "output of another xfc command (it is replaced)")
-    add_backend_arguments(g)
+    declare("compile", parser)
+
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if isinstance(args.path, list):  # from the command line: one PATH or a batch
@@ -75,20 +65,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if code != 0:
         return code
     if args.stdout:
-        for f in unit.outputs:
-            if f.path.endswith((".yaml", ".yml")):
-                text = f.content.decode("utf-8")
-                out.write(f"---\n# Source: {f.path}\n")
-                out.write(text if text.endswith("\n") else text + "\n")
+        out.write(yaml_stream(unit.outputs))
         return 0
     try:
         write_outputs(unit.outputs, args.output, force=args.force, writer=WRITER)
     except (OutputError, OSError) as exc:
         raise UsageError(f"cannot write to {args.output}: {exc}") from None
     if not getattr(args, "quiet", False) and args.format == "text":
-        by_dir: dict[str, int] = {}
-        for f in unit.outputs:
-            by_dir[f.path.split("/", 1)[0]] = by_dir.get(f.path.split("/", 1)[0], 0) + 1
-        listing = ", ".join(f"{d}/ ({n} files)" for d, n in sorted(by_dir.items())) or "nothing"
-        out.write(f"xfc: wrote {listing} to {args.output} (back ends: {', '.join(chosen)})\n")
+        out.write(wrote_line(unit.outputs, args.output, chosen))
     return 0

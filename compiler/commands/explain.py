@@ -18,7 +18,6 @@ from .. import api
 from ..errors import PluginError
 from .common import UsageError, add_input_arguments, options_from_args, report
 
-HELP = "explain how a wiring's failure ladder is realised on each orchestrator"
 DESCRIPTION = """\
 Check the descriptor, then print, for every step of the escalation ladder of the wiring
 NAME, what the step does (arguments, shutdown and startup orders resolved), how each

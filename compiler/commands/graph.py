@@ -20,7 +20,6 @@ from typing import TextIO
 from .. import api
 from .common import add_input_arguments, options_from_args, report
 
-HELP = "print the dependency graph (DOT, Mermaid or JSON) with waves, chains and wirings"
 DESCRIPTION = """\
 Build the deployment-order graph of a descriptor: node templates, and an edge from each
 dependent to what it depends on (requirements, relationships, wirings, backing-service

@@ -19,7 +19,6 @@ import yaml
 from .. import krm
 from ..limits import yaml_shape
 
-HELP = "run as a KRM function (kpt fn eval/render): ResourceList on stdin, out on stdout"
 DESCRIPTION = """\
 Read a KRM functions specification v1 ResourceList on standard input, compile the
 descriptor its functionConfig names, and write the ResourceList back with the compiled

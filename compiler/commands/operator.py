@@ -21,7 +21,6 @@ from .common import UsageError
 # the Lease): the CLI leaves them alone
 OWN_SIGNALS = True
 
-HELP = "act on the FailurePolicies of a namespace (needs the 'operator' extra)"
 DESCRIPTION = """\
 Run xfc's controller for one namespace: for each FailurePolicy (xfactor.io/v1alpha2) there,
 watch each wiring's target; when it has had no Ready Pod for the wiring's detect_after,

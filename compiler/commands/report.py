@@ -19,9 +19,8 @@ import sys
 from typing import TextIO
 
 from .. import api
-from .common import UsageError, add_backend_arguments, add_input_arguments, compile_unit, report
+from .common import UsageError, compile_unit, declare, report
 
-HELP = "write one self-contained HTML page: graph, blast radius per node, ladders, diagnostics"
 DESCRIPTION = """\
 Compile the descriptor in memory (check's input and back-end flags) and write one
 HTML page that a person reads before deploying it: the topology drawn with deployment
@@ -40,10 +39,7 @@ examples:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_input_arguments(parser, "report")
-    parser.add_argument("-o", "--output", metavar="FILE", required=True,
-                        help="the HTML file to write ('-' writes it to standard output)")
-    add_backend_arguments(parser.add_argument_group("back ends run (as compile, nothing written)"))
+    declare("report", parser)
 
 
 def _write(path: str, text: str) -> None:

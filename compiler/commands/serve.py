@@ -21,7 +21,6 @@ from .common import UsageError
 # SIGTERM is uvicorn's to handle (drain, then re-raise): the CLI leaves it alone
 OWN_SIGNALS = True
 
-HELP = "serve check, compile, bundle and report over HTTP (needs the 'serve' extra)"
 DESCRIPTION = """\
 Run xfc as a stateless HTTP service: POST /v1/check, /v1/compile, /v1/bundle and
 /v1/report (the HTML page of xfc report) take a descriptor or a package archive; /openapi.json describes the API; /healthz, /readyz and

@@ -21,7 +21,6 @@ from typing import TextIO
 from .. import api
 from .common import UsageError, add_input_arguments, options_from_args, report
 
-HELP = "simulate the failure of one node under the wiring failure policies"
 DESCRIPTION = """\
 Compile the descriptor's FailurePolicy and play it out, as xfc operator acts on it (spec
 §6), for the failure of one node: every wiring towards it fails after its detect_after,

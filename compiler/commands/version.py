@@ -14,12 +14,11 @@ from typing import TextIO
 
 from ..version import __version__
 
-HELP = "print the version of xfc and its main dependencies"
 DESCRIPTION = "Print xfc's version, the Python it runs on, and the versions of its dependencies."
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from .formats import FORMATS, help_for
+    from ..api.formats import FORMATS, help_for
 
     parser.add_argument("--format", choices=FORMATS["version"].choices, default="text",
                         help=help_for("version"))

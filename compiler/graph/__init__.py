@@ -433,6 +433,32 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
                           downstream=downstream, propagate_to=propagate_to)
 
 
+def side_links(plan: Plan, chain: str) -> tuple[dict[str, tuple[str, ...]],
+                                               dict[str, tuple[str, ...]]] | None:
+    """What each member's two sides include directly, for an acyclic chain: the upstream
+    side of ``m`` is ``m`` and the upstream side of each member that depends on ``m``
+    (§2.5); its downstream side is ``m`` and the downstream side of each member ``m``
+    depends on.  Both maps list those members in startup order.  One pass over the
+    plan's linked pairs: the FailurePolicy writes each side as a scope that includes
+    these (docs/policies.md), so the sides of a chain cost its members plus its edges.
+    None when the chain has a cycle (its sides are then written out in full)."""
+    members = plan.chains.get(chain, ())
+    index = {m: i for i, m in enumerate(members)}
+    up: dict[str, list[str]] = {m: [] for m in members}
+    down: dict[str, list[str]] = {m: [] for m in members}
+    for source, target in plan.links:
+        i, j = index.get(source), index.get(target)
+        if i is None or j is None:
+            continue
+        if j >= i:  # the dependency does not start first: a cycle
+            return None
+        down[source].append(target)
+        up[target].append(source)
+    key = index.__getitem__
+    return ({m: tuple(sorted(ds, key=key)) for m, ds in up.items()},
+            {m: tuple(sorted(ts, key=key)) for m, ts in down.items()})
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -461,5 +487,6 @@ __all__ = [
     "find_cycles",
     "graph_nodes",
     "resolve_wiring",
+    "side_links",
     "to_networkx",
 ]

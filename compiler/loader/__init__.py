@@ -36,6 +36,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..model import Package, SourceFile, index_templates
+from ..options import Options
 from . import catalog
 from ..resources import profiles_dir
 from ..limits import exceeded
@@ -63,13 +64,13 @@ _CATALOG_CACHE_MAX = 64
 _CACHE_LOCK = threading.Lock()
 
 
-def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
+def load(path: str, options: Options, diags: Diagnostics) -> Package | None:
     """Open the input and read the entry definitions and all their imports."""
     from .csar import open_input
 
     limits: Limits = options.limits
-    opened = open_input(str(path), diags, limits, root=getattr(options, "root", None),
-                        allow_missing=getattr(options, "allow_missing_artifacts", False))
+    opened = open_input(str(path), diags, limits, root=options.root,
+                        allow_missing=options.allow_missing_artifacts)
     if opened is None:
         return None
     reader = _Reader(opened.fs, options, diags, limits, opened.kind)
@@ -84,7 +85,7 @@ def load(path: str, options: Any, diags: Diagnostics) -> Package | None:
         from .artifacts import check_artifacts
 
         check_artifacts(opened.fs, reader.files, _listed(opened), diags,
-                        getattr(options, "allow_missing_artifacts", False))
+                        options.allow_missing_artifacts)
     return Package(
         root=str(path),
         entry=opened.entry,
@@ -153,7 +154,7 @@ def _read_text(fs: PackageFS, name: str, display: str, diags: Diagnostics, limit
 
 
 class _Reader:
-    def __init__(self, fs: PackageFS, options: Any, diags: Diagnostics, limits: Limits,
+    def __init__(self, fs: PackageFS, options: Options, diags: Diagnostics, limits: Limits,
                  kind: str = "file") -> None:
         self.fs = fs
         self.kind = kind  # "file" (a lone descriptor), "dir" or "zip" (a CSAR)
@@ -163,7 +164,7 @@ class _Reader:
         self.files: list[SourceFile] = []
         from ..resolve.quirks import QuirkReporter
 
-        self.quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
+        self.quirks = QuirkReporter(options.quirks, diags)
         self.seen: set[tuple] = set()
         self.parsed: dict[tuple, Any] = {}
         self.active: list[tuple] = []
@@ -200,6 +201,8 @@ class _Reader:
             # TOSCA 2.0: lowered once to the grammar the resolver reads (compiler.tosca2)
             data = self.parsed[origin.key] = lower_tosca2(data, self.diags, self.quirks,
                                                               from_catalog)
+            # its entity paths name the service_template it writes (TOSCA 2.0 §6.9)
+            self.diags.path_words[display] = (("topology_template", "service_template"),)
         if not isinstance(data, PMap):
             self.diags.add("yaml-not-mapping", "a TOSCA file must be a mapping at the top level",
                            getattr(data, "span", None) or Span(display, 1, 1))

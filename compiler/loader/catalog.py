@@ -47,6 +47,7 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 PROFILES: dict[str, str | None] = {
     "org.oasis-open.simple:2.0": None,
     "io.xfactor:1.0": "xfactor/1.0/profile.yaml",
+    "io.xfactor.kubernetes:1.0": "xfactor-kubernetes/1.0/profile.yaml",
     "community.tosca.core:0.1": "tosca-community/core/profile.yaml",
     "community.tosca.abstract.base:0.1": "tosca-community/abstract/base/profile.yaml",
     "community.tosca.abstract.platform:0.1": "tosca-community/abstract/platform/profile.yaml",

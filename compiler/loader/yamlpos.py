@@ -355,7 +355,12 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
         # mapping: a key first, then its value
         if top.key is _NOKEY:
             if isinstance(value, (PMap, PSeq)):
-                diags.add("yaml-complex-key", "a mapping key must be a scalar", span)
+                call = isinstance(value, PMap) and len(value) == 1 and \
+                    str(next(iter(value))).startswith("$")
+                diags.add("yaml-complex-key", "a mapping key must be a scalar", span,
+                          hint="xfc does not read a TOSCA 2.0 function call as a map key "
+                               "(TOSCA 2.0 §10.1): its map keys are strings (§9.1.3.2); "
+                               "write the key itself" if call else "")
                 top.key = _SKIP
                 return
             top.key, top.key_span = value, span

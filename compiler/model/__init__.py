@@ -285,6 +285,20 @@ class Substitution:
         freeze_fields(self, "properties", "capabilities", "requirements")
 
 
+@dataclass(frozen=True, slots=True)
+class InputUse:
+    """Where resolve put one input's value (the Helm bundler's wiring,
+    :mod:`compiler.api.wiring`): ``sites``, the (node template, property) pairs whose
+    whole value is ``get_input: NAME``; ``direct_only`` is False when the input is also
+    used any other way (inside an expression, a capability, an output, a flavour's
+    inputs) or a site is read by ``get_property``, so that changing it at the sites alone
+    would not be what resolving with another value gives.  A site is (node, property,
+    key or index, ...): where the value sits inside the property."""
+
+    sites: tuple[tuple[Any, ...], ...] = ()
+    direct_only: bool = False
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Topology:
     """The resolved service template (one deployment flavour, inputs applied)."""
@@ -308,6 +322,8 @@ class Topology:
     uses_profile: bool = False
     # the package's shipped YAML files (``Package.shipped``), for the back ends and checks
     shipped: tuple[ShippedFile, ...] = ()
+    # how resolve used each input (name -> InputUse), recorded while evaluating get_input
+    input_uses: Mapping[str, InputUse] = field(default_factory=dict, compare=False)
     # the type registry (compiler.resolve.types.TypeRegistry), for is-a questions and
     # for property definitions; back ends use it read-only
     types: Any = field(default=None, compare=False)
@@ -338,7 +354,7 @@ class Topology:
 
     def __post_init__(self) -> None:
         freeze_fields(self, "metadata", "inputs", "outputs", "nodes", "relationships", "groups", "policies", "shipped",
-                      "source_names")
+                      "source_names", "input_uses")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

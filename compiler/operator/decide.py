@@ -150,8 +150,9 @@ def acting_scope(policy: Policy, w: Wiring, st: WiringStatus) -> tuple[str, ...]
     return ()
 
 
-def recipients(w: Wiring) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((w.source, *w.propagate)))
+def recipients(policy: Policy, w: Wiring) -> tuple[str, ...]:
+    """The source, then every node of the wiring's propagate scopes (spec §6)."""
+    return policy.receivers(w)
 
 
 class _Ladder:
@@ -220,7 +221,7 @@ class _Ladder:
                                   f"{_secs(wait)}")
         elif step.action == "notify":
             if st.attempt == 0:
-                to = recipients(w)
+                to = recipients(self.policy, w)
                 self.set("Notify", f"wiring {w.name} step {n}: notify {', '.join(to)} via "
                                    f"{step.args['via']}", attempt=1)
                 self.action = Notify(via=step.args["via"], recipients=to, step=n,

@@ -4,7 +4,9 @@ Phase: none (the operator, a face over the compiled output).  Input: the ``spec`
 FailurePolicy object as the API server returns it (plain JSON data).  Output: a
 :class:`Policy` of frozen dataclasses that :mod:`compiler.operator.decide` reads.  Every
 order and scope is already resolved by the compiler (spec §3.2); nothing is computed here
-but durations in seconds.  A spec the operator cannot act on raises :class:`PolicyError`
+but durations in seconds, and a scope's members: its own and those of the scopes it
+``includes`` (each written before it), a union of named lists put in ``spec.order``
+(:meth:`Policy.members`), made when a notify first needs it.  A spec the operator cannot act on raises :class:`PolicyError`
 with a message naming the field (the operator reports it on the object as an Event and
 acts on nothing of it).  Codes: none (no descriptor is read here).
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 API_GROUP = "xfactor.io"
@@ -81,9 +83,10 @@ class Wiring:
     source: str
     target: str
     detect_after: float
-    propagate: tuple[str, ...]
     steps: tuple[Step, ...]
     chain: str | None = None
+    upstream: str | None = None  # propagate.upstream: a scope name
+    downstream: str | None = None  # propagate.downstream: a scope name
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +94,43 @@ class Policy:
     workloads: dict[str, Workload]
     order: tuple[str, ...]
     wirings: tuple[Wiring, ...]
+    # scope name -> (its own members, the scopes it includes)
+    scopes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    _expanded: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def wiring(self, name: str) -> Wiring | None:
         return next((w for w in self.wirings if w.name == name), None)
+
+    def members(self, scope: str) -> tuple[str, ...]:
+        """Every member a scope stands for, in startup order (spec.order): its own and
+        those of the scopes it includes, transitively.  Kept once made."""
+        found = self._expanded.get(scope)
+        if found is None and not self.scopes.get(scope, ((), ()))[1]:
+            return self.scopes.get(scope, ((), ()))[0]  # as written: startup order
+        if found is None:
+            seen: set[str] = set()
+            names: set[str] = set()
+            todo = [scope]
+            while todo:
+                name = todo.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                own, includes = self.scopes.get(name, ((), ()))
+                names.update(own)
+                todo.extend(includes)
+            rank = {n: i for i, n in enumerate(self.order)} if len(names) > 1 else {}
+            found = tuple(sorted(names, key=lambda n: (rank.get(n, len(rank)), n)))
+            self._expanded[scope] = found
+        return found
+
+    def receivers(self, w: Wiring) -> tuple[str, ...]:
+        """Who a notify of ``w`` tells (spec §6): its source, then the members of its
+        upstream side in startup order, then those of its downstream side in shutdown
+        order, each once."""
+        up = self.members(w.upstream) if w.upstream else ()
+        down = self.members(w.downstream)[::-1] if w.downstream else ()
+        return tuple(dict.fromkeys((w.source, *up, *down)))
 
 
 def _list(value: Any, where: str) -> list[Any]:
@@ -111,8 +148,7 @@ def _str(item: dict[str, Any], key: str, where: str) -> str:
     return value
 
 
-def _step(raw: Any, where: str, scopes: dict[str, tuple[str, ...]],
-          detect_after: float) -> Step:
+def _step(raw: Any, where: str, policy: Policy, detect_after: float) -> Step:
     if not isinstance(raw, dict):
         raise PolicyError(f"{where} must be a mapping")
     action = _str(raw, "action", where)
@@ -134,9 +170,9 @@ def _step(raw: Any, where: str, scopes: dict[str, tuple[str, ...]],
     members: tuple[str, ...] = ()
     if action in ("reinstantiate", "shutdown_chain"):
         scope = _str(raw, "scope", where)
-        if scope not in scopes:
+        if scope not in policy.scopes:
             raise PolicyError(f"{where}.scope {scope!r} names no entry of spec.scopes")
-        members = scopes[scope]
+        members = policy.members(scope)
         args["scope"] = scope
         if raw.get("chain") is not None:
             args["chain"] = raw["chain"]
@@ -169,7 +205,7 @@ def parse(spec: Any) -> Policy:
                                    selector={str(k): str(v) for k, v in selector.items()},
                                    replicas=replicas)
     order = tuple(str(n) for n in _list(spec.get("order"), "spec.order"))
-    scopes: dict[str, tuple[str, ...]] = {}
+    scopes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for i, raw in enumerate(_list(spec.get("scopes"), "spec.scopes")):
         where = f"spec.scopes[{i}]"
         if not isinstance(raw, dict):
@@ -178,24 +214,38 @@ def parse(spec: Any) -> Policy:
         for m in members:
             if m not in workloads:
                 raise PolicyError(f"{where}.members names {m!r}, which is no entry of spec.workloads")
-        scopes[_str(raw, "name", where)] = members
+        includes = tuple(str(n) for n in _list(raw.get("includes"), f"{where}.includes"))
+        for n in includes:
+            if n not in scopes:  # only earlier scopes: includes never loop
+                raise PolicyError(f"{where}.includes names {n!r}, which is no earlier entry "
+                                  "of spec.scopes")
+        scopes[_str(raw, "name", where)] = (members, includes)
+    policy = Policy(workloads=workloads, order=order, wirings=(), scopes=scopes)
     wirings = []
     for i, raw in enumerate(_list(spec.get("wirings"), "spec.wirings")):
         where = f"spec.wirings[{i}]"
         if not isinstance(raw, dict):
             raise PolicyError(f"{where} must be a mapping")
         detect = duration(raw.get("detect_after", DEFAULT_DETECT_AFTER), f"{where}.detect_after")
-        steps = tuple(_step(s, f"{where}.steps[{j}]", scopes, detect)
+        steps = tuple(_step(s, f"{where}.steps[{j}]", policy, detect)
                       for j, s in enumerate(_list(raw.get("steps"), f"{where}.steps")))
+        propagate = raw.get("propagate") or {}
+        if not isinstance(propagate, dict):
+            raise PolicyError(f"{where}.propagate must be a mapping")
+        sides: dict[str, str] = {}
+        for side in ("upstream", "downstream"):
+            if propagate.get(side) is not None:
+                sides[side] = _str(propagate, side, f"{where}.propagate")
+                if sides[side] not in scopes:
+                    raise PolicyError(f"{where}.propagate.{side} {sides[side]!r} names no "
+                                      "entry of spec.scopes")
         target = _str(raw, "target", where)
         if target not in workloads:
             raise PolicyError(f"{where}.target {target!r} is no entry of spec.workloads")
         wirings.append(Wiring(
             name=_str(raw, "name", where), source=_str(raw, "source", where), target=target,
-            detect_after=detect, steps=steps, chain=raw.get("chain"),
-            propagate=tuple(str(p) for p in _list(raw.get("propagate"), f"{where}.propagate")
-                            if isinstance(p, str))))
-    return Policy(workloads=workloads, order=order, wirings=tuple(wirings))
+            detect_after=detect, steps=steps, chain=raw.get("chain"), **sides))
+    return Policy(workloads=workloads, order=order, wirings=tuple(wirings), scopes=scopes)
 
 
 __all__ = ["API_GROUP", "API_VERSION", "DRILL_ANNOTATION", "PLURAL", "Policy", "PolicyError",

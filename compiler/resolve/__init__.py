@@ -27,9 +27,9 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
-from ..limits import DEFAULT_LIMITS
 from ..loader.yamlpos import PMap, to_plain
-from ..model import Package, Topology
+from ..model import InputUse, Package, Topology
+from ..options import Options
 from . import flavours as _flavours
 from .aspects import check_aspects
 from .functions import Context, Unresolved, did_you_mean
@@ -59,7 +59,7 @@ TOPOLOGY_KEYS = ("description", "inputs", "node_templates", "relationship_templa
                  "groups", "policies", "outputs", "substitution_mappings", "workflows")
 
 
-def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | None:
+def resolve(package: Package, options: Options, diags: Diagnostics) -> Topology | None:
     """Resolve the package's service template into a :class:`Topology`."""
     if package is None or not package.files:
         return None
@@ -72,10 +72,10 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
         return None
     from .types import TypeRegistry
 
-    limits = getattr(options, "limits", DEFAULT_LIMITS)
+    limits = options.limits
     reg = TypeRegistry.build(package, diags, version, quirks=tuple(options.quirks), limits=limits)
-    quirks = QuirkReporter(getattr(options, "quirks", ("all",)), diags)
-    raw_given = getattr(options, "inputs", {}) or {}
+    quirks = QuirkReporter(options.quirks, diags)
+    raw_given = options.inputs or {}
     # a PMap (the CLI's --inputs FILE / --set) keeps the position of every given value
     given = raw_given if isinstance(raw_given, PMap) else dict(raw_given)
     tt = data.get("topology_template")
@@ -117,12 +117,12 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
                                       if "topology_template" in data else data.span)
             if chosen is None:
                 return None
-    if nsd and getattr(options, "flavour", None):
+    if nsd and options.flavour:
         diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this is an NSD; each of "
                   "its VNF nodes chooses its VNFD's deployment flavour with its flavour_id",
                   data.span)
         return None
-    if chosen is None and getattr(options, "flavour", None) and not nsd:
+    if chosen is None and options.flavour and not nsd:
         own = _own_flavour(tt, reg, scope)
         if own is not None and own != options.flavour:
             diags.add("tosca-flavour", f"--flavour {options.flavour!r}: this descriptor "
@@ -139,8 +139,9 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     declared = set(top_in.params)
     if chosen is None:
         check_given(given, declared, diags)
-        return _topology(top, tt, entry, version, reg, package, top_in, None if nsd else
-                         _own_flavour(tt, reg, scope), diags)
+        return replace(_topology(top, tt, entry, version, reg, package, top_in, None if nsd else
+                                 _own_flavour(tt, reg, scope), diags),
+                       input_uses=_input_uses([top]))
 
     # the flavour: its inputs are fed by the top-level VNF node's evaluated properties
     vnf_name = vnfs[0][0]
@@ -164,7 +165,31 @@ def resolve(package: Package, options: Any, diags: Diagnostics) -> Topology | No
     topo_flav = _topology(flav, ftt, chosen.file, version, reg, package, f_in, chosen.id,
                           diags)
     merged = _merge(topo_top, topo_flav, vnf_name)
-    return replace(merged, flavours=tuple(sorted({f.id for f in flist})))
+    # the VNF node's properties feed the flavour's inputs: a site there is not the only use
+    top.ev.props_read.update((vnf_name, p) for p in fed)
+    return replace(merged, flavours=tuple(sorted({f.id for f in flist})),
+                   input_uses=_input_uses([top, flav]))
+
+
+def _input_uses(resolvers: list[TemplateResolver]) -> dict[str, InputUse]:
+    """How the resolvers used each input (:class:`~compiler.model.InputUse`): an input is
+    used only directly when every get_input of it was a whole node property's value and
+    no get_property read one of those properties."""
+    reads: dict[str, int] = {}
+    sites: dict[str, list[tuple[Any, ...]]] = {}
+    read_props: set[tuple[str, str]] = set()
+    for res in resolvers:
+        for name, n in res.ev.input_reads.items():
+            reads[name] = reads.get(name, 0) + n
+        for name, where in res.input_sites.items():
+            sites.setdefault(name, []).extend(where)
+        read_props |= res.ev.props_read
+    out = {}
+    for name in sorted(reads):
+        where = tuple(sites.get(name, ()))
+        only = reads[name] == len(where) and not any(w[:2] in read_props for w in where)
+        out[name] = InputUse(sites=where, direct_only=only)
+    return out
 
 
 def _resolve_templates(res: TemplateResolver, tt: PMap, path: str) -> None:

@@ -162,6 +162,10 @@ class Evaluator:
         # result may hold another result many times (n: [*prev, *prev]), so weighing it
         # as a tree would be exponential; as a DAG it is linear
         self._weights: dict[int, tuple[int, int, int, Any]] = {}
+        # records for the Helm bundler (compiler.api.wiring): how often each input was
+        # read by get_input, and which node properties get_property read
+        self.input_reads: dict[str, int] = {}
+        self.props_read: set[tuple[str, str]] = set()
 
     # -- walking values -------------------------------------------------------
     def evaluate(self, value: Any, ctx: Context, span: Span | None = None) -> Any:
@@ -322,6 +326,7 @@ class Evaluator:
                 hint=did_you_mean(name, self.scope.input_names()) or "declare it under topology_template.inputs",
                 code="tosca-unknown-input",
             ) from None
+        self.input_reads[name] = self.input_reads.get(name, 0) + 1
         return self._walk(value, path, "get_input", args_span, ctx)
 
     # -- get_property ---------------------------------------------------------
@@ -402,6 +407,7 @@ class Evaluator:
         pspan = _ispan(raw, index, args_span)
         if not isinstance(prop, str):
             raise self._fail(f"a property name is a string, not {_show(prop)}", pspan, ctx)
+        self.props_read.add((node, prop))
         try:
             value = self.scope.node_property(node, prop, pspan)
         except KeyError:

@@ -43,7 +43,7 @@ from .binding import REQ_KEYS as REQ_KEYS
 from .binding import REQ_REL_KEYS as REQ_REL_KEYS
 from .binding import RequirementsMixin, choices_hint
 from .functions import (Context, Evaluator, Unresolved, contains_function, did_you_mean,
-                        function_paths)
+                        function_name, function_paths)
 from .grouping import GroupsMixin, _kspan, _vspan, check_node_filter
 from .quirks import QuirkReporter
 from .relationships import RelationshipsMixin
@@ -83,6 +83,29 @@ class _Node:
         self.host: str | None = None
 
 
+def _direct_inputs(raw: Any, at: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
+    """(NAME, (node, property, key or index, ...)) for every ``get_input: NAME`` (or
+    ``[NAME]``) in ``raw`` that is a value of its own, not an argument of another call."""
+    out: list[tuple[str, tuple[Any, ...]]] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(raw, at)]
+    while stack:
+        v, where = stack.pop()
+        fn = function_name(v)
+        if fn == "get_input":
+            arg = v["get_input"]
+            if isinstance(arg, list) and len(arg) == 1:
+                arg = arg[0]
+            if isinstance(arg, str):
+                out.append((arg, where))
+        elif fn is not None:
+            continue  # an expression: its get_input reads are not sites
+        elif isinstance(v, dict):
+            stack.extend((x, where + (k,)) for k, x in v.items())
+        elif isinstance(v, list):
+            stack.extend((x, where + (i,)) for i, x in enumerate(v))
+    return sorted(out, key=repr)
+
+
 class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
     """Resolves the templates of one topology template (also the :class:`Scope`)."""
 
@@ -96,6 +119,8 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         self.quirks = quirks
         self.inputs = inputs  # InputTable
         self.nodes: dict[str, _Node] = {}
+        # node properties whose whole value is ``get_input: NAME``: NAME -> [(node, property)]
+        self.input_sites: dict[str, list[tuple[str, str]]] = {}
         self.by_type: dict[str, list[str]] | None = None
         self.rel_templates: dict[str, tuple[str, PMap]] = {}
         self.rel_spans: dict[str, Span] = {}
@@ -330,6 +355,8 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             n.memo[name] = v
             if v is _ABSENT:
                 raise Unresolved(name)
+            for input_name, where in _direct_inputs(raw, (node, name)):
+                self.input_sites.setdefault(input_name, []).append(where)
             return v
         finally:
             n.busy.discard(name)

@@ -301,12 +301,6 @@ async def bundle(request: HTTPRequest) -> Response:
 async def report(request: HTTPRequest) -> Response:
     """
     summary: The HTML page `xfc report` writes for a descriptor or package
-    parameters:
-      - {name: name, in: query, schema: {type: string}}
-      - {name: flavour, in: query, schema: {type: string}}
-      - {name: namespace, in: query, schema: {type: string}}
-      - {name: target, in: query, schema: {type: array, items: {type: string, enum: [kubernetes, onap, osm, tacker]}}, style: form, explode: true}
-      - {name: set, in: query, schema: {type: array, items: {type: string}}, style: form, explode: true}
     requestBody:
       required: true
       content:

@@ -1,7 +1,8 @@
 """Which command-line options ``xfc serve`` takes as query parameters: one table.
 
-Phase: service.  Input: the ``xfc check``, ``compile`` and ``bundle`` argument parsers
-(:func:`compiler.cli.build_parser`) and :data:`NOT_OFFERED`.  Output: for each verb, the
+Phase: service.  Input: the ``xfc check``, ``compile``, ``bundle`` and ``report`` argument
+parsers (:func:`compiler.api.flags.parser`, the one declaration of their flags, which the
+command line builds its parsers from too) and :data:`NOT_OFFERED`.  Output: for each verb, the
 query parameters the service accepts (:func:`offered`), the command-line flags a query
 becomes (:func:`to_argv`) and their OpenAPI descriptions (:func:`openapi_parameters`).
 
@@ -15,8 +16,9 @@ offered by the service on the day it is added, or must say here why not
 A query becomes ``--flag=value`` words (never ``--flag value``, so a value that starts
 with ``-`` stays a value and cannot become another flag); a switch (``--quiet``,
 ``--no-network-policies``) is ``true``/``false`` (an empty value is true); a flag that
-takes one value refuses a second.  The values themselves are judged by the CLI in the
-request's process, so a wrong one is the CLI's own message (400).
+takes one value refuses a second.  The values themselves are judged in the request's
+process by the verb's own parser and options, so a wrong one is the CLI's own message
+(400).
 
 Codes: none.
 """
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 VERBS = ("check", "compile", "bundle", "report")
 
@@ -77,16 +80,12 @@ def _long(action: argparse.Action) -> list[str]:
     return [s for s in action.option_strings if s.startswith("--")]
 
 
-@functools.lru_cache(maxsize=None)
 def parser(verb: str) -> argparse.ArgumentParser:
-    """The verb's own parser, as ``xfc VERB`` builds it."""
-    from ..cli import build_parser
+    """The verb's own parser, as ``xfc VERB`` builds it (from the one declaration of its
+    flags, :mod:`compiler.api.flags`)."""
+    from ..api.flags import parser as verb_parser
 
-    top, _ = build_parser(only=verb)
-    for action in top._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return action.choices[verb]
-    raise KeyError(verb)  # pragma: no cover - every verb of VERBS is built in
+    return verb_parser(verb)
 
 
 def _help(action: argparse.Action) -> str:
@@ -127,7 +126,7 @@ def offered(verb: str) -> dict[str, QueryOption]:
         if flag == DIAGNOSTICS_FORMAT[verb]:
             choices = DIAGNOSTICS_CHOICES
         elif verb == "bundle" and flag == "--format":
-            from ..plugins import BUILTIN_BUNDLERS
+            from ..api.support import BUILTIN_BUNDLERS
 
             choices = tuple(BUILTIN_BUNDLERS)  # xfc's own; the CLI judges any other name
         for long in _long(action):
@@ -204,7 +203,7 @@ def openapi_parameters(verb: str) -> list[dict]:
             schema = dict(item)
         if opt.flag == DIAGNOSTICS_FORMAT[verb]:
             schema["default"] = "json"
-        param = {"name": name, "in": "query", "schema": schema,
+        param: dict[str, Any] = {"name": name, "in": "query", "schema": schema,
                  "description": (f"as `xfc {verb} {opt.flag}`" if name == opt.flag[2:]
                                  else f"the same as {opt.flag[2:]}")
                  + (f": {opt.help}" if opt.help and name == opt.flag[2:] else "")}

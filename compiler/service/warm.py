@@ -48,7 +48,7 @@ topology_template:
 
 def warm() -> None:
     from compiler import api
-    from compiler.plugins import BUILTIN_BUNDLERS
+    from compiler.api.support import BUILTIN_BUNDLERS
 
     with tempfile.TemporaryDirectory(prefix="xfc-warm-") as d:
         path = os.path.join(d, "warm.yaml")

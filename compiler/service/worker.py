@@ -19,20 +19,20 @@ In that process:
   ``--root``, ``--profile-path``) or starts a program (``--tosca-parser``) is accepted;
 * RLIMIT_AS caps its memory and RLIMIT_CPU its CPU time; the parent kills it at the
   wall-clock deadline;
-* the request runs through :func:`compiler.cli.main`, so its answer is byte for byte what
-  the ``xfc`` command prints for the same file and flags.
+* the request runs through the application layer (:mod:`compiler.service.verbs`: the
+  verb's own parser, :mod:`compiler.api`'s request functions and the renderers the CLI
+  uses), so its answer is byte for byte what the ``xfc`` command prints for the same file
+  and flags.
 
-Codes: none of its own (the CLI's, which prints those of the phases it runs).
+Codes: none of its own (those of the phases it runs).
 """
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -85,48 +85,24 @@ def _limit(limits: Limits) -> None:
 
 def execute(req: Request, scratch: str) -> Reply:
     """Run the request in this process, in ``scratch`` (the upload's only directory)."""
-    from ..cli import main
+    from .verbs import answer
 
     os.chdir(scratch)
     os.environ.pop("XFC_PROFILE_PATH", None)
     os.environ["NO_COLOR"] = "1"
     with open(req.name, "wb") as fh:
         fh.write(req.body)
-    argv = [req.verb, req.name, *req.argv]
-    if req.verb == "compile":
-        argv += ["--stdout"] if req.output == "yaml" else ["-o", "out"]
-    elif req.verb == "bundle":
-        argv += ["-o", "out"]
-    elif req.verb == "report":
-        argv += ["-o", "report.html"]
-    out, err = io.StringIO(), io.StringIO()
-    old_err = sys.stderr
-    sys.stderr = err
     start = time.monotonic()
     try:
-        code = main(argv, out)
+        got = answer(req.verb, req.name, req.argv, req.output)
     except MemoryError:
         return Reply("memory", detail="the request exceeded its memory limit")
-    finally:
-        sys.stderr = old_err
-    if code == 3 and ("internal error: MemoryError" in err.getvalue()
-                      or "internal error: InternalError: MemoryError" in err.getvalue()):
-        # the CLI turns every exception into exit 3 (the library API first wraps an
-        # unexpected one in InternalError); running out of the address space given to
-        # this request is the request's limit, not a bug
+    if got.exit_code == 3 and "internal error: InternalError: MemoryError" in got.stderr:
+        # the library API wraps an unexpected exception in InternalError; running out of
+        # the address space given to this request is the request's limit, not a bug
         return Reply("memory", detail="the request exceeded its memory limit")
-    files: dict[str, bytes] = {}
-    if req.verb == "report" and code in (0, 1) and os.path.isfile("report.html"):
-        with open("report.html", "rb") as fh:
-            files["report.html"] = fh.read()
-    zipped = req.verb == "bundle" or (req.verb == "compile" and req.output == "zip")
-    if zipped and code == 0 and os.path.isdir("out"):
-        for dirpath, _dirs, names in os.walk("out"):
-            for n in names:
-                p = os.path.join(dirpath, n)
-                with open(p, "rb") as fh:
-                    files[os.path.relpath(p, "out").replace(os.sep, "/")] = fh.read()
-    return Reply("done", code, out.getvalue(), err.getvalue(), files, time.monotonic() - start)
+    return Reply("done", got.exit_code, got.stdout, got.stderr, got.files,
+                 time.monotonic() - start)
 
 
 def _child(req: Request, scratch: str, limits: Limits, conn) -> None:  # noqa: ANN001

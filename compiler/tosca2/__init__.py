@@ -16,7 +16,8 @@ Profiles (TOSCA 2.0 §6.7, §6.8.2.1) are resolved by name from xfc's catalog, n
 network (:data:`PROFILES`).  The simple profile's types are the normative types xfc has
 built in, whose short names (``Compute``, ``DependsOn``) are the 2.0 names; the X-factor
 profile ``io.xfactor:1.0`` is the catalog's profile file (spec §1), one definition for
-both versions; the OASIS community profiles (``community.tosca.*:0.1``) are shipped as
+both versions; xfc's Kubernetes profile ``io.xfactor.kubernetes:1.0`` names a
+microservice application's types over the X-factor ones (docs/tosca-2.md); the OASIS community profiles (``community.tosca.*:0.1``) are shipped as
 published (``compiler/profiles/tosca-community``).
 
 Codes: those of :mod:`.lower` and :mod:`.functions`.

@@ -14,7 +14,9 @@ functions read are those of §10.2.1 and §10.2.3 that TOSCA 1.3 also has:
 ``$get_input``, ``$get_property``, ``$get_attribute``, ``$get_artifact`` (§10.2.1.1-4),
 ``$concat``, ``$join``, ``$token`` (§10.2.3.2-4).  The boolean and comparison functions
 (§10.2.2) and ``$value`` (§10.2.1.5) are read inside ``validation`` clauses (§9.10), when
-the clause has a 1.3 constraint with the same meaning.
+the clause has a 1.3 constraint with the same meaning; in a value, a boolean function on
+values the file writes is evaluated (:mod:`.conditions`).  A ``<tosca_path>`` over
+``RELATIONSHIP`` is walked by :mod:`.paths` (§10.3).
 
 Codes: tosca-function (a malformed call: a ``$`` key beside other keys, an unknown
 function), tosca2-unsupported (a 2.0 function or path xfc does not evaluate),
@@ -29,6 +31,7 @@ from typing import Any
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
 from .arithmetic import ARITHMETIC, evaluate, literal_args
+from .conditions import BOOLEAN, ConditionError, Evaluator, NotEvaluable
 
 # 2.0 function name -> 1.3 function name (same arguments, after path lowering)
 CARRIED = {
@@ -51,6 +54,7 @@ NOT_EVALUATED = {
     "has_suffix": "§10.2.2.3", "has_prefix": "§10.2.2.3", "contains": "§10.2.2.3",
     "has_entry": "§10.2.2.3", "has_key": "§10.2.2.3", "has_all_entries": "§10.2.2.3",
     "has_all_keys": "§10.2.2.3", "has_any_entry": "§10.2.2.3", "has_any_key": "§10.2.2.3",
+    "in_range": "§6.6 (the community core profile's)",
     "length": "§10.2.3.1",
     "union": "§10.2.4", "intersection": "§10.2.4",
     "sum": "§10.2.5", "difference": "§10.2.5", "product": "§10.2.5", "quotient": "§10.2.5",
@@ -80,6 +84,10 @@ class Values:
 
     def __init__(self, diags: Diagnostics) -> None:
         self.diags = diags
+        # set by the lowering: the node template whose values are lowered (SELF in a
+        # <tosca_path>), and the graph a RELATIONSHIP step walks (.paths.Graph)
+        self.self_node: str | None = None
+        self.graph: Any = None
 
     # ------------------------------------------------------------------ values
     def value(self, v: Any, span: Span, path: str) -> Any:
@@ -144,6 +152,21 @@ class Values:
             out.key_spans[CARRIED[name]] = node.key_span(key) if isinstance(node, PMap) else span
             out.value_spans[CARRIED[name]] = span
             return out
+        if name in BOOLEAN and isinstance(node, PMap):
+            # a boolean call on values the file writes has its value at load (§10.2.2)
+            try:
+                return Evaluator().truth(node, span)
+            except ConditionError as e:
+                self.diags.add("tosca-function", e.args[0], e.args[1], path=path)
+                return None
+            except NotEvaluable as e:
+                self.diags.add("tosca2-unsupported",
+                               f"${name} (TOSCA 2.0 {NOT_EVALUATED[name]}) has no value at "
+                               f"load: {e.args[0]}", e.args[1], path=path,
+                               hint="xfc evaluates boolean functions in a value when their "
+                                    "arguments are written in the file (literals, or such "
+                                    "calls)")
+                return None
         if name in ARITHMETIC:
             lowered = self.value(arg, span, path)
             args = list(lowered) if isinstance(lowered, list) else [lowered]
@@ -174,6 +197,13 @@ class Values:
         over ``RELATIONSHIP`` has no 1.3 form: an error."""
         items = list(arg)
         spans = [arg.item_span(i) for i in range(len(items))]
+        indexed = len(items) > 1 and items[0] != "SELF" and (items[1] == "ALL" or (
+            isinstance(items[1], int) and not isinstance(items[1], bool)))
+        if ("RELATIONSHIP" in items[1:] or indexed) and self.graph is not None:
+            walked = self.graph.walk(name, items, spans, self.self_node, path)
+            if walked is None:
+                return None
+            items, spans = walked
         if len(items) >= 2 and items[0] == "SELF" and items[1] in ("SOURCE", "TARGET"):
             items, spans = items[1:], spans[1:]
         if len(items) >= 3 and items[1] == "CAPABILITY":

@@ -20,10 +20,13 @@ What changes, by clause of TOSCA 2.0 (csd06); docs/tosca-2.md has the full table
 * §8.5 requirement definitions: ``count_range`` → ``occurrences``; §8.2 capability
   definitions and types: ``valid_source_node_types`` → ``valid_source_types``; §7.4
   relationship types: ``valid_capability_types`` → ``valid_target_types``.
-* §6.9.3 node templates: ``count`` 1 is dropped, any other count is refused; §8.7
-  requirement assignments: ``count: 1`` dropped, ``optional``, ``allocation`` and 2.0
-  node filters refused.
-* every value: ``$``-functions and ``$$`` (:mod:`.functions`).
+* §6.9.3 node templates: ``count`` 1 is dropped, any other count is refused (§14.1);
+  §8.7 requirement assignments: ``count: 1`` dropped, ``optional``, ``allocation`` and
+  ``directives`` refused, a ``node_filter`` selects the target among the service
+  template's node templates (:mod:`.selection`); §16.5 policy ``triggers``: a warning.
+* every value: ``$``-functions and ``$$`` (:mod:`.functions`), boolean functions on
+  written values evaluated (:mod:`.conditions`), ``<tosca_path>`` over ``RELATIONSHIP``
+  walked (:mod:`.paths`).
 * data types derived from ``scalar`` and ``type: bytes`` (§9.1.1.5): 1.3 strings with
   a pattern (:mod:`.scalars`); §7.2/§7.4 ``copy`` of templates (:mod:`.copies`).
 
@@ -44,6 +47,8 @@ from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
 from .copies import copies
 from .scalars import bytes_def, scalar_type
+from .paths import Graph
+from .selection import Selector
 
 V13 = "tosca_simple_yaml_1_3"
 FILE_KEYS = ("tosca_definitions_version", "description", "metadata", "dsl_definitions",
@@ -73,8 +78,7 @@ _INTERFACE_NAMES = {
 }
 _NARROWING = {"valid_relationship_types", "valid_target_node_types",
               "valid_source_node_types", "node_filter"}
-_REQASSIGN_ONLY2 = {"allocation": "§8.7.1", "optional": "§8.7.1", "node_filter": "§8.7.1",
-                    "directives": "§8.7.1"}
+_REQASSIGN_ONLY2 = {"allocation": "§8.7.1", "optional": "§8.7.1", "directives": "§8.7.1"}
 
 
 class Lowerer:
@@ -114,6 +118,9 @@ class Lowerer:
             return m
         out = PMap(span=m.span)
         for k, body in m.items():
+            if only2 and k == "triggers":
+                self.triggers(m, path, only2[k])
+                continue
             if only2 and k in only2:
                 # node_filter narrows only in a requirement definition (§8.5)
                 narrowing = k in _NARROWING and (k != "node_filter" or only2 is _REQDEF_ONLY2)
@@ -128,6 +135,25 @@ class Lowerer:
             fn = fields.get(k)
             self.put(out, nk, fn(body, m.value_span(k), f"{path}.{k}") if fn else body, m, k)
         return out
+
+    def triggers(self, m: PMap, path: str, clause: str) -> None:
+        """A policy's or policy type's ``triggers`` (§16.5): event, condition, action
+        tuples for a policy engine, which xfc is not; each is named in a warning (the
+        policy's other keynames are read)."""
+        body = m["triggers"]
+        names = [str(k) for k in body] if isinstance(body, PMap) else []
+        events = []
+        for name in names:
+            t = body[name]
+            ev = t.get("event") if isinstance(t, PMap) else None
+            events.append(f"{name!r}" + (f" (event {ev!r})" if isinstance(ev, str) else ""))
+        what = ("the triggers " + ", ".join(events)) if events else "its triggers"
+        self.diags.add("tosca-unsupported", f"{what} of {path.rsplit('.', 1)[-1]!r} are not "
+                       f"acted on (TOSCA 2.0 {clause}, §16.5): xfc runs no policy engine, so "
+                       "no event, condition or action of a trigger changes what it builds",
+                       m.key_span("triggers"), path=f"{path}.triggers",
+                       hint="the failure handling xfc builds is the wirings' on_failure "
+                            "ladders (docs/xfactor.md)")
 
     def val(self, body: Any, span: Span, path: str) -> Any:
         return self.v.value(body, span, path)
@@ -284,7 +310,7 @@ class Lowerer:
             fields["capabilities"] = lambda b, s, p: self.each(b, p, self.capability_def)
             fields["interfaces"] = lambda b, s, p: self.each(b, p, self.interface)
         elif kind == "policy":
-            only2["triggers"] = "§14.5"
+            only2["triggers"] = "§16.3"
         out = self.keyed(body, path, fields, rename, only2)
         if kind == "data" and isinstance(body, PMap) and body.get("derived_from") == "scalar":
             out = scalar_type(out, body, self.diags, path)
@@ -389,6 +415,13 @@ class Lowerer:
         path = "service_template"
         out = PMap(span=st.span)
         values = self.values
+        # the node templates, copies done, before any value is lowered: a node_filter
+        # (§8.8) and a <tosca_path> over RELATIONSHIP (§10.3) read them
+        nts = st.get("node_templates")
+        if isinstance(nts, PMap):
+            nts = copies(nts, self.diags, f"{path}.node_templates", "§7.2")
+        self.selector = Selector(self.diags, nts)
+        self.v.graph = Graph(self.diags, nts)
         for k, body in st.items():
             span = st.value_span(k)
             if k not in SERVICE_KEYS:
@@ -407,8 +440,7 @@ class Lowerer:
             if k in ("inputs", "outputs"):
                 body = self.each(body, f"{path}.{k}", self.param_def)
             elif k == "node_templates":
-                body = self.each(copies(body, self.diags, f"{path}.{k}", "§7.2"),
-                                 f"{path}.{k}", self.node_template)
+                body = self.each(nts, f"{path}.{k}", self.node_template)
             elif k == "relationship_templates":
                 body = self.each(copies(body, self.diags, f"{path}.{k}", "§7.4"),
                                  f"{path}.{k}", lambda b, p: self.keyed(b, p, {
@@ -427,15 +459,31 @@ class Lowerer:
     def node_template(self, body: Any, path: str) -> Any:
         if not isinstance(body, PMap):
             return body
+        self.source = path.split(".", 2)[2]  # service_template.node_templates.<name>
+        self.v.self_node = self.source
+        try:
+            return self._node_template(body, path)
+        finally:
+            self.v.self_node = None
+
+    def _node_template(self, body: PMap, path: str) -> Any:
         values = self.values
         out = PMap(span=body.span)
         for k, v in body.items():
             if k == "count":
                 if v != 1 or isinstance(v, bool):
-                    self.unsupported(f"count {v!r} on a node template", "§6.9.3",
+                    # §14.1: count N is N node representations, each with its own
+                    # relationships ($node_index, [template, index] targets); xfc's IR and
+                    # objects have one per template (a Deployment's replicas are one
+                    # representation's instances), so another count is refused, never
+                    # built as something else (docs/tosca-2.md, "Not read yet")
+                    shown = repr(v) if isinstance(v, int) and not isinstance(v, bool) \
+                        else "other than the literal 1"
+                    self.unsupported(f"count {shown} on a node template", "§6.9.3, §14.1",
                                      body.value_span(k), path,
-                                     "xfc reads one representation per node template; "
-                                     "give a workload its replicas as a property")
+                                     "xfc reads one representation per node template: write "
+                                     "one template per node, and give a workload its "
+                                     "instances with its replicas property")
                 continue
             if k in ("properties", "attributes"):
                 v = values(v, body.value_span(k), f"{path}.{k}")
@@ -473,7 +521,15 @@ class Lowerer:
         if not isinstance(a, PMap):
             return a  # the short form: a node template name (§8.7.2)
         out = PMap(span=a.span)
+        selected = None
+        if "node_filter" in a:
+            name = path.rsplit(".", 1)[-1]
+            selected = self.selector.select(self.source, name, a, path)
+            if selected is None:
+                return None
         for k, v in a.items():
+            if k == "node_filter":
+                continue
             if k in _REQASSIGN_ONLY2:
                 self.unsupported(f"the requirement keyname {k!r}", _REQASSIGN_ONLY2[k],
                                  a.key_span(k), path)
@@ -493,12 +549,16 @@ class Lowerer:
                     "properties": values, "attributes": values,
                     "interfaces": lambda b2, s2, p2: self.each(b2, p2, self.interface)})
             self.put(out, k, v, a, k)
+        if selected is not None:
+            dict.__setitem__(out, "node", selected)
+            out.key_spans["node"] = a.key_span("node_filter")
+            out.value_spans["node"] = a.value_span("node_filter")
         return out
 
     def policies(self, body: Any, path: str, values: Any) -> Any:
         if isinstance(body, PMap):  # a mapping: the resolver's policies.map quirk reads it
             return self.each(body, path, lambda d, p: self.keyed(
-                d, p, {"properties": values}, None, {"triggers": "§14.6"}))
+                d, p, {"properties": values}, None, {"triggers": "§16.4"}))
         if not isinstance(body, PSeq):
             return body
         out = PSeq(span=body.span)
@@ -507,7 +567,7 @@ class Lowerer:
                 (name, d), = item.items()
                 new = PMap(span=item.span)
                 self.put(new, name, self.keyed(d, f"{path}.{name}", {
-                    "properties": values}, None, {"triggers": "§14.6"}), item, name)
+                    "properties": values}, None, {"triggers": "§16.4"}), item, name)
                 item = new
             out.append(item)
             out.item_spans.append(body.item_span(i))

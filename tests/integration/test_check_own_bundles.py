@@ -20,10 +20,12 @@ import pytest
 
 import compiler
 from compiler.cli import main
-from tests.support.samples import entry, samples
+from tests.support.samples import entry, is_tosca2, samples
 
 TARGETS = (None, "onap", "tacker")
-CASES = [(p, t) for p in samples() for t in TARGETS]
+# a TOSCA 2.0 sample is not bundled for Tacker, which reads TOSCA 1.x only (xfc refuses
+# it: test_tosca2_bundles.py)
+CASES = [(p, t) for p in samples() for t in TARGETS if not (t == "tacker" and is_tosca2(p))]
 
 
 def _bundle(path: str, target: str | None, out: Path, folder: bool) -> Path:

@@ -28,3 +28,13 @@ def samples() -> list[Path]:
     if not SAMPLES.is_dir():
         return []
     return sorted(p for p in SAMPLES.iterdir() if not p.name.startswith("."))
+
+
+def is_tosca2(path: Path) -> bool:
+    """Whether the sample's descriptor is TOSCA 2.0 (Tacker, which reads 1.x only, is not
+    its consumer: ``xfc bundle --target tacker`` refuses it)."""
+    e = entry(path)
+    if not e.is_file():
+        return False
+    return any(line.split("#")[0].split() == ["tosca_definitions_version:", "tosca_2_0"]
+               for line in e.read_text().splitlines())

@@ -32,6 +32,7 @@ from tests.support.validators import _strict_ci
 SOL006 = Path("/work/shared/corpus/etsi-nfv-sol006/src/yang")
 HERE = Path(__file__).resolve().parent
 KNF_MODULE = HERE / "yang" / "xfc-osm-knf.yang"
+NS_MODULE = HERE / "yang" / "xfc-osm-ns.yang"
 REVISION = "2022-03-08"
 _DEREF_LEAFREF = re.compile(r'type leafref \{\s*path\s+"deref\((?:[^"]|"\s*\+\s*")*";\s*\}')
 
@@ -56,7 +57,8 @@ def _skip(reason: str) -> None:
 
 
 @functools.cache
-def _model() -> Any:
+def _model(ns: bool = False) -> Any:
+    """The VNFD model (with xfc-osm-knf's additions); ``ns``: also the NSD module."""
     from yangson import DataModel
 
     ietf = _ietf_dir()
@@ -64,6 +66,7 @@ def _model() -> Any:
     for f in SOL006.glob("*.yang"):
         (work / f.name).write_text(_DEREF_LEAFREF.sub("type string;", f.read_text()))
     shutil.copy(KNF_MODULE, work)
+    shutil.copy(NS_MODULE, work)
     sub = [{"name": n, "revision": REVISION}
            for n in ("etsi-nfv-common", "etsi-nfv-ns", "etsi-nfv-vnf", "etsi-nfv-pnf")]
     lib = {"ietf-yang-library:modules-state": {"module-set-id": "xfc-knf", "module": [
@@ -74,6 +77,11 @@ def _model() -> Any:
          "namespace": "urn:xfc:yang:xfc-osm-knf"},
         {"name": "etsi-nfv-descriptors", "revision": REVISION, "conformance-type": "implement",
          "namespace": "urn:etsi:nfv:yang:etsi-nfv-descriptors", "submodule": sub},
+        *([{"name": "etsi-nfv-nsd", "revision": REVISION, "conformance-type": "implement",
+            "namespace": "urn:etsi:nfv:yang:etsi-nfv-nsd",
+            "deviation": [{"name": "xfc-osm-ns", "revision": "2026-12-07"}]},
+           {"name": "xfc-osm-ns", "revision": "2026-12-07", "conformance-type": "implement",
+            "namespace": "urn:xfc:yang:xfc-osm-ns"}] if ns else []),
         {"name": "ietf-inet-types", "revision": "2013-07-15", "conformance-type": "import",
          "namespace": "urn:ietf:params:xml:ns:yang:ietf-inet-types"},
         {"name": "ietf-yang-types", "revision": "2013-07-15", "conformance-type": "import",
@@ -96,7 +104,8 @@ def _qualify(vnfd: dict[str, Any]) -> dict[str, Any]:
 
 
 def sol006_errors(doc: dict[str, Any]) -> str | None:
-    """None when ``doc`` (``{"vnfd": {...}}``) is valid, else yangson's message."""
+    """None when ``doc`` (``{"vnfd": {...}}``, or an OSM NSD ``{"nsd": {"nsd": [...]}}``)
+    is valid, else yangson's message."""
     try:
         import yangson  # noqa: F401
         from yangson.enumerations import ContentType, ValidationScope
@@ -109,7 +118,24 @@ def sol006_errors(doc: dict[str, Any]) -> str | None:
     from yangson.exceptions import YangsonException
 
     try:
-        inst = _model().from_raw(_qualify(doc["vnfd"]))
+        if "nsd" in doc:  # OSM's one addition (mgmt-network) gets its module's name
+            nsd = json.loads(json.dumps(doc["nsd"]))
+            for n in nsd.get("nsd", ()):
+                for vl in n.get("virtual-link-desc", ()):
+                    ct = vl.get("connectivity-type") or {}
+                    if "layer-protocol" in ct:  # identities get their module
+                        ct["layer-protocol"] = [f"etsi-nfv-descriptors:{x}"
+                                                for x in ct["layer-protocol"]]
+                    if "mgmt-network" in vl:
+                        vl["xfc-osm-ns:mgmt-network"] = vl.pop("mgmt-network")
+                for df in n.get("df", ()):  # RFC 7951: a uint64 is a JSON string
+                    for vlp in df.get("virtual-link-profile", ()):
+                        for k in ("max-bitrate-requirements", "min-bitrate-requirements"):
+                            for leaf, v in (vlp.get(k) or {}).items():
+                                vlp[k][leaf] = str(v) if isinstance(v, int) else v
+            inst = _model(True).from_raw({"etsi-nfv-nsd:nsd": nsd})
+        else:
+            inst = _model().from_raw(_qualify(doc["vnfd"]))
         inst.validate(ValidationScope.all, ContentType.config)
     except YangsonException as exc:
         return f"{type(exc).__name__}: {exc}"

@@ -22,6 +22,11 @@ SAMPLES = sorted(
     ]
 )
 
+#: the samples that are network services (an NSD with VNFs): their orchestrator packages
+#: are several files (tests/unit/test_bundle_ns.py), not one
+NS_SAMPLES = [s for s in SAMPLES if s.startswith("samples/5g-core-slice-ns/")]
+VNF_SAMPLES = [s for s in SAMPLES if s not in NS_SAMPLES]
+
 
 def compiled(path: str | Path, **opts: Any) -> compiler.Compilation:
     unit = compiler.compile(str(path), Options(**opts))
@@ -30,11 +35,11 @@ def compiled(path: str | Path, **opts: Any) -> compiler.Compilation:
 
 
 def bundle_input(unit: compiler.Compilation, settings: Settings | None = None) -> BundleInput:
-    """What the application layer hands every bundler (with the variants and the
-    inputs' wiring, whichever bundler a test calls)."""
+    """What the application layer hands every bundler (with the variants, the inputs'
+    wiring and the package's sources, whichever bundler a test calls)."""
     from compiler.api.bundle import bundle_input as make
 
-    return make(unit, settings, {"variants", "wiring"})
+    return make(unit, settings, {"variants", "wiring", "sources"})
 
 
 def run_bundler(fmt: str, unit: compiler.Compilation, settings: Settings | None = None) -> list:

@@ -13,7 +13,7 @@ from compiler.bundlers import targz_bytes
 from compiler.bundlers.gates import osm
 from tests.support.sol006 import sol006_errors
 from tests.support.validators import _helm_run, require_tool
-from tests.unit.bundle_support import SAMPLES, bundle
+from tests.unit.bundle_support import VNF_SAMPLES, bundle
 
 
 def _package(tmp_path, sample):
@@ -25,7 +25,7 @@ def _package(tmp_path, sample):
     return unit, f, members, content
 
 
-@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize("sample", VNF_SAMPLES)  # an NS: tests/unit/test_bundle_ns.py
 def test_layout_checksums_and_sol006(tmp_path, sample):
     unit, f, members, content = _package(tmp_path, sample)
     top = f.path[: -len(".tar.gz")]

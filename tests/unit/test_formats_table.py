@@ -9,7 +9,7 @@ import io
 import pytest
 
 from compiler import cli
-from compiler.commands.formats import FORMATS, table
+from compiler.api.formats import FORMATS, table
 from compiler.plugins import BUILTIN_BUNDLERS
 
 

@@ -100,6 +100,45 @@ def test_a_cycle_is_reported_as_before_with_networkx() -> None:
     assert (CYCLE / "fail.expect").read_text().split() == ["13:11", "xf-dependency-cycle"]
 
 
+NOT_FOR_LISTING = ("compiler.pipeline", "compiler.api", "compiler.diagnostics", "compiler.model",
+                   "compiler.commands.common", "yaml", "lark", "dataclasses")
+
+
+def test_version_and_help_import_no_verb() -> None:
+    """``xfc --version``, ``xfc --help`` and a misspelt verb need the verbs' names and
+    one-line helps only (compiler.cli.VERBS): no verb module, no pipeline, no YAML reader."""
+    for argv, code in ((["--version"], 0), (["--help"], 0), (["chek"], 2), ([], 2)):
+        got, modules = _modules(*argv)
+        assert got == code, argv
+        assert [m for m in modules if m.startswith("compiler.commands.")
+                and m != "compiler.commands.formats"] == [], argv
+        assert [n for n in NOT_FOR_LISTING if _loaded(modules, n)] == [], argv
+
+
+def test_a_verb_is_listed_with_its_line_of_the_table() -> None:
+    """The one-line help of each verb lives in compiler.cli.VERBS (so listing them imports
+    none): every verb module of the table exists, and the listing shows its line."""
+    from compiler import cli
+
+    listing = subprocess.run([sys.executable, "-m", "compiler", "--help"], cwd=REPO,
+                             capture_output=True, text=True, timeout=120).stdout
+    words = " ".join(listing.split())  # argparse wraps the lines
+    for verb, (module, line) in cli.VERBS.items():
+        assert (REPO / (module.replace(".", "/") + ".py")).is_file(), module
+        assert f" {verb} {line} " in words, verb
+
+
+def test_a_check_that_stops_at_load_builds_no_x_factor_model(corpus: Path) -> None:
+    """The Tacker sample kept without its image stops at load (artifact-missing): the IR
+    of the X-factor model, the analysis verbs' classes and the back ends are not imported
+    (each frozen dataclass costs about a millisecond to create: docs/performance.md)."""
+    code, modules = _modules("check", str(corpus / TACKER_CSAR))
+    assert code == 1
+    for name in ("compiler.model.xfactor", "compiler.api.analysis", "compiler.normalize",
+                 "compiler.emitters", "compiler.graph"):
+        assert not _loaded(modules, name), name
+
+
 def test_help_still_lists_every_verb() -> None:
     out = subprocess.run([sys.executable, "-m", "compiler", "--help"], cwd=REPO,
                          capture_output=True, text=True, timeout=120)

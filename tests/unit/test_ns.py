@@ -182,7 +182,10 @@ def _ladders(path: Path, strip: str) -> dict:
     def n(x):
         return re.sub(strip, "", x) if isinstance(x, str) else x
 
-    scopes = {s["name"]: [n(m) for m in s["members"]] for s in spec["scopes"]}
+    scopes: dict = {}
+    for s in spec["scopes"]:  # its members, then those of the earlier scopes it includes
+        scopes[s["name"]] = [n(m) for m in s["members"]] + [
+            m for i in s.get("includes", []) for m in scopes[i]]
 
     def step(s: dict) -> dict:
         d = {k: n(v) for k, v in s.items()}
@@ -194,7 +197,7 @@ def _ladders(path: Path, strip: str) -> dict:
         "wirings": sorted(({"source": n(w["source"]), "target": n(w["target"]),
                             "stickiness": w["stickiness"], "chain": n(w.get("chain")),
                             "detect_after": w["detect_after"],
-                            "propagate": [n(p) for p in w["propagate"]],
+                            "propagate": {k: sorted(scopes[v]) for k, v in w["propagate"].items()},
                             "steps": [step(s) for s in w["steps"]]} for w in spec["wirings"]),
                           key=lambda w: (w["source"], w["target"])),
         "workloads": sorted(({"name": n(w["name"]), "kind": w["kind"], "object": n(w["object"]),

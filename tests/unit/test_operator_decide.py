@@ -24,19 +24,23 @@ SPEC = {
     "order": ["udr", "upf", "udm", "smf", "amf"],
     "scopes": [{"name": "session-path", "members": ["upf", "smf", "amf"]},
                {"name": "udr-udm", "members": ["udr", "udm"]},
-               {"name": "upf-smf", "members": ["upf", "smf"]}],
+               {"name": "upf-smf", "members": ["upf", "smf"]},
+               {"name": "node:udr", "members": ["udr"]},
+               {"name": "node:amf", "members": ["amf"]},
+               {"name": "upstream:session-path:smf", "members": ["smf"],
+                "includes": ["node:amf"]}],
     "chains": [{"name": "session-path", "fragile": True, "scope": "session-path"}],
     "wirings": [
         {"name": "n11", "source": "amf", "target": "smf", "stickiness": "session",
-         "chain": "session-path", "detect_after": "10s", "propagate": ["amf", "smf", "upf"],
+         "chain": "session-path", "detect_after": "10s", "propagate": {"upstream": "node:amf", "downstream": "upf-smf"},
          "steps": [{"action": "reconnect", "attempts": 5, "backoff": "200ms", "timeout": "3s"},
                    {"action": "notify", "via": "http", "path": "/cb", "port": 8080}]},
         {"name": "n35", "source": "udm", "target": "udr", "stickiness": "pinned",
-         "detect_after": "10s", "propagate": ["udr"],
+         "detect_after": "10s", "propagate": {"downstream": "node:udr"},
          "steps": [{"action": "notify", "via": "signal", "signal": "SIGUSR1"},
                    {"action": "reinstantiate", "scope": "udr-udm", "timeout": "5m"}]},
         {"name": "smf.wiring", "source": "smf", "target": "upf", "stickiness": "connection",
-         "chain": "session-path", "detect_after": "10s", "propagate": ["smf", "amf"],
+         "chain": "session-path", "detect_after": "10s", "propagate": {"upstream": "upstream:session-path:smf"},
          "steps": [{"action": "reconnect", "attempts": 3, "backoff": "500ms"},
                    {"action": "reinstantiate", "scope": "upf-smf", "timeout": "2m"},
                    {"action": "shutdown_chain", "chain": "session-path",
@@ -225,3 +229,35 @@ def test_policy_errors():
             {"action": "reinstantiate", "scope": "nope"}]}]})
     with pytest.raises(PolicyError, match="spec.workloads\\[0\\].selector"):
         parse({**SPEC, "workloads": [{"name": "a", "kind": "Deployment", "object": "a"}]})
+
+
+def test_a_scope_stands_for_the_scopes_it_includes():
+    """docs/policies.md, "sides are scopes": a notify tells the source, the upstream
+    scope's members (with those of every scope it includes, transitively) in startup
+    order, then the downstream scope's in shutdown order, each node once."""
+    chain = [f"c{i}" for i in range(5)]  # startup order: c0 first, c4 depends on c3 ...
+    spec = {
+        "workloads": [workload(c) for c in chain], "order": chain,
+        "scopes": [{"name": "node:c4", "members": ["c4"]},
+                   {"name": "up:c3", "members": ["c3"], "includes": ["node:c4"]},
+                   {"name": "up:c2", "members": ["c2"], "includes": ["up:c3"]},
+                   {"name": "node:c0", "members": ["c0"]},
+                   {"name": "down:c1", "members": ["c1"], "includes": ["node:c0"]}],
+        "chains": [],
+        "wirings": [{"name": "w", "source": "c2", "target": "c1", "stickiness": "none",
+                     "detect_after": "1s", "propagate": {"upstream": "up:c2", "downstream": "down:c1"},
+                     "steps": [{"action": "notify", "via": "event", "timeout": "1s"},
+                               {"action": "reinstantiate", "scope": "up:c3", "timeout": "1m"}]}],
+    }
+    policy = parse(spec)
+    w = policy.wiring("w")
+    assert policy.receivers(w) == ("c2", "c3", "c4", "c1", "c0")
+    assert decide.recipients(policy, w) == policy.receivers(w)
+    assert w.steps[1].members == ("c3", "c4")  # a step's scope is expanded the same way
+    with pytest.raises(PolicyError, match="includes names 'later'"):  # only earlier scopes
+        parse({**spec, "scopes": [{"name": "a", "members": ["c0"], "includes": ["later"]},
+                                  {"name": "later", "members": ["c1"]}]})
+    with pytest.raises(PolicyError, match="propagate.upstream 'nope'"):
+        parse({**spec, "wirings": [{**spec["wirings"][0], "propagate": {"upstream": "nope"}}]})
+    with pytest.raises(PolicyError, match="propagate must be a mapping"):
+        parse({**spec, "wirings": [{**spec["wirings"][0], "propagate": ["c3"]}]})

@@ -365,3 +365,21 @@ def test_prometheus_alerts_name_a_covered_chain_whose_orders_are_written_once():
         "labels": {"xfactor_service": "chain", "xfactor_chain": "core",
                    "xfactor_shutdown_order": "amf,smf,upf", "xfactor_startup_order": "upf,smf,amf"},
     }]
+
+
+def test_the_prometheus_rule_is_built_once_for_kubernetes_and_tacker(monkeypatch):
+    """Both targets write the same PrometheusRule files (tacker's labels included): it is
+    built once per emit (issue 22: the dense topology built and compared it twice)."""
+    from compiler.emitters.policies import prometheus
+
+    calls = []
+    real = prometheus.build
+    monkeypatch.setattr(prometheus, "build", lambda ctx: calls.append(ctx) or real(ctx))
+    _, both = emit(targets=("kubernetes", "tacker"), inputs={"vnf_instance_id": "x"})
+    assert len(calls) == 1
+    assert "policies/prometheusrule.yaml" in both and "receiver_type: tacker" in both[
+        "policies/prometheusrule.yaml"]
+    calls.clear()
+    _, alone = emit(targets=("tacker",), inputs={"vnf_instance_id": "x"})
+    assert len(calls) == 1
+    assert alone["policies/prometheusrule.yaml"] == both["policies/prometheusrule.yaml"]

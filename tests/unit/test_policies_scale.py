@@ -188,3 +188,50 @@ def test_dense_60_prometheus_rule_is_written_in_parts_a_cluster_stores(tmp_path:
     assert len(names) == len(parts) and "dense-wirings" in names
     assert len(groups) == sum(len(r["spec"]["groups"]) for r in parts.values())
     assert len(alerts) == len(set(alerts)) == 3 * 1770 and len(wiring_part) == 1770
+
+
+def _long_chain(tmp_path: Path, n: int):
+    """bench/gen_topology.chain(n) with every CNF in one chain group, so each wiring's
+    upstream side is every CNF before it (docs/performance.md, long chains)."""
+    path = gen_topology.generate_chain(n, tmp_path / f"chain{n}")
+    members = ", ".join(f"cnf{i}" for i in range(n))
+    text = path.read_text(encoding="utf-8").replace(
+        "  policies:\n", f"  groups:\n    line:\n      type: xfactor.groups.Chain\n"
+        f"      members: [ {members} ]\n  policies:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    unit = compile_(str(path), emitters=("policies",), targets=("kubernetes",))
+    assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+    (fp,) = [f for f in unit.outputs if f.path == "policies/failurepolicy.yaml"]
+    rules = sum(len(f.content) for f in unit.outputs if f.path.startswith("policies/prometheusrule"))
+    return unit, fp.content, rules
+
+
+def test_long_chain_failure_policy_grows_with_members_not_their_square(tmp_path: Path) -> None:
+    """Issue 22: in a chain where every wiring propagates upstream, each wiring's
+    receivers are every CNF before it (n²/2 names).  Written as side scopes that include
+    the next side (docs/policies.md, "Sides are scopes"), the FailurePolicy grows with
+    the members plus the wirings; the names the operator reads are still every receiver,
+    resolved.  The old output (receivers listed per wiring) is 7.0 MB of YAML at 1,000
+    CNFs and grows 13× from 250 to 1,000; its PrometheusRules 11× (main at 6a9e8e4)."""
+    from compiler.emitters.policies.failurepolicy import check_policy
+    from compiler.operator.policy import parse
+    from tests.unit.policies_support import shipped_json_schema
+
+    _, small, small_rules = _long_chain(tmp_path, 250)
+    unit, big, big_rules = _long_chain(tmp_path, 1000)
+    assert len(big) / len(small) <= 4 * 1.1, (len(small), len(big))
+    # the PrometheusRule's alerts name the same side scopes (xfactor_propagate_upstream),
+    # where each of the 3 alerts of a wiring listed its receivers (12.3 MB at 1,000 CNFs)
+    assert big_rules / small_rules <= 4 * 1.1, (small_rules, big_rules)
+    assert len(big) < 1024 * 1024, len(big)  # a default cluster stores it (spec §5)
+    policy = yaml.safe_load(big)
+    assert check_policy(policy) == []
+    assert jsonschema.Draft202012Validator(shipped_json_schema()).is_valid(policy)
+    # every scope lists at most a member itself and the side it reaches next
+    assert max(len(s["members"]) + len(s.get("includes", [])) for s in policy["spec"]["scopes"]
+               if s["name"] != "chain:line") <= 2
+    read = parse(policy["spec"])
+    for name in ("w0", "w1", "w500", "w998"):
+        rw = unit.plan.wirings[name]
+        assert len(rw.recipients) == int(name[1:]) + 1  # cnf<i> ... cnf0
+        assert read.receivers(read.wiring(name)) == rw.recipients

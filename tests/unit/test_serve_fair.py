@@ -93,3 +93,87 @@ def test_a_client_that_disconnects_mid_upload_is_logged_without_a_traceback(capl
                for r in caplog.records), caplog.text
     assert not any(r.exc_info for r in caplog.records), caplog.text
     assert "Traceback" not in caplog.text
+
+
+def test_a_real_server_answers_a_valid_check_while_another_client_floods_it():
+    """Issue 22 item 8, against a real ``xfc serve --workers 2`` over HTTP: client A
+    (from 127.0.0.2) has 8 slow checks (a 400-CNF chain, ~2.7 s CPU each) in flight, then
+    client B (127.0.0.1) sends the 5G slice.  With per-client admission A holds one
+    worker and B's check runs on the other at once; with one first-come queue B waits
+    for A's requests ahead of it (4 rounds of 2 workers).
+
+    Timed on a shared 2-core machine, the seconds vary with the neighbours, so what must
+    hold is an ordering: B is answered before A's second check ends (one worker for A);
+    the 6 s of the issue is asserted only where the machine is quiet enough that one of
+    A's checks itself takes less than 3 s.  Switching per-client admission off
+    (``per_client = self.workers`` in compiler/service/admission.py) fails the ordering:
+    B then waits for at least 6 of A's checks."""
+    import signal
+    import sys
+    import threading
+    import time
+    from pathlib import Path
+
+    httpx = pytest.importorskip("httpx", reason="the test extra is not installed")
+    from tests.unit.test_serve_load import REPO, _free_port, _start
+
+    sys.path.insert(0, str(REPO / "bench"))
+    import gen_topology
+
+    hostile = gen_topology.chain(400).encode()
+    valid = (REPO / "samples" / "5g-core-slice" / "slice.yaml").read_bytes()
+    port = _free_port()
+    proc = _start(port, "--timeout", "120", "--drain-seconds", "1")
+    url = f"http://127.0.0.1:{port}/v1/check?name=chain.yaml"
+    done: list[float] = []  # when each of A's checks was answered
+    lock = threading.Lock()
+
+    def flood() -> None:
+        transport = httpx.HTTPTransport(local_address="127.0.0.2")
+        with httpx.Client(transport=transport, timeout=300) as client:
+            try:
+                client.post(url, content=hostile)
+            except httpx.HTTPError:
+                return
+        with lock:
+            done.append(time.monotonic())
+
+    try:
+        threads = [threading.Thread(target=flood, daemon=True) for _ in range(8)]
+        for t in threads:
+            t.start()
+        # all 8 in flight or queued (the service's own gauge), before B sends its check
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=30).text
+            line = [x for x in metrics.splitlines() if x.startswith("xfc_requests_in_flight ")]
+            if line and float(line[0].split()[1]) >= 8:
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("A's 8 checks never were in flight together")
+        time.sleep(0.5)  # past the upload, into admission
+        start = time.monotonic()
+        r = httpx.post(f"http://127.0.0.1:{port}/v1/check?name=slice.yaml", content=valid,
+                       timeout=300)
+        answered = time.monotonic()
+        assert r.status_code == 200, r.text
+        with lock:
+            before = sorted(t for t in done if t <= answered)
+        waited = answered - start
+        print(f"B answered after {waited:.2f} s, behind {len(before)} of A's checks")
+        assert len(before) <= 1, (f"B waited {waited:.1f} s, behind {len(before)} of A's "
+                                  "checks: one client holds every worker")
+        # a quiet machine: wait for A's first answer to see how long one of its checks takes
+        deadline = time.monotonic() + 120
+        while not done and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if done and done[0] - start < 3.0 + 1.0:
+            assert waited < 6.0, waited
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except Exception:
+            proc.kill()
+            proc.wait()

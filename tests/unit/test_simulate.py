@@ -189,7 +189,11 @@ def test_simulation_acts_on_the_failure_policy_as_written(sample: str) -> None:
     assert not unit.diagnostics.has_errors
     (fp,) = [f for f in unit.outputs if f.path == "policies/failurepolicy.yaml"]
     spec = yaml.safe_load(fp.content)["spec"]
-    scopes = {s["name"]: s["members"] for s in spec["scopes"]}
+    pos = {n: i for i, n in enumerate(spec["order"])}
+    scopes: dict = {}
+    for s in spec["scopes"]:  # a scope: its members and those of the earlier ones it includes
+        names = set(s["members"]).union(*(scopes[i] for i in s.get("includes", [])))
+        scopes[s["name"]] = sorted(names, key=pos.__getitem__)
     workloads = {w["name"]: w for w in spec["workloads"]}
     wirings = {w["name"]: w for w in spec["wirings"]}
     targets = sorted({w["target"] for w in spec["wirings"]})
@@ -209,7 +213,10 @@ def test_simulation_acts_on_the_failure_policy_as_written(sample: str) -> None:
                 assert list(e.scale_up) == (acted if e.action == "reinstantiate" else [])
             if e.action == "notify":
                 w = wirings[e.wiring]
-                assert list(e.recipients) == list(dict.fromkeys([w["source"], *w["propagate"]]))
+                prop = w["propagate"]
+                up = scopes[prop["upstream"]] if "upstream" in prop else []
+                down = scopes[prop["downstream"]][::-1] if "downstream" in prop else []
+                assert list(e.recipients) == list(dict.fromkeys([w["source"], *up, *down]))
                 assert e.via == written["via"]
         for s in sim.scaling:
             w = workloads[s["node"]]

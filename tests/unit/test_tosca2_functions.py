@@ -95,11 +95,14 @@ def test_get_property_of_a_capability(tmp_path):
     assert codes(unit) == [] and p["note"] == {"p": "8080"}
 
 
-def test_get_property_over_a_relationship_is_not_read(tmp_path):
+def test_get_property_over_a_relationship_the_file_does_not_assign(tmp_path):
+    # RELATIONSHIP is walked at load (test_tosca2_selection.py); 'b' assigns no
+    # requirement 'dependency', so the path reaches no node: positioned at the name
     unit, _ = _props(tmp_path, "        name: { $get_property: [ SELF, RELATIONSHIP, "
                      "dependency, 0, TARGET, name ] }\n")
-    assert found(unit) == [("tosca2-unsupported", 25, 40)]
-    assert "§10.2.1.2" in message(unit, "tosca2-unsupported")
+    assert found(unit) == [("tosca2-unsupported", 25, 54)]
+    assert "§10.3" in message(unit, "tosca2-unsupported")
+    assert "'dependency'" in message(unit, "tosca2-unsupported")
 
 
 def test_get_attribute_is_a_runtime_reference(tmp_path):
@@ -116,10 +119,22 @@ def test_value_outside_a_validation_clause(tmp_path):
     assert "§10.2.1.5" in message(unit, "tosca2-unsupported")
 
 
-@pytest.mark.parametrize("fn", ["$and", "$equal", "$has_suffix", "$length", "$union", "$sum"])
-def test_boolean_and_other_functions_in_a_value(tmp_path, fn):
+@pytest.mark.parametrize("fn", ["$length", "$union", "$sum"])
+def test_other_functions_in_a_value(tmp_path, fn):
     unit, _ = _props(tmp_path, f"        name: {{ {fn}: [ a, b ] }}\n")
     assert codes(unit) == ["tosca2-unsupported"]
+
+
+# boolean functions on literals are evaluated (§10.2.2; more in test_tosca2_conditions.py)
+@pytest.mark.parametrize("fn,code", [("$and", "tosca-function"),
+                                     ("$not", "tosca-function"),
+                                     ("$equal", "tosca-wrong-type"),
+                                     ("$has_suffix", "tosca-wrong-type")])
+def test_boolean_functions_in_a_value_are_evaluated(tmp_path, fn, code):
+    # $and of strings and $not of two arguments are malformed; $equal and $has_suffix of
+    # two strings are a boolean, which the string property 'name' does not take
+    unit, _ = _props(tmp_path, f"        name: {{ {fn}: [ a, b ] }}\n")
+    assert codes(unit) == [code]
 
 
 # §10.2.3 string functions ------------------------------------------------------------------------

@@ -261,14 +261,18 @@ def test_count_one_is_one_node_and_more_is_an_error(tmp_path):
     assert "§6.9.3" in message(three, "tosca2-unsupported")
 
 
-def test_policy_triggers_are_refused(tmp_path):
+def test_policy_triggers_are_a_warning_naming_what_is_not_acted_on(tmp_path):
+    # §16.5: xfc runs no policy engine; the policy is read, its triggers named in a warning
     unit = check(tmp_path, HEAD + SIMPLE + """service_template:
   node_templates:
     a: { type: Compute }
   policies:
-    - p: { type: Root, targets: [ a ], triggers: {} }
+    - p: { type: Root, targets: [ a ], triggers: { backup: { event: power-failure, action: [] } } }
 """)
-    assert found(unit) == [("tosca2-unsupported", 8, 40)]
+    assert found(unit) == [("tosca-unsupported", 8, 40)]
+    text = message(unit, "tosca-unsupported")
+    assert "'backup' (event 'power-failure')" in text and "'p'" in text and "§16.5" in text
+    assert list(unit.topology.policies) == ["p"]
 
 
 def test_a_bad_file_is_a_diagnostic_not_a_crash(tmp_path):

@@ -33,6 +33,7 @@ from ...images import container_image, is_image_reference
 from ...diagnostics import Diagnostics, InternalError
 from ...model import OutputFile
 from ...model.xfactor import BACKING_TYPE
+from ...options import options_of
 from . import (compute, config, matrix, netpolicy, network, placement, runtime, storage, tacker,
                tacker_namespace, unique, workloads)
 from ..naming import service_name
@@ -53,7 +54,7 @@ class KubernetesEmitter:
             unit=unit,
             diags=diags,
             topology=topology,
-            namespace=getattr(unit.options, "namespace", None) or None,
+            namespace=options_of(unit).namespace or None,
             part_of=service_name(topology),
         )
         build_objects(ctx)

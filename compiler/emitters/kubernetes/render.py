@@ -21,6 +21,7 @@ Codes: none.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ...yamlout import as_read, canonical, dump, is_plain_safe, quote, read_back_problem
 

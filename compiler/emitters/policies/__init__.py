@@ -117,7 +117,7 @@ class PoliciesEmitter:
             for path, entry in target.documents(ctx).items():
                 if not path.startswith("policies/") or ".." in path.split("/"):
                     raise InternalError(f"target {target.name!r} writes outside policies/: {path!r}")
-                if path in docs and docs[path][0] != entry[0]:
+                if path in docs and docs[path][0] is not entry[0] and docs[path][0] != entry[0]:
                     raise InternalError(f"two targets write different {path}")
                 docs.setdefault(path, entry)
         warn_unexpressible(ctx, targets, diags)

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 from ..naming import service_name
 from ... import defaults, durations
 from ...diagnostics import NO_SPAN, Span
+from ...options import options_of
 from ...model.xfactor import (NotifyArgs, Plan, ReconnectArgs, ReinstantiateArgs, ResolvedStep,
                               ResolvedWiring, XModel)
 
@@ -134,6 +135,11 @@ class Context:
     workloads: Mapping[str, Any] = field(default_factory=dict)
     # member tuple (startup order) -> scope name, as the FailurePolicy's spec.scopes has them
     scope_names: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    # what two targets build alike, made once per context: the PrometheusRule parts of
+    # kubernetes and tacker (prometheus.build); never compared, never shown
+    made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # wiring name -> its FailurePolicy propagate: {upstream: scope, downstream: scope}
+    propagate_scopes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def scope(self, members: Any) -> str:
         """The name of the FailurePolicy scope holding ``members`` (startup order)."""
@@ -152,18 +158,18 @@ def build_context(unit: Any) -> Context | None:
     plan, xmodel, topo = unit.plan, unit.xmodel, unit.topology
     if plan is None or xmodel is None or topo is None:
         return None
-    opts = unit.options
+    opts = options_of(unit)
     inputs: dict[str, Any] = {}
     for name, param in (getattr(topo, "inputs", None) or {}).items():
         value = getattr(param, "value", None)
         # an input with no value stays a get_input RuntimeRef: treat it as not given
         if isinstance(value, (str, int, float, bool)):
             inputs[name] = value
-    for name, value in (getattr(opts, "inputs", None) or {}).items():
+    for name, value in (opts.inputs or {}).items():
         if isinstance(value, (str, int, float, bool)):
             inputs[name] = value
     # --param values are for the back ends only and win over inputs of the same name
-    for name, value in (getattr(opts, "params", None) or {}).items():
+    for name, value in (opts.params or {}).items():
         if isinstance(value, (str, int, float, bool)):
             inputs[name] = value
     chains = []
@@ -174,12 +180,12 @@ def build_context(unit: Any) -> Context | None:
     version = meta.get("template_version") if isinstance(meta, Mapping) else None
     ctx = Context(
         service=service_name(topo, unit.path),
-        namespace=getattr(opts, "namespace", None),
+        namespace=opts.namespace,
         plan=plan,
         xmodel=xmodel,
         wirings=tuple(plan.wirings[k] for k in sorted(plan.wirings)),
         chains=tuple(chains),
-        targets=tuple(getattr(opts, "targets", ("kubernetes",)) or ("kubernetes",)),
+        targets=tuple(opts.targets or ("kubernetes",)),
         inputs=inputs,
         flavour=getattr(topo, "flavour", None),
         version=str(version) if isinstance(version, (str, int, float)) else "1.0",
@@ -190,5 +196,6 @@ def build_context(unit: Any) -> Context | None:
     from .failurepolicy import Scopes  # (they import this module)
     from .workloads import table
 
-    return replace(ctx, workloads=table(unit, ctx.stateful),
-                   scope_names=Scopes.of(ctx).by_members)
+    scopes = Scopes.of(ctx)
+    return replace(ctx, workloads=table(unit, ctx.stateful), scope_names=scopes.by_members,
+                   propagate_scopes={rw.wiring.name: scopes.propagate(rw) for rw in ctx.wirings})

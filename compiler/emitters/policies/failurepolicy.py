@@ -13,10 +13,12 @@ plus distinct scopes, never with wirings × members:
   ``kind``, ``object``, ``selector``, ``replicas`` and ``service``;
 * ``spec.order``: those nodes in dependency (startup) order;
 * ``spec.scopes``: each distinct resolved scope once, ``members`` in startup order (the
-  shutdown order is the reverse), named by :func:`scope_name`;
+  shutdown order is the reverse), named by :func:`scope_name`; the side of a wiring in
+  a chain is a scope that ``includes`` the sides it reaches (:meth:`Scopes.side`);
 * ``spec.chains``: ``name``, ``fragile``, ``scope`` (the scope of its members);
 * ``spec.wirings``: ``name``, ``source``, ``target``, ``stickiness``, ``chain``,
-  ``detect_after``, ``propagate`` (the resolved receivers of the failure context) and
+  ``detect_after``, ``propagate`` (the scopes of the receivers of the failure context:
+  ``upstream`` and/or ``downstream``) and
   ``steps``: every argument resolved (spec §3.1 defaults, the time a step waits as
   ``timeout``), ``reinstantiate`` and ``shutdown_chain`` naming their scope.
 
@@ -70,9 +72,13 @@ class Scopes:
     def __init__(self, ctx: Context) -> None:
         self.by_members: dict[tuple[str, ...], str] = {}
         self.names: dict[str, tuple[str, ...]] = {}
+        self.includes: dict[str, tuple[str, ...]] = {}  # side scopes only (side())
+        self._plan = ctx.plan
         self._chain_of: dict[tuple[str, ...], str] = {}
         for name, _, members in ctx.chains:  # sorted by name: the first chain names it
             self._chain_of.setdefault(tuple(members), name)
+        self._sides: dict[tuple[str, str, str], str] = {}  # (direction, chain, member)
+        self._links: dict[str, Any] = {}  # chain -> graph.side_links (None: a cycle)
 
     @classmethod
     def of(cls, ctx: Context) -> "Scopes":
@@ -86,7 +92,63 @@ class Scopes:
                 members = step_scope(step)
                 if members is not None:
                     scopes.name(members)
+            scopes.propagate(rw)
         return scopes
+
+    def propagate(self, rw: ResolvedWiring) -> dict[str, str]:
+        """A wiring's ``propagate``: the scope of its upstream side and/or of its
+        downstream side, as its ``propagate`` property asks (empty for ``none``)."""
+        doc: dict[str, str] = {}
+        if rw.wiring.propagate in ("upstream", "both"):
+            doc["upstream"] = self.side("upstream", rw, rw.wiring.source, rw.upstream)
+        if rw.wiring.propagate in ("downstream", "both"):
+            doc["downstream"] = self.side("downstream", rw, rw.wiring.target,
+                                          rw.downstream[::-1])
+        return doc
+
+    def side(self, direction: str, rw: ResolvedWiring, end: str,
+             members: tuple[str, ...]) -> str:
+        """The scope of one side of a wiring (``members``: the side in startup order).
+
+        In an acyclic chain the side of ``end`` is the scope ``<direction>:<chain>:<end>``
+        holding ``end`` and including the side scopes of the members it reaches in one
+        step (:func:`compiler.graph.side_links`), each written once and before the scopes
+        that include it; a side of one node is its ``node:`` scope.  So a chain's sides
+        cost its members plus its edges, not members squared.  A side outside a chain, or
+        in a chain with a cycle, is written out as members."""
+        chain = rw.chain
+        links = None
+        if chain is not None:
+            if chain not in self._links:
+                from ...graph import side_links
+
+                self._links[chain] = side_links(self._plan, chain)
+            links = self._links[chain]
+        if links is None or end not in links[0]:
+            return self.name(members)
+        reach = links[0] if direction == "upstream" else links[1]
+        # iterative post-order: a chain's side can be as deep as the chain is long
+        todo: list[tuple[str, bool]] = [(end, False)]
+        while todo:
+            node, ready = todo.pop()
+            key = (direction, chain, node)
+            if key in self._sides:
+                continue
+            nxt = reach[node]
+            if not ready:
+                todo.append((node, True))
+                todo.extend((n, False) for n in reversed(nxt) if (direction, chain, n) not in self._sides)
+                continue
+            if not nxt:
+                self._sides[key] = self.name((node,))
+                continue
+            name = f"{direction}:{chain}:{node}"
+            if len(name) > SCOPE_NAME_MAX or name in self.names:
+                name = f"{direction}:" + _digest((chain, node))
+            self._sides[key] = name
+            self.names[name] = (node,)
+            self.includes[name] = tuple(self._sides[(direction, chain, n)] for n in nxt)
+        return self._sides[(direction, chain, end)]
 
     def name(self, members: Iterable[str]) -> str:
         """The scope of ``members`` (startup order), added on first use."""
@@ -102,7 +164,13 @@ class Scopes:
         return name
 
     def documents(self) -> list[dict[str, Any]]:
-        return [{"name": n, "members": list(m)} for n, m in self.names.items()]
+        docs: list[dict[str, Any]] = []
+        for n, m in self.names.items():
+            doc: dict[str, Any] = {"name": n, "members": list(m)}
+            if n in self.includes:
+                doc["includes"] = list(self.includes[n])
+            docs.append(doc)
+        return docs
 
 
 def _digest(members: tuple[str, ...]) -> str:
@@ -162,7 +230,7 @@ def wiring_document(rw: ResolvedWiring, scopes: Scopes) -> dict[str, Any]:
         "target": w.target,
         "stickiness": w.stickiness,
         "detect_after": go_duration(w.detect_after),
-        "propagate": list(rw.propagate_to),
+        "propagate": scopes.propagate(rw),
         "steps": [step_document(s, rw, scopes) for s in rw.steps],
     }
     if rw.chain is not None:
@@ -197,7 +265,7 @@ def build(ctx: Context, workloads: Mapping[str, WorkloadRef]) -> dict[str, Any]:
     for members in scopes.names.values():
         named.update(members)
     for rw in ctx.wirings:
-        named.update((rw.wiring.source, rw.wiring.target, *rw.propagate_to))
+        named.update((rw.wiring.source, rw.wiring.target))  # receivers are scope members
     rank = _rank(ctx)
     order = sorted(named, key=lambda n: (rank.get(n, len(rank)), n))
     return {
@@ -243,25 +311,35 @@ def check_policy(doc: Any) -> list[str]:
     if names != order:
         problems.append("spec.workloads is not spec.order")
     scopes: dict[str, list[str]] = {}
+    shapes: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     for s in spec.get("scopes") or []:
         if s.get("name") in scopes:
             problems.append(f"scope {s.get('name')!r} is written twice")
         members = list(s.get("members") or [])
+        includes = tuple(s.get("includes") or ())
+        for inc in includes:  # earlier scopes only: no loop, expanded in one pass
+            if inc not in scopes:
+                problems.append(f"scope {s.get('name')!r} includes {inc!r}, no earlier scope")
         scopes[s.get("name")] = members
+        shapes.add((tuple(members), includes))
         missing = [m for m in members if m not in pos]
         if missing:
             problems.append(f"scope {s.get('name')!r}: {missing} not in spec.order")
         elif [pos[m] for m in members] != sorted(pos[m] for m in members):
             problems.append(f"scope {s.get('name')!r}: members not in startup order")
-    if len(set(map(tuple, scopes.values()))) != len(scopes):
+    if len(shapes) != len(scopes):
         problems.append("two scopes have the same members")
     for c in spec.get("chains") or []:
         if c.get("scope") not in scopes:
             problems.append(f"chain {c.get('name')!r} names no scope ({c.get('scope')!r})")
     for w in spec.get("wirings") or []:
-        for node in (w.get("source"), w.get("target"), *(w.get("propagate") or [])):
+        for node in (w.get("source"), w.get("target")):
             if node not in pos:
                 problems.append(f"wiring {w.get('name')!r}: {node!r} not in spec.order")
+        for side, scope in (w.get("propagate") or {}).items():
+            if scope not in scopes:
+                problems.append(f"wiring {w.get('name')!r} propagate.{side} names no scope "
+                                f"({scope!r})")
         for i, st in enumerate(w.get("steps") or []):
             if "scope" in st and st["scope"] not in scopes:
                 problems.append(f"wiring {w.get('name')!r} step {i + 1} names no scope "

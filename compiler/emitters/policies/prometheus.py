@@ -27,13 +27,14 @@ Codes: none itself.  The package's emitter (:mod:`compiler.emitters.policies`) r
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol, Sequence
 
-from ...model.xfactor import ResolvedStep, ResolvedWiring
+from ...diagnostics import Diagnostics
+
+from ...model.xfactor import ResolvedWiring
 from ..kubernetes.common import dns_label, workload_name
 from .failurepolicy import covered_chain
 from .common import (
-    INPUT_VNF_INSTANCE_ID,
     Context,
     Realisation,
     camel,
@@ -41,6 +42,15 @@ from .common import (
     step_args,
     step_budget,
 )
+
+
+
+class AlertLabeller(Protocol):
+    """What :func:`rule` asks of a target (:class:`PolicyTarget.alert_labels`)."""
+
+    def alert_labels(self, ctx: Context, rw: ResolvedWiring,
+                     index: int) -> tuple[dict[str, str], dict[str, str]]: ...
+
 
 API_VERSION = "monitoring.coreos.com/v1"
 RESTART_WINDOW = "5m"
@@ -85,24 +95,11 @@ def target_expr(ctx: Context, node: str) -> str:
     return f"({restarts}) or ({unready})"
 
 
-def _tacker_labels(ctx: Context, rw: ResolvedWiring, step: ResolvedStep, terminal: bool) -> dict[str, str]:
-    vnf_id = ctx.input(INPUT_VNF_INSTANCE_ID)
-    labels = {
-        "receiver_type": "tacker",
-        "vnf_instance_id": "" if vnf_id is None else str(vnf_id),
-    }
-    if step.action == "reinstantiate":
-        labels["function_type"] = "auto_heal"
-        # Tacker's VNFC id is "<VDU id>-<pod name>" (formats.md §4, direct auto-heal).
-        labels["vnfc_info_id"] = f"{rw.wiring.target}-{{{{ $labels.pod }}}}"
-    else:
-        labels["function_type"] = "vnffm"
-        labels["perceived_severity"] = "CRITICAL" if terminal else "WARNING"
-        labels["event_type"] = "COMMUNICATIONS_ALARM"
-    return labels
-
-
-def rule(ctx: Context, rw: ResolvedWiring, index: int) -> dict[str, Any]:
+def rule(ctx: Context, rw: ResolvedWiring, index: int,
+         targets: Sequence[AlertLabeller] = ()) -> dict[str, Any]:
+    """The alert of step ``index`` of ``rw``, with the labels and annotations each of
+    ``targets`` adds (:meth:`PolicyTarget.alert_labels`: Tacker's Prometheus plugin routes
+    alerts by its own labels)."""
     step = rw.steps[index]
     a = step_args(step)
     w = rw.wiring
@@ -122,8 +119,11 @@ def rule(ctx: Context, rw: ResolvedWiring, index: int) -> dict[str, Any]:
     annotations = {
         "summary": f"wiring {w.name} ({w.source} -> {w.target}) failed: step {index + 1} of "
         f"{len(rw.steps)} is {step.action}",
-        "xfactor_propagate_to": ",".join(rw.propagate_to),
     }
+    # the receivers as the FailurePolicy's scopes of the wiring's sides (docs/policies.md,
+    # "sides are scopes"): a list of names per rule would be n²/2 names in a long chain
+    for side, scope in ctx.propagate_scopes.get(w.name, {}).items():
+        annotations[f"xfactor_propagate_{side}"] = scope
     covered = covered_chain(ctx, rw, step)
     if covered is not None:
         # the scope and both orders are the chain's: one xfactor_chain_info rule has them
@@ -133,12 +133,10 @@ def rule(ctx: Context, rw: ResolvedWiring, index: int) -> dict[str, Any]:
     if a.shutdown_order and covered is None:
         annotations["xfactor_shutdown_order"] = ",".join(a.shutdown_order)
         annotations["xfactor_startup_order"] = ",".join(a.startup_order)
-    if "tacker" in ctx.targets:
-        labels.update(_tacker_labels(ctx, rw, step, terminal))
-        if labels["function_type"] == "vnffm":
-            annotations["probable_cause"] = f"wiring {w.name} to {w.target} lost"
-            annotations["fault_type"] = "Wiring failure"
-            annotations["fault_details"] = f"{w.source}->{w.target}: {step.action}"
+    for target in targets:
+        more_labels, more_annotations = target.alert_labels(ctx, rw, index)
+        labels.update(more_labels)
+        annotations.update(more_annotations)
     return {
         "alert": alert_name(rw, index),
         "expr": target_expr(ctx, w.target),
@@ -175,7 +173,13 @@ def build(ctx: Context) -> list[dict[str, Any]]:
     fit), then each wiring's alerts, all of one wiring in one part (its escalation reads
     as one).  A wiring whose alerts alone pass the budget gets a part of its own, which
     the back end's object-size check then reports."""
-    wirings = [[rule(ctx, rw, i) for i in range(len(rw.steps))] for rw in ctx.wirings]
+    from . import chosen_targets
+
+    # the chosen targets that label alerts (one that could not be loaded was reported
+    # by the emitter already: it labels nothing)
+    labellers = [t for t in chosen_targets(ctx, Diagnostics())
+                 if getattr(t, "labels_alerts", False)]
+    wirings = [[rule(ctx, rw, i, labellers) for i in range(len(rw.steps))] for rw in ctx.wirings]
     infos = [chain_info(ctx, name, members) for name, _, members in ctx.chains]
     # (group, rules) units packed into parts; group 0 = wirings, 1 = chains
     units = [(1, [r]) for r in infos] + [(0, rs) for rs in wirings if rs]

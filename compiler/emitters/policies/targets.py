@@ -34,6 +34,10 @@ class PolicyTarget:
 
     name: str = ""
     title: str = ""
+    # the SOL004 CSAR layout ``xfc bundle --format csar --target NAME`` asks of the CSAR
+    # bundler (compiler.bundlers.csar: "onap" adds the Helm chart artifact, "tacker" the
+    # manifests and the LCM definition files); None: a plain SOL004 CSAR
+    package_layout: str | None = None
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         """How step ``index`` of ``rw`` is carried out on this target; by default the
@@ -48,6 +52,15 @@ class PolicyTarget:
     def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
         """Report what this target needs and was not given (inputs, parameters)."""
 
+    # whether the PrometheusRule's alerts carry labels of this target (alert_labels)
+    labels_alerts: bool = False
+
+    def alert_labels(self, ctx: Context, rw: ResolvedWiring,
+                     index: int) -> tuple[dict[str, str], dict[str, str]]:
+        """The labels and annotations this target adds to the alert of step ``index`` of
+        ``rw`` in the PrometheusRule (:func:`prometheus.rule`); by default none."""
+        return {}, {}
+
 
 class KubernetesTarget(PolicyTarget):
     name = "kubernetes"
@@ -58,8 +71,10 @@ class KubernetesTarget(PolicyTarget):
 
     def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
         # one PrometheusRule (in parts on a dense service) serves kubernetes and tacker
-        # (which adds its labels)
-        parts = prometheus.build(ctx)
+        # (which adds its labels): built once when both are chosen
+        parts = ctx.made.get("prometheus")
+        if parts is None:
+            parts = ctx.made.setdefault("prometheus", prometheus.build(ctx))
         return {prometheus.file_name(n): (doc, f"PrometheusRule of service {ctx.service}"
                                           + (f", part {n} of {len(parts)}" if len(parts) > 1 else ""))
                 for n, doc in enumerate(parts, start=1)}
@@ -68,9 +83,38 @@ class KubernetesTarget(PolicyTarget):
 class TackerTarget(KubernetesTarget):
     name = "tacker"
     title = "Tacker (Prometheus plugin)"
+    package_layout = "tacker"
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return prometheus.realise_tacker(ctx, rw, index)
+
+    labels_alerts = True
+
+    def alert_labels(self, ctx: Context, rw: ResolvedWiring,
+                     index: int) -> tuple[dict[str, str], dict[str, str]]:
+        """The labels Tacker's Prometheus plugin routes an alert by (formats.md §4), and
+        for a fault-management alert the fault's annotations."""
+        step = rw.steps[index]
+        terminal = index == len(rw.steps) - 1
+        vnf_id = ctx.input(INPUT_VNF_INSTANCE_ID)
+        labels = {
+            "receiver_type": "tacker",
+            "vnf_instance_id": "" if vnf_id is None else str(vnf_id),
+        }
+        annotations: dict[str, str] = {}
+        if step.action == "reinstantiate":
+            labels["function_type"] = "auto_heal"
+            # Tacker's VNFC id is "<VDU id>-<pod name>" (formats.md §4, direct auto-heal).
+            labels["vnfc_info_id"] = f"{rw.wiring.target}-{{{{ $labels.pod }}}}"
+        else:
+            labels["function_type"] = "vnffm"
+            labels["perceived_severity"] = "CRITICAL" if terminal else "WARNING"
+            labels["event_type"] = "COMMUNICATIONS_ALARM"
+            w = rw.wiring
+            annotations["probable_cause"] = f"wiring {w.name} to {w.target} lost"
+            annotations["fault_type"] = "Wiring failure"
+            annotations["fault_details"] = f"{w.source}->{w.target}: {step.action}"
+        return labels, annotations
 
     def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
         if ctx.input(INPUT_VNF_INSTANCE_ID) not in (None, ""):
@@ -87,6 +131,7 @@ class TackerTarget(KubernetesTarget):
 class OnapTarget(PolicyTarget):
     name = "onap"
     title = "ONAP (Drools operational policy)"
+    package_layout = "onap"
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return onap.realise(ctx, rw, index)

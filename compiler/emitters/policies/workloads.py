@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from ...diagnostics import Diagnostics
 from ...names import dns1035_label, dns_label, label_value
+from ...options import options_of
 from ..naming import service_name
 
 CONTROLLERS = ("Deployment", "StatefulSet")
@@ -57,7 +58,7 @@ def table(unit: Any, stateful: Any = None) -> dict[str, WorkloadRef]:
     from ..kubernetes.common import ANN_TEMPLATE, Ctx
 
     ctx = Ctx(unit=unit, diags=Diagnostics(), topology=topo,
-              namespace=getattr(unit.options, "namespace", None) or None,
+              namespace=options_of(unit).namespace or None,
               part_of=service_name(topo))
     build_objects(ctx)
     controllers: dict[str, dict] = {}

@@ -1,9 +1,9 @@
 """What ``--format`` means in each command: one table (issue 21, item 9).
 
-Phase: CLI.  ``--format`` keeps the meaning each command gave it: the diagnostics for
-``check`` and ``compile`` (their files go to ``-o``), the picture for ``graph``, the
-report for ``simulate`` and ``explain``, the package for ``bundle`` (``-f``; its
-diagnostics are ``--diagnostics-format``).  Each verb takes its choices and its help
+Phase: api (what the faces share).  ``--format`` keeps the meaning each command gave
+it: the diagnostics for ``check`` and ``compile`` (their files go to ``-o``), the picture
+for ``graph``, the report for ``simulate`` and ``explain``, the package for ``bundle``
+(``-f``; its diagnostics are ``--diagnostics-format``).  Each verb takes its choices and its help
 from :data:`FORMATS`, and ``xfc --help`` prints :func:`table`, so the two cannot drift
 apart (``tests/unit/test_formats_table.py``).
 
@@ -49,7 +49,7 @@ def help_for(verb: str) -> str:
 
 def table() -> str:
     """The table ``xfc --help`` prints: commands that agree share a row."""
-    rows: dict[tuple, list[str]] = {}
+    rows: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     for verb, m in FORMATS.items():
         rows.setdefault((m.what, m.choices), []).append(verb)
     names = {key: ", ".join(verbs) for key, verbs in rows.items()}

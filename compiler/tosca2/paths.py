@@ -1,0 +1,147 @@
+"""A ``<tosca_path>`` that traverses ``RELATIONSHIP`` (TOSCA 2.0 §10.2.1.2, §10.3), walked
+at load to the node it reaches.
+
+Phase: load (the TOSCA 2.0 front end, :mod:`compiler.tosca2`).  Input: the arguments of a
+``$get_property``/``$get_attribute`` call whose path has a ``RELATIONSHIP`` step, the
+node template the call is written in (``SELF``), and the service template's node
+templates as written.  Output: the same arguments in the form the 1.3 resolver reads
+(``[<node template>, <property>, ...]``, ``[<node>, CAPABILITY, <capability>, ...]`` or
+1.3's two-level ``[<node>, <requirement>, <property>]``), or None after an error.
+
+Why at load: xfc has one node representation per template (docs/tosca-2.md), and the
+target of a requirement assignment is written in the file (a template name, or the one a
+``node_filter`` selects, :mod:`.selection`), so the node a path reaches is known before
+the resolver runs; the resolver then reads the property as for 1.3 (its checks, its
+defaults).  Read: ``RELATIONSHIP, <requirement>, <idx>`` (the idx-th assignment of that
+name; no idx is 0) followed by ``TARGET`` (the target node, whose context may continue,
+over further ``RELATIONSHIP`` steps), ``SOURCE`` (back to the node) or ``CAPABILITY``
+(the target capability: the capability the assignment names when the target template
+writes it, else, for the first assignment, 1.3's two-level form, which is that
+capability's property, or the target node's when the capability has none of that name).
+Not read (``tosca2-unsupported``, naming §10.3): ``ALL``, an index other than 0 after a
+node template name (one representation), a property of the relationship itself, the
+incoming relationships of a capability (``CAPABILITY, c, RELATIONSHIP``), and a target
+the file does not name (a node type, an open requirement).
+
+Codes: tosca2-unsupported.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..diagnostics import Diagnostics, Span
+from ..loader.yamlpos import PMap, PSeq
+from .selection import Selector
+
+_WHERE = "TOSCA 2.0 §10.3"
+
+
+class _Silent:
+    """A sink for the selection a path repeats: its errors are reported at the
+    requirement assignment, where the lowering selects."""
+
+    def add(self, *args: Any, **kw: Any) -> None:
+        return None
+
+
+def _index(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+class Graph:
+    def __init__(self, diags: Diagnostics, templates: Any) -> None:
+        self.diags = diags
+        self.templates = templates if isinstance(templates, PMap) else PMap()
+
+    def target(self, node: str, req: Any, idx: int) -> tuple[str | None, str | None]:
+        """(target template, capability name or None) of the idx-th assignment of
+        requirement ``req`` of ``node``, as written."""
+        t = self.templates.get(node)
+        reqs = t.get("requirements") if isinstance(t, PMap) else None
+        if not isinstance(reqs, PSeq):
+            return None, None
+        k = 0
+        for item in reqs:
+            if not (isinstance(item, PMap) and len(item) == 1 and req in item):
+                continue
+            if k < idx:
+                k += 1
+                continue
+            body = item[req]
+            if isinstance(body, str):
+                return (body if body in self.templates else None), None
+            if not isinstance(body, PMap):
+                return None, None
+            if "node_filter" in body:
+                tgt = Selector(_Silent(), self.templates).select(node, str(req), body, "")
+            else:
+                tgt = body.get("node") if isinstance(body.get("node"), str) else None
+                tgt = tgt if tgt in self.templates else None
+            cap = body.get("capability")
+            tt = self.templates.get(tgt) if tgt else None
+            caps = tt.get("capabilities") if isinstance(tt, PMap) else None
+            return tgt, (cap if isinstance(caps, PMap) and cap in caps else None)
+        return None, None
+
+    def walk(self, fn: str, items: list[Any], spans: list[Span], self_node: str | None,
+             path: str) -> tuple[list[Any], list[Span]] | None:
+        n = len(items)
+
+        def fail(msg: str, i: int) -> tuple[list[Any], list[Span]] | None:
+            self.diags.add("tosca2-unsupported", f"${fn} path: {msg} ({_WHERE}), not read "
+                           "by xfc", spans[min(i, n - 1)], path=path,
+                           hint="docs/tosca-2.md lists the <tosca_path> steps xfc reads")
+            return None
+
+        if items[0] == "SELF":
+            if self_node is None:
+                return fail("SELF is a node template only in the values of a node template", 0)
+            node = self_node
+        elif isinstance(items[0], str) and items[0] in self.templates:
+            node = items[0]
+        else:
+            return fail(f"{items[0]!r} is no node template of this service template", 0)
+        at = spans[0]
+        i = 1
+        if items[0] != "SELF" and i < n and (_index(items[i]) or items[i] == "ALL"):
+            if items[i] != 0:
+                return fail("a node template has one representation, index 0", i)
+            i += 1
+        while i < n and items[i] == "RELATIONSHIP":
+            if i + 1 >= n:
+                return fail("RELATIONSHIP names no requirement", i)
+            req, j, idx = items[i + 1], i + 2, 0
+            if j < n and items[j] == "ALL":
+                return fail("ALL (a list of every relationship's value)", j)
+            if j < n and _index(items[j]):
+                idx, j = items[j], j + 1
+            tgt, cap = self.target(node, req, idx)
+            if tgt is None:
+                return fail(f"{node!r} has no assignment {idx} of requirement {req!r} whose "
+                            "target is a node template named in the file", i + 1)
+            step = items[j] if j < n else None
+            if step == "TARGET":
+                node, at, i = tgt, spans[j], j + 1
+                continue
+            if step == "SOURCE":
+                i = j + 1
+                continue
+            if step == "CAPABILITY":
+                if j + 1 < n and items[j + 1] == "RELATIONSHIP":
+                    return fail("the other relationships of a requirement", j + 1)
+                rest, rspans = items[j + 1:], spans[j + 1:]
+                if cap is not None:
+                    return [tgt, "CAPABILITY", cap, *rest], [spans[j], spans[j], spans[j],
+                                                              *rspans]
+                if idx == 0:
+                    return [node, req, *rest], [at, spans[i + 1], *rspans]
+                return fail(f"the target capability of relationship {idx} of {req!r}, which "
+                            "the assignment does not name", j)
+            return fail("a property of a relationship reached over RELATIONSHIP", j)
+        if i + 2 < n and items[i] == "CAPABILITY" and items[i + 2] == "RELATIONSHIP":
+            return fail("the incoming relationships of a capability", i + 2)
+        return [node, *items[i:]], [at, *spans[i:]]
+
+
+__all__ = ["Graph"]

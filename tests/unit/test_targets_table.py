@@ -1,0 +1,166 @@
+"""A target is one plugin (issue 25, item 2): the table of targets
+(compiler.plugins.BUILTIN_TARGETS, each a PolicyTarget) is where every list of targets
+comes from.  A fake target registered in the table appears in ``xfc bundle --target``'s
+choices and help, in the OpenAPI enum of /v1/bundle, among the CSAR layouts, and its alert
+labels in the PrometheusRule; docs/architecture.md's table lists exactly the table."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from compiler import api, plugins
+from compiler.api import flags
+from compiler.emitters.policies.targets import KubernetesTarget, PolicyTarget
+
+REPO = Path(__file__).resolve().parents[2]
+SLICE = REPO / "samples/5g-core-slice/slice.yaml"
+
+
+class FakeTarget(PolicyTarget):
+    name = "fake"
+    title = "Fake orchestrator"
+    package_layout = "fake"
+    labels_alerts = True
+
+    def alert_labels(self, ctx, rw, index):  # noqa: ANN001, ANN201
+        return {"fake_route": f"{rw.wiring.name}-{index + 1}"}, {"fake_note": "paged"}
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    module = types.ModuleType("xfc_fake_target")
+    module.FAKE = FakeTarget()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "xfc_fake_target", module)
+    monkeypatch.setitem(plugins.BUILTIN_TARGETS, "fake", "xfc_fake_target:FAKE")
+
+    def forget() -> None:
+        plugins.refresh()
+        flags._parsers.cache_clear()
+        from compiler.service import options
+
+        options.offered.cache_clear()
+
+    forget()
+    yield
+    monkeypatch.undo()
+    forget()
+
+
+def _bundle_target(parser: argparse.ArgumentParser) -> argparse.Action:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            parser = action.choices["bundle"]
+    return next(a for a in parser._actions if "--target" in a.option_strings)
+
+
+def test_a_target_in_the_table_is_in_the_cli_choices(fake):
+    from compiler.cli import build_parser
+
+    top, _ = build_parser(only="bundle")
+    target = _bundle_target(top)
+    assert "fake" in target.choices and "kubernetes" in target.choices
+    assert "'fake'" in target.help  # a CSAR layout, named in the help
+    # check and compile take any target name (third-party plugins) and list the table's
+    top, _ = build_parser(only="check")
+    check = next(a for a in top._actions if isinstance(a, argparse._SubParsersAction)).choices["check"]
+    assert "fake" in next(a for a in check._actions if "--target" in a.option_strings).help
+
+
+def test_a_target_in_the_table_is_in_the_openapi_enum(fake):
+    from compiler.service import options
+
+    target = next(p for p in options.openapi_parameters("bundle") if p["name"] == "target")
+    assert "fake" in target["schema"]["items"]["enum"]
+
+
+def test_without_the_fake_target_it_is_in_no_list():
+    from compiler.service import options
+
+    target = next(p for p in options.openapi_parameters("bundle") if p["name"] == "target")
+    assert "fake" not in target["schema"]["items"]["enum"]
+    assert sorted(target["schema"]["items"]["enum"]) == sorted(plugins.BUILTIN_TARGETS)
+
+
+def test_csar_layouts_come_from_the_targets(fake):
+    assert flags.package_layouts() == {"tacker": "tacker", "onap": "onap", "fake": "fake"}
+    args = flags.parse("bundle", ["x.yaml", "-f", "csar", "-o", "out", "--target", "fake",
+                                  "--target", "onap"])
+    with pytest.raises(api.flags.UsageError, match="--target fake or --target onap or "
+                                                    "--target tacker, not both"):
+        flags.bundle_settings(args)
+    one = flags.parse("bundle", ["x.yaml", "-f", "csar", "-o", "out", "--target", "fake"])
+    assert flags.bundle_settings(one).target == "fake"
+
+
+def test_a_target_labels_alerts_without_the_rule_builder_naming_it(fake):
+    unit = api.compile(api.CompileRequest(path=str(SLICE), options=api.Options(
+        targets=("kubernetes", "fake")))).unit
+    assert unit.ok
+    rule = next(f for f in unit.outputs if f.path == "policies/prometheusrule.yaml")
+    text = rule.content.decode()
+    assert "fake_route:" in text and "fake_note: paged" in text
+    plain = api.compile(api.CompileRequest(path=str(SLICE), options=api.Options(
+        targets=("kubernetes",)))).unit
+    rule = next(f for f in plain.outputs if f.path == "policies/prometheusrule.yaml")
+    assert "fake_route" not in rule.content.decode()
+    # the builder asks the targets; it names none of them
+    source = (REPO / "compiler/emitters/policies/prometheus.py").read_text()
+    assert not re.search(r"""in ctx\.targets|== *["']tacker["']""", source)
+
+
+class BareTarget:
+    """A target that implements the protocol only (no PolicyTarget, no optional hooks)."""
+
+    name = "bare"
+    title = "Bare"
+
+    def realise(self, ctx, rw, index):  # noqa: ANN001, ANN201
+        return PolicyTarget.realise(self, ctx, rw, index)  # type: ignore[arg-type]
+
+    def documents(self, ctx):  # noqa: ANN001, ANN201
+        return {}
+
+    def check(self, unit, ctx, diags):  # noqa: ANN001, ANN201
+        return None
+
+
+def test_a_target_without_the_optional_hooks_still_compiles(monkeypatch):
+    module = types.ModuleType("xfc_bare_target")
+    module.BARE = BareTarget()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "xfc_bare_target", module)
+    monkeypatch.setitem(plugins.BUILTIN_TARGETS, "bare", "xfc_bare_target:BARE")
+    plugins.refresh()
+    flags._parsers.cache_clear()
+    try:
+        unit = api.compile(api.CompileRequest(path=str(SLICE), options=api.Options(
+            targets=("kubernetes", "bare")))).unit
+        assert unit.ok
+        assert "bare" not in flags.package_layouts()
+    finally:
+        monkeypatch.undo()
+        plugins.refresh()
+        flags._parsers.cache_clear()
+
+
+def test_the_docs_table_is_the_plugin_table():
+    text = (REPO / "docs/architecture.md").read_text()
+    head = "| target | policy documents | labels alerts | CSAR layout |"
+    assert head in text
+    rows = text.split(head, 1)[1].split("\n\n", 1)[0].strip().splitlines()[1:]
+    table = {}
+    for row in rows:
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        table[cells[0].strip("`")] = cells
+    assert list(table) == list(plugins.BUILTIN_TARGETS)
+    for name, cells in table.items():
+        t = plugins.target(name)
+        assert cells[2] == ("yes" if getattr(t, "labels_alerts", False) else "no"), name
+        layout = getattr(t, "package_layout", None)
+        assert cells[3] == (f"`{layout}`" if layout else "plain SOL004"), name
+    assert isinstance(plugins.target("tacker"), KubernetesTarget)

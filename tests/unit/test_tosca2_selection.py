@@ -1,0 +1,285 @@
+"""TOSCA 2.0 at load: boolean functions in values (§10.2.2, compiler/tosca2/conditions.py),
+a requirement assignment's node_filter (§8.7.1, §8.8, selection.py), a <tosca_path> over
+RELATIONSHIP (§10.2.1.2, §10.3, paths.py), and entity paths naming service_template
+(§6.9), one test per rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.unit.tosca2_support import HEAD, check, codes, found, message
+
+K8S = "imports:\n  - profile: io.xfactor.kubernetes:1.0\n"
+STORES = """service_template:
+  node_templates:
+    db:
+      type: Datastore
+      properties: { kind: database, locator: "postgres://db", expiry: false }
+    cache:
+      type: Datastore
+      properties: { kind: cache, locator: "redis://cache", expiry: true }
+"""
+
+
+def _app(tmp_path, requirement: str, env: str = "", more: str = ""):
+    text = HEAD + K8S + STORES + more + """    app:
+      type: Microservice
+      properties:
+        image: app:1
+        process: { state: stateless }
+""" + (f"        env:\n{env}" if env else "") + "      requirements:\n" + requirement
+    return check(tmp_path, text)
+
+
+def _targets(unit, node: str = "app") -> list[str | None]:
+    return [r.node for r in unit.topology.nodes[node].requirements]
+
+
+# §10.2.2 boolean functions in a value: evaluated at load -------------------------------------
+@pytest.mark.parametrize("expr,value", [
+    ("{ $not: [ false ] }", True),
+    ("{ $and: [ true, { $not: [ false ] } ] }", True),
+    ("{ $or: [ false, false ] }", False),
+    ("{ $xor: [ true, false ] }", True),
+    ("{ $equal: [ 3, 3.0 ] }", True),
+    ("{ $greater_than: [ { $sum: [ 1, 2 ] }, 2 ] }", True),
+    ("{ $less_or_equal: [ abc, abd ] }", True),
+    ("{ $valid_values: [ b, [ a, b ] ] }", True),
+    ("{ $matches: [ ab12, '[a-z]+[0-9]+' ] }", True),
+    ("{ $has_prefix: [ foobar, foo ] }", True),
+    ("{ $has_suffix: [ [ 1, 2, 3 ], [ 2, 3 ] ] }", True),
+    ("{ $contains: [ foobar, oba ] }", True),
+    ("{ $has_key: [ { a: 1 }, b ] }", False),
+    ("{ $has_entry: [ [ 1, 2 ], 2 ] }", True),
+    ("{ $equal: [ { $length: [ abc ] }, 3 ] }", True),
+])
+def test_boolean_functions_on_literals_have_their_value(tmp_path, expr, value):
+    unit = check(tmp_path, HEAD + K8S + f"""service_template:
+  node_templates:
+    a:
+      type: Microservice
+      properties:
+        image: a
+        run_as_root: {expr}
+""")
+    assert codes(unit) == [], unit.diagnostics.render_text()
+    assert unit.topology.nodes["a"].properties["run_as_root"] is value
+
+
+@pytest.mark.parametrize("expr,code,col,words", [
+    ("{ $not: [ true, false ] }", "tosca-function", 24, "$not takes one argument"),
+    ("{ $and: [ true ] }", "tosca-function", 24, "two or more"),
+    ("{ $equal: [ 1, '1' ] }", "tosca-function", 24, "different types"),
+    ("{ $and: [ true, 3 ] }", "tosca-function", 38, "must be a boolean"),
+    ("{ $greater_than: [ 2 GB, 1 GB ] }", "tosca2-unsupported", 24, "does not convert units"),
+    ("{ $not: [ { $get_input: flag } ] }", "tosca2-unsupported", 34, "$get_input"),
+])
+def test_boolean_functions_without_a_value_at_load_are_positioned_errors(tmp_path, expr, code,
+                                                                         col, words):
+    unit = check(tmp_path, HEAD + K8S + f"""service_template:
+  inputs:
+    flag: {{ type: boolean, default: true }}
+  node_templates:
+    a:
+      type: Microservice
+      properties:
+        image: a
+        run_as_root: {expr}
+""")
+    assert found(unit) == [(code, 12, col)]
+    assert words in message(unit, code)
+
+
+# §8.7.1, §8.8 requirement node_filter ----------------------------------------------------------
+KIND_IS_DB = "$equal: [ { $get_property: [ SELF, TARGET, kind ] }, database ]"
+
+
+def test_node_filter_selects_the_one_matching_template(tmp_path):
+    unit = _app(tmp_path, f"        - uses:\n            node_filter: {{ {KIND_IS_DB} }}\n")
+    assert codes(unit) == []
+    assert _targets(unit) == ["db"]
+
+
+def test_node_filter_with_boolean_logic_and_a_capability_type(tmp_path):
+    unit = _app(tmp_path, "        - uses:\n            capability: xfactor.capabilities."
+                "BackingService\n            node_filter:\n              $and:\n"
+                "                - { $has_prefix: [ { $get_property: [ SELF, TARGET, locator ] }, "
+                "'redis:' ] }\n"
+                "                - { $get_property: [ SELF, TARGET, expiry ] }\n")
+    assert codes(unit) == []
+    assert _targets(unit) == ["cache"]
+
+
+def test_node_filter_matching_no_template_is_an_error(tmp_path):
+    unit = _app(tmp_path, "        - uses:\n            node_filter: { $equal: [ { $get_property: "
+                "[ SELF, TARGET, kind ] }, queue ] }\n")
+    assert found(unit) == [("tosca-requirement", 19, 13)]
+    assert "no node template passes the node_filter" in message(unit, "tosca-requirement")
+
+
+def test_node_filter_matching_several_templates_is_an_error(tmp_path):
+    unit = _app(tmp_path, "        - uses:\n            node_filter: { $valid_values: [ "
+                "{ $get_property: [ SELF, TARGET, kind ] }, [ database, cache ] ] }\n")
+    assert found(unit) == [("tosca-requirement", 19, 13)]
+    assert "2 node templates pass" in message(unit, "tosca-requirement")
+    assert "db, cache" in message(unit, "tosca-requirement")
+
+
+def test_a_tosca_1_3_node_filter_is_named_as_such(tmp_path):
+    unit = _app(tmp_path, "        - uses:\n            node_filter:\n              properties:\n"
+                "                - kind: { equal: database }\n")
+    assert found(unit) == [("tosca-wrong-type", 20, 15)]
+    assert "not TOSCA 1.3's lists" in message(unit, "tosca-wrong-type")
+
+
+def test_a_named_target_must_pass_the_node_filter(tmp_path):
+    ok = _app(tmp_path, f"        - uses:\n            node: db\n            node_filter: "
+              f"{{ {KIND_IS_DB} }}\n")
+    assert codes(ok) == [] and _targets(ok) == ["db"]
+    bad = _app(tmp_path, f"        - uses:\n            node: cache\n            node_filter: "
+               f"{{ {KIND_IS_DB} }}\n")
+    assert found(bad) == [("tosca-requirement", 20, 13)]
+    assert "'cache', which does not pass" in message(bad, "tosca-requirement")
+
+
+def test_a_node_type_narrows_the_candidates_to_its_templates(tmp_path):
+    more = "    other:\n      type: xfactor.nodes.BackingService\n" \
+           "      properties: { kind: database, locator: 'x://other' }\n"
+    both = _app(tmp_path, f"        - uses:\n            node_filter: {{ {KIND_IS_DB} }}\n",
+                more=more)
+    assert codes(both) == ["tosca-requirement"]
+    one = _app(tmp_path, f"        - uses:\n            node: Datastore\n            node_filter: "
+               f"{{ {KIND_IS_DB} }}\n", more=more)
+    assert codes(one) == [] and _targets(one) == ["db"]
+
+
+def test_node_filter_reads_a_named_capability_of_the_candidate(tmp_path):
+    text = HEAD + K8S + """service_template:
+  node_templates:
+    db:
+      type: Datastore
+      properties: { kind: database, locator: "x://db" }
+      capabilities:
+        service: { properties: { } }
+    app:
+      type: Microservice
+      properties: { image: a, process: { state: stateless } }
+      requirements:
+        - uses:
+            node_filter:
+              $has_key: [ { $get_property: [ SELF, TARGET, CAPABILITY, service, nope ] }, x ]
+"""
+    unit = check(tmp_path, text)
+    # the capability writes no property 'nope': db does not pass
+    assert codes(unit) == ["tosca-requirement"]
+
+
+def test_node_filter_over_a_value_without_a_value_at_load_is_an_error(tmp_path):
+    text = HEAD + K8S + """service_template:
+  inputs:
+    k: { type: string, default: database }
+  node_templates:
+    db:
+      type: Datastore
+      properties: { kind: { $get_input: k }, locator: "x://db" }
+    app:
+      type: Microservice
+      properties: { image: a, process: { state: stateless } }
+      requirements:
+        - uses:
+            node_filter: { $equal: [ { $get_property: [ SELF, TARGET, kind ] }, database ] }
+"""
+    unit = check(tmp_path, text)
+    assert found(unit) == [("tosca2-unsupported", 16, 40)]
+    assert "function call" in message(unit, "tosca2-unsupported")
+
+
+def test_a_node_templates_node_filter_is_still_refused(tmp_path):
+    unit = check(tmp_path, HEAD + K8S + """service_template:
+  node_templates:
+    a:
+      type: Datastore
+      directives: [ select ]
+      node_filter: { $equal: [ { $get_property: [ SELF, kind ] }, database ] }
+""")
+    assert found(unit) == [("tosca2-unsupported", 9, 7)]
+    assert "§7.2" in message(unit, "tosca2-unsupported")
+
+
+# §10.2.1.2, §10.3 <tosca_path> over RELATIONSHIP -------------------------------------------------
+def test_an_index_after_a_node_template_is_0(tmp_path):
+    unit = _app(tmp_path, "        - uses: db\n",
+                env="          K: { $get_property: [ db, 0, kind ] }\n")
+    assert codes(unit) == [] and unit.topology.nodes["app"].properties["env"]["K"] == "database"
+
+
+def test_relationship_target_property(tmp_path):
+    unit = _app(tmp_path, "        - uses: db\n", env="          LOC: { $get_property: [ SELF, "
+                "RELATIONSHIP, uses, TARGET, locator ] }\n"
+                "          KIND: { $get_property: [ app, RELATIONSHIP, uses, 0, TARGET, kind ] }\n")
+    assert codes(unit) == []
+    env = unit.topology.nodes["app"].properties["env"]
+    assert env["LOC"] == "postgres://db" and env["KIND"] == "database"
+
+
+def test_relationship_steps_chain_and_follow_a_node_filter(tmp_path):
+    more = """    api:
+      type: Microservice
+      properties: { image: api, process: { state: stateless }, replicas: { min: 2, max: 2 } }
+      requirements:
+        - uses: { node_filter: { $equal: [ { $get_property: [ SELF, TARGET, kind ] }, cache ] } }
+"""
+    unit = _app(tmp_path, "        - calls: api\n", more=more,
+                env="          URL: { $get_property: [ SELF, RELATIONSHIP, calls, TARGET, "
+                    "RELATIONSHIP, uses, TARGET, locator ] }\n")
+    assert codes(unit) == []
+    assert unit.topology.nodes["app"].properties["env"]["URL"] == "redis://cache"
+
+
+@pytest.mark.parametrize("steps,col,words", [
+    ("SELF, RELATIONSHIP, uses, ALL, TARGET, kind", 59, "ALL"),
+    ("SELF, RELATIONSHIP, uses, 1, TARGET, kind", 53, "no assignment 1"),
+    ("SELF, RELATIONSHIP, uses, kind", 59, "a property of a relationship"),
+    ("db, 2, kind", 37, "one representation"),
+])
+def test_relationship_paths_xfc_does_not_read_are_positioned(tmp_path, steps, col, words):
+    unit = _app(tmp_path, "        - uses: db\n",
+                env=f"          X: {{ $get_property: [ {steps} ] }}\n")
+    assert found(unit) == [("tosca2-unsupported", 18, col)]
+    assert words in message(unit, "tosca2-unsupported") and "§10.3" in \
+        message(unit, "tosca2-unsupported")
+
+
+# §6.9 entity paths ---------------------------------------------------------------------------------
+def test_entity_paths_name_service_template(tmp_path):
+    unit = _app(tmp_path, "        - uses: db\n", env="          X: { $get_input: nope }\n")
+    (d,) = [d for d in unit.diagnostics if d.code == "tosca-unknown-input"]
+    assert d.path.startswith("service_template.node_templates")
+    assert "service_template.inputs" in d.hint and "topology_template" not in d.hint
+
+
+# §10.1 a function call as a map key ---------------------------------------------------------
+def test_a_function_call_as_a_map_key_is_a_positioned_error_naming_the_clause(tmp_path):
+    unit = _app(tmp_path, "        - uses: db\n", env="          { $concat: [ A, B ] }: x\n")
+    assert found(unit) == [("yaml-complex-key", 18, 11)]
+    (d,) = [d for d in unit.diagnostics if d.code == "yaml-complex-key"]
+    assert "§10.1" in d.hint and "§9.1.3.2" in d.hint
+
+
+# §6.9.3, §14.1 node template count ----------------------------------------------------------
+@pytest.mark.parametrize("count,shown", [("0", "count 0"), ("2", "count 2"),
+                                         ("{ $get_input: n }", "other than the literal 1")])
+def test_a_count_other_than_1_is_refused(tmp_path, count, shown):
+    # count N is N representations with their own relationships (§14.1); xfc builds one
+    # per template, so it refuses rather than build something else
+    unit = check(tmp_path, HEAD + K8S + f"""service_template:
+  inputs:
+    n: {{ type: integer, default: 1 }}
+  node_templates:
+    a:
+      type: Datastore
+      count: {count}
+""")
+    assert found(unit) == [("tosca2-unsupported", 10, 14)]
+    assert shown in message(unit, "tosca2-unsupported")
+    assert "§14.1" in message(unit, "tosca2-unsupported")
