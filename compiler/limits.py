@@ -69,6 +69,8 @@ class Limits:
     max_function_args: int = 1000  # arguments of one function call (concat, join, token, ...)
     max_requirements: int = 1000  # requirement assignments of one node template
     max_relationship_templates: int = 1000  # relationship templates of one topology
+    max_vnfs: int = 200  # VNF nodes of one NSD (each becomes a renamed copy of its VNFD)
+    max_unit_wirings: int = 2000  # wirings the NSD's wirings with VNF node ends become, together
     # -- other entries -----------------------------------------------------------------
     max_krm_items: int = 10_000  # items of a KRM ResourceList (xfc krm's standard input)
     max_config_values: int = 10_000  # values (keys, items, scalars) of a KRM functionConfig

@@ -130,7 +130,8 @@ def explain(req: ExplainRequest) -> ExplainResult:
         if ctx is None:
             return ExplainResult(unit)
         text = _explain(ctx, req.wiring)  # PluginError (an XfcError) passes the guard
-        return ExplainResult(unit, text, tuple(sorted(ctx.plan.wirings)))
+        return ExplainResult(unit, text, tuple(sorted({*ctx.plan.wirings,
+                                                      *ctx.xmodel.unit_wirings})))
 
     return guarded(run, unit.path)
 

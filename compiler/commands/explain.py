@@ -35,7 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_input_arguments(parser, "explain")
     parser.add_argument("--wiring", metavar="NAME", required=True,
                         help="the wiring to explain (its policy name, or "
-                             "<source>.<requirement> for the relationship form)")
+                             "<source>.<requirement> for the relationship form; an NS "
+                             "wiring to or from a VNF node: every wiring it became)")
     parser.add_argument("--target", metavar="ORCH", action="append", dest="targets",
                         help="orchestrator compiled for (repeatable; default: kubernetes); "
                              "every built-in target is explained, and a chosen third-party "

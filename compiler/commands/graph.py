@@ -25,8 +25,10 @@ Build the deployment-order graph of a descriptor: node templates, and an edge fr
 dependent to what it depends on (requirements, relationships, wirings, backing-service
 uses).  Workloads are coloured by process state (blue stateless, orange stateful), backing
 services are grey cylinders, wirings are drawn by stickiness (none thin, connection
-dashed, session bold, pinned bold red) and chains are boxed.  JSON also lists the
-deployment waves (dependencies first), chain startup orders and every resolved wiring.
+dashed, session bold, pinned bold red) and chains are boxed; each VNF of a network service
+(an NSD) is a solid frame round its templates.  JSON also lists the deployment waves
+(dependencies first), chain startup orders, every resolved wiring and, for an NSD, the
+VNF units.
 
 examples:
   xfc graph samples/5g-core-slice/slice.yaml > slice.dot   # Graphviz draws it: dot -Tsvg slice.dot

@@ -3,7 +3,8 @@
 Phase: graph (presentation).  Input: a clean front-end :class:`compiler.pipeline.Compilation`
 (its ``plan`` from :func:`compiler.graph.build_plan` and its ``xmodel``).  Output: text
 (DOT: workloads coloured by state, backing services as cylinders, wirings drawn by
-stickiness, chains as clusters, short type names with the full name as the tooltip, and
+stickiness, chains as clusters, the VNFs of a network service as clusters that hold
+their templates (compiler/ns, ``XModel.units``), short type names with the full name as the tooltip, and
 a legend as the graph's label; Mermaid: the same as a flowchart, the legend as a
 subgraph of its own, every label escaped (HTML entities, Markdown backslashes) so that
 any template name renders as written) or a JSON-ready dict (nodes, edges with kinds and positions,
@@ -100,13 +101,76 @@ def _wiring_of(unit: Compilation, edge: Any) -> Any:
     return w.wiring if w is not None else None
 
 
-def _cluster_of(unit: Compilation) -> dict[str, str]:
-    """Each node drawn in the first chain (source order) that holds it."""
-    out: dict[str, str] = {}
-    for chain, members in unit.plan.chains.items():
-        for m in members:
-            out.setdefault(m, chain)
-    return out
+class Frame:
+    """A frame of the drawing: a chain or a VNF of a network service, its nodes and the
+    frames nested in it."""
+
+    __slots__ = ("kind", "name", "index", "nodes", "frames")
+
+    def __init__(self, kind: str, name: str, index: int) -> None:
+        self.kind, self.name, self.index = kind, name, index  # kind: chain | vnf
+        self.nodes: list[str] = []
+        self.frames: list[Frame] = []
+
+
+def frames(unit: Compilation) -> tuple[list[Frame], set[str]]:
+    """The top-level frames (chains, then the VNFs no chain wraps) and the nodes drawn in
+    some frame.  Without VNF units every node is drawn in the first chain (source order)
+    that holds it.  A VNF of a network service (``XModel.units``) is a frame holding its
+    VNF node and its VNFD's templates; a chain inside one VNF is drawn inside it; a chain
+    across VNFs wraps their whole frames (a VNF already wrapped by an earlier chain
+    leaves a later one unframed: frames cannot overlap)."""
+    plan, xm = unit.plan, unit.xmodel
+    units = dict(getattr(xm, "units", {}) or {})
+    unit_of = {m: v for v, ms in units.items() for m in (v, *ms) if m in plan.nodes}
+    vnf_frames = {v: Frame("vnf", v, j) for j, v in enumerate(units)}
+    chain_frames: dict[str, Frame] = {}
+    parent: dict[str, str | None] = {}  # chain -> the VNF it is drawn in (None: top)
+    wrapped: dict[str, str] = {}  # VNF -> the chain that wraps it
+    for i, (chain, members) in enumerate(plan.chains.items()):
+        vnfs = {unit_of.get(m) for m in members}
+        inside = sorted(v for v in vnfs if v is not None)
+        if len(inside) == 1 and None not in vnfs:
+            parent[chain] = inside[0]
+        elif inside and any(v in wrapped for v in inside):
+            continue  # it would overlap another chain's frame: not framed
+        else:
+            parent[chain] = None
+            for v in inside:
+                wrapped[v] = chain
+        chain_frames[chain] = Frame("chain", chain, i)
+    drawn: set[str] = set()
+    for name in plan.nodes:
+        v = unit_of.get(name)
+        chain = next((c for c, members in plan.chains.items()
+                      if c in chain_frames and parent[c] == v and name in members), None)
+        if chain is not None:
+            chain_frames[chain].nodes.append(name)
+        elif v is not None:
+            vnf_frames[v].nodes.append(name)
+        else:
+            continue
+        drawn.add(name)
+    for chain, frame in chain_frames.items():
+        members = plan.chains[chain]
+        frame.nodes.sort(key=lambda n: members.index(n) if n in members else len(members))
+    top: list[Frame] = []
+    for chain, frame in chain_frames.items():
+        (vnf_frames[parent[chain]].frames if parent[chain] is not None else top).append(frame)
+    for v, frame in vnf_frames.items():
+        if v in wrapped:
+            chain_frames[wrapped[v]].frames.append(frame)
+        elif frame.nodes or frame.frames:
+            top.append(frame)
+    return top, drawn
+
+
+def vnf_label(unit: Compilation, vnf: str) -> str:
+    node = unit.plan.nodes.get(vnf)
+    return f"VNF {vnf}" + (f" ({short_type(node.type)})" if node is not None else "")
+
+
+VNF_FRAME_COLOUR = "#1f4e79"
 
 
 def to_json(unit: Compilation) -> dict[str, Any]:
@@ -143,8 +207,13 @@ def to_json(unit: Compilation) -> dict[str, Any]:
                                if s.action in ("reinstantiate", "shutdown_chain") else {})}
                            for s in rw.steps],
         })
-    return {"nodes": nodes, "edges": edges, "waves": [list(w) for w in plan.waves],
-            "chains": chains, "wirings": wirings, "acyclic": plan.acyclic}
+    out = {"nodes": nodes, "edges": edges, "waves": [list(w) for w in plan.waves],
+           "chains": chains, "wirings": wirings, "acyclic": plan.acyclic}
+    units = getattr(xm, "units", None)
+    if units:  # a network service: each VNF node and the templates that move with it
+        out["units"] = [{"name": v, "members": [m for m in members if m in plan.nodes]}
+                        for v, members in units.items()]
+    return out
 
 
 def _html(text: str) -> str:
@@ -152,9 +221,13 @@ def _html(text: str) -> str:
             .replace('"', "&quot;"))
 
 
-def dot_legend() -> str:
+VNF_NOTE = "a solid blue frame is a VNF: its workloads move together"
+
+
+def dot_legend(units: bool = False) -> str:
     """The legend as a Graphviz HTML-like table (the graph's label): no extra nodes, so
-    a tool that reads the graph sees only the topology."""
+    a tool that reads the graph sees only the topology.  ``units``: the drawing has VNF
+    frames (a network service), which the legend then explains."""
     rows = []
     for key, words in LEGEND_NODES:
         rows.append(f'<TR><TD BGCOLOR="{STATE_COLOURS[key]}" FIXEDSIZE="TRUE" WIDTH="30" '
@@ -163,7 +236,7 @@ def dot_legend() -> str:
         colour, glyph = _legend_edge(key)
         rows.append(f'<TR><TD FIXEDSIZE="TRUE" WIDTH="30" HEIGHT="12"><FONT COLOR="{colour}">'
                     f'{glyph}</FONT></TD><TD ALIGN="LEFT">{_html(words)}</TD></TR>')
-    for words in LEGEND_NOTE:
+    for words in LEGEND_NOTE + ((VNF_NOTE,) if units else ()):
         rows.append(f'<TR><TD> </TD><TD ALIGN="LEFT">{_html(words)}</TD></TR>')
     return ('<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">'
             '<TR><TD ALIGN="LEFT"><B>legend</B></TD><TD> </TD></TR>' + "".join(rows) + "</TABLE>")
@@ -191,8 +264,8 @@ def to_dot(unit: Compilation, title: str) -> str:
            '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
            '  edge [fontname="Helvetica", fontsize=9];',
            '  labelloc=b; labeljust=l; fontname="Helvetica"; fontsize=9;',
-           f"  label=<{dot_legend()}>;"]
-    cluster = _cluster_of(unit)
+           f"  label=<{dot_legend(bool(getattr(xm, 'units', None)))}>;"]
+    top, drawn = frames(unit)
 
     def node_line(name: str) -> str:
         a = plan.nodes[name]
@@ -203,18 +276,27 @@ def to_dot(unit: Compilation, title: str) -> str:
         return (f"{_dq(name)} [label={_dq(label)}, tooltip={_dq(f'{name}: {a.type}')}, "
                 f"fillcolor={_dq(_fill(a))}{shape}];")
 
+    def frame(f: Frame, pad: str) -> None:
+        if f.kind == "chain":
+            fragile = xm.chains[f.name].fragile
+            out.append(f"{pad}subgraph {_dq(f'cluster_{f.index}')} {{")
+            out.append(f"{pad}  label={_dq(f'chain {f.name}' + (' (fragile)' if fragile else ''))};")
+            out.append(f"{pad}  style=dashed; color={_dq(CHAIN_COLOURS[bool(fragile)])};")
+        else:
+            out.append(f"{pad}subgraph {_dq(f'cluster_vnf_{f.index}')} {{")
+            out.append(f"{pad}  label={_dq(vnf_label(unit, f.name))};")
+            out.append(f"{pad}  style=solid; color={_dq(VNF_FRAME_COLOUR)};")
+        for m in f.nodes:
+            out.append(f"{pad}  " + node_line(m))
+        for sub in f.frames:
+            frame(sub, pad + "  ")
+        out.append(f"{pad}}}")
+
     for name in plan.nodes:
-        if name not in cluster:
+        if name not in drawn:
             out.append("  " + node_line(name))
-    for i, (chain, members) in enumerate(plan.chains.items()):
-        fragile = xm.chains[chain].fragile
-        out.append(f"  subgraph {_dq(f'cluster_{i}')} {{")
-        out.append(f"    label={_dq(f'chain {chain}' + (' (fragile)' if fragile else ''))};")
-        out.append(f"    style=dashed; color={_dq(CHAIN_COLOURS[bool(fragile)])};")
-        for m in members:
-            if cluster.get(m) == chain:
-                out.append("    " + node_line(m))
-        out.append("  }")
+    for f in top:
+        frame(f, "  ")
     for e in plan.edges:
         attrs: list[str] = []
         w = _wiring_of(unit, e) if e.kind == "wiring" else None
@@ -270,7 +352,7 @@ def _mq(text: str) -> str:
 def to_mermaid(unit: Compilation) -> str:
     plan, xm = unit.plan, unit.xmodel
     ids = {name: f"n{i}" for i, name in enumerate(plan.nodes)}
-    cluster = _cluster_of(unit)
+    top, drawn = frames(unit)
     out = ["flowchart BT"]
 
     def node_line(name: str) -> str:
@@ -281,16 +363,24 @@ def to_mermaid(unit: Compilation) -> str:
             return f"{ids[name]}[({_mq(label)})]:::{cls}"
         return f"{ids[name]}[{_mq(label)}]:::{cls}"
 
+    def frame(f: Frame, pad: str) -> None:
+        if f.kind == "chain":
+            fragile = xm.chains[f.name].fragile
+            label = f"chain {f.name}" + (" (fragile)" if fragile else "")
+            out.append(f"{pad}subgraph c{f.index}[{_mq(label)}]")
+        else:
+            out.append(f"{pad}subgraph v{f.index}[{_mq(vnf_label(unit, f.name))}]")
+        for m in f.nodes:
+            out.append(f"{pad}  " + node_line(m))
+        for sub in f.frames:
+            frame(sub, pad + "  ")
+        out.append(f"{pad}end")
+
     for name in plan.nodes:
-        if name not in cluster:
+        if name not in drawn:
             out.append("  " + node_line(name))
-    for i, (chain, members) in enumerate(plan.chains.items()):
-        fragile = xm.chains[chain].fragile
-        out.append(f"  subgraph c{i}[{_mq(f'chain {chain}' + (' (fragile)' if fragile else ''))}]")
-        for m in members:
-            if cluster.get(m) == chain:
-                out.append("    " + node_line(m))
-        out.append("  end")
+    for f in top:
+        frame(f, "  ")
     styles: list[str] = []
     for k, e in enumerate(plan.edges):
         w = _wiring_of(unit, e) if e.kind == "wiring" else None
@@ -348,5 +438,6 @@ def render(unit: Compilation, fmt: str) -> str:
 
 
 __all__ = ["CHAIN_COLOURS", "LEGEND_EDGES", "LEGEND_NODES", "LEGEND_NOTE", "MERMAID_ARROW",
-           "OTHER_EDGE_COLOUR", "STATE_COLOURS", "USES_STYLE", "WIRING_STYLE", "dot_legend",
-           "mermaid_text", "render", "short_type", "to_dot", "to_json", "to_mermaid"]
+           "Frame", "OTHER_EDGE_COLOUR", "STATE_COLOURS", "USES_STYLE", "VNF_FRAME_COLOUR", "VNF_NOTE",
+           "WIRING_STYLE", "dot_legend", "frames",
+           "mermaid_text", "render", "short_type", "to_dot", "vnf_label", "to_json", "to_mermaid"]

@@ -107,9 +107,20 @@ class XModel:
     wirings: Mapping[str, Wiring] = field(default_factory=dict)
     chains: Mapping[str, Chain] = field(default_factory=dict)
     uses_profile: bool = False
+    # network services (compiler/ns, spec §2.6): VNF node -> the service names of its
+    # VNFD's templates (VNFD source order); the workloads among them move together
+    units: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # an NSD wiring with a VNF node as an end -> the wirings it became, one per pair of
+    # workloads (``<wiring>[.<source>][.<target>]``)
+    unit_wirings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        freeze_fields(self, "processes", "backing", "wirings", "chains")
+        freeze_fields(self, "processes", "backing", "wirings", "chains", "units",
+                      "unit_wirings")
+
+    def unit_of(self, node: str) -> str | None:
+        """The VNF node whose unit holds ``node`` (None outside a network service)."""
+        return next((u for u, members in self.units.items() if node in members), None)
 
 
 # --------------------------------------------------------------------------- the plan

@@ -8,12 +8,18 @@ resolved :class:`Topology` (VNF nodes still abstract) and the :class:`Options`
 checks and every back end see a single service (spec §2.6, docs/ns.md):
 
 * **Substitution.**  A VNF node is substituted by the VNFD whose
-  ``substitution_mappings.node_type`` is the node's type (TOSCA 1.3 §2.10): one of the
-  NSD's imports, or a file, CSAR folder or archive given with ``--vnf``.  The VNF
+  ``substitution_mappings.node_type`` is the node's type (TOSCA 1.3 §2.10), or, for a
+  node of the generic type ``tosca.nodes.nfv.VNF``, whose ``descriptor_id`` is the
+  node's ``descriptor_id`` (SOL001): one of the NSD's imports, or a file, CSAR folder or
+  archive given with ``--vnf``.  The VNF
   node's ``flavour_id`` picks the VNFD's deployment flavour.  Each VNFD is resolved and
   normalised on its own, with its own diagnostics and positions.
 * **Names.**  Every template of the VNFD becomes ``<vnf node>-<template>``
   (:mod:`compiler.ns.rename`), so two VNF nodes of one VNFD never collide.
+* **Inputs.**  A VNF node's property that the VNFD's ``substitution_mappings.properties``
+  maps to one of its inputs (``prop: [ input ]``) sets that input: the VNFD is resolved
+  with the node's value (its own, from an NSD input, or its type's default), and the
+  property is consumed.  Other VNFD inputs keep their defaults.
 * **Instances.**  ``VnfToLevelMapping.number_of_instances`` at the NS instantiation
   level (``--ns-level``, else ``NsInstantiationLevels.default_level``) multiplies the
   instance counts of the VNF's workloads.
@@ -27,10 +33,14 @@ checks and every back end see a single service (spec §2.6, docs/ns.md):
 * **X-factor at NS level.**  An NSD's ``xfactor.policies.Wiring`` may name VNF nodes or
   their workloads (``<vnf>-<vdu>``); a VNF node stands for all of its workloads: a
   wiring to it is one wiring per target workload (the VNF has failed when any of them
-  has), and scopes and chain members that name it act on all of them.
+  has), and scopes and chain members that name it act on all of them; so does
+  ``reinstantiate`` whose scope is ``target`` (the default) or ``source`` when that end
+  is a VNF node.  ``XModel.units`` keeps each VNF node's templates and
+  ``XModel.unit_wirings`` what each such NSD wiring became, for graph, explain and
+  report.
 
-Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsupported
-(and those of the VNFDs' own resolve and normalize).
+Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsupported,
+limit-exceeded (``Limits.max_vnfs``, ``Limits.max_unit_wirings``) (and those of the VNFDs' own resolve and normalize).
 """
 
 from __future__ import annotations
@@ -71,6 +81,46 @@ class _Vnfd:
     label: str  # where it was found, for messages
     package: Package
     key: str  # identity (one VNFD found twice is one)
+    ids: frozenset[str] = frozenset()  # its descriptor_id (SOL001), for generic VNF nodes
+
+
+def _descriptor_ids(package: Package, node_type: str | None) -> frozenset[str]:
+    """The ``descriptor_id`` of the VNFD ``package`` whose VNF node type is ``node_type``
+    (SOL001 §6.8: an NSD's VNF node names it): the value its VNF node or its
+    substitution mappings give, else the type's default or its one valid value."""
+    data = package.files[0].data if package.files else None
+    tt = data.get("topology_template") if isinstance(data, Mapping) else None
+    if not isinstance(tt, Mapping) or node_type is None:
+        return frozenset()
+    found: set[str] = set()
+    sm = tt.get("substitution_mappings")
+    props = sm.get("properties") if isinstance(sm, Mapping) else None
+    if isinstance(props, Mapping) and isinstance(props.get("descriptor_id"), str):
+        found.add(props["descriptor_id"])
+    nts = tt.get("node_templates")
+    for n in (nts.values() if isinstance(nts, Mapping) else ()):
+        typ = n.get("type") if isinstance(n, Mapping) else None
+        if typ == node_type:
+            p = n.get("properties")
+            if isinstance(p, Mapping) and isinstance(p.get("descriptor_id"), str):
+                found.add(p["descriptor_id"])
+    if found:
+        return frozenset(found)
+    for sf in package.files:  # the type's definition: its default, or one valid value
+        types = sf.data.get("node_types") if isinstance(sf.data, Mapping) else None
+        d = types.get(node_type) if isinstance(types, Mapping) else None
+        props = d.get("properties") if isinstance(d, Mapping) else None
+        did = props.get("descriptor_id") if isinstance(props, Mapping) else None
+        if not isinstance(did, Mapping):
+            continue
+        if isinstance(did.get("default"), str):
+            found.add(did["default"])
+        for c in did.get("constraints") or ():
+            if isinstance(c, Mapping):
+                values = c.get("valid_values", [c.get("equal")])
+                if isinstance(values, list) and len(values) == 1 and isinstance(values[0], str):
+                    found.add(values[0])
+    return frozenset(found)
 
 
 def _imported(package: Package, reg: Any) -> list[_Vnfd]:
@@ -90,7 +140,8 @@ def _imported(package: Package, reg: Any) -> list[_Vnfd]:
         sub = replace(package, entry=sf.name, files=files, meta=None, manifest=None,
                       templates=index_templates(files))
         out.append(_Vnfd(type=t, label=sf.display, package=sub, key=_file_key(sf.display,
-                                                                                f"import:{sf.name}")))
+                                                                                f"import:{sf.name}"),
+                         ids=_descriptor_ids(sub, nt)))
     return out
 
 
@@ -113,7 +164,8 @@ def _given(options: Any, reg: Any, diags: Diagnostics) -> list[_Vnfd]:
             continue
         canonical = reg.canonical("node", t) if reg is not None else None
         out.append(_Vnfd(type=canonical or t, label=pkg.files[0].display, package=pkg,
-                         key=_file_key(pkg.files[0].display, f"vnf:{path}")))
+                         key=_file_key(pkg.files[0].display, f"vnf:{path}"),
+                         ids=_descriptor_ids(pkg, t)))
     return out
 
 
@@ -201,23 +253,30 @@ def compose(package: Package, topology: Topology, options: Any,
     None when errors were reported."""
     from .rename import Renamed, rename
 
+    from ..limits import exceeded
+
     reg = topology.types
     vnf_nodes = topology.nodes_of(VNF_TYPE)
+    limits = options.limits
+    if len(vnf_nodes) > limits.max_vnfs:
+        exceeded(diags, "max_vnfs", limits, f"the NSD's {len(vnf_nodes):,} VNF nodes",
+                 vnf_nodes[limits.max_vnfs].span)
+        return None
     sources = _imported(package, reg) + _given(options, reg, diags)
     counts = _instances(topology, options, diags)
     if counts is None:
         return None
-    cache: dict[tuple[str, str | None], tuple[Topology, XModel] | None] = {}
+    cache: dict[tuple, tuple[Topology, XModel] | None] = {}
     shares: dict[str, Renamed] = {}
+    consumed: dict[str, set[str]] = {}  # VNF node -> its properties that set VNFD inputs
     for node in vnf_nodes:
         if node.type == VNF_TYPE:
-            # the abstract base type names no VNF product: no VNFD can be chosen for it
-            diags.add("ns-unsupported", f"VNF node '{node.name}' is of the abstract type "
-                      f"{VNF_TYPE}, which no VNFD substitutes: it is not compiled", node.span,
-                      hint="type it with the VNF's own node type (the VNFD's "
-                           "substitution_mappings.node_type)")
-            continue
-        matches = list({s.key: s for s in sources if s.type == node.type}.values())
+            # the generic type names no VNF product: its descriptor_id names the VNFD
+            matches = _by_descriptor_id(node, sources, diags)
+            if matches is None:
+                continue
+        else:
+            matches = list({s.key: s for s in sources if s.type == node.type}.values())
         if not matches:
             diags.add("ns-vnf-unsubstituted", f"VNF node '{node.name}' ({node.type}): no VNFD "
                       "substitutes its type", node.span,
@@ -232,24 +291,115 @@ def compose(package: Package, topology: Topology, options: Any,
             continue
         fid = node.properties.get("flavour_id")
         fid = fid if isinstance(fid, str) else None
-        key = (matches[0].key, fid)
+        key: tuple = (matches[0].key, fid)
         if key not in cache:
             cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags)
         done = cache[key]
+        mapped = _mapped_inputs(node, done[0], matches[0].package) if done is not None else []
+        given = _positioned(node, mapped)
+        consumed[node.name] = {prop for prop, _, _ in mapped}
+        if given:  # the node's values for the VNFD's mapped inputs: resolved with them
+            key = key + (repr(sorted(dict(given).items())),)
+            if key not in cache:
+                cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags, inputs=given)
+            done = cache[key]
         if done is not None:
             shares[node.name] = rename(node.name, done[0], done[1], counts.get(node.name, 1))
     if diags.has_errors:
         return None
-    return _merge(topology, shares, diags)
+    merged = _merge(topology, shares, diags, consumed, options.limits)
+    return None if diags.has_errors else merged
+
+
+def _by_descriptor_id(node: NodeTemplate, sources: list[_Vnfd],
+                      diags: Diagnostics) -> list[_Vnfd] | None:
+    """The one VNFD whose ``descriptor_id`` a VNF node of the generic type names; None
+    (reported) when it names none, or no VNFD or two have that id."""
+    did = node.properties.get("descriptor_id")
+    where = node.property_spans.get("descriptor_id", node.span)
+    if not isinstance(did, str) or not did:
+        diags.add("ns-vnf-unsubstituted", f"VNF node '{node.name}' is of the generic type "
+                  f"{VNF_TYPE} and names no descriptor_id: no VNFD can be chosen for it",
+                  node.span, hint="give its VNFD's descriptor_id (properties: { descriptor_id: "
+                                  "... }), or type it with the VNFD's substitution_mappings.node_type")
+        return None
+    matches = list({s.key: s for s in sources if did in s.ids}.values())
+    if not sources:
+        # no VNFD imported or given at all: the NSD is checked as written, its generic
+        # VNF nodes not compiled (as before issue 26 item 3; tosca-parser accepts it)
+        diags.add("ns-unsupported", f"VNF node '{node.name}' is of the generic type "
+                  f"{VNF_TYPE} and no VNFD was imported or given: it is not compiled", where,
+                  hint=f"give the VNFD whose descriptor_id is {did!r} with --vnf PATH")
+        return None
+    if not matches:
+        known = sorted(f"{i} ({s.label})" for s in sources for i in s.ids)
+        diags.add("ns-vnf-unsubstituted", f"VNF node '{node.name}' ({VNF_TYPE}): no VNFD has "
+                  f"descriptor_id {did!r}", where,
+                  hint="import the VNFD or give it with --vnf PATH; "
+                       + ("the VNFDs found have: " + ", ".join(known) if known else
+                          "no VNFD was found"))
+        return None
+    if len(matches) > 1:
+        diags.add("ns-vnf-ambiguous", f"VNF node '{node.name}': {len(matches)} VNFDs have "
+                  f"descriptor_id {did!r}: {', '.join(m.label for m in matches)}", where,
+                  hint="keep one VNFD per descriptor_id")
+        return None
+    return matches
+
+
+def _mapped_inputs(node: NodeTemplate, topo: Topology,
+                   package: Package) -> list[tuple[str, str, Any]]:
+    """The VNFD inputs that VNF node ``node`` sets: each property of the VNF node type that
+    the VNFD's ``substitution_mappings.properties`` maps to an input (``prop: [ input ]``,
+    TOSCA 1.3 §2.10) and that the node has a value for (its own, or its type's default)."""
+    sub = topo.substitution
+    if sub is None:
+        return []
+    raw: Any = None
+    for sf in package.files:  # the file whose substitution mappings the VNFD resolved
+        if sf.display == sub.span.file and isinstance(sf.data, Mapping):
+            tt = sf.data.get("topology_template")
+            sm = tt.get("substitution_mappings") if isinstance(tt, Mapping) else None
+            raw = sm.get("properties") if isinstance(sm, Mapping) else None
+            break
+    out: list[tuple[str, str, Any]] = []  # (property, input, value)
+    for prop, mapped in (raw.items() if isinstance(raw, Mapping) else ()):
+        if isinstance(mapped, (list, tuple)) and len(mapped) == 1 and isinstance(mapped[0], str) \
+                and mapped[0] in topo.inputs and node.properties.get(prop) is not None:
+            out.append((str(prop), mapped[0], _plain(node.properties[prop])))
+    return out
+
+
+def _positioned(node: NodeTemplate, mapped: list[tuple[str, str, Any]]) -> Any:
+    """The VNFD input values a VNF node sets, each placed at the node's property, so that
+    a value the VNFD's input refuses is reported there."""
+    from ..loader.yamlpos import PMap
+
+    out = PMap(span=node.span)
+    for prop, inp, value in mapped:
+        dict.__setitem__(out, inp, value)
+        out.key_spans[inp] = out.value_spans[inp] = node.property_spans.get(prop, node.span)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A resolved property value as plain data (an input value of the VNFD)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _resolve_vnfd(src: _Vnfd, node: NodeTemplate, fid: str | None, options: Any,
-                  diags: Diagnostics) -> tuple[Topology, XModel] | None:
+                  diags: Diagnostics, *, inputs: Mapping[str, Any] | None = None
+                  ) -> tuple[Topology, XModel] | None:
     from ..normalize import normalize
     from ..resolve import resolve
     from ..resolve.flavours import flavour_ids
 
-    opts = replace(options, inputs={}, flavour=None, vnfs=(), ns_level=None)
+    opts = replace(options, inputs=inputs if inputs is not None else {}, flavour=None, vnfs=(),
+                   ns_level=None)
     ids = flavour_ids(src.package, opts)
     fspan = node.property_spans.get("flavour_id", node.span)
     if ids and fid is not None:
@@ -273,7 +423,8 @@ def _resolve_vnfd(src: _Vnfd, node: NodeTemplate, fid: str | None, options: Any,
     return topo, xm
 
 
-def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tuple[Topology, XModel]:
+def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics,
+           consumed: Mapping[str, set[str]], limits: Any) -> tuple[Topology, XModel]:
     from ..normalize import CHAIN_GROUP, _wirings
     from .rename import dependency, rename_step
 
@@ -288,9 +439,14 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
         if share is None:
             nodes[node.name] = node
             continue
-        # the VNF node stands for its workloads: it depends on each of them (spec §2.6)
-        nodes[node.name] = replace(node, requirements=tuple(node.requirements) + tuple(
-            dependency(w) for w in share.workloads + tuple(share.xmodel.backing)))
+        # the VNF node stands for its workloads: it depends on each of them (spec §2.6);
+        # the properties that set the VNFD's inputs are consumed (no back end maps them)
+        gone = consumed.get(node.name, set())
+        nodes[node.name] = replace(
+            node, requirements=tuple(node.requirements) + tuple(
+                dependency(w) for w in share.workloads + tuple(share.xmodel.backing)),
+            properties={k: v for k, v in node.properties.items() if k not in gone},
+            property_spans={k: v for k, v in node.property_spans.items() if k not in gone})
         after = [r.node for r in node.requirements
                  if r.node is not None and r.node in shares and r.node != node.name]
         bound = _bindings(node, share, nsd, diags)
@@ -324,14 +480,31 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
     def unit(n: str) -> Any:
         return units.get(n, n)
 
+    unit_wirings: dict[str, tuple[str, ...]] = {}
+    made = 0  # wirings made from NSD wirings with a VNF node end (Limits.max_unit_wirings)
     for w in ns_wirings.values():
         srcs, tgts = units.get(w.source, (w.source,)), units.get(w.target, (w.target,))
-        steps = tuple(rename_step(s, unit, {}) for s in w.on_failure)
+        if w.source in units or w.target in units:
+            made += len(srcs) * len(tgts)
+            if made > limits.max_unit_wirings:
+                from ..limits import exceeded
+
+                exceeded(diags, "max_unit_wirings", limits, f"wiring '{w.name}' between "
+                         f"{len(srcs):,} and {len(tgts):,} workloads, with the NSD's wirings "
+                         f"before it, makes {made:,} wirings and", w.span,
+                         hint="a wiring to or from a VNF node is one wiring per pair of their "
+                              "workloads: name the workloads (<vnf>-<vdu>) the wiring is about")
+                break
+        steps = tuple(rename_step(_unit_scope(s, w, units), unit, {}) for s in w.on_failure)
+        parts = []
         for s in srcs:
             for t in tgts:
                 name = ".".join([w.name] + ([s] if len(srcs) > 1 else []) +
                                 ([t] if len(tgts) > 1 else []))
                 wirings[name] = replace(w, name=name, source=s, target=t, on_failure=steps)
+                parts.append(name)
+        if w.source in units or w.target in units:
+            unit_wirings[w.name] = tuple(parts)
     chains = {c.name: replace(c, members=_expand(c.members, units)) for c in written.values()}
     processes: dict[str, Any] = {}
     backing: dict[str, Any] = {}
@@ -341,6 +514,8 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
         backing.update(share.xmodel.backing)
     xmodel = XModel(workloads=workloads, processes=processes, backing=backing,
                     wirings=wirings, chains=chains,
+                    units={v: tuple(s.nodes) for v, s in shares.items()},
+                    unit_wirings=unit_wirings,
                     uses_profile=nsd.uses_profile or any(s.xmodel.uses_profile
                                                          for s in shares.values()))
     meta = dict(nsd.metadata)
@@ -361,6 +536,22 @@ def _merge(nsd: Topology, shares: Mapping[str, Any], diags: Diagnostics) -> tupl
                        metadata=meta,
                        flavours=(), uses_profile=xmodel.uses_profile)
     return topology, xmodel
+
+
+def _unit_scope(step: Any, w: Any, units: Mapping[str, tuple[str, ...]]) -> Any:
+    """A ``reinstantiate`` step of NSD wiring ``w`` whose scope is the keyword ``target``
+    (the default) or ``source`` naming a VNF node: the VNF node itself, so that the step
+    acts on all of its workloads (spec §2.6), not on the one workload of each wiring
+    the NSD wiring becomes."""
+    from ..normalize.steps import Args
+
+    if step.action != "reinstantiate":
+        return step
+    scope = step.arg("scope")
+    end = {"target": w.target, "source": w.source}.get(scope) if isinstance(scope, str) else None
+    if end is None or end not in units:
+        return step
+    return replace(step, args=Args({**dict(step.args), "scope": (end,)}))
 
 
 def _expand(names: Any, units: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:

@@ -163,12 +163,14 @@ def _ladders(unit: Any, s: Any) -> tuple[dict[str, Any], list[str]]:
 
 def build_view(unit: Any, *, title: str | None = None) -> dict[str, Any]:
     """The page as plain data (lists, dicts, strings, numbers), for the template."""
-    from ..graph.render import LEGEND_EDGES, LEGEND_NODES, LEGEND_NOTE, STATE_COLOURS, short_type
+    from ..graph.render import (LEGEND_EDGES, LEGEND_NODES, LEGEND_NOTE, STATE_COLOURS, VNF_NOTE,
+                                short_type)
     from .layout import _edge_style, draw
 
     diags = unit.diagnostics
     counts = {sev: diags.count(Severity[sev.upper()]) for sev in SEVERITIES}
     topo = unit.topology
+    units = dict(unit.xmodel.units) if unit.xmodel is not None else {}
     meta = dict(topo.metadata or {}) if topo is not None and topo.metadata else {}
     view: dict[str, Any] = {
         "title": title or str(meta.get("template_name") or unit.path),
@@ -180,7 +182,7 @@ def build_view(unit: Any, *, title: str | None = None) -> dict[str, Any]:
         "diagnostics": _diagnostics(unit),
         "legend": {"nodes": [{"key": k, "words": w, "fill": STATE_COLOURS[k]} for k, w in LEGEND_NODES],
                    "edges": [{"key": k, "words": w} for k, w in LEGEND_EDGES],
-                   "note": list(LEGEND_NOTE)},
+                   "note": list(LEGEND_NOTE) + ([VNF_NOTE] if units else [])},
         "graph": None,
         "nodes": [], "waves": [], "chains": [], "wirings": [], "objects": [],
         "data": {"nodes": {}, "sims": {}, "strings": [], "ladders": {}, "wirings": {}},
@@ -203,6 +205,8 @@ def build_view(unit: Any, *, title: str | None = None) -> dict[str, Any]:
         node = {"id": ids[name], "name": name, "type": a.type, "short": short_type(a.type),
                 "kind": a.kind, "state": a.state or "", "wave": wave_of.get(name),
                 "chain": chain_names.get(name, "")}
+        if units:  # a network service: the VNF whose unit holds the node
+            node["vnf"] = next((v for v, ms in units.items() if name == v or name in ms), "")
         view["nodes"].append(node)
         view["data"]["nodes"][ids[name]] = {"name": name, "type": a.type}
     for k, e in enumerate(plan.edges):

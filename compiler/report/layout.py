@@ -11,7 +11,9 @@ box sides; no path routing) that the template draws.
 
 Waves run left to right (wave 0, what starts first, on the left: ``rankdir=RL`` with the
 arrows from a dependent to what it depends on), one Graphviz rank per wave
-(``newrank`` with ``rank=same`` groups), chains are clusters.  Above
+(``newrank`` with ``rank=same`` groups), chains are clusters, and so are the VNFs of a
+network service (ids ``v<j>``, as ``xfc graph`` frames them; the simple layout draws
+chains only).  Above
 ``ALL_EDGES_UP_TO`` edges, only the edges of the transitive reduction are drawn (an edge
 A -> C is left out when A -> B -> C is drawn); the page says how many are hidden, and
 lists every wiring anyway.  ``dot`` lays a complete 60-node DAG (1,770 edges) out in
@@ -30,7 +32,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..graph.render import (CHAIN_COLOURS, OTHER_EDGE_COLOUR, STATE_COLOURS, USES_STYLE,
-                            WIRING_STYLE, short_type)
+                            VNF_FRAME_COLOUR, WIRING_STYLE, frames, short_type, vnf_label)
 
 ALL_EDGES_UP_TO = 300  # more edges than this: draw the transitive reduction
 
@@ -111,7 +113,7 @@ def to_layout_dot(unit: Any, node_ids: dict[str, str], edges: list[int]) -> str:
            '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
            '  edge [fontname="Helvetica", fontsize=8, arrowsize=0.7];',
            '  graph [fontname="Helvetica", fontsize=10];']
-    chain_of = _chain_of(plan)
+    top, drawn = frames(unit)  # chains, and the VNFs of a network service as boxes
 
     def node_line(name: str) -> str:
         a = plan.nodes[name]
@@ -119,18 +121,28 @@ def to_layout_dot(unit: Any, node_ids: dict[str, str], edges: list[int]) -> str:
         return (f"{_dq(name)} [id={_dq(node_ids[name])}, label={_dq(chr(10).join(node_label(a)))}, "
                 f"fillcolor={_dq(node_fill(a))}{shape}];")
 
+    def frame(f: Any, pad: str) -> None:
+        if f.kind == "chain":
+            fragile = bool(xm.chains[f.name].fragile) if f.name in xm.chains else False
+            out.append(f"{pad}subgraph {_dq(f'cluster_{f.index}')} {{")
+            out.append(f"{pad}  id={_dq(f'c{f.index}')}; label="
+                       f"{_dq(f'chain {f.name}' + (' (fragile)' if fragile else ''))};")
+            out.append(f"{pad}  style=dashed; color={_dq(CHAIN_COLOURS[fragile])};")
+        else:
+            out.append(f"{pad}subgraph {_dq(f'cluster_vnf_{f.index}')} {{")
+            out.append(f"{pad}  id={_dq(f'v{f.index}')}; label={_dq(vnf_label(unit, f.name))};")
+            out.append(f"{pad}  style=solid; color={_dq(VNF_FRAME_COLOUR)};")
+        for m in f.nodes:
+            out.append(f"{pad}  " + node_line(m))
+        for sub in f.frames:
+            frame(sub, pad + "  ")
+        out.append(f"{pad}}}")
+
     for name in plan.nodes:
-        if name not in chain_of:
+        if name not in drawn:
             out.append("  " + node_line(name))
-    for i, (chain, members) in enumerate(plan.chains.items()):
-        fragile = bool(xm.chains[chain].fragile) if chain in xm.chains else False
-        out.append(f"  subgraph {_dq(f'cluster_{i}')} {{")
-        out.append(f"    id={_dq(f'c{i}')}; label={_dq(f'chain {chain}' + (' (fragile)' if fragile else ''))};")
-        out.append(f"    style=dashed; color={_dq(CHAIN_COLOURS[fragile])};")
-        for m in members:
-            if chain_of.get(m) == chain:
-                out.append("    " + node_line(m))
-        out.append("  }")
+    for f in top:
+        frame(f, "  ")
     for wave in plan.waves:
         if len(wave) > 1:
             out.append("  { rank=same; " + " ".join(_dq(n) + ";" for n in wave) + " }")

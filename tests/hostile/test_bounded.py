@@ -242,3 +242,51 @@ def test_a_12_mb_shipped_manifest_of_80000_configmaps(tmp_path):
     d = assert_refused(run(["check", root]), "limit-exceeded", file="big.yaml",
                        line=7 * 5_000 + 1)
     assert "max_documents = 5,000" in d["message"]
+
+
+def test_an_nsd_of_1000_vnf_nodes(tmp_path):
+    """Issue 26: every VNF node of an NSD becomes a renamed copy of its VNFD (templates,
+    policies, X-factor model); 1,000 of one small VNFD is refused at the 201st node
+    (Limits.max_vnfs), before any VNFD is substituted."""
+    fixtures = REPO / "tests" / "fixtures" / "ns"
+    for name in ("db_vnfd.yaml", "db_types.yaml"):
+        (tmp_path / name).write_text((fixtures / name).read_text())
+    p = tmp_path / "ns.yaml"
+    p.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\nimports:\n"
+                 "  - https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_nsd_types.yaml\n"
+                 "  - db_vnfd.yaml\ntopology_template:\n  node_templates:\n"
+                 + "".join(f"    db{i}:\n      type: example.nodes.nfv.Db\n" for i in range(1000)))
+    d = assert_refused(run(["check", p]), "limit-exceeded", line=7 + 2 * 200)
+    assert "the NSD's 1,000 VNF nodes exceeds the limit max_vnfs = 200" in d["message"]
+
+
+def test_an_nsd_wiring_between_two_vnfs_of_120_workloads(tmp_path):
+    """Issue 26: a wiring to or from a VNF node is one wiring per pair of workloads, so
+    five lines of an NSD made 14,400 wirings (12 s of CPU, a 2.6 MB FailurePolicy);
+    refused at that wiring (Limits.max_unit_wirings)."""
+    n = 120
+    (tmp_path / "big_vnfd.yaml").write_text(
+        "tosca_definitions_version: tosca_simple_yaml_1_3\nimports:\n"
+        "  - https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_vnfd_types.yaml\n"
+        "  - xfactor/1.0/profile.yaml\nnode_types:\n  example.nodes.nfv.Big:\n"
+        "    derived_from: tosca.nodes.nfv.VNF\n    properties:\n"
+        + "".join(f"      {p}: {{ type: string, default: x }}\n" for p in (
+            "flavour_id", "descriptor_id", "descriptor_version", "provider", "product_name",
+            "software_version", "flavour_description"))
+        + "      vnfm_info: { type: list, entry_schema: { type: string }, default: [ v ] }\n"
+        "topology_template:\n  substitution_mappings:\n    node_type: example.nodes.nfv.Big\n"
+        "  node_templates:\n"
+        + "".join(f"    w{i}:\n      type: xfactor.nodes.CNF\n      properties: "
+                  "{ image: r.example.net/w:1, process: { state: stateless } }\n"
+                  for i in range(n)))
+    p = tmp_path / "nsd.yaml"
+    p.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\nimports:\n"
+                 "  - https://forge.etsi.org/rep/nfv/SOL001/raw/v4.4.1/etsi_nfv_sol001_nsd_types.yaml\n"
+                 "  - xfactor/1.0/profile.yaml\n  - big_vnfd.yaml\ntopology_template:\n"
+                 "  node_templates:\n    a:\n      type: example.nodes.nfv.Big\n"
+                 "    b:\n      type: example.nodes.nfv.Big\n  policies:\n    - ab:\n"
+                 "        type: xfactor.policies.Wiring\n        properties: { source: a, target: b }\n")
+    out = run(["check", p])
+    d = assert_refused(out, "limit-exceeded", line=13)
+    assert "makes 14,400 wirings and exceeds the limit max_unit_wirings = 2,000" in d["message"]
+    assert len(out.diagnostics) == 1, out.show()  # one cause, one error

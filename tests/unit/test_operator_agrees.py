@@ -20,9 +20,14 @@ from compiler.pipeline import Options
 from tests.unit.bundle_support import SAMPLES
 
 
+# network services beside the samples (whose 5G slice NS is among SAMPLES): a wiring to a
+# VNF node as one unit (tests/fixtures/ns/nsd_unit.yaml)
+NS_FIXTURES = ["tests/fixtures/ns/nsd.yaml", "tests/fixtures/ns/nsd_unit.yaml"]
+
+
 def _cases():
     out = []
-    for sample in SAMPLES:
+    for sample in SAMPLES + NS_FIXTURES:
         unit = compiler.compile(sample, Options())
         docs = [yaml.safe_load(f.content) for f in unit.outputs
                 if f.path == "policies/failurepolicy.yaml"]
@@ -40,6 +45,10 @@ CASES = _cases()
 
 def test_there_are_cases():
     assert len(CASES) >= 4
+    # the NS sample and the VNF-unit fixture are played too (issue 26)
+    played = {c.values[0] for c in CASES}
+    assert {"samples/5g-core-slice-ns/nsd.yaml", *NS_FIXTURES} <= played
+    assert ("tests/fixtures/ns/nsd_unit.yaml", "blog-api") in {c.values for c in CASES}
 
 
 @pytest.mark.parametrize("sample,failed", CASES)

@@ -288,3 +288,35 @@ def test_mermaid_draws_any_template_name(browser, tmp_path: Path) -> None:
     for name in HOSTILE_NAMES:
         assert f"{name}CNFstateless" in labels, (name, labels)
     assert _errors(browser) == []
+
+
+def test_mermaid_draws_the_vnf_frames_of_a_network_service(browser, tmp_path: Path) -> None:
+    """The NS sample's Mermaid graph drawn by Mermaid's own code: each VNF is a subgraph
+    (the chain across cp and up holds both of theirs, sd holds its own chain)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    _need(f"Mermaid ({MERMAID}; .ci/tools.sh fetches it from npm)", MERMAID.is_file())
+    code, mmd = _run("graph", "samples/5g-core-slice-ns/nsd.yaml", "--format", "mermaid", "-q")
+    assert code == 0, mmd
+    source = json.dumps(mmd).replace("<", "\\u003c")
+    page = tmp_path / "ns.html"
+    page.write_text(
+        '<!DOCTYPE html><html><body><div id="out"></div>'
+        f'<script src="{MERMAID.as_uri()}"></script><script>'
+        'mermaid.initialize({startOnLoad: false, securityLevel: "strict"});'
+        f'mermaid.render("g", {source}).then(function (r) {{'
+        'document.getElementById("out").innerHTML = r.svg; document.body.setAttribute("data-done", "ok");'
+        '}).catch(function (e) { document.body.setAttribute("data-done", "error: " + e); });'
+        '</script></body></html>')
+    browser.get(page.as_uri())
+    WebDriverWait(browser, 60).until(
+        lambda d: d.execute_script("return document.body.getAttribute('data-done')"))
+    assert browser.execute_script("return document.body.getAttribute('data-done')") == "ok"
+    clusters = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#out svg g.cluster'))"
+        ".map(function (e) { return e.textContent.trim(); })")
+    for label in ("VNF cp (FiveGcControlPlane)", "VNF up (FiveGcUserPlane)",
+                  "VNF sd (FiveGcSubscriberData)", "chain session-path (fragile)",
+                  "chain sd-subscriber-data"):
+        assert label in clusters, (label, clusters)
+    assert _errors(browser) == []

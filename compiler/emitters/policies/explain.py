@@ -59,15 +59,69 @@ def describe_step(rw: ResolvedWiring, index: int) -> str:
     return text
 
 
+def _unit_parent(ctx: Context, wiring: str) -> str | None:
+    """The NSD wiring (with a VNF node as an end) that ``wiring`` is one part of."""
+    return next((n for n, parts in ctx.xmodel.unit_wirings.items() if wiring in parts), None)
+
+
+def _unit_ends(ctx: Context, name: str) -> list[str]:
+    """The VNF ends of NSD wiring ``name``, each with its workloads."""
+    xm = ctx.xmodel
+    parts = xm.unit_wirings[name]
+    first = ctx.plan.wirings[parts[0]].wiring if parts and parts[0] in ctx.plan.wirings else None
+    ends: list[str] = []
+    if first is not None:
+        for end in (xm.unit_of(first.source), xm.unit_of(first.target)):
+            if end is not None and f"VNF {end}" not in ends:
+                ends.append(f"VNF {end}")
+    return ends
+
+
+def _in_vnfs(ctx: Context, w: object) -> str:
+    """Which VNF of a network service holds each end of wiring ``w`` ('' outside one)."""
+    ends = []
+    for end in (w.source, w.target):  # type: ignore[attr-defined]
+        vnf = ctx.xmodel.unit_of(end)
+        if vnf is not None:
+            ends.append(f"{end} is in VNF {vnf}")
+    return ", ".join(ends)
+
+
+def _unit_line(ctx: Context, name: str) -> str:
+    """How an NSD wiring over VNF units became wirings between their workloads."""
+    xm = ctx.xmodel
+    parts = xm.unit_wirings[name]
+    first = ctx.plan.wirings[parts[0]].wiring if parts and parts[0] in ctx.plan.wirings else None
+    ends = []
+    if first is not None:
+        for end in (xm.unit_of(first.source), xm.unit_of(first.target)):
+            if end is not None and end not in ends:
+                workloads = [m for m in xm.units[end] if m in xm.workloads]
+                ends.append(f"VNF {end} ({', '.join(workloads)})")
+    return (f"NS wiring {name} names {' and '.join(ends) or 'a VNF'}, whose workloads move "
+            f"together: it is {len(parts)} wiring(s), one per pair of workloads: "
+            + ", ".join(parts))
+
+
 def explain(ctx: Context, wiring: str) -> str | None:
-    """The explanation of one wiring, or None when the plan has no wiring of that name."""
+    """The explanation of one wiring, or None when the plan has no wiring of that name.
+    An NSD wiring with a VNF node as an end (compiler/ns) is explained as the wirings it
+    became, after a line naming the VNFs."""
+    parts = ctx.xmodel.unit_wirings.get(wiring)
+    if parts and wiring not in ctx.plan.wirings:
+        texts = [explain(ctx, p) for p in parts if p in ctx.plan.wirings]
+        return _unit_line(ctx, wiring) + "\n\n" + "\n".join(t for t in texts if t)
     rw = ctx.plan.wirings.get(wiring)
     if rw is None:
         return None
     w = rw.wiring
+    parent = _unit_parent(ctx, wiring)
     lines = [
         f"wiring {w.name}: {w.source} -> {w.target}, stickiness {w.stickiness}, "
         + (f"chain {rw.chain}" if rw.chain else "in no chain"),
+        *([f"  part of NS wiring {parent} (between {' and '.join(_unit_ends(ctx, parent))}; "
+           f"xfc explain --wiring {parent} explains every part)"] if parent else
+          [f"  in VNFs: {_in_vnfs(ctx, w)}"] if _in_vnfs(ctx, w) else []),
         f"  failure context goes to: {', '.join(rw.recipients)} (the source, and "
         f"propagate: {w.propagate}: {', '.join(rw.propagate_to) or 'nobody'})",
         f"  chosen targets: {', '.join(ctx.targets)}",
