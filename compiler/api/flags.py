@@ -21,7 +21,6 @@ import functools
 import os
 import re
 import stat
-import sys
 from typing import Any, Callable
 
 from ..diagnostics import Diagnostics
