@@ -67,6 +67,9 @@ TEMP_PREFIX = ".xfc-"
 TEMP_MARKER = ".xfc-temp"  # inside a temporary folder: who made it (JSON)
 FOREIGN_SHOWN = 10  # foreign paths named in the refusal message
 STALE_FOREIGN_HOST_AGE = 24 * 3600  # seconds before another host's leftover is removed
+# make_temp writes its marker right after creating the folder; a run killed in between
+# leaves an empty unmarked folder, removed once it is this old (only while still empty)
+UNMARKED_EMPTY_AGE = 60
 
 
 class OutputError(Exception):
@@ -294,7 +297,8 @@ def sweep_stale_temps(parent: Path) -> list[Path]:
 
     Only folders named ``.xfc-*``, owned by this user, not symbolic links, holding a
     marker written by :func:`make_temp` whose process is gone (same host), or that is
-    older than a day (another host sharing the file system).  Returns what it removed;
+    older than a day (another host sharing the file system); and an empty folder without
+    a marker older than a minute (a run killed between creating it and marking it).  Returns what it removed;
     never raises (a folder it cannot judge or remove is left alone)."""
     removed = []
     try:
@@ -310,6 +314,11 @@ def sweep_stale_temps(parent: Path) -> list[Path]:
             if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
                 continue
             mpath = Path(e.path) / TEMP_MARKER
+            if not os.path.lexists(mpath):
+                if time.time() - st.st_mtime >= UNMARKED_EMPTY_AGE:
+                    os.rmdir(e.path)  # fails (and keeps it) unless the folder is empty
+                    removed.append(Path(e.path))
+                continue
             mst = os.lstat(mpath)
             if not stat.S_ISREG(mst.st_mode) or mst.st_size > 4096:
                 continue

@@ -15,17 +15,11 @@ Codes: none of its own (it prints those of the phases it runs).
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
-from .. import api, batch
-from ..api import support
-from ..diagnostics import render_text
-from ..errors import PluginError
-from ..api.support import OutputError, write_outputs
-from ..api.flags import bundle_settings
-from ..api.render import bundle_writer, verify_bundles
-from .common import UsageError, declare, options_from_args, report
+from .. import batch
+from ..api import verbs
+from .common import declare
 
 DESCRIPTION = """\
 Check and compile the descriptor, then write one package per --format under OUT:
@@ -76,52 +70,4 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if batch.wanted(args):
             return batch.run("bundle", args, out)
         args.path = args.path[0]
-    # with a JSON or SARIF diagnostics document on stdout, everything else goes to stderr
-    # so that stdout stays one parseable document
-    text = getattr(args, "format", "text") == "text"
-    say = out if text else sys.stderr
-    # by name: only the bundlers this call names are imported (a broken third-party one
-    # fails only the calls that name it, with its distribution named)
-    names = support.names("bundler")
-    formats = list(dict.fromkeys(args.formats))
-    unknown = [f for f in formats if f not in names]
-    if unknown:
-        raise UsageError(f"unknown --format {unknown[0]!r}; available: "
-                         f"{support.available('bundler')}")
-    try:
-        chosen = api.bundlers_for(formats)
-    except PluginError as exc:
-        say.write(f"xfc: error[plugin-error]: {exc}\n")
-        return 1
-    settings = bundle_settings(args)
-    why = api.signing_problem(settings, f"--sign-key {args.sign_key}",
-                              f"--sign-cert {args.sign_cert}")
-    if why is not None:  # refused before the compile, not after it
-        say.write(f"xfc: error: cannot sign the CSAR: {why}\n")
-        return 1
-    options = options_from_args(args)
-    problems = api.option_problems(options)
-    if problems:
-        raise UsageError(problems[0])
-    unit = api.compile(api.CompileRequest(path=args.path, options=options)).unit
-    code = report(unit, args, out)
-    if code != 0:
-        return code
-    result = api.package(unit, chosen, settings)
-    if result.problem is not None:
-        say.write(f"xfc: error: cannot build the {result.problem.format} bundle: "
-                  f"{result.problem.message}\n")
-        return 1
-    files = list(result.files)
-    if result.late and text:  # the bundlers' warnings
-        say.write(render_text(list(result.late), unit.diagnostics.sources))
-    try:
-        write_outputs(files, args.output, force=args.force, writer=bundle_writer(formats))
-    except (OutputError, OSError) as exc:
-        raise UsageError(f"cannot write to {args.output}: {exc}") from None
-    if not args.quiet and text:
-        tops = sorted({f.path.split("/", 1)[0] for f in files})
-        out.write(f"xfc: wrote {', '.join(tops)} to {args.output} ({len(files)} files)\n")
-    if args.verify:
-        return verify_bundles(files, args.output, say)
-    return 0
+    return verbs.bundle(args, out, force=args.force)

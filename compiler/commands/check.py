@@ -20,9 +20,9 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import api, batch
-from ..api import Compilation, Options
-from .common import compile_unit, declare, report
+from .. import batch
+from ..api import verbs
+from .common import declare
 
 DESCRIPTION = """\
 Read the descriptor (a .yaml file, a CSAR directory, or a .csar/.zip archive), resolve
@@ -54,14 +54,4 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if batch.wanted(args):
             return batch.run("check", args, out)
         args.path = args.path[0]
-    checked: tuple[str, ...] = ()
-
-    def runner(path: str, options: Options) -> Compilation:
-        nonlocal checked
-        result = api.check(api.CheckRequest(path=path, options=options, all_flavours=True))
-        checked = result.flavours
-        return result.unit
-
-    unit = compile_unit(args, runner=runner)
-    return report(unit, args, out, flavours=checked,
-                  json_extra={"flavours": list(checked)} if checked else None)
+    return verbs.check(args, out)

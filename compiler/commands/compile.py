@@ -10,15 +10,12 @@ Codes: none of its own (it prints those of the phases it runs).
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
 from .. import batch
-from ..api.support import OutputError, write_outputs
-from ..api.render import wrote_line, yaml_stream
-from .common import UsageError, compile_unit, declare, report
+from ..api import verbs
+from .common import declare
 
-WRITER = "xfc compile"  # named in DIR/.xfc-manifest (compiler.output)
 DESCRIPTION = """\
 Check the descriptor, then write, under DIR:
   kubernetes/   one file per Kubernetes object (Deployments, StatefulSets, Services,
@@ -56,21 +53,4 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         if batch.wanted(args):
             return batch.run("compile", args, out)
         args.path = args.path[0]
-    if not args.output and not args.stdout:
-        raise UsageError("compile needs -o DIR or --stdout")
-    unit = compile_unit(args)
-    chosen = unit.options.emitters
-    diag_out = sys.stderr if args.stdout else out
-    code = report(unit, args, diag_out)
-    if code != 0:
-        return code
-    if args.stdout:
-        out.write(yaml_stream(unit.outputs))
-        return 0
-    try:
-        write_outputs(unit.outputs, args.output, force=args.force, writer=WRITER)
-    except (OutputError, OSError) as exc:
-        raise UsageError(f"cannot write to {args.output}: {exc}") from None
-    if not getattr(args, "quiet", False) and args.format == "text":
-        out.write(wrote_line(unit.outputs, args.output, chosen))
-    return 0
+    return verbs.compile_(args, out, force=args.force, announce=True)

@@ -18,8 +18,8 @@ import os
 import sys
 from typing import TextIO
 
-from .. import api
-from .common import UsageError, compile_unit, declare, report
+from ..api import verbs
+from .common import UsageError, declare, report
 
 DESCRIPTION = """\
 Compile the descriptor in memory (check's input and back-end flags) and write one
@@ -62,15 +62,7 @@ def _write(path: str, text: str) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    html = ""
-
-    def runner(path: str, options: api.Options) -> api.Compilation:
-        nonlocal html
-        result = api.report(api.ReportRequest(path=path, options=options))
-        html = result.html
-        return result.unit
-
-    unit = compile_unit(args, runner=runner)
+    unit, html = verbs.report_page(args)
     if args.output == "-":
         out.write(html)
         stream = sys.stderr

@@ -25,12 +25,9 @@ import sys
 from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
-from .. import api
-from ..api.flags import bundle_settings, compile_unit, options_from_args, parse
-from ..api.render import bundle_writer, report, verify_bundles, yaml_stream
-from ..api.support import OutputError, names, write_outputs
-from ..diagnostics import render_text
-from ..errors import PluginError
+from ..api import verbs
+from ..api.flags import parse
+from ..api.render import report
 from ..usage import UsageError
 
 OUT = "out"  # the folder compile and bundle write, in the request's working directory
@@ -45,96 +42,27 @@ class Answer:
 
 
 def _check(args: argparse.Namespace, out: TextIO, files: dict[str, bytes]) -> int:
-    checked: tuple[str, ...] = ()
-
-    def runner(path: str, options: api.Options) -> api.Compilation:
-        nonlocal checked
-        result = api.check(api.CheckRequest(path=path, options=options, all_flavours=True))
-        checked = result.flavours
-        return result.unit
-
-    unit = compile_unit(args, runner=runner)
-    return report(unit, args, out, flavours=checked,
-                  json_extra={"flavours": list(checked)} if checked else None)
+    return verbs.check(args, out)
 
 
 def _compile(args: argparse.Namespace, out: TextIO, files: dict[str, bytes]) -> int:
-    unit = compile_unit(args)
-    code = report(unit, args, sys.stderr if args.stdout else out)
-    if code != 0:
-        return code
-    if args.stdout:
-        out.write(yaml_stream(unit.outputs))
-        return 0
-    _write(unit.outputs, args.output, "xfc compile")
-    files.update(_read_folder(args.output))
-    return 0
+    code = verbs.compile_(args, out, force=False, announce=False)
+    if code == 0 and not args.stdout:
+        files.update(_read_folder(args.output))
+    return code
 
 
 def _report(args: argparse.Namespace, out: TextIO, files: dict[str, bytes]) -> int:
-    html = ""
-
-    def runner(path: str, options: api.Options) -> api.Compilation:
-        nonlocal html
-        result = api.report(api.ReportRequest(path=path, options=options))
-        html = result.html
-        return result.unit
-
-    unit = compile_unit(args, runner=runner)
+    unit, html = verbs.report_page(args)
     files["report.html"] = html.encode("utf-8")
     return report(unit, args, out)
 
 
 def _bundle(args: argparse.Namespace, out: TextIO, files: dict[str, bytes]) -> int:
-    text = args.format == "text"
-    say = out if text else sys.stderr
-    formats = list(dict.fromkeys(args.formats))
-    unknown = [f for f in formats if f not in names("bundler")]
-    if unknown:
-        from ..api.support import available
-
-        raise UsageError(f"unknown --format {unknown[0]!r}; available: {available('bundler')}")
-    try:
-        chosen = api.bundlers_for(formats)
-    except PluginError as exc:
-        say.write(f"xfc: error[plugin-error]: {exc}\n")
-        return 1
-    settings = bundle_settings(args)
-    why = api.signing_problem(settings, f"--sign-key {args.sign_key}",
-                              f"--sign-cert {args.sign_cert}")
-    if why is not None:  # refused before the compile, not after it
-        say.write(f"xfc: error: cannot sign the CSAR: {why}\n")
-        return 1
-    options = options_from_args(args)
-    problems = api.option_problems(options)
-    if problems:
-        raise UsageError(problems[0])
-    unit = api.compile(api.CompileRequest(path=args.path, options=options)).unit
-    code = report(unit, args, out)
-    if code != 0:
-        return code
-    result = api.package(unit, chosen, settings)
-    if result.problem is not None:
-        say.write(f"xfc: error: cannot build the {result.problem.format} bundle: "
-                  f"{result.problem.message}\n")
-        return 1
-    written = list(result.files)
-    if result.late and text:  # the bundlers' warnings
-        say.write(render_text(list(result.late), unit.diagnostics.sources))
-    _write(written, args.output, bundle_writer(formats))
-    if not args.quiet and text:
-        tops = sorted({f.path.split("/", 1)[0] for f in written})
-        out.write(f"xfc: wrote {', '.join(tops)} to {args.output} ({len(written)} files)\n")
-    code = verify_bundles(written, args.output, say) if args.verify else 0
-    files.update(_read_folder(args.output))
+    code = verbs.bundle(args, out, force=False)
+    if code in (0, 1) and os.path.isdir(args.output):  # written (a gate may have refused it)
+        files.update(_read_folder(args.output))
     return code
-
-
-def _write(outputs: list, folder: str, writer: str) -> None:
-    try:
-        write_outputs(outputs, folder, force=False, writer=writer)
-    except (OutputError, OSError) as exc:
-        raise UsageError(f"cannot write to {folder}: {exc}") from None
 
 
 def _read_folder(folder: str) -> dict[str, bytes]:

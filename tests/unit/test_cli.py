@@ -62,12 +62,12 @@ def test_json_format(tmp_path):
 
 
 def test_internal_error_is_one_line_and_exit_3(monkeypatch, capsys, tmp_path):
-    import compiler.commands.check as check_cmd
+    import compiler.api
 
     def boom(*a, **k):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(check_cmd.api, "check", boom)  # the API call the verb makes
+    monkeypatch.setattr(compiler.api, "check", boom)  # the API call the verb makes
     code, _ = run("check", str(tmp_path))
     err = capsys.readouterr().err
     assert code == 3

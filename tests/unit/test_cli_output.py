@@ -132,7 +132,9 @@ def test_sigkill_during_check_tosca_parser_is_swept_by_the_next_run(tmp_path):
     proc = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
-        while not any(p.name.startswith(".xfc-tosca-parser-") for p in tmp_path.iterdir()):
+        # the sandbox once marked (make_temp marks it right after creating it)
+        while not any(p.name.startswith(".xfc-tosca-parser-") and (p / ".xfc-temp").is_file()
+                      for p in tmp_path.iterdir()):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.skip("tosca-parser finished before its sandbox was seen")
             time.sleep(0.01)
@@ -160,7 +162,9 @@ def test_sigterm_during_check_tosca_parser_leaves_no_sandbox(tmp_path):
                             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
-        while not any(p.name.startswith(".xfc-tosca-parser-") for p in tmp_path.iterdir()):
+        # the sandbox once marked (make_temp marks it right after creating it)
+        while not any(p.name.startswith(".xfc-tosca-parser-") and (p / ".xfc-temp").is_file()
+                      for p in tmp_path.iterdir()):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.skip("tosca-parser finished before its sandbox was seen")
             time.sleep(0.01)

@@ -267,6 +267,20 @@ def test_folder_of_a_killed_run_is_swept_by_the_next(tmp_path):
     assert sweep_stale_temps(tmp_path) == []
 
 
+def test_an_empty_unmarked_folder_goes_after_a_minute_a_filled_one_stays(tmp_path):
+    """A run killed between make_temp's mkdtemp and its marker leaves an empty folder."""
+    empty, filled = tmp_path / ".xfc-tosca-parser-killed", tmp_path / ".xfc-mine"
+    empty.mkdir()
+    filled.mkdir()
+    (filled / "notes.txt").write_text("a user's file")
+    assert sweep_stale_temps(tmp_path) == []  # fresh: its marker may be on its way
+    old = time.time() - 2 * output_mod.UNMARKED_EMPTY_AGE
+    for d in (empty, filled):
+        os.utime(d, (old, old))
+    assert sweep_stale_temps(tmp_path) == [empty]
+    assert not empty.exists() and (filled / "notes.txt").read_text() == "a user's file"
+
+
 def test_other_hosts_leftover_waits_a_day(tmp_path):
     d = tmp_path / ".xfc-remote"
     d.mkdir()
