@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from ..model import Topology
 from ..model.xfactor import GraphNode, Plan, XModel
@@ -257,6 +257,38 @@ def _dq(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
+
+def dot_frames(unit: Compilation, top: list[Frame], node_line: Callable[[str], str], *,
+               ids: bool = False) -> list[str]:
+    """The DOT clusters of :func:`frames` (chains dashed, VNFs solid), nested, each
+    member by ``node_line``; with ``ids`` each cluster gets the id the report's page uses
+    (``c<index>`` for a chain, ``v<index>`` for a VNF)."""
+    xm, out = unit.xmodel, []
+
+    def frame(f: Frame, pad: str) -> None:
+        if f.kind == "chain":
+            fragile = bool(xm.chains[f.name].fragile) if f.name in xm.chains else False
+            out.append(f"{pad}subgraph {_dq(f'cluster_{f.index}')} {{")
+            ident = f"id={_dq(f'c{f.index}')}; " if ids else ""
+            out.append(f"{pad}  {ident}label="
+                       f"{_dq(f'chain {f.name}' + (' (fragile)' if fragile else ''))};")
+            out.append(f"{pad}  style=dashed; color={_dq(CHAIN_COLOURS[fragile])};")
+        else:
+            out.append(f"{pad}subgraph {_dq(f'cluster_vnf_{f.index}')} {{")
+            ident = f"id={_dq(f'v{f.index}')}; " if ids else ""
+            out.append(f"{pad}  {ident}label={_dq(vnf_label(unit, f.name))};")
+            out.append(f"{pad}  style=solid; color={_dq(VNF_FRAME_COLOUR)};")
+        for m in f.nodes:
+            out.append(f"{pad}  " + node_line(m))
+        for sub in f.frames:
+            frame(sub, pad + "  ")
+        out.append(f"{pad}}}")
+
+    for f in top:
+        frame(f, "  ")
+    return out
+
+
 def to_dot(unit: Compilation, title: str) -> str:
     plan, xm = unit.plan, unit.xmodel
     out = [f"digraph {_dq(title)} {{",
@@ -276,27 +308,10 @@ def to_dot(unit: Compilation, title: str) -> str:
         return (f"{_dq(name)} [label={_dq(label)}, tooltip={_dq(f'{name}: {a.type}')}, "
                 f"fillcolor={_dq(_fill(a))}{shape}];")
 
-    def frame(f: Frame, pad: str) -> None:
-        if f.kind == "chain":
-            fragile = xm.chains[f.name].fragile
-            out.append(f"{pad}subgraph {_dq(f'cluster_{f.index}')} {{")
-            out.append(f"{pad}  label={_dq(f'chain {f.name}' + (' (fragile)' if fragile else ''))};")
-            out.append(f"{pad}  style=dashed; color={_dq(CHAIN_COLOURS[bool(fragile)])};")
-        else:
-            out.append(f"{pad}subgraph {_dq(f'cluster_vnf_{f.index}')} {{")
-            out.append(f"{pad}  label={_dq(vnf_label(unit, f.name))};")
-            out.append(f"{pad}  style=solid; color={_dq(VNF_FRAME_COLOUR)};")
-        for m in f.nodes:
-            out.append(f"{pad}  " + node_line(m))
-        for sub in f.frames:
-            frame(sub, pad + "  ")
-        out.append(f"{pad}}}")
-
     for name in plan.nodes:
         if name not in drawn:
             out.append("  " + node_line(name))
-    for f in top:
-        frame(f, "  ")
+    out += dot_frames(unit, top, node_line)
     for e in plan.edges:
         attrs: list[str] = []
         w = _wiring_of(unit, e) if e.kind == "wiring" else None

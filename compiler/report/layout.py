@@ -32,7 +32,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..graph.render import (CHAIN_COLOURS, OTHER_EDGE_COLOUR, STATE_COLOURS, USES_STYLE,
-                            VNF_FRAME_COLOUR, WIRING_STYLE, frames, short_type, vnf_label)
+                            WIRING_STYLE, dot_frames, frames, short_type)
 
 ALL_EDGES_UP_TO = 300  # more edges than this: draw the transitive reduction
 
@@ -121,28 +121,10 @@ def to_layout_dot(unit: Any, node_ids: dict[str, str], edges: list[int]) -> str:
         return (f"{_dq(name)} [id={_dq(node_ids[name])}, label={_dq(chr(10).join(node_label(a)))}, "
                 f"fillcolor={_dq(node_fill(a))}{shape}];")
 
-    def frame(f: Any, pad: str) -> None:
-        if f.kind == "chain":
-            fragile = bool(xm.chains[f.name].fragile) if f.name in xm.chains else False
-            out.append(f"{pad}subgraph {_dq(f'cluster_{f.index}')} {{")
-            out.append(f"{pad}  id={_dq(f'c{f.index}')}; label="
-                       f"{_dq(f'chain {f.name}' + (' (fragile)' if fragile else ''))};")
-            out.append(f"{pad}  style=dashed; color={_dq(CHAIN_COLOURS[fragile])};")
-        else:
-            out.append(f"{pad}subgraph {_dq(f'cluster_vnf_{f.index}')} {{")
-            out.append(f"{pad}  id={_dq(f'v{f.index}')}; label={_dq(vnf_label(unit, f.name))};")
-            out.append(f"{pad}  style=solid; color={_dq(VNF_FRAME_COLOUR)};")
-        for m in f.nodes:
-            out.append(f"{pad}  " + node_line(m))
-        for sub in f.frames:
-            frame(sub, pad + "  ")
-        out.append(f"{pad}}}")
-
     for name in plan.nodes:
         if name not in drawn:
             out.append("  " + node_line(name))
-    for f in top:
-        frame(f, "  ")
+    out += dot_frames(unit, top, node_line, ids=True)
     for wave in plan.waves:
         if len(wave) > 1:
             out.append("  { rank=same; " + " ".join(_dq(n) + ";" for n in wave) + " }")
