@@ -149,4 +149,5 @@ _reg("ns-vnf-unsubstituted", "error", "an NSD's VNF node is substituted by no VN
 _reg("ns-vnf-ambiguous", "error", "an NSD's VNF node is substituted by two or more VNFDs")
 _reg("ns-vnf-flavour", "error", "an NSD's VNF node names a flavour_id its VNFD does not have")
 _reg("ns-level", "error", "the NS instantiation level is unknown, or gives a VNF no instance")
+_reg("ns-namespace", "error", "with --ns-namespaces per-vnf, a VNF node's name gives no namespace of its own (not a DNS-1123 label, too long, or taken)")
 _reg("ns-unsupported", "warning", "an NSD element xfc does not compile (a SAP, NS-level process traits)")

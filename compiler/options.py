@@ -49,6 +49,9 @@ class Options:
     # VNF nodes besides its imports; --ns-level ID, the NS instantiation level
     vnfs: tuple[str, ...] = ()
     ns_level: str | None = None
+    # --ns-namespaces single|per-vnf: one namespace for the service, or each VNF node's
+    # objects in a namespace of its own (compiler/ns/namespaces.py)
+    ns_namespaces: str = "single"
 
 
 __all__ = ["Options", "options_of"]

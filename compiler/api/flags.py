@@ -57,6 +57,13 @@ def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
     g.add_argument("--ns-level", metavar="ID", dest="ns_level",
                    help="NS instantiation level of an NSD (default: its default_level): "
                         "sets each VNF's number of instances")
+    g.add_argument("--ns-namespaces", choices=("single", "per-vnf"), default=None,
+                   dest="ns_namespaces",
+                   help="where an NSD's objects go: 'single' (default) puts the whole service "
+                        "in --namespace; 'per-vnf' puts each VNF node's objects in a "
+                        "namespace named after it and the service's own (NS links, "
+                        "FailurePolicy, operator) in --namespace, else one named after the "
+                        "service (docs/conversion.md)")
     g.add_argument("--profile-path", metavar="DIR", action="append", default=[],
                    dest="profile_paths",
                    help="extra directory for imports that are not in the package "
@@ -234,7 +241,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "vnfs": tuple(getattr(args, "vnfs", []) or ()),  # issue 26 (compiler/ns)
         "ns_level": getattr(args, "ns_level", None),
     }
-    for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts",
+    for name in ("namespace", "ns_namespaces", "tosca_parser", "root", "allow_missing_artifacts",
                  "network_policies", "operator", "operator_image", "kube_version"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)

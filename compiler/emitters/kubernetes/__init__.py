@@ -57,7 +57,13 @@ class KubernetesEmitter:
             namespace=options_of(unit).namespace or None,
             part_of=service_name(topology),
         )
+        from ...ns.namespaces import placement
+
+        place = placement(topology, unit.xmodel, options_of(unit), diags)
+        if place.per_vnf:  # --ns-namespaces per-vnf: the service's own objects' namespace
+            ctx.namespace, ctx.placement = place.namespace, place
         build_objects(ctx)
+        _emit_namespaces(ctx)
         unique.check(ctx)
         tacker_namespace.check(ctx)
         return finish(ctx)
@@ -122,6 +128,26 @@ def build_objects(ctx: Ctx) -> None:
             "the Kubernetes back end found no workload, link or configuration to emit",
             topology.span,
         )
+
+
+def _emit_namespaces(ctx: Ctx) -> None:
+    """With ``--ns-namespaces per-vnf``: a Namespace per VNF node, and the service's own
+    when xfc chose its name (no ``--namespace``), each labelled with its name so that
+    NetworkPolicies select it on clusters older than 1.21 too."""
+    place = ctx.placement
+    if place is None or not ctx.objects:
+        return
+    given = options_of(ctx.unit).namespace
+    vnf_of = {ns: vnf for vnf, ns in place.vnfs.items()}
+    for ns in place.all():
+        if ns == given:
+            continue  # the user's own namespace: theirs to create
+        node = ctx.topology.nodes.get(vnf_of.get(ns, ""))
+        meta = ctx.metadata(ns, template=node.name if node is not None else "topology_template",
+                            span=node.span if node is not None else ctx.topology.span,
+                            namespaced=False)
+        meta["labels"][netpolicy.NS_NAME_LABEL] = ns
+        ctx.add("Namespace", ns, {"apiVersion": "v1", "kind": "Namespace", "metadata": meta})
 
 
 def _vnf_identity_unplaced(ctx: Ctx, any_workload: bool, built: Any = ()) -> None:

@@ -159,6 +159,13 @@ class Ctx:
     workload_names: dict[str, str] = field(default_factory=dict)
     # workload template name -> ports a VirtualCp / VnfExtCp Service exposes (NetworkPolicy)
     exposed: dict[str, list] = field(default_factory=dict)
+    # network services (compiler.ns.namespaces): the namespace of each template's objects
+    # with --ns-namespaces per-vnf; None: every object in ``namespace``
+    placement: Any = None
+
+    def ns_of(self, template: str | None) -> str | None:
+        """The namespace of the objects written for ``template`` (None: none written)."""
+        return self.placement.of(template) if self.placement is not None else self.namespace
 
     # -- the Kubernetes release written for (--kube-version) -----------------
     def api_version(self, kind: str) -> str:
@@ -236,8 +243,9 @@ class Ctx:
             "labels": self.labels(name, component),
             "annotations": annotations,
         }
-        if namespaced and self.namespace:
-            meta["namespace"] = self.namespace
+        ns = self.ns_of(template)
+        if namespaced and ns:
+            meta["namespace"] = ns
         return meta
 
     # -- diagnostics ------------------------------------------------------

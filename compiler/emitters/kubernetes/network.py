@@ -93,7 +93,7 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
             continue
         order = cp.properties.get("order")
         order = order if isinstance(order, int) and not isinstance(order, bool) else 1 << 30
-        attach.setdefault(binding, []).append((order, cp.name, links[link]))
+        attach.setdefault(binding, []).append((order, cp.name, links[link], link))
     for ext in ctx.topology.nodes_of("tosca.nodes.nfv.VnfExtCp"):
         # an external CP bound to a link (an NSD's virtual link, through the VNF's
         # substitution mapping): the workloads behind its internal VduCps join that link
@@ -104,12 +104,13 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
         for inner in (r.node for r in ext.requirements if r.name == "internal_virtual_link"):
             wname = _vducp_workload(ctx, inner)
             if wname in workloads:
-                attach.setdefault(wname, []).append((1 << 30, ext.name, links[link]))
+                attach.setdefault(wname, []).append((1 << 30, ext.name, links[link], link))
     for wname, cps in attach.items():
-        for i, (_, _, nad) in enumerate(sorted(cps)):
+        for i, (_, _, nad, vl) in enumerate(sorted(cps)):
             sel: dict[str, Any] = {"name": nad, "interface": f"net{i + 1}"}
-            if ctx.namespace:
-                sel["namespace"] = ctx.namespace
+            ns = ctx.ns_of(vl)  # a NAD is namespaced: an NS link's is the service's
+            if ns:
+                sel["namespace"] = ns
             workloads[wname].networks.append(sel)
 
 

@@ -563,6 +563,9 @@ def add_backing_env(ctx: Ctx, w: Workload, services: dict) -> None:
             continue
         bs = services[target]
         value = bs.locator or object_name("Service", target)
+        there = ctx.ns_of(target)
+        if not bs.locator and there and there != ctx.ns_of(w.node.name):
+            value = f"{value}.{there}"  # another VNF's namespace (--ns-namespaces per-vnf)
         entries = [{"name": f"{env_name(target)}_LOCATOR", "value": value}]
         tnode = ctx.topology.nodes.get(target)
         if tnode is not None:

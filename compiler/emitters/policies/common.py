@@ -131,6 +131,8 @@ class Context:
     description: str = ""
     source_file: str = ""
     topology: Any = None  # the resolved Topology, for names shared with other back ends
+    # node -> its namespace when not ``namespace`` (--ns-namespaces per-vnf)
+    node_namespaces: Mapping[str, str] = field(default_factory=dict)
     # node -> its Deployment / StatefulSet as the Kubernetes back end writes it (.workloads)
     workloads: Mapping[str, Any] = field(default_factory=dict)
     # member tuple (startup order) -> scope name, as the FailurePolicy's spec.scopes has them
@@ -178,9 +180,14 @@ def build_context(unit: Any) -> Context | None:
         chains.append((name, bool(chain.fragile), tuple(plan.chains.get(name, chain.members))))
     meta = getattr(topo, "metadata", None) or {}
     version = meta.get("template_version") if isinstance(meta, Mapping) else None
+    from ...ns.namespaces import placement
+
+    place = placement(topo, xmodel, opts)
     ctx = Context(
         service=service_name(topo, unit.path),
-        namespace=opts.namespace,
+        # the service's own namespace: --namespace, or per-vnf's (compiler.ns.namespaces)
+        namespace=place.namespace,
+        node_namespaces=dict(place.templates),
         plan=plan,
         xmodel=xmodel,
         wirings=tuple(plan.wirings[k] for k in sorted(plan.wirings)),

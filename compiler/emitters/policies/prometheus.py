@@ -81,8 +81,9 @@ def _pod_regex(ctx: Context, node: str) -> str:
 
 def _matchers(ctx: Context, node: str, *extra: str) -> str:
     parts = []
-    if ctx.namespace:
-        parts.append(f"namespace={json.dumps(ctx.namespace)}")
+    ns = ctx.node_namespaces.get(node, ctx.namespace)  # its VNF's (per-vnf), else the service's
+    if ns:
+        parts.append(f"namespace={json.dumps(ns)}")
     parts.append(f"pod=~{json.dumps(_pod_regex(ctx, node))}")
     parts.extend(extra)
     return "{" + ",".join(parts) + "}"
