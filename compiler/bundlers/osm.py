@@ -44,7 +44,11 @@ MGMT_CP = "mgmt-ext"
 MGMT_NET = "mgmtnet"
 
 
-def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
+def build_vnfd(inp: BundleInput, ident: Identity,
+               links: list[tuple[str, str, list[str]]] = ()) -> dict[str, Any]:
+    """The KNF VNFD; ``links``: (ext-cpd id, network, layer protocols) of each connection
+    point that joins an NS virtual link (a VNF of a network service), one ext-cpd and one
+    cluster network each, besides the management ones."""
     df = {"id": inp.topology.flavour or "default-df",
           "instantiation-level": [{"id": "default"}]}
     vnfd: dict[str, Any] = {
@@ -59,8 +63,11 @@ def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
     vnfd.update({
         "mgmt-cp": MGMT_CP,
         "ext-cpd": [{"id": MGMT_CP, "k8s-cluster-net": MGMT_NET,
-                     "layer-protocol": ["ethernet"]}],
-        "k8s-cluster": {"nets": [{"id": MGMT_NET}]},
+                     "layer-protocol": ["ethernet"]}] + [
+            {"id": cpd, "k8s-cluster-net": net, "layer-protocol": list(protocols)}
+            for cpd, net, protocols in links],
+        "k8s-cluster": {"nets": [{"id": MGMT_NET}] + [
+            {"id": net} for net in dict.fromkeys(net for _, net, _ in links)]},
         "kdu": [{"name": ident.name, "helm-chart": ident.name, "helm-version": "v3"}],
         "df": [df],
     })
@@ -68,7 +75,8 @@ def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
 
 
 def build_package(inp: BundleInput, objects: list[K8sObject] | None = None,
-                  ident: Identity | None = None) -> tuple[str, dict[str, bytes]]:
+                  ident: Identity | None = None,
+                  links: list[tuple[str, str, list[str]]] = ()) -> tuple[str, dict[str, bytes]]:
     """(top folder name, files by path inside it); ``objects`` and ``ident``: the package
     of a part of them (one VNF of a network service, :mod:`compiler.bundlers.ns_package`)."""
     from .helm import build_chart
@@ -80,7 +88,7 @@ def build_package(inp: BundleInput, objects: list[K8sObject] | None = None,
     folder = f"{ident.name}_knf"
     content: dict[str, bytes] = {
         f"{ident.name}_vnfd.yaml": (b"# OSM KNF descriptor written by xfc\n"
-                                    + dump_yaml(build_vnfd(inp, ident))),
+                                    + dump_yaml(build_vnfd(inp, ident, links))),
     }
     content.update({f"helm-charts/{chart.name}/{p}": d for p, d in chart.files.items()})
     content["checksums.txt"] = "".join(
