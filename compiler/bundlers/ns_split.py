@@ -64,7 +64,10 @@ def vnf_nodes(inp: BundleInput) -> list[str]:
 
 
 def owner(name: str, vnfs: list[str]) -> str | None:
-    """The VNF node whose share template ``name`` is (longest ``<vnf>-`` prefix)."""
+    """The VNF node whose share template ``name`` is (longest ``<vnf>-`` prefix), or the
+    VNF node ``name`` itself (its Namespace, with ``--ns-namespaces per-vnf``)."""
+    if name in vnfs:
+        return name
     best = None
     for v in vnfs:
         if name.startswith(v + "-") and (best is None or len(v) > len(best)):

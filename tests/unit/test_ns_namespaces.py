@@ -187,3 +187,40 @@ def test_cli_flag(tmp_path: Path) -> None:
     r = subprocess.run([sys.executable, "-m", "compiler", "compile", str(NSD), "--ns-namespaces",
                         "each", "-o", str(out)], capture_output=True, text=True, cwd=REPO)
     assert r.returncode == 2 and "per-vnf" in r.stderr
+
+
+def _rendered_places(text: str) -> dict[tuple[str, str], str]:
+    return {(d["kind"], d["metadata"]["name"]): d["metadata"].get("namespace", "")
+            for d in yaml.safe_load_all(text) if isinstance(d, dict) and "kind" in d}
+
+
+def test_bundles_keep_each_objects_namespace(tmp_path: Path) -> None:
+    """The Helm chart (a subchart per VNF) and the Kustomize base (a component per VNF)
+    render every object in the namespace the compiler gave it, and each VNF's Namespace
+    goes with that VNF's part."""
+    from tests.support.validators import helm_template, kubectl_kustomize, require_tool
+
+    want = {("Deployment", "shop-front"): "shop", ("StatefulSet", "data-store"): "data",
+            ("NetworkAttachmentDefinition", "frontnet"): "nsd", ("FailurePolicy", "nsd"): "nsd"}
+    require_tool("helm")
+    r = subprocess.run([sys.executable, "-m", "compiler", "bundle", str(NSD), "--ns-namespaces",
+                        "per-vnf", "-f", "helm", "-o", str(tmp_path / "h"), "-q"],
+                       capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    chart = tmp_path / "h" / "helm" / "nsd"
+    assert (chart / "charts" / "shop" / "templates" / "namespace-shop.yaml").is_file()
+    rc, text = helm_template(chart)
+    assert rc == 0, text
+    places = _rendered_places(text)
+    assert {k: places[k] for k in want} == want
+    assert places[("Namespace", "blog")] == ""
+    require_tool("kubectl")
+    r = subprocess.run([sys.executable, "-m", "compiler", "bundle", str(NSD), "--ns-namespaces",
+                        "per-vnf", "-f", "kustomize", "-o", str(tmp_path / "k"), "-q"],
+                       capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "k" / "kustomize" / "components" / "shop" / "namespace-shop.yaml").is_file()
+    rc, text = kubectl_kustomize(tmp_path / "k" / "kustomize" / "base")
+    assert rc == 0, text
+    places = _rendered_places(text)
+    assert {k: places[k] for k in want} == want
