@@ -16,6 +16,10 @@ from typing import Any, Mapping
 from .limits import DEFAULT_LIMITS, Limits
 
 
+#: --ns-namespaces: the whole network service in one namespace, or one per VNF node
+NS_NAMESPACE_MODES = ("single", "per-vnf")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Options:
     """Everything a caller can set; the CLI maps its flags one to one onto these."""
@@ -54,7 +58,7 @@ class Options:
     ns_namespaces: str = "single"
 
 
-__all__ = ["Options", "options_of"]
+__all__ = ["NS_NAMESPACE_MODES", "Options", "options_of"]
 
 
 def options_of(unit: Any) -> Options:

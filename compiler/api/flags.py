@@ -57,7 +57,9 @@ def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
     g.add_argument("--ns-level", metavar="ID", dest="ns_level",
                    help="NS instantiation level of an NSD (default: its default_level): "
                         "sets each VNF's number of instances")
-    g.add_argument("--ns-namespaces", choices=("single", "per-vnf"), default=None,
+    from ..options import NS_NAMESPACE_MODES
+
+    g.add_argument("--ns-namespaces", choices=NS_NAMESPACE_MODES, default=None,
                    dest="ns_namespaces",
                    help="where an NSD's objects go: 'single' (default) puts the whole service "
                         "in --namespace; 'per-vnf' puts each VNF node's objects in a "

@@ -34,7 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..model import OutputFile
 from . import BundleInput, Identity, K8sObject, Settings, dump_yaml, identity, semver, targz_bytes
@@ -165,7 +165,7 @@ def ns_links(inp: BundleInput) -> tuple[list[NsLink], dict[str, list[tuple[str, 
 
 
 def build_nsd(ns: Identity, knfs: list[tuple[str, Identity]],
-              links: list[NsLink] = (), joins: Mapping[str, list[tuple[str, str]]] | None = None
+              links: Sequence[NsLink] = (), joins: Mapping[str, list[tuple[str, str]]] | None = None
               ) -> dict[str, Any]:
     """The OSM NSD naming each KNF package (``[(profile id, the KNF's identity)]``): the
     management network and the NS virtual links ``links`` as ``virtual-link-desc`` (each

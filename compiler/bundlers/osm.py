@@ -35,7 +35,7 @@ Codes: none.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Sequence
 
 from ..model import OutputFile
 from . import BundleInput, Identity, K8sObject, dump_yaml, identity, targz_bytes
@@ -45,7 +45,7 @@ MGMT_NET = "mgmtnet"
 
 
 def build_vnfd(inp: BundleInput, ident: Identity,
-               links: list[tuple[str, str, list[str]]] = ()) -> dict[str, Any]:
+               links: Sequence[tuple[str, str, list[str]]] = ()) -> dict[str, Any]:
     """The KNF VNFD; ``links``: (ext-cpd id, network, layer protocols) of each connection
     point that joins an NS virtual link (a VNF of a network service), one ext-cpd and one
     cluster network each, besides the management ones."""
@@ -76,7 +76,7 @@ def build_vnfd(inp: BundleInput, ident: Identity,
 
 def build_package(inp: BundleInput, objects: list[K8sObject] | None = None,
                   ident: Identity | None = None,
-                  links: list[tuple[str, str, list[str]]] = ()) -> tuple[str, dict[str, bytes]]:
+                  links: Sequence[tuple[str, str, list[str]]] = ()) -> tuple[str, dict[str, bytes]]:
     """(top folder name, files by path inside it); ``objects`` and ``ident``: the package
     of a part of them (one VNF of a network service, :mod:`compiler.bundlers.ns_package`)."""
     from .helm import build_chart

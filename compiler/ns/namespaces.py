@@ -27,9 +27,10 @@ from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics
 from ..names import DNS_LABEL_MAX, dns_label, is_dns_label
+from ..options import NS_NAMESPACE_MODES, Options
 
-MODES = ("single", "per-vnf")
-DEFAULT_MODE = "single"
+MODES = NS_NAMESPACE_MODES
+DEFAULT_MODE = MODES[0]
 _NON_DNS = re.compile(r"[^a-z0-9]+")
 _RESERVED = ("default", "kube-system", "kube-public", "kube-node-lease")
 
@@ -65,13 +66,13 @@ def _candidate(name: str) -> str:
     return _NON_DNS.sub("-", name.lower()).strip("-")
 
 
-def placement(topology: Any, xmodel: Any, options: Any,
+def placement(topology: Any, xmodel: Any, options: Options,
               diags: Diagnostics | None = None) -> Placement:
     """The :class:`Placement` of the service; errors go to ``diags`` when given (the
     Kubernetes back end reports them, the other back ends only read the placement)."""
-    namespace = getattr(options, "namespace", None) or None
+    namespace = options.namespace or None
     units: Mapping[str, tuple[str, ...]] = getattr(xmodel, "units", None) or {}
-    if getattr(options, "ns_namespaces", DEFAULT_MODE) != "per-vnf" or not units:
+    if options.ns_namespaces != "per-vnf" or not units:
         return Placement(namespace=namespace)
     from ..emitters.naming import service_name
 

@@ -84,7 +84,7 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
                 "spec": {"config": compact_json(cni_config(name, vl))},
             },
         )
-    attach: dict[str, list[tuple[int, str, str]]] = {}
+    attach: dict[str, list[tuple[int, str, str, str]]] = {}
     for cp in ctx.topology.nodes_of("tosca.nodes.nfv.VduCp"):
         binding = next((r.node for r in cp.requirements if r.name == "virtual_binding" and r.node), None)
         link = next((r.node for r in cp.requirements if r.name == "virtual_link" and r.node), None)
@@ -106,9 +106,9 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
             if wname in workloads:
                 attach.setdefault(wname, []).append((1 << 30, ext.name, links[link], link))
     for wname, cps in attach.items():
-        for i, (_, _, nad, vl) in enumerate(sorted(cps)):
+        for i, (_, _, nad, link_name) in enumerate(sorted(cps)):
             sel: dict[str, Any] = {"name": nad, "interface": f"net{i + 1}"}
-            ns = ctx.ns_of(vl)  # a NAD is namespaced: an NS link's is the service's
+            ns = ctx.ns_of(link_name)  # a NAD is namespaced: an NS link's is the service's
             if ns:
                 sel["namespace"] = ns
             workloads[wname].networks.append(sel)

@@ -380,8 +380,9 @@ def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_o
     ann = meta["annotations"] if isinstance(meta.get("annotations"), dict) else {}
     ann.update({ANN_SOURCE: f"{file}:{line}", ANN_TEMPLATE: template, ANN_ORIGIN: "shipped"})
     meta["annotations"] = ann
-    if ctx.namespace and obj.get("kind") not in _CLUSTER_SCOPED:
-        meta["namespace"] = ctx.namespace
+    ns = ctx.ns_of(vdu.name) if vdu is not None else ctx.namespace  # its VNF's (per-vnf)
+    if ns and obj.get("kind") not in _CLUSTER_SCOPED:
+        meta["namespace"] = ns
     kind = str(obj.get("kind"))
     if vdu is not None:
         ann[ANN_TYPE] = vdu.type
