@@ -224,3 +224,21 @@ def test_bundles_keep_each_objects_namespace(tmp_path: Path) -> None:
     assert rc == 0, text
     places = _rendered_places(text)
     assert {k: places[k] for k in want} == want
+
+
+def test_a_backing_service_in_another_namespace_is_located_by_its_namespaced_name() -> None:
+    from types import SimpleNamespace as NS_
+
+    from compiler.emitters.kubernetes import workloads
+    from compiler.emitters.kubernetes.common import Ctx
+    from compiler.ns.namespaces import Placement
+
+    place = Placement(namespace="svc", vnfs={"a": "a", "b": "b"},
+                      templates={"a-x": "a", "a-cache": "a", "b-db": "b"})
+    ctx = Ctx(unit=None, diags=None, topology=NS_(nodes={}), namespace="svc", part_of="p",
+              placement=place)
+    node = NS_(name="a-x", requirements=[NS_(node="b-db"), NS_(node="a-cache")])
+    w = workloads.Workload(node=node, name="a-x", stateful=False, containers=[{}])
+    workloads.add_backing_env(ctx, w, {"b-db": NS_(locator=None), "a-cache": NS_(locator=None)})
+    env = {e["name"]: e["value"] for e in w.containers[0]["env"]}
+    assert env == {"B_DB_LOCATOR": "b-db.b", "A_CACHE_LOCATOR": "a-cache"}
