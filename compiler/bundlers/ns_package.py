@@ -131,9 +131,10 @@ def _bitrates(value: Any, default: dict[str, int]) -> dict[str, int]:
 
 def ns_links(inp: BundleInput) -> tuple[list[NsLink], dict[str, list[tuple[str, str]]]]:
     """The NSD's NS virtual links, and for each VNF node the (ext-cpd id, link) pairs of
-    the connection points that join one (the VNFD's CPs its substitution mappings bind
-    to the VNF node's ``virtual_link`` requirements, :func:`compiler.ns._bindings`): the
-    ext-cpd id is the CP's name in its VNFD (``<vnf>-`` taken off)."""
+    the links it joins through connection points (the VNFD's CPs its substitution
+    mappings bind to the VNF node's ``virtual_link`` requirements,
+    :func:`compiler.ns._bindings`): the ext-cpd id is the CP's name in its VNFD
+    (``<vnf>-`` taken off); of several CPs on one link, the first by name."""
     from .ns_split import owner, vnf_nodes
 
     topo = inp.topology
@@ -152,15 +153,18 @@ def ns_links(inp: BundleInput) -> tuple[list[NsLink], dict[str, list[tuple[str, 
     names = {link.name for link in links}
     vnfs = vnf_nodes(inp)
     joins: dict[str, list[tuple[str, str]]] = {}
+    found: dict[str, dict[str, list[str]]] = {}
     for node in topo.nodes.values():
         v = owner(node.name, vnfs)
         if v is None:
             continue
         for r in node.requirements:
             if r.name in ("external_virtual_link", "virtual_link") and r.node in names:
-                pair = (node.name[len(v) + 1:], str(r.node))
-                if pair not in joins.setdefault(v, []):
-                    joins[v].append(pair)
+                found.setdefault(v, {}).setdefault(str(r.node), []).append(node.name[len(v) + 1:])
+    # SOL006 keys a connectivity's constituent-cpd-id by the VNF profile: one ext-cpd per
+    # VNF and link (a KNF's ext-cpd is its cluster network), the first CP by name
+    for v, by_link in found.items():
+        joins[v] = [(sorted(cps)[0], link) for link, cps in by_link.items()]
     return links, joins
 
 
