@@ -40,6 +40,7 @@ checks and every back end see a single service (spec §2.6, docs/ns.md):
   report.
 
 Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsupported,
+ns-namespace (:mod:`compiler.ns.namespaces`, a VNF node that gets no namespace of its own),
 limit-exceeded (``Limits.max_vnfs``, ``Limits.max_unit_wirings``) (and those of the VNFDs' own resolve and normalize).
 """
 
@@ -312,6 +313,10 @@ def compose(package: Package, topology: Topology, options: Options,
     if diags.has_errors:
         return None
     merged = _merge(topology, shares, diags, consumed, options.limits)
+    if not diags.has_errors:
+        from .namespaces import placement
+
+        placement(merged[0], merged[1], options, diags)  # --ns-namespaces per-vnf: ns-namespace
     return None if diags.has_errors else merged
 
 

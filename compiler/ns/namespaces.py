@@ -1,7 +1,8 @@
 """Network services: which Kubernetes namespace each object of a service goes to.
 
-Phase: emit (support; the Kubernetes, policies and operator back ends share it, so that
-their objects and references agree).  Input: the compiled service (its topology, its
+Phase: normalize (:func:`compiler.ns.compose` checks the names, so that every back end
+and ``xfc check`` report them) and emit (the Kubernetes, policies and operator back ends
+share the placement, so that their objects and references agree).  Input: the compiled service (its topology, its
 X-factor model's ``units`` — VNF node -> its templates — and the options:
 ``ns_namespaces`` from ``--ns-namespaces``, ``namespace`` from ``--namespace``).
 Output: a :class:`Placement`, and the diagnostics of the names it could not use.
@@ -68,8 +69,9 @@ def _candidate(name: str) -> str:
 
 def placement(topology: Any, xmodel: Any, options: Options,
               diags: Diagnostics | None = None) -> Placement:
-    """The :class:`Placement` of the service; errors go to ``diags`` when given (the
-    Kubernetes back end reports them, the other back ends only read the placement)."""
+    """The :class:`Placement` of the service; errors go to ``diags`` when given
+    (:func:`compiler.ns.compose` reports them, whatever back ends run; the back ends only
+    read the placement)."""
     namespace = options.namespace or None
     units: Mapping[str, tuple[str, ...]] = getattr(xmodel, "units", None) or {}
     if options.ns_namespaces != "per-vnf" or not units:
@@ -79,7 +81,7 @@ def placement(topology: Any, xmodel: Any, options: Options,
     service = namespace or service_name(topology)
     vnfs: dict[str, str] = {}
     taken: dict[str, str] = {}
-    for vnf in sorted(units):
+    for vnf in units:  # the NSD's order: a name taken is reported at the second node
         node = topology.nodes.get(vnf) if topology is not None else None
         span = node.span if node is not None else getattr(topology, "span", None)
         name = _candidate(vnf)

@@ -242,3 +242,13 @@ def test_a_backing_service_in_another_namespace_is_located_by_its_namespaced_nam
     workloads.add_backing_env(ctx, w, {"b-db": NS_(locator=None), "a-cache": NS_(locator=None)})
     env = {e["name"]: e["value"] for e in w.containers[0]["env"]}
     assert env == {"B_DB_LOCATOR": "b-db.b", "A_CACHE_LOCATOR": "a-cache"}
+
+
+def test_the_namespace_error_does_not_depend_on_the_back_ends_run() -> None:
+    """compiler.ns checks the VNF namespaces, so a policies-only compile reports them too
+    (it would otherwise write a FailurePolicy naming a namespace that cannot be)."""
+    unit = compiler.compile(str(NSD), dataclasses.replace(
+        Options(), ns_namespaces="per-vnf", namespace="shop", emitters=("policies",)))
+    assert unit.diagnostics.has_errors
+    assert {d.code for d in unit.diagnostics if d.code.startswith("ns-")} == {"ns-namespace"}
+    assert not unit.outputs

@@ -59,7 +59,7 @@ class KubernetesEmitter:
         )
         from ...ns.namespaces import placement
 
-        place = placement(topology, unit.xmodel, options_of(unit), diags)
+        place = placement(topology, unit.xmodel, options_of(unit))  # checked by compiler.ns
         if place.per_vnf:  # --ns-namespaces per-vnf: the service's own objects' namespace
             ctx.namespace, ctx.placement = place.namespace, place
         build_objects(ctx)
