@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
 from .model import OutputFile, Package, Topology
+from .model.ir import BackEndInput
 from .names import is_dns_label
 from .options import Options
 
@@ -146,26 +147,9 @@ def middle_end(unit: Compilation) -> Compilation:
     return unit
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BackEndInput:
-    """What an emitter is given: the IR and the options, nothing read from disk.
-
-    The topology is handed over without the syntax it was resolved from
-    (``Topology.package``) and without the live type registry (``Topology.types``): a
-    back end reads the frozen IR only (issue 11; tests/unit/test_ir_without_package.py
-    shows the outputs do not depend on them).  ``path`` is the input as the caller named
-    it, for messages that are about the call rather than a position.
-    """
-
-    path: str
-    options: Options
-    topology: Topology
-    xmodel: XModel
-    plan: Plan
-
-
 def back_end_input(unit: Compilation) -> BackEndInput:
-    """The IR-only view of a clean front-end result (see :class:`BackEndInput`)."""
+    """The IR-only view of a clean front-end result (see
+    :class:`compiler.model.ir.BackEndInput`, re-exported here)."""
     assert unit.topology is not None and unit.xmodel is not None and unit.plan is not None
     return BackEndInput(path=unit.path, options=unit.options,
                         topology=replace(unit.topology, package=None, types=None),
@@ -190,3 +174,7 @@ def back_end(unit: Compilation) -> Compilation:
         unit.outputs.extend(plugin.emit(view, unit.diagnostics))
     unit.outputs.sort(key=lambda f: f.path)
     return unit
+
+
+__all__ = ["BackEndInput", "Compilation", "Options", "back_end", "back_end_input", "front_end",
+           "middle_end", "option_problems", "validate_options"]

@@ -185,8 +185,9 @@ def _substituted_type(tt: Any, package: Package, options: Options) -> str | None
     if not isinstance(tt, Mapping):
         return None
     sm = tt.get("substitution_mappings")
-    if isinstance(sm, Mapping) and isinstance(sm.get("node_type"), str):
-        return sm["node_type"]
+    node_type = sm.get("node_type") if isinstance(sm, Mapping) else None
+    if isinstance(node_type, str):
+        return node_type
     from ..resolve import VERSIONS
     from ..resolve.flavours import vnf_nodes
     from ..resolve.types import TypeRegistry
@@ -270,7 +271,7 @@ def compose(package: Package, topology: Topology, options: Options,
     counts = _instances(topology, options, diags)
     if counts is None:
         return None
-    cache: dict[tuple, tuple[Topology, XModel] | None] = {}
+    cache: dict[tuple[str | None, ...], tuple[Topology, XModel] | None] = {}
     shares: dict[str, Renamed] = {}
     consumed: dict[str, set[str]] = {}  # VNF node -> its properties that set VNFD inputs
     for node in vnf_nodes:
@@ -295,7 +296,7 @@ def compose(package: Package, topology: Topology, options: Options,
             continue
         fid = node.properties.get("flavour_id")
         fid = fid if isinstance(fid, str) else None
-        key: tuple = (matches[0].key, fid)
+        key: tuple[str | None, ...] = (matches[0].key, fid)
         if key not in cache:
             cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags)
         done = cache[key]
