@@ -15,7 +15,7 @@ reported, and the other emitters still run), and those of the phases it runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .diagnostics import Diagnostics, Span
@@ -151,8 +151,7 @@ def back_end_input(unit: Compilation) -> BackEndInput:
     """The IR-only view of a clean front-end result (see
     :class:`compiler.model.ir.BackEndInput`, re-exported here)."""
     assert unit.topology is not None and unit.xmodel is not None and unit.plan is not None
-    return BackEndInput(path=unit.path, options=unit.options,
-                        topology=replace(unit.topology, package=None, types=None),
+    return BackEndInput(path=unit.path, options=unit.options, topology=unit.topology,
                         xmodel=unit.xmodel, plan=unit.plan)
 
 

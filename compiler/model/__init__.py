@@ -324,10 +324,9 @@ class Topology:
     shipped: tuple[ShippedFile, ...] = ()
     # how resolve used each input (name -> InputUse), recorded while evaluating get_input
     input_uses: Mapping[str, InputUse] = field(default_factory=dict, compare=False)
-    # the type registry (compiler.resolve.types.TypeRegistry), for is-a questions and
-    # for property definitions; back ends use it read-only
-    types: Any = field(default=None, compare=False)
-    package: Package | None = field(default=None, compare=False)
+    # no type registry and no Package here (issue 25, item 3): the IR holds frozen
+    # values with spans; is-a questions are answered by NodeTemplate.types (the
+    # ancestry resolve recorded), and the syntax stays with the loader (Compilation.package)
     span: Span = field(default=NO_SPAN, compare=False)
     # the package's own files (not catalog profiles): display name -> name inside the
     # package, and the label of its root, so back ends name files without the Package
@@ -347,10 +346,9 @@ class Topology:
                     index.setdefault(t, []).append(n)
         return list(index.get(type_name, ()))
 
-    def imports_profile(self, prefix: str = "xfactor.") -> bool:
-        if prefix == "xfactor.":
-            return self.uses_profile
-        return self.types is not None and self.types.has_prefix(prefix)
+    def imports_profile(self) -> bool:
+        """Whether the X-factor profile's types (``xfactor.*``) are imported."""
+        return self.uses_profile
 
     def __post_init__(self) -> None:
         freeze_fields(self, "metadata", "inputs", "outputs", "nodes", "relationships", "groups", "policies", "shipped",

@@ -8,12 +8,12 @@ resolve, so that a reader and mypy can follow a value across them (issue 25, ite
   (topology, X-factor model, plan), each ``None`` until its phase has run.  It is a
   read-only protocol: :class:`compiler.pipeline.Compilation` satisfies it, and so does
   :class:`BackEndInput`.
-* :class:`BackEndInput` is what an emitter is given: the same, complete and frozen, the
-  topology without the syntax it was resolved from (``Topology.package``) and without
-  the live type registry (``Topology.types``): a back end reads the frozen IR only
-  (issue 11; tests/unit/test_ir_without_package.py shows the outputs do not depend on
-  them).  ``path`` is the input as the caller named it, for messages that are about the
-  call rather than a position.
+* :class:`BackEndInput` is what an emitter is given: the same, complete and frozen.  A
+  :class:`~compiler.model.Topology` holds neither the package it was resolved from nor
+  the type registry (issue 25, item 3): the syntax stays with the loader
+  (``Compilation.package``), so a back end reads the frozen IR only.  ``path`` is the
+  input as the caller named it, for messages that are about the call rather than a
+  position.
 
 They live with the IR, below the phases, because the driver that builds them sits above
 the phases that take them (``.importlinter``, contract ``layers``).

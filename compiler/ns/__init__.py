@@ -260,7 +260,12 @@ def compose(package: Package, topology: Topology, options: Options,
 
     from ..limits import exceeded
 
-    reg = topology.types
+    from ..resolve.types import TypeRegistry
+
+    # the NSD's types, to match VNFDs to its VNF nodes: the IR carries no registry, so it
+    # is built again from the package as resolve built it (resolve reported its problems)
+    reg = TypeRegistry.build(package, Diagnostics(), topology.version,
+                             quirks=tuple(options.quirks), limits=options.limits)
     vnf_nodes = topology.nodes_of(VNF_TYPE)
     limits = options.limits
     if len(vnf_nodes) > limits.max_vnfs:
