@@ -162,7 +162,7 @@ class _Reader:
         self.diags = diags
         self.limits = limits
         self.files: list[SourceFile] = []
-        from ..resolve.quirks import QuirkReporter
+        from .quirks import QuirkReporter
 
         self.quirks = QuirkReporter(options.quirks, diags)
         self.seen: set[tuple] = set()
@@ -299,7 +299,7 @@ class _Reader:
 
     def _import_one(self, origin: _Origin, ref: str, prefix: str, repo: str | None,
                     repositories: Any, span: Span, chain: tuple[Span, ...]) -> None:
-        paths = tuple(getattr(self.options, "profile_paths", ()) or ())
+        paths = tuple(self.options.profile_paths)
         if repo is not None:
             rdef = repositories.get(repo) if isinstance(repositories, dict) else None
             url = rdef.get("url") if isinstance(rdef, dict) else rdef if isinstance(rdef, str) else None
@@ -379,7 +379,7 @@ class _Reader:
         if not deferred:
             return
         declared = declared_sol001(self.files)
-        paths = tuple(getattr(self.options, "profile_paths", ()) or ())
+        paths = tuple(self.options.profile_paths)
         for ref, prefix, span, chain in deferred:
             hit = catalog.lookup(ref, paths, sol001_version=declared.version) \
                 if declared is not None else None

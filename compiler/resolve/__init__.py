@@ -35,7 +35,7 @@ from .aspects import check_aspects
 from .functions import Context, Unresolved, did_you_mean
 from .inputs import InputTable, check_given, resolve_inputs, resolve_outputs
 from .loops import check_attribute_loops
-from .quirks import QuirkReporter
+from ..loader.quirks import QuirkReporter
 from .templates import TemplateResolver
 
 __all__ = ["resolve", "VERSIONS"]

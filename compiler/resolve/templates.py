@@ -48,7 +48,7 @@ from .grouping import GroupsMixin, _kspan, _vspan, check_node_filter
 from .memo import ABSENT as _ABSENT
 from .memo import NOVALUE as _NOVALUE
 from .memo import memoised
-from .quirks import QuirkReporter
+from ..loader.quirks import QuirkReporter
 from .relationships import RelationshipsMixin
 
 NODE_KEYS = ("type", "description", "metadata", "directives", "properties", "attributes",
