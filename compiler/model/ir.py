@@ -24,10 +24,11 @@ Codes: none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, Sequence
 
+from ..diagnostics import Diagnostics
 from ..options import Options
-from . import Topology
+from . import OutputFile, Topology
 from .xfactor import Plan, XModel
 
 
@@ -50,6 +51,16 @@ class Analysed(Protocol):
     def plan(self) -> Plan | None: ...
 
 
+class Compiled(Analysed, Protocol):
+    """A finished compilation as the report reads it: also its diagnostics and files."""
+
+    @property
+    def diagnostics(self) -> Diagnostics: ...
+
+    @property
+    def outputs(self) -> Sequence[OutputFile]: ...
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BackEndInput:
     """What an emitter is given: the IR and the options, nothing read from disk."""
@@ -70,4 +81,4 @@ def complete(unit: Analysed) -> BackEndInput | None:
                         xmodel=unit.xmodel, plan=unit.plan)
 
 
-__all__ = ["Analysed", "BackEndInput", "complete"]
+__all__ = ["Analysed", "BackEndInput", "Compiled", "complete"]
