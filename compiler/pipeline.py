@@ -20,13 +20,15 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
-from .model import OutputFile, Package, Topology
+from .model import OutputFile, Topology
 from .model.ir import BackEndInput
 from .names import is_dns_label
 from .options import Options
 
-if TYPE_CHECKING:  # the front end imports them when it builds them: a run that stops
+if TYPE_CHECKING:  # the front end imports them when it builds them (the loader's package
+    # too: a command that never loads does not import the loader); a run that stops
     # at load (a missing artifact) never does
+    from .loader.package import Package
     from .model.xfactor import Plan, XModel
 
 

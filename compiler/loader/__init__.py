@@ -1,7 +1,7 @@
 """Loading: from a path on the command line to every YAML file of the package, parsed.
 
 Phase: load.  Input: a path (a descriptor file, a CSAR directory, or a ``.csar``/``.zip``)
-and the options.  Output: a :class:`compiler.model.Package` whose ``files`` hold the
+and the options.  Output: a :class:`compiler.loader.package.Package` whose ``files`` hold the
 entry definitions first and then every import, depth first, each read and parsed once.
 
 Imports (TOSCA 1.3 §3.6.8, §3.9.3): a relative import resolves against the importing
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..model import Package, SourceFile, index_templates
+from .package import Package, SourceFile, index_templates
 from ..options import Options
 from . import catalog
 from ..resources import profiles_dir

@@ -51,7 +51,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
-from ..model import NodeTemplate, Package, Requirement, Topology, index_templates
+from ..loader.package import Package, index_templates
+from ..model import NodeTemplate, Requirement, Topology
 from ..model.xfactor import Chain, XModel
 from ..options import Options
 from ..resolve.flavours import NS_TYPES, looks_like_nsd  # noqa: F401 - re-exported

@@ -1,6 +1,6 @@
 """The TOSCA front end: from a loaded package to the resolved :class:`Topology`.
 
-Phase: resolve.  Input: a :class:`~compiler.model.Package` (the entry file first, then
+Phase: resolve.  Input: a :class:`~compiler.loader.package.Package` (the entry file first, then
 every import) and the options (``inputs``, ``flavour``, ``quirks``).  Output: a
 :class:`~compiler.model.Topology` — one deployment flavour, inputs applied, every node
 template typed with its ancestry, properties evaluated (defaults applied, functions
@@ -28,7 +28,8 @@ from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, to_plain
-from ..model import InputUse, Package, Topology
+from ..loader.package import Package
+from ..model import InputUse, Topology
 from ..options import Options
 from . import flavours as _flavours
 from .aspects import check_aspects

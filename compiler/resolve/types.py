@@ -1,6 +1,6 @@
 """The type registry: every TOSCA type a package can use, linked and queryable.
 
-Phase: resolve (first step).  Input: a :class:`~compiler.model.Package` (every file's
+Phase: resolve (first step).  Input: a :class:`~compiler.loader.package.Package` (every file's
 ``*_types`` sections, each under its import's namespace prefix) and the
 ``tosca_definitions_version``, which selects the built-in types (normative types for
 ``tosca_simple_yaml_1_0`` .. ``1_3``; plus the NFV profile 1.0 types for

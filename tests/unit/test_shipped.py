@@ -227,7 +227,7 @@ def test_no_second_budget_over_the_same_pods(corpus):
 
 def test_no_budget_where_the_package_ships_one(tmp_path):
     from compiler.emitters.kubernetes import EMITTER
-    from compiler.model import Package
+    from compiler.loader.package import Package
     from tests.unit.k8s_fixtures import node, unit
 
     files = {
