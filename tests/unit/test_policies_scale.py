@@ -193,12 +193,7 @@ def test_dense_60_prometheus_rule_is_written_in_parts_a_cluster_stores(tmp_path:
 def _long_chain(tmp_path: Path, n: int):
     """bench/gen_topology.chain(n) with every CNF in one chain group, so each wiring's
     upstream side is every CNF before it (docs/performance.md, long chains)."""
-    path = gen_topology.generate_chain(n, tmp_path / f"chain{n}")
-    members = ", ".join(f"cnf{i}" for i in range(n))
-    text = path.read_text(encoding="utf-8").replace(
-        "  policies:\n", f"  groups:\n    line:\n      type: xfactor.groups.Chain\n"
-        f"      members: [ {members} ]\n  policies:\n", 1)
-    path.write_text(text, encoding="utf-8")
+    path = gen_topology.generate_chain(n, tmp_path / f"chain{n}", group=True)
     unit = compile_(str(path), emitters=("policies",), targets=("kubernetes",))
     assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
     (fp,) = [f for f in unit.outputs if f.path == "policies/failurepolicy.yaml"]
