@@ -252,6 +252,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_network_never_touched(tmp_path: Path) -> None:
     # a live server on localhost that would answer: tosca-parser must not reach it
     _Recorder.hits = []
@@ -343,6 +344,7 @@ def test_no_temporary_files_left_in_the_system_dir(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------- no verdict
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_timeout(tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compat, "TIMEOUT", 1.0)
     monkeypatch.setattr(compat, "_child_argv", lambda: [sys.executable, "-c", "import time; time.sleep(30)"])
