@@ -32,6 +32,9 @@ from importlib.metadata import version as _dist_version
 TP = f"tosca-parser {_dist_version('tosca-parser')}"
 REPO = Path(__file__).resolve().parents[2]
 FORGE = "https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1"
+# pytest-xdist: one worker runs this module, so that no other test of it leaves tosca-parser's
+# temporary folders in the system directory while test_no_temporary_files_left_... counts them
+pytestmark = pytest.mark.xdist_group("compat")
 
 VNFD = """\
 tosca_definitions_version: tosca_simple_yaml_1_2
