@@ -3,8 +3,8 @@
 Phase: test support (never imported by the compiler); its hooks are imported by
 tests/conftest.py.
 
-CI runs the suite as ``pytest -n 2`` (pyproject's ``addopts``) on 2 cores.  Most tests
-only want both cores busy; a few measure time or memory and judge it against a bound --
+CI runs the suite as ``pytest -n 2 --dist loadgroup`` on 2 cores (.ci/run, the README).
+Most tests only want both cores busy; a few measure time or memory and judge it against a bound --
 the growth ratios of tests/hostile/test_scaling.py, the 2 s / 500 MB bounds of the hostile
 harness, the fair-service test, every ``elapsed < N`` -- and a neighbour on the other core
 would measure itself into their figures.  Those tests carry ``@pytest.mark.timing`` (every
