@@ -35,17 +35,17 @@ def test_shared_holders_coexist_and_exclude_an_exclusive_one(tmp_path: Path) -> 
     a, b, w = CpuLock(tmp_path), CpuLock(tmp_path), CpuLock(tmp_path)
     try:
         a.hold(exclusive=False)
-        assert _try(b, exclusive=False).wait(10), "two shared holders must coexist"
+        assert _try(b, exclusive=False).wait(60), "two shared holders must coexist"
         writer = _try(w, exclusive=True)
         assert not writer.wait(WAIT), "an exclusive holder got in beside shared ones"
         a.release()
         assert not writer.wait(WAIT)
         b.release()
-        assert writer.wait(10)
+        assert writer.wait(60)
         late = _try(a, exclusive=False)
         assert not late.wait(WAIT), "a shared holder got in beside an exclusive one"
         w.release()
-        assert late.wait(10)
+        assert late.wait(60)
     finally:
         for lock in (a, b, w):
             lock.close()
@@ -60,9 +60,9 @@ def test_a_waiting_exclusive_holder_is_served_before_later_shared_ones(tmp_path:
         later = _try(second, exclusive=False)  # would get in at once without the turnstile
         assert not later.wait(WAIT), "a new shared holder overtook the waiting exclusive one"
         first.release()
-        assert writer.wait(10) and not later.is_set()
+        assert writer.wait(60) and not later.is_set()
         writer_lock.release()
-        assert later.wait(10)
+        assert later.wait(60)
     finally:
         for lock in (first, writer_lock, second):
             lock.close()
