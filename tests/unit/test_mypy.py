@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+# pytest-xdist: the two mypy runs share one cache folder; one worker runs them in turn
+pytestmark = pytest.mark.xdist_group("mypy")
+
 REPO = Path(__file__).resolve().parents[2]
 PYPROJECT = REPO / "pyproject.toml"
 

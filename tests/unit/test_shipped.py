@@ -29,6 +29,7 @@ MAIN = ("tosca_definitions_version: tosca_simple_yaml_1_3\n"
         "topology_template:\n  node_templates:\n    app:\n      type: tosca.nodes.Root\n")
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 @pytest.mark.parametrize("command", ["check", "compile"])
 def test_alias_bomb_in_a_shipped_manifest_is_refused_fast(command, tmp_path):
     """The 500-byte package of issue 11: compile used to hang while check passed."""
