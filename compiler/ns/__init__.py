@@ -52,7 +52,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
-from ..model import NodeTemplate, Package, Requirement, Topology, index_templates
+from ..loader.package import Package, index_templates
+from ..model import NodeTemplate, Requirement, Topology
 from ..model.xfactor import Chain, XModel
 from ..options import Options
 from ..resolve.flavours import NS_TYPES, looks_like_nsd  # noqa: F401 - re-exported
@@ -186,8 +187,9 @@ def _substituted_type(tt: Any, package: Package, options: Options) -> str | None
     if not isinstance(tt, Mapping):
         return None
     sm = tt.get("substitution_mappings")
-    if isinstance(sm, Mapping) and isinstance(sm.get("node_type"), str):
-        return sm["node_type"]
+    node_type = sm.get("node_type") if isinstance(sm, Mapping) else None
+    if isinstance(node_type, str):
+        return node_type
     from ..resolve import VERSIONS
     from ..resolve.flavours import vnf_nodes
     from ..resolve.types import TypeRegistry
@@ -260,7 +262,12 @@ def compose(package: Package, topology: Topology, options: Options,
 
     from ..limits import exceeded
 
-    reg = topology.types
+    from ..resolve.types import TypeRegistry
+
+    # the NSD's types, to match VNFDs to its VNF nodes: the IR carries no registry, so it
+    # is built again from the package as resolve built it (resolve reported its problems)
+    reg = TypeRegistry.build(package, Diagnostics(), topology.version,
+                             quirks=tuple(options.quirks), limits=options.limits)
     vnf_nodes = topology.nodes_of(VNF_TYPE)
     limits = options.limits
     if len(vnf_nodes) > limits.max_vnfs:
@@ -271,7 +278,7 @@ def compose(package: Package, topology: Topology, options: Options,
     counts = _instances(topology, options, diags)
     if counts is None:
         return None
-    cache: dict[tuple, tuple[Topology, XModel] | None] = {}
+    cache: dict[tuple[str | None, ...], tuple[Topology, XModel] | None] = {}
     shares: dict[str, Renamed] = {}
     consumed: dict[str, set[str]] = {}  # VNF node -> its properties that set VNFD inputs
     for node in vnf_nodes:
@@ -296,7 +303,7 @@ def compose(package: Package, topology: Topology, options: Options,
             continue
         fid = node.properties.get("flavour_id")
         fid = fid if isinstance(fid, str) else None
-        key: tuple = (matches[0].key, fid)
+        key: tuple[str | None, ...] = (matches[0].key, fid)
         if key not in cache:
             cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags)
         done = cache[key]

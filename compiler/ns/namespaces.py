@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics
-from ..names import DNS_LABEL_MAX, dns_label, is_dns_label
+from ..names import DNS_LABEL_MAX, dns_label, is_dns_label, service_name
 from ..options import NS_NAMESPACE_MODES, Options
 
 MODES = NS_NAMESPACE_MODES
@@ -76,8 +76,6 @@ def placement(topology: Any, xmodel: Any, options: Options,
     units: Mapping[str, tuple[str, ...]] = getattr(xmodel, "units", None) or {}
     if options.ns_namespaces != "per-vnf" or not units:
         return Placement(namespace=namespace)
-    from ..emitters.naming import service_name
-
     service = namespace or service_name(topology)
     vnfs: dict[str, str] = {}
     taken: dict[str, str] = {}

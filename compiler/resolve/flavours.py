@@ -28,7 +28,7 @@ from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
-from ..model import Package, SourceFile
+from ..loader.package import Package, SourceFile
 from ..options import Options
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"
