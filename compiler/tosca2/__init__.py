@@ -62,8 +62,12 @@ def lower(data: PMap, diags: Diagnostics, quirks: Any, from_catalog: bool = Fals
     """``data`` (a TOSCA 2.0 file) in the TOSCA 1.3 grammar, positions kept."""
     from .lower import Lowerer
 
+    from .keys import sweep
+
     sink: Any = _CatalogDiags(diags) if from_catalog else diags
-    return Lowerer(sink, PROFILES, ALIASES, quirks).file(data)
+    out = Lowerer(sink, PROFILES, ALIASES, quirks).file(data)
+    sweep(sink, out)  # a call key left where TOSCA expects a name (§10.1)
+    return out
 
 
 __all__ = ["ALIASES", "PROFILES", "VERSION", "is_tosca2", "lower"]

@@ -12,7 +12,8 @@ a string that starts with ``$`` is a call without arguments, ``$$`` escapes one 
 and ``$name$suffix`` is the same function as ``$name`` (for repeated keys).  The
 functions read are those of §10.2.1 and §10.2.3 that TOSCA 1.3 also has:
 ``$get_input``, ``$get_property``, ``$get_attribute``, ``$get_artifact`` (§10.2.1.1-4),
-``$concat``, ``$join``, ``$token`` (§10.2.3.2-4).  The boolean and comparison functions
+``$concat``, ``$join``, ``$token`` (§10.2.3.2-4).  A call written as a map key in a
+value is evaluated at load to the key's string (:mod:`.keys`).  The boolean and comparison functions
 (§10.2.2) and ``$value`` (§10.2.1.5) are read inside ``validation`` clauses (§9.10), when
 the clause has a 1.3 constraint with the same meaning; in a value, a boolean function on
 values the file writes is evaluated (:mod:`.conditions`).  A ``<tosca_path>`` over
@@ -29,9 +30,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap, PSeq
+from ..loader.yamlpos import CallKey, PMap, PSeq
 from .arithmetic import ARITHMETIC, evaluate, literal_args
 from .conditions import BOOLEAN, ConditionError, Evaluator, NotEvaluable
+from .keys import key_text
 
 # 2.0 function name -> 1.3 function name (same arguments, after path lowering)
 CARRIED = {
@@ -60,6 +62,7 @@ NOT_EVALUATED = {
     "sum": "§10.2.5", "difference": "§10.2.5", "product": "§10.2.5", "quotient": "§10.2.5",
     "remainder": "§10.2.5", "round": "§10.2.5", "floor": "§10.2.5", "ceil": "§10.2.5",
 }
+KNOWN = frozenset(CARRIED) | frozenset(NOT_EVALUATED)
 # a single-key map with one of these keys is a function call to the 1.3 resolver
 _V13_FUNCTIONS = ("get_input", "get_property", "get_attribute", "get_operation_output",
                   "get_nodes_of_type", "get_artifact", "concat", "join", "token")
@@ -120,8 +123,20 @@ class Values:
                                    hint="a function call is a map with exactly one key; "
                                         f"write ${k} to mean the literal key {k}")
                     continue
-                nk = unescape(k) if isinstance(k, str) else k
-                self.put(out, nk, self.value(item, v.value_span(k), f"{path}.{k}"), v, k)
+                if isinstance(k, CallKey):
+                    nk = key_text(self.diags, k, path, KNOWN)
+                    if nk is None:
+                        continue
+                else:
+                    nk = unescape(k) if isinstance(k, str) else k
+                if nk in out:
+                    first = out.key_spans.get(nk) or v.span
+                    self.diags.add("yaml-duplicate-key", f"duplicate key {nk!r} (first "
+                                   f"defined at line {first.line}): a key written as a "
+                                   "function call gives it (TOSCA 2.0 §10.1)",
+                                   v.key_span(k), path=path)
+                    continue
+                self.put(out, nk, self.value(item, v.value_span(k), f"{path}.{nk}"), v, k)
             return out
         if isinstance(v, PSeq):
             out_s = PSeq(span=v.span)

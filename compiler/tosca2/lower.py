@@ -46,7 +46,7 @@ from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
 from .copies import copies
-from .scalars import bytes_def, scalar_type
+from .scalars import bytes_def, scalar_type, scalar_type_names
 from .paths import Graph
 from .selection import Selector
 
@@ -173,6 +173,7 @@ class Lowerer:
         own = data.get("interface_types")
         self.interface_names = {k: v for k, v in _INTERFACE_NAMES.items()
                                 if not (isinstance(own, PMap) and k in own)}
+        self.scalar_types = scalar_type_names(data.get("data_types"))
         for k, body in data.items():
             span = data.value_span(k)
             if k == "tosca_definitions_version":
@@ -316,13 +317,26 @@ class Lowerer:
             out = scalar_type(out, body, self.diags, path)
         return out
 
+    def validation(self, body: PMap) -> Any:
+        """The lowering of ``body``'s validation clause: none for a value of a scalar
+        type of this file, whose magnitude xfc does not know (units are not converted:
+        '1 KiB' and '1 GB' compared as strings would be a wrong verdict)."""
+        if body.get("type") in getattr(self, "scalar_types", ()):
+            def warn(clause: Any, span: Span, path: str) -> None:
+                self.diags.add("tosca-unsupported", f"a validation clause on a value of the "
+                               f"scalar type {body['type']!r} is accepted but not enforced: "
+                               "xfc checks a scalar's form, not its magnitude", span,
+                               path=path)
+            return warn
+        return self.v.validation
+
     def prop_def(self, body: Any, path: str) -> Any:
         if not isinstance(body, PMap):
             return body
         out = self.keyed(body, path, {
             "default": self.val, "value": self.val,
             "key_schema": self.schema, "entry_schema": self.schema,
-            "validation": self.v.validation,
+            "validation": self.validation(body),
         }, {"validation": "constraints"})
         if isinstance(out, PMap) and "value" in out:
             # §9.5 fixed value: 1.3 has no such keyname for a property; read as default
@@ -343,7 +357,7 @@ class Lowerer:
         out = self.keyed(body, path, {
             "default": self.val, "value": self.val,
             "key_schema": self.schema, "entry_schema": self.schema,
-            "validation": self.v.validation,
+            "validation": self.validation(body),
         }, {"validation": "constraints"})
         if isinstance(out, PMap) and out.get("constraints", 1) is None:
             dict.__delitem__(out, "constraints")
@@ -353,7 +367,7 @@ class Lowerer:
         if not isinstance(body, PMap):
             return bytes_def(body, body, self.diags, path, span)
         out = self.keyed(body, path, {"key_schema": self.schema, "entry_schema": self.schema,
-                                      "validation": self.v.validation},
+                                      "validation": self.validation(body)},
                          {"validation": "constraints"})
         if isinstance(out, PMap) and out.get("constraints", 1) is None:
             dict.__delitem__(out, "constraints")
