@@ -158,15 +158,18 @@ class Values:
         at = node.key_span(key) if isinstance(node, PMap) and key is not None else span
         if name in CARRIED:
             if name in ("get_property", "get_attribute") and isinstance(arg, PSeq):
-                arg = self.tosca_path(name, arg, span, path)
-                if arg is None:
+                walked = self.tosca_path(name, arg, span, path)
+                if walked is None:
                     return None
-            lowered = self.value(arg, span, path) if arg is not None else PSeq(span=span)
-            out = PMap(span=getattr(node, "span", span))
-            dict.__setitem__(out, CARRIED[name], lowered)
-            out.key_spans[CARRIED[name]] = node.key_span(key) if isinstance(node, PMap) else span
-            out.value_spans[CARRIED[name]] = span
-            return out
+                paths, many = walked
+                if many:
+                    # ALL (§10.3): the list of the values of every path reached
+                    calls = PSeq([self._carried(name, p, node, span, path, key)
+                                  for p in paths], span=span)
+                    calls.item_spans = [span] * len(calls)
+                    return calls
+                arg = paths[0]
+            return self._carried(name, arg, node, span, path, key)
         if name in BOOLEAN and isinstance(node, PMap):
             # a boolean call on values the file writes has its value at load (§10.2.2)
             try:
@@ -206,10 +209,22 @@ class Values:
                             "write $$ to mean a string that starts with $")
         return None
 
-    def tosca_path(self, name: str, arg: PSeq, span: Span, path: str) -> PSeq | None:
-        """A 2.0 ``<tosca_path>`` (§10.2.1.2) in 1.3's form: ``[X, CAPABILITY, c, p]`` →
-        ``[X, c, p]``; ``[SELF, SOURCE|TARGET, p]`` → ``[SOURCE|TARGET, p]``.  Traversal
-        over ``RELATIONSHIP`` has no 1.3 form: an error."""
+    def _carried(self, name: str, arg: Any, node: Any, span: Span, path: str,
+                 key: str | None) -> PMap:
+        """``{<1.3 name>: arg}``, ``arg`` lowered, at the call's position."""
+        lowered = self.value(arg, span, path) if arg is not None else PSeq(span=span)
+        out = PMap(span=getattr(node, "span", span))
+        dict.__setitem__(out, CARRIED[name], lowered)
+        out.key_spans[CARRIED[name]] = node.key_span(key) if isinstance(node, PMap) else span
+        out.value_spans[CARRIED[name]] = span
+        return out
+
+    def tosca_path(self, name: str, arg: PSeq, span: Span,
+                   path: str) -> tuple[list[PSeq], bool] | None:
+        """A 2.0 ``<tosca_path>`` (§10.2.1.2, §10.3) in 1.3's form, one per path it
+        reaches, and whether it wrote ``ALL`` (§10.3: the value is then their list):
+        ``[X, CAPABILITY, c, p]`` → ``[X, c, p]``; ``[SELF, SOURCE|TARGET, p]`` →
+        ``[SOURCE|TARGET, p]``; ``RELATIONSHIP`` steps walked by :mod:`.paths`."""
         items = list(arg)
         spans = [arg.item_span(i) for i in range(len(items))]
         indexed = len(items) > 1 and items[0] != "SELF" and (items[1] == "ALL" or (
@@ -218,7 +233,18 @@ class Values:
             walked = self.graph.walk(name, items, spans, self.self_node, path)
             if walked is None:
                 return None
-            items, spans = walked
+            out: list[PSeq] = []
+            for its, sps in walked[0]:
+                one = self._path13(name, its, sps, arg, path)
+                if one is None:
+                    return None
+                out.append(one)
+            return out, walked[1]
+        one = self._path13(name, items, spans, arg, path)
+        return None if one is None else ([one], False)
+
+    def _path13(self, name: str, items: list[Any], spans: list[Span], arg: PSeq,
+                path: str) -> PSeq | None:
         if len(items) >= 2 and items[0] == "SELF" and items[1] in ("SOURCE", "TARGET"):
             items, spans = items[1:], spans[1:]
         if len(items) >= 3 and items[1] == "CAPABILITY":

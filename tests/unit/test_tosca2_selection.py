@@ -236,8 +236,84 @@ def test_relationship_steps_chain_and_follow_a_node_filter(tmp_path):
     assert unit.topology.nodes["app"].properties["env"]["URL"] == "redis://cache"
 
 
+def _app_with(tmp_path, requirement: str, props: str, more: str = ""):
+    text = HEAD + K8S + STORES + more + """    app:
+      type: Microservice
+      properties:
+        image: app:1
+        process: { state: stateless }
+""" + props + "      requirements:\n" + requirement
+    return check(tmp_path, text)
+
+
+# §10.3 ALL: the list of the values of every path reached ------------------------------------
+@pytest.mark.parametrize("steps,want", [
+    # every assignment of 'uses', in the order written
+    ("SELF, RELATIONSHIP, uses, ALL, TARGET, locator", ["postgres://db", "redis://cache"]),
+    # after a node template name: its one representation
+    ("db, ALL, kind", ["database"]),
+    # SOURCE goes back to the node, once per relationship
+    ("app, 0, RELATIONSHIP, uses, ALL, SOURCE, image", ["app:1", "app:1"]),
+])
+def test_all_is_the_list_of_every_paths_value(tmp_path, steps, want):
+    unit = _app_with(tmp_path, "        - uses: db\n        - uses: cache\n",
+                     f"        args: {{ $get_property: [ {steps} ] }}\n")
+    assert codes(unit) == []
+    assert list(unit.topology.nodes["app"].properties["args"]) == want
+
+
+def test_two_alls_merge_into_one_list(tmp_path):
+    # §10.3: with several ALL keywords the results are merged into a single list
+    more = """    api:
+      type: Microservice
+      properties: { image: api, process: { state: stateless }, replicas: { min: 2, max: 2 } }
+      requirements:
+        - uses: db
+        - uses: cache
+    web:
+      type: Microservice
+      properties: { image: web, process: { state: stateless }, replicas: { min: 2, max: 2 } }
+      requirements:
+        - uses: cache
+"""
+    unit = _app_with(tmp_path, "        - calls: api\n        - calls: web\n",
+                     "        args: { $get_property: [ SELF, RELATIONSHIP, calls, ALL, TARGET, "
+                     "RELATIONSHIP, uses, ALL, TARGET, kind ] }\n", more)
+    assert codes(unit) == []
+    assert list(unit.topology.nodes["app"].properties["args"]) == ["database", "cache", "cache"]
+
+
+def test_all_of_get_attribute_is_a_list_of_runtime_references(tmp_path):
+    unit = _app_with(tmp_path, "        - uses: db\n        - uses: cache\n",
+                     "        args: { $get_attribute: [ SELF, RELATIONSHIP, uses, ALL, TARGET, "
+                     "tosca_name ] }\n")
+    assert codes(unit) == []
+    refs = list(unit.topology.nodes["app"].properties["args"])
+    assert [(r.function, tuple(r.args)) for r in refs] == [
+        ("get_attribute", ("db", "tosca_name")), ("get_attribute", ("cache", "tosca_name"))]
+
+
+def test_all_to_a_capability_the_assignments_do_not_name(tmp_path):
+    # the first relationship's target capability has 1.3's two-level form; another's
+    # has none unless its assignment names the capability
+    unit = _app_with(tmp_path, "        - uses: db\n        - uses: cache\n",
+                     "        args: { $get_property: [ SELF, RELATIONSHIP, uses, ALL, "
+                     "CAPABILITY, port ] }\n")
+    assert found(unit) == [("tosca2-unsupported", 17, 65)]
+    assert "relationship 1 of 'uses'" in message(unit, "tosca2-unsupported")
+
+
+def test_all_over_a_requirement_the_template_does_not_assign(tmp_path):
+    unit = _app_with(tmp_path, "        - uses: db\n",
+                     "        args: { $get_property: [ SELF, RELATIONSHIP, calls, ALL, TARGET, "
+                     "kind ] }\n")
+    assert found(unit) == [("tosca2-unsupported", 17, 54)]
+    assert "assigns no requirement 'calls'" in message(unit, "tosca2-unsupported")
+    assert "§10.3" in message(unit, "tosca2-unsupported")
+
+
 @pytest.mark.parametrize("steps,col,words", [
-    ("SELF, RELATIONSHIP, uses, ALL, TARGET, kind", 59, "ALL"),
+    ("SELF, RELATIONSHIP, uses, ALL, kind", 64, "a property of a relationship"),
     ("SELF, RELATIONSHIP, uses, 1, TARGET, kind", 53, "no assignment 1"),
     ("SELF, RELATIONSHIP, uses, kind", 59, "a property of a relationship"),
     ("db, 2, kind", 37, "one representation"),
