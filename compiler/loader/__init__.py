@@ -200,7 +200,7 @@ class _Reader:
         if is_tosca2(data):
             # TOSCA 2.0: lowered once to the grammar the resolver reads (compiler.tosca2)
             data = self.parsed[origin.key] = lower_tosca2(data, self.diags, self.quirks,
-                                                              from_catalog)
+                                                              from_catalog, self.limits)
             # its entity paths name the service_template it writes (TOSCA 2.0 §6.9)
             self.diags.path_words[display] = (("topology_template", "service_template"),)
         if not isinstance(data, PMap):

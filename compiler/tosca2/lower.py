@@ -46,6 +46,7 @@ from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
 from .copies import copies
+from ..limits import DEFAULT_LIMITS, Limits
 from .scalars import bytes_def, scalar_type, scalar_type_names
 from .paths import Graph
 from .selection import Selector
@@ -85,8 +86,9 @@ class Lowerer:
     """Lowers one TOSCA 2.0 file (a fresh instance per file)."""
 
     def __init__(self, diags: Diagnostics, profiles: dict[str, str | None],
-                 aliases: dict[str, str], quirks: Any) -> None:
+                 aliases: dict[str, str], quirks: Any, limits: Limits = DEFAULT_LIMITS) -> None:
         self.diags = diags
+        self.limits = limits
         self.quirks = quirks  # a compiler.resolve.quirks.QuirkReporter
         self.v = Values(diags)
         self.profiles = profiles
@@ -435,7 +437,7 @@ class Lowerer:
         if isinstance(nts, PMap):
             nts = copies(nts, self.diags, f"{path}.node_templates", "§7.2")
         self.selector = Selector(self.diags, nts)
-        self.v.graph = Graph(self.diags, nts)
+        self.v.graph = Graph(self.diags, nts, self.limits)
         for k, body in st.items():
             span = st.value_span(k)
             if k not in SERVICE_KEYS:

@@ -28,7 +28,8 @@ relationship itself, the incoming relationships of a capability (``CAPABILITY, c
 RELATIONSHIP``), and a target the file does not name (a node type, an open requirement;
 with ``ALL``, a requirement the template does not assign).
 
-Codes: tosca2-unsupported.
+Codes: tosca2-unsupported, limit-exceeded (``max_value_items``: the paths ``ALL`` reaches,
+which multiply from step to step).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span
+from ..limits import DEFAULT_LIMITS, Limits, exceeded
 from ..loader.yamlpos import PMap, PSeq
 from .selection import Selector
 
@@ -55,13 +57,22 @@ def _index(v: Any) -> bool:
 
 
 class Graph:
-    def __init__(self, diags: Diagnostics, templates: Any) -> None:
+    def __init__(self, diags: Diagnostics, templates: Any,
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self.diags = diags
         self.templates = templates if isinstance(templates, PMap) else PMap()
+        self.limits = limits
+        self._assigned: dict[tuple[str, Any], list[tuple[str | None, str | None]]] = {}
 
     def assignments(self, node: str, req: Any) -> list[tuple[str | None, str | None]]:
         """(target template, capability name or None) of each assignment of requirement
         ``req`` of ``node``, in the order written (None: a target the file does not name)."""
+        key = (node, req)
+        if key not in self._assigned:  # a node_filter is evaluated once, not once per path
+            self._assigned[key] = self._assignments(node, req)
+        return self._assigned[key]
+
+    def _assignments(self, node: str, req: Any) -> list[tuple[str | None, str | None]]:
         t = self.templates.get(node)
         reqs = t.get("requirements") if isinstance(t, PMap) else None
         if not isinstance(reqs, PSeq):
@@ -137,6 +148,11 @@ class Graph:
                 if every and not found:
                     return fail(f"{node!r} assigns no requirement {req!r} (ALL reads the "
                                 "relationships whose targets the file names)", i + 1)
+                if len(reached) + len(ends) + len(picked) > self.limits.max_value_items:
+                    # ALL after ALL multiplies: 100 relationships over ten steps are 100^10
+                    exceeded(self.diags, "max_value_items", self.limits,
+                             f"${fn} path: the paths ALL reaches", spans[i])
+                    return None
                 for k, (tgt, cap) in picked:
                     if tgt is None:
                         return fail(f"{node!r} has no assignment {k} of requirement {req!r} "

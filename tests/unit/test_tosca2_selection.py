@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from compiler.limits import Limits
 from tests.unit.tosca2_support import HEAD, check, codes, found, message
 
 K8S = "imports:\n  - profile: io.xfactor.kubernetes:1.0\n"
@@ -301,6 +302,30 @@ def test_all_to_a_capability_the_assignments_do_not_name(tmp_path):
                      "CAPABILITY, port ] }\n")
     assert found(unit) == [("tosca2-unsupported", 17, 65)]
     assert "relationship 1 of 'uses'" in message(unit, "tosca2-unsupported")
+
+
+def test_the_paths_all_reaches_are_bounded_by_max_value_items(tmp_path):
+    # ALL after ALL multiplies the paths (n relationships over k steps are n^k): past
+    # max_value_items the walk stops, positioned at the RELATIONSHIP step that crossed it
+    more = "".join(f"""    s{i}:
+      type: Datastore
+      properties: {{ kind: k{i}, locator: "x://s{i}" }}
+      requirements: [ {{ uses: s0 }}, {{ uses: s1 }}, {{ uses: s2 }} ]
+""" for i in range(3))
+    steps = "SELF, RELATIONSHIP, uses, ALL, TARGET, " + "RELATIONSHIP, uses, ALL, TARGET, " * 3
+    text = HEAD + K8S + STORES + more + """    app:
+      type: Microservice
+      properties:
+        image: app:1
+        process: { state: stateless }
+""" + f"        args: {{ $get_property: [ {steps}kind ] }}\n" + \
+        "      requirements: [ { uses: s0 }, { uses: s1 }, { uses: s2 } ]\n"
+    unit = check(tmp_path, text, limits=Limits(max_value_items=20))
+    assert [(c, line) for c, line, _col in found(unit)] == [("limit-exceeded", 29)]
+    assert "max_value_items" in message(unit, "limit-exceeded")
+    # 3 relationships over 4 steps: 81 paths, under a limit of 1,000
+    assert "limit-exceeded" not in codes(check(tmp_path, text,
+                                               limits=Limits(max_value_items=1000)))
 
 
 def test_all_over_a_requirement_the_template_does_not_assign(tmp_path):
