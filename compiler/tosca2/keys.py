@@ -33,6 +33,9 @@ from .conditions import ConditionError, Evaluator, NotEvaluable, is_call
 
 _WHERE = "TOSCA 2.0 §10.1"
 _WORDS = {"topology_template": "service_template"}
+# YAML fragments for aliases (§6.1 dsl_definitions): a call key there is read where an
+# alias puts it, and dropped here without a word
+_FRAGMENTS = "dsl_definitions"
 
 
 def key_text(diags: Diagnostics, key: CallKey, path: str, known: Any) -> str | None:
@@ -64,17 +67,19 @@ def key_text(diags: Diagnostics, key: CallKey, path: str, known: Any) -> str | N
 
 def sweep(diags: Diagnostics, tree: Any, path: str = "") -> None:
     """Report and drop every call key the lowering left: one where TOSCA expects a
-    name (a template, a definition, a keyname), not a value."""
+    name (a template, a definition, a keyname), not a value.  In ``dsl_definitions``
+    (fragments that aliases copy where they are read) it is dropped without a word."""
     stack: list[tuple[Any, str]] = [(tree, path)]
     while stack:
         node, at = stack.pop()
         if isinstance(node, PMap):
             for k in [k for k in node if isinstance(k, CallKey)]:
-                diags.add("tosca-function", f"a function call as a map key stands for a key "
-                          f"of a map value ({_WHERE}); here TOSCA expects a name",
-                          k.span, path=at,
-                          hint="write the name itself; a call key is read inside a "
-                               "property, attribute, input or output value")
+                if not at.startswith(_FRAGMENTS):
+                    diags.add("tosca-function", f"a function call as a map key stands for a "
+                              f"key of a map value ({_WHERE}); here TOSCA expects a name",
+                              k.span, path=at,
+                              hint="write the name itself; a call key is read inside a "
+                                   "property, attribute, input or output value")
                 dict.__delitem__(node, k)
                 node.key_spans.pop(k, None)
                 node.value_spans.pop(k, None)

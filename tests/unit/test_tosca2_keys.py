@@ -98,6 +98,21 @@ def test_a_call_key_where_a_name_is_expected_is_an_error(tmp_path):
     assert "§10.1" in d.message and d.path == "service_template.node_templates"
 
 
+def test_a_call_key_in_a_fragment_is_read_where_an_alias_puts_it(tmp_path):
+    # dsl_definitions (§6.1) holds YAML fragments for aliases: no value, no name
+    text = HEAD + SIMPLE + """dsl_definitions:
+  tagged: &tagged { { $concat: [ a, b ] }: 1 }
+service_template:
+  inputs:
+    m: { type: map, entry_schema: { type: integer }, default: *tagged }
+    n: { type: map, entry_schema: { type: integer }, default: { <<: *tagged, c: 2 } }
+"""
+    unit = check(tmp_path, text)
+    assert codes(unit) == []
+    assert dict(unit.topology.inputs["m"].value) == {"ab": 1}
+    assert dict(unit.topology.inputs["n"].value) == {"ab": 1, "c": 2}
+
+
 def test_a_call_key_in_a_tosca_1_3_file_is_a_complex_key(tmp_path):
     p = tmp_path / "t.yaml"
     p.write_text("tosca_definitions_version: tosca_simple_yaml_1_3\n"
