@@ -24,9 +24,12 @@ order written (after a node template name: its one representation), and the call
 is the list of the values of every path reached, merged into one list when ``ALL`` is
 written more than once.  Not read (``tosca2-unsupported``, naming §10.3): an index
 other than 0 after a node template name (one representation), a property of the
-relationship itself, the incoming relationships of a capability (``CAPABILITY, c,
-RELATIONSHIP``), and a target the file does not name (a node type, an open requirement;
-with ``ALL``, a requirement the template does not assign).
+relationship itself, and a target the file does not name (a node type, an open
+requirement; with ``ALL``, a requirement the template does not assign).  The incoming
+relationships of a capability (``CAPABILITY, c, RELATIONSHIP, <idx>``) are the
+assignments in the file whose target is the node and that name ``c``, in file order;
+one into the node that names no capability (the resolver picks it by type) makes them
+unknown at load, an error.
 
 Codes: tosca2-unsupported, limit-exceeded (``max_value_items``: the paths ``ALL`` reaches,
 which multiply from step to step).
@@ -129,10 +132,12 @@ class Graph:
             i += 1
         # the contexts reached so far: (node, the span that names it)
         states: list[tuple[str, Span]] = [(node, spans[0])]
-        while i < n and items[i] == "RELATIONSHIP":
+        while i < n and (items[i] == "RELATIONSHIP" or (
+                items[i] == "CAPABILITY" and i + 2 < n and items[i + 2] == "RELATIONSHIP")):
+            incoming = items[i] == "CAPABILITY"
             if i + 1 >= n:
                 return fail("RELATIONSHIP names no requirement", i)
-            req, j = items[i + 1], i + 2
+            name, j = items[i + 1], i + (3 if incoming else 2)
             every = j < n and items[j] == "ALL"
             idx = items[j] if j < n and _index(items[j]) else 0
             if every or (j < n and _index(items[j])):
@@ -142,25 +147,34 @@ class Graph:
             reached: list[tuple[str, Span]] = []
             ends: list[tuple[list[Any], list[Span]]] = []
             for node, at in states:
-                found = self.assignments(node, req)
-                picked = list(enumerate(found)) if every else \
-                    ([(idx, found[idx])] if 0 <= idx < len(found) else [(idx, (None, None))])
-                if every and not found:
-                    return fail(f"{node!r} assigns no requirement {req!r} (ALL reads the "
-                                "relationships whose targets the file names)", i + 1)
+                if incoming:
+                    rels, problem = self.incoming(node, name)
+                    if problem:
+                        return fail(problem, i + 1)
+                else:
+                    rels = [(node, name, k, tgt, cap)
+                            for k, (tgt, cap) in enumerate(self.assignments(node, name))]
+                    if every and not rels:
+                        return fail(f"{node!r} assigns no requirement {name!r} (ALL reads "
+                                    "the relationships whose targets the file names)", i + 1)
+                picked = rels if every else \
+                    ([rels[idx]] if 0 <= idx < len(rels) else [(node, name, idx, None, None)])
                 if len(reached) + len(ends) + len(picked) > self.limits.max_value_items:
                     # ALL after ALL multiplies: 100 relationships over ten steps are 100^10
                     exceeded(self.diags, "max_value_items", self.limits,
                              f"${fn} path: the paths ALL reaches", spans[i])
                     return None
-                for k, (tgt, cap) in picked:
+                for src, req, k, tgt, cap in picked:
+                    if tgt is None and incoming:
+                        return fail(f"the file has no relationship {k} into capability "
+                                    f"{name!r} of {node!r}", i + 1)
                     if tgt is None:
-                        return fail(f"{node!r} has no assignment {k} of requirement {req!r} "
+                        return fail(f"{src!r} has no assignment {k} of requirement {req!r} "
                                     "whose target is a node template named in the file", i + 1)
                     if step == "TARGET":
                         reached.append((tgt, spans[j]))
                     elif step == "SOURCE":
-                        reached.append((node, at))
+                        reached.append((src, spans[j] if incoming else at))
                     elif step == "CAPABILITY" and not (j + 1 < n and
                                                        items[j + 1] == "RELATIONSHIP"):
                         rest, rspans = items[j + 1:], spans[j + 1:]
@@ -168,7 +182,7 @@ class Graph:
                             ends.append(([tgt, "CAPABILITY", cap, *rest],
                                          [spans[j], spans[j], spans[j], *rspans]))
                         elif k == 0:
-                            ends.append(([node, req, *rest], [at, spans[i + 1], *rspans]))
+                            ends.append(([src, req, *rest], [at, spans[i + 1], *rspans]))
                         else:
                             return fail(f"the target capability of relationship {k} of "
                                         f"{req!r}, which the assignment does not name", j)
@@ -179,9 +193,38 @@ class Graph:
             if step not in ("TARGET", "SOURCE"):
                 return fail("a property of a relationship reached over RELATIONSHIP", j)
             states, i = reached, j + 1
-        if i + 2 < n and items[i] == "CAPABILITY" and items[i + 2] == "RELATIONSHIP":
-            return fail("the incoming relationships of a capability", i + 2)
         return [([node, *items[i:]], [at, *spans[i:]]) for node, at in states], many
+
+    def incoming(self, node: str, cap: Any) -> tuple[list[Any], str | None]:
+        """The relationships into capability ``cap`` of ``node``: (source, requirement,
+        index, node, cap) of each assignment in the file whose target is ``node`` and
+        that names ``cap``, in the order of the file (templates, then their
+        assignments); or a problem when an assignment into ``node`` names no capability
+        the file shows to be ``cap`` or another (the resolver picks it by type)."""
+        target = self.templates.get(node)
+        written = target.get("capabilities") if isinstance(target, PMap) else None
+        out: list[Any] = []
+        for src, t in self.templates.items():
+            reqs = t.get("requirements") if isinstance(t, PMap) else None
+            seen: dict[Any, int] = {}
+            for item in reqs if isinstance(reqs, PSeq) else []:
+                if not (isinstance(item, PMap) and len(item) == 1):
+                    continue
+                (req, body), = item.items()
+                k = seen[req] = seen.get(req, -1) + 1
+                found = self.assignments(src, req)
+                if k >= len(found) or found[k][0] != node:
+                    continue
+                named = body.get("capability") if isinstance(body, PMap) else None
+                if named == cap:
+                    out.append((src, req, k, node, cap))
+                elif not (isinstance(named, str) and isinstance(written, PMap) and
+                          named in written):
+                    return [], (f"{src!r} requirement {req!r} targets {node!r} without naming "
+                                "a capability of it (the resolver picks it by type), so "
+                                f"whether it is a relationship into {cap!r} is not known at "
+                                "load")
+        return out, None
 
 
 __all__ = ["Graph"]

@@ -304,6 +304,55 @@ def test_all_to_a_capability_the_assignments_do_not_name(tmp_path):
     assert "relationship 1 of 'uses'" in message(unit, "tosca2-unsupported")
 
 
+_INTO_DB = """    api:
+      type: Microservice
+      properties: { image: api:1, process: { state: stateless }, replicas: { min: 2, max: 2 } }
+      requirements:
+        - uses: { node: db, capability: service }
+"""
+
+
+@pytest.mark.parametrize("steps,want", [
+    # §10.3 CAPABILITY, c, RELATIONSHIP, idx: the relationships into a capability, in
+    # the order of the file (templates, then their assignments)
+    ("db, CAPABILITY, service, RELATIONSHIP, ALL, SOURCE, image", ["api:1", "app:1"]),
+    ("db, CAPABILITY, service, RELATIONSHIP, ALL, TARGET, kind", ["database", "database"]),
+])
+def test_all_relationships_into_a_capability(tmp_path, steps, want):
+    unit = _app_with(tmp_path, "        - uses: { node: db, capability: service }\n",
+                     f"        args: {{ $get_property: [ {steps} ] }}\n", _INTO_DB)
+    assert codes(unit) == []
+    assert list(unit.topology.nodes["app"].properties["args"]) == want
+
+
+@pytest.mark.parametrize("steps,want", [
+    ("db, CAPABILITY, service, RELATIONSHIP, 1, SOURCE, image", "app:1"),
+    ("db, CAPABILITY, service, RELATIONSHIP, SOURCE, image", "api:1"),  # no index: 0
+])
+def test_one_relationship_into_a_capability(tmp_path, steps, want):
+    unit = _app(tmp_path, "        - uses: { node: db, capability: service }\n",
+                env=f"          X: {{ $get_property: [ {steps} ] }}\n", more=_INTO_DB)
+    assert codes(unit) == []
+    assert unit.topology.nodes["app"].properties["env"]["X"] == want
+
+
+def test_an_index_past_the_relationships_into_a_capability(tmp_path):
+    unit = _app(tmp_path, "        - uses: { node: db, capability: service }\n",
+                env="          X: { $get_property: [ db, CAPABILITY, service, RELATIONSHIP, 2, "
+                    "SOURCE, image ] }\n", more=_INTO_DB)
+    assert [(c, line) for c, line, _col in found(unit)] == [("tosca2-unsupported", 23)]
+    assert "no relationship 2 into capability 'service'" in message(unit, "tosca2-unsupported")
+
+
+def test_the_relationships_into_a_capability_unknown_at_load(tmp_path):
+    # 'uses: db' names no capability: the resolver picks it by type, after load
+    unit = _app_with(tmp_path, "        - uses: db\n",
+                     "        args: { $get_property: [ db, CAPABILITY, service, RELATIONSHIP, "
+                     "ALL, SOURCE, image ] }\n", _INTO_DB)
+    assert [(c, line) for c, line, _col in found(unit)] == [("tosca2-unsupported", 22)]
+    assert "without naming a capability" in message(unit, "tosca2-unsupported")
+
+
 def test_the_paths_all_reaches_are_bounded_by_max_value_items(tmp_path):
     # ALL after ALL multiplies the paths (n relationships over k steps are n^k): past
     # max_value_items the walk stops, positioned at the RELATIONSHIP step that crossed it
