@@ -66,6 +66,7 @@ class Graph:
         self.templates = templates if isinstance(templates, PMap) else PMap()
         self.limits = limits
         self._assigned: dict[tuple[str, Any], list[tuple[str | None, str | None]]] = {}
+        self._into: dict[tuple[str, Any], tuple[list[Any], str | None]] = {}
 
     def assignments(self, node: str, req: Any) -> list[tuple[str | None, str | None]]:
         """(target template, capability name or None) of each assignment of requirement
@@ -201,6 +202,12 @@ class Graph:
         that names ``cap``, in the order of the file (templates, then their
         assignments); or a problem when an assignment into ``node`` names no capability
         the file shows to be ``cap`` or another (the resolver picks it by type)."""
+        key = (node, cap)
+        if key not in self._into:  # once per capability, not once per path
+            self._into[key] = self._incoming(node, cap)
+        return self._into[key]
+
+    def _incoming(self, node: str, cap: Any) -> tuple[list[Any], str | None]:
         target = self.templates.get(node)
         written = target.get("capabilities") if isinstance(target, PMap) else None
         out: list[Any] = []
