@@ -23,13 +23,7 @@ STORES = """service_template:
 
 
 def _app(tmp_path, requirement: str, env: str = "", more: str = ""):
-    text = HEAD + K8S + STORES + more + """    app:
-      type: Microservice
-      properties:
-        image: app:1
-        process: { state: stateless }
-""" + (f"        env:\n{env}" if env else "") + "      requirements:\n" + requirement
-    return check(tmp_path, text)
+    return _app_with(tmp_path, requirement, f"        env:\n{env}" if env else "", more)
 
 
 def _targets(unit, node: str = "app") -> list[str | None]:
@@ -294,16 +288,6 @@ def test_all_of_get_attribute_is_a_list_of_runtime_references(tmp_path):
         ("get_attribute", ("db", "tosca_name")), ("get_attribute", ("cache", "tosca_name"))]
 
 
-def test_all_to_a_capability_the_assignments_do_not_name(tmp_path):
-    # the first relationship's target capability has 1.3's two-level form; another's
-    # has none unless its assignment names the capability
-    unit = _app_with(tmp_path, "        - uses: db\n        - uses: cache\n",
-                     "        args: { $get_property: [ SELF, RELATIONSHIP, uses, ALL, "
-                     "CAPABILITY, port ] }\n")
-    assert found(unit) == [("tosca2-unsupported", 17, 65)]
-    assert "relationship 1 of 'uses'" in message(unit, "tosca2-unsupported")
-
-
 _INTO_DB = """    api:
       type: Microservice
       properties: { image: api:1, process: { state: stateless }, replicas: { min: 2, max: 2 } }
@@ -377,12 +361,17 @@ def test_the_paths_all_reaches_are_bounded_by_max_value_items(tmp_path):
                                                limits=Limits(max_value_items=1000)))
 
 
-def test_all_over_a_requirement_the_template_does_not_assign(tmp_path):
-    unit = _app_with(tmp_path, "        - uses: db\n",
-                     "        args: { $get_property: [ SELF, RELATIONSHIP, calls, ALL, TARGET, "
-                     "kind ] }\n")
-    assert found(unit) == [("tosca2-unsupported", 17, 54)]
-    assert "assigns no requirement 'calls'" in message(unit, "tosca2-unsupported")
+@pytest.mark.parametrize("steps,col,words", [
+    # the first relationship's target capability has 1.3's two-level form; another's
+    # has none unless its assignment names the capability
+    ("SELF, RELATIONSHIP, uses, ALL, CAPABILITY, port", 65, "relationship 1 of 'uses'"),
+    ("SELF, RELATIONSHIP, calls, ALL, TARGET, kind", 54, "assigns no requirement 'calls'"),
+])
+def test_all_paths_xfc_does_not_read(tmp_path, steps, col, words):
+    unit = _app_with(tmp_path, "        - uses: db\n        - uses: cache\n",
+                     f"        args: {{ $get_property: [ {steps} ] }}\n")
+    assert found(unit) == [("tosca2-unsupported", 17, col)]
+    assert words in message(unit, "tosca2-unsupported")
     assert "§10.3" in message(unit, "tosca2-unsupported")
 
 
