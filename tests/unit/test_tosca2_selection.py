@@ -47,6 +47,10 @@ def _targets(unit, node: str = "app") -> list[str | None]:
     ("{ $has_key: [ { a: 1 }, b ] }", False),
     ("{ $has_entry: [ [ 1, 2 ], 2 ] }", True),
     ("{ $equal: [ { $length: [ abc ] }, 3 ] }", True),
+    # the string functions have their value at load too (compiler/tosca2/strings.py)
+    ("{ $equal: [ { $concat: [ a, b ] }, ab ] }", True),
+    ("{ $equal: [ { $concat: [ [ 1 ], [ 2 ] ] }, [ 1, 2 ] ] }", True),
+    ("{ $has_prefix: [ { $token: [ 'a:b', ':', 1 ] }, b ] }", True),
 ])
 def test_boolean_functions_on_literals_have_their_value(tmp_path, expr, value):
     unit = check(tmp_path, HEAD + K8S + f"""service_template:
