@@ -89,7 +89,7 @@ class Lowerer:
                  aliases: dict[str, str], quirks: Any, limits: Limits = DEFAULT_LIMITS) -> None:
         self.diags = diags
         self.limits = limits
-        self.quirks = quirks  # a compiler.resolve.quirks.QuirkReporter
+        self.quirks = quirks  # a compiler.loader.quirks.QuirkReporter
         self.v = Values(diags)
         self.profiles = profiles
         self.aliases = aliases
