@@ -1,10 +1,10 @@
-"""A bundle costs one front-end pass per flavour (issue 25, item 2): the bundlers get a
-BundleInput built once by the API, the other flavours are compiled once each as
-variants, and the Helm values' wiring comes from resolve's records (which node
-properties hold each input's value), checked by running the middle and back end again,
-never the loader or the resolver.  The second test holds that wiring equal to what
-compiling the descriptor again with each input changed finds (the way it was found
-before)."""
+"""A bundle costs one front-end pass (issue 25, item 2; issue 26, item 4): the bundlers
+get a BundleInput built once by the API, the other flavours are resolved once each from
+the package loaded once, and the Helm values' wiring comes from resolve's records (which
+node properties hold each input's value), checked by running the middle and back end
+again, once for all inputs, never the loader or the resolver (a network service's VNFDs
+aside: the rerun composes them again).  The wiring is held equal to what compiling the
+descriptor again with each input changed finds (the way it was found before)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from compiler.pipeline import Options
 from tests.unit.bundle_support import FIXTURES, SAMPLES, compiled
 
 SLICE = "samples/5g-core-slice/slice.yaml"
+NS = "samples/5g-core-slice-ns/nsd.yaml"
+NS_INPUTS = "tests/fixtures/ns/inputs/nsd.yaml"  # an NSD input sets a VNFD's input
 TWO = str(FIXTURES / "two-flavours" / "top.yaml")
 FORMATS = ("helm", "kustomize", "csar", "onap-helm", "osm")
 
@@ -51,6 +53,21 @@ def test_the_5g_slice_in_every_format_costs_one_front_end_pass(passes, target):
     assert result.ok, result.problem
     assert {f.path.split("/", 1)[0] for f in result.files} >= {"helm", "kustomize"}
     assert passes == {"load": 1, "resolve": 1}
+
+
+@pytest.mark.parametrize("target", [None, "onap"])
+def test_the_ns_sample_in_every_format_costs_one_front_end_pass(passes, target):
+    """A network service: the loads and resolves of one compile (the NSD, then each
+    VNFD it composes), and no more for the bundle."""
+    api.compile(api.CompileRequest(path=NS))
+    one = dict(passes)
+    assert one["load"] == 1 and one["resolve"] > 1  # the NSD and its VNFDs
+    passes.update(load=0, resolve=0)
+    result = api.bundle(api.BundleRequest(path=NS, formats=FORMATS,
+                                          settings=api.settings(target=target)))
+    assert result.ok, result.problem
+    assert {f.path.split("/", 1)[0] for f in result.files} >= {"helm", "kustomize"}
+    assert passes == one
 
 
 def test_several_flavours_cost_one_pass_each(passes):
@@ -112,6 +129,71 @@ def test_the_records_find_what_recompiling_finds(sample):
     want = _by_recompiling(unit)
     assert got.leaves == want.leaves
     assert sorted(got.fixed) == sorted(want.fixed)
+
+
+def test_a_network_service_is_probed_without_a_front_end(passes):
+    """The NSD's input reaches a VNFD input (substitution property mapping) and from it a
+    CPU request in another form: the rerun of the middle end composes the VNFs again
+    from the NSD as resolve made it (no load), and finds what recompiling finds."""
+    unit = compiled(NS_INPUTS)
+    assert unit.resolved is not None and unit.resolved is not unit.topology
+    before = dict(passes)
+    got, reruns = wiring.probe_inputs(unit)
+    assert passes["load"] == before["load"] and reruns == 1
+    assert "front_cpu" in got.fixed and "resources.limits.cpu" in got.fixed["front_cpu"]
+    want = _by_recompiling(unit)
+    assert got.leaves == want.leaves and sorted(got.fixed) == sorted(want.fixed)
+
+
+def _many(tmp_path, n: int, *, root: bool = False) -> str:
+    """A topology of ``n`` CNFs, each with an image, a port and a log level input of its
+    own, all holding the same value (and a run_as_root input, which the Kubernetes back
+    end writes negated: runAsNonRoot)."""
+    inputs, nodes = [], []
+    for k in range(n):
+        inputs += [f"    image{k}: {{ type: string, default: registry.example.net/web:1.0.0 }}",
+                   f"    port{k}: {{ type: integer, default: 8080, "
+                   f"constraints: [ {{ in_range: [ 1024, 65535 ] }} ] }}"]
+        nodes += [f"    web{k}:", "      type: xfactor.nodes.CNF", "      properties:",
+                  f"        image: {{ get_input: image{k} }}",
+                  f"        ports: [ {{ name: http, port: {{ get_input: port{k} }}, protocol: TCP }} ]"]
+        if root:
+            inputs.append(f"    root{k}: {{ type: boolean, default: false }}")
+            nodes.append(f"        run_as_root: {{ get_input: root{k} }}")
+    path = tmp_path / f"many-{n}-{root}.yaml"
+    path.write_text("\n".join([
+        "tosca_definitions_version: tosca_simple_yaml_1_3",
+        "metadata: { template_name: many }", "imports: [ xfactor/1.0/profile.yaml ]",
+        "topology_template:", "  inputs:", *inputs, "  node_templates:", *nodes, ""]))
+    return str(path)
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_the_helm_probe_reruns_once_whatever_the_number_of_inputs(tmp_path, passes, n):
+    unit = compiled(_many(tmp_path, n))
+    before = dict(passes)
+    got, reruns = wiring.probe_inputs(unit)
+    assert reruns == 1 and passes == before  # no load, no resolve: one middle+back rerun
+    assert not got.fixed
+    assert {name for name, _ in got.leaves.values()} == \
+        {f"{kind}{k}" for kind in ("image", "port") for k in range(n)}
+    if n == 2:  # the whole compiler again per input finds the same
+        want = _by_recompiling(unit)
+        assert got.leaves == want.leaves and not want.fixed
+
+
+def test_an_input_reaching_the_output_transformed_is_found_by_splitting(tmp_path):
+    """run_as_root=false is written runAsNonRoot: true: the shared rerun cannot say
+    whose change that is, so the inputs are split until each such input is probed alone;
+    the others keep their leaves, as recompiling per input finds."""
+    unit = compiled(_many(tmp_path, 2, root=True))
+    got, reruns = wiring.probe_inputs(unit)
+    want = _by_recompiling(unit)
+    assert sorted(got.fixed) == sorted(want.fixed) == ["root0", "root1"]
+    assert "runAsNonRoot" in got.fixed["root0"]
+    assert got.leaves == want.leaves
+    assert {name for name, _ in got.leaves.values()} == {"image0", "image1", "port0", "port1"}
+    assert reruns < 2 * len(unit.topology.inputs)
 
 
 def test_an_input_inside_an_expression_is_fixed_without_a_probe(passes):
