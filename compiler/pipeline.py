@@ -91,6 +91,9 @@ class Compilation:
     # a network service's NSD as resolve made it, before the middle end composed its VNFs
     # into ``topology`` (None otherwise): the Helm wiring reruns the middle end from it
     resolved: Topology | None = None
+    # the VNFDs a network service's compose resolved (ns.compose's ``resolved``): shared
+    # with the Helm wiring's reruns, which resolve again only the VNFDs a probe changes
+    vnfds: dict[tuple, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -135,7 +138,7 @@ def middle_end(unit: Compilation) -> Compilation:
     if is_service(unit.topology, options):  # hook (issue 26): an NSD's VNFs, substituted
         assert unit.package is not None  # an NSD's VNF descriptors are in its package
         unit.resolved = unit.topology
-        service = compose(unit.package, unit.topology, options, diags)
+        service = compose(unit.package, unit.topology, options, diags, unit.vnfds)
         if service is None or diags.has_errors:
             return unit
         unit.topology, unit.xmodel = service

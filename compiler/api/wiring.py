@@ -15,17 +15,23 @@ a flavour's inputs) is fixed without a probe.  Every other input is given a prob
 its type and constraints allow, at those places and in ``Topology.inputs``, all of them
 in one topology, and the middle and back end run once on it
 (:func:`compiler.pipeline.middle_end`, then the emitters: no loader, no resolve); the
-objects are compared.  Each input's probe is its own (no two inputs change the same
-value to the same value, as data or as text), so a leaf equal to a probe value where it
-was equal to that input's value is that input's.  When a change is nobody's probe, or
-the rerun fails or writes other objects, the inputs are split in halves and each half
-probed again, down to one input probed alone with its probe values in turn: any other
-difference then means the input reaches the output through something a template cannot
-redo, and it is fixed.  So the inputs cost one rerun, plus about two per halving for
-each input to blame, plus one per input that no probe value sets apart from another
-(two booleans both false).  A network service reruns the same way from its NSD as
-resolve made it (:attr:`Compilation.resolved`): the middle end composes its VNFs
-again (an NSD input may set a VNFD input), without loading or resolving the NSD.
+objects are compared.  Each input's probe is its own where one is left (no two inputs
+change the same value to the same value, as data or as text), so a leaf equal to a probe
+value where it was equal to that input's value is that input's.  Inputs that cannot all
+be given one of their own (two booleans both false, more inputs than ``valid_values``
+left) are told apart by the reruns they are probed in (:func:`_coded`): each input
+making one change gets its own set of reruns, all sets of one size, so that m such
+inputs cost about two reruns more than log2(m), and a leaf is the input's whose set is
+exactly the reruns it changed in.  When a change is nobody's probe, or a rerun fails or
+writes other objects, the inputs are split in halves and each half probed again, down to
+one input probed alone with its probe values in turn: any other difference then means
+the input reaches the output through something a template cannot redo, and it is fixed.
+So inputs that a probe sets apart cost one rerun in all, plus about two per halving for
+each input to blame.  A network service reruns the same way from its NSD as resolve made
+it (:attr:`Compilation.resolved`): the middle end composes its VNFs again without
+loading or resolving the NSD, and resolves again only a VNFD whose inputs a probe
+changed (an NSD input may set a VNFD input): the others are kept from the compile
+(:attr:`Compilation.vnfds`).
 
 Codes: none.
 """
@@ -33,6 +39,8 @@ Codes: none.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from itertools import combinations
+from math import comb
 from typing import Any, Iterator
 
 from ..bundlers import OPERATOR_DIR, InputWiring, K8sObject, k8s_objects
@@ -136,7 +144,7 @@ def _rerun(unit: Compilation, topo: Topology) -> Compilation:
     """The middle and back end on ``topo`` (no loader, no resolve of the entry)."""
     diags = Diagnostics(max_per_code=unit.diagnostics.max_per_code)
     other = Compilation(path=unit.path, options=unit.options, diagnostics=diags,
-                        package=unit.package, topology=topo)
+                        package=unit.package, topology=topo, vnfds=unit.vnfds)
     middle_end(other)
     if other.ok:
         back_end(other)
@@ -292,6 +300,83 @@ def _rounds(inputs: list[_Input]) -> list[list[_Input]]:
     return out
 
 
+def _classes(inputs: list[_Input]) -> dict[tuple[str, str], list[_Input]]:
+    """Each input given a probe value (its own where one is left, else the one fewest
+    other inputs share), grouped by the change it makes (value and probe, as text)."""
+    classes: dict[tuple[str, str], list[_Input]] = {}
+    for inp in inputs:
+        best: tuple[int, tuple[str, str], Any] | None = None
+        for probe in _more_probes(inp.value, inp.param, len(inputs)):
+            if not _allowed(probe, inp.param):
+                continue
+            key = (_as_text(inp.value), _as_text(probe))
+            size = len(classes.get(key, ()))
+            if best is None or size < best[0]:
+                best = (size, key, probe)
+            if size == 0:
+                break
+        assert best is not None  # probe_inputs keeps only inputs with an allowed probe
+        inp.probe = best[2]
+        classes.setdefault(best[1], []).append(inp)
+    return classes
+
+
+def _codes(most: int) -> list[tuple[int, ...]]:
+    """``most`` distinct sets of reruns, all of one size (so that a leaf two inputs change
+    together changes in a set of reruns no input has, and is caught): the fewest reruns
+    that give that many."""
+    runs = 1
+    while comb(runs, max(1, runs // 2)) < most:
+        runs += 1
+    return list(combinations(range(runs), max(1, runs // 2)))[:most]
+
+
+def _coded(probing: _Probing, classes: dict[tuple[str, str], list[_Input]]) -> bool:
+    """Tell apart inputs that make the same change (two booleans both false) by the
+    reruns they are probed in: each input of a class has its own set of reruns (all sets
+    of one size), and a changed leaf is the input's whose set is exactly the reruns it
+    changed in.  True (and the leaves recorded) when every leaf decodes; else nothing is
+    recorded."""
+    code: dict[str, tuple[int, ...]] = {}
+    for members in classes.values():
+        for inp, c in zip(members, _codes(max(map(len, classes.values())))):
+            code[inp.name] = c
+    runs = max(r for c in code.values() for r in c) + 1
+    seen: dict[tuple[str, Path], list[tuple[int, frozenset[str], bool]]] = {}
+    for r in range(runs):
+        group = [i for members in classes.values() for i in members if r in code[i.name]]
+        other = probing.run([(i, i.probe) for i in group])
+        if other is None or not other.ok:
+            return False
+        changed = {(o.path, i): o.body for i, o in enumerate(_objects(other))}
+        if changed.keys() != probing.base.keys():
+            return False
+        for key, body in probing.base.items():
+            for path, old, new in _diff(body, changed[key]):
+                if not path:
+                    continue
+                typed = frozenset(i.name for i in group if type(new) is type(i.probe)
+                                  and new == i.probe and old == i.value
+                                  and type(old) is type(i.value))
+                text = frozenset(i.name for i in group if isinstance(new, str)
+                                 and new == _as_text(i.probe) and old == _as_text(i.value))
+                if not typed and not text:
+                    return False
+                seen.setdefault((key[0], (key[1],) + path), []).append(
+                    (r, typed or text, not typed))
+    found: dict[tuple[str, Path], tuple[str, bool]] = {}
+    for leaf, hits in seen.items():
+        rounds = tuple(r for r, _, _ in hits)
+        names = frozenset.intersection(*(n for _, n, _ in hits))
+        kinds = {k for _, _, k in hits}
+        who = [n for n in names if code[n] == rounds]
+        if len(who) != 1 or len(kinds) != 1:
+            return False
+        found[leaf] = (who[0], kinds.pop())
+    probing.wiring.leaves.update(found)
+    return True
+
+
 def input_wiring(unit: Compilation) -> InputWiring:
     """Find the leaves each input reaches (module docstring)."""
     return probe_inputs(unit)[0]
@@ -325,6 +410,9 @@ def probe_inputs(unit: Compilation) -> tuple[InputWiring, int]:
             wiring.fixed[name] = "no probe value passed its constraints"
             continue
         todo.append(_Input(name, value, param, use, probes))
+    classes = _classes(todo)
+    if len(classes) < len(todo) and _coded(probing, classes):
+        return wiring, probing.reruns  # inputs making one change, told apart by their reruns
     for group in _rounds(todo):
         probing.settle(group)
     return wiring, probing.reruns

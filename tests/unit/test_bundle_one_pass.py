@@ -134,21 +134,24 @@ def test_the_records_find_what_recompiling_finds(sample):
 def test_a_network_service_is_probed_without_a_front_end(passes):
     """The NSD's input reaches a VNFD input (substitution property mapping) and from it a
     CPU request in another form: the rerun of the middle end composes the VNFs again
-    from the NSD as resolve made it (no load), and finds what recompiling finds."""
+    from the NSD as resolve made it (no load, no resolve of the NSD), resolving again
+    only the VNFD whose input the probe changed (the other two VNF nodes' are kept from
+    the compile), and finds what recompiling finds."""
     unit = compiled(NS_INPUTS)
     assert unit.resolved is not None and unit.resolved is not unit.topology
     before = dict(passes)
     got, reruns = wiring.probe_inputs(unit)
-    assert passes["load"] == before["load"] and reruns == 1
+    assert reruns == 1
+    assert passes == {"load": before["load"], "resolve": before["resolve"] + 1}
     assert "front_cpu" in got.fixed and "resources.limits.cpu" in got.fixed["front_cpu"]
     want = _by_recompiling(unit)
     assert got.leaves == want.leaves and sorted(got.fixed) == sorted(want.fixed)
 
 
-def _many(tmp_path, n: int, *, root: bool = False) -> str:
-    """A topology of ``n`` CNFs, each with an image, a port and a log level input of its
-    own, all holding the same value (and a run_as_root input, which the Kubernetes back
-    end writes negated: runAsNonRoot)."""
+def _many(tmp_path, n: int, *, root: bool = False, levels: bool = False) -> str:
+    """A topology of ``n`` CNFs, each with an image and a port input of its own, all
+    holding the same value (and a run_as_root input, which the Kubernetes back end writes
+    negated: runAsNonRoot; and a log level out of three valid values, all ``info``)."""
     inputs, nodes = [], []
     for k in range(n):
         inputs += [f"    image{k}: {{ type: string, default: registry.example.net/web:1.0.0 }}",
@@ -160,7 +163,11 @@ def _many(tmp_path, n: int, *, root: bool = False) -> str:
         if root:
             inputs.append(f"    root{k}: {{ type: boolean, default: false }}")
             nodes.append(f"        run_as_root: {{ get_input: root{k} }}")
-    path = tmp_path / f"many-{n}-{root}.yaml"
+        if levels:
+            inputs.append(f"    level{k}: {{ type: string, default: info, "
+                          f"constraints: [ {{ valid_values: [ info, debug, warn ] }} ] }}")
+            nodes.append(f"        env: {{ LEVEL: {{ get_input: level{k} }} }}")
+    path = tmp_path / f"many-{n}-{root}-{levels}.yaml"
     path.write_text("\n".join([
         "tosca_definitions_version: tosca_simple_yaml_1_3",
         "metadata: { template_name: many }", "imports: [ xfactor/1.0/profile.yaml ]",
@@ -180,6 +187,35 @@ def test_the_helm_probe_reruns_once_whatever_the_number_of_inputs(tmp_path, pass
     if n == 2:  # the whole compiler again per input finds the same
         want = _by_recompiling(unit)
         assert got.leaves == want.leaves and not want.fixed
+
+
+@pytest.mark.parametrize("n, reruns", [(4, 2), (24, 6)])
+def test_inputs_making_one_change_are_told_apart_by_their_reruns(tmp_path, n, reruns):
+    """Levels have two other values: n level inputs all ``info`` make two changes,
+    n/2 inputs each; every input of a change gets its own set of reruns, so the cost
+    grows with the logarithm of n/2 (4 -> 2, 24 -> 6), not with n."""
+    unit = compiled(_many(tmp_path, n, levels=True))
+    got, count = wiring.probe_inputs(unit)
+    assert count == reruns and not got.fixed
+    by_input: dict[str, list] = {}
+    for (file, path), (name, as_text) in got.leaves.items():
+        by_input.setdefault(name, []).append((file, path[1:], as_text))
+    for k in range(n):  # each level reaches its own workload's environment, nobody else's,
+        # and its own key of the inputs' ConfigMap
+        where = {(file, path) for file, path, _ in by_input[f"level{k}"]}
+        assert ("kubernetes/configmap-many-inputs.yaml", ("data", f"level{k}")) in where
+        assert {file for file, _ in where} == {"kubernetes/configmap-many-inputs.yaml",
+                                               f"kubernetes/deployment-web{k}.yaml"}
+    if n == 4:
+        want = _by_recompiling(unit)
+        assert got.leaves == want.leaves and not want.fixed
+
+
+def test_the_sets_of_reruns_are_distinct_and_of_one_size():
+    for most in (1, 2, 3, 7, 20, 100):
+        codes = wiring._codes(most)
+        assert len(set(codes)) == most and len({len(c) for c in codes}) == 1
+        assert all(c for c in codes)  # every input is probed at least once
 
 
 def test_an_input_reaching_the_output_transformed_is_found_by_splitting(tmp_path):
