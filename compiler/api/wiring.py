@@ -293,8 +293,7 @@ def _rounds(inputs: list[_Input]) -> list[list[_Input]]:
                     break
             else:
                 later.append(inp)
-        if not group:  # cannot happen: the first input always finds its first probe
-            group, later = later[:1], later[1:]
+        assert group  # the first input always has a probe: probe_inputs kept only those
         out.append(group)
         pending = later
     return out
@@ -387,9 +386,9 @@ def probe_inputs(unit: Compilation) -> tuple[InputWiring, int]:
     from ..model import RuntimeRef
 
     assert unit.topology is not None
-    topo = unit.topology
     # a network service reruns from its NSD as resolve made it (its VNFs composed again)
-    probing = _Probing(unit, unit.resolved if unit.resolved is not None else topo)
+    topo = unit.resolved if unit.resolved is not None else unit.topology
+    probing = _Probing(unit, topo)
     wiring = probing.wiring
     todo: list[_Input] = []
     for name, param in sorted(topo.inputs.items()):
@@ -405,7 +404,7 @@ def probe_inputs(unit: Compilation) -> tuple[InputWiring, int]:
             wiring.fixed[name] = ("it reaches the descriptor through an expression or "
                                   "another template's property")
             continue
-        if with_value(probing.topo, name, use, value, value) is None or \
+        if with_value(topo, name, use, value, value) is None or \
                 not any(_allowed(p, param) for p in probes):
             wiring.fixed[name] = "no probe value passed its constraints"
             continue
