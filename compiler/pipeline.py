@@ -96,7 +96,7 @@ class Compilation:
     resolved: Topology | None = None
     # the VNFDs a network service's compose resolved (ns.compose's ``resolved``): shared
     # with the Helm wiring's reruns, which resolve again only the VNFDs a probe changes
-    vnfds: dict[tuple, Any] = field(default_factory=dict)
+    vnfds: dict[tuple[str | None, ...], tuple[Topology, XModel]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
