@@ -26,13 +26,14 @@ is read.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import posixpath
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..model import Package, SourceFile, index_templates
@@ -44,6 +45,9 @@ from .fs import DirFS, PackageFS, TooLarge, normalize
 from .tosca_version import check_version
 from ..tosca2 import is_tosca2, lower as lower_tosca2
 from .yamlpos import Limits, PMap, PSeq, load_yaml
+
+if TYPE_CHECKING:
+    from ..resolve.quirks import QuirkReporter
 
 __all__ = ["load", "read_yaml_file"]
 
@@ -162,15 +166,21 @@ class _Reader:
         self.diags = diags
         self.limits = limits
         self.files: list[SourceFile] = []
-        from ..resolve.quirks import QuirkReporter
-
-        self.quirks = QuirkReporter(options.quirks, diags)
         self.seen: set[tuple] = set()
         self.parsed: dict[tuple, Any] = {}
         self.active: list[tuple] = []
         # bare-name SOL001 imports found nowhere yet: read once the version the whole
         # descriptor declares is known (compiler.loader.versions)
         self.deferred: list[tuple[str, str, Span, tuple[Span, ...]]] = []
+
+    @functools.cached_property
+    def quirks(self) -> QuirkReporter:
+        """Made on first use: importing ``compiler.resolve.quirks`` runs the package
+        ``compiler.resolve`` (its type tables, ~30 ms of a cold start), which a load that
+        reports no quirk, or that ends in an error, never needs."""
+        from ..resolve.quirks import QuirkReporter
+
+        return QuirkReporter(self.options.quirks, self.diags)
 
     # -- one file ------------------------------------------------------------------
     def read(self, origin: _Origin, at: Span | None, prefix: str,
