@@ -59,7 +59,7 @@ import yaml
 
 from .diagnostics import InternalError
 
-__all__ = ["dump", "write", "read_back_problem", "canonical", "as_read", "quote",
+__all__ = ["dump", "dump_proved", "write", "read_back_problem", "canonical", "as_read", "quote",
            "is_plain_safe", "same"]
 
 # libyaml's parser, whose events the read-back walks; the pure-Python one where PyYAML was
@@ -295,6 +295,23 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
     """``doc`` as YAML text (one document, no ``---``).  See the module docstring for the
     layout.  ``header`` lines become ``# `` comments on top (fixed text, never input: a
     line break in one is a bug).  Raises TypeError for a value that is not plain data."""
+    return _dump(doc, indent_sequences, head, header, None)
+
+
+class _Written:
+    """What :func:`_dump` reports of the scalars it wrote, for :func:`proof_problem`."""
+
+    __slots__ = ("short", "others", "long_keys", "depth")
+
+    def __init__(self) -> None:
+        self.short: Iterable[str] = ()  # each distinct short str (values and keys)
+        self.others: list[Any] = []  # every other scalar written (repeats included)
+        self.long_keys: list[Any] = []  # the keys written in more than _KEY_FORM characters
+        self.depth = 0  # the deepest indentation, in columns
+
+
+def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterable[str],
+          written: _Written | None) -> str:
     out: list[str] = []
     for line in header:
         if any(c in line for c in "\n\r\x85\u2028\u2029"):
@@ -321,6 +338,8 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
                 q = quoted[v] = _quote_str(v)
             put(q if parent == "top" else " " + q)
             continue
+        if written is not None and ind > written.depth and isinstance(v, (dict, list, tuple)):
+            written.depth = ind
         if isinstance(v, dict):
             if not v:
                 put(" {}" if parent != "top" else "{}")
@@ -346,6 +365,10 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
                         q = quoted[k] = _quote_str(k)
                 else:
                     q = quote(k)
+                    if written is not None:
+                        written.others.append(k)
+                if written is not None and len(q) > _KEY_FORM:
+                    written.long_keys.append(k)
                 todo.append(f"{lead}{q}:")
                 todo.append((x, ind + 2, "map"))
             stack.extend(reversed(todo))
@@ -371,8 +394,12 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
             stack.extend(reversed(todo))
         else:
             put(quote(v) if parent == "top" else " " + quote(v))
+            if written is not None:
+                written.others.append(v)
     out.append("".join(pieces))
     out.append("\n")
+    if written is not None:
+        written.short = quoted.keys()
     return "".join(out)
 
 
@@ -603,15 +630,93 @@ def read_back_problem(doc: Any, text: str) -> str | None:
     return problem
 
 
+# --------------------------------------------------------------------------- the proof
+#
+# What a read-back of a whole document checks comes in two parts.  The layout (indentation,
+# "key:", "-", "{}", "[]", the header comments) is made by _dump's code alone: every scalar
+# is written as one single-line flow scalar (plain from the whitelist, else double-quoted
+# with every line break and control character escaped), so no value can change the layout
+# around it, and reading the same code's layout back once per document proves nothing new.
+# What varies with the data is each scalar's written form, and a scalar written once
+# proves every later writing of it.  So dump_proved reads back the distinct scalars of a
+# document, as one block sequence of them (the keys longer than _KEY_FORM characters also
+# as the keys of one block mapping, where libyaml allows 1,024 characters), skipping those
+# already proved in this process; tests/unit/test_yamlout.py holds the layout to the full
+# read-back on random documents.  A document deeper than _PROOF_DEPTH is read back whole.
+
+_KEY_FORM = 128  # a key written in more characters is also proved in a key's position
+_PROOF_DEPTH = 2 * 64  # indentation columns: deeper documents are read back whole
+# the short scalars (kind, value) whose written form has read back as themselves, in this
+# process; bounded (cleared when full), thread-safe (a race proves a scalar twice)
+_PROVEN: dict[tuple[Any, Any], None] = {}
+_PROVEN_MAX = 1 << 16
+
+
+def _proof_key(v: Any) -> tuple[Any, Any] | None:
+    kind = _kind(v)
+    if kind is str:
+        return (str, v) if len(v) <= _CACHED_CHARS else None
+    if kind in (int, float, bool, None):
+        return (kind, v)
+    return None  # not a scalar: _dump has already refused it
+
+
+def proof_problem(written: _Written) -> str | None:
+    """None when every distinct scalar :func:`_dump` reported reads back as itself (see
+    above), else what differs."""
+    todo: list[Any] = []
+    fresh: dict[tuple[Any, Any], None] = {}
+    for group in (written.short, written.others):
+        for v in group:
+            key = _proof_key(v)
+            if key is not None:
+                if key in _PROVEN or key in fresh:
+                    continue
+                fresh[key] = None
+            todo.append(v)
+    if todo:
+        problem = read_back_problem(todo, _dump(todo, True, (), (), None))
+        if problem:
+            return problem
+    if written.long_keys:
+        keys = dict.fromkeys(written.long_keys, 0)
+        problem = read_back_problem(keys, _dump(keys, True, (), (), None))
+        if problem:
+            return problem
+    if len(_PROVEN) + len(fresh) > _PROVEN_MAX:
+        _PROVEN.clear()
+    for key in fresh:
+        _PROVEN[key] = None
+    return None
+
+
+def dump_proved(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
+                header: Iterable[str] = ()) -> tuple[str, str | None]:
+    """:func:`dump`'s text, and None when it reads back as ``doc`` — proved from its
+    distinct scalars (see above), or read back whole when ``doc`` is deeper than
+    :data:`_PROOF_DEPTH` — else what differs.  Raises TypeError as :func:`dump` does."""
+    written = _Written()
+    text = _dump(doc, indent_sequences, head, header, written)
+    if written.depth > _PROOF_DEPTH:
+        return text, read_back_problem(doc, text)
+    return text, proof_problem(written)
+
+
 def write(doc: Any, *, what: str, indent_sequences: bool = True, head: Iterable[str] = (),
-          header: Iterable[str] = ()) -> str:
+          header: Iterable[str] = (), proved: bool = False) -> str:
     """:func:`dump`, then read back and compare; InternalError (naming ``what``) when the
-    text is not the data."""
+    text is not the data.  With ``proved``, the text is checked by :func:`dump_proved`
+    (each distinct scalar read back, not the whole text): for large documents, whose
+    read-back was most of a dense compile."""
     try:
-        text = dump(doc, indent_sequences=indent_sequences, head=head, header=header)
+        if proved:
+            text, problem = dump_proved(doc, indent_sequences=indent_sequences, head=head,
+                                        header=header)
+        else:
+            text = dump(doc, indent_sequences=indent_sequences, head=head, header=header)
+            problem = read_back_problem(doc, text)
     except TypeError as exc:
         raise InternalError(f"{what}: {exc}") from None
-    problem = read_back_problem(doc, text)
     if problem:
         raise InternalError(f"{what} does not read back as written: {problem}")
     return text
