@@ -34,7 +34,7 @@ import pickle
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 
 def _import_lark() -> Any:
@@ -58,7 +58,10 @@ def _import_lark() -> Any:
     return found
 
 
-lark = _import_lark()
+if TYPE_CHECKING:
+    import lark
+else:
+    lark = _import_lark()
 
 from .resources import grammar_text, grammars_dir
 

@@ -53,13 +53,15 @@ import functools
 import math
 import operator
 import re
-from typing import Any, Iterable
+import threading
+from collections.abc import Sequence
+from typing import Any, Iterable, Iterator
 
 import yaml
 
 from .diagnostics import InternalError
 
-__all__ = ["dump", "dump_proved", "write", "read_back_problem", "canonical", "as_read", "quote",
+__all__ = ["AsRead", "dump", "dump_proved", "write", "read_back_problem", "canonical", "as_read", "quote",
            "is_plain_safe", "same"]
 
 # libyaml's parser, whose events the read-back walks; the pure-Python one where PyYAML was
@@ -282,6 +284,44 @@ def as_read(doc: Any, head: Iterable[str] = ()) -> Any:
             new = v
         parent[slot] = new
     return root[0]
+
+
+class AsRead(Sequence):
+    """``(as_read(doc, head),)``, made on first use: what a file of one document holds as
+    data (:attr:`compiler.model.OutputFile.documents`), for the bundlers.  A check or a
+    compile reads no policy file's documents, and copying a dense topology's megabytes of
+    policies cost ~5 % of its compile.  ``doc`` must not change once written (the view
+    models are built for the file and dropped).  Pickles as the plain tuple."""
+
+    __slots__ = ("_doc", "_head", "_made", "_lock")
+
+    def __init__(self, doc: Any, head: Iterable[str] = ()) -> None:
+        self._doc = doc
+        self._head = tuple(head)
+        self._made: tuple[Any, ...] | None = None
+        self._lock = threading.Lock()
+
+    def _items(self) -> tuple[Any, ...]:
+        made = self._made
+        if made is None:
+            with self._lock:
+                made = self._made
+                if made is None:
+                    made = self._made = (as_read(self._doc, self._head),)
+                    self._doc = None  # the copy is what is kept
+        return made
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+    def __reduce__(self) -> Any:
+        return (tuple, (self._items(),))
 
 
 def _ordered(m: dict, head: Iterable[str]) -> list[tuple[Any, Any]]:

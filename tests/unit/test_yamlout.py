@@ -308,3 +308,19 @@ def test_a_deep_document_is_read_back_whole(monkeypatch):
         cur = cur["a"]
     assert yamlout.dump_proved(doc)[1] is None
     assert yamlout.dump_proved({"a": {"b": [1]}})[1] == "not used"
+
+
+def test_as_read_documents_are_made_on_first_use_and_pickle_as_a_tuple(monkeypatch):
+    import pickle
+
+    made = []
+    real = yamlout.as_read
+    monkeypatch.setattr(yamlout, "as_read", lambda d, h=(): made.append(d) or real(d, h))
+    doc = {"b": (1, "x"), "a": {"z": True, "y": None}, "kind": "K"}
+    docs = yamlout.AsRead(doc, head=("kind",))
+    assert made == []  # nothing copied until asked
+    assert len(docs) == 1 and made == []
+    assert list(docs) == [real(doc, ("kind",))] and list(docs[0]) == ["kind", "a", "b"]
+    assert docs[0] is docs[0] and len(made) == 1  # made once
+    back = pickle.loads(pickle.dumps(docs))
+    assert type(back) is tuple and back == (real(doc, ("kind",)),)

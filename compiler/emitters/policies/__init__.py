@@ -131,7 +131,7 @@ class PoliciesEmitter:
                 bounds.object_size(doc, topo_span, diags)  # a Kubernetes object
             text = dump(doc, header, what=path)
             out.append(OutputFile(path=path, content=text.encode("utf-8"), producer=NAME,
-                                  documents=(yamlout.as_read(doc),)))
+                                  documents=yamlout.AsRead(doc)))
         return sorted(out, key=lambda f: f.path)
 
 
