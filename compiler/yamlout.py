@@ -409,6 +409,12 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                         written.others.append(k)
                 if written is not None and len(q) > _KEY_FORM:
                     written.long_keys.append(k)
+                if type(x) is str and len(x) <= _CACHED_CHARS:  # "key: value" in one piece
+                    qx = quoted.get(x)
+                    if qx is None:
+                        qx = quoted[x] = _quote_str(x)
+                    todo.append(f"{lead}{q}: {qx}")
+                    continue
                 todo.append(f"{lead}{q}:")
                 todo.append((x, ind + 2, "map"))
             stack.extend(reversed(todo))
@@ -429,6 +435,12 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                     lead = " -"  # "- - a": PyYAML keeps a nested sequence's first item inline
                 else:
                     lead = "\n" + pad + "-"
+                if type(x) is str and len(x) <= _CACHED_CHARS:  # "- value" in one piece
+                    qx = quoted.get(x)
+                    if qx is None:
+                        qx = quoted[x] = _quote_str(x)
+                    todo.append(f"{lead} {qx}")
+                    continue
                 todo.append(lead)
                 todo.append((x, item_ind + 2, "seq"))
             stack.extend(reversed(todo))
