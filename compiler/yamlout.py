@@ -39,6 +39,10 @@ comparison walks libyaml's events alongside the data and resolves and constructs
 scalar as PyYAML's safe loader does (cached per distinct plain scalar), instead of
 loading the whole document through PyYAML's Python constructor: on a dense topology the
 constructor was 70 % of the compile, and building the document nobody keeps cost memory.
+``write(..., proved=True)`` (the policy files, megabytes on a dense topology) checks the
+text by its distinct scalars instead (:func:`dump_proved`, "the proof" below): the layout
+around the scalars is this module's own whatever the values, so each distinct scalar is
+read back once per process rather than every document whole.
 
 The emitter is a plain function: a template adds nothing to writing plain data, and the
 macro it replaces cost a jinja2 call per value.  It walks the data with an explicit
