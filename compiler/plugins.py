@@ -45,11 +45,16 @@ from __future__ import annotations
 import importlib
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 if TYPE_CHECKING:  # imported when first scanned: a run of built-ins alone never scans
     from importlib import metadata
 
+    # annotations of the protocols only: importing the IR here would import the
+    # X-factor model into every run, one that stops at load included
+    from .model.ir import Analysed, BackEndInput
+
+from .diagnostics import Diagnostics
 from .model import OutputFile
 
 
@@ -58,15 +63,18 @@ class Emitter(Protocol):
     name: str
     description: str
 
-    # ``ir`` is a compiler.pipeline.BackEndInput: path, options, topology, xmodel, plan
-    def emit(self, ir: Any, diags: Any) -> list[OutputFile]: ...
+    # path, options and the IR (topology without its syntax, X-factor model, plan)
+    def emit(self, ir: BackEndInput, diags: Diagnostics) -> list[OutputFile]: ...
 
 
 @runtime_checkable
 class Bundler(Protocol):
     """xfc's bundler call (issue 25): ``package(inp)`` with a
     :class:`compiler.bundlers.BundleInput`; ``needs`` names what the application layer
-    computes for it beyond the compilation (``"variants"``, ``"wiring"``)."""
+    computes for it beyond the compilation (``"variants"``, ``"wiring"``).
+
+    ``inp`` is typed ``Any`` here only because ``BundleInput`` is defined by the bundle
+    layer, above this module (``.importlinter``, contract ``layers``)."""
 
     name: str
     description: str
@@ -83,7 +91,8 @@ class UnitBundler(Protocol):
     name: str
     description: str
 
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any) -> list[OutputFile]: ...
+    def bundle(self, unit: Analysed, files: list[OutputFile],
+               diags: Diagnostics) -> list[OutputFile]: ...
 
 
 @runtime_checkable
@@ -91,7 +100,8 @@ class Check(Protocol):
     name: str
     description: str
 
-    def check(self, unit: Any, diags: Any) -> None: ...
+    # the compilation the checks ran on (compiler.pipeline.Compilation)
+    def check(self, unit: Analysed, diags: Diagnostics) -> None: ...
 
 
 @runtime_checkable
@@ -309,19 +319,19 @@ def get(kind: str, name: str) -> Any:
 
 
 def emitter(name: str) -> Emitter:
-    return get("emitter", name)
+    return cast(Emitter, get("emitter", name))  # checked against the protocol on load
 
 
 def bundler(name: str) -> Bundler | UnitBundler:
-    return get("bundler", name)
+    return cast("Bundler | UnitBundler", get("bundler", name))
 
 
 def target(name: str) -> Target:
-    return get("target", name)
+    return cast(Target, get("target", name))
 
 
 def check(name: str) -> Check:
-    return get("check", name)
+    return cast(Check, get("check", name))
 
 
 def emitters() -> dict[str, Emitter]:

@@ -1,7 +1,7 @@
 """Loading: from a path on the command line to every YAML file of the package, parsed.
 
 Phase: load.  Input: a path (a descriptor file, a CSAR directory, or a ``.csar``/``.zip``)
-and the options.  Output: a :class:`compiler.model.Package` whose ``files`` hold the
+and the options.  Output: a :class:`compiler.loader.package.Package` whose ``files`` hold the
 entry definitions first and then every import, depth first, each read and parsed once.
 
 Imports (TOSCA 1.3 §3.6.8, §3.9.3): a relative import resolves against the importing
@@ -26,17 +26,16 @@ is read.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import posixpath
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..model import Package, SourceFile, index_templates
+from .package import Package, SourceFile, index_templates
 from ..options import Options
 from . import catalog
 from ..resources import profiles_dir
@@ -45,9 +44,6 @@ from .fs import DirFS, PackageFS, TooLarge, normalize
 from .tosca_version import check_version
 from ..tosca2 import is_tosca2, lower as lower_tosca2
 from .yamlpos import Limits, PMap, PSeq, load_yaml
-
-if TYPE_CHECKING:
-    from ..resolve.quirks import QuirkReporter
 
 __all__ = ["load", "read_yaml_file"]
 
@@ -166,21 +162,15 @@ class _Reader:
         self.diags = diags
         self.limits = limits
         self.files: list[SourceFile] = []
+        from .quirks import QuirkReporter
+
+        self.quirks = QuirkReporter(options.quirks, diags)
         self.seen: set[tuple] = set()
         self.parsed: dict[tuple, Any] = {}
         self.active: list[tuple] = []
         # bare-name SOL001 imports found nowhere yet: read once the version the whole
         # descriptor declares is known (compiler.loader.versions)
         self.deferred: list[tuple[str, str, Span, tuple[Span, ...]]] = []
-
-    @functools.cached_property
-    def quirks(self) -> QuirkReporter:
-        """Made on first use: importing ``compiler.resolve.quirks`` runs the package
-        ``compiler.resolve`` (its type tables, ~30 ms of a cold start), which a load that
-        reports no quirk, or that ends in an error, never needs."""
-        from ..resolve.quirks import QuirkReporter
-
-        return QuirkReporter(self.options.quirks, self.diags)
 
     # -- one file ------------------------------------------------------------------
     def read(self, origin: _Origin, at: Span | None, prefix: str,
@@ -309,7 +299,7 @@ class _Reader:
 
     def _import_one(self, origin: _Origin, ref: str, prefix: str, repo: str | None,
                     repositories: Any, span: Span, chain: tuple[Span, ...]) -> None:
-        paths = tuple(getattr(self.options, "profile_paths", ()) or ())
+        paths = tuple(self.options.profile_paths)
         if repo is not None:
             rdef = repositories.get(repo) if isinstance(repositories, dict) else None
             url = rdef.get("url") if isinstance(rdef, dict) else rdef if isinstance(rdef, str) else None
@@ -389,7 +379,7 @@ class _Reader:
         if not deferred:
             return
         declared = declared_sol001(self.files)
-        paths = tuple(getattr(self.options, "profile_paths", ()) or ())
+        paths = tuple(self.options.profile_paths)
         for ref, prefix, span, chain in deferred:
             hit = catalog.lookup(ref, paths, sol001_version=declared.version) \
                 if declared is not None else None

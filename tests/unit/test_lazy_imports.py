@@ -138,8 +138,8 @@ def test_a_check_that_stops_at_load_builds_no_x_factor_model(corpus: Path) -> No
     assert code == 1
     for name in ("compiler.model.xfactor", "compiler.api.analysis", "compiler.normalize",
                  "compiler.emitters", "compiler.graph",
-                 # the resolver's package (its type tables): the loader makes its quirk
-                 # reporter on first use only, and this load reports no quirk of its own
+                 # the resolver's package (its type tables): the loader imports nothing
+                 # of it (its quirks table is compiler.loader.quirks)
                  "compiler.resolve"):
         assert not _loaded(modules, name), name
     # lark is imported without the optional regex module, which it would take when

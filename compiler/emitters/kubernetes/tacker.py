@@ -144,7 +144,7 @@ def _selected(ctx: Ctx, names: list[str]) -> set[str]:
     (the instantiate request's ``additionalParams``, Tacker's CNF user guide), each a path
     from the package root or a name inside Files/kubernetes/; every shipped file when the
     parameter is absent."""
-    raw = (getattr(ctx.unit.options, "params", None) or {}).get(PARAM_DEF_FILES)
+    raw = ctx.unit.options.params.get(PARAM_DEF_FILES)
     if raw is None:
         return set(names)
     items = raw.split(",") if isinstance(raw, str) else [str(x) for x in raw] \
@@ -192,7 +192,7 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
     realised: set[str] = set()
     # For --target tacker, a VDU without its object while others have theirs is what
     # Tacker accepts: its infra driver leaves such a VDU empty, silently; a warning then.
-    partial = "tacker" in (getattr(ctx.unit.options, "targets", None) or ()) and any(
+    partial = "tacker" in ctx.unit.options.targets and any(
         isinstance(v.properties.get("name"), str) and v.properties.get("name") in by_name
         for v in candidates)
     for vdu in candidates:

@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ...diagnostics import Span
-from ...options import options_of
 from .common import ANN_ORIGIN, ANN_SOURCE, Ctx
 from .tacker import CLUSTER_SCOPED
 
@@ -96,7 +95,7 @@ def check(ctx: Ctx) -> None:
     """``k8s-namespace-not-uniform`` when the objects Tacker would deploy name more than
     one namespace and neither ``--namespace`` nor the request sets one (the objects xfc
     generates first join the one namespace the shipped objects agree on, if they do)."""
-    options = options_of(ctx.unit)
+    options = ctx.unit.options
     if "tacker" not in tuple(options.targets or ()) or ctx.namespace:
         return
     _join_shipped_namespace(ctx)
