@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
 from .model import OutputFile, Topology
-from .model.ir import BackEndInput
 from .names import is_dns_label
 from .options import Options
 
@@ -29,6 +28,7 @@ if TYPE_CHECKING:  # the front end imports them when it builds them (the loader'
     # too: a command that never loads does not import the loader); a run that stops
     # at load (a missing artifact) never does
     from .loader.package import Package
+    from .model.ir import BackEndInput  # imports the X-factor model: made by back_end_input
     from .model.xfactor import Plan, XModel
 
 
@@ -159,6 +159,8 @@ def middle_end(unit: Compilation) -> Compilation:
 def back_end_input(unit: Compilation) -> BackEndInput:
     """The IR-only view of a clean front-end result (see
     :class:`compiler.model.ir.BackEndInput`, re-exported here)."""
+    from .model.ir import BackEndInput
+
     assert unit.topology is not None and unit.xmodel is not None and unit.plan is not None
     return BackEndInput(path=unit.path, options=unit.options, topology=unit.topology,
                         xmodel=unit.xmodel, plan=unit.plan)
@@ -186,3 +188,14 @@ def back_end(unit: Compilation) -> Compilation:
 
 __all__ = ["BackEndInput", "Compilation", "Options", "back_end", "back_end_input", "front_end",
            "middle_end", "option_problems", "validate_options"]
+
+
+def __getattr__(name: str) -> Any:
+    """``BackEndInput``, re-exported from :mod:`compiler.model.ir` on first use (PEP 562):
+    importing it here would import the X-factor model into every run, a check that
+    stops at load included (tests/unit/test_lazy_imports.py)."""
+    if name == "BackEndInput":
+        from .model.ir import BackEndInput
+
+        return BackEndInput
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

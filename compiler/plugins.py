@@ -50,9 +50,12 @@ from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 if TYPE_CHECKING:  # imported when first scanned: a run of built-ins alone never scans
     from importlib import metadata
 
+    # annotations of the protocols only: importing the IR here would import the
+    # X-factor model into every run, one that stops at load included
+    from .model.ir import Analysed, BackEndInput
+
 from .diagnostics import Diagnostics
 from .model import OutputFile
-from .model.ir import Analysed, BackEndInput
 
 
 @runtime_checkable
