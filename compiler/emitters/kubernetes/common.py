@@ -14,7 +14,7 @@ both ends — and they may start with a digit); port names are IANA service name
 (re-exported here): a name that has to be cut keeps a short stable hash of the full name
 (sha256, not Python's salted ``hash``), so runs agree.
 
-Codes: k8s-not-expressible (via :meth:`Ctx.not_expressible`).
+Codes: unsupported (via :meth:`Ctx.not_expressible` and :func:`compiler.unsupported.unsupported`).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from ...model import NodeTemplate, Topology
 from ...model.frozen import plain, span_at  # noqa: F401 - re-exported to the builders
 from ... import durations, kubeversions
 from ...names import dns1035_label, dns_label, env_name, is_dns_label, label_value, port_name  # noqa: F401 - re-exported to the builders
+from ...unsupported import unsupported
 
 GROUP = "xfactor.io"
 ANN_SOURCE = f"{GROUP}/source"
@@ -242,9 +243,9 @@ class Ctx:
 
     # -- diagnostics ------------------------------------------------------
     def not_expressible(self, node: NodeTemplate, key: str, why: str) -> None:
-        self.diags.add(
-            "k8s-not-expressible",
-            f"{node.name}: '{key}' of {node.type} has no Kubernetes equivalent; {why}",
+        unsupported(self.diags, "kubernetes",
+            node.name,
+            f"'{key}' of {node.type} has no Kubernetes equivalent; {why}",
             self.node_span(node, key.split(".")[0]),
             path=f'topology_template.node_templates["{node.name}"].properties["{key.split(".")[0]}"]',
         )

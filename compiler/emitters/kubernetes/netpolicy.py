@@ -22,7 +22,7 @@ services by locator and registries are the cluster's), Multus secondary interfac
 always allowed, per the NetworkPolicy API), and objects shipped in Tacker packages.
 ``Options.network_policies = False`` (``--no-network-policies``) leaves them out.
 
-Codes: k8s-not-expressible (a wiring or use whose source xfc does not generate: its pods
+Codes: unsupported (a wiring or use whose source xfc does not generate: its pods
 carry no label the policy could admit).
 """
 
@@ -33,6 +33,7 @@ from typing import Any
 from ...model.xfactor import BACKING_TYPE
 from .common import Ctx
 from .workloads import Workload
+from ...unsupported import unsupported
 
 
 def _incoming(ctx: Ctx, built: dict[str, Workload]) -> dict[str, dict[str, Any]]:
@@ -70,9 +71,9 @@ def emit(ctx: Ctx, built: dict[str, Workload]) -> None:
                 peers.append({"podSelector": {"matchLabels": ctx.selector(built[src].name)}})
             elif src in ctx.topology.nodes:
                 span = sources[src] or ctx.topology.nodes[src].span
-                ctx.diags.add(
-                    "k8s-not-expressible",
-                    f"{src} -> {name}: the NetworkPolicy of '{w.name}' cannot admit '{src}', "
+                unsupported(
+                    ctx.diags, "kubernetes", f"{src} -> {name}",
+                    f"the NetworkPolicy of '{w.name}' cannot admit '{src}', "
                     "whose pods xfc does not generate; its traffic to them is denied",
                     span,
                     hint="compile with --no-network-policies, or add a policy for its pods",

@@ -2,7 +2,7 @@
 
 Phase: emit.  Input: the :class:`Context` of one compilation.  Output: per target, the
 documents it adds under ``policies/`` and, per step, a :class:`Realisation` (how the step
-is carried out there and what is lost), which drives both the ``policy-not-expressible``
+is carried out there and what is lost), which drives both the ``unsupported``
 warnings and ``xfc explain``.
 
 Like sqlglot's dialects, a target overrides only what differs from
