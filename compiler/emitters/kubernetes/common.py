@@ -254,3 +254,22 @@ class Ctx:
         from .render import K8sObject
 
         self.objects.append(K8sObject(path=f"kubernetes/{kind.lower()}-{name}.yaml", body=body))
+
+
+def deploying_targets(unit: Any) -> list[str]:
+    """The chosen ``--target`` orchestrators that deploy the package's Kubernetes manifests
+    themselves (``PolicyTarget.deploys_manifests``: Tacker), asked of the target plugins
+    rather than named here.  A target that cannot be loaded counts as none: the policies
+    back end reports it (``plugin-error``)."""
+    from ... import plugins
+    from ...options import options_of
+
+    out = []
+    for name in dict.fromkeys(options_of(unit).targets or ()):
+        try:
+            target = plugins.target(name)
+        except plugins.PluginError:
+            continue
+        if getattr(target, "deploys_manifests", False):
+            out.append(name)
+    return out

@@ -43,7 +43,8 @@ from ... import bounds
 from ...diagnostics import Severity, Span
 from ...model import NodeTemplate
 from . import security
-from .common import ANN_ORIGIN, ANN_SOURCE, ANN_TEMPLATE, ANN_TYPE, Ctx, dns_label, label_value
+from .common import (ANN_ORIGIN, ANN_SOURCE, ANN_TEMPLATE, ANN_TYPE, Ctx, deploying_targets,
+                     dns_label, label_value)
 from .workloads import check_tag
 from ...unsupported import unsupported
 
@@ -191,9 +192,10 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
             by_name.setdefault(meta["name"], []).append(i)
     matched: dict[int, NodeTemplate] = {}
     realised: set[str] = set()
-    # For --target tacker, a VDU without its object while others have theirs is what
-    # Tacker accepts: its infra driver leaves such a VDU empty, silently; a warning then.
-    partial = "tacker" in (getattr(ctx.unit.options, "targets", None) or ()) and any(
+    # For a target that deploys the manifests (--target tacker), a VDU without its object
+    # while others have theirs is what Tacker accepts: its infra driver leaves such a VDU
+    # empty, silently; a warning then.
+    partial = bool(deploying_targets(ctx.unit)) and any(
         isinstance(v.properties.get("name"), str) and v.properties.get("name") in by_name
         for v in candidates)
     for vdu in candidates:

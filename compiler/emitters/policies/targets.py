@@ -38,6 +38,10 @@ class PolicyTarget:
     # bundler (compiler.bundlers.csar: "onap" adds the Helm chart artifact, "tacker" the
     # manifests and the LCM definition files); None: a plain SOL004 CSAR
     package_layout: str | None = None
+    # whether this orchestrator deploys the Kubernetes manifests of the package itself
+    # (Tacker's CNF infra driver): the Kubernetes back end then holds them to its rules
+    # (one namespace, k8s-namespace-not-uniform; a VDU left without its object)
+    deploys_manifests: bool = False
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         """How step ``index`` of ``rw`` is carried out on this target; by default the
@@ -84,6 +88,7 @@ class TackerTarget(KubernetesTarget):
     name = "tacker"
     title = "Tacker (Prometheus plugin)"
     package_layout = "tacker"
+    deploys_manifests = True
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return prometheus.realise_tacker(ctx, rw, index)
