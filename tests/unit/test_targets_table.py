@@ -214,3 +214,26 @@ def test_a_target_that_deploys_the_manifests_gets_tackers_namespace_rule(monkeyp
     for source in ("tacker.py", "tacker_namespace.py"):
         text = (REPO / "compiler/emitters/kubernetes" / source).read_text()
         assert not re.search(r"""["']tacker["'] (not )?in """, text), source
+
+
+def test_the_target_protocol_is_typed_and_its_modules_strict():
+    """plugins.Target names its types (no Any for the unit, the context or the
+    diagnostics), and mypy runs strict on the target seam (tests/unit/test_mypy.py runs it;
+    targets.py holds the built-ins to the protocol under TYPE_CHECKING)."""
+    import inspect
+    import tomllib
+
+    for method in ("realise", "documents", "check"):
+        hints = inspect.get_annotations(getattr(plugins.Target, method))
+        assert hints and not any("Any" in str(h) for h in hints.values()), (method, hints)
+    assert inspect.get_annotations(plugins.Target.check)["unit"] == "TargetInput"
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        overrides = tomllib.load(fh)["tool"]["mypy"]["overrides"]
+    seam = {"compiler.plugins", "compiler.target_api", "compiler.unsupported",
+            "compiler.emitters.policies.targets"}
+    strict = [o for o in overrides if seam <= set(o["module"])]
+    assert strict and all(strict[0].get(flag) is True for flag in (
+        "disallow_untyped_defs", "disallow_any_generics", "warn_return_any", "check_untyped_defs"))
+    assert not any(seam & set(o["module"]) for o in overrides if o.get("ignore_errors"))
+    assert "_BUILTINS: tuple[Target, ...]" in (
+        REPO / "compiler/emitters/policies/targets.py").read_text()
