@@ -253,7 +253,8 @@ def _legend_edge(key: str) -> tuple[str, str]:
     return OTHER_EDGE_COLOUR, "&#8212;&#8212;&#8212;"
 
 
-def _dq(text: str) -> str:
+def dot_quote(text: str) -> str:
+    """``text`` as a DOT double-quoted string."""
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
@@ -268,16 +269,16 @@ def dot_frames(unit: Compilation, top: list[Frame], node_line: Callable[[str], s
     def frame(f: Frame, pad: str) -> None:
         if f.kind == "chain":
             fragile = bool(xm.chains[f.name].fragile) if f.name in xm.chains else False
-            out.append(f"{pad}subgraph {_dq(f'cluster_{f.index}')} {{")
-            ident = f"id={_dq(f'c{f.index}')}; " if ids else ""
+            out.append(f"{pad}subgraph {dot_quote(f'cluster_{f.index}')} {{")
+            ident = f"id={dot_quote(f'c{f.index}')}; " if ids else ""
             out.append(f"{pad}  {ident}label="
-                       f"{_dq(f'chain {f.name}' + (' (fragile)' if fragile else ''))};")
-            out.append(f"{pad}  style=dashed; color={_dq(CHAIN_COLOURS[fragile])};")
+                       f"{dot_quote(f'chain {f.name}' + (' (fragile)' if fragile else ''))};")
+            out.append(f"{pad}  style=dashed; color={dot_quote(CHAIN_COLOURS[fragile])};")
         else:
-            out.append(f"{pad}subgraph {_dq(f'cluster_vnf_{f.index}')} {{")
-            ident = f"id={_dq(f'v{f.index}')}; " if ids else ""
-            out.append(f"{pad}  {ident}label={_dq(vnf_label(unit, f.name))};")
-            out.append(f"{pad}  style=solid; color={_dq(VNF_FRAME_COLOUR)};")
+            out.append(f"{pad}subgraph {dot_quote(f'cluster_vnf_{f.index}')} {{")
+            ident = f"id={dot_quote(f'v{f.index}')}; " if ids else ""
+            out.append(f"{pad}  {ident}label={dot_quote(vnf_label(unit, f.name))};")
+            out.append(f"{pad}  style=solid; color={dot_quote(VNF_FRAME_COLOUR)};")
         for m in f.nodes:
             out.append(f"{pad}  " + node_line(m))
         for sub in f.frames:
@@ -291,7 +292,7 @@ def dot_frames(unit: Compilation, top: list[Frame], node_line: Callable[[str], s
 
 def to_dot(unit: Compilation, title: str) -> str:
     plan, xm = unit.plan, unit.xmodel
-    out = [f"digraph {_dq(title)} {{",
+    out = [f"digraph {dot_quote(title)} {{",
            "  rankdir=BT;",
            '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
            '  edge [fontname="Helvetica", fontsize=9];',
@@ -305,8 +306,8 @@ def to_dot(unit: Compilation, title: str) -> str:
         if a.kind == "workload":
             label += f"\n{a.state}"
         shape = ', shape=cylinder, style="filled"' if a.kind == "backing" else ""
-        return (f"{_dq(name)} [label={_dq(label)}, tooltip={_dq(f'{name}: {a.type}')}, "
-                f"fillcolor={_dq(_fill(a))}{shape}];")
+        return (f"{dot_quote(name)} [label={dot_quote(label)}, tooltip={dot_quote(f'{name}: {a.type}')}, "
+                f"fillcolor={dot_quote(_fill(a))}{shape}];")
 
     for name in plan.nodes:
         if name not in drawn:
@@ -317,14 +318,14 @@ def to_dot(unit: Compilation, title: str) -> str:
         w = _wiring_of(unit, e) if e.kind == "wiring" else None
         if w is not None:
             style, width, colour = WIRING_STYLE.get(w.stickiness, WIRING_STYLE["none"])
-            attrs += [f"label={_dq(f'{e.label} ({w.stickiness})')}", f"style={style}",
-                      f"penwidth={width}", f"color={_dq(colour)}"]
+            attrs += [f"label={dot_quote(f'{e.label} ({w.stickiness})')}", f"style={style}",
+                      f"penwidth={width}", f"color={dot_quote(colour)}"]
         elif e.kind == "backing_service":
-            attrs += [f"label={_dq('uses')}", "style=dashed", f"color={_dq(USES_STYLE[2])}"]
+            attrs += [f"label={dot_quote('uses')}", "style=dashed", f"color={dot_quote(USES_STYLE[2])}"]
         else:
-            attrs += [f"label={_dq(e.label)}", f"color={_dq(OTHER_EDGE_COLOUR)}",
-                      f"fontcolor={_dq('#777777')}"]
-        out.append(f"  {_dq(e.source)} -> {_dq(e.target)} [{', '.join(attrs)}];")
+            attrs += [f"label={dot_quote(e.label)}", f"color={dot_quote(OTHER_EDGE_COLOUR)}",
+                      f"fontcolor={dot_quote('#777777')}"]
+        out.append(f"  {dot_quote(e.source)} -> {dot_quote(e.target)} [{', '.join(attrs)}];")
     out.append("}")
     return "\n".join(out) + "\n"
 

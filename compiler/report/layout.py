@@ -32,7 +32,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..graph.render import (CHAIN_COLOURS, OTHER_EDGE_COLOUR, STATE_COLOURS, USES_STYLE,
-                            WIRING_STYLE, dot_frames, frames, short_type)
+                            WIRING_STYLE, dot_frames, dot_quote, frames, short_type)
 
 ALL_EDGES_UP_TO = 300  # more edges than this: draw the transitive reduction
 
@@ -52,10 +52,6 @@ class Drawing:
     simple: dict[str, Any] | None = None  # the fallback layout as plain data (engine "xfc")
     hidden_edges: int = 0  # edges not drawn (transitive reduction)
     drawn_edges: set[str] = field(default_factory=set)  # ids of the edges drawn
-
-
-def _dq(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def _drawn_edges(unit: Any) -> list[int]:
@@ -118,8 +114,8 @@ def to_layout_dot(unit: Any, node_ids: dict[str, str], edges: list[int]) -> str:
     def node_line(name: str) -> str:
         a = plan.nodes[name]
         shape = ', shape=cylinder, style="filled"' if a.kind == "backing" else ""
-        return (f"{_dq(name)} [id={_dq(node_ids[name])}, label={_dq(chr(10).join(node_label(a)))}, "
-                f"fillcolor={_dq(node_fill(a))}{shape}];")
+        return (f"{dot_quote(name)} [id={dot_quote(node_ids[name])}, label={dot_quote(chr(10).join(node_label(a)))}, "
+                f"fillcolor={dot_quote(node_fill(a))}{shape}];")
 
     for name in plan.nodes:
         if name not in drawn:
@@ -127,14 +123,14 @@ def to_layout_dot(unit: Any, node_ids: dict[str, str], edges: list[int]) -> str:
     out += dot_frames(unit, top, node_line, ids=True)
     for wave in plan.waves:
         if len(wave) > 1:
-            out.append("  { rank=same; " + " ".join(_dq(n) + ";" for n in wave) + " }")
+            out.append("  { rank=same; " + " ".join(dot_quote(n) + ";" for n in wave) + " }")
     for k in edges:
         e = plan.edges[k]
         style, width, colour = _edge_style(unit, e)
-        attrs = [f"id={_dq(f'e{k}')}", f"style={style}", f"penwidth={width}", f"color={_dq(colour)}"]
+        attrs = [f"id={dot_quote(f'e{k}')}", f"style={style}", f"penwidth={width}", f"color={dot_quote(colour)}"]
         if labels and e.kind == "wiring":
-            attrs.append(f"label={_dq(e.label)}")
-        out.append(f"  {_dq(e.source)} -> {_dq(e.target)} [{', '.join(attrs)}];")
+            attrs.append(f"label={dot_quote(e.label)}")
+        out.append(f"  {dot_quote(e.source)} -> {dot_quote(e.target)} [{', '.join(attrs)}];")
     out.append("}")
     return "\n".join(out) + "\n"
 
