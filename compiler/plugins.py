@@ -50,10 +50,12 @@ from typing import TYPE_CHECKING, Any, Mapping, Protocol, cast, runtime_checkabl
 if TYPE_CHECKING:  # imported when first scanned: a run of built-ins alone never scans
     from importlib import metadata
 
-from .diagnostics import Diagnostics
 from .model import OutputFile
-from .model.xfactor import ResolvedWiring
-from .target_api import Context, Realisation, TargetInput
+
+if TYPE_CHECKING:  # the protocols' types; a check that stops early builds no X-factor model
+    from .diagnostics import Diagnostics
+    from .model.xfactor import ResolvedWiring
+    from .target_api import Context, Realisation, TargetInput
 
 
 @runtime_checkable
