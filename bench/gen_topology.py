@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a large SOL001 VNFD topology for benchmarks.
 
-usage: python bench/gen_topology.py [--dense | --chain] N OUT_DIR
+usage: python bench/gen_topology.py [--dense | --chain | --chain-group] N OUT_DIR
 
 Writes OUT_DIR/vnfd.yaml (tosca_simple_yaml_1_3) with exactly N node templates, and
 copies the ETSI SOL001 v2.6.1 common and VNFD type files it imports next to it from
@@ -18,7 +18,8 @@ The output is deterministic and accepted by tosca-parser 2.15.
 With --dense it writes OUT_DIR/dense.yaml instead: N X-factor CNFs in one chain, each
 wired to every later one (see dense()), the topology of the ONAP output-size test.
 With --chain it writes OUT_DIR/chain.yaml: N X-factor CNFs in a line, each wired to the
-next (see chain()), the long chain of the growth test.
+next (see chain()), the long chain of the growth test; with --chain-group those N CNFs
+are also the members of one xfactor.groups.Chain.
 """
 
 from __future__ import annotations
@@ -261,12 +262,15 @@ def generate_dense(n: int, out_dir: str | Path) -> Path:
     return path
 
 
-def chain(n: int) -> str:
+def chain(n: int, group: bool = False) -> str:
     """An X-factor topology of N CNFs in a line, cnf{i} wired to cnf{i+1} (N-1 wirings),
     every wiring reconnecting, then notifying, then reinstantiating its target, with
     failure context propagated upstream.  The long chain of the growth test
     (tests/hostile/test_scaling.py): each CNF is a workload, so every per-workload and
-    per-wiring step of check, compile, graph and simulate runs N times."""
+    per-wiring step of check, compile, graph and simulate runs N times.  With ``group``
+    every CNF is also a member of one ``xfactor.groups.Chain`` named ``line``, so each
+    wiring's upstream side is every CNF before it (n²/2 receivers in all: the long chain
+    of docs/performance.md)."""
     if n < 2:
         raise ValueError("a chain needs at least 2 CNFs")
     out = ["tosca_definitions_version: tosca_simple_yaml_1_3",
@@ -278,6 +282,9 @@ def chain(n: int) -> str:
                 "        ports:", "          - { name: http, port: 8080, protocol: TCP }",
                 "        replicas: { min: 2, max: 4 }",
                 "        process: { state: stateless }"]
+    if group:
+        out += ["  groups:", "    line:", "      type: xfactor.groups.Chain",
+                "      members: [ " + ", ".join(f"cnf{i}" for i in range(n)) + " ]"]
     out += ["  policies:"]
     for i in range(n - 1):
         out += [f"    - w{i}:", "        type: xfactor.policies.Wiring",
@@ -288,19 +295,21 @@ def chain(n: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def generate_chain(n: int, out_dir: str | Path) -> Path:
+def generate_chain(n: int, out_dir: str | Path, group: bool = False) -> Path:
     """Write OUT_DIR/chain.yaml (see :func:`chain`); return its path."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "chain.yaml"
-    path.write_text(chain(n))
+    path.write_text(chain(n, group))
     return path
 
 
 def main(argv: list[str]) -> int:
     make = generate
-    if len(argv) == 4 and argv[1] in ("--dense", "--chain"):
-        make, argv = (generate_dense if argv[1] == "--dense" else generate_chain), argv[1:]
+    makers = {"--dense": generate_dense, "--chain": generate_chain,
+              "--chain-group": lambda n, out: generate_chain(n, out, group=True)}
+    if len(argv) == 4 and argv[1] in makers:
+        make, argv = makers[argv[1]], argv[1:]
     if len(argv) != 3 or not argv[1].isdigit():
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2

@@ -51,11 +51,4 @@ class Options:
     ns_level: str | None = None
 
 
-__all__ = ["Options", "options_of"]
-
-
-def options_of(unit: Any) -> Options:
-    """The options of a compilation, or of a back end's input, by their type (a back end
-    is handed the driver's ``BackEndInput``, a type of a layer above it)."""
-    options: Options = unit.options
-    return options
+__all__ = ["Options"]

@@ -15,17 +15,20 @@ reported, and the other emitters still run), and those of the phases it runs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
-from .model import OutputFile, Package, Topology
+from .model import OutputFile, Topology
+from .model.ir import BackEndInput
 from .names import is_dns_label
 from .options import Options
 
-if TYPE_CHECKING:  # the front end imports them when it builds them: a run that stops
+if TYPE_CHECKING:  # the front end imports them when it builds them (the loader's package
+    # too: a command that never loads does not import the loader); a run that stops
     # at load (a missing artifact) never does
+    from .loader.package import Package
     from .model.xfactor import Plan, XModel
 
 
@@ -146,29 +149,11 @@ def middle_end(unit: Compilation) -> Compilation:
     return unit
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BackEndInput:
-    """What an emitter is given: the IR and the options, nothing read from disk.
-
-    The topology is handed over without the syntax it was resolved from
-    (``Topology.package``) and without the live type registry (``Topology.types``): a
-    back end reads the frozen IR only (issue 11; tests/unit/test_ir_without_package.py
-    shows the outputs do not depend on them).  ``path`` is the input as the caller named
-    it, for messages that are about the call rather than a position.
-    """
-
-    path: str
-    options: Options
-    topology: Topology
-    xmodel: XModel
-    plan: Plan
-
-
 def back_end_input(unit: Compilation) -> BackEndInput:
-    """The IR-only view of a clean front-end result (see :class:`BackEndInput`)."""
+    """The IR-only view of a clean front-end result (see
+    :class:`compiler.model.ir.BackEndInput`, re-exported here)."""
     assert unit.topology is not None and unit.xmodel is not None and unit.plan is not None
-    return BackEndInput(path=unit.path, options=unit.options,
-                        topology=replace(unit.topology, package=None, types=None),
+    return BackEndInput(path=unit.path, options=unit.options, topology=unit.topology,
                         xmodel=unit.xmodel, plan=unit.plan)
 
 
@@ -190,3 +175,7 @@ def back_end(unit: Compilation) -> Compilation:
         unit.outputs.extend(plugin.emit(view, unit.diagnostics))
     unit.outputs.sort(key=lambda f: f.path)
     return unit
+
+
+__all__ = ["BackEndInput", "Compilation", "Options", "back_end", "back_end_input", "front_end",
+           "middle_end", "option_problems", "validate_options"]

@@ -50,10 +50,11 @@ from typing import TYPE_CHECKING, Any, Mapping, Protocol, cast, runtime_checkabl
 if TYPE_CHECKING:  # imported when first scanned: a run of built-ins alone never scans
     from importlib import metadata
 
+from .diagnostics import Diagnostics
 from .model import OutputFile
+from .model.ir import Analysed, BackEndInput
 
-if TYPE_CHECKING:  # the protocols' types; a check that stops early builds no X-factor model
-    from .diagnostics import Diagnostics
+if TYPE_CHECKING:  # the Target protocol's types; a check that stops early builds no X-factor model
     from .model.xfactor import ResolvedWiring
     from .target_api import Context, Realisation, TargetInput
 
@@ -63,15 +64,18 @@ class Emitter(Protocol):
     name: str
     description: str
 
-    # ``ir`` is a compiler.pipeline.BackEndInput: path, options, topology, xmodel, plan
-    def emit(self, ir: Any, diags: Any) -> list[OutputFile]: ...
+    # path, options and the IR (topology without its syntax, X-factor model, plan)
+    def emit(self, ir: BackEndInput, diags: Diagnostics) -> list[OutputFile]: ...
 
 
 @runtime_checkable
 class Bundler(Protocol):
     """xfc's bundler call (issue 25): ``package(inp)`` with a
     :class:`compiler.bundlers.BundleInput`; ``needs`` names what the application layer
-    computes for it beyond the compilation (``"variants"``, ``"wiring"``)."""
+    computes for it beyond the compilation (``"variants"``, ``"wiring"``).
+
+    ``inp`` is typed ``Any`` here only because ``BundleInput`` is defined by the bundle
+    layer, above this module (``.importlinter``, contract ``layers``)."""
 
     name: str
     description: str
@@ -88,7 +92,8 @@ class UnitBundler(Protocol):
     name: str
     description: str
 
-    def bundle(self, unit: Any, files: list[OutputFile], diags: Any) -> list[OutputFile]: ...
+    def bundle(self, unit: Analysed, files: list[OutputFile],
+               diags: Diagnostics) -> list[OutputFile]: ...
 
 
 @runtime_checkable
@@ -96,7 +101,8 @@ class Check(Protocol):
     name: str
     description: str
 
-    def check(self, unit: Any, diags: Any) -> None: ...
+    # the compilation the checks ran on (compiler.pipeline.Compilation)
+    def check(self, unit: Analysed, diags: Diagnostics) -> None: ...
 
 
 @runtime_checkable

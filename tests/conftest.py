@@ -1,4 +1,5 @@
-"""Shared pytest set-up: the repo on sys.path, the corpus location, golden files.
+"""Shared pytest set-up: the repo on sys.path, the corpus location, golden files, and the
+hooks of tests/support/cpu_lock.py (the suite runs on two pytest-xdist workers).
 
 ``pytest --update-golden`` rewrites expected files under tests/golden/ from the
 current output; review the diff before committing it.
@@ -16,6 +17,15 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
+
+# pytest-xdist: timing tests run alone, API-server tests share one server (the module doc)
+from tests.support.cpu_lock import (  # noqa: E402,F401  (hooks, found here by name)
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_configure_node,
+    pytest_runtest_protocol,
+    pytest_unconfigure,
+)
 
 SHARED = Path(os.environ.get("XFC_SHARED", REPO.parent / "shared"))
 CORPUS = SHARED / "corpus"

@@ -50,6 +50,6 @@ def set_input(values: Any, key: str, text: str, where: str) -> None:
 
 def quirks() -> Mapping[str, Any]:
     """The named leniencies (docs/quirks.md), by name; each has ``opt_in``."""
-    from ..resolve.quirks import QUIRKS
+    from ..loader.quirks import QUIRKS
 
     return QUIRKS

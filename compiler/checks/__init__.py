@@ -20,16 +20,16 @@ declarations, which the model no longer has) and ``xf-step-syntax`` (the step pa
 
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple
+from typing import Callable, NamedTuple
 
 from ..diagnostics import Diagnostics
-from ..options import Options
+from ..model.ir import Analysed, BackEndInput, complete
 from . import xfactor as _x
 
 
 class Rule(NamedTuple):
     code: str
-    function: Callable[[Any, Diagnostics], None]
+    function: Callable[[BackEndInput, Diagnostics], None]
 
 
 RULES: tuple[Rule, ...] = (
@@ -48,21 +48,21 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def run_checks(unit: Any, diags: Diagnostics) -> None:
+def run_checks(unit: Analysed, diags: Diagnostics) -> None:
     """Run every rule of :data:`RULES` on ``unit`` (skipped when the model is missing),
     then the check plugins ``unit.options.checks`` names, loaded by name.  A plugin that
     cannot be loaded, or that raises, is a ``plugin-error`` naming its distribution; it
     stops no other check."""
-    if unit.topology is None or unit.xmodel is None or unit.plan is None:
+    ir = complete(unit)
+    if ir is None:
         return
     for rule in RULES:
-        rule.function(unit, diags)
+        rule.function(ir, diags)
     from .. import plugins
     from ..diagnostics import Span
 
-    options: Options = unit.options
-    for name in options.checks or ():
-        where = Span(str(getattr(unit, "path", "")))
+    for name in unit.options.checks:
+        where = Span(unit.path)
         try:
             plugin = plugins.check(name)
         except plugins.PluginError as exc:

@@ -1,7 +1,7 @@
 """``--tosca-parser``: would tosca-parser (the parser Tacker onboards packages with) accept this?
 
 Phase: compatibility check, run by :func:`compiler.pipeline.front_end` after loading when
-``Options.tosca_parser`` is set.  Input: the loaded :class:`~compiler.model.Package`.
+``Options.tosca_parser`` is set.  Input: the loaded :class:`~compiler.loader.package.Package`.
 Output: diagnostics only — the verdict of the installed tosca-parser on the same package.
 
 tosca-parser runs in a fresh Python subprocess per call (:mod:`._tp_child`): its error
@@ -40,7 +40,7 @@ from typing import Any
 from ..diagnostics import Diagnostics, Span
 from ..limits import DEFAULT_LIMITS
 from ..loader.yamlpos import PMap, PSeq
-from ..model import Package
+from ..loader.package import Package
 from ..options import Options
 
 TIMEOUT = float(DEFAULT_LIMITS.tosca_parser_seconds)  # seconds tosca-parser may take on one package

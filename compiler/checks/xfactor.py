@@ -22,6 +22,7 @@ from ..diagnostics import Diagnostics, Severity, Span
 from ..graph import effective_ladder, find_cycles, to_networkx
 from ..model import NodeTemplate, Topology
 from ..model.frozen import span_at
+from ..model.ir import BackEndInput
 from ..model.xfactor import BACKING_TYPE, Process, Wiring
 from ..normalize import (
     CNF_TYPE,
@@ -34,14 +35,14 @@ from ..normalize.steps import Step
 # --------------------------------------------------------------------------- helpers
 
 
-def _ladders(unit: Any) -> Iterator[tuple[Wiring, Step, bool]]:
+def _ladders(unit: BackEndInput) -> Iterator[tuple[Wiring, Step, bool]]:
     """(wiring, step, explicit) for every step of every wiring's effective ladder."""
     for w in unit.xmodel.wirings.values():
         for step in effective_ladder(w, unit.xmodel):
             yield w, step, bool(w.explicit_on_failure and w.on_failure)
 
 
-def _effective_chain(unit: Any, w: Wiring) -> str | None:
+def _effective_chain(unit: BackEndInput, w: Wiring) -> str | None:
     return w.chain if w.chain in unit.xmodel.chains else None
 
 
@@ -73,7 +74,7 @@ def _state_span(p: Process) -> Span:
 # --------------------------------------------------------------------------- rules
 
 
-def no_traits(unit: Any, diags: Diagnostics) -> None:
+def no_traits(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-no-traits: a workload without process traits is treated as stateless (§2.1)."""
     for name in unit.xmodel.workloads:
         p = unit.xmodel.processes.get(name)
@@ -86,7 +87,7 @@ def no_traits(unit: Any, diags: Diagnostics) -> None:
                       + (" or its 'process' property" if CNF_TYPE in node.types else ""))
 
 
-def stateless_local_state(unit: Any, diags: Diagnostics) -> None:
+def stateless_local_state(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-stateless-local-state: persistent local storage on a stateless process."""
     topo = unit.topology
     for name, p in unit.xmodel.processes.items():
@@ -115,7 +116,7 @@ def stateless_local_state(unit: Any, diags: Diagnostics) -> None:
                       severity=severity)
 
 
-def scratch_lifetime(unit: Any, diags: Diagnostics) -> None:
+def scratch_lifetime(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-scratch-lifetime: a stateless process may only cache for one transaction."""
     for name, p in unit.xmodel.processes.items():
         if p.stateless and p.scratch_lifetime == "process":
@@ -126,7 +127,7 @@ def scratch_lifetime(unit: Any, diags: Diagnostics) -> None:
                       hint="use lifetime: transaction, or move the data to a backing service")
 
 
-def sticky_session(unit: Any, diags: Diagnostics) -> None:
+def sticky_session(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-sticky-session: session stickiness needs an expiring session store (§2.3)."""
     topo, xm = unit.topology, unit.xmodel
     for w in xm.wirings.values():
@@ -158,7 +159,7 @@ def sticky_session(unit: Any, diags: Diagnostics) -> None:
                       hint="sessions must live in a store with time-expiry (Redis, Memcached)")
 
 
-def _manifest_services(unit: Any, node: NodeTemplate) -> Iterator[tuple[dict, Span, str]]:
+def _manifest_services(unit: BackEndInput, node: NodeTemplate) -> Iterator[tuple[dict[str, str], Span, str]]:
     """Kubernetes Services with ``sessionAffinity: ClientIP`` that belong to ``node``.
 
     Looked for in the node's own artifacts that are YAML files, and in
@@ -196,10 +197,12 @@ def _service_affinity(doc: Any) -> tuple[str, list[str], Span] | None:
     sel = spec.get("selector")
     selector = [str(v) for v in sel.values() if isinstance(v, (str, int, float, bool))] \
         if isinstance(sel, dict) else []
-    return (name if isinstance(name, str) else ""), selector, spec.value_span("sessionAffinity")
+    # a shipped document is the loader's positioned map (compiler.loader.yamlpos.PMap)
+    where: Span = spec.value_span("sessionAffinity")  # type: ignore[attr-defined]
+    return (name if isinstance(name, str) else ""), selector, where
 
 
-def service_affinity(unit: Any, diags: Diagnostics) -> None:
+def service_affinity(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-sticky-session: a Service of a stateless workload asks for client affinity."""
     for name, p in unit.xmodel.processes.items():
         if not p.stateless:
@@ -213,7 +216,7 @@ def service_affinity(unit: Any, diags: Diagnostics) -> None:
                                  "store with expiry (process.session.store)")
 
 
-def reconnect_stateful(unit: Any, diags: Diagnostics) -> None:
+def reconnect_stateful(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-reconnect-stateful: reconnecting to another instance loses a stateful target's state."""
     for w, step, _explicit in _ladders(unit):
         target = unit.xmodel.processes.get(w.target)
@@ -224,7 +227,7 @@ def reconnect_stateful(unit: Any, diags: Diagnostics) -> None:
                       hint="use notify (the default for a stateful target) or reinstantiate")
 
 
-def reconnect_single(unit: Any, diags: Diagnostics) -> None:
+def reconnect_single(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-reconnect-single: reconnect needs another instance to reconnect to."""
     for w, step, explicit in _ladders(unit):
         if step.action != "reconnect" or w.target not in unit.topology.nodes:
@@ -242,7 +245,7 @@ def reconnect_single(unit: Any, diags: Diagnostics) -> None:
                                       "(replicas.max, or vdu_profile.max_number_of_instances)")
 
 
-def notify_no_endpoint(unit: Any, diags: Diagnostics) -> None:
+def notify_no_endpoint(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-notify-no-endpoint: notify over http needs path and port, over signal a signal."""
     for w, step, _explicit in _ladders(unit):
         if step.action != "notify":
@@ -263,7 +266,7 @@ def notify_no_endpoint(unit: Any, diags: Diagnostics) -> None:
                       hint="e.g. notify(via=signal, signal=SIGUSR1)")
 
 
-def scope_unknown(unit: Any, diags: Diagnostics) -> None:
+def scope_unknown(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-scope-unknown: a scope or chain names nothing, or something outside the chain."""
     topo, xm = unit.topology, unit.xmodel
     member_sets: dict[str, frozenset[str]] = {}  # each chain's, made once (not per step)
@@ -288,7 +291,8 @@ def scope_unknown(unit: Any, diags: Diagnostics) -> None:
                         diags.add("xf-scope-unknown",
                                   f"reinstantiate scope of wiring '{w.name}' names '{name}', "
                                   f"which lies outside the wiring's chain '{chain}'", span,
-                                  hint=f"members of '{chain}': {', '.join(xm.chains[chain].members)}")
+                                  hint=f"members of '{chain}': "
+                                       f"{', '.join(xm.chains[str(chain)].members)}")
             elif scope == "chain" and chain is None and w.chain is None:
                 diags.add("xf-scope-unknown",
                           f"reinstantiate(scope=chain) on wiring '{w.name}', which belongs to no "
@@ -309,7 +313,7 @@ def scope_unknown(unit: Any, diags: Diagnostics) -> None:
                           f"wiring's chain '{chain}'", span)
 
 
-def fragile_no_chain(unit: Any, diags: Diagnostics) -> None:
+def fragile_no_chain(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-fragile-no-chain: shutdown_chain on a wiring that belongs to no chain."""
     for w, step, _explicit in _ladders(unit):
         if step.action != "shutdown_chain" or _effective_chain(unit, w) is not None:
@@ -323,7 +327,7 @@ def fragile_no_chain(unit: Any, diags: Diagnostics) -> None:
                        "'chain' property")
 
 
-def stateful_no_backing(unit: Any, diags: Diagnostics) -> None:
+def stateful_no_backing(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-stateful-no-backing: a stateful process keeps its state nowhere that lasts."""
     topo = unit.topology
     for name, p in unit.xmodel.processes.items():
@@ -340,7 +344,7 @@ def stateful_no_backing(unit: Any, diags: Diagnostics) -> None:
                   hint="add a backing_service requirement, or a persistent volume")
 
 
-def dependency_cycle(unit: Any, diags: Diagnostics) -> None:
+def dependency_cycle(unit: BackEndInput, diags: Diagnostics) -> None:
     """xf-dependency-cycle: the deployment-order graph must be acyclic (§2.5)."""
     plan = unit.plan
     if plan.acyclic:

@@ -29,7 +29,7 @@ from typing import Any
 from .. import yamlout
 from ..diagnostics import Diagnostics
 from ..model import OutputFile
-from ..options import options_of
+from ..model.ir import Analysed, BackEndInput
 
 NAME = "operator"
 OBJECT = "xfc-operator"
@@ -112,9 +112,9 @@ def objects(namespace: str | None, image: str) -> dict[str, dict[str, Any]]:
             "deployment.yaml": deployment}
 
 
-def wanted(unit: Any) -> bool:
+def wanted(unit: Analysed) -> bool:
     """Whether this compilation gets an operator: a FailurePolicy and no --no-operator."""
-    plan, opts = unit.plan, options_of(unit)
+    plan, opts = unit.plan, unit.options
     if plan is None or not opts.operator:
         return False
     return bool(plan.wirings or plan.chains)
@@ -124,10 +124,10 @@ class OperatorEmitter:
     name = NAME
     description = "the operator that acts on the FailurePolicy: Deployment, ServiceAccount, Role"
 
-    def emit(self, unit: Any, diags: Diagnostics) -> list[OutputFile]:
+    def emit(self, unit: BackEndInput, diags: Diagnostics) -> list[OutputFile]:
         if not wanted(unit):
             return []
-        opts = options_of(unit)
+        opts = unit.options
         image = opts.operator_image or DEFAULT_IMAGE
         out = []
         for file, doc in objects(opts.namespace or None, image).items():

@@ -8,7 +8,8 @@ their templates (compiler/ns, ``XModel.units``), short type names with the full 
 a legend as the graph's label; Mermaid: the same as a flowchart, the legend as a
 subgraph of its own, every label escaped (HTML entities, Markdown backslashes) so that
 any template name renders as written) or a JSON-ready dict (nodes, edges with kinds and positions,
-waves, chains in startup order, resolved wirings with their typed step arguments).
+waves, chains in startup order, the wirings' sides as shared scopes, resolved wirings
+with their typed step arguments).
 ``xfc graph`` (:mod:`compiler.commands.graph`) is the command around it; ``xfc report``
 (:mod:`compiler.report`) draws with the same colours, styles and legend (``LEGEND``).
 
@@ -17,12 +18,13 @@ Codes: none (data only).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from typing import Any, Callable, Protocol
 
 from ..model import Topology
-from ..model.xfactor import GraphNode, Plan, XModel
+from ..model.xfactor import GraphNode, Plan, XModel, side_closure
 
 
 class Compilation(Protocol):
@@ -191,29 +193,98 @@ def to_json(unit: Compilation) -> dict[str, Any]:
         edges.append(item)
     chains = [{"name": name, "fragile": xm.chains[name].fragile, "members": list(members)}
               for name, members in plan.chains.items()]
+    sides = _Sides(plan)
     wirings = []
     for name, rw in plan.wirings.items():
         w = rw.wiring
+        up = sides.name("upstream", rw.chain, w.source, rw.upstream)
+        down = sides.name("downstream", rw.chain, w.target, rw.downstream[::-1])
         wirings.append({
             "name": name, "source": w.source, "target": w.target, "form": w.form,
-            "stickiness": w.stickiness, "chain": rw.chain, "upstream": list(rw.upstream),
-            "downstream": list(rw.downstream), "propagate": w.propagate,
-            "propagate_to": list(rw.propagate_to),
-            "on_failure": [{"action": s.action,
-                            "args": {k: list(v) if isinstance(v, tuple) else v
-                                     for k, v in s.args.as_dict().items()},
-                            **({"shutdown_order": list(s.shutdown_order),
-                                "startup_order": list(s.startup_order)}
-                               if s.action in ("reinstantiate", "shutdown_chain") else {})}
-                           for s in rw.steps],
+            "stickiness": w.stickiness, "chain": rw.chain, "upstream": up,
+            "downstream": down, "propagate": w.propagate,
+            "propagate_to": {"upstream": [up], "downstream": [down], "both": [up, down]}.get(
+                w.propagate, []),
+            "on_failure": [_step_json(s) for s in rw.steps],
         })
     out = {"nodes": nodes, "edges": edges, "waves": [list(w) for w in plan.waves],
-           "chains": chains, "wirings": wirings, "acyclic": plan.acyclic}
+           "chains": chains, "sides": sides.documents(), "wirings": wirings,
+           "acyclic": plan.acyclic}
     units = getattr(xm, "units", None)
     if units:  # a network service: each VNF node and the templates that move with it
         out["units"] = [{"name": v, "members": [m for m in members if m in plan.nodes]}
                         for v, members in units.items()]
     return out
+
+
+def _step_json(step: Any) -> dict[str, Any]:
+    """One resolved step; a ``shutdown_chain`` names its chain, whose members ``chains``
+    lists once in startup order (its shutdown order is their reverse), instead of
+    repeating them per wiring."""
+    doc: dict[str, Any] = {"action": step.action,
+                           "args": {k: list(v) if isinstance(v, tuple) else v
+                                    for k, v in step.args.as_dict().items()}}
+    if step.action == "reinstantiate":
+        doc["shutdown_order"] = list(step.shutdown_order)
+        doc["startup_order"] = list(step.startup_order)
+    return doc
+
+
+class _Sides:
+    """The sides of the wirings as named, shared scopes, as the FailurePolicy writes
+    them (docs/policies.md, "Decision: sides are scopes"; docs/xfactor.md, "The graph
+    as JSON"): in an acyclic chain the side of member ``m`` is
+    ``<direction>:<chain>:<m>``, holding ``m`` and including the sides of the members
+    next to it; a side of one node is ``node:<m>``; in a chain with a cycle a side lists
+    all of its members.  Each is written once, so a chain's sides cost its members plus
+    its edges, where a list per wiring cost its members squared."""
+
+    def __init__(self, plan: Plan) -> None:
+        self._plan = plan
+        self._links: dict[str, Any] = {}
+        self._of: dict[tuple[str, str | None, str], str] = {}  # (direction, chain, end)
+        self._docs: dict[str, dict[str, Any]] = {}
+
+    def name(self, direction: str, chain: str | None, end: str,
+             members: tuple[str, ...]) -> str:
+        """The side of ``end`` (``members``: that side in startup order)."""
+        found = self._of.get((direction, chain, end))
+        if found is not None:
+            return found
+        links = None
+        if chain is not None:
+            if chain not in self._links:
+                self._links[chain] = self._plan.side_links(chain)
+            links = self._links[chain]
+        if links is None or end not in links[0]:
+            return self._add((direction, chain, end), members, ())
+        reach = links[0] if direction == "upstream" else links[1]
+        for node in side_closure(reach, end, lambda n: (direction, chain, n) in self._of):
+            self._add((direction, chain, node), (node,),
+                      tuple(self._of[(direction, chain, n)] for n in reach[node]))
+        return self._of[(direction, chain, end)]
+
+    def _add(self, key: tuple[str, str | None, str], members: tuple[str, ...],
+             includes: tuple[str, ...]) -> str:
+        direction, chain, end = key
+        if len(members) == 1 and not includes:
+            name = f"node:{members[0]}"
+        else:
+            name = f"{direction}:{chain}:{end}"
+            if name in self._docs:  # names with colons that spell one name
+                digest = hashlib.sha256(f"{chain}\n{end}".encode("utf-8")).hexdigest()[:16]
+                name = f"{direction}:{digest}"
+        self._of[key] = name
+        if name not in self._docs:
+            doc: dict[str, Any] = {"name": name, "members": list(members)}
+            if includes:
+                doc["includes"] = list(includes)
+            self._docs[name] = doc
+        return name
+
+    def documents(self) -> list[dict[str, Any]]:
+        """Every side named, each after the sides it includes."""
+        return list(self._docs.values())
 
 
 def _html(text: str) -> str:

@@ -38,9 +38,13 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..durations import format_step, go
+from ..model.ir import Analysed, BackEndInput, complete
+
+if TYPE_CHECKING:  # imported by simulate() when it runs
+    from ..emitters.policies.common import Context
 
 PHASES = ("Healthy", "Failing", "Recovered", "ShutDown", "Error")
 
@@ -121,7 +125,7 @@ class _Ladder:
 
 
 class _Run:
-    def __init__(self, unit: Any, ctx: Any, failed: str, instance: bool) -> None:
+    def __init__(self, unit: BackEndInput, ctx: Context, failed: str, instance: bool) -> None:
         self.unit = unit
         self.ctx = ctx
         self.plan = unit.plan
@@ -374,11 +378,12 @@ class _Run:
                           wiring=w.name, step=ladder.index + 1, outcome="recovered")
 
 
-def unit_members(unit: Any, name: str) -> tuple[str, ...]:
+def unit_members(unit: Analysed, name: str) -> tuple[str, ...]:
     """What fails when ``name`` fails: the node itself, or for a VNF node of a network
     service (compiler/ns) the workloads and backing services it stands for (the VNF node
     requires each of them)."""
     xm = unit.xmodel
+    assert xm is not None, "a VNF's members are read from the X-factor model"
     own = set(xm.workloads) | set(xm.backing)
     node = unit.topology.nodes.get(name) if unit.topology is not None else None
     if node is None or name in own or "tosca.nodes.nfv.VNF" not in node.types:
@@ -387,13 +392,14 @@ def unit_members(unit: Any, name: str) -> tuple[str, ...]:
     return members or (name,)
 
 
-def simulate(unit: Any, failed: str, *, instance: bool = False) -> Simulation:
+def simulate(unit: Analysed, failed: str, *, instance: bool = False) -> Simulation:
     """Simulate the failure of node ``failed`` (which must be a template of the unit)."""
     from ..emitters.policies.common import build_context
 
-    ctx = build_context(unit)
-    assert ctx is not None, "simulate needs a clean front end (topology, model and plan)"
-    return _Run(unit, ctx, failed, instance).run()
+    ir, ctx = complete(unit), build_context(unit)
+    assert ir is not None and ctx is not None, \
+        "simulate needs a clean front end (topology, model and plan)"
+    return _Run(ir, ctx, failed, instance).run()
 
 
 def render_text(sim: Simulation) -> str:

@@ -1,7 +1,7 @@
 """Loading: from a path on the command line to every YAML file of the package, parsed.
 
 Phase: load.  Input: a path (a descriptor file, a CSAR directory, or a ``.csar``/``.zip``)
-and the options.  Output: a :class:`compiler.model.Package` whose ``files`` hold the
+and the options.  Output: a :class:`compiler.loader.package.Package` whose ``files`` hold the
 entry definitions first and then every import, depth first, each read and parsed once.
 
 Imports (TOSCA 1.3 §3.6.8, §3.9.3): a relative import resolves against the importing
@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..model import Package, SourceFile, index_templates
+from .package import Package, SourceFile, index_templates
 from ..options import Options
 from . import catalog
 from ..resources import profiles_dir
@@ -162,7 +162,7 @@ class _Reader:
         self.diags = diags
         self.limits = limits
         self.files: list[SourceFile] = []
-        from ..resolve.quirks import QuirkReporter
+        from .quirks import QuirkReporter
 
         self.quirks = QuirkReporter(options.quirks, diags)
         self.seen: set[tuple] = set()
@@ -299,7 +299,7 @@ class _Reader:
 
     def _import_one(self, origin: _Origin, ref: str, prefix: str, repo: str | None,
                     repositories: Any, span: Span, chain: tuple[Span, ...]) -> None:
-        paths = tuple(getattr(self.options, "profile_paths", ()) or ())
+        paths = tuple(self.options.profile_paths)
         if repo is not None:
             rdef = repositories.get(repo) if isinstance(repositories, dict) else None
             url = rdef.get("url") if isinstance(rdef, dict) else rdef if isinstance(rdef, str) else None
@@ -379,7 +379,7 @@ class _Reader:
         if not deferred:
             return
         declared = declared_sol001(self.files)
-        paths = tuple(getattr(self.options, "profile_paths", ()) or ())
+        paths = tuple(self.options.profile_paths)
         for ref, prefix, span, chain in deferred:
             hit = catalog.lookup(ref, paths, sol001_version=declared.version) \
                 if declared is not None else None

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator
 
 from ..images import is_image_reference
 from ..diagnostics import Diagnostics, Severity, Span
-from ..model import SourceFile
+from .package import SourceFile
 from .fs import PackageFS, normalize
 from .yamlpos import PMap, PSeq
 

@@ -26,7 +26,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..diagnostics import Diagnostics, Span
-from ..model import ShippedFile, SourceFile
+from ..model import ShippedFile
+from .package import SourceFile
 from ..model.frozen import freeze
 from .fs import PackageFS, normalize
 from .yamlpos import Limits, PMap, load_yaml_all

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from ..diagnostics import Span
-from ..model import SourceFile
+from .package import SourceFile
 from . import catalog
 from .yamlpos import PMap, PSeq
 

@@ -4,10 +4,10 @@ Phase: produced by ``resolve`` (compiler.resolve), extended by ``normalize``
 (compiler.normalize, into :mod:`.xfactor`), read by ``graph``, ``check`` and ``emit``.
 Frozen dataclasses; spans are excluded from comparison, so tests compare meaning.
 
-Two layers live here:
+The syntax the IR is resolved from (the :class:`~compiler.loader.package.Package`:
+every file read as positioned YAML, the entry, the CSAR metadata) lives with the loader
+(issue 25, item 3); only resolve sees both.  Here:
 
-* :class:`Package` — the syntax: every file read (as positioned YAML), the entry, the
-  CSAR metadata.  Produced by ``compiler.loader.load``.
 * :class:`Topology` — the resolved service template: typed node templates with their
   properties evaluated (defaults applied, intrinsic functions resolved except
   ``get_attribute``, kept as :class:`RuntimeRef`), requirements bound to target
@@ -29,63 +29,7 @@ from typing import Any, Mapping
 from ..diagnostics import NO_SPAN, Span
 from .frozen import FrozenList, FrozenMap, freeze, freeze_fields, thaw
 
-# --------------------------------------------------------------------------- syntax
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SourceFile:
-    """One YAML file of the package, read once per run."""
-
-    name: str  # name inside the package FS (POSIX, relative), or "catalog:<id>"
-    display: str  # what diagnostics show (Span.file)
-    data: Any = field(compare=False)  # PMap (positioned YAML), or None when unreadable
-    # namespace_prefix this file was imported with ("" for none)
-    prefix: str = ""
-    # the span of the import statement that brought the file in (None for the entry)
-    imported_at: Span | None = field(default=None, compare=False)
-    from_catalog: bool = False
-
-
-@dataclass(slots=True)
-class RawIndex:
-    """Where each template is written, as positioned YAML (PMap), by kind and name: the
-    syntax behind the resolved templates, for positions of nested values."""
-
-    nodes: dict[str, Any] = field(default_factory=dict)
-    policies: dict[str, Any] = field(default_factory=dict)
-    groups: dict[str, Any] = field(default_factory=dict)
-    relationships: dict[str, Any] = field(default_factory=dict)
-
-
-def index_templates(files: tuple["SourceFile", ...]) -> RawIndex:
-    """The :class:`RawIndex` of a package's files (the first file defining a name wins)."""
-    idx = RawIndex()
-    for f in files:
-        data = f.data
-        if not isinstance(data, dict):
-            continue
-        tt = data.get("topology_template")
-        if not isinstance(tt, dict):
-            continue
-        for key, target in (("node_templates", idx.nodes), ("groups", idx.groups),
-                            ("relationship_templates", idx.relationships)):
-            section = tt.get(key)
-            if isinstance(section, dict):
-                for name, body in section.items():
-                    if isinstance(body, dict):
-                        target.setdefault(name, body)
-        pols = tt.get("policies")
-        entries: Any = ()
-        if isinstance(pols, list):
-            entries = pols
-        elif isinstance(pols, dict):  # lenient: a map of policies
-            entries = [pols]
-        for entry in entries:
-            if isinstance(entry, dict):
-                for name, body in entry.items():
-                    if isinstance(body, dict):
-                        idx.policies.setdefault(name, body)
-    return idx
+# --------------------------------------------------------------------------- shipped
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,26 +46,6 @@ class ShippedFile:
     kubernetes: bool = False  # under Files/kubernetes/ (Tacker's layout, SOL004 §4.1)
     # the node templates that name the file as an artifact (TOSCA 1.3 §3.6.7)
     artifact_of: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Package:
-    """Everything read from disk for one compilation."""
-
-    root: str  # user-facing label of the input (a file, a directory, a .csar)
-    entry: str  # name of the entry file in ``files``
-    files: tuple[SourceFile, ...]  # the entry first, then imports depth-first, each once
-    fs: Any = field(compare=False, default=None)  # PackageFS, to read artifacts
-    kind: str = "file"  # file | dir | zip
-    meta: Any = field(compare=False, default=None)  # csar.ToscaMeta or None
-    manifest: Any = field(compare=False, default=None)  # csar.Manifest or None
-    shipped: tuple[ShippedFile, ...] = ()  # Files/kubernetes/*.yaml and YAML artifacts
-    # where each template is written (index_templates(files)), built once by the loader
-    templates: RawIndex | None = field(default=None, compare=False)
-
-    @property
-    def entry_file(self) -> SourceFile:
-        return self.files[0]
 
 
 # --------------------------------------------------------------------------- resolved
@@ -324,10 +248,9 @@ class Topology:
     shipped: tuple[ShippedFile, ...] = ()
     # how resolve used each input (name -> InputUse), recorded while evaluating get_input
     input_uses: Mapping[str, InputUse] = field(default_factory=dict, compare=False)
-    # the type registry (compiler.resolve.types.TypeRegistry), for is-a questions and
-    # for property definitions; back ends use it read-only
-    types: Any = field(default=None, compare=False)
-    package: Package | None = field(default=None, compare=False)
+    # no type registry and no Package here (issue 25, item 3): the IR holds frozen
+    # values with spans; is-a questions are answered by NodeTemplate.types (the
+    # ancestry resolve recorded), and the syntax stays with the loader (Compilation.package)
     span: Span = field(default=NO_SPAN, compare=False)
     # the package's own files (not catalog profiles): display name -> name inside the
     # package, and the label of its root, so back ends name files without the Package
@@ -347,10 +270,9 @@ class Topology:
                     index.setdefault(t, []).append(n)
         return list(index.get(type_name, ()))
 
-    def imports_profile(self, prefix: str = "xfactor.") -> bool:
-        if prefix == "xfactor.":
-            return self.uses_profile
-        return self.types is not None and self.types.has_prefix(prefix)
+    def imports_profile(self) -> bool:
+        """Whether the X-factor profile's types (``xfactor.*``) are imported."""
+        return self.uses_profile
 
     def __post_init__(self) -> None:
         freeze_fields(self, "metadata", "inputs", "outputs", "nodes", "relationships", "groups", "policies", "shipped",

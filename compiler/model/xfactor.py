@@ -14,7 +14,7 @@ Codes: none (data only).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .. import defaults, durations
 from ..diagnostics import NO_SPAN, Span
@@ -324,3 +324,27 @@ class Plan:
         key = index.__getitem__
         return ({m: tuple(sorted(ds, key=key)) for m, ds in up.items()},
                 {m: tuple(sorted(ts, key=key)) for m, ts in down.items()})
+
+
+def side_closure(reach: Mapping[str, tuple[str, ...]], end: str,
+                 known: Callable[[str], bool]) -> list[str]:
+    """The chain members whose side scopes the side of ``end`` needs and that are not
+    ``known`` yet, each after every member it includes: a post-order over ``reach`` (one
+    direction of :meth:`Plan.side_links`) from ``end``, children in their listed order.
+    Iterative, since a chain's side can be as deep as the chain is long.  The
+    FailurePolicy and ``xfc graph --format json`` name the sides in this order, so every
+    scope includes only scopes listed before it."""
+    out: list[str] = []
+    done: set[str] = set()
+    todo: list[tuple[str, bool]] = [(end, False)]
+    while todo:
+        node, ready = todo.pop()
+        if node in done or known(node):
+            continue
+        if ready:
+            done.add(node)
+            out.append(node)
+            continue
+        todo.append((node, True))
+        todo.extend((n, False) for n in reversed(reach[node]) if n not in done and not known(n))
+    return out

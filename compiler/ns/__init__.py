@@ -48,12 +48,17 @@ from __future__ import annotations
 import os
 import posixpath
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
-from ..model import NodeTemplate, Package, Requirement, Topology, index_templates
+from ..loader.package import Package, index_templates
+from ..model import NodeTemplate, Requirement, Topology
 from ..model.xfactor import Chain, XModel
+from ..options import Options
 from ..resolve.flavours import NS_TYPES, looks_like_nsd  # noqa: F401 - re-exported
+
+if TYPE_CHECKING:
+    from ..resolve.types import TypeRegistry
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"
 LEVELS_POLICY = "tosca.policies.nfv.NsInstantiationLevels"
@@ -64,11 +69,11 @@ SAP_TYPE = "tosca.nodes.nfv.Sap"
 # --------------------------------------------------------------------------- detection
 
 
-def is_service(topology: Topology, options: Any) -> bool:
+def is_service(topology: Topology, options: Options) -> bool:
     """Whether the resolved ``topology`` is an NSD whose VNF nodes are to be substituted."""
     if not topology.nodes_of(VNF_TYPE):
         return False
-    return bool(getattr(options, "vnfs", ())) or len(topology.nodes_of(VNF_TYPE)) > 1 or \
+    return bool(options.vnfs) or len(topology.nodes_of(VNF_TYPE)) > 1 or \
         any(topology.nodes_of(t) for t in NS_TYPES)
 
 
@@ -145,12 +150,12 @@ def _imported(package: Package, reg: Any) -> list[_Vnfd]:
     return out
 
 
-def _given(options: Any, reg: Any, diags: Diagnostics) -> list[_Vnfd]:
+def _given(options: Options, reg: TypeRegistry | None, diags: Diagnostics) -> list[_Vnfd]:
     """The VNFDs given with ``--vnf`` (files, CSAR folders or archives)."""
     from ..loader import load
 
     out = []
-    for path in getattr(options, "vnfs", ()):
+    for path in options.vnfs:
         pkg = load(path, replace(options, vnfs=()), diags)
         if pkg is None or not pkg.files or not isinstance(pkg.files[0].data, Mapping):
             continue
@@ -174,15 +179,16 @@ def _file_key(display: str, fallback: str) -> str:
     return os.path.realpath(display) if os.path.isfile(display) else fallback
 
 
-def _substituted_type(tt: Any, package: Package, options: Any) -> str | None:
+def _substituted_type(tt: Any, package: Package, options: Options) -> str | None:
     """The VNF node type a VNFD package substitutes: its entry's
     ``substitution_mappings.node_type``, else the type of its one VNF node (a top-level
     VNFD whose flavours are other files, as Tacker's packages are)."""
     if not isinstance(tt, Mapping):
         return None
     sm = tt.get("substitution_mappings")
-    if isinstance(sm, Mapping) and isinstance(sm.get("node_type"), str):
-        return sm["node_type"]
+    node_type = sm.get("node_type") if isinstance(sm, Mapping) else None
+    if isinstance(node_type, str):
+        return node_type
     from ..resolve import VERSIONS
     from ..resolve.flavours import vnf_nodes
     from ..resolve.types import TypeRegistry
@@ -192,7 +198,7 @@ def _substituted_type(tt: Any, package: Package, options: Any) -> str | None:
     if version not in VERSIONS:
         return None
     reg = TypeRegistry.build(package, Diagnostics(), version,
-                             quirks=tuple(getattr(options, "quirks", ("all",))))
+                             quirks=options.quirks)
     found = vnf_nodes(tt, reg, entry.prefix)
     return found[0][1] if len(found) == 1 else None
 
@@ -200,10 +206,10 @@ def _substituted_type(tt: Any, package: Package, options: Any) -> str | None:
 # --------------------------------------------------------------------------- levels
 
 
-def _instances(topology: Topology, options: Any, diags: Diagnostics) -> dict[str, int] | None:
+def _instances(topology: Topology, options: Options, diags: Diagnostics) -> dict[str, int] | None:
     """VNF node -> number of VNF instances at the NS instantiation level; None on error."""
     levels_pol = next((p for p in topology.policies.values() if p.is_a(LEVELS_POLICY)), None)
-    wanted = getattr(options, "ns_level", None)
+    wanted = options.ns_level
     level: str | None = None
     if levels_pol is not None:
         levels = levels_pol.properties.get("ns_levels", levels_pol.properties.get("levels"))
@@ -247,7 +253,7 @@ def _instances(topology: Topology, options: Any, diags: Diagnostics) -> dict[str
 # --------------------------------------------------------------------------- compose
 
 
-def compose(package: Package, topology: Topology, options: Any,
+def compose(package: Package, topology: Topology, options: Options,
             diags: Diagnostics) -> tuple[Topology, XModel] | None:
     """The NSD ``topology`` with its VNF nodes substituted (see the module docstring);
     None when errors were reported."""
@@ -255,7 +261,12 @@ def compose(package: Package, topology: Topology, options: Any,
 
     from ..limits import exceeded
 
-    reg = topology.types
+    from ..resolve.types import TypeRegistry
+
+    # the NSD's types, to match VNFDs to its VNF nodes: the IR carries no registry, so it
+    # is built again from the package as resolve built it (resolve reported its problems)
+    reg = TypeRegistry.build(package, Diagnostics(), topology.version,
+                             quirks=tuple(options.quirks), limits=options.limits)
     vnf_nodes = topology.nodes_of(VNF_TYPE)
     limits = options.limits
     if len(vnf_nodes) > limits.max_vnfs:
@@ -266,7 +277,7 @@ def compose(package: Package, topology: Topology, options: Any,
     counts = _instances(topology, options, diags)
     if counts is None:
         return None
-    cache: dict[tuple, tuple[Topology, XModel] | None] = {}
+    cache: dict[tuple[str | None, ...], tuple[Topology, XModel] | None] = {}
     shares: dict[str, Renamed] = {}
     consumed: dict[str, set[str]] = {}  # VNF node -> its properties that set VNFD inputs
     for node in vnf_nodes:
@@ -291,7 +302,7 @@ def compose(package: Package, topology: Topology, options: Any,
             continue
         fid = node.properties.get("flavour_id")
         fid = fid if isinstance(fid, str) else None
-        key: tuple = (matches[0].key, fid)
+        key: tuple[str | None, ...] = (matches[0].key, fid)
         if key not in cache:
             cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags)
         done = cache[key]
@@ -391,7 +402,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _resolve_vnfd(src: _Vnfd, node: NodeTemplate, fid: str | None, options: Any,
+def _resolve_vnfd(src: _Vnfd, node: NodeTemplate, fid: str | None, options: Options,
                   diags: Diagnostics, *, inputs: Mapping[str, Any] | None = None
                   ) -> tuple[Topology, XModel] | None:
     from ..normalize import normalize

@@ -28,17 +28,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..model.ir import Compiled, complete
+
 from ..version import __version__
 from ..diagnostics import Severity, render_text
 
 SEVERITIES = ("error", "warning", "note")
 
 
-def _ids(unit: Any) -> dict[str, str]:
+def _ids(unit: Compiled) -> dict[str, str]:
     return {name: f"n{i}" for i, name in enumerate(unit.plan.nodes)}
 
 
-def _diagnostics(unit: Any) -> list[dict[str, Any]]:
+def _diagnostics(unit: Compiled) -> list[dict[str, Any]]:
     diags = unit.diagnostics
     out = []
     for d in diags:
@@ -78,7 +80,7 @@ def _heads(text: str) -> list[dict[str, Any]]:
     return out
 
 
-def _objects(unit: Any) -> list[dict[str, Any]]:
+def _objects(unit: Compiled) -> list[dict[str, Any]]:
     """The emitted Kubernetes objects grouped by the node template they come from (the
     ``xfactor.io/template`` annotation), then those of the whole service."""
     if not unit.outputs:
@@ -99,7 +101,7 @@ def _objects(unit: Any) -> list[dict[str, Any]]:
     return [{"workload": k or "(the whole service)", "objects": groups[k]} for k in keys]
 
 
-def _simulations(unit: Any, edge_of: dict[str, list[str]], ids: dict[str, str],
+def _simulations(unit: Compiled, edge_of: dict[str, list[str]], ids: dict[str, str],
                  s: Any) -> dict[str, Any]:
     from ..graph.simulate import render_text as sim_text
     from ..graph.simulate import simulate
@@ -137,7 +139,7 @@ def _simulations(unit: Any, edge_of: dict[str, list[str]], ids: dict[str, str],
     return out
 
 
-def _ladders(unit: Any, s: Any) -> tuple[dict[str, Any], list[str]]:
+def _ladders(unit: Compiled, s: Any) -> tuple[dict[str, Any], list[str]]:
     """Every wiring's ladder as ``explain`` gives it, as indexes into the string table
     (a dense topology repeats the same long texts across wirings)."""
     from ..emitters.policies.common import build_context
@@ -161,7 +163,7 @@ def _ladders(unit: Any, s: Any) -> tuple[dict[str, Any], list[str]]:
     return ladders, list(ctx.targets)
 
 
-def build_view(unit: Any, *, title: str | None = None) -> dict[str, Any]:
+def build_view(unit: Compiled, *, title: str | None = None) -> dict[str, Any]:
     """The page as plain data (lists, dicts, strings, numbers), for the template."""
     from ..graph.render import (LEGEND_EDGES, LEGEND_NODES, LEGEND_NOTE, STATE_COLOURS, VNF_NOTE,
                                 short_type)
@@ -213,7 +215,9 @@ def build_view(unit: Any, *, title: str | None = None) -> dict[str, Any]:
         titles[f"e{k}"] = f"{e.source} -> {e.target}: " + (
             f"wiring {e.label}" if e.kind == "wiring" else e.kind.replace("_", " ")
             + (f" {e.label}" if e.label and e.kind != "backing_service" else ""))
-    drawing = draw(unit, ids, titles, float(unit.options.limits.layout_seconds))
+    ir = complete(unit)  # a plan is built on a topology and a model
+    assert ir is not None, "the graph is drawn from a complete IR"
+    drawing = draw(ir, ids, titles, float(unit.options.limits.layout_seconds))
     view["graph"] = {"engine": drawing.engine, "note": drawing.note, "svg": drawing.svg,
                      "simple": drawing.simple, "hidden": drawing.hidden_edges,
                      "edges": len(plan.edges)}
@@ -247,7 +251,7 @@ def build_view(unit: Any, *, title: str | None = None) -> dict[str, Any]:
     return view
 
 
-def render_report(unit: Any, *, title: str | None = None) -> str:
+def render_report(unit: Compiled, *, title: str | None = None) -> str:
     """The report page of ``unit`` as HTML text."""
     from .html import render
 

@@ -29,6 +29,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..model.ir import BackEndInput
 from xml.etree import ElementTree
 
 from ..graph.render import (CHAIN_COLOURS, OTHER_EDGE_COLOUR, STATE_COLOURS, USES_STYLE,
@@ -54,7 +56,7 @@ class Drawing:
     drawn_edges: set[str] = field(default_factory=set)  # ids of the edges drawn
 
 
-def _drawn_edges(unit: Any) -> list[int]:
+def _drawn_edges(unit: BackEndInput) -> list[int]:
     """Indexes (into ``plan.edges``) of the edges to draw."""
     plan = unit.plan
     every = list(range(len(plan.edges)))
@@ -77,7 +79,7 @@ def _chain_of(plan: Any) -> dict[str, str]:
     return out
 
 
-def _edge_style(unit: Any, e: Any) -> tuple[str, float, str]:
+def _edge_style(unit: BackEndInput, e: Any) -> tuple[str, float, str]:
     if e.kind == "wiring" and e.label in unit.plan.wirings:
         return WIRING_STYLE.get(unit.plan.wirings[e.label].wiring.stickiness, WIRING_STYLE["none"])
     if e.kind == "backing_service":
@@ -100,7 +102,7 @@ def node_label(node: Any) -> list[str]:
     return lines
 
 
-def to_layout_dot(unit: Any, node_ids: dict[str, str], edges: list[int]) -> str:
+def to_layout_dot(unit: BackEndInput, node_ids: dict[str, str], edges: list[int]) -> str:
     """The DOT the report hands to Graphviz (ids for the page's script; no tooltips:
     the page writes each node's ``<title>`` itself)."""
     plan, xm = unit.plan, unit.xmodel
@@ -211,7 +213,7 @@ def sanitise_svg(svg: str, titles: dict[str, str]) -> str:
 BOX_W, BOX_H, COL_GAP, ROW_GAP, PAD = 150, 48, 70, 22, 30
 
 
-def simple_layout(unit: Any, node_ids: dict[str, str], edges: list[int]) -> dict[str, Any]:
+def simple_layout(unit: BackEndInput, node_ids: dict[str, str], edges: list[int]) -> dict[str, Any]:
     """Boxes in one column per wave (wave 0 on the left), rows ordered by chain then by
     source order; chains framed by the box around their members; edges straight from a
     dependent's left side to its dependency's right side, arched when they skip columns."""
@@ -272,7 +274,7 @@ def simple_layout(unit: Any, node_ids: dict[str, str], edges: list[int]) -> dict
     return {"width": width, "height": height, "boxes": boxes, "frames": frames, "lines": lines}
 
 
-def draw(unit: Any, node_ids: dict[str, str], titles: dict[str, str], seconds: float) -> Drawing:
+def draw(unit: BackEndInput, node_ids: dict[str, str], titles: dict[str, str], seconds: float) -> Drawing:
     """The drawing of ``unit``'s plan: Graphviz when it can, else our own layout."""
     edges = _drawn_edges(unit)
     hidden = len(unit.plan.edges) - len(edges)

@@ -1,6 +1,6 @@
 """The TOSCA front end: from a loaded package to the resolved :class:`Topology`.
 
-Phase: resolve.  Input: a :class:`~compiler.model.Package` (the entry file first, then
+Phase: resolve.  Input: a :class:`~compiler.loader.package.Package` (the entry file first, then
 every import) and the options (``inputs``, ``flavour``, ``quirks``).  Output: a
 :class:`~compiler.model.Topology` — one deployment flavour, inputs applied, every node
 template typed with its ancestry, properties evaluated (defaults applied, functions
@@ -28,14 +28,15 @@ from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, to_plain
-from ..model import InputUse, Package, Topology
+from ..loader.package import Package
+from ..model import InputUse, Topology
 from ..options import Options
 from . import flavours as _flavours
 from .aspects import check_aspects
 from .functions import Context, Unresolved, did_you_mean
 from .inputs import InputTable, check_given, resolve_inputs, resolve_outputs
 from .loops import check_attribute_loops
-from .quirks import QuirkReporter
+from ..loader.quirks import QuirkReporter
 from .templates import TemplateResolver
 
 __all__ = ["resolve", "VERSIONS"]
@@ -226,8 +227,8 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
     return Topology(
         file=sf.display, version=version, description=desc, metadata=to_plain(meta),
         inputs=inputs.params, outputs=outputs, nodes=nodes, relationships=rels,
-        groups=groups, policies=policies, substitution=sub, flavour=flavour, types=reg,
-        package=package, span=data.span, shipped=package.shipped,
+        groups=groups, policies=policies, substitution=sub, flavour=flavour,
+        span=data.span, shipped=package.shipped,
         uses_profile=reg.has_prefix("xfactor."),
         source_names=_source_names(package),
         source_label=str(getattr(package.fs, "label", "") or ""),

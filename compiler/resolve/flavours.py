@@ -28,6 +28,8 @@ from typing import Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
+from ..loader.package import Package, SourceFile
+from ..options import Options
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"
 
@@ -98,14 +100,13 @@ def _flavour_id(sm: PMap, tt: PMap, reg: Any, sf: Any) -> tuple[str, Span]:
     return base.rsplit(".", 1)[0], sm.span
 
 
-def discover(package: Any, options: Any, diags: Diagnostics) -> list[Any]:
+def discover(package: Package, options: Options, diags: Diagnostics) -> list[SourceFile]:
     """Flavour files in a CSAR's Definitions/ that the entry does not import (Tacker
     sometimes leaves them to be found by directory), read as extra SourceFiles."""
     fs = getattr(package, "fs", None)
     if fs is None or package.kind == "file":
         return []
     from ..loader import read_yaml_file
-    from ..model import SourceFile
 
     loaded = {sf.name for sf in package.files}
     folder = posixpath.dirname(package.entry)
@@ -163,7 +164,7 @@ def select(flavours: list[Flavour], wanted: str | None, vnf_value: Any, vnf_span
     return None
 
 
-def flavour_ids(package: Any, options: Any) -> tuple[str, ...]:
+def flavour_ids(package: Package, options: Options) -> tuple[str, ...]:
     """The deployment flavour ids a ``--flavour`` may name for this package, sorted;
     ``()`` when its entry has no VNF implemented by flavour files.
 
@@ -183,7 +184,7 @@ def flavour_ids(package: Any, options: Any) -> tuple[str, ...]:
         return ()
     sink = Diagnostics()
     reg = TypeRegistry.build(package, sink, version,
-                             quirks=tuple(getattr(options, "quirks", ("all",))))
+                             quirks=options.quirks)
     tt = entry.data.get("topology_template")
     vnfs = vnf_nodes(tt, reg, entry.prefix)
     if len(vnfs) != 1:
@@ -199,14 +200,14 @@ def flavour_ids(package: Any, options: Any) -> tuple[str, ...]:
 NS_TYPES = ("tosca.nodes.nfv.NS", "tosca.nodes.nfv.NsVirtualLink", "tosca.nodes.nfv.Sap")
 
 
-def looks_like_nsd(tt: Any, reg: Any, scope: str, options: Any) -> bool:
+def looks_like_nsd(tt: Any, reg: Any, scope: str, options: Options) -> bool:
     """Whether the raw ``topology_template`` ``tt`` is an NSD's (for resolve, which then
     does not take an imported VNFD for a deployment flavour of the entry): ``--vnf``
     was given, or it has an NS, NS virtual link or SAP node, or several VNF nodes."""
     nts = tt.get("node_templates") if isinstance(tt, Mapping) else None
     if not isinstance(nts, Mapping):
         return False
-    if getattr(options, "vnfs", ()):
+    if options.vnfs:
         return True
     vnfs = 0
     for body in nts.values():

@@ -249,13 +249,13 @@ class Reader:
         self.diags = diags
         self.scope = scope
         self.trusted = trusted
-        self.quirks = quirks  # a compiler.resolve.quirks.QuirkReporter, or None: all allowed
+        self.quirks = quirks  # a compiler.loader.quirks.QuirkReporter, or None: all allowed
 
     def quirk(self, name: str, span: Span, path: str) -> bool:
         if self.trusted:
             return True
         if self.quirks is None:
-            from .quirks import QuirkReporter
+            from ..loader.quirks import QuirkReporter
 
             return QuirkReporter(("all",), self.diags).allow(name, span, path=path)
         saved, self.quirks.diags = self.quirks.diags, self.diags

@@ -1,6 +1,6 @@
 """The type registry: every TOSCA type a package can use, linked and queryable.
 
-Phase: resolve (first step).  Input: a :class:`~compiler.model.Package` (every file's
+Phase: resolve (first step).  Input: a :class:`~compiler.loader.package.Package` (every file's
 ``*_types`` sections, each under its import's namespace prefix) and the
 ``tosca_definitions_version``, which selects the built-in types (normative types for
 ``tosca_simple_yaml_1_0`` .. ``1_3``; plus the NFV profile 1.0 types for
@@ -103,7 +103,7 @@ def _read_file(data: Any, display: str, prefix: str, quirks: tuple[str, ...]) ->
         if hit is not None:
             _FILE_CACHE.move_to_end(key)
             return hit
-    from .quirks import QuirkReporter
+    from ..loader.quirks import QuirkReporter
 
     rec, per_type = Diagnostics(), {}
     defs = read_types(data, display, rec, scope=prefix, per_type=per_type,
@@ -145,7 +145,7 @@ class TypeRegistry(MergedViews):
               quirks: tuple[str, ...] = ("all",), limits: Limits = DEFAULT_LIMITS) -> "TypeRegistry":
         """Collect, link and check every type of ``package`` for ``version``.
 
-        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.resolve.quirks);
+        ``quirks`` is ``Options.quirks`` (the named leniencies of compiler.loader.quirks);
         ``limits`` is ``Options.limits`` (``max_derivation_depth``).
         """
         # The host's garbage collector is left alone (no process-global state): a pause

@@ -9,7 +9,7 @@ defaults filled in, ``"true"``/numeric strings read as tosca-parser reads them (
 docs/type-system.md) — and diagnostics at the exact position of each offending part
 (nested positions come from the PMap/PSeq the value is made of).
 
-Named leniency (given a :class:`~compiler.resolve.quirks.QuirkReporter`):
+Named leniency (given a :class:`~compiler.loader.quirks.QuirkReporter`):
 ``value.number-as-string`` reads a YAML integer or float assigned to a ``string``
 property as its decimal text, with a note — the assigned value itself, where
 tosca-parser's ``Property.validate`` does ``str(value)``.  ``value.number-as-string-in-data``
@@ -54,7 +54,7 @@ def validate_value(value: Any, definition: PropertyDef | Schema, reg: Any, span:
                    from_function: frozenset[str] = frozenset()) -> Any:
     """Check ``value`` against ``definition``; return it normalised (defaults filled).
 
-    ``quirks`` is the resolution's :class:`~compiler.resolve.quirks.QuirkReporter`, or None
+    ``quirks`` is the resolution's :class:`~compiler.loader.quirks.QuirkReporter`, or None
     for no leniency.  ``from_function``: the paths (as ``path`` writes them) where the
     value as written held a function call, so that a number a function gave (ONAP's
     integer input into a string) is not answered as a literal to quote."""

@@ -87,7 +87,7 @@ class Lowerer:
     def __init__(self, diags: Diagnostics, profiles: dict[str, str | None],
                  aliases: dict[str, str], quirks: Any) -> None:
         self.diags = diags
-        self.quirks = quirks  # a compiler.resolve.quirks.QuirkReporter
+        self.quirks = quirks  # a compiler.loader.quirks.QuirkReporter
         self.v = Values(diags)
         self.profiles = profiles
         self.aliases = aliases

@@ -26,6 +26,9 @@ DEVIATIONS = REPO / "docs" / "deviations.md"
 # following the spec where tosca-parser does not (docs/deviations.md).
 FLOOR = 0.9687
 
+# pytest-xdist: the corpus run below is made once per run, on the worker that runs this module
+pytestmark = pytest.mark.xdist_group("corpus-run")
+
 
 @pytest.fixture(scope="module")
 def results(corpus):

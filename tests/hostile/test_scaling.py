@@ -18,7 +18,11 @@ scanned part).  Measured how, and why so:
 
 The SOL001 topology is ``bench/gen_topology.topology`` (it needs the SOL001 type files of
 the shared corpus); the chain is ``bench/gen_topology.chain``: every CNF a workload, every
-link a wiring, so each per-workload and per-wiring step runs once per node.
+link a wiring, so each per-workload and per-wiring step runs once per node.  The grouped
+chain is the same line with every CNF in one ``xfactor.groups.Chain``: each wiring then
+propagates to every CNF before it, so anything written or walked per wiring over its side
+(the graph's JSON, the FailurePolicy, the checks, explain, simulate's receivers) grows
+with the square of the chain unless sides are shared (docs/performance.md, long chains).
 """
 
 from __future__ import annotations
@@ -123,3 +127,27 @@ def test_long_chains_grow_linearly(chain, verb):
 
     best = _measure(argv(5), [(n, argv(n)) for n in (small, large)])
     _assert_linear(best, f"{verb} of a chain")
+
+
+@pytest.fixture(scope="module")
+def grouped_chain(tmp_path_factory):
+    small, large = _sizes((600, 1800), "XFC_GROWTH_CHAIN")
+    root = tmp_path_factory.mktemp("grouped")
+    paths = {n: gen_topology.generate_chain(n, root / str(n), group=True)
+             for n in (5, small, large)}
+    return paths, small, large
+
+
+@pytest.mark.parametrize("verb", ["check", "graph", "simulate"])
+def test_long_chain_groups_grow_linearly(grouped_chain, verb):
+    # issue 22: the sides of a chain's wirings are n²/2 names; check (every back end's
+    # output built and checked), graph's JSON and simulate must not walk or write them
+    paths, small, large = grouped_chain
+
+    def argv(n):
+        if verb == "simulate":
+            return [verb, str(paths[n]), "--fail", f"cnf{n // 2}", "--format", "json"]
+        return [verb, str(paths[n]), "--format", "json"]
+
+    best = _measure(argv(5), [(n, argv(n)) for n in (small, large)])
+    _assert_linear(best, f"{verb} of a chain group")

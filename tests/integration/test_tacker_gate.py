@@ -32,21 +32,11 @@ import pytest
 from compiler.bundlers import gates, tacker_gate
 from compiler.cli import main
 from tests.support.samples import entry, is_tosca2, samples
+from tests.support.tacker import tacker  # noqa: F401  (the fixture)
 
 CORPUS = Path("/work/shared/corpus")
 V2 = "tacker/samples/tests/functional/sol_kubernetes_v2"
 ETSI = "tacker/samples/tests/etc/samples/etsi/nfv"
-
-
-@pytest.fixture(scope="module")
-def tacker() -> str:
-    exe = tacker_gate.python()
-    if exe is None:
-        msg = "the Tacker venv is missing: run bash .ci/tacker.sh"
-        if os.environ.get("CI") == "true" and os.environ.get("XFC_REQUIRE_TOOLS") == "1":
-            pytest.fail(msg + " (required: CI=true and XFC_REQUIRE_TOOLS=1)", pytrace=False)
-        pytest.skip(msg)
-    return exe
 
 
 def _corpus(rel: str) -> str:

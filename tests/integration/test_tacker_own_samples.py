@@ -23,22 +23,12 @@ from compiler import api
 from compiler.bundlers import tacker_gate
 from compiler.diagnostics import Severity
 from compiler.pipeline import Options
+from tests.support.tacker import tacker  # noqa: F401  (the fixture)
 
 CORPUS = Path(os.environ.get("XFC_CORPUS", "/work/shared/corpus"))
 SAMPLES = "tacker/samples"
 V2 = f"{SAMPLES}/tests/functional/sol_v2_common"
 ETSI = f"{SAMPLES}/tests/etc/samples/etsi/nfv"
-
-
-@pytest.fixture(scope="module")
-def tacker() -> str:
-    exe = tacker_gate.python()
-    if exe is None:
-        msg = "the Tacker venv is missing: run bash .ci/tacker.sh"
-        if os.environ.get("CI") == "true" and os.environ.get("XFC_REQUIRE_TOOLS") == "1":
-            pytest.fail(msg + " (required: CI=true and XFC_REQUIRE_TOOLS=1)", pytrace=False)
-        pytest.skip(msg)
-    return exe
 
 
 def _corpus(rel: str) -> Path:

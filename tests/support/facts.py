@@ -29,7 +29,7 @@ import yaml
 
 from compiler.diagnostics import Severity
 from compiler.emitters.kubernetes import matrix
-from compiler.model import RawIndex, index_templates
+from compiler.loader.package import RawIndex, index_templates
 
 # Types whose mapped properties only reach the cluster through the template's own objects
 # (a workload, a NetworkAttachmentDefinition, a Service).

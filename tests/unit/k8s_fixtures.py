@@ -91,7 +91,7 @@ def unit(nodes: list[NodeTemplate], *, processes: dict[str, Process] | None = No
         nodes={n.name: n for n in nodes},
         policies={p.name: p for p in policies},
         inputs={k: Parameter(name=k, value=v) for k, v in (inputs or {}).items()},
-        package=package, span=span(1, 1), shipped=getattr(package, "shipped", ()),
+        span=span(1, 1), shipped=getattr(package, "shipped", ()),
     )
     workloads = tuple(n.name for n in nodes if any(t in WORKLOAD_TYPES for t in n.types))
     procs = {w: (processes or {}).get(w) or Process(node=w) for w in workloads}
@@ -107,4 +107,4 @@ def unit(nodes: list[NodeTemplate], *, processes: dict[str, Process] | None = No
                 uses_profile=True)
     plan = Plan(wirings=rws)
     return Compilation(path=FILE, options=Options(namespace=namespace), diagnostics=Diagnostics(),
-                       topology=topo, xmodel=xm, plan=plan)
+                       package=package, topology=topo, xmodel=xm, plan=plan)

@@ -74,6 +74,7 @@ def test_a_crashing_input_does_not_stop_the_others() -> None:
     assert sorted(o.index for o in seen) == [0, 1, 2, 3]  # each reported exactly once
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_a_timed_out_input_does_not_stop_the_others() -> None:
     paths = [GOOD, "/x/SLOW", BAD]
     start = time.monotonic()

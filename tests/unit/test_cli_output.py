@@ -65,6 +65,7 @@ def test_failed_compile_leaves_directory_untouched(tmp_path):
     assert {n: (out / n).read_bytes() for n in files(out)} == before
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
 def test_inputs_naming_a_fifo_is_refused_before_it_is_opened(tmp_path):
     fifo = tmp_path / "inputs.yaml"

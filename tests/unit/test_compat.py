@@ -32,6 +32,9 @@ from importlib.metadata import version as _dist_version
 TP = f"tosca-parser {_dist_version('tosca-parser')}"
 REPO = Path(__file__).resolve().parents[2]
 FORGE = "https://forge.etsi.org/rep/nfv/SOL001/raw/v2.6.1"
+# pytest-xdist: one worker runs this module, so that no other test of it leaves tosca-parser's
+# temporary folders in the system directory while test_no_temporary_files_left_... counts them
+pytestmark = pytest.mark.xdist_group("compat")
 
 VNFD = """\
 tosca_definitions_version: tosca_simple_yaml_1_2
@@ -252,6 +255,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_network_never_touched(tmp_path: Path) -> None:
     # a live server on localhost that would answer: tosca-parser must not reach it
     _Recorder.hits = []
@@ -343,6 +347,7 @@ def test_no_temporary_files_left_in_the_system_dir(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------- no verdict
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_timeout(tmp_path: Path, private_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(compat, "TIMEOUT", 1.0)
     monkeypatch.setattr(compat, "_child_argv", lambda: [sys.executable, "-c", "import time; time.sleep(30)"])

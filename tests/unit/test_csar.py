@@ -409,6 +409,7 @@ def _write_zeros(zf: zipfile.ZipFile, name: str, size: int) -> None:
             left -= len(chunk)
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_zip_bomb_descriptor_refused_quickly_with_little_memory(tmp_path):
     z = tmp_path / "bomb.csar"
     with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -439,6 +440,7 @@ def test_zip_bomb_binary_ratio(tmp_path):
     assert e.code == "csar-zip-bomb" and "inflates" in e.message
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_zip_member_lying_about_its_size_is_a_bomb(tmp_path):
     """The declared size says 100 bytes; the data inflates to 5 MB.  The bounded read
     stops at the declared size, and the forensic check names it a bomb."""

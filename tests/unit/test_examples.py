@@ -370,7 +370,14 @@ def crd_text() -> str:
     return text()
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=[f"{e.where}: {e.command}" for e in EXAMPLES])
+def _param(e: Example):
+    """An ``xfc operator`` example runs on the session's API server: with pytest-xdist it
+    joins the worker that has the server (tests/support/cpu_lock.py)."""
+    marks = [pytest.mark.xdist_group("apiserver")] if _verb(e.command) == "operator" else []
+    return pytest.param(e, marks=marks, id=f"{e.where}: {e.command}")
+
+
+@pytest.mark.parametrize("example", [_param(e) for e in EXAMPLES])
 def test_example_runs(example: Example, shim, tmp_path, monkeypatch, request):
     for tool in _tools(example.command):
         reason = tool_missing_reason(tool) if tool in CI_TOOLS else None

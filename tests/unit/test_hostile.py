@@ -64,6 +64,7 @@ def make(tmp_path, kind):
     "kind",
     ["billion-laughs", "50MB-scalar", "deep-nesting", "etc-passwd", "http-import", "zip-slip", "zip-bomb"],
 )
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_hostile_input(tmp_path, kind, capsys):
     path, code = make(tmp_path, kind)
     outdir = tmp_path / "out"

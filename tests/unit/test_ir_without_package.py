@@ -1,11 +1,14 @@
-"""The IR is self-contained after resolve: no later phase reads ``Topology.package``.
+"""The IR is self-contained after resolve: no later phase reads the package.
 
-Every sample (with every built-in orchestrator target) and every input of the
-diagnostics suite is compiled twice: as it is, and with resolve's topology stripped of
-its package (``Topology.package = None``).  Diagnostics (code, message, hint, exact span)
-and every output byte must be the same, so normalize, the graph, the checks and the back
-ends find what they need (positions of nested values, the package's file names) on the
-IR itself (issue 11).
+A :class:`compiler.model.Topology` carries neither the package it was resolved from nor
+the type registry (issue 25, item 3): the syntax stays with the loader, on the
+compilation (``Compilation.package``).  Every sample (with every built-in orchestrator
+target) and every input of the diagnostics suite is compiled twice: as it is, and with
+the compilation's package dropped once resolve is done (but for a network service,
+whose composer substitutes VNFDs from the package: compiler/ns).  Diagnostics (code,
+message, hint, exact span) and every output byte must be the same, so normalize, the
+graph, the checks and the back ends find what they need (positions of nested values,
+the package's file names) on the IR itself (issue 11).
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from pathlib import Path
 import pytest
 
 import compiler
-import compiler.resolve
-from compiler import plugins
+from compiler import pipeline, plugins
+from compiler.model import Topology
+from compiler.ns import is_service
 from compiler.pipeline import Options
 from tests import test_diagnostics_suite as suite
 
@@ -51,21 +55,27 @@ def test_there_are_inputs_with_profile_features() -> None:
     assert any(i[0].startswith("diagnostics/xf-step-syntax/") for i in INPUTS)
 
 
+def test_the_topology_holds_no_syntax() -> None:
+    names = {f.name for f in dataclasses.fields(Topology)}
+    assert "package" not in names and "types" not in names
+    annotations = " ".join(str(f.type) for f in dataclasses.fields(Topology))
+    assert "Package" not in annotations and "TypeRegistry" not in annotations
+
+
 @pytest.mark.parametrize("name,path,options", INPUTS, ids=[i[0] for i in INPUTS])
 def test_compiles_the_same_without_the_package(name, path, options, monkeypatch) -> None:
     with_package = compiler.compile(str(path), options)
-    resolve = compiler.resolve.resolve
-    stripped: list[bool] = []
+    middle_end = pipeline.middle_end
+    dropped: list[bool] = []
 
-    def resolve_then_drop_package(*args, **kw):
-        topo = resolve(*args, **kw)
-        if topo is None:
-            return None
-        stripped.append(True)
-        return dataclasses.replace(topo, package=None)
+    def drop_package_then_middle_end(unit):
+        if not is_service(unit.topology, unit.options):  # the NS composer reads VNFDs there
+            unit.package = None
+            dropped.append(True)
+        return middle_end(unit)
 
-    monkeypatch.setattr(compiler.resolve, "resolve", resolve_then_drop_package)
+    monkeypatch.setattr(pipeline, "middle_end", drop_package_then_middle_end)
     without = compiler.compile(str(path), options)
     assert _observed(without) == _observed(with_package)
-    if with_package.topology is not None:
-        assert stripped and without.topology.package is None
+    if with_package.xmodel is not None and not is_service(with_package.topology, options):
+        assert dropped and without.package is None

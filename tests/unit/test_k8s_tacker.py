@@ -9,7 +9,7 @@ from compiler.diagnostics import Diagnostics
 from compiler.loader.fs import DirFS
 from compiler.loader.shipped import read_shipped
 from compiler.loader.yamlpos import DEFAULT_LIMITS
-from compiler.model import Package
+from compiler.loader.package import Package
 from compiler.model.xfactor import Process
 from tests.support.validators import validate_object
 from tests.unit.k8s_fixtures import node, unit

@@ -21,6 +21,8 @@ import pytest
 from compiler import plugins
 
 REPO = Path(__file__).resolve().parents[2]
+# pytest-xdist: one worker runs this module: the two distributions are built and installed once (the module's site fixture)
+pytestmark = pytest.mark.xdist_group("plugins")
 SAMPLE = REPO / "samples/5g-core-slice/slice.yaml"
 
 ACME_PYPROJECT = """

@@ -193,12 +193,7 @@ def test_dense_60_prometheus_rule_is_written_in_parts_a_cluster_stores(tmp_path:
 def _long_chain(tmp_path: Path, n: int):
     """bench/gen_topology.chain(n) with every CNF in one chain group, so each wiring's
     upstream side is every CNF before it (docs/performance.md, long chains)."""
-    path = gen_topology.generate_chain(n, tmp_path / f"chain{n}")
-    members = ", ".join(f"cnf{i}" for i in range(n))
-    text = path.read_text(encoding="utf-8").replace(
-        "  policies:\n", f"  groups:\n    line:\n      type: xfactor.groups.Chain\n"
-        f"      members: [ {members} ]\n  policies:\n", 1)
-    path.write_text(text, encoding="utf-8")
+    path = gen_topology.generate_chain(n, tmp_path / f"chain{n}", group=True)
     unit = compile_(str(path), emitters=("policies",), targets=("kubernetes",))
     assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
     (fp,) = [f for f in unit.outputs if f.path == "policies/failurepolicy.yaml"]
@@ -235,3 +230,44 @@ def test_long_chain_failure_policy_grows_with_members_not_their_square(tmp_path:
         rw = unit.plan.wirings[name]
         assert len(rw.recipients) == int(name[1:]) + 1  # cnf<i> ... cnf0
         assert read.receivers(read.wiring(name)) == rw.recipients
+
+
+def test_long_chain_graph_json_names_each_side_once(tmp_path: Path) -> None:
+    """Issue 22: ``xfc graph --format json`` listed each wiring's sides (and the
+    receivers of its ``propagate``) as member lists, n²/2 names in this chain (31 MB of
+    JSON at 1,000 CNFs, 16× the 250-CNF size).  Sides are now shared scopes, as in the
+    FailurePolicy (docs/xfactor.md, "The graph as JSON"): the document grows with the
+    members, and each side still stands for exactly the receivers the plan resolved."""
+    import json
+
+    from compiler.graph.render import to_json
+    from tests.unit.test_xfactor_samples import expand_side
+
+    def graph(n: int):
+        path = gen_topology.generate_chain(n, tmp_path / f"graph{n}", group=True)
+        unit = compile_(str(path), emitters=())
+        assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+        return unit, to_json(unit)
+
+    _, small = graph(250)
+    unit, big = graph(1000)
+    small_size, big_size = len(json.dumps(small)), len(json.dumps(big))
+    assert big_size / small_size <= 4 * 1.1, (small_size, big_size)
+    sides = {s["name"]: s for s in big["sides"]}
+    assert len(sides) == len(big["sides"])  # each side written once
+    # every side lists at most a member itself and includes at most the side next to it
+    assert max(len(s["members"]) + len(s.get("includes", [])) for s in sides.values()) <= 2
+    seen: set[str] = set()
+    for s in big["sides"]:  # a side includes only sides listed before it
+        assert set(s.get("includes", [])) <= seen, s["name"]
+        seen.add(s["name"])
+    wirings = {w["name"]: w for w in big["wirings"]}
+    for name in ("w0", "w1", "w500", "w998"):
+        rw, w = unit.plan.wirings[name], wirings[name]
+        assert w["propagate_to"] == [w["upstream"]]
+        # a side in the chain's startup order; the plan lists upstream that way and
+        # downstream outward from the wiring (shutdown order)
+        assert expand_side(big, w["upstream"]) == list(rw.upstream)
+        assert len(rw.upstream) == int(name[1:]) + 1  # cnf<i> ... cnf0
+        assert expand_side(big, w["downstream"]) == list(rw.downstream[::-1])
+        assert len(rw.downstream) == 1000 - int(name[1:]) - 1  # cnf<i+1> ... cnf999

@@ -1,11 +1,11 @@
-"""compiler.resolve.quirks: the table, its documentation, and selection."""
+"""compiler.loader.quirks: the table, its documentation, and selection."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from compiler.resolve.quirks import QUIRKS, enabled
+from compiler.loader.quirks import QUIRKS, enabled
 from tests.unit.tosca_helpers import codes, errors, run
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "quirks.md"

@@ -27,6 +27,8 @@ from compiler.cli import main
 from tests.conftest import REPO
 
 ARTIFACTS = REPO / "tests" / "artifacts"
+# pytest-xdist: one worker runs this module: one Chromium (the module's browser fixture), and the screenshots under tests/artifacts
+pytestmark = pytest.mark.xdist_group("report-browser")
 SLICE = "samples/5g-core-slice/slice.yaml"
 CHROMIUM = ("chromium", "chromium-browser", "google-chrome")
 DRIVER = ("chromedriver",)

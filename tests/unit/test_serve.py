@@ -22,6 +22,8 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from compiler.cli import main  # noqa: E402
 from compiler.service import Settings, create_app  # noqa: E402
+# pytest-xdist: one worker runs this module: one service and its worker pool (the module's client fixture)
+pytestmark = pytest.mark.xdist_group("serve")
 from compiler.service.worker import Limits  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]

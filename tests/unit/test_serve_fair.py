@@ -95,6 +95,7 @@ def test_a_client_that_disconnects_mid_upload_is_logged_without_a_traceback(capl
     assert "Traceback" not in caplog.text
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_a_real_server_answers_a_valid_check_while_another_client_floods_it():
     """Issue 22 item 8, against a real ``xfc serve --workers 2`` over HTTP: client A
     (from 127.0.0.2) has 8 slow checks (a 400-CNF chain, ~2.7 s CPU each) in flight, then

@@ -14,6 +14,8 @@ import pytest
 from compiler.service import options
 
 REPO = Path(__file__).resolve().parents[2]
+# pytest-xdist: one worker runs this module: one service and its worker pool (the module's client fixture)
+pytestmark = pytest.mark.xdist_group("serve-options")
 TWO = REPO / "tests/fixtures/bundles/two-flavours"
 FIREWALL = REPO / "samples/sol001-firewall-chain"
 

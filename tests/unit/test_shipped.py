@@ -29,6 +29,7 @@ MAIN = ("tosca_definitions_version: tosca_simple_yaml_1_3\n"
         "topology_template:\n  node_templates:\n    app:\n      type: tosca.nodes.Root\n")
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 @pytest.mark.parametrize("command", ["check", "compile"])
 def test_alias_bomb_in_a_shipped_manifest_is_refused_fast(command, tmp_path):
     """The 500-byte package of issue 11: compile used to hang while check passed."""
@@ -227,7 +228,7 @@ def test_no_second_budget_over_the_same_pods(corpus):
 
 def test_no_budget_where_the_package_ships_one(tmp_path):
     from compiler.emitters.kubernetes import EMITTER
-    from compiler.model import Package
+    from compiler.loader.package import Package
     from tests.unit.k8s_fixtures import node, unit
 
     files = {

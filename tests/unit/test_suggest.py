@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from compiler import suggest
 
 
@@ -27,6 +29,7 @@ def test_long_words_and_non_strings_get_nothing():
     assert suggest.closest("a", [None, 3]) is None
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_many_candidates_stay_fast_and_still_find_the_typo():
     names = [f"Files/images/layer-{i:05d}.bin" for i in range(50000)]
     start = time.perf_counter()
@@ -35,6 +38,7 @@ def test_many_candidates_stay_fast_and_still_find_the_typo():
     assert found is not None and found.startswith("Files/images/lay")
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_a_suggester_stops_after_its_budget():
     ask = suggest.Suggester([f"Definitions/f{i}.yaml" for i in range(20000)],
                             cutoff=suggest.NAME_CUTOFF, budget=3)

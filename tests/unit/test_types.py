@@ -8,7 +8,7 @@ import pytest
 
 from compiler.diagnostics import Diagnostics, Severity
 from compiler.loader.yamlpos import load_yaml
-from compiler.model import Package, SourceFile
+from compiler.loader.package import Package, SourceFile
 from compiler.resolve.typedefs import MISSING
 from compiler.resolve.types import TypeRegistry
 

@@ -6,7 +6,8 @@ import pytest
 
 from compiler.diagnostics import Diagnostics, Span
 from compiler.loader.yamlpos import load_yaml
-from compiler.model import Package, RuntimeRef, SourceFile
+from compiler.loader.package import Package, SourceFile
+from compiler.model import RuntimeRef
 from compiler.resolve.types import TypeRegistry
 from compiler.resolve.values import validate_type, validate_value
 

@@ -66,6 +66,22 @@ def test_sample_simulation_golden(name: str, node: str, golden) -> None:
     golden.check(f"samples-simulate/{name}--{node}.json", text)
 
 
+def expand_side(graph: dict, name: str) -> list[str]:
+    """The members a side scope of ``xfc graph --format json`` stands for: its own and
+    those of the sides it includes, in the startup order of the wiring's chain (a side
+    outside a chain is one node)."""
+    sides = {s["name"]: s for s in graph["sides"]}
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        side = sides[todo.pop()]
+        found.update(side["members"])
+        todo.extend(side.get("includes", ()))
+    rank = {n: i for i, wave in enumerate(graph["waves"]) for n in wave}
+    order = [n for wave in graph["waves"] for n in wave]
+    return sorted(found, key=lambda n: (rank[n], order.index(n)))
+
+
 def test_slice_orders_follow_the_spec() -> None:
     """A reinstantiate scope shuts dependents down first and starts dependencies first."""
     code, text = _run("graph", SAMPLES["5g-core-slice"], "--format", "json")
@@ -77,8 +93,17 @@ def test_slice_orders_follow_the_spec() -> None:
     steps = {s["action"]: s for s in n4["on_failure"]}
     assert steps["reinstantiate"]["shutdown_order"] == ["smf", "upf"]
     assert steps["reinstantiate"]["startup_order"] == ["upf", "smf"]
-    assert steps["shutdown_chain"]["shutdown_order"] == ["amf", "smf", "upf"]
-    assert n4["propagate_to"] == ["smf", "amf"]
+    # shutdown_chain names its chain; ``chains`` lists the members once, startup order
+    assert steps["shutdown_chain"]["args"]["chain"] == "session-path"
+    assert "shutdown_order" not in steps["shutdown_chain"]
+    assert chains["session-path"][::-1] == ["amf", "smf", "upf"]
+    # sides are shared scopes (docs/xfactor.md, "The graph as JSON"); expanded, they are
+    # the receivers in the chain's startup order, listed outward from the wiring
+    assert n4["propagate_to"] == [n4["upstream"]] == ["upstream:session-path:smf"]
+    assert expand_side(graph, n4["upstream"]) == ["smf", "amf"]
+    n11 = next(w for w in graph["wirings"] if w["name"] == "n11")
+    assert n11["propagate_to"] == ["node:amf", "downstream:session-path:smf"]
+    assert [expand_side(graph, s) for s in n11["propagate_to"]] == [["amf"], ["upf", "smf"]]
     n35 = next(w for w in graph["wirings"] if w["name"] == "n35")
     assert n35["on_failure"][1]["shutdown_order"] == ["udm", "udr"]
     actions = {s["action"] for w in graph["wirings"] for s in w["on_failure"]}

@@ -89,6 +89,7 @@ def test_merge_keys_and_aliases_are_copies():
     assert not d.has_errors
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
 def test_billion_laughs_fails_fast():
     lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
     prev = "a"

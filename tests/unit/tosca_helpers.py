@@ -7,7 +7,7 @@ from typing import Any
 
 from compiler.diagnostics import Diagnostics, Severity
 from compiler.loader.yamlpos import load_yaml
-from compiler.model import Package, SourceFile
+from compiler.loader.package import Package, SourceFile
 from compiler.pipeline import Options
 from compiler.resolve import resolve
 

@@ -30,10 +30,10 @@ from typing import Any
 
 from ... import bounds
 from ...images import container_image, is_image_reference
-from ...diagnostics import Diagnostics, InternalError, Severity
-from ...model import OutputFile
+from ...diagnostics import Diagnostics, InternalError, Severity, Span
+from ...model import NodeTemplate, OutputFile
+from ...model.ir import BackEndInput
 from ...model.xfactor import BACKING_TYPE
-from ...options import options_of
 from . import (compute, config, matrix, netpolicy, network, placement, runtime, storage, tacker,
                tacker_namespace, unique, workloads)
 from ..naming import service_name
@@ -47,7 +47,7 @@ class KubernetesEmitter:
     description = ("Kubernetes manifests: Deployments/StatefulSets, Services, PDBs, HPAs, "
                    "NetworkPolicies, Multus NADs, ConfigMaps")
 
-    def emit(self, unit: Any, diags: Diagnostics) -> list[OutputFile]:
+    def emit(self, unit: BackEndInput, diags: Diagnostics) -> list[OutputFile]:
         topology = unit.topology
         if topology is None:
             return []
@@ -55,7 +55,7 @@ class KubernetesEmitter:
             unit=unit,
             diags=diags,
             topology=topology,
-            namespace=options_of(unit).namespace or None,
+            namespace=unit.options.namespace or None,
             part_of=service_name(topology),
         )
         build_objects(ctx)
@@ -150,7 +150,7 @@ def _vnf_identity_unplaced(ctx: Ctx, any_workload: bool, built: Any = ()) -> Non
             )
 
 
-def _has_container_image(node) -> bool:
+def _has_container_image(node: NodeTemplate) -> bool:
     data = node.properties.get("sw_image_data")
     if isinstance(data, dict) and str(data.get("container_format") or "").lower() == "docker":
         return True
@@ -168,7 +168,7 @@ def _shipped_any(ctx: Ctx) -> bool:
     return any(f.kubernetes for f in ctx.topology.shipped)
 
 
-def _bounds(ctx: Ctx, vdu) -> tuple[int, int]:
+def _bounds(ctx: Ctx, vdu: NodeTemplate) -> tuple[int, int]:
     w = workloads.Workload(node=vdu, name="", stateful=False, containers=[])
     workloads._sol001_replicas(ctx, w)
     return w.min_replicas, w.max_replicas
@@ -184,7 +184,8 @@ def finish(ctx: Ctx) -> list[OutputFile]:
     out: dict[str, OutputFile] = {}
     seen: dict[tuple[str, str, str], Any] = {}
     for obj in sorted(ctx.objects, key=lambda o: o.path):
-        meta = obj.body.get("metadata") if isinstance(obj.body.get("metadata"), dict) else {}
+        written = obj.body.get("metadata")
+        meta = written if isinstance(written, dict) else {}
         key = (obj.kind, str(meta.get("namespace") or ""), obj.name)
         first = seen.get(key)
         if first is not None:
@@ -218,7 +219,7 @@ def _template_of(obj: Any) -> str:
     return str(ann.get(ANN_TEMPLATE) or obj.name)
 
 
-def _template_span(ctx: Ctx, obj: Any):
+def _template_span(ctx: Ctx, obj: Any) -> Span:
     node = ctx.topology.nodes.get(_template_of(obj))
     return node.span if node is not None else ctx.topology.span
 

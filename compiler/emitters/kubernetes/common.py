@@ -23,13 +23,19 @@ import json
 import math
 import posixpath
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ...diagnostics import Diagnostics, Span
 from ...model import NodeTemplate, Topology
-from ...model.frozen import plain, span_at  # noqa: F401 - re-exported to the builders
+from ...model.ir import Analysed
+
+if TYPE_CHECKING:  # render imports this module
+    from .render import K8sObject
+from ...model.frozen import plain as plain, span_at as span_at  # re-exported to the builders
 from ... import durations, kubeversions
-from ...names import dns1035_label, dns_label, env_name, is_dns_label, label_value, port_name  # noqa: F401 - re-exported to the builders
+from ...names import (dns1035_label as dns1035_label, dns_label as dns_label,  # re-exported
+                      env_name as env_name, is_dns_label as is_dns_label,  # to the builders
+                      label_value as label_value, port_name as port_name)
 from ...unsupported import unsupported
 
 GROUP = "xfactor.io"
@@ -150,16 +156,16 @@ def compact_json(value: Any) -> str:
 class Ctx:
     """Everything the builders share for one run of the back end."""
 
-    unit: Any
+    unit: Analysed  # a BackEndInput, or a compilation (policies.workloads.table)
     diags: Diagnostics
     topology: Topology
     namespace: str | None
     part_of: str
-    objects: list = field(default_factory=list)  # render.K8sObject
+    objects: list[K8sObject] = field(default_factory=list)
     # workload template name -> its Kubernetes name and pod selector labels
     workload_names: dict[str, str] = field(default_factory=dict)
     # workload template name -> ports a VirtualCp / VnfExtCp Service exposes (NetworkPolicy)
-    exposed: dict[str, list] = field(default_factory=dict)
+    exposed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     # -- the Kubernetes release written for (--kube-version) -----------------
     def api_version(self, kind: str) -> str:
@@ -229,7 +235,7 @@ class Ctx:
         component: str | None = None,
         extra: dict[str, str] | None = None,
         namespaced: bool = True,
-    ) -> dict:
+    ) -> dict[str, Any]:
         annotations = {ANN_SOURCE: self.source_of(span), ANN_TEMPLATE: template}
         annotations.update(extra or {})
         meta: dict[str, Any] = {
@@ -250,22 +256,21 @@ class Ctx:
             path=f'topology_template.node_templates["{node.name}"].properties["{key.split(".")[0]}"]',
         )
 
-    def add(self, kind: str, name: str, body: dict) -> None:
+    def add(self, kind: str, name: str, body: dict[str, Any]) -> None:
         from .render import K8sObject
 
         self.objects.append(K8sObject(path=f"kubernetes/{kind.lower()}-{name}.yaml", body=body))
 
 
-def deploying_targets(unit: Any) -> list[str]:
+def deploying_targets(unit: Analysed) -> list[str]:
     """The chosen ``--target`` orchestrators that deploy the package's Kubernetes manifests
     themselves (``PolicyTarget.deploys_manifests``: Tacker), asked of the target plugins
     rather than named here.  A target that cannot be loaded counts as none: the policies
     back end reports it (``plugin-error``)."""
     from ... import plugins
-    from ...options import options_of
 
     out = []
-    for name in dict.fromkeys(options_of(unit).targets or ()):
+    for name in dict.fromkeys(unit.options.targets or ()):
         try:
             target = plugins.target(name)
         except plugins.PluginError:

@@ -58,7 +58,7 @@ def _ports(w: Workload) -> list[dict]:
 
 def emit(ctx: Ctx, built: dict[str, Workload]) -> None:
     """A NetworkPolicy per generated workload (unless the options leave them out)."""
-    if not getattr(ctx.unit.options, "network_policies", True):
+    if not ctx.unit.options.network_policies:
         return
     incoming = _incoming(ctx, built)
     for name in sorted(built):

@@ -146,7 +146,7 @@ def _selected(ctx: Ctx, names: list[str]) -> set[str]:
     (the instantiate request's ``additionalParams``, Tacker's CNF user guide), each a path
     from the package root or a name inside Files/kubernetes/; every shipped file when the
     parameter is absent."""
-    raw = (getattr(ctx.unit.options, "params", None) or {}).get(PARAM_DEF_FILES)
+    raw = ctx.unit.options.params.get(PARAM_DEF_FILES)
     if raw is None:
         return set(names)
     items = raw.split(",") if isinstance(raw, str) else [str(x) for x in raw] \

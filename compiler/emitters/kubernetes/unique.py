@@ -100,7 +100,8 @@ def check(ctx: Ctx) -> None:
     reported: set[tuple[str, str]] = set()
     for obj in ctx.objects:
         body = obj.body
-        meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+        written = body.get("metadata")
+        meta = written if isinstance(written, dict) else {}
         template = str((meta.get("annotations") or {}).get(ANN_TEMPLATE, ""))
         _check_env(ctx, body, template)
         ns = meta.get("namespace")  # a shipped manifest may hold any YAML there

@@ -34,6 +34,7 @@ from typing import Any
 from ... import bounds, plugins, yamlout
 from ...diagnostics import Diagnostics, InternalError, Severity, Span
 from ...model import OutputFile
+from ...model.ir import BackEndInput
 from . import failurepolicy
 from .common import Context, build_context, step_span
 from .targets import PolicyTarget
@@ -95,7 +96,7 @@ class PoliciesEmitter:
     name = NAME
     description = "FailurePolicy + CRD, PrometheusRule, ONAP operational policies, OSM healing"
 
-    def emit(self, unit: Any, diags: Diagnostics) -> list[OutputFile]:
+    def emit(self, unit: BackEndInput, diags: Diagnostics) -> list[OutputFile]:
         ctx = build_context(unit)
         if ctx is None:
             return []

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from ..naming import service_name
 from ... import defaults, durations
 from ...diagnostics import NO_SPAN, Span
-from ...options import options_of
+from ...model.ir import Analysed
 from ...target_api import Context, Realisation  # the target plugins' types, defined with them
 from ...model.xfactor import (NotifyArgs, Plan, ReconnectArgs, ReinstantiateArgs, ResolvedStep,
                               ResolvedWiring, XModel)
@@ -107,12 +107,12 @@ def step_span(step: ResolvedStep, rw: ResolvedWiring) -> Span:
     return rw.wiring.span
 
 
-def build_context(unit: Any) -> Context | None:
+def build_context(unit: Analysed) -> Context | None:
     """The context for one compilation, or None when there is no plan to emit from."""
     plan, xmodel, topo = unit.plan, unit.xmodel, unit.topology
     if plan is None or xmodel is None or topo is None:
         return None
-    opts = options_of(unit)
+    opts = unit.options
     inputs: dict[str, Any] = {}
     for name, param in (getattr(topo, "inputs", None) or {}).items():
         value = getattr(param, "value", None)

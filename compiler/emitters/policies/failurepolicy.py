@@ -35,7 +35,7 @@ import hashlib
 from typing import Any, Iterable, Mapping
 
 from ...resources import schemas_dir
-from ...model.xfactor import ResolvedStep, ResolvedWiring
+from ...model.xfactor import ResolvedStep, ResolvedWiring, side_closure
 from .common import Context, go_duration, step_args
 from .workloads import WorkloadRef
 
@@ -125,18 +125,9 @@ class Scopes:
         if links is None or end not in links[0]:
             return self.name(members)
         reach = links[0] if direction == "upstream" else links[1]
-        # iterative post-order: a chain's side can be as deep as the chain is long
-        todo: list[tuple[str, bool]] = [(end, False)]
-        while todo:
-            node, ready = todo.pop()
+        for node in side_closure(reach, end, lambda n: (direction, chain, n) in self._sides):
             key = (direction, chain, node)
-            if key in self._sides:
-                continue
             nxt = reach[node]
-            if not ready:
-                todo.append((node, True))
-                todo.extend((n, False) for n in reversed(nxt) if (direction, chain, n) not in self._sides)
-                continue
             if not nxt:
                 self._sides[key] = self.name((node,))
                 continue

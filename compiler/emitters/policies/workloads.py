@@ -19,11 +19,11 @@ Codes: none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ...diagnostics import Diagnostics
 from ...names import dns1035_label, dns_label, label_value
-from ...options import options_of
+from ...model.ir import Analysed
 from ..naming import service_name
 
 CONTROLLERS = ("Deployment", "StatefulSet")
@@ -48,20 +48,20 @@ class WorkloadRef:
         return out
 
 
-def table(unit: Any, stateful: Any = None) -> dict[str, WorkloadRef]:
+def table(unit: Analysed, stateful: Callable[[str], object] | None = None) -> dict[str, WorkloadRef]:
     """Node template -> its workload, for every node realised as a Deployment or
     StatefulSet.  ``stateful(node)`` decides the kind when there are no node templates."""
     topo = unit.topology
-    if getattr(topo, "nodes", None) is None:
+    if topo is None or getattr(topo, "nodes", None) is None:  # (a test's stand-in has none)
         return _derived(unit, stateful)
     from ..kubernetes import build_objects
     from ..kubernetes.common import ANN_TEMPLATE, Ctx
 
     ctx = Ctx(unit=unit, diags=Diagnostics(), topology=topo,
-              namespace=options_of(unit).namespace or None,
+              namespace=unit.options.namespace or None,
               part_of=service_name(topo))
     build_objects(ctx)
-    controllers: dict[str, dict] = {}
+    controllers: dict[str, dict[str, Any]] = {}
     services: dict[str, list[str]] = {}
     for obj in sorted(ctx.objects, key=lambda o: o.path):
         meta = _mapping(obj.body.get("metadata"))
@@ -86,7 +86,7 @@ def table(unit: Any, stateful: Any = None) -> dict[str, WorkloadRef]:
             name=template, kind=str(body["kind"]), object=name,
             selector={str(k): str(v) for k, v in sorted(labels.items())},
             replicas=replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else 1,
-            service=(own or others or [None])[0])
+            service=next(iter(own or others), None))
     return out
 
 
@@ -94,8 +94,9 @@ def _mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _derived(unit: Any, stateful: Any) -> dict[str, WorkloadRef]:
-    part_of = service_name(unit.topology, getattr(unit, "path", ""))
+def _derived(unit: Analysed, stateful: Callable[[str], object] | None) -> dict[str, WorkloadRef]:
+    part_of = service_name(unit.topology, unit.path)
+    assert unit.xmodel is not None, "the workloads are read from the X-factor model"
     out = {}
     for node in unit.xmodel.workloads:
         name = dns_label(node)

@@ -2,7 +2,8 @@
 TOSCA/SOL001 in well-known ways are accepted only through one of these, and each
 acceptance is reported as a ``tosca-quirk`` note naming it.
 
-Phase: resolve.  Input: the quirk names enabled in ``Options.quirks`` (``"all"`` enables
+Phase: load and resolve (it lives with the loader, which applies quirks too and never
+imports the resolver; the resolver imports it from here).  Input: the quirk names enabled in ``Options.quirks`` (``"all"`` enables
 every one; ``"none"`` none; a name prefixed with ``-`` disables it).  Output: notes
 (warnings for the quirks that drop or keep something the author should see, ``warns``).
 docs/quirks.md documents each entry of :data:`QUIRKS`; a unit test keeps them in step.

@@ -1,0 +1,97 @@
+"""The syntax of one compilation: the package the loader read, file by file.
+
+Phase: load (produced by :func:`compiler.loader.load`), read by resolve and by the
+network-service composer (compiler/ns), which see both the syntax and the IR; no later
+phase reads it (issue 25, item 3: the IR, :mod:`compiler.model`, holds only frozen
+model types with spans).
+
+* :class:`SourceFile` — one YAML file of the package, as positioned YAML.
+* :class:`Package` — every file read (the entry first), the CSAR metadata, the shipped
+  files, and :class:`RawIndex`, where each template is written.
+
+Codes: none (data only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..diagnostics import Span
+from ..model import ShippedFile
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceFile:
+    """One YAML file of the package, read once per run."""
+
+    name: str  # name inside the package FS (POSIX, relative), or "catalog:<id>"
+    display: str  # what diagnostics show (Span.file)
+    data: Any = field(compare=False)  # PMap (positioned YAML), or None when unreadable
+    # namespace_prefix this file was imported with ("" for none)
+    prefix: str = ""
+    # the span of the import statement that brought the file in (None for the entry)
+    imported_at: Span | None = field(default=None, compare=False)
+    from_catalog: bool = False
+
+
+@dataclass(slots=True)
+class RawIndex:
+    """Where each template is written, as positioned YAML (PMap), by kind and name: the
+    syntax behind the resolved templates, for positions of nested values."""
+
+    nodes: dict[str, Any] = field(default_factory=dict)
+    policies: dict[str, Any] = field(default_factory=dict)
+    groups: dict[str, Any] = field(default_factory=dict)
+    relationships: dict[str, Any] = field(default_factory=dict)
+
+
+def index_templates(files: tuple["SourceFile", ...]) -> RawIndex:
+    """The :class:`RawIndex` of a package's files (the first file defining a name wins)."""
+    idx = RawIndex()
+    for f in files:
+        data = f.data
+        if not isinstance(data, dict):
+            continue
+        tt = data.get("topology_template")
+        if not isinstance(tt, dict):
+            continue
+        for key, target in (("node_templates", idx.nodes), ("groups", idx.groups),
+                            ("relationship_templates", idx.relationships)):
+            section = tt.get(key)
+            if isinstance(section, dict):
+                for name, body in section.items():
+                    if isinstance(body, dict):
+                        target.setdefault(name, body)
+        pols = tt.get("policies")
+        entries: Any = ()
+        if isinstance(pols, list):
+            entries = pols
+        elif isinstance(pols, dict):  # lenient: a map of policies
+            entries = [pols]
+        for entry in entries:
+            if isinstance(entry, dict):
+                for name, body in entry.items():
+                    if isinstance(body, dict):
+                        idx.policies.setdefault(name, body)
+    return idx
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Package:
+    """Everything read from disk for one compilation."""
+
+    root: str  # user-facing label of the input (a file, a directory, a .csar)
+    entry: str  # name of the entry file in ``files``
+    files: tuple[SourceFile, ...]  # the entry first, then imports depth-first, each once
+    fs: Any = field(compare=False, default=None)  # PackageFS, to read artifacts
+    kind: str = "file"  # file | dir | zip
+    meta: Any = field(compare=False, default=None)  # csar.ToscaMeta or None
+    manifest: Any = field(compare=False, default=None)  # csar.Manifest or None
+    shipped: tuple[ShippedFile, ...] = ()  # Files/kubernetes/*.yaml and YAML artifacts
+    # where each template is written (index_templates(files)), built once by the loader
+    templates: RawIndex | None = field(default=None, compare=False)
+
+    @property
+    def entry_file(self) -> SourceFile:
+        return self.files[0]
