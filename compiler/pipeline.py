@@ -91,6 +91,12 @@ class Compilation:
     xmodel: XModel | None = None
     plan: Plan | None = None
     outputs: list[OutputFile] = field(default_factory=list)
+    # a network service's NSD as resolve made it, before the middle end composed its VNFs
+    # into ``topology`` (None otherwise): the Helm wiring reruns the middle end from it
+    resolved: Topology | None = None
+    # the VNFDs a network service's compose resolved (ns.compose's ``resolved``): shared
+    # with the Helm wiring's reruns, which resolve again only the VNFDs a probe changes
+    vnfds: dict[tuple[str | None, ...], tuple[Topology, XModel]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -123,7 +129,7 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
 def middle_end(unit: Compilation) -> Compilation:
     """Normalise, build the graph and run the checks on a resolved topology (the part of
     :func:`front_end` after resolve; the Helm bundler's wiring runs it again on a topology
-    with one input's value changed, :mod:`compiler.api.wiring`)."""
+    with the inputs' values changed, :mod:`compiler.api.wiring`)."""
     assert unit.topology is not None
     options, diags = unit.options, unit.diagnostics
     from .checks import run_checks
@@ -134,7 +140,8 @@ def middle_end(unit: Compilation) -> Compilation:
 
     if is_service(unit.topology, options):  # hook (issue 26): an NSD's VNFs, substituted
         assert unit.package is not None  # an NSD's VNF descriptors are in its package
-        service = compose(unit.package, unit.topology, options, diags)
+        unit.resolved = unit.topology
+        service = compose(unit.package, unit.topology, options, diags, unit.vnfds)
         if service is None or diags.has_errors:
             return unit
         unit.topology, unit.xmodel = service
