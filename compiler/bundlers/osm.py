@@ -14,7 +14,7 @@ Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput`.  Output: one O
   (``--target osm``) are *not* put in the package: OSM heals VDUs only, a KNF has none,
   and OSM's NBI refuses a healing ``vdu-id`` that is not a VDU of an instantiation level,
   so they would make the package unonboardable (the policy back end already warns,
-  ``policy-not-expressible``, that OSM cannot realise them).  The compile output
+  ``unsupported``, that OSM cannot realise them).  The compile output
   ``policies/osm/`` keeps them for reference.
 * ``helm-charts/<name>/``: the chart of :mod:`compiler.bundlers.helm`, named by the KDU's
   ``helm-chart`` without a repository.  Where OSM looks for a chart inside a package is

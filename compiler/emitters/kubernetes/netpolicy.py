@@ -24,7 +24,7 @@ services by locator and registries are the cluster's), Multus secondary interfac
 always allowed, per the NetworkPolicy API), and objects shipped in Tacker packages.
 ``Options.network_policies = False`` (``--no-network-policies``) leaves them out.
 
-Codes: k8s-not-expressible (a wiring or use whose source xfc does not generate: its pods
+Codes: unsupported (a wiring or use whose source xfc does not generate: its pods
 carry no label the policy could admit).
 """
 
@@ -35,6 +35,7 @@ from typing import Any
 from ...model.xfactor import BACKING_TYPE
 from .common import Ctx
 from .workloads import Workload
+from ...unsupported import unsupported
 
 #: the label the API server sets on every Namespace (1.21+; xfc writes it on the Namespace
 #: objects it emits, so that 1.20 clusters match it too)
@@ -80,9 +81,9 @@ def emit(ctx: Ctx, built: dict[str, Workload]) -> None:
                 peers.append(peer)
             elif src in ctx.topology.nodes:
                 span = sources[src] or ctx.topology.nodes[src].span
-                ctx.diags.add(
-                    "k8s-not-expressible",
-                    f"{src} -> {name}: the NetworkPolicy of '{w.name}' cannot admit '{src}', "
+                unsupported(
+                    ctx.diags, "kubernetes", f"{src} -> {name}",
+                    f"the NetworkPolicy of '{w.name}' cannot admit '{src}', "
                     "whose pods xfc does not generate; its traffic to them is denied",
                     span,
                     hint="compile with --no-network-policies, or add a policy for its pods",

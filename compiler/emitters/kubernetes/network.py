@@ -14,7 +14,7 @@ CNI choice (a decision, see docs/conversion.md): a ``bridge`` plugin on a bridge
 after the link, with ``host-local`` IPAM from the first ``l3_protocol_data`` (``cidr``,
 ``gateway_ip``, ``ip_allocation_pools``), or no IPAM when the link has no L3 data.
 
-Codes: k8s-not-expressible, value-out-of-range (a port, via :mod:`compiler.bounds`).
+Codes: unsupported, value-out-of-range (a port, via :mod:`compiler.bounds`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from ... import bounds
 from ...model import NodeTemplate
 from .common import ANN_DESCRIPTION, ANN_TYPE, Ctx, compact_json, dns_label, object_name, plain
 from .workloads import Workload, _port_entry, add_port
+from ...unsupported import unsupported
 
 CNI_VERSION = "0.3.1"
 
@@ -121,9 +122,9 @@ def _order_unused(ctx: Ctx, cp: NodeTemplate, bound: bool) -> None:
     why = ("it joins no internal virtual link, so the pod's default network (eth0) carries it"
            if bound else "its VDU is no workload xfc generates (a VM, or an object shipped in "
            "the package, which keeps its own networks)")
-    ctx.diags.add(
-        "k8s-not-expressible",
-        f"{cp.name}: 'order' of {cp.type} names no interface: {why}",
+    unsupported(ctx.diags, "kubernetes",
+        cp.name,
+        f"'order' of {cp.type} names no interface: {why}",
         ctx.node_span(cp, "order"),
         path=f'topology_template.node_templates["{cp.name}"].properties["order"]',
     )
@@ -166,9 +167,9 @@ def emit_cp_services(ctx: Ctx, workloads: dict[str, Workload]) -> None:
             continue
         ports = [dict(p) for t in targets for p in workloads[t].ports]
         if not ports:
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{cp.name}: the external connection point reaches {', '.join(targets)}, "
+            unsupported(ctx.diags, "kubernetes",
+                cp.name,
+                f"the external connection point reaches {', '.join(targets)}, "
                 "which expose no known port; no Service is emitted",
                 cp.span,
                 hint="declare the ports (xfactor CNF ports, or VirtualCp additionalServiceData)",

@@ -19,9 +19,9 @@ YAML writer (sorted keys, block sequences level with their key as these files ha
 been laid out, every string that any YAML 1.1 or 1.2 reader could take for something else
 double-quoted), so no input value can inject keys or documents; the writer parses the text
 back with libyaml and compares.
-Codes: ``policy-not-expressible`` (warning at the step, for each chosen target that
+Codes: ``unsupported`` (warning at the step, for each chosen target that
 cannot realise it), ``policy-missing-input`` (``tacker`` without ``vnf_instance_id``),
-``policy-name-collision`` (two wirings, one ONAP policy name), ``emit-unsupported``
+``policy-name-collision`` (two wirings, one ONAP policy name), ``unsupported`` (a note)
 (nothing to write), ``plugin-error`` (a chosen target that is unknown or cannot be loaded:
 only this compilation fails).  An output that does not read back, or an ONAP policy or a FailurePolicy with
 dangling references, is a bug in xfc: it raises InternalError (exit code 3).
@@ -32,12 +32,13 @@ from __future__ import annotations
 from typing import Any
 
 from ... import bounds, plugins, yamlout
-from ...diagnostics import Diagnostics, InternalError, Span
+from ...diagnostics import Diagnostics, InternalError, Severity, Span
 from ...model import OutputFile
 from ...model.ir import BackEndInput
 from . import failurepolicy
 from .common import Context, build_context, step_span
 from .targets import PolicyTarget
+from ...unsupported import unsupported, saturated
 
 NAME = "policies"
 
@@ -72,20 +73,20 @@ def chosen_targets(ctx: Context, diags: Diagnostics | None = None) -> list[Polic
 
 
 def warn_unexpressible(ctx: Context, targets: list[PolicyTarget], diags: Diagnostics) -> None:
-    """One ``policy-not-expressible`` per step and chosen target that loses something.
+    """One ``unsupported`` (named by the target) per step and chosen target that loses something.
     Past ``max_diagnostics_per_code`` of them the rest would only be counted, so the steps
     left are not realised again (on a dense topology, most of this function's time)."""
     for target in targets:
         for rw in ctx.wirings:
             for i, step in enumerate(rw.steps):
-                if diags.saturated("policy-not-expressible"):
+                if saturated(diags):
                     return
                 r = target.realise(ctx, rw, i)
                 if r.lost:
-                    diags.add(
-                        "policy-not-expressible",
-                        f"{target.title} cannot fully realise step {i + 1} "
-                        f"({step.action}) of wiring {rw.wiring.name}: {r.lost}",
+                    unsupported(
+                        diags, target.name,
+                        f"step {i + 1} ({step.action}) of wiring {rw.wiring.name}",
+                        f"{target.title} cannot fully realise it: {r.lost}",
                         step_span(step, rw),
                         path=f"wirings[{rw.wiring.name!r}].on_failure[{i}]",
                         hint=f"see `xfc explain PATH --wiring {rw.wiring.name}`",
@@ -102,8 +103,9 @@ class PoliciesEmitter:
             return []
         where = Span(ctx.source_file)
         if not ctx.wirings and not ctx.chains:
-            diags.add("emit-unsupported",
-                      "no wirings or chains: there are no failure policies to write", where)
+            unsupported(diags, NAME, "the input",
+                        "no wirings or chains: there are no failure policies to write", where,
+                        severity=Severity.NOTE)
             return []
         targets = chosen_targets(ctx, diags)
         policy = failurepolicy.build(ctx, ctx.workloads)

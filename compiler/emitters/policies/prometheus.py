@@ -21,7 +21,7 @@ labels of Tacker's Prometheus plugin (formats.md §4): ``receiver_type: tacker``
 ``vnffm`` otherwise, and ``vnf_instance_id`` from the input of that name.
 Codes: none itself.  The package's emitter (:mod:`compiler.emitters.policies`) reports
 ``policy-missing-input`` (tacker without ``vnf_instance_id``) and turns the losses that
-:func:`realise_tacker` records into ``policy-not-expressible`` warnings.
+:func:`realise_tacker` records into ``unsupported`` warnings.
 """
 
 from __future__ import annotations
