@@ -21,25 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
-from ..model import Topology
-from ..model.xfactor import GraphNode, Plan, XModel, side_closure
-
-
-class Compilation(Protocol):
-    """What the renderers read of a finished compilation (the driver's
-    :class:`compiler.pipeline.Compilation` is one): the graph sits below the driver, so
-    it names the attributes it needs rather than importing the driver's class."""
-
-    @property
-    def path(self) -> str: ...
-    @property
-    def topology(self) -> Topology | None: ...
-    @property
-    def xmodel(self) -> XModel | None: ...
-    @property
-    def plan(self) -> Plan | None: ...
+from ..model.ir import Analysed
+from ..model.xfactor import GraphNode, Plan, SideReach, side_closure
 
 STATE_COLOURS = {"stateless": "#cfe8ff", "stateful": "#ffd8a8", "backing": "#e0e0e0"}
 # stickiness -> (DOT style, pen width, colour); Mermaid arrows below
@@ -98,7 +83,7 @@ def _fill(node: GraphNode) -> str:
     return "#ffffff"
 
 
-def _wiring_of(unit: Compilation, edge: Any) -> Any:
+def _wiring_of(unit: Analysed, edge: Any) -> Any:
     w = unit.plan.wirings.get(edge.label)
     return w.wiring if w is not None else None
 
@@ -115,7 +100,7 @@ class Frame:
         self.frames: list[Frame] = []
 
 
-def frames(unit: Compilation) -> tuple[list[Frame], set[str]]:
+def frames(unit: Analysed) -> tuple[list[Frame], set[str]]:
     """The top-level frames (chains, then the VNFs no chain wraps) and the nodes drawn in
     some frame.  Without VNF units every node is drawn in the first chain (source order)
     that holds it.  A VNF of a network service (``XModel.units``) is a frame holding its
@@ -167,7 +152,7 @@ def frames(unit: Compilation) -> tuple[list[Frame], set[str]]:
     return top, drawn
 
 
-def vnf_label(unit: Compilation, vnf: str) -> str:
+def vnf_label(unit: Analysed, vnf: str) -> str:
     node = unit.plan.nodes.get(vnf)
     return f"VNF {vnf}" + (f" ({short_type(node.type)})" if node is not None else "")
 
@@ -175,7 +160,7 @@ def vnf_label(unit: Compilation, vnf: str) -> str:
 VNF_FRAME_COLOUR = "#1f4e79"
 
 
-def to_json(unit: Compilation) -> dict[str, Any]:
+def to_json(unit: Analysed) -> dict[str, Any]:
     plan, xm = unit.plan, unit.xmodel
     wave_of = {n: i for i, wave in enumerate(plan.waves) for n in wave}
     nodes = []
@@ -240,8 +225,7 @@ class _Sides:
     its edges, where a list per wiring cost its members squared."""
 
     def __init__(self, plan: Plan) -> None:
-        self._plan = plan
-        self._links: dict[str, Any] = {}
+        self._reach = SideReach(plan)
         self._of: dict[tuple[str, str | None, str], str] = {}  # (direction, chain, end)
         self._docs: dict[str, dict[str, Any]] = {}
 
@@ -251,14 +235,9 @@ class _Sides:
         found = self._of.get((direction, chain, end))
         if found is not None:
             return found
-        links = None
-        if chain is not None:
-            if chain not in self._links:
-                self._links[chain] = self._plan.side_links(chain)
-            links = self._links[chain]
-        if links is None or end not in links[0]:
+        reach = self._reach.of(chain, direction, end)
+        if reach is None:
             return self._add((direction, chain, end), members, ())
-        reach = links[0] if direction == "upstream" else links[1]
         for node in side_closure(reach, end, lambda n: (direction, chain, n) in self._of):
             self._add((direction, chain, node), (node,),
                       tuple(self._of[(direction, chain, n)] for n in reach[node]))
@@ -330,7 +309,7 @@ def dot_quote(text: str) -> str:
 
 
 
-def dot_frames(unit: Compilation, top: list[Frame], node_line: Callable[[str], str], *,
+def dot_frames(unit: Analysed, top: list[Frame], node_line: Callable[[str], str], *,
                ids: bool = False) -> list[str]:
     """The DOT clusters of :func:`frames` (chains dashed, VNFs solid), nested, each
     member by ``node_line``; with ``ids`` each cluster gets the id the report's page uses
@@ -361,7 +340,7 @@ def dot_frames(unit: Compilation, top: list[Frame], node_line: Callable[[str], s
     return out
 
 
-def to_dot(unit: Compilation, title: str) -> str:
+def to_dot(unit: Analysed, title: str) -> str:
     plan, xm = unit.plan, unit.xmodel
     out = [f"digraph {dot_quote(title)} {{",
            "  rankdir=BT;",
@@ -436,7 +415,7 @@ def _mq(text: str) -> str:
     return '"' + "<br/>".join(mermaid_text(line) for line in str(text).split("\n")) + '"'
 
 
-def to_mermaid(unit: Compilation) -> str:
+def to_mermaid(unit: Analysed) -> str:
     plan, xm = unit.plan, unit.xmodel
     ids = {name: f"n{i}" for i, name in enumerate(plan.nodes)}
     top, drawn = frames(unit)
@@ -514,7 +493,7 @@ def _mermaid_legend(first_link: int, styles: list[str]) -> list[str]:
     return out
 
 
-def render(unit: Compilation, fmt: str) -> str:
+def render(unit: Analysed, fmt: str) -> str:
     """The graph of a clean front-end result in ``fmt`` (dot, mermaid or json)."""
     if fmt == "json":
         return json.dumps(to_json(unit), indent=2, sort_keys=True) + "\n"

@@ -326,6 +326,30 @@ class Plan:
                 {m: tuple(sorted(ts, key=key)) for m, ts in down.items()})
 
 
+class SideReach:
+    """Which members each side of a chain member includes directly (one direction of
+    :meth:`Plan.side_links`), asked per chain and computed once per chain: what the
+    FailurePolicy's scopes and the graph's sides both walk with :func:`side_closure`."""
+
+    def __init__(self, plan: Plan) -> None:
+        self._plan = plan
+        self._links: dict[str, tuple[dict[str, tuple[str, ...]],
+                                     dict[str, tuple[str, ...]]] | None] = {}
+
+    def of(self, chain: str | None, direction: str,
+           end: str) -> Mapping[str, tuple[str, ...]] | None:
+        """The ``direction`` (upstream or downstream) map of ``chain`` when ``end`` is one
+        of its members and the chain is acyclic; None when its side is written as members."""
+        if chain is None:
+            return None
+        if chain not in self._links:
+            self._links[chain] = self._plan.side_links(chain)
+        links = self._links[chain]
+        if links is None or end not in links[0]:
+            return None
+        return links[0] if direction == "upstream" else links[1]
+
+
 def side_closure(reach: Mapping[str, tuple[str, ...]], end: str,
                  known: Callable[[str], bool]) -> list[str]:
     """The chain members whose side scopes the side of ``end`` needs and that are not

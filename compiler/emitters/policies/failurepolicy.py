@@ -35,7 +35,7 @@ import hashlib
 from typing import Any, Iterable, Mapping
 
 from ...resources import schemas_dir
-from ...model.xfactor import ResolvedStep, ResolvedWiring, side_closure
+from ...model.xfactor import ResolvedStep, ResolvedWiring, SideReach, side_closure
 from .common import Context, go_duration, step_args
 from .workloads import WorkloadRef
 
@@ -73,12 +73,11 @@ class Scopes:
         self.by_members: dict[tuple[str, ...], str] = {}
         self.names: dict[str, tuple[str, ...]] = {}
         self.includes: dict[str, tuple[str, ...]] = {}  # side scopes only (side())
-        self._plan = ctx.plan
         self._chain_of: dict[tuple[str, ...], str] = {}
         for name, _, members in ctx.chains:  # sorted by name: the first chain names it
             self._chain_of.setdefault(tuple(members), name)
         self._sides: dict[tuple[str, str, str], str] = {}  # (direction, chain, member)
-        self._links: dict[str, Any] = {}  # chain -> Plan.side_links (None: a cycle)
+        self._reach = SideReach(ctx.plan)
 
     @classmethod
     def of(cls, ctx: Context) -> "Scopes":
@@ -117,14 +116,9 @@ class Scopes:
         cost its members plus its edges, not members squared.  A side outside a chain, or
         in a chain with a cycle, is written out as members."""
         chain = rw.chain
-        links = None
-        if chain is not None:
-            if chain not in self._links:
-                self._links[chain] = self._plan.side_links(chain)
-            links = self._links[chain]
-        if links is None or end not in links[0]:
+        reach = self._reach.of(chain, direction, end)
+        if reach is None:
             return self.name(members)
-        reach = links[0] if direction == "upstream" else links[1]
         for node in side_closure(reach, end, lambda n: (direction, chain, n) in self._sides):
             key = (direction, chain, node)
             nxt = reach[node]
