@@ -1,7 +1,8 @@
 """The registry of diagnostic codes: stable slugs, mypy style.
 
 Every diagnostic xfc can emit has exactly one entry here, with its default severity and
-a one-line summary (shown by ``xfc codes``).  A code is never renamed once released.
+a one-line summary (shown by ``xfc codes``).  A code is never renamed once released: a code merged into another stays as its
+alias (``Code.aliases``, :data:`ALIASES`).
 ``tests/diagnostics/<code>/`` holds at least one failing input per code; a meta-test
 checks that every code here has one.
 
@@ -28,15 +29,30 @@ class Code:
     code: str
     severity: _Sev
     summary: str
+    # earlier names of this code, kept so that a released code is never lost: a
+    # diagnostic added under one is recorded under this code, ``xfc codes OLD`` finds it,
+    # and its SARIF rule lists them as ``deprecatedIds``
+    aliases: tuple[str, ...] = ()
 
 
 CODES: dict[str, Code] = {}
+# a retired code -> the code that replaced it (never emitted under its old name)
+ALIASES: dict[str, str] = {}
 
 
-def _reg(code: str, severity: str, summary: str) -> None:
-    if code in CODES:
+def _reg(code: str, severity: str, summary: str, aliases: tuple[str, ...] = ()) -> None:
+    if code in CODES or code in ALIASES:
         raise ValueError(f"duplicate diagnostic code {code}")
-    CODES[code] = Code(code, _Sev[severity.upper()], summary)
+    for old in aliases:
+        if old in CODES or old in ALIASES:
+            raise ValueError(f"alias {old} of {code} is a code already")
+        ALIASES[old] = code
+    CODES[code] = Code(code, _Sev[severity.upper()], summary, aliases)
+
+
+def canonical(code: str) -> str:
+    """The registered code ``code`` names: itself, or the code an alias was retired into."""
+    return ALIASES.get(code, code)
 
 
 # --- command line / input files (compiler.loader) -------------------------------------
@@ -123,13 +139,15 @@ _reg("xf-process-target", "error", "process traits given to a template that is n
 
 # --- back ends (compiler.emitters) ----------------------------------------------------
 _reg("k8s-namespace-not-uniform", "error", "the objects written for Tacker name several namespaces (Tacker: NamespaceNotUniform)")
-_reg("k8s-not-expressible", "warning", "a key has no Kubernetes equivalent and is dropped")
+# one code for every back end and target (compiler.unsupported): the message names the
+# target and the construct; the three codes it replaced stay as aliases
+_reg("unsupported", "warning", "a back end or target cannot express a construct of the input "
+     "(the message names the target and the construct; a note when it has nothing to write)",
+     aliases=("k8s-not-expressible", "policy-not-expressible", "emit-unsupported"))
 _reg("k8s-insecure", "warning", "the descriptor asks for a less safe pod setting")
 _reg("k8s-latest-tag", "warning", "an image has no tag or the tag 'latest'")
 _reg("k8s-no-image", "error", "a workload has no container image")
 _reg("k8s-object-missing", "error", "a VDU names a Kubernetes object the package does not ship")
-_reg("policy-not-expressible", "warning", "a failure step cannot be realised on the chosen target")
-_reg("emit-unsupported", "note", "a back end has nothing to emit for this input")
 _reg("policy-missing-input", "error", "a policy target needs an input that was not given (tacker: vnf_instance_id)")
 _reg("k8s-duplicate-object", "error", "two shipped objects of one kind and name, or two PodDisruptionBudgets over the same pods")
 _reg("k8s-bad-namespace", "error", "a shipped manifest's metadata.namespace is not a DNS-1123 label")
@@ -149,4 +167,5 @@ _reg("ns-vnf-unsubstituted", "error", "an NSD's VNF node is substituted by no VN
 _reg("ns-vnf-ambiguous", "error", "an NSD's VNF node is substituted by two or more VNFDs")
 _reg("ns-vnf-flavour", "error", "an NSD's VNF node names a flavour_id its VNFD does not have")
 _reg("ns-level", "error", "the NS instantiation level is unknown, or gives a VNF no instance")
+_reg("ns-namespace", "error", "with --ns-namespaces per-vnf, a VNF node's name gives no namespace of its own (not a DNS-1123 label, too long, or taken)")
 _reg("ns-unsupported", "warning", "an NSD element xfc does not compile (a SAP, NS-level process traits)")

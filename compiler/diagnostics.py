@@ -128,6 +128,7 @@ class Diagnostics:
 
         A check plugin's own code is written ``<plugin>/<slug>`` and needs ``severity``.
         """
+        code = _codes.canonical(code)  # a retired code is recorded as its successor
         spec = _codes.CODES.get(code)
         if spec is None and not ("/" in code and severity is not None):
             raise KeyError(code)  # an unregistered code: a bug in xfc (or the plugin)
@@ -180,7 +181,7 @@ class Diagnostics:
     def saturated(self, code: str) -> bool:
         """True once ``code`` has passed ``max_per_code``: a further one of it is only
         counted, so a caller may stop looking for more (a flood of one code)."""
-        return self._per_code.get(code, 0) > self.max_per_code
+        return self._per_code.get(_codes.canonical(code), 0) > self.max_per_code
 
     def error(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
         return self.add(code, message, span, severity=Severity.ERROR, **kw)

@@ -42,9 +42,10 @@ Codes: none here (callers report).
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Generic, Hashable, TypeVar
+from typing import Any, Generic, Hashable, Mapping, TypeVar
 
 DNS_LABEL_MAX = 63
 DNS_SUBDOMAIN_MAX = 253
@@ -204,5 +205,31 @@ __all__ = [
     "DNS_LABEL_MAX", "DNS_SUBDOMAIN_MAX", "LABEL_VALUE_MAX", "PORT_NAME_MAX", "NameTable",
     "dns1035_label", "dns_label", "dns_subdomain", "env_name", "identifier", "is_dns1035_label",
     "is_dns_label", "is_dns_subdomain", "is_env_name", "is_label_value", "is_port_name",
-    "label_value", "port_name", "stable_hash",
+    "label_value", "port_name", "service_name", "stable_hash",
 ]
+
+
+# --------------------------------------------------------------------------- the service
+
+
+def service_name(topology: Any, path: str = "") -> str:
+    """The service's name, as a DNS-1123 label.
+
+    ``metadata.template_name`` (or ``name``), else the ``product_name`` of a SOL001 VNF
+    node, else the entry file's stem.
+    """
+    meta = getattr(topology, "metadata", None) or {}
+    if isinstance(meta, Mapping):
+        for key in ("template_name", "name"):
+            if isinstance(meta.get(key), str) and meta[key].strip():
+                return dns_label(meta[key], fallback="xfc")
+    nodes_of = getattr(topology, "nodes_of", None)
+    if nodes_of is not None:
+        for vnf in nodes_of("tosca.nodes.nfv.VNF"):
+            if isinstance(vnf.properties.get("product_name"), str) and vnf.properties["product_name"].strip():
+                return dns_label(vnf.properties["product_name"], fallback="xfc")
+    base = posixpath.basename(str(getattr(topology, "file", "") or path).replace("\\", "/"))
+    for suffix in (".yaml", ".yml", ".vnfd", ".csar", ".zip"):
+        if base.endswith(suffix):
+            base = base[: -len(suffix)]
+    return dns_label(base, fallback="xfc")

@@ -16,6 +16,10 @@ from typing import Any, Mapping
 from .limits import DEFAULT_LIMITS, Limits
 
 
+#: --ns-namespaces: the whole network service in one namespace, or one per VNF node
+NS_NAMESPACE_MODES = ("single", "per-vnf")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Options:
     """Everything a caller can set; the CLI maps its flags one to one onto these."""
@@ -49,6 +53,9 @@ class Options:
     # VNF nodes besides its imports; --ns-level ID, the NS instantiation level
     vnfs: tuple[str, ...] = ()
     ns_level: str | None = None
+    # --ns-namespaces single|per-vnf: one namespace for the service, or each VNF node's
+    # objects in a namespace of its own (compiler/ns/namespaces.py)
+    ns_namespaces: str = "single"
 
 
-__all__ = ["Options"]
+__all__ = ["NS_NAMESPACE_MODES", "Options"]

@@ -46,14 +46,12 @@ subclasses :class:`ForeignFiles` and :class:`OtherCommand`).
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import hashlib
 import json
 import os
 import posixpath
 import shutil
-import socket
 import stat
 import tempfile
 import time
@@ -285,6 +283,8 @@ def _is_temp(path: Path) -> bool:
 def make_temp(parent: Path, kind: str = "") -> Path:
     """A fresh temporary folder in ``parent`` with a marker naming this process; ``kind``
     goes into its name (``.xfc-tosca-parser-…``)."""
+    import socket  # here: a check or compile that makes no temporary folder never needs it
+
     tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + (f"{kind}-" if kind else ""), dir=parent))
     marker = {"tool": "xfc", "pid": os.getpid(), "start": _proc_start(os.getpid()),
               "host": socket.gethostname(), "time": int(time.time())}
@@ -305,6 +305,8 @@ def sweep_stale_temps(parent: Path) -> list[Path]:
         entries = list(os.scandir(parent))
     except OSError:
         return removed
+    import socket  # here, as in make_temp: only a run that sweeps a folder needs it
+
     host = socket.gethostname()
     for e in entries:
         if not e.name.startswith(TEMP_PREFIX) or e.name == MANIFEST:
@@ -347,6 +349,8 @@ def sweep_stale_temps(parent: Path) -> list[Path]:
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two directories in one step (Linux renameat2 RENAME_EXCHANGE); False when the
     system cannot."""
+    import ctypes  # here: only a replacing write needs it (~5 ms of every start otherwise)
+
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2

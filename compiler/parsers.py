@@ -31,11 +31,37 @@ from __future__ import annotations
 import hashlib
 import io
 import pickle
+import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import lark
+
+def _import_lark() -> Any:
+    """``import lark``, without the optional ``regex`` module when nothing has imported it
+    yet.  lark imports ``regex`` whenever it is installed (12-20 ms of a cold start here,
+    docs/performance.md) but uses it only for a parser built with ``regex=True`` (Unicode
+    categories in a grammar's terminals), which no grammar of xfc is; with ``regex``
+    hidden, lark works out the width of a terminal with the standard library's parser,
+    as it does where ``regex`` is not installed.  A process that has already imported
+    ``regex`` keeps it, and ``regex`` is importable again as soon as lark is in."""
+    if "lark" in sys.modules or "regex" in sys.modules:
+        import lark as found
+
+        return found
+    sys.modules["regex"] = None  # type: ignore[assignment]  # import regex -> ImportError
+    try:
+        import lark as found
+    finally:
+        if sys.modules.get("regex", 0) is None:
+            del sys.modules["regex"]
+    return found
+
+
+if TYPE_CHECKING:
+    import lark
+else:
+    lark = _import_lark()
 
 from .resources import grammar_text, grammars_dir
 

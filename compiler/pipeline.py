@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, Mapping
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
 from .model import OutputFile, Topology
-from .model.ir import BackEndInput
 from .names import is_dns_label
 from .options import Options
 
@@ -29,6 +28,7 @@ if TYPE_CHECKING:  # the front end imports them when it builds them (the loader'
     # too: a command that never loads does not import the loader); a run that stops
     # at load (a missing artifact) never does
     from .loader.package import Package
+    from .model.ir import BackEndInput  # imports the X-factor model: made by back_end_input
     from .model.xfactor import Plan, XModel
 
 
@@ -91,6 +91,12 @@ class Compilation:
     xmodel: XModel | None = None
     plan: Plan | None = None
     outputs: list[OutputFile] = field(default_factory=list)
+    # a network service's NSD as resolve made it, before the middle end composed its VNFs
+    # into ``topology`` (None otherwise): the Helm wiring reruns the middle end from it
+    resolved: Topology | None = None
+    # the VNFDs a network service's compose resolved (ns.compose's ``resolved``): shared
+    # with the Helm wiring's reruns, which resolve again only the VNFDs a probe changes
+    vnfds: dict[tuple[str | None, ...], tuple[Topology, XModel]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -123,7 +129,7 @@ def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> 
 def middle_end(unit: Compilation) -> Compilation:
     """Normalise, build the graph and run the checks on a resolved topology (the part of
     :func:`front_end` after resolve; the Helm bundler's wiring runs it again on a topology
-    with one input's value changed, :mod:`compiler.api.wiring`)."""
+    with the inputs' values changed, :mod:`compiler.api.wiring`)."""
     assert unit.topology is not None
     options, diags = unit.options, unit.diagnostics
     from .checks import run_checks
@@ -134,7 +140,8 @@ def middle_end(unit: Compilation) -> Compilation:
 
     if is_service(unit.topology, options):  # hook (issue 26): an NSD's VNFs, substituted
         assert unit.package is not None  # an NSD's VNF descriptors are in its package
-        service = compose(unit.package, unit.topology, options, diags)
+        unit.resolved = unit.topology
+        service = compose(unit.package, unit.topology, options, diags, unit.vnfds)
         if service is None or diags.has_errors:
             return unit
         unit.topology, unit.xmodel = service
@@ -152,6 +159,8 @@ def middle_end(unit: Compilation) -> Compilation:
 def back_end_input(unit: Compilation) -> BackEndInput:
     """The IR-only view of a clean front-end result (see
     :class:`compiler.model.ir.BackEndInput`, re-exported here)."""
+    from .model.ir import BackEndInput
+
     assert unit.topology is not None and unit.xmodel is not None and unit.plan is not None
     return BackEndInput(path=unit.path, options=unit.options, topology=unit.topology,
                         xmodel=unit.xmodel, plan=unit.plan)
@@ -179,3 +188,14 @@ def back_end(unit: Compilation) -> Compilation:
 
 __all__ = ["BackEndInput", "Compilation", "Options", "back_end", "back_end_input", "front_end",
            "middle_end", "option_problems", "validate_options"]
+
+
+def __getattr__(name: str) -> Any:
+    """``BackEndInput``, re-exported from :mod:`compiler.model.ir` on first use (PEP 562):
+    importing it here would import the X-factor model into every run, a check that
+    stops at load included (tests/unit/test_lazy_imports.py)."""
+    if name == "BackEndInput":
+        from .model.ir import BackEndInput
+
+        return BackEndInput
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,7 +9,7 @@ kind       group             built-ins             protocol
 =========  ================  ====================  ===========================================
 emitter    ``xfc.emitters``  BUILTIN_EMITTERS      ``name``, ``description``, ``emit(ir, diags)``
 bundler    ``xfc.bundlers``  BUILTIN_BUNDLERS      ``name``, ``description``, ``needs``, ``package(inp)``
-target     ``xfc.targets``   BUILTIN_TARGETS       a :class:`compiler.emitters.policies.targets.PolicyTarget`
+target     ``xfc.targets``   BUILTIN_TARGETS       :class:`Target` (e.g. a ``PolicyTarget`` subclass)
 check      ``xfc.checks``    BUILTIN_CHECKS        ``name``, ``description``, ``check(unit, diags)``
 =========  ================  ====================  ===========================================
 
@@ -45,14 +45,21 @@ from __future__ import annotations
 import importlib
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
+from typing import TYPE_CHECKING, Any, Mapping, Protocol, cast, runtime_checkable
 
 if TYPE_CHECKING:  # imported when first scanned: a run of built-ins alone never scans
     from importlib import metadata
 
+    # annotations of the protocols only: importing the IR here would import the
+    # X-factor model into every run, one that stops at load included
+    from .model.ir import Analysed, BackEndInput
+
 from .diagnostics import Diagnostics
 from .model import OutputFile
-from .model.ir import Analysed, BackEndInput
+
+if TYPE_CHECKING:  # the Target protocol's types; a check that stops early builds no X-factor model
+    from .model.xfactor import ResolvedWiring
+    from .target_api import Context, Realisation, TargetInput
 
 
 @runtime_checkable
@@ -103,19 +110,28 @@ class Check(Protocol):
 
 @runtime_checkable
 class Target(Protocol):
+    """An orchestrator the failure policies are written for (``--target NAME``): the one
+    place that says what it can express (``realise``: what it loses becomes an
+    ``unsupported`` warning, :mod:`compiler.unsupported`), the files it adds under
+    ``policies/`` and what it needs from the caller.  The types are
+    :mod:`compiler.target_api`'s; ``compiler.emitters.policies.targets.PolicyTarget`` is
+    the base class the built-ins override.
+
+    Optional, with PolicyTarget's defaults when absent (read with ``getattr``, as a third
+    party may leave them out): ``labels_alerts`` (bool) and ``alert_labels(ctx, rw, index)
+    -> (labels, annotations)``, what the target adds to the PrometheusRule's alerts;
+    ``package_layout`` (str | None), the CSAR layout it asks of ``xfc bundle --format
+    csar``; ``deploys_manifests`` (bool), whether it deploys the package's Kubernetes
+    manifests itself (the Kubernetes back end then applies its rules)."""
+
     name: str
     title: str
 
-    def realise(self, ctx: Any, rw: Any, index: int) -> Any: ...
+    def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation: ...
 
-    def documents(self, ctx: Any) -> dict[str, tuple[Any, str]]: ...
+    def documents(self, ctx: Context) -> Mapping[str, tuple[object, str]]: ...
 
-    def check(self, unit: Any, ctx: Any, diags: Any) -> None: ...
-
-    # Optional, with PolicyTarget's defaults when absent: ``labels_alerts`` (bool) and
-    # ``alert_labels(ctx, rw, index) -> (labels, annotations)``, what the target adds to
-    # the PrometheusRule's alerts; ``package_layout`` (str | None), the CSAR layout it
-    # asks of ``xfc bundle --format csar``.
+    def check(self, unit: TargetInput, ctx: Context, diags: Diagnostics) -> None: ...
 
 
 BUILTIN_EMITTERS: dict[str, str] = {
@@ -315,8 +331,10 @@ def get(kind: str, name: str) -> Any:
         return _CACHE.setdefault(key, obj)
 
 
+# get() has checked the plugin against its kind's protocol (_check): the casts say so
+
 def emitter(name: str) -> Emitter:
-    return cast(Emitter, get("emitter", name))  # checked against the protocol on load
+    return cast(Emitter, get("emitter", name))
 
 
 def bundler(name: str) -> Bundler | UnitBundler:

@@ -126,6 +126,8 @@ def rules(base: str | None = None) -> list[dict[str, Any]]:
                      "markdown": _help_markdown(c)},
             "defaultConfiguration": {"level": _LEVEL[Severity(int(c.severity))]},
         }
+        if c.aliases:  # the codes merged into this one (SARIF 2.1.0 §3.49.4)
+            rule["deprecatedIds"] = list(c.aliases)
         if base is not None:
             rule["helpUri"] = help_uri(c.code, base)
         out.append(rule)
@@ -146,10 +148,17 @@ def codes_markdown() -> str:
              "(docs/pipelines.md). Every code has a failing "
              "input under `tests/diagnostics/<code>/`.", ""]
     for c in CODES.values():
-        lines += [f"## {c.code}", "",
+        # an alias keeps its anchor, so a link to the retired code lands here
+        anchors = "".join(f'<a id="{old}"></a>' for old in c.aliases)
+        lines += [f"## {c.code}", ""] + ([anchors, ""] if anchors else []) + [
                   f"Default severity: {c.severity.name.lower()}. "
-                  f"{c.summary[:1].upper() + c.summary[1:]}.", "",
-                  f"`xfc codes {c.code}`; example: `tests/diagnostics/{c.code}/`.", ""]
+                  f"{c.summary[:1].upper() + c.summary[1:]}.", ""]
+        if c.aliases:
+            lines += ["Formerly " + ", ".join(f"`{old}`" for old in c.aliases)
+                      + ": these names are aliases of this code (a diagnostic added under one "
+                        "is reported under this one; the SARIF rule lists them as "
+                        "`deprecatedIds`).", ""]
+        lines += [f"`xfc codes {c.code}`; example: `tests/diagnostics/{c.code}/`.", ""]
     return "\n".join(lines)
 
 

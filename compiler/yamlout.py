@@ -39,6 +39,10 @@ comparison walks libyaml's events alongside the data and resolves and constructs
 scalar as PyYAML's safe loader does (cached per distinct plain scalar), instead of
 loading the whole document through PyYAML's Python constructor: on a dense topology the
 constructor was 70 % of the compile, and building the document nobody keeps cost memory.
+``write(..., proved=True)`` (the policy files, megabytes on a dense topology) checks the
+text by its distinct scalars instead (:func:`dump_proved`, "the proof" below): the layout
+around the scalars is this module's own whatever the values, so each distinct scalar is
+read back once per process rather than every document whole.
 
 The emitter is a plain function: a template adds nothing to writing plain data, and the
 macro it replaces cost a jinja2 call per value.  It walks the data with an explicit
@@ -53,13 +57,15 @@ import functools
 import math
 import operator
 import re
-from typing import Any, Iterable
+import threading
+from collections.abc import Sequence
+from typing import Any, Iterable, Iterator
 
 import yaml
 
 from .diagnostics import InternalError
 
-__all__ = ["dump", "write", "read_back_problem", "canonical", "as_read", "quote",
+__all__ = ["AsRead", "dump", "dump_proved", "write", "read_back_problem", "canonical", "as_read", "quote",
            "is_plain_safe", "same"]
 
 # libyaml's parser, whose events the read-back walks; the pure-Python one where PyYAML was
@@ -284,6 +290,44 @@ def as_read(doc: Any, head: Iterable[str] = ()) -> Any:
     return root[0]
 
 
+class AsRead(Sequence):
+    """``(as_read(doc, head),)``, made on first use: what a file of one document holds as
+    data (:attr:`compiler.model.OutputFile.documents`), for the bundlers.  A check or a
+    compile reads no policy file's documents, and copying a dense topology's megabytes of
+    policies cost ~5 % of its compile.  ``doc`` must not change once written (the view
+    models are built for the file and dropped).  Pickles as the plain tuple."""
+
+    __slots__ = ("_doc", "_head", "_made", "_lock")
+
+    def __init__(self, doc: Any, head: Iterable[str] = ()) -> None:
+        self._doc = doc
+        self._head = tuple(head)
+        self._made: tuple[Any, ...] | None = None
+        self._lock = threading.Lock()
+
+    def _items(self) -> tuple[Any, ...]:
+        made = self._made
+        if made is None:
+            with self._lock:
+                made = self._made
+                if made is None:
+                    made = self._made = (as_read(self._doc, self._head),)
+                    self._doc = None  # the copy is what is kept
+        return made
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+    def __reduce__(self) -> Any:
+        return (tuple, (self._items(),))
+
+
 def _ordered(m: dict, head: Iterable[str]) -> list[tuple[Any, Any]]:
     first = [k for k in head if k in m]
     taken = set(first)
@@ -295,6 +339,23 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
     """``doc`` as YAML text (one document, no ``---``).  See the module docstring for the
     layout.  ``header`` lines become ``# `` comments on top (fixed text, never input: a
     line break in one is a bug).  Raises TypeError for a value that is not plain data."""
+    return _dump(doc, indent_sequences, head, header, None)
+
+
+class _Written:
+    """What :func:`_dump` reports of the scalars it wrote, for :func:`proof_problem`."""
+
+    __slots__ = ("short", "others", "long_keys", "depth")
+
+    def __init__(self) -> None:
+        self.short: Iterable[str] = ()  # each distinct short str (values and keys)
+        self.others: list[Any] = []  # every other scalar written (repeats included)
+        self.long_keys: list[Any] = []  # the keys written in more than _KEY_FORM characters
+        self.depth = 0  # the deepest indentation, in columns
+
+
+def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterable[str],
+          written: _Written | None) -> str:
     out: list[str] = []
     for line in header:
         if any(c in line for c in "\n\r\x85\u2028\u2029"):
@@ -321,6 +382,8 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
                 q = quoted[v] = _quote_str(v)
             put(q if parent == "top" else " " + q)
             continue
+        if written is not None and ind > written.depth and isinstance(v, (dict, list, tuple)):
+            written.depth = ind
         if isinstance(v, dict):
             if not v:
                 put(" {}" if parent != "top" else "{}")
@@ -346,6 +409,16 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
                         q = quoted[k] = _quote_str(k)
                 else:
                     q = quote(k)
+                    if written is not None:
+                        written.others.append(k)
+                if written is not None and len(q) > _KEY_FORM:
+                    written.long_keys.append(k)
+                if type(x) is str and len(x) <= _CACHED_CHARS:  # "key: value" in one piece
+                    qx = quoted.get(x)
+                    if qx is None:
+                        qx = quoted[x] = _quote_str(x)
+                    todo.append(f"{lead}{q}: {qx}")
+                    continue
                 todo.append(f"{lead}{q}:")
                 todo.append((x, ind + 2, "map"))
             stack.extend(reversed(todo))
@@ -366,13 +439,23 @@ def dump(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
                     lead = " -"  # "- - a": PyYAML keeps a nested sequence's first item inline
                 else:
                     lead = "\n" + pad + "-"
+                if type(x) is str and len(x) <= _CACHED_CHARS:  # "- value" in one piece
+                    qx = quoted.get(x)
+                    if qx is None:
+                        qx = quoted[x] = _quote_str(x)
+                    todo.append(f"{lead} {qx}")
+                    continue
                 todo.append(lead)
                 todo.append((x, item_ind + 2, "seq"))
             stack.extend(reversed(todo))
         else:
             put(quote(v) if parent == "top" else " " + quote(v))
+            if written is not None:
+                written.others.append(v)
     out.append("".join(pieces))
     out.append("\n")
+    if written is not None:
+        written.short = quoted.keys()
     return "".join(out)
 
 
@@ -603,15 +686,93 @@ def read_back_problem(doc: Any, text: str) -> str | None:
     return problem
 
 
+# --------------------------------------------------------------------------- the proof
+#
+# What a read-back of a whole document checks comes in two parts.  The layout (indentation,
+# "key:", "-", "{}", "[]", the header comments) is made by _dump's code alone: every scalar
+# is written as one single-line flow scalar (plain from the whitelist, else double-quoted
+# with every line break and control character escaped), so no value can change the layout
+# around it, and reading the same code's layout back once per document proves nothing new.
+# What varies with the data is each scalar's written form, and a scalar written once
+# proves every later writing of it.  So dump_proved reads back the distinct scalars of a
+# document, as one block sequence of them (the keys longer than _KEY_FORM characters also
+# as the keys of one block mapping, where libyaml allows 1,024 characters), skipping those
+# already proved in this process; tests/unit/test_yamlout.py holds the layout to the full
+# read-back on random documents.  A document deeper than _PROOF_DEPTH is read back whole.
+
+_KEY_FORM = 128  # a key written in more characters is also proved in a key's position
+_PROOF_DEPTH = 2 * 64  # indentation columns: deeper documents are read back whole
+# the short scalars (kind, value) whose written form has read back as themselves, in this
+# process; bounded (cleared when full), thread-safe (a race proves a scalar twice)
+_PROVEN: dict[tuple[Any, Any], None] = {}
+_PROVEN_MAX = 1 << 16
+
+
+def _proof_key(v: Any) -> tuple[Any, Any] | None:
+    kind = _kind(v)
+    if kind is str:
+        return (str, v) if len(v) <= _CACHED_CHARS else None
+    if kind in (int, float, bool, None):
+        return (kind, v)
+    return None  # not a scalar: _dump has already refused it
+
+
+def proof_problem(written: _Written) -> str | None:
+    """None when every distinct scalar :func:`_dump` reported reads back as itself (see
+    above), else what differs."""
+    todo: list[Any] = []
+    fresh: dict[tuple[Any, Any], None] = {}
+    for group in (written.short, written.others):
+        for v in group:
+            key = _proof_key(v)
+            if key is not None:
+                if key in _PROVEN or key in fresh:
+                    continue
+                fresh[key] = None
+            todo.append(v)
+    if todo:
+        problem = read_back_problem(todo, _dump(todo, True, (), (), None))
+        if problem:
+            return problem
+    if written.long_keys:
+        keys = dict.fromkeys(written.long_keys, 0)
+        problem = read_back_problem(keys, _dump(keys, True, (), (), None))
+        if problem:
+            return problem
+    if len(_PROVEN) + len(fresh) > _PROVEN_MAX:
+        _PROVEN.clear()
+    for key in fresh:
+        _PROVEN[key] = None
+    return None
+
+
+def dump_proved(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] = (),
+                header: Iterable[str] = ()) -> tuple[str, str | None]:
+    """:func:`dump`'s text, and None when it reads back as ``doc`` — proved from its
+    distinct scalars (see above), or read back whole when ``doc`` is deeper than
+    :data:`_PROOF_DEPTH` — else what differs.  Raises TypeError as :func:`dump` does."""
+    written = _Written()
+    text = _dump(doc, indent_sequences, head, header, written)
+    if written.depth > _PROOF_DEPTH:
+        return text, read_back_problem(doc, text)
+    return text, proof_problem(written)
+
+
 def write(doc: Any, *, what: str, indent_sequences: bool = True, head: Iterable[str] = (),
-          header: Iterable[str] = ()) -> str:
+          header: Iterable[str] = (), proved: bool = False) -> str:
     """:func:`dump`, then read back and compare; InternalError (naming ``what``) when the
-    text is not the data."""
+    text is not the data.  With ``proved``, the text is checked by :func:`dump_proved`
+    (each distinct scalar read back, not the whole text): for large documents, whose
+    read-back was most of a dense compile."""
     try:
-        text = dump(doc, indent_sequences=indent_sequences, head=head, header=header)
+        if proved:
+            text, problem = dump_proved(doc, indent_sequences=indent_sequences, head=head,
+                                        header=header)
+        else:
+            text = dump(doc, indent_sequences=indent_sequences, head=head, header=header)
+            problem = read_back_problem(doc, text)
     except TypeError as exc:
         raise InternalError(f"{what}: {exc}") from None
-    problem = read_back_problem(doc, text)
     if problem:
         raise InternalError(f"{what} does not read back as written: {problem}")
     return text

@@ -10,8 +10,9 @@ them as ``xfc bundle`` does: :func:`bundlers_for` (by name, before anything runs
 :func:`package` on a clean compilation.  :func:`package` builds one
 :class:`~compiler.bundlers.BundleInput` (:func:`bundle_input`) for all of xfc's bundlers:
 the IR, the emitted objects as data, and what their ``needs`` ask for: the other
-deployment flavours compiled once each (:func:`variants`), the inputs' wiring
-(:mod:`compiler.api.wiring`) and the input package as data (:func:`sources`).
+deployment flavours built once each from the loaded package (:func:`variants`), the
+inputs' wiring (:mod:`compiler.api.wiring`) and the input package as data
+(:func:`sources`).
 
 Codes: none of its own (a plugin that cannot be loaded is reported as ``plugin-error``
 in :attr:`BundleProblem.kind`).
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     from ..model import OutputFile
 
 __all__ = ["BundleRequest", "BundleResult", "BundleProblem", "bundle", "bundlers_for",
-           "signing_problem", "package", "bundle_input", "variants", "settings", "verify",
-           "tacker_verdict"]
+           "signing_problem", "package", "bundle_input", "variants", "flavour_variant",
+           "settings", "verify", "tacker_verdict"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -115,10 +116,10 @@ def _needs(bundlers: Mapping[str, Any]) -> frozenset[str]:
 
 def variants(unit: Compilation) -> tuple[Variant, ...]:
     """Every deployment flavour of a VNFD that has several, when the call named none:
-    each compiled once (the flavour the VNF names is ``unit`` itself), as data."""
+    each built once, as data, from the package ``unit`` already loaded (the flavour the
+    VNF names is ``unit`` itself; each other one is resolved from that package and run
+    through the middle and back end, :func:`flavour_variant`: no second load)."""
     from ..bundlers import Variant, k8s_objects
-
-    from . import CompileRequest, compile
 
     topo = unit.topology
     ids = tuple(topo.flavours or ()) if topo is not None else ()
@@ -126,13 +127,32 @@ def variants(unit: Compilation) -> tuple[Variant, ...]:
         return ()
     out = []
     for fid in ids:
-        other = unit if topo is not None and topo.flavour == fid else compile(
-            CompileRequest(path=unit.path, options=replace(unit.options, flavour=fid))).unit
+        other = unit if topo is not None and topo.flavour == fid else flavour_variant(unit, fid)
         if not other.ok:
             out.append(Variant(fid, problem=first_error(other.diagnostics)))
             continue
         out.append(Variant(fid, tuple(other.outputs), tuple(k8s_objects(other.outputs))))
     return tuple(out)
+
+
+def flavour_variant(unit: Compilation, fid: str) -> Compilation:
+    """``unit``'s package compiled in deployment flavour ``fid``: resolve (which picks the
+    flavour), the middle and the back end, on the package the front end loaded.
+    tosca-parser judges the package, not a flavour: it is not asked again."""
+    from ..diagnostics import Diagnostics
+    from ..pipeline import back_end, middle_end
+    from ..resolve import resolve
+
+    assert unit.package is not None
+    options = replace(unit.options, flavour=fid, tosca_parser=False)
+    diags = Diagnostics(max_per_code=unit.diagnostics.max_per_code)
+    other = Compilation(path=unit.path, options=options, diagnostics=diags,
+                        package=unit.package)
+    other.topology = resolve(unit.package, options, diags)
+    if other.topology is None or diags.has_errors:
+        return other
+    middle_end(other)
+    return back_end(other) if other.ok else other
 
 
 def first_error(diags: Any) -> str:
@@ -203,8 +223,8 @@ def bundle_input(unit: Compilation, settings: Settings | None = None,
                  needs: frozenset[str] | set[str] = frozenset()) -> BundleInput:
     """The :class:`~compiler.bundlers.BundleInput` of a clean compilation: its IR, its
     files and their objects as data, and what ``needs`` asks for (``"variants"``: the
-    other flavours, compiled once each; ``"wiring"``: which leaves each input reaches;
-    ``"sources"``: the input package as data)."""
+    other flavours, each resolved once from the loaded package; ``"wiring"``: which
+    leaves each input reaches; ``"sources"``: the input package as data)."""
     from ..bundlers import BundleInput, Settings, k8s_objects
     from ..emitters.naming import service_name
 

@@ -21,7 +21,7 @@ import functools
 import os
 import re
 import stat
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from ..diagnostics import Diagnostics
 from ..pipeline import Compilation, Options
@@ -57,6 +57,15 @@ def add_input_arguments(parser: argparse.ArgumentParser, verb: str, *,
     g.add_argument("--ns-level", metavar="ID", dest="ns_level",
                    help="NS instantiation level of an NSD (default: its default_level): "
                         "sets each VNF's number of instances")
+    from ..options import NS_NAMESPACE_MODES
+
+    g.add_argument("--ns-namespaces", choices=NS_NAMESPACE_MODES, default=None,
+                   dest="ns_namespaces",
+                   help="where an NSD's objects go: 'single' (default) puts the whole service "
+                        "in --namespace; 'per-vnf' puts each VNF node's objects in a "
+                        "namespace named after it and the service's own (NS links, "
+                        "FailurePolicy, operator) in --namespace, else one named after the "
+                        "service (docs/conversion.md)")
     g.add_argument("--profile-path", metavar="DIR", action="append", default=[],
                    dest="profile_paths",
                    help="extra directory for imports that are not in the package "
@@ -109,6 +118,33 @@ def _help_base(value: str) -> str:
     return value
 
 
+class TargetChoices:
+    """The ``--target`` choices of every verb: the target plugin table
+    (:data:`compiler.plugins.BUILTIN_TARGETS` and the ``xfc.targets`` entry points), asked
+    when a value is checked, not copied into a list.  A built-in name is answered from the
+    table (``plugins.known``: no scan of the installed distributions on a plain run);
+    listing them (a wrong name's message, ``--help``, the service's OpenAPI enum) scans."""
+
+    def __contains__(self, name: object) -> bool:
+        from .. import plugins
+
+        return isinstance(name, str) and plugins.known("target", name)
+
+    def __iter__(self) -> Iterator[str]:
+        from .. import plugins
+
+        return iter(plugins.names("target"))
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return "TargetChoices()"
+
+
+TARGETS = TargetChoices()
+
+
 def add_backend_arguments(g: Any) -> None:
     """The back-end flags that ``compile`` and ``check`` share (``check`` runs the same
     back ends, so it rejects whatever ``compile`` would)."""
@@ -121,6 +157,7 @@ def add_backend_arguments(g: Any) -> None:
                         + ", ".join(BUILTIN_EMITTERS) + "; a third-party back end "
                         "(xfc.emitters entry point) runs when named)")
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
+                   choices=TARGETS,  # the one table of targets
                    help="orchestrator the failure policies are written for (repeatable: "
                         + ", ".join(BUILTIN_TARGETS) + " or a third-party xfc.targets plugin; "
                         "default: kubernetes). 'tacker' labels alerts for Tacker's Prometheus plugin")
@@ -234,7 +271,7 @@ def options_from_args(args: argparse.Namespace, **extra: Any) -> Options:
         "vnfs": tuple(getattr(args, "vnfs", []) or ()),  # issue 26 (compiler/ns)
         "ns_level": getattr(args, "ns_level", None),
     }
-    for name in ("namespace", "tosca_parser", "root", "allow_missing_artifacts",
+    for name in ("namespace", "ns_namespaces", "tosca_parser", "root", "allow_missing_artifacts",
                  "network_policies", "operator", "operator_image", "kube_version"):
         if getattr(args, name, None) is not None:
             opts[name] = getattr(args, name)
@@ -374,7 +411,7 @@ def _declare_bundle(parser: argparse.ArgumentParser) -> None:
                    help="Kubernetes namespace for every namespaced object (default: none set)")
     add_kube_version_argument(g)
     g.add_argument("--target", metavar="ORCH", action="append", dest="targets",
-                   choices=sorted(plugins.BUILTIN_TARGETS),  # the one table of targets
+                   choices=TARGETS,  # the one table of targets
                    help="orchestrator (repeatable): the failure policies are written for it, "
                         "and a CSAR is laid out for "
                         + " or ".join(f"'{n}'" for n in sorted(package_layouts()))

@@ -3,8 +3,8 @@
 Phase: bundle.  Input: a :class:`BundleInput`, built by the application layer
 (:func:`compiler.api.bundle.bundle_input`) from one clean compilation: the IR, the files
 the emitters wrote with their objects as data (never YAML text to parse again), the
-other deployment flavours compiled once as :class:`Variant` entries, what helm needs to know
-of the inputs (:class:`InputWiring`) and the bundle's :class:`Settings`.  A bundler is an
+other deployment flavours as :class:`Variant` entries (each resolved once from the one
+loaded package), what helm needs to know of the inputs (:class:`InputWiring`) and the bundle's :class:`Settings`.  A bundler is an
 :class:`IRBundler`: ``package(inp) -> list[OutputFile]``; it never calls the compiler,
 the loader or a YAML parser on xfc's output (the gates aside: they read a finished
 package as its consumer would).  Output: plain data and bytes; nothing here touches the
@@ -143,8 +143,9 @@ class InputWiring:
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """Another deployment flavour of the same VNFD, compiled once by the application
-    layer: its files and objects, or the first error that stopped it (``problem``)."""
+    """Another deployment flavour of the same VNFD, built once by the application layer
+    from the package its front end loaded (:func:`compiler.api.bundle.flavour_variant`):
+    its files and objects, or the first error that stopped it (``problem``)."""
 
     flavour: str
     files: tuple[OutputFile, ...] = ()

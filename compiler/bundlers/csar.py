@@ -55,6 +55,7 @@ from ..resources import render_text
 from . import WORKLOAD_KINDS, BundleError, BundleInput, Identity, Settings, Sources, identity, \
     targz_bytes, zip_bytes
 from .csar_layout import DEFINITIONS, moves_entry, rewrite_references
+from ..unsupported import unsupported
 
 _SOL001 = re.compile(r"etsi-nfv-sol001/(?P<ver>\d+\.\d+\.\d+)/")
 CHANGE_LOG = "ChangeLog.txt"
@@ -335,7 +336,7 @@ def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, 
 
 
 def _ignored_kinds(inp: BundleInput, objects: list) -> None:
-    """k8s-not-expressible for each object Tacker's Kubernetes driver ignores (a kind it
+    """``unsupported`` (target tacker) for each object Tacker's Kubernetes driver ignores (a kind it
     has no class for, PodDisruptionBudget first among xfc's): shipped, never deployed."""
     from .gates import TACKER_KINDS
 
@@ -344,8 +345,8 @@ def _ignored_kinds(inp: BundleInput, objects: list) -> None:
             continue
         ann = (obj.body.get("metadata") or {}).get("annotations") or {}
         node = inp.topology.nodes.get(ann.get("xfactor.io/template", ""))
-        inp.diagnostics.add("k8s-not-expressible",
-                  f"{obj.kind} '{obj.name}': Tacker's Kubernetes driver has no class for this "
+        unsupported(inp.diagnostics, "tacker",
+                  f"{obj.kind} '{obj.name}'", "Tacker's Kubernetes driver has no class for this "
                   "kind and ignores it; the CSAR ships it under Files/kubernetes/, but Tacker "
                   "does not deploy it",
                   node.span if node is not None else inp.topology.span,

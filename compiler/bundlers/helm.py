@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from ..model.frozen import plain
 from ..model import OutputFile
@@ -283,11 +283,15 @@ class Chart:
 
 
 def build_chart(inp: BundleInput, every: tuple[K8sObject, ...] | list[K8sObject],
-                ident: Identity | None = None) -> Chart:
+                ident: Identity | None = None, *,
+                dependencies: tuple[dict[str, str], ...] = (),
+                more_values: Mapping[str, Any] | None = None) -> Chart:
     """The chart's files (paths relative to the chart directory) of the objects ``every``
     (the operator's, under ``operator/``, go behind ``operator.enabled``).  ``every`` may
     be a part of ``inp.objects`` (one VNF's share of a network service,
-    :mod:`compiler.bundlers.ns_split`); ``ident`` then names the chart."""
+    :mod:`compiler.bundlers.ns_split`); ``ident`` then names the chart,
+    ``dependencies`` are its subcharts (``Chart.yaml``) and ``more_values`` the schemas of
+    top-level values it takes beyond its own (``global``, the subcharts')."""
     if inp.wiring is None:
         raise BundleError("a chart needs the inputs' wiring (the bundler's needs name it)")
     operator = [o for o in every if o.path.startswith(OPERATOR_DIR)]
@@ -392,8 +396,11 @@ def build_chart(inp: BundleInput, every: tuple[K8sObject, ...] | list[K8sObject]
             "workloads": {"type": "object", "additionalProperties": False,
                           "properties": workloads_schema, "required": sorted(workloads_schema)},
             **schema_props,
+            **(more_values or {}),
         },
     }
+    if dependencies:
+        chart_yaml["dependencies"] = [dict(d) for d in dependencies]
     out: dict[str, bytes] = {
         "Chart.yaml": dump_yaml(chart_yaml),
         "values.yaml": _values_header(ident, wiring) + dump_yaml(values),

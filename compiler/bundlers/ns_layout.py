@@ -23,11 +23,8 @@ Codes: none.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
-
-import yaml
 
 from ..names import dns_label
 from . import OPERATOR_DIR, BundleError, BundleInput, dump_yaml
@@ -52,38 +49,28 @@ def helm_subcharts(inp: BundleInput, with_operator: bool = True) -> tuple[str, d
     parts = split(inp)
     operator = [o for o in inp.objects if o.path.startswith(OPERATOR_DIR)] if with_operator else []
     ns = ns_identity(inp)
-    parent = build_chart(inp, parts.service + operator, ns)
-    out = dict(parent.files)
     deps: list[dict[str, str]] = []
+    out: dict[str, bytes] = {}  # the subcharts' files; the parent's are built last, with
+    # its dependencies and its values' schema known (never read back from its files)
     for vnf, objs in parts.vnfs.items():
         name = dns_label(vnf, fallback="vnf")
         ident = vnf_identity(ns, vnf, objs)
-        sub = build_chart(inp, objs, replace(ident, name=name))
-        if name == parent.name or any(d["name"] == name for d in deps):
+        if name == ns.name or any(d["name"] == name for d in deps):
             raise BundleError(f"two charts of the service would be named {name!r}: rename a "
                               "VNF node, or bundle with --ns-layout flat")
-        sub.files["values.schema.json"] = _schema_with(sub.files["values.schema.json"], {
+        sub = build_chart(inp, objs, replace(ident, name=name), more_values={
             "global": {"type": "object", "description": "Helm's values shared with the "
                                                         "parent chart (xfc sets none)"}})
         out.update({f"charts/{name}/{p}": d for p, d in sub.files.items()})
         deps.append({"name": name, "version": ident.version})
     # the parent's values hold each subchart's under its name (its own schema types
     # them) and Helm's `global`
-    out["values.schema.json"] = _schema_with(out["values.schema.json"], {
+    parent = build_chart(inp, parts.service + operator, ns, dependencies=tuple(deps),
+                         more_values={
         "global": {"type": "object", "description": "values every subchart sees"},
         **{d["name"]: {"type": "object", "description": f"the values of VNF {d['name']} "
                        f"(charts/{d['name']}/values.schema.json)"} for d in deps}})
-    chart = yaml.safe_load(out["Chart.yaml"])
-    chart["dependencies"] = deps
-    out["Chart.yaml"] = dump_yaml(chart)
-    return parent.name, out
-
-
-def _schema_with(raw: bytes, props: dict[str, Any]) -> bytes:
-    """A chart's values.schema.json with ``props`` added to its top-level properties."""
-    schema = json.loads(raw)
-    schema["properties"].update(props)
-    return (json.dumps(schema, indent=2, sort_keys=True) + "\n").encode()
+    return parent.name, {**parent.files, **out}  # the parent's files first, as listed
 
 
 def kustomize_components(inp: BundleInput) -> dict[str, bytes]:

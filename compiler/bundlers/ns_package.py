@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Mapping, Sequence
 
 from ..model import OutputFile
 from . import BundleInput, Identity, K8sObject, Settings, dump_yaml, identity, semver, targz_bytes
@@ -108,9 +108,89 @@ def shares(inp: BundleInput) -> tuple[Identity, list[tuple[str, Identity, list[K
 # --------------------------------------------------------------------------- OSM
 
 
-def build_nsd(ns: Identity, knfs: list[tuple[str, Identity]]) -> dict[str, Any]:
-    """The OSM NSD naming each KNF package (``[(profile id, the KNF's identity)]``)."""
+#: SOL001 layer protocols (``connectivity_type.layer_protocols``) as SOL006 names them
+_LAYER = {"ethernet": "ethernet", "mpls": "mpls", "odu2": "odu2", "ipv4": "ipv4",
+          "ipv6": "ipv6", "pseudo_wire": "pseudo-wire"}
+
+
+@dataclass(frozen=True, slots=True)
+class NsLink:
+    """One NS virtual link of the NSD, as the OSM NS package writes it."""
+
+    name: str
+    protocols: tuple[str, ...]  # SOL006 layer-protocol names
+    max_bitrate: dict[str, int]  # root / leaf, bit/s
+    min_bitrate: dict[str, int]
+
+
+def _bitrates(value: Any, default: dict[str, int]) -> dict[str, int]:
+    out = {k: v for k, v in (value.items() if isinstance(value, Mapping) else ())
+           if k in ("root", "leaf") and isinstance(v, int) and not isinstance(v, bool) and v >= 0}
+    return out if "root" in out else default
+
+
+def ns_links(inp: BundleInput) -> tuple[list[NsLink], dict[str, list[tuple[str, str]]]]:
+    """The NSD's NS virtual links, and for each VNF node the (ext-cpd id, link) pairs of
+    the links it joins through connection points (the VNFD's CPs its substitution
+    mappings bind to the VNF node's ``virtual_link`` requirements,
+    :func:`compiler.ns._bindings`): the ext-cpd id is the CP's name in its VNFD
+    (``<vnf>-`` taken off); of several CPs on one link, the first by name."""
+    from .ns_split import owner, vnf_nodes
+
+    topo = inp.topology
+    links = []
+    for vl in topo.nodes_of("tosca.nodes.nfv.NsVirtualLink"):
+        ct = vl.properties.get("connectivity_type")
+        raw = ct.get("layer_protocols") if isinstance(ct, Mapping) else None
+        protocols = tuple(dict.fromkeys(_LAYER[p] for p in (raw or ()) if p in _LAYER))
+        prof = vl.properties.get("vl_profile")
+        prof = prof if isinstance(prof, Mapping) else {}
+        links.append(NsLink(name=vl.name, protocols=protocols or ("ethernet",),
+                            max_bitrate=_bitrates(prof.get("max_bitrate_requirements"),
+                                                  {"root": MGMT_MAX_BITRATE}),
+                            min_bitrate=_bitrates(prof.get("min_bitrate_requirements"),
+                                                  {"root": 0})))
+    names = {link.name for link in links}
+    vnfs = vnf_nodes(inp)
+    joins: dict[str, list[tuple[str, str]]] = {}
+    found: dict[str, dict[str, list[str]]] = {}
+    for node in topo.nodes.values():
+        v = owner(node.name, vnfs)
+        if v is None:
+            continue
+        for r in node.requirements:
+            if r.name in ("external_virtual_link", "virtual_link") and r.node in names:
+                found.setdefault(v, {}).setdefault(str(r.node), []).append(node.name[len(v) + 1:])
+    # SOL006 keys a connectivity's constituent-cpd-id by the VNF profile: one ext-cpd per
+    # VNF and link (a KNF's ext-cpd is its cluster network), the first CP by name
+    for v, by_link in found.items():
+        joins[v] = [(sorted(cps)[0], link) for link, cps in by_link.items()]
+    return links, joins
+
+
+def build_nsd(ns: Identity, knfs: list[tuple[str, Identity]],
+              links: Sequence[NsLink] = (), joins: Mapping[str, list[tuple[str, str]]] | None = None
+              ) -> dict[str, Any]:
+    """The OSM NSD naming each KNF package (``[(profile id, the KNF's identity)]``): the
+    management network and the NS virtual links ``links`` as ``virtual-link-desc`` (each
+    with a profile in the deployment flavour), and each VNF profile's
+    ``virtual-link-connectivity`` from its KNF's ext-cpds to them (``joins``: profile id
+    -> [(ext-cpd id, link)])."""
     from .osm import MGMT_CP
+
+    joins = joins or {}
+
+    def connectivity(key: str) -> list[dict[str, Any]]:
+        out = [{"virtual-link-profile-id": MGMT_NET,
+                "constituent-cpd-id": [{"constituent-base-element-id": key,
+                                        "constituent-cpd-id": MGMT_CP}]}]
+        for link in links:
+            cpds = [cpd for cpd, vl in joins.get(key, ()) if vl == link.name]
+            if cpds:
+                out.append({"virtual-link-profile-id": link.name,
+                            "constituent-cpd-id": [{"constituent-base-element-id": key,
+                                                    "constituent-cpd-id": c} for c in cpds]})
+        return out
 
     profiles = [{
         "id": key,
@@ -119,11 +199,7 @@ def build_nsd(ns: Identity, knfs: list[tuple[str, Identity]]) -> dict[str, Any]:
         "instantiation-level": "default",
         "min-number-of-instances": 1,
         "max-number-of-instances": 1,
-        "virtual-link-connectivity": [{
-            "virtual-link-profile-id": MGMT_NET,
-            "constituent-cpd-id": [{"constituent-base-element-id": key,
-                                    "constituent-cpd-id": MGMT_CP}],
-        }],
+        "virtual-link-connectivity": connectivity(key),
     } for key, ident in knfs]
     nsd = {
         "id": ns.name,
@@ -133,16 +209,22 @@ def build_nsd(ns: Identity, knfs: list[tuple[str, Identity]]) -> dict[str, Any]:
         "vnfd-id": [ident.name for _, ident in knfs],
         "virtual-link-desc": [{"id": MGMT_NET, "mgmt-network": True,
                                "connectivity-type": {"layer-protocol": ["ethernet"]},
-                               "df": [{"id": "default"}]}],
+                               "df": [{"id": "default"}]}] + [
+            {"id": link.name, "connectivity-type": {"layer-protocol": list(link.protocols)},
+             "df": [{"id": "default"}]} for link in links],
         "df": [{
             "id": "default-df",
             "vnf-profile": profiles,
             # SOL006 requires both bitrates of a profile: nominal values, no minimum and
-            # a 10 Gbit/s ceiling (OSM does not act on them for a KNF's cluster network)
+            # a 10 Gbit/s ceiling (OSM does not act on them for a KNF's cluster network);
+            # an NS link's are its vl_profile's
             "virtual-link-profile": [{"id": MGMT_NET, "virtual-link-desc-id": MGMT_NET,
                                       "flavour-id": "default",
                                       "max-bitrate-requirements": {"root": MGMT_MAX_BITRATE},
-                                      "min-bitrate-requirements": {"root": 0}}],
+                                      "min-bitrate-requirements": {"root": 0}}] + [
+                {"id": link.name, "virtual-link-desc-id": link.name, "flavour-id": "default",
+                 "max-bitrate-requirements": dict(link.max_bitrate),
+                 "min-bitrate-requirements": dict(link.min_bitrate)} for link in links],
             # SOL006: one NS instantiation level (the counts are in the charts already)
             "ns-instantiation-level": [{
                 "id": "default", "description": "one instance of each VNF package",
@@ -158,16 +240,19 @@ def osm_files(inp: BundleInput, producer: str) -> list[OutputFile]:
     from .osm import build_package
 
     ns, parts = shares(inp)
+    links, joins = ns_links(inp)
+    protocols = {link.name: list(link.protocols) for link in links}
     out = []
     knfs = []
     for key, ident, objs in parts:
-        folder, content = build_package(inp, objs, ident)
+        ext = [(cpd, vl, protocols[vl]) for cpd, vl in joins.get(key, ())]
+        folder, content = build_package(inp, objs, ident, ext)
         out.append(OutputFile(path=f"{folder}.tar.gz", producer=producer,
                               content=targz_bytes({f"{folder}/{p}": d for p, d in content.items()})))
         knfs.append((key, ident))
     folder = f"{ns.name}_ns"
     content = {f"{ns.name}_nsd.yaml": b"# OSM NS descriptor written by xfc\n"
-               + dump_yaml(build_nsd(ns, knfs))}
+               + dump_yaml(build_nsd(ns, knfs, links, joins))}
     content["checksums.txt"] = "".join(
         f"{hashlib.md5(content[p]).hexdigest()}  {p}\n" for p in sorted(content)).encode()
     out.append(OutputFile(path=f"{folder}.tar.gz", producer=producer,

@@ -86,7 +86,9 @@ def split(inp: BundleInput) -> Split:
         for o in by_file[path]:
             meta = o.body.get("metadata") or {}
             template = (meta.get("annotations") or {}).get(TEMPLATE) or meta.get("name") or ""
-            owners.add(owner(str(template), vnfs))
+            # a VNF node's own Namespace (--ns-namespaces per-vnf) goes with its share
+            owners.add(str(template) if o.kind == "Namespace" and template in vnfs
+                       else owner(str(template), vnfs))
         v = owners.pop() if len(owners) == 1 else None
         (out.service if v is None else out.vnfs[v]).extend(by_file[path])
     out.vnfs = {v: objs for v, objs in out.vnfs.items() if objs}

@@ -14,7 +14,7 @@ Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput`.  Output: one O
   (``--target osm``) are *not* put in the package: OSM heals VDUs only, a KNF has none,
   and OSM's NBI refuses a healing ``vdu-id`` that is not a VDU of an instantiation level,
   so they would make the package unonboardable (the policy back end already warns,
-  ``policy-not-expressible``, that OSM cannot realise them).  The compile output
+  ``unsupported``, that OSM cannot realise them).  The compile output
   ``policies/osm/`` keeps them for reference.
 * ``helm-charts/<name>/``: the chart of :mod:`compiler.bundlers.helm`, named by the KDU's
   ``helm-chart`` without a repository.  Where OSM looks for a chart inside a package is
@@ -35,7 +35,7 @@ Codes: none.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Sequence
 
 from ..model import OutputFile
 from . import BundleInput, Identity, K8sObject, dump_yaml, identity, targz_bytes
@@ -44,7 +44,11 @@ MGMT_CP = "mgmt-ext"
 MGMT_NET = "mgmtnet"
 
 
-def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
+def build_vnfd(inp: BundleInput, ident: Identity,
+               links: Sequence[tuple[str, str, list[str]]] = ()) -> dict[str, Any]:
+    """The KNF VNFD; ``links``: (ext-cpd id, network, layer protocols) of each connection
+    point that joins an NS virtual link (a VNF of a network service), one ext-cpd and one
+    cluster network each, besides the management ones."""
     df = {"id": inp.topology.flavour or "default-df",
           "instantiation-level": [{"id": "default"}]}
     vnfd: dict[str, Any] = {
@@ -59,8 +63,11 @@ def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
     vnfd.update({
         "mgmt-cp": MGMT_CP,
         "ext-cpd": [{"id": MGMT_CP, "k8s-cluster-net": MGMT_NET,
-                     "layer-protocol": ["ethernet"]}],
-        "k8s-cluster": {"nets": [{"id": MGMT_NET}]},
+                     "layer-protocol": ["ethernet"]}] + [
+            {"id": cpd, "k8s-cluster-net": net, "layer-protocol": list(protocols)}
+            for cpd, net, protocols in links],
+        "k8s-cluster": {"nets": [{"id": MGMT_NET}] + [
+            {"id": net} for net in dict.fromkeys(net for _, net, _ in links)]},
         "kdu": [{"name": ident.name, "helm-chart": ident.name, "helm-version": "v3"}],
         "df": [df],
     })
@@ -68,7 +75,8 @@ def build_vnfd(inp: BundleInput, ident: Identity) -> dict[str, Any]:
 
 
 def build_package(inp: BundleInput, objects: list[K8sObject] | None = None,
-                  ident: Identity | None = None) -> tuple[str, dict[str, bytes]]:
+                  ident: Identity | None = None,
+                  links: Sequence[tuple[str, str, list[str]]] = ()) -> tuple[str, dict[str, bytes]]:
     """(top folder name, files by path inside it); ``objects`` and ``ident``: the package
     of a part of them (one VNF of a network service, :mod:`compiler.bundlers.ns_package`)."""
     from .helm import build_chart
@@ -80,7 +88,7 @@ def build_package(inp: BundleInput, objects: list[K8sObject] | None = None,
     folder = f"{ident.name}_knf"
     content: dict[str, bytes] = {
         f"{ident.name}_vnfd.yaml": (b"# OSM KNF descriptor written by xfc\n"
-                                    + dump_yaml(build_vnfd(inp, ident))),
+                                    + dump_yaml(build_vnfd(inp, ident, links))),
     }
     content.update({f"helm-charts/{chart.name}/{p}": d for p, d in chart.files.items()})
     content["checksums.txt"] = "".join(

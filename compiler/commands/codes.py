@@ -24,14 +24,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    rows = [c for c in CODES.values() if c.code.startswith(args.prefix)]
+    # a retired code's name finds the code it was merged into (compiler.codes.ALIASES)
+    rows = [c for c in CODES.values()
+            if any(n.startswith(args.prefix) for n in (c.code, *c.aliases))]
     if args.format == "json":
         import json
 
         out.write(json.dumps([{"code": c.code, "severity": c.severity.name.lower(),
-                               "summary": c.summary} for c in rows], indent=2) + "\n")
+                               "summary": c.summary, "aliases": list(c.aliases)}
+                              for c in rows], indent=2) + "\n")
         return 0
     width = max((len(c.code) for c in rows), default=0)
     for c in rows:
-        out.write(f"{c.code:<{width}}  {c.severity.name.lower():<7}  {c.summary}\n")
+        formerly = f" (formerly {', '.join(c.aliases)})" if c.aliases else ""
+        out.write(f"{c.code:<{width}}  {c.severity.name.lower():<7}  {c.summary}{formerly}\n")
     return 0

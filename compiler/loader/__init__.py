@@ -200,7 +200,7 @@ class _Reader:
         if is_tosca2(data):
             # TOSCA 2.0: lowered once to the grammar the resolver reads (compiler.tosca2)
             data = self.parsed[origin.key] = lower_tosca2(data, self.diags, self.quirks,
-                                                              from_catalog)
+                                                              from_catalog, self.limits)
             # its entity paths name the service_template it writes (TOSCA 2.0 §6.9)
             self.diags.path_words[display] = (("topology_template", "service_template"),)
         if not isinstance(data, PMap):
@@ -225,7 +225,8 @@ class _Reader:
             if text is None:
                 return None
             before = self.diags.count(Severity.ERROR)
-            data = load_yaml(text, display, self.diags, self.limits)
+            # a TOSCA 2.0 file's function calls as map keys are kept for its lowering
+            data = load_yaml(text, display, self.diags, self.limits, call_keys=True)
             if data is None and self.diags.count(Severity.ERROR) == before:
                 # an empty document (nothing, comments, a lone null) is an empty mapping,
                 # so the checks that follow say what it lacks (tosca_definitions_version)

@@ -22,12 +22,13 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from .. import parsers  # first: it imports lark (without the optional regex module)
+
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..limits import DEFAULT_LIMITS, Limits, exceeded
-from .. import parsers
 
 # --------------------------------------------------------------------------------------
 # Keys

@@ -96,6 +96,36 @@ class PSeq(list):
         return (_rebuild_pseq, (list(self), self.span, self.item_spans))
 
 
+class CallKey:
+    """A TOSCA 2.0 function call written as a map key (TOSCA 2.0 §10.1: ``{ $concat: [a,
+    b] }: x``), kept for the 2.0 front end, which evaluates it (:mod:`compiler.tosca2.keys`).
+
+    Built only when the caller asks (``call_keys``) and the document has declared
+    ``tosca_definitions_version: tosca_2_0`` before the key; anywhere else a map key that
+    is not a scalar is yaml-complex-key.  Each key is its own (identity hash): YAML has
+    already refused two equal keys, and §10.1 asks for ``$name$suffix`` to repeat a call.
+    """
+
+    def __init__(self, call: PMap, span: Span) -> None:
+        self.call = call
+        self.span = span
+
+    def __str__(self) -> str:
+        (k, arg), = self.call.items()
+        return f"{{{k}: {arg!r}}}"
+
+    __repr__ = __str__
+
+    def __lt__(self, other: Any) -> bool:  # sorted() over mixed keys reports, never crashes
+        return str(self) < str(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return str(self) > str(other)
+
+    def __deepcopy__(self, memo: dict) -> "CallKey":
+        return self
+
+
 def _rebuild_pmap(data, span, key_spans, value_spans):
     m = PMap(data, span=span)
     m.key_spans = key_spans
@@ -219,15 +249,19 @@ def load_yaml(
     *,
     _multi: bool = False,
     _resolve: Any = None,
+    call_keys: bool = False,
 ) -> Any:
     """Parse one YAML document with positions.  Returns ``None`` after an error.
+
+    ``call_keys``: in a document that declares ``tosca_definitions_version: tosca_2_0``
+    before it, a map key written as a function call is kept as a :class:`CallKey`.
 
     The caller has already checked the file size; ``text`` is recorded in
     ``diags.sources`` so that diagnostics can show the source line.
     """
     diags.sources[file] = text.splitlines()
     try:
-        return _build(text, file, diags, limits, _multi, _resolve)
+        return _build(text, file, diags, limits, _multi, _resolve, call_keys)
     except _Abort:
         return None
     except yaml.MarkedYAMLError as exc:
@@ -326,7 +360,7 @@ def _resolve_11(text: str) -> Any:
 
 
 def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool = False,
-           resolve: Any = None) -> Any:
+           resolve: Any = None, call_keys: bool = False) -> Any:
     resolve = resolve or resolve_plain
     yaml11 = resolve is _resolve_11  # a Kubernetes manifest: warn where go-yaml rereads
     docs: list[Any] = []
@@ -356,11 +390,15 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
         if top.key is _NOKEY:
             if isinstance(value, (PMap, PSeq)):
                 call = isinstance(value, PMap) and len(value) == 1 and \
-                    str(next(iter(value))).startswith("$")
+                    str(next(iter(value))).startswith("$") and \
+                    not str(next(iter(value))).startswith("$$")
+                if call and call_keys and _declares_tosca2(stack):
+                    top.key, top.key_span = CallKey(value, span), span
+                    return
                 diags.add("yaml-complex-key", "a mapping key must be a scalar", span,
-                          hint="xfc does not read a TOSCA 2.0 function call as a map key "
-                               "(TOSCA 2.0 §10.1): its map keys are strings (§9.1.3.2); "
-                               "write the key itself" if call else "")
+                          hint="a function call as a map key (TOSCA 2.0 §10.1) is read "
+                               "in a TOSCA 2.0 file, one whose tosca_definitions_version: "
+                               "tosca_2_0 comes first (§6.1)" if call else "")
                 top.key = _SKIP
                 return
             top.key, top.key_span = value, span
@@ -505,6 +543,12 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
 
 
 _SKIP = object()
+
+
+def _declares_tosca2(stack: list) -> bool:
+    """Whether the document being read has declared TOSCA 2.0 (at its top, so far)."""
+    root = stack[0].value if stack else None
+    return isinstance(root, PMap) and root.get("tosca_definitions_version") == "tosca_2_0"
 
 
 def _apply_merges(target: PMap, merges: list, diags: Diagnostics) -> None:

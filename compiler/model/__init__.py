@@ -24,7 +24,7 @@ Codes: none (data only).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..diagnostics import NO_SPAN, Span
 from .frozen import FrozenList, FrozenMap, freeze, freeze_fields, thaw
@@ -289,5 +289,6 @@ class OutputFile:
     producer: str = ""
     # what ``content`` holds as data, one item per YAML document, exactly as a reader
     # gives it back (compiler.yamlout.as_read): the emitters fill it so that a bundler
-    # never parses our own output (issue 25); None for a file that is not YAML data
-    documents: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    # never parses our own output (issue 25); None for a file that is not YAML data.  A
+    # tuple, or a sequence made on first use (compiler.yamlout.AsRead, the policy files)
+    documents: Sequence[Any] | None = field(default=None, compare=False, repr=False)

@@ -24,12 +24,14 @@ Codes: none.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
 
 from ..diagnostics import Diagnostics
 from ..options import Options
 from . import OutputFile, Topology
-from .xfactor import Plan, XModel
+
+if TYPE_CHECKING:  # annotations only: a check that stops at load builds no X-factor model
+    from .xfactor import Plan, XModel
 
 
 class Analysed(Protocol):

@@ -35,6 +35,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
+from .. import parsers  # first: it imports lark (without the optional regex module)
+
 import lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
@@ -44,7 +46,6 @@ from ..durations import STEP_UNITS, format_step
 from ..durations import parse_step as _parse_duration
 from ..limits import DEFAULT_LIMITS, exceeded
 from ..suggest import closest, did_you_mean
-from .. import parsers
 from .locate import Locator
 
 CODE = "xf-step-syntax"

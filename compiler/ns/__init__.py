@@ -40,6 +40,7 @@ checks and every back end see a single service (spec §2.6, docs/ns.md):
   report.
 
 Codes: ns-vnf-unsubstituted, ns-vnf-ambiguous, ns-vnf-flavour, ns-level, ns-unsupported,
+ns-namespace (:mod:`compiler.ns.namespaces`, a VNF node that gets no namespace of its own),
 limit-exceeded (``Limits.max_vnfs``, ``Limits.max_unit_wirings``) (and those of the VNFDs' own resolve and normalize).
 """
 
@@ -253,10 +254,14 @@ def _instances(topology: Topology, options: Options, diags: Diagnostics) -> dict
 # --------------------------------------------------------------------------- compose
 
 
-def compose(package: Package, topology: Topology, options: Options,
-            diags: Diagnostics) -> tuple[Topology, XModel] | None:
+def compose(package: Package, topology: Topology, options: Options, diags: Diagnostics,
+            resolved: dict[tuple[str | None, ...], tuple[Topology, XModel]] | None = None
+            ) -> tuple[Topology, XModel] | None:
     """The NSD ``topology`` with its VNF nodes substituted (see the module docstring);
-    None when errors were reported."""
+    None when errors were reported.  ``resolved`` keeps the VNFDs resolved without error
+    (by VNFD, flavour and the input values the VNF node gives) for a later compose of the
+    same package: the Helm wiring's rerun (:mod:`compiler.api.wiring`) resolves again
+    only a VNFD whose inputs an NSD input's probe changed."""
     from .rename import Renamed, rename
 
     from ..limits import exceeded
@@ -277,7 +282,18 @@ def compose(package: Package, topology: Topology, options: Options,
     counts = _instances(topology, options, diags)
     if counts is None:
         return None
+    kept = resolved if resolved is not None else {}
     cache: dict[tuple[str | None, ...], tuple[Topology, XModel] | None] = {}
+
+    def vnfd(key: tuple[str | None, ...], src: _Vnfd, node: NodeTemplate, fid: str | None,
+             given: Any = None) -> tuple[Topology, XModel] | None:
+        if key not in cache:
+            found = kept.get(key) or _resolve_vnfd(src, node, fid, options, diags,
+                                                   inputs=given)
+            cache[key] = found
+            if found is not None:
+                kept[key] = found
+        return cache[key]
     shares: dict[str, Renamed] = {}
     consumed: dict[str, set[str]] = {}  # VNF node -> its properties that set VNFD inputs
     for node in vnf_nodes:
@@ -303,22 +319,22 @@ def compose(package: Package, topology: Topology, options: Options,
         fid = node.properties.get("flavour_id")
         fid = fid if isinstance(fid, str) else None
         key: tuple[str | None, ...] = (matches[0].key, fid)
-        if key not in cache:
-            cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags)
-        done = cache[key]
+        done = vnfd(key, matches[0], node, fid)
         mapped = _mapped_inputs(node, done[0], matches[0].package) if done is not None else []
         given = _positioned(node, mapped)
         consumed[node.name] = {prop for prop, _, _ in mapped}
         if given:  # the node's values for the VNFD's mapped inputs: resolved with them
             key = key + (repr(sorted(dict(given).items())),)
-            if key not in cache:
-                cache[key] = _resolve_vnfd(matches[0], node, fid, options, diags, inputs=given)
-            done = cache[key]
+            done = vnfd(key, matches[0], node, fid, given)
         if done is not None:
             shares[node.name] = rename(node.name, done[0], done[1], counts.get(node.name, 1))
     if diags.has_errors:
         return None
     merged = _merge(topology, shares, diags, consumed, options.limits)
+    if not diags.has_errors:
+        from .namespaces import placement
+
+        placement(merged[0], merged[1], options, diags)  # --ns-namespaces per-vnf: ns-namespace
     return None if diags.has_errors else merged
 
 

@@ -62,11 +62,16 @@ class Kube:
         self.apps = client.AppsV1Api(self.api)
         self.custom = client.CustomObjectsApi(self.api)
 
+    def of(self, w: Workload) -> str:
+        """The namespace of workload ``w``: its own (an NSD compiled with
+        ``--ns-namespaces per-vnf``), else the policy's."""
+        return w.namespace or self.namespace
+
     # --- reading ---------------------------------------------------------------------
 
     def pods(self, w: Workload) -> list[Any]:
         """The Pods the workload's selector picks, those being deleted left out."""
-        items = self.core.list_namespaced_pod(self.namespace,
+        items = self.core.list_namespaced_pod(self.of(w),
                                               label_selector=_selector(w.selector)).items
         return [p for p in items if p.metadata.deletion_timestamp is None]
 
@@ -74,7 +79,7 @@ class Kube:
         read = (self.apps.read_namespaced_deployment_scale if w.kind == "Deployment"
                 else self.apps.read_namespaced_stateful_set_scale)
         try:
-            return read(w.object, self.namespace).spec.replicas or 0
+            return read(w.object, self.of(w)).spec.replicas or 0
         except ApiException as exc:
             if exc.status == 404:
                 return None
@@ -99,7 +104,7 @@ class Kube:
         patch = (self.apps.patch_namespaced_deployment_scale if w.kind == "Deployment"
                  else self.apps.patch_namespaced_stateful_set_scale)
         try:
-            patch(w.object, self.namespace, {"spec": {"replicas": replicas}},
+            patch(w.object, self.of(w), {"spec": {"replicas": replicas}},
                   _content_type=MERGE)
         except ApiException as exc:
             raise ActionError(f"scaling {w.kind} {w.object} to {replicas} was refused: "
@@ -122,18 +127,20 @@ class Kube:
             _content_type=MERGE)
 
     def event(self, involved: dict[str, Any], reason: str, message: str, *,
-              warning: bool = False) -> None:
-        """A core/v1 Event on ``involved`` (an object reference); best effort."""
+              warning: bool = False, namespace: str | None = None) -> None:
+        """A core/v1 Event on ``involved`` (an object reference in ``namespace``, default
+        the policy's); best effort."""
         now = datetime.now(timezone.utc)
+        ns = namespace or self.namespace  # an Event lives in its object's namespace
         body = client.CoreV1Event(
             metadata=client.V1ObjectMeta(generate_name=f"{involved['name']}.",
-                                         namespace=self.namespace),
-            involved_object=client.V1ObjectReference(namespace=self.namespace, **involved),
+                                         namespace=ns),
+            involved_object=client.V1ObjectReference(namespace=ns, **involved),
             reason=reason, message=message[:1024], type="Warning" if warning else "Normal",
             first_timestamp=now, last_timestamp=now, count=1,
             source=client.V1EventSource(component="xfc-operator"))
         try:
-            self.core.create_namespaced_event(self.namespace, body)
+            self.core.create_namespaced_event(ns, body)
         except ApiException:
             pass  # an Event is a record, never a reason to stop acting
 
@@ -150,7 +157,8 @@ class Kube:
                 continue
             if n.via == "event":
                 ref = {"api_version": "apps/v1", "kind": w.kind, "name": w.object}
-                self.event(ref, "WiringFailed", json.dumps(context, sort_keys=True))
+                self.event(ref, "WiringFailed", json.dumps(context, sort_keys=True),
+                           namespace=self.of(w))
                 continue
             # each Ready Pod (a process that is not Ready may not be there to hear it),
             # as `xfc simulate` counts a node without one as not reached
@@ -159,7 +167,7 @@ class Kube:
                 missed.append(f"{name}: no Ready Pod")
             for pod in pods:
                 err = (self._post(pod.status.pod_ip, n, context) if n.via == "http"
-                       else self._signal(pod.metadata.name, n.signal or "SIGTERM"))
+                       else self._signal(pod.metadata.name, n.signal or "SIGTERM", self.of(w)))
                 if err:
                     missed.append(f"{name} Pod {pod.metadata.name}: {err}")
         return missed
@@ -179,12 +187,12 @@ class Kube:
         except (OSError, ValueError) as exc:
             return f"POST {url} failed: {exc}"
 
-    def _signal(self, pod: str, signal: str) -> str | None:
+    def _signal(self, pod: str, signal: str, namespace: str | None = None) -> str | None:
         from kubernetes.stream import stream  # noqa: PLC0415 - only signals need websockets
 
         sig = signal.upper().removeprefix("SIG")
         try:
-            stream(self.core.connect_get_namespaced_pod_exec, pod, self.namespace,
+            stream(self.core.connect_get_namespaced_pod_exec, pod, namespace or self.namespace,
                    command=["kill", "-s", sig, "1"], stderr=True, stdout=True, stdin=False,
                    tty=False, _request_timeout=HTTP_TIMEOUT)
         except ApiException as exc:

@@ -60,10 +60,24 @@ class Workload:
     object: str = ""  # the Kubernetes object's name
     selector: dict[str, str] | None = None
     replicas: int = 1
+    namespace: str | None = None  # its own when not the policy's (--ns-namespaces per-vnf)
 
     @property
     def actionable(self) -> bool:
         return self.kind is not None and bool(self.selector) and bool(self.object)
+
+
+def _namespace(raw: dict, where: str) -> str | None:
+    """A workload's ``namespace`` (absent: the policy's own)."""
+    ns = raw.get("namespace")
+    if ns is None:
+        return None
+    if not isinstance(ns, str) or not _DNS_LABEL.fullmatch(ns):
+        raise PolicyError(f"{where}.namespace must be a namespace name (a DNS-1123 label)")
+    return ns
+
+
+_DNS_LABEL = re.compile(r"[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +217,7 @@ def parse(spec: Any) -> Policy:
             raise PolicyError(f"{where}.replicas must be a whole number")
         workloads[name] = Workload(name=name, kind=kind, object=_str(raw, "object", where),
                                    selector={str(k): str(v) for k, v in selector.items()},
-                                   replicas=replicas)
+                                   replicas=replicas, namespace=_namespace(raw, where))
     order = tuple(str(n) for n in _list(spec.get("order"), "spec.order"))
     scopes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
     for i, raw in enumerate(_list(spec.get("scopes"), "spec.scopes")):

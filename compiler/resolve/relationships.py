@@ -30,9 +30,9 @@ from ..diagnostics import Span
 from ..limits import exceeded
 from ..loader.yamlpos import PMap
 from .functions import Context, Unresolved, did_you_mean
-from .memo import ABSENT as _ABSENT
-from .memo import NOVALUE as _NOVALUE
-from .memo import memoised
+
+_ABSENT = object()  # evaluation failed (reported)
+_NOVALUE = object()  # an optional property with no value
 
 
 class _Rel:
@@ -161,12 +161,19 @@ class RelationshipsMixin:
         rel = self._rel(key)
         if rel is None or name not in rel.pdefs:
             raise KeyError(name)
-
-        def cycle() -> None:
+        if name in rel.memo:
+            v = rel.memo[name]
+            if v is _NOVALUE:
+                raise KeyError(name)
+            if v is _ABSENT:
+                raise Unresolved(name)
+            return v
+        if name in rel.busy:
             self.diags.add("tosca-function-cycle", f"property {name!r} of {rel.label} depends "
                            "on itself through get_property", span, path=rel.path)
-
-        def compute() -> Any:
+            raise Unresolved(name)
+        rel.busy.add(name)
+        try:
             pdef = rel.pdefs[name]
             path = f'{rel.path}.properties["{name}"]'
             if name in rel.raw:
@@ -177,12 +184,12 @@ class RelationshipsMixin:
                 rel.memo[name] = _NOVALUE
                 raise KeyError(name)
             v = self.value(value, pdef, rel.context(path), vspan, path)
-            rel.memo[name] = v
-            if v is _ABSENT:
+            rel.memo[name] = _ABSENT if v is self._ABSENT else v
+            if v is self._ABSENT:
                 raise Unresolved(name)
             return v
-
-        return memoised(rel.memo, rel.busy, name, cycle, compute)
+        finally:
+            rel.busy.discard(name)
 
     def relationship_properties(self, key: str, span: Span, *, check_required: bool
                                 ) -> tuple[dict[str, Any], dict[str, Span]]:

@@ -45,9 +45,6 @@ from .binding import RequirementsMixin, choices_hint
 from .functions import (Context, Evaluator, Unresolved, contains_function, did_you_mean,
                         function_name, function_paths)
 from .grouping import GroupsMixin, _kspan, _vspan, check_node_filter
-from .memo import ABSENT as _ABSENT
-from .memo import NOVALUE as _NOVALUE
-from .memo import memoised
 from ..loader.quirks import QuirkReporter
 from .relationships import RelationshipsMixin
 
@@ -61,6 +58,8 @@ SWIMAGE_BASE = "tosca.artifacts.Deployment.Image"
 ARTIFACT_KEYS = ("type", "file", "repository", "description", "deploy_path",
                  "artifact_version", "checksum", "checksum_algorithm", "properties")
 
+_ABSENT = object()  # evaluation failed (reported)
+_NOVALUE = object()  # an optional property with no value
 
 
 class _Node:
@@ -320,12 +319,19 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         n = self.nodes[node]
         if name not in n.pdefs:
             raise KeyError(name)
-
-        def cycle() -> None:
+        if name in n.memo:
+            v = n.memo[name]
+            if v is _NOVALUE:
+                raise KeyError(name)
+            if v is _ABSENT:
+                raise Unresolved(name)
+            return v
+        if name in n.busy:
             self.diags.add("tosca-function-cycle", f"property {name!r} of {node!r} depends on "
                            "itself through get_property", span, path=n.path)
-
-        def compute() -> Any:
+            raise Unresolved(name)
+        n.busy.add(name)
+        try:
             pdef = n.pdefs[name]
             path = f'{n.path}.properties["{name}"]'
             if name in n.assigned:
@@ -352,8 +358,8 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             for input_name, where in _direct_inputs(raw, (node, name)):
                 self.input_sites.setdefault(input_name, []).append(where)
             return v
-
-        return memoised(n.memo, n.busy, name, cycle, compute)
+        finally:
+            n.busy.discard(name)
 
     def capability_of(self, node: str, name: str) -> str | None:
         n = self.nodes.get(node)

@@ -48,15 +48,17 @@ topology_template:
 
 def warm() -> None:
     from compiler import api
-    from compiler.api.support import BUILTIN_BUNDLERS
+    from compiler.api.support import BUILTIN_BUNDLERS, BUILTIN_TARGETS
 
     with tempfile.TemporaryDirectory(prefix="xfc-warm-") as d:
         path = os.path.join(d, "warm.yaml")
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(_DESCRIPTOR)
         # /v1/compile and /v1/bundle: the back ends and every built-in bundler (Helm,
-        # Kustomize, CSAR …) imported and run once, through the application layer
-        options = api.Options(targets=("kubernetes", "onap", "osm"))
+        # Kustomize, CSAR …) and every built-in target (the plugin table) imported and run
+        # once, through the application layer; vnf_instance_id is what tacker needs
+        options = api.Options(targets=tuple(BUILTIN_TARGETS),
+                              params={"vnf_instance_id": "warm"})
         api.bundle(api.BundleRequest(path=path, options=options,
                                      formats=tuple(BUILTIN_BUNDLERS)))
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostics
+from ..limits import DEFAULT_LIMITS, Limits
 from ..loader.catalog import PROFILES
 from ..loader.yamlpos import PMap
 
@@ -58,12 +59,17 @@ class _CatalogDiags:
         return self.diags.add(code, *args, **kw)
 
 
-def lower(data: PMap, diags: Diagnostics, quirks: Any, from_catalog: bool = False) -> PMap:
+def lower(data: PMap, diags: Diagnostics, quirks: Any, from_catalog: bool = False,
+          limits: Limits = DEFAULT_LIMITS) -> PMap:
     """``data`` (a TOSCA 2.0 file) in the TOSCA 1.3 grammar, positions kept."""
     from .lower import Lowerer
 
+    from .keys import sweep
+
     sink: Any = _CatalogDiags(diags) if from_catalog else diags
-    return Lowerer(sink, PROFILES, ALIASES, quirks).file(data)
+    out = Lowerer(sink, PROFILES, ALIASES, quirks, limits).file(data)
+    sweep(sink, out)  # a call key left where TOSCA expects a name (§10.1)
+    return out
 
 
 __all__ = ["ALIASES", "PROFILES", "VERSION", "is_tosca2", "lower"]

@@ -16,8 +16,9 @@ What is evaluated: ``$and``, ``$or`` (two or more arguments), ``$not`` (one), ``
 (two) (§10.2.2.1); ``$equal``, ``$greater_than``, ``$greater_or_equal``, ``$less_than``,
 ``$less_or_equal``, ``$valid_values``, ``$matches`` (§10.2.2.2); ``$contains``,
 ``$has_prefix``, ``$has_suffix``, ``$has_key``, ``$has_entry`` (§10.2.2.3); ``$in_range``
-(the community core profile's, §6.6); ``$length`` (§10.2.3.1) and the arithmetic of
-§10.2.5 as arguments.  Comparisons take two numbers (integer or float) or two strings
+(the community core profile's, §6.6); ``$length`` (§10.2.3.1), ``$concat``, ``$join``,
+``$token`` (§10.2.3.2-4, :mod:`.strings`) and the arithmetic of §10.2.5 as arguments.
+Comparisons take two numbers (integer or float) or two strings
 that are not scalars (``512 MB``: units are not converted, so their order is unknown);
 arguments of different types are an error, as §10.2.2.2 says they SHOULD be.
 
@@ -32,6 +33,7 @@ from typing import Any, Callable
 from ..diagnostics import Span
 from ..loader.yamlpos import PMap, PSeq
 from .arithmetic import ARITHMETIC, evaluate
+from .strings import STRINGS, evaluate as evaluate_string
 
 BOOLEAN = ("and", "or", "not", "xor", "equal", "greater_than", "greater_or_equal",
            "less_than", "less_or_equal", "valid_values", "matches", "contains",
@@ -107,6 +109,11 @@ class Evaluator:
             result, problem = evaluate(name, args)
             if problem is not None:
                 raise ConditionError(f"{problem} (TOSCA 2.0 §10.2.5)", at)
+            return result
+        if name in STRINGS:
+            result, problem = evaluate_string(name, args)
+            if problem is not None:
+                raise ConditionError(problem, at)
             return result
         raise NotEvaluable(f"${name} is not evaluated at load", at)
 

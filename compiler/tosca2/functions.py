@@ -12,7 +12,8 @@ a string that starts with ``$`` is a call without arguments, ``$$`` escapes one 
 and ``$name$suffix`` is the same function as ``$name`` (for repeated keys).  The
 functions read are those of §10.2.1 and §10.2.3 that TOSCA 1.3 also has:
 ``$get_input``, ``$get_property``, ``$get_attribute``, ``$get_artifact`` (§10.2.1.1-4),
-``$concat``, ``$join``, ``$token`` (§10.2.3.2-4).  The boolean and comparison functions
+``$concat``, ``$join``, ``$token`` (§10.2.3.2-4).  A call written as a map key in a
+value is evaluated at load to the key's string (:mod:`.keys`).  The boolean and comparison functions
 (§10.2.2) and ``$value`` (§10.2.1.5) are read inside ``validation`` clauses (§9.10), when
 the clause has a 1.3 constraint with the same meaning; in a value, a boolean function on
 values the file writes is evaluated (:mod:`.conditions`).  A ``<tosca_path>`` over
@@ -29,9 +30,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap, PSeq
+from ..loader.yamlpos import CallKey, PMap, PSeq
 from .arithmetic import ARITHMETIC, evaluate, literal_args
 from .conditions import BOOLEAN, ConditionError, Evaluator, NotEvaluable
+from .keys import key_text
 
 # 2.0 function name -> 1.3 function name (same arguments, after path lowering)
 CARRIED = {
@@ -60,6 +62,7 @@ NOT_EVALUATED = {
     "sum": "§10.2.5", "difference": "§10.2.5", "product": "§10.2.5", "quotient": "§10.2.5",
     "remainder": "§10.2.5", "round": "§10.2.5", "floor": "§10.2.5", "ceil": "§10.2.5",
 }
+KNOWN = frozenset(CARRIED) | frozenset(NOT_EVALUATED)
 # a single-key map with one of these keys is a function call to the 1.3 resolver
 _V13_FUNCTIONS = ("get_input", "get_property", "get_attribute", "get_operation_output",
                   "get_nodes_of_type", "get_artifact", "concat", "join", "token")
@@ -120,8 +123,20 @@ class Values:
                                    hint="a function call is a map with exactly one key; "
                                         f"write ${k} to mean the literal key {k}")
                     continue
-                nk = unescape(k) if isinstance(k, str) else k
-                self.put(out, nk, self.value(item, v.value_span(k), f"{path}.{k}"), v, k)
+                if isinstance(k, CallKey):
+                    nk = key_text(self.diags, k, path, KNOWN)
+                    if nk is None:
+                        continue
+                else:
+                    nk = unescape(k) if isinstance(k, str) else k
+                if nk in out:
+                    first = out.key_spans.get(nk) or v.span
+                    self.diags.add("yaml-duplicate-key", f"duplicate key {nk!r} (first "
+                                   f"defined at line {first.line}): a key written as a "
+                                   "function call gives it (TOSCA 2.0 §10.1)",
+                                   v.key_span(k), path=path)
+                    continue
+                self.put(out, nk, self.value(item, v.value_span(k), f"{path}.{nk}"), v, k)
             return out
         if isinstance(v, PSeq):
             out_s = PSeq(span=v.span)
@@ -143,15 +158,18 @@ class Values:
         at = node.key_span(key) if isinstance(node, PMap) and key is not None else span
         if name in CARRIED:
             if name in ("get_property", "get_attribute") and isinstance(arg, PSeq):
-                arg = self.tosca_path(name, arg, span, path)
-                if arg is None:
+                walked = self.tosca_path(name, arg, span, path)
+                if walked is None:
                     return None
-            lowered = self.value(arg, span, path) if arg is not None else PSeq(span=span)
-            out = PMap(span=getattr(node, "span", span))
-            dict.__setitem__(out, CARRIED[name], lowered)
-            out.key_spans[CARRIED[name]] = node.key_span(key) if isinstance(node, PMap) else span
-            out.value_spans[CARRIED[name]] = span
-            return out
+                paths, many = walked
+                if many:
+                    # ALL (§10.3): the list of the values of every path reached
+                    calls = PSeq([self._carried(name, p, node, span, path, key)
+                                  for p in paths], span=span)
+                    calls.item_spans = [span] * len(calls)
+                    return calls
+                arg = paths[0]
+            return self._carried(name, arg, node, span, path, key)
         if name in BOOLEAN and isinstance(node, PMap):
             # a boolean call on values the file writes has its value at load (§10.2.2)
             try:
@@ -191,10 +209,22 @@ class Values:
                             "write $$ to mean a string that starts with $")
         return None
 
-    def tosca_path(self, name: str, arg: PSeq, span: Span, path: str) -> PSeq | None:
-        """A 2.0 ``<tosca_path>`` (§10.2.1.2) in 1.3's form: ``[X, CAPABILITY, c, p]`` →
-        ``[X, c, p]``; ``[SELF, SOURCE|TARGET, p]`` → ``[SOURCE|TARGET, p]``.  Traversal
-        over ``RELATIONSHIP`` has no 1.3 form: an error."""
+    def _carried(self, name: str, arg: Any, node: Any, span: Span, path: str,
+                 key: str | None) -> PMap:
+        """``{<1.3 name>: arg}``, ``arg`` lowered, at the call's position."""
+        lowered = self.value(arg, span, path) if arg is not None else PSeq(span=span)
+        out = PMap(span=getattr(node, "span", span))
+        dict.__setitem__(out, CARRIED[name], lowered)
+        out.key_spans[CARRIED[name]] = node.key_span(key) if isinstance(node, PMap) else span
+        out.value_spans[CARRIED[name]] = span
+        return out
+
+    def tosca_path(self, name: str, arg: PSeq, span: Span,
+                   path: str) -> tuple[list[PSeq], bool] | None:
+        """A 2.0 ``<tosca_path>`` (§10.2.1.2, §10.3) in 1.3's form, one per path it
+        reaches, and whether it wrote ``ALL`` (§10.3: the value is then their list):
+        ``[X, CAPABILITY, c, p]`` → ``[X, c, p]``; ``[SELF, SOURCE|TARGET, p]`` →
+        ``[SOURCE|TARGET, p]``; ``RELATIONSHIP`` steps walked by :mod:`.paths`."""
         items = list(arg)
         spans = [arg.item_span(i) for i in range(len(items))]
         indexed = len(items) > 1 and items[0] != "SELF" and (items[1] == "ALL" or (
@@ -203,7 +233,18 @@ class Values:
             walked = self.graph.walk(name, items, spans, self.self_node, path)
             if walked is None:
                 return None
-            items, spans = walked
+            out: list[PSeq] = []
+            for its, sps in walked[0]:
+                one = self._path13(name, its, sps, arg, path)
+                if one is None:
+                    return None
+                out.append(one)
+            return out, walked[1]
+        one = self._path13(name, items, spans, arg, path)
+        return None if one is None else ([one], False)
+
+    def _path13(self, name: str, items: list[Any], spans: list[Span], arg: PSeq,
+                path: str) -> PSeq | None:
         if len(items) >= 2 and items[0] == "SELF" and items[1] in ("SOURCE", "TARGET"):
             items, spans = items[1:], spans[1:]
         if len(items) >= 3 and items[1] == "CAPABILITY":

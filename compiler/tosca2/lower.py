@@ -46,7 +46,8 @@ from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
 from .copies import copies
-from .scalars import bytes_def, scalar_type
+from ..limits import DEFAULT_LIMITS, Limits
+from .scalars import bytes_def, scalar_type, scalar_type_names
 from .paths import Graph
 from .selection import Selector
 
@@ -85,8 +86,9 @@ class Lowerer:
     """Lowers one TOSCA 2.0 file (a fresh instance per file)."""
 
     def __init__(self, diags: Diagnostics, profiles: dict[str, str | None],
-                 aliases: dict[str, str], quirks: Any) -> None:
+                 aliases: dict[str, str], quirks: Any, limits: Limits = DEFAULT_LIMITS) -> None:
         self.diags = diags
+        self.limits = limits
         self.quirks = quirks  # a compiler.loader.quirks.QuirkReporter
         self.v = Values(diags)
         self.profiles = profiles
@@ -108,6 +110,22 @@ class Lowerer:
         out = PMap(span=m.span)
         for k, body in m.items():
             self.put(out, k, fn(body, f"{path}.{k}"), m, k)
+        return out
+
+    def named_list(self, body: Any, fn: Any) -> Any:
+        """A list of single-key maps (requirement definitions and assignments, policies),
+        each value lowered by ``fn(name, value)``; other items carried as written."""
+        if not isinstance(body, PSeq):
+            return body
+        out = PSeq(span=body.span)
+        for i, item in enumerate(body):
+            if isinstance(item, PMap) and len(item) == 1:
+                (name, d), = item.items()
+                new = PMap(span=item.span)
+                self.put(new, name, fn(name, d), item, name)
+                item = new
+            out.append(item)
+            out.item_spans.append(body.item_span(i))
         return out
 
     def keyed(self, m: Any, path: str, fields: dict[str, Any],
@@ -173,6 +191,7 @@ class Lowerer:
         own = data.get("interface_types")
         self.interface_names = {k: v for k, v in _INTERFACE_NAMES.items()
                                 if not (isinstance(own, PMap) and k in own)}
+        self.scalar_types = scalar_type_names(data.get("data_types"))
         for k, body in data.items():
             span = data.value_span(k)
             if k == "tosca_definitions_version":
@@ -316,14 +335,36 @@ class Lowerer:
             out = scalar_type(out, body, self.diags, path)
         return out
 
+    def validation(self, body: PMap) -> Any:
+        """The lowering of ``body``'s validation clause: none for a value of a scalar
+        type of this file, whose magnitude xfc does not know (units are not converted:
+        '1 KiB' and '1 GB' compared as strings would be a wrong verdict)."""
+        if body.get("type") in getattr(self, "scalar_types", ()):
+            def warn(clause: Any, span: Span, path: str) -> None:
+                self.diags.add("tosca-unsupported", f"a validation clause on a value of the "
+                               f"scalar type {body['type']!r} is accepted but not enforced: "
+                               "xfc checks a scalar's form, not its magnitude", span,
+                               path=path)
+            return warn
+        return self.v.validation
+
+    def definition(self, body: PMap, path: str, values: bool = True) -> Any:
+        """A property, parameter (``values``: with ``default`` and ``value``) or schema
+        definition: values and schemas lowered, ``validation`` as 1.3 ``constraints``
+        (left out when the clause has no 1.3 form)."""
+        fields: dict[str, Any] = {"key_schema": self.schema, "entry_schema": self.schema,
+                                  "validation": self.validation(body)}
+        if values:
+            fields.update(default=self.val, value=self.val)
+        out = self.keyed(body, path, fields, {"validation": "constraints"})
+        if isinstance(out, PMap) and out.get("constraints", 1) is None:
+            dict.__delitem__(out, "constraints")
+        return out
+
     def prop_def(self, body: Any, path: str) -> Any:
         if not isinstance(body, PMap):
             return body
-        out = self.keyed(body, path, {
-            "default": self.val, "value": self.val,
-            "key_schema": self.schema, "entry_schema": self.schema,
-            "validation": self.v.validation,
-        }, {"validation": "constraints"})
+        out = self.definition(body, path)
         if isinstance(out, PMap) and "value" in out:
             # §9.5 fixed value: 1.3 has no such keyname for a property; read as default
             if "default" not in out:
@@ -332,49 +373,24 @@ class Lowerer:
             self.diags.add("tosca-unsupported", "a fixed property value (TOSCA 2.0 §9.5 "
                            "'value') is read as the default: a template may still assign "
                            "another", body.key_span("value"), path=path)
-        if isinstance(out, PMap) and out.get("constraints", 1) is None:
-            dict.__delitem__(out, "constraints")
         return bytes_def(out, body, self.diags, path)
 
     def param_def(self, body: Any, path: str) -> Any:
         """An input or output parameter (§9.6): fixed ``value`` kept (1.3 has it)."""
         if not isinstance(body, PMap):
             return body
-        out = self.keyed(body, path, {
-            "default": self.val, "value": self.val,
-            "key_schema": self.schema, "entry_schema": self.schema,
-            "validation": self.v.validation,
-        }, {"validation": "constraints"})
-        if isinstance(out, PMap) and out.get("constraints", 1) is None:
-            dict.__delitem__(out, "constraints")
-        return bytes_def(out, body, self.diags, path)
+        return bytes_def(self.definition(body, path), body, self.diags, path)
 
     def schema(self, body: Any, span: Span, path: str) -> Any:
         if not isinstance(body, PMap):
             return bytes_def(body, body, self.diags, path, span)
-        out = self.keyed(body, path, {"key_schema": self.schema, "entry_schema": self.schema,
-                                      "validation": self.v.validation},
-                         {"validation": "constraints"})
-        if isinstance(out, PMap) and out.get("constraints", 1) is None:
-            dict.__delitem__(out, "constraints")
-        return bytes_def(out, body, self.diags, path)
+        return bytes_def(self.definition(body, path, values=False), body, self.diags, path)
 
     def requirement_defs(self, body: Any, span: Span, path: str) -> Any:
-        if not isinstance(body, PSeq):
-            return body
-        out = PSeq(span=body.span)
-        for i, item in enumerate(body):
-            if isinstance(item, PMap) and len(item) == 1:
-                (name, d), = item.items()
-                new = PMap(span=item.span)
-                self.put(new, name, self.keyed(d, f"{path}.{name}", {
-                    "relationship": lambda b, s, p: self.keyed(b, p, {
-                        "interfaces": lambda b2, s2, p2: self.each(b2, p2, self.interface)}),
-                }, _REQDEF_RENAME, _REQDEF_ONLY2), item, name)
-                item = new
-            out.append(item)
-            out.item_spans.append(body.item_span(i))
-        return out
+        return self.named_list(body, lambda name, d: self.keyed(d, f"{path}.{name}", {
+            "relationship": lambda b, s, p: self.keyed(b, p, {
+                "interfaces": lambda b2, s2, p2: self.each(b2, p2, self.interface)}),
+        }, _REQDEF_RENAME, _REQDEF_ONLY2))
 
     def capability_def(self, body: Any, path: str) -> Any:
         props = lambda b, s, p: self.each(b, p, self.prop_def)  # noqa: E731
@@ -421,7 +437,7 @@ class Lowerer:
         if isinstance(nts, PMap):
             nts = copies(nts, self.diags, f"{path}.node_templates", "§7.2")
         self.selector = Selector(self.diags, nts)
-        self.v.graph = Graph(self.diags, nts)
+        self.v.graph = Graph(self.diags, nts, self.limits)
         for k, body in st.items():
             span = st.value_span(k)
             if k not in SERVICE_KEYS:
@@ -504,18 +520,8 @@ class Lowerer:
         return out
 
     def requirement_assignments(self, body: Any, path: str, values: Any) -> Any:
-        if not isinstance(body, PSeq):
-            return body
-        out = PSeq(span=body.span)
-        for i, item in enumerate(body):
-            if isinstance(item, PMap) and len(item) == 1:
-                (name, a), = item.items()
-                new = PMap(span=item.span)
-                self.put(new, name, self.requirement(a, f"{path}.{name}", values), item, name)
-                item = new
-            out.append(item)
-            out.item_spans.append(body.item_span(i))
-        return out
+        return self.named_list(body, lambda name, a: self.requirement(a, f"{path}.{name}",
+                                                                      values))
 
     def requirement(self, a: Any, path: str, values: Any) -> Any:
         if not isinstance(a, PMap):
@@ -559,19 +565,8 @@ class Lowerer:
         if isinstance(body, PMap):  # a mapping: the resolver's policies.map quirk reads it
             return self.each(body, path, lambda d, p: self.keyed(
                 d, p, {"properties": values}, None, {"triggers": "§16.4"}))
-        if not isinstance(body, PSeq):
-            return body
-        out = PSeq(span=body.span)
-        for i, item in enumerate(body):
-            if isinstance(item, PMap) and len(item) == 1:
-                (name, d), = item.items()
-                new = PMap(span=item.span)
-                self.put(new, name, self.keyed(d, f"{path}.{name}", {
-                    "properties": values}, None, {"triggers": "§16.4"}), item, name)
-                item = new
-            out.append(item)
-            out.item_spans.append(body.item_span(i))
-        return out
+        return self.named_list(body, lambda name, d: self.keyed(
+            d, f"{path}.{name}", {"properties": values}, None, {"triggers": "§16.4"}))
 
 
 __all__ = ["Lowerer", "V13"]

@@ -66,6 +66,22 @@ def _constraint(out: PMap, src: PMap, src_key: str, pattern: str) -> None:
     seq.item_spans.append(src.key_span(src_key))
 
 
+def scalar_type_names(types: Any) -> frozenset[str]:
+    """The data types of a file's ``data_types`` derived, there, from ``scalar``."""
+    if not isinstance(types, PMap):
+        return frozenset()
+    found: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for name, body in types.items():
+            base = body.get("derived_from") if isinstance(body, PMap) else None
+            if name not in found and (base == "scalar" or base in found):
+                found.add(name)
+                grew = True
+    return frozenset(found)
+
+
 def scalar_type(out: PMap, body: PMap, diags: Diagnostics, path: str) -> PMap:
     """``out``, the lowered data type ``body`` derived from ``scalar``, as a 1.3 string
     type whose pattern admits ``<number> <prefix><unit>``."""

@@ -199,3 +199,29 @@ def test_the_current_output_is_refused_by_1_20(server: ApiServer, tmp_path: Path
         assert docs, kind
         rc, text = server.apply(_stream(docs), namespace=ns)
         assert rc != 0 and needle in text, f"{kind}: {text}"
+
+
+def test_ns_per_vnf_namespaces_are_accepted(server: ApiServer, tmp_path: Path) -> None:
+    """An NSD compiled with --ns-namespaces per-vnf (issue 26): the Namespace objects xfc
+    writes are created for real, then every other object — each in the namespace it names
+    (its VNF's, or the service's) — is accepted by the server, the operator's RoleBindings
+    across namespaces included."""
+    out = tmp_path / "out"
+    svc = server.namespace("nsns")  # the service's own namespace (--namespace)
+    r = _xfc("compile", str(REPO / "tests" / "fixtures" / "ns" / "nsd.yaml"), "--kube-version",
+             KUBE, "--ns-namespaces", "per-vnf", "--namespace", svc, "-o", str(out), "-q")
+    assert r.returncode == 0, r.stdout + r.stderr
+    docs = _files_docs(out)
+    crds, objects = _split(docs)
+    _install_crds(server, crds)
+    spaces = [d for d in objects if d["kind"] == "Namespace"]
+    assert sorted(d["metadata"]["name"] for d in spaces) == ["blog", "data", "shop"]
+    rc, text = server.apply(_stream(spaces), dry_run=False)
+    assert rc == 0, text
+    rest = [d for d in objects if d["kind"] != "Namespace"]
+    assert {d["metadata"]["namespace"] for d in rest} == {svc, "blog", "data", "shop"}
+    rc, text = server.apply(_stream(rest))  # no -n: each object names its namespace
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    ok = [ln for ln in lines if ln.endswith(ACCEPTED)]
+    assert rc == 0 and len(ok) == len(rest), (
+        f"kube-apiserver 1.20 accepted {len(ok)} of {len(rest)} objects:\n{text}")

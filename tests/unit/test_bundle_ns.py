@@ -316,3 +316,39 @@ def test_the_longest_vnf_prefix_owns_a_template():
     assert owner("a-x", vnfs) == "a"
     assert owner("ab-x", vnfs) is None and owner("a", vnfs) is None
     assert owner("frontnet", ["shop", "blog"]) is None  # an NS link is the service's
+
+
+def test_osm_nsd_carries_the_ns_virtual_links(tmp_path):
+    """The NS link ``frontnet`` is a SOL006 virtual-link-desc with a profile of its
+    vl_profile's bitrates; each VNF whose external CP the NSD binds to it reaches it from
+    an ext-cpd of its KNF VNFD (virtual-link-connectivity); all valid SOL006, and the OSM
+    gate checks every reference against the packages beside it."""
+    _, files = bundle(TWO, "osm", tmp_path)
+    by_name = {f.path: f for f in files}
+    (ns_path,) = [p for p in by_name if p.endswith("_ns.tar.gz")]
+    _, nsd_doc = _descriptor(_untar(by_name[ns_path].content), "nsd.yaml")
+    assert sol006_errors(nsd_doc) is None
+    (nsd,) = nsd_doc["nsd"]["nsd"]
+    descs = {d["id"]: d for d in nsd["virtual-link-desc"]}
+    assert set(descs) == {"mgmtnet", "frontnet"}
+    assert descs["frontnet"]["connectivity-type"]["layer-protocol"] == ["ipv4"]
+    assert "mgmt-network" not in descs["frontnet"]
+    (df,) = nsd["df"]
+    profile = {p["id"]: p for p in df["virtual-link-profile"]}["frontnet"]
+    assert profile["max-bitrate-requirements"] == {"root": 1000000}
+    assert profile["min-bitrate-requirements"] == {"root": 100000}
+    joined = {}
+    for vp in df["vnf-profile"]:
+        for conn in vp["virtual-link-connectivity"]:
+            if conn["virtual-link-profile-id"] == "frontnet":
+                joined[vp["id"]] = [c["constituent-cpd-id"] for c in conn["constituent-cpd-id"]]
+    assert joined == {"shop": ["front-cp"], "blog": ["front-cp"]}  # not data, not service
+    ns = ns_path[:-len("_ns.tar.gz")]
+    content = _untar(by_name[f"{ns}-shop_knf.tar.gz"].content)
+    _, vnfd_doc = _descriptor(content, "nfd.yaml")
+    assert sol006_errors(vnfd_doc) is None
+    cpds = {c["id"]: c for c in vnfd_doc["vnfd"]["ext-cpd"]}
+    assert cpds["front-cp"]["k8s-cluster-net"] == "frontnet"
+    assert {"id": "frontnet"} in vnfd_doc["vnfd"]["k8s-cluster"]["nets"]
+    assert osm(content) == []
+    assert verify(tmp_path / ns_path) == []

@@ -100,7 +100,7 @@ def test_aarch64_is_arm64_and_an_unknown_architecture_warns_at_its_value(tmp_pat
         mem="{ virtual_mem_size: 1 GiB, numa_enabled: true }"))
     assert "nodeSelector" not in _pod(objs)
     warned = {(d.message.split("'")[1], d.span.line, d.span.column) for d in unit.diagnostics
-              if d.code == "k8s-not-expressible" and d.message.startswith("vdu:")}
+              if d.code == "unsupported" and d.message.startswith("kubernetes: vdu:")}
     # HEAD is 6 lines, the VDU starts at line 7: virtual_cpu's flow mapping is on line 26,
     # virtual_memory's on 27; each warning is at the value it names
     assert ("cpu_architecture", 26, 66) in warned
@@ -113,7 +113,7 @@ def test_vm_vdu_warning_names_every_lost_fact(tmp_path):
         "container_format: docker", "container_format: bare")
     unit, objs = _compile(tmp_path, body)
     assert not any("deployment" in p for p in objs)
-    [msg] = [d.message for d in unit.diagnostics if d.code == "k8s-not-expressible" and "no Kubernetes workload" in d.message]
+    [msg] = [d.message for d in unit.diagnostics if d.code == "unsupported" and "no Kubernetes workload" in d.message]
     for fact in ("'vdu_profile'", "'sw_image_data'", "'virtual_cpu' of virtual_compute",
                  "'virtual_memory' of virtual_compute", "'monitoring_parameters'"):
         assert fact in msg
@@ -161,7 +161,7 @@ def test_block_and_file_storage_sizes_and_sharing(tmp_path):
     assert {"mountPath": "/mnt/block", "name": "block"} in mounts
     assert {"mountPath": "/mnt/files", "name": "files"} in mounts
     assert _pod(objs)["containers"][0]["resources"]["requests"] == {"cpu": "1", "memory": "1Gi"}
-    warned = {d.message.split("'")[1] for d in unit.diagnostics if d.code == "k8s-not-expressible"}
+    warned = {d.message.split("'")[1] for d in unit.diagnostics if d.code == "unsupported"}
     assert {"rdma_enabled", "file_system_protocol"} <= warned
 
 
@@ -193,7 +193,7 @@ def test_vducp_order_with_no_interface_to_name_warns():
         node("cp-app", "tosca.nodes.nfv.VduCp", 40, {"order": 0}, reqs=(req("virtual_binding", "app"),)),
     ])
     EMITTER.emit(u, u.diagnostics)
-    warned = {d.message.split(":")[0]: d.span.line for d in u.diagnostics if "'order'" in d.message}
+    warned = {d.message.split(": ")[1]: d.span.line for d in u.diagnostics if "'order'" in d.message}
     assert warned == {"cp-vm": 32, "cp-app": 42}
 
 

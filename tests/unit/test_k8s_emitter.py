@@ -225,8 +225,8 @@ def test_sol001_container_deployable_unit():
 def test_sol001_dropped_keys_warn_at_their_values():
     u = sol001_unit()
     emit(u)
-    warned = sorted((d.span.line, d.span.column, d.message.split(":")[0])
-                    for d in u.diagnostics if d.code == "k8s-not-expressible")
+    warned = sorted((d.span.line, d.span.column, d.message.split(": ")[1])
+                    for d in u.diagnostics if d.code == "unsupported")
     # logical_node of vdu1 (4th property, line 10+2+3), huge_pages_resources of c1 (8th),
     # connectivity_type of vl1, layer_protocols of cp1
     assert warned == [(15, 9, "vdu1"), (39, 9, "c1"), (62, 9, "vl1"), (72, 9, "cp1")]
@@ -239,7 +239,7 @@ def test_vm_vdu_is_not_expressible():
                              properties={"container_format": "bare", "disk_format": "qcow2"})})])
     objs = emit(u)
     assert not any("deployment" in p or "statefulset" in p for p in objs)
-    assert [(d.code, d.span.line) for d in u.diagnostics if d.severity >= 1] == [("k8s-not-expressible", 10)]
+    assert [(d.code, d.span.line) for d in u.diagnostics if d.severity >= 1] == [("unsupported", 10)]
 
 
 def test_container_vdu_and_container_application():

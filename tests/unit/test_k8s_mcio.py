@@ -25,7 +25,7 @@ def du(name: str, line: int, mcio, **props):
 
 
 def warnings(u):
-    return [(d.span.line, d.message) for d in u.diagnostics if d.code == "k8s-not-expressible"]
+    return [(d.span.line, d.message) for d in u.diagnostics if d.code == "unsupported"]
 
 
 def test_name_names_the_workload_and_everything_made_from_it():
@@ -57,7 +57,7 @@ def test_deployment_type_on_a_stateful_process_keeps_the_statefulset_and_warns()
              processes={"db": Process(node="db", state="stateful", origin="native")})
     objs = emit(u)
     assert "kubernetes/statefulset-db.yaml" in objs and "kubernetes/deployment-db.yaml" not in objs
-    (d,) = [d for d in u.diagnostics if d.code == "k8s-not-expressible"]
+    (d,) = [d for d in u.diagnostics if d.code == "unsupported"]
     # no package here: the value's own position is unknown, the property's is used
     assert (d.span.line, d.span.column) == (14, 9)
     assert "MCIO type 'Deployment'" in d.message and "stateful" in d.message and "StatefulSet" in d.message
@@ -78,7 +78,7 @@ def test_statefulset_type_without_traits_says_how_to_get_one():
     u = unit(du("web", 10, {"name": "web", "type": "StatefulSet"}))  # origin "default"
     objs = emit(u)
     assert "kubernetes/deployment-web.yaml" in objs
-    (d,) = [d for d in u.diagnostics if d.code == "k8s-not-expressible"]
+    (d,) = [d for d in u.diagnostics if d.code == "unsupported"]
     assert "no process traits" in d.message and "state: stateful" in d.hint
 
 
@@ -94,7 +94,7 @@ def test_invalid_name_is_converted_with_a_warning():
     u = unit(du("w", 10, {"name": "Web_Front.v2", "type": "Deployment"}))
     objs = emit(u)
     assert "kubernetes/deployment-web-front-v2.yaml" in objs
-    (d,) = [d for d in u.diagnostics if d.code == "k8s-not-expressible"]
+    (d,) = [d for d in u.diagnostics if d.code == "unsupported"]
     assert "'Web_Front.v2' is not a DNS-1123 label" in d.message and "'web-front-v2'" in d.message
     assert d.path.endswith('["name"]')
 
@@ -122,7 +122,7 @@ def test_the_v4_sample_compiles_without_an_unavoidable_warning():
     sample = Path(__file__).resolve().parents[2] / "samples" / "sol001-v4-container-vnf" / "vnfd.yaml"
     result = compile_(str(sample), Options(targets=("kubernetes",)))
     assert result.ok, result.diagnostics.render_text()
-    assert "k8s-not-expressible" not in result.diagnostics.codes()
+    assert "unsupported" not in result.diagnostics.codes()
     kinds = {yaml.safe_load(f.content)["metadata"]["name"]: yaml.safe_load(f.content)["kind"]
              for f in result.outputs if f.path.startswith("kubernetes/") and
              yaml.safe_load(f.content)["kind"] in ("Deployment", "StatefulSet")}

@@ -138,7 +138,7 @@ def test_run_as_root_is_explicit_and_warned_at_the_property(tmp_path):
     assert (d.span.line, d.span.column) == (9, 22) and "run_as_root" in d.message
     unit, pod = _one(tmp_path, "        run_as_root: true\n        run_as: { user: 1000 }\n")
     assert "runAsUser" not in pod["securityContext"]
-    [d] = [d for d in unit.diagnostics if d.code == "k8s-not-expressible"]
+    [d] = [d for d in unit.diagnostics if d.code == "unsupported"]
     assert "'run_as' is not applied" in d.message and d.span.line == 10
 
 
@@ -165,7 +165,7 @@ def test_writable_paths_and_bad_secret_names(tmp_path):
     assert {"mountPath": "/var/cache/app", "name": "xf-w-var-cache-app"} in c["volumeMounts"]
     assert [m["mountPath"] for m in c["volumeMounts"]].count("/tmp") == 1
     assert c["env"] == [{"name": "API_TOKEN", "valueFrom": {"secretKeyRef": {"key": "token", "name": "api-credentials"}}}]
-    warned = sorted(d.message.split(":")[1].strip()[:20] for d in unit.diagnostics if d.code == "k8s-not-expressible")
+    warned = sorted(d.message.split(":")[1].strip()[:20] for d in unit.diagnostics if d.code == "unsupported")
     assert len(warned) == 2  # the relative path and the bad Secret name
 
 
@@ -181,14 +181,14 @@ def test_http_probes_replace_the_tcp_probes_of_their_kind(tmp_path):
     assert c["livenessProbe"]["tcpSocket"] == {"port": 8080}  # the kind not asked for stays TCP
     unit, pod = _one(tmp_path, ports + "        probes: { liveness: { http_path: /healthz } }\n")
     assert pod["containers"][0]["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": 8080}
-    assert not [d for d in unit.diagnostics if d.code == "k8s-not-expressible"]
+    assert not [d for d in unit.diagnostics if d.code == "unsupported"]
 
 
 def test_an_http_probe_without_a_port_or_with_a_bad_path_is_reported(tmp_path):
     # no TCP port to default to: no probe, a warning at the path
     unit, pod = _one(tmp_path, "        probes: { readiness: { http_path: /readyz } }\n")
     assert "readinessProbe" not in pod["containers"][0]
-    [d] = [d for d in unit.diagnostics if d.code == "k8s-not-expressible"]
+    [d] = [d for d in unit.diagnostics if d.code == "unsupported"]
     assert "probes.readiness gives no port" in d.message and (d.span.line, d.span.column) == (9, 43)
     # the profile's pattern refuses a relative path and a port out of range
     path = tmp_path / "bad.yaml"

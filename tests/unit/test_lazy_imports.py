@@ -15,6 +15,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "5g-core-slice" / "slice.yaml"
 CYCLE = REPO / "tests" / "diagnostics" / "xf-dependency-cycle"
@@ -135,8 +137,47 @@ def test_a_check_that_stops_at_load_builds_no_x_factor_model(corpus: Path) -> No
     code, modules = _modules("check", str(corpus / TACKER_CSAR))
     assert code == 1
     for name in ("compiler.model.xfactor", "compiler.api.analysis", "compiler.normalize",
-                 "compiler.emitters", "compiler.graph"):
+                 "compiler.emitters", "compiler.graph",
+                 # the resolver's package (its type tables): the loader imports nothing
+                 # of it (its quirks table is compiler.loader.quirks)
+                 "compiler.resolve"):
         assert not _loaded(modules, name), name
+    # lark is imported without the optional regex module, which it would take when
+    # installed and use only for grammars with Unicode categories (none of xfc's)
+    assert _loaded(modules, "lark")
+    assert not _loaded(modules, "regex")
+
+
+LARK_PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+first = sys.argv[2]
+if first == "regex":
+    import regex
+from compiler import parsers
+from compiler.loader import manifest
+after = "regex" in sys.modules
+try:
+    import regex  # still importable after lark was
+    importable = True
+except ImportError:
+    importable = False
+tree = parsers.get("tosca_meta").parse("TOSCA-Meta-File-Version: 1.0\\n")
+print(json.dumps({"after": after, "importable": importable, "parsed": tree is not None,
+                  "lark_regex": sys.modules["lark.utils"]._has_regex}))
+"""
+
+
+def test_lark_is_imported_without_regex_and_leaves_it_importable() -> None:
+    """compiler.parsers imports lark with ``regex`` hidden only when nothing imported it
+    before: a process that uses ``regex`` keeps it, and one that imports it later gets it."""
+    pytest.importorskip("regex", reason="the optional regex module is not installed")
+    for first, regex_in_lark in (("lark", False), ("regex", True)):
+        out = subprocess.run([sys.executable, "-c", LARK_PROBE, str(REPO), first],
+                             capture_output=True, text=True, check=True, timeout=120)
+        doc = json.loads(out.stdout.strip().splitlines()[-1])
+        assert doc == {"after": regex_in_lark, "importable": True, "parsed": True,
+                       "lark_regex": regex_in_lark}, first
 
 
 def test_help_still_lists_every_verb() -> None:

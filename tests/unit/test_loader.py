@@ -165,7 +165,7 @@ def test_same_file_under_two_prefixes_is_listed_twice_and_parsed_once(tmp_path, 
                  "  - {file: t.yaml, namespace_prefix: one}\n")
     calls = []
     real = loader_mod.load_yaml
-    monkeypatch.setattr(loader_mod, "load_yaml", lambda text, f, *a: calls.append(f) or real(text, f, *a))
+    monkeypatch.setattr(loader_mod, "load_yaml", lambda text, f, *a, **kw: calls.append(f) or real(text, f, *a, **kw))
     pkg, d = run(main)
     assert not d.has_errors
     assert [(f.name, f.prefix) for f in pkg.files] == [("main.yaml", ""), ("t.yaml", "one"), ("t.yaml", "two")]

@@ -72,7 +72,7 @@ topology_template:
                                              "description: cart service\n        boot_order: true"))
     unit = compile_(str(path), Options(emitters=("kubernetes",)))
     assert [(d.code, d.span.line) for d in unit.diagnostics
-            if d.severity >= Severity.WARNING] == [("k8s-not-expressible", 12)]
+            if d.severity >= Severity.WARNING] == [("unsupported", 12)]
 
 
 # ---- one mistake each: the first error is the only one (issue 21 item 7) ----------------

@@ -176,7 +176,7 @@ def test_third_party_emitter_check_and_target_from_the_cli(site, tmp_path):
     found = [d for d in report["diagnostics"] if d["code"] == "acme/foreign-registry"]
     assert len(found) == 2 and all(d["line"] > 0 for d in found), codes
     # the target's losses are warnings like the built-ins'
-    assert any(d["code"] == "policy-not-expressible" and "ACME orchestrator" in d["message"]
+    assert any(d["code"] == "unsupported" and "ACME orchestrator" in d["message"]
                for d in report["diagnostics"])
 
 

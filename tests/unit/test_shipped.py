@@ -223,7 +223,7 @@ def test_no_second_budget_over_the_same_pods(corpus):
     result = compiler.compile(str(corpus / MULTI_NS), namespace="one")
     assert _budgets(result) == [("vdu1", "one")]
     [warn] = [d for d in result.diagnostics if "no PodDisruptionBudget" in d.message]
-    assert warn.code == "k8s-not-expressible" and "VDU2" in warn.message
+    assert warn.code == "unsupported" and "VDU2" in warn.message
 
 
 def test_no_budget_where_the_package_ships_one(tmp_path):
@@ -261,7 +261,7 @@ def test_one_vdu_shipped_as_three_kinds_warns_until_files_are_chosen(corpus):
                          "kubernetes/replicaset-vdu1-scale.yaml",
                          "kubernetes/statefulset-vdu1-scale.yaml"]
     [warn] = [d for d in every.diagnostics if "Tacker deploys one object per VDU" in d.message]
-    assert warn.code == "k8s-not-expressible" and "lcm-kubernetes-def-files" in warn.hint
+    assert warn.code == "unsupported" and "lcm-kubernetes-def-files" in warn.hint
     chosen = compiler.compile(str(corpus / SCALE), flavour="simple",
                               params={"lcm-kubernetes-def-files": "Files/kubernetes/deployment_scale.yaml"})
     assert chosen.ok, chosen.diagnostics.render_text()

@@ -150,7 +150,7 @@ def test_a_target_without_the_optional_hooks_still_compiles(monkeypatch):
 
 def test_the_docs_table_is_the_plugin_table():
     text = (REPO / "docs/architecture.md").read_text()
-    head = "| target | policy documents | labels alerts | CSAR layout |"
+    head = "| target | policy documents | labels alerts | CSAR layout | deploys manifests |"
     assert head in text
     rows = text.split(head, 1)[1].split("\n\n", 1)[0].strip().splitlines()[1:]
     table = {}
@@ -163,4 +163,77 @@ def test_the_docs_table_is_the_plugin_table():
         assert cells[2] == ("yes" if getattr(t, "labels_alerts", False) else "no"), name
         layout = getattr(t, "package_layout", None)
         assert cells[3] == (f"`{layout}`" if layout else "plain SOL004"), name
+        assert cells[4] == ("yes" if getattr(t, "deploys_manifests", False) else "no"), name
     assert isinstance(plugins.target("tacker"), KubernetesTarget)
+
+
+def _verb_target(verb: str) -> argparse.Action:
+    return next(a for a in flags.parser(verb)._actions if "--target" in a.option_strings)
+
+
+@pytest.mark.parametrize("verb", ["check", "compile", "bundle"])
+def test_every_verb_takes_its_target_choices_from_the_table(fake, verb: str):
+    """check, compile and bundle check --target against the plugin table (one object,
+    asked lazily), so a target added to the table is a choice of each without a list."""
+    choices = _verb_target(verb).choices
+    assert choices is flags.TARGETS
+    assert "fake" in choices and list(choices)[:4] == ["kubernetes", "tacker", "onap", "osm"]
+    assert "nope" not in choices
+    with pytest.raises(SystemExit):
+        flags.parse(verb, ["x.yaml", "--target", "nope"] + (["-f", "csar", "-o", "o"]
+                                                             if verb == "bundle" else []))
+    args = flags.parse(verb, ["x.yaml", "--target", "fake"] + (["-f", "csar", "-o", "o"]
+                                                               if verb == "bundle" else []))
+    assert args.targets == ["fake"]
+
+
+def test_a_target_that_deploys_the_manifests_gets_tackers_namespace_rule(monkeypatch):
+    """The Kubernetes back end asks the targets whether one deploys the package's
+    manifests (PolicyTarget.deploys_manifests) instead of testing for 'tacker'."""
+    import compiler
+
+    class Deployer(PolicyTarget):
+        name = "deployer"
+        title = "Deployer"
+        deploys_manifests = True
+
+    module = types.ModuleType("xfc_deployer_target")
+    module.DEPLOYER = Deployer()  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "xfc_deployer_target", module)
+    monkeypatch.setitem(plugins.BUILTIN_TARGETS, "deployer", "xfc_deployer_target:DEPLOYER")
+    plugins.refresh()
+    try:
+        case = REPO / "tests/diagnostics/k8s-namespace-not-uniform/fail"
+        codes = [d.code for d in compiler.compile(str(case), targets=("deployer",)).diagnostics]
+        assert "k8s-namespace-not-uniform" in codes
+        codes = [d.code for d in compiler.compile(str(case), targets=("kubernetes",)).diagnostics]
+        assert "k8s-namespace-not-uniform" not in codes
+    finally:
+        monkeypatch.undo()
+        plugins.refresh()
+    for source in ("tacker.py", "tacker_namespace.py"):
+        text = (REPO / "compiler/emitters/kubernetes" / source).read_text()
+        assert not re.search(r"""["']tacker["'] (not )?in """, text), source
+
+
+def test_the_target_protocol_is_typed_and_its_modules_strict():
+    """plugins.Target names its types (no Any for the unit, the context or the
+    diagnostics), and mypy runs strict on the target seam (tests/unit/test_mypy.py runs it;
+    targets.py holds the built-ins to the protocol under TYPE_CHECKING)."""
+    import inspect
+    import tomllib
+
+    for method in ("realise", "documents", "check"):
+        hints = inspect.get_annotations(getattr(plugins.Target, method))
+        assert hints and not any("Any" in str(h) for h in hints.values()), (method, hints)
+    assert inspect.get_annotations(plugins.Target.check)["unit"] == "TargetInput"
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        overrides = tomllib.load(fh)["tool"]["mypy"]["overrides"]
+    seam = {"compiler.plugins", "compiler.target_api", "compiler.unsupported",
+            "compiler.emitters.policies.targets"}
+    strict = [o for o in overrides if seam <= set(o["module"])]
+    assert strict and all(strict[0].get(flag) is True for flag in (
+        "disallow_untyped_defs", "disallow_any_generics", "warn_return_any", "check_untyped_defs"))
+    assert not any(seam & set(o["module"]) for o in overrides if o.get("ignore_errors"))
+    assert "_BUILTINS: tuple[Target, ...]" in (
+        REPO / "compiler/emitters/policies/targets.py").read_text()

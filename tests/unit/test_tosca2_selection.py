@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from compiler.limits import Limits
 from tests.unit.tosca2_support import HEAD, check, codes, found, message
 
 K8S = "imports:\n  - profile: io.xfactor.kubernetes:1.0\n"
@@ -22,13 +23,7 @@ STORES = """service_template:
 
 
 def _app(tmp_path, requirement: str, env: str = "", more: str = ""):
-    text = HEAD + K8S + STORES + more + """    app:
-      type: Microservice
-      properties:
-        image: app:1
-        process: { state: stateless }
-""" + (f"        env:\n{env}" if env else "") + "      requirements:\n" + requirement
-    return check(tmp_path, text)
+    return _app_with(tmp_path, requirement, f"        env:\n{env}" if env else "", more)
 
 
 def _targets(unit, node: str = "app") -> list[str | None]:
@@ -52,6 +47,10 @@ def _targets(unit, node: str = "app") -> list[str | None]:
     ("{ $has_key: [ { a: 1 }, b ] }", False),
     ("{ $has_entry: [ [ 1, 2 ], 2 ] }", True),
     ("{ $equal: [ { $length: [ abc ] }, 3 ] }", True),
+    # the string functions have their value at load too (compiler/tosca2/strings.py)
+    ("{ $equal: [ { $concat: [ a, b ] }, ab ] }", True),
+    ("{ $equal: [ { $concat: [ [ 1 ], [ 2 ] ] }, [ 1, 2 ] ] }", True),
+    ("{ $has_prefix: [ { $token: [ 'a:b', ':', 1 ] }, b ] }", True),
 ])
 def test_boolean_functions_on_literals_have_their_value(tmp_path, expr, value):
     unit = check(tmp_path, HEAD + K8S + f"""service_template:
@@ -236,8 +235,152 @@ def test_relationship_steps_chain_and_follow_a_node_filter(tmp_path):
     assert unit.topology.nodes["app"].properties["env"]["URL"] == "redis://cache"
 
 
+def _app_with(tmp_path, requirement: str, props: str, more: str = ""):
+    text = HEAD + K8S + STORES + more + """    app:
+      type: Microservice
+      properties:
+        image: app:1
+        process: { state: stateless }
+""" + props + "      requirements:\n" + requirement
+    return check(tmp_path, text)
+
+
+# §10.3 ALL: the list of the values of every path reached ------------------------------------
+@pytest.mark.parametrize("steps,want", [
+    # every assignment of 'uses', in the order written
+    ("SELF, RELATIONSHIP, uses, ALL, TARGET, locator", ["postgres://db", "redis://cache"]),
+    # after a node template name: its one representation
+    ("db, ALL, kind", ["database"]),
+    # SOURCE goes back to the node, once per relationship
+    ("app, 0, RELATIONSHIP, uses, ALL, SOURCE, image", ["app:1", "app:1"]),
+])
+def test_all_is_the_list_of_every_paths_value(tmp_path, steps, want):
+    unit = _app_with(tmp_path, "        - uses: db\n        - uses: cache\n",
+                     f"        args: {{ $get_property: [ {steps} ] }}\n")
+    assert codes(unit) == []
+    assert list(unit.topology.nodes["app"].properties["args"]) == want
+
+
+def test_two_alls_merge_into_one_list(tmp_path):
+    # §10.3: with several ALL keywords the results are merged into a single list
+    more = """    api:
+      type: Microservice
+      properties: { image: api, process: { state: stateless }, replicas: { min: 2, max: 2 } }
+      requirements:
+        - uses: db
+        - uses: cache
+    web:
+      type: Microservice
+      properties: { image: web, process: { state: stateless }, replicas: { min: 2, max: 2 } }
+      requirements:
+        - uses: cache
+"""
+    unit = _app_with(tmp_path, "        - calls: api\n        - calls: web\n",
+                     "        args: { $get_property: [ SELF, RELATIONSHIP, calls, ALL, TARGET, "
+                     "RELATIONSHIP, uses, ALL, TARGET, kind ] }\n", more)
+    assert codes(unit) == []
+    assert list(unit.topology.nodes["app"].properties["args"]) == ["database", "cache", "cache"]
+
+
+def test_all_of_get_attribute_is_a_list_of_runtime_references(tmp_path):
+    unit = _app_with(tmp_path, "        - uses: db\n        - uses: cache\n",
+                     "        args: { $get_attribute: [ SELF, RELATIONSHIP, uses, ALL, TARGET, "
+                     "tosca_name ] }\n")
+    assert codes(unit) == []
+    refs = list(unit.topology.nodes["app"].properties["args"])
+    assert [(r.function, tuple(r.args)) for r in refs] == [
+        ("get_attribute", ("db", "tosca_name")), ("get_attribute", ("cache", "tosca_name"))]
+
+
+_INTO_DB = """    api:
+      type: Microservice
+      properties: { image: api:1, process: { state: stateless }, replicas: { min: 2, max: 2 } }
+      requirements:
+        - uses: { node: db, capability: service }
+"""
+
+
+@pytest.mark.parametrize("steps,want", [
+    # §10.3 CAPABILITY, c, RELATIONSHIP, idx: the relationships into a capability, in
+    # the order of the file (templates, then their assignments)
+    ("db, CAPABILITY, service, RELATIONSHIP, ALL, SOURCE, image", ["api:1", "app:1"]),
+    ("db, CAPABILITY, service, RELATIONSHIP, ALL, TARGET, kind", ["database", "database"]),
+])
+def test_all_relationships_into_a_capability(tmp_path, steps, want):
+    unit = _app_with(tmp_path, "        - uses: { node: db, capability: service }\n",
+                     f"        args: {{ $get_property: [ {steps} ] }}\n", _INTO_DB)
+    assert codes(unit) == []
+    assert list(unit.topology.nodes["app"].properties["args"]) == want
+
+
+@pytest.mark.parametrize("steps,want", [
+    ("db, CAPABILITY, service, RELATIONSHIP, 1, SOURCE, image", "app:1"),
+    ("db, CAPABILITY, service, RELATIONSHIP, SOURCE, image", "api:1"),  # no index: 0
+])
+def test_one_relationship_into_a_capability(tmp_path, steps, want):
+    unit = _app(tmp_path, "        - uses: { node: db, capability: service }\n",
+                env=f"          X: {{ $get_property: [ {steps} ] }}\n", more=_INTO_DB)
+    assert codes(unit) == []
+    assert unit.topology.nodes["app"].properties["env"]["X"] == want
+
+
+def test_an_index_past_the_relationships_into_a_capability(tmp_path):
+    unit = _app(tmp_path, "        - uses: { node: db, capability: service }\n",
+                env="          X: { $get_property: [ db, CAPABILITY, service, RELATIONSHIP, 2, "
+                    "SOURCE, image ] }\n", more=_INTO_DB)
+    assert [(c, line) for c, line, _col in found(unit)] == [("tosca2-unsupported", 23)]
+    assert "no relationship 2 into capability 'service'" in message(unit, "tosca2-unsupported")
+
+
+def test_the_relationships_into_a_capability_unknown_at_load(tmp_path):
+    # 'uses: db' names no capability: the resolver picks it by type, after load
+    unit = _app_with(tmp_path, "        - uses: db\n",
+                     "        args: { $get_property: [ db, CAPABILITY, service, RELATIONSHIP, "
+                     "ALL, SOURCE, image ] }\n", _INTO_DB)
+    assert [(c, line) for c, line, _col in found(unit)] == [("tosca2-unsupported", 22)]
+    assert "without naming a capability" in message(unit, "tosca2-unsupported")
+
+
+def test_the_paths_all_reaches_are_bounded_by_max_value_items(tmp_path):
+    # ALL after ALL multiplies the paths (n relationships over k steps are n^k): past
+    # max_value_items the walk stops, positioned at the RELATIONSHIP step that crossed it
+    more = "".join(f"""    s{i}:
+      type: Datastore
+      properties: {{ kind: k{i}, locator: "x://s{i}" }}
+      requirements: [ {{ uses: s0 }}, {{ uses: s1 }}, {{ uses: s2 }} ]
+""" for i in range(3))
+    steps = "SELF, RELATIONSHIP, uses, ALL, TARGET, " + "RELATIONSHIP, uses, ALL, TARGET, " * 3
+    text = HEAD + K8S + STORES + more + """    app:
+      type: Microservice
+      properties:
+        image: app:1
+        process: { state: stateless }
+""" + f"        args: {{ $get_property: [ {steps}kind ] }}\n" + \
+        "      requirements: [ { uses: s0 }, { uses: s1 }, { uses: s2 } ]\n"
+    unit = check(tmp_path, text, limits=Limits(max_value_items=20))
+    assert [(c, line) for c, line, _col in found(unit)] == [("limit-exceeded", 29)]
+    assert "max_value_items" in message(unit, "limit-exceeded")
+    # 3 relationships over 4 steps: 81 paths, under a limit of 1,000
+    assert "limit-exceeded" not in codes(check(tmp_path, text,
+                                               limits=Limits(max_value_items=1000)))
+
+
 @pytest.mark.parametrize("steps,col,words", [
-    ("SELF, RELATIONSHIP, uses, ALL, TARGET, kind", 59, "ALL"),
+    # the first relationship's target capability has 1.3's two-level form; another's
+    # has none unless its assignment names the capability
+    ("SELF, RELATIONSHIP, uses, ALL, CAPABILITY, port", 65, "relationship 1 of 'uses'"),
+    ("SELF, RELATIONSHIP, calls, ALL, TARGET, kind", 54, "assigns no requirement 'calls'"),
+])
+def test_all_paths_xfc_does_not_read(tmp_path, steps, col, words):
+    unit = _app_with(tmp_path, "        - uses: db\n        - uses: cache\n",
+                     f"        args: {{ $get_property: [ {steps} ] }}\n")
+    assert found(unit) == [("tosca2-unsupported", 17, col)]
+    assert words in message(unit, "tosca2-unsupported")
+    assert "§10.3" in message(unit, "tosca2-unsupported")
+
+
+@pytest.mark.parametrize("steps,col,words", [
+    ("SELF, RELATIONSHIP, uses, ALL, kind", 64, "a property of a relationship"),
     ("SELF, RELATIONSHIP, uses, 1, TARGET, kind", 53, "no assignment 1"),
     ("SELF, RELATIONSHIP, uses, kind", 59, "a property of a relationship"),
     ("db, 2, kind", 37, "one representation"),
@@ -258,12 +401,11 @@ def test_entity_paths_name_service_template(tmp_path):
     assert "service_template.inputs" in d.hint and "topology_template" not in d.hint
 
 
-# §10.1 a function call as a map key ---------------------------------------------------------
-def test_a_function_call_as_a_map_key_is_a_positioned_error_naming_the_clause(tmp_path):
+# §10.1 a function call as a map key (more in test_tosca2_keys.py) ----------------------------
+def test_a_function_call_as_a_map_key_is_evaluated_to_its_string(tmp_path):
     unit = _app(tmp_path, "        - uses: db\n", env="          { $concat: [ A, B ] }: x\n")
-    assert found(unit) == [("yaml-complex-key", 18, 11)]
-    (d,) = [d for d in unit.diagnostics if d.code == "yaml-complex-key"]
-    assert "§10.1" in d.hint and "§9.1.3.2" in d.hint
+    assert codes(unit) == []
+    assert dict(unit.topology.nodes["app"].properties["env"]) == {"AB": "x"}
 
 
 # §6.9.3, §14.1 node template count ----------------------------------------------------------

@@ -56,6 +56,18 @@ def test_a_validation_on_a_scalar_type_is_a_warning_not_a_string_comparison(tmp_
     assert found(unit) == [("tosca-unsupported", 11, 5)]
 
 
+def test_a_validation_on_a_property_of_a_scalar_type_is_a_warning_too(tmp_path):
+    # '1 KiB' <= '1 GB' compared as strings was an error; units are not converted, so the
+    # clause is not enforced, wherever it is written (a derived scalar type too)
+    types = SIZE + "  Small:\n    derived_from: Size\n"
+    for typ in ("Size", "Small"):
+        text = _node(typ, "1 KiB", types).replace(
+            f"        type: {typ}\n",
+            f"        type: {typ}\n        validation: {{ $less_or_equal: [ $value, 1 K ] }}\n")
+        unit = check(tmp_path, text)
+        assert found(unit) == [("tosca-unsupported", 18, 21)], typ
+
+
 # bytes (§9.1.1.5) -------------------------------------------------------------------------
 def test_bytes_is_a_base64_string(tmp_path):
     unit = check(tmp_path, _node("bytes", "UHVjY2luaQ==", ""))

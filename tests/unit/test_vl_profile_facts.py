@@ -40,7 +40,7 @@ def test_every_unmapped_vl_profile_part_is_warned_at_its_line(tmp_path):
     assert unit.ok, unit.diagnostics.render_text()
     lost = sorted((d.span.line, d.message.split(" of tosca")[0].split("vl_profile ")[1])
                   for d in unit.diagnostics
-                  if d.code == "k8s-not-expressible" and "vl_profile" in d.message)
+                  if d.code == "unsupported" and "vl_profile" in d.message)
     assert lost == [
         (12, "max_bitrate_requirements"),
         (13, "min_bitrate_requirements"),

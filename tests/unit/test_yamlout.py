@@ -211,3 +211,116 @@ def test_the_scalar_caches_keep_short_texts_only():
 def test_a_self_check_message_shows_a_long_value_cut():
     problem = yamlout.read_back_problem({"a": "y" * 10_000}, "a: " + "x" * 10_000 + "\n")
     assert problem is not None and problem.startswith("the written YAML differs") and len(problem) < 300
+
+
+# --------------------------------------------------------------------------- the proof
+# dump_proved (the policy files' writer) reads back each distinct scalar once per process
+# instead of the whole text: the layout around the scalars is _dump's own, whatever the
+# values.  These tests hold that layout to the whole read-back, and the proof to the
+# differences a whole read-back finds.
+
+
+def _random_documents(seed: int, count: int):
+    import random
+
+    rng = random.Random(seed)
+    scalars = AMBIGUOUS + [0, 1, -7, 10**20, 1.5, -0.0, 1e300, float("inf"), True, False, None,
+                           "a", "b-1", "256Mi", "nginx:1.25", "x" * 300, "é\u2028\x85\t", ""]
+
+    def gen(depth):
+        r = rng.random()
+        if depth > 5 or r < 0.4:
+            return rng.choice(scalars)
+        if r < 0.75:
+            return {rng.choice(["a", "b", "c", "1", "yes", "x y", 1, 2.5, None, True]): gen(depth + 1)
+                    for _ in range(rng.randint(0, 4))}
+        return [gen(depth + 1) for _ in range(rng.randint(0, 4))]
+
+    return [gen(0) for _ in range(count)]
+
+
+def test_a_proved_text_is_the_dumped_text_and_reads_back_whole(monkeypatch):
+    monkeypatch.setattr(yamlout, "_PROVEN", {})
+    for doc in _random_documents(20261208, 300):
+        for layout in (True, False):
+            text, problem = yamlout.dump_proved(doc, indent_sequences=layout, head=("b",),
+                                                header=("h",))
+            assert problem is None, text
+            assert text == yamlout.dump(doc, indent_sequences=layout, head=("b",), header=("h",))
+            assert yamlout.read_back_problem(doc, text) is None, text
+            assert yamlout.write(doc, what="t", indent_sequences=layout, proved=True) == \
+                yamlout.write(doc, what="t", indent_sequences=layout)
+
+
+def test_a_scalar_written_wrong_is_found_by_the_proof(monkeypatch):
+    """A quoting bug (here: "yes" and 010 written plain, which a YAML 1.1 reader takes for
+    true and 8) is found as the whole read-back finds it, in a value and in a key."""
+    monkeypatch.setattr(yamlout, "_PROVEN", {})
+    real = yamlout._quote_str
+    monkeypatch.setattr(yamlout, "_quote_str", lambda v: v if v in ("yes", "010") else real(v))
+    for doc in ({"k": ["a", "yes"]}, {"m": {"010": 1}}):
+        text, problem = yamlout.dump_proved(doc)
+        assert problem is not None and "differs" in problem, text
+        assert yamlout.read_back_problem(doc, text) is not None
+        with pytest.raises(InternalError, match="does not read back"):
+            yamlout.write(doc, what="t", proved=True)
+
+
+def test_a_key_too_long_for_a_reader_is_found_by_the_proof(monkeypatch):
+    """libyaml reads a key of at most 1,024 characters: a longer one is proved in a key's
+    position, not only as a value."""
+    monkeypatch.setattr(yamlout, "_PROVEN", {})
+    for doc in ({"a" * 1030: 1}, {"m": {"\u2028" * 250: 1}}):  # the second: 250 chars, escaped
+        text, problem = yamlout.dump_proved(doc)
+        assert yamlout.read_back_problem(doc, text) is not None
+        assert problem is not None and "does not parse" in problem
+    assert yamlout.dump_proved({"a" * 1000: 1})[1] is None
+
+
+def test_the_proof_remembers_short_scalars_only_and_is_bounded(monkeypatch):
+    monkeypatch.setattr(yamlout, "_PROVEN", {})
+    calls = []
+    real = yamlout.read_back_problem
+    monkeypatch.setattr(yamlout, "read_back_problem", lambda d, t: calls.append(d) or real(d, t))
+    long_text = "y" * (yamlout._CACHED_CHARS + 1)
+    doc = {"a": [1, 1, True, "x", long_text, None, 1.5], "b": "x"}
+    assert yamlout.dump_proved(doc)[1] is None
+    assert len(calls) == 1 and sorted(map(repr, calls[0])) == sorted(
+        map(repr, ["a", "b", "x", 1, True, long_text, None, 1.5]))  # each once
+    assert (str, long_text) not in yamlout._PROVEN and (int, 1) in yamlout._PROVEN
+    assert (bool, True) in yamlout._PROVEN and (bool, 1) in yamlout._PROVEN  # True is 1
+    assert (bool, False) not in yamlout._PROVEN and (float, 1.5) in yamlout._PROVEN
+    calls.clear()
+    assert yamlout.dump_proved(doc)[1] is None
+    assert calls == [[long_text]]  # a long text is read back each time, the rest not again
+    monkeypatch.setattr(yamlout, "_PROVEN_MAX", 8)
+    for i in range(20):
+        assert yamlout.dump_proved({f"k{i}": i})[1] is None
+        assert len(yamlout._PROVEN) <= 8
+
+
+def test_a_deep_document_is_read_back_whole(monkeypatch):
+    monkeypatch.setattr(yamlout, "proof_problem", lambda written: "not used")
+    doc: dict = {}
+    cur = doc
+    for _ in range(yamlout._PROOF_DEPTH // 2 + 2):
+        cur["a"] = {}
+        cur = cur["a"]
+    assert yamlout.dump_proved(doc)[1] is None
+    assert yamlout.dump_proved({"a": {"b": [1]}})[1] == "not used"
+
+
+def test_as_read_documents_are_made_on_first_use_and_pickle_as_a_tuple(monkeypatch):
+    import pickle
+
+    made = []
+    real = yamlout.as_read
+    monkeypatch.setattr(yamlout, "as_read", lambda d, h=(): made.append(d) or real(d, h))
+    doc = {"b": (1, "x"), "a": {"z": True, "y": None}, "kind": "K"}
+    docs = yamlout.AsRead(doc, head=("kind",))
+    assert made == []  # nothing copied until asked
+    assert len(docs) == 1 and made == []
+    assert list(docs) == [real(doc, ("kind",))] and list(docs[0]) == ["kind", "a", "b"]
+    assert docs[0] is docs[0] and len(made) == 1  # made once
+    back = pickle.loads(pickle.dumps(docs))
+    assert type(back) is tuple and back == (real(doc, ("kind",)),)

@@ -162,3 +162,25 @@ def test_render_shows_source_line_and_caret():
     text = d.render_text()
     assert "t.yaml:2:1: error[yaml-duplicate-key]" in text
     assert "   2 | a: 2" in text and "| ^" in text
+
+
+# TOSCA 2.0 function calls as map keys (§10.1; read by compiler/tosca2/keys.py) ----------------
+def test_a_call_key_is_kept_only_when_asked_in_a_declared_tosca_2_0_document():
+    from compiler.loader.yamlpos import CallKey
+
+    text = "tosca_definitions_version: tosca_2_0\nm: { { $concat: [ a, b ] }: 1, $$x: 2 }\n"
+    d = Diagnostics()
+    data = load_yaml(text, "t.yaml", d, call_keys=True)
+    (key, _plain) = list(data["m"])
+    assert not d.has_errors and isinstance(key, CallKey)
+    assert dict(key.call) == {"$concat": ["a", "b"]} and (key.span.line, key.span.column) == (2, 6)
+    assert data["m"][key] == 1 and data["m"].key_span(key) == key.span
+    for other in (text.replace("tosca_2_0", "tosca_simple_yaml_1_3"),  # a 1.x document
+                  "m: { { $concat: [ a ] }: 1 }\ntosca_definitions_version: tosca_2_0\n",  # late
+                  "tosca_definitions_version: tosca_2_0\nm: { { $$x: 1 }: 2 }\n"):  # escaped
+        d = Diagnostics()
+        load_yaml(other, "t.yaml", d, call_keys=True)
+        assert [x.code for x in d] == ["yaml-complex-key"], other
+    d = Diagnostics()
+    load_yaml(text, "t.yaml", d)  # not asked (Kubernetes manifests, inputs files)
+    assert [x.code for x in d] == ["yaml-complex-key"]

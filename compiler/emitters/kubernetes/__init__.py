@@ -16,11 +16,11 @@ checks (valid, one object per name), and render.py writes them through the one Y
 writer (compiler.yamlout), which reads them back and compares.  Output bytes depend on
 the input only: names are sorted, hashes are sha256, there are no timestamps.
 
-Codes: those of its modules — k8s-not-expressible, k8s-insecure, k8s-latest-tag,
+Codes: those of its modules — unsupported, k8s-insecure, k8s-latest-tag,
 k8s-no-image, k8s-object-missing, k8s-low-port, k8s-name-collision, k8s-env-name
-(unique.py), value-out-of-range (compiler.bounds) — and, here, emit-unsupported (nothing
+(unique.py), value-out-of-range (compiler.bounds) — and, here, unsupported (a note) (nothing
 to emit), k8s-duplicate-object (two objects of one kind, namespace and name) and
-k8s-not-expressible (a VNF identity no workload carries).
+unsupported (a VNF identity no workload carries).
 Output that does not read back raises InternalError (a bug in xfc, exit code 3).
 """
 
@@ -30,7 +30,7 @@ from typing import Any
 
 from ... import bounds
 from ...images import container_image, is_image_reference
-from ...diagnostics import Diagnostics, InternalError, Span
+from ...diagnostics import Diagnostics, InternalError, Severity, Span
 from ...model import NodeTemplate, OutputFile
 from ...model.ir import BackEndInput
 from ...model.xfactor import BACKING_TYPE
@@ -39,6 +39,7 @@ from . import (compute, config, matrix, netpolicy, network, placement, runtime, 
 from ..naming import service_name
 from .common import ANN_TEMPLATE, Ctx
 from .render import as_data, check_rendered, render
+from ...unsupported import unsupported
 
 
 class KubernetesEmitter:
@@ -57,7 +58,13 @@ class KubernetesEmitter:
             namespace=unit.options.namespace or None,
             part_of=service_name(topology),
         )
+        from ...ns.namespaces import placement
+
+        place = placement(topology, unit.xmodel, unit.options)  # checked by compiler.ns
+        if place.per_vnf:  # --ns-namespaces per-vnf: the service's own objects' namespace
+            ctx.namespace, ctx.placement = place.namespace, place
         build_objects(ctx)
+        _emit_namespaces(ctx)
         unique.check(ctx)
         tacker_namespace.check(ctx)
         return finish(ctx)
@@ -117,11 +124,31 @@ def build_objects(ctx: Ctx) -> None:
     netpolicy.emit(ctx, built)
     _vnf_identity_unplaced(ctx, bool(built), built)
     if not ctx.objects:
-        ctx.diags.add(
-            "emit-unsupported",
+        unsupported(
+            ctx.diags, "kubernetes", "the input",
             "the Kubernetes back end found no workload, link or configuration to emit",
-            topology.span,
+            topology.span, severity=Severity.NOTE,
         )
+
+
+def _emit_namespaces(ctx: Ctx) -> None:
+    """With ``--ns-namespaces per-vnf``: a Namespace per VNF node, and the service's own
+    when xfc chose its name (no ``--namespace``), each labelled with its name so that
+    NetworkPolicies select it on clusters older than 1.21 too."""
+    place = ctx.placement
+    if place is None or not ctx.objects:
+        return
+    given = ctx.unit.options.namespace
+    vnf_of = {ns: vnf for vnf, ns in place.vnfs.items()}
+    for ns in place.all():
+        if ns == given:
+            continue  # the user's own namespace: theirs to create
+        node = ctx.topology.nodes.get(vnf_of.get(ns, ""))
+        meta = ctx.metadata(ns, template=node.name if node is not None else "topology_template",
+                            span=node.span if node is not None else ctx.topology.span,
+                            namespaced=False)
+        meta["labels"][netpolicy.NS_NAME_LABEL] = ns
+        ctx.add("Namespace", ns, {"apiVersion": "v1", "kind": "Namespace", "metadata": meta})
 
 
 def _vnf_identity_unplaced(ctx: Ctx, any_workload: bool, built: Any = ()) -> None:
@@ -139,9 +166,9 @@ def _vnf_identity_unplaced(ctx: Ctx, any_workload: bool, built: Any = ()) -> Non
         for prop in sorted(workloads.VNF_ANNOTATIONS):
             if vnf.properties.get(prop) in (None, "", []) or prop not in vnf.property_spans:
                 continue
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{vnf.name}: '{prop}' of {vnf.type} reaches no object: its annotation "
+            unsupported(ctx.diags, "kubernetes",
+                vnf.name,
+                f"'{prop}' of {vnf.type} reaches no object: its annotation "
                 f"{workloads.VNF_ANNOTATIONS[prop]} goes on the workloads xfc generates, and "
                 + why,
                 ctx.node_span(vnf, prop),

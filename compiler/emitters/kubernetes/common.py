@@ -14,7 +14,7 @@ both ends — and they may start with a digit); port names are IANA service name
 (re-exported here): a name that has to be cut keeps a short stable hash of the full name
 (sha256, not Python's salted ``hash``), so runs agree.
 
-Codes: k8s-not-expressible (via :meth:`Ctx.not_expressible`).
+Codes: unsupported (via :meth:`Ctx.not_expressible` and :func:`compiler.unsupported.unsupported`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from ... import durations, kubeversions
 from ...names import (dns1035_label as dns1035_label, dns_label as dns_label,  # re-exported
                       env_name as env_name, is_dns_label as is_dns_label,  # to the builders
                       label_value as label_value, port_name as port_name)
+from ...unsupported import unsupported
 
 GROUP = "xfactor.io"
 ANN_SOURCE = f"{GROUP}/source"
@@ -165,6 +166,13 @@ class Ctx:
     workload_names: dict[str, str] = field(default_factory=dict)
     # workload template name -> ports a VirtualCp / VnfExtCp Service exposes (NetworkPolicy)
     exposed: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # network services (compiler.ns.namespaces): the namespace of each template's objects
+    # with --ns-namespaces per-vnf; None: every object in ``namespace``
+    placement: Any = None
+
+    def ns_of(self, template: str | None) -> str | None:
+        """The namespace of the objects written for ``template`` (None: none written)."""
+        return self.placement.of(template) if self.placement is not None else self.namespace
 
     # -- the Kubernetes release written for (--kube-version) -----------------
     def api_version(self, kind: str) -> str:
@@ -242,15 +250,16 @@ class Ctx:
             "labels": self.labels(name, component),
             "annotations": annotations,
         }
-        if namespaced and self.namespace:
-            meta["namespace"] = self.namespace
+        ns = self.ns_of(template)
+        if namespaced and ns:
+            meta["namespace"] = ns
         return meta
 
     # -- diagnostics ------------------------------------------------------
     def not_expressible(self, node: NodeTemplate, key: str, why: str) -> None:
-        self.diags.add(
-            "k8s-not-expressible",
-            f"{node.name}: '{key}' of {node.type} has no Kubernetes equivalent; {why}",
+        unsupported(self.diags, "kubernetes",
+            node.name,
+            f"'{key}' of {node.type} has no Kubernetes equivalent; {why}",
             self.node_span(node, key.split(".")[0]),
             path=f'topology_template.node_templates["{node.name}"].properties["{key.split(".")[0]}"]',
         )
@@ -259,3 +268,21 @@ class Ctx:
         from .render import K8sObject
 
         self.objects.append(K8sObject(path=f"kubernetes/{kind.lower()}-{name}.yaml", body=body))
+
+
+def deploying_targets(unit: Analysed) -> list[str]:
+    """The chosen ``--target`` orchestrators that deploy the package's Kubernetes manifests
+    themselves (``PolicyTarget.deploys_manifests``: Tacker), asked of the target plugins
+    rather than named here.  A target that cannot be loaded counts as none: the policies
+    back end reports it (``plugin-error``)."""
+    from ... import plugins
+
+    out = []
+    for name in dict.fromkeys(unit.options.targets or ()):
+        try:
+            target = plugins.target(name)
+        except plugins.PluginError:
+            continue
+        if getattr(target, "deploys_manifests", False):
+            out.append(name)
+    return out

@@ -4,7 +4,7 @@ Phase: emit.
 Input: a ``tosca.nodes.nfv.Vdu.Compute`` template (its ``virtual_compute`` capability,
 SOL001 §6.8.x ``tosca.capabilities.nfv.VirtualCompute``, and its ``monitoring_parameters``).
 Output: the container ``resources`` and the pod ``nodeSelector`` of its workload builder;
-``k8s-not-expressible`` warnings, at the value, for every part of the capability that a
+``unsupported`` warnings, at the value, for every part of the capability that a
 pod cannot express.
 
 Decisions (docs/conversion.md, "Virtual compute"):
@@ -19,7 +19,7 @@ Decisions (docs/conversion.md, "Virtual compute"):
 * Oversubscription policies, CPU clock, pinning, NUMA, huge pages and the free-form
   ``vdu_*_requirements`` maps have no pod field: a warning each.
 
-Codes: k8s-not-expressible.
+Codes: unsupported.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 from ...model import NodeTemplate
 from ...model.frozen import written
 from .common import Ctx, compact_json, cpu_quantity, plain, size_quantity, span_at
+from ...unsupported import unsupported
 
 CAPABILITY = "virtual_compute"
 
@@ -68,9 +69,9 @@ def cap_span(ctx: Ctx, node: NodeTemplate, *path: Any):
 
 def _warn(ctx: Ctx, node: NodeTemplate, path: tuple, why: str) -> None:
     where = "".join(f'["{p}"]' for p in path)
-    ctx.diags.add(
-        "k8s-not-expressible",
-        f"{node.name}: '{path[-1]}' of {CAPABILITY}.{'.'.join(str(p) for p in path[:-1])} "
+    unsupported(ctx.diags, "kubernetes",
+        node.name,
+        f"'{path[-1]}' of {CAPABILITY}.{'.'.join(str(p) for p in path[:-1])} "
         f"has no Kubernetes equivalent; {why}",
         cap_span(ctx, node, *path),
         path=f'topology_template.node_templates["{node.name}"].capabilities["{CAPABILITY}"]'
@@ -158,9 +159,9 @@ def shipped_warnings(ctx: Ctx, node: NodeTemplate) -> None:
     said = written(cap.properties)
     for key in ("virtual_cpu", "virtual_memory", "virtual_local_storage"):
         if key in said and cap.properties.get(key):
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{node.name}: '{key}' of {CAPABILITY} is not applied: the VDU is realised by "
+            unsupported(ctx.diags, "kubernetes",
+                node.name,
+                f"'{key}' of {CAPABILITY} is not applied: the VDU is realised by "
                 "the Kubernetes object shipped in the package, whose own container resources "
                 "are kept",
                 cap_span(ctx, node, key),

@@ -2,7 +2,7 @@
 
 Phase: emit.
 Input: the resolved :class:`compiler.model.Topology`.
-Output: ``k8s-not-expressible`` warnings, one per property that a template sets (it
+Output: ``unsupported`` warnings, one per property that a template sets (it
 appears in ``property_spans``) and that the Kubernetes back end drops, at the position of
 the value; and one per property the descriptor writes that no table here knows (a type
 the back end does not handle, or a key its row set lacks), so that no written fact is
@@ -16,7 +16,7 @@ A row is ``key: (kubernetes_field, None)`` when the key is mapped, or
 :data:`MATRIX` (node template properties), :data:`CAPABILITY_MATRIX` (capability
 properties, keyed ``<capability>.<property>``), :data:`POLICY_MATRIX` and
 :data:`GROUP_MATRIX`.
-Codes: k8s-not-expressible.
+Codes: unsupported.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any, Iterator, Mapping
 
 from ...model.frozen import written
 from .common import span_at
+from ...unsupported import unsupported
 
 Row = tuple[str | None, str | None]
 
@@ -411,9 +412,9 @@ def _unknown(ctx, entity, where: str, key: str, prop: str, span) -> None:
            else "the Kubernetes back end has no mapping for this type")
     section = {"node": "node_templates", "capability": "node_templates",
                "policy": "policies", "group": "groups"}[where]
-    ctx.diags.add(
-        "k8s-not-expressible",
-        f"{entity.name}: '{prop}' of {entity.type} has no Kubernetes equivalent; {why}",
+    unsupported(ctx.diags, "kubernetes",
+        entity.name,
+        f"'{prop}' of {entity.type} has no Kubernetes equivalent; {why}",
         span,
         path=f'topology_template.{section}["{entity.name}"].' + (
             f'capabilities["{key.split(".")[0]}"].properties["{prop}"]' if where == "capability"
@@ -452,9 +453,9 @@ def _check_unknown(ctx) -> None:
                 if row is None:
                     _unknown(ctx, node, "capability", key, prop, span)
                 else:
-                    ctx.diags.add(
-                        "k8s-not-expressible",
-                        f"{node.name}: '{prop}' of capability {cname} has no Kubernetes "
+                    unsupported(ctx.diags, "kubernetes",
+                        node.name,
+                        f"'{prop}' of capability {cname} has no Kubernetes "
                         f"equivalent; {row[1]}",
                         span,
                         path=f'topology_template.node_templates["{node.name}"].capabilities'
@@ -470,9 +471,9 @@ def _check_unknown(ctx) -> None:
                 if row is None:
                     _unknown(ctx, entity, where, prop, prop, span)
                 elif row[0] is None and where == "group":
-                    ctx.diags.add(
-                        "k8s-not-expressible",
-                        f"{entity.name}: '{prop}' of {entity.type} has no Kubernetes equivalent; {row[1]}",
+                    unsupported(ctx.diags, "kubernetes",
+                        entity.name,
+                        f"'{prop}' of {entity.type} has no Kubernetes equivalent; {row[1]}",
                         span,
                         path=f'topology_template.groups["{entity.name}"].properties["{prop}"]',
                     )
@@ -532,9 +533,9 @@ def _check_vl_profile(ctx) -> None:
                              "ip_allocation_pools[1:]",
                              "host-local IPAM is given the first pool only"))
         for path, what, why in lost:
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{node.name}: vl_profile {what} of {node.type} reaches no object; {why}",
+            unsupported(ctx.diags, "kubernetes",
+                node.name,
+                f"vl_profile {what} of {node.type} reaches no object; {why}",
                 span_at(prof, path[1:], ctx.node_span(node, "vl_profile")),
                 path=f'topology_template.node_templates["{node.name}"].properties'
                      '["vl_profile"]',
@@ -548,9 +549,9 @@ def check_keys(ctx) -> None:
             ctx.not_expressible(node, prop, why)
     for policy in ctx.topology.policies.values():
         for prop, why in dropped(policy, POLICY_MATRIX, ctx.topology):
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{policy.name}: '{prop}' of {policy.type} has no Kubernetes equivalent; {why}",
+            unsupported(ctx.diags, "kubernetes",
+                policy.name,
+                f"'{prop}' of {policy.type} has no Kubernetes equivalent; {why}",
                 policy.property_spans[prop],
                 path=f'topology_template.policies["{policy.name}"].properties["{prop}"]',
             )

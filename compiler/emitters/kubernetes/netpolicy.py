@@ -10,7 +10,9 @@ ingress by default — and one ingress rule per kind of declared traffic:
 
 * the sources of its incoming wirings and the workloads that use it as a backing service,
   as pod selectors (their ``app.kubernetes.io/name`` and ``part-of`` labels), on the
-  target's declared ports (every port when it declares none);
+  target's declared ports (every port when it declares none); a source in another
+  namespace (``--ns-namespaces per-vnf``) also by a namespace selector on
+  ``kubernetes.io/metadata.name``;
 * the ports a ``VirtualCp`` / ``VnfExtCp`` Service exposes, from anywhere (the descriptor
   exposes them outside the VNF);
 * a workload that nothing inside the service reaches and that declares ports is an entry
@@ -22,7 +24,7 @@ services by locator and registries are the cluster's), Multus secondary interfac
 always allowed, per the NetworkPolicy API), and objects shipped in Tacker packages.
 ``Options.network_policies = False`` (``--no-network-policies``) leaves them out.
 
-Codes: k8s-not-expressible (a wiring or use whose source xfc does not generate: its pods
+Codes: unsupported (a wiring or use whose source xfc does not generate: its pods
 carry no label the policy could admit).
 """
 
@@ -33,6 +35,11 @@ from typing import Any
 from ...model.xfactor import BACKING_TYPE
 from .common import Ctx
 from .workloads import Workload
+from ...unsupported import unsupported
+
+#: the label the API server sets on every Namespace (1.21+; xfc writes it on the Namespace
+#: objects it emits, so that 1.20 clusters match it too)
+NS_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
 def _incoming(ctx: Ctx, built: dict[str, Workload]) -> dict[str, dict[str, Any]]:
@@ -67,12 +74,16 @@ def emit(ctx: Ctx, built: dict[str, Workload]) -> None:
         peers = []
         for src in sorted(sources):
             if src in built:
-                peers.append({"podSelector": {"matchLabels": ctx.selector(built[src].name)}})
+                peer: dict[str, Any] = {"podSelector": {"matchLabels": ctx.selector(built[src].name)}}
+                there = ctx.ns_of(src)
+                if there != ctx.ns_of(name) and there:  # another VNF's namespace (per-vnf)
+                    peer["namespaceSelector"] = {"matchLabels": {NS_NAME_LABEL: there}}
+                peers.append(peer)
             elif src in ctx.topology.nodes:
                 span = sources[src] or ctx.topology.nodes[src].span
-                ctx.diags.add(
-                    "k8s-not-expressible",
-                    f"{src} -> {name}: the NetworkPolicy of '{w.name}' cannot admit '{src}', "
+                unsupported(
+                    ctx.diags, "kubernetes", f"{src} -> {name}",
+                    f"the NetworkPolicy of '{w.name}' cannot admit '{src}', "
                     "whose pods xfc does not generate; its traffic to them is denied",
                     span,
                     hint="compile with --no-network-policies, or add a policy for its pods",

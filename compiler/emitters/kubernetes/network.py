@@ -14,7 +14,7 @@ CNI choice (a decision, see docs/conversion.md): a ``bridge`` plugin on a bridge
 after the link, with ``host-local`` IPAM from the first ``l3_protocol_data`` (``cidr``,
 ``gateway_ip``, ``ip_allocation_pools``), or no IPAM when the link has no L3 data.
 
-Codes: k8s-not-expressible, value-out-of-range (a port, via :mod:`compiler.bounds`).
+Codes: unsupported, value-out-of-range (a port, via :mod:`compiler.bounds`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from ... import bounds
 from ...model import NodeTemplate
 from .common import ANN_DESCRIPTION, ANN_TYPE, Ctx, compact_json, dns_label, object_name, plain
 from .workloads import Workload, _port_entry, add_port
+from ...unsupported import unsupported
 
 CNI_VERSION = "0.3.1"
 
@@ -84,7 +85,7 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
                 "spec": {"config": compact_json(cni_config(name, vl))},
             },
         )
-    attach: dict[str, list[tuple[int, str, str]]] = {}
+    attach: dict[str, list[tuple[int, str, str, str]]] = {}
     for cp in ctx.topology.nodes_of("tosca.nodes.nfv.VduCp"):
         binding = next((r.node for r in cp.requirements if r.name == "virtual_binding" and r.node), None)
         link = next((r.node for r in cp.requirements if r.name == "virtual_link" and r.node), None)
@@ -93,7 +94,7 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
             continue
         order = cp.properties.get("order")
         order = order if isinstance(order, int) and not isinstance(order, bool) else 1 << 30
-        attach.setdefault(binding, []).append((order, cp.name, links[link]))
+        attach.setdefault(binding, []).append((order, cp.name, links[link], link))
     for ext in ctx.topology.nodes_of("tosca.nodes.nfv.VnfExtCp"):
         # an external CP bound to a link (an NSD's virtual link, through the VNF's
         # substitution mapping): the workloads behind its internal VduCps join that link
@@ -104,12 +105,13 @@ def emit_links(ctx: Ctx, workloads: dict[str, Workload]) -> None:
         for inner in (r.node for r in ext.requirements if r.name == "internal_virtual_link"):
             wname = _vducp_workload(ctx, inner)
             if wname in workloads:
-                attach.setdefault(wname, []).append((1 << 30, ext.name, links[link]))
+                attach.setdefault(wname, []).append((1 << 30, ext.name, links[link], link))
     for wname, cps in attach.items():
-        for i, (_, _, nad) in enumerate(sorted(cps)):
+        for i, (_, _, nad, link_name) in enumerate(sorted(cps)):
             sel: dict[str, Any] = {"name": nad, "interface": f"net{i + 1}"}
-            if ctx.namespace:
-                sel["namespace"] = ctx.namespace
+            ns = ctx.ns_of(link_name)  # a NAD is namespaced: an NS link's is the service's
+            if ns:
+                sel["namespace"] = ns
             workloads[wname].networks.append(sel)
 
 
@@ -120,9 +122,9 @@ def _order_unused(ctx: Ctx, cp: NodeTemplate, bound: bool) -> None:
     why = ("it joins no internal virtual link, so the pod's default network (eth0) carries it"
            if bound else "its VDU is no workload xfc generates (a VM, or an object shipped in "
            "the package, which keeps its own networks)")
-    ctx.diags.add(
-        "k8s-not-expressible",
-        f"{cp.name}: 'order' of {cp.type} names no interface: {why}",
+    unsupported(ctx.diags, "kubernetes",
+        cp.name,
+        f"'order' of {cp.type} names no interface: {why}",
         ctx.node_span(cp, "order"),
         path=f'topology_template.node_templates["{cp.name}"].properties["order"]',
     )
@@ -165,9 +167,9 @@ def emit_cp_services(ctx: Ctx, workloads: dict[str, Workload]) -> None:
             continue
         ports = [dict(p) for t in targets for p in workloads[t].ports]
         if not ports:
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{cp.name}: the external connection point reaches {', '.join(targets)}, "
+            unsupported(ctx.diags, "kubernetes",
+                cp.name,
+                f"the external connection point reaches {', '.join(targets)}, "
                 "which expose no known port; no Service is emitted",
                 cp.span,
                 hint="declare the ports (xfactor CNF ports, or VirtualCp additionalServiceData)",

@@ -10,13 +10,14 @@ the topology key chosen from ``scope``: ``nfvi_node`` -> ``kubernetes.io/hostnam
 ``topology.kubernetes.io/region``.  Other scopes (``network_link_and_node``) have no
 topology label and raise a warning at the scope value.
 
-Codes: k8s-not-expressible.
+Codes: unsupported.
 """
 
 from __future__ import annotations
 
 from .common import LABEL_NAME, LABEL_PART_OF, Ctx, label_value
 from .workloads import Workload
+from ...unsupported import unsupported
 
 TOPOLOGY_KEYS = {
     "nfvi_node": "kubernetes.io/hostname",
@@ -41,9 +42,9 @@ def apply(ctx: Ctx, workloads: dict[str, Workload]) -> None:
         scope = pol.properties.get("scope", "nfvi_node")
         key = TOPOLOGY_KEYS.get(str(scope))
         if key is None:
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{pol.name}: scope '{scope}' has no Kubernetes topology label; the rule is dropped",
+            unsupported(ctx.diags, "kubernetes",
+                pol.name,
+                f"scope '{scope}' has no Kubernetes topology label; the rule is dropped",
                 pol.property_spans.get("scope", pol.span),
                 path=f'topology_template.policies["{pol.name}"].properties["scope"]',
             )

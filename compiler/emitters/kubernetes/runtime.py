@@ -31,9 +31,9 @@ Decisions (docs/conversion.md, "What images need"):
   ``probes: {readiness|liveness: {http_path, port}}`` asks for an ``httpGet`` of the
   image's own health endpoint (a TCP probe only says the socket is open).  The HTTP
   probe's port defaults to the first TCP port; with neither, no probe of that kind is
-  written and ``k8s-not-expressible`` says why, at the property.
+  written and ``unsupported`` says why, at the property.
 
-Codes: k8s-insecure, k8s-low-port, k8s-not-expressible.
+Codes: k8s-insecure, k8s-low-port, unsupported.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ from ... import bounds
 from ...model.xfactor import BACKING_TYPE
 from .common import Ctx, dns_label
 from .security import truthy
+from ...unsupported import unsupported
 
 DEFAULT_ID = 65532
 LOW_PORT_SYSCTL = "net.ipv4.ip_unprivileged_port_start"
@@ -85,9 +86,9 @@ def secret_env(ctx: Ctx, node) -> list[dict]:
         elif not isinstance(key, str) or len(key) > 253 or not _SECRET_KEY.match(key):
             problem = f"'{key}' is not a Secret key ([-._a-zA-Z0-9]+)"
         if problem:
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{node.name}: 'secret_env' entry {var}: {problem}; the variable is left out",
+            unsupported(ctx.diags, "kubernetes",
+                node.name,
+                f"'secret_env' entry {var}: {problem}; the variable is left out",
                 ctx.value_span(node, "secret_env", var),
                 path=_path(node, "secret_env") + f'["{var}"]',
             )
@@ -103,9 +104,9 @@ def writable_paths(ctx: Ctx, w) -> None:
     for i, raw in enumerate(paths if isinstance(paths, list) else []):
         path = posixpath.normpath(raw) if isinstance(raw, str) and raw.startswith("/") else None
         if path is None or path == "/" or ".." in str(raw).split("/"):
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{node.name}: 'writable_paths' entry '{raw}' is not an absolute path below '/'; "
+            unsupported(ctx.diags, "kubernetes",
+                node.name,
+                f"'writable_paths' entry '{raw}' is not an absolute path below '/'; "
                 "it is left out",
                 ctx.value_span(node, "writable_paths", i),
                 path=_path(node, "writable_paths") + f"[{i}]",
@@ -136,9 +137,9 @@ def pod_security(ctx: Ctx, w) -> dict:
                 hint="prefer run_as with the image's own numeric user, and writable_paths",
             )
             if isinstance(node.properties.get("run_as"), dict) and node.properties["run_as"]:
-                ctx.diags.add(
-                    "k8s-not-expressible",
-                    f"{node.name}: 'run_as' is not applied: run_as_root: true runs the image "
+                unsupported(ctx.diags, "kubernetes",
+                    node.name,
+                    f"'run_as' is not applied: run_as_root: true runs the image "
                     "as root, with no user ids",
                     ctx.node_span(node, "run_as"),
                     path=_path(node, "run_as"),
@@ -213,21 +214,21 @@ def probes(ctx: Ctx, w: Any, container: dict, tcp_port: int | None) -> None:
         spec = asked.get(kind) if isinstance(asked, dict) else None
         if isinstance(spec, dict) and spec.get("http_path") is not None:
             path = spec.get("http_path")
-            where = f"{node.name}: probes.{kind}"
+            where = f"probes.{kind}"
             span = ctx.value_span(node, "probes", kind, "http_path")
             if not isinstance(path, str) or not re.fullmatch(r"/[!-~]*", path):
-                ctx.diags.add("k8s-not-expressible",
+                unsupported(ctx.diags, "kubernetes", node.name,
                               f"{where}.http_path must be an absolute path of printable ASCII "
                               f"(got {str(path)[:60]!r}); no {kind} probe is written", span)
                 continue
             port = tcp_port
             if spec.get("port") is not None:
-                port = bounds.port(spec.get("port"), f"{where}.port",
+                port = bounds.port(spec.get("port"), f"{node.name}: {where}.port",
                                    ctx.value_span(node, "probes", kind, "port"), ctx.diags)
                 if port is None:
                     continue
             if port is None:
-                ctx.diags.add("k8s-not-expressible",
+                unsupported(ctx.diags, "kubernetes", node.name,
                               f"{where} gives no port and the template declares no TCP port: "
                               f"no {kind} probe is written; give probes.{kind}.port", span)
                 continue

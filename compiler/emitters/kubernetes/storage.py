@@ -18,7 +18,7 @@ its claim is ReadWriteMany; ``file_system_protocol`` (NFS, CephFS, ...) is the
 StorageClass's choice and warns.  Block storage's ``rdma_enabled: true`` and
 ``vdu_storage_requirements`` warn.
 
-Codes: k8s-not-expressible, value-out-of-range (via :mod:`compiler.bounds`: a size out
+Codes: unsupported, value-out-of-range (via :mod:`compiler.bounds`: a size out
 of range).
 """
 
@@ -29,6 +29,7 @@ from typing import Any
 from ... import bounds
 from .common import ANN_TYPE, Ctx, bytes_quantity, dns_label
 from .workloads import Workload
+from ...unsupported import unsupported
 
 DEFAULT_CLAIM = "1Gi"
 
@@ -125,9 +126,9 @@ def _storage_warnings(ctx: Ctx, st, prop: str, data: dict) -> None:
     for key, why in _STORAGE_DROPPED.items():
         if data.get(key) in (None, False, {}, [], ""):
             continue
-        ctx.diags.add(
-            "k8s-not-expressible",
-            f"{st.name}: '{key}' of {prop} has no Kubernetes equivalent; {why}",
+        unsupported(ctx.diags, "kubernetes",
+            st.name,
+            f"'{key}' of {prop} has no Kubernetes equivalent; {why}",
             ctx.value_span(st, prop, key),
             path=f'topology_template.node_templates["{st.name}"].properties["{prop}"]["{key}"]',
         )

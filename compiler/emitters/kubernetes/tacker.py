@@ -26,9 +26,9 @@ where it would overlap the budget xfc made for another VDU.  A VDU whose object
 is missing, or a file the parameter names that is not shipped, is ``k8s-object-missing``;
 security settings stay as shipped, with one ``k8s-insecure`` warning per container that
 lacks a safe default (security.py); a VDU that the X-factor model calls stateful but
-whose object is a Deployment gets ``k8s-not-expressible``.
+whose object is a Deployment gets ``unsupported``.
 
-Codes: k8s-object-missing, k8s-duplicate-object, k8s-insecure, k8s-not-expressible,
+Codes: k8s-object-missing, k8s-duplicate-object, k8s-insecure, unsupported,
 value-out-of-range.
 """
 
@@ -43,8 +43,10 @@ from ... import bounds
 from ...diagnostics import Severity, Span
 from ...model import NodeTemplate
 from . import security
-from .common import ANN_ORIGIN, ANN_SOURCE, ANN_TEMPLATE, ANN_TYPE, Ctx, dns_label, label_value
+from .common import (ANN_ORIGIN, ANN_SOURCE, ANN_TEMPLATE, ANN_TYPE, Ctx, deploying_targets,
+                     dns_label, label_value)
 from .workloads import check_tag
+from ...unsupported import unsupported
 
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob")
 KUBE_DIR = "Files/kubernetes/"
@@ -190,9 +192,10 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
             by_name.setdefault(meta["name"], []).append(i)
     matched: dict[int, NodeTemplate] = {}
     realised: set[str] = set()
-    # For --target tacker, a VDU without its object while others have theirs is what
-    # Tacker accepts: its infra driver leaves such a VDU empty, silently; a warning then.
-    partial = "tacker" in ctx.unit.options.targets and any(
+    # For a target that deploys the manifests (--target tacker), a VDU without its object
+    # while others have theirs is what Tacker accepts: its infra driver leaves such a VDU
+    # empty, silently; a warning then.
+    partial = bool(deploying_targets(ctx.unit)) and any(
         isinstance(v.properties.get("name"), str) and v.properties.get("name") in by_name
         for v in candidates)
     for vdu in candidates:
@@ -211,9 +214,9 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
             continue
         if len(idx) > 1:
             kinds = ", ".join(f"{objects[i].obj.get('kind')} ({objects[i].file})" for i in idx)
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{vdu.name}: {len(idx)} shipped workload objects are named '{vname}': {kinds}; "
+            unsupported(ctx.diags, "tacker",
+                vdu.name,
+                f"{len(idx)} shipped workload objects are named '{vname}': {kinds}; "
                 "Tacker deploys one object per VDU",
                 ctx.node_span(vdu, "name"),
                 hint=f"choose the files to deploy with --param {PARAM_DEF_FILES}=FILE,FILE "
@@ -380,8 +383,9 @@ def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_o
     ann = meta["annotations"] if isinstance(meta.get("annotations"), dict) else {}
     ann.update({ANN_SOURCE: f"{file}:{line}", ANN_TEMPLATE: template, ANN_ORIGIN: "shipped"})
     meta["annotations"] = ann
-    if ctx.namespace and obj.get("kind") not in _CLUSTER_SCOPED:
-        meta["namespace"] = ctx.namespace
+    ns = ctx.ns_of(vdu.name) if vdu is not None else ctx.namespace  # its VNF's (per-vnf)
+    if ns and obj.get("kind") not in _CLUSTER_SCOPED:
+        meta["namespace"] = ns
     kind = str(obj.get("kind"))
     if vdu is not None:
         ann[ANN_TYPE] = vdu.type
@@ -411,9 +415,9 @@ def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
         return  # the package ships a budget for these pods
     clash = cover or next((b for b in mine if selectors_overlap(b[1], selector)), None)
     if clash is not None:
-        ctx.diags.add(
-            "k8s-not-expressible",
-            f"{vdu.name}: no PodDisruptionBudget for {kind} '{name}': its selector overlaps "
+        unsupported(ctx.diags, "kubernetes",
+            vdu.name,
+            f"no PodDisruptionBudget for {kind} '{name}': its selector overlaps "
             f"that of PodDisruptionBudget '{clash[2]}', and the eviction API refuses to evict "
             "a pod that two budgets cover",
             ctx.node_span(vdu, "name"),
@@ -456,9 +460,9 @@ def _workload_settings(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, file: 
     pod = _pod_spec(obj)
     process = ctx.unit.xmodel.processes.get(vdu.name) if ctx.unit.xmodel else None
     if process is not None and process.state == "stateful" and obj.get("kind") == "Deployment":
-        ctx.diags.add(
-            "k8s-not-expressible",
-            f"{vdu.name}: the process is stateful but the shipped object {name} is a "
+        unsupported(ctx.diags, "kubernetes",
+            vdu.name,
+            f"the process is stateful but the shipped object {name} is a "
             "Deployment; xfc keeps the shipped kind",
             vdu.span,
             hint="ship a StatefulSet with a headless Service for a stateful VDU",

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ...diagnostics import Span
-from .common import ANN_ORIGIN, ANN_SOURCE, Ctx
+from .common import ANN_ORIGIN, ANN_SOURCE, Ctx, deploying_targets
 from .tacker import CLUSTER_SCOPED
 
 #: Tacker 16.0.0 ``SUPPORTED_NAMESPACE_KIND``: the kinds its driver puts in a namespace
@@ -95,8 +95,7 @@ def check(ctx: Ctx) -> None:
     """``k8s-namespace-not-uniform`` when the objects Tacker would deploy name more than
     one namespace and neither ``--namespace`` nor the request sets one (the objects xfc
     generates first join the one namespace the shipped objects agree on, if they do)."""
-    options = ctx.unit.options
-    if "tacker" not in tuple(options.targets or ()) or ctx.namespace:
+    if not deploying_targets(ctx.unit) or ctx.namespace:
         return
     _join_shipped_namespace(ctx)
     spaces: dict[str, list[Any]] = {}

@@ -21,7 +21,7 @@ probes on its first TCP port, or the HTTP probes of ``probes`` (runtime.probes).
 ``mcio_identification_data`` names the workload (``name``) and is checked against the
 kind (``type``): the process state decides the kind, a disagreement is a warning.
 
-Codes: k8s-no-image, k8s-latest-tag, k8s-not-expressible, value-out-of-range (via
+Codes: k8s-no-image, k8s-latest-tag, unsupported, value-out-of-range (via
 :mod:`compiler.bounds`: replicas, ports, resources, graceful_shutdown, scratch size).
 """
 
@@ -52,6 +52,7 @@ from .common import (
     port_name,
     workload_name,
 )
+from ...unsupported import unsupported
 
 DEFAULT_REQUESTS = {"cpu": "100m", "memory": "128Mi"}
 DEFAULT_LIMITS = {"cpu": "500m", "memory": "256Mi"}
@@ -319,9 +320,9 @@ def _mcio_identification(ctx: Ctx, w: Workload, process: Process | None) -> None
         else:
             why = ""
         if why:
-            ctx.diags.add(
-                "k8s-not-expressible",
-                f"{node.name}: {why}; the workload is named '{w.name}'",
+            unsupported(ctx.diags, "kubernetes",
+                node.name,
+                f"{why}; the workload is named '{w.name}'",
                 ctx.value_span(node, prop, "name"),
                 path=path + '["name"]',
             )
@@ -341,9 +342,9 @@ def _mcio_identification(ctx: Ctx, w: Workload, process: Process | None) -> None
         why = (f"its process is {state}, which X-factor realises as a {demanded} (spec §5); "
                f"the MCIO type is not followed")
         hint = f"make the MCIO type {demanded}, or change the process state"
-    ctx.diags.add(
-        "k8s-not-expressible",
-        f"{node.name}: MCIO type '{kind}' cannot be honoured: {why}",
+    unsupported(ctx.diags, "kubernetes",
+        node.name,
+        f"MCIO type '{kind}' cannot be honoured: {why}",
         ctx.value_span(node, prop, "type"),
         path=path + '["type"]',
         hint=hint,
@@ -380,9 +381,9 @@ def not_realised(ctx: Ctx, node: NodeTemplate, why: str) -> None:
     """Warn that a Vdu.Compute becomes no workload, naming every fact lost with it."""
     facts = _written_facts(ctx, node)
     lost = f"; so {', '.join(facts)} reach no object" if facts else ""
-    ctx.diags.add(
-        "k8s-not-expressible",
-        f"{node.name}: no Kubernetes workload for this Vdu.Compute: {why}{lost}",
+    unsupported(ctx.diags, "kubernetes",
+        node.name,
+        f"no Kubernetes workload for this Vdu.Compute: {why}{lost}",
         node.span,
         hint="give the VDU a docker sw_image, or ship Files/kubernetes/<object>.yaml "
         "whose metadata.name is the VDU's name property",
@@ -501,9 +502,9 @@ def _sol001_replicas(ctx: Ctx, w: Workload) -> None:
     for key in sorted(k for k in prof if k not in ("min_number_of_instances", "max_number_of_instances")):
         if prof[key] in (None, {}, [], ""):  # (asked twice for Tacker VDUs: deduplicated)
             continue
-        ctx.diags.add(  # SOL001 v3+: nfvi_maintenance_info, ...: the NFVI's, not a pod's
-            "k8s-not-expressible",
-            f"{w.node.name}: '{key}' of vdu_profile has no Kubernetes equivalent; only the "
+        unsupported(  # SOL001 v3+: nfvi_maintenance_info, ...: the NFVI's, not a pod's
+            ctx.diags, "kubernetes", w.node.name,
+            f"'{key}' of vdu_profile has no Kubernetes equivalent; only the "
             "instance counts become replicas",
             ctx.value_span(w.node, "vdu_profile", key),
             path=f'topology_template.node_templates["{w.node.name}"].properties["vdu_profile"]["{key}"]',
@@ -563,6 +564,9 @@ def add_backing_env(ctx: Ctx, w: Workload, services: dict) -> None:
             continue
         bs = services[target]
         value = bs.locator or object_name("Service", target)
+        there = ctx.ns_of(target)
+        if not bs.locator and there and there != ctx.ns_of(w.node.name):
+            value = f"{value}.{there}"  # another VNF's namespace (--ns-namespaces per-vnf)
         entries = [{"name": f"{env_name(target)}_LOCATOR", "value": value}]
         tnode = ctx.topology.nodes.get(target)
         if tnode is not None:

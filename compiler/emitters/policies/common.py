@@ -19,6 +19,7 @@ from ..naming import service_name
 from ... import defaults, durations
 from ...diagnostics import NO_SPAN, Span
 from ...model.ir import Analysed
+from ...target_api import Context, Realisation  # the target plugins' types, defined with them
 from ...model.xfactor import (NotifyArgs, Plan, ReconnectArgs, ReinstantiateArgs, ResolvedStep,
                               ResolvedWiring, XModel)
 
@@ -106,53 +107,6 @@ def step_span(step: ResolvedStep, rw: ResolvedWiring) -> Span:
     return rw.wiring.span
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Realisation:
-    """How one step is carried out on one target, and what (if anything) is lost."""
-
-    how: str
-    lost: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Context:
-    """What every target module needs, computed once per emit."""
-
-    service: str  # DNS-1123 name of the service (the topology)
-    namespace: str | None
-    plan: Plan
-    xmodel: XModel
-    wirings: tuple[ResolvedWiring, ...]  # sorted by wiring name
-    chains: tuple[tuple[str, bool, tuple[str, ...]], ...]  # (name, fragile, startup order)
-    targets: tuple[str, ...]
-    inputs: Mapping[str, Any] = field(default_factory=dict)
-    flavour: str | None = None
-    version: str = "1.0"
-    description: str = ""
-    source_file: str = ""
-    topology: Any = None  # the resolved Topology, for names shared with other back ends
-    # node -> its Deployment / StatefulSet as the Kubernetes back end writes it (.workloads)
-    workloads: Mapping[str, Any] = field(default_factory=dict)
-    # member tuple (startup order) -> scope name, as the FailurePolicy's spec.scopes has them
-    scope_names: Mapping[tuple[str, ...], str] = field(default_factory=dict)
-    # what two targets build alike, made once per context: the PrometheusRule parts of
-    # kubernetes and tacker (prometheus.build); never compared, never shown
-    made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    # wiring name -> its FailurePolicy propagate: {upstream: scope, downstream: scope}
-    propagate_scopes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-
-    def scope(self, members: Any) -> str:
-        """The name of the FailurePolicy scope holding ``members`` (startup order)."""
-        return self.scope_names[tuple(members)]
-
-    def stateful(self, node: str) -> bool:
-        proc = self.xmodel.processes.get(node)
-        return (proc is not None and proc.state == "stateful") or node in self.xmodel.backing
-
-    def input(self, name: str) -> Any:
-        return self.inputs.get(name)
-
-
 def build_context(unit: Analysed) -> Context | None:
     """The context for one compilation, or None when there is no plan to emit from."""
     plan, xmodel, topo = unit.plan, unit.xmodel, unit.topology
@@ -178,9 +132,14 @@ def build_context(unit: Analysed) -> Context | None:
         chains.append((name, bool(chain.fragile), tuple(plan.chains.get(name, chain.members))))
     meta = getattr(topo, "metadata", None) or {}
     version = meta.get("template_version") if isinstance(meta, Mapping) else None
+    from ...ns.namespaces import placement
+
+    place = placement(topo, xmodel, opts)
     ctx = Context(
         service=service_name(topo, unit.path),
-        namespace=opts.namespace,
+        # the service's own namespace: --namespace, or per-vnf's (compiler.ns.namespaces)
+        namespace=place.namespace,
+        node_namespaces=dict(place.templates),
         plan=plan,
         xmodel=xmodel,
         wirings=tuple(plan.wirings[k] for k in sorted(plan.wirings)),

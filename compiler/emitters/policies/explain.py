@@ -5,7 +5,7 @@ Output: plain-words text, one block per step: what the step means (spec §3.2) w
 resolved arguments and orders, then, for every built-in target (Kubernetes, Tacker,
 ONAP, OSM: :mod:`.targets`) and any chosen third-party one, how it is realised there and
 what is lost.  The same :class:`Realisation`
-objects drive the emitter's ``policy-not-expressible`` warnings, so the explanation
+objects drive the emitter's ``unsupported`` warnings, so the explanation
 and the warnings cannot disagree.  Emits no diagnostics.
 """
 

@@ -30,9 +30,9 @@ wiring's whole chain) that ends a ladder is written once per chain as its own po
 way names it instead of listing the members again.  So the output grows with wirings +
 chain members, not with their product.  ONAP cannot start one control loop from another:
 when a wiring has steps of its own before the shared ones, the hand-off is a
-``policy-not-expressible`` warning at the first shared step.
+``unsupported`` warning at the first shared step.
 
-Codes: none itself; the losses :func:`realise` records become ``policy-not-expressible``
+Codes: none itself; the losses :func:`realise` records become ``unsupported``
 warnings in the package's emitter (:mod:`compiler.emitters.policies`).
 """
 

@@ -15,10 +15,10 @@ members, not their product (issue 12).
 OSM heals VDUs only (its LCM builds healing alerts from the ``vm_status`` of VDU
 records; no KDU path exists), and has no reconnect, notify or chain shutdown action,
 so :func:`realise` reports a loss for every step: the emitter turns each into a
-``policy-not-expressible`` warning at the step.  The KDU's chart is the input
+``unsupported`` warning at the step.  The KDU's chart is the input
 ``helm_chart`` when given, else the service name.
 
-Codes: none itself (the ``policy-not-expressible`` warnings are the package emitter's).
+Codes: none itself (the ``unsupported`` warnings are the package emitter's).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ labels of Tacker's Prometheus plugin (formats.md §4): ``receiver_type: tacker``
 ``vnffm`` otherwise, and ``vnf_instance_id`` from the input of that name.
 Codes: none itself.  The package's emitter (:mod:`compiler.emitters.policies`) reports
 ``policy-missing-input`` (tacker without ``vnf_instance_id``) and turns the losses that
-:func:`realise_tacker` records into ``policy-not-expressible`` warnings.
+:func:`realise_tacker` records into ``unsupported`` warnings.
 """
 
 from __future__ import annotations
@@ -81,8 +81,9 @@ def _pod_regex(ctx: Context, node: str) -> str:
 
 def _matchers(ctx: Context, node: str, *extra: str) -> str:
     parts = []
-    if ctx.namespace:
-        parts.append(f"namespace={json.dumps(ctx.namespace)}")
+    ns = ctx.node_namespaces.get(node, ctx.namespace)  # its VNF's (per-vnf), else the service's
+    if ns:
+        parts.append(f"namespace={json.dumps(ns)}")
     parts.append(f"pod=~{json.dumps(_pod_regex(ctx, node))}")
     parts.extend(extra)
     return "{" + ",".join(parts) + "}"

@@ -2,7 +2,7 @@
 
 Phase: emit.  Input: the :class:`Context` of one compilation.  Output: per target, the
 documents it adds under ``policies/`` and, per step, a :class:`Realisation` (how the step
-is carried out there and what is lost), which drives both the ``policy-not-expressible``
+is carried out there and what is lost), which drives both the ``unsupported``
 warnings and ``xfc explain``.
 
 Like sqlglot's dialects, a target overrides only what differs from
@@ -20,13 +20,14 @@ by :meth:`OnapTarget.check`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ...diagnostics import Diagnostics, InternalError, Span
 from ...names import NameTable
 from ...model.xfactor import ResolvedWiring
 from . import onap, osm, prometheus
-from .common import INPUT_VNF_INSTANCE_ID, Context, Realisation
+from ...target_api import Context, Realisation, TargetInput
+from .common import INPUT_VNF_INSTANCE_ID
 
 
 class PolicyTarget:
@@ -38,6 +39,10 @@ class PolicyTarget:
     # bundler (compiler.bundlers.csar: "onap" adds the Helm chart artifact, "tacker" the
     # manifests and the LCM definition files); None: a plain SOL004 CSAR
     package_layout: str | None = None
+    # whether this orchestrator deploys the Kubernetes manifests of the package itself
+    # (Tacker's CNF infra driver): the Kubernetes back end then holds them to its rules
+    # (one namespace, k8s-namespace-not-uniform; a VDU left without its object)
+    deploys_manifests: bool = False
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         """How step ``index`` of ``rw`` is carried out on this target; by default the
@@ -45,11 +50,11 @@ class PolicyTarget:
         return Realisation(how=f"{self.title or self.name} reads the portable FailurePolicy",
                            lost=f"{self.title or self.name} does not run this step itself")
 
-    def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
+    def documents(self, ctx: Context) -> dict[str, tuple[object, str]]:
         """``policies/...`` path -> (plain data, header line) of this target's files."""
         return {}
 
-    def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
+    def check(self, unit: TargetInput, ctx: Context, diags: Diagnostics) -> None:
         """Report what this target needs and was not given (inputs, parameters)."""
 
     # whether the PrometheusRule's alerts carry labels of this target (alert_labels)
@@ -69,7 +74,7 @@ class KubernetesTarget(PolicyTarget):
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return prometheus.realise_kubernetes(ctx, rw, index)
 
-    def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
+    def documents(self, ctx: Context) -> dict[str, tuple[object, str]]:
         # one PrometheusRule (in parts on a dense service) serves kubernetes and tacker
         # (which adds its labels): built once when both are chosen
         parts = ctx.made.get("prometheus")
@@ -84,6 +89,7 @@ class TackerTarget(KubernetesTarget):
     name = "tacker"
     title = "Tacker (Prometheus plugin)"
     package_layout = "tacker"
+    deploys_manifests = True
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return prometheus.realise_tacker(ctx, rw, index)
@@ -116,7 +122,7 @@ class TackerTarget(KubernetesTarget):
             annotations["fault_details"] = f"{w.source}->{w.target}: {step.action}"
         return labels, annotations
 
-    def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
+    def check(self, unit: TargetInput, ctx: Context, diags: Diagnostics) -> None:
         if ctx.input(INPUT_VNF_INSTANCE_ID) not in (None, ""):
             return
         diags.add(
@@ -136,11 +142,11 @@ class OnapTarget(PolicyTarget):
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return onap.realise(ctx, rw, index)
 
-    def check(self, unit: Any, ctx: Context, diags: Diagnostics) -> None:
+    def check(self, unit: TargetInput, ctx: Context, diags: Diagnostics) -> None:
         """Two wirings whose names clean to one ONAP policy name (``a b``, ``a-b``), or a
         wiring whose policy name is that of a shared chain policy, would be one policy to
         ONAP's policy API: an error at the (later) wiring."""
-        table: NameTable = NameTable()
+        table: NameTable[str] = NameTable()
         chain_of: dict[str, str | None] = {}  # shared policy name -> its chain
         for rw in ctx.wirings:  # the shared chain policies first: a wiring collides with them
             shared = onap.shared_name(ctx, rw)
@@ -175,8 +181,8 @@ class OnapTarget(PolicyTarget):
                      "'.', '_' or '-'",
             )
 
-    def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
-        out: dict[str, tuple[Any, str]] = {}
+    def documents(self, ctx: Context) -> dict[str, tuple[object, str]]:
+        out: dict[str, tuple[object, str]] = {}
         for stem, doc in onap.build(ctx).items():
             problems = onap.check_operational_policy(doc)
             if problems:
@@ -193,12 +199,12 @@ class OsmTarget(PolicyTarget):
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return osm.realise(ctx, rw, index)
 
-    def documents(self, ctx: Context) -> dict[str, tuple[Any, str]]:
+    def documents(self, ctx: Context) -> dict[str, tuple[object, str]]:
         return {f"policies/osm/{ctx.service}_vnfd.yaml": (
             osm.build(ctx), f"OSM VNFD of service {ctx.service} (healing-aspect)")}
 
 
-def _missing_input_span(unit: Any, ctx: Context) -> Span:
+def _missing_input_span(unit: TargetInput, ctx: Context) -> Span:
     """Where a missing ``vnf_instance_id`` is reported: its declaration when the topology
     declares it (without a value), else the first wiring (the first alert needing it)."""
     param = (getattr(unit.topology, "inputs", None) or {}).get(INPUT_VNF_INSTANCE_ID)
@@ -215,6 +221,11 @@ KUBERNETES = KubernetesTarget()
 TACKER = TackerTarget()
 ONAP = OnapTarget()
 OSM = OsmTarget()
+
+if TYPE_CHECKING:  # mypy (strict here): every built-in is a compiler.plugins.Target
+    from ...plugins import Target
+
+    _BUILTINS: tuple[Target, ...] = (KUBERNETES, TACKER, ONAP, OSM)
 
 __all__ = ["KUBERNETES", "ONAP", "OSM", "TACKER", "KubernetesTarget", "OnapTarget", "OsmTarget",
            "PolicyTarget", "TackerTarget"]

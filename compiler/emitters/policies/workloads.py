@@ -39,10 +39,14 @@ class WorkloadRef:
     selector: Mapping[str, str]  # its spec.selector.matchLabels
     replicas: int  # spec.replicas as compiled
     service: str | None = None  # the Service of the node, if any
+    # its namespace when it is not the policy's (--ns-namespaces per-vnf), else None
+    namespace: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"name": self.name, "kind": self.kind, "object": self.object,
                                "selector": dict(self.selector), "replicas": self.replicas}
+        if self.namespace is not None:
+            out["namespace"] = self.namespace
         if self.service is not None:
             out["service"] = self.service
         return out
@@ -57,9 +61,14 @@ def table(unit: Analysed, stateful: Callable[[str], object] | None = None) -> di
     from ..kubernetes import build_objects
     from ..kubernetes.common import ANN_TEMPLATE, Ctx
 
+    from ...ns.namespaces import placement
+
     ctx = Ctx(unit=unit, diags=Diagnostics(), topology=topo,
               namespace=unit.options.namespace or None,
               part_of=service_name(topo))
+    place = placement(topo, unit.xmodel, unit.options)
+    if place.per_vnf:  # the same namespaces as the Kubernetes back end writes
+        ctx.namespace, ctx.placement = place.namespace, place
     build_objects(ctx)
     controllers: dict[str, dict[str, Any]] = {}
     services: dict[str, list[str]] = {}
@@ -86,8 +95,15 @@ def table(unit: Analysed, stateful: Callable[[str], object] | None = None) -> di
             name=template, kind=str(body["kind"]), object=name,
             selector={str(k): str(v) for k, v in sorted(labels.items())},
             replicas=replicas if isinstance(replicas, int) and not isinstance(replicas, bool) else 1,
-            service=next(iter(own or others), None))
+            service=next(iter(own or others), None),
+            namespace=_namespace_if_other(body, ctx.namespace))
     return out
+
+
+def _namespace_if_other(body: Mapping[str, Any], own: str | None) -> str | None:
+    """The controller's namespace when it is not the policy's own (``own``)."""
+    ns = _mapping(body.get("metadata")).get("namespace")
+    return ns if isinstance(ns, str) and ns and ns != own else None
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
