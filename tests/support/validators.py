@@ -103,6 +103,10 @@ def _run(cmd: list[str], *, env: dict[str, str] | None = None, cwd: str | Path |
     return proc.returncode, proc.stdout + proc.stderr
 
 
+#: Seconds a tool's version probe may take before the tool counts as not working.
+PROBE_TIMEOUT = 120
+
+
 def _first_working(candidates: Iterable[str | None], probe: list[str]) -> tuple[str | None, str]:
     tried: list[str] = []
     for cand in candidates:
@@ -111,7 +115,9 @@ def _first_working(candidates: Iterable[str | None], probe: list[str]) -> tuple[
         tried.append(cand)
         if not (os.path.isfile(cand) and os.access(cand, os.X_OK)):
             continue
-        rc, out = _run([cand, *probe], timeout=30)
+        # checkov's --version imports its whole package: 30 s were not enough on a loaded
+        # machine with the other xdist worker busy, and strict CI then failed as 'not found'
+        rc, out = _run([cand, *probe], timeout=PROBE_TIMEOUT)
         if rc == 0:
             return cand, ""
         tried[-1] = f"{cand} ({out.strip().splitlines()[-1] if out.strip() else f'exit {rc}'})"
