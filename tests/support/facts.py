@@ -62,7 +62,7 @@ def facts(unit) -> Iterator[tuple[Any, str, str]]:
     """(entity, kind, key) for every fact: kind is node, capability, policy or group; key
     is the property name, or ``<capability>.<property>``."""
     topology = unit.topology
-    pkg = topology.package  # the raw YAML, read here independently of the compiler
+    pkg = unit.package  # the raw YAML (the loader's, not the IR's), read here independently
     if pkg is None:
         idx = RawIndex()
     else:
@@ -71,7 +71,7 @@ def facts(unit) -> Iterator[tuple[Any, str, str]]:
         body = idx.nodes.get(node.name)
         # written in the template (read from the raw YAML here, independently of the
         # back end), or a default of a type the package defines
-        pkg = topology.package
+        pkg = unit.package
         own = {f.display for f in pkg.files if not f.from_catalog} if pkg is not None else set()
         given = set(_written(body, "properties"))
         given.update(p for p, sp in node.property_spans.items() if sp is not None and sp.file in own)

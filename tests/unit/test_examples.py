@@ -372,8 +372,12 @@ def crd_text() -> str:
 
 def _param(e: Example):
     """An ``xfc operator`` example runs on the session's API server: with pytest-xdist it
-    joins the worker that has the server (tests/support/cpu_lock.py)."""
-    marks = [pytest.mark.xdist_group("apiserver")] if _verb(e.command) == "operator" else []
+    joins the worker that has the server (tests/support/cpu_lock.py).  The ``xfc serve``
+    examples bind the port they are written with (8080): one worker runs them all, one
+    after the other, or two of them at once collide on it."""
+    verb = _verb(e.command)
+    marks = [pytest.mark.xdist_group("apiserver")] if verb == "operator" else \
+        [pytest.mark.xdist_group("serve-examples")] if verb == "serve" else []
     return pytest.param(e, marks=marks, id=f"{e.where}: {e.command}")
 
 
