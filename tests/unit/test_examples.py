@@ -373,11 +373,11 @@ def crd_text() -> str:
 def _param(e: Example):
     """An ``xfc operator`` example runs on the session's API server: with pytest-xdist it
     joins the worker that has the server (tests/support/cpu_lock.py).  The ``xfc serve``
-    examples bind the port they are written with (8080): one worker runs them all, one
-    after the other, or two of them at once collide on it."""
+    examples bind the port they are written with (8080), as the operator end-to-end
+    tests' stand-in for the Pods does: the same worker runs them all, one after the
+    other, or two at once collide on the port."""
     verb = _verb(e.command)
-    marks = [pytest.mark.xdist_group("apiserver")] if verb == "operator" else \
-        [pytest.mark.xdist_group("serve-examples")] if verb == "serve" else []
+    marks = [pytest.mark.xdist_group("apiserver")] if verb in ("operator", "serve") else []
     return pytest.param(e, marks=marks, id=f"{e.where}: {e.command}")
 
 
