@@ -36,8 +36,9 @@ From the graph (docs/xfactor.md has the reasoning):
   first), the upstream and downstream sides (§2.5, computed in the chain's own
   subgraph) and the propagate targets.
 
-Everything is linear in the size of the graph, except the sides of each wiring, which
-cost the size of its chain (their output is that large).
+Everything is linear in the size of the graph.  The sides of a wiring in a chain are
+read only when a caller reads them (:class:`Sides`), and then cost the size of the
+side (the output is that large).
 
 Codes: none (``xf-dependency-cycle`` is reported by the checks, from :func:`find_cycles`).
 """
@@ -45,9 +46,10 @@ Codes: none (``xf-dependency-cycle`` is reported by the checks, from :func:`find
 from __future__ import annotations
 
 from collections import deque
+from functools import partial
 from itertools import compress
 from graphlib import CycleError, TopologicalSorter
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from ..diagnostics import Diagnostics
 from ..model import Topology
@@ -57,6 +59,7 @@ from ..model.xfactor import (
     Plan,
     ResolvedStep,
     ResolvedWiring,
+    Side,
     Wiring,
     XModel,
     step_arguments,
@@ -253,15 +256,20 @@ _BITS = bytes.maketrans(b"01", b"\x00\x01")
 
 
 class Sides:
-    """Upstream and downstream sides of wirings, each chain's sides computed once.
+    """Upstream and downstream sides of wirings, each chain's sides computed once and
+    read out only when asked for.
 
-    In an acyclic chain every member's two sides are computed together, in one pass over
-    the members in startup order, as bit sets indexed by that order (a member's downstream
-    is itself and the downstream of each member it depends on; its upstream likewise in
-    reverse), and each side is read out once, in startup order, shared frozen by every
-    wiring from (upstream) or to (downstream) that member: no walk and no sort per wiring.
-    A chain with a cycle falls back to one breadth-first walk per member.  A wiring in no
-    chain has its two ends as sides.
+    A wiring's side is a :class:`compiler.model.xfactor.Side`, made in O(1) and shared
+    by every wiring from (upstream) or to (downstream) that member: it reads its members
+    on first use.  Reading one computes its chain's sides once: in an acyclic chain every
+    member's two sides together, in one pass over the members in startup order, as bit
+    sets indexed by that order (a member's downstream is itself and the downstream of
+    each member it depends on; its upstream likewise in reverse; n bits per member, at
+    C speed); a chain with a cycle walks from the member asked for.  A side is read out
+    of its bits in startup order: no walk and no sort per wiring, and no names held for
+    the sides nobody reads (in a long chain the sides of all wirings are n²/2 names,
+    while ``xfc graph``, the FailurePolicy and ``simulate`` read none or a few of them,
+    docs/performance.md).  A wiring in no chain has its two ends as sides.
     """
 
     def __init__(self, edges: Iterable[Edge], chains: Mapping[str, tuple[str, ...]]) -> None:
@@ -271,40 +279,58 @@ class Sides:
             succ = self._succ.setdefault(e.source, [])
             if e.target not in succ:
                 succ.append(e.target)
-        # (chain, member) -> side, in startup order
-        self._up: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._down: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._done: set[str] = set()
+        self._index: dict[str, dict[str, int]] = {}  # chain -> member -> startup position
+        # chain -> (up, down) bit sets per member, or None for a chain with a cycle
+        self._bits: dict[str, tuple[list[int], list[int]] | None] = {}
+        self._links: dict[str, tuple[list[list[int]], list[list[int]]]] = {}
+        self._made: dict[tuple[bool, str, str], Side] = {}  # (upstream?, chain, member)
         self._orders: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
-        self._sets: dict[int, tuple[tuple[str, ...], frozenset[str]]] = {}
+        self._sets: dict[int, tuple[Sequence[str], frozenset[str]]] = {}
+
+    def _members(self, chain: str) -> dict[str, int]:
+        found = self._index.get(chain)
+        if found is None:
+            found = self._index[chain] = {m: i for i, m in enumerate(self.chains.get(chain, ()))}
+        return found
 
     def _compute(self, chain: str) -> None:
-        self._done.add(chain)
+        """The chain's links, and for an acyclic chain every member's two bit sets."""
         members = self.chains.get(chain, ())
-        index = {m: i for i, m in enumerate(members)}
+        index = self._members(chain)
         succ = [[index[t] for t in self._succ.get(m, ()) if t in index] for m in members]
-        if all(j < i for i, js in enumerate(succ) for j in js):  # acyclic: bit sets
-            down = [0] * len(members)
-            for i, js in enumerate(succ):
-                bits = 1 << i
-                for j in js:
-                    bits |= down[j]
-                down[i] = bits
-            up = [1 << i for i in range(len(members))]
-            for i in range(len(members) - 1, -1, -1):
-                for j in succ[i]:
-                    up[j] |= up[i]
-            for i, m in enumerate(members):
-                self._up[(chain, m)] = self._read(up[i], members)
-                self._down[(chain, m)] = self._read(down[i], members)[::-1]
-            return
         pred: list[list[int]] = [[] for _ in members]
         for i, js in enumerate(succ):
             for j in js:
                 pred[j].append(i)
-        for i, m in enumerate(members):
-            self._up[(chain, m)] = self._walk(i, pred, members)
-            self._down[(chain, m)] = self._walk(i, succ, members)[::-1]
+        self._links[chain] = (pred, succ)
+        if not all(j < i for i, js in enumerate(succ) for j in js):  # a cycle: walks
+            self._bits[chain] = None
+            return
+        down = [0] * len(members)
+        for i, js in enumerate(succ):
+            bits = 1 << i
+            for j in js:
+                bits |= down[j]
+            down[i] = bits
+        up = [1 << i for i in range(len(members))]
+        for i in range(len(members) - 1, -1, -1):
+            for j in succ[i]:
+                up[j] |= up[i]
+        self._bits[chain] = (up, down)
+
+    def _names(self, upstream: bool, chain: str, i: int) -> tuple[str, ...]:
+        """The side of member ``i``: upstream in startup order, downstream in shutdown
+        order."""
+        if chain not in self._links:
+            self._compute(chain)
+        members = self.chains[chain]
+        bits = self._bits[chain]
+        if bits is not None:
+            side = self._read(bits[0 if upstream else 1][i], members)
+        else:
+            pred, succ = self._links[chain]
+            side = self._walk(i, pred if upstream else succ, members)
+        return side if upstream else side[::-1]
 
     @staticmethod
     def _read(bits: int, members: tuple[str, ...]) -> tuple[str, ...]:
@@ -323,21 +349,27 @@ class Sides:
                     todo.append(j)
         return tuple(members[i] for i in sorted(seen))
 
-    def _side(self, sides: dict[tuple[str, str], tuple[str, ...]], chain: str,
-              end: str) -> tuple[str, ...]:
-        if chain not in self._done:
-            self._compute(chain)
-        return sides.get((chain, end), (end,))  # an end outside the chain: itself
+    def _side(self, upstream: bool, chain: str, end: str) -> Side | None:
+        """The side of ``end`` in ``chain``, made once and read when it is read; None
+        when ``end`` is not a member."""
+        key = (upstream, chain, end)
+        found = self._made.get(key)
+        if found is None:
+            i = self._members(chain).get(end)
+            if i is None:
+                return None
+            found = self._made[key] = Side(partial(self._names, upstream, chain, i))
+        return found
 
-    def upstream(self, w: Wiring, chain: str | None) -> tuple[str, ...]:
+    def upstream(self, w: Wiring, chain: str | None) -> Sequence[str] | None:
         """``S`` and every chain member that depends on ``S``, transitively (§2.5), in
-        startup order."""
-        return (w.source,) if chain is None else self._side(self._up, chain, w.source)
+        startup order; None when ``S`` is not in ``chain`` (or there is none)."""
+        return None if chain is None else self._side(True, chain, w.source)
 
-    def downstream(self, w: Wiring, chain: str | None) -> tuple[str, ...]:
+    def downstream(self, w: Wiring, chain: str | None) -> Sequence[str] | None:
         """``T`` and every chain member that ``T`` depends on, transitively (§2.5), in
-        shutdown order."""
-        return (w.target,) if chain is None else self._side(self._down, chain, w.target)
+        shutdown order; None when ``T`` is not in ``chain`` (or there is none)."""
+        return None if chain is None else self._side(False, chain, w.target)
 
     def member_set(self, chain: str) -> frozenset[str]:
         """A chain's members as a set, made once per chain."""
@@ -352,7 +384,7 @@ class Sides:
             found = self._orders[chain] = (members, members[::-1])
         return found
 
-    def as_set(self, side: tuple[str, ...]) -> frozenset[str]:
+    def as_set(self, side: Sequence[str]) -> frozenset[str]:
         """A side as a set, made once per side."""
         found = self._sets.get(id(side))  # sides are shared: keyed by identity
         if found is None or found[0] is not side:
@@ -373,8 +405,8 @@ def effective_ladder(w: Wiring, xmodel: XModel) -> tuple[Step, ...]:
     return tuple(steps)
 
 
-def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: tuple[str, ...],
-                down: tuple[str, ...]) -> tuple[str, ...] | set[str]:
+def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: Sequence[str],
+                down: Sequence[str]) -> Sequence[str] | set[str]:
     """The names a ``reinstantiate`` scope stands for (unknown names kept; checks report)."""
     scope = step.arg("scope")
     if isinstance(scope, tuple):
@@ -390,22 +422,30 @@ def scope_names(step: Step, w: Wiring, chain: str | None, sides: Sides, up: tupl
     return {w.target}
 
 
+def _both(sides: Sides, upstream: Sequence[str], downstream: Sequence[str]) -> tuple[str, ...]:
+    """``propagate: both``: the upstream side, then the downstream side's other members."""
+    up_set = sides.as_set(upstream)
+    return tuple(upstream) + tuple(n for n in downstream if n not in up_set)
+
+
 def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> ResolvedWiring:
     chain = w.chain if w.chain in sides.chains else None
-    upstream = sides.upstream(w, chain)  # outward from the wiring: S, then its dependents
-    downstream = sides.downstream(w, chain)  # outward: T, then what it depends on
-    if len(upstream) == 1:  # an end alone (no chain, or outside it): ordered if ranked
-        upstream = orders.startup(upstream)
-    if len(downstream) == 1:
-        downstream = orders.shutdown(downstream)
-    propagate_to: tuple[str, ...] = ()
+    # outward from the wiring: S, then its dependents; T, then what it depends on.  An
+    # end alone (no chain, or outside it) is its side when it is ranked
+    # (compared with None: the truth of a Side would read it)
+    upstream = sides.upstream(w, chain)
+    if upstream is None:
+        upstream = orders.startup((w.source,))
+    downstream = sides.downstream(w, chain)
+    if downstream is None:
+        downstream = orders.shutdown((w.target,))
+    propagate_to: Sequence[str] = ()
     if w.propagate == "upstream":
         propagate_to = upstream
     elif w.propagate == "downstream":
         propagate_to = downstream
     elif w.propagate == "both":
-        up_set = sides.as_set(upstream)
-        propagate_to = upstream + tuple(n for n in downstream if n not in up_set)
+        propagate_to = Side(partial(_both, sides, upstream, downstream))
     steps: list[ResolvedStep] = []
     for step in effective_ladder(w, xmodel):
         values: dict[str, Any] = step.resolved_args()

@@ -21,10 +21,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 from ..model.ir import Analysed
-from ..model.xfactor import GraphNode, Plan, SideReach, side_closure
+from ..model.xfactor import GraphNode, Plan, SideReach, reverse, side_closure
 
 STATE_COLOURS = {"stateless": "#cfe8ff", "stateful": "#ffd8a8", "backing": "#e0e0e0"}
 # stickiness -> (DOT style, pen width, colour); Mermaid arrows below
@@ -183,7 +183,7 @@ def to_json(unit: Analysed) -> dict[str, Any]:
     for name, rw in plan.wirings.items():
         w = rw.wiring
         up = sides.name("upstream", rw.chain, w.source, rw.upstream)
-        down = sides.name("downstream", rw.chain, w.target, rw.downstream[::-1])
+        down = sides.name("downstream", rw.chain, w.target, reverse(rw.downstream))
         wirings.append({
             "name": name, "source": w.source, "target": w.target, "form": w.form,
             "stickiness": w.stickiness, "chain": rw.chain, "upstream": up,
@@ -230,8 +230,9 @@ class _Sides:
         self._docs: dict[str, dict[str, Any]] = {}
 
     def name(self, direction: str, chain: str | None, end: str,
-             members: tuple[str, ...]) -> str:
-        """The side of ``end`` (``members``: that side in startup order)."""
+             members: Sequence[str]) -> str:
+        """The side of ``end`` (``members``: that side in startup order, read only when
+        it is written out as members)."""
         found = self._of.get((direction, chain, end))
         if found is not None:
             return found
@@ -243,7 +244,7 @@ class _Sides:
                       tuple(self._of[(direction, chain, n)] for n in reach[node]))
         return self._of[(direction, chain, end)]
 
-    def _add(self, key: tuple[str, str | None, str], members: tuple[str, ...],
+    def _add(self, key: tuple[str, str | None, str], members: Sequence[str],
              includes: tuple[str, ...]) -> str:
         direction, chain, end = key
         if len(members) == 1 and not includes:

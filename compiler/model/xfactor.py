@@ -14,7 +14,7 @@ Codes: none (data only).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence, overload
 
 from .. import defaults, durations
 from ..diagnostics import NO_SPAN, Span
@@ -237,14 +237,95 @@ class ResolvedStep:
     span: Span = field(default=NO_SPAN, compare=False)
 
 
+class Side(Sequence[str]):
+    """One side of a wiring (§2.5), its members read out on first use.
+
+    In a long chain the sides of all wirings hold n²/2 names, while a run reads a few of
+    them (``simulate`` the wirings a failure reaches) or none (``xfc graph`` and the
+    FailurePolicy name sides as shared scopes).  So the graph gives each wiring a
+    ``Side`` that knows how to read its members (``read``, called once, from the
+    chain's sides built once per chain) and holds nothing else until it is read: the
+    plan costs O(1) per wiring.  It is an immutable sequence of node names that equals
+    the tuple of the same names, hashes as it, and pickles as it.
+    """
+
+    __slots__ = ("_read", "_names")
+
+    def __init__(self, read: Callable[[], tuple[str, ...]]) -> None:
+        self._read: Callable[[], tuple[str, ...]] | None = read
+        self._names: tuple[str, ...] | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The members, read on the first call."""
+        if self._names is None:
+            assert self._read is not None
+            self._names, self._read = tuple(self._read()), None
+        return self._names
+
+    @property
+    def read(self) -> bool:
+        """Whether the members have been read (what the plan's tests hold)."""
+        return self._names is not None
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> tuple[str, ...]: ...
+
+    def __getitem__(self, i: int | slice) -> str | tuple[str, ...]:
+        return self.names[i]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Side):
+            return other is self or self.names == other.names
+        if isinstance(other, tuple):
+            return self.names == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.names)
+
+    def __add__(self, other: Sequence[str]) -> tuple[str, ...]:
+        return self.names + tuple(other)
+
+    def __radd__(self, other: Sequence[str]) -> tuple[str, ...]:
+        return tuple(other) + self.names
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tuple, (self.names,))
+
+    def __repr__(self) -> str:
+        return repr(self.names) if self._names is not None else "Side(<not read>)"
+
+
+def reverse(side: Sequence[str]) -> Sequence[str]:
+    """``side`` in the opposite order, read when it is read (a tuple at once)."""
+    if isinstance(side, Side) and not side.read:
+        return Side(lambda: side.names[::-1])
+    return tuple(side)[::-1]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ResolvedWiring:
     wiring: Wiring
     steps: tuple[ResolvedStep, ...]
     chain: str | None  # the effective chain
-    upstream: tuple[str, ...]
-    downstream: tuple[str, ...]
-    propagate_to: tuple[str, ...]
+    # the sides (§2.5) and the propagate nodes: tuples, or a Side the graph made, read
+    # on first use (compiler.graph.Sides)
+    upstream: Sequence[str]  # S, then its dependents in the chain, startup order
+    downstream: Sequence[str]  # T, then what it depends on in the chain, shutdown order
+    propagate_to: Sequence[str]
 
     @property
     def recipients(self) -> tuple[str, ...]:

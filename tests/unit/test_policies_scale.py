@@ -271,3 +271,40 @@ def test_long_chain_graph_json_names_each_side_once(tmp_path: Path) -> None:
         assert len(rw.upstream) == int(name[1:]) + 1  # cnf<i> ... cnf0
         assert expand_side(big, w["downstream"]) == list(rw.downstream[::-1])
         assert len(rw.downstream) == 1000 - int(name[1:]) - 1  # cnf<i+1> ... cnf999
+
+
+def test_long_chain_sides_are_read_only_where_a_run_reads_them(tmp_path: Path) -> None:
+    """Issue 22, item 1: the plan gives each wiring its sides without reading them out
+    (n²/2 names in a grouped chain); the checks, the graph's JSON and the FailurePolicy's
+    scopes name sides without reading them, and simulate reads those of the wirings a
+    failure reaches."""
+    from compiler.emitters.policies.common import build_context
+    from compiler.graph.render import to_json
+    from compiler.graph.simulate import simulate
+    from compiler.model.xfactor import Side
+
+    path = gen_topology.generate_chain(200, tmp_path / "chain", group=True)
+    unit = compile_(str(path), emitters=())
+    assert not unit.diagnostics.has_errors, unit.diagnostics.render_text()
+    wirings = unit.plan.wirings
+
+    def read() -> set[str]:
+        out = set()
+        for name, rw in wirings.items():
+            for side in (rw.upstream, rw.downstream, rw.propagate_to):
+                assert isinstance(side, Side), (name, side)
+                if side.read:
+                    out.add(name)
+        return out
+
+    assert read() == set()  # front end and checks
+    to_json(unit)
+    build_context(unit)
+    assert read() == set()
+    sim = simulate(unit, "cnf100")
+    assert read() == {"w99"}  # the one wiring whose target failed: its notify's receivers
+    assert sim.notifications and {n["to"] for n in sim.notifications} == set(wirings["w99"].upstream)
+    # read out, a side is the chain's members on its side, in startup order (upstream)
+    # or shutdown order (downstream), equal to the tuple of those names
+    assert wirings["w99"].upstream == tuple(f"cnf{i}" for i in range(99, -1, -1))
+    assert wirings["w150"].downstream == tuple(f"cnf{i}" for i in range(151, 200))

@@ -32,10 +32,10 @@ from __future__ import annotations
 import functools
 
 import hashlib
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from ...resources import schemas_dir
-from ...model.xfactor import ResolvedStep, ResolvedWiring, SideReach, side_closure
+from ...model.xfactor import ResolvedStep, ResolvedWiring, SideReach, reverse, side_closure
 from .common import Context, go_duration, step_args
 from .workloads import WorkloadRef
 
@@ -102,12 +102,13 @@ class Scopes:
             doc["upstream"] = self.side("upstream", rw, rw.wiring.source, rw.upstream)
         if rw.wiring.propagate in ("downstream", "both"):
             doc["downstream"] = self.side("downstream", rw, rw.wiring.target,
-                                          rw.downstream[::-1])
+                                          reverse(rw.downstream))
         return doc
 
     def side(self, direction: str, rw: ResolvedWiring, end: str,
-             members: tuple[str, ...]) -> str:
-        """The scope of one side of a wiring (``members``: the side in startup order).
+             members: Sequence[str]) -> str:
+        """The scope of one side of a wiring (``members``: the side in startup order,
+        read only when it is written out as members).
 
         In an acyclic chain the side of ``end`` is the scope ``<direction>:<chain>:<end>``
         holding ``end`` and including the side scopes of the members it reaches in one
