@@ -263,6 +263,16 @@ class Side(Sequence[str]):
             self._names, self._read = tuple(self._read()), None
         return self._names
 
+    def peek(self) -> tuple[str, ...]:
+        """The members, without keeping them when they were not read before: for a
+        caller that makes something else of them once (:attr:`ResolvedWiring.recipients`,
+        which the checks of every target build for each notify step), so that a chain's
+        sides are not all held at once."""
+        if self._names is not None:
+            return self._names
+        assert self._read is not None
+        return tuple(self._read())
+
     @property
     def read(self) -> bool:
         """Whether the members have been read (what the plan's tests hold)."""
@@ -331,7 +341,9 @@ class ResolvedWiring:
     def recipients(self) -> tuple[str, ...]:
         """Who a ``notify`` step tells (spec §6): the wiring's source, then every
         ``propagate`` node, each once."""
-        return tuple(dict.fromkeys((self.wiring.source, *self.propagate_to)))
+        to = self.propagate_to
+        return tuple(dict.fromkeys((self.wiring.source,
+                                    *(to.peek() if isinstance(to, Side) else to))))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -276,8 +276,8 @@ def test_long_chain_graph_json_names_each_side_once(tmp_path: Path) -> None:
 def test_long_chain_sides_are_read_only_where_a_run_reads_them(tmp_path: Path) -> None:
     """Issue 22, item 1: the plan gives each wiring its sides without reading them out
     (n²/2 names in a grouped chain); the checks, the graph's JSON and the FailurePolicy's
-    scopes name sides without reading them, and simulate reads those of the wirings a
-    failure reaches."""
+    scopes name sides without reading them, and the receivers of a notify (simulate, and
+    every target's realisation that a check builds) read a side without keeping it."""
     from compiler.emitters.policies.common import build_context
     from compiler.graph.render import to_json
     from compiler.graph.simulate import simulate
@@ -302,8 +302,16 @@ def test_long_chain_sides_are_read_only_where_a_run_reads_them(tmp_path: Path) -
     build_context(unit)
     assert read() == set()
     sim = simulate(unit, "cnf100")
-    assert read() == {"w99"}  # the one wiring whose target failed: its notify's receivers
-    assert sim.notifications and {n["to"] for n in sim.notifications} == set(wirings["w99"].upstream)
+    assert read() == set()
+    # the one wiring whose target failed notifies its source and upstream side
+    assert [n["to"] for n in sim.notifications] == list(wirings["w99"].recipients)
+    assert set(wirings["w99"].recipients) == {f"cnf{i}" for i in range(100)}
+    assert read() == set()
+    full = compile_(str(path), emitters=("policies",), targets=("kubernetes", "tacker", "onap", "osm"),
+                    params={"vnf_instance_id": "vnf-1"})
+    assert not full.diagnostics.has_errors, full.diagnostics.render_text()
+    wirings = full.plan.wirings
+    assert read() == set()
     # read out, a side is the chain's members on its side, in startup order (upstream)
     # or shutdown order (downstream), equal to the tuple of those names
     assert wirings["w99"].upstream == tuple(f"cnf{i}" for i in range(99, -1, -1))
