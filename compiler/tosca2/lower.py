@@ -387,10 +387,22 @@ class Lowerer:
         return bytes_def(self.definition(body, path, values=False), body, self.diags, path)
 
     def requirement_defs(self, body: Any, span: Span, path: str) -> Any:
-        return self.named_list(body, lambda name, d: self.keyed(d, f"{path}.{name}", {
+        return self.named_list(body, lambda name, d: self.requirement_def(d, f"{path}.{name}"))
+
+    def requirement_def(self, d: Any, path: str) -> Any:
+        """§8.5: ``count_range`` is 1.3's ``occurrences``; without one the range is
+        ``[0, UNBOUNDED]`` (1.3's default is ``[1, 1]``, so it is written out)."""
+        out = self.keyed(d, path, {
             "relationship": lambda b, s, p: self.keyed(b, p, {
                 "interfaces": lambda b2, s2, p2: self.each(b2, p2, self.interface)}),
-        }, _REQDEF_RENAME, _REQDEF_ONLY2))
+        }, _REQDEF_RENAME, _REQDEF_ONLY2)
+        if isinstance(out, PMap) and "occurrences" not in out:
+            default = PSeq([0, "UNBOUNDED"], span=d.span)
+            default.item_spans.extend([d.span, d.span])
+            dict.__setitem__(out, "occurrences", default)
+            out.key_spans["occurrences"] = d.span
+            out.value_spans["occurrences"] = d.span
+        return out
 
     def capability_def(self, body: Any, path: str) -> Any:
         props = lambda b, s, p: self.each(b, p, self.prop_def)  # noqa: E731

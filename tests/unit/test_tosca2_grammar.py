@@ -216,6 +216,49 @@ def test_count_range_is_read_as_occurrences(tmp_path):
     assert found(unit) == [("tosca-requirement", 20, 59)]
 
 
+def test_a_requirement_without_count_range_is_unbounded(tmp_path):
+    # §8.5: no count_range is [0, UNBOUNDED] (1.3's default occurrences are [1, 1]); the
+    # community MicroService's one requirement 'endpoint' is assigned once per peer
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Peer:
+    derived_from: Root
+    capabilities: { api: Endpoint }
+    requirements:
+      - talks: { capability: Endpoint, node: Peer }
+      - one: { capability: Endpoint, node: Peer, count_range: [ 0, 1 ] }
+service_template:
+  node_templates:
+    a: { type: Peer }
+    b: { type: Peer }
+    c: { type: Peer, requirements: [ { talks: a }, { talks: b }, { one: a }, { one: b } ] }
+""")
+    assert found(unit) == [("tosca-requirement", 15, 80)]
+    assert [r.node for r in unit.topology.nodes["c"].requirements if r.name == "talks"] == \
+        ["a", "b"]
+
+
+def test_a_requirement_definition_names_types_in_its_own_file_s_namespace(tmp_path):
+    # §6.8.1: inside a file imported with a namespace, its names are its own; a
+    # requirement definition's capability type and node type are found there
+    (tmp_path / "types.yaml").write_text(HEAD + SIMPLE + """capability_types:
+  Api: { derived_from: Root }
+relationship_types:
+  Talks: { derived_from: Root, valid_capability_types: [ Api ] }
+node_types:
+  Peer:
+    derived_from: Root
+    capabilities: { api: Api }
+    requirements:
+      - talks: { capability: Api, node: Peer, relationship: Talks }
+""")
+    unit = check(tmp_path, HEAD + "imports:\n  - url: types.yaml\n    namespace: app\n"
+                 "service_template:\n  node_templates:\n    a: { type: app:Peer }\n"
+                 "    b: { type: app:Peer, requirements: [ { talks: a } ] }\n")
+    assert codes(unit) == []
+    (req,) = unit.topology.nodes["b"].requirements
+    assert (req.node, req.capability, req.relationship) == ("a", "api", "app.Talks")
+
+
 def test_unread_requirement_keynames_are_errors(tmp_path):
     unit = check(tmp_path, HEAD + SIMPLE + """service_template:
   node_templates:
