@@ -17,10 +17,13 @@ What changes, by clause of TOSCA 2.0 (csd06); docs/tosca-2.md has the full table
 * §9.3/§9.5 property, attribute and parameter definitions and schema definitions:
   ``validation`` → ``constraints`` (:mod:`.functions`); a property's fixed ``value`` is
   read as its ``default``, with a warning.
-* §8.5 requirement definitions: ``count_range`` → ``occurrences``; §8.2 capability
+* §8.5 requirement definitions: ``count_range`` → ``occurrences`` (none: ``[0,
+  UNBOUNDED]``, written out, since 1.3's default is ``[1, 1]``); §8.2 capability
   definitions and types: ``valid_source_node_types`` → ``valid_source_types``; §7.4
   relationship types: ``valid_capability_types`` → ``valid_target_types``.
-* §6.9.3 node templates: ``count`` 1 is dropped, any other count is refused (§14.1);
+* §6.9.3 node templates: ``count`` 1 is dropped, any other count is kept under the key
+  :data:`.count.COUNT` for the resolver, which multiplies a workload's replicas by it
+  or refuses it (:mod:`.count`, §14.1);
   §8.7 requirement assignments: ``count: 1`` dropped, ``optional``, ``allocation`` and
   ``directives`` refused, a ``node_filter`` selects the target among the service
   template's node templates (:mod:`.selection`); §16.5 policy ``triggers``: a warning.
@@ -45,6 +48,7 @@ from typing import Any
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
 from .functions import Values
+from .count import COUNT
 from .copies import copies
 from ..limits import DEFAULT_LIMITS, Limits
 from .scalars import bytes_def, scalar_type, scalar_type_names
@@ -500,18 +504,10 @@ class Lowerer:
         for k, v in body.items():
             if k == "count":
                 if v != 1 or isinstance(v, bool):
-                    # §14.1: count N is N node representations, each with its own
-                    # relationships ($node_index, [template, index] targets); xfc's IR and
-                    # objects have one per template (a Deployment's replicas are one
-                    # representation's instances), so another count is refused, never
-                    # built as something else (docs/tosca-2.md, "Not read yet")
-                    shown = repr(v) if isinstance(v, int) and not isinstance(v, bool) \
-                        else "other than the literal 1"
-                    self.unsupported(f"count {shown} on a node template", "§6.9.3, §14.1",
-                                     body.value_span(k), path,
-                                     "xfc reads one representation per node template: write "
-                                     "one template per node, and give a workload its "
-                                     "instances with its replicas property")
+                    # §14.1: count N is N node representations; the resolver reads it
+                    # once the node's type is known (compiler/tosca2/count.py)
+                    self.put(out, COUNT, self.val(v, body.value_span(k), f"{path}.{k}"),
+                             body, k)
                 continue
             if k in ("properties", "attributes"):
                 v = values(v, body.value_span(k), f"{path}.{k}")
