@@ -196,6 +196,7 @@ class Lowerer:
         self.interface_names = {k: v for k, v in _INTERFACE_NAMES.items()
                                 if not (isinstance(own, PMap) and k in own)}
         self.scalar_types = scalar_type_names(data.get("data_types"))
+        self.data_types = data.get("data_types")
         for k, body in data.items():
             span = data.value_span(k)
             if k == "tosca_definitions_version":
@@ -336,7 +337,7 @@ class Lowerer:
             only2["triggers"] = "§16.3"
         out = self.keyed(body, path, fields, rename, only2)
         if kind == "data" and isinstance(body, PMap) and body.get("derived_from") == "scalar":
-            out = scalar_type(out, body, self.diags, path)
+            out = scalar_type(out, body, self.diags, path, self.data_types)
         return out
 
     def validation(self, body: PMap) -> Any:
@@ -391,15 +392,33 @@ class Lowerer:
         return bytes_def(self.definition(body, path, values=False), body, self.diags, path)
 
     def requirement_defs(self, body: Any, span: Span, path: str) -> Any:
+        if isinstance(body, PSeq):  # the 1.3 short form, a capability type name
+            items = PSeq(span=body.span)
+            items.item_spans.extend(body.item_spans)
+            for item in body:
+                if isinstance(item, PMap) and len(item) == 1 and \
+                        isinstance(next(iter(item.values())), str):
+                    (name, cap), = item.items()
+                    at = item.value_span(name)
+                    long = PMap(span=at)
+                    dict.__setitem__(long, "capability", cap)
+                    long.key_spans["capability"] = long.value_spans["capability"] = at
+                    new = PMap(span=item.span)
+                    Values.put(new, name, long, item, name)
+                    item = new
+                items.append(item)
+            body = items
         return self.named_list(body, lambda name, d: self.requirement_def(d, f"{path}.{name}"))
 
     def requirement_def(self, d: Any, path: str) -> Any:
         """§8.5: ``count_range`` is 1.3's ``occurrences``; without one the range is
-        ``[0, UNBOUNDED]`` (1.3's default is ``[1, 1]``, so it is written out)."""
+        ``[0, UNBOUNDED]`` (1.3's default is ``[1, 1]``, so it is written out).  The 1.3
+        short form (a capability type name) is read as ``capability:``, with that range."""
         out = self.keyed(d, path, {
             "relationship": lambda b, s, p: self.keyed(b, p, {
                 "interfaces": lambda b2, s2, p2: self.each(b2, p2, self.interface)}),
         }, _REQDEF_RENAME, _REQDEF_ONLY2)
+        out = _no_metadata(out)
         if isinstance(out, PMap) and "occurrences" not in out:
             default = PSeq([0, "UNBOUNDED"], span=d.span)
             default.item_spans.extend([d.span, d.span])
@@ -410,8 +429,24 @@ class Lowerer:
 
     def capability_def(self, body: Any, path: str) -> Any:
         props = lambda b, s, p: self.each(b, p, self.prop_def)  # noqa: E731
-        return self.keyed(body, path, {"properties": props, "attributes": props},
-                          _CAP_RENAME, _CAP_ONLY2)
+        return _no_metadata(self.keyed(body, path, {"properties": props, "attributes": props},
+                                       _CAP_RENAME, _CAP_ONLY2))
+
+    def capability_assignment(self, body: Any, path: str) -> Any:
+        """§8.4: properties and attributes; ``directives`` (processing instructions to an
+        orchestrator) accepted with a warning."""
+        values = self.values
+        if isinstance(body, PMap) and "directives" in body:
+            self.diags.add("tosca-unsupported", "a capability's directives (TOSCA 2.0 §8.4) "
+                           "are accepted, not acted on: they are processing instructions to "
+                           "an orchestrator, and change no object xfc builds",
+                           body.key_span("directives"), path=f"{path}.directives")
+            kept = PMap(span=body.span)
+            for k in body:
+                if k != "directives":
+                    self.put(kept, k, body[k], body, k)
+            body = kept
+        return self.keyed(body, path, {"properties": values, "attributes": values})
 
     def interface_type_name(self, name: Any, span: Span, path: str) -> Any:
         return self.interface_names.get(name, name) if isinstance(name, str) else name
@@ -514,8 +549,7 @@ class Lowerer:
             elif k == "requirements":
                 v = self.requirement_assignments(v, f"{path}.{k}", values)
             elif k == "capabilities":
-                v = self.each(v, f"{path}.{k}", lambda b, p: self.keyed(b, p, {
-                    "properties": values, "attributes": values}))
+                v = self.each(v, f"{path}.{k}", self.capability_assignment)
             elif k == "interfaces":
                 v = self.each(v, f"{path}.{k}", self.interface)
             elif k == "artifacts":
@@ -578,3 +612,16 @@ class Lowerer:
 
 
 __all__ = ["Lowerer", "V13"]
+
+
+def _no_metadata(m: Any) -> Any:
+    """A capability or requirement definition without its ``metadata`` (§8.2, §8.5: a map
+    of information for people and tools; 1.3 has no such keyname there, and it changes
+    nothing xfc builds)."""
+    if not isinstance(m, PMap) or "metadata" not in m:
+        return m
+    out = PMap(span=m.span)
+    for k in m:
+        if k != "metadata":
+            Values.put(out, k, m[k], m, k)
+    return out

@@ -82,9 +82,12 @@ def scalar_type_names(types: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def scalar_type(out: PMap, body: PMap, diags: Diagnostics, path: str) -> PMap:
+def scalar_type(out: PMap, body: PMap, diags: Diagnostics, path: str,
+                types: Any = None) -> PMap:
     """``out``, the lowered data type ``body`` derived from ``scalar``, as a 1.3 string
-    type whose pattern admits ``<number> <prefix><unit>``."""
+    type whose pattern admits ``<number> <prefix><unit>``.  Its ``data_type`` is
+    ``integer``, ``float`` or a data type of the same file (``types``) derived from one
+    of them (its own validation, like the scalar's, is not enforced on the number)."""
     res = PMap(span=out.span)
     for k in out:
         if k not in SCALAR_KEYS and k != "constraints":
@@ -102,8 +105,9 @@ def scalar_type(out: PMap, body: PMap, diags: Diagnostics, path: str) -> PMap:
         return res
     units = _symbols(body, "units", diags, path)
     prefixes = _symbols(body, "prefixes", diags, path) if "prefixes" in body else []
-    kind = body.get("data_type", "float")
+    kind = _number_base(body.get("data_type", "float"), types)
     if kind not in ("integer", "float"):
+        kind = body.get("data_type")
         diags.add("tosca-wrong-type", f"data_type of a scalar type must be integer or float, "
                   f"not {kind!r}", body.value_span("data_type"), path=f"{path}.data_type")
         return res
@@ -142,3 +146,14 @@ def bytes_def(out: Any, body: Any, diags: Diagnostics, path: str,
     _constraint(out, body, "type", BASE64)
     return out
 
+
+def _number_base(kind: Any, types: Any) -> Any:
+    """``integer`` or ``float`` when ``kind`` is one, or a data type of ``types`` derived
+    from one (through the file's own types, cycles cut); else ``kind``."""
+    seen: set[Any] = set()
+    cur = kind
+    while isinstance(cur, str) and cur not in ("integer", "float") and cur not in seen \
+            and isinstance(types, PMap) and isinstance(types.get(cur), PMap):
+        seen.add(cur)
+        cur = types[cur].get("derived_from")
+    return cur if cur in ("integer", "float") else kind

@@ -237,6 +237,46 @@ service_template:
         ["a", "b"]
 
 
+def test_the_1_3_short_requirement_definition_is_unbounded_too(tmp_path):
+    # a requirement definition written as a capability type name (1.3's short form) has
+    # 2.0's default range as well
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Server: { derived_from: Root, capabilities: { api: Endpoint } }
+  Client: { derived_from: Root, requirements: [ { service: Endpoint } ] }
+service_template:
+  node_templates:
+    s1: { type: Server }
+    s2: { type: Server }
+    c: { type: Client, requirements: [ { service: s1 }, { service: s2 } ] }
+""")
+    assert found(unit) == []
+    assert [r.capability for r in unit.topology.nodes["c"].requirements] == ["api", "api"]
+
+
+def test_capability_and_requirement_definition_metadata(tmp_path):
+    # §8.2, §8.5: metadata on a capability or requirement definition (information only);
+    # §8.4: a capability assignment's directives are a warning, not acted on
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Server:
+    derived_from: Root
+    capabilities:
+      api: { type: Endpoint, metadata: { owner: team-a } }
+    requirements:
+      - peer: { capability: Endpoint, node: Server, metadata: { note: x } }
+service_template:
+  node_templates:
+    s1: { type: Server }
+    s2:
+      type: Server
+      capabilities:
+        api: { directives: [ external ], properties: { port: 8080 } }
+      requirements: [ { peer: s1 } ]
+""")
+    assert found(unit) == [("tosca-unsupported", 17, 16)]
+    assert "§8.4" in message(unit, "tosca-unsupported")
+    assert unit.topology.nodes["s2"].capabilities["api"].properties["port"] == 8080
+
+
 def test_a_requirement_definition_names_types_in_its_own_file_s_namespace(tmp_path):
     # §6.8.1: inside a file imported with a namespace, its names are its own; a
     # requirement definition's capability type and node type are found there

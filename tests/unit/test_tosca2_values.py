@@ -40,6 +40,17 @@ def test_a_scalar_is_float_by_default_and_prefixes_are_optional(tmp_path):
     assert codes(check(tmp_path, _node("Len", "2 cm", types))) == ["tosca-constraint"]
 
 
+def test_a_scalar_s_data_type_may_be_a_type_derived_from_integer(tmp_path):
+    # §9.1.2.2: data_type names a numeric type; one of the file's types derived from
+    # integer counts as integer (its validation is not enforced on the number)
+    types = ("data_types:\n  Positive:\n    derived_from: integer\n"
+             "  Count:\n    derived_from: Positive\n"
+             "  Rate:\n    derived_from: scalar\n    data_type: Count\n"
+             "    units: { bps: 1 }\n")
+    assert codes(check(tmp_path, _node("Rate", "10 bps", types))) == []
+    assert codes(check(tmp_path, _node("Rate", "1.5 bps", types))) == ["tosca-constraint"]
+
+
 def test_a_malformed_scalar_type_is_placed(tmp_path):
     types = ("data_types:\n  Bad:\n    derived_from: scalar\n    data_type: string\n"
              "    units:\n      m: 1\n  NoUnits:\n    derived_from: scalar\n"
