@@ -566,6 +566,10 @@ class Lowerer:
                                                                       values))
 
     def requirement(self, a: Any, path: str, values: Any) -> Any:
+        if isinstance(a, PSeq):  # the short form [template, index] (§8.7.2)
+            self.unsupported("a node given as [template, index]", "§8.7.2", a.span, path,
+                             "name the node template")
+            return PMap(span=a.span)
         if not isinstance(a, PMap):
             return a  # the short form: a node template name (§8.7.2)
         out = PMap(span=a.span)

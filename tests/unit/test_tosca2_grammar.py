@@ -309,9 +309,10 @@ def test_unread_requirement_keynames_are_errors(tmp_path):
         - dependency: { node: a, allocation: { x: 1 } }
         - dependency: { node: [ a, 0 ] }
         - dependency: { node: a, count: 2 }
+        - dependency: [ a, 0 ]
 """)
     assert found(unit) == [("tosca2-unsupported", 10, 34), ("tosca2-unsupported", 11, 31),
-                           ("tosca2-unsupported", 12, 41)]
+                           ("tosca2-unsupported", 12, 41), ("tosca2-unsupported", 13, 23)]
 
 
 # §6.9 service template: groups, policies, outputs, count ------------------------------------
