@@ -519,7 +519,7 @@ class Lowerer:
             elif k == "policies":
                 body = self.policies(body, f"{path}.{k}", values)
             elif k == "substitution_mappings":
-                body = self.val(body, span, f"{path}.{k}")
+                body = _input_mappings(self.val(body, span, f"{path}.{k}"))
             self.put(out, k, body, st, k)
         return out
 
@@ -629,3 +629,17 @@ def _no_metadata(m: Any) -> Any:
         if k != "metadata":
             Values.put(out, k, m[k], m, k)
     return out
+
+
+def _input_mappings(sm: Any) -> Any:
+    """§15.2: a property mapping ``<property_name>: <input_name>`` names an input, which
+    1.3 writes ``[ <input_name> ]`` (a bare value is a constant in 1.3)."""
+    props = sm.get("properties") if isinstance(sm, PMap) else None
+    if not isinstance(props, PMap):
+        return sm
+    for name, v in list(props.items()):
+        if isinstance(v, str):
+            one = PSeq([v], span=props.value_span(name))
+            one.item_spans.append(props.value_span(name))
+            dict.__setitem__(props, name, one)
+    return sm

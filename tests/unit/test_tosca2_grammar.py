@@ -504,3 +504,24 @@ def test_copy_of_a_copy_or_of_nothing_is_an_error(tmp_path):
             if c == "tosca-unknown-template"] == [("tosca-unknown-template", 22, 13),
                                                   ("tosca-unknown-template", 24, 13)]
     assert "itself uses copy" in message(unit, "tosca-unknown-template")
+
+
+def test_a_property_mapping_names_an_input(tmp_path):
+    # §15.2: <property_name>: <input_name> (1.3 writes [ <input_name> ]; a bare value
+    # there is a constant, which made 'cpus' a string given to an integer)
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Service:
+    derived_from: Root
+    properties: { cpus: { type: integer } }
+service_template:
+  inputs:
+    cpus: { type: integer, default: 2 }
+  node_templates:
+    w: { type: Compute }
+  substitution_mappings:
+    node_type: Service
+    properties:
+      cpus: cpus
+""")
+    assert found(unit) == [], unit.diagnostics.render_text()
+    assert unit.topology.substitution.properties["cpus"] == 2  # the input's value

@@ -49,6 +49,11 @@ def test_a_scalar_s_data_type_may_be_a_type_derived_from_integer(tmp_path):
              "    units: { bps: 1 }\n")
     assert codes(check(tmp_path, _node("Rate", "10 bps", types))) == []
     assert codes(check(tmp_path, _node("Rate", "1.5 bps", types))) == ["tosca-constraint"]
+    # a validation on the way is named in a warning: a scalar's magnitude is not checked
+    checked = types.replace("derived_from: integer\n",
+                            "derived_from: integer\n    validation: { $greater_than: [ $value, 0 ] }\n")
+    assert found(check(tmp_path, _node("Rate", "10 bps", checked))) == \
+        [("tosca-unsupported", 10, 16)]
 
 
 def test_a_malformed_scalar_type_is_placed(tmp_path):
