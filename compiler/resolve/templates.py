@@ -38,7 +38,7 @@ from ..model import (
 )
 from ..images import container_image
 from ..model.frozen import freeze_properties
-from ..tosca2.count import COUNT, counted
+from ..loader.tosca2.count import COUNT, counted
 from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before the split
 from .binding import REQ_KEYS as REQ_KEYS
 from .binding import REQ_REL_KEYS as REQ_REL_KEYS
@@ -454,7 +454,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             )
             if out[n.name].artifacts:
                 self._image_conflict(out[n.name])
-            if COUNT in n.raw:  # a TOSCA 2.0 node template's count (compiler/tosca2/count.py)
+            if COUNT in n.raw:  # a TOSCA 2.0 node template's count (compiler/loader/tosca2/count.py)
                 cspan = n.raw.value_span(COUNT)
                 value = self.value(n.raw[COUNT], None, Context(n.name, path=n.path), cspan,
                                    f"{n.path}.count")

@@ -1,4 +1,4 @@
-"""A TOSCA 2.0 node template's ``count`` (§6.9.3, §14.1; compiler/tosca2/count.py,
+"""A TOSCA 2.0 node template's ``count`` (§6.9.3, §14.1; compiler/loader/tosca2/count.py,
 docs/tosca-2.md "Node template count"): a workload's count multiplies its replicas, one
 rule per test; every count xfc cannot map is a positioned error naming the clause."""
 

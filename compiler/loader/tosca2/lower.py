@@ -45,12 +45,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap, PSeq
+from ...diagnostics import Diagnostics, Span
+from ..yamlpos import PMap, PSeq
 from .functions import Values
 from .count import COUNT
 from .copies import copies
-from ..limits import DEFAULT_LIMITS, Limits
+from ...limits import DEFAULT_LIMITS, Limits
 from .scalars import bytes_def, scalar_type, scalar_type_names
 from .paths import Graph
 from .selection import Selector
@@ -540,7 +540,7 @@ class Lowerer:
             if k == "count":
                 if v != 1 or isinstance(v, bool):
                     # §14.1: count N is N node representations; the resolver reads it
-                    # once the node's type is known (compiler/tosca2/count.py)
+                    # once the node's type is known (compiler/loader/tosca2/count.py)
                     self.put(out, COUNT, self.val(v, body.value_span(k), f"{path}.{k}"),
                              body, k)
                 continue

@@ -31,10 +31,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span
-from ..model import NodeTemplate, RuntimeRef
-from ..model.frozen import freeze_properties
-from ..loader.yamlpos import to_plain
+from ...diagnostics import Diagnostics, Span
+from ...model import NodeTemplate, RuntimeRef
+from ...model.frozen import freeze_properties
+from ..yamlpos import to_plain
 
 WORKLOAD = "xfactor.nodes.CNF"
 CLAUSE = "§6.9.3, §14.1"
