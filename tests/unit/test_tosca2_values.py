@@ -102,3 +102,34 @@ def test_bytes_in_an_entry_schema_and_a_length_clause(tmp_path):
     unit = check(tmp_path, text)
     # the length of bytes is not the length of their Base64 text: not enforced
     assert found(unit) == [("tosca-unsupported", 10, 9), ("tosca-constraint", 16, 20)]
+
+
+# nil (§9.1.1.6) -------------------------------------------------------------------------
+NIL = ("node_types:\n  Box:\n    properties:\n      p:\n        type: nil\n"
+       "        required: true\n      many:\n        type: list\n"
+       "        entry_schema: nil\n        required: false\n"
+       "service_template:\n  node_templates:\n    box:\n      type: Box\n")
+
+
+def test_nil_is_the_type_whose_one_value_is_null(tmp_path):
+    unit = check(tmp_path, HEAD + NIL + "      properties:\n        p: null\n"
+                 "        many: [ null, null ]\n")
+    assert found(unit) == [], unit.diagnostics.render_text()
+    props = unit.topology.nodes["box"].properties
+    assert props["p"] is None and list(props["many"]) == [None, None]
+
+
+def test_a_nil_property_takes_no_other_value_and_must_be_assigned(tmp_path):
+    other = check(tmp_path, HEAD + NIL + "      properties:\n        p: 0\n"
+                  "        many: [ null, x ]\n")
+    assert found(other) == [("tosca-wrong-type", 17, 12), ("tosca-wrong-type", 18, 23)]
+    # §9.1.1.6: a nil value is distinct from an unassigned one: required means written
+    unassigned = check(tmp_path, HEAD + NIL)
+    assert codes(unassigned) == ["tosca-missing-property"]
+
+
+def test_a_data_type_the_file_names_nil_is_the_file_s(tmp_path):
+    unit = check(tmp_path, HEAD + "data_types:\n  nil:\n    properties:\n"
+                 "      x: { type: integer }\n" + NIL + "      properties:\n"
+                 "        p: { x: 1 }\n")
+    assert found(unit) == [], unit.diagnostics.render_text()

@@ -378,18 +378,31 @@ class Lowerer:
             self.diags.add("tosca-unsupported", "a fixed property value (TOSCA 2.0 §9.5 "
                            "'value') is read as the default: a template may still assign "
                            "another", body.key_span("value"), path=path)
-        return bytes_def(out, body, self.diags, path)
+        return self.nil(bytes_def(out, body, self.diags, path))
+
+    def nil(self, out: Any) -> Any:
+        """§9.1.1.6: ``nil``, whose one value is null, is TOSCA 1.3's ``null`` type (a
+        required nil property must still be assigned, ``null``); unless the file defines
+        a data type of that name."""
+        if isinstance(self.data_types, PMap) and "nil" in self.data_types:
+            return out
+        if out == "nil":  # an entry_schema / key_schema short form
+            return "null"
+        if isinstance(out, PMap) and out.get("type") == "nil":
+            dict.__setitem__(out, "type", "null")
+        return out
 
     def param_def(self, body: Any, path: str) -> Any:
         """An input or output parameter (§9.6): fixed ``value`` kept (1.3 has it)."""
         if not isinstance(body, PMap):
             return body
-        return bytes_def(self.definition(body, path), body, self.diags, path)
+        return self.nil(bytes_def(self.definition(body, path), body, self.diags, path))
 
     def schema(self, body: Any, span: Span, path: str) -> Any:
         if not isinstance(body, PMap):
-            return bytes_def(body, body, self.diags, path, span)
-        return bytes_def(self.definition(body, path, values=False), body, self.diags, path)
+            return self.nil(bytes_def(body, body, self.diags, path, span))
+        return self.nil(bytes_def(self.definition(body, path, values=False), body, self.diags,
+                                  path))
 
     def requirement_defs(self, body: Any, span: Span, path: str) -> Any:
         if isinstance(body, PSeq):  # the 1.3 short form, a capability type name
