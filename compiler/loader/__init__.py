@@ -32,7 +32,7 @@ import posixpath
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ..diagnostics import Diagnostics, Severity, Span
 from .package import Package, SourceFile, index_templates
@@ -441,7 +441,8 @@ class _Reader:
 
     def _read_in(self, fs: PackageFS, name: str, span: Span, prefix: str,
                  chain: tuple[Span, ...]) -> None:
-        key = (("pkg",) if fs is self.fs else ("cat", str(fs.root))) + (name,)
+        # a file system other than the package's is the catalog's DirFS (_read_catalog)
+        key = (("pkg",) if fs is self.fs else ("cat", str(cast(DirFS, fs).root))) + (name,)
         self.read(_Origin(fs, name, key), span, prefix, chain, from_catalog=fs is not self.fs)
 
     def _ancestor_relative(self, importer: str, ref: str) -> str | None:

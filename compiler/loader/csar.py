@@ -37,7 +37,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, BinaryIO, Literal
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..limits import exceeded
@@ -76,7 +76,7 @@ class ZipReadError(OSError):
 class _Stream(io.RawIOBase):
     """A member stream that turns zipfile's many exceptions into :class:`ZipReadError`."""
 
-    def __init__(self, inner: BinaryIO, name: str) -> None:
+    def __init__(self, inner: IO[bytes], name: str) -> None:
         self._inner, self._name = inner, name
 
     def readable(self) -> bool:

@@ -34,8 +34,9 @@ import yaml
 from ..diagnostics import Diagnostics, Severity, Span
 from ..limits import DEFAULT_LIMITS, Limits, exceeded
 
+_Loader: type[Any]  # CSafeLoader and SafeLoader share no base class in the stubs
 try:  # libyaml is nearly always there; the pure-Python parser is the fallback
-    _Loader = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
@@ -392,7 +393,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
                 call = isinstance(value, PMap) and len(value) == 1 and \
                     str(next(iter(value))).startswith("$") and \
                     not str(next(iter(value))).startswith("$$")
-                if call and call_keys and _declares_tosca2(stack):
+                if call and call_keys and isinstance(value, PMap) and _declares_tosca2(stack):
                     top.key, top.key_span = CallKey(value, span), span
                     return
                 diags.add("yaml-complex-key", "a mapping key must be a scalar", span,
@@ -432,6 +433,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
                  f"{what} of more than {max_items:,} entries (this one is the next)", span)
         raise _Abort
 
+    ev: Any  # an Event subclass, told apart by ``kind`` (mypy narrows only type(ev) itself)
     for ev in yaml.parse(text, Loader=_Loader):
         kind = type(ev)
         if kind is yaml.ScalarEvent:
@@ -585,18 +587,23 @@ def _reread(diags: Diagnostics, file: str, ev: Any, what: str, does: str, hint: 
               hint=hint)
 
 
+# a tag's Python types (the second argument of isinstance; Any, as mypy would narrow
+# the value to ``object`` with a type of ``type | tuple``)
+_TAG_TYPES: dict[str, Any] = {
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": (int, float),
+    "tag:yaml.org,2002:bool": bool,
+    "tag:yaml.org,2002:null": type(None),
+}
+
+
 def _tagged(val: str, tag: str, file: str, ev: Any, diags: Diagnostics) -> Any:
     if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
         return val
     if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
                "tag:yaml.org,2002:null"):
         resolved = resolve_plain(val)
-        want = {
-            "tag:yaml.org,2002:int": int,
-            "tag:yaml.org,2002:float": (int, float),
-            "tag:yaml.org,2002:bool": bool,
-            "tag:yaml.org,2002:null": type(None),
-        }[tag]
+        want = _TAG_TYPES[tag]
         if isinstance(resolved, want) and not (tag.endswith("int") and isinstance(resolved, bool)):
             return float(resolved) if tag.endswith("float") else resolved
         diags.add("yaml-syntax", f"{val!r} is not a valid {tag.rsplit(':', 1)[-1]}", _span(file, ev))

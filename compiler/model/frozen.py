@@ -149,7 +149,7 @@ def freeze(value: Any, like: Any = None) -> Any:
                 return _EMPTY_MAP
             if all(type(v) in _SCALARS for v in value.values()):
                 return FrozenMap(value)  # flat and unpositioned: copied at C speed
-        src = value if getattr(value, "key_spans", None) or not isinstance(like, dict) else like
+        src: Any = value if getattr(value, "key_spans", None) or not isinstance(like, dict) else like
         sub = like if isinstance(like, dict) else {}
         return FrozenMap(
             ((k, freeze(v, sub.get(k))) for k, v in value.items()),

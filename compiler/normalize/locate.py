@@ -105,7 +105,9 @@ def _scan_double(lines: list[str], span: Span):
             while ci < len(lines[li]) and lines[li][ci] in " \t":
                 ci += 1
             for c in ("\n" * blank) or " ":
-                chars.append(c), pos.append(brk), escaped.append(False)
+                chars.append(c)
+                pos.append(brk)
+                escaped.append(False)
             continue
         c = s[ci]
         if c == '"':
@@ -125,10 +127,14 @@ def _scan_double(lines: list[str], span: Span):
                 decoded, width = _DQ_ESCAPES[e], 2
             else:
                 return None
-            chars.append(decoded), pos.append((li + 1, ci + 1)), escaped.append(True)
+            chars.append(decoded)
+            pos.append((li + 1, ci + 1))
+            escaped.append(True)
             ci += width
             continue
-        chars.append(c), pos.append((li + 1, ci + 1)), escaped.append(False)
+        chars.append(c)
+        pos.append((li + 1, ci + 1))
+        escaped.append(False)
         ci += 1
     return None
 

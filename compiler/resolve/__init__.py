@@ -182,8 +182,8 @@ def _input_uses(resolvers: list[TemplateResolver]) -> dict[str, InputUse]:
     for res in resolvers:
         for name, n in res.ev.input_reads.items():
             reads[name] = reads.get(name, 0) + n
-        for name, where in res.input_sites.items():
-            sites.setdefault(name, []).extend(where)
+        for name, found in res.input_sites.items():
+            sites.setdefault(name, []).extend(found)
         read_props |= res.ev.props_read
     out = {}
     for name in sorted(reads):
@@ -221,8 +221,8 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
     sub = res.substitution(tt.get("substitution_mappings"), tt,
                            "topology_template.substitution_mappings")
     data = sf.data if isinstance(sf.data, PMap) else PMap()
-    desc = tt.get("description") if isinstance(tt.get("description"), str) else \
-        data.get("description") if isinstance(data.get("description"), str) else ""
+    desc = tt["description"] if isinstance(tt.get("description"), str) else \
+        data["description"] if isinstance(data.get("description"), str) else ""
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     return Topology(
         file=sf.display, version=version, description=desc, metadata=to_plain(meta),
