@@ -88,8 +88,8 @@ class Package:
     root: str  # user-facing label of the input (a file, a directory, a .csar)
     entry: str  # name of the entry file in ``files``
     files: tuple[SourceFile, ...]  # the entry first, then imports depth-first, each once
-    # a PackageFS, to read artifacts (None in a Package built by hand); still Any: the
-    # bundlers read it without asking (compiler.api.bundle)
+    # a PackageFS, to read artifacts (None in a Package built by hand); still Any:
+    # compiler.api.bundle reads it without asking whether it is set
     fs: Any = field(compare=False, default=None)
     kind: str = "file"  # file | dir | zip
     meta: ToscaMeta | None = field(compare=False, default=None)
