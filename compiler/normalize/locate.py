@@ -84,7 +84,11 @@ def _source_positions(
     return pos, end
 
 
-def _scan_double(lines: list[str], span: Span):
+# the decoded characters, the (line, column) of each, and where the scalar ends
+_Scan = tuple[list[str], list[tuple[int, int]], tuple[int, int]]
+
+
+def _scan_double(lines: list[str], span: Span) -> _Scan | None:
     """Decode a double-quoted YAML scalar from its source, keeping each char's position."""
     chars: list[str] = []
     pos: list[tuple[int, int]] = []
@@ -139,7 +143,7 @@ def _scan_double(lines: list[str], span: Span):
     return None
 
 
-def _align(text: str, lines: list[str], span: Span):
+def _align(text: str, lines: list[str], span: Span) -> _Scan | None:
     """Match the characters of ``text`` in order against the source of a plain,
     single-quoted or block scalar (no escapes but '' and folding)."""
     pos: list[tuple[int, int]] = []

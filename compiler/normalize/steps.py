@@ -257,7 +257,8 @@ def _fmt_value(kind: str, v: Any) -> str:
     if isinstance(v, tuple):
         return "[" + ", ".join(v) + "]"
     if kind == "string":
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        text: str = v
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return str(v)
 
 
@@ -276,11 +277,11 @@ _TREE_CACHE_CHARS = 256
 
 
 @functools.lru_cache(maxsize=1024)  # bounded, thread-safe, keyed by the text itself
-def _cached_tree(text: str) -> lark.Tree:
+def _cached_tree(text: str) -> lark.Tree[lark.Token]:
     return _parser().parse(text)
 
 
-def _tree(text: str) -> lark.Tree:
+def _tree(text: str) -> lark.Tree[lark.Token]:
     """The parse tree of one step text (read, never changed, by the caller)."""
     if len(text) <= _TREE_CACHE_CHARS:
         return _cached_tree(text)
@@ -310,15 +311,18 @@ def parse_step(
         diags.add(CODE, message, where.span(offset, length), hint=hint)
         return None
     step_tree = tree.children[0]
+    assert isinstance(step_tree, lark.Tree)  # steps.lark: start: step
     action_tok = step_tree.children[0]
     action = str(action_tok)
     specs = ARGUMENTS[action]
     args: dict[str, Any] = {}
     spans: dict[str, Span] = {}
     ok = True
-    arg_trees = step_tree.children[1].children if len(step_tree.children) > 1 else []
+    arguments = step_tree.children[1] if len(step_tree.children) > 1 else None
+    arg_trees = arguments.children if isinstance(arguments, lark.Tree) else []
     first_seen: dict[str, lark.Token] = {}
     for arg_tree in arg_trees:
+        assert isinstance(arg_tree, lark.Tree)  # steps.lark: arguments hold args only
         name_tok, value_tree = arg_tree.children
         # steps.lark: arg is NAME "=" value, and every value is a rule
         assert isinstance(name_tok, lark.Token) and isinstance(value_tree, lark.Tree)
@@ -416,7 +420,7 @@ def parse_steps(value: Any, container: Any, key: Any, diags: Diagnostics) -> tup
 
 def _is_flow(seq: Any, diags: Diagnostics) -> bool | None:
     """Whether a positioned sequence is written in flow style ``[ ... ]``."""
-    span = getattr(seq, "span", None)
+    span: Span | None = getattr(seq, "span", None)
     lines = diags.sources.get(span.file) if span else None
     if span is None or not lines or not (0 < span.line <= len(lines)):
         return None
@@ -426,9 +430,11 @@ def _is_flow(seq: Any, diags: Diagnostics) -> bool | None:
 
 def _value_span(container: Any, key: Any) -> Span:
     if hasattr(container, "value_span") and not isinstance(key, int):
-        return container.value_span(key)
+        value_span: Span = container.value_span(key)  # a PMap's or a FrozenMap's
+        return value_span
     if hasattr(container, "item_span") and isinstance(key, int):
-        return container.item_span(key)
+        item_span: Span = container.item_span(key)
+        return item_span
     return getattr(container, "span", None) or Span("<unknown>")
 
 
@@ -453,7 +459,7 @@ def _non_string_hint(item: Any) -> str:
 # --------------------------------------------------------------------------- values
 
 
-def _extent(tree: lark.Tree) -> tuple[int, int]:
+def _extent(tree: lark.Tree[lark.Token]) -> tuple[int, int]:
     toks = [t for t in tree.children if isinstance(t, lark.Token)]
     return _at(toks[0]), toks[-1].end_pos or 0
 
@@ -473,7 +479,8 @@ _KIND_WORDS = {
 }
 
 
-def _convert(name: str, spec: ArgSpec, tree: lark.Tree) -> tuple[Any, str | None, str]:
+def _convert(name: str, spec: ArgSpec, tree: lark.Tree[lark.Token]
+             ) -> tuple[Any, str | None, str]:
     """The typed value of an argument, or a message saying why it has the wrong type."""
     got = str(tree.data)
     toks = [t for t in tree.children if isinstance(t, lark.Token) and t.type in ("NAME", "INT", "DURATION", "STRING")]
