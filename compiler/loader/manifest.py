@@ -283,7 +283,7 @@ def _field(key_tok: Token, value_tok: Token | None, file: str, canonical: str | 
     return Field(key=canonical or written, value=value, written=written, span=kspan, value_span=vspan)
 
 
-def _tokens(tree: Tree) -> list[Token]:
+def _tokens(tree: Tree[Token]) -> list[Token]:
     return [c for c in tree.children if isinstance(c, Token)]
 
 
@@ -540,7 +540,7 @@ def _note_case_quirks(words: list[Token], file: str, diags: Diagnostics) -> None
         )
 
 
-def _manifest_metadata(node: Tree, file: str, diags: Diagnostics) -> list[Field]:
+def _manifest_metadata(node: Tree[Token], file: str, diags: Diagnostics) -> list[Field]:
     out: list[Field] = []
     seen: dict[str, Field] = {}
     for entry in node.children:
@@ -560,7 +560,7 @@ def _manifest_metadata(node: Tree, file: str, diags: Diagnostics) -> list[Field]
     return out
 
 
-def _source(node: Tree, file: str, set_id: str | None, quirks: list[Token]) -> ManifestSource:
+def _source(node: Tree[Token], file: str, set_id: str | None, quirks: list[Token]) -> ManifestSource:
     toks = [t for t in node.children if isinstance(t, Token) and t.type != "INDENT"]
     # Pair each reserved word with the VALUE that follows it, if any.
     pairs: list[tuple[Token, Token | None]] = []
@@ -593,7 +593,7 @@ def _source(node: Tree, file: str, set_id: str | None, quirks: list[Token]) -> M
     )
 
 
-def _non_mano_sets(node: Tree, file: str, diags: Diagnostics, quirks: list[Token]) -> list[NonManoSet]:
+def _non_mano_sets(node: Tree[Token], file: str, diags: Diagnostics, quirks: list[Token]) -> list[NonManoSet]:
     out: list[NonManoSet] = []
     current: tuple[str, Span, int, list[ManifestSource]] | None = None
     ids: dict[str, Span] = {}

@@ -60,7 +60,8 @@ def test_the_seams_are_strict_and_the_debt_is_named():
              "compiler.emitters.kubernetes.common", "compiler.emitters.policies.common",
              "compiler.emitters.policies.workloads",
              "compiler.loader", "compiler.resolve", "compiler.normalize",
-             "compiler.loader.package", "compiler.loader.yamlpos", "compiler.model.frozen",
+             "compiler.loader.package", "compiler.loader.yamlpos", "compiler.loader.fs",
+             "compiler.loader.csar", "compiler.loader.manifest", "compiler.model.frozen",
              "compiler.model.xfactor", "compiler.normalize.steps", "compiler.normalize.locate"}
     assert seams <= set(strict["module"])
     assert not seams & set(lenient[0]["module"])
