@@ -130,9 +130,10 @@ class Diagnostics:
         """
         code = _codes.canonical(code)  # a retired code is recorded as its successor
         spec = _codes.CODES.get(code)
-        if spec is None and not ("/" in code and severity is not None):
-            raise KeyError(code)  # an unregistered code: a bug in xfc (or the plugin)
-        if severity is None:
+        if spec is None:
+            if "/" not in code or severity is None:
+                raise KeyError(code)  # an unregistered code: a bug in xfc (or the plugin)
+        elif severity is None:
             severity = Severity(int(spec.severity))
         span = span or NO_SPAN
         for old, new in self.path_words.get(span.file, ()):

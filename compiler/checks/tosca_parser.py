@@ -150,7 +150,7 @@ def _unstage(outcome: dict[str, Any], work: str, target: str, package: Package) 
 
     def clean(text: str) -> str:
         for pattern, repl in subs:
-            text = pattern.sub(lambda _m, r=repl: r, text)
+            text = pattern.sub(lambda _m: repl, text)  # repl as written, no escapes
         return text
 
     errors = outcome.get("errors")
