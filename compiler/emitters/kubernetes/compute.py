@@ -90,7 +90,9 @@ def compute_resources(ctx: Ctx, node: NodeTemplate) -> tuple[dict, dict]:
     props = dict(cap.properties) if cap is not None else {}
     res: dict[str, str] = {}
     selector: dict[str, str] = {}
-    cpu = props.get("virtual_cpu") if isinstance(props.get("virtual_cpu"), dict) else {}
+    cpu = props.get("virtual_cpu")
+    if not isinstance(cpu, dict):
+        cpu = {}
     n = cpu.get("num_virtual_cpu")
     if isinstance(n, (int, float)) and not isinstance(n, bool) and n > 0:
         q = cpu_quantity(n)
@@ -108,7 +110,9 @@ def compute_resources(ctx: Ctx, node: NodeTemplate) -> tuple[dict, dict]:
     for key, why in _CPU_DROPPED.items():
         if _present(cpu, key):
             _warn(ctx, node, ("virtual_cpu", key), why)
-    mem = props.get("virtual_memory") if isinstance(props.get("virtual_memory"), dict) else {}
+    mem = props.get("virtual_memory")
+    if not isinstance(mem, dict):
+        mem = {}
     if mem.get("virtual_mem_size") is not None:
         q = size_quantity(mem.get("virtual_mem_size"))
         if q:

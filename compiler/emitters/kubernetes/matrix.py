@@ -399,7 +399,8 @@ def dropped(entity, table: Mapping[str, dict[str, Row]], topology: Any = None
         row = table[key].get(prop)
         if row is None or row[0] is not None or entity.properties.get(prop) in (None, {}, []):
             continue
-        yield prop, row[1]
+        if row[1] is not None:  # a dropped row always gives its reason
+            yield prop, row[1]
 
 
 def _empty(v) -> bool:
@@ -518,7 +519,9 @@ def _check_vl_profile(ctx) -> None:
                     lost.append((("vl_profile", "virtual_link_protocol_data", i, k),
                                  f"virtual_link_protocol_data[{i}].{k}", why))
             l3 = entry.get("l3_protocol_data")
-            for k in sorted(l3) if isinstance(l3, dict) else ():
+            if not isinstance(l3, dict):
+                l3 = {}
+            for k in sorted(l3):
                 if k not in L3_MAPPED and not _empty(l3[k]):
                     lost.append((("vl_profile", "virtual_link_protocol_data", i,
                                   "l3_protocol_data", k),

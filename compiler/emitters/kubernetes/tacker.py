@@ -53,7 +53,7 @@ KUBE_DIR = "Files/kubernetes/"
 PARAM_DEF_FILES = "lcm-kubernetes-def-files"
 
 
-def _pod_spec(obj: dict) -> dict | None:
+def _pod_spec(obj: Mapping[str, Any]) -> dict | None:
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return None
@@ -79,7 +79,8 @@ class _Doc:
 
     def name_span(self) -> Span:
         meta = self.obj.get("metadata")
-        return meta.value_span("name") if hasattr(meta, "value_span") else self.span
+        return meta.value_span("name") if meta is not None and hasattr(meta, "value_span") \
+            else self.span
 
 
 def generated_by_xfc(doc: Mapping) -> str | None:
@@ -89,8 +90,12 @@ def generated_by_xfc(doc: Mapping) -> str | None:
     meta = doc.get("metadata")
     if not isinstance(meta, Mapping):
         return None
-    labels = meta.get("labels") if isinstance(meta.get("labels"), Mapping) else {}
-    ann = meta.get("annotations") if isinstance(meta.get("annotations"), Mapping) else {}
+    labels = meta.get("labels")
+    if not isinstance(labels, Mapping):
+        labels = {}
+    ann = meta.get("annotations")
+    if not isinstance(ann, Mapping):
+        ann = {}
     if labels.get("app.kubernetes.io/managed-by") != "xfc" or ann.get(ANN_ORIGIN) == "shipped":
         return None
     template = ann.get(ANN_TEMPLATE)
@@ -187,7 +192,9 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
         return set()
     by_name: dict[str, list[int]] = {}
     for i, doc in enumerate(objects):
-        meta = doc.obj.get("metadata") if isinstance(doc.obj.get("metadata"), Mapping) else {}
+        meta = doc.obj.get("metadata")
+        if not isinstance(meta, Mapping):
+            meta = {}
         if doc.obj.get("kind") in WORKLOAD_KINDS and isinstance(meta.get("name"), str):
             by_name.setdefault(meta["name"], []).append(i)
     matched: dict[int, NodeTemplate] = {}
@@ -229,21 +236,21 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
     files_with_workloads = {d.file for d in objects if d.obj.get("kind") in WORKLOAD_KINDS}
     kept: list[tuple[_Doc, NodeTemplate | None]] = []
     for i, doc in enumerate(objects):
-        vdu = matched.get(i)
-        if vdu is None:
+        owner = matched.get(i)
+        if owner is None:
             if doc.obj.get("kind") in WORKLOAD_KINDS:
                 continue  # another flavour's object
             if doc.file in files_with_workloads and doc.file not in files_with_match:
                 continue
-        kept.append((doc, vdu))
+        kept.append((doc, owner))
     kept = _unique(ctx, kept)
     # (namespace, selector, name) of every budget: the shipped ones, then xfc's
     budgets = [(_identity(ctx, d.obj)[1], _spec(d.obj).get("selector"), _identity(ctx, d.obj)[2])
                for d, _ in kept if d.obj.get("kind") == "PodDisruptionBudget"]
     budgeted: set[str] = set()
     shipped = len(budgets)
-    for doc, vdu in kept:
-        _enrich(ctx, doc, copy.deepcopy(doc.obj), vdu, replicas_of, budgets, budgeted, shipped)
+    for doc, owner in kept:
+        _enrich(ctx, doc, copy.deepcopy(dict(doc.obj)), owner, replicas_of, budgets, budgeted, shipped)
     return realised
 
 
@@ -251,11 +258,14 @@ def _identity(ctx: Ctx, obj: Mapping) -> tuple[str, str, str]:
     """(kind, namespace, name) as the API server would key the object once deployed:
     ``--namespace`` replaces a namespaced object's own; "" is the instance's namespace."""
     kind = str(obj.get("kind"))
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
+    meta = obj.get("metadata")
+    if not isinstance(meta, Mapping):
+        meta = {}
     name = str(meta.get("name") or "")
     if kind in _CLUSTER_SCOPED:
         return kind, "", name
-    ns = ctx.namespace or (meta.get("namespace") if isinstance(meta.get("namespace"), str) else "")
+    own = meta.get("namespace")
+    ns = ctx.namespace or (own if isinstance(own, str) else "")
     return kind, ns, name
 
 
@@ -475,7 +485,9 @@ def _workload_settings(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, file: 
                                ctx.diags)
         if grace is not None:
             pod["terminationGracePeriodSeconds"] = grace
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        spec = {}
     tmpl = spec.get("template") if isinstance(spec.get("template"), dict) else None
     if tmpl is not None:
         tmeta = tmpl.setdefault("metadata", {})

@@ -188,10 +188,13 @@ def _cnf(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | No
     _profile_container(ctx, node, c)
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
     _profile_ports(ctx, w)
-    reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
-    _set_replicas(w, *(bounds.int32(reps.get(k, 1), f"{node.name}: replicas.{k}",
-                                    ctx.value_span(node, "replicas", k), ctx.diags)
-                       for k in ("min", "max")), None)
+    reps = p.get("replicas")
+    if not isinstance(reps, dict):
+        reps = {}
+    lo, hi = (bounds.int32(reps.get(k, 1), f"{node.name}: replicas.{k}",
+                           ctx.value_span(node, "replicas", k), ctx.diags)
+              for k in ("min", "max"))
+    _set_replicas(w, lo, hi, None)
     return w
 
 
@@ -209,7 +212,9 @@ def _profile_container(ctx: Ctx, node: NodeTemplate, c: dict) -> None:
     env = [e for e in env if e["name"] not in names] + secrets  # a secret wins over a value
     if env:
         c["env"] = sorted(env, key=lambda e: e["name"])
-    res = p.get("resources") if isinstance(p.get("resources"), dict) else {}
+    res = p.get("resources")
+    if not isinstance(res, dict):
+        res = {}
     cpu = bounds.cores(res.get("cpu"), f"{node.name}: resources.cpu",
                        ctx.value_span(node, "resources", "cpu"), ctx.diags)
     cpu_q = cpu_quantity(cpu) if cpu is not None and cpu > 0 else None
