@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...diagnostics import Span
 from ...model import NodeTemplate
 from ...model.frozen import written
 from .common import Ctx, compact_json, cpu_quantity, plain, size_quantity, span_at
@@ -59,7 +60,7 @@ _MEM_DROPPED = {
 }
 
 
-def cap_span(ctx: Ctx, node: NodeTemplate, *path: Any):
+def cap_span(ctx: Ctx, node: NodeTemplate, *path: Any) -> Span:
     """Where ``capabilities.virtual_compute.properties.<path>`` is written."""
     cap = node.capabilities.get(CAPABILITY)
     if cap is None:
@@ -67,7 +68,7 @@ def cap_span(ctx: Ctx, node: NodeTemplate, *path: Any):
     return span_at(cap.properties, path, cap.span)
 
 
-def _warn(ctx: Ctx, node: NodeTemplate, path: tuple, why: str) -> None:
+def _warn(ctx: Ctx, node: NodeTemplate, path: tuple[Any, ...], why: str) -> None:
     where = "".join(f'["{p}"]' for p in path)
     unsupported(ctx.diags, "kubernetes",
         node.name,
@@ -79,11 +80,11 @@ def _warn(ctx: Ctx, node: NodeTemplate, path: tuple, why: str) -> None:
     )
 
 
-def _present(data: dict, key: str) -> bool:
+def _present(data: dict[str, Any], key: str) -> bool:
     return data.get(key) not in (None, {}, [], "", False)
 
 
-def compute_resources(ctx: Ctx, node: NodeTemplate) -> tuple[dict, dict]:
+def compute_resources(ctx: Ctx, node: NodeTemplate) -> tuple[dict[str, str], dict[str, str]]:
     """(requests-and-limits, nodeSelector) from the VDU's virtual_compute, warning about
     every key a pod cannot carry.  Empty dicts when the capability says nothing."""
     cap = node.capabilities.get(CAPABILITY)

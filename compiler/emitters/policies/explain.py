@@ -17,7 +17,7 @@ from ...target_api import Context
 from .common import go_duration, step_args, step_budget
 
 
-def explained_targets(ctx: Context) -> list:
+def explained_targets(ctx: Context) -> list[plugins.Target]:
     """Every built-in target (in table order) and any chosen third-party one.
     Raises :class:`compiler.plugins.PluginError` for a chosen one that cannot be loaded."""
     names = list(plugins.BUILTIN_TARGETS)

@@ -122,7 +122,7 @@ def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs,
     base = f"{prefix or _ident(w.name)}.step{index + 1}.{a.action}"
     ops: list[dict[str, Any]] = []
 
-    def op(suffix: str, actor: str, operation: str, target: dict, description: str,
+    def op(suffix: str, actor: str, operation: str, target: dict[str, Any], description: str,
            payload: dict[str, str] | None = None) -> None:
         body: dict[str, Any] = {"actor": actor, "operation": operation, "target": target}
         if payload:
