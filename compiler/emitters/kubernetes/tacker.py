@@ -37,7 +37,7 @@ from __future__ import annotations
 import copy
 import posixpath
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ... import bounds
 from ...diagnostics import Severity, Span
@@ -51,9 +51,10 @@ from ...unsupported import unsupported
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob")
 KUBE_DIR = "Files/kubernetes/"
 PARAM_DEF_FILES = "lcm-kubernetes-def-files"
+Replicas = Callable[[NodeTemplate], tuple[int, int]]  # a VDU's (min, max) replicas
 
 
-def _pod_spec(obj: Mapping[str, Any]) -> dict | None:
+def _pod_spec(obj: Mapping[str, Any]) -> dict[str, Any] | None:
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return None
@@ -83,7 +84,7 @@ class _Doc:
             else self.span
 
 
-def generated_by_xfc(doc: Mapping) -> str | None:
+def generated_by_xfc(doc: Mapping[str, Any]) -> str | None:
     """The template an object xfc generated from a descriptor names (a CSAR xfc bundled
     ships them in Files/kubernetes/), or None for an object written by hand or shipped
     and only enriched by xfc (``xfactor.io/origin: shipped``)."""
@@ -117,7 +118,7 @@ def shipped_image(ctx: Ctx, template: str, container: str) -> str | None:
             for c in pod.get("containers") or ():
                 if isinstance(c, Mapping) and c.get("name") == container \
                         and isinstance(c.get("image"), str):
-                    return c["image"]
+                    return str(c["image"])
     return None
 
 
@@ -185,7 +186,7 @@ def vdus(ctx: Ctx, workloads: set[str]) -> list[NodeTemplate]:
     ]
 
 
-def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
+def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of: Replicas) -> set[str]:
     """Emit the shipped objects; return the VDU names that were realised this way."""
     objects = _read(ctx, {v.name for v in candidates})
     if not objects:
@@ -254,7 +255,7 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
     return realised
 
 
-def _identity(ctx: Ctx, obj: Mapping) -> tuple[str, str, str]:
+def _identity(ctx: Ctx, obj: Mapping[str, Any]) -> tuple[str, str, str]:
     """(kind, namespace, name) as the API server would key the object once deployed:
     ``--namespace`` replaces a namespaced object's own; "" is the instance's namespace."""
     kind = str(obj.get("kind"))
@@ -312,17 +313,17 @@ def _unique(ctx: Ctx, kept: list[tuple[_Doc, NodeTemplate | None]]) -> list[tupl
     return out
 
 
-def _spec(obj: Mapping) -> Mapping:
+def _spec(obj: Mapping[str, Any]) -> Mapping[str, Any]:
     spec = obj.get("spec")
     return spec if isinstance(spec, Mapping) else {}
 
 
-def _requirements(selector: Any) -> dict[str, list[tuple[str, frozenset]]] | None:
+def _requirements(selector: Any) -> dict[str, list[tuple[str, frozenset[str]]]] | None:
     """A label selector as key -> [(operator, values)]; None for a null selector (which
     selects no pods, policy/v1)."""
     if not isinstance(selector, Mapping):
         return None
-    reqs: dict[str, list[tuple[str, frozenset]]] = {}
+    reqs: dict[str, list[tuple[str, frozenset[str]]]] = {}
     labels = selector.get("matchLabels")
     for k, v in (labels.items() if isinstance(labels, Mapping) else ()):
         reqs.setdefault(str(k), []).append(("In", frozenset([str(v)])))
@@ -340,7 +341,7 @@ def selectors_overlap(a: Any, b: Any) -> bool:
     if ra is None or rb is None:
         return False
     for key in set(ra) | set(rb):
-        allowed: frozenset | None = None
+        allowed: frozenset[str] | None = None
         excluded: set[str] = set()
         exists = absent = False
         for op, values in ra.get(key, []) + rb.get(key, []):
@@ -359,7 +360,7 @@ def selectors_overlap(a: Any, b: Any) -> bool:
     return True
 
 
-def selects(selector: Any, labels: Mapping) -> bool:
+def selects(selector: Any, labels: Mapping[str, Any]) -> bool:
     """Whether a label selector selects a pod with exactly ``labels``."""
     reqs = _requirements(selector)
     if reqs is None:
@@ -379,8 +380,8 @@ def selects(selector: Any, labels: Mapping) -> bool:
     return True
 
 
-def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_of,
-            budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
+def _enrich(ctx: Ctx, doc: _Doc, obj: dict[str, Any], vdu: NodeTemplate | None,
+            replicas_of: Replicas, budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
     file, line = doc.file, doc.line
     meta = obj.setdefault("metadata", {})
     if not isinstance(meta, dict):
@@ -405,8 +406,8 @@ def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_o
         _budget(ctx, obj, vdu, name, replicas_of, budgets, budgeted, shipped)
 
 
-def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
-            budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
+def _budget(ctx: Ctx, obj: dict[str, Any], vdu: NodeTemplate, name: str,
+            replicas_of: Replicas, budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
     """A PodDisruptionBudget for a VDU that may run more than one instance: one per VDU,
     in the workload's namespace, none where a shipped budget already selects its pods;
     where one would overlap another budget (xfc's for another VDU), none and a warning
@@ -453,7 +454,7 @@ def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
     budgets.append((ns, selector, dns_label(name)))
 
 
-def _pod_labels(obj: Mapping) -> Mapping:
+def _pod_labels(obj: Mapping[str, Any]) -> Mapping[str, Any]:
     tmpl = _spec(obj).get("template")
     meta = tmpl.get("metadata") if isinstance(tmpl, Mapping) else None
     labels = meta.get("labels") if isinstance(meta, Mapping) else None
@@ -466,7 +467,7 @@ CLUSTER_SCOPED = _CLUSTER_SCOPED = (
 )
 
 
-def _workload_settings(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, file: str) -> None:
+def _workload_settings(ctx: Ctx, obj: dict[str, Any], vdu: NodeTemplate, name: str, file: str) -> None:
     pod = _pod_spec(obj)
     process = ctx.unit.xmodel.processes.get(vdu.name) if ctx.unit.xmodel else None
     if process is not None and process.state == "stateful" and obj.get("kind") == "Deployment":
