@@ -67,7 +67,10 @@ def test_the_middle_and_back_ends_are_strict():
     policies back end, the output writer and the operator, and what stands behind them,
     are strict (once typed, a module stays so) and none is excused."""
     overrides = _config()["overrides"]
-    strict = next(o for o in overrides if "compiler.api" in o["module"])
+    strict = next(o for o in overrides if "compiler.graph" in o["module"])
+    for flag in ("disallow_untyped_defs", "disallow_any_generics", "warn_return_any",
+                 "no_implicit_reexport", "check_untyped_defs", "disallow_untyped_calls"):
+        assert strict.get(flag) is True, flag
     lenient = next(o for o in overrides if o.get("ignore_errors"))
     back = {"compiler.graph", "compiler.graph.simulate", "compiler.emitters.policies",
             "compiler.emitters.policies.failurepolicy", "compiler.output",
