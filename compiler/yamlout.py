@@ -354,6 +354,18 @@ class _Written:
         self.depth = 0  # the deepest indentation, in columns
 
 
+class _Quoted(dict):
+    """The written form of each short string of one document, made on its first use: a
+    name recurs thousands of times in a policy file, and a hit is one dict lookup instead
+    of three calls per scalar."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> str:
+        q = self[text] = _quote_str(text)
+        return q
+
+
 def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterable[str],
           written: _Written | None) -> str:
     out: list[str] = []
@@ -367,9 +379,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
     pieces: list[str] = []
     put = pieces.append
     head_keys = tuple(head)
-    # the quoted form of each short string of this document (names recur thousands of
-    # times in a policy file): one dict lookup instead of three calls per scalar
-    quoted: dict[str, str] = {}
+    quoted = _Quoted()
     while stack:
         item = stack.pop()
         if type(item) is str:
@@ -377,10 +387,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
             continue
         v, ind, parent = item
         if type(v) is str and len(v) <= _CACHED_CHARS:  # the common scalar, exactly a str
-            q = quoted.get(v)
-            if q is None:
-                q = quoted[v] = _quote_str(v)
-            put(q if parent == "top" else " " + q)
+            put(quoted[v] if parent == "top" else " " + quoted[v])
             continue
         if written is not None and ind > written.depth and isinstance(v, (dict, list, tuple)):
             written.depth = ind
@@ -404,9 +411,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 else:
                     lead = pad
                 if type(k) is str and len(k) <= _CACHED_CHARS:
-                    q = quoted.get(k)
-                    if q is None:
-                        q = quoted[k] = _quote_str(k)
+                    q = quoted[k]
                 else:
                     q = quote(k)
                     if written is not None:
@@ -414,10 +419,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 if written is not None and len(q) > _KEY_FORM:
                     written.long_keys.append(k)
                 if type(x) is str and len(x) <= _CACHED_CHARS:  # "key: value" in one piece
-                    qx = quoted.get(x)
-                    if qx is None:
-                        qx = quoted[x] = _quote_str(x)
-                    todo.append(f"{lead}{q}: {qx}")
+                    todo.append(f"{lead}{q}: {quoted[x]}")
                     continue
                 todo.append(f"{lead}{q}:")
                 todo.append((x, ind + 2, "map"))
@@ -440,10 +442,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 else:
                     lead = "\n" + pad + "-"
                 if type(x) is str and len(x) <= _CACHED_CHARS:  # "- value" in one piece
-                    qx = quoted.get(x)
-                    if qx is None:
-                        qx = quoted[x] = _quote_str(x)
-                    todo.append(f"{lead} {qx}")
+                    todo.append(f"{lead} {quoted[x]}")
                     continue
                 todo.append(lead)
                 todo.append((x, item_ind + 2, "seq"))
@@ -756,6 +755,20 @@ def dump_proved(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] 
     if written.depth > _PROOF_DEPTH:
         return text, read_back_problem(doc, text)
     return text, proof_problem(written)
+
+
+def dump_proved_kinds(doc: Any, *, indent_sequences: bool = True,
+                      head: Iterable[str] = ()) -> tuple[str, str | None, frozenset[Any]]:
+    """:func:`dump_proved`'s text and verdict, and the kinds of the scalars written (keys
+    included: ``str``, ``int``, ``float``, ``bool``, ``None``), which with the writer's
+    code decide the layout: the Kubernetes back end reads back whole one object per
+    template and value kinds, and proves the rest (:func:`check_rendered`)."""
+    written = _Written()
+    text = _dump(doc, indent_sequences, head, (), written)
+    kinds = frozenset(map(_kind, written.others)) | ({str} if written.short else set())
+    if written.depth > _PROOF_DEPTH:
+        return text, read_back_problem(doc, text), kinds
+    return text, proof_problem(written), kinds
 
 
 def write(doc: Any, *, what: str, indent_sequences: bool = True, head: Iterable[str] = (),
