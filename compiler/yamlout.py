@@ -354,16 +354,24 @@ class _Written:
         self.depth = 0  # the deepest indentation, in columns
 
 
-class _Quoted(dict):
-    """The written form of each short string of one document, made on its first use: a
-    name recurs thousands of times in a policy file, and a hit is one dict lookup instead
-    of three calls per scalar."""
+def _quoted(memo: dict[str, str], text: str) -> str:
+    """The written form of a short string, remembered in ``memo`` (one document's): a name
+    recurs thousands of times in a policy file.  Called on a miss only (``memo.get(text)
+    or _quoted(memo, text)``: a written form is never empty), so a hit stays one lookup
+    in a plain dict."""
+    q = memo[text] = _quote_str(text)
+    return q
 
-    __slots__ = ()
 
-    def __missing__(self, text: str) -> str:
-        q = self[text] = _quote_str(text)
-        return q
+def _push(todo: list[Any], split: int, pieces: list[str], stack: list[Any]) -> None:
+    """A collection's pieces (text, or a value still to write) in order: the text before
+    its first value still to write goes out now (the stack would give it next), the rest
+    onto the stack.  Most mappings and sequences of a policy file hold scalars only."""
+    if split < 0:
+        pieces.extend(todo)
+    else:
+        pieces.extend(todo[:split])
+        stack.extend(reversed(todo[split:]))
 
 
 def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterable[str],
@@ -379,7 +387,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
     pieces: list[str] = []
     put = pieces.append
     head_keys = tuple(head)
-    quoted = _Quoted()
+    quoted: dict[str, str] = {}  # each short string's written form (_quoted)
     while stack:
         item = stack.pop()
         if type(item) is str:
@@ -387,7 +395,8 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
             continue
         v, ind, parent = item
         if type(v) is str and len(v) <= _CACHED_CHARS:  # the common scalar, exactly a str
-            put(quoted[v] if parent == "top" else " " + quoted[v])
+            q = quoted.get(v) or _quoted(quoted, v)
+            put(q if parent == "top" else " " + q)
             continue
         if written is not None and ind > written.depth and isinstance(v, (dict, list, tuple)):
             written.depth = ind
@@ -402,6 +411,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
             else:
                 entries = sorted(v.items(), key=lambda kv: _key(kv[0]))
             todo: list[Any] = []
+            split = -1  # the index of the first value still to write (a collection), if any
             pad = "\n" + " " * ind
             for i, (k, x) in enumerate(entries):
                 if i == 0 and parent == "seq":
@@ -411,7 +421,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 else:
                     lead = pad
                 if type(k) is str and len(k) <= _CACHED_CHARS:
-                    q = quoted[k]
+                    q = quoted.get(k) or _quoted(quoted, k)
                 else:
                     q = quote(k)
                     if written is not None:
@@ -419,11 +429,13 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 if written is not None and len(q) > _KEY_FORM:
                     written.long_keys.append(k)
                 if type(x) is str and len(x) <= _CACHED_CHARS:  # "key: value" in one piece
-                    todo.append(f"{lead}{q}: {quoted[x]}")
+                    todo.append(f"{lead}{q}: {quoted.get(x) or _quoted(quoted, x)}")
                     continue
+                if split < 0:
+                    split = len(todo) + 1
                 todo.append(f"{lead}{q}:")
                 todo.append((x, ind + 2, "map"))
-            stack.extend(reversed(todo))
+            _push(todo, split, pieces, stack)
         elif isinstance(v, (list, tuple)):
             if not v:
                 put(" []" if parent != "top" else "[]")
@@ -434,6 +446,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 item_ind = ind - 2
             pad = " " * item_ind
             todo = []
+            split = -1
             for i, x in enumerate(v):
                 if i == 0 and parent == "top":
                     lead = "-"
@@ -442,11 +455,13 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 else:
                     lead = "\n" + pad + "-"
                 if type(x) is str and len(x) <= _CACHED_CHARS:  # "- value" in one piece
-                    todo.append(f"{lead} {quoted[x]}")
+                    todo.append(f"{lead} {quoted.get(x) or _quoted(quoted, x)}")
                     continue
+                if split < 0:
+                    split = len(todo) + 1
                 todo.append(lead)
                 todo.append((x, item_ind + 2, "seq"))
-            stack.extend(reversed(todo))
+            _push(todo, split, pieces, stack)
         else:
             put(quote(v) if parent == "top" else " " + quote(v))
             if written is not None:
