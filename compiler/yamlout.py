@@ -413,28 +413,24 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
             todo: list[Any] = []
             split = -1  # the index of the first value still to write (a collection), if any
             pad = "\n" + " " * ind
-            for i, (k, x) in enumerate(entries):
-                if i == 0 and parent == "seq":
-                    lead = " "
-                elif i == 0 and parent == "top":
-                    lead = ""
-                else:
-                    lead = pad
+            lead = " " if parent == "seq" else "" if parent == "top" else pad  # the first's
+            for k, x in entries:
                 if type(k) is str and len(k) <= _CACHED_CHARS:
                     q = quoted.get(k) or _quoted(quoted, k)
                 else:
                     q = quote(k)
                     if written is not None:
                         written.others.append(k)
-                if written is not None and len(q) > _KEY_FORM:
+                if len(q) > _KEY_FORM and written is not None:
                     written.long_keys.append(k)
                 if type(x) is str and len(x) <= _CACHED_CHARS:  # "key: value" in one piece
                     todo.append(f"{lead}{q}: {quoted.get(x) or _quoted(quoted, x)}")
-                    continue
-                if split < 0:
-                    split = len(todo) + 1
-                todo.append(f"{lead}{q}:")
-                todo.append((x, ind + 2, "map"))
+                else:
+                    if split < 0:
+                        split = len(todo) + 1
+                    todo.append(f"{lead}{q}:")
+                    todo.append((x, ind + 2, "map"))
+                lead = pad
             _push(todo, split, pieces, stack)
         elif isinstance(v, (list, tuple)):
             if not v:
@@ -444,23 +440,24 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 item_ind = ind
             else:  # PyYAML's style: the items of a mapping's value stand level with the key
                 item_ind = ind - 2
-            pad = " " * item_ind
+            dash = "\n" + " " * item_ind + "-"
             todo = []
             split = -1
-            for i, x in enumerate(v):
-                if i == 0 and parent == "top":
-                    lead = "-"
-                elif i == 0 and parent == "seq" and not indent_sequences:
-                    lead = " -"  # "- - a": PyYAML keeps a nested sequence's first item inline
-                else:
-                    lead = "\n" + pad + "-"
+            if parent == "top":
+                lead = "-"
+            elif parent == "seq" and not indent_sequences:
+                lead = " -"  # "- - a": PyYAML keeps a nested sequence's first item inline
+            else:
+                lead = dash
+            for x in v:
                 if type(x) is str and len(x) <= _CACHED_CHARS:  # "- value" in one piece
                     todo.append(f"{lead} {quoted.get(x) or _quoted(quoted, x)}")
-                    continue
-                if split < 0:
-                    split = len(todo) + 1
-                todo.append(lead)
-                todo.append((x, item_ind + 2, "seq"))
+                else:
+                    if split < 0:
+                        split = len(todo) + 1
+                    todo.append(lead)
+                    todo.append((x, item_ind + 2, "seq"))
+                lead = dash
             _push(todo, split, pieces, stack)
         else:
             put(quote(v) if parent == "top" else " " + quote(v))

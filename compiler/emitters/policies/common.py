@@ -77,9 +77,11 @@ class StepArgs:
 # step -> its view, by identity first: hashing a step hashes its scope and orders (60 names
 # each in a long chain), and the targets ask for the same step objects over and over.  An
 # entry holds its step, so the id cannot be reused while the entry lives; bounded (cleared
-# when full); a race between threads computes a view twice, never a wrong one.
+# when full: the targets walk every step in turn, so the bound must pass a dense service's
+# 5,310 steps, or each walk would find none); a race between threads computes a view
+# twice, never a wrong one.
 _BY_ID: dict[int, tuple[ResolvedStep, "StepArgs"]] = {}
-_BY_ID_MAX = 4096
+_BY_ID_MAX = 1 << 16
 
 
 def step_args(step: ResolvedStep) -> StepArgs:
@@ -96,7 +98,7 @@ def step_args(step: ResolvedStep) -> StepArgs:
     return view
 
 
-@functools.lru_cache(maxsize=4096)  # bounded, thread-safe; both sides are frozen IR values
+@functools.lru_cache(maxsize=1 << 16)  # bounded, thread-safe; both sides are frozen IR values
 def _step_args(step: ResolvedStep) -> StepArgs:
     a = step.args
     if isinstance(a, ReconnectArgs):
