@@ -235,8 +235,9 @@ class Step:
     def resolved_args(self) -> dict[str, Any]:
         """Every argument the action takes that has a value, explicit or default."""
         out: dict[str, Any] = {}
-        for name in ARGUMENTS.get(self.action, {}):
-            value = self.arg(name)
+        given = self.args
+        for name, spec in ARGUMENTS.get(self.action, {}).items():  # (arg(), inlined)
+            value = given[name] if name in given else spec.default
             if value is not None:
                 out[name] = value
         return out
