@@ -355,10 +355,8 @@ class _Written:
 
 
 def _quoted(memo: dict[str, str], text: str) -> str:
-    """The written form of a short string, remembered in ``memo`` (one document's): a name
-    recurs thousands of times in a policy file.  Called on a miss only (``memo.get(text)
-    or _quoted(memo, text)``: a written form is never empty), so a hit stays one lookup
-    in a plain dict."""
+    """A short string's written form, kept in ``memo`` (one document's); called on a miss
+    only (``memo.get(text) or _quoted(memo, text)``: a written form is never empty)."""
     q = memo[text] = _quote_str(text)
     return q
 
@@ -772,9 +770,7 @@ def dump_proved(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] 
 def dump_proved_kinds(doc: Any, *, indent_sequences: bool = True,
                       head: Iterable[str] = ()) -> tuple[str, str | None, frozenset[Any]]:
     """:func:`dump_proved`'s text and verdict, and the kinds of the scalars written (keys
-    included: ``str``, ``int``, ``float``, ``bool``, ``None``), which with the writer's
-    code decide the layout: the Kubernetes back end reads back whole one object per
-    template and value kinds, and proves the rest (:func:`check_rendered`)."""
+    included), the Kubernetes back end's shape of an object (``render.check_rendered``)."""
     written = _Written()
     text = _dump(doc, indent_sequences, head, (), written)
     kinds = frozenset(map(_kind, written.others)) | ({str} if written.short else set())
