@@ -13,9 +13,9 @@ otherwise; the text is parsed back with libyaml and compared with the view model
 same single document, the same keys and values, types included — and any difference
 raises InternalError (a bug in xfc, never in the input).  Within one emit the text of
 an object whose template and value kinds were already read back whole is checked as the
-writer's own text with each distinct scalar proved (:func:`check_rendered`).  ``quote``, ``is_plain_safe``
-and ``canonical`` are re-exported from :mod:`compiler.yamlout` for this back end's
-modules and tests.
+writer's own text with each distinct scalar proved (:func:`check_rendered`).
+``quote``, ``is_plain_safe`` and ``canonical`` are re-exported from
+:mod:`compiler.yamlout` for this back end's modules and tests.
 
 Codes: none.
 """
@@ -76,8 +76,8 @@ def check_rendered(obj: K8sObject, text: str,
     writer's own text of the body, whose distinct scalars are each read back once
     (:func:`compiler.yamlout.dump_proved_kinds`; the layout around them is the writer's
     code, held to whole read-backs by tests/unit/test_yamlout.py); and the first object of
-    each template (its kind) and value kinds is also parsed back whole.  A 60-CNF service
-    has 300 objects and about ten such shapes: reading every text back was most of this
+    each template (its kind) and value kinds is also parsed back whole.  The dense 60-CNF
+    service has 304 objects of six such shapes: reading every text back was most of this
     back end's last step."""
     if shapes is None:
         return read_back_problem(obj.body, text)
