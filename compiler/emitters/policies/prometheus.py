@@ -98,7 +98,7 @@ def _matchers(ctx: Context, node: str, *extra: str) -> str:
 def target_expr(ctx: Context, node: str) -> str:
     """PromQL: the node's containers restart, or its pods are not Ready (kube-state-metrics).
     Made once per node and context: every step of every wiring to the node watches it."""
-    made = ctx.made.setdefault("prometheus_target_expr", {})
+    made: dict[str, str] = ctx.made.setdefault("prometheus_target_expr", {})
     expr = made.get(node)
     if expr is None:
         expr = made[node] = _target_expr(ctx, node)
