@@ -138,6 +138,8 @@ def _from_scratch(path: str, options: Options):
 
     first = api.compile(api.CompileRequest(path=path, options=options)).unit
     ids = _flavours_of(first)
+    if not ids:
+        return first.diagnostics, ids
     units = {fid: first if first.topology is not None and first.topology.flavour == fid
              else api.compile(api.CompileRequest(path=path, options=replace(
                  options, flavour=fid, tosca_parser=False))).unit for fid in ids}
