@@ -8,8 +8,8 @@ selected flavour, or ``None`` when the package has no separate flavour files.
 A flavour file (SOL001 §6.8, and Tacker's ``Definitions/*_df_*.yaml``) is a file of the
 package — imported by the top-level VNFD, or lying next to it in a CSAR's Definitions/
 directory (both found by the loader: ``Package.substituting()``,
-``Package.unimported_substituting()``; resolve opens no file) — whose ``topology_template.substitution_mappings.node_type`` is the VNF
-node's type (or one of its ancestors).  Its flavour id is
+``Package.unimported_substituting()``; resolve opens no file) — whose
+``topology_template.substitution_mappings.node_type`` is the VNF node's type (or one of its ancestors).  Its flavour id is
 ``substitution_mappings.properties.flavour_id`` (SOL001 3.x: ``flavour_id: simple``;
 the 1.2 list form ``[ input ]`` reads that input's default), else the ``flavour_id``
 property of its own VNF node template, else the file name.
@@ -69,7 +69,8 @@ def candidates(files: Iterable[Any], reg: Any, vnf_type: str) -> list[Flavour]:
         data = sf.data
         tt = data.get("topology_template") if isinstance(data, PMap) else None
         sm = tt.get("substitution_mappings") if isinstance(tt, PMap) else None
-        if not isinstance(sm, PMap) or not isinstance(sm.get("node_type"), str):
+        if not isinstance(tt, PMap) or not isinstance(sm, PMap) \
+                or not isinstance(sm.get("node_type"), str):
             continue
         t = reg.canonical("node", sm["node_type"], sf.prefix)
         if t is None or t not in ancestry:
