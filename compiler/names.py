@@ -41,6 +41,7 @@ Codes: none here (callers report).
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -66,9 +67,6 @@ _PORT_NAME = re.compile(r"(?=.*[a-z])[a-z0-9](?:[a-z0-9]|-(?!-))*\Z")
 
 def stable_hash(text: str, length: int = HASH_LEN) -> str:
     """``length`` hex digits of the sha256 of ``text`` (UTF-8, lone surrogates escaped)."""
-    import hashlib  # here: loading OpenSSL's hashes is a few ms of every start, and a
-    # check that stops at load hashes nothing
-
     return hashlib.sha256(str(text).encode("utf-8", "surrogatepass")).hexdigest()[:length]
 
 
