@@ -18,6 +18,7 @@ from ..diagnostics import NO_SPAN, Span
 from . import ShippedFile
 from .frozen import freeze_fields
 
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RuntimeRef:
     """A value known only at run time: ``get_attribute`` (TOSCA 1.3 §4.5.1)."""
