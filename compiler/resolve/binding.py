@@ -25,7 +25,7 @@ evaluation for relationship properties.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..diagnostics import Span
 from ..limits import exceeded
@@ -34,13 +34,17 @@ from ..model import Requirement
 from ..model.frozen import freeze_properties
 from .functions import Context, did_you_mean
 from .grouping import _vspan, check_node_filter
+from .host import ResolverHost
 
 REQ_KEYS = ("capability", "node", "relationship", "node_filter", "occurrences")
 REQ_REL_KEYS = ("type", "properties", "interfaces")
 HOSTED_ON = "tosca.relationships.HostedOn"
 
+if TYPE_CHECKING:
+    from .typedefs import RequirementDef
 
-class RequirementsMixin:
+
+class RequirementsMixin(ResolverHost):
     """bind_requirements for the TemplateResolver."""
 
     def bind_requirements(self) -> None:
@@ -89,6 +93,7 @@ class RequirementsMixin:
                      node.raw.key_span("requirements"))
             return
         defs: dict[str, Any] = {}
+        d: RequirementDef | None
         for d in self.reg.requirements(node.type):
             defs.setdefault(d.name, d)
         counts: dict[str, int] = {}

@@ -473,7 +473,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
 
     def node_attributes(self, n: _Node) -> dict[str, Any]:
         adefs = self.reg.attributes("node", n.type)
-        raw = n.raw.get("attributes")
+        raw: Any = n.raw.get("attributes")  # checked below
         out: dict[str, Any] = {}
         if raw is not None and not isinstance(raw, PMap):
             self.diags.add("tosca-wrong-type", "attributes must be a mapping",
@@ -495,7 +495,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         return out
 
     def node_capabilities(self, n: _Node) -> dict[str, Capability]:
-        raw = n.raw.get("capabilities")
+        raw: Any = n.raw.get("capabilities")  # checked below
         if raw is not None and not isinstance(raw, PMap):
             self.diags.add("tosca-wrong-type", "capabilities must be a mapping",
                            n.raw.value_span("capabilities"), path=n.path)
@@ -561,7 +561,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             return self.artifacts[n.name]
         out: dict[str, Artifact] = {}
         self.artifacts[n.name] = out
-        raw = n.raw.get("artifacts")
+        raw: Any = n.raw.get("artifacts")  # checked below
         path = f"{n.path}.artifacts"
         if isinstance(raw, PSeq):  # TOSCA 1.0 list form: [ {name: def}, ... ]
             merged = PMap(span=raw.span)
@@ -576,7 +576,9 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             self.diags.add("tosca-wrong-type", "artifacts must be a mapping",
                            n.raw.value_span("artifacts"), path=path)
             return out
-        for name, body in (raw or {}).items():
+        if raw is None:
+            return out
+        for name, body in raw.items():
             apath = f'{path}["{name}"]'
             span = raw.key_span(name)
             if isinstance(body, str):
