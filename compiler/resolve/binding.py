@@ -178,7 +178,7 @@ class RequirementsMixin(ResolverHost):
                 return None
         tnode = self.nodes.get(target) if target else None
         if tnode is not None and tnode.type and d.node:
-            want = self.reg.canonical("node", d.node)
+            want = self.reg.canonical("node", d.node, d.scope)
             if want and want not in tnode.types and not self.quirks.allow(
                     "requirement.node-type", tspan, path=path,
                     detail=f"{rname!r} wants a {d.node}, {target!r} is a {tnode.type}"):
@@ -191,12 +191,14 @@ class RequirementsMixin(ResolverHost):
         cap_out: str | None = cap_name or d.capability
         if tnode is not None and tnode.type:
             wanted = cap_name or d.capability
+            # a definition's names are read in the scope of the file defining it
+            wscope = "" if cap_name else d.scope
             found = None
             ctype = None
             if wanted in tnode.caps:
                 found = wanted
             else:
-                ctype = self.reg.canonical("capability", wanted) if wanted else None
+                ctype = self.reg.canonical("capability", wanted, wscope) if wanted else None
                 if ctype:
                     for cname, cdef in tnode.caps.items():
                         if cdef.type and self.reg.is_a("capability", cdef.type, ctype):
@@ -225,8 +227,8 @@ class RequirementsMixin(ResolverHost):
                 )
             cap_out = found or wanted
         # relationship: a template name, a type name, or {type, properties, interfaces}
-        rel_type = self.reg.canonical("relationship", d.relationship) if d.relationship \
-            else None
+        rel_type = self.reg.canonical("relationship", d.relationship, d.scope) \
+            if d.relationship else None
         rel_tpl: str | None = None
         rel_props: Any = None
         rel_span = rspan

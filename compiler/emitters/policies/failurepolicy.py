@@ -32,11 +32,12 @@ from __future__ import annotations
 import functools
 
 import hashlib
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ...resources import schemas_dir
 from ...model.xfactor import ResolvedStep, ResolvedWiring, SideReach, side_closure
-from .common import Context, go_duration, step_args
+from ...target_api import Context
+from .common import go_duration, step_args
 from .workloads import WorkloadRef
 
 API_VERSION = "xfactor.io/v1alpha2"
@@ -59,11 +60,44 @@ def crd_documents() -> tuple[Any, ...]:
     return copy.deepcopy(_crd_documents())
 
 
+class CrdDocuments(Sequence[Any]):
+    """:func:`crd_documents`, made on first use: what the CRD file holds as data
+    (:attr:`compiler.model.OutputFile.documents`) is read by bundlers only, and reading
+    the shipped file through PyYAML's constructor was ~3 % of the policies back end of a
+    dense compile.  Pickles as the plain tuple."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: tuple[Any, ...] | None = None
+
+    def _items(self) -> tuple[Any, ...]:
+        made = self._made
+        if made is None:  # (two threads may both make it: equal copies)
+            made = self._made = crd_documents()
+        return made
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+    def __reduce__(self) -> Any:
+        return (tuple, (self._items(),))
+
+
 @functools.lru_cache(maxsize=1)
 def _crd_documents() -> tuple[Any, ...]:
     import yaml
 
-    return tuple(d for d in yaml.safe_load_all(crd_text()) if d is not None)
+    # libyaml's parser when PyYAML has it (the safe loader's resolver and constructors
+    # either way): the pure-Python one took ~1 % of a dense compile for this one file
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return tuple(d for d in yaml.load_all(crd_text(), Loader=loader) if d is not None)
 
 
 class Scopes:
@@ -88,9 +122,9 @@ class Scopes:
             scopes.name(members)
         for rw in ctx.wirings:
             for step in rw.steps:
-                members = step_scope(step)
-                if members is not None:
-                    scopes.name(members)
+                scope = step_scope(step)
+                if scope is not None:
+                    scopes.name(scope)
             scopes.propagate(rw)
         return scopes
 
@@ -117,7 +151,7 @@ class Scopes:
         in a chain with a cycle, is written out as members."""
         chain = rw.chain
         reach = self._reach.of(chain, direction, end)
-        if reach is None:
+        if reach is None or chain is None:  # no chain: no reach
             return self.name(members)
         for node in side_closure(reach, end, lambda n: (direction, chain, n) in self._sides):
             key = (direction, chain, node)
@@ -184,6 +218,7 @@ def step_document(step: ResolvedStep, rw: ResolvedWiring, scopes: Scopes) -> dic
     a = step_args(step)
     doc: dict[str, Any] = {"action": a.action}
     if a.action == "reconnect":
+        assert a.backoff is not None  # a reconnect's arguments are filled in (model.xfactor)
         doc["attempts"] = a.attempts
         doc["backoff"] = go_duration(a.backoff)
         if a.timeout is not None:

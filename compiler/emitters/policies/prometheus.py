@@ -27,16 +27,15 @@ Codes: none itself.  The package's emitter (:mod:`compiler.emitters.policies`) r
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol, Sequence, TypeGuard
 
 from ...diagnostics import Diagnostics
 
 from ...model.xfactor import ResolvedWiring
 from ..kubernetes.common import dns_label, workload_name
 from .failurepolicy import covered_chain
+from ...target_api import Context, Realisation
 from .common import (
-    Context,
-    Realisation,
     camel,
     go_duration,
     step_args,
@@ -50,6 +49,12 @@ class AlertLabeller(Protocol):
 
     def alert_labels(self, ctx: Context, rw: ResolvedWiring,
                      index: int) -> tuple[dict[str, str], dict[str, str]]: ...
+
+
+def _labels_alerts(target: object) -> TypeGuard[AlertLabeller]:
+    """Whether ``target`` adds to the alerts: the optional ``labels_alerts`` of
+    :class:`compiler.plugins.Target`, which promises ``alert_labels``."""
+    return bool(getattr(target, "labels_alerts", False))
 
 
 API_VERSION = "monitoring.coreos.com/v1"
@@ -73,7 +78,8 @@ def _pod_regex(ctx: Context, node: str) -> str:
     # by that emitter's own rule (an MCIO name may rename it), so the two agree; a
     # StatefulSet's pods are <name>-<ordinal>, a Deployment's <name>-<rs hash>-<pod hash>.
     topo = ctx.topology
-    name = workload_name(topo, node) if getattr(topo, "nodes", None) is not None else dns_label(node)
+    name = workload_name(topo, node) if topo is not None and getattr(topo, "nodes", None) is not None \
+        else dns_label(node)
     if ctx.stateful(node):
         return f"{name}-[0-9]+"
     return f"{name}-[a-z0-9]+-[a-z0-9]+"
@@ -90,7 +96,16 @@ def _matchers(ctx: Context, node: str, *extra: str) -> str:
 
 
 def target_expr(ctx: Context, node: str) -> str:
-    """PromQL: the node's containers restart, or its pods are not Ready (kube-state-metrics)."""
+    """PromQL: the node's containers restart, or its pods are not Ready (kube-state-metrics).
+    Made once per node and context: every step of every wiring to the node watches it."""
+    made: dict[str, str] = ctx.made.setdefault("prometheus_target_expr", {})
+    expr = made.get(node)
+    if expr is None:
+        expr = made[node] = _target_expr(ctx, node)
+    return expr
+
+
+def _target_expr(ctx: Context, node: str) -> str:
     restarts = f"increase(kube_pod_container_status_restarts_total{_matchers(ctx, node)}[{RESTART_WINDOW}]) > 0"
     unready = f'kube_pod_status_ready{_matchers(ctx, node, "condition=" + json.dumps("false"))} == 1'
     return f"({restarts}) or ({unready})"
@@ -155,8 +170,10 @@ def rule(ctx: Context, rw: ResolvedWiring, index: int,
 PART_BYTES = 240 * 1024
 
 
-def _size(rule: dict[str, Any]) -> int:
-    return len(json.dumps(rule, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) + 1
+def _size(rules: list[dict[str, Any]]) -> int:
+    """Bytes of ``rules`` in the budget: each rule's compact JSON and its separator.  One
+    encoding of the list: ``[r1,r2]`` is two brackets and one comma more than the rules."""
+    return len(json.dumps(rules, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) - 1
 
 
 def _part_name(ctx: Context, part: int) -> str:
@@ -178,8 +195,7 @@ def build(ctx: Context) -> list[dict[str, Any]]:
 
     # the chosen targets that label alerts (one that could not be loaded was reported
     # by the emitter already: it labels nothing)
-    labellers = [t for t in chosen_targets(ctx, Diagnostics())
-                 if getattr(t, "labels_alerts", False)]
+    labellers = [t for t in chosen_targets(ctx, Diagnostics()) if _labels_alerts(t)]
     wirings = [[rule(ctx, rw, i, labellers) for i in range(len(rw.steps))] for rw in ctx.wirings]
     infos = [chain_info(ctx, name, members) for name, _, members in ctx.chains]
     # (group, rules) units packed into parts; group 0 = wirings, 1 = chains
@@ -187,7 +203,7 @@ def build(ctx: Context) -> list[dict[str, Any]]:
     parts: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = [([], [])]
     used = 0
     for group, rules in units:
-        size = sum(_size(r) for r in rules)
+        size = _size(rules)
         if used and used + size > PART_BYTES:
             parts.append(([], []))
             used = 0
@@ -254,6 +270,7 @@ def realise_kubernetes(ctx: Context, rw: ResolvedWiring, index: int) -> Realisat
     w = rw.wiring
     where = f"FailurePolicy {ctx.service}, wiring {w.name}, steps[{index}]"
     if step.action == "reconnect":
+        assert a.backoff is not None  # a reconnect's arguments are filled in (model.xfactor)
         wait = (go_duration(a.timeout) if a.timeout is not None
                 else f"{a.attempts} x {go_duration(a.backoff)}")
         service = getattr(ctx.workloads.get(w.target), "service", None)
@@ -261,6 +278,7 @@ def realise_kubernetes(ctx: Context, rw: ResolvedWiring, index: int) -> Realisat
         does = (f"{w.source} reconnects through {via} (no affinity); xfc operator waits "
                 f"{wait} for a Ready Pod of {w.target}")
     elif step.action == "notify":
+        assert a.via is not None  # a notify step's channel is filled in (model.xfactor)
         channel = {"http": f"a JSON POST to :{a.port}{a.path} on each Ready Pod",
                    "signal": f"the signal {a.signal} to each Pod's main process (pods/exec)"}.get(
             a.via, "a Kubernetes Event on each workload")
@@ -302,6 +320,7 @@ def realise_tacker(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
             )
         )
     if step.action == "notify":
+        assert a.via is not None  # a notify step's channel is filled in (model.xfactor)
         channel = {"http": f"HTTP {a.path} on port {a.port}", "signal": f"signal {a.signal}",
                    "event": "an event"}.get(a.via, "an event")
         return Realisation(
