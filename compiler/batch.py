@@ -382,9 +382,11 @@ def _merged_sarif(outcomes: list[Outcome]) -> str:
 
 
 def wanted(args: argparse.Namespace) -> bool:
-    """Whether this invocation is a batch: several PATHs, ``-``, or a per-input limit."""
-    paths = args.path if isinstance(args.path, list) else [args.path]
-    return len(paths) > 1 or "-" in paths or getattr(args, "timeout", None) is not None
+    """Whether this invocation is a batch (:func:`compiler.usage.batch_wanted`, which the
+    verbs ask without importing this module)."""
+    from .usage import batch_wanted
+
+    return batch_wanted(args)
 
 
 def run(verb: str, args: argparse.Namespace, out: TextIO, *, stdin: TextIO | None = None,

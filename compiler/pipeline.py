@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from .diagnostics import Diagnostics, Span
 from .errors import OptionsError
-from .model import OutputFile, Topology
+from .model import OutputFile
 from .names import is_dns_label
 from .options import Options
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # the front end imports them when it builds them (the loader'
     # too: a command that never loads does not import the loader); a run that stops
     # at load (a missing artifact) never does
     from .loader.package import Package
+    from .model import Topology  # the resolved IR (compiler.model.topology), made by resolve
     from .model.ir import BackEndInput  # imports the X-factor model: made by back_end_input
     from .model.xfactor import Plan, XModel
 

@@ -2,7 +2,8 @@
 
 Phase: support (faces).  The ``xfc`` verbs (:mod:`compiler.commands`) and batch mode
 (:mod:`compiler.batch`) raise :class:`UsageError`; :func:`compiler.cli.main` prints it on
-one line and exits 2.  It lives apart from both so that neither imports the other for it.
+one line and exits 2.  It lives apart from both so that neither imports the other for it
+(nor for :func:`batch_wanted`, whether a command line is a batch).
 The library API never raises it (it raises :class:`compiler.errors.OptionsError`).
 
 Codes: none.
@@ -29,4 +30,12 @@ class Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-__all__ = ["Parser", "UsageError"]
+def batch_wanted(args: argparse.Namespace) -> bool:
+    """Whether this invocation is a batch (:mod:`compiler.batch`): several PATHs, ``-``,
+    or a per-input limit.  Here, so that a verb given one PATH does not import batch mode
+    (its process pool and classes) to learn that it need not run it."""
+    paths = args.path if isinstance(args.path, list) else [args.path]
+    return len(paths) > 1 or "-" in paths or getattr(args, "timeout", None) is not None
+
+
+__all__ = ["Parser", "UsageError", "batch_wanted"]

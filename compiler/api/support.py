@@ -13,9 +13,27 @@ Codes: none.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .. import plugins as _plugins
-from ..output import OutputError, make_temp, sweep_stale_temps, write_outputs
 from ..plugins import BUILTIN_BUNDLERS, BUILTIN_EMITTERS, BUILTIN_TARGETS
+
+if TYPE_CHECKING:
+    from ..output import OutputError, make_temp, sweep_stale_temps, write_outputs
+
+# The writer's names are imported from compiler.output on first use (PEP 562): a check
+# writes nothing, and the writer imports hashlib, tempfile and pathlib for its folders.
+_WRITER = frozenset(("OutputError", "make_temp", "sweep_stale_temps", "write_outputs"))
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WRITER:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .. import output
+
+    for each in _WRITER:
+        globals()[each] = getattr(output, each)
+    return globals()[name]
 
 
 # the lookups are looked up in compiler.plugins at each call, so that a caller (or a

@@ -23,7 +23,7 @@ from . import Compilation, Options
 from ..model import OutputFile
 from .flags import bundle_settings, compile_unit, options_from_args
 from .render import bundle_writer, report, verify_bundles, wrote_line, yaml_stream
-from .support import OutputError, available, names, write_outputs
+from .support import available, names
 from ..diagnostics import render_text
 from ..errors import PluginError
 from ..usage import UsageError
@@ -32,6 +32,8 @@ COMPILE_WRITER = "xfc compile"  # named in DIR/.xfc-manifest (compiler.output)
 
 
 def _write(outputs: list[OutputFile], folder: str, *, force: bool, writer: str) -> None:
+    from .support import OutputError, write_outputs  # the writer: a check writes nothing
+
     try:
         write_outputs(outputs, folder, force=force, writer=writer)
     except (OutputError, OSError) as exc:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import batch
 from ..api import verbs
+from ..usage import batch_wanted
 from .common import declare
 
 DESCRIPTION = """\
@@ -67,7 +67,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if isinstance(args.path, list):  # from the command line: one PATH or a batch
-        if batch.wanted(args):
+        if batch_wanted(args):
+            from .. import batch  # only a batch imports batch mode
+
             return batch.run("bundle", args, out)
         args.path = args.path[0]
     return verbs.bundle(args, out, force=args.force)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import argparse
 from typing import TextIO
 
-from .. import batch
 from ..api import verbs
+from ..usage import batch_wanted
 from .common import declare
 
 DESCRIPTION = """\
@@ -50,7 +50,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if isinstance(args.path, list):  # from the command line: one PATH or a batch
-        if batch.wanted(args):
+        if batch_wanted(args):
+            from .. import batch  # only a batch imports batch mode
+
             return batch.run("compile", args, out)
         args.path = args.path[0]
     return verbs.compile_(args, out, force=args.force, announce=True)

@@ -37,6 +37,8 @@ NOT_FOR_CHECK = (
     "compiler.commands.krm", "compiler.commands.explain", "compiler.commands.graph",
     "compiler.graph.simulate", "compiler.krm", "compiler.sarif",
     "multiprocessing", "concurrent.futures", "toscaparser", "pbr", "jinja2",
+    # one PATH is not a batch (compiler.usage.batch_wanted), and check writes nothing
+    "compiler.batch", "compiler.output",
 )
 
 
@@ -138,6 +140,8 @@ def test_a_check_that_stops_at_load_builds_no_x_factor_model(corpus: Path) -> No
     assert code == 1
     for name in ("compiler.model.xfactor", "compiler.api.analysis", "compiler.normalize",
                  "compiler.emitters", "compiler.graph",
+                 # the resolved IR's 12 classes (compiler.model imports them on first use)
+                 "compiler.model.topology",
                  # the resolver's package (its type tables): the loader imports nothing
                  # of it (its quirks table is compiler.loader.quirks)
                  "compiler.resolve"):
@@ -232,3 +236,59 @@ def test_a_check_of_built_ins_imports_no_importlib_metadata(corpus: Path) -> Non
         assert others == [], (path, others)
         if "networkx" not in doc["modules"] and not doc["at_start"]:
             assert "importlib.metadata" not in doc["modules"], path
+
+
+MODEL_PROBE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import compiler.model as model
+before = "compiler.model.topology" in sys.modules
+listed = "Topology" in dir(model)
+from compiler.model import NodeTemplate, Topology
+from compiler.model import topology
+try:
+    model.NoSuchName
+    missing = False
+except AttributeError:
+    missing = True
+print(json.dumps({"before": before, "listed": listed, "missing": missing,
+                  "same": Topology is topology.Topology and NodeTemplate is topology.NodeTemplate,
+                  "module": Topology.__module__}))
+"""
+
+
+def test_the_resolved_ir_is_imported_on_first_use() -> None:
+    """compiler.model keeps every name it had; the resolved templates' module is imported
+    when one of them is first asked for (PEP 562), and an unknown name is still an error."""
+    out = subprocess.run([sys.executable, "-c", MODEL_PROBE, str(REPO)],
+                         capture_output=True, text=True, check=True, timeout=120)
+    doc = json.loads(out.stdout.strip().splitlines()[-1])
+    assert doc == {"before": False, "listed": True, "missing": True, "same": True,
+                   "module": "compiler.model.topology"}
+
+
+def test_the_writer_is_reached_through_the_api_support_module() -> None:
+    """compiler.api.support imports the output writer on first use of one of its names,
+    and gives the writer's own objects (the faces catch its OutputError)."""
+    from compiler import output
+    from compiler.api import support
+
+    assert support.write_outputs is output.write_outputs
+    assert support.OutputError is output.OutputError
+    assert support.make_temp is output.make_temp
+    with pytest.raises(AttributeError):
+        support.no_such_name  # noqa: B018
+
+
+def test_a_batch_is_told_from_one_path_without_batch_mode() -> None:
+    import argparse
+
+    from compiler import batch
+    from compiler.usage import batch_wanted
+
+    for paths, timeout, many in ((["a.yaml"], None, False), (["a.yaml", "b.yaml"], None, True),
+                                 (["-"], None, True), (["a.yaml"], 5.0, True),
+                                 ("a.yaml", None, False)):
+        args = argparse.Namespace(path=paths, timeout=timeout)
+        assert batch_wanted(args) is many, (paths, timeout)
+        assert batch.wanted(args) is many, (paths, timeout)
