@@ -134,7 +134,7 @@ def _errors(diags: Any) -> str:
 def prep_types(n: int) -> Any:
     from compiler.diagnostics import Diagnostics
     from compiler.loader.yamlpos import load_yaml
-    from compiler.model import Package, SourceFile
+    from compiler.loader.package import Package, SourceFile
 
     name = f"types{n}.yaml"
     d = Diagnostics()
@@ -170,7 +170,7 @@ def prep_templates(n: int) -> str:
 def run_templates(text: str, n: int) -> None:
     from compiler.diagnostics import Diagnostics
     from compiler.loader.yamlpos import load_yaml
-    from compiler.model import Package, SourceFile
+    from compiler.loader.package import Package, SourceFile
     from compiler.pipeline import Options
     from compiler.resolve import resolve
 
