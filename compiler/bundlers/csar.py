@@ -394,6 +394,8 @@ class CsarBundler:
     description = "an ETSI SOL004 CSAR for ONAP SDC or Tacker, optionally signed"
 
     needs = frozenset({"wiring", "sources"})  # --target onap ships the Helm chart
+    gates = ("sdc-sol004", "vtp")  # --verify: SDC's and VTP's SOL004 rules, every CSAR
+    lays_out = True  # laid out for a target's package_layout: its gates run too
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
         settings = inp.settings
