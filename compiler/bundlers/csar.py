@@ -345,3 +345,8 @@ class CsarBundler:
 
 
 BUNDLER = CsarBundler()
+
+if TYPE_CHECKING:  # mypy (strict here): the CSAR bundler is a compiler.plugins.Bundler
+    from ..plugins import Bundler
+
+    _BUILTIN: Bundler = BUNDLER

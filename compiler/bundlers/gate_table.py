@@ -14,6 +14,7 @@ Codes: none (gate findings are printed by ``xfc bundle --verify``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..bundle_api import Finding, WrittenPackage
 from . import gates, tacker_gate
@@ -91,5 +92,11 @@ VTP = Vtp()
 OSM = Osm()
 TACKER = Tacker()
 TACKER_CODE = TackerCode()
+
+if TYPE_CHECKING:  # mypy (strict here): every built-in is a compiler.plugins.Gate
+    from ..plugins import Gate
+
+    _BUILTINS: tuple[Gate, ...] = (HELM_LINT, SDC_HELM_PACKAGE, SDC_SOL004, VTP, OSM, TACKER,
+                                   TACKER_CODE)
 
 __all__ = ["HELM_LINT", "OSM", "SDC_HELM_PACKAGE", "SDC_SOL004", "TACKER", "TACKER_CODE", "VTP"]

@@ -29,7 +29,7 @@ would refuse raises :class:`~compiler.bundle_api.BundleError`.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..bundle_api import BundleError, BundleInput, CsarParts, K8sObject
 from ..model import OutputFile
@@ -145,5 +145,10 @@ def _tacker_files(inp: BundleInput, files: list[OutputFile], objects: list[K8sOb
 
 ONAP = OnapLayout()
 TACKER = TackerLayout()
+
+if TYPE_CHECKING:  # mypy (strict here): every built-in is a compiler.plugins.CsarLayout
+    from ..plugins import CsarLayout
+
+    _BUILTINS: tuple[CsarLayout, ...] = (ONAP, TACKER)
 
 __all__ = ["ONAP", "TACKER", "OnapLayout", "TackerLayout"]

@@ -363,3 +363,34 @@ def test_the_target_protocol_is_typed_and_its_modules_strict():
     assert not any(seam & set(o["module"]) for o in overrides if o.get("ignore_errors"))
     assert "_BUILTINS: tuple[Target, ...]" in (
         REPO / "compiler/emitters/policies/targets.py").read_text()
+
+
+def test_the_bundle_seam_is_typed_and_its_modules_strict():
+    """plugins.Bundler.package takes a BundleInput (no Any), the CsarLayout and Gate
+    protocols name their types, and mypy runs strict on the bundle seam, whose built-ins
+    are held to the protocols under TYPE_CHECKING (tests/unit/test_mypy.py runs it)."""
+    import inspect
+    import tomllib
+
+    assert inspect.get_annotations(plugins.Bundler.package)["inp"] == "BundleInput"
+    assert inspect.get_annotations(plugins.CsarLayout.lay_out) == {
+        "inp": "BundleInput", "parts": "CsarParts", "return": "None"}
+    assert inspect.get_annotations(plugins.Gate.verify) == {
+        "pkg": "WrittenPackage", "return": "list[Finding] | None"}
+    with open(REPO / "pyproject.toml", "rb") as fh:
+        overrides = tomllib.load(fh)["tool"]["mypy"]["overrides"]
+    seam = {"compiler.plugins", "compiler.bundle_api", "compiler.bundlers",
+            "compiler.bundlers.csar", "compiler.bundlers.layouts", "compiler.bundlers.gate_table"}
+    strict = [o for o in overrides if seam <= set(o["module"])]
+    assert strict and all(strict[0].get(flag) is True for flag in (
+        "disallow_untyped_defs", "disallow_any_generics", "warn_return_any", "check_untyped_defs"))
+    assert not any(seam & set(o["module"]) for o in overrides if o.get("ignore_errors"))
+    for module, held in (("bundlers/gate_table.py", "_BUILTINS: tuple[Gate, ...]"),
+                         ("bundlers/layouts.py", "_BUILTINS: tuple[CsarLayout, ...]"),
+                         ("bundlers/csar.py", "_BUILTIN: Bundler = BUNDLER")):
+        assert held in (REPO / "compiler" / module).read_text(), module
+    # every built-in gate and layout loads and calls itself by its table name
+    for name in plugins.BUILTIN_GATES:
+        assert plugins.gate(name).name == name
+    for name in plugins.BUILTIN_LAYOUTS:
+        assert plugins.layout(name).name == name
