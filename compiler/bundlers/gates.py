@@ -118,7 +118,10 @@ def read_bundle(path: str | Path) -> tuple[str, dict[str, bytes]]:
 
 
 def verify(path: str | Path) -> list[Finding]:
-    """Every gate that applies to the bundle at ``path``."""
+    """Every offline gate that applies to the package at ``path``, told by its content:
+    for a package given without the bundle that wrote it (a test, an older bundle).
+    ``xfc bundle --verify`` does not guess: it runs the gates the plugin table names for
+    the format and the target (:func:`compiler.api.bundle.verify_written`)."""
     kind, files = read_bundle(path)
     name = Path(path).name
     if kind == "chart":
