@@ -106,7 +106,7 @@ class Diagnostics:
         self.chains: dict[str, tuple[Span, ...]] = {}
         # file name -> (word, word in that file's grammar) for the entity paths and hints
         # of its diagnostics: the resolver names 1.3's topology_template where a TOSCA 2.0
-        # file (lowered to 1.3 by compiler.tosca2) says service_template
+        # file (lowered to 1.3 by compiler.loader.tosca2) says service_template
         self.path_words: dict[str, tuple[tuple[str, str], ...]] = {}
         # One cause, one error: an entity an error was reported about (a key such as
         # ("property", node, name)) -> that error's span; later phases ask failed_at() and

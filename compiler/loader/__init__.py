@@ -20,7 +20,7 @@ tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``
 those of :mod:`.yamlpos`, :mod:`.csar` and
 :mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too)
 and :mod:`.artifacts` (every artifact file a package's descriptor names is in it), and
-those of :mod:`compiler.tosca2`, which lowers a TOSCA 2.0 file to the 1.3 grammar as it
+those of :mod:`compiler.loader.tosca2`, which lowers a TOSCA 2.0 file to the 1.3 grammar as it
 is read.
 """
 
@@ -42,7 +42,7 @@ from ..resources import profiles_dir
 from ..limits import exceeded
 from .fs import DirFS, PackageFS, TooLarge, normalize
 from .tosca_version import check_version
-from ..tosca2 import is_tosca2, lower as lower_tosca2
+from .tosca2 import is_tosca2, lower as lower_tosca2
 from .yamlpos import Limits, PMap, PSeq, load_yaml
 
 __all__ = ["load", "read_yaml_file"]
@@ -198,7 +198,7 @@ class _Reader:
         if data is None:
             return None
         if is_tosca2(data):
-            # TOSCA 2.0: lowered once to the grammar the resolver reads (compiler.tosca2)
+            # TOSCA 2.0: lowered once to the grammar the resolver reads (compiler.loader.tosca2)
             data = self.parsed[origin.key] = lower_tosca2(data, self.diags, self.quirks,
                                                               from_catalog, self.limits)
             # its entity paths name the service_template it writes (TOSCA 2.0 §6.9)

@@ -12,7 +12,7 @@ then each directory of ``--profile-path`` / ``XFC_PROFILE_PATH`` in order.
 * ``xfactor/1.0/profile.yaml`` → ``compiler/profiles/xfactor/1.0/profile.yaml``
 * ``https://forge.etsi.org/rep/nfv/SOL001/raw/v<V>/<file>`` (and the ``/-/raw/`` form)
   → ``compiler/profiles/etsi-nfv-sol001/<V>/<file>``
-* ``profile://<name>`` (a TOSCA 2.0 profile import, lowered by :mod:`compiler.tosca2`)
+* ``profile://<name>`` (a TOSCA 2.0 profile import, lowered by :mod:`compiler.loader.tosca2`)
   → the file :data:`PROFILES` names, in the catalog only
 * a bare SOL001 file name → the first ``--profile-path``/``XFC_PROFILE_PATH`` directory
   holding it (the user's choice), else the same file of the version the descriptor
@@ -42,7 +42,7 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 # TOSCA 2.0 profiles (TOSCA 2.0 §6.7, §6.8.2.1) by name -> the catalog file that defines
 # them; None: xfc's built-in normative types, whose short names are the simple profile's
-# (compiler.tosca2).  The lowered import is written ``profile://<name>``, a reference no
+# (compiler.loader.tosca2).  The lowered import is written ``profile://<name>``, a reference no
 # file system holds, so a profile comes from the catalog only.
 PROFILES: dict[str, str | None] = {
     "org.oasis-open.simple:2.0": None,

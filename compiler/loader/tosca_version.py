@@ -6,7 +6,7 @@ the loader says so *before* it tries the file's imports: an Alien4Cloud file (or
 misspelt 2.x version) imports profiles xfc has no catalog for, and an import error would
 otherwise come first and point the user the wrong way (issue 21, item 10).  A
 ``tosca_2_0`` file never gets here as such: the loader lowers it first
-(:mod:`compiler.tosca2`).
+(:mod:`compiler.loader.tosca2`).
 
 A missing ``tosca_definitions_version`` is left to the resolver, which tells a file of
 another format (Kubernetes, OSM) from a TOSCA file that lacks the line.

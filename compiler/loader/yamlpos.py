@@ -98,7 +98,7 @@ class PSeq(list):
 
 class CallKey:
     """A TOSCA 2.0 function call written as a map key (TOSCA 2.0 §10.1: ``{ $concat: [a,
-    b] }: x``), kept for the 2.0 front end, which evaluates it (:mod:`compiler.tosca2.keys`).
+    b] }: x``), kept for the 2.0 front end, which evaluates it (:mod:`compiler.loader.tosca2.keys`).
 
     Built only when the caller asks (``call_keys``) and the document has declared
     ``tosca_definitions_version: tosca_2_0`` before the key; anywhere else a map key that

@@ -1,4 +1,4 @@
-"""TOSCA 2.0 functions (compiler/tosca2/functions.py): the ``$`` syntax and its escape
+"""TOSCA 2.0 functions (compiler/loader/tosca2/functions.py): the ``$`` syntax and its escape
 (§10.1), the functions xfc evaluates (§10.2.1, §10.2.3), and validation clauses (§9.10)
 with the boolean and comparison functions (§10.2.2), one test per rule."""
 

@@ -1,4 +1,4 @@
-"""TOSCA 2.0 grammar rules (compiler/tosca2/lower.py), one test per rule, each named by its
+"""TOSCA 2.0 grammar rules (compiler/loader/tosca2/lower.py), one test per rule, each named by its
 clause of TOSCA 2.0 (csd06).  The front end lowers a 2.0 file to the 1.3 grammar, so each
 test checks what the resolver then makes of it, and where problems are placed."""
 

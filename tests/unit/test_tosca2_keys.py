@@ -1,4 +1,4 @@
-"""TOSCA 2.0 function calls written as map keys (§10.1; compiler/tosca2/keys.py): evaluated
+"""TOSCA 2.0 function calls written as map keys (§10.1; compiler/loader/tosca2/keys.py): evaluated
 at load to the key's string (§9.1.3.2), one test per rule and per misuse."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""TOSCA 2.0 at load: boolean functions in values (§10.2.2, compiler/tosca2/conditions.py),
+"""TOSCA 2.0 at load: boolean functions in values (§10.2.2, compiler/loader/tosca2/conditions.py),
 a requirement assignment's node_filter (§8.7.1, §8.8, selection.py), a <tosca_path> over
 RELATIONSHIP (§10.2.1.2, §10.3, paths.py), and entity paths naming service_template
 (§6.9), one test per rule."""
@@ -47,7 +47,7 @@ def _targets(unit, node: str = "app") -> list[str | None]:
     ("{ $has_key: [ { a: 1 }, b ] }", False),
     ("{ $has_entry: [ [ 1, 2 ], 2 ] }", True),
     ("{ $equal: [ { $length: [ abc ] }, 3 ] }", True),
-    # the string functions have their value at load too (compiler/tosca2/strings.py)
+    # the string functions have their value at load too (compiler/loader/tosca2/strings.py)
     ("{ $equal: [ { $concat: [ a, b ] }, ab ] }", True),
     ("{ $equal: [ { $concat: [ [ 1 ], [ 2 ] ] }, [ 1, 2 ] ] }", True),
     ("{ $has_prefix: [ { $token: [ 'a:b', ':', 1 ] }, b ] }", True),

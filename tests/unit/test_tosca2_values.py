@@ -1,4 +1,4 @@
-"""TOSCA 2.0 value types that 1.3 has no type for (compiler/tosca2/scalars.py): the
+"""TOSCA 2.0 value types that 1.3 has no type for (compiler/loader/tosca2/scalars.py): the
 ``scalar`` type and its derived data types, and the ``bytes`` primitive (§9.1.1.5).  Each
 is read as a 1.3 string whose pattern admits exactly the 2.0 value form."""
 

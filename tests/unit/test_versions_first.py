@@ -74,7 +74,7 @@ def test_an_imported_file_with_an_unread_version_stops_there(tmp_path):
 
 
 def test_tosca_2_0_is_read_so_its_imports_are_tried(tmp_path):
-    # TOSCA 2.0 is read (compiler.tosca2): its imports are resolved and reported, and
+    # TOSCA 2.0 is read (compiler.loader.tosca2): its imports are resolved and reported, and
     # its 1.3 keyname topology_template is not a 2.0 keyname (TOSCA 2.0 §6.1)
     text = ("tosca_definitions_version: tosca_2_0\n"
             "imports:\n"

@@ -164,7 +164,7 @@ def test_render_shows_source_line_and_caret():
     assert "   2 | a: 2" in text and "| ^" in text
 
 
-# TOSCA 2.0 function calls as map keys (§10.1; read by compiler/tosca2/keys.py) ----------------
+# TOSCA 2.0 function calls as map keys (§10.1; read by compiler/loader/tosca2/keys.py) ----------------
 def test_a_call_key_is_kept_only_when_asked_in_a_declared_tosca_2_0_document():
     from compiler.loader.yamlpos import CallKey
 

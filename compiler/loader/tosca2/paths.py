@@ -39,9 +39,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span
-from ..limits import DEFAULT_LIMITS, Limits, exceeded
-from ..loader.yamlpos import PMap, PSeq
+from ...diagnostics import Diagnostics, Span
+from ...limits import DEFAULT_LIMITS, Limits, exceeded
+from ..yamlpos import PMap, PSeq
 from .selection import Selector
 
 _WHERE = "TOSCA 2.0 §10.3"

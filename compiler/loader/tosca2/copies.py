@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostics
-from ..loader.yamlpos import PMap
+from ...diagnostics import Diagnostics
+from ..yamlpos import PMap
 
 _MERGED = ("properties", "attributes", "capabilities", "interfaces", "artifacts", "metadata")
 

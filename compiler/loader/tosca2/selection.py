@@ -31,8 +31,8 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap, PSeq
+from ...diagnostics import Diagnostics, Span
+from ..yamlpos import PMap, PSeq
 from .conditions import ConditionError, Evaluator, NotEvaluable, is_call
 
 _CLAUSE = "TOSCA 2.0 §8.7.1, §8.8"

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap, PSeq
+from ...diagnostics import Diagnostics, Span
+from ..yamlpos import PMap, PSeq
 
 SCALAR_KEYS = ("data_type", "units", "prefixes", "canonical_unit")
 _INTEGER = r"[+-]?[0-9]+"

@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostics
-from ..loader.yamlpos import CallKey, PMap, PSeq
+from ...diagnostics import Diagnostics
+from ..yamlpos import CallKey, PMap, PSeq
 from .conditions import ConditionError, Evaluator, NotEvaluable, is_call
 
 _WHERE = "TOSCA 2.0 §10.1"

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostics
-from ..limits import DEFAULT_LIMITS, Limits
-from ..loader.catalog import PROFILES
-from ..loader.yamlpos import PMap
+from ...diagnostics import Diagnostics
+from ...limits import DEFAULT_LIMITS, Limits
+from ..catalog import PROFILES
+from ..yamlpos import PMap
 
 VERSION = "tosca_2_0"
 

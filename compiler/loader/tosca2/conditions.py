@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from ..diagnostics import Span
-from ..loader.yamlpos import PMap, PSeq
+from ...diagnostics import Span
+from ..yamlpos import PMap, PSeq
 from .arithmetic import ARITHMETIC, evaluate
 from .strings import STRINGS, evaluate as evaluate_string
 

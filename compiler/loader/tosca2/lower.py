@@ -42,11 +42,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import PMap, PSeq
+from ...diagnostics import Diagnostics, Span
+from ..yamlpos import PMap, PSeq
 from .functions import Values
 from .copies import copies
-from ..limits import DEFAULT_LIMITS, Limits
+from ...limits import DEFAULT_LIMITS, Limits
 from .scalars import bytes_def, scalar_type, scalar_type_names
 from .paths import Graph
 from .selection import Selector

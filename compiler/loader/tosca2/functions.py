@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span
-from ..loader.yamlpos import CallKey, PMap, PSeq
+from ...diagnostics import Diagnostics, Span
+from ..yamlpos import CallKey, PMap, PSeq
 from .arithmetic import ARITHMETIC, evaluate, literal_args
 from .conditions import BOOLEAN, ConditionError, Evaluator, NotEvaluable
 from .keys import key_text
