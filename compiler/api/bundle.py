@@ -401,7 +401,14 @@ def verify_written(files: list[OutputFile] | tuple[OutputFile, ...], output: str
             except PluginError as exc:
                 offline.append(Finding("verify", "plugin-error", "error", str(exc), root))
                 continue
-            found = gate.verify(pkg)
+            try:
+                found = gate.verify(pkg)
+            except Exception as exc:  # noqa: BLE001 - a third party's gate fails only itself
+                if name in plugins.BUILTIN_GATES:
+                    raise  # xfc's own: an internal error, reported as one
+                offline.append(Finding("verify", "plugin-error", "error", f"gate {name!r} "
+                                       f"failed: {type(exc).__name__}: {exc}", root))
+                continue
             label = getattr(gate, "listed", None)
             if found is None:
                 notes.append(str(getattr(gate, "missing", f"gate {name} did not run")))

@@ -237,6 +237,35 @@ def test_verify_names_a_gate_the_table_lacks(fake, monkeypatch, tmp_path):
     assert "error[verify/plugin-error]: no gate named 'fake-gate'" in buf.getvalue()
 
 
+def test_a_third_party_gate_that_raises_is_a_finding(fake, monkeypatch, tmp_path):
+    """A gate plugin that raises fails its package with a verify/plugin-error finding
+    (exit 1), never a traceback."""
+    import io
+
+    from compiler.cli import main
+
+    class Broken:
+        name = "fake-gate"
+        description = "raises"
+
+        def verify(self, pkg):  # noqa: ANN001, ANN201
+            raise RuntimeError("boom")
+
+    module = sys.modules["xfc_fake_target"]
+    module.LAYOUT = FakeLayout()  # type: ignore[attr-defined]
+    monkeypatch.setitem(plugins.BUILTIN_LAYOUTS, "fake", "xfc_fake_target:LAYOUT")
+    plugins.refresh()
+    # a third party's gate (not in xfc's table), as an xfc.gates entry point would load it
+    real = plugins.gate
+    monkeypatch.setattr(plugins, "gate", lambda name: Broken() if name == "fake-gate"
+                        else real(name))
+    buf = io.StringIO()
+    code = main(["bundle", str(SLICE), "-f", "csar", "--target", "fake", "--verify", "-o",
+                 str(tmp_path / "o"), "-q"], buf)
+    assert code == 1, buf.getvalue()
+    assert "error[verify/plugin-error]: gate 'fake-gate' failed: RuntimeError: boom" in buf.getvalue()
+
+
 def test_csar_names_no_target():
     """The CSAR bundler asks the plugin table for the layout; no module outside the
     targets' layouts and gates branches on a target's name."""
