@@ -390,7 +390,7 @@ def verify_written(files: list[OutputFile] | tuple[OutputFile, ...], output: str
         listed: list[str] = []
         notes: list[str] = []
         names: tuple[str, ...] = ()
-        if kind == "unknown":
+        if kind == "unknown" and fmt in plugins.BUILTIN_BUNDLERS:  # xfc's own, unreadable
             offline.append(Finding("bundle", "kind", "error", "not a chart, ONAP Helm "
                                    "package, CSAR or OSM package", os.path.basename(path)))
         else:

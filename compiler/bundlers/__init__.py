@@ -29,8 +29,7 @@ import io
 import re
 import tarfile
 import zipfile
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..bundle_api import OPERATOR_DIR, BundleError, BundleInput, CsarParts, Finding, Identity, \
     InputWiring, K8sObject, Settings, SourceData, Sources, Variant, WrittenPackage, \
