@@ -88,7 +88,7 @@ def _options(options: Options | None, overrides: dict[str, Any]) -> Options:
 
     opts = options or Options()
     if overrides:
-        fixed = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
+        fixed: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
         try:
             opts = replace(opts, **fixed)
         except TypeError as exc:  # an override that is no field of Options

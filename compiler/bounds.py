@@ -164,7 +164,9 @@ def object_size(body: Any, span: Span | None, diags: Diagnostics) -> int:
         return 0
     size = _json_bytes(body)
     kind = str(body.get("kind") or "object")
-    meta = body.get("metadata") if isinstance(body.get("metadata"), dict) else {}
+    meta = body.get("metadata")
+    if not isinstance(meta, dict):
+        meta = {}
     what = f"{kind} '{meta.get('name') or '?'}' is {size:,} bytes"
     if size > ETCD_REQUEST_BYTES:
         diags.add(STORE_CODE, f"{what}: more than etcd's default request limit of "

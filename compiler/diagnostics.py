@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from . import codes as _codes
 
@@ -68,10 +68,10 @@ class Diagnostic:
     # Import chain: the files (with the import line) through which ``span.file`` was reached.
     chain: tuple[Span, ...] = ()
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[Any, ...]:
         return (self.span.file, self.span.line, self.span.column, self.code, self.message)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "code": self.code,
             "severity": str(self.severity),
@@ -95,7 +95,7 @@ class Diagnostics:
     """Collects diagnostics of one run.  Not shared between runs or threads."""
 
     def __init__(self, max_per_code: int | None = None) -> None:
-        self._items: dict[tuple, Diagnostic] = {}
+        self._items: dict[tuple[Any, ...], Diagnostic] = {}
         self._per_code: dict[str, int] = {}
         # Limits.max_diagnostics_per_code (pipeline sets it): a flood of one code says nothing more
         self.max_per_code = (max_per_code if max_per_code is not None
@@ -111,7 +111,7 @@ class Diagnostics:
         # One cause, one error: an entity an error was reported about (a key such as
         # ("property", node, name)) -> that error's span; later phases ask failed_at() and
         # drop an error that only follows from it
-        self._failed: dict[tuple, Span] = {}
+        self._failed: dict[tuple[Any, ...], Span] = {}
 
     # -- collecting ---------------------------------------------------------
     def add(
@@ -130,9 +130,10 @@ class Diagnostics:
         """
         code = _codes.canonical(code)  # a retired code is recorded as its successor
         spec = _codes.CODES.get(code)
-        if spec is None and not ("/" in code and severity is not None):
-            raise KeyError(code)  # an unregistered code: a bug in xfc (or the plugin)
-        if severity is None:
+        if spec is None:
+            if "/" not in code or severity is None:
+                raise KeyError(code)  # an unregistered code: a bug in xfc (or the plugin)
+        elif severity is None:
             severity = Severity(int(spec.severity))
         span = span or NO_SPAN
         for old, new in self.path_words.get(span.file, ()):
@@ -166,12 +167,12 @@ class Diagnostics:
         self._items[key] = diag
         return diag
 
-    def mark_failed(self, key: tuple, span: Span | None = None) -> None:
+    def mark_failed(self, key: tuple[Any, ...], span: Span | None = None) -> None:
         """Record that an error was reported about the entity ``key``: errors that only
         follow from it are dropped by the phases that ask :meth:`failed_at`."""
         self._failed.setdefault(key, span or NO_SPAN)
 
-    def failed_at(self, *keys: tuple) -> Span | None:
+    def failed_at(self, *keys: tuple[Any, ...]) -> Span | None:
         """The span of the error about the first of ``keys`` that failed, else None."""
         for key in keys:
             if key in self._failed:
@@ -183,13 +184,13 @@ class Diagnostics:
         counted, so a caller may stop looking for more (a flood of one code)."""
         return self._per_code.get(_codes.canonical(code), 0) > self.max_per_code
 
-    def error(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
+    def error(self, code: str, message: str, span: Span | None = None, **kw: Any) -> Diagnostic:
         return self.add(code, message, span, severity=Severity.ERROR, **kw)
 
-    def warning(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
+    def warning(self, code: str, message: str, span: Span | None = None, **kw: Any) -> Diagnostic:
         return self.add(code, message, span, severity=Severity.WARNING, **kw)
 
-    def note(self, code: str, message: str, span: Span | None = None, **kw) -> Diagnostic:
+    def note(self, code: str, message: str, span: Span | None = None, **kw: Any) -> Diagnostic:
         return self.add(code, message, span, severity=Severity.NOTE, **kw)
 
     def extend(self, other: "Diagnostics") -> None:

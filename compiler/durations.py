@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, overload
 
 #: The step language's units (grammars/steps.lark ``DURATION``), in seconds.
 STEP_UNITS: dict[str, float] = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
@@ -38,6 +38,12 @@ def parse_step(text: str) -> float | None:
         return None
     value = float(m.group(1)) * STEP_UNITS[m.group(2)]
     return value if math.isfinite(value) else None
+
+
+@overload
+def seconds(value: Any, default: float, *, finite: bool = True) -> float: ...
+@overload
+def seconds(value: Any, default: float | None = None, *, finite: bool = True) -> float | None: ...
 
 
 def seconds(value: Any, default: float | None = None, *, finite: bool = True) -> float | None:

@@ -155,13 +155,13 @@ def yaml_shape(text: str, limits: Limits = DEFAULT_LIMITS, *,
             if not isinstance(ev, (yaml.ScalarEvent, yaml.AliasEvent,
                                    yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 continue
-            mark = ev.start_mark
+            mark = ev.start_mark  # libyaml marks every event
+            at = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
             if config or (depth >= 2 and top_key == "functionConfig"):
                 values += 1
                 if values > limits.max_config_values:
                     return (f"the functionConfig holds more values than the limit "
-                            f"max_config_values = {limits.max_config_values:,}",
-                            mark.line + 1, mark.column + 1)
+                            f"max_config_values = {limits.max_config_values:,}", *at)
             if depth == 1:
                 if expect_key:
                     top_key = ev.value if isinstance(ev, yaml.ScalarEvent) else None
@@ -175,14 +175,14 @@ def yaml_shape(text: str, limits: Limits = DEFAULT_LIMITS, *,
                 items += 1
                 if items > limits.max_krm_items:
                     return (f"the ResourceList has more items than the limit max_krm_items = "
-                            f"{limits.max_krm_items:,}", mark.line + 1, mark.column + 1)
+                            f"{limits.max_krm_items:,}", *at)
             if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth == 1:
                     expect_key = isinstance(ev, yaml.MappingStartEvent)
                 if depth > limits.max_depth:
                     return (f"collections nested deeper than the limit max_depth = "
-                            f"{limits.max_depth:,}", mark.line + 1, mark.column + 1)
+                            f"{limits.max_depth:,}", *at)
     except yaml.YAMLError:
         return None
     return None

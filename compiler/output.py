@@ -55,6 +55,7 @@ import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Iterable, Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -204,7 +205,7 @@ class Survey:
     manifest_ok: bool = True
 
 
-def survey(target: Path, into: set[str] = frozenset()) -> Survey:
+def survey(target: Path, into: AbstractSet[str] = frozenset()) -> Survey:
     """Classify the entries of ``target``.  Folders holding no file of the manifest and
     not among ``into`` (the folders about to be written) are reported as one foreign
     entry (``dir/``) without being walked, so a wrong ``-o`` (a home folder) costs one
@@ -300,7 +301,7 @@ def sweep_stale_temps(parent: Path) -> list[Path]:
     older than a day (another host sharing the file system); and an empty folder without
     a marker older than a minute (a run killed between creating it and marking it).  Returns what it removed;
     never raises (a folder it cannot judge or remove is left alone)."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(parent))
     except OSError:
@@ -440,7 +441,7 @@ def write_outputs(files: list[OutputFile], out_dir: str | os.PathLike[str], *,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _ancestors(paths) -> set[str]:
+def _ancestors(paths: Iterable[str]) -> set[str]:
     """Every folder (relative, "" excluded) that holds one of ``paths``."""
     out: set[str] = set()
     for p in paths:

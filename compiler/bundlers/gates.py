@@ -304,8 +304,9 @@ def _parse(files: dict[str, bytes]) -> tuple[Any, Any, str]:
                             "TOSCA-Metadata/TOSCA.meta", sink)
     mf_name = ""
     manifest = None
-    if meta is not None and meta.get("ETSI-Entry-Manifest") is not None:
-        mf_name = meta.get("ETSI-Entry-Manifest").value
+    entry = meta.get("ETSI-Entry-Manifest") if meta is not None else None
+    if entry is not None:
+        mf_name = entry.value
         if mf_name in files:
             manifest = parse_manifest(files[mf_name].decode("utf-8", "replace"), mf_name, sink)
     return meta, manifest, mf_name
@@ -615,10 +616,10 @@ def _tacker_vnfd(files: dict[str, bytes], defs: dict[str, Any], request: dict | 
     for tname, t in types.items():
         if t.get("derived_from") != "tosca.nodes.nfv.VNF":
             continue
-        props = t.get("properties") or {}
+        tprops = t.get("properties") or {}
         for key in ("descriptor_id", "descriptor_version", "provider", "product_name",
                     "software_version", "vnfm_info", "flavour_id", "flavour_description"):
-            if not isinstance(props.get(key), dict) or "default" not in props[key]:
+            if not isinstance(tprops.get(key), dict) or "default" not in tprops[key]:
                 out.append(Finding("tacker", "vnf-type", "error", f"the VNF type {tname} gives "
                                    f"no default for {key}: tosca-parser (in Tacker) wants an "
                                    "input for each required property of a substituted type",

@@ -333,9 +333,9 @@ def build_chart(inp: BundleInput, every: tuple[K8sObject, ...] | list[K8sObject]
             values["workloads"][key], workloads_schema[key] = _workload(inp, obj, body, key, ident.name)
         elif obj.kind == "HorizontalPodAutoscaler":
             ref = obj.body.get("spec", {}).get("scaleTargetRef", {})
-            key = keys.get((ref.get("kind"), ref.get("name")))
-            if key is not None:
-                _autoscaling(obj, body, values["workloads"][key], workloads_schema[key], key)
+            scaled = keys.get((ref.get("kind"), ref.get("name")))
+            if scaled is not None:
+                _autoscaling(obj, body, values["workloads"][scaled], workloads_schema[scaled], scaled)
         for ipath, iname, action in placed:
             try:
                 kept = _get(body, ipath) is action
@@ -374,7 +374,7 @@ def build_chart(inp: BundleInput, every: tuple[K8sObject, ...] | list[K8sObject]
     fixed_note = ""
     if wiring.fixed:
         fixed_note = " Inputs fixed at bundle time: " + ", ".join(sorted(wiring.fixed)) + "."
-    chart_yaml = {
+    chart_yaml: dict[str, Any] = {
         "apiVersion": "v2",
         "name": ident.name,
         "description": (ident.description + fixed_note)[:1000],
@@ -435,9 +435,9 @@ def _operator_templates(objects: list[K8sObject], namespace: str, values: dict[s
             "{{- if .Values.operator.enabled }}\n" + text
             + ("" if text.endswith("\n") else "\n") + "{{- end }}\n")
     values.setdefault("operator", {"enabled": True})
-    props = {"enabled": {"type": "boolean",
-                         "description": "run xfc's operator on the FailurePolicy "
-                                        "(docs/operator.md)"}}
+    props: dict[str, dict[str, Any]] = {
+        "enabled": {"type": "boolean",
+                    "description": "run xfc's operator on the FailurePolicy (docs/operator.md)"}}
     if "image" in values["operator"]:
         props["image"] = {"type": "string", "minLength": 1, "pattern": r"^\S+$",
                           "description": "the operator's image"}

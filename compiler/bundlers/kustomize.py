@@ -97,7 +97,7 @@ def overlay(base: list[K8sObject], flavour: list[K8sObject], files: dict[str, by
         if ops:
             patches.append({"target": _target(new[key]),
                             "patch": json.dumps(ops, sort_keys=True, ensure_ascii=False)})
-    kust = dict(KUSTOMIZATION, resources=resources[:1] + sorted(resources[1:]))
+    kust: dict[str, Any] = dict(KUSTOMIZATION, resources=resources[:1] + sorted(resources[1:]))
     if patches:
         kust["patches"] = patches
     return kust, extra

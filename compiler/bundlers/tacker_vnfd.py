@@ -139,7 +139,7 @@ def _add_vnf(inp: Any, files: dict[str, bytes], entry: str, ident: Identity, cat
     entry_sf = next((sf for sf in pkg.files if not sf.from_catalog
                      and shipped_name(pkg, sf.name) == entry),
                     None)
-    data = entry_sf.data if entry_sf is not None else None
+    data: Any = entry_sf.data if entry_sf is not None else None  # the YAML as the loader read it
     topo = data.get("topology_template") if isinstance(data, dict) else None
     if not isinstance(topo, dict) or not hasattr(topo, "key_span") \
             or not isinstance(topo.get("node_templates"), dict) or "substitution_mappings" in topo:
@@ -170,7 +170,9 @@ def _add_vnf(inp: Any, files: dict[str, bytes], entry: str, ident: Identity, cat
                           f"          - valid_values: [{_q(v)}]\n        default: {_q(v)}")
     # tosca-parser (as Tacker runs it) wants each topology input without a default to be
     # a property of the substituted type (MissingDefaultValueError otherwise)
-    inputs = topo.get("inputs") if isinstance(topo.get("inputs"), dict) else {}
+    inputs = topo.get("inputs")
+    if not isinstance(inputs, dict):
+        inputs = {}
     for iname, idef in inputs.items():
         if isinstance(idef, dict) and "default" not in idef and iname not in props:
             ptypes.append(f"      {iname}:\n        type: {_q(str(idef.get('type', 'string')))}"

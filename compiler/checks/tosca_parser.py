@@ -150,7 +150,7 @@ def _unstage(outcome: dict[str, Any], work: str, target: str, package: Package) 
 
     def clean(text: str) -> str:
         for pattern, repl in subs:
-            text = pattern.sub(lambda _m, r=repl: r, text)
+            text = pattern.sub(lambda _m: repl, text)  # repl as written, no escapes
         return text
 
     errors = outcome.get("errors")
@@ -265,7 +265,10 @@ def _entry_span(package: Package) -> Span:
 # ------------------------------------------------------------------ positions
 
 
-def _walk(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any, Any, Span, Span]]:
+_Entry = tuple[tuple[Any, ...], Any, Any, Span, Span]  # (path, key or index, value, key span, value span)
+
+
+def _walk(node: Any, path: tuple[Any, ...] = ()) -> Iterator[_Entry]:
     """Every entry below ``node``: (path to it, key or index, value, key span, value span)."""
     if isinstance(node, PMap):
         for k, v in node.items():
@@ -310,7 +313,7 @@ def _locate(message: str, package: Package, default: Span) -> Span:
     return _best(files, quoted) or default
 
 
-def _best(files: list[list[tuple[Any, ...]]], quoted: list[str]) -> Span | None:
+def _best(files: list[list[_Entry]], quoted: list[str]) -> Span | None:
     if not quoted:
         return None
     wanted = set(quoted)

@@ -197,7 +197,11 @@ def find_cycles(g: nx.DiGraph) -> list[tuple[str, ...]]:
     import networkx as nx
 
     index = nx.get_node_attributes(g, "index")
-    key = lambda n: index.get(n, 0)  # noqa: E731
+
+    def key(n: str) -> int:
+        position: int = index.get(n, 0)
+        return position
+
     cycles: list[tuple[str, ...]] = []
     for scc in nx.strongly_connected_components(g):
         start = min(scc, key=key)
@@ -421,7 +425,7 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
             values["scope"] = startup
         elif step.action == "shutdown_chain":
             target_chain = step.arg("chain") or chain
-            if target_chain in sides.chains:
+            if target_chain is not None and target_chain in sides.chains:
                 values["chain"] = target_chain
                 startup, shutdown = sides.chain_orders(target_chain)
             else:  # no chain, or an unknown one (xf-scope-unknown / xf-fragile-no-chain)

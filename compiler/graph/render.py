@@ -23,8 +23,8 @@ import json
 import re
 from typing import Any, Callable
 
-from ..model.ir import Analysed
-from ..model.xfactor import GraphNode, Plan, SideReach, side_closure
+from ..model.ir import Analysed, BackEndInput, complete
+from ..model.xfactor import Edge, GraphNode, Plan, ResolvedStep, SideReach, Wiring, side_closure
 
 STATE_COLOURS = {"stateless": "#cfe8ff", "stateful": "#ffd8a8", "backing": "#e0e0e0"}
 # stickiness -> (DOT style, pen width, colour); Mermaid arrows below
@@ -78,12 +78,21 @@ def _fill(node: GraphNode) -> str:
     kind, state = node.kind, node.state
     if kind == "backing":
         return STATE_COLOURS["backing"]
-    if kind == "workload":
+    if kind == "workload" and state is not None:
         return STATE_COLOURS.get(state, "#ffffff")
     return "#ffffff"
 
 
-def _wiring_of(unit: Analysed, edge: Any) -> Any:
+def _complete(unit: Analysed) -> BackEndInput:
+    """``unit``'s IR: the graph is drawn from a clean front end (a plan, on a topology
+    and a model)."""
+    ir = complete(unit)
+    if ir is None:
+        raise ValueError(f"{unit.path}: no dependency graph to draw (the front end stopped)")
+    return ir
+
+
+def _wiring_of(unit: BackEndInput, edge: Edge) -> Wiring | None:
     w = unit.plan.wirings.get(edge.label)
     return w.wiring if w is not None else None
 
@@ -100,7 +109,7 @@ class Frame:
         self.frames: list[Frame] = []
 
 
-def frames(unit: Analysed) -> tuple[list[Frame], set[str]]:
+def frames(unit: BackEndInput) -> tuple[list[Frame], set[str]]:
     """The top-level frames (chains, then the VNFs no chain wraps) and the nodes drawn in
     some frame.  Without VNF units every node is drawn in the first chain (source order)
     that holds it.  A VNF of a network service (``XModel.units``) is a frame holding its
@@ -129,10 +138,10 @@ def frames(unit: Analysed) -> tuple[list[Frame], set[str]]:
     drawn: set[str] = set()
     for name in plan.nodes:
         v = unit_of.get(name)
-        chain = next((c for c, members in plan.chains.items()
-                      if c in chain_frames and parent[c] == v and name in members), None)
-        if chain is not None:
-            chain_frames[chain].nodes.append(name)
+        home = next((c for c, members in plan.chains.items()
+                     if c in chain_frames and parent[c] == v and name in members), None)
+        if home is not None:
+            chain_frames[home].nodes.append(name)
         elif v is not None:
             vnf_frames[v].nodes.append(name)
         else:
@@ -152,7 +161,7 @@ def frames(unit: Analysed) -> tuple[list[Frame], set[str]]:
     return top, drawn
 
 
-def vnf_label(unit: Analysed, vnf: str) -> str:
+def vnf_label(unit: BackEndInput, vnf: str) -> str:
     node = unit.plan.nodes.get(vnf)
     return f"VNF {vnf}" + (f" ({short_type(node.type)})" if node is not None else "")
 
@@ -161,11 +170,12 @@ VNF_FRAME_COLOUR = "#1f4e79"
 
 
 def to_json(unit: Analysed) -> dict[str, Any]:
-    plan, xm = unit.plan, unit.xmodel
+    ir = _complete(unit)
+    plan, xm = ir.plan, ir.xmodel
     wave_of = {n: i for i, wave in enumerate(plan.waves) for n in wave}
     nodes = []
     for name, a in plan.nodes.items():
-        item = {"name": name, "type": a.type, "kind": a.kind, "wave": wave_of.get(name)}
+        item: dict[str, Any] = {"name": name, "type": a.type, "kind": a.kind, "wave": wave_of.get(name)}
         if a.state:
             item["state"] = a.state
         nodes.append(item)
@@ -173,8 +183,9 @@ def to_json(unit: Analysed) -> dict[str, Any]:
     for e in plan.edges:
         item = {"source": e.source, "target": e.target, "kind": e.kind, "label": e.label,
                 "file": e.span.file, "line": e.span.line, "column": e.span.column}
-        if e.kind == "wiring" and _wiring_of(unit, e) is not None:
-            item["stickiness"] = _wiring_of(unit, e).stickiness
+        w = _wiring_of(ir, e) if e.kind == "wiring" else None
+        if w is not None:
+            item["stickiness"] = w.stickiness
         edges.append(item)
     chains = [{"name": name, "fragile": xm.chains[name].fragile, "members": list(members)}
               for name, members in plan.chains.items()]
@@ -192,7 +203,7 @@ def to_json(unit: Analysed) -> dict[str, Any]:
                 w.propagate, []),
             "on_failure": [_step_json(s) for s in rw.steps],
         })
-    out = {"nodes": nodes, "edges": edges, "waves": [list(w) for w in plan.waves],
+    out: dict[str, Any] = {"nodes": nodes, "edges": edges, "waves": [list(w) for w in plan.waves],
            "chains": chains, "sides": sides.documents(), "wirings": wirings,
            "acyclic": plan.acyclic}
     units = getattr(xm, "units", None)
@@ -202,7 +213,7 @@ def to_json(unit: Analysed) -> dict[str, Any]:
     return out
 
 
-def _step_json(step: Any) -> dict[str, Any]:
+def _step_json(step: ResolvedStep) -> dict[str, Any]:
     """One resolved step; a ``shutdown_chain`` names its chain, whose members ``chains``
     lists once in startup order (its shutdown order is their reverse), instead of
     repeating them per wiring."""
@@ -308,47 +319,59 @@ def dot_quote(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
-
-def dot_frames(unit: Analysed, top: list[Frame], node_line: Callable[[str], str], *,
-               ids: bool = False) -> list[str]:
-    """The DOT clusters of :func:`frames` (chains dashed, VNFs solid), nested, each
-    member by ``node_line``; with ``ids`` each cluster gets the id the report's page uses
-    (``c<index>`` for a chain, ``v<index>`` for a VNF)."""
-    xm, out = unit.xmodel, []
+def walk_frames(top: list[Frame], node_line: Callable[[str], str],
+                opening: Callable[[Frame, str], list[str]], closing: str) -> list[str]:
+    """The lines of the frames ``top`` (:func:`frames`), nested, for any drawing: each
+    frame's ``opening(frame, pad)`` lines, its nodes by ``node_line``, the frames nested
+    in it, then ``closing``; the top frames at two spaces, each level two more."""
+    out: list[str] = []
 
     def frame(f: Frame, pad: str) -> None:
-        if f.kind == "chain":
-            fragile = bool(xm.chains[f.name].fragile) if f.name in xm.chains else False
-            out.append(f"{pad}subgraph {dot_quote(f'cluster_{f.index}')} {{")
-            ident = f"id={dot_quote(f'c{f.index}')}; " if ids else ""
-            out.append(f"{pad}  {ident}label="
-                       f"{dot_quote(f'chain {f.name}' + (' (fragile)' if fragile else ''))};")
-            out.append(f"{pad}  style=dashed; color={dot_quote(CHAIN_COLOURS[fragile])};")
-        else:
-            out.append(f"{pad}subgraph {dot_quote(f'cluster_vnf_{f.index}')} {{")
-            ident = f"id={dot_quote(f'v{f.index}')}; " if ids else ""
-            out.append(f"{pad}  {ident}label={dot_quote(vnf_label(unit, f.name))};")
-            out.append(f"{pad}  style=solid; color={dot_quote(VNF_FRAME_COLOUR)};")
+        out.extend(opening(f, pad))
         for m in f.nodes:
             out.append(f"{pad}  " + node_line(m))
         for sub in f.frames:
             frame(sub, pad + "  ")
-        out.append(f"{pad}}}")
+        out.append(pad + closing)
 
     for f in top:
         frame(f, "  ")
     return out
 
 
+def dot_frames(unit: BackEndInput, top: list[Frame], node_line: Callable[[str], str], *,
+               ids: bool = False) -> list[str]:
+    """The DOT clusters of :func:`frames` (chains dashed, VNFs solid), nested, each
+    member by ``node_line``; with ``ids`` each cluster gets the id the report's page uses
+    (``c<index>`` for a chain, ``v<index>`` for a VNF)."""
+    xm = unit.xmodel
+
+    def opening(f: Frame, pad: str) -> list[str]:
+        if f.kind == "chain":
+            fragile = bool(xm.chains[f.name].fragile) if f.name in xm.chains else False
+            ident = f"id={dot_quote(f'c{f.index}')}; " if ids else ""
+            return [f"{pad}subgraph {dot_quote(f'cluster_{f.index}')} {{",
+                    f"{pad}  {ident}label="
+                    f"{dot_quote(f'chain {f.name}' + (' (fragile)' if fragile else ''))};",
+                    f"{pad}  style=dashed; color={dot_quote(CHAIN_COLOURS[fragile])};"]
+        ident = f"id={dot_quote(f'v{f.index}')}; " if ids else ""
+        return [f"{pad}subgraph {dot_quote(f'cluster_vnf_{f.index}')} {{",
+                f"{pad}  {ident}label={dot_quote(vnf_label(unit, f.name))};",
+                f"{pad}  style=solid; color={dot_quote(VNF_FRAME_COLOUR)};"]
+
+    return walk_frames(top, node_line, opening, "}")
+
+
 def to_dot(unit: Analysed, title: str) -> str:
-    plan, xm = unit.plan, unit.xmodel
+    ir = _complete(unit)
+    plan, xm = ir.plan, ir.xmodel
     out = [f"digraph {dot_quote(title)} {{",
            "  rankdir=BT;",
            '  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
            '  edge [fontname="Helvetica", fontsize=9];',
            '  labelloc=b; labeljust=l; fontname="Helvetica"; fontsize=9;',
            f"  label=<{dot_legend(bool(getattr(xm, 'units', None)))}>;"]
-    top, drawn = frames(unit)
+    top, drawn = frames(ir)
 
     def node_line(name: str) -> str:
         a = plan.nodes[name]
@@ -362,10 +385,10 @@ def to_dot(unit: Analysed, title: str) -> str:
     for name in plan.nodes:
         if name not in drawn:
             out.append("  " + node_line(name))
-    out += dot_frames(unit, top, node_line)
+    out += dot_frames(ir, top, node_line)
     for e in plan.edges:
         attrs: list[str] = []
-        w = _wiring_of(unit, e) if e.kind == "wiring" else None
+        w = _wiring_of(ir, e) if e.kind == "wiring" else None
         if w is not None:
             style, width, colour = WIRING_STYLE.get(w.stickiness, WIRING_STYLE["none"])
             attrs += [f"label={dot_quote(f'{e.label} ({w.stickiness})')}", f"style={style}",
@@ -416,9 +439,10 @@ def _mq(text: str) -> str:
 
 
 def to_mermaid(unit: Analysed) -> str:
-    plan, xm = unit.plan, unit.xmodel
+    ir = _complete(unit)
+    plan, xm = ir.plan, ir.xmodel
     ids = {name: f"n{i}" for i, name in enumerate(plan.nodes)}
-    top, drawn = frames(unit)
+    top, drawn = frames(ir)
     out = ["flowchart BT"]
 
     def node_line(name: str) -> str:
@@ -429,27 +453,20 @@ def to_mermaid(unit: Analysed) -> str:
             return f"{ids[name]}[({_mq(label)})]:::{cls}"
         return f"{ids[name]}[{_mq(label)}]:::{cls}"
 
-    def frame(f: Frame, pad: str) -> None:
+    def opening(f: Frame, pad: str) -> list[str]:
         if f.kind == "chain":
             fragile = xm.chains[f.name].fragile
             label = f"chain {f.name}" + (" (fragile)" if fragile else "")
-            out.append(f"{pad}subgraph c{f.index}[{_mq(label)}]")
-        else:
-            out.append(f"{pad}subgraph v{f.index}[{_mq(vnf_label(unit, f.name))}]")
-        for m in f.nodes:
-            out.append(f"{pad}  " + node_line(m))
-        for sub in f.frames:
-            frame(sub, pad + "  ")
-        out.append(f"{pad}end")
+            return [f"{pad}subgraph c{f.index}[{_mq(label)}]"]
+        return [f"{pad}subgraph v{f.index}[{_mq(vnf_label(ir, f.name))}]"]
 
     for name in plan.nodes:
         if name not in drawn:
             out.append("  " + node_line(name))
-    for f in top:
-        frame(f, "  ")
+    out += walk_frames(top, node_line, opening, "end")
     styles: list[str] = []
     for k, e in enumerate(plan.edges):
-        w = _wiring_of(unit, e) if e.kind == "wiring" else None
+        w = _wiring_of(ir, e) if e.kind == "wiring" else None
         if w is not None:
             arrow = MERMAID_ARROW.get(w.stickiness, "-->")
             label = f"{e.label} ({w.stickiness})"
@@ -505,5 +522,5 @@ def render(unit: Analysed, fmt: str) -> str:
 
 __all__ = ["CHAIN_COLOURS", "LEGEND_EDGES", "LEGEND_NODES", "LEGEND_NOTE", "MERMAID_ARROW",
            "Frame", "OTHER_EDGE_COLOUR", "STATE_COLOURS", "USES_STYLE", "VNF_FRAME_COLOUR", "VNF_NOTE",
-           "WIRING_STYLE", "dot_legend", "frames",
+           "WIRING_STYLE", "dot_legend", "frames", "walk_frames",
            "mermaid_text", "render", "short_type", "to_dot", "vnf_label", "to_json", "to_mermaid"]

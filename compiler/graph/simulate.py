@@ -42,9 +42,10 @@ from typing import TYPE_CHECKING, Any
 
 from ..durations import format_step, go
 from ..model.ir import Analysed, BackEndInput, complete
+from ..model.xfactor import ResolvedStep
 
 if TYPE_CHECKING:  # imported by simulate() when it runs
-    from ..emitters.policies.common import Context
+    from ..target_api import Context
 
 PHASES = ("Healthy", "Failing", "Recovered", "ShutDown", "Error")
 
@@ -96,7 +97,7 @@ class Simulation:
     state: dict[str, str]  # node -> running | failed | stopped (workloads and backing services)
 
 
-def _fmt_args(step: Any) -> str:
+def _fmt_args(step: ResolvedStep) -> str:
     values = step.args.as_dict()
     if not values:
         return step.action
@@ -268,13 +269,16 @@ class _Run:
 
         a = step_args(step)
         if step.action == "reconnect":
+            assert a.attempts is not None and a.backoff is not None  # filled in (model.xfactor)
             wait = a.timeout if a.timeout is not None else a.attempts * a.backoff
             self.emit("step", f"{head}: wait up to {go(wait)} for a Ready Pod of {w.target}", **kw)
             self.wait(ladder, wait)
             return False
         elif step.action == "notify":
             recipients = rw.recipients
-            reached, missed = [], []
+            assert a.via is not None  # a notify step's channel is filled in (model.xfactor)
+            reached: list[str] = []
+            missed: list[str] = []
             for node in recipients:
                 ok = self.deliverable(node, a.via)
                 (reached if ok else missed).append(node)

@@ -32,7 +32,7 @@ import posixpath
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..diagnostics import Diagnostics, Severity, Span
 from .package import Package, SourceFile, index_templates
@@ -45,21 +45,25 @@ from .tosca_version import check_version
 from .tosca2 import is_tosca2, lower as lower_tosca2
 from .yamlpos import Limits, PMap, PSeq, load_yaml
 
+if TYPE_CHECKING:
+    from .csar import InputPackage
+
 __all__ = ["load", "read_yaml_file"]
 
 
 @dataclass(frozen=True, slots=True)
 class _Origin:
-    fs: Any
+    fs: PackageFS
     name: str
-    key: tuple  # identity: one parse per run
+    key: tuple[str, ...]  # identity: one parse per run
 
 
 # Catalog files (SOL001 types, the X-factor profile) are parsed once per process: they
 # are read-only for every phase.  Keyed by their display name and a digest of their
 # text (content, not identity or mtime), bounded (least recently used out), and
 # guarded by a lock so that concurrent compilations in threads share it safely.
-_CATALOG_CACHE: "OrderedDict[tuple, tuple[list[str], Any]]" = OrderedDict()
+# (display name, limits, digest) -> (source lines, positioned YAML)
+_CATALOG_CACHE: "OrderedDict[tuple[str, Limits, bytes], tuple[list[str], Any]]" = OrderedDict()
 _CATALOG_CACHE_MAX = 64
 _CACHE_LOCK = threading.Lock()
 
@@ -99,7 +103,7 @@ def load(path: str, options: Options, diags: Diagnostics) -> Package | None:
     )
 
 
-def _listed(opened: Any) -> set[str]:
+def _listed(opened: InputPackage) -> set[str]:
     """The package names TOSCA.meta's file blocks and the manifest's sources list."""
     out: set[str] = set()
     if opened.meta is not None:
@@ -165,9 +169,9 @@ class _Reader:
         from .quirks import QuirkReporter
 
         self.quirks = QuirkReporter(options.quirks, diags)
-        self.seen: set[tuple] = set()
-        self.parsed: dict[tuple, Any] = {}
-        self.active: list[tuple] = []
+        self.seen: set[tuple[tuple[str, ...], str]] = set()  # (_Origin.key, prefix)
+        self.parsed: dict[tuple[str, ...], Any] = {}  # _Origin.key -> positioned YAML
+        self.active: list[tuple[str, ...]] = []
         # bare-name SOL001 imports found nowhere yet: read once the version the whole
         # descriptor declares is known (compiler.loader.versions)
         self.deferred: list[tuple[str, str, Span, tuple[Span, ...]]] = []
@@ -441,7 +445,8 @@ class _Reader:
 
     def _read_in(self, fs: PackageFS, name: str, span: Span, prefix: str,
                  chain: tuple[Span, ...]) -> None:
-        key = (("pkg",) if fs is self.fs else ("cat", str(fs.root))) + (name,)
+        # a file system other than the package's is the catalog's DirFS (_read_catalog)
+        key = (("pkg",) if fs is self.fs else ("cat", str(cast(DirFS, fs).root))) + (name,)
         self.read(_Origin(fs, name, key), span, prefix, chain, from_catalog=fs is not self.fs)
 
     def _ancestor_relative(self, importer: str, ref: str) -> str | None:

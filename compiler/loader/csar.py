@@ -37,7 +37,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Literal
+from typing import IO, Any, BinaryIO, Literal
 
 from ..diagnostics import Diagnostics, Severity, Span
 from ..limits import exceeded
@@ -76,13 +76,15 @@ class ZipReadError(OSError):
 class _Stream(io.RawIOBase):
     """A member stream that turns zipfile's many exceptions into :class:`ZipReadError`."""
 
-    def __init__(self, inner: BinaryIO, name: str) -> None:
+    def __init__(self, inner: IO[bytes], name: str) -> None:
         self._inner, self._name = inner, name
 
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buf) -> int:  # type: ignore[override]
+    # narrower than RawIOBase's buffer protocol: the BufferedReader around it passes a
+    # bytearray or a memoryview, both sized and sliceable
+    def readinto(self, buf: bytearray | memoryview) -> int:  # type: ignore[override]
         try:
             data = self._inner.read(len(buf))
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as e:
@@ -278,7 +280,7 @@ class ZipFS:
         except Exception as e:
             bomb = self._inflates_past(info)
             raise ZipReadError(name, _reason(e), bomb=bomb) from None
-        return io.BufferedReader(_Stream(inner, name), _CHUNK)  # type: ignore[return-value]
+        return io.BufferedReader(_Stream(inner, name), _CHUNK)
 
     def display(self, name: str) -> str:
         return f"{self.label.rstrip('/')}/{name}"

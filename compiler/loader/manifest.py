@@ -268,22 +268,35 @@ def _join_or(names: list[str]) -> str:
 
 def _field(key_tok: Token, value_tok: Token | None, file: str, canonical: str | None = None) -> Field:
     written = str(key_tok)
-    kspan = Span(file, key_tok.line, key_tok.column, key_tok.line, key_tok.column + len(written))
+    kspan = _tok_span(file, key_tok, len(written))
     if value_tok is not None and str(value_tok).strip():
         raw = str(value_tok)
         value = raw.strip()
-        vcol = value_tok.column + (len(raw) - len(raw.lstrip()))
-        vspan = Span(file, value_tok.line, vcol, value_tok.line, vcol + len(value))
+        vline, vcol = _line_col(value_tok)
+        vcol += len(raw) - len(raw.lstrip())
+        vspan = Span(file, vline, vcol, vline, vcol + len(value))
     else:
         value = ""
         # just after the colon
-        vcol = (value_tok.column if value_tok is not None else kspan.end_column + 1)
-        vspan = Span(file, key_tok.line, vcol, key_tok.line, vcol + 1)
+        vcol = (_line_col(value_tok)[1] if value_tok is not None else kspan.end_column + 1)
+        vspan = Span(file, kspan.line, vcol, kspan.line, vcol + 1)
     return Field(key=canonical or written, value=value, written=written, span=kspan, value_span=vspan)
 
 
-def _tokens(tree: Tree) -> list[Token]:
+def _tokens(tree: Tree[Token]) -> list[Token]:
     return [c for c in tree.children if isinstance(c, Token)]
+
+
+def _line_col(tok: Token) -> tuple[int, int]:
+    """Where ``tok`` starts.  lark types a token's position Optional (a Token made by hand
+    has none); the tokens of our parsers always have one."""
+    return tok.line or 1, tok.column or 1
+
+
+def _tok_span(file: str, tok: Token, width: int) -> Span:
+    """``width`` characters from the start of ``tok``, on its line."""
+    line, col = _line_col(tok)
+    return Span(file, line, col, line, col + width)
 
 
 # --------------------------------------------------------------------------------------
@@ -311,7 +324,9 @@ def parse_tosca_meta(text: str, file: str, diags: Diagnostics,
     blocks: list[list[Field]] = []
     for block in tree.children:
         fields = []
+        assert isinstance(block, Tree)  # tosca_meta.lark: start holds blocks of entries
         for entry in block.children:
+            assert isinstance(entry, Tree)
             toks = _tokens(entry)
             key = toks[0]
             value = toks[1] if len(toks) > 1 else None
@@ -461,8 +476,10 @@ def parse_manifest(text: str, file: str, diags: Diagnostics,
     quirks: list[Token] = []
     seen_non_mano: Span | None = None
     for node in tree.children:
+        assert isinstance(node, Tree)  # manifest.lark: start holds rules only
         if node.data == "header":
             inner = node.children[0]
+            assert isinstance(inner, Tree)  # header: metadata | flat_metadata
             style = "header" if inner.data == "metadata" else "flat"
             if style == "header":
                 quirks.append(_tokens(inner)[0])
@@ -472,7 +489,7 @@ def parse_manifest(text: str, file: str, diags: Diagnostics,
         elif node.data == "non_mano":
             head = _tokens(node)[0]
             quirks.append(head)
-            span = Span(file, head.line, head.column, head.line, head.column + len(head))
+            span = _tok_span(file, head, len(head))
             if seen_non_mano is not None:
                 diags.add(
                     "csar-manifest-syntax",
@@ -483,8 +500,8 @@ def parse_manifest(text: str, file: str, diags: Diagnostics,
             sets.extend(_non_mano_sets(node, file, diags, quirks))
         elif node.data == "cms":
             tok = _tokens(node)[0]
-            end_line = tok.line + str(tok).count("\n")
-            cms_span = Span(file, tok.line, tok.column, end_line, 1)
+            line, col = _line_col(tok)
+            cms_span = Span(file, line, col, line + str(tok).count("\n"), 1)
     _note_case_quirks(quirks, file, diags)
     _check_duplicate_sources(sources + [s for st in sets for s in st.sources], diags)
     return Manifest(
@@ -518,12 +535,12 @@ def _note_case_quirks(words: list[Token], file: str, diags: Diagnostics) -> None
         diags.note(
             "tosca-quirk",
             f"quirk csar.manifest-key-case: '{word}' read as '{canon}'{times}",
-            Span(file, tok.line, tok.column, tok.line, tok.column + len(word)),
+            _tok_span(file, tok, len(word)),
             hint=f"SOL004 spells it '{canon}'",
         )
 
 
-def _manifest_metadata(node: Tree, file: str, diags: Diagnostics) -> list[Field]:
+def _manifest_metadata(node: Tree[Token], file: str, diags: Diagnostics) -> list[Field]:
     out: list[Field] = []
     seen: dict[str, Field] = {}
     for entry in node.children:
@@ -543,7 +560,7 @@ def _manifest_metadata(node: Tree, file: str, diags: Diagnostics) -> list[Field]
     return out
 
 
-def _source(node: Tree, file: str, set_id: str | None, quirks: list[Token]) -> ManifestSource:
+def _source(node: Tree[Token], file: str, set_id: str | None, quirks: list[Token]) -> ManifestSource:
     toks = [t for t in node.children if isinstance(t, Token) and t.type != "INDENT"]
     # Pair each reserved word with the VALUE that follows it, if any.
     pairs: list[tuple[Token, Token | None]] = []
@@ -576,7 +593,7 @@ def _source(node: Tree, file: str, set_id: str | None, quirks: list[Token]) -> M
     )
 
 
-def _non_mano_sets(node: Tree, file: str, diags: Diagnostics, quirks: list[Token]) -> list[NonManoSet]:
+def _non_mano_sets(node: Tree[Token], file: str, diags: Diagnostics, quirks: list[Token]) -> list[NonManoSet]:
     out: list[NonManoSet] = []
     current: tuple[str, Span, int, list[ManifestSource]] | None = None
     ids: dict[str, Span] = {}
@@ -592,7 +609,7 @@ def _non_mano_sets(node: Tree, file: str, diags: Diagnostics, quirks: list[Token
         depth = len(str(indent).expandtabs(8))
         if child.data == "set_id":
             key = _tokens(child)[1]
-            span = Span(file, key.line, key.column, key.line, key.column + len(key))
+            span = _tok_span(file, key, len(key))
             if str(key) in ids:
                 diags.add(
                     "csar-manifest-syntax",

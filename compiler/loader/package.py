@@ -15,10 +15,14 @@ Codes: none (data only).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Span
 from ..model import ShippedFile
+
+if TYPE_CHECKING:
+    from .manifest import Manifest, ToscaMeta
+    from .yamlpos import PMap
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,7 +31,7 @@ class SourceFile:
 
     name: str  # name inside the package FS (POSIX, relative), or "catalog:<id>"
     display: str  # what diagnostics show (Span.file)
-    data: Any = field(compare=False)  # PMap (positioned YAML), or None when unreadable
+    data: PMap = field(compare=False)  # positioned YAML (the loader keeps only mappings)
     # namespace_prefix this file was imported with ("" for none)
     prefix: str = ""
     # the span of the import statement that brought the file in (None for the entry)
@@ -84,10 +88,12 @@ class Package:
     root: str  # user-facing label of the input (a file, a directory, a .csar)
     entry: str  # name of the entry file in ``files``
     files: tuple[SourceFile, ...]  # the entry first, then imports depth-first, each once
-    fs: Any = field(compare=False, default=None)  # PackageFS, to read artifacts
+    # a PackageFS, to read artifacts (None in a Package built by hand); still Any:
+    # compiler.api.bundle reads it without asking whether it is set
+    fs: Any = field(compare=False, default=None)
     kind: str = "file"  # file | dir | zip
-    meta: Any = field(compare=False, default=None)  # csar.ToscaMeta or None
-    manifest: Any = field(compare=False, default=None)  # csar.Manifest or None
+    meta: ToscaMeta | None = field(compare=False, default=None)
+    manifest: Manifest | None = field(compare=False, default=None)
     shipped: tuple[ShippedFile, ...] = ()  # Files/kubernetes/*.yaml and YAML artifacts
     # where each template is written (index_templates(files)), built once by the loader
     templates: RawIndex | None = field(default=None, compare=False)

@@ -43,6 +43,7 @@ def read_shipped(fs: PackageFS, files: Iterable[SourceFile], diags: Diagnostics,
     from . import _read_text as read_text  # size limit, UTF-8, BOM: as for TOSCA files
 
     wanted: dict[str, Span | None] = {}
+    at: Span | None  # where a file is named: none for one found only by its folder
     owners: dict[str, list[str]] = {}
     names = fs.names(KUBE_DIR)
     charts = {n[: -len("Chart.yaml")] for n in names if n.endswith("/Chart.yaml")}

@@ -27,15 +27,18 @@ from __future__ import annotations
 import copy
 import math
 import re
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
 from ..diagnostics import Diagnostics, Severity, Span
-from ..limits import DEFAULT_LIMITS, Limits, exceeded
+from ..limits import DEFAULT_LIMITS as DEFAULT_LIMITS  # re-exported for old imports
+from ..limits import Limits as Limits
+from ..limits import exceeded
 
+_Loader: type[Any]  # CSafeLoader and SafeLoader share no base class in the stubs
 try:  # libyaml is nearly always there; the pure-Python parser is the fallback
-    _Loader = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
@@ -43,7 +46,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
 # The limits live in compiler.limits (one table); re-exported here for old imports.
 
 
-class PMap(dict):
+class PMap(dict[Any, Any]):
     """A mapping that remembers positions: its own, each key's and each value's."""
 
     __slots__ = ("span", "key_spans", "value_spans")
@@ -60,7 +63,7 @@ class PMap(dict):
     def value_span(self, key: Any) -> Span:
         return self.value_spans.get(key) or self.key_spans.get(key) or self.span
 
-    def __deepcopy__(self, memo: dict) -> "PMap":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "PMap":
         new = PMap(span=self.span)
         for k, v in self.items():
             dict.__setitem__(new, k, copy.deepcopy(v, memo))
@@ -68,11 +71,11 @@ class PMap(dict):
         new.value_spans = dict(self.value_spans)
         return new
 
-    def __reduce__(self):  # pickling (subprocess isolation, caches) keeps positions
+    def __reduce__(self) -> tuple[Any, ...]:  # pickling (subprocess isolation, caches) keeps positions
         return (_rebuild_pmap, (dict(self), self.span, self.key_spans, self.value_spans))
 
 
-class PSeq(list):
+class PSeq(list[Any]):
     """A sequence that remembers its own position and each item's."""
 
     __slots__ = ("span", "item_spans")
@@ -87,12 +90,12 @@ class PSeq(list):
             return self.item_spans[index]
         return self.span
 
-    def __deepcopy__(self, memo: dict) -> "PSeq":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "PSeq":
         new = PSeq([copy.deepcopy(v, memo) for v in self], span=self.span)
         new.item_spans = list(self.item_spans)
         return new
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_pseq, (list(self), self.span, self.item_spans))
 
 
@@ -122,18 +125,19 @@ class CallKey:
     def __gt__(self, other: Any) -> bool:
         return str(self) > str(other)
 
-    def __deepcopy__(self, memo: dict) -> "CallKey":
+    def __deepcopy__(self, memo: dict[int, Any]) -> "CallKey":
         return self
 
 
-def _rebuild_pmap(data, span, key_spans, value_spans):
+def _rebuild_pmap(data: dict[Any, Any], span: Span, key_spans: dict[Any, Span],
+                  value_spans: dict[Any, Span]) -> PMap:
     m = PMap(data, span=span)
     m.key_spans = key_spans
     m.value_spans = value_spans
     return m
 
 
-def _rebuild_pseq(data, span, item_spans):
+def _rebuild_pseq(data: list[Any], span: Span, item_spans: list[Span]) -> PSeq:
     s = PSeq(data, span=span)
     s.item_spans = item_spans
     return s
@@ -229,7 +233,7 @@ class _Frame:
         self.key: Any = _NOKEY
         self.key_span: Span | None = None
         self.start = start
-        self.merges: list[Any] = []
+        self.merges: list[tuple[Any, Span]] = []  # (value, span) of each '<<' key
 
 
 _NOKEY = object()
@@ -248,7 +252,7 @@ def load_yaml(
     limits: Limits = DEFAULT_LIMITS,
     *,
     _multi: bool = False,
-    _resolve: Any = None,
+    _resolve: Callable[[str], Any] | None = None,
     call_keys: bool = False,
 ) -> Any:
     """Parse one YAML document with positions.  Returns ``None`` after an error.
@@ -346,7 +350,8 @@ _TAG = "tag:yaml.org,2002:"
 
 def _resolve_11(text: str) -> Any:
     """A plain scalar as PyYAML's YAML 1.1 safe schema reads it (timestamps kept as text)."""
-    tag = _R11.resolve(yaml.ScalarNode, text, (True, False))
+    # types-PyYAML leaves Resolver.resolve unannotated
+    tag = _R11.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     node = yaml.ScalarNode(tag, text)
     if tag == _TAG + "int":
         return _C11.construct_yaml_int(node)
@@ -360,7 +365,7 @@ def _resolve_11(text: str) -> Any:
 
 
 def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool = False,
-           resolve: Any = None, call_keys: bool = False) -> Any:
+           resolve: Callable[[str], Any] | None = None, call_keys: bool = False) -> Any:
     resolve = resolve or resolve_plain
     yaml11 = resolve is _resolve_11  # a Kubernetes manifest: warn where go-yaml rereads
     docs: list[Any] = []
@@ -392,7 +397,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
                 call = isinstance(value, PMap) and len(value) == 1 and \
                     str(next(iter(value))).startswith("$") and \
                     not str(next(iter(value))).startswith("$$")
-                if call and call_keys and _declares_tosca2(stack):
+                if call and call_keys and isinstance(value, PMap) and _declares_tosca2(stack):
                     top.key, top.key_span = CallKey(value, span), span
                     return
                 diags.add("yaml-complex-key", "a mapping key must be a scalar", span,
@@ -432,6 +437,7 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
                  f"{what} of more than {max_items:,} entries (this one is the next)", span)
         raise _Abort
 
+    ev: Any  # an Event subclass, told apart by ``kind`` (mypy narrows only type(ev) itself)
     for ev in yaml.parse(text, Loader=_Loader):
         kind = type(ev)
         if kind is yaml.ScalarEvent:
@@ -545,13 +551,13 @@ def _build(text: str, file: str, diags: Diagnostics, limits: Limits, multi: bool
 _SKIP = object()
 
 
-def _declares_tosca2(stack: list) -> bool:
+def _declares_tosca2(stack: list[_Frame]) -> bool:
     """Whether the document being read has declared TOSCA 2.0 (at its top, so far)."""
     root = stack[0].value if stack else None
     return isinstance(root, PMap) and root.get("tosca_definitions_version") == "tosca_2_0"
 
 
-def _apply_merges(target: PMap, merges: list, diags: Diagnostics) -> None:
+def _apply_merges(target: PMap, merges: list[tuple[Any, Span]], diags: Diagnostics) -> None:
     """YAML 1.1 merge keys (``<<: *base``), which real descriptors use; explicit keys win."""
     for value, span in merges:
         sources = value if isinstance(value, PSeq) else [value]
@@ -585,18 +591,23 @@ def _reread(diags: Diagnostics, file: str, ev: Any, what: str, does: str, hint: 
               hint=hint)
 
 
+# a tag's Python types (the second argument of isinstance; Any, as mypy would narrow
+# the value to ``object`` with a type of ``type | tuple``)
+_TAG_TYPES: dict[str, Any] = {
+    "tag:yaml.org,2002:int": int,
+    "tag:yaml.org,2002:float": (int, float),
+    "tag:yaml.org,2002:bool": bool,
+    "tag:yaml.org,2002:null": type(None),
+}
+
+
 def _tagged(val: str, tag: str, file: str, ev: Any, diags: Diagnostics) -> Any:
     if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
         return val
     if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
                "tag:yaml.org,2002:null"):
         resolved = resolve_plain(val)
-        want = {
-            "tag:yaml.org,2002:int": int,
-            "tag:yaml.org,2002:float": (int, float),
-            "tag:yaml.org,2002:bool": bool,
-            "tag:yaml.org,2002:null": type(None),
-        }[tag]
+        want = _TAG_TYPES[tag]
         if isinstance(resolved, want) and not (tag.endswith("int") and isinstance(resolved, bool)):
             return float(resolved) if tag.endswith("float") else resolved
         diags.add("yaml-syntax", f"{val!r} is not a valid {tag.rsplit(':', 1)[-1]}", _span(file, ev))

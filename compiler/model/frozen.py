@@ -21,7 +21,7 @@ Codes: none (data only).
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Span
 
@@ -34,13 +34,14 @@ def _refuse(self: Any, *args: Any, **kw: Any) -> None:
     raise TypeError(f"{type(self).__name__} is immutable: the IR is read-only after its phase")
 
 
-class FrozenMap(dict):
+class FrozenMap(dict[Any, Any]):
     """A read-only mapping that remembers its position and those of its keys and values."""
 
     __slots__ = ("span", "key_spans", "value_spans", "_hash")
 
-    def __init__(self, items: Iterable[tuple[Any, Any]] | dict = (), *, span: Span | None = None,
-                 key_spans: dict | None = None, value_spans: dict | None = None) -> None:
+    def __init__(self, items: Iterable[tuple[Any, Any]] | dict[Any, Any] = (), *,
+                 span: Span | None = None, key_spans: Mapping[Any, Span] | None = None,
+                 value_spans: Mapping[Any, Span] | None = None) -> None:
         dict.__init__(self, items)
         self.span = span or _NO_SPAN
         # the same attributes as a PMap's, read-only
@@ -54,7 +55,8 @@ class FrozenMap(dict):
     def value_span(self, key: Any) -> Span:
         return self.value_spans.get(key) or self.key_spans.get(key) or self.span
 
-    __setitem__ = __delitem__ = _refuse  # type: ignore[assignment]
+    # every mutator refuses (with its own signature, hence the ignores)
+    __setitem__ = __delitem__ = _refuse
     clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
     __ior__ = _refuse  # type: ignore[assignment]
 
@@ -63,20 +65,21 @@ class FrozenMap(dict):
             self._hash = hash(frozenset((k, _hashable(v)) for k, v in self.items()))
         return self._hash
 
-    def __copy__(self) -> dict:
+    def __copy__(self) -> dict[Any, Any]:
         return dict(self)
 
-    def __deepcopy__(self, memo: dict) -> dict:
-        return thaw(self)
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[Any, Any]:
+        thawed: dict[Any, Any] = thaw(self)
+        return thawed
 
-    def __reduce__(self):  # pickling keeps the content (and the positions)
+    def __reduce__(self) -> tuple[Any, ...]:  # pickling keeps the content (and the positions)
         return (_rebuild_map, (dict(self), self.span, dict(self.key_spans), dict(self.value_spans)))
 
     def __repr__(self) -> str:
         return f"FrozenMap({dict.__repr__(self)})"
 
 
-class FrozenList(list):
+class FrozenList(list[Any]):
     """A read-only sequence (a ``list`` for ``isinstance``) with the positions of its items."""
 
     __slots__ = ("span", "item_spans")
@@ -92,30 +95,33 @@ class FrozenList(list):
             return self.item_spans[index]
         return self.span
 
+    # every mutator refuses (with its own signature, hence the ignore)
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
-    append = extend = insert = pop = remove = clear = sort = reverse = _refuse  # type: ignore[assignment]
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
 
     def __hash__(self) -> int:  # type: ignore[override]
         return hash(tuple(_hashable(v) for v in self))
 
-    def __copy__(self) -> list:
+    def __copy__(self) -> list[Any]:
         return list(self)
 
-    def __deepcopy__(self, memo: dict) -> list:
-        return thaw(self)
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
+        thawed: list[Any] = thaw(self)
+        return thawed
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Any, ...]:
         return (_rebuild_list, (list(self), self.span, self.item_spans))
 
     def __repr__(self) -> str:
         return f"FrozenList({list.__repr__(self)})"
 
 
-def _rebuild_map(data: dict, span: Span, key_spans: dict, value_spans: dict) -> FrozenMap:
+def _rebuild_map(data: dict[Any, Any], span: Span, key_spans: dict[Any, Span],
+                 value_spans: dict[Any, Span]) -> FrozenMap:
     return FrozenMap(data, span=span, key_spans=key_spans, value_spans=value_spans)
 
 
-def _rebuild_list(data: list, span: Span, item_spans: tuple) -> FrozenList:
+def _rebuild_list(data: list[Any], span: Span, item_spans: tuple[Span, ...]) -> FrozenList:
     return FrozenList(data, span=span, item_spans=item_spans)
 
 
@@ -149,7 +155,7 @@ def freeze(value: Any, like: Any = None) -> Any:
                 return _EMPTY_MAP
             if all(type(v) in _SCALARS for v in value.values()):
                 return FrozenMap(value)  # flat and unpositioned: copied at C speed
-        src = value if getattr(value, "key_spans", None) or not isinstance(like, dict) else like
+        src: Any = value if getattr(value, "key_spans", None) or not isinstance(like, dict) else like
         sub = like if isinstance(like, dict) else {}
         return FrozenMap(
             ((k, freeze(v, sub.get(k))) for k, v in value.items()),
@@ -173,7 +179,7 @@ def freeze(value: Any, like: Any = None) -> Any:
 _EMPTY_MAP = FrozenMap()
 
 
-def freeze_properties(values: dict, raw: Any) -> FrozenMap:
+def freeze_properties(values: dict[str, Any], raw: Any) -> FrozenMap:
     """Evaluated property values, frozen against the ``properties`` mapping they were
     written in (``raw``, positioned YAML or None), so nested values keep positions.
 

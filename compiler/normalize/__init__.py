@@ -31,7 +31,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..defaults import DETECT_AFTER
 from ..diagnostics import NO_SPAN, Diagnostics, Span
 from ..model import NodeTemplate, Requirement, Topology
-from ..model.frozen import span_at
+from ..model.frozen import FrozenMap, span_at
 from ..model.xfactor import (
     BACKING_TYPE,
     WORKLOAD_TYPES,
@@ -190,6 +190,7 @@ class _TraitSource:
 
 def _trait_sources(topology: Topology, workset: frozenset[str], diags: Diagnostics) -> list[_TraitSource]:
     found: list[_TraitSource] = []
+    node: NodeTemplate | None
     for node in topology.nodes.values():
         if CNF_TYPE in node.types and isinstance(node.properties.get("process"), Mapping):
             found.append(_TraitSource(
@@ -230,8 +231,8 @@ def _describe(src: _TraitSource) -> str:
 
 def _process(src: _TraitSource) -> Process:
     p = src.props
-    scratch = p.get("scratch") if isinstance(p.get("scratch"), Mapping) else {}
-    session = p.get("session") if isinstance(p.get("session"), Mapping) else {}
+    scratch = p["scratch"] if isinstance(p.get("scratch"), Mapping) else {}
+    session = p["session"] if isinstance(p.get("session"), Mapping) else {}
     spans: dict[str, Span] = {}
     base = src.span
     # the frozen traits carry the positions of what the descriptor writes (resolve)
@@ -320,9 +321,10 @@ def _wiring_decls(topology: Topology, workset: frozenset[str]) -> list[_WiringDe
             name = wiring_name(node.name, req.name, ordinal, count)
             props = _requirement_props(topology, req)
             spans = dict(req.property_spans)
-            # the properties the descriptor writes, positioned by resolve
-            for k in getattr(props, "key_spans", None) or ():
-                spans.setdefault(k, props.value_span(k))
+            # the properties the descriptor writes, positioned by resolve (the IR is frozen)
+            if isinstance(props, FrozenMap):
+                for k in props.key_spans:
+                    spans.setdefault(k, props.value_span(k))
             decls.append(_WiringDecl(
                 name=name, source=node.name, target=req.node, props=props,
                 form="relationship", span=req.span, property_spans=spans,

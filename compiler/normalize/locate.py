@@ -84,7 +84,11 @@ def _source_positions(
     return pos, end
 
 
-def _scan_double(lines: list[str], span: Span):
+# the decoded characters, the (line, column) of each, and where the scalar ends
+_Scan = tuple[list[str], list[tuple[int, int]], tuple[int, int]]
+
+
+def _scan_double(lines: list[str], span: Span) -> _Scan | None:
     """Decode a double-quoted YAML scalar from its source, keeping each char's position."""
     chars: list[str] = []
     pos: list[tuple[int, int]] = []
@@ -105,7 +109,9 @@ def _scan_double(lines: list[str], span: Span):
             while ci < len(lines[li]) and lines[li][ci] in " \t":
                 ci += 1
             for c in ("\n" * blank) or " ":
-                chars.append(c), pos.append(brk), escaped.append(False)
+                chars.append(c)
+                pos.append(brk)
+                escaped.append(False)
             continue
         c = s[ci]
         if c == '"':
@@ -125,15 +131,19 @@ def _scan_double(lines: list[str], span: Span):
                 decoded, width = _DQ_ESCAPES[e], 2
             else:
                 return None
-            chars.append(decoded), pos.append((li + 1, ci + 1)), escaped.append(True)
+            chars.append(decoded)
+            pos.append((li + 1, ci + 1))
+            escaped.append(True)
             ci += width
             continue
-        chars.append(c), pos.append((li + 1, ci + 1)), escaped.append(False)
+        chars.append(c)
+        pos.append((li + 1, ci + 1))
+        escaped.append(False)
         ci += 1
     return None
 
 
-def _align(text: str, lines: list[str], span: Span):
+def _align(text: str, lines: list[str], span: Span) -> _Scan | None:
     """Match the characters of ``text`` in order against the source of a plain,
     single-quoted or block scalar (no escapes but '' and folding)."""
     pos: list[tuple[int, int]] = []

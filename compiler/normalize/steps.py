@@ -33,7 +33,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, cast
 
 from .. import parsers  # first: it imports lark (without the optional regex module)
 
@@ -257,7 +257,8 @@ def _fmt_value(kind: str, v: Any) -> str:
     if isinstance(v, tuple):
         return "[" + ", ".join(v) + "]"
     if kind == "string":
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        text: str = v
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return str(v)
 
 
@@ -276,11 +277,11 @@ _TREE_CACHE_CHARS = 256
 
 
 @functools.lru_cache(maxsize=1024)  # bounded, thread-safe, keyed by the text itself
-def _cached_tree(text: str) -> lark.Tree:
+def _cached_tree(text: str) -> lark.Tree[lark.Token]:
     return _parser().parse(text)
 
 
-def _tree(text: str) -> lark.Tree:
+def _tree(text: str) -> lark.Tree[lark.Token]:
     """The parse tree of one step text (read, never changed, by the caller)."""
     if len(text) <= _TREE_CACHE_CHARS:
         return _cached_tree(text)
@@ -310,16 +311,21 @@ def parse_step(
         diags.add(CODE, message, where.span(offset, length), hint=hint)
         return None
     step_tree = tree.children[0]
+    assert isinstance(step_tree, lark.Tree)  # steps.lark: start: step
     action_tok = step_tree.children[0]
     action = str(action_tok)
     specs = ARGUMENTS[action]
     args: dict[str, Any] = {}
     spans: dict[str, Span] = {}
     ok = True
-    arg_trees = step_tree.children[1].children if len(step_tree.children) > 1 else []
+    arguments = step_tree.children[1] if len(step_tree.children) > 1 else None
+    arg_trees = arguments.children if isinstance(arguments, lark.Tree) else []
     first_seen: dict[str, lark.Token] = {}
     for arg_tree in arg_trees:
+        assert isinstance(arg_tree, lark.Tree)  # steps.lark: arguments hold args only
         name_tok, value_tree = arg_tree.children
+        # steps.lark: arg is NAME "=" value, and every value is a rule
+        assert isinstance(name_tok, lark.Token) and isinstance(value_tree, lark.Tree)
         name = str(name_tok)
         vstart, vend = _extent(value_tree)
         if name not in specs:
@@ -327,23 +333,24 @@ def parse_step(
             diags.add(
                 CODE,
                 f"{action} takes no argument '{name}' (its arguments: {_words(specs, quote=False, conj='and')})",
-                where.span(name_tok.start_pos, len(name)),
+                where.span(_at(name_tok), len(name)),
                 hint=_unknown_arg_hint(action, name),
             )
             continue
         if name in first_seen:
             ok = False
-            first = where.span(first_seen[name].start_pos, 1)
+            first = where.span(_at(first_seen[name]), 1)
             diags.add(
                 CODE,
                 f"argument '{name}' is given twice (first at column {first.column})",
-                where.span(name_tok.start_pos, len(name)),
+                where.span(_at(name_tok), len(name)),
             )
             continue
         first_seen[name] = name_tok
         value, problem, hint = _convert(name, specs[name], value_tree)
-        if problem is None and specs[name].check is not None:
-            problem = specs[name].check(name, value)
+        check = specs[name].check
+        if problem is None and check is not None:
+            problem = check(name, value)
         if problem is not None:
             ok = False
             diags.add(CODE, problem, where.span(vstart, vend - vstart), hint=hint)
@@ -351,8 +358,9 @@ def parse_step(
         args[name] = value
         spans[name] = where.span(vstart, vend - vstart)
         if value_tree.data == "names":
-            for i, tok in enumerate(t for t in value_tree.children if t.type == "NAME"):
-                spans[f"{name}[{i}]"] = where.span(tok.start_pos, len(tok))
+            for i, tok in enumerate(t for t in value_tree.children
+                                    if isinstance(t, lark.Token) and t.type == "NAME"):
+                spans[f"{name}[{i}]"] = where.span(_at(tok), len(tok))
     if not ok:
         return None
     return Step(action=action, args=Args(args), span=span, arg_spans=Args(spans))
@@ -412,9 +420,9 @@ def parse_steps(value: Any, container: Any, key: Any, diags: Diagnostics) -> tup
 
 def _is_flow(seq: Any, diags: Diagnostics) -> bool | None:
     """Whether a positioned sequence is written in flow style ``[ ... ]``."""
-    span = getattr(seq, "span", None)
+    span: Span | None = getattr(seq, "span", None)
     lines = diags.sources.get(span.file) if span else None
-    if not lines or not (0 < span.line <= len(lines)):
+    if span is None or not lines or not (0 < span.line <= len(lines)):
         return None
     line = lines[span.line - 1]
     return 0 < span.column <= len(line) and line[span.column - 1] == "["
@@ -422,9 +430,11 @@ def _is_flow(seq: Any, diags: Diagnostics) -> bool | None:
 
 def _value_span(container: Any, key: Any) -> Span:
     if hasattr(container, "value_span") and not isinstance(key, int):
-        return container.value_span(key)
+        value_span: Span = container.value_span(key)  # a PMap's or a FrozenMap's
+        return value_span
     if hasattr(container, "item_span") and isinstance(key, int):
-        return container.item_span(key)
+        item_span: Span = container.item_span(key)
+        return item_span
     return getattr(container, "span", None) or Span("<unknown>")
 
 
@@ -449,9 +459,15 @@ def _non_string_hint(item: Any) -> str:
 # --------------------------------------------------------------------------- values
 
 
-def _extent(tree: lark.Tree) -> tuple[int, int]:
+def _extent(tree: lark.Tree[lark.Token]) -> tuple[int, int]:
     toks = [t for t in tree.children if isinstance(t, lark.Token)]
-    return toks[0].start_pos, toks[-1].end_pos
+    return _at(toks[0]), toks[-1].end_pos or 0
+
+
+def _at(tok: lark.Token) -> int:
+    """Where ``tok`` starts in the step text.  lark types a token's position Optional (a
+    Token made by hand has none); the tokens of the parser always have one."""
+    return tok.start_pos or 0
 
 
 _KIND_WORDS = {
@@ -463,7 +479,8 @@ _KIND_WORDS = {
 }
 
 
-def _convert(name: str, spec: ArgSpec, tree: lark.Tree) -> tuple[Any, str | None, str]:
+def _convert(name: str, spec: ArgSpec, tree: lark.Tree[lark.Token]
+             ) -> tuple[Any, str | None, str]:
     """The typed value of an argument, or a message saying why it has the wrong type."""
     got = str(tree.data)
     toks = [t for t in tree.children if isinstance(t, lark.Token) and t.type in ("NAME", "INT", "DURATION", "STRING")]
@@ -586,7 +603,9 @@ def _explain(
             hint,
         )
     assert isinstance(exc, UnexpectedCharacters)
-    pos = exc.pos_in_stream
+    # lark declares pos_in_stream None on UnexpectedInput; UnexpectedCharacters sets the
+    # lexer's offset, an int
+    pos = cast(int, exc.pos_in_stream)
     ch = text[pos]
     value_wanted = "INT" in expected or "DURATION" in expected
     if value_wanted and _NUMBERISH.match(text, pos):

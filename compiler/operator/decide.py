@@ -76,7 +76,7 @@ class WiringStatus:
     def from_json(cls, raw: Any) -> WiringStatus | None:
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str):
             return None
-        phase = raw.get("phase") if raw.get("phase") in PHASES else "Healthy"
+        phase: str = raw["phase"] if raw.get("phase") in PHASES else "Healthy"
         return cls(name=raw["name"], phase=phase, step=_int(raw.get("step")),
                    attempt=_int(raw.get("attempt")), since=parse_time(raw.get("since")),
                    message=str(raw.get("message") or ""))

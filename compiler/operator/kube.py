@@ -70,16 +70,20 @@ class Kube:
     # --- reading ---------------------------------------------------------------------
 
     def pods(self, w: Workload) -> list[Any]:
-        """The Pods the workload's selector picks, those being deleted left out."""
+        """The Pods the workload's selector picks, those being deleted left out (none
+        without a selector: such a workload is not actionable)."""
+        if not w.selector:
+            return []
         items = self.core.list_namespaced_pod(self.of(w),
                                               label_selector=_selector(w.selector)).items
-        return [p for p in items if p.metadata.deletion_timestamp is None]
+        return [p for p in items if p.metadata is None or p.metadata.deletion_timestamp is None]
 
     def replicas(self, w: Workload) -> int | None:
         read = (self.apps.read_namespaced_deployment_scale if w.kind == "Deployment"
                 else self.apps.read_namespaced_stateful_set_scale)
         try:
-            return read(w.object, self.of(w)).spec.replicas or 0
+            spec = read(w.object, self.of(w)).spec
+            return (spec.replicas or 0) if spec is not None else 0
         except ApiException as exc:
             if exc.status == 404:
                 return None
@@ -241,6 +245,8 @@ class Lease:
             self._held_until = now + timedelta(seconds=self.duration)
             return True
         spec = lease.spec
+        if spec is None:  # a Lease someone left without a spec: held by nobody
+            spec = lease.spec = client.V1LeaseSpec()
         mine = spec.holder_identity == self.identity
         renew = spec.renew_time
         expired = renew is None or now > renew + timedelta(
@@ -271,7 +277,7 @@ class Lease:
         coord = client.CoordinationV1Api(self.api)
         try:
             lease = coord.read_namespaced_lease(self.name, self.namespace)
-            if lease.spec.holder_identity == self.identity:
+            if lease.spec is not None and lease.spec.holder_identity == self.identity:
                 lease.spec.holder_identity = None
                 lease.spec.renew_time = None
                 coord.replace_namespaced_lease(self.name, self.namespace, lease)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model.ir import Compiled, complete
+from ..model.ir import BackEndInput, Compiled, complete
 
 from ..version import __version__
 from ..diagnostics import Severity, render_text
@@ -36,7 +36,7 @@ from ..diagnostics import Severity, render_text
 SEVERITIES = ("error", "warning", "note")
 
 
-def _ids(unit: Compiled) -> dict[str, str]:
+def _ids(unit: BackEndInput) -> dict[str, str]:
     return {name: f"n{i}" for i, name in enumerate(unit.plan.nodes)}
 
 
@@ -101,7 +101,7 @@ def _objects(unit: Compiled) -> list[dict[str, Any]]:
     return [{"workload": k or "(the whole service)", "objects": groups[k]} for k in keys]
 
 
-def _simulations(unit: Compiled, edge_of: dict[str, list[str]], ids: dict[str, str],
+def _simulations(unit: BackEndInput, edge_of: dict[str, list[str]], ids: dict[str, str],
                  s: Any) -> dict[str, Any]:
     from ..graph.simulate import render_text as sim_text
     from ..graph.simulate import simulate
@@ -109,7 +109,12 @@ def _simulations(unit: Compiled, edge_of: dict[str, list[str]], ids: dict[str, s
     out: dict[str, Any] = {}
     for name in unit.plan.nodes:
         sim = simulate(unit, name)
-        broken, lost, notified, affected, stopped, started = [], [], [], [], [], []
+        broken: list[str] = []
+        lost: list[str] = []
+        notified: list[str] = []
+        affected: list[str] = []
+        stopped: list[str] = []
+        started: list[str] = []
         for e in sim.events:
             if e.kind == "detect" and e.wiring:  # the wiring failed: its ladder runs
                 broken += edge_of.get(e.wiring, [])
@@ -139,7 +144,7 @@ def _simulations(unit: Compiled, edge_of: dict[str, list[str]], ids: dict[str, s
     return out
 
 
-def _ladders(unit: Compiled, s: Any) -> tuple[dict[str, Any], list[str]]:
+def _ladders(unit: BackEndInput, s: Any) -> tuple[dict[str, Any], list[str]]:
     """Every wiring's ladder as ``explain`` gives it, as indexes into the string table
     (a dense topology repeats the same long texts across wirings)."""
     from ..emitters.policies.common import build_context
@@ -194,7 +199,9 @@ def build_view(unit: Compiled, *, title: str | None = None) -> dict[str, Any]:
         view["missing"] = ("the descriptor has errors that stop xfc before the dependency "
                            "graph: fix the diagnostics below to see the rest of the report")
         return view
-    ids = _ids(unit)
+    ir = complete(unit)  # a plan is built on a topology and a model
+    assert ir is not None, "the graph is drawn from a complete IR"
+    ids = _ids(ir)
     wave_of = {n: i for i, wave in enumerate(plan.waves) for n in wave}
     chain_names = {m: c for c, members in plan.chains.items() for m in members}
     edge_of: dict[str, list[str]] = {}
@@ -215,8 +222,6 @@ def build_view(unit: Compiled, *, title: str | None = None) -> dict[str, Any]:
         titles[f"e{k}"] = f"{e.source} -> {e.target}: " + (
             f"wiring {e.label}" if e.kind == "wiring" else e.kind.replace("_", " ")
             + (f" {e.label}" if e.label and e.kind != "backing_service" else ""))
-    ir = complete(unit)  # a plan is built on a topology and a model
-    assert ir is not None, "the graph is drawn from a complete IR"
     drawing = draw(ir, ids, titles, float(unit.options.limits.layout_seconds))
     view["graph"] = {"engine": drawing.engine, "note": drawing.note, "svg": drawing.svg,
                      "simple": drawing.simple, "hidden": drawing.hidden_edges,
@@ -233,7 +238,7 @@ def build_view(unit: Compiled, *, title: str | None = None) -> dict[str, Any]:
             "chain": rw.chain or "", "propagate": w.propagate,
             "context_to": ", ".join(rw.propagate_to) or "nobody",
             "steps": [s.action for s in rw.steps],
-            "colour": _edge_style(unit, plan.edges[int(edges[0][1:])])[2] if edges else "#000",
+            "colour": _edge_style(ir, plan.edges[int(edges[0][1:])])[2] if edges else "#000",
             "drawn": any(e in drawing.drawn_edges for e in edges),
         })
         view["data"]["wirings"][name] = {"edges": edges, "source": ids.get(w.source),
@@ -243,8 +248,8 @@ def build_view(unit: Compiled, *, title: str | None = None) -> dict[str, Any]:
     def s(text: str) -> int:
         return strings.setdefault(text, len(strings))
 
-    view["data"]["sims"] = _simulations(unit, edge_of, ids, s)
-    view["data"]["ladders"], chosen = _ladders(unit, s)
+    view["data"]["sims"] = _simulations(ir, edge_of, ids, s)
+    view["data"]["ladders"], chosen = _ladders(ir, s)
     view["data"]["strings"] = list(strings)
     view["chosen_targets"] = chosen
     view["objects"] = _objects(unit)

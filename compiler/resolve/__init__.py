@@ -24,11 +24,11 @@ tosca-unsupported (workflows), plus those of :mod:`.templates`, :mod:`.functions
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, to_plain
-from ..loader.package import Package
+from ..loader.package import Package, SourceFile
 from ..model import InputUse, Topology
 from ..options import Options
 from . import flavours as _flavours
@@ -38,6 +38,9 @@ from .inputs import InputTable, check_given, resolve_inputs, resolve_outputs
 from .loops import check_attribute_loops
 from ..loader.quirks import QuirkReporter
 from .templates import TemplateResolver
+
+if TYPE_CHECKING:
+    from .types import TypeRegistry
 
 __all__ = ["resolve", "VERSIONS"]
 
@@ -182,8 +185,8 @@ def _input_uses(resolvers: list[TemplateResolver]) -> dict[str, InputUse]:
     for res in resolvers:
         for name, n in res.ev.input_reads.items():
             reads[name] = reads.get(name, 0) + n
-        for name, where in res.input_sites.items():
-            sites.setdefault(name, []).extend(where)
+        for name, found in res.input_sites.items():
+            sites.setdefault(name, []).extend(found)
         read_props |= res.ev.props_read
     out = {}
     for name in sorted(reads):
@@ -200,7 +203,7 @@ def _resolve_templates(res: TemplateResolver, tt: PMap, path: str) -> None:
     res.bind_requirements()
 
 
-def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
+def _topology(res: TemplateResolver, tt: PMap, sf: SourceFile, version: str, reg: TypeRegistry,
               package: Package, inputs: InputTable, flavour: str | None,
               diags: Diagnostics) -> Topology:
     nodes = res.build_nodes()
@@ -221,8 +224,8 @@ def _topology(res: TemplateResolver, tt: PMap, sf: Any, version: str, reg: Any,
     sub = res.substitution(tt.get("substitution_mappings"), tt,
                            "topology_template.substitution_mappings")
     data = sf.data if isinstance(sf.data, PMap) else PMap()
-    desc = tt.get("description") if isinstance(tt.get("description"), str) else \
-        data.get("description") if isinstance(data.get("description"), str) else ""
+    desc = tt["description"] if isinstance(tt.get("description"), str) else \
+        data["description"] if isinstance(data.get("description"), str) else ""
     meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     return Topology(
         file=sf.display, version=version, description=desc, metadata=to_plain(meta),
@@ -273,17 +276,19 @@ def _merge(top: Topology, flav: Topology, vnf_name: str) -> Topology:
     )
 
 
-def _own_flavour(tt: PMap, reg: Any, scope: str) -> str | None:
+def _own_flavour(tt: PMap, reg: TypeRegistry, scope: str) -> str | None:
     """The flavour a single-file VNFD implements (its substitution mapping or VNF node)."""
     sm = tt.get("substitution_mappings")
     if isinstance(sm, PMap):
         p = sm.get("properties")
-        if isinstance(p, PMap) and isinstance(p.get("flavour_id"), str):
-            return p["flavour_id"]
+        fid = p.get("flavour_id") if isinstance(p, PMap) else None
+        if isinstance(fid, str):
+            return fid
     for name, _t in _flavours.vnf_nodes(tt, reg, scope):
         p = tt["node_templates"][name].get("properties")
-        if isinstance(p, PMap) and isinstance(p.get("flavour_id"), str):
-            return p["flavour_id"]
+        fid = p.get("flavour_id") if isinstance(p, PMap) else None
+        if isinstance(fid, str):
+            return fid
     return None
 
 

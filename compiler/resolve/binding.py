@@ -25,7 +25,7 @@ evaluation for relationship properties.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..diagnostics import Span
 from ..limits import exceeded
@@ -34,13 +34,17 @@ from ..model import Requirement
 from ..model.frozen import freeze_properties
 from .functions import Context, did_you_mean
 from .grouping import _vspan, check_node_filter
+from .host import ResolverHost
 
 REQ_KEYS = ("capability", "node", "relationship", "node_filter", "occurrences")
 REQ_REL_KEYS = ("type", "properties", "interfaces")
 HOSTED_ON = "tosca.relationships.HostedOn"
 
+if TYPE_CHECKING:
+    from .typedefs import RequirementDef
 
-class RequirementsMixin:
+
+class RequirementsMixin(ResolverHost):
     """bind_requirements for the TemplateResolver."""
 
     def bind_requirements(self) -> None:
@@ -89,6 +93,7 @@ class RequirementsMixin:
                      node.raw.key_span("requirements"))
             return
         defs: dict[str, Any] = {}
+        d: RequirementDef | None
         for d in self.reg.requirements(node.type):
             defs.setdefault(d.name, d)
         counts: dict[str, int] = {}
@@ -173,7 +178,7 @@ class RequirementsMixin:
                 return None
         tnode = self.nodes.get(target) if target else None
         if tnode is not None and tnode.type and d.node:
-            want = self.reg.canonical("node", d.node)
+            want = self.reg.canonical("node", d.node, d.scope)
             if want and want not in tnode.types and not self.quirks.allow(
                     "requirement.node-type", tspan, path=path,
                     detail=f"{rname!r} wants a {d.node}, {target!r} is a {tnode.type}"):
@@ -186,12 +191,14 @@ class RequirementsMixin:
         cap_out: str | None = cap_name or d.capability
         if tnode is not None and tnode.type:
             wanted = cap_name or d.capability
+            # a definition's names are read in the scope of the file defining it
+            wscope = "" if cap_name else d.scope
             found = None
             ctype = None
             if wanted in tnode.caps:
                 found = wanted
             else:
-                ctype = self.reg.canonical("capability", wanted) if wanted else None
+                ctype = self.reg.canonical("capability", wanted, wscope) if wanted else None
                 if ctype:
                     for cname, cdef in tnode.caps.items():
                         if cdef.type and self.reg.is_a("capability", cdef.type, ctype):
@@ -220,8 +227,8 @@ class RequirementsMixin:
                 )
             cap_out = found or wanted
         # relationship: a template name, a type name, or {type, properties, interfaces}
-        rel_type = self.reg.canonical("relationship", d.relationship) if d.relationship \
-            else None
+        rel_type = self.reg.canonical("relationship", d.relationship, d.scope) \
+            if d.relationship else None
         rel_tpl: str | None = None
         rel_props: Any = None
         rel_span = rspan

@@ -133,10 +133,13 @@ def parse_timestamp(value: Any) -> datetime:
             hours = int(rest[:-2] if len(rest) > 2 else rest)
             minutes = int(rest[-2:]) if len(rest) > 2 else 0
             tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+        # a leap second (ISO 8601 and YAML's timestamp admit second 60) is read as the
+        # instant after second 59: datetime has no second 60
+        leap = int(m["s"]) == 60
         return datetime(
-            int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]), int(m["s"]),
-            int(frac), tzinfo=tz,
-        )
+            int(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]),
+            59 if leap else int(m["s"]), int(frac), tzinfo=tz,
+        ) + timedelta(seconds=1 if leap else 0)
     except ValueError as exc:  # day 31 of February and the like
         raise ValueError(f"{value!r} is not a valid timestamp: {exc}") from None
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
@@ -58,7 +58,7 @@ def vnf_nodes(topology: Any, reg: Any, scope: str = "") -> list[tuple[str, str]]
     return out
 
 
-def candidates(package: Any, reg: Any, vnf_type: str, extra: list[Any] = ()) -> list[Flavour]:
+def candidates(package: Any, reg: Any, vnf_type: str, extra: Iterable[Any] = ()) -> list[Flavour]:
     """Every flavour file of the package that substitutes ``vnf_type``."""
     ancestry = set(reg.ancestry("node", vnf_type))
     out: list[Flavour] = []
@@ -70,7 +70,8 @@ def candidates(package: Any, reg: Any, vnf_type: str, extra: list[Any] = ()) -> 
         data = sf.data
         tt = data.get("topology_template") if isinstance(data, PMap) else None
         sm = tt.get("substitution_mappings") if isinstance(tt, PMap) else None
-        if not isinstance(sm, PMap) or not isinstance(sm.get("node_type"), str):
+        if not isinstance(tt, PMap) or not isinstance(sm, PMap) \
+                or not isinstance(sm.get("node_type"), str):
             continue
         t = reg.canonical("node", sm["node_type"], sf.prefix)
         if t is None or t not in ancestry:

@@ -22,7 +22,7 @@ limit-exceeded (``max_function_depth``, ``max_value_chars``, ``max_built_chars``
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from ..diagnostics import Diagnostics, Span
 from ..limits import DEFAULT_LIMITS, Limits, exceeded
@@ -47,6 +47,8 @@ class Unresolved(Exception):
 class Scope(Protocol):
     """What the evaluator needs to know about the topology (implemented by templates)."""
 
+    version: str  # the tosca_definitions_version being read
+
     def input_value(self, name: str, span: Span) -> Any:
         """The value of input ``name``; raises KeyError when no such input is declared."""
 
@@ -62,6 +64,10 @@ class Scope(Protocol):
     def has_property(self, node: str, name: str) -> bool: ...
 
     def has_attribute(self, node: str, name: str) -> bool: ...
+
+    def attribute_type(self, node: str, name: str) -> str | None: ...
+
+    def capability_has_attribute(self, node: str, name: str) -> bool: ...
 
     def capability_of(self, node: str, name: str) -> str | None:
         """``name`` when it names a capability of ``node``, else None."""
@@ -79,6 +85,21 @@ class Scope(Protocol):
 
     def nodes_of_type(self, type_name: str) -> list[str] | None:
         """Node template names of a type; None when the type is unknown."""
+
+    # relationship templates and the relationships of requirements, by template name or
+    # requirement path (``key``)
+    def relationship_label(self, key: str) -> str: ...
+
+    def relationship_property(self, key: str, name: str, span: Span) -> Any: ...
+
+    def relationship_has_property(self, key: str, name: str) -> bool: ...
+
+    def relationship_property_names(self, key: str) -> Iterable[str]: ...
+
+    def relationship_has_attribute(self, key: str, name: str) -> bool: ...
+
+    def unbound_entity(self, ctx: Context, keyword: str, span: Span) -> None:
+        """SOURCE or TARGET where no node is bound: reported, the value left out."""
 
 
 class Context:
@@ -565,7 +586,8 @@ class Evaluator:
     def _host_having(self, first: str, pred: Any) -> str:
         """HOST: the first node up the HostedOn chain with the wanted name (TOSCA 1.3
         §4.1: 'the node that hosts the node ... and so on')."""
-        node, seen = first, set()
+        node: str | None = first
+        seen: set[str] = set()
         while node is not None and node not in seen:
             if pred(node):
                 return node

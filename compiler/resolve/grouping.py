@@ -23,6 +23,7 @@ from ..model import Group, Policy, Substitution
 from ..model.frozen import freeze_properties
 from .constraints import violation
 from .functions import Context, Unresolved, did_you_mean, function_name
+from .host import ResolverHost
 
 OP_KEYS = ("description", "implementation", "inputs", "outputs")
 
@@ -40,7 +41,7 @@ def _vspan(m: Any, k: Any) -> Span:
     return m.value_span(k) if isinstance(m, PMap) else getattr(m, "span", Span("<unknown>"))
 
 
-class GroupsMixin:
+class GroupsMixin(ResolverHost):
     """build_groups / build_policies / substitution for the TemplateResolver."""
 
     def build_groups(self, raw: Any, container: PMap | None, path: str) -> dict[str, Group]:
@@ -326,7 +327,7 @@ class GroupsMixin:
                    ) -> dict[str, Any]:
         """Interfaces as plain data: {name: {type, inputs, operations: {op: {...}}}}."""
         idefs = self.reg.interfaces(kind, type_name)
-        raw = raw_owner.get("interfaces")
+        raw: Any = raw_owner.get("interfaces")  # checked below
         out: dict[str, Any] = {}
         if raw is not None and not isinstance(raw, PMap):
             self.diags.add("tosca-wrong-type", "interfaces must be a mapping",

@@ -46,7 +46,7 @@ def check_attribute_loops(nodes: dict[str, Any], reg: Any, diags: Diagnostics) -
     for n in nodes.values():
         if not n.type:
             continue
-        raw = n.raw.get("attributes") if isinstance(n.raw, dict) else None
+        raw: Any = n.raw.get("attributes") if isinstance(n.raw, dict) else None
         raw = raw if isinstance(raw, PMap) else {}
         for a, d in reg.attributes("node", n.type).items():
             if a in raw:

@@ -16,7 +16,7 @@ Codes: none (definitions are checked when the registry is built).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .constraints import Constraint
 from .typedefs import (
@@ -28,6 +28,7 @@ from .typedefs import (
     PropertyDef,
     RequirementDef,
     Schema,
+    TypeDef,
 )
 
 
@@ -46,6 +47,16 @@ def refines(version: str) -> bool:
 
 class MergedViews:
     """The inherited views of the :class:`~compiler.resolve.types.TypeRegistry`."""
+
+    # what the views read of the registry (set by TypeRegistry.__init__), for mypy
+    _types: dict[str, dict[str, TypeDef]]
+    _parent: dict[str, dict[str, str | None]]
+    _memo: dict[tuple[Any, ...], Any]
+
+    if TYPE_CHECKING:  # TypeRegistry's own
+        def canonical(self, kind: str, name: Any, scope: str = "") -> str | None: ...
+
+        def ancestry(self, kind: str, name: Any, scope: str = "") -> tuple[str, ...]: ...
 
     def _merged(self, key: tuple, compute: Any) -> Any:
         hit = self._memo.get(key, MISSING)

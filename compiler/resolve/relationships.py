@@ -30,6 +30,7 @@ from ..diagnostics import Span
 from ..limits import exceeded
 from ..loader.yamlpos import PMap
 from .functions import Context, Unresolved, did_you_mean
+from .host import ResolverHost
 
 _ABSENT = object()  # evaluation failed (reported)
 _NOVALUE = object()  # an optional property with no value
@@ -54,7 +55,7 @@ class _Rel:
                        self_kind="relationship", relationship=self.key)
 
 
-class RelationshipsMixin:
+class RelationshipsMixin(ResolverHost):
     """Relationship templates and requirement relationships for the TemplateResolver."""
 
     # ------------------------------------------------------------------ index

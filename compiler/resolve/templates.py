@@ -38,6 +38,7 @@ from ..model import (
 )
 from ..images import container_image
 from ..model.frozen import freeze_properties
+from ..loader.tosca2.count import COUNT, counted
 from .binding import HOSTED_ON as HOSTED_ON  # re-exported: defined here before the split
 from .binding import REQ_KEYS as REQ_KEYS
 from .binding import REQ_REL_KEYS as REQ_REL_KEYS
@@ -185,7 +186,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
 
     def _check_keys(self, body: PMap, allowed: tuple[str, ...], what: str, path: str) -> None:
         for k in body:
-            if k not in allowed:
+            if k not in allowed and k is not COUNT:  # COUNT: a TOSCA 2.0 count, below
                 self.diags.add(
                     "tosca-unknown-field", f"{what} does not allow the keyname {k!r}",
                     body.key_span(k), path=path,
@@ -453,6 +454,14 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             )
             if out[n.name].artifacts:
                 self._image_conflict(out[n.name])
+            if COUNT in n.raw:  # a TOSCA 2.0 node template's count (compiler/loader/tosca2/count.py)
+                cspan = n.raw.value_span(COUNT)
+                value = self.value(n.raw[COUNT], None, Context(n.name, path=n.path), cspan,
+                                   f"{n.path}.count")
+                built = counted(out[n.name], None if value is _ABSENT else value, cspan,
+                                f"{n.path}.count", self.diags, raw_props)
+                if built is not None:  # else reported: the node stays as written
+                    out[n.name] = built
         return out
 
     def _image_conflict(self, node: NodeTemplate) -> None:
@@ -473,7 +482,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
 
     def node_attributes(self, n: _Node) -> dict[str, Any]:
         adefs = self.reg.attributes("node", n.type)
-        raw = n.raw.get("attributes")
+        raw: Any = n.raw.get("attributes")  # checked below
         out: dict[str, Any] = {}
         if raw is not None and not isinstance(raw, PMap):
             self.diags.add("tosca-wrong-type", "attributes must be a mapping",
@@ -495,7 +504,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
         return out
 
     def node_capabilities(self, n: _Node) -> dict[str, Capability]:
-        raw = n.raw.get("capabilities")
+        raw: Any = n.raw.get("capabilities")  # checked below
         if raw is not None and not isinstance(raw, PMap):
             self.diags.add("tosca-wrong-type", "capabilities must be a mapping",
                            n.raw.value_span("capabilities"), path=n.path)
@@ -561,7 +570,7 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             return self.artifacts[n.name]
         out: dict[str, Artifact] = {}
         self.artifacts[n.name] = out
-        raw = n.raw.get("artifacts")
+        raw: Any = n.raw.get("artifacts")  # checked below
         path = f"{n.path}.artifacts"
         if isinstance(raw, PSeq):  # TOSCA 1.0 list form: [ {name: def}, ... ]
             merged = PMap(span=raw.span)
@@ -576,7 +585,9 @@ class TemplateResolver(RequirementsMixin, RelationshipsMixin, GroupsMixin):
             self.diags.add("tosca-wrong-type", "artifacts must be a mapping",
                            n.raw.value_span("artifacts"), path=path)
             return out
-        for name, body in (raw or {}).items():
+        if raw is None:
+            return out
+        for name, body in raw.items():
             apath = f'{path}["{name}"]'
             span = raw.key_span(name)
             if isinstance(body, str):

@@ -467,7 +467,7 @@ class Reader:
             entry_schema=self.schema(body, "entry_schema", path),
             key_schema=self.schema(body, "key_schema", path),
             status=status, description=self.text(body, "description", what, path),
-            metadata=body.get("metadata") if isinstance(body.get("metadata"), dict) else {},
+            metadata=body["metadata"] if isinstance(body.get("metadata"), dict) else {},
             value=body["value"] if "value" in body else MISSING,
             kind=kind, given=frozenset(body), scope=self.scope, span=key_span,
             type_span=body.value_span("type") if "type" in body else key_span,
@@ -564,11 +564,12 @@ class Reader:
                 # still selects a target
                 self.diags.add("tosca-missing-field", f"{rwhat} lacks its capability", span,
                                path=ipath, severity=Severity.WARNING)
-            rel, rel_ifaces = body.get("relationship"), {}
+            rel = body.get("relationship")
+            rel_ifaces: dict[str, Any] = {}
             if isinstance(rel, PMap):
                 self.keys(rel, ("type", "interfaces", "description"), f"{ipath}.relationship",
                           "a relationship definition")
-                rel_ifaces = rel.get("interfaces") if isinstance(rel.get("interfaces"),
+                rel_ifaces = rel["interfaces"] if isinstance(rel.get("interfaces"),
                                                                  dict) else {}
                 rel = self.want(rel, "type", str, "relationship", f"{ipath}.relationship")
             elif rel is not None:
@@ -642,7 +643,7 @@ class Reader:
                 if src is body and op in reserved:
                     continue
                 ops[op] = self.operation(op, obody, src, f'{spath}["{op}"]')
-        inputs = body.get("inputs") if isinstance(body.get("inputs"), dict) else {}
+        inputs = body["inputs"] if isinstance(body.get("inputs"), dict) else {}
         if "inputs" in body and body["inputs"] is not None and not isinstance(body["inputs"],
                                                                               dict):
             self.report("tosca-wrong-type", f"inputs of {what} must be a mapping",
@@ -664,8 +665,8 @@ class Reader:
         return OperationDef(
             name=name, description=self.text(body, "description", name, path),
             implementation=body.get("implementation"),
-            inputs=body.get("inputs") if isinstance(body.get("inputs"), dict) else {},
-            outputs=body.get("outputs") if isinstance(body.get("outputs"), dict) else {},
+            inputs=body["inputs"] if isinstance(body.get("inputs"), dict) else {},
+            outputs=body["outputs"] if isinstance(body.get("outputs"), dict) else {},
             span=span,
         )
 
@@ -687,7 +688,7 @@ class Reader:
                 repository=self.want(body, "repository", str, f"artifact {name!r}", apath),
                 deploy_path=self.want(body, "deploy_path", str, f"artifact {name!r}", apath),
                 description=self.text(body, "description", name, apath),
-                properties=body.get("properties") if isinstance(body.get("properties"),
+                properties=body["properties"] if isinstance(body.get("properties"),
                                                                 dict) else {},
                 span=span,
             )

@@ -105,7 +105,8 @@ def _read_file(data: Any, display: str, prefix: str, quirks: tuple[str, ...]) ->
             return hit
     from ..loader.quirks import QuirkReporter
 
-    rec, per_type = Diagnostics(), {}
+    rec = Diagnostics()
+    per_type: dict[tuple[str, str], Diagnostics] = {}
     defs = read_types(data, display, rec, scope=prefix, per_type=per_type,
                       quirks=QuirkReporter(quirks, rec))
     result = (defs, per_type, rec)
@@ -469,7 +470,7 @@ class TypeRegistry(MergedViews):
             eff = p if p.type or inherited is None else self._refine(inherited, p)
             for c in p.constraints:
                 check_definition(c, base or "", diags, f"{path}.constraints",
-                                 lambda a, s, d=eff: _valid(a, d, s))
+                                 lambda a, s: _valid(a, eff, s))
             if p.has_default and ptype and self.canonical("data", ptype, p.scope):
                 validate_value(p.default, eff, self, p.default_span, f"{path}.default", diags)
 
@@ -493,8 +494,8 @@ class TypeRegistry(MergedViews):
                 prop(p, f'{path}.attributes["{n}"]', inh_attrs.get(n))
             if td.kind == "data":
                 base = self.primitive_of(td.name) or ""
-                for c in td.constraints:
-                    check_definition(c, base, diags, f"{path}.constraints")
+                for con in td.constraints:
+                    check_definition(con, base, diags, f"{path}.constraints")
                 self._check_schema(td.entry_schema, td.scope, diags, f"{path}.entry_schema",
                                    need)
                 self._check_schema(td.key_schema, td.scope, diags, f"{path}.key_schema", need)

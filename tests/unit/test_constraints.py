@@ -117,9 +117,16 @@ def test_timestamps() -> None:
     assert parse_timestamp("2001-12-14 21:59:43.10 -5") == t
     assert parse_timestamp("2002-12-14").year == 2002
     assert parse_timestamp("2001-12-15T02:59:43.1Z") == t
-    for bad in ("2001-02-30", "yesterday", 20011214):
+    for bad in ("2001-02-30", "yesterday", 20011214, "2001-12-14T21:59:61Z"):
         with pytest.raises(ValueError):
             parse_timestamp(bad)
+
+
+def test_a_leap_second_is_a_timestamp() -> None:
+    # ISO 8601 (and YAML's timestamp) admit second 60: the instant after second 59
+    leap = parse_timestamp("1990-12-31T15:59:60-08:00")
+    assert leap == parse_timestamp("1991-01-01T00:00:00Z")
+    assert leap > parse_timestamp("1990-12-31T23:59:59Z")
 
 
 def test_ranges() -> None:

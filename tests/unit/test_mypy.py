@@ -52,14 +52,43 @@ def test_the_seams_are_strict_and_the_debt_is_named():
     assert not {"compiler.api", "compiler.api.*", "compiler.api.bundle", "compiler.api.flavours",
                 "compiler.api.inputs", "compiler.usage", "compiler.version"} & set(lenient[0]["module"])
     # the phase boundaries of issue 25, item 5: what the driver hands the phases after
-    # resolve, the plugin protocols, the checks, the NS composer and the back ends' entries
+    # resolve, the plugin protocols, the checks, the NS composer and the back ends' entries,
+    # the front end's phase entries (load, resolve, normalize) and the data they hand on
     seams = {"compiler.options", "compiler.model.ir", "compiler.plugins", "compiler.pipeline",
              "compiler.checks", "compiler.checks.xfactor", "compiler.ns",
              "compiler.emitters.operator", "compiler.emitters.kubernetes",
              "compiler.emitters.kubernetes.common", "compiler.emitters.policies.common",
-             "compiler.emitters.policies.workloads"}
+             "compiler.emitters.policies.workloads",
+             "compiler.loader", "compiler.resolve", "compiler.normalize",
+             "compiler.loader.package", "compiler.loader.yamlpos", "compiler.loader.fs",
+             "compiler.loader.csar", "compiler.loader.manifest", "compiler.model.frozen",
+             "compiler.model.xfactor", "compiler.normalize.steps", "compiler.normalize.locate"}
     assert seams <= set(strict["module"])
     assert not seams & set(lenient[0]["module"])
+
+
+def test_the_middle_and_back_ends_are_strict():
+    """No Any on a phase boundary after resolve either: the graph, the simulator, the
+    policies back end, the output writer and the operator, and what stands behind them,
+    are strict (once typed, a module stays so) and none is excused."""
+    overrides = _config()["overrides"]
+    strict = next(o for o in overrides if "compiler.graph" in o["module"])
+    for flag in ("disallow_untyped_defs", "disallow_any_generics", "warn_return_any",
+                 "no_implicit_reexport", "check_untyped_defs", "disallow_untyped_calls"):
+        assert strict.get(flag) is True, flag
+    lenient = next(o for o in overrides if o.get("ignore_errors"))
+    back = {"compiler.graph", "compiler.graph.simulate", "compiler.emitters.policies",
+            "compiler.emitters.policies.failurepolicy", "compiler.output",
+            "compiler.operator.decide",
+            "compiler.graph.render", "compiler.report", "compiler.emitters.policies.explain",
+            "compiler.emitters.policies.onap", "compiler.emitters.policies.osm",
+            "compiler.emitters.policies.prometheus", "compiler.operator.kube",
+            "compiler.emitters.kubernetes.compute", "compiler.emitters.kubernetes.matrix",
+            "compiler.emitters.kubernetes.tacker", "compiler.emitters.kubernetes.workloads",
+            "compiler.limits", "compiler.bounds", "compiler.diagnostics", "compiler",
+            "compiler.checks.tosca_parser"}
+    assert back <= set(strict["module"])
+    assert not back & set(lenient["module"])
 
 
 def test_compiler_type_checks():

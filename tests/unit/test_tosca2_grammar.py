@@ -216,6 +216,89 @@ def test_count_range_is_read_as_occurrences(tmp_path):
     assert found(unit) == [("tosca-requirement", 20, 59)]
 
 
+def test_a_requirement_without_count_range_is_unbounded(tmp_path):
+    # §8.5: no count_range is [0, UNBOUNDED] (1.3's default occurrences are [1, 1]); the
+    # community MicroService's one requirement 'endpoint' is assigned once per peer
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Peer:
+    derived_from: Root
+    capabilities: { api: Endpoint }
+    requirements:
+      - talks: { capability: Endpoint, node: Peer }
+      - one: { capability: Endpoint, node: Peer, count_range: [ 0, 1 ] }
+service_template:
+  node_templates:
+    a: { type: Peer }
+    b: { type: Peer }
+    c: { type: Peer, requirements: [ { talks: a }, { talks: b }, { one: a }, { one: b } ] }
+""")
+    assert found(unit) == [("tosca-requirement", 15, 80)]
+    assert [r.node for r in unit.topology.nodes["c"].requirements if r.name == "talks"] == \
+        ["a", "b"]
+
+
+def test_the_1_3_short_requirement_definition_is_unbounded_too(tmp_path):
+    # a requirement definition written as a capability type name (1.3's short form) has
+    # 2.0's default range as well
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Server: { derived_from: Root, capabilities: { api: Endpoint } }
+  Client: { derived_from: Root, requirements: [ { service: Endpoint } ] }
+service_template:
+  node_templates:
+    s1: { type: Server }
+    s2: { type: Server }
+    c: { type: Client, requirements: [ { service: s1 }, { service: s2 } ] }
+""")
+    assert found(unit) == []
+    assert [r.capability for r in unit.topology.nodes["c"].requirements] == ["api", "api"]
+
+
+def test_capability_and_requirement_definition_metadata(tmp_path):
+    # §8.2, §8.5: metadata on a capability or requirement definition (information only);
+    # §8.4: a capability assignment's directives are a warning, not acted on
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Server:
+    derived_from: Root
+    capabilities:
+      api: { type: Endpoint, metadata: { owner: team-a } }
+    requirements:
+      - peer: { capability: Endpoint, node: Server, metadata: { note: x } }
+service_template:
+  node_templates:
+    s1: { type: Server }
+    s2:
+      type: Server
+      capabilities:
+        api: { directives: [ external ], properties: { port: 8080 } }
+      requirements: [ { peer: s1 } ]
+""")
+    assert found(unit) == [("tosca-unsupported", 17, 16)]
+    assert "§8.4" in message(unit, "tosca-unsupported")
+    assert unit.topology.nodes["s2"].capabilities["api"].properties["port"] == 8080
+
+
+def test_a_requirement_definition_names_types_in_its_own_file_s_namespace(tmp_path):
+    # §6.8.1: inside a file imported with a namespace, its names are its own; a
+    # requirement definition's capability type and node type are found there
+    (tmp_path / "types.yaml").write_text(HEAD + SIMPLE + """capability_types:
+  Api: { derived_from: Root }
+relationship_types:
+  Talks: { derived_from: Root, valid_capability_types: [ Api ] }
+node_types:
+  Peer:
+    derived_from: Root
+    capabilities: { api: Api }
+    requirements:
+      - talks: { capability: Api, node: Peer, relationship: Talks }
+""")
+    unit = check(tmp_path, HEAD + "imports:\n  - url: types.yaml\n    namespace: app\n"
+                 "service_template:\n  node_templates:\n    a: { type: app:Peer }\n"
+                 "    b: { type: app:Peer, requirements: [ { talks: a } ] }\n")
+    assert codes(unit) == []
+    (req,) = unit.topology.nodes["b"].requirements
+    assert (req.node, req.capability, req.relationship) == ("a", "api", "app.Talks")
+
+
 def test_unread_requirement_keynames_are_errors(tmp_path):
     unit = check(tmp_path, HEAD + SIMPLE + """service_template:
   node_templates:
@@ -226,9 +309,10 @@ def test_unread_requirement_keynames_are_errors(tmp_path):
         - dependency: { node: a, allocation: { x: 1 } }
         - dependency: { node: [ a, 0 ] }
         - dependency: { node: a, count: 2 }
+        - dependency: [ a, 0 ]
 """)
     assert found(unit) == [("tosca2-unsupported", 10, 34), ("tosca2-unsupported", 11, 31),
-                           ("tosca2-unsupported", 12, 41)]
+                           ("tosca2-unsupported", 12, 41), ("tosca2-unsupported", 13, 23)]
 
 
 # §6.9 service template: groups, policies, outputs, count ------------------------------------
@@ -420,3 +504,24 @@ def test_copy_of_a_copy_or_of_nothing_is_an_error(tmp_path):
             if c == "tosca-unknown-template"] == [("tosca-unknown-template", 22, 13),
                                                   ("tosca-unknown-template", 24, 13)]
     assert "itself uses copy" in message(unit, "tosca-unknown-template")
+
+
+def test_a_property_mapping_names_an_input(tmp_path):
+    # §15.2: <property_name>: <input_name> (1.3 writes [ <input_name> ]; a bare value
+    # there is a constant, which made 'cpus' a string given to an integer)
+    unit = check(tmp_path, HEAD + SIMPLE + """node_types:
+  Service:
+    derived_from: Root
+    properties: { cpus: { type: integer } }
+service_template:
+  inputs:
+    cpus: { type: integer, default: 2 }
+  node_templates:
+    w: { type: Compute }
+  substitution_mappings:
+    node_type: Service
+    properties:
+      cpus: cpus
+""")
+    assert found(unit) == [], unit.diagnostics.render_text()
+    assert unit.topology.substitution.properties["cpus"] == 2  # the input's value

@@ -410,13 +410,14 @@ def test_a_function_call_as_a_map_key_is_evaluated_to_its_string(tmp_path):
 
 # §6.9.3, §14.1 node template count ----------------------------------------------------------
 @pytest.mark.parametrize("count,shown", [("0", "count 0"), ("2", "count 2"),
-                                         ("{ $get_input: n }", "other than the literal 1")])
+                                         ("{ $get_input: n }", "count 3")])
 def test_a_count_other_than_1_is_refused(tmp_path, count, shown):
-    # count N is N representations with their own relationships (§14.1); xfc builds one
-    # per template, so it refuses rather than build something else
+    # count N is N representations with their own relationships (§14.1); a backing
+    # service is one object, so xfc refuses rather than build something else (a
+    # workload's count multiplies its replicas: test_tosca2_count.py)
     unit = check(tmp_path, HEAD + K8S + f"""service_template:
   inputs:
-    n: {{ type: integer, default: 1 }}
+    n: {{ type: integer, default: 3 }}
   node_templates:
     a:
       type: Datastore

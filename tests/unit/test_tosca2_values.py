@@ -40,6 +40,22 @@ def test_a_scalar_is_float_by_default_and_prefixes_are_optional(tmp_path):
     assert codes(check(tmp_path, _node("Len", "2 cm", types))) == ["tosca-constraint"]
 
 
+def test_a_scalar_s_data_type_may_be_a_type_derived_from_integer(tmp_path):
+    # §9.1.2.2: data_type names a numeric type; one of the file's types derived from
+    # integer counts as integer (its validation is not enforced on the number)
+    types = ("data_types:\n  Positive:\n    derived_from: integer\n"
+             "  Count:\n    derived_from: Positive\n"
+             "  Rate:\n    derived_from: scalar\n    data_type: Count\n"
+             "    units: { bps: 1 }\n")
+    assert codes(check(tmp_path, _node("Rate", "10 bps", types))) == []
+    assert codes(check(tmp_path, _node("Rate", "1.5 bps", types))) == ["tosca-constraint"]
+    # a validation on the way is named in a warning: a scalar's magnitude is not checked
+    checked = types.replace("derived_from: integer\n",
+                            "derived_from: integer\n    validation: { $greater_than: [ $value, 0 ] }\n")
+    assert found(check(tmp_path, _node("Rate", "10 bps", checked))) == \
+        [("tosca-unsupported", 10, 16)]
+
+
 def test_a_malformed_scalar_type_is_placed(tmp_path):
     types = ("data_types:\n  Bad:\n    derived_from: scalar\n    data_type: string\n"
              "    units:\n      m: 1\n  NoUnits:\n    derived_from: scalar\n"
@@ -86,3 +102,34 @@ def test_bytes_in_an_entry_schema_and_a_length_clause(tmp_path):
     unit = check(tmp_path, text)
     # the length of bytes is not the length of their Base64 text: not enforced
     assert found(unit) == [("tosca-unsupported", 10, 9), ("tosca-constraint", 16, 20)]
+
+
+# nil (§9.1.1.6) -------------------------------------------------------------------------
+NIL = ("node_types:\n  Box:\n    properties:\n      p:\n        type: nil\n"
+       "        required: true\n      many:\n        type: list\n"
+       "        entry_schema: nil\n        required: false\n"
+       "service_template:\n  node_templates:\n    box:\n      type: Box\n")
+
+
+def test_nil_is_the_type_whose_one_value_is_null(tmp_path):
+    unit = check(tmp_path, HEAD + NIL + "      properties:\n        p: null\n"
+                 "        many: [ null, null ]\n")
+    assert found(unit) == [], unit.diagnostics.render_text()
+    props = unit.topology.nodes["box"].properties
+    assert props["p"] is None and list(props["many"]) == [None, None]
+
+
+def test_a_nil_property_takes_no_other_value_and_must_be_assigned(tmp_path):
+    other = check(tmp_path, HEAD + NIL + "      properties:\n        p: 0\n"
+                  "        many: [ null, x ]\n")
+    assert found(other) == [("tosca-wrong-type", 17, 12), ("tosca-wrong-type", 18, 23)]
+    # §9.1.1.6: a nil value is distinct from an unassigned one: required means written
+    unassigned = check(tmp_path, HEAD + NIL)
+    assert codes(unassigned) == ["tosca-missing-property"]
+
+
+def test_a_data_type_the_file_names_nil_is_the_file_s(tmp_path):
+    unit = check(tmp_path, HEAD + "data_types:\n  nil:\n    properties:\n"
+                 "      x: { type: integer }\n" + NIL + "      properties:\n"
+                 "        p: { x: 1 }\n")
+    assert found(unit) == [], unit.diagnostics.render_text()

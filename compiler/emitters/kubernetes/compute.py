@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...diagnostics import Span
 from ...model import NodeTemplate
 from ...model.frozen import written
 from .common import Ctx, compact_json, cpu_quantity, plain, size_quantity, span_at
@@ -59,7 +60,7 @@ _MEM_DROPPED = {
 }
 
 
-def cap_span(ctx: Ctx, node: NodeTemplate, *path: Any):
+def cap_span(ctx: Ctx, node: NodeTemplate, *path: Any) -> Span:
     """Where ``capabilities.virtual_compute.properties.<path>`` is written."""
     cap = node.capabilities.get(CAPABILITY)
     if cap is None:
@@ -67,7 +68,7 @@ def cap_span(ctx: Ctx, node: NodeTemplate, *path: Any):
     return span_at(cap.properties, path, cap.span)
 
 
-def _warn(ctx: Ctx, node: NodeTemplate, path: tuple, why: str) -> None:
+def _warn(ctx: Ctx, node: NodeTemplate, path: tuple[Any, ...], why: str) -> None:
     where = "".join(f'["{p}"]' for p in path)
     unsupported(ctx.diags, "kubernetes",
         node.name,
@@ -79,18 +80,20 @@ def _warn(ctx: Ctx, node: NodeTemplate, path: tuple, why: str) -> None:
     )
 
 
-def _present(data: dict, key: str) -> bool:
+def _present(data: dict[str, Any], key: str) -> bool:
     return data.get(key) not in (None, {}, [], "", False)
 
 
-def compute_resources(ctx: Ctx, node: NodeTemplate) -> tuple[dict, dict]:
+def compute_resources(ctx: Ctx, node: NodeTemplate) -> tuple[dict[str, str], dict[str, str]]:
     """(requests-and-limits, nodeSelector) from the VDU's virtual_compute, warning about
     every key a pod cannot carry.  Empty dicts when the capability says nothing."""
     cap = node.capabilities.get(CAPABILITY)
     props = dict(cap.properties) if cap is not None else {}
     res: dict[str, str] = {}
     selector: dict[str, str] = {}
-    cpu = props.get("virtual_cpu") if isinstance(props.get("virtual_cpu"), dict) else {}
+    cpu = props.get("virtual_cpu")
+    if not isinstance(cpu, dict):
+        cpu = {}
     n = cpu.get("num_virtual_cpu")
     if isinstance(n, (int, float)) and not isinstance(n, bool) and n > 0:
         q = cpu_quantity(n)
@@ -108,7 +111,9 @@ def compute_resources(ctx: Ctx, node: NodeTemplate) -> tuple[dict, dict]:
     for key, why in _CPU_DROPPED.items():
         if _present(cpu, key):
             _warn(ctx, node, ("virtual_cpu", key), why)
-    mem = props.get("virtual_memory") if isinstance(props.get("virtual_memory"), dict) else {}
+    mem = props.get("virtual_memory")
+    if not isinstance(mem, dict):
+        mem = {}
     if mem.get("virtual_mem_size") is not None:
         q = size_quantity(mem.get("virtual_mem_size"))
         if q:

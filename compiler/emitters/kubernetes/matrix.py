@@ -23,8 +23,10 @@ from __future__ import annotations
 
 from typing import Any, Iterator, Mapping
 
+from ...diagnostics import Span
+from ...model import Group, NodeTemplate, Policy, Topology
 from ...model.frozen import written
-from .common import span_at
+from .common import Ctx, span_at
 from ...unsupported import unsupported
 
 Row = tuple[str | None, str | None]
@@ -360,7 +362,7 @@ POLICY_MATRIX: dict[str, dict[str, Row]] = {
 }
 
 
-def most_specific(types: tuple[str, ...], table: Mapping[str, dict]) -> str | None:
+def most_specific(types: tuple[str, ...], table: Mapping[str, object]) -> str | None:
     """The first (most derived) of ``types`` that the table knows."""
     for t in types:
         if t in table:
@@ -376,7 +378,10 @@ TABLES: dict[str, Mapping[str, dict[str, Row]]] = {
 }
 
 
-def row_for(entity, kind: str, key: str) -> Row | None:
+Entity = NodeTemplate | Policy | Group  # what the tables judge the properties of
+
+
+def row_for(entity: Entity, kind: str, key: str) -> Row | None:
     """The row for ``key`` of ``entity`` (kind: node, capability, policy, group), or None
     when no table knows it."""
     table = TABLES[kind]
@@ -384,7 +389,7 @@ def row_for(entity, kind: str, key: str) -> Row | None:
     return table[t].get(key) if t is not None else None
 
 
-def dropped(entity, table: Mapping[str, dict[str, Row]], topology: Any = None
+def dropped(entity: Entity, table: Mapping[str, dict[str, Row]], topology: Topology | None = None
             ) -> Iterator[tuple[str, str]]:
     """(property, reason) for each property ``entity`` (a node template or a policy) sets,
     with a value, that ``table`` drops; in property-name order.  With ``topology``, only
@@ -393,20 +398,22 @@ def dropped(entity, table: Mapping[str, dict[str, Row]], topology: Any = None
     key = most_specific(entity.types, table)
     if key is None:
         return
-    props = descriptor_values(topology, entity) if getattr(topology, "source_names", None) \
+    props = descriptor_values(topology, entity) \
+        if topology is not None and getattr(topology, "source_names", None) \
         else sorted(entity.property_spans)  # an IR built without files: every span counts
     for prop in props:
         row = table[key].get(prop)
         if row is None or row[0] is not None or entity.properties.get(prop) in (None, {}, []):
             continue
-        yield prop, row[1]
+        if row[1] is not None:  # a dropped row always gives its reason
+            yield prop, row[1]
 
 
-def _empty(v) -> bool:
+def _empty(v: Any) -> bool:
     return v in (None, {}, [], "")
 
 
-def _unknown(ctx, entity, where: str, key: str, prop: str, span) -> None:
+def _unknown(ctx: Ctx, entity: Entity, where: str, key: str, prop: str, span: Span) -> None:
     table_has_type = most_specific(entity.types, TABLES[where]) is not None
     why = ("xfc maps no other property of it" if table_has_type
            else "the Kubernetes back end has no mapping for this type")
@@ -422,7 +429,7 @@ def _unknown(ctx, entity, where: str, key: str, prop: str, span) -> None:
     )
 
 
-def descriptor_values(topology, entity) -> list[str]:
+def descriptor_values(topology: Topology, entity: Entity) -> list[str]:
     """The properties of ``entity`` whose value the descriptor gives: written in the
     template (the keys its frozen property map holds positions for), or a default of a
     type the package itself defines (its span is in a package file, not in a catalog
@@ -434,7 +441,7 @@ def descriptor_values(topology, entity) -> list[str]:
     return sorted(found)
 
 
-def _check_unknown(ctx) -> None:
+def _check_unknown(ctx: Ctx) -> None:
     """Warn at every property the descriptor gives a value that no table knows (never
     drop a fact in silence)."""
     for node in ctx.topology.nodes.values():
@@ -498,7 +505,7 @@ VL_PROTOCOL_DROPPED: dict[str, str] = {
 L3_MAPPED = ("cidr", "gateway_ip", "ip_allocation_pools", "ip_version")  # the cidr says it
 
 
-def _check_vl_profile(ctx) -> None:
+def _check_vl_profile(ctx: Ctx) -> None:
     for node in ctx.topology.nodes.values():
         if "tosca.nodes.nfv.VnfVirtualLink" not in node.types or \
                 "vl_profile" not in written(node.properties):
@@ -506,7 +513,7 @@ def _check_vl_profile(ctx) -> None:
         prof = node.properties.get("vl_profile")
         if not isinstance(prof, dict):
             continue
-        lost: list[tuple[tuple, str, str]] = [
+        lost: list[tuple[tuple[Any, ...], str, str]] = [
             (("vl_profile", k), k, why) for k, why in VL_PROFILE_DROPPED.items()
             if not _empty(prof.get(k))]
         data = prof.get("virtual_link_protocol_data")
@@ -518,7 +525,9 @@ def _check_vl_profile(ctx) -> None:
                     lost.append((("vl_profile", "virtual_link_protocol_data", i, k),
                                  f"virtual_link_protocol_data[{i}].{k}", why))
             l3 = entry.get("l3_protocol_data")
-            for k in sorted(l3) if isinstance(l3, dict) else ():
+            if not isinstance(l3, dict):
+                l3 = {}
+            for k in sorted(l3):
                 if k not in L3_MAPPED and not _empty(l3[k]):
                     lost.append((("vl_profile", "virtual_link_protocol_data", i,
                                   "l3_protocol_data", k),
@@ -542,7 +551,7 @@ def _check_vl_profile(ctx) -> None:
             )
 
 
-def check_keys(ctx) -> None:
+def check_keys(ctx: Ctx) -> None:
     """Warn at every property set in the descriptor that the back end drops."""
     for node in ctx.topology.nodes.values():
         for prop, why in dropped(node, MATRIX, ctx.topology):

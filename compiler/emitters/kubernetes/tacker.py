@@ -37,7 +37,7 @@ from __future__ import annotations
 import copy
 import posixpath
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from ... import bounds
 from ...diagnostics import Severity, Span
@@ -51,9 +51,10 @@ from ...unsupported import unsupported
 WORKLOAD_KINDS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod", "Job", "CronJob")
 KUBE_DIR = "Files/kubernetes/"
 PARAM_DEF_FILES = "lcm-kubernetes-def-files"
+Replicas = Callable[[NodeTemplate], tuple[int, int]]  # a VDU's (min, max) replicas
 
 
-def _pod_spec(obj: dict) -> dict | None:
+def _pod_spec(obj: Mapping[str, Any]) -> dict[str, Any] | None:
     spec = obj.get("spec")
     if not isinstance(spec, dict):
         return None
@@ -79,18 +80,23 @@ class _Doc:
 
     def name_span(self) -> Span:
         meta = self.obj.get("metadata")
-        return meta.value_span("name") if hasattr(meta, "value_span") else self.span
+        return meta.value_span("name") if meta is not None and hasattr(meta, "value_span") \
+            else self.span
 
 
-def generated_by_xfc(doc: Mapping) -> str | None:
+def generated_by_xfc(doc: Mapping[str, Any]) -> str | None:
     """The template an object xfc generated from a descriptor names (a CSAR xfc bundled
     ships them in Files/kubernetes/), or None for an object written by hand or shipped
     and only enriched by xfc (``xfactor.io/origin: shipped``)."""
     meta = doc.get("metadata")
     if not isinstance(meta, Mapping):
         return None
-    labels = meta.get("labels") if isinstance(meta.get("labels"), Mapping) else {}
-    ann = meta.get("annotations") if isinstance(meta.get("annotations"), Mapping) else {}
+    labels = meta.get("labels")
+    if not isinstance(labels, Mapping):
+        labels = {}
+    ann = meta.get("annotations")
+    if not isinstance(ann, Mapping):
+        ann = {}
     if labels.get("app.kubernetes.io/managed-by") != "xfc" or ann.get(ANN_ORIGIN) == "shipped":
         return None
     template = ann.get(ANN_TEMPLATE)
@@ -112,7 +118,7 @@ def shipped_image(ctx: Ctx, template: str, container: str) -> str | None:
             for c in pod.get("containers") or ():
                 if isinstance(c, Mapping) and c.get("name") == container \
                         and isinstance(c.get("image"), str):
-                    return c["image"]
+                    return str(c["image"])
     return None
 
 
@@ -180,14 +186,16 @@ def vdus(ctx: Ctx, workloads: set[str]) -> list[NodeTemplate]:
     ]
 
 
-def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
+def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of: Replicas) -> set[str]:
     """Emit the shipped objects; return the VDU names that were realised this way."""
     objects = _read(ctx, {v.name for v in candidates})
     if not objects:
         return set()
     by_name: dict[str, list[int]] = {}
     for i, doc in enumerate(objects):
-        meta = doc.obj.get("metadata") if isinstance(doc.obj.get("metadata"), Mapping) else {}
+        meta = doc.obj.get("metadata")
+        if not isinstance(meta, Mapping):
+            meta = {}
         if doc.obj.get("kind") in WORKLOAD_KINDS and isinstance(meta.get("name"), str):
             by_name.setdefault(meta["name"], []).append(i)
     matched: dict[int, NodeTemplate] = {}
@@ -229,33 +237,36 @@ def emit(ctx: Ctx, candidates: list[NodeTemplate], replicas_of) -> set[str]:
     files_with_workloads = {d.file for d in objects if d.obj.get("kind") in WORKLOAD_KINDS}
     kept: list[tuple[_Doc, NodeTemplate | None]] = []
     for i, doc in enumerate(objects):
-        vdu = matched.get(i)
-        if vdu is None:
+        owner = matched.get(i)
+        if owner is None:
             if doc.obj.get("kind") in WORKLOAD_KINDS:
                 continue  # another flavour's object
             if doc.file in files_with_workloads and doc.file not in files_with_match:
                 continue
-        kept.append((doc, vdu))
+        kept.append((doc, owner))
     kept = _unique(ctx, kept)
     # (namespace, selector, name) of every budget: the shipped ones, then xfc's
     budgets = [(_identity(ctx, d.obj)[1], _spec(d.obj).get("selector"), _identity(ctx, d.obj)[2])
                for d, _ in kept if d.obj.get("kind") == "PodDisruptionBudget"]
     budgeted: set[str] = set()
     shipped = len(budgets)
-    for doc, vdu in kept:
-        _enrich(ctx, doc, copy.deepcopy(doc.obj), vdu, replicas_of, budgets, budgeted, shipped)
+    for doc, owner in kept:
+        _enrich(ctx, doc, copy.deepcopy(dict(doc.obj)), owner, replicas_of, budgets, budgeted, shipped)
     return realised
 
 
-def _identity(ctx: Ctx, obj: Mapping) -> tuple[str, str, str]:
+def _identity(ctx: Ctx, obj: Mapping[str, Any]) -> tuple[str, str, str]:
     """(kind, namespace, name) as the API server would key the object once deployed:
     ``--namespace`` replaces a namespaced object's own; "" is the instance's namespace."""
     kind = str(obj.get("kind"))
-    meta = obj.get("metadata") if isinstance(obj.get("metadata"), Mapping) else {}
+    meta = obj.get("metadata")
+    if not isinstance(meta, Mapping):
+        meta = {}
     name = str(meta.get("name") or "")
     if kind in _CLUSTER_SCOPED:
         return kind, "", name
-    ns = ctx.namespace or (meta.get("namespace") if isinstance(meta.get("namespace"), str) else "")
+    own = meta.get("namespace")
+    ns = ctx.namespace or (own if isinstance(own, str) else "")
     return kind, ns, name
 
 
@@ -302,17 +313,17 @@ def _unique(ctx: Ctx, kept: list[tuple[_Doc, NodeTemplate | None]]) -> list[tupl
     return out
 
 
-def _spec(obj: Mapping) -> Mapping:
+def _spec(obj: Mapping[str, Any]) -> Mapping[str, Any]:
     spec = obj.get("spec")
     return spec if isinstance(spec, Mapping) else {}
 
 
-def _requirements(selector: Any) -> dict[str, list[tuple[str, frozenset]]] | None:
+def _requirements(selector: Any) -> dict[str, list[tuple[str, frozenset[str]]]] | None:
     """A label selector as key -> [(operator, values)]; None for a null selector (which
     selects no pods, policy/v1)."""
     if not isinstance(selector, Mapping):
         return None
-    reqs: dict[str, list[tuple[str, frozenset]]] = {}
+    reqs: dict[str, list[tuple[str, frozenset[str]]]] = {}
     labels = selector.get("matchLabels")
     for k, v in (labels.items() if isinstance(labels, Mapping) else ()):
         reqs.setdefault(str(k), []).append(("In", frozenset([str(v)])))
@@ -330,7 +341,7 @@ def selectors_overlap(a: Any, b: Any) -> bool:
     if ra is None or rb is None:
         return False
     for key in set(ra) | set(rb):
-        allowed: frozenset | None = None
+        allowed: frozenset[str] | None = None
         excluded: set[str] = set()
         exists = absent = False
         for op, values in ra.get(key, []) + rb.get(key, []):
@@ -349,7 +360,7 @@ def selectors_overlap(a: Any, b: Any) -> bool:
     return True
 
 
-def selects(selector: Any, labels: Mapping) -> bool:
+def selects(selector: Any, labels: Mapping[str, Any]) -> bool:
     """Whether a label selector selects a pod with exactly ``labels``."""
     reqs = _requirements(selector)
     if reqs is None:
@@ -369,8 +380,8 @@ def selects(selector: Any, labels: Mapping) -> bool:
     return True
 
 
-def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_of,
-            budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
+def _enrich(ctx: Ctx, doc: _Doc, obj: dict[str, Any], vdu: NodeTemplate | None,
+            replicas_of: Replicas, budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
     file, line = doc.file, doc.line
     meta = obj.setdefault("metadata", {})
     if not isinstance(meta, dict):
@@ -395,8 +406,8 @@ def _enrich(ctx: Ctx, doc: _Doc, obj: dict, vdu: NodeTemplate | None, replicas_o
         _budget(ctx, obj, vdu, name, replicas_of, budgets, budgeted, shipped)
 
 
-def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
-            budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
+def _budget(ctx: Ctx, obj: dict[str, Any], vdu: NodeTemplate, name: str,
+            replicas_of: Replicas, budgets: list[tuple[str, Any, str]], budgeted: set[str], shipped: int) -> None:
     """A PodDisruptionBudget for a VDU that may run more than one instance: one per VDU,
     in the workload's namespace, none where a shipped budget already selects its pods;
     where one would overlap another budget (xfc's for another VDU), none and a warning
@@ -443,7 +454,7 @@ def _budget(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, replicas_of,
     budgets.append((ns, selector, dns_label(name)))
 
 
-def _pod_labels(obj: Mapping) -> Mapping:
+def _pod_labels(obj: Mapping[str, Any]) -> Mapping[str, Any]:
     tmpl = _spec(obj).get("template")
     meta = tmpl.get("metadata") if isinstance(tmpl, Mapping) else None
     labels = meta.get("labels") if isinstance(meta, Mapping) else None
@@ -456,7 +467,7 @@ CLUSTER_SCOPED = _CLUSTER_SCOPED = (
 )
 
 
-def _workload_settings(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, file: str) -> None:
+def _workload_settings(ctx: Ctx, obj: dict[str, Any], vdu: NodeTemplate, name: str, file: str) -> None:
     pod = _pod_spec(obj)
     process = ctx.unit.xmodel.processes.get(vdu.name) if ctx.unit.xmodel else None
     if process is not None and process.state == "stateful" and obj.get("kind") == "Deployment":
@@ -475,7 +486,9 @@ def _workload_settings(ctx: Ctx, obj: dict, vdu: NodeTemplate, name: str, file: 
                                ctx.diags)
         if grace is not None:
             pod["terminationGracePeriodSeconds"] = grace
-    spec = obj.get("spec") if isinstance(obj.get("spec"), dict) else {}
+    spec = obj.get("spec")
+    if not isinstance(spec, dict):
+        spec = {}
     tmpl = spec.get("template") if isinstance(spec.get("template"), dict) else None
     if tmpl is not None:
         tmeta = tmpl.setdefault("metadata", {})

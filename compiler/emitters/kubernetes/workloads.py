@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ... import bounds
+from ...diagnostics import Span
 from ...images import container_image
 from ...model import NodeTemplate
 from ...model.frozen import written
@@ -66,19 +67,19 @@ class Workload:
     node: NodeTemplate
     name: str  # Kubernetes name
     stateful: bool
-    containers: list[dict]
+    containers: list[dict[str, Any]]
     grace: int = 30
     replicas: int = 1
     min_replicas: int = 1
     max_replicas: int = 1
     scale_step: int | None = None  # pods per HPA scale-up step (SOL001 deltas)
-    ports: list[dict] = field(default_factory=list)  # {name, port, protocol}
-    volumes: list[dict] = field(default_factory=list)
-    claim_templates: list[dict] = field(default_factory=list)
-    networks: list[dict] = field(default_factory=list)  # Multus selections
+    ports: list[dict[str, Any]] = field(default_factory=list)  # {name, port, protocol}
+    volumes: list[dict[str, Any]] = field(default_factory=list)
+    claim_templates: list[dict[str, Any]] = field(default_factory=list)
+    networks: list[dict[str, Any]] = field(default_factory=list)  # Multus selections
     extra_labels: dict[str, str] = field(default_factory=dict)
-    env_from: list[dict] = field(default_factory=list)
-    affinity: dict = field(default_factory=dict)
+    env_from: list[dict[str, Any]] = field(default_factory=list)
+    affinity: dict[str, Any] = field(default_factory=dict)
     annotations: dict[str, str] = field(default_factory=dict)
     reconnect_sources: list[str] = field(default_factory=list)
     kind_label: str | None = None  # app.kubernetes.io/component
@@ -88,7 +89,7 @@ class Workload:
 # --------------------------------------------------------------------------- images
 
 
-def check_tag(ctx: Ctx, node: NodeTemplate, image: str, span) -> None:
+def check_tag(ctx: Ctx, node: NodeTemplate, image: str, span: Span | None) -> None:
     """Warn about an image without a tag or digest, or with the tag ``latest``."""
     last = image.rsplit("/", 1)[-1]
     if "@" in last:
@@ -115,7 +116,7 @@ def _artifact_image(node: NodeTemplate, _unused: Any = None) -> tuple[str | None
 # --------------------------------------------------------------------------- resources
 
 
-def _resources(requests: dict, limits: dict) -> dict:
+def _resources(requests: dict[str, Any], limits: dict[str, Any]) -> dict[str, Any]:
     req = {k: v for k, v in requests.items() if v is not None}
     lim = {k: v for k, v in limits.items() if v is not None}
     for key in ("cpu", "memory"):
@@ -133,7 +134,7 @@ def _resources(requests: dict, limits: dict) -> dict:
     return {"limits": lim, "requests": req}
 
 
-def _port_entry(port: Any, protocol: Any, name: Any) -> dict | None:
+def _port_entry(port: Any, protocol: Any, name: Any) -> dict[str, Any] | None:
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         return None
     proto = str(protocol or "TCP").upper()
@@ -144,7 +145,7 @@ def _port_entry(port: Any, protocol: Any, name: Any) -> dict | None:
     return {"name": pname, "port": port, "protocol": proto}
 
 
-def add_port(w: Workload, entry: dict | None) -> None:
+def add_port(w: Workload, entry: dict[str, Any] | None) -> None:
     if entry is None or any(
         p["port"] == entry["port"] and p["protocol"] == entry["protocol"] for p in w.ports
     ):
@@ -154,7 +155,7 @@ def add_port(w: Workload, entry: dict | None) -> None:
     w.ports.append(entry)
 
 
-def _container(ctx: Ctx, node: NodeTemplate, name: str, image: str, span) -> dict:
+def _container(ctx: Ctx, node: NodeTemplate, name: str, image: str, span: Span | None) -> dict[str, Any]:
     check_tag(ctx, node, image, span)
     last = image.rsplit("/", 1)[-1]
     latest = "@" not in last and (":" not in last or last.endswith(":latest"))
@@ -188,14 +189,17 @@ def _cnf(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | No
     _profile_container(ctx, node, c)
     w = Workload(node=node, name=dns_label(node.name), stateful=_stateful(process), containers=[c])
     _profile_ports(ctx, w)
-    reps = p.get("replicas") if isinstance(p.get("replicas"), dict) else {}
-    _set_replicas(w, *(bounds.int32(reps.get(k, 1), f"{node.name}: replicas.{k}",
-                                    ctx.value_span(node, "replicas", k), ctx.diags)
-                       for k in ("min", "max")), None)
+    reps = p.get("replicas")
+    if not isinstance(reps, dict):
+        reps = {}
+    lo, hi = (bounds.int32(reps.get(k, 1), f"{node.name}: replicas.{k}",
+                           ctx.value_span(node, "replicas", k), ctx.diags)
+              for k in ("min", "max"))
+    _set_replicas(w, lo, hi, None)
     return w
 
 
-def _profile_container(ctx: Ctx, node: NodeTemplate, c: dict) -> None:
+def _profile_container(ctx: Ctx, node: NodeTemplate, c: dict[str, Any]) -> None:
     """command, args, env, secret_env and resources of a CNF or a deployed backing service."""
     p = node.properties
     for key in ("command", "args"):
@@ -209,7 +213,9 @@ def _profile_container(ctx: Ctx, node: NodeTemplate, c: dict) -> None:
     env = [e for e in env if e["name"] not in names] + secrets  # a secret wins over a value
     if env:
         c["env"] = sorted(env, key=lambda e: e["name"])
-    res = p.get("resources") if isinstance(p.get("resources"), dict) else {}
+    res = p.get("resources")
+    if not isinstance(res, dict):
+        res = {}
     cpu = bounds.cores(res.get("cpu"), f"{node.name}: resources.cpu",
                        ctx.value_span(node, "resources", "cpu"), ctx.diags)
     cpu_q = cpu_quantity(cpu) if cpu is not None and cpu > 0 else None
@@ -233,7 +239,7 @@ def _stateful(process: Process | None) -> bool:
 
 
 def _os_container_du(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | None:
-    containers: list[dict] = []
+    containers: list[dict[str, Any]] = []
     sources: list[str] = []  # "<container>=<where its image came from>", in container order
     for req in node.requirements:
         if req.name != "container" or not req.node or req.node not in ctx.topology.nodes:
@@ -544,7 +550,7 @@ def build(ctx: Ctx, node: NodeTemplate, process: Process | None) -> Workload | N
     return w
 
 
-def _scratch(ctx: Ctx, process: Process | None) -> dict:
+def _scratch(ctx: Ctx, process: Process | None) -> dict[str, Any]:
     if process is not None and process.scratch_size:
         n = bounds.byte_size(process.scratch_size, f"{process.node}: scratch.size",
                              process.property_spans.get("scratch", process.span), ctx.diags)
@@ -554,7 +560,7 @@ def _scratch(ctx: Ctx, process: Process | None) -> dict:
     return {}
 
 
-def add_backing_env(ctx: Ctx, w: Workload, services: dict) -> None:
+def add_backing_env(ctx: Ctx, w: Workload, services: dict[str, Any]) -> None:
     """Every backing service a workload uses becomes ``<NAME>_LOCATOR`` in its env, and
     each of its ``secret_env`` references ``<NAME>_<VAR>`` (the same Secret key: the
     user needs the credentials the service was started with)."""
@@ -713,7 +719,7 @@ def vnf_annotations(ctx: Ctx, workload: str | None = None) -> dict[str, str]:
     return out
 
 
-def _emit_service(ctx: Ctx, w: Workload, selector: dict) -> None:
+def _emit_service(ctx: Ctx, w: Workload, selector: dict[str, Any]) -> None:
     """Headless for StatefulSets; ClusterIP when ports are known or a wiring reconnects."""
     if not w.stateful and not w.ports and not w.reconnect_sources:
         return

@@ -36,8 +36,8 @@ from ...diagnostics import Diagnostics, InternalError, Severity, Span
 from ...model import OutputFile
 from ...model.ir import BackEndInput
 from . import failurepolicy
-from .common import Context, build_context, step_span
-from .targets import PolicyTarget
+from ...target_api import Context
+from .common import build_context, step_span
 from ...unsupported import unsupported, saturated
 
 NAME = "policies"
@@ -56,11 +56,11 @@ def _order(name: str) -> tuple[int, str]:
     return (builtins.index(name), "") if name in builtins else (len(builtins), name)
 
 
-def chosen_targets(ctx: Context, diags: Diagnostics | None = None) -> list[PolicyTarget]:
+def chosen_targets(ctx: Context, diags: Diagnostics | None = None) -> list[plugins.Target]:
     """The targets ``ctx.targets`` names, loaded by name (built-ins first, in table order).
     One that cannot be loaded is a ``plugin-error`` in ``diags`` (or raises PluginError
     when no ``diags`` is given)."""
-    out = []
+    out: list[plugins.Target] = []
     for name in sorted(dict.fromkeys(ctx.targets), key=_order):
         try:
             out.append(plugins.target(name))
@@ -72,7 +72,7 @@ def chosen_targets(ctx: Context, diags: Diagnostics | None = None) -> list[Polic
     return out
 
 
-def warn_unexpressible(ctx: Context, targets: list[PolicyTarget], diags: Diagnostics) -> None:
+def warn_unexpressible(ctx: Context, targets: list[plugins.Target], diags: Diagnostics) -> None:
     """One ``unsupported`` (named by the target) per step and chosen target that loses something.
     Past ``max_diagnostics_per_code`` of them the rest would only be counted, so the steps
     left are not realised again (on a dense topology, most of this function's time)."""

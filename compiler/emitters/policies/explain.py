@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from ... import plugins
 from ...model.xfactor import ResolvedWiring
-from .common import Context, go_duration, step_args, step_budget
+from ...target_api import Context
+from .common import go_duration, step_args, step_budget
 
 
-def explained_targets(ctx: Context) -> list:
+def explained_targets(ctx: Context) -> list[plugins.Target]:
     """Every built-in target (in table order) and any chosen third-party one.
     Raises :class:`compiler.plugins.PluginError` for a chosen one that cannot be loaded."""
     names = list(plugins.BUILTIN_TARGETS)
@@ -30,11 +31,13 @@ def describe_step(rw: ResolvedWiring, index: int) -> str:
     a = step_args(step)
     w = rw.wiring
     if a.action == "reconnect":
+        assert a.backoff is not None  # a reconnect's arguments are filled in (model.xfactor)
         text = (
             f"reconnect: {w.source} reconnects to another instance of {w.target}, up to "
             f"{a.attempts} attempts, {go_duration(a.backoff)} apart"
         )
     elif a.action == "notify":
+        assert a.via is not None  # a notify step's channel is filled in (model.xfactor)
         who = ", ".join(rw.recipients)
         channel = {
             "http": f"an HTTP call to {a.path} on port {a.port}",

@@ -36,7 +36,8 @@ from typing import Any, Iterable, Mapping
 
 from ...resources import schemas_dir
 from ...model.xfactor import ResolvedStep, ResolvedWiring, SideReach, side_closure
-from .common import Context, go_duration, step_args
+from ...target_api import Context
+from .common import go_duration, step_args
 from .workloads import WorkloadRef
 
 API_VERSION = "xfactor.io/v1alpha2"
@@ -88,9 +89,9 @@ class Scopes:
             scopes.name(members)
         for rw in ctx.wirings:
             for step in rw.steps:
-                members = step_scope(step)
-                if members is not None:
-                    scopes.name(members)
+                scope = step_scope(step)
+                if scope is not None:
+                    scopes.name(scope)
             scopes.propagate(rw)
         return scopes
 
@@ -117,7 +118,7 @@ class Scopes:
         in a chain with a cycle, is written out as members."""
         chain = rw.chain
         reach = self._reach.of(chain, direction, end)
-        if reach is None:
+        if reach is None or chain is None:  # no chain: no reach
             return self.name(members)
         for node in side_closure(reach, end, lambda n: (direction, chain, n) in self._sides):
             key = (direction, chain, node)
@@ -184,6 +185,7 @@ def step_document(step: ResolvedStep, rw: ResolvedWiring, scopes: Scopes) -> dic
     a = step_args(step)
     doc: dict[str, Any] = {"action": a.action}
     if a.action == "reconnect":
+        assert a.backoff is not None  # a reconnect's arguments are filled in (model.xfactor)
         doc["attempts"] = a.attempts
         doc["backoff"] = go_duration(a.backoff)
         if a.timeout is not None:

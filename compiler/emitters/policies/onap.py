@@ -42,7 +42,8 @@ from typing import Any
 
 from ...model.xfactor import ResolvedWiring
 from ...names import dns_label, identifier
-from .common import Context, Realisation, StepArgs, go_duration, step_args, step_budget, whole_seconds
+from ...target_api import Context, Realisation
+from .common import StepArgs, go_duration, step_args, step_budget, whole_seconds
 
 POLICY_TYPE = "onap.policies.controlloop.operational.common.Drools"
 TOSCA_VERSION = "tosca_simple_yaml_1_1_0"
@@ -121,7 +122,7 @@ def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs,
     base = f"{prefix or _ident(w.name)}.step{index + 1}.{a.action}"
     ops: list[dict[str, Any]] = []
 
-    def op(suffix: str, actor: str, operation: str, target: dict, description: str,
+    def op(suffix: str, actor: str, operation: str, target: dict[str, Any], description: str,
            payload: dict[str, str] | None = None) -> None:
         body: dict[str, Any] = {"actor": actor, "operation": operation, "target": target}
         if payload:
@@ -130,6 +131,7 @@ def _step_operations(ctx: Context, rw: ResolvedWiring, index: int, a: StepArgs,
                     "timeout": timeout, "retries": 0})
 
     if a.action == "notify":
+        assert a.via is not None  # a notify step's channel is filled in (model.xfactor)
         payload = {
             "xfactor-wiring": w.name,
             "xfactor-source": w.source,
@@ -297,6 +299,7 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
     else:
         ops = _step_operations(ctx, rw, index, a)
     if step.action == "reconnect":
+        assert a.backoff is not None  # a reconnect's arguments are filled in (model.xfactor)
         only = len(rw.steps) == 1
         return Realisation(
             how=(

@@ -26,7 +26,8 @@ from __future__ import annotations
 from typing import Any
 
 from ...model.xfactor import ResolvedWiring
-from .common import INPUT_HELM_CHART, Context, Realisation, go_duration, step_args, step_budget, whole_seconds
+from ...target_api import Context, Realisation
+from .common import INPUT_HELM_CHART, go_duration, step_args, step_budget, whole_seconds
 from .failurepolicy import covered_chain
 
 RECOVERY_TYPE = "automatic"
@@ -121,6 +122,7 @@ def realise(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
     a = step_args(step)
     w = rw.wiring
     if step.action == "reconnect":
+        assert a.backoff is not None  # a reconnect's arguments are filled in (model.xfactor)
         return Realisation(
             how=f"no healing entry: the Kubernetes Service of {w.target} inside the KDU "
             "balances the reconnection",

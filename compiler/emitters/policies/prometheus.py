@@ -27,16 +27,15 @@ Codes: none itself.  The package's emitter (:mod:`compiler.emitters.policies`) r
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol, Sequence, TypeGuard
 
 from ...diagnostics import Diagnostics
 
 from ...model.xfactor import ResolvedWiring
 from ..kubernetes.common import dns_label, workload_name
 from .failurepolicy import covered_chain
+from ...target_api import Context, Realisation
 from .common import (
-    Context,
-    Realisation,
     camel,
     go_duration,
     step_args,
@@ -50,6 +49,12 @@ class AlertLabeller(Protocol):
 
     def alert_labels(self, ctx: Context, rw: ResolvedWiring,
                      index: int) -> tuple[dict[str, str], dict[str, str]]: ...
+
+
+def _labels_alerts(target: object) -> TypeGuard[AlertLabeller]:
+    """Whether ``target`` adds to the alerts: the optional ``labels_alerts`` of
+    :class:`compiler.plugins.Target`, which promises ``alert_labels``."""
+    return bool(getattr(target, "labels_alerts", False))
 
 
 API_VERSION = "monitoring.coreos.com/v1"
@@ -73,7 +78,8 @@ def _pod_regex(ctx: Context, node: str) -> str:
     # by that emitter's own rule (an MCIO name may rename it), so the two agree; a
     # StatefulSet's pods are <name>-<ordinal>, a Deployment's <name>-<rs hash>-<pod hash>.
     topo = ctx.topology
-    name = workload_name(topo, node) if getattr(topo, "nodes", None) is not None else dns_label(node)
+    name = workload_name(topo, node) if topo is not None and getattr(topo, "nodes", None) is not None \
+        else dns_label(node)
     if ctx.stateful(node):
         return f"{name}-[0-9]+"
     return f"{name}-[a-z0-9]+-[a-z0-9]+"
@@ -178,8 +184,7 @@ def build(ctx: Context) -> list[dict[str, Any]]:
 
     # the chosen targets that label alerts (one that could not be loaded was reported
     # by the emitter already: it labels nothing)
-    labellers = [t for t in chosen_targets(ctx, Diagnostics())
-                 if getattr(t, "labels_alerts", False)]
+    labellers = [t for t in chosen_targets(ctx, Diagnostics()) if _labels_alerts(t)]
     wirings = [[rule(ctx, rw, i, labellers) for i in range(len(rw.steps))] for rw in ctx.wirings]
     infos = [chain_info(ctx, name, members) for name, _, members in ctx.chains]
     # (group, rules) units packed into parts; group 0 = wirings, 1 = chains
@@ -254,6 +259,7 @@ def realise_kubernetes(ctx: Context, rw: ResolvedWiring, index: int) -> Realisat
     w = rw.wiring
     where = f"FailurePolicy {ctx.service}, wiring {w.name}, steps[{index}]"
     if step.action == "reconnect":
+        assert a.backoff is not None  # a reconnect's arguments are filled in (model.xfactor)
         wait = (go_duration(a.timeout) if a.timeout is not None
                 else f"{a.attempts} x {go_duration(a.backoff)}")
         service = getattr(ctx.workloads.get(w.target), "service", None)
@@ -261,6 +267,7 @@ def realise_kubernetes(ctx: Context, rw: ResolvedWiring, index: int) -> Realisat
         does = (f"{w.source} reconnects through {via} (no affinity); xfc operator waits "
                 f"{wait} for a Ready Pod of {w.target}")
     elif step.action == "notify":
+        assert a.via is not None  # a notify step's channel is filled in (model.xfactor)
         channel = {"http": f"a JSON POST to :{a.port}{a.path} on each Ready Pod",
                    "signal": f"the signal {a.signal} to each Pod's main process (pods/exec)"}.get(
             a.via, "a Kubernetes Event on each workload")
@@ -302,6 +309,7 @@ def realise_tacker(ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
             )
         )
     if step.action == "notify":
+        assert a.via is not None  # a notify step's channel is filled in (model.xfactor)
         channel = {"http": f"HTTP {a.path} on port {a.port}", "signal": f"signal {a.signal}",
                    "event": "an event"}.get(a.via, "an event")
         return Realisation(

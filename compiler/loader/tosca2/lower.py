@@ -17,10 +17,13 @@ What changes, by clause of TOSCA 2.0 (csd06); docs/tosca-2.md has the full table
 * §9.3/§9.5 property, attribute and parameter definitions and schema definitions:
   ``validation`` → ``constraints`` (:mod:`.functions`); a property's fixed ``value`` is
   read as its ``default``, with a warning.
-* §8.5 requirement definitions: ``count_range`` → ``occurrences``; §8.2 capability
+* §8.5 requirement definitions: ``count_range`` → ``occurrences`` (none: ``[0,
+  UNBOUNDED]``, written out, since 1.3's default is ``[1, 1]``); §8.2 capability
   definitions and types: ``valid_source_node_types`` → ``valid_source_types``; §7.4
   relationship types: ``valid_capability_types`` → ``valid_target_types``.
-* §6.9.3 node templates: ``count`` 1 is dropped, any other count is refused (§14.1);
+* §6.9.3 node templates: ``count`` 1 is dropped, any other count is kept under the key
+  :data:`.count.COUNT` for the resolver, which multiplies a workload's replicas by it
+  or refuses it (:mod:`.count`, §14.1);
   §8.7 requirement assignments: ``count: 1`` dropped, ``optional``, ``allocation`` and
   ``directives`` refused, a ``node_filter`` selects the target among the service
   template's node templates (:mod:`.selection`); §16.5 policy ``triggers``: a warning.
@@ -45,6 +48,7 @@ from typing import Any
 from ...diagnostics import Diagnostics, Span
 from ..yamlpos import PMap, PSeq
 from .functions import Values
+from .count import COUNT
 from .copies import copies
 from ...limits import DEFAULT_LIMITS, Limits
 from .scalars import bytes_def, scalar_type, scalar_type_names
@@ -192,6 +196,7 @@ class Lowerer:
         self.interface_names = {k: v for k, v in _INTERFACE_NAMES.items()
                                 if not (isinstance(own, PMap) and k in own)}
         self.scalar_types = scalar_type_names(data.get("data_types"))
+        self.data_types = data.get("data_types")
         for k, body in data.items():
             span = data.value_span(k)
             if k == "tosca_definitions_version":
@@ -332,7 +337,7 @@ class Lowerer:
             only2["triggers"] = "§16.3"
         out = self.keyed(body, path, fields, rename, only2)
         if kind == "data" and isinstance(body, PMap) and body.get("derived_from") == "scalar":
-            out = scalar_type(out, body, self.diags, path)
+            out = scalar_type(out, body, self.diags, path, self.data_types)
         return out
 
     def validation(self, body: PMap) -> Any:
@@ -373,29 +378,88 @@ class Lowerer:
             self.diags.add("tosca-unsupported", "a fixed property value (TOSCA 2.0 §9.5 "
                            "'value') is read as the default: a template may still assign "
                            "another", body.key_span("value"), path=path)
-        return bytes_def(out, body, self.diags, path)
+        return self.nil(bytes_def(out, body, self.diags, path))
+
+    def nil(self, out: Any) -> Any:
+        """§9.1.1.6: ``nil``, whose one value is null, is TOSCA 1.3's ``null`` type (a
+        required nil property must still be assigned, ``null``); unless the file defines
+        a data type of that name."""
+        if isinstance(self.data_types, PMap) and "nil" in self.data_types:
+            return out
+        if out == "nil":  # an entry_schema / key_schema short form
+            return "null"
+        if isinstance(out, PMap) and out.get("type") == "nil":
+            dict.__setitem__(out, "type", "null")
+        return out
 
     def param_def(self, body: Any, path: str) -> Any:
         """An input or output parameter (§9.6): fixed ``value`` kept (1.3 has it)."""
         if not isinstance(body, PMap):
             return body
-        return bytes_def(self.definition(body, path), body, self.diags, path)
+        return self.nil(bytes_def(self.definition(body, path), body, self.diags, path))
 
     def schema(self, body: Any, span: Span, path: str) -> Any:
         if not isinstance(body, PMap):
-            return bytes_def(body, body, self.diags, path, span)
-        return bytes_def(self.definition(body, path, values=False), body, self.diags, path)
+            return self.nil(bytes_def(body, body, self.diags, path, span))
+        return self.nil(bytes_def(self.definition(body, path, values=False), body, self.diags,
+                                  path))
 
     def requirement_defs(self, body: Any, span: Span, path: str) -> Any:
-        return self.named_list(body, lambda name, d: self.keyed(d, f"{path}.{name}", {
+        if isinstance(body, PSeq):  # the 1.3 short form, a capability type name
+            items = PSeq(span=body.span)
+            items.item_spans.extend(body.item_spans)
+            for item in body:
+                if isinstance(item, PMap) and len(item) == 1 and \
+                        isinstance(next(iter(item.values())), str):
+                    (name, cap), = item.items()
+                    at = item.value_span(name)
+                    long = PMap(span=at)
+                    dict.__setitem__(long, "capability", cap)
+                    long.key_spans["capability"] = long.value_spans["capability"] = at
+                    new = PMap(span=item.span)
+                    Values.put(new, name, long, item, name)
+                    item = new
+                items.append(item)
+            body = items
+        return self.named_list(body, lambda name, d: self.requirement_def(d, f"{path}.{name}"))
+
+    def requirement_def(self, d: Any, path: str) -> Any:
+        """§8.5: ``count_range`` is 1.3's ``occurrences``; without one the range is
+        ``[0, UNBOUNDED]`` (1.3's default is ``[1, 1]``, so it is written out).  The 1.3
+        short form (a capability type name) is read as ``capability:``, with that range."""
+        out = self.keyed(d, path, {
             "relationship": lambda b, s, p: self.keyed(b, p, {
                 "interfaces": lambda b2, s2, p2: self.each(b2, p2, self.interface)}),
-        }, _REQDEF_RENAME, _REQDEF_ONLY2))
+        }, _REQDEF_RENAME, _REQDEF_ONLY2)
+        out = _no_metadata(out)
+        if isinstance(out, PMap) and "occurrences" not in out:
+            default = PSeq([0, "UNBOUNDED"], span=d.span)
+            default.item_spans.extend([d.span, d.span])
+            dict.__setitem__(out, "occurrences", default)
+            out.key_spans["occurrences"] = d.span
+            out.value_spans["occurrences"] = d.span
+        return out
 
     def capability_def(self, body: Any, path: str) -> Any:
         props = lambda b, s, p: self.each(b, p, self.prop_def)  # noqa: E731
-        return self.keyed(body, path, {"properties": props, "attributes": props},
-                          _CAP_RENAME, _CAP_ONLY2)
+        return _no_metadata(self.keyed(body, path, {"properties": props, "attributes": props},
+                                       _CAP_RENAME, _CAP_ONLY2))
+
+    def capability_assignment(self, body: Any, path: str) -> Any:
+        """§8.4: properties and attributes; ``directives`` (processing instructions to an
+        orchestrator) accepted with a warning."""
+        values = self.values
+        if isinstance(body, PMap) and "directives" in body:
+            self.diags.add("tosca-unsupported", "a capability's directives (TOSCA 2.0 §8.4) "
+                           "are accepted, not acted on: they are processing instructions to "
+                           "an orchestrator, and change no object xfc builds",
+                           body.key_span("directives"), path=f"{path}.directives")
+            kept = PMap(span=body.span)
+            for k in body:
+                if k != "directives":
+                    self.put(kept, k, body[k], body, k)
+            body = kept
+        return self.keyed(body, path, {"properties": values, "attributes": values})
 
     def interface_type_name(self, name: Any, span: Span, path: str) -> Any:
         return self.interface_names.get(name, name) if isinstance(name, str) else name
@@ -468,7 +532,7 @@ class Lowerer:
             elif k == "policies":
                 body = self.policies(body, f"{path}.{k}", values)
             elif k == "substitution_mappings":
-                body = self.val(body, span, f"{path}.{k}")
+                body = _input_mappings(self.val(body, span, f"{path}.{k}"))
             self.put(out, k, body, st, k)
         return out
 
@@ -488,26 +552,17 @@ class Lowerer:
         for k, v in body.items():
             if k == "count":
                 if v != 1 or isinstance(v, bool):
-                    # §14.1: count N is N node representations, each with its own
-                    # relationships ($node_index, [template, index] targets); xfc's IR and
-                    # objects have one per template (a Deployment's replicas are one
-                    # representation's instances), so another count is refused, never
-                    # built as something else (docs/tosca-2.md, "Not read yet")
-                    shown = repr(v) if isinstance(v, int) and not isinstance(v, bool) \
-                        else "other than the literal 1"
-                    self.unsupported(f"count {shown} on a node template", "§6.9.3, §14.1",
-                                     body.value_span(k), path,
-                                     "xfc reads one representation per node template: write "
-                                     "one template per node, and give a workload its "
-                                     "instances with its replicas property")
+                    # §14.1: count N is N node representations; the resolver reads it
+                    # once the node's type is known (compiler/loader/tosca2/count.py)
+                    self.put(out, COUNT, self.val(v, body.value_span(k), f"{path}.{k}"),
+                             body, k)
                 continue
             if k in ("properties", "attributes"):
                 v = values(v, body.value_span(k), f"{path}.{k}")
             elif k == "requirements":
                 v = self.requirement_assignments(v, f"{path}.{k}", values)
             elif k == "capabilities":
-                v = self.each(v, f"{path}.{k}", lambda b, p: self.keyed(b, p, {
-                    "properties": values, "attributes": values}))
+                v = self.each(v, f"{path}.{k}", self.capability_assignment)
             elif k == "interfaces":
                 v = self.each(v, f"{path}.{k}", self.interface)
             elif k == "artifacts":
@@ -524,6 +579,10 @@ class Lowerer:
                                                                       values))
 
     def requirement(self, a: Any, path: str, values: Any) -> Any:
+        if isinstance(a, PSeq):  # the short form [template, index] (§8.7.2)
+            self.unsupported("a node given as [template, index]", "§8.7.2", a.span, path,
+                             "name the node template")
+            return PMap(span=a.span)
         if not isinstance(a, PMap):
             return a  # the short form: a node template name (§8.7.2)
         out = PMap(span=a.span)
@@ -570,3 +629,30 @@ class Lowerer:
 
 
 __all__ = ["Lowerer", "V13"]
+
+
+def _no_metadata(m: Any) -> Any:
+    """A capability or requirement definition without its ``metadata`` (§8.2, §8.5: a map
+    of information for people and tools; 1.3 has no such keyname there, and it changes
+    nothing xfc builds)."""
+    if not isinstance(m, PMap) or "metadata" not in m:
+        return m
+    out = PMap(span=m.span)
+    for k in m:
+        if k != "metadata":
+            Values.put(out, k, m[k], m, k)
+    return out
+
+
+def _input_mappings(sm: Any) -> Any:
+    """§15.2: a property mapping ``<property_name>: <input_name>`` names an input, which
+    1.3 writes ``[ <input_name> ]`` (a bare value is a constant in 1.3)."""
+    props = sm.get("properties") if isinstance(sm, PMap) else None
+    if not isinstance(props, PMap):
+        return sm
+    for name, v in list(props.items()):
+        if isinstance(v, str):
+            one = PSeq([v], span=props.value_span(name))
+            one.item_spans.append(props.value_span(name))
+            dict.__setitem__(props, name, one)
+    return sm

@@ -82,9 +82,12 @@ def scalar_type_names(types: Any) -> frozenset[str]:
     return frozenset(found)
 
 
-def scalar_type(out: PMap, body: PMap, diags: Diagnostics, path: str) -> PMap:
+def scalar_type(out: PMap, body: PMap, diags: Diagnostics, path: str,
+                types: Any = None) -> PMap:
     """``out``, the lowered data type ``body`` derived from ``scalar``, as a 1.3 string
-    type whose pattern admits ``<number> <prefix><unit>``."""
+    type whose pattern admits ``<number> <prefix><unit>``.  Its ``data_type`` is
+    ``integer``, ``float`` or a data type of the same file (``types``) derived from one
+    of them (its own validation, like the scalar's, is not enforced on the number)."""
     res = PMap(span=out.span)
     for k in out:
         if k not in SCALAR_KEYS and k != "constraints":
@@ -102,11 +105,16 @@ def scalar_type(out: PMap, body: PMap, diags: Diagnostics, path: str) -> PMap:
         return res
     units = _symbols(body, "units", diags, path)
     prefixes = _symbols(body, "prefixes", diags, path) if "prefixes" in body else []
-    kind = body.get("data_type", "float")
+    kind, checked = _number_base(body.get("data_type", "float"), types)
     if kind not in ("integer", "float"):
         diags.add("tosca-wrong-type", f"data_type of a scalar type must be integer or float, "
                   f"not {kind!r}", body.value_span("data_type"), path=f"{path}.data_type")
         return res
+    if checked:
+        diags.add("tosca-unsupported", f"the validation of data_type {body['data_type']!r} "
+                  "is accepted but not enforced on a scalar's number: xfc checks a scalar's "
+                  "form, not its magnitude", body.value_span("data_type"),
+                  path=f"{path}.data_type")
     canon = body.get("canonical_unit")
     if units is not None and canon is not None and canon not in units:
         diags.add("tosca-wrong-type", f"canonical_unit {canon!r} is not one of the units "
@@ -142,3 +150,16 @@ def bytes_def(out: Any, body: Any, diags: Diagnostics, path: str,
     _constraint(out, body, "type", BASE64)
     return out
 
+
+def _number_base(kind: Any, types: Any) -> tuple[Any, bool]:
+    """``integer`` or ``float`` when ``kind`` is one, or a data type of ``types`` derived
+    from one (through the file's own types, cycles cut); else ``kind``.  With it, whether
+    a type on the way writes a ``validation`` (not enforced on the number)."""
+    seen: set[Any] = set()
+    cur, checked = kind, False
+    while isinstance(cur, str) and cur not in ("integer", "float") and cur not in seen \
+            and isinstance(types, PMap) and isinstance(types.get(cur), PMap):
+        seen.add(cur)
+        checked = checked or "validation" in types[cur]
+        cur = types[cur].get("derived_from")
+    return (cur, checked) if cur in ("integer", "float") else (kind, False)
