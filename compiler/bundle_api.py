@@ -106,7 +106,7 @@ class InputWiring:
 @dataclass(frozen=True, slots=True)
 class Variant:
     """Another deployment flavour of the same VNFD, built once by the application layer
-    from the package its front end loaded (:func:`compiler.api.bundle.flavour_variant`):
+    from the package its front end loaded (:func:`compiler.api.flavours.flavour_variant`):
     its files and objects, or the first error that stopped it (``problem``)."""
 
     flavour: str

@@ -193,6 +193,19 @@ class Diagnostics:
     def note(self, code: str, message: str, span: Span | None = None, **kw: Any) -> Diagnostic:
         return self.add(code, message, span, severity=Severity.NOTE, **kw)
 
+    def copy(self) -> "Diagnostics":
+        """A copy to go on from: the same diagnostics, counts, sources, import chains,
+        path words and failed entities (each a new container; the diagnostics, which are
+        frozen, shared).  Later additions to either do not show in the other."""
+        new = Diagnostics(max_per_code=self.max_per_code)
+        new._items = dict(self._items)
+        new._per_code = dict(self._per_code)
+        new.sources = dict(self.sources)
+        new.chains = dict(self.chains)
+        new.path_words = dict(self.path_words)
+        new._failed = dict(self._failed)
+        return new
+
     def extend(self, other: "Diagnostics") -> None:
         for key, d in other._items.items():
             self._items.setdefault(key, d)

@@ -105,12 +105,25 @@ class Compilation:
 
 def front_end(path: str, options: Options, diags: Diagnostics | None = None) -> Compilation:
     """Load, resolve, normalise, build the graph and run the checks."""
+    return after_load(load_phase(path, options, diags))
+
+
+def load_phase(path: str, options: Options, diags: Diagnostics | None = None) -> Compilation:
+    """Load only: the package, read once (the first step of :func:`front_end`; a check of
+    every deployment flavour resolves each from it, :mod:`compiler.api.flavours`)."""
     from .loader import load
 
     diags = diags if diags is not None else Diagnostics()
     diags.max_per_code = options.limits.max_diagnostics_per_code
     unit = Compilation(path=path, options=options, diagnostics=diags)
     unit.package = load(path, options, diags)
+    return unit
+
+
+def after_load(unit: Compilation) -> Compilation:
+    """The front end after :func:`load_phase`: the ``--tosca-parser`` verdict, resolve,
+    and the middle end when they leave no error."""
+    options, diags = unit.options, unit.diagnostics
     if unit.package is not None and options.tosca_parser:
         # asked for even when xfc refuses the package: the user wants Tacker's verdict
         from .checks.tosca_parser import tosca_parser_verdict
@@ -186,8 +199,8 @@ def back_end(unit: Compilation) -> Compilation:
     return unit
 
 
-__all__ = ["BackEndInput", "Compilation", "Options", "back_end", "back_end_input", "front_end",
-           "middle_end", "option_problems", "validate_options"]
+__all__ = ["BackEndInput", "Compilation", "Options", "after_load", "back_end", "back_end_input",
+           "front_end", "load_phase", "middle_end", "option_problems", "validate_options"]
 
 
 def __getattr__(name: str) -> Any:

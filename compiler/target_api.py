@@ -67,7 +67,8 @@ class Context:
     # member tuple (startup order) -> scope name, as the FailurePolicy's spec.scopes has them
     scope_names: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     # what two targets build alike, made once per context: the PrometheusRule parts of
-    # kubernetes and tacker (prometheus.build); never compared, never shown
+    # kubernetes and tacker (prometheus.build), each node's alert expression; never
+    # compared, never shown
     made: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # wiring name -> its FailurePolicy propagate: {upstream: scope, downstream: scope}
     propagate_scopes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)

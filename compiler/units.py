@@ -21,6 +21,7 @@ case-insensitively (``"10 mbps"`` is ``Mbps``, ``"10 MBps"`` is megabytes per se
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -132,7 +133,23 @@ def canonical_unit(unit: str, kind: str) -> str | None:
 
 
 def parse_scalar(text: object, kind: str) -> ScalarValue:
-    """Parse ``text`` as a ``scalar-unit.<kind>`` value.  Raises :class:`ScalarError`."""
+    """Parse ``text`` as a ``scalar-unit.<kind>`` value.  Raises :class:`ScalarError`.
+    A short text is parsed once per process (the values are frozen): a constraint's
+    bound and a type's default are read again for every template checked against them."""
+    if type(text) is str and len(text) <= _CACHED_TEXT:
+        return _parse_short(text, kind)
+    return _parse_scalar(text, kind)
+
+
+_CACHED_TEXT = 64
+
+
+@functools.lru_cache(maxsize=4096)  # bounded, thread-safe; an error raises and is not kept
+def _parse_short(text: str, kind: str) -> ScalarValue:
+    return _parse_scalar(text, kind)
+
+
+def _parse_scalar(text: object, kind: str) -> ScalarValue:
     if kind.startswith("scalar-unit."):
         kind = kind[len("scalar-unit."):]
     if kind not in UNITS:

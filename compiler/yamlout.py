@@ -354,6 +354,24 @@ class _Written:
         self.depth = 0  # the deepest indentation, in columns
 
 
+def _quoted(memo: dict[str, str], text: str) -> str:
+    """A short string's written form, kept in ``memo`` (one document's); called on a miss
+    only (``memo.get(text) or _quoted(memo, text)``: a written form is never empty)."""
+    q = memo[text] = _quote_str(text)
+    return q
+
+
+def _push(todo: list[Any], split: int, pieces: list[str], stack: list[Any]) -> None:
+    """A collection's pieces (text, or a value still to write) in order: the text before
+    its first value still to write goes out now (the stack would give it next), the rest
+    onto the stack.  Most mappings and sequences of a policy file hold scalars only."""
+    if split < 0:
+        pieces.extend(todo)
+    else:
+        pieces.extend(todo[:split])
+        stack.extend(reversed(todo[split:]))
+
+
 def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterable[str],
           written: _Written | None) -> str:
     out: list[str] = []
@@ -367,9 +385,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
     pieces: list[str] = []
     put = pieces.append
     head_keys = tuple(head)
-    # the quoted form of each short string of this document (names recur thousands of
-    # times in a policy file): one dict lookup instead of three calls per scalar
-    quoted: dict[str, str] = {}
+    quoted: dict[str, str] = {}  # each short string's written form (_quoted)
     while stack:
         item = stack.pop()
         if type(item) is str:
@@ -377,9 +393,7 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
             continue
         v, ind, parent = item
         if type(v) is str and len(v) <= _CACHED_CHARS:  # the common scalar, exactly a str
-            q = quoted.get(v)
-            if q is None:
-                q = quoted[v] = _quote_str(v)
+            q = quoted.get(v) or _quoted(quoted, v)
             put(q if parent == "top" else " " + q)
             continue
         if written is not None and ind > written.depth and isinstance(v, (dict, list, tuple)):
@@ -395,33 +409,27 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
             else:
                 entries = sorted(v.items(), key=lambda kv: _key(kv[0]))
             todo: list[Any] = []
+            split = -1  # the index of the first value still to write (a collection), if any
             pad = "\n" + " " * ind
-            for i, (k, x) in enumerate(entries):
-                if i == 0 and parent == "seq":
-                    lead = " "
-                elif i == 0 and parent == "top":
-                    lead = ""
-                else:
-                    lead = pad
+            lead = " " if parent == "seq" else "" if parent == "top" else pad  # the first's
+            for k, x in entries:
                 if type(k) is str and len(k) <= _CACHED_CHARS:
-                    q = quoted.get(k)
-                    if q is None:
-                        q = quoted[k] = _quote_str(k)
+                    q = quoted.get(k) or _quoted(quoted, k)
                 else:
                     q = quote(k)
                     if written is not None:
                         written.others.append(k)
-                if written is not None and len(q) > _KEY_FORM:
+                if len(q) > _KEY_FORM and written is not None:
                     written.long_keys.append(k)
                 if type(x) is str and len(x) <= _CACHED_CHARS:  # "key: value" in one piece
-                    qx = quoted.get(x)
-                    if qx is None:
-                        qx = quoted[x] = _quote_str(x)
-                    todo.append(f"{lead}{q}: {qx}")
-                    continue
-                todo.append(f"{lead}{q}:")
-                todo.append((x, ind + 2, "map"))
-            stack.extend(reversed(todo))
+                    todo.append(f"{lead}{q}: {quoted.get(x) or _quoted(quoted, x)}")
+                else:
+                    if split < 0:
+                        split = len(todo) + 1
+                    todo.append(f"{lead}{q}:")
+                    todo.append((x, ind + 2, "map"))
+                lead = pad
+            _push(todo, split, pieces, stack)
         elif isinstance(v, (list, tuple)):
             if not v:
                 put(" []" if parent != "top" else "[]")
@@ -430,24 +438,25 @@ def _dump(doc: Any, indent_sequences: bool, head: Iterable[str], header: Iterabl
                 item_ind = ind
             else:  # PyYAML's style: the items of a mapping's value stand level with the key
                 item_ind = ind - 2
-            pad = " " * item_ind
+            dash = "\n" + " " * item_ind + "-"
             todo = []
-            for i, x in enumerate(v):
-                if i == 0 and parent == "top":
-                    lead = "-"
-                elif i == 0 and parent == "seq" and not indent_sequences:
-                    lead = " -"  # "- - a": PyYAML keeps a nested sequence's first item inline
-                else:
-                    lead = "\n" + pad + "-"
+            split = -1
+            if parent == "top":
+                lead = "-"
+            elif parent == "seq" and not indent_sequences:
+                lead = " -"  # "- - a": PyYAML keeps a nested sequence's first item inline
+            else:
+                lead = dash
+            for x in v:
                 if type(x) is str and len(x) <= _CACHED_CHARS:  # "- value" in one piece
-                    qx = quoted.get(x)
-                    if qx is None:
-                        qx = quoted[x] = _quote_str(x)
-                    todo.append(f"{lead} {qx}")
-                    continue
-                todo.append(lead)
-                todo.append((x, item_ind + 2, "seq"))
-            stack.extend(reversed(todo))
+                    todo.append(f"{lead} {quoted.get(x) or _quoted(quoted, x)}")
+                else:
+                    if split < 0:
+                        split = len(todo) + 1
+                    todo.append(lead)
+                    todo.append((x, item_ind + 2, "seq"))
+                lead = dash
+            _push(todo, split, pieces, stack)
         else:
             put(quote(v) if parent == "top" else " " + quote(v))
             if written is not None:
@@ -756,6 +765,18 @@ def dump_proved(doc: Any, *, indent_sequences: bool = True, head: Iterable[str] 
     if written.depth > _PROOF_DEPTH:
         return text, read_back_problem(doc, text)
     return text, proof_problem(written)
+
+
+def dump_proved_kinds(doc: Any, *, indent_sequences: bool = True,
+                      head: Iterable[str] = ()) -> tuple[str, str | None, frozenset[Any]]:
+    """:func:`dump_proved`'s text and verdict, and the kinds of the scalars written (keys
+    included), the Kubernetes back end's shape of an object (``render.check_rendered``)."""
+    written = _Written()
+    text = _dump(doc, indent_sequences, head, (), written)
+    kinds = frozenset(map(_kind, written.others)) | ({str} if written.short else set())
+    if written.depth > _PROOF_DEPTH:
+        return text, read_back_problem(doc, text), kinds
+    return text, proof_problem(written), kinds
 
 
 def write(doc: Any, *, what: str, indent_sequences: bool = True, head: Iterable[str] = (),

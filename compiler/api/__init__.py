@@ -187,10 +187,9 @@ def check(req: CheckRequest) -> CheckResult:
         return CheckResult(compile(CompileRequest(path=req.path, options=req.options)).unit)
     from .flavours import check_flavours
 
-    def one(path: str, options: Options) -> Compilation:
-        return compile(CompileRequest(path=path, options=options)).unit
-
-    unit, ids = guarded(lambda: check_flavours(str(req.path), req.options, one), str(req.path))
+    validate_options(req.options, emit=True)  # before the front end, as compile does
+    # one loader pass: every other flavour is resolved from the package loaded once
+    unit, ids = guarded(lambda: check_flavours(str(req.path), req.options), str(req.path))
     return CheckResult(unit, ids)
 
 

@@ -20,11 +20,12 @@ in :attr:`BundleProblem.kind`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping, cast
 
 from ..diagnostics import Diagnostic
 from ..pipeline import Compilation, Options
+from .flavours import flavour_variant  # re-exported: bundle's variants and check's flavours
 
 if TYPE_CHECKING:
     from .. import plugins
@@ -133,26 +134,6 @@ def variants(unit: Compilation) -> tuple[Variant, ...]:
             continue
         out.append(Variant(fid, tuple(other.outputs), tuple(k8s_objects(other.outputs))))
     return tuple(out)
-
-
-def flavour_variant(unit: Compilation, fid: str) -> Compilation:
-    """``unit``'s package compiled in deployment flavour ``fid``: resolve (which picks the
-    flavour), the middle and the back end, on the package the front end loaded.
-    tosca-parser judges the package, not a flavour: it is not asked again."""
-    from ..diagnostics import Diagnostics
-    from ..pipeline import back_end, middle_end
-    from ..resolve import resolve
-
-    assert unit.package is not None
-    options = replace(unit.options, flavour=fid, tosca_parser=False)
-    diags = Diagnostics(max_per_code=unit.diagnostics.max_per_code)
-    other = Compilation(path=unit.path, options=options, diagnostics=diags,
-                        package=unit.package)
-    other.topology = resolve(unit.package, options, diags)
-    if other.topology is None or diags.has_errors:
-        return other
-    middle_end(other)
-    return back_end(other) if other.ok else other
 
 
 def first_error(diags: Any) -> str:

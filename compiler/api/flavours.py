@@ -11,15 +11,12 @@ Codes: none of its own.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
 
 from ..diagnostics import Diagnostic, Diagnostics
 from ..pipeline import Compilation, Options
 
 # the resolver's word when no flavour can be chosen: superseded by checking each one
 _CHOOSE = "deployment flavours; choose one with --flavour"
-
-Checker = Callable[[str, Options], Compilation]
 
 
 def _flavours_of(unit: Compilation) -> tuple[str, ...]:
@@ -67,11 +64,20 @@ def merge_flavours(units: dict[str, Compilation], first: Compilation) -> Diagnos
     return merged
 
 
-def check_flavours(path: str, options: Options, check: Checker) -> tuple[Compilation, tuple[str, ...]]:
+def check_flavours(path: str, options: Options) -> tuple[Compilation, tuple[str, ...]]:
     """``check``, in every deployment flavour when ``options`` names none and the VNFD has
     several.  Returns the compilation to report (its diagnostics merged across flavours)
-    and the flavours checked (``()`` when one compilation said all)."""
-    first = check(path, options)
+    and the flavours checked (``()`` when one compilation said all).
+
+    One loader pass: the package is loaded once, compiled as the options say, and every
+    other flavour is resolved from that package (:func:`flavour_variant`), its
+    diagnostics going on from the loader's (which each flavour reports, as it would
+    have reading the package itself)."""
+    from ..pipeline import after_load, back_end, load_phase
+
+    loaded = load_phase(path, options)
+    seed = loaded.diagnostics.copy()  # before the tosca-parser verdict: asked once, below
+    first = back_end(after_load(loaded))
     ids = _flavours_of(first)
     if not ids:
         return first, ()
@@ -80,7 +86,29 @@ def check_flavours(path: str, options: Options, check: Checker) -> tuple[Compila
         if first.topology is not None and first.topology.flavour == fid:
             units[fid] = first  # the flavour the VNF names: already checked
         else:  # tosca-parser judges the package, not a flavour: once is enough
-            units[fid] = check(path, replace(options, flavour=fid, tosca_parser=False))
+            units[fid] = flavour_variant(first, fid, seed.copy())
     merged = merge_flavours(units, first)
     return Compilation(path=first.path, options=options, diagnostics=merged,
                        package=first.package), ids
+
+
+def flavour_variant(unit: Compilation, fid: str,
+                    diags: Diagnostics | None = None) -> Compilation:
+    """``unit``'s package compiled in deployment flavour ``fid``: resolve (which picks the
+    flavour), the middle and the back end, on the package the front end loaded, with
+    ``diags`` (fresh when not given) as its diagnostics.  tosca-parser judges the package,
+    not a flavour: it is not asked again."""
+    from ..pipeline import back_end, middle_end
+    from ..resolve import resolve
+
+    assert unit.package is not None
+    options = replace(unit.options, flavour=fid, tosca_parser=False)
+    if diags is None:
+        diags = Diagnostics(max_per_code=unit.diagnostics.max_per_code)
+    other = Compilation(path=unit.path, options=options, diagnostics=diags,
+                        package=unit.package)
+    other.topology = resolve(unit.package, options, diags)
+    if other.topology is None or diags.has_errors:
+        return other
+    middle_end(other)
+    return back_end(other) if other.ok else other

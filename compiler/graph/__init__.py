@@ -421,7 +421,8 @@ def resolve_wiring(w: Wiring, xmodel: XModel, orders: Orders, sides: Sides) -> R
             names = scope_names(step, w, chain, sides, upstream, downstream)
             members = sides.member_set(chain) if chain else None
             known = [n for n in names if n in orders.rank and (members is None or n in members)]
-            startup, shutdown = orders.startup(known), orders.shutdown(known)
+            startup = orders.startup(known)
+            shutdown = tuple(reversed(startup))  # orders.shutdown, without sorting again
             values["scope"] = startup
         elif step.action == "shutdown_chain":
             target_chain = step.arg("chain") or chain

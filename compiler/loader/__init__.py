@@ -18,8 +18,9 @@ import-unresolved, import-outside-root, import-network, import-invalid, import-c
 tosca-version (a version xfc does not read, before the file's imports: :mod:`.tosca_version`),
 tosca-quirk (``import.ancestor-relative``), limit-exceeded (``max_import_depth``), plus
 those of :mod:`.yamlpos`, :mod:`.csar` and
-:mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too)
-and :mod:`.artifacts` (every artifact file a package's descriptor names is in it), and
+:mod:`.shipped` (the package's Kubernetes manifests and YAML artifacts, read here too),
+:mod:`.flavours` (none: the flavour files a CSAR leaves to be found by directory, read
+here too) and :mod:`.artifacts` (every artifact file a package's descriptor names is in it), and
 those of :mod:`compiler.loader.tosca2`, which lowers a TOSCA 2.0 file to the 1.3 grammar as it
 is read.
 """
@@ -90,6 +91,9 @@ def load(path: str, options: Options, diags: Diagnostics) -> Package | None:
 
         check_artifacts(opened.fs, reader.files, _listed(opened), diags,
                         options.allow_missing_artifacts)
+    from .flavours import read_unimported
+
+    unimported = read_unimported(opened.fs, opened.kind, reader.files, diags, limits)
     return Package(
         root=str(path),
         entry=opened.entry,
@@ -100,6 +104,7 @@ def load(path: str, options: Options, diags: Diagnostics) -> Package | None:
         manifest=opened.manifest,
         shipped=shipped,
         templates=index_templates(tuple(reader.files)),
+        unimported=unimported,
     )
 
 

@@ -7,13 +7,16 @@ model types with spans).
 
 * :class:`SourceFile` — one YAML file of the package, as positioned YAML.
 * :class:`Package` — every file read (the entry first), the CSAR metadata, the shipped
-  files, and :class:`RawIndex`, where each template is written.
+  files, :class:`RawIndex`, where each template is written, and the files that may
+  implement a deployment flavour (:meth:`Package.substituting`, and those found by
+  directory, :mod:`compiler.loader.flavours`).
 
 Codes: none (data only).
 """
 
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +100,45 @@ class Package:
     shipped: tuple[ShippedFile, ...] = ()  # Files/kubernetes/*.yaml and YAML artifacts
     # where each template is written (index_templates(files)), built once by the loader
     templates: RawIndex | None = field(default=None, compare=False)
+    # a CSAR's YAML files that no import reaches, in the folder of a file that one does,
+    # whose topology_template has substitution_mappings (compiler.loader.flavours): read
+    # once by the loader, as flavour files Tacker leaves to be found by directory
+    unimported: tuple[SourceFile, ...] = field(default=(), compare=False)
 
     @property
     def entry_file(self) -> SourceFile:
         return self.files[0]
+
+    def substituting(self) -> tuple[SourceFile, ...]:
+        """The package's own files other than its entry, as read (each name once),
+        whose ``topology_template`` has ``substitution_mappings``: the files that may
+        implement a deployment flavour of the entry's VNF (SOL001 §6.8; which ones do is
+        a question of types, answered by resolve)."""
+        return _once(sf for sf in self.files[1:] if not sf.from_catalog and substitutes(sf))
+
+    def unimported_substituting(self) -> tuple[SourceFile, ...]:
+        """The unimported files with ``substitution_mappings`` (:attr:`unimported`) that
+        lie beside the entry: the flavour files found by directory, which resolve takes
+        when no file of :meth:`substituting` implements a flavour."""
+        folder = posixpath.dirname(self.entry)
+        read = {sf.name for sf in self.files}
+        return _once(sf for sf in self.unimported
+                     if posixpath.dirname(sf.name) == folder and sf.name not in read)
+
+
+def substitutes(sf: SourceFile) -> bool:
+    """Whether the file's ``topology_template`` has ``substitution_mappings``."""
+    data = sf.data
+    tt = data.get("topology_template") if isinstance(data, dict) else None
+    return isinstance(tt, dict) and isinstance(tt.get("substitution_mappings"), dict)
+
+
+def _once(files: Any) -> tuple[SourceFile, ...]:
+    """``files`` with each name once (the first: the prefix it was first imported with)."""
+    seen: set[str] = set()
+    out = []
+    for sf in files:
+        if sf.name not in seen:
+            seen.add(sf.name)
+            out.append(sf)
+    return tuple(out)

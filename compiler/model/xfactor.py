@@ -13,6 +13,7 @@ Codes: none (data only).
 
 from __future__ import annotations
 
+from itertools import repeat
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Mapping
 
@@ -221,7 +222,7 @@ def step_arguments(action: str, values: Mapping[str, Any]) -> StepArguments:
     if action == "reinstantiate":
         scope = values.get("scope")
         names = tuple(scope) if isinstance(scope, (list, tuple)) and all(
-            isinstance(s, str) for s in scope) else ()
+            map(isinstance, scope, repeat(str))) else ()  # (map: a chain's scope is long)
         return ReinstantiateArgs(scope=names, timeout=timeout)
     raise ValueError(f"unknown step action {action!r}")
 

@@ -71,6 +71,9 @@ def _source_positions(
         return None
     try:
         if span.style == '"':
+            simple = _simple_double(text, span, lines)
+            if simple is not None:
+                return simple
             found = _scan_double(lines, span)
         else:
             found = _align(text, lines, span)
@@ -86,6 +89,19 @@ def _source_positions(
 
 # the decoded characters, the (line, column) of each, and where the scalar ends
 _Scan = tuple[list[str], list[tuple[int, int]], tuple[int, int]]
+
+
+def _simple_double(text: str, span: Span,
+                   lines: list[str]) -> tuple[list[tuple[int, int]], tuple[int, int]] | None:
+    """The positions of a double-quoted scalar written on one line without escapes (the
+    common step string), or None: its source is ``text`` itself after the quote."""
+    start = span.column  # the index just after the opening quote
+    end = start + len(text)
+    line = lines[span.line - 1]
+    if "\\" in text or '"' in text or line[end:end + 1] != '"' or line[start:end] != text:
+        return None
+    row = span.line
+    return [(row, c) for c in range(start + 1, end + 1)], (row, end + 1)
 
 
 def _scan_double(lines: list[str], span: Span) -> _Scan | None:

@@ -189,6 +189,14 @@ class Args(Mapping[str, Any]):
     def __len__(self) -> int:
         return len(self._d)
 
+    # the dict's own membership test and lookup: Mapping's raise and catch a KeyError for
+    # each argument a step leaves to its default (23,000 on the dense benchmark)
+    def __contains__(self, key: object) -> bool:
+        return key in self._d
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._d.get(key, default)
+
     def __hash__(self) -> int:
         return hash(frozenset(self._d.items()))
 
@@ -227,8 +235,9 @@ class Step:
     def resolved_args(self) -> dict[str, Any]:
         """Every argument the action takes that has a value, explicit or default."""
         out: dict[str, Any] = {}
-        for name in ARGUMENTS.get(self.action, {}):
-            value = self.arg(name)
+        given = self.args
+        for name, spec in ARGUMENTS.get(self.action, {}).items():  # (arg(), inlined)
+            value = given[name] if name in given else spec.default
             if value is not None:
                 out[name] = value
         return out

@@ -98,10 +98,7 @@ def resolve(package: Package, options: Options, diags: Diagnostics) -> Topology 
     if nsd:  # hook (issue 26): an NSD's VNF nodes are substituted by VNFDs (compiler/ns)
         vnfs = []
     if len(vnfs) == 1:
-        flist = _flavours.candidates(package, reg, vnfs[0][1])
-        if not flist:
-            flist = _flavours.candidates(package, reg, vnfs[0][1],
-                                         _flavours.discover(package, options, diags))
+        flist = _flavours.of_package(package, reg, vnfs[0][1])
         if flist:
             vnf_raw = tt["node_templates"][vnfs[0][0]]
             props = vnf_raw.get("properties") if isinstance(vnf_raw, PMap) else None

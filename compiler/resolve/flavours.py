@@ -7,8 +7,9 @@ selected flavour, or ``None`` when the package has no separate flavour files.
 
 A flavour file (SOL001 §6.8, and Tacker's ``Definitions/*_df_*.yaml``) is a file of the
 package — imported by the top-level VNFD, or lying next to it in a CSAR's Definitions/
-directory — whose ``topology_template.substitution_mappings.node_type`` is the VNF
-node's type (or one of its ancestors).  Its flavour id is
+directory (both found by the loader: ``Package.substituting()``,
+``Package.unimported_substituting()``; resolve opens no file) — whose
+``topology_template.substitution_mappings.node_type`` is the VNF node's type (or one of its ancestors).  Its flavour id is
 ``substitution_mappings.properties.flavour_id`` (SOL001 3.x: ``flavour_id: simple``;
 the 1.2 list form ``[ input ]`` reads that input's default), else the ``flavour_id``
 property of its own VNF node template, else the file name.
@@ -28,7 +29,7 @@ from typing import Any, Iterable, Mapping
 
 from ..diagnostics import Diagnostics, Span
 from ..loader.yamlpos import PMap, PSeq
-from ..loader.package import Package, SourceFile
+from ..loader.package import Package
 from ..options import Options
 
 VNF_TYPE = "tosca.nodes.nfv.VNF"
@@ -58,15 +59,13 @@ def vnf_nodes(topology: Any, reg: Any, scope: str = "") -> list[tuple[str, str]]
     return out
 
 
-def candidates(package: Any, reg: Any, vnf_type: str, extra: Iterable[Any] = ()) -> list[Flavour]:
-    """Every flavour file of the package that substitutes ``vnf_type``."""
+def candidates(files: Iterable[Any], reg: Any, vnf_type: str) -> list[Flavour]:
+    """The flavours among ``files`` (the package's files with ``substitution_mappings``,
+    as the loader found them: :meth:`Package.substituting` or
+    :meth:`Package.unimported_substituting`): each file that substitutes ``vnf_type``."""
     ancestry = set(reg.ancestry("node", vnf_type))
     out: list[Flavour] = []
-    seen: set[str] = set()
-    for sf in list(package.files[1:]) + list(extra):
-        if getattr(sf, "from_catalog", False) or sf.name in seen:
-            continue
-        seen.add(sf.name)
+    for sf in files:
         data = sf.data
         tt = data.get("topology_template") if isinstance(data, PMap) else None
         sm = tt.get("substitution_mappings") if isinstance(tt, PMap) else None
@@ -79,6 +78,13 @@ def candidates(package: Any, reg: Any, vnf_type: str, extra: Iterable[Any] = ())
         fid, span = _flavour_id(sm, tt, reg, sf)
         out.append(Flavour(id=fid, file=sf, topology=tt, span=span))
     return out
+
+
+def of_package(package: Package, reg: Any, vnf_type: str) -> list[Flavour]:
+    """The flavours of the package's VNF of type ``vnf_type``: among the files it reads
+    through its imports, else among those the loader found beside its entry."""
+    return candidates(package.substituting(), reg, vnf_type) or \
+        candidates(package.unimported_substituting(), reg, vnf_type)
 
 
 def _flavour_id(sm: PMap, tt: PMap, reg: Any, sf: Any) -> tuple[str, Span]:
@@ -99,38 +105,6 @@ def _flavour_id(sm: PMap, tt: PMap, reg: Any, sf: Any) -> tuple[str, Span]:
             return p["flavour_id"], p.value_span("flavour_id")
     base = posixpath.basename(sf.name)
     return base.rsplit(".", 1)[0], sm.span
-
-
-def discover(package: Package, options: Options, diags: Diagnostics) -> list[SourceFile]:
-    """Flavour files in a CSAR's Definitions/ that the entry does not import (Tacker
-    sometimes leaves them to be found by directory), read as extra SourceFiles."""
-    fs = getattr(package, "fs", None)
-    if fs is None or package.kind == "file":
-        return []
-    from ..loader import read_yaml_file
-
-    loaded = {sf.name for sf in package.files}
-    folder = posixpath.dirname(package.entry)
-    out = []
-    try:
-        names = fs.names()
-    except Exception:  # noqa: BLE001 - an unreadable tree has no extra flavours
-        return []
-    for name in names:
-        if name in loaded or posixpath.dirname(name) != folder:
-            continue
-        if not name.endswith((".yaml", ".yml")):
-            continue
-        sink = Diagnostics()
-        data = read_yaml_file(fs, name, sink, options.limits)
-        if not isinstance(data, PMap):
-            continue
-        tt = data.get("topology_template")
-        if not (isinstance(tt, PMap) and isinstance(tt.get("substitution_mappings"), PMap)):
-            continue
-        diags.sources.update(sink.sources)
-        out.append(SourceFile(name=name, display=fs.display(name), data=data))
-    return out
 
 
 def select(flavours: list[Flavour], wanted: str | None, vnf_value: Any, vnf_span: Span,
@@ -190,10 +164,7 @@ def flavour_ids(package: Package, options: Options) -> tuple[str, ...]:
     vnfs = vnf_nodes(tt, reg, entry.prefix)
     if len(vnfs) != 1:
         return ()
-    flist = candidates(package, reg, vnfs[0][1])
-    if not flist:
-        flist = candidates(package, reg, vnfs[0][1], discover(package, options, sink))
-    return tuple(sorted({f.id for f in flist}))
+    return tuple(sorted({f.id for f in of_package(package, reg, vnfs[0][1])}))
 
 
 # Network services (issue 26): an NSD's imported VNFDs substitute its VNF nodes

@@ -227,11 +227,18 @@ class MergedViews:
         return out
 
     def constraints_of(self, data_type: str, scope: str = "") -> tuple[Constraint, ...]:
-        """Constraints of a data type and its ancestors, ancestors' first."""
+        """Constraints of a data type and its ancestors, ancestors' first (kept per name:
+        every value checked asks it)."""
+        key = ("constraints_of", data_type, scope)
+        hit = self._memo.get(key)
+        if hit is not None:
+            return hit  # type: ignore[no-any-return]
         chain = self.ancestry("data", data_type, scope)
         out: tuple[Constraint, ...] = ()
         for n in reversed(chain):
             out += self._types["data"][n].constraints
+        if chain:  # (a name not defined yet is asked again: ancestry keeps none either)
+            self._memo[key] = out
         return out
 
     def schema_of(self, data_type: str, part: str, scope: str = "") -> Schema | None:

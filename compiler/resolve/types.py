@@ -628,12 +628,21 @@ class TypeRegistry(MergedViews):
         return b is not None and b in self.ancestry(kind, name, scope)
 
     def primitive_of(self, type_name: str, scope: str = "") -> str | None:
-        """The primitive a data type is (or derives from); None for complex data types."""
-        for n in self.ancestry("data", type_name, scope):
+        """The primitive a data type is (or derives from); None for complex data types.
+        Kept per name (every value checked asks it)."""
+        key = ("primitive_of", type_name, scope)
+        if key in self._memo:
+            return self._memo[key]  # type: ignore[no-any-return]
+        prim = None
+        chain = self.ancestry("data", type_name, scope)
+        for n in chain:
             prim = self._types["data"][n].primitive
             if prim:
-                return prim
-        return None
+                break
+        prim = prim or None
+        if chain:  # (a name not defined yet is asked again: ancestry keeps none either)
+            self._memo[key] = prim
+        return prim
 
     def __len__(self) -> int:
         return sum(len(t) for t in self._types.values())

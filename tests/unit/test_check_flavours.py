@@ -6,7 +6,11 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from compiler import cli
 from compiler import api
@@ -103,3 +107,66 @@ def test_merge_names_flavours_and_keeps_the_package_verdict_untagged():
     assert got == [("tosca-parser-verdict", "tosca-parser rejects the package"),
                    ("tosca-unsupported", "workflows are accepted but not processed"),
                    ("tosca-wrong-type", "x is not an integer (in flavour 'tiny')")]
+
+
+# One loader pass (issue 25, item 2): every flavour is resolved from the package loaded
+# once, and the merged diagnostics are those of compiling each flavour from scratch (the
+# way check worked before), loader notes included.
+CORPUS = Path(os.environ.get("XFC_CORPUS", "/work/shared/corpus"))
+TACKER = {"practical": "tacker/samples/practical_vnf_package",  # flavours ha, scalable
+          "cnf-heal": "tacker/samples/tests/etc/samples/etsi/nfv/test_cnf_heal"}
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    import compiler.loader
+
+    count = {"load": 0}
+    real = compiler.loader.load
+
+    def load(*a, **kw):
+        count["load"] += 1
+        return real(*a, **kw)
+
+    monkeypatch.setattr(compiler.loader, "load", load)
+    return count
+
+
+def _from_scratch(path: str, options: Options):
+    """The merged diagnostics of compiling the package afresh in each flavour."""
+    from compiler.api.flavours import _flavours_of, merge_flavours
+
+    first = api.compile(api.CompileRequest(path=path, options=options)).unit
+    ids = _flavours_of(first)
+    if not ids:
+        return first.diagnostics, ids
+    units = {fid: first if first.topology is not None and first.topology.flavour == fid
+             else api.compile(api.CompileRequest(path=path, options=replace(
+                 options, flavour=fid, tosca_parser=False))).unit for fid in ids}
+    return merge_flavours(units, first), ids
+
+
+def _case(name: str) -> tuple[str, Options]:
+    if name in TACKER:
+        path = CORPUS / TACKER[name]
+        if not path.exists():
+            pytest.skip(f"corpus path {TACKER[name]} is not at {CORPUS}")
+        return str(path), Options(root=str(CORPUS / "tacker"), quirks=("all",))
+    return {"shop": SHOP, "two": TWO}[name], Options()
+
+
+@pytest.mark.parametrize("name", ["practical", "cnf-heal", "shop", "two"])
+def test_a_multi_flavour_check_costs_one_loader_pass(loads, name):
+    path, options = _case(name)
+    result = api.check(api.CheckRequest(path=path, options=options, all_flavours=True))
+    assert len(result.flavours) >= 2
+    assert loads == {"load": 1}
+    loads["load"] = 0
+    merged, ids = _from_scratch(path, options)
+    assert ids == result.flavours
+    got = [d.to_json() for d in result.unit.diagnostics]
+    assert got == [d.to_json() for d in merged]
+    if name == "cnf-heal":  # the loader's notes, which every flavour reports: once, untagged
+        assert any(d["code"] == "import-version" and "(in flavour" not in d["message"]
+                   for d in got)
+    assert result.unit.diagnostics.render_text() == merged.render_text()

@@ -116,3 +116,64 @@ def test_only_flavour_is_the_default(tmp_path):
     topo, d = resolve_path(tmp_path / "top.yaml")
     assert not d.has_errors, d.render_text()
     assert topo.flavour == "small"
+
+
+# Flavour files found by directory: a CSAR whose top-level VNFD imports none of them
+# (Tacker sometimes leaves them to be found in Definitions/).  The loader reads them once
+# (compiler/loader/flavours.py, Package.unimported); resolve opens no file (issue 25).
+META = ("TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: xfc tests\n"
+        "Entry-Definitions: Definitions/top.yaml\n")
+
+
+def make_csar(tmp_path: Path) -> Path:
+    pkg = tmp_path / "pkg"
+    defs = pkg / "Definitions"
+    defs.mkdir(parents=True)
+    (pkg / "TOSCA-Metadata").mkdir()
+    (pkg / "TOSCA-Metadata" / "TOSCA.meta").write_text(META)
+    (defs / "types.yaml").write_text(TYPES)
+    (defs / "df_small.yaml").write_text(df("small", 1))
+    (defs / "df_large.yaml").write_text(df("large", 3))
+    (defs / "notes.yaml").write_text("just: data\n")  # beside, but substitutes nothing
+    (defs / "top.yaml").write_text(TOP.replace("  - df_small.yaml\n  - df_large.yaml\n", ""))
+    # in no folder of a file the imports reach: not looked at
+    (pkg / "Files").mkdir()
+    (pkg / "Files" / "df_other.yaml").write_text(df("other", 1))
+    return pkg
+
+
+def test_the_loader_finds_the_flavour_files_no_import_reaches(tmp_path):
+    d = Diagnostics()
+    pkg = load(str(make_csar(tmp_path)), Options(), d)
+    assert pkg is not None and not d.has_errors, d.render_text()
+    assert [sf.name for sf in pkg.unimported] == ["Definitions/df_large.yaml",
+                                                   "Definitions/df_small.yaml"]
+    assert [sf.name for sf in pkg.unimported_substituting()] == [sf.name for sf in pkg.unimported]
+    assert pkg.substituting() == ()  # the imports reach none
+    # a lone descriptor's folder is no package: nothing is found by directory there
+    make(tmp_path)
+    (tmp_path / "top.yaml").write_text(TOP.replace("  - df_small.yaml\n  - df_large.yaml\n", ""))
+    lone = load(str(tmp_path / "top.yaml"), Options(), Diagnostics())
+    assert lone.unimported == ()
+
+
+def test_resolve_takes_flavour_files_found_by_directory_and_opens_no_file(tmp_path, monkeypatch):
+    import compiler.loader
+
+    o = Options(flavour="large")
+    d = Diagnostics()
+    pkg = load(str(make_csar(tmp_path)), o, d)
+
+    def no_reading(*a, **kw):
+        raise AssertionError("resolve read a package file again")
+
+    monkeypatch.setattr(compiler.loader, "read_yaml_file", no_reading)
+    monkeypatch.setattr(type(pkg.fs), "read_bytes", no_reading)
+    topo = resolve(pkg, o, d)
+    assert not d.has_errors, d.render_text()
+    assert topo.flavour == "large" and sorted(topo.nodes) == ["VDU0", "VDU1", "VDU2", "VNF"]
+    assert topo.flavours == ("large", "small")
+    d = Diagnostics()
+    assert resolve(pkg, Options(), d) is None
+    (e,) = [x for x in d if x.severity == Severity.ERROR]
+    assert e.code == "tosca-flavour" and "large, small" in e.message

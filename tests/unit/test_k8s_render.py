@@ -104,6 +104,63 @@ def test_a_template_bug_is_an_internal_error(monkeypatch):
         k8s.EMITTER.emit(u, u.diagnostics)
 
 
+def _web_units(n):
+    return unit([node(f"web{i}", "xfactor.nodes.CNF", 10 + i, {"image": f"a:{i}"})
+                 for i in range(n)])
+
+
+def test_one_whole_read_back_per_template_and_value_kinds(monkeypatch):
+    """Within one emit, an object whose kind and scalar kinds were read back whole is
+    checked as the writer's own text with its scalars proved: four workloads make two
+    objects each (Deployment, NetworkPolicy), so two whole read-backs, not eight."""
+    r = sys.modules["compiler.emitters.kubernetes.render"]  # (the package's `render` is the function)
+    whole = []
+    real = r.read_back_problem
+    monkeypatch.setattr(r, "read_back_problem", lambda doc, text: whole.append(doc) or real(doc, text))
+    u = _web_units(4)
+    files = EMITTER.emit(u, u.diagnostics)
+    assert len(files) == 8
+    assert sorted(d["kind"] for d in whole) == ["Deployment", "NetworkPolicy"]
+    for f in files:  # and each text is what a reader gives back as the file's data
+        assert yaml.safe_load(f.content) == f.documents[0]
+
+
+def test_a_template_bug_in_a_later_object_is_an_internal_error(monkeypatch):
+    """The objects after the first of a shape are not parsed back, but their text must
+    be the writer's own: a rendering that changes only the third object is caught."""
+    import compiler.emitters.kubernetes as k8s
+    from compiler.diagnostics import InternalError
+
+    def bad(obj):
+        text = render(obj)
+        return text.replace("a:2", "a:3") if obj.name == "web2" else text
+
+    monkeypatch.setattr(k8s, "render", bad)
+    u = _web_units(4)
+    with pytest.raises(InternalError, match="web2 does not read back: the rendered text is not"):
+        k8s.EMITTER.emit(u, u.diagnostics)
+
+
+def test_a_scalar_that_does_not_read_back_is_caught_in_a_proved_object(monkeypatch):
+    """A quoting bug in a value that only a later object of a shape holds is still found:
+    each distinct scalar is read back (yamlout.dump_proved_kinds)."""
+    import compiler.yamlout as yo
+    from compiler.emitters.kubernetes.render import check_rendered as check
+
+    def obj(value):
+        return K8sObject(path="kubernetes/configmap-a.yaml",
+                         body={"apiVersion": "v1", "kind": "ConfigMap",
+                               "metadata": {"name": "a"}, "data": {"k": value}})
+
+    shapes: set = set()
+    first = obj("plain-value")
+    assert check(first, render(first), shapes) is None and len(shapes) == 1
+    real = yo._quote_str
+    monkeypatch.setattr(yo, "_quote_str", lambda v: "yes" if v == "broken-value" else real(v))
+    later = obj("broken-value")
+    assert "differs" in check(later, render(later), shapes)
+
+
 _SCRIPT = """
 import sys, hashlib
 sys.path.insert(0, {repo!r})

@@ -527,3 +527,33 @@ def test_largest_values_accepted():
     d = Diagnostics()
     step = parse_step("reconnect(attempts=2147483647, backoff=8760h, timeout=525600m)", Span("t.yaml", 1, 1), d)
     assert step is not None and not d.has_errors
+
+
+@pytest.mark.parametrize("source", [
+    '  k: "notify(via=event)"',
+    '- "reinstantiate(scope=chain, timeout=30s)"  # c',
+    'k: "a b"',
+    'k: "tab\\there"',  # an escape: the scan
+    'k: "x\\"y"',
+    'k: "folded\n  over two lines"',
+    'k: ""',
+])
+def test_a_double_quoted_step_maps_each_character_as_the_scan_does(source: str) -> None:
+    """A double-quoted scalar on one line without escapes is mapped by arithmetic
+    (locate._simple_double, the common step string); it agrees with the character
+    scan, and one with escapes or folding is left to the scan."""
+    from compiler.normalize import locate
+
+    doc, diags = _load(source if not source.startswith("-") else "k:\n" + source)
+    value = doc["k"] if isinstance(doc["k"], str) else doc["k"][0]
+    span = (doc.value_span("k") if isinstance(doc["k"], str) else doc["k"].item_span(0))
+    assert span.style == '"'
+    lines = diags.sources[span.file]
+    scanned = locate._scan_double(lines, span)
+    assert scanned is not None and "".join(scanned[0]) == value
+    simple = locate._simple_double(value, span, lines)
+    if "\\" in source or "\n" in source:
+        assert simple is None
+    else:
+        assert simple == (scanned[1], scanned[2])
+    assert locate._source_positions(value, span, lines) == (scanned[1], scanned[2])

@@ -38,7 +38,7 @@ from . import (compute, config, matrix, netpolicy, network, placement, runtime, 
                tacker_namespace, unique, workloads)
 from ..naming import service_name
 from .common import ANN_TEMPLATE, Ctx
-from .render import as_data, check_rendered, render
+from .render import as_data_lazy, check_rendered, render
 from ...unsupported import unsupported
 
 
@@ -209,6 +209,7 @@ def finish(ctx: Ctx) -> list[OutputFile]:
     different namespaces are distinct; the second file name gets a ``-2`` suffix."""
     out: dict[str, OutputFile] = {}
     seen: dict[tuple[str, str, str], Any] = {}
+    shapes: set[tuple[str, frozenset[Any]]] = set()  # read back whole (check_rendered)
     for obj in sorted(ctx.objects, key=lambda o: o.path):
         written = obj.body.get("metadata")
         meta = written if isinstance(written, dict) else {}
@@ -231,12 +232,12 @@ def finish(ctx: Ctx) -> list[OutputFile]:
                 i += 1
             path = f"{path[:-5]}-{i}.yaml"
         text = render(obj)
-        problem = check_rendered(obj, text)
+        problem = check_rendered(obj, text, shapes)
         if problem:  # a bug in xfc, never in the input
             raise InternalError(f"rendered {obj.kind}/{obj.name} does not read back: {problem}")
         bounds.object_size(obj.body, _template_span(ctx, obj), ctx.diags)
         out[path] = OutputFile(path=path, content=text.encode("utf-8"), producer="kubernetes",
-                               documents=(as_data(obj),))
+                               documents=as_data_lazy(obj))
     return [out[p] for p in sorted(out)]
 
 

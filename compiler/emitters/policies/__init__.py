@@ -127,7 +127,7 @@ class PoliciesEmitter:
         warn_unexpressible(ctx, targets, diags)
         out = [OutputFile(path=f"policies/{failurepolicy.CRD_FILE}",
                           content=failurepolicy.crd_text().encode("utf-8"), producer=NAME,
-                          documents=failurepolicy.crd_documents())]
+                          documents=failurepolicy.CrdDocuments())]
         topo_span = getattr(ctx.topology, "span", None) or where
         for path, (doc, header) in docs.items():
             if isinstance(doc, dict) and {"apiVersion", "kind", "metadata"} <= doc.keys():

@@ -40,13 +40,16 @@ INPUT_HELM_CHART = "helm_chart"
 
 
 
+@functools.lru_cache(maxsize=4096)  # bounded, thread-safe: a name recurs once per step and target
 def camel(name: str) -> str:
     """``smf_to_upf`` -> ``SmfToUpf`` (alert names)."""
     parts = re.split(r"[^A-Za-z0-9]+", str(name))
     return "".join(p[:1].upper() + p[1:] for p in parts if p) or "Wiring"
 
 
-go_duration = durations.go  # 90 -> "1m30s", 0.5 -> "500ms"
+# 90 -> "1m30s", 0.5 -> "500ms"; kept per value (bounded): every alert and realisation
+# writes one of the ladders' few durations
+go_duration = functools.lru_cache(maxsize=1024)(durations.go)
 whole_seconds = durations.whole_seconds  # ONAP and OSM take whole seconds, at least 1
 
 
@@ -71,11 +74,32 @@ class StepArgs:
     budget: float = 0.0  # seconds the step may take before the ladder escalates
 
 
-@functools.lru_cache(maxsize=4096)  # bounded, thread-safe; both sides are frozen IR values
+# step -> its view, by identity first: hashing a step hashes its scope and orders (60 names
+# each in a long chain), and the targets ask for the same step objects over and over.  An
+# entry holds its step, so the id cannot be reused while the entry lives; bounded (cleared
+# when full: the targets walk every step in turn, so the bound must pass a dense service's
+# 5,310 steps, or each walk would find none); a race between threads computes a view
+# twice, never a wrong one.
+_BY_ID: dict[int, tuple[ResolvedStep, "StepArgs"]] = {}
+_BY_ID_MAX = 1 << 16
+
+
 def step_args(step: ResolvedStep) -> StepArgs:
     """The flat view of ``step``: its arguments were typed and defaulted by the graph.
-    Kept by content: the targets ask for the same step's view many times (138,000 times
-    on the dense benchmark)."""
+    Kept by identity, then by content: the targets ask for the same step's view many
+    times (138,000 times on the dense benchmark)."""
+    hit = _BY_ID.get(id(step))
+    if hit is not None and hit[0] is step:
+        return hit[1]
+    view = _step_args(step)
+    if len(_BY_ID) >= _BY_ID_MAX:
+        _BY_ID.clear()
+    _BY_ID[id(step)] = (step, view)
+    return view
+
+
+@functools.lru_cache(maxsize=1 << 16)  # bounded, thread-safe; both sides are frozen IR values
+def _step_args(step: ResolvedStep) -> StepArgs:
     a = step.args
     if isinstance(a, ReconnectArgs):
         budget = a.attempts * a.backoff

@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 
 import hashlib
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from ...resources import schemas_dir
 from ...model.xfactor import ResolvedStep, ResolvedWiring, SideReach, side_closure
@@ -60,11 +60,44 @@ def crd_documents() -> tuple[Any, ...]:
     return copy.deepcopy(_crd_documents())
 
 
+class CrdDocuments(Sequence[Any]):
+    """:func:`crd_documents`, made on first use: what the CRD file holds as data
+    (:attr:`compiler.model.OutputFile.documents`) is read by bundlers only, and reading
+    the shipped file through PyYAML's constructor was ~3 % of the policies back end of a
+    dense compile.  Pickles as the plain tuple."""
+
+    __slots__ = ("_made",)
+
+    def __init__(self) -> None:
+        self._made: tuple[Any, ...] | None = None
+
+    def _items(self) -> tuple[Any, ...]:
+        made = self._made
+        if made is None:  # (two threads may both make it: equal copies)
+            made = self._made = crd_documents()
+        return made
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._items()[index]
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+    def __reduce__(self) -> Any:
+        return (tuple, (self._items(),))
+
+
 @functools.lru_cache(maxsize=1)
 def _crd_documents() -> tuple[Any, ...]:
     import yaml
 
-    return tuple(d for d in yaml.safe_load_all(crd_text()) if d is not None)
+    # libyaml's parser when PyYAML has it (the safe loader's resolver and constructors
+    # either way): the pure-Python one took ~1 % of a dense compile for this one file
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return tuple(d for d in yaml.load_all(crd_text(), Loader=loader) if d is not None)
 
 
 class Scopes:

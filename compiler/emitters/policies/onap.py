@@ -38,6 +38,7 @@ warnings in the package's emitter (:mod:`compiler.emitters.policies`).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from ...model.xfactor import ResolvedWiring
@@ -60,8 +61,16 @@ TARGET_TYPES = ("VNF", "VM", "VFMODULE", "PNF")
 _FAILURES = ("failure", "failure_timeout", "failure_retries", "failure_exception")
 
 
+@functools.lru_cache(maxsize=4096)  # bounded, thread-safe: a name recurs in every id of its policy
 def _ident(text: str) -> str:
     return identifier(text)
+
+
+def _per_wiring(ctx: Context, what: str) -> dict[str, Any]:
+    """What this module made of each wiring in this context (the target's check and its
+    documents ask for the same policies): wiring name -> value."""
+    made: dict[str, Any] = ctx.made.setdefault(f"onap.{what}", {})
+    return made
 
 
 def policy_name(ctx: Context, rw: ResolvedWiring) -> str:
@@ -89,6 +98,14 @@ def _chain_wide(ctx: Context, rw: ResolvedWiring, a: StepArgs) -> bool:
 
 def shared_from(ctx: Context, rw: ResolvedWiring) -> int:
     """Index of the first step of the ladder's shared tail (``len(rw.steps)``: none)."""
+    made = _per_wiring(ctx, "shared_from")
+    start = made.get(rw.wiring.name)
+    if start is None:
+        start = made[rw.wiring.name] = _shared_from(ctx, rw)
+    return start
+
+
+def _shared_from(ctx: Context, rw: ResolvedWiring) -> int:
     start = len(rw.steps)
     while start > 0 and _chain_wide(ctx, rw, step_args(rw.steps[start - 1])):
         start -= 1
@@ -205,7 +222,15 @@ def loop_id(policy: str) -> str:
 
 def policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
     """The Drools operational policy of one wiring's own steps (those before its shared
-    chain tail), or None when none of them maps to ONAP."""
+    chain tail), or None when none of them maps to ONAP.  Made once per context (the
+    caller must not change it)."""
+    made = _per_wiring(ctx, "policy")
+    if rw.wiring.name not in made:
+        made[rw.wiring.name] = _own_policy(ctx, rw)
+    return made[rw.wiring.name]  # type: ignore[no-any-return]
+
+
+def _own_policy(ctx: Context, rw: ResolvedWiring) -> dict[str, Any] | None:
     own = shared_from(ctx, rw)
     groups = [_step_operations(ctx, rw, i, step_args(s)) for i, s in enumerate(rw.steps[:own])]
     return _policy(ctx, policy_name(ctx, rw),

@@ -96,7 +96,16 @@ def _matchers(ctx: Context, node: str, *extra: str) -> str:
 
 
 def target_expr(ctx: Context, node: str) -> str:
-    """PromQL: the node's containers restart, or its pods are not Ready (kube-state-metrics)."""
+    """PromQL: the node's containers restart, or its pods are not Ready (kube-state-metrics).
+    Made once per node and context: every step of every wiring to the node watches it."""
+    made: dict[str, str] = ctx.made.setdefault("prometheus_target_expr", {})
+    expr = made.get(node)
+    if expr is None:
+        expr = made[node] = _target_expr(ctx, node)
+    return expr
+
+
+def _target_expr(ctx: Context, node: str) -> str:
     restarts = f"increase(kube_pod_container_status_restarts_total{_matchers(ctx, node)}[{RESTART_WINDOW}]) > 0"
     unready = f'kube_pod_status_ready{_matchers(ctx, node, "condition=" + json.dumps("false"))} == 1'
     return f"({restarts}) or ({unready})"
@@ -161,8 +170,10 @@ def rule(ctx: Context, rw: ResolvedWiring, index: int,
 PART_BYTES = 240 * 1024
 
 
-def _size(rule: dict[str, Any]) -> int:
-    return len(json.dumps(rule, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) + 1
+def _size(rules: list[dict[str, Any]]) -> int:
+    """Bytes of ``rules`` in the budget: each rule's compact JSON and its separator.  One
+    encoding of the list: ``[r1,r2]`` is two brackets and one comma more than the rules."""
+    return len(json.dumps(rules, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) - 1
 
 
 def _part_name(ctx: Context, part: int) -> str:
@@ -192,7 +203,7 @@ def build(ctx: Context) -> list[dict[str, Any]]:
     parts: list[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = [([], [])]
     used = 0
     for group, rules in units:
-        size = sum(_size(r) for r in rules)
+        size = _size(rules)
         if used and used + size > PART_BYTES:
             parts.append(([], []))
             used = 0
