@@ -11,7 +11,16 @@ emitter    ``xfc.emitters``  BUILTIN_EMITTERS      ``name``, ``description``, ``
 bundler    ``xfc.bundlers``  BUILTIN_BUNDLERS      ``name``, ``description``, ``needs``, ``package(inp)``
 target     ``xfc.targets``   BUILTIN_TARGETS       :class:`Target` (e.g. a ``PolicyTarget`` subclass)
 check      ``xfc.checks``    BUILTIN_CHECKS        ``name``, ``description``, ``check(unit, diags)``
+layout     ``xfc.layouts``   BUILTIN_LAYOUTS       :class:`CsarLayout`: ``name``, ``lay_out(inp, parts)``
+gate       ``xfc.gates``     BUILTIN_GATES         :class:`Gate`: ``name``, ``description``, ``verify(pkg)``
 =========  ================  ====================  ===========================================
+
+What belongs to a target or a bundle format is named in the table, not decided by a
+caller that knows the names: a target names its CSAR layout (``package_layout``, a
+layout's name) and its gates (``gates``, gate names); a bundle format names the gates
+its packages go through (``gates``).  ``xfc bundle --verify`` runs, on each package, the
+gates of the format that wrote it and, for a package laid out for a target, the
+target's (:func:`gates_for`).
 
 Nothing is imported until a call names it: :func:`get` imports one plugin, and
 :func:`names` lists the names of a kind from the table and from the installed
@@ -52,6 +61,7 @@ if TYPE_CHECKING:  # imported when first scanned: a run of built-ins alone never
 
     # annotations of the protocols only: importing the IR here would import the
     # X-factor model into every run, one that stops at load included
+    from .bundle_api import BundleInput, CsarParts, Finding, WrittenPackage
     from .model.ir import Analysed, BackEndInput
 
 from .diagnostics import Diagnostics
@@ -74,17 +84,20 @@ class Emitter(Protocol):
 @runtime_checkable
 class Bundler(Protocol):
     """xfc's bundler call (issue 25): ``package(inp)`` with a
-    :class:`compiler.bundlers.BundleInput`; ``needs`` names what the application layer
-    computes for it beyond the compilation (``"variants"``, ``"wiring"``).
+    :class:`compiler.bundle_api.BundleInput`; ``needs`` names what the application layer
+    computes for it beyond the compilation (``"variants"``, ``"wiring"``, ``"sources"``).
 
-    ``inp`` is typed ``Any`` here only because ``BundleInput`` is defined by the bundle
-    layer, above this module (``.importlinter``, contract ``layers``)."""
+    Optional (read with :func:`gates_of`, as a third party may leave it out): ``gates``,
+    the names of the gates (:data:`BUILTIN_GATES`) every package of this format goes
+    through under ``xfc bundle --verify``; ``lays_out``, whether its packages are laid
+    out for a target's ``package_layout`` (the CSAR), so that the target's gates run on
+    them too."""
 
     name: str
     description: str
     needs: frozenset[str]
 
-    def package(self, inp: Any) -> list[OutputFile]: ...
+    def package(self, inp: BundleInput) -> list[OutputFile]: ...
 
 
 @runtime_checkable
@@ -121,8 +134,11 @@ class Target(Protocol):
     party may leave them out): ``labels_alerts`` (bool) and ``alert_labels(ctx, rw, index)
     -> (labels, annotations)``, what the target adds to the PrometheusRule's alerts;
     ``package_layout`` (str | None), the CSAR layout it asks of ``xfc bundle --format
-    csar``; ``deploys_manifests`` (bool), whether it deploys the package's Kubernetes
-    manifests itself (the Kubernetes back end then applies its rules)."""
+    csar`` (a :class:`CsarLayout`'s name, :data:`BUILTIN_LAYOUTS`); ``gates``
+    (tuple[str, ...]), the gates a package laid out for it goes through under
+    ``--verify`` (:data:`BUILTIN_GATES`); ``deploys_manifests`` (bool), whether it
+    deploys the package's Kubernetes manifests itself (the Kubernetes back end then
+    applies its rules)."""
 
     name: str
     title: str
@@ -132,6 +148,34 @@ class Target(Protocol):
     def documents(self, ctx: Context) -> Mapping[str, tuple[object, str]]: ...
 
     def check(self, unit: TargetInput, ctx: Context, diags: Diagnostics) -> None: ...
+
+
+@runtime_checkable
+class CsarLayout(Protocol):
+    """What a target asks of a SOL004 CSAR (``xfc bundle --format csar --target NAME``,
+    named by the target's ``package_layout``): ``min_spec``, the least SOL004 version
+    its manifest declares (None: the imported SOL001 types' version), and
+    ``lay_out(inp, parts)``, which adds the target's files, TOSCA.meta blocks, non-MANO
+    artifact sets and files written beside the CSAR to ``parts``."""
+
+    name: str
+    min_spec: str | None
+
+    def lay_out(self, inp: BundleInput, parts: CsarParts) -> None: ...
+
+
+@runtime_checkable
+class Gate(Protocol):
+    """A consumer's rules, run on a package as written (``xfc bundle --verify``):
+    ``verify(pkg)`` returns its findings, or None when the consumer's code it runs is not
+    installed.  Optional: ``listed`` (str), the name the verdict line always lists it by
+    (a gate whose findings come from the consumer's own code); ``missing`` (str), what
+    ``--verify`` says when it returned None."""
+
+    name: str
+    description: str
+
+    def verify(self, pkg: WrittenPackage) -> list[Finding] | None: ...
 
 
 BUILTIN_EMITTERS: dict[str, str] = {
@@ -160,6 +204,23 @@ BUILTIN_TARGETS: dict[str, str] = {
 # Opt-in checks run by name (``--check``); xfc's own rules always run (compiler.checks).
 BUILTIN_CHECKS: dict[str, str] = {}
 
+# The CSAR layouts the targets name (``package_layout``).
+BUILTIN_LAYOUTS: dict[str, str] = {
+    "onap": "compiler.bundlers.layouts:ONAP",
+    "tacker": "compiler.bundlers.layouts:TACKER",
+}
+
+# The consumers' gates the bundle formats and the targets name (``gates``).
+BUILTIN_GATES: dict[str, str] = {
+    "helm-lint": "compiler.bundlers.gate_table:HELM_LINT",
+    "sdc-helm-package": "compiler.bundlers.gate_table:SDC_HELM_PACKAGE",
+    "sdc-sol004": "compiler.bundlers.gate_table:SDC_SOL004",
+    "vtp": "compiler.bundlers.gate_table:VTP",
+    "osm": "compiler.bundlers.gate_table:OSM",
+    "tacker": "compiler.bundlers.gate_table:TACKER",
+    "tacker-code": "compiler.bundlers.gate_table:TACKER_CODE",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Kind:
@@ -175,6 +236,8 @@ KINDS: dict[str, Kind] = {
     "bundler": Kind("xfc.bundlers", BUILTIN_BUNDLERS, Bundler, "bundler", UnitBundler),
     "target": Kind("xfc.targets", BUILTIN_TARGETS, Target, "policy target"),
     "check": Kind("xfc.checks", BUILTIN_CHECKS, Check, "check"),
+    "layout": Kind("xfc.layouts", BUILTIN_LAYOUTS, CsarLayout, "CSAR layout"),
+    "gate": Kind("xfc.gates", BUILTIN_GATES, Gate, "gate"),
 }
 
 
@@ -349,6 +412,34 @@ def check(name: str) -> Check:
     return cast(Check, get("check", name))
 
 
+def layout(name: str) -> CsarLayout:
+    return cast(CsarLayout, get("layout", name))
+
+
+def gate(name: str) -> Gate:
+    return cast(Gate, get("gate", name))
+
+
+def gates_of(plugin: object) -> tuple[str, ...]:
+    """The gate names a bundler or a target names (its ``gates``; none when absent)."""
+    named = getattr(plugin, "gates", ())
+    return tuple(str(g) for g in named) if isinstance(named, (tuple, list)) else ()
+
+
+def gates_for(fmt: str, layout: str | None, targets: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The gates ``xfc bundle --verify`` runs on a package of bundle format ``fmt``: the
+    format's, then, for a package laid out in ``layout`` (a format that ``lays_out``),
+    those of each target in ``targets`` whose ``package_layout`` it is; each once."""
+    b = bundler(fmt)
+    names = list(gates_of(b))
+    if layout is not None and getattr(b, "lays_out", False):
+        for t in targets:
+            plugin = target(t)
+            if getattr(plugin, "package_layout", None) == layout:
+                names += gates_of(plugin)
+    return tuple(dict.fromkeys(names))
+
+
 def emitters() -> dict[str, Emitter]:
     """Every built-in emitter, loaded (third-party ones are loaded only by name)."""
     return {name: emitter(name) for name in BUILTIN_EMITTERS}
@@ -360,7 +451,9 @@ def bundlers() -> dict[str, Bundler | UnitBundler]:
 
 
 __all__ = [
-    "BUILTIN_BUNDLERS", "BUILTIN_CHECKS", "BUILTIN_EMITTERS", "BUILTIN_TARGETS", "Bundler", "UnitBundler",
-    "Check", "Emitter", "KINDS", "PluginError", "Target", "available", "bundler", "bundlers",
-    "check", "emitter", "emitters", "get", "known", "names", "refresh", "refused", "target",
+    "BUILTIN_BUNDLERS", "BUILTIN_CHECKS", "BUILTIN_EMITTERS", "BUILTIN_GATES", "BUILTIN_LAYOUTS",
+    "BUILTIN_TARGETS", "Bundler", "UnitBundler", "Check", "CsarLayout", "Emitter", "Gate", "KINDS",
+    "PluginError", "Target", "available", "bundler", "bundlers", "check", "emitter", "emitters",
+    "gate", "gates_for", "gates_of", "get", "known", "layout", "names", "refresh", "refused",
+    "target",
 ]

@@ -49,7 +49,7 @@ __all__ = [
     "CheckRequest", "CheckResult", "check",
     "CompileRequest", "CompileResult", "compile",
     "BundleRequest", "BundleResult", "BundleProblem", "bundle", "bundlers_for",
-    "signing_problem", "package", "settings", "verify", "tacker_verdict",
+    "signing_problem", "package", "settings", "verify", "verify_written",
     "GraphRequest", "GraphResult", "graph",
     "SimulateRequest", "SimulateResult", "simulate",
     "ExplainRequest", "ExplainResult", "explain",
@@ -196,7 +196,8 @@ def check(req: CheckRequest) -> CheckResult:
 # ------------------------------------------------------------------ bundle, and the analysis verbs
 
 from .bundle import (BundleProblem, BundleRequest, BundleResult, bundle,  # noqa: E402
-                     bundlers_for, package, settings, signing_problem, tacker_verdict, verify)
+                     bundlers_for, package, settings, signing_problem, verify,
+                     verify_written)
 
 # The analysis verbs (graph, simulate, explain, report; :mod:`.analysis`) are imported when
 # one of their names is first asked for (PEP 562), so that a check or a compile does not

@@ -29,12 +29,12 @@ from .flavours import flavour_variant  # re-exported: bundle's variants and chec
 
 if TYPE_CHECKING:
     from .. import plugins
-    from ..bundlers import BundleInput, Settings, Sources, Variant
+    from ..bundle_api import BundleInput, Finding, Settings, Sources, Variant
     from ..model import OutputFile
 
 __all__ = ["BundleRequest", "BundleResult", "BundleProblem", "bundle", "bundlers_for",
            "signing_problem", "package", "bundle_input", "variants", "flavour_variant",
-           "settings", "verify", "tacker_verdict"]
+           "settings", "verify", "verify_written", "package_roots", "PackageVerdict"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -295,16 +295,110 @@ def settings(**fields: Any) -> Settings:
 
 
 def verify(path: str) -> list[Any]:
-    """The offline gates' findings on a package written at ``path``: they read the
-    finished package as its consumer would (:mod:`compiler.bundlers.gates`)."""
+    """The offline gates' findings on a package at ``path`` given without the bundle that
+    wrote it, chosen by its content (:func:`compiler.bundlers.gates.verify`); a bundle's
+    own packages go through :func:`verify_written`, which runs what the table names."""
     from ..bundlers.gates import verify as _verify
 
     return list(_verify(path))
 
 
-def tacker_verdict(path: str, request: dict[str, Any] | None) -> tuple[str, list[Any] | None]:
-    """Tacker's own code on a CSAR laid out for it: its gate's name and findings (None
-    when Tacker is not installed)."""
-    from ..bundlers import tacker_gate
+@dataclass(frozen=True, slots=True)
+class PackageVerdict:
+    """The gates' verdict on one written package (``xfc bundle --verify``): its
+    ``findings`` in gate order, ``gates`` as the verdict line lists them (the gates that
+    found something, else ``offline rules``; then each gate that lists itself, e.g.
+    Tacker's own code) and ``notes`` (a gate whose consumer's code is not installed)."""
 
-    return tacker_gate.gate_name(), tacker_gate.findings(path, request)
+    root: str
+    findings: tuple[Finding, ...]
+    gates: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not any(x.severity == "error" for x in self.findings)
+
+
+_ARCHIVES = (".csar", ".zip", ".tar.gz", ".tgz")
+
+
+def package_roots(files: list[OutputFile] | tuple[OutputFile, ...]) -> dict[str, str]:
+    """Each package among a bundle's files -> the format that wrote it: a top-level archive
+    is one, and so is each ``<format folder>/<name>/`` folder; only formats that name
+    gates (:func:`compiler.plugins.gates_of`) are read back."""
+    from .. import plugins
+
+    roots: dict[str, str] = {}
+    named: dict[str, bool] = {}
+    for f in files:
+        fmt = f.producer
+        if fmt not in named:
+            named[fmt] = plugins.known("bundler", fmt) and bool(
+                plugins.gates_of(plugins.bundler(fmt)))
+        if not named[fmt]:
+            continue
+        parts = f.path.split("/")
+        if len(parts) > 1:
+            roots.setdefault("/".join(parts[:2]), fmt)
+        elif f.path.endswith(_ARCHIVES):
+            roots.setdefault(f.path, fmt)
+    return roots
+
+
+def verify_written(files: list[OutputFile] | tuple[OutputFile, ...], output: str,
+                   settings: Settings | None = None,
+                   targets: tuple[str, ...] = ()) -> list[PackageVerdict]:
+    """Read back each package of a bundle written to ``output`` and run the gates the
+    plugin table names for it (:func:`compiler.plugins.gates_for`: the format's, then
+    those of the target it was laid out for); one verdict per package, by root."""
+    import os
+
+    from .. import plugins
+    from ..bundle_api import Finding, WrittenPackage
+    from ..bundlers.gates import read_bundle
+    from ..errors import PluginError
+
+    layout = settings.target if settings is not None else None
+    out = []
+    for root, fmt in sorted(package_roots(files).items()):
+        path = os.path.join(output, root)
+        kind, content = read_bundle(path)
+        pkg = WrittenPackage(path=path, root=root, format=fmt, layout=layout, kind=kind,
+                             files=content)
+        offline: list[Finding] = []  # the gates that list themselves by their findings
+        judged: list[Finding] = []  # the gates that always list themselves (``listed``)
+        listed: list[str] = []
+        notes: list[str] = []
+        names: tuple[str, ...] = ()
+        if kind == "unknown" and fmt in plugins.BUILTIN_BUNDLERS:  # xfc's own, unreadable
+            offline.append(Finding("bundle", "kind", "error", "not a chart, ONAP Helm "
+                                   "package, CSAR or OSM package", os.path.basename(path)))
+        else:
+            names = plugins.gates_for(fmt, layout, targets)
+        for name in names:
+            try:
+                gate = plugins.gate(name)
+            except PluginError as exc:
+                offline.append(Finding("verify", "plugin-error", "error", str(exc), root))
+                continue
+            try:
+                found = gate.verify(pkg)
+            except Exception as exc:  # noqa: BLE001 - a third party's gate fails only itself
+                if name in plugins.BUILTIN_GATES:
+                    raise  # xfc's own: an internal error, reported as one
+                offline.append(Finding("verify", "plugin-error", "error", f"gate {name!r} "
+                                       f"failed: {type(exc).__name__}: {exc}", root))
+                continue
+            label = getattr(gate, "listed", None)
+            if found is None:
+                notes.append(str(getattr(gate, "missing", f"gate {name} did not run")))
+            elif label:
+                judged.extend(found)
+                listed.append(str(label))
+            else:
+                offline.extend(found)
+        gates = sorted({x.gate for x in offline}) or ["offline rules"]
+        out.append(PackageVerdict(root, tuple(offline + judged),
+                                  tuple(dict.fromkeys(gates + listed)), tuple(notes)))
+    return out

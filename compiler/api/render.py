@@ -21,6 +21,7 @@ from ..diagnostics import Severity
 from ..usage import UsageError
 
 if TYPE_CHECKING:
+    from ..bundle_api import Settings
     from ..model import OutputFile
     from ..pipeline import Compilation
 
@@ -146,43 +147,23 @@ def bundle_writer(formats: list[str]) -> str:
     return "xfc bundle " + " ".join(f"--format {f}" for f in sorted(set(formats)))
 
 
-def verify_bundles(files: list[OutputFile], output: str, out: TextIO) -> int:
-    """Run the offline gates on every package written (``xfc bundle --verify``), write
-    their findings to ``out``; 1 when any finds an error."""
-    from .. import api
+def verify_bundles(files: list[OutputFile], output: str, out: TextIO,
+                   settings: Settings | None = None, targets: tuple[str, ...] = ()) -> int:
+    """Run the gates the plugin table names on every package written (``xfc bundle
+    --verify``: :func:`compiler.api.bundle.verify_written`), write their findings to
+    ``out``; 1 when any finds an error."""
+    from .bundle import verify_written
 
-    roots = set()
-    for f in files:
-        parts = f.path.split("/")
-        if f.producer == "helm":
-            roots.add("/".join(parts[:2]))
-        elif f.producer == "csar" and parts[0] == "csar":
-            roots.add("/".join(parts[:2]))
-        elif f.path.endswith((".csar", ".zip", ".tar.gz")):
-            roots.add(f.path)
-    requests = {f.path[:-len("-instantiate.json")]: f for f in files
-                if f.producer == "csar" and f.path.endswith("-instantiate.json")}
     failed = False
-    for root in sorted(roots):
-        path = os.path.join(output, root)
-        findings = api.verify(path)
-        gates = sorted({x.gate for x in findings}) or ["offline rules"]
-        stem = root[:-len(".csar")] if root.endswith(".csar") else root.split("/", 1)[-1]
-        if stem in requests:  # laid out for Tacker: Tacker's own code judges it too
-            request = json.loads(requests[stem].content)
-            gate, judged = api.tacker_verdict(path, request)
-            if judged is None:
-                out.write(f"xfc: verify: {root}: Tacker is not installed (bash .ci/tacker.sh); "
-                          "only xfc's offline Tacker rules ran\n")
-            else:
-                findings += judged
-                gates.append(gate + " (Tacker's own code)")
-        failed = failed or any(x.severity == "error" for x in findings)
-        for x in findings:
-            out.write(f"{root}: {x.render()}\n")
-        verdict = "FAILED" if any(x.severity == "error" for x in findings) else "ok"
-        out.write(f"xfc: verify {verdict}: {root} ({len(findings)} findings; gates: "
-                  f"{', '.join(dict.fromkeys(gates))})\n")
+    for v in verify_written(files, output, settings, targets):
+        for note in v.notes:
+            out.write(f"xfc: verify: {v.root}: {note}\n")
+        failed = failed or not v.ok
+        for x in v.findings:
+            out.write(f"{v.root}: {x.render()}\n")
+        verdict = "ok" if v.ok else "FAILED"
+        out.write(f"xfc: verify {verdict}: {v.root} ({len(v.findings)} findings; gates: "
+                  f"{', '.join(v.gates)})\n")
     return 1 if failed else 0
 
 

@@ -132,7 +132,8 @@ def bundle(args: argparse.Namespace, out: TextIO, *, force: bool) -> int:
     if not args.quiet and text:
         tops = sorted({f.path.split("/", 1)[0] for f in files})
         out.write(f"xfc: wrote {', '.join(tops)} to {args.output} ({len(files)} files)\n")
-    return verify_bundles(files, args.output, say) if args.verify else 0
+    return verify_bundles(files, args.output, say, settings, options.targets) \
+        if args.verify else 0
 
 
 __all__ = ["COMPILE_WRITER", "bundle", "check", "compile_", "report_page"]

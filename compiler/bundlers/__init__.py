@@ -4,8 +4,10 @@ Phase: bundle.  Input: a :class:`BundleInput`, built by the application layer
 (:func:`compiler.api.bundle.bundle_input`) from one clean compilation: the IR, the files
 the emitters wrote with their objects as data (never YAML text to parse again), the
 other deployment flavours as :class:`Variant` entries (each resolved once from the one
-loaded package), what helm needs to know of the inputs (:class:`InputWiring`) and the bundle's :class:`Settings`.  A bundler is an
-:class:`IRBundler`: ``package(inp) -> list[OutputFile]``; it never calls the compiler,
+loaded package), what helm needs to know of the inputs (:class:`InputWiring`) and the
+bundle's :class:`Settings` (these types are :mod:`compiler.bundle_api`'s, re-exported
+here, so that the plugin protocols can name them).  A bundler is a
+:class:`compiler.plugins.Bundler`: ``package(inp) -> list[OutputFile]``; it never calls the compiler,
 the loader or a YAML parser on xfc's output (the gates aside: they read a finished
 package as its consumer would).  Output: plain data and bytes; nothing here touches the
 disk.
@@ -27,15 +29,13 @@ import io
 import re
 import tarfile
 import zipfile
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
+from ..bundle_api import OPERATOR_DIR, BundleError, BundleInput, CsarParts, Finding, Identity, \
+    InputWiring, K8sObject, Settings, SourceData, Sources, Variant, WrittenPackage, \
+    without_operator
 from ..model import OutputFile
 from ..plugins import Bundler
-
-if TYPE_CHECKING:
-    from ..diagnostics import Diagnostics
-    from ..model import Topology
 
 #: The earliest time a zip entry can carry; used for every entry (reproducible bundles).
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -49,68 +49,10 @@ CLUSTER_SCOPED = frozenset({
 
 WORKLOAD_KINDS = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 
-#: Where the operator's objects are (compiler/emitters/operator.py): Helm templates them
-#: behind ``operator.enabled``, Kustomize puts them in an optional component, and the
-#: orchestrator packages (Tacker, ONAP, OSM), whose orchestrators act on their own policy
-#: formats, leave them out.
-OPERATOR_DIR = "operator/"
-
-
-def without_operator(files: Iterable[OutputFile]) -> list[OutputFile]:
-    """``files`` less the operator's (what the orchestrator packages carry)."""
-    return [f for f in files if not f.path.startswith(OPERATOR_DIR)]
-
 _SEMVER = re.compile(
     r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?\Z")
-
-
-class BundleError(Exception):
-    """A package cannot be built from this compilation (reported by the CLI, exit 1)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Settings:
-    """What the ``bundle`` command passes to every bundler beyond the compilation."""
-
-    target: str | None = None  # csar: "onap" | "tacker" | None (plain SOL004)
-    archive: bool = True  # csar: a .csar zip (True) or a directory
-    sign_key: bytes | None = None  # csar: PEM private key for the CMS signature
-    sign_cert: bytes | None = None  # csar: PEM certificate matching sign_key
-    release_date: str = "1980-01-01T00:00:00+00:00"  # manifest vnf_release_date_time
-    ns_layout: str = "subcharts"  # helm, an NSD: a subchart per VNF, or "flat" (one chart)
-
-
-@dataclass(frozen=True, slots=True)
-class K8sObject:
-    """One compiled Kubernetes object and the file it came from."""
-
-    path: str  # the OutputFile path, e.g. kubernetes/deployment-amf.yaml
-    body: dict[str, Any]
-
-    @property
-    def kind(self) -> str:
-        return str(self.body.get("kind", ""))
-
-    @property
-    def name(self) -> str:
-        return str((self.body.get("metadata") or {}).get("name", ""))
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Who and what the package is: names and versions every format needs."""
-
-    name: str  # DNS-1123 label: chart name, package and folder names
-    version: str  # SemVer 2 (Helm `version`)
-    app_version: str  # as the descriptor says (Helm `appVersion`, a string)
-    description: str
-    provider: str
-    product: str
-    software_version: str
-    descriptor_id: str
-    vnfm_info: tuple[str, ...]
 
 
 def k8s_objects(files: Iterable[OutputFile]) -> list[K8sObject]:
@@ -128,94 +70,6 @@ def k8s_objects(files: Iterable[OutputFile]) -> list[K8sObject]:
             if isinstance(doc, dict) and "apiVersion" in doc and "kind" in doc:
                 out.append(K8sObject(f.path, doc))
     return out
-
-
-@dataclass(slots=True)
-class InputWiring:
-    """Which output leaves each topology input reaches unchanged:
-    ``leaves[(file, (object index, *path))] = (input, as_string)``, and the inputs a
-    template cannot reproduce, each with why (``fixed``).  The application layer finds it
-    for the Helm bundler (:func:`compiler.api.wiring.input_wiring`)."""
-
-    leaves: dict[tuple[str, tuple[Any, ...]], tuple[str, bool]] = field(default_factory=dict)
-    fixed: dict[str, str] = field(default_factory=dict)  # input -> why it is pinned
-
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """Another deployment flavour of the same VNFD, built once by the application layer
-    from the package its front end loaded (:func:`compiler.api.flavours.flavour_variant`):
-    its files and objects, or the first error that stopped it (``problem``)."""
-
-    flavour: str
-    files: tuple[OutputFile, ...] = ()
-    objects: tuple[K8sObject, ...] = ()
-    problem: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SourceData:
-    """One TOSCA file the loader read for the compilation, as data: ``name`` inside the
-    package, ``display`` as diagnostics name it, ``data`` the loader's positioned YAML
-    (read-only), ``content`` its bytes.  A file that came from xfc's catalog has
-    ``catalog``: its path below its catalog folder (None when no folder holds it), and
-    ``key``: the resolved path imports are matched by."""
-
-    name: str
-    display: str
-    data: Any
-    content: bytes | None
-    from_catalog: bool = False
-    catalog: str | None = None
-    key: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Sources:
-    """The input package as data, for the bundlers that re-package it (the CSAR): read
-    by the application layer, so that no bundler calls the loader or its catalog."""
-
-    kind: str  # file | dir | zip
-    entry: str  # the entry file's name inside the package
-    files: tuple[SourceData, ...]  # the TOSCA files, the entry first
-    names: frozenset[str] = frozenset()  # every file of a folder or CSAR (none for a file)
-    others: Mapping[str, bytes] = field(default_factory=dict)  # the other files' bytes
-    meta: Mapping[str, str] = field(default_factory=dict)  # TOSCA.meta keys -> values
-    imports: Mapping[str, str | None] = field(default_factory=dict)  # import -> catalog key
-    catalog: Mapping[str, bytes | None] = field(default_factory=dict)  # SOL001 file -> bytes
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BundleInput:
-    """Everything a bundler is given (issue 25, item 2): built once per bundle by
-    :func:`compiler.api.bundle.bundle_input`, the same for every format.
-
-    ``topology`` is the frozen IR; ``sources`` the input package as data (the CSAR
-    ships the descriptor's own files); ``files`` what the emitters wrote and
-    ``objects`` the Kubernetes objects among them as data; ``variants`` every deployment
-    flavour of a VNFD that has several when the call named none (the base flavour's
-    entry reuses this compilation); ``wiring`` which output leaves each input reaches
-    and ``sources`` (computed only when a bundler asks for them); ``diagnostics`` where a bundler's
-    warnings go."""
-
-    path: str
-    topology: Topology
-    service: str  # the service's name as the back ends call it (emitters.naming)
-    files: tuple[OutputFile, ...]
-    objects: tuple[K8sObject, ...]
-    settings: Settings
-    diagnostics: Diagnostics
-    namespace: str | None = None  # --namespace
-    flavour: str | None = None  # the flavour the call named (--flavour), else None
-    profile_paths: tuple[str, ...] = ()
-    variants: tuple[Variant, ...] = ()
-    wiring: InputWiring | None = None
-    sources: Sources | None = None  # the input package as data (computed when asked for)
-
-    def without_operator(self) -> tuple[list[OutputFile], list[K8sObject]]:
-        """The files and objects less the operator's (what orchestrator packages carry)."""
-        return (without_operator(self.files),
-                [o for o in self.objects if not o.path.startswith(OPERATOR_DIR)])
 
 
 #: The bundler protocol (``name``, ``description``, ``needs``, ``package(inp)``), the one
@@ -338,3 +192,10 @@ def targz_bytes(files: Mapping[str, bytes]) -> bytes:
     with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0, compresslevel=9) as gz:
         gz.write(raw.getvalue())
     return out.getvalue()
+
+
+__all__ = ["CLUSTER_SCOPED", "OPERATOR_DIR", "WORKLOAD_KINDS", "ZIP_EPOCH", "BundleError",
+           "BundleInput", "CsarParts", "Finding", "IRBundler", "Identity", "InputWiring",
+           "K8sObject", "Settings", "SourceData", "Sources", "Variant", "WrittenPackage",
+           "dump_yaml", "identity", "k8s_objects", "semver", "targz_bytes",
+           "without_operator", "zip_bytes"]

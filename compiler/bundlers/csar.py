@@ -1,10 +1,10 @@
 """The ETSI SOL004 CSAR bundler (``xfc bundle --format csar``).
 
-Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput` (with its Settings)
-(``target``, signing key and certificate, release date).  Output: one OutputFile
-``<name>.csar`` (a reproducible zip, see :mod:`compiler.bundlers`) or, with
-``archive=False``, the files under ``csar/<name>/``.  With ``--target tacker`` also
-``<name>-instantiate.json`` beside the CSAR.
+Phase: bundle.  Input: a :class:`~compiler.bundlers.BundleInput` (with its Settings:
+the package layout a target asks for, signing key and certificate, release date).
+Output: one OutputFile ``<name>.csar`` (a reproducible zip, see
+:mod:`compiler.bundlers`) or, with ``archive=False``, the files under ``csar/<name>/``,
+and the files the layout writes beside it.
 
 Layout (/work/shared/formats.md §1; ONAP SDC ``SOL004MetaDirectoryValidator``,
 ``ManifestTokenType``; Tacker ``csar_utils``):
@@ -13,31 +13,30 @@ Layout (/work/shared/formats.md §1; ONAP SDC ``SOL004MetaDirectoryValidator``,
   ``CSAR-Version: 1.1``, ``Created-By`` (capital B: SDC compares keys exactly),
   ``Entry-Definitions``, ``ETSI-Entry-Manifest``, ``ETSI-Entry-Change-Log`` (the three
   that make SDC take the package as SOL004), ``ETSI-Entry-Licenses`` (a folder, as SDC
-  requires) and, when signed, ``ETSI-Entry-Certificate``.  For Tacker, one
-  ``Name``/``Content-Type``/``Algorithm``/``Hash`` block per Kubernetes manifest.
+  requires) and, when signed, ``ETSI-Entry-Certificate``; then the blocks the layout
+  adds.
 * ``Definitions/``: the descriptor and every file it imports (moved there, with the
   references that follow them, when the input's entry sits at its root:
-  :mod:`compiler.bundlers.csar_layout`), the catalog's type files included (SOL001 type files by their base name, as Tacker's samples place them; other
-  catalog files at the path the descriptor's relative import names).  When the input is
-  itself a CSAR, its other files travel on; its TOSCA.meta, manifest, certificate and
-  change log are written anew.
+  :mod:`compiler.bundlers.csar_layout`), the catalog's type files included (SOL001 type
+  files by their base name, as Tacker's samples place them; other catalog files at the
+  path the descriptor's relative import names).  When the input is itself a CSAR, its
+  other files travel on; its TOSCA.meta, manifest, certificate and change log are
+  written anew.
 * ``<entry stem>.mf``: ``metadata:`` with the 4 ``vnf_*`` keys SDC counts, or the 8-key
   set when ``compatible_specification_versions`` is 2.7.1 or later (the SOL001 version of
-  the imported types; ``--target onap`` asks for at least 2.7.1, the "CNF enhancements"
-  route); then ``Source``/``Algorithm: SHA-256``/``Hash`` for every other file of the
-  package (SDC expects every file listed, TOSCA.meta included); with ``--target onap``
-  ``non_mano_artifact_sets: onap_cnf_helm`` naming the one Helm chart (``Source`` only:
-  Tacker refuses a block holding a hash that is not Source/Algorithm/Hash).  When signed,
-  the manifest ends with a ``-----BEGIN CMS-----`` block: a detached CMS SignedData of
-  the manifest text before it (SOL004 §5.3, option 1), and the certificate is a file of
-  the package.
+  the imported types, raised to the layout's ``min_spec``); then
+  ``Source``/``Algorithm: SHA-256``/``Hash`` for every other file of the package (SDC
+  expects every file listed, TOSCA.meta included); then the layout's
+  ``non_mano_artifact_sets`` (``Source`` only: Tacker refuses a block holding a hash that
+  is not Source/Algorithm/Hash).  When signed, the manifest ends with a
+  ``-----BEGIN CMS-----`` block: a detached CMS SignedData of the manifest text before it
+  (SOL004 §5.3, option 1), and the certificate is a file of the package.
 * ``ChangeLog.txt`` and ``Licenses/LICENSE.txt``.
-* ``--target onap``: ``Artifacts/Deployment/non-mano/<chart>-<version>.tgz`` (the Helm
-  bundler's chart, packed reproducibly).  ``--target tacker``: the compiled Kubernetes
-  files under ``Files/kubernetes/``; every Deployment or StatefulSet of a VDU must be
-  named as the VDU (Tacker matches ``properties.name`` to ``metadata.name``).
+* What a target's layout adds (``Settings.target``, the target's ``package_layout``,
+  looked up in the plugin table: :data:`compiler.plugins.BUILTIN_LAYOUTS`; the built-in
+  layouts are :mod:`compiler.bundlers.layouts`): this module names no target.
 
-Codes: none; a package Tacker would refuse (an object not named after its VDU) raises
+Codes: none here; a package that cannot be built raises
 :class:`~compiler.bundlers.BundleError`.
 """
 
@@ -45,17 +44,20 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import posixpath
 import re
 from typing import Any
 
+from typing import TYPE_CHECKING
+
+from ..bundle_api import CsarParts
 from ..model import OutputFile
 from ..resources import render_text
-from . import WORKLOAD_KINDS, BundleError, BundleInput, Identity, Settings, Sources, identity, \
-    targz_bytes, zip_bytes
+from . import BundleError, BundleInput, Identity, Settings, Sources, identity, zip_bytes
 from .csar_layout import DEFINITIONS, moves_entry, rewrite_references
-from ..unsupported import unsupported
+
+if TYPE_CHECKING:
+    from ..plugins import CsarLayout
 
 _SOL001 = re.compile(r"etsi-nfv-sol001/(?P<ver>\d+\.\d+\.\d+)/")
 CHANGE_LOG = "ChangeLog.txt"
@@ -238,15 +240,31 @@ def sign(manifest: bytes, key_pem: bytes, cert_pem: bytes) -> bytes:
     return f"-----BEGIN CMS-----\n{body}\n-----END CMS-----\n".encode("ascii")
 
 
-def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, Any] | None]:
-    """(identity, the CSAR's files by path, the Tacker instantiate request or None)."""
+def _layout(name: str | None) -> CsarLayout | None:
+    """The CSAR layout a bundle asks for (``Settings.target``, a target's
+    ``package_layout``), from the plugin table; None for a plain SOL004 CSAR."""
+    if name is None:
+        return None
+    from ..errors import PluginError
+    from ..plugins import layout
+
+    try:
+        return layout(name)
+    except PluginError as exc:
+        raise BundleError(f"no CSAR layout {name!r}: {exc}") from None
+
+
+def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, bytes]]:
+    """(identity, the CSAR's files by path, the files written beside it by path)."""
     settings = inp.settings
-    files, objects = inp.without_operator()  # Tacker and ONAP act on their own policy formats
+    files, objects = inp.without_operator()  # orchestrators act on their own policy formats
     ident = identity(inp, objects)
     entry, out, sol001 = definitions(inp)
+    layout = _layout(settings.target)
     spec = sol001
-    if settings.target == "onap" and (spec is None or _version_tuple(spec) < (2, 7, 1)):
-        spec = "2.7.1"  # SDC's CNF route reads onap_cnf_helm only from 2.7.1 manifests
+    least = layout.min_spec if layout is not None else None
+    if least is not None and (spec is None or _version_tuple(spec) < _version_tuple(least)):
+        spec = least
     stem = posixpath.splitext(posixpath.basename(entry))[0]
     manifest_name = f"{stem}.mf"
     cert_name = f"{stem}.cert" if settings.sign_key else None
@@ -257,41 +275,9 @@ def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, 
     out[f"{LICENSES}/LICENSE.txt"] = render_text(
         "csar/LICENSE.txt.j2", product=ident.product,
         provider=_one_line(ident.provider)).encode()
-    non_mano: list[tuple[str, str]] = []
-    meta_blocks: list[str] = []
-    request = None
-    if settings.target == "onap":
-        from .helm import build_chart
-
-        from .ns_split import is_ns
-
-        if is_ns(inp) and settings.ns_layout == "subcharts":
-            # SDC takes one onap_cnf_helm chart: the service's, a subchart per VNF
-            from .ns_layout import helm_subcharts
-
-            chart_name, chart_files = helm_subcharts(inp, with_operator=False)
-        else:
-            chart = build_chart(inp, objects)
-            chart_name, chart_files = chart.name, chart.files
-        path = f"Artifacts/Deployment/non-mano/{chart_name}-{ident.version}.tgz"
-        out[path] = targz_bytes({f"{chart_name}/{p}": d for p, d in chart_files.items()})
-        non_mano.append(("onap_cnf_helm", path))
-    elif settings.target == "tacker":
-        from .tacker_vnfd import adapt
-
-        adapt(inp, out, entry, ident, lambda name: _catalog_bytes(name, inp))
-        defs = _tacker_files(inp, files, objects, out)
-        _ignored_kinds(inp, objects)
-        # every file under Files/kubernetes/ (an input CSAR's own too) gets its block:
-        # Tacker hash-checks what TOSCA.meta lists
-        for path in sorted(p for p in out if p.startswith("Files/kubernetes/")):
-            meta_blocks.append(f"Name: {path}\nContent-Type: application/yaml\n"
-                               f"Algorithm: SHA-256\nHash: {sha256(out[path])}\n")
-        additional: dict[str, Any] = {"lcm-kubernetes-def-files": defs}
-        if inp.namespace:
-            additional["namespace"] = inp.namespace
-        request = {"flavourId": inp.topology.flavour or "default",
-                   "additionalParams": additional}
+    parts = CsarParts(ident=ident, entry=entry, files=files, objects=objects, out=out)
+    if layout is not None:
+        layout.lay_out(inp, parts)
     if cert_name:
         out[cert_name] = settings.sign_cert or b""
 
@@ -307,7 +293,7 @@ def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, 
     if cert_name:
         block0.append(("ETSI-Entry-Certificate", cert_name))
     meta = "".join(f"{k}: {v}\n" for k, v in block0)
-    meta += "".join("\n" + b for b in meta_blocks)
+    meta += "".join("\n" + b for b in parts.meta_blocks)
     out["TOSCA-Metadata/TOSCA.meta"] = meta.encode("utf-8")
 
     lines = ["metadata:"]
@@ -324,80 +310,28 @@ def build_csar(inp: BundleInput) -> tuple[Identity, dict[str, bytes], dict[str, 
         if path == cert_name:
             continue  # SOL004 §5.3: the certificate is named in TOSCA.meta, not listed
         lines += ["", f"Source: {path}", "Algorithm: SHA-256", f"Hash: {sha256(out[path])}"]
-    if non_mano:
+    if parts.non_mano:
         lines += ["", "non_mano_artifact_sets:"]
-        for set_id, path in non_mano:
+        for set_id, path in parts.non_mano:
             lines += [f"    {set_id}:", f"        Source: {path}"]
     manifest = ("\n".join(lines) + "\n").encode("utf-8")
     if settings.sign_key:
         manifest += b"\n" + sign(manifest, settings.sign_key, settings.sign_cert or b"")
     out[manifest_name] = manifest
-    return ident, out, request
-
-
-def _ignored_kinds(inp: BundleInput, objects: list) -> None:
-    """``unsupported`` (target tacker) for each object Tacker's Kubernetes driver ignores (a kind it
-    has no class for, PodDisruptionBudget first among xfc's): shipped, never deployed."""
-    from .gates import TACKER_KINDS
-
-    for obj in objects:
-        if obj.kind in TACKER_KINDS:
-            continue
-        ann = (obj.body.get("metadata") or {}).get("annotations") or {}
-        node = inp.topology.nodes.get(ann.get("xfactor.io/template", ""))
-        unsupported(inp.diagnostics, "tacker",
-                  f"{obj.kind} '{obj.name}'", "Tacker's Kubernetes driver has no class for this "
-                  "kind and ignores it; the CSAR ships it under Files/kubernetes/, but Tacker "
-                  "does not deploy it",
-                  node.span if node is not None else inp.topology.span,
-                  hint="apply it to the cluster yourself, or leave it out with --param "
-                  "lcm-kubernetes-def-files=FILE,FILE")
-
-
-def _catalog_bytes(name: str, inp: BundleInput) -> bytes:
-    data = inp.sources.catalog.get(name) if inp.sources is not None else None
-    if data is None:
-        raise BundleError(f"the catalog has no {name}")
-    return data
-
-
-def _tacker_files(inp: BundleInput, files: list[OutputFile], objects: list,
-                  out: dict[str, bytes]) -> list[str]:
-    """Copy the Kubernetes files to Files/kubernetes/; check Tacker's naming rule."""
-    vdus = {n.name: n for n in inp.topology.nodes.values()
-            if any(t.startswith("tosca.nodes.nfv.Vdu.") for t in n.types)
-            and "tosca.nodes.nfv.Vdu.OsContainer" not in n.types}
-    for obj in objects:
-        if obj.kind not in WORKLOAD_KINDS:
-            continue
-        ann = (obj.body.get("metadata") or {}).get("annotations") or {}
-        node = vdus.get(ann.get("xfactor.io/template", ""))
-        if node is None:
-            continue
-        vdu_name = node.properties.get("name", node.name)
-        if obj.name != vdu_name:
-            raise BundleError(f"{obj.kind} {obj.name!r} is not named as its VDU "
-                              f"{node.name!r} (properties.name {vdu_name!r}): Tacker matches them")
-    defs = []
-    for f in sorted(files, key=lambda f: f.path):
-        if f.path.startswith("kubernetes/") and f.path.endswith((".yaml", ".yml")):
-            path = "Files/" + f.path
-            out[path] = f.content
-            defs.append(path)
-    if not defs:
-        raise BundleError("no Kubernetes manifests to put under Files/kubernetes/")
-    return defs
+    return ident, out, parts.extra
 
 
 class CsarBundler:
     name = "csar"
     description = "an ETSI SOL004 CSAR for ONAP SDC or Tacker, optionally signed"
 
-    needs = frozenset({"wiring", "sources"})  # --target onap ships the Helm chart
+    needs = frozenset({"wiring", "sources"})  # a layout may ship the Helm chart
+    gates = ("sdc-sol004", "vtp")  # --verify: SDC's and VTP's SOL004 rules, every CSAR
+    lays_out = True  # laid out for a target's package_layout: its gates run too
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
         settings = inp.settings
-        ident, content, request = build_csar(inp)
+        ident, content, beside = build_csar(inp)
         result: list[OutputFile]
         if settings.archive:
             result = [OutputFile(path=f"{ident.name}.csar", content=zip_bytes(content),
@@ -405,11 +339,14 @@ class CsarBundler:
         else:
             result = [OutputFile(path=f"csar/{ident.name}/{p}", content=d, producer=self.name)
                       for p, d in sorted(content.items())]
-        if request is not None:
-            text = json.dumps(request, indent=2, sort_keys=True) + "\n"
-            result.append(OutputFile(path=f"{ident.name}-instantiate.json",
-                                     content=text.encode(), producer=self.name))
+        result += [OutputFile(path=p, content=d, producer=self.name)
+                   for p, d in sorted(beside.items())]
         return result
 
 
 BUNDLER = CsarBundler()
+
+if TYPE_CHECKING:  # mypy (strict here): the CSAR bundler is a compiler.plugins.Bundler
+    from ..plugins import Bundler
+
+    _BUILTIN: Bundler = BUNDLER

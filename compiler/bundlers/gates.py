@@ -56,12 +56,12 @@ import posixpath
 import re
 import tarfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import yaml
 
+from ..bundle_api import Finding
 from . import _SEMVER
 
 #: SDC Messages.java, word for word.
@@ -83,20 +83,6 @@ VTP_NON_MANO = ("onap_ansible_playbooks", "onap_others", "onap_pm_dictionary",
 NS_MANIFEST_KEYS = ("nsd_designer", "nsd_invariant_id", "nsd_name", "nsd_release_date_time",
                     "nsd_file_structure_version")
 _ALGORITHMS = {"sha256": "sha256", "sha384": "sha384", "sha512": "sha512", "sha224": "sha224"}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    gate: str
-    rule: str
-    severity: str  # error | warning | note
-    message: str
-    file: str = ""
-    line: int = 0
-
-    def render(self) -> str:
-        where = f"{self.file}:{self.line}: " if self.line else (f"{self.file}: " if self.file else "")
-        return f"{where}{self.severity}[{self.gate}/{self.rule}]: {self.message}"
 
 
 # --------------------------------------------------------------------------- reading
@@ -132,7 +118,10 @@ def read_bundle(path: str | Path) -> tuple[str, dict[str, bytes]]:
 
 
 def verify(path: str | Path) -> list[Finding]:
-    """Every gate that applies to the bundle at ``path``."""
+    """Every offline gate that applies to the package at ``path``, told by its content:
+    for a package given without the bundle that wrote it (a test, an older bundle).
+    ``xfc bundle --verify`` does not guess: it runs the gates the plugin table names for
+    the format and the target (:func:`compiler.api.bundle.verify_written`)."""
     kind, files = read_bundle(path)
     name = Path(path).name
     if kind == "chart":

@@ -260,6 +260,7 @@ class HelmBundler:
     name = "helm"
     description = "a Helm v3 chart whose default values render exactly the compiled objects"
     needs = frozenset({"wiring"})
+    gates = ("helm-lint",)  # --verify: Helm lint's chart rules
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
         from .ns_split import is_ns

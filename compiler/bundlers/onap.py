@@ -52,6 +52,7 @@ class OnapHelmBundler:
     description = "an ONAP SDC native Helm package (.zip with MANIFEST.json)"
 
     needs = frozenset({"wiring"})
+    gates = ("sdc-helm-package",)  # --verify: SDC's native Helm package rules
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
         from .ns_split import is_ns

@@ -101,6 +101,7 @@ class OsmBundler:
     description = "an OSM KNF package (<name>_knf.tar.gz: VNFD with a Helm KDU, checksums)"
 
     needs = frozenset({"wiring"})
+    gates = ("osm",)  # --verify: osmclient's and OSM NBI's rules
 
     def package(self, inp: BundleInput) -> list[OutputFile]:
         from .ns_split import is_ns

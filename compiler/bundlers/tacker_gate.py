@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..limits import DEFAULT_LIMITS
-from .gates import Finding
+from ..bundle_api import Finding
 
 VERSION = "16.0.0"
 TIMEOUT = float(DEFAULT_LIMITS.tacker_gate_seconds)  # seconds for one package

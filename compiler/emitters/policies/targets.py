@@ -36,13 +36,17 @@ class PolicyTarget:
     name: str = ""
     title: str = ""
     # the SOL004 CSAR layout ``xfc bundle --format csar --target NAME`` asks of the CSAR
-    # bundler (compiler.bundlers.csar: "onap" adds the Helm chart artifact, "tacker" the
-    # manifests and the LCM definition files); None: a plain SOL004 CSAR
+    # bundler, a layout's name (compiler.plugins.BUILTIN_LAYOUTS, compiler.bundlers.layouts:
+    # "onap" adds the Helm chart artifact, "tacker" the manifests and the LCM definition
+    # files); None: a plain SOL004 CSAR
     package_layout: str | None = None
     # whether this orchestrator deploys the Kubernetes manifests of the package itself
     # (Tacker's CNF infra driver): the Kubernetes back end then holds them to its rules
     # (one namespace, k8s-namespace-not-uniform; a VDU left without its object)
     deploys_manifests: bool = False
+    # the gates (compiler.plugins.BUILTIN_GATES) ``xfc bundle --verify`` runs on a package
+    # laid out for this target (package_layout), after those of the bundle format
+    gates: tuple[str, ...] = ()
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         """How step ``index`` of ``rw`` is carried out on this target; by default the
@@ -90,6 +94,7 @@ class TackerTarget(KubernetesTarget):
     title = "Tacker (Prometheus plugin)"
     package_layout = "tacker"
     deploys_manifests = True
+    gates = ("tacker", "tacker-code")  # the offline rules, then Tacker's own code
 
     def realise(self, ctx: Context, rw: ResolvedWiring, index: int) -> Realisation:
         return prometheus.realise_tacker(ctx, rw, index)
