@@ -158,6 +158,7 @@ def sources(unit: Compilation) -> Sources:
 
     pkg = unit.package
     assert pkg is not None
+    fs = pkg.fs
     paths = tuple(unit.options.profile_paths)
     roots = search_roots(paths)
     files = []
@@ -173,11 +174,15 @@ def sources(unit: Compilation) -> Sources:
             else:
                 files.append(SourceData(sf.name, sf.display, sf.data, None, True))
         else:
+            # a Package built by hand has no file tree: its sources are data only
             files.append(SourceData(sf.name, sf.display, sf.data,
-                                    pkg.fs.read_bytes(sf.name, 64 << 20)))
+                                    None if fs is None else fs.read_bytes(sf.name, 64 << 20)))
     own = {sf.name for sf in pkg.files if not sf.from_catalog}
-    names = frozenset(pkg.fs.names()) if pkg.kind != "file" else frozenset()
-    others = {name: pkg.fs.read_bytes(name, 256 << 20) for name in sorted(names - own)}
+    names: frozenset[str] = frozenset()
+    if fs is not None and pkg.kind != "file":
+        names = frozenset(fs.names())
+    others = {name: fs.read_bytes(name, 256 << 20)
+              for name in sorted(names - own)} if fs is not None else {}
     meta: dict[str, str] = {}
     for key in ("ETSI-Entry-Manifest", "ETSI-Entry-Certificate", "ETSI-Entry-Change-Log"):
         f = pkg.meta.get(key) if pkg.meta is not None else None

@@ -145,7 +145,7 @@ def _unstage(outcome: dict[str, Any], work: str, target: str, package: Package) 
         (re.compile(re.escape(target)), root if package.kind != "file" else _entry_display(package)),
     ]
     fs_root = getattr(package.fs, "root", None)
-    if package.kind == "file" and fs_root is not None:
+    if package.kind == "file" and package.fs is not None and fs_root is not None:
         subs.append((re.compile(re.escape(str(fs_root)) + "/"), package.fs.display("")))
 
     def clean(text: str) -> str:

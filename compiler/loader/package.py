@@ -24,6 +24,7 @@ from ..diagnostics import Span
 from ..model import ShippedFile
 
 if TYPE_CHECKING:
+    from .fs import PackageFS
     from .manifest import Manifest, ToscaMeta
     from .yamlpos import PMap
 
@@ -91,9 +92,9 @@ class Package:
     root: str  # user-facing label of the input (a file, a directory, a .csar)
     entry: str  # name of the entry file in ``files``
     files: tuple[SourceFile, ...]  # the entry first, then imports depth-first, each once
-    # a PackageFS, to read artifacts (None in a Package built by hand); still Any:
-    # compiler.api.bundle reads it without asking whether it is set
-    fs: Any = field(compare=False, default=None)
+    # the file tree the package was read from, to read artifacts (None in a Package
+    # built by hand, which has no files beyond ``files``)
+    fs: PackageFS | None = field(compare=False, default=None)
     kind: str = "file"  # file | dir | zip
     meta: ToscaMeta | None = field(compare=False, default=None)
     manifest: Manifest | None = field(compare=False, default=None)
