@@ -209,9 +209,26 @@ def verdict(path: str, profile_paths: tuple[str, ...], sol001_version: str | Non
     return result
 
 
+def _die_with_parent(parent: object) -> None:
+    """End this process when the xfc process that started it ends, even by SIGKILL
+    (Linux ``prctl(PR_SET_PDEATHSIG)``): an orphaned tosca-parser went on writing into its
+    sandbox while the next run swept it, and the folder stayed (issue 22, item 7)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if isinstance(parent, int) and os.getppid() != parent:
+        os._exit(1)  # the parent ended before the request was read: nobody waits for us
+
+
 def main() -> int:
     try:
         request = json.loads(sys.stdin.read() or "{}")
+        _die_with_parent(request.get("parent_pid"))
         path = str(request["path"])
         profile_paths = tuple(str(p) for p in request.get("profile_paths", ()))
         version = request.get("sol001_version")

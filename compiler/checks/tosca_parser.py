@@ -92,7 +92,7 @@ def tosca_parser_verdict(package: Package, options: Options, diags: Diagnostics)
 
         declared = declared_sol001(package.files)  # as the loader read bare SOL001 names
         request = {"path": target, "profile_paths": list(options.profile_paths),
-                   "memory_bytes": limits.tosca_parser_bytes,
+                   "memory_bytes": limits.tosca_parser_bytes, "parent_pid": os.getpid(),
                    "sol001_version": declared.version if declared is not None else None}
         outcome = _unstage(_run_child(request, work, timeout), work, target, package)
     finally:

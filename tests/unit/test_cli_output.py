@@ -153,6 +153,58 @@ def test_sigkill_during_check_tosca_parser_is_swept_by_the_next_run(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.timing  # a bound on time: runs alone (tests/support/cpu_lock.py)
+def test_the_tosca_parser_child_ends_with_a_killed_run(tmp_path):
+    """SIGKILL of xfc ends its tosca-parser child too (PR_SET_PDEATHSIG, or the child's
+    check of its parent after reading the request): an orphan went on parsing and writing
+    into the sandbox while the next run swept it, and the folder stayed (a CI failure of
+    the test above).  A 1,500-node VNFD keeps tosca-parser busy for seconds (an orphan
+    lived 2.4 s on a quiet machine); the child must be gone within one."""
+    pytest.importorskip("toscaparser", reason="tosca-parser is not installed")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the child's end with its parent is Linux's prctl")
+    sys.path.insert(0, str(REPO / "bench"))
+    import gen_topology
+
+    try:
+        vnfd = gen_topology.generate(1500, tmp_path / "input")
+    except FileNotFoundError as exc:
+        pytest.skip(str(exc))
+    sandbox = tmp_path / "tmp"
+    sandbox.mkdir()
+
+    def running(pid: str) -> bool:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
+    env = dict(os.environ, TMPDIR=str(sandbox))
+    proc = subprocess.Popen([sys.executable, "-m", "compiler", "check", str(vnfd), "--tosca-parser"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        kids: list[str] = []
+        while not kids:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the tosca-parser child was never seen")
+            kids = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                  text=True).stdout.split()
+            time.sleep(0.01)
+        time.sleep(0.5)  # into the child's parse, past its start
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    killed = time.monotonic()
+    while any(running(k) for k in kids) and time.monotonic() - killed < 1.0:
+        time.sleep(0.02)
+    assert not any(running(k) for k in kids), f"tosca-parser child {kids} outlived its run"
+
+
 def test_sigterm_during_check_tosca_parser_leaves_no_sandbox(tmp_path):
     pytest.importorskip("toscaparser", reason="tosca-parser is not installed")
     import signal
