@@ -87,3 +87,28 @@ def test_a_folder_of_50000_empty_root_yaml_files(tmp_path):
         (pkg / f"e{i}.yaml").touch()
     d = assert_refused(run(["check", pkg]), "csar-no-entry", positioned=False)
     assert "and 49,980 more" in d["message"] and len(d["message"]) < 1000
+
+
+def test_thirty_large_yaml_files_beside_the_entry_are_not_parsed(tmp_path):
+    """Flavour discovery reads the YAML files no import reaches (a Tacker flavour file is
+    sometimes left to be found by folder): thirty large ones beside the entry, none a
+    flavour, were each parsed with positions (18 s of CPU for 80 MB).  A file whose bytes
+    do not name substitution_mappings is not parsed."""
+    from tests.hostile.harness import CPU_BUDGET, MEMORY_CAP
+
+    pkg = tmp_path / "pkg"
+    (pkg / "TOSCA-Metadata").mkdir(parents=True)
+    (pkg / "Definitions").mkdir()
+    (pkg / "TOSCA-Metadata" / "TOSCA.meta").write_text(
+        "TOSCA-Meta-File-Version: 1.0\nCSAR-Version: 1.1\nCreated-By: hostile\n"
+        "Entry-Definitions: Definitions/main.yaml\n")
+    (pkg / "Definitions" / "main.yaml").write_text(
+        "tosca_definitions_version: tosca_simple_yaml_1_3\ntopology_template:\n"
+        "  node_templates:\n    a:\n      type: tosca.nodes.Root\n")
+    body = "".join(f'  k{j}: "value number {j} and some padding"\n' for j in range(25_000))
+    for i in range(30):
+        (pkg / "Definitions" / f"x{i}.yaml").write_text(
+            "tosca_definitions_version: tosca_simple_yaml_1_3\nmetadata:\n" + body)
+    out = run(["check", pkg])
+    assert out.rc == 0 and "Traceback" not in out.stderr, out.show()
+    assert out.cpu < CPU_BUDGET and out.rss_kb * 1024 < MEMORY_CAP, out.show()
